@@ -1,0 +1,58 @@
+/**
+ * Time, injected. Decision code never reads the wall clock: the simulator owns
+ * time, so a whole run replays from its seed. Only the composition root
+ * (firmware/cli) hands in the system clock.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch (UTC). */
+  nowMs(): number;
+}
+
+/** A clock that moves only when told to: the simulator's and the tests'. */
+export class ManualClock implements Clock {
+  private currentMs: number;
+  constructor(startMs: number) {
+    this.currentMs = startMs;
+  }
+  nowMs(): number {
+    return this.currentMs;
+  }
+  advance(deltaMs: number): void {
+    if (!Number.isInteger(deltaMs) || deltaMs < 0) throw new Error(`clock can only move forward by whole ms, got ${deltaMs}`);
+    this.currentMs += deltaMs;
+  }
+  set(nowMs: number): void {
+    this.currentMs = nowMs;
+  }
+}
+
+const MS_PER_DAY = 86_400_000;
+/** Day numbers on cards count from 2000-01-01 (fits in 16 bits until 2179). */
+export const CARD_EPOCH_MS = Date.UTC(2000, 0, 1);
+
+/**
+ * The local calendar day of an instant as a card day number. Terminals work in
+ * one fixed UTC offset (from config) so a canteen's "today" flips at local midnight.
+ */
+export function cardDay(nowMs: number, utcOffsetMinutes: number): number {
+  return Math.floor((nowMs + utcOffsetMinutes * 60_000 - CARD_EPOCH_MS) / MS_PER_DAY);
+}
+
+/** Minutes since local midnight, for schedules and shifts. */
+export function minuteOfDay(nowMs: number, utcOffsetMinutes: number): number {
+  const localMs = nowMs + utcOffsetMinutes * 60_000;
+  return Math.floor((((localMs % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 60_000);
+}
+
+/** ISO date (YYYY-MM-DD) of a card day number, for people and reports. */
+export function cardDayToIso(day: number): string {
+  return new Date(CARD_EPOCH_MS + day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** Card day number of an ISO date (YYYY-MM-DD); throws on anything else. */
+export function isoToCardDay(iso: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) throw new Error(`not a date (YYYY-MM-DD): ${JSON.stringify(iso)}`);
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return Math.round((ms - CARD_EPOCH_MS) / MS_PER_DAY);
+}
