@@ -1,0 +1,122 @@
+import Database from 'better-sqlite3';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManualClock } from '../firmware/core/clock.ts';
+import { silentLogger } from '../firmware/core/log.ts';
+import { recordCrc } from '../firmware/store/journal-codec.ts';
+import { Journal } from '../firmware/store/journal.ts';
+
+/**
+ * Durable journal appends against the floor any durable log must pay: one
+ * write + fsync per record. Both run in the same process on the same disk,
+ * interleaved in rounds so drift (other load, disk cache) hits both alike.
+ */
+export interface JournalBenchResult {
+  durableAppendsPerSec: number;
+  rawFsyncAppendsPerSec: number;
+  /** durable / raw: 1.0 means the journal costs no more than a bare fsync'd line. */
+  ratio: number;
+}
+
+const DEFAULT_RECORDS = 2000;
+const ROUNDS = 4;
+const WARMUP_RECORDS = 50;
+/** 2026-11-23 12:00 UTC: a fixed instant, benchmarks are reproducible too. */
+const START_MS = Date.UTC(2026, 10, 23, 12);
+
+export function saleBody(i: number): Record<string, unknown> {
+  return { tx: 'sale', amountCents: 1250 + (i % 7) * 50, balanceCents: 84_000 - i, counterBefore: i, counterAfter: i + 1, operator: 7, items: [{ code: 101 + (i % 30), qty: 1 }] };
+}
+
+function saleTotals(amountCents: number) {
+  return [
+    { scope: 'day', key: '2026-11-23', count: 1, amountCents },
+    { scope: 'shift', key: 'S1', count: 1, amountCents },
+  ];
+}
+
+export async function benchJournal(opts: { records?: number; dir: string }): Promise<JournalBenchResult> {
+  const records = opts.records ?? DEFAULT_RECORDS;
+  const dir = join(opts.dir, 'bench-journal');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const clock = new ManualClock(START_MS);
+  const journal = Journal.open({ path: join(dir, 'journal.db'), clock, log: silentLogger });
+  // Same bytes per record for the baseline: the record as a JSON line.
+  const line = JSON.stringify({ seq: 1, kind: 'sale', atMs: START_MS, card: 123456, body: saleBody(0) }) + '\n';
+  const rawFd = openSync(join(dir, 'raw.jsonl'), 'a');
+  let seq = 0;
+  const appendDurable = (n: number) => {
+    for (let i = 0; i < n; i++, seq++) {
+      clock.advance(1);
+      const body = saleBody(seq);
+      journal.append('sale', body, { card: 100_000 + (seq % 5000), totals: saleTotals(body.amountCents as number) });
+    }
+  };
+  const appendRaw = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      writeSync(rawFd, line);
+      fsyncSync(rawFd);
+    }
+  };
+  try {
+    appendDurable(WARMUP_RECORDS);
+    appendRaw(WARMUP_RECORDS);
+    let durableNs = 0n;
+    let rawNs = 0n;
+    const perRound = Math.ceil(records / ROUNDS);
+    for (let done = 0; done < records; done += perRound) {
+      const n = Math.min(perRound, records - done);
+      durableNs += timeNs(() => appendDurable(n));
+      rawNs += timeNs(() => appendRaw(n));
+    }
+    const durableAppendsPerSec = perSec(records, durableNs);
+    const rawFsyncAppendsPerSec = perSec(records, rawNs);
+    return { durableAppendsPerSec, rawFsyncAppendsPerSec, ratio: durableAppendsPerSec / rawFsyncAppendsPerSec };
+  } finally {
+    closeSync(rawFd);
+    journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Fills a new journal at `path` with n sale records over 5,000 cards, in one
+ * transaction (setup, not what is measured), all acknowledged except the
+ * newest `unackedTail`. Rows carry real CRCs, so recovery accepts them.
+ */
+export async function buildLargeJournal(path: string, n: number, unackedTail = 1000): Promise<{ buildMs: number; fileBytes: number }> {
+  const startNs = process.hrtime.bigint();
+  Journal.open({ path, clock: new ManualClock(START_MS), log: silentLogger }).close();
+  const db = new Database(path);
+  try {
+    const insert = db.prepare('INSERT INTO journal (seq, kind, at_ms, card, ref, body, crc, acked) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)');
+    const ackedUpto = Math.max(0, n - unackedTail);
+    db.transaction(() => {
+      let totalCents = 0;
+      for (let seq = 1; seq <= n; seq++) {
+        const body = saleBody(seq);
+        totalCents += body.amountCents as number;
+        const text = JSON.stringify(body);
+        const atMs = START_MS + seq * 1000;
+        const card = 100_000 + (seq % 5000);
+        insert.run(seq, 'sale', atMs, card, text, recordCrc(seq, 'sale', atMs, card, null, text), seq <= ackedUpto ? 1 : 0);
+      }
+      db.prepare('UPDATE journal_meta SET last_seq = ?, acked_upto = ? WHERE id = 1').run(n, ackedUpto);
+      db.prepare(`INSERT INTO totals (scope, key, count, amount_cents) VALUES ('day', 'bulk', ?, ?)`).run(n, totalCents);
+    })();
+  } finally {
+    db.close();
+  }
+  return { buildMs: Number(process.hrtime.bigint() - startNs) / 1e6, fileBytes: statSync(path).size };
+}
+
+function timeNs(fn: () => void): bigint {
+  const start = process.hrtime.bigint();
+  fn();
+  return process.hrtime.bigint() - start;
+}
+
+function perSec(count: number, ns: bigint): number {
+  return count / (Number(ns) / 1e9);
+}

@@ -1,0 +1,163 @@
+import { deriveCardKeys, type CardKeys, type MasterKeys } from './keys.ts';
+import {
+  APP_SECTORS,
+  currentSlot,
+  decodeIdentity,
+  decodePurse,
+  encodeIdentity,
+  encodePurse,
+  IDENTITY_BLOCKS,
+  IDENTITY_SECTOR,
+  PURSE_SLOTS,
+  pinVerifier,
+  type CardIdentity,
+  type DecodeResult,
+  type PurseState,
+} from './layout.ts';
+import { CardError, type CardSession, type KeyType } from './session.ts';
+import { equalBytes } from '../crypto/cmac.ts';
+import { sectorTrailer } from './trailer.ts';
+
+/**
+ * The card application v1: read and verify a card, move its purse to a new
+ * state with the two-slot write and read-back, issue a blank card. Every
+ * outcome is a value; a CardError never escapes.
+ */
+export interface CardImage {
+  readonly uid: Uint8Array;
+  readonly identity: CardIdentity;
+  readonly slots: readonly [DecodeResult<PurseState>, DecodeResult<PurseState>];
+  readonly current: 0 | 1;
+  readonly purse: PurseState;
+}
+
+export type ReadFailure = 'removed' | 'auth-failed' | 'not-issued' | 'forged' | 'transport';
+export type ReadResult = { ok: true; card: CardImage; keys: CardKeys } | { ok: false; reason: ReadFailure; problem: string };
+
+/**
+ * written     — read back and verified: the card holds `next`.
+ * not-written — the slot holding the MAC was never touched: the card still holds the old state.
+ * uncertain   — the card left during or after the last block: it holds the old or the new
+ *               state; only the next read of this card can tell (by its counter).
+ */
+export type WriteOutcome = { kind: 'written' } | { kind: 'not-written'; problem: string } | { kind: 'uncertain'; problem: string };
+
+/** Tracks the authenticated sector so a sector is authenticated once per visit. */
+class SectorAuth {
+  private sector = -1;
+  private keyType: KeyType | null = null;
+  constructor(
+    private readonly session: CardSession,
+    private readonly keys: CardKeys,
+  ) {}
+  async use(sector: number, keyType: KeyType): Promise<void> {
+    if (this.sector === sector && this.keyType === keyType) return;
+    this.sector = -1;
+    await this.session.authenticate(sector, keyType, keyType === 'A' ? this.keys.keyA(sector) : this.keys.keyB(sector));
+    this.sector = sector;
+    this.keyType = keyType;
+  }
+}
+
+function failureOf(e: unknown): { reason: ReadFailure; problem: string } {
+  if (e instanceof CardError) {
+    if (e.code === 'removed') return { reason: 'removed', problem: 'card left the field' };
+    if (e.code === 'auth-failed') return { reason: 'auth-failed', problem: 'card keys do not match this system' };
+    return { reason: 'transport', problem: e.message };
+  }
+  throw e; // a bug, not an operating error
+}
+
+export class CardApp {
+  constructor(private readonly master: MasterKeys) {}
+
+  keysFor(uid: Uint8Array): CardKeys {
+    return deriveCardKeys(this.master, uid);
+  }
+
+  async read(session: CardSession): Promise<ReadResult> {
+    const keys = this.keysFor(session.uid);
+    const auth = new SectorAuth(session, keys);
+    try {
+      await auth.use(IDENTITY_SECTOR, 'A');
+      const idA = await session.readBlock(IDENTITY_BLOCKS[0]);
+      const idB = await session.readBlock(IDENTITY_BLOCKS[1]);
+      const identity = decodeIdentity(idA, idB, session.uid, keys.mac);
+      if (!identity.ok) return { ok: false, reason: identity.problem.startsWith('not issued') ? 'not-issued' : 'forged', problem: identity.problem };
+      const slots: DecodeResult<PurseState>[] = [];
+      for (const slot of PURSE_SLOTS) {
+        await auth.use(slot.sector, 'B');
+        slots.push(decodePurse(await session.readBlock(slot.blocks[0]), await session.readBlock(slot.blocks[1]), session.uid, keys.mac));
+      }
+      const pair = [slots[0], slots[1]] as const;
+      const current = currentSlot(pair);
+      if (current === null) return { ok: false, reason: 'forged', problem: `no valid purse slot (${describe(pair[0])}; ${describe(pair[1])})` };
+      const purse = (pair[current] as { ok: true; value: PurseState }).value;
+      return { ok: true, keys, card: { uid: session.uid, identity: identity.value, slots: pair, current, purse } };
+    } catch (e) {
+      return { ok: false, ...failureOf(e) };
+    }
+  }
+
+  /**
+   * Writes `next` into the slot that is not current, then reads it back.
+   * The old slot is never touched, so a tear anywhere leaves the old state valid.
+   */
+  async writePurse(session: CardSession, card: CardImage, keys: CardKeys, next: PurseState): Promise<WriteOutcome> {
+    // Pair assertions: the counter moves by exactly one, and we write the card we read.
+    if (next.counter !== card.purse.counter + 1) throw new Error(`bug: purse counter must advance by 1 (${card.purse.counter} -> ${next.counter})`);
+    if (!equalBytes(session.uid, card.uid)) throw new Error('bug: writing a purse to a different card');
+    const target = PURSE_SLOTS[card.current === 0 ? 1 : 0];
+    const [blockA, blockB] = encodePurse(next, card.uid, keys.mac);
+    const auth = new SectorAuth(session, keys);
+    try {
+      await auth.use(target.sector, 'B');
+      await session.writeBlock(target.blocks[0], blockA);
+    } catch (e) {
+      // The MAC lives in the second block, still old: the new slot cannot be valid.
+      return { kind: 'not-written', problem: failureOf(e).problem };
+    }
+    try {
+      await session.writeBlock(target.blocks[1], blockB);
+      const backA = await session.readBlock(target.blocks[0]);
+      const backB = await session.readBlock(target.blocks[1]);
+      if (!equalBytes(backA, blockA) || !equalBytes(backB, blockB)) return { kind: 'uncertain', problem: 'read-back differs from what was written' };
+      const back = decodePurse(backA, backB, card.uid, keys.mac);
+      if (!back.ok || back.value.counter !== next.counter) throw new Error('bug: verified slot does not decode to the written state');
+      return { kind: 'written' };
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith('bug:')) throw e;
+      return { kind: 'uncertain', problem: failureOf(e).problem };
+    }
+  }
+
+  /**
+   * Formats a blank (transport-state) card: identity, an initial purse in slot 0,
+   * an empty slot 1, then per-card keys and access bits in each application sector.
+   * Sectors outside APP_SECTORS stay in transport state for other applications.
+   */
+  async issue(session: CardSession, identity: Omit<CardIdentity, 'pinVerifier'>, purse: PurseState, pin?: string): Promise<WriteOutcome> {
+    const keys = this.keysFor(session.uid);
+    const verifier = pin === undefined ? new Uint8Array(4) : pinVerifier(pin, session.uid, keys.mac);
+    const transportKey = new Uint8Array(6).fill(0xff);
+    const [idA, idB] = encodeIdentity({ ...identity, pinVerifier: verifier }, session.uid, keys.mac);
+    const [p0A, p0B] = encodePurse(purse, session.uid, keys.mac);
+    const zero = new Uint8Array(16);
+    const content: Record<number, Uint8Array[]> = { 1: [idA, idB, zero], 2: [p0A, p0B, zero], 3: [zero, zero, zero] };
+    try {
+      for (const sector of APP_SECTORS) {
+        await session.authenticate(sector, 'A', transportKey);
+        const blocks = content[sector];
+        for (let i = 0; i < 3; i++) await session.writeBlock(sector * 4 + i, blocks[i]);
+        await session.writeBlock(sector * 4 + 3, sectorTrailer(keys, sector));
+      }
+      return { kind: 'written' };
+    } catch (e) {
+      return { kind: 'uncertain', problem: failureOf(e).problem };
+    }
+  }
+}
+
+function describe(r: DecodeResult<PurseState>): string {
+  return r.ok ? `counter ${r.value.counter}` : r.problem;
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * The terminal's one config file, validated on load. Every limit here is a
+ * named bound so a broken file is refused with the field that is wrong.
+ */
+export const MENU_ITEMS_MAX = 999; // item codes are 1..999 on a 3-digit keypad entry
+const CENTS_MAX = 0xffff_ffff; // a purse field is u32 cents on the card
+const cents = z.number().int().min(0).max(CENTS_MAX);
+const bilingual = z.object({ zh: z.string().min(1).max(32), en: z.string().min(1).max(32) });
+
+export const CardClassSchema = z.object({
+  id: z.number().int().min(0).max(255),
+  name: bilingual,
+  discountPercent: z.number().int().min(0).max(100).default(0),
+  /** Above this, today's spending needs the card PIN (0 = no daily limit). */
+  dailyLimitCents: cents.default(0),
+  /** Cards of an operator class sign cashiers in and out instead of paying. */
+  operator: z.boolean().default(false),
+});
+
+export const MenuItemSchema = z.object({
+  code: z.number().int().min(1).max(MENU_ITEMS_MAX),
+  name: bilingual,
+  priceCents: cents.min(1),
+});
+
+const SIMPLE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '.', '+', 'confirm'] as const;
+/** The seeds' simple keypad: one key, one price (keys 1–9 = 0.1–0.9, `.` = 1, `+` = 2, confirm = 5). */
+const DEFAULT_SIMPLE_KEYS = { '1': 10, '2': 20, '3': 30, '4': 40, '5': 50, '6': 60, '7': 70, '8': 80, '9': 90, '.': 100, '+': 200, confirm: 500 };
+
+export const PosSchema = z
+  .object({
+    entryMode: z.enum(['free', 'item', 'fixed', 'simple']).default('free'),
+    fixedPriceCents: cents.default(0),
+    menu: z.array(MenuItemSchema).max(MENU_ITEMS_MAX).default([]),
+    simpleKeys: z.record(z.enum(SIMPLE_KEYS), cents.min(1)).default(DEFAULT_SIMPLE_KEYS),
+    /** Card classes served here; empty = every class. */
+    allowedClasses: z.array(z.number().int().min(0).max(255)).default([]),
+    minSaleCents: cents.default(1),
+    maxSaleCents: cents.default(100_000),
+    balanceCapCents: cents.default(1_000_000),
+    undoWindowMs: z.number().int().min(0).max(3_600_000).default(120_000),
+    receiptCopies: z.number().int().min(0).max(5).default(1),
+    usesPerSale: z.number().int().min(1).max(100).default(1),
+    requireOperator: z.boolean().default(false),
+    allowTopup: z.boolean().default(true),
+    pinAttemptsMax: z.number().int().min(1).max(10).default(3),
+  })
+  .superRefine((pos, ctx) => {
+    if (pos.minSaleCents > pos.maxSaleCents) ctx.addIssue({ code: 'custom', path: ['minSaleCents'], message: 'must not exceed maxSaleCents' });
+    if (pos.entryMode === 'fixed' && pos.fixedPriceCents === 0) ctx.addIssue({ code: 'custom', path: ['fixedPriceCents'], message: 'must be set in fixed mode' });
+    if (pos.entryMode === 'item' && pos.menu.length === 0) ctx.addIssue({ code: 'custom', path: ['menu'], message: 'must hold items in item mode' });
+    const seen = new Set<number>();
+    pos.menu.forEach((item, i) => {
+      if (seen.has(item.code)) ctx.addIssue({ code: 'custom', path: ['menu', i, 'code'], message: `duplicate item code ${item.code}` });
+      seen.add(item.code);
+    });
+  });
+
+export const ConfigSchema = z
+  .object({
+    terminal: z.object({
+      id: z.number().int().min(1).max(0xff_ffff),
+      name: z.string().min(1).max(64),
+      tenantId: z.number().int().min(0).max(0xffff),
+      utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
+      roles: z.array(z.enum(['pos'])).min(1).default(['pos']),
+    }),
+    storage: z.object({ dataDir: z.string().min(1), keyFile: z.string().min(1) }),
+    cardClasses: z.array(CardClassSchema).min(1).max(256),
+    pos: PosSchema.default(PosSchema.parse({})),
+  })
+  .superRefine((cfg, ctx) => {
+    const ids = new Set(cfg.cardClasses.map((c) => c.id));
+    cfg.pos.allowedClasses.forEach((id, i) => {
+      if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['pos', 'allowedClasses', i], message: `unknown card class ${id}` });
+    });
+  });
+
+export type TerminalConfig = z.infer<typeof ConfigSchema>;
+export type PosConfig = TerminalConfig['pos'];
+export type CardClass = TerminalConfig['cardClasses'][number];
+export type MenuItem = PosConfig['menu'][number];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates raw JSON; a broken config is refused with the path of the first bad field. */
+export function parseConfig(raw: unknown, source = 'config'): TerminalConfig {
+  const r = ConfigSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+  throw new ConfigError(field, `${source}: invalid field "${field}": ${issue.message}`);
+}

@@ -1,0 +1,134 @@
+import type { CardIdentity, PurseState } from '../card/layout.ts';
+import { COUNTER_MAX, U24_MAX, U32_MAX } from '../card/layout.ts';
+import type { CardClass } from '../config/schema.ts';
+import type { RefusalCode } from './reasons.ts';
+
+/**
+ * The offline decision: a pure function of the card, the terminal's lists and
+ * rules, the day, and the request. No I/O, no clock: the runtime passes `today`.
+ * Amounts are in the purse's unit (cents; uses on a count purse).
+ */
+export interface PolicyRules {
+  tenantId: number;
+  terminalId: number;
+  classes: ReadonlyMap<number, CardClass>;
+  /** Empty = every class. */
+  allowedClasses: readonly number[];
+  minSaleCents: number;
+  maxSaleCents: number;
+  balanceCapCents: number;
+  usesPerSale: number;
+}
+
+export type PolicyRequest =
+  /** A sale of `amountCents` before discount; `pinOk` once the holder entered the right PIN. */
+  | { kind: 'debit'; amountCents: number; pinOk: boolean }
+  /** Money onto the card (cash top-up at the counter). */
+  | { kind: 'credit'; amountCents: number }
+  /** Put back exactly what an earlier debit took. */
+  | { kind: 'refund'; fromSubsidy: number; fromBalance: number; day: number };
+
+export interface PolicyContext {
+  identity: CardIdentity;
+  purse: PurseState;
+  blacklisted: boolean;
+  /** Highest counter this terminal has seen on this card (committed), if any. */
+  lastSeenCounter: number | null;
+  today: number;
+  rules: PolicyRules;
+}
+
+export type Decision =
+  | { kind: 'approve'; next: PurseState; chargedAmount: number; fromSubsidy: number; fromBalance: number; discountAmount: number }
+  | { kind: 'need-pin'; reason: 'daily-limit' | 'card-pin' }
+  | { kind: 'refuse'; reason: RefusalCode; detail: string };
+
+const refuse = (reason: RefusalCode, detail: string): Decision => ({ kind: 'refuse', reason, detail });
+
+/** Checks that apply to any use of the card, money or not. */
+export function checkCard(ctx: Omit<PolicyContext, 'purse'> & { purse?: PurseState }): Decision | null {
+  const { identity, rules } = ctx;
+  if (identity.tenantId !== rules.tenantId) return refuse('wrong-tenant', `tenant ${identity.tenantId}`);
+  if (ctx.blacklisted) return refuse('blacklisted', `card ${identity.cardNumber} is on the blacklist`);
+  if (identity.flags.frozen) return refuse('frozen', 'card flagged frozen');
+  if (ctx.today > identity.expiryDay) return refuse('expired', `expired on day ${identity.expiryDay}`);
+  if (!rules.classes.has(identity.cardClass)) return refuse('class-not-allowed', `unknown class ${identity.cardClass}`);
+  if (rules.allowedClasses.length > 0 && !rules.allowedClasses.includes(identity.cardClass)) {
+    return refuse('class-not-allowed', `class ${identity.cardClass} not served here`);
+  }
+  if (ctx.purse && ctx.lastSeenCounter !== null && ctx.purse.counter < ctx.lastSeenCounter) {
+    return refuse('counter-rollback', `card counter ${ctx.purse.counter} < last seen ${ctx.lastSeenCounter}`);
+  }
+  return null;
+}
+
+/** Integer discount, rounded half up, in the purse unit. */
+export function discountOf(amount: number, percent: number): number {
+  return Math.floor((amount * percent + 50) / 100);
+}
+
+export function decide(ctx: PolicyContext, req: PolicyRequest): Decision {
+  const early = checkCard(ctx);
+  if (early) return early;
+  const { purse, identity, rules } = ctx;
+  if (purse.counter >= COUNTER_MAX) return refuse('card-worn-out', 'purse counter exhausted');
+  const spentToday = purse.day === ctx.today ? purse.spentToday : 0;
+  const base = { ...purse, counter: purse.counter + 1, writerTerminalId: rules.terminalId };
+  switch (req.kind) {
+    case 'debit':
+      return decideDebit(ctx, req, spentToday, base);
+    case 'credit': {
+      if (!Number.isInteger(req.amountCents) || req.amountCents <= 0) return refuse('below-min', 'top-up must be positive');
+      if (identity.flags.countPurse) return refuse('class-not-allowed', 'count cards are not topped up with money');
+      if (purse.balance + req.amountCents > Math.min(rules.balanceCapCents, U32_MAX)) return refuse('balance-cap', `cap ${rules.balanceCapCents}`);
+      return approve({ ...base, balance: purse.balance + req.amountCents, day: purse.day, spentToday: purse.spentToday }, -req.amountCents, 0, -req.amountCents, 0);
+    }
+    case 'refund': {
+      const amount = req.fromSubsidy + req.fromBalance;
+      if (purse.balance + req.fromBalance > U32_MAX || purse.subsidy + req.fromSubsidy > U32_MAX) return refuse('balance-cap', 'purse field overflow');
+      // Give back today's spending only if the sale was today: yesterday's total is closed.
+      const spent = req.day === ctx.today ? Math.max(0, spentToday - amount) : spentToday;
+      return approve(
+        { ...base, balance: purse.balance + req.fromBalance, subsidy: purse.subsidy + req.fromSubsidy, day: ctx.today, spentToday: spent },
+        -amount,
+        -req.fromSubsidy,
+        -req.fromBalance,
+        0,
+      );
+    }
+  }
+}
+
+function decideDebit(ctx: PolicyContext, req: { amountCents: number; pinOk: boolean }, spentToday: number, base: PurseState): Decision {
+  const { purse, identity, rules } = ctx;
+  const cardClass = rules.classes.get(identity.cardClass)!;
+  let charged: number;
+  let discount = 0;
+  if (identity.flags.countPurse) {
+    charged = rules.usesPerSale; // a count card pays in uses, whatever the price
+  } else {
+    if (!Number.isInteger(req.amountCents) || req.amountCents < rules.minSaleCents) return refuse('below-min', `min ${rules.minSaleCents}`);
+    if (req.amountCents > rules.maxSaleCents) return refuse('above-max', `max ${rules.maxSaleCents}`);
+    discount = discountOf(req.amountCents, cardClass.discountPercent);
+    charged = req.amountCents - discount;
+  }
+  const limit = identity.flags.countPurse ? 0 : cardClass.dailyLimitCents;
+  const overLimit = limit > 0 && spentToday + charged > limit;
+  const hasPin = identity.pinVerifier.some((b) => b !== 0);
+  if ((overLimit || identity.flags.pinRequired) && !req.pinOk) {
+    if (!hasPin) return refuse('daily-limit', `spent ${spentToday} + ${charged} > ${limit}, card has no PIN`);
+    return { kind: 'need-pin', reason: overLimit ? 'daily-limit' : 'card-pin' };
+  }
+  if (purse.subsidy + purse.balance < charged) return refuse('insufficient-balance', `needs ${charged}, has ${purse.subsidy + purse.balance}`);
+  if (spentToday + charged > U24_MAX) return refuse('daily-limit', 'daily total beyond what the card can record');
+  const fromSubsidy = Math.min(purse.subsidy, charged); // subsidy first: it may expire, cash does not
+  const fromBalance = charged - fromSubsidy;
+  const next = { ...base, subsidy: purse.subsidy - fromSubsidy, balance: purse.balance - fromBalance, day: ctx.today, spentToday: spentToday + charged };
+  return approve(next, charged, fromSubsidy, fromBalance, discount);
+}
+
+function approve(next: PurseState, charged: number, fromSubsidy: number, fromBalance: number, discount: number): Decision {
+  // Pair assertion: what leaves the purse is exactly what the decision says.
+  if (fromSubsidy + fromBalance !== charged) throw new Error('bug: debit split does not add up');
+  return { kind: 'approve', next, chargedAmount: charged, fromSubsidy, fromBalance, discountAmount: discount };
+}

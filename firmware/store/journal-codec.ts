@@ -1,0 +1,54 @@
+import { crc32 } from './crc32.ts';
+import type { JournalRow } from './journal-schema.ts';
+
+export interface JournalRecord<B = Record<string, unknown>> {
+  seq: number;
+  kind: string;
+  atMs: number;
+  card: number | null;
+  ref: number | null;
+  body: B;
+  acked: boolean;
+  /**
+   * Present (true) only when the stored CRC does not match: the record is
+   * returned as found — never repaired or dropped — so the backend sees it.
+   * If its body is no longer JSON, `body` is `{ unreadable: <stored text> }`.
+   */
+  corrupt?: true;
+}
+
+/**
+ * The CRC-32 of a record: `seq|kind|at_ms|card|ref|` then the body's UTF-8
+ * bytes, null card/ref as empty. Kinds cannot contain `|`, so the fields
+ * cannot shift into each other.
+ */
+export function recordCrc(seq: number, kind: string, atMs: number, card: number | null, ref: number | null, body: string): number {
+  const head = `${seq}|${kind}|${atMs}|${card ?? ''}|${ref ?? ''}|`;
+  return crc32(Buffer.from(body, 'utf8'), crc32(Buffer.from(head, 'utf8')));
+}
+
+export function rowCrcOk(row: JournalRow): boolean {
+  return recordCrc(row.seq, row.kind, row.at_ms, row.card, row.ref, row.body) === row.crc;
+}
+
+export function rowToRecord(row: JournalRow): JournalRecord {
+  const ok = rowCrcOk(row);
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(row.body) as Record<string, unknown>;
+  } catch {
+    // Only a corrupt row can get here: encodeBody wrote valid JSON.
+    body = { unreadable: row.body };
+  }
+  const record: JournalRecord = {
+    seq: row.seq,
+    kind: row.kind,
+    atMs: row.at_ms,
+    card: row.card,
+    ref: row.ref,
+    body,
+    acked: row.acked !== 0,
+  };
+  if (!ok) record.corrupt = true;
+  return record;
+}

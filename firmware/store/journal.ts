@@ -1,0 +1,256 @@
+import type Database from 'better-sqlite3';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import { checkCard, checkKind, checkLimit, checkSeq, checkTotals, READ_RECORDS_MAX, type AppendOptions, type TotalsDelta } from './journal-args.ts';
+import { encodeBody } from './journal-body.ts';
+import { recordCrc, rowCrcOk, rowToRecord, type JournalRecord } from './journal-codec.ts';
+import { ensureJournalSchema, ROW_COLUMNS, type JournalRow } from './journal-schema.ts';
+import { openSqlite } from './sqlite-open.ts';
+
+export type { AppendOptions, TotalsDelta } from './journal-args.ts';
+export type { JournalRecord } from './journal-codec.ts';
+
+/**
+ * Recovery checks the CRC of every unacknowledged record (those still owed to
+ * the backend) and of this many newest ones; older acknowledged records are
+ * the backend's already, and checking a million at boot would delay the first tap.
+ */
+export const RECOVERY_TAIL_RECORDS = 1000;
+/**
+ * One prune transaction deletes at most this many rows, so the write lock (and
+ * a tap waiting for it) is held for a bounded time; call again while it returns this.
+ */
+export const PRUNE_BATCH_MAX = 50_000;
+
+interface Meta {
+  last_seq: number;
+  acked_upto: number;
+}
+
+/**
+ * The money journal: append-only records with terminal-local sequence numbers.
+ *
+ * Contract:
+ * - `append` is all-or-nothing: the record and its totals commit in one
+ *   transaction that is fsync'd (synchronous=FULL) before it returns; if it
+ *   throws, nothing was written.
+ * - seq is strictly increasing and never reused, even after pruning.
+ * - A record leaves only through `pruneAcked`, and only once acknowledged.
+ * - A record whose CRC fails is logged, counted and returned flagged
+ *   (`corrupt: true`), never deleted or rewritten.
+ * - One writer: a Journal owns its file (other connections may read).
+ */
+export class Journal {
+  private readonly corruptSeqs = new Set<number>();
+  private readonly q;
+  private readonly appendTx: (kind: string, atMs: number, card: number | null, ref: number | null, body: string, totals: readonly TotalsDelta[]) => number;
+  private readonly ackTx: (uptoSeq: number) => number;
+  private readonly pruneTx: (keepLast: number) => { deleted: number; uptoSeq: number };
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    readonly path: string,
+  ) {
+    const rows = (sql: string) => db.prepare<unknown[], JournalRow>(sql);
+    this.q = {
+      meta: db.prepare<[], Meta>('SELECT last_seq, acked_upto FROM journal_meta WHERE id = 1'),
+      setLastSeq: db.prepare('UPDATE journal_meta SET last_seq = ? WHERE id = 1'),
+      setAckedUpto: db.prepare('UPDATE journal_meta SET acked_upto = ? WHERE id = 1'),
+      insert: db.prepare('INSERT INTO journal (seq, kind, at_ms, card, ref, body, crc) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      addTotals: db.prepare(
+        `INSERT INTO totals (scope, key, count, amount_cents) VALUES (?, ?, ?, ?)
+         ON CONFLICT (scope, key) DO UPDATE SET count = count + excluded.count, amount_cents = amount_cents + excluded.amount_cents`,
+      ),
+      totals: db.prepare<[string, string], { count: number; amount_cents: number }>('SELECT count, amount_cents FROM totals WHERE scope = ? AND key = ?'),
+      get: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq = ?`),
+      after: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`),
+      byCard: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE card = ? ORDER BY seq DESC LIMIT ?`),
+      referencing: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE ref = ? ORDER BY seq LIMIT ?`),
+      open: rows(
+        `SELECT ${ROW_COLUMNS} FROM journal AS j WHERE j.kind = ? AND NOT EXISTS (
+           SELECT 1 FROM journal AS c WHERE c.ref = j.seq AND c.kind IN (SELECT value FROM json_each(?))
+         ) ORDER BY j.seq LIMIT ?`,
+      ),
+      unacked: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? AND acked = 0 ORDER BY seq LIMIT ?`),
+      markAcked: db.prepare('UPDATE journal SET acked = 1 WHERE seq > ? AND seq <= ? AND acked = 0'),
+      pruneCutoff: db.prepare<[number, number], number>('SELECT seq FROM journal WHERE seq <= ? ORDER BY seq DESC LIMIT 1 OFFSET ?').pluck(),
+      oldestSeq: db.prepare<[], number | null>('SELECT min(seq) FROM journal').pluck(),
+      maxSeq: db.prepare<[], number | null>('SELECT max(seq) FROM journal').pluck(),
+      deleteAcked: db.prepare('DELETE FROM journal WHERE seq <= ? AND acked = 1'),
+      countAll: db.prepare<[], number>('SELECT count(*) FROM journal').pluck(),
+      countAfter: db.prepare<[number], number>('SELECT count(*) FROM journal WHERE seq > ?').pluck(),
+      ackedAfter: db.prepare<[number], number>('SELECT count(*) FROM journal WHERE seq > ? AND acked != 0').pluck(),
+    };
+    this.appendTx = db.transaction((kind, atMs, card, ref, body, totals) => {
+      const meta = this.meta();
+      const seq = meta.last_seq + 1;
+      // A ref names an earlier record; a later or unknown one is a caller bug.
+      if (ref !== null && (ref < 1 || ref > meta.last_seq)) throw new RangeError(`ref ${ref} is not an earlier journal seq (last is ${meta.last_seq})`);
+      this.q.insert.run(seq, kind, atMs, card, ref, body, recordCrc(seq, kind, atMs, card, ref, body));
+      this.q.setLastSeq.run(seq);
+      for (const t of totals) this.q.addTotals.run(t.scope, t.key, t.count, t.amountCents);
+      return seq;
+    }).immediate;
+    this.ackTx = db.transaction((uptoSeq: number) => {
+      const meta = this.meta();
+      if (uptoSeq > meta.last_seq) throw new RangeError(`cannot acknowledge up to seq ${uptoSeq}: last written is ${meta.last_seq}`);
+      if (uptoSeq <= meta.acked_upto) return 0; // a repeated ack (retransmission) changes nothing
+      const changed = this.q.markAcked.run(meta.acked_upto, uptoSeq).changes;
+      this.q.setAckedUpto.run(uptoSeq);
+      return changed;
+    }).immediate;
+    this.pruneTx = db.transaction((keepLast: number) => {
+      const meta = this.meta();
+      const cutoff = this.q.pruneCutoff.get(meta.acked_upto, keepLast);
+      const oldest = this.q.oldestSeq.get();
+      if (cutoff === undefined || oldest === null || oldest === undefined) return { deleted: 0, uptoSeq: 0 };
+      // Seqs are contiguous, so a seq range bounds the batch.
+      const uptoSeq = Math.min(cutoff, oldest + PRUNE_BATCH_MAX - 1);
+      return { deleted: this.q.deleteAcked.run(uptoSeq).changes, uptoSeq };
+    }).immediate;
+  }
+
+  /** Opens (creating if needed) and recovers: SQLite replays its WAL, then CRCs are checked. */
+  static open(opts: { path: string; clock: Clock; log: Logger; pageSizeBytes?: number }): Journal {
+    const { db } = openSqlite({ path: opts.path, pageSizeBytes: opts.pageSizeBytes });
+    try {
+      ensureJournalSchema(db, opts.path);
+      const journal = new Journal(db, opts.clock, opts.log, opts.path);
+      journal.recover();
+      return journal;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  append<B>(kind: string, body: B, opts: AppendOptions = {}): JournalRecord<B> {
+    checkKind(kind);
+    const card = opts.card === undefined ? null : checkCard(opts.card);
+    const ref = opts.ref === undefined ? null : checkSeq(opts.ref, 'ref');
+    const totals = checkTotals(opts.totals);
+    const text = encodeBody(kind, body);
+    const atMs = this.clock.nowMs();
+    if (!Number.isSafeInteger(atMs)) throw new RangeError(`clock gave ${atMs}, not a whole number of ms`);
+    const seq = this.appendTx(kind, atMs, card, ref, text, totals);
+    // The parsed text, not the caller's object: exactly what a later read returns.
+    return { seq, kind, atMs, card, ref, body: JSON.parse(text) as B, acked: false };
+  }
+
+  get(seq: number): JournalRecord | undefined {
+    const row = this.q.get.get(checkSeq(seq, 'seq'));
+    return row === undefined ? undefined : this.toRecord(row);
+  }
+
+  after(seq: number, limit: number): JournalRecord[] {
+    return this.toRecords(this.q.after.all(checkSeq(seq, 'seq'), checkLimit(limit)));
+  }
+
+  byCard(card: number, limit: number): JournalRecord[] {
+    return this.toRecords(this.q.byCard.all(checkCard(card), checkLimit(limit)));
+  }
+
+  /** At most READ_RECORDS_MAX, oldest first. */
+  referencing(seq: number): JournalRecord[] {
+    return this.toRecords(this.q.referencing.all(checkSeq(seq, 'seq'), READ_RECORDS_MAX));
+  }
+
+  /**
+   * Records of `kind` that no record of a closing kind references (e.g. a
+   * 'sale.begin' without 'sale.commit' or 'sale.abort'), oldest first. At most
+   * READ_RECORDS_MAX: close those and ask again.
+   */
+  open(kind: string, closingKinds: string[]): JournalRecord[] {
+    checkKind(kind);
+    closingKinds.forEach(checkKind);
+    const rows = this.q.open.all(kind, JSON.stringify(closingKinds), READ_RECORDS_MAX);
+    if (rows.length === READ_RECORDS_MAX) this.log.warn('journal.open-truncated', { kind, limit: READ_RECORDS_MAX });
+    return this.toRecords(rows);
+  }
+
+  unacked(limit: number): JournalRecord[] {
+    return this.toRecords(this.q.unacked.all(this.meta().acked_upto, checkLimit(limit)));
+  }
+
+  /** Acknowledges every record up to `uptoSeq` (cumulative, idempotent); returns how many changed. */
+  ack(uptoSeq: number): number {
+    const changed = this.ackTx(checkSeq(uptoSeq, 'ack seq'));
+    if (changed > 0) this.log.debug('journal.acked', { uptoSeq, records: changed });
+    return changed;
+  }
+
+  /**
+   * Deletes the oldest acknowledged records, keeping the newest `keepLast`
+   * acknowledged ones (for receipts and undo); never an unacknowledged one.
+   * Returns how many were deleted (at most PRUNE_BATCH_MAX per call).
+   */
+  pruneAcked(keepLast: number): number {
+    if (!Number.isSafeInteger(keepLast) || keepLast < 0) throw new RangeError(`keepLast must be a non-negative integer, got ${keepLast}`);
+    const { deleted, uptoSeq } = this.pruneTx(keepLast);
+    if (deleted > 0) this.log.info('journal.pruned', { records: deleted, uptoSeq });
+    return deleted;
+  }
+
+  lastSeq(): number {
+    return this.meta().last_seq;
+  }
+
+  totals(scope: string, key: string): { count: number; amountCents: number } {
+    const row = this.q.totals.get(scope, key);
+    return row === undefined ? { count: 0, amountCents: 0 } : { count: row.count, amountCents: row.amount_cents };
+  }
+
+  /** `corrupt`: records found with a bad CRC since open (at recovery or on read). */
+  stats(): { records: number; unacked: number; corrupt: number } {
+    return { records: this.q.countAll.get()!, unacked: this.q.countAfter.get(this.meta().acked_upto)!, corrupt: this.corruptSeqs.size };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private meta(): Meta {
+    const meta = this.q.meta.get();
+    if (meta === undefined) throw new Error(`${this.path}: journal_meta row is missing; the file is damaged`);
+    return meta;
+  }
+
+  /** Checks the invariants the rest relies on, then the CRCs recovery promises. */
+  private recover(): void {
+    const meta = this.meta();
+    const maxSeq = this.q.maxSeq.get() ?? 0;
+    // Pair assertions on what append and ack maintain: if these fail the file
+    // was altered outside this class, and appending could reuse a seq.
+    if (maxSeq > meta.last_seq) throw new Error(`${this.path}: record seq ${maxSeq} is above journal_meta.last_seq ${meta.last_seq}; the file is damaged`);
+    if (meta.acked_upto > meta.last_seq) throw new Error(`${this.path}: acked_upto ${meta.acked_upto} is above last_seq ${meta.last_seq}; the file is damaged`);
+    const ackedBeyond = this.q.ackedAfter.get(meta.acked_upto)!;
+    if (ackedBeyond > 0) throw new Error(`${this.path}: ${ackedBeyond} records after acked_upto ${meta.acked_upto} are marked acknowledged; the file is damaged`);
+
+    const fromSeq = Math.max(0, Math.min(meta.acked_upto, meta.last_seq - RECOVERY_TAIL_RECORDS));
+    let checked = 0;
+    for (const row of this.db.prepare<[number], JournalRow>(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq`).iterate(fromSeq)) {
+      checked++;
+      if (!rowCrcOk(row)) this.noteCorrupt(row.seq);
+    }
+    this.log.info('journal.recovered', { path: this.path, lastSeq: meta.last_seq, ackedUpto: meta.acked_upto, checked, corrupt: this.corruptSeqs.size });
+  }
+
+  private toRecords(rows: JournalRow[]): JournalRecord[] {
+    return rows.map((row) => this.toRecord(row));
+  }
+
+  private toRecord(row: JournalRow): JournalRecord {
+    const record = rowToRecord(row);
+    if (record.corrupt) this.noteCorrupt(row.seq);
+    return record;
+  }
+
+  private noteCorrupt(seq: number): void {
+    if (this.corruptSeqs.has(seq)) return;
+    this.corruptSeqs.add(seq);
+    // seq only: the body may be garbage, or hold data that does not belong in logs.
+    this.log.error('journal.corrupt', { seq });
+  }
+}

@@ -1,0 +1,153 @@
+import type { CardApp, CardImage } from '../card/app.ts';
+import type { CardKeys } from '../card/keys.ts';
+import type { CardSession } from '../card/session.ts';
+import { cardDay, cardDayToIso } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import type { Decision } from '../policy/policy.ts';
+import type { Journal, JournalRecord, TotalsDelta } from '../store/journal.ts';
+import { CLOSING_KINDS, hex, KIND, type IntentBody, type SettleBody, type TxType } from './records.ts';
+import { settle } from './settle.ts';
+
+/**
+ * Moves money on a card with the journal around it:
+ *   intent (durable) → two-slot write + read-back → commit | abort | uncertain.
+ * The journal append is fsync'd before the first card byte, so a power cut at
+ * any point leaves a record that start-up recovery turns into "uncertain".
+ */
+export type TxOutcome =
+  | { kind: 'committed'; intent: JournalRecord<IntentBody> }
+  | { kind: 'aborted'; intent: JournalRecord<IntentBody>; problem: string }
+  | { kind: 'uncertain'; intent: JournalRecord<IntentBody>; problem: string };
+
+export interface TxMeta {
+  tx: TxType;
+  listAmountCents: number;
+  undoOf?: number;
+  shift?: string;
+  operator?: number;
+  items?: { code: number; qty: number }[];
+}
+
+export interface SettledIntent {
+  intent: JournalRecord<IntentBody>;
+  outcome: 'landed' | 'not-landed';
+}
+
+export class CardTransactions {
+  constructor(
+    private readonly journal: Journal,
+    private readonly cards: CardApp,
+    private readonly log: Logger,
+    private readonly utcOffsetMinutes: number,
+  ) {}
+
+  /**
+   * Start-up: an intent with no outcome means the power went while its card
+   * write was in flight. It may have landed: mark it uncertain for the card to settle.
+   */
+  recoverInterrupted(): number {
+    const interrupted = this.journal.open(KIND.intent, [...CLOSING_KINDS, KIND.uncertain]);
+    for (const intent of interrupted) {
+      this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: 'terminal restarted during the card write' }, { card: intent.card ?? undefined, ref: intent.seq });
+      this.log.warn('card.write.interrupted', { intentSeq: intent.seq, cardNumber: intent.card });
+    }
+    return interrupted.length;
+  }
+
+  /** Intents of this card still waiting for the card to say whether they landed. */
+  openIntents(cardNumber: number): JournalRecord<IntentBody>[] {
+    return this.journal
+      .byCard(cardNumber, 50)
+      .filter((r) => r.kind === KIND.intent && !this.journal.referencing(r.seq).some((x) => (CLOSING_KINDS as string[]).includes(x.kind)))
+      .reverse() as unknown as JournalRecord<IntentBody>[];
+  }
+
+  /** Settles every open intent of this card that the card can answer now. */
+  settleOpen(card: CardImage): SettledIntent[] {
+    const done: SettledIntent[] = [];
+    for (const intent of this.openIntents(card.identity.cardNumber)) {
+      const outcome = settle(intent.body, card);
+      if (outcome === 'unknown') {
+        this.log.warn('card.settle.unknown', { intentSeq: intent.seq, cardNumber: card.identity.cardNumber, counter: card.purse.counter });
+        continue;
+      }
+      const body: SettleBody = { intentSeq: intent.seq, outcome, counterSeen: card.purse.counter };
+      this.journal.append(KIND.settle, body, { card: card.identity.cardNumber, ref: intent.seq, totals: outcome === 'landed' ? this.totalsOf(intent.body, intent.atMs) : [] });
+      this.log.info('card.settled', { intentSeq: intent.seq, outcome, cardNumber: card.identity.cardNumber });
+      done.push({ intent, outcome });
+    }
+    return done;
+  }
+
+  /** Highest counter this terminal knows the card has reached: a lower one on the card is a restored dump. */
+  lastSeenCounter(cardNumber: number): number | null {
+    let seen: number | null = null;
+    for (const r of this.journal.byCard(cardNumber, 50)) {
+      let counter: number | null = null;
+      if (r.kind === KIND.intent) counter = (r.body as unknown as IntentBody).counterBefore;
+      if (r.kind === KIND.settle) counter = (r.body as unknown as SettleBody).counterSeen;
+      if (r.kind === KIND.commit && r.ref !== null) {
+        const intent = this.journal.get(r.ref);
+        if (intent) counter = (intent.body as unknown as IntentBody).counterAfter;
+      }
+      if (counter !== null && (seen === null || counter > seen)) seen = counter;
+    }
+    return seen;
+  }
+
+  async execute(session: CardSession, card: CardImage, keys: CardKeys, decision: Extract<Decision, { kind: 'approve' }>, meta: TxMeta): Promise<TxOutcome> {
+    const other = card.slots[card.current === 0 ? 1 : 0];
+    const body: IntentBody = {
+      tx: meta.tx,
+      cardNumber: card.identity.cardNumber,
+      uid: hex(card.uid),
+      unit: card.identity.flags.countPurse ? 'uses' : 'cents',
+      chargedAmount: decision.chargedAmount,
+      fromSubsidy: decision.fromSubsidy,
+      fromBalance: decision.fromBalance,
+      listAmountCents: meta.listAmountCents,
+      discountAmount: decision.discountAmount,
+      counterBefore: card.purse.counter,
+      counterAfter: decision.next.counter,
+      writerBefore: card.purse.writerTerminalId,
+      otherSlot: other.ok ? { counter: other.value.counter, writer: other.value.writerTerminalId } : null,
+      next: decision.next,
+      ...(meta.undoOf !== undefined ? { undoOf: meta.undoOf } : {}),
+      ...(meta.shift !== undefined ? { shift: meta.shift } : {}),
+      ...(meta.operator !== undefined ? { operator: meta.operator } : {}),
+      ...(meta.items ? { items: meta.items } : {}),
+    };
+    // Pair assertion: the purse moves by exactly the charged amount.
+    const before = card.purse.balance + card.purse.subsidy;
+    const after = decision.next.balance + decision.next.subsidy;
+    if (before - after !== decision.chargedAmount) throw new Error(`bug: purse moves by ${before - after}, decision says ${decision.chargedAmount}`);
+
+    const intent = this.journal.append(KIND.intent, body, { card: body.cardNumber });
+    const result = await this.cards.writePurse(session, card, keys, decision.next);
+    const ref = { card: body.cardNumber, ref: intent.seq };
+    switch (result.kind) {
+      case 'written':
+        this.journal.append(KIND.commit, { intentSeq: intent.seq }, { ...ref, totals: this.totalsOf(body, intent.atMs) });
+        return { kind: 'committed', intent };
+      case 'not-written':
+        this.journal.append(KIND.abort, { intentSeq: intent.seq, problem: result.problem }, ref);
+        return { kind: 'aborted', intent, problem: result.problem };
+      case 'uncertain':
+        this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);
+        this.log.warn('card.write.uncertain', { intentSeq: intent.seq, cardNumber: body.cardNumber, problem: result.problem });
+        return { kind: 'uncertain', intent, problem: result.problem };
+    }
+  }
+
+  /** Day, shift and top-up totals move with the record that makes a write final, in one transaction. */
+  totalsOf(body: IntentBody, atMs: number): TotalsDelta[] {
+    // Counted on the day of the sale, even when an uncertain write settles after midnight.
+    const day = cardDayToIso(cardDay(atMs, this.utcOffsetMinutes));
+    if (body.tx === 'topup') return [{ scope: 'topup-day', key: day, count: 1, amountCents: -body.chargedAmount }];
+    const scope = body.unit === 'uses' ? 'uses' : 'sales';
+    const count = body.tx === 'undo' ? -1 : 1;
+    const deltas: TotalsDelta[] = [{ scope: `${scope}-day`, key: day, count, amountCents: body.chargedAmount }];
+    if (body.shift) deltas.push({ scope: `${scope}-shift`, key: body.shift, count, amountCents: body.chargedAmount });
+    return deltas;
+  }
+}

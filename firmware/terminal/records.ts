@@ -1,0 +1,61 @@
+import type { PurseState } from '../card/layout.ts';
+
+/**
+ * What the terminal writes to its journal. Every card write is bracketed:
+ * intent (before the first byte goes to the card) → commit | abort | uncertain,
+ * and an uncertain write is later closed by a settle record.
+ */
+export const KIND = {
+  intent: 'card.intent',
+  commit: 'card.commit',
+  abort: 'card.abort',
+  uncertain: 'card.uncertain',
+  settle: 'card.settle',
+  refused: 'tap.refused',
+  signIn: 'operator.signin',
+  signOut: 'operator.signout',
+} as const;
+
+/** Records that close an intent for good. `uncertain` does not: the card still has to tell. */
+export const CLOSING_KINDS = [KIND.commit, KIND.abort, KIND.settle];
+
+export type TxType = 'sale' | 'topup' | 'undo';
+
+export interface IntentBody {
+  tx: TxType;
+  cardNumber: number;
+  uid: string;
+  unit: 'cents' | 'uses';
+  /** Signed, in the purse unit: positive leaves the card, negative goes onto it. */
+  chargedAmount: number;
+  fromSubsidy: number;
+  fromBalance: number;
+  /** Price before the class discount, for receipts and totals. */
+  listAmountCents: number;
+  discountAmount: number;
+  counterBefore: number;
+  counterAfter: number;
+  /** Who wrote the state we read, and the other slot as we saw it: evidence for settling others' uncertain writes. */
+  writerBefore: number;
+  otherSlot: { counter: number; writer: number } | null;
+  next: PurseState;
+  undoOf?: number;
+  shift?: string;
+  operator?: number;
+  items?: { code: number; qty: number }[];
+}
+
+export interface SettleBody {
+  intentSeq: number;
+  outcome: 'landed' | 'not-landed';
+  counterSeen: number;
+}
+
+export interface RefusedBody {
+  cardNumber: number | null;
+  uid: string;
+  reason: string;
+  detail: string;
+}
+
+export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

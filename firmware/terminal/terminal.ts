@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { CardApp } from '../card/app.ts';
+import type { MasterKeys } from '../card/keys.ts';
+import type { TerminalConfig } from '../config/schema.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import { PosApp } from '../pos/pos.ts';
+import { Blacklist } from '../store/blacklist.ts';
+import { Journal } from '../store/journal.ts';
+import { CardTransactions } from './card-tx.ts';
+
+/**
+ * One terminal put together from its config: stores opened and recovered,
+ * card application keyed, the role app ready. Drivers are wired by the caller
+ * (the CLI on a device, the simulator in CI).
+ */
+export interface TerminalDeps {
+  config: TerminalConfig;
+  masterKeys: MasterKeys;
+  clock: Clock;
+  log: Logger;
+}
+
+export class Terminal {
+  private constructor(
+    readonly config: TerminalConfig,
+    readonly journal: Journal,
+    readonly blacklist: Blacklist,
+    readonly tx: CardTransactions,
+    readonly pos: PosApp,
+  ) {}
+
+  static open(d: TerminalDeps): Terminal {
+    const dir = d.config.storage.dataDir;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const log = d.log.child({ terminal: d.config.terminal.id });
+    const journal = Journal.open({ path: join(dir, 'journal.db'), clock: d.clock, log });
+    const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log });
+    const cards = new CardApp(d.masterKeys);
+    const tx = new CardTransactions(journal, cards, log, d.config.terminal.utcOffsetMinutes);
+    const interrupted = tx.recoverInterrupted();
+    log.info('terminal.started', { journalLastSeq: journal.lastSeq(), interrupted, blacklistVersion: blacklist.version(), ...journal.stats() });
+    const pos = new PosApp({ config: d.config, journal, blacklist, cards, tx, clock: d.clock, log });
+    return new Terminal(d.config, journal, blacklist, tx, pos);
+  }
+
+  close(): void {
+    this.journal.close();
+    this.blacklist.close();
+  }
+}

@@ -1,0 +1,40 @@
+import { parseConfig, type TerminalConfig } from '../../firmware/config/schema.ts';
+
+/**
+ * The simulator's embedded default: a canteen POS with four card classes and a
+ * small menu. Scenario files override any part of it per terminal.
+ */
+export const DEFAULT_CARD_CLASSES = [
+  { id: 1, name: { zh: '员工', en: 'Staff' }, discountPercent: 0, dailyLimitCents: 10_000 },
+  { id: 2, name: { zh: '学生', en: 'Student' }, discountPercent: 10, dailyLimitCents: 5_000 },
+  { id: 3, name: { zh: '访客', en: 'Visitor' }, discountPercent: 0, dailyLimitCents: 0 },
+  { id: 4, name: { zh: '计次', en: 'Meal pass' }, discountPercent: 0, dailyLimitCents: 0 },
+  { id: 9, name: { zh: '操作员', en: 'Operator' }, operator: true },
+];
+
+export const DEFAULT_MENU = [
+  { code: 1, name: { zh: '米饭', en: 'Rice' }, priceCents: 50 },
+  { code: 2, name: { zh: '红烧肉', en: 'Braised pork' }, priceCents: 1_200 },
+  { code: 3, name: { zh: '青菜', en: 'Greens' }, priceCents: 400 },
+  { code: 12, name: { zh: '牛肉面', en: 'Beef noodles' }, priceCents: 1_500 },
+];
+
+export interface SimTerminalSpec {
+  name: string;
+  id: number;
+  tenantId?: number;
+  pos?: Record<string, unknown>;
+  cardClasses?: unknown[];
+}
+
+export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {
+  return parseConfig(
+    {
+      terminal: { id: spec.id, name: spec.name, tenantId: spec.tenantId ?? 1, utcOffsetMinutes: 480, roles: ['pos'] },
+      storage: { dataDir, keyFile: `${dataDir}/keys.json` },
+      cardClasses: spec.cardClasses ?? DEFAULT_CARD_CLASSES,
+      pos: { menu: DEFAULT_MENU, ...spec.pos },
+    },
+    `terminal "${spec.name}"`,
+  );
+}

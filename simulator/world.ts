@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CardApp, type CardImage } from '../firmware/card/app.ts';
+import type { MasterKeys } from '../firmware/card/keys.ts';
+import { ManualClock } from '../firmware/core/clock.ts';
+import { silentLogger, type Logger } from '../firmware/core/log.ts';
+import { SeededRandom } from '../firmware/core/random.ts';
+import type { PosOutput } from '../firmware/pos/pos.ts';
+import { deriveSimMasterKeys } from '../firmware/store/keyfile.ts';
+import { Terminal } from '../firmware/terminal/terminal.ts';
+import { issueSimCard, type SimCardSpec } from './card/issue.ts';
+import { VirtualClassicCard } from './card/virtual-classic.ts';
+import { VirtualReader } from './card/virtual-reader.ts';
+import { simTerminalConfig, type SimTerminalSpec } from './terminal/default-config.ts';
+
+/** Faults to inject into one tap. */
+export interface TapFaults {
+  /** The card leaves after this many bytes of card writes have landed (tearing). */
+  tearAfterBytes?: number;
+  /** The card leaves before its n-th command of this tap. */
+  removeBeforeOp?: number;
+}
+
+export interface SimCard {
+  spec: SimCardSpec;
+  card: VirtualClassicCard;
+}
+
+interface SimTerminal {
+  spec: SimTerminalSpec;
+  terminal: Terminal;
+  reader: VirtualReader;
+}
+
+/**
+ * Simulated terminals and cards on one seeded clock: the place the interactive
+ * sim, the scenario runner and the simulation tests share.
+ */
+export class SimWorld {
+  readonly clock: ManualClock;
+  readonly random: SeededRandom;
+  readonly masterKeys: MasterKeys;
+  readonly cards = new Map<string, SimCard>();
+  readonly terminals = new Map<string, SimTerminal>();
+  private readonly dataDir: string;
+  private readonly ownsDir: boolean;
+
+  constructor(opts: { seed: number; startMs: number; dataDir?: string; log?: Logger }) {
+    this.clock = new ManualClock(opts.startMs);
+    this.random = new SeededRandom(opts.seed);
+    this.masterKeys = deriveSimMasterKeys(opts.seed);
+    this.ownsDir = opts.dataDir === undefined;
+    this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'onecard-sim-'));
+    this.log = opts.log ?? silentLogger;
+  }
+  private readonly log: Logger;
+
+  async addCard(spec: SimCardSpec): Promise<SimCard> {
+    if (this.cards.has(spec.name)) throw new Error(`card "${spec.name}" defined twice`);
+    const card = await issueSimCard(spec, this.masterKeys, this.clock);
+    const sim = { spec, card };
+    this.cards.set(spec.name, sim);
+    return sim;
+  }
+
+  addTerminal(spec: SimTerminalSpec): Terminal {
+    if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
+    const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
+    const terminal = Terminal.open({ config, masterKeys: this.masterKeys, clock: this.clock, log: this.log });
+    this.terminals.set(spec.name, { spec, terminal, reader: new VirtualReader() });
+    return terminal;
+  }
+
+  /** Closes a terminal's stores and opens them again, as a power cycle would. */
+  restart(terminalName: string): Terminal {
+    const t = this.terminal(terminalName);
+    t.terminal.close();
+    t.terminal = Terminal.open({ config: t.terminal.config, masterKeys: this.masterKeys, clock: this.clock, log: this.log });
+    return t.terminal;
+  }
+
+  terminal(name: string): SimTerminal {
+    const t = this.terminals.get(name);
+    if (!t) throw new Error(`no terminal "${name}" (have: ${[...this.terminals.keys()].join(', ')})`);
+    return t;
+  }
+
+  card(name: string): SimCard {
+    const c = this.cards.get(name);
+    if (!c) throw new Error(`no card "${name}" (have: ${[...this.cards.keys()].join(', ')})`);
+    return c;
+  }
+
+  key(terminalName: string, key: string): PosOutput {
+    return this.terminal(terminalName).terminal.pos.key(key);
+  }
+
+  /** Places the card on the terminal's reader, lets the terminal run its tap, and takes the card away. */
+  async tap(terminalName: string, cardName: string, faults: TapFaults = {}): Promise<PosOutput> {
+    const t = this.terminal(terminalName);
+    const { card } = this.card(cardName);
+    t.reader.remove();
+    t.reader.place(card);
+    const session = t.reader.open()!;
+    if (faults.tearAfterBytes !== undefined) card.armTear(faults.tearAfterBytes);
+    if (faults.removeBeforeOp !== undefined) card.armRemovalBeforeOp(faults.removeBeforeOp);
+    try {
+      return await t.terminal.pos.tap(session);
+    } finally {
+      card.disarm();
+      t.reader.remove();
+    }
+  }
+
+  /** Reads a card as the issuer would, for expectations and reports (not through any terminal). */
+  async inspect(cardName: string): Promise<CardImage> {
+    const reader = new VirtualReader();
+    reader.place(this.card(cardName).card);
+    const r = await new CardApp(this.masterKeys).read(reader.open()!);
+    reader.remove();
+    if (!r.ok) throw new Error(`card "${cardName}" unreadable: ${r.problem}`);
+    return r.card;
+  }
+
+  close(): void {
+    for (const t of this.terminals.values()) t.terminal.close();
+    if (this.ownsDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
