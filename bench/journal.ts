@@ -89,6 +89,10 @@ export async function buildLargeJournal(path: string, n: number, unackedTail = 1
   const startNs = process.hrtime.bigint();
   Journal.open({ path, clock: new ManualClock(START_MS), log: silentLogger }).close();
   const db = new Database(path);
+  // Setup only: write pages straight into the file (no WAL copy, no fsync),
+  // then give the file back in WAL mode as Journal.open expects it.
+  db.pragma('journal_mode = DELETE');
+  db.pragma('synchronous = OFF');
   try {
     const insert = db.prepare('INSERT INTO journal (seq, kind, at_ms, card, ref, body, crc, acked) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)');
     const ackedUpto = Math.max(0, n - unackedTail);
@@ -105,6 +109,7 @@ export async function buildLargeJournal(path: string, n: number, unackedTail = 1
       db.prepare('UPDATE journal_meta SET last_seq = ?, acked_upto = ? WHERE id = 1').run(n, ackedUpto);
       db.prepare(`INSERT INTO totals (scope, key, count, amount_cents) VALUES ('day', 'bulk', ?, ?)`).run(n, totalCents);
     })();
+    db.pragma('journal_mode = WAL');
   } finally {
     db.close();
   }

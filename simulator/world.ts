@@ -9,6 +9,7 @@ import { SeededRandom } from '../firmware/core/random.ts';
 import type { PosOutput } from '../firmware/pos/pos.ts';
 import { deriveSimMasterKeys } from '../firmware/store/keyfile.ts';
 import { Terminal } from '../firmware/terminal/terminal.ts';
+import { reconcile, type CardLedger, type ReconcileReport } from './reconcile.ts';
 import { issueSimCard, type SimCardSpec } from './card/issue.ts';
 import { VirtualClassicCard } from './card/virtual-classic.ts';
 import { VirtualReader } from './card/virtual-reader.ts';
@@ -121,6 +122,16 @@ export class SimWorld {
     reader.remove();
     if (!r.ok) throw new Error(`card "${cardName}" unreadable: ${r.problem}`);
     return r.card;
+  }
+
+  /** The money invariant over every card and every terminal's journal (see reconcile.ts). */
+  async reconcile(): Promise<ReconcileReport> {
+    const ledgers: CardLedger[] = [];
+    for (const [name, c] of this.cards) {
+      ledgers.push({ name, issuedTotal: (c.spec.balanceCents ?? 0) + (c.spec.subsidyCents ?? 0), card: await this.inspect(name) });
+    }
+    const journals = [...this.terminals.values()].map((t) => ({ terminalId: t.terminal.config.terminal.id, journal: t.terminal.journal }));
+    return reconcile(journals, ledgers);
   }
 
   close(): void {

@@ -1,0 +1,40 @@
+/**
+ * The `onecard` entry point and composition root. The simulator is reached by
+ * a dynamic import only, so a terminal ships without it.
+ */
+const USAGE = [
+  'usage: onecard <command>',
+  '  sim [--seed N]            simulated POS terminal (interactive; a short demo when stdin is not a terminal)',
+  '  sim --scenario FILE       run a scenario file; exit 1 when an expectation fails',
+  '  selftest reader [--emulator]  report the card reader chip and read a card',
+  '  help',
+];
+
+async function main(argv: string[]): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'sim': {
+      const { simMain } = await import('../../simulator/cli/sim.ts');
+      return simMain(rest, out);
+    }
+    case 'selftest':
+      if (rest[0] === 'reader') {
+        const { selftestReader } = await import('./selftest-reader.ts');
+        return selftestReader({ reader: rest.includes('--emulator') ? 'emulator' : 'spidev', out });
+      }
+      out('usage: onecard selftest reader [--emulator]');
+      return 2;
+    case undefined:
+    case 'help':
+    case '--help':
+      USAGE.forEach((l) => out(l));
+      return cmd === undefined ? 2 : 0;
+    default:
+      out(`unknown command "${cmd}"`);
+      USAGE.forEach((l) => out(l));
+      return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

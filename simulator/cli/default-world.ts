@@ -1,0 +1,40 @@
+import { SimWorld } from '../world.ts';
+
+/** The embedded default of `onecard sim`: one canteen POS and a handful of cards. */
+export const DEFAULT_START = '2026-11-23T11:30:00+08:00';
+
+export async function defaultWorld(seed: number): Promise<SimWorld> {
+  const world = new SimWorld({ seed, startMs: Date.parse(DEFAULT_START) });
+  const pos = world.addTerminal({ name: 'pos1', id: 101 });
+  await world.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 5_000, subsidyCents: 1_000, pin: '1234' });
+  await world.addCard({ name: 'bob', uid: '04112233445566', number: 1002, cardClass: 2, balanceCents: 2_000 });
+  await world.addCard({ name: 'carol', uid: '04c4c4c4', number: 1003, cardClass: 4, balanceCents: 10, countPurse: true });
+  await world.addCard({ name: 'lost', uid: '04deadbe', number: 3003, cardClass: 1, balanceCents: 9_900 });
+  await world.addCard({ name: 'op', uid: '04000009', number: 9001, cardClass: 9 });
+  pos.blacklist.replaceAll(1, [3003]);
+  return world;
+}
+
+/** What the built-in demo types, when stdin is not a terminal. */
+export const DEMO_SCRIPT = [
+  'cards',
+  'tap op',
+  '12.50',
+  'tap alice',
+  '8',
+  'tap bob',
+  'undo',
+  'tap bob',
+  '6.80',
+  'tap alice tear 20',
+  'tap alice',
+  '3',
+  'tap lost',
+  'cancel',
+  '5',
+  'tap carol',
+  'tap alice',
+  'totals',
+  'restart',
+  'reconcile',
+];

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { parseScenario } from '../scenario/schema.ts';
+import { runScenario } from '../scenario/runner.ts';
+import { DEMO_SCRIPT, defaultWorld } from './default-world.ts';
+import { HELP, SimShell } from './shell.ts';
+
+/**
+ * `onecard sim`: a simulated POS at the prompt (stdin a terminal), the built-in
+ * demo (stdin not a terminal), or `--scenario FILE` (exit 1 when an expectation fails).
+ */
+export async function simMain(args: string[], out: (line: string) => void): Promise<number> {
+  const scenarioAt = args.indexOf('--scenario');
+  if (scenarioAt >= 0) {
+    const file = args[scenarioAt + 1];
+    if (!file) {
+      out('usage: onecard sim --scenario FILE');
+      return 2;
+    }
+    return scenario(file, out);
+  }
+  const seedAt = args.indexOf('--seed');
+  const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
+  if (!Number.isInteger(seed) || seed < 0) {
+    out('--seed takes a non-negative integer');
+    return 2;
+  }
+  const world = await defaultWorld(seed);
+  const shell = new SimShell(world, 'pos1');
+  try {
+    if (process.stdin.isTTY && !args.includes('--demo')) return await interactive(shell, out);
+    out(`onecard sim — built-in demo (seed ${seed}); run it in a terminal to type your own commands`);
+    for (const line of DEMO_SCRIPT) {
+      out(`> ${line}`);
+      for (const l of (await shell.exec(line)) ?? []) out(l);
+    }
+    const report = await world.reconcile();
+    return report.ok ? 0 : 1;
+  } finally {
+    world.close();
+  }
+}
+
+async function interactive(shell: SimShell, out: (line: string) => void): Promise<number> {
+  out('onecard sim — a simulated canteen POS. Cards: alice bob carol lost op. Type help.');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'pos1> ' });
+  rl.prompt();
+  for await (const line of rl) {
+    const lines = await shell.exec(line);
+    if (lines === null) break;
+    for (const l of lines) out(l);
+    rl.prompt();
+  }
+  rl.close();
+  return 0;
+}
+
+async function scenario(file: string, out: (line: string) => void): Promise<number> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    out(`${file}: cannot read scenario: ${(e as Error).message}`);
+    return 2;
+  }
+  let sc;
+  try {
+    sc = parseScenario(raw, file);
+  } catch (e) {
+    out((e as Error).message);
+    return 2;
+  }
+  const result = await runScenario(sc);
+  for (const l of result.transcript) out(l);
+  if (result.ok) {
+    out(`scenario "${sc.name}": passed (${sc.steps.length} steps)`);
+    return 0;
+  }
+  out(`scenario "${sc.name}": FAILED`);
+  for (const f of result.failures) out(`  ✗ ${f}`);
+  return 1;
+}
+
+export { HELP };

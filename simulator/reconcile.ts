@@ -1,0 +1,82 @@
+import type { CardImage } from '../firmware/card/app.ts';
+import type { Journal, JournalRecord } from '../firmware/store/journal.ts';
+import { KIND, type IntentBody, type SettleBody } from '../firmware/terminal/records.ts';
+import { samePurse } from '../firmware/terminal/settle.ts';
+import { scanJournal } from './journal-scan.ts';
+
+/**
+ * The money invariant across a fleet, checked the way a backend would: every
+ * card's purse equals its issued value minus every landed write in every
+ * terminal's journal, and its counter went up by one per landed write with no
+ * counter landed twice. Uncertain writes are settled here from the evidence
+ * other terminals recorded (the counter and writer they read), so a card that
+ * tapped elsewhere after a tear still reconciles.
+ */
+export interface CardLedger {
+  name: string;
+  issuedTotal: number; // balance + subsidy at issue
+  card: CardImage;
+}
+
+export interface ReconcileReport {
+  ok: boolean;
+  problems: string[];
+  landed: number;
+  unresolved: number;
+}
+
+interface Tx {
+  terminalId: number;
+  record: JournalRecord<IntentBody>;
+  outcome: 'landed' | 'not-landed' | 'open';
+}
+
+function intentsOf(journal: Journal, terminalId: number): Tx[] {
+  const outcomes = new Map<number, Tx['outcome']>();
+  const intents: JournalRecord<IntentBody>[] = [];
+  for (const r of scanJournal(journal)) {
+    if (r.kind === KIND.intent) intents.push(r as unknown as JournalRecord<IntentBody>);
+    else if (r.kind === KIND.commit && r.ref !== null) outcomes.set(r.ref, 'landed');
+    else if (r.kind === KIND.abort && r.ref !== null) outcomes.set(r.ref, 'not-landed');
+    else if (r.kind === KIND.settle && r.ref !== null) outcomes.set(r.ref, (r.body as unknown as SettleBody).outcome);
+  }
+  return intents.map((record) => ({ terminalId, record, outcome: outcomes.get(record.seq) ?? 'open' }));
+}
+
+/** Decides an open intent from what others saw: who holds the counter it aimed at. */
+function settleFromEvidence(x: Tx, all: Tx[], card: CardImage): Tx['outcome'] {
+  const target = x.record.body.counterAfter;
+  if (all.some((y) => y !== x && y.outcome === 'landed' && y.record.body.counterAfter === target)) return 'not-landed';
+  const slot = card.slots.flatMap((s) => (s.ok ? [s.value] : [])).find((p) => p.counter === target);
+  if (slot) return samePurse(slot, x.record.body.next) ? 'landed' : 'not-landed';
+  for (const y of all) {
+    const b = y.record.body;
+    if (b.counterBefore === target) return b.writerBefore === x.terminalId ? 'landed' : 'not-landed';
+    if (b.otherSlot?.counter === target) return b.otherSlot.writer === x.terminalId ? 'landed' : 'not-landed';
+  }
+  if (card.purse.counter < target) return 'not-landed';
+  return 'open';
+}
+
+export function reconcile(journals: { terminalId: number; journal: Journal }[], cards: CardLedger[]): ReconcileReport {
+  const problems: string[] = [];
+  const all = journals.flatMap((j) => intentsOf(j.journal, j.terminalId));
+  let landed = 0;
+  let unresolved = 0;
+  for (const c of cards) {
+    const txs = all.filter((t) => t.record.body.cardNumber === c.card.identity.cardNumber);
+    for (const t of txs) if (t.outcome === 'open') t.outcome = settleFromEvidence(t, txs, c.card);
+    const open = txs.filter((t) => t.outcome === 'open');
+    unresolved += open.length;
+    for (const t of open) problems.push(`${c.name}: intent ${t.terminalId}#${t.record.seq} (counter ${t.record.body.counterAfter}) cannot be settled`);
+    const done = txs.filter((t) => t.outcome === 'landed');
+    landed += done.length;
+    const moved = done.reduce((s, t) => s + t.record.body.chargedAmount, 0);
+    const now = c.card.purse.balance + c.card.purse.subsidy;
+    if (c.issuedTotal - moved !== now) problems.push(`${c.name}: issued ${c.issuedTotal} - journals ${moved} = ${c.issuedTotal - moved}, card holds ${now}`);
+    const counters = done.map((t) => t.record.body.counterAfter).sort((a, b) => a - b);
+    const expected = Array.from({ length: c.card.purse.counter }, (_, i) => i + 1);
+    if (counters.join(',') !== expected.join(',')) problems.push(`${c.name}: landed counters [${counters.join(',')}], card counter ${c.card.purse.counter}`);
+  }
+  return { ok: problems.length === 0, problems, landed, unresolved };
+}

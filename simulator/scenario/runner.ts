@@ -1,0 +1,114 @@
+import { formatCents } from '../../firmware/core/money.ts';
+import type { PosOutput } from '../../firmware/pos/pos.ts';
+import { scanJournal } from '../journal-scan.ts';
+import { SimWorld } from '../world.ts';
+import { durationMs, splitKeys, toUnits, type Expectation, type Scenario, type ScenarioStep } from './schema.ts';
+
+/**
+ * Runs a scenario on a fresh SimWorld and checks its expectations. A failed
+ * expectation does not stop the run: every failure is reported, each naming
+ * its step and what was expected against what was found.
+ */
+export interface ScenarioResult {
+  ok: boolean;
+  failures: string[];
+  transcript: string[];
+}
+
+export async function runScenario(sc: Scenario, opts: { dataDir?: string } = {}): Promise<ScenarioResult> {
+  const world = new SimWorld({ seed: sc.seed, startMs: Date.parse(sc.start), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const failures: string[] = [];
+  const transcript: string[] = [];
+  const last = new Map<string, PosOutput>();
+  try {
+    for (const t of sc.terminals) {
+      const terminal = world.addTerminal({ name: t.name, id: t.id, ...(t.tenant !== undefined ? { tenantId: t.tenant } : {}), ...(t.pos ? { pos: t.pos } : {}), ...(t.cardClasses ? { cardClasses: t.cardClasses } : {}) });
+      if (t.blacklist?.length) terminal.blacklist.replaceAll(1, t.blacklist);
+    }
+    for (const c of sc.cards) {
+      await world.addCard({
+        name: c.name,
+        uid: c.uid,
+        number: c.number,
+        cardClass: c.class,
+        balanceCents: toUnits(c.balance),
+        subsidyCents: toUnits(c.subsidy),
+        ...(c.pin ? { pin: c.pin } : {}),
+        ...(c.expires ? { expires: c.expires } : {}),
+        ...(c.frozen ? { frozen: true } : {}),
+        ...(c.countPurse ? { countPurse: true } : {}),
+        ...(c.tenant !== undefined ? { tenantId: c.tenant } : {}),
+      });
+    }
+    const defaultTerminal = sc.terminals[0].name;
+    for (const [i, step] of sc.steps.entries()) {
+      const label = `step ${i + 1}${step.note ? ` (${step.note})` : ''}`;
+      const name = step.terminal ?? defaultTerminal;
+      const out = await runStep(world, step, name);
+      if (out) {
+        last.set(name, out);
+        transcript.push(`${label} ${name}: ${out.screen.cashier.en} | ${out.screen.customer.en}${out.beeps.length ? ` [${out.beeps.join(',')}]` : ''}`);
+      }
+      if (step.expect) {
+        const problems = await check(world, step.expect, step.expect.terminal ?? name, last);
+        for (const p of problems) failures.push(`${label}: ${p}`);
+        transcript.push(`${label} expect: ${problems.length ? 'FAILED' : 'ok'}`);
+      }
+    }
+  } finally {
+    world.close();
+  }
+  return { ok: failures.length === 0, failures, transcript };
+}
+
+async function runStep(world: SimWorld, step: ScenarioStep, name: string): Promise<PosOutput | null> {
+  if (step.keys !== undefined) {
+    let out: PosOutput | null = null;
+    for (const k of splitKeys(step.keys)) out = world.key(name, k);
+    return out;
+  }
+  if (step.tap !== undefined) {
+    return world.tap(name, step.tap, {
+      ...(step.tearAfterBytes !== undefined ? { tearAfterBytes: step.tearAfterBytes } : {}),
+      ...(step.removeBeforeOp !== undefined ? { removeBeforeOp: step.removeBeforeOp } : {}),
+    });
+  }
+  if (step.advance !== undefined) world.clock.advance(durationMs(step.advance));
+  if (step.restart) world.restart(name);
+  return null;
+}
+
+async function check(world: SimWorld, e: Expectation, terminalName: string, last: Map<string, PosOutput>): Promise<string[]> {
+  const problems: string[] = [];
+  if (e.card !== undefined) {
+    const card = await world.inspect(e.card);
+    const unitOf = (n: number) => (card.identity.flags.countPurse ? `${n}` : formatCents(n));
+    if (e.balance !== undefined && card.purse.balance !== toUnits(e.balance)) problems.push(`card ${e.card} balance: expected ${unitOf(toUnits(e.balance))}, found ${unitOf(card.purse.balance)}`);
+    if (e.subsidy !== undefined && card.purse.subsidy !== toUnits(e.subsidy)) problems.push(`card ${e.card} subsidy: expected ${unitOf(toUnits(e.subsidy))}, found ${unitOf(card.purse.subsidy)}`);
+    if (e.counter !== undefined && card.purse.counter !== e.counter) problems.push(`card ${e.card} counter: expected ${e.counter}, found ${card.purse.counter}`);
+  }
+  const t = world.terminal(terminalName).terminal;
+  const out = last.get(terminalName);
+  const shown = out ? [out.screen.cashier.zh, out.screen.cashier.en, out.screen.customer.zh, out.screen.customer.en] : [];
+  if (e.display !== undefined && !shown.some((l) => l.includes(e.display!))) problems.push(`terminal ${terminalName} display: expected to contain "${e.display}", shows ${JSON.stringify(shown)}`);
+  if (e.notDisplay !== undefined && shown.some((l) => l.includes(e.notDisplay!))) problems.push(`terminal ${terminalName} display: must not contain "${e.notDisplay}", shows ${JSON.stringify(shown)}`);
+  if (e.beep !== undefined && !out?.beeps.includes(e.beep)) problems.push(`terminal ${terminalName} beep: expected "${e.beep}", got ${JSON.stringify(out?.beeps ?? [])}`);
+  if (e.receipt !== undefined && !out?.receipts.some((r) => r.lines.some((l) => l.includes(e.receipt!)))) problems.push(`terminal ${terminalName} receipt: expected a line containing "${e.receipt}"`);
+  if (e.mode !== undefined && t.pos.mode !== e.mode) problems.push(`terminal ${terminalName} mode: expected ${e.mode}, is ${t.pos.mode}`);
+  if (e.journal !== undefined) {
+    const count = [...scanJournal(t.journal)].filter((r) => r.kind === e.journal!.kind).length;
+    if (count !== e.journal.count) problems.push(`terminal ${terminalName} journal: expected ${e.journal.count} "${e.journal.kind}" records, found ${count}`);
+  }
+  if (e.totals !== undefined) {
+    const got = t.journal.totals(e.totals.scope, e.totals.key);
+    const want = toUnits(e.totals.amount);
+    if (got.count !== e.totals.count || got.amountCents !== want) {
+      problems.push(`terminal ${terminalName} totals ${e.totals.scope} ${e.totals.key}: expected ${e.totals.count} / ${formatCents(want)}, found ${got.count} / ${formatCents(got.amountCents)}`);
+    }
+  }
+  if (e.reconciled) {
+    const r = await world.reconcile();
+    if (!r.ok) problems.push(`money does not reconcile: ${r.problems.join('; ')}`);
+  }
+  return problems;
+}

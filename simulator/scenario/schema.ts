@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { parseAmount } from '../../firmware/core/money.ts';
+
+/**
+ * Scenario files (docs/scenarios.md): cards, terminals and timed steps with
+ * expectations. Amounts are strings in yuan ("12.50") so nobody types floats;
+ * count purses give plain integers (uses).
+ */
+export const SCENARIO_STEPS_MAX = 10_000;
+
+const amount = z.union([
+  z.string().refine((s) => parseAmount(s) !== null, 'amount must look like "12.50"'),
+  z.number().int().min(0),
+]);
+export function toUnits(a: string | number): number {
+  return typeof a === 'number' ? a : parseAmount(a)!;
+}
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'duration like 500ms, 30s, 5m, 2h, 1d');
+
+const CardSpec = z.object({
+  name: z.string().min(1),
+  uid: z.string().regex(/^([0-9a-fA-F]{8}|[0-9a-fA-F]{14})$/, 'uid: 8 or 14 hex digits'),
+  number: z.number().int().min(0).max(0xffff_ffff),
+  class: z.number().int().min(0).max(255),
+  balance: amount.default(0),
+  subsidy: amount.default(0),
+  pin: z.string().regex(/^\d{4,6}$/).optional(),
+  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  frozen: z.boolean().optional(),
+  countPurse: z.boolean().optional(),
+  tenant: z.number().int().min(0).max(0xffff).optional(),
+});
+
+const TerminalSpec = z.object({
+  name: z.string().min(1),
+  id: z.number().int().min(1).max(0xff_ffff),
+  tenant: z.number().int().optional(),
+  pos: z.record(z.string(), z.unknown()).optional(),
+  cardClasses: z.array(z.unknown()).optional(),
+  blacklist: z.array(z.number().int().min(0)).optional(),
+});
+
+const Expect = z
+  .object({
+    terminal: z.string().optional(),
+    card: z.string().optional(),
+    balance: amount.optional(),
+    subsidy: amount.optional(),
+    counter: z.number().int().optional(),
+    display: z.string().optional(),
+    notDisplay: z.string().optional(),
+    beep: z.enum(['ok', 'error', 'retry', 'key']).optional(),
+    mode: z.string().optional(),
+    receipt: z.string().optional(),
+    journal: z.object({ kind: z.string(), count: z.number().int().min(0) }).optional(),
+    totals: z.object({ scope: z.string().default('sales-day'), key: z.string(), count: z.number().int(), amount: amount }).optional(),
+    reconciled: z.literal(true).optional(),
+  })
+  .strict();
+
+const Step = z
+  .object({
+    terminal: z.string().optional(),
+    keys: z.string().optional(),
+    tap: z.string().optional(),
+    tearAfterBytes: z.number().int().min(0).max(1024).optional(),
+    removeBeforeOp: z.number().int().min(0).max(100).optional(),
+    advance: duration.optional(),
+    restart: z.boolean().optional(),
+    expect: Expect.optional(),
+    note: z.string().optional(),
+  })
+  .strict()
+  .refine((s) => [s.keys, s.tap, s.advance, s.restart, s.expect].filter((x) => x !== undefined).length === 1, 'each step does exactly one of keys, tap, advance, restart, expect');
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    seed: z.number().int().min(0).default(1),
+    start: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'start must be an ISO date-time like 2026-11-23T11:30:00+08:00'),
+    terminals: z.array(TerminalSpec).min(1),
+    cards: z.array(CardSpec).default([]),
+    steps: z.array(Step).max(SCENARIO_STEPS_MAX),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioStep = Scenario['steps'][number];
+export type Expectation = NonNullable<ScenarioStep['expect']>;
+
+export function durationMs(d: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(d)!;
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+export function parseScenario(raw: unknown, source: string): Scenario {
+  const r = ScenarioSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  throw new Error(`${source}: invalid scenario at "${path || '(root)'}": ${issue.message}`);
+}
+
+/** "12.50 confirm" → ['1','2','.','5','0','confirm']: named keys stay whole, other tokens are typed character by character. */
+export const NAMED_KEYS = new Set(['confirm', 'cancel', 'back', 'undo', 'totals', 'topup']);
+export function splitKeys(text: string): string[] {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((tok) => (NAMED_KEYS.has(tok) ? [tok] : [...tok]));
+}
