@@ -57,6 +57,7 @@ export class PosApp {
       balanceCapCents: d.config.pos.balanceCapCents,
       usesPerSale: d.config.pos.usesPerSale,
     };
+    this.rest();
     this.out = { screen: this.restingScreen(), beeps: [], receipts: [] };
   }
 
@@ -118,7 +119,10 @@ export class PosApp {
       this.state = { mode: 'entry', buffer: r.buffer, topup };
       return this.show(screens.entry(r.buffer, topup ? { zh: '充值金额', en: 'Top-up' } : { zh: '金额', en: 'Amount' }), 'key');
     }
-    if (!topup && this.d.config.pos.requireOperator && !this.operators.current) return this.refusedScreen('operator-required');
+    if (!topup && this.d.config.pos.requireOperator && !this.operators.current) {
+      this.rest();
+      return this.refusedScreen('operator-required');
+    }
     const request: Request = { kind: topup ? 'topup' : 'sale', amountCents: r.amountCents, lines: r.lines };
     this.state = { mode: 'await-card', request, pinFor: null };
     return this.show(screens.awaitCard(r.amountCents, topup), 'key');

@@ -105,8 +105,9 @@ export class PiccMachine {
   }
 
   receive(frame: RfFrame, crypto: boolean): PiccReply {
+    const present = this.sync();
     const op = classify(frame, this.state);
-    if (!this.sync()) return { op, answer: null };
+    if (!present) return { op, answer: null };
     const expectsCrypto = this.state.kind === 'authenticated' || this.state.kind === 'write-data';
     if (crypto !== expectsCrypto) {
       // Noise to this card: it stops where it is (HALT stays HALT) or drops to IDLE.
