@@ -30,11 +30,6 @@ export class Fifo {
     return out;
   }
 
-  /** Copies without consuming (the CRC coprocessor reads as bytes arrive). */
-  peekAll(): Uint8Array {
-    return Uint8Array.from(this.bytes);
-  }
-
   flush(): void {
     this.bytes = [];
   }
