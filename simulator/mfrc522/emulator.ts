@@ -199,7 +199,8 @@ export class Mfrc522Emulator implements SpiBus {
         if (value & BIT_FRAMING_START_SEND && this.command === Cmd.Transceive && !this.wedged) this.transceive();
         return;
       case Reg.Control:
-        if (value & 0x40 && (this.regs[Reg.TMode]! & TMODE_TAUTO) === 0) this.finish(ComIrq.Timer, 0); // TStartNow: nothing to wait for
+        // TStartNow: time does not pass here, so a manually started timer has already run out.
+        if (value & 0x40) this.finish(ComIrq.Timer, 0);
         return;
       case Reg.Status2:
         // MFCrypto1On can only be cleared by software, never set.

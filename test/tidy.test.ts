@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * House rules the compiler cannot see (style.md habit 19): no wall clock or
+ * global randomness in runtime code, no timers in decision code, small files,
+ * no float arithmetic where money is computed.
+ */
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+const code = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line: line.replace(/\/\/.*$/, ''), n: i + 1 }))
+    .filter(({ line }) => !/^\s*(\*|\/\*)/.test(line));
+
+const RUNTIME = ['firmware', 'drivers', 'protocol'].flatMap(files);
+/** The composition root hands the real clock and random in; nothing else may reach for them. */
+const COMPOSITION_ROOT = new Set(['firmware/core/random.ts', 'firmware/cli/main.ts']);
+const DECISION = ['firmware/policy', 'firmware/card', 'firmware/pos', 'firmware/terminal', 'firmware/store', 'firmware/config', 'firmware/crypto'].flatMap(files);
+const MONEY = ['firmware/policy', 'firmware/pos', 'firmware/terminal', 'firmware/card/layout.ts', 'firmware/core/money.ts', 'simulator/reconcile.ts'].flatMap((p) => (p.endsWith('.ts') ? [p] : files(p)));
+const SOURCE_LINES_MAX = 320;
+
+test('no wall clock or Math.random in runtime code', () => {
+  const hits = RUNTIME.filter((f) => !COMPOSITION_ROOT.has(f)).flatMap((f) =>
+    code(f)
+      .filter(({ line }) => /Date\.now\(|new Date\(\)|Math\.random\(/.test(line))
+      .map(({ n, line }) => `${f}:${n}: ${line.trim()}`),
+  );
+  assert.deepEqual(hits, []);
+});
+
+test('no timers in decision code (the runtime owns time)', () => {
+  const hits = DECISION.flatMap((f) =>
+    code(f)
+      .filter(({ line }) => /\b(setTimeout|setInterval|setImmediate)\(/.test(line))
+      .map(({ n, line }) => `${f}:${n}: ${line.trim()}`),
+  );
+  assert.deepEqual(hits, []);
+});
+
+test('no float arithmetic in money modules', () => {
+  const hits = MONEY.flatMap((f) =>
+    code(f)
+      .filter(({ line }) => /parseFloat\(|\.toFixed\(|Math\.round\(|\*\s*0\.\d|\/\s*100\b(?![^(]*\))/.test(line) && !/Math\.floor\(/.test(line))
+      .map(({ n, line }) => `${f}:${n}: ${line.trim()}`),
+  );
+  assert.deepEqual(hits, []);
+});
+
+test(`source files stay under ${SOURCE_LINES_MAX} lines`, () => {
+  const big = ['firmware', 'drivers', 'protocol', 'simulator']
+    .flatMap(files)
+    .map((f) => ({ f, lines: readFileSync(f, 'utf8').split('\n').length }))
+    .filter(({ lines }) => lines > SOURCE_LINES_MAX)
+    .map(({ f, lines }) => `${f}: ${lines} lines`);
+  assert.deepEqual(big, []);
+});
+
+test('firmware and drivers never import the simulator (a terminal ships without it)', () => {
+  const hits = ['firmware', 'drivers', 'protocol']
+    .flatMap(files)
+    .filter((f) => f !== 'firmware/cli/main.ts') // reaches `sim` by dynamic import only
+    .flatMap((f) => code(f).filter(({ line }) => /from\s+['"][./]*simulator\//.test(line)).map(({ n }) => `${f}:${n}`));
+  assert.deepEqual(hits, []);
+  const protocolImports = files('protocol').flatMap((f) => code(f).filter(({ line }) => /from\s+['"]\.\.\/(?!protocol)/.test(line)).map(({ n }) => `${f}:${n}`));
+  assert.deepEqual(protocolImports, [], 'protocol/ depends on nothing else in the tree');
+});
