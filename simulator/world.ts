@@ -73,10 +73,14 @@ export class SimWorld {
     return terminal;
   }
 
-  /** Closes a terminal's stores and opens them again, as a power cycle would. */
-  restart(terminalName: string): Terminal {
+  /**
+   * Closes a terminal's stores and opens them again, as a power cycle would.
+   * `whileOff` runs with the stores closed (fault injection on the files).
+   */
+  restart(terminalName: string, whileOff?: (dataDir: string) => void): Terminal {
     const t = this.terminal(terminalName);
     t.terminal.close();
+    whileOff?.(t.terminal.config.storage.dataDir);
     t.terminal = Terminal.open({ config: t.terminal.config, masterKeys: this.masterKeys, clock: this.clock, log: this.log });
     return t.terminal;
   }

@@ -86,7 +86,8 @@ export class CardApp {
       if (!identity.ok) return { ok: false, reason: identity.problem.startsWith('not issued') ? 'not-issued' : 'forged', problem: identity.problem };
       const slots: DecodeResult<PurseState>[] = [];
       for (const slot of PURSE_SLOTS) {
-        await auth.use(slot.sector, 'B');
+        // Key A reads: a read-only terminal (door, attendance) holds no key that can write money.
+        await auth.use(slot.sector, 'A');
         slots.push(decodePurse(await session.readBlock(slot.blocks[0]), await session.readBlock(slot.blocks[1]), session.uid, keys.mac));
       }
       const pair = [slots[0], slots[1]] as const;
@@ -144,17 +145,27 @@ export class CardApp {
     const [p0A, p0B] = encodePurse(purse, session.uid, keys.mac);
     const zero = new Uint8Array(16);
     const content: Record<number, Uint8Array[]> = { 1: [idA, idB, zero], 2: [p0A, p0B, zero], 3: [zero, zero, zero] };
+    let touched = false;
     try {
       for (const sector of APP_SECTORS) {
         await session.authenticate(sector, 'A', transportKey);
         const blocks = content[sector];
+        touched = true;
         for (let i = 0; i < 3; i++) await session.writeBlock(sector * 4 + i, blocks[i]);
         await session.writeBlock(sector * 4 + 3, sectorTrailer(keys, sector));
       }
-      return { kind: 'written' };
     } catch (e) {
+      // A card that refuses the transport key on the first sector was never touched: issued already, or someone else's.
+      if (!touched) return { kind: 'not-written', problem: `card is not blank (${failureOf(e).problem})` };
       return { kind: 'uncertain', problem: failureOf(e).problem };
     }
+    // Pair assertion on the way out: the card reads back as what we issued, with its new keys.
+    const back = await this.read(session);
+    if (!back.ok) return { kind: 'uncertain', problem: `read-back failed: ${back.problem}` };
+    if (back.card.identity.cardNumber !== identity.cardNumber || back.card.purse.counter !== purse.counter || back.card.purse.balance !== purse.balance) {
+      return { kind: 'uncertain', problem: 'read-back differs from what was issued' };
+    }
+    return { kind: 'written' };
   }
 }
 

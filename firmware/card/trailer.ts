@@ -8,7 +8,7 @@ import type { CardKeys } from './keys.ts';
  * master key A alone and cannot move money. Encodes to 78 77 88.
  */
 export const APP_ACCESS: AccessConditions = [0b100, 0b100, 0b100, 0b011];
-/** Byte 9 of the trailer, free for applications: marks the sector as ours, layout v1. */
+/** Byte 9 of the trailer, free for applications: we keep the customary 0x69 (it marks nothing; the identity block's version does). */
 const USER_BYTE = 0x69;
 
 export function sectorTrailer(keys: CardKeys, sector: number): Uint8Array {

@@ -54,5 +54,7 @@ export function isoToCardDay(iso: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!m) throw new Error(`not a date (YYYY-MM-DD): ${JSON.stringify(iso)}`);
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Date.UTC rolls 2026-02-30 over to March: a date that does not come back unchanged does not exist.
+  if (new Date(ms).toISOString().slice(0, 10) !== iso) throw new Error(`no such date: ${iso}`);
   return Math.round((ms - CARD_EPOCH_MS) / MS_PER_DAY);
 }

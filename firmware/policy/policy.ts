@@ -116,7 +116,8 @@ function decideDebit(ctx: PolicyContext, req: { amountCents: number; pinOk: bool
   const overLimit = limit > 0 && spentToday + charged > limit;
   const hasPin = identity.pinVerifier.some((b) => b !== 0);
   if ((overLimit || identity.flags.pinRequired) && !req.pinOk) {
-    if (!hasPin) return refuse('daily-limit', `spent ${spentToday} + ${charged} > ${limit}, card has no PIN`);
+    if (!hasPin && overLimit) return refuse('daily-limit', `spent ${spentToday} + ${charged} > ${limit}, card has no PIN`);
+    if (!hasPin) return refuse('pin-not-set', 'card requires a PIN but none is set');
     return { kind: 'need-pin', reason: overLimit ? 'daily-limit' : 'card-pin' };
   }
   if (purse.subsidy + purse.balance < charged) return refuse('insufficient-balance', `needs ${charged}, has ${purse.subsidy + purse.balance}`);

@@ -13,6 +13,7 @@ export type RefusalCode =
   | 'daily-limit'
   | 'pin-wrong'
   | 'pin-locked'
+  | 'pin-not-set'
   | 'insufficient-balance'
   | 'balance-cap'
   | 'counter-rollback'
@@ -37,6 +38,7 @@ export const REFUSAL_TEXT: Record<RefusalCode, { zh: string; en: string }> = {
   'daily-limit': { zh: '超过当日限额', en: 'Daily limit reached' },
   'pin-wrong': { zh: '密码错误', en: 'Wrong PIN' },
   'pin-locked': { zh: '密码错误次数过多', en: 'Too many wrong PINs' },
+  'pin-not-set': { zh: '卡未设置密码,请到服务台', en: 'No PIN set on the card; see the service desk' },
   'insufficient-balance': { zh: '余额不足', en: 'Insufficient balance' },
   'balance-cap': { zh: '超过余额上限', en: 'Balance limit exceeded' },
   'counter-rollback': { zh: '卡数据异常,请到服务台', en: 'Card data rolled back; see the service desk' },

@@ -208,6 +208,16 @@ export class Journal {
     return { records: this.q.countAll.get()!, unacked: this.q.countAfter.get(this.meta().acked_upto)!, corrupt: this.corruptSeqs.size };
   }
 
+  /**
+   * Moves the WAL into the main file now (SQLite also does this by itself every
+   * 1000 pages). Useful after pruning; the lock is exclusive, so only this
+   * connection can do it.
+   */
+  checkpoint(mode: 'PASSIVE' | 'TRUNCATE' | 'RESTART'): void {
+    const [result] = this.db.pragma(`wal_checkpoint(${mode})`) as { busy: number }[];
+    if (result.busy !== 0) throw new Error(`journal checkpoint (${mode}) could not complete`);
+  }
+
   close(): void {
     this.db.close();
   }

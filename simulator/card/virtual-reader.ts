@@ -24,7 +24,8 @@ export class VirtualReader {
 
   /** The card is pulled away, if there is one. */
   remove(): void {
-    this.held?.card.leaveField();
+    // Only a card still in this field leaves it: one moved to another reader stays there.
+    this.card?.leaveField();
     this.held = null;
   }
 

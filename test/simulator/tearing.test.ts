@@ -103,13 +103,12 @@ test('power cut between the intent and its outcome: start-up marks it uncertain,
       // Simulate the cut: the outcome record never reached the disk.
       const t = w.terminal('pos1').terminal;
       const outcomeSeq = t.journal.lastSeq();
-      const path = `${t.config.storage.dataDir}/journal.db`;
-      w.restart('pos1');
       const { default: Database } = await import('better-sqlite3');
-      const db = new Database(path);
-      db.prepare('DELETE FROM journal WHERE seq = ?').run(outcomeSeq);
-      db.close();
-      const after = w.restart('pos1');
+      const after = w.restart('pos1', (dataDir) => {
+        const db = new Database(`${dataDir}/journal.db`);
+        db.prepare('DELETE FROM journal WHERE seq = ?').run(outcomeSeq);
+        db.close();
+      });
       const kinds = [...scanJournal(after.journal)].map((r) => r.kind);
       assert.deepEqual(kinds, [KIND.intent, KIND.uncertain], `k=${k}: recovery turned the open intent into uncertain`);
       await w.tap('pos1', 'alice');

@@ -25,6 +25,7 @@ import {
   Reg,
   spiReadAddress,
   spiWriteAddress,
+  STATUS2_MF_CRYPTO1_ON,
 } from './registers.ts';
 
 export interface ChipOptions {
@@ -136,7 +137,7 @@ export class Mfrc522Chip {
     await this.write(Reg.BitFraming, BIT_FRAMING_START_SEND | txLastBits);
     const irq = await this.waitFor('Transceive', Reg.ComIrq, (v) => (v & (ComIrq.Rx | ComIrq.Idle | ComIrq.Timer)) !== 0);
     if ((irq & (ComIrq.Rx | ComIrq.Idle)) === 0) return { kind: 'timeout' };
-    const [errorReg, levelReg, control] = (await this.readMany([Reg.Error, Reg.FIFOLevel, Reg.Control, 0])) as [number, number, number];
+    const [errorReg, levelReg, control] = (await this.readMany([Reg.Error, Reg.FIFOLevel, Reg.Control])) as [number, number, number];
     if (errorReg & RX_ERRORS) return { kind: 'error', errorReg };
     const level = levelReg & FIFO_LEVEL_MASK;
     const lastBits = control & CONTROL_RX_LAST_BITS_MASK;
@@ -160,7 +161,7 @@ export class Mfrc522Chip {
     // A failed authentication leaves the command running: stop it before anything else.
     if ((irq & ComIrq.Idle) === 0) await this.write(Reg.Command, Cmd.Idle);
     const status2 = await this.read(Reg.Status2);
-    return (status2 & 0x08) !== 0;
+    return (status2 & STATUS2_MF_CRYPTO1_ON) !== 0;
   }
 
   /** Ends the Crypto1 session (clears MFCrypto1On; the other writable Status2 bits stay 0). */
@@ -175,7 +176,7 @@ export class Mfrc522Chip {
     await this.loadFifo(data);
     await this.write(Reg.Command, Cmd.CalcCRC);
     await this.waitFor('CalcCRC', Reg.DivIrq, (v) => (v & DivIrq.CRC) !== 0);
-    const [lsb, msb] = (await this.readMany([Reg.CRCResultLSB, Reg.CRCResultMSB, 0])) as [number, number];
+    const [lsb, msb] = (await this.readMany([Reg.CRCResultLSB, Reg.CRCResultMSB])) as [number, number];
     await this.write(Reg.Command, Cmd.Idle); // CalcCRC runs until stopped
     return Uint8Array.of(lsb, msb);
   }
