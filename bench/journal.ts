@@ -46,11 +46,15 @@ export async function benchJournal(opts: { records?: number; dir: string }): Pro
   const line = JSON.stringify({ seq: 1, kind: 'sale', atMs: START_MS, card: 123456, body: saleBody(0) }) + '\n';
   const rawFd = openSync(join(dir, 'raw.jsonl'), 'a');
   let seq = 0;
+  // Records as a sale writes them: an intent before the card write, a commit
+  // (ref, totals, card counter) after it — n records, n/2 sales.
   const appendDurable = (n: number) => {
-    for (let i = 0; i < n; i++, seq++) {
+    for (let i = 0; i < n; i += 2, seq++) {
       clock.advance(1);
       const body = saleBody(seq);
-      journal.append('sale', body, { card: 100_000 + (seq % 5000), totals: saleTotals(body.amountCents as number) });
+      const card = 100_000 + (seq % 5000);
+      const intent = journal.append('card.intent', body, { card, cardCounter: seq % 0xff_ffff });
+      journal.append('card.commit', { intentSeq: intent.seq }, { card, ref: intent.seq, cardCounter: (seq + 1) % 0xff_ffff, totals: saleTotals(body.amountCents as number) });
     }
   };
   const appendRaw = (n: number) => {

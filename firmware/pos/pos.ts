@@ -6,7 +6,7 @@ import type { TerminalConfig } from '../config/schema.ts';
 import { cardDay, cardDayToIso, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import { equalBytes } from '../crypto/cmac.ts';
-import { decide, type PolicyRequest, type PolicyRules } from '../policy/policy.ts';
+import { decide, type Decision, type PolicyRequest, type PolicyRules } from '../policy/policy.ts';
 import type { RefusalCode } from '../policy/reasons.ts';
 import type { Journal } from '../store/journal.ts';
 import type { CardTransactions } from '../terminal/card-tx.ts';
@@ -221,8 +221,9 @@ export class PosApp {
     return { kind: 'debit', amountCents: r.amountCents, pinOk };
   }
 
-  private async runRequest(session: CardSession, card: CardImage, keys: CardKeys, request: Request, pinOk: boolean): Promise<PosOutput> {
-    const decision = decide(
+  /** The offline decision for a card that has been read: lists and journal looked up, then the pure policy. */
+  decideFor(card: CardImage, request: Request, pinOk: boolean): Decision {
+    return decide(
       {
         identity: card.identity,
         purse: card.purse,
@@ -233,6 +234,10 @@ export class PosApp {
       },
       this.policyRequest(request, pinOk),
     );
+  }
+
+  private async runRequest(session: CardSession, card: CardImage, keys: CardKeys, request: Request, pinOk: boolean): Promise<PosOutput> {
+    const decision = this.decideFor(card, request, pinOk);
     if (decision.kind === 'refuse') return this.refuse(card, decision.reason, decision.detail);
     if (decision.kind === 'need-pin') {
       this.state = { mode: 'await-pin', request, buffer: '', card, keys, attempts: 0 };

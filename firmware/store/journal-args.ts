@@ -19,6 +19,8 @@ export interface AppendOptions {
   ref?: number;
   /** Counters to move in the same transaction as the record. */
   totals?: TotalsDelta[];
+  /** A purse counter seen on `card`: kept as the card's highest, in the same transaction (rollback detection). */
+  cardCounter?: number;
 }
 
 /** Kinds are short machine words ('sale', 'sale.undo'); `|` must never appear (CRC framing). */
@@ -31,6 +33,14 @@ export const TOTALS_PER_APPEND_MAX = 8;
 const TOTALS_NAME_MAX_CHARS = 64;
 /** One read returns at most this many records: bodies are ≤ 4 KiB, so ≤ 4 MiB per call. */
 export const READ_RECORDS_MAX = 1000;
+
+/** Purse counters are 24-bit on the card. */
+export function checkCounter(counter: unknown): number {
+  if (typeof counter !== 'number' || !Number.isInteger(counter) || counter < 0 || counter > 0xff_ffff) {
+    throw new RangeError(`card counter must be an integer in 0..16777215, got ${String(counter)}`);
+  }
+  return counter;
+}
 
 export function checkKind(kind: unknown): string {
   if (typeof kind !== 'string' || !KIND_PATTERN.test(kind)) {

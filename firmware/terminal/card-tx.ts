@@ -34,12 +34,33 @@ export interface SettledIntent {
 }
 
 export class CardTransactions {
+  /**
+   * Intents still waiting for their card, by card number. The journal is the
+   * truth (this process is its only writer); this mirror keeps a tap from
+   * querying it. Loaded at start-up, kept in step with every append below.
+   */
+  private readonly waiting = new Map<number, JournalRecord<IntentBody>[]>();
+
   constructor(
     private readonly journal: Journal,
     private readonly cards: CardApp,
     private readonly log: Logger,
     private readonly utcOffsetMinutes: number,
-  ) {}
+  ) {
+    for (const r of journal.open(KIND.intent, CLOSING_KINDS)) this.wait(r as unknown as JournalRecord<IntentBody>);
+  }
+
+  private wait(intent: JournalRecord<IntentBody>): void {
+    const list = this.waiting.get(intent.body.cardNumber) ?? [];
+    list.push(intent);
+    this.waiting.set(intent.body.cardNumber, list);
+  }
+
+  private close(intent: JournalRecord<IntentBody>): void {
+    const rest = (this.waiting.get(intent.body.cardNumber) ?? []).filter((r) => r.seq !== intent.seq);
+    if (rest.length) this.waiting.set(intent.body.cardNumber, rest);
+    else this.waiting.delete(intent.body.cardNumber);
+  }
 
   /**
    * Start-up: an intent with no outcome means the power went while its card
@@ -56,10 +77,7 @@ export class CardTransactions {
 
   /** Intents of this card still waiting for the card to say whether they landed. */
   openIntents(cardNumber: number): JournalRecord<IntentBody>[] {
-    return this.journal
-      .byCard(cardNumber, 50)
-      .filter((r) => r.kind === KIND.intent && !this.journal.referencing(r.seq).some((x) => (CLOSING_KINDS as string[]).includes(x.kind)))
-      .reverse() as unknown as JournalRecord<IntentBody>[];
+    return [...(this.waiting.get(cardNumber) ?? [])];
   }
 
   /** Settles every open intent of this card that the card can answer now. */
@@ -72,7 +90,13 @@ export class CardTransactions {
         continue;
       }
       const body: SettleBody = { intentSeq: intent.seq, outcome, counterSeen: card.purse.counter };
-      this.journal.append(KIND.settle, body, { card: card.identity.cardNumber, ref: intent.seq, totals: outcome === 'landed' ? this.totalsOf(intent.body, intent.atMs) : [] });
+      this.journal.append(KIND.settle, body, {
+        card: card.identity.cardNumber,
+        ref: intent.seq,
+        cardCounter: card.purse.counter,
+        totals: outcome === 'landed' ? this.totalsOf(intent.body, intent.atMs) : [],
+      });
+      this.close(intent);
       this.log.info('card.settled', { intentSeq: intent.seq, outcome, cardNumber: card.identity.cardNumber });
       done.push({ intent, outcome });
     }
@@ -81,18 +105,7 @@ export class CardTransactions {
 
   /** Highest counter this terminal knows the card has reached: a lower one on the card is a restored dump. */
   lastSeenCounter(cardNumber: number): number | null {
-    let seen: number | null = null;
-    for (const r of this.journal.byCard(cardNumber, 50)) {
-      let counter: number | null = null;
-      if (r.kind === KIND.intent) counter = (r.body as unknown as IntentBody).counterBefore;
-      if (r.kind === KIND.settle) counter = (r.body as unknown as SettleBody).counterSeen;
-      if (r.kind === KIND.commit && r.ref !== null) {
-        const intent = this.journal.get(r.ref);
-        if (intent) counter = (intent.body as unknown as IntentBody).counterAfter;
-      }
-      if (counter !== null && (seen === null || counter > seen)) seen = counter;
-    }
-    return seen;
+    return this.journal.cardCounter(cardNumber);
   }
 
   async execute(session: CardSession, card: CardImage, keys: CardKeys, decision: Extract<Decision, { kind: 'approve' }>, meta: TxMeta): Promise<TxOutcome> {
@@ -122,15 +135,18 @@ export class CardTransactions {
     const after = decision.next.balance + decision.next.subsidy;
     if (before - after !== decision.chargedAmount) throw new Error(`bug: purse moves by ${before - after}, decision says ${decision.chargedAmount}`);
 
-    const intent = this.journal.append(KIND.intent, body, { card: body.cardNumber });
+    const intent = this.journal.append(KIND.intent, body, { card: body.cardNumber, cardCounter: body.counterBefore });
+    this.wait(intent);
     const result = await this.cards.writePurse(session, card, keys, decision.next);
     const ref = { card: body.cardNumber, ref: intent.seq };
     switch (result.kind) {
       case 'written':
-        this.journal.append(KIND.commit, { intentSeq: intent.seq }, { ...ref, totals: this.totalsOf(body, intent.atMs) });
+        this.journal.append(KIND.commit, { intentSeq: intent.seq }, { ...ref, cardCounter: body.counterAfter, totals: this.totalsOf(body, intent.atMs) });
+        this.close(intent);
         return { kind: 'committed', intent };
       case 'not-written':
         this.journal.append(KIND.abort, { intentSeq: intent.seq, problem: result.problem }, ref);
+        this.close(intent);
         return { kind: 'aborted', intent, problem: result.problem };
       case 'uncertain':
         this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);

@@ -13,6 +13,9 @@ export interface RfExchange {
   txBits: number;
   /** Bits the card sent back (0 when nobody answered). */
   rxBits: number;
+  /** The same as byte counts (a 7-bit short frame or a 4-bit ACK counts as one byte). */
+  txBytes: number;
+  rxBytes: number;
   /** Reader→card→reader round trips: 1, or 2 for the three-pass authentication. */
   roundTrips: number;
   answered: boolean;
@@ -127,7 +130,9 @@ export class RfField {
       }
     }
     if (this.strike('after-card')) ok = false;
-    this.log({ op: 'AUTH', txBits: AUTH_TX_BYTES * 8, rxBits: answered ? AUTH_RX_BYTES * 8 : 32, roundTrips: 2, answered: ok, timeoutUs: ok ? 0 : timeoutUs });
+    // A card that refuses the key still sent its nonce (pass 1); it stays silent on pass 3.
+    const rxBits = ok ? AUTH_RX_BYTES * 8 : answered ? (AUTH_RX_BYTES / 2) * 8 : 0;
+    this.log({ op: 'AUTH', txBits: AUTH_TX_BYTES * 8, rxBits, roundTrips: 2, answered: ok, timeoutUs: ok ? 0 : timeoutUs });
     return ok;
   }
 
@@ -149,8 +154,8 @@ export class RfField {
     return true;
   }
 
-  private log(x: RfExchange): void {
-    this.exchanges.push(x);
+  private log(x: Omit<RfExchange, 'txBytes' | 'rxBytes'>): void {
+    this.exchanges.push({ ...x, txBytes: Math.ceil(x.txBits / 8), rxBytes: Math.ceil(x.rxBits / 8) });
     if (this.exchanges.length > RF_LOG_ENTRIES_MAX) this.exchanges.shift();
   }
 }

@@ -96,15 +96,22 @@ export class Mfrc522Session implements CardSession {
   /** HLTA: the card stays silent until it leaves the field or is woken by WUPA. Ends the session. */
   async halt(): Promise<void> {
     if (this.dead) return;
-    await this.op(() => this.haltHeld());
+    await this.op(async () => {
+      if (this.cardIdle) await this.wake();
+      await this.haltHeld();
+    });
   }
 
-  /** The body of `halt`, for the reader when it already holds the chip (detect ends the previous session). */
+  /**
+   * The body of `halt`, for the reader when it already holds the chip (detect
+   * ends the previous session). A card that fell to IDLE after a NAK is left
+   * alone: waking it with WUPA could just as well wake a card that left and
+   * came back, which is a new tap and must be served.
+   */
   async haltHeld(): Promise<void> {
     if (this.dead) return;
-    if (this.cardIdle) await this.wake();
-    await picc.halt(this.host.chip);
     this.dead = true;
+    if (!this.cardIdle) await picc.halt(this.host.chip);
   }
 
   private op<T>(fn: (chip: Mfrc522Chip) => Promise<T>): Promise<T> {

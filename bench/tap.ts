@@ -1,0 +1,119 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CardApp } from '../firmware/card/app.ts';
+import { ManualClock } from '../firmware/core/clock.ts';
+import { silentLogger } from '../firmware/core/log.ts';
+import { deriveSimMasterKeys } from '../firmware/store/keyfile.ts';
+import { Terminal } from '../firmware/terminal/terminal.ts';
+import { issueSimCard } from '../simulator/card/issue.ts';
+import { VirtualReader } from '../simulator/card/virtual-reader.ts';
+import { simTerminalConfig } from '../simulator/terminal/default-config.ts';
+import { buildLargeJournal } from './journal.ts';
+
+/**
+ * Tap → decision on a simulated card: read and verify the card, settle any
+ * open write, look up the blacklist and the card's last counter in the
+ * journal, run the policy. Measured on a terminal holding a 1,000,000-entry
+ * blacklist and a 1,000,000-record journal, beside the same taps on an empty
+ * terminal in the same run. Also tap → committed sale (card write, two
+ * fsync'd journal records) on the large terminal.
+ */
+export interface TapBenchResult {
+  decisionP50Ms: number;
+  decisionP99Ms: number;
+  emptyDecisionP50Ms: number;
+  emptyDecisionP99Ms: number;
+  saleP50Ms: number;
+  saleP99Ms: number;
+  journalRecords: number;
+  blacklistEntries: number;
+  setupMs: number;
+}
+
+const START_MS = Date.parse('2026-11-23T11:30:00+08:00');
+/** A card number the large journal has 200 records for: its history lookup is not free. */
+const CARD = 100_007;
+
+function percentile(sortedMs: number[], p: number): number {
+  return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))];
+}
+
+async function terminalWith(dir: string, journalRecords: number, blacklistEntries: number) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  if (journalRecords > 0) await buildLargeJournal(join(dir, 'journal.db'), journalRecords);
+  const clock = new ManualClock(START_MS);
+  const masterKeys = deriveSimMasterKeys(1);
+  const terminal = Terminal.open({ config: simTerminalConfig({ name: 'bench', id: 101 }, dir), masterKeys, clock, log: silentLogger });
+  if (blacklistEntries > 0) terminal.blacklist.replaceAll(1, (function* () {
+    for (let i = 0; i < blacklistEntries; i++) yield ((Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0); // odd numbers: CARD (even) is not listed
+  })());
+  const card = await issueSimCard({ name: 'b', uid: '04b0b0b0', number: CARD, cardClass: 3, balanceCents: 100_000_000 }, masterKeys, clock);
+  return { terminal, card, cards: new CardApp(masterKeys), clock };
+}
+
+async function decisions(t: Awaited<ReturnType<typeof terminalWith>>, taps: number): Promise<number[]> {
+  const reader = new VirtualReader();
+  const out: number[] = [];
+  for (let i = 0; i < taps; i++) {
+    reader.place(t.card);
+    const session = reader.open()!;
+    const start = process.hrtime.bigint();
+    const read = await t.cards.read(session);
+    if (!read.ok) throw new Error(`bench card unreadable: ${read.problem}`);
+    t.terminal.tx.settleOpen(read.card);
+    const d = t.terminal.pos.decideFor(read.card, { kind: 'sale', amountCents: 1_250, lines: [] }, false);
+    out.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (d.kind !== 'approve') throw new Error(`bench decision was ${d.kind}`);
+    reader.remove();
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function sales(t: Awaited<ReturnType<typeof terminalWith>>, taps: number): Promise<number[]> {
+  const reader = new VirtualReader();
+  const out: number[] = [];
+  for (let i = 0; i < taps; i++) {
+    for (const k of ['1', '2', '.', '5', 'confirm']) t.terminal.pos.key(k);
+    reader.place(t.card);
+    const session = reader.open()!;
+    const start = process.hrtime.bigint();
+    const result = await t.terminal.pos.tap(session);
+    out.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (result.beeps[0] !== 'ok') throw new Error(`bench sale: ${result.screen.cashier.en}`);
+    reader.remove();
+    t.clock.advance(60_000); // a customer a minute (class 3 has no daily limit)
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export async function benchTap(opts: { dir: string; journalRecords?: number; blacklistEntries?: number; taps?: number }): Promise<TapBenchResult> {
+  const journalRecords = opts.journalRecords ?? 1_000_000;
+  const blacklistEntries = opts.blacklistEntries ?? 1_000_000;
+  const taps = opts.taps ?? 2_000;
+  const setupStart = process.hrtime.bigint();
+  const large = await terminalWith(join(opts.dir, 'tap-large'), journalRecords, blacklistEntries);
+  const empty = await terminalWith(join(opts.dir, 'tap-empty'), 0, 0);
+  const setupMs = Number(process.hrtime.bigint() - setupStart) / 1e6;
+  try {
+    await decisions(large, 100); // warm-up: JIT and page cache
+    await decisions(empty, 100);
+    const big = await decisions(large, taps);
+    const small = await decisions(empty, taps);
+    const sale = await sales(large, Math.min(taps, 300));
+    return {
+      decisionP50Ms: percentile(big, 50),
+      decisionP99Ms: percentile(big, 99),
+      emptyDecisionP50Ms: percentile(small, 50),
+      emptyDecisionP99Ms: percentile(small, 99),
+      saleP50Ms: percentile(sale, 50),
+      saleP99Ms: percentile(sale, 99),
+      journalRecords,
+      blacklistEntries,
+      setupMs,
+    };
+  } finally {
+    large.terminal.close();
+    empty.terminal.close();
+  }
+}

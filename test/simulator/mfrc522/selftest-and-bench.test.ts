@@ -1,0 +1,38 @@
+/** The reader self-test and the POS-tap benchmark, both on the emulator. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { benchMfrc522, modelRf } from '../../../bench/mfrc522.ts';
+import { EXIT_CHIP_FAULT, EXIT_OK, selftestReader } from '../../../firmware/cli/selftest-reader.ts';
+
+test('selftest reader on the emulator: chip version, then UID/ATQA/SAK of the card in the field', async () => {
+  const lines: string[] = [];
+  assert.equal(await selftestReader({ reader: 'emulator', out: (l) => lines.push(l) }), EXIT_OK);
+  assert.match(lines[1]!, /^chip: MFRC522 v2\.0, VersionReg 0x92; self-test passed/);
+  assert.equal(lines[2], 'card: UID 04 a2 3b 4c 5d 6e 7f (7 bytes), ATQA 44 00, SAK 08 (MIFARE Classic 1K)');
+});
+
+test('selftest reader on spidev without the native package is a clear chip-side failure', async () => {
+  const lines: string[] = [];
+  const code = await selftestReader({ reader: 'spidev', device: '/dev/spidev0.0', attempts: 1, out: (l) => lines.push(l) });
+  // On a terminal with spi-device but no reader wired, open or init fails the same way.
+  assert.equal(code, EXIT_CHIP_FAULT);
+  assert.match(lines.join('\n'), /spi-device is not installed|self-test FAILED|cannot open SPI/);
+});
+
+test('bench: one POS tap costs a fixed, small SPI budget and models under the 100 ms tap goal', async () => {
+  const r = await benchMfrc522();
+  // Pinned: a change in the driver's register traffic shows up here first.
+  assert.deepEqual([r.spiTransactionsPerTap, r.spiBytesPerTap, r.irqPollsPerTap], [180, 642, 19]);
+  assert.deepEqual([r.rf.exchanges, r.rf.roundTrips, r.rf.cardProcessingMs], [19, 22, 39.5]);
+  assert.ok(r.spiBusMs.at1MHz > r.spiBusMs.at4MHz && r.spiBusMs.at4MHz > r.spiBusMs.at10MHz);
+  assert.ok(r.tapToBeepMs.at4MHz < r.tapGoalMs, `tap→beep ${r.tapToBeepMs.at4MHz} ms`);
+  const seven = await benchMfrc522({ uid: Uint8Array.of(4, 1, 2, 3, 4, 5, 6) });
+  assert.equal(seven.rf.cardProcessingMs, 40.5, 'the second cascade level adds 1 ms');
+});
+
+test('RF model: a REQA nobody answers costs its airtime and the timer period', () => {
+  const m = modelRf([{ op: 'REQA', txBits: 7, rxBits: 0, txBytes: 1, rxBytes: 0, roundTrips: 1, answered: false, timeoutUs: 25_025 }]);
+  assert.equal(m.unansweredWaitMs, 25.03);
+  assert.equal(m.cardProcessingMs, 0);
+  assert.ok(m.airtimeMs > 0.2 && m.airtimeMs < 0.3, `${m.airtimeMs}`); // 9 bits × 9.44 µs + 2 × 86 µs
+});
