@@ -8,8 +8,6 @@
 import { Mfrc522InitError, Mfrc522Reader } from '../../drivers/card/mfrc522/reader.ts';
 import type { SpiBus } from '../../drivers/spi/index.ts';
 import { SPI_SPEED_HZ_DEFAULT, SpidevBus } from '../../drivers/spi/spidev.ts';
-import { VirtualClassicCard } from '../../simulator/card/virtual-classic.ts';
-import { Mfrc522Emulator } from '../../simulator/mfrc522/emulator.ts';
 
 export interface SelftestReaderOptions {
   reader: 'emulator' | 'spidev';
@@ -40,6 +38,9 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
 
 async function openBus(opts: SelftestReaderOptions): Promise<{ bus: SpiBus; label: string }> {
   if (opts.reader === 'emulator') {
+    // Loaded only when asked for: a terminal image ships without the simulator.
+    const { Mfrc522Emulator } = await import('../../simulator/mfrc522/emulator.ts');
+    const { VirtualClassicCard } = await import('../../simulator/card/virtual-classic.ts');
     const emu = new Mfrc522Emulator();
     emu.place(VirtualClassicCard.blank(DEMO_UID));
     return { bus: emu, label: 'MFRC522 emulator with a virtual MIFARE Classic 1K in its field' };

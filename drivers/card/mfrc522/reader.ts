@@ -138,7 +138,12 @@ export class Mfrc522Reader implements CardReader, SessionHost {
       } catch (err) {
         if (!(err instanceof ChipHungError)) throw err;
         await this.recoverLocked(err.message);
-        return this.detectOnce();
+      }
+      try {
+        return await this.detectOnce();
+      } catch (err) {
+        if (err instanceof ChipHungError) throw new Error(`MFRC522 still hung after a reset: ${err.message}`);
+        throw err;
       }
     });
   }
@@ -162,7 +167,9 @@ export class Mfrc522Reader implements CardReader, SessionHost {
       try {
         return await fn();
       } catch (err) {
-        if (!(err instanceof ChipHungError)) throw err;
+        if (err instanceof CardError || err instanceof TypeError || err instanceof RangeError) throw err; // the latter two are bugs
+        // The bus itself failed (device gone, ioctl error): an operating error, reported as the contract says.
+        if (!(err instanceof ChipHungError)) throw new CardError('transport', `SPI transfer failed: ${(err as Error).message}`);
         try {
           await this.recoverLocked(err.message);
         } catch (again) {

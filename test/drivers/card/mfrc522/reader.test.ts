@@ -219,3 +219,15 @@ test('two cards in the field: the lowest UID is selected, the other on the next 
   assert.equal(hex((await reader.detect())!.uid), '90010203');
   assert.equal(await reader.detect(), null, 'both halted now');
 });
+
+test('a failing SPI bus: transport for a session operation, a rejected promise for detect', async () => {
+  const emu = new Mfrc522Emulator();
+  let broken = false;
+  const bus = { transfer: (tx: Uint8Array) => (broken ? Promise.reject(new Error('EIO')) : emu.transfer(tx)), close: () => emu.close() };
+  const reader = await Mfrc522Reader.open(bus);
+  emu.place(VirtualClassicCard.blank(UID4));
+  const session = (await reader.detect())!;
+  broken = true;
+  await assert.rejects(session.authenticate(1, 'A', TRANSPORT), (e) => isCardError('transport')(e) && /SPI transfer failed: EIO/.test((e as Error).message));
+  await assert.rejects(reader.detect(), /EIO/);
+});
