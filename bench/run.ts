@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { benchBlacklist } from './blacklist.ts';
 import { benchJournal } from './journal.ts';
 import { benchTap } from './tap.ts';
+import { benchMfrc522 } from './mfrc522.ts';
+
+async function benchRfModelNote(): Promise<string> {
+  return (await benchMfrc522()).rfModel;
+}
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run,
@@ -11,12 +16,12 @@ import { benchTap } from './tap.ts';
  */
 const dir = mkdtempSync(join(tmpdir(), 'onecard-bench-'));
 const f = (n: number, digits = 3) => n.toFixed(digits);
-const line = (name: string, value: string, baseline: string, goal: string) => console.log(`${name.padEnd(44)} ${value.padEnd(16)} ${baseline.padEnd(34)} ${goal}`);
+const line = (name: string, value: string, baseline: string, goal: string) => console.log(`${name.padEnd(44)} ${value.padEnd(22)} ${baseline.padEnd(34)} ${goal}`);
 
 try {
   console.log(`onecard bench — ${new Date().toISOString()} — node ${process.version}\n`);
   line('figure', 'value', 'baseline (same run)', 'goal');
-  line('-'.repeat(44), '-'.repeat(16), '-'.repeat(34), '-'.repeat(16));
+  line('-'.repeat(44), '-'.repeat(22), '-'.repeat(34), '-'.repeat(16));
 
   const tap = await benchTap({ dir });
   line('tap→decision p50 (1M blacklist, 1M journal)', `${f(tap.decisionP50Ms)} ms`, `${f(tap.emptyDecisionP50Ms)} ms empty terminal`, '');
@@ -29,6 +34,15 @@ try {
   const bl = await benchBlacklist({ dir });
   line('blacklist has() p50 / p99, 1M entries', `${f(bl.hasP50Us, 1)} / ${f(bl.hasP99Us, 1)} µs`, `${f(bl.setHasP50Us, 1)} µs in-heap Set`, `build ${Math.round(bl.buildMs)} ms, ${(bl.fileBytes / 1e6).toFixed(1)} MB`);
 
+  for (const uid of [Uint8Array.of(0x04, 0xa1, 0xb2, 0xc3), Uint8Array.of(0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66)]) {
+    const m = await benchMfrc522({ uid });
+    const tag = `${m.uidBytes}-byte UID`;
+    line(`MFRC522 SPI per POS tap (${tag})`, `${m.spiTransactionsPerTap} tx / ${m.spiBytesPerTap} B`, `${m.irqPollsPerTap} IRQ polls`, '(emulator count)');
+    line(`  bus time 1 / 4 / 10 MHz`, `${f(m.spiBusMs.at1MHz, 1)} / ${f(m.spiBusMs.at4MHz, 1)} / ${f(m.spiBusMs.at10MHz, 1)} ms`, `wire only ${f(m.spiWireMs.at4MHz, 2)} ms @ 4 MHz`, `+${m.perTransactionOverheadUs} µs/transaction`);
+    line(`  RF (ISO 14443A model)`, `${f(m.rf.totalMs, 1)} ms`, `lower bound ${f(m.rf.lowerBoundMs, 1)} ms`, '');
+    line(`  tap→beep model 1 / 4 / 10 MHz`, `${f(m.tapToBeepMs.at1MHz, 1)} / ${f(m.tapToBeepMs.at4MHz, 1)} / ${f(m.tapToBeepMs.at10MHz, 1)} ms`, '', `< ${m.tapGoalMs} ms`);
+  }
+  console.log(`\nMFRC522 RF model: ${await benchRfModelNote()}`);
   console.log(`\nsetup (building the 1M journal and blacklist) took ${Math.round(tap.setupMs)} ms`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ import { reconcile, type CardLedger, type ReconcileReport } from './reconcile.ts
 import { issueSimCard, type SimCardSpec } from './card/issue.ts';
 import { VirtualClassicCard } from './card/virtual-classic.ts';
 import { VirtualReader } from './card/virtual-reader.ts';
+import { Mfrc522Emulator } from './mfrc522/emulator.ts';
+import { Mfrc522Reader } from '../drivers/card/mfrc522/reader.ts';
 import { simTerminalConfig, type SimTerminalSpec } from './terminal/default-config.ts';
 
 /** Faults to inject into one tap. */
@@ -32,7 +34,16 @@ interface SimTerminal {
   spec: SimTerminalSpec;
   terminal: Terminal;
   reader: VirtualReader;
+  /** With `reader: 'mfrc522'`: the real driver on the register-level emulator, opened at the first tap. */
+  chip?: { emulator: Mfrc522Emulator; driver: Mfrc522Reader };
 }
+
+/**
+ * How taps reach the terminal: 'virtual' hands the card application a session
+ * on the virtual card directly; 'mfrc522' goes through our MFRC522 driver and
+ * the chip emulator, SPI register by register — the code path of a real terminal.
+ */
+export type SimReaderKind = 'virtual' | 'mfrc522';
 
 /**
  * Simulated terminals and cards on one seeded clock: the place the interactive
@@ -47,7 +58,10 @@ export class SimWorld {
   private readonly dataDir: string;
   private readonly ownsDir: boolean;
 
-  constructor(opts: { seed: number; startMs: number; dataDir?: string; log?: Logger }) {
+  readonly readerKind: SimReaderKind;
+
+  constructor(opts: { seed: number; startMs: number; dataDir?: string; log?: Logger; reader?: SimReaderKind }) {
+    this.readerKind = opts.reader ?? 'virtual';
     this.clock = new ManualClock(opts.startMs);
     this.random = new SeededRandom(opts.seed);
     this.masterKeys = deriveSimMasterKeys(opts.seed);
@@ -105,6 +119,7 @@ export class SimWorld {
   async tap(terminalName: string, cardName: string, faults: TapFaults = {}): Promise<PosOutput> {
     const t = this.terminal(terminalName);
     const { card } = this.card(cardName);
+    if (this.readerKind === 'mfrc522') return this.tapThroughChip(t, card, faults);
     t.reader.remove();
     t.reader.place(card);
     const session = t.reader.open()!;
@@ -115,6 +130,25 @@ export class SimWorld {
     } finally {
       card.disarm();
       t.reader.remove();
+    }
+  }
+
+  private async tapThroughChip(t: SimTerminal, card: VirtualClassicCard, faults: TapFaults): Promise<PosOutput> {
+    if (!t.chip) {
+      const emulator = new Mfrc522Emulator();
+      t.chip = { emulator, driver: await Mfrc522Reader.open(emulator, { log: this.log }) };
+    }
+    const { emulator, driver } = t.chip;
+    emulator.place(card);
+    try {
+      const session = await driver.detect();
+      if (!session) throw new Error('the emulated MFRC522 did not detect the card');
+      if (faults.tearAfterBytes !== undefined) card.armTear(faults.tearAfterBytes);
+      if (faults.removeBeforeOp !== undefined) card.armRemovalBeforeOp(faults.removeBeforeOp);
+      return await t.terminal.pos.tap(session);
+    } finally {
+      card.disarm();
+      emulator.field.remove(card);
     }
   }
 

@@ -4,9 +4,9 @@
  */
 const USAGE = [
   'usage: onecard <command>',
-  '  sim [--seed N]            simulated POS terminal (interactive; a short demo when stdin is not a terminal)',
-  '  sim --scenario FILE       run a scenario file; exit 1 when an expectation fails',
-  '  selftest reader [--emulator]  report the card reader chip and read a card',
+  '  sim [--seed N] [--reader mfrc522]   simulated POS terminal (interactive; a short demo when stdin is not a terminal)',
+  '  sim --scenario FILE [--reader mfrc522]   run a scenario file; exit 1 when an expectation fails',
+  '  selftest reader [--emulator]   report the card reader chip (/dev/spidev0.0) and read a presented card',
   '  help',
 ];
 

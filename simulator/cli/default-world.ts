@@ -1,10 +1,10 @@
-import { SimWorld } from '../world.ts';
+import { SimWorld, type SimReaderKind } from '../world.ts';
 
 /** The embedded default of `onecard sim`: one canteen POS and a handful of cards. */
 export const DEFAULT_START = '2026-11-23T11:30:00+08:00';
 
-export async function defaultWorld(seed: number): Promise<SimWorld> {
-  const world = new SimWorld({ seed, startMs: Date.parse(DEFAULT_START) });
+export async function defaultWorld(seed: number, reader: SimReaderKind = 'virtual'): Promise<SimWorld> {
+  const world = new SimWorld({ seed, startMs: Date.parse(DEFAULT_START), reader });
   const pos = world.addTerminal({ name: 'pos1', id: 101 });
   await world.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 5_000, subsidyCents: 1_000, pin: '1234' });
   await world.addCard({ name: 'bob', uid: '04112233445566', number: 1002, cardClass: 2, balanceCents: 2_000 });

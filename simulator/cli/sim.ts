@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseScenario } from '../scenario/schema.ts';
 import { runScenario } from '../scenario/runner.ts';
+import type { SimReaderKind } from '../world.ts';
 import { DEMO_SCRIPT, defaultWorld } from './default-world.ts';
 import { HELP, SimShell } from './shell.ts';
 
@@ -17,7 +18,7 @@ export async function simMain(args: string[], out: (line: string) => void): Prom
       out('usage: onecard sim --scenario FILE');
       return 2;
     }
-    return scenario(file, out);
+    return scenario(file, readerOf(args), out);
   }
   const seedAt = args.indexOf('--seed');
   const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
@@ -25,7 +26,7 @@ export async function simMain(args: string[], out: (line: string) => void): Prom
     out('--seed takes a non-negative integer');
     return 2;
   }
-  const world = await defaultWorld(seed);
+  const world = await defaultWorld(seed, readerOf(args));
   const shell = new SimShell(world, 'pos1');
   try {
     if (process.stdin.isTTY && !args.includes('--demo')) return await interactive(shell, out);
@@ -55,7 +56,12 @@ async function interactive(shell: SimShell, out: (line: string) => void): Promis
   return 0;
 }
 
-async function scenario(file: string, out: (line: string) => void): Promise<number> {
+/** `--reader mfrc522` runs taps through the MFRC522 driver on the chip emulator instead of the virtual-reader shortcut. */
+function readerOf(args: string[]): SimReaderKind {
+  return args[args.indexOf('--reader') + 1] === 'mfrc522' && args.includes('--reader') ? 'mfrc522' : 'virtual';
+}
+
+async function scenario(file: string, reader: SimReaderKind, out: (line: string) => void): Promise<number> {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -70,7 +76,7 @@ async function scenario(file: string, out: (line: string) => void): Promise<numb
     out((e as Error).message);
     return 2;
   }
-  const result = await runScenario(sc);
+  const result = await runScenario(sc, { reader });
   for (const l of result.transcript) out(l);
   if (result.ok) {
     out(`scenario "${sc.name}": passed (${sc.steps.length} steps)`);

@@ -1,7 +1,7 @@
 import { formatCents } from '../../firmware/core/money.ts';
 import type { PosOutput } from '../../firmware/pos/pos.ts';
 import { scanJournal } from '../journal-scan.ts';
-import { SimWorld } from '../world.ts';
+import { SimWorld, type SimReaderKind } from '../world.ts';
 import { durationMs, splitKeys, toUnits, type Expectation, type Scenario, type ScenarioStep } from './schema.ts';
 
 /**
@@ -15,8 +15,8 @@ export interface ScenarioResult {
   transcript: string[];
 }
 
-export async function runScenario(sc: Scenario, opts: { dataDir?: string } = {}): Promise<ScenarioResult> {
-  const world = new SimWorld({ seed: sc.seed, startMs: Date.parse(sc.start), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+export async function runScenario(sc: Scenario, opts: { dataDir?: string; reader?: SimReaderKind } = {}): Promise<ScenarioResult> {
+  const world = new SimWorld({ seed: sc.seed, startMs: Date.parse(sc.start), reader: opts.reader ?? 'virtual', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   const failures: string[] = [];
   const transcript: string[] = [];
   const last = new Map<string, PosOutput>();

@@ -9,12 +9,14 @@ import { runScenario } from '../../simulator/scenario/runner.ts';
 
 const examples = readdirSync('examples').filter((f) => f.endsWith('.json'));
 
-test('every example scenario passes', async () => {
+test('every example scenario passes, on the virtual reader and through the MFRC522 driver on the chip emulator', async () => {
   assert.ok(examples.length >= 5);
   for (const f of examples) {
     const sc = parseScenario(JSON.parse(readFileSync(join('examples', f), 'utf8')), f);
-    const r = await runScenario(sc);
-    assert.deepEqual(r.failures, [], f);
+    for (const reader of ['virtual', 'mfrc522'] as const) {
+      const r = await runScenario(sc, { reader });
+      assert.deepEqual(r.failures, [], `${f} (${reader})`);
+    }
   }
 });
 

@@ -8,8 +8,12 @@ const START = Date.parse('2026-11-23T11:30:00+08:00');
 const SALE_WRITE_BYTES = 32; // one purse slot = two blocks
 const SALE_OPS = 14; // 3 sector auths + 6 reads, then auth + 2 writes + 2 read-backs
 
+/** Every test runs twice: on the virtual-reader shortcut, and through the MFRC522 driver on the chip emulator. */
+const READERS = ['virtual', 'mfrc522'] as const;
+let reader: (typeof READERS)[number] = 'virtual';
+
 async function world(terminals = ['pos1']): Promise<SimWorld> {
-  const w = new SimWorld({ seed: 7, startMs: START });
+  const w = new SimWorld({ seed: 7, startMs: START, reader });
   terminals.forEach((name, i) => w.addTerminal({ name, id: 101 + i }));
   await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 5_000, subsidyCents: 1_000 });
   return w;
@@ -28,7 +32,8 @@ async function assertPaidOnce(w: SimWorld, label: string): Promise<void> {
   assert.equal(report.unresolved, 0, `${label}: nothing left uncertain`);
 }
 
-test('a tear after every byte of the sale write is settled by the next tap, exactly once', async () => {
+for (const r of READERS) test(`${r}: a tear after every byte of the sale write is settled by the next tap, exactly once`, async () => {
+  reader = r;
   for (let k = 0; k <= SALE_WRITE_BYTES; k++) {
     const w = await world();
     try {
@@ -54,7 +59,8 @@ test('a tear after every byte of the sale write is settled by the next tap, exac
   }
 });
 
-test('the card pulled before any command of the sale: nothing lost, next tap completes', async () => {
+for (const r of READERS) test(`${r}: the card pulled before any command of the sale: nothing lost, next tap completes`, async () => {
+  reader = r;
   for (let n = 0; n < SALE_OPS; n++) {
     const w = await world();
     try {
@@ -70,7 +76,8 @@ test('the card pulled before any command of the sale: nothing lost, next tap com
   }
 });
 
-test('a torn card settles at another terminal; the first terminal settles its record when the card returns', async () => {
+for (const r of READERS) test(`${r}: a torn card settles at another terminal; the first terminal settles its record when the card returns`, async () => {
+  reader = r;
   for (const k of [20, 32]) {
     const w = await world(['pos1', 'pos2']);
     try {
@@ -94,7 +101,8 @@ test('a torn card settles at another terminal; the first terminal settles its re
   }
 });
 
-test('power cut between the intent and its outcome: start-up marks it uncertain, the card settles it', async () => {
+for (const r of READERS) test(`${r}: power cut between the intent and its outcome: start-up marks it uncertain, the card settles it`, async () => {
+  reader = r;
   for (const k of [10, 32]) {
     const w = await world();
     try {

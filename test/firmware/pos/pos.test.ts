@@ -7,8 +7,12 @@ import { splitKeys } from '../../../simulator/scenario/schema.ts';
 
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
+/** Each test runs on the virtual-reader shortcut and through the MFRC522 driver on the chip emulator. */
+const READERS = ['virtual', 'mfrc522'] as const;
+let reader: (typeof READERS)[number] = 'virtual';
+
 async function setup(pos: Record<string, unknown> = {}): Promise<SimWorld> {
-  const w = new SimWorld({ seed: 5, startMs: START });
+  const w = new SimWorld({ seed: 5, startMs: START, reader });
   w.addTerminal({ name: 'pos1', id: 101, pos });
   await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 20_000, subsidyCents: 500, pin: '1234' });
   await w.addCard({ name: 'bob', uid: '04112233445566', number: 1002, cardClass: 2, balanceCents: 5_000 });
@@ -23,7 +27,8 @@ const total = async (w: SimWorld, name: string) => {
 };
 const kinds = (w: SimWorld) => [...scanJournal(w.terminal('pos1').terminal.journal)].map((r) => r.kind);
 
-test('free entry: amount, sale, bilingual screens for cashier and customer, receipt', async () => {
+for (const r of READERS) test(`${r}: free entry: amount, sale, bilingual screens for cashier and customer, receipt`, async () => {
+  reader = r;
   const w = await setup();
   try {
     assert.equal(press(w, '12.5').screen.cashier.en, 'Amount: 12.5');
@@ -40,7 +45,8 @@ test('free entry: amount, sale, bilingual screens for cashier and customer, rece
   }
 });
 
-test('wrong keypad entries get a message and change nothing', async () => {
+for (const r of READERS) test(`${r}: wrong keypad entries get a message and change nothing`, async () => {
+  reader = r;
   const w = await setup();
   try {
     press(w, '12.5');
@@ -57,7 +63,8 @@ test('wrong keypad entries get a message and change nothing', async () => {
   }
 });
 
-test('item codes with portions; an unknown code is refused', async () => {
+for (const r of READERS) test(`${r}: item codes with portions; an unknown code is refused`, async () => {
+  reader = r;
   const w = await setup({ entryMode: 'item' });
   try {
     assert.equal(press(w, '99 confirm').screen.cashier.en, 'No item 99');
@@ -77,7 +84,8 @@ test('item codes with portions; an unknown code is refused', async () => {
   }
 });
 
-test('simple keypad: one key is one price (1–9 = 0.10–0.90, . = 1, + = 2, confirm = 5)', async () => {
+for (const r of READERS) test(`${r}: simple keypad: one key is one price (1–9 = 0.10–0.90, . = 1, + = 2, confirm = 5)`, async () => {
+  reader = r;
   const w = await setup({ entryMode: 'simple' });
   try {
     const expected: [string, string][] = [['3', '0.30'], ['.', '1.00'], ['+', '2.00'], ['confirm', '5.00'], ['9', '0.90']];
@@ -92,7 +100,8 @@ test('simple keypad: one key is one price (1–9 = 0.10–0.90, . = 1, + = 2, co
   }
 });
 
-test('fixed price: every tap pays the fixed price with no keys', async () => {
+for (const r of READERS) test(`${r}: fixed price: every tap pays the fixed price with no keys`, async () => {
+  reader = r;
   const w = await setup({ entryMode: 'fixed', fixedPriceCents: 800 });
   try {
     await w.tap('pos1', 'alice');
@@ -103,7 +112,8 @@ test('fixed price: every tap pays the fixed price with no keys', async () => {
   }
 });
 
-test('count card pays one use; display shows uses; refused when none are left', async () => {
+for (const r of READERS) test(`${r}: count card pays one use; display shows uses; refused when none are left`, async () => {
+  reader = r;
   const w = await setup();
   try {
     press(w, '15 confirm');
@@ -118,7 +128,8 @@ test('count card pays one use; display shows uses; refused when none are left', 
   }
 });
 
-test('above the daily limit the PIN is asked; a wrong PIN changes nothing; the right one completes', async () => {
+for (const r of READERS) test(`${r}: above the daily limit the PIN is asked; a wrong PIN changes nothing; the right one completes`, async () => {
+  reader = r;
   const w = await setup();
   try {
     press(w, '150 confirm'); // staff limit 100.00
@@ -139,7 +150,8 @@ test('above the daily limit the PIN is asked; a wrong PIN changes nothing; the r
   }
 });
 
-test('three wrong PINs cancel the sale', async () => {
+for (const r of READERS) test(`${r}: three wrong PINs cancel the sale`, async () => {
+  reader = r;
   const w = await setup();
   try {
     press(w, '150 confirm');
@@ -155,7 +167,8 @@ test('three wrong PINs cancel the sale', async () => {
   }
 });
 
-test('undo: within the window, same card, once, as a compensating record', async () => {
+for (const r of READERS) test(`${r}: undo: within the window, same card, once, as a compensating record`, async () => {
+  reader = r;
   const w = await setup();
   try {
     assert.equal(press(w, 'undo').screen.customer.en, 'Nothing to undo');
@@ -179,7 +192,8 @@ test('undo: within the window, same card, once, as a compensating record', async
   }
 });
 
-test('operator sign-in, shift and day totals, sign-out; sales can require an operator', async () => {
+for (const r of READERS) test(`${r}: operator sign-in, shift and day totals, sign-out; sales can require an operator`, async () => {
+  reader = r;
   const w = await setup({ requireOperator: true });
   try {
     assert.equal(press(w, '5 confirm').screen.customer.en, 'Operator sign-in required');
@@ -198,7 +212,8 @@ test('operator sign-in, shift and day totals, sign-out; sales can require an ope
   }
 });
 
-test('a tap with nothing due is a balance query and writes nothing', async () => {
+for (const r of READERS) test(`${r}: a tap with nothing due is a balance query and writes nothing`, async () => {
+  reader = r;
   const w = await setup();
   try {
     const before = w.card('alice').card.bytesWritten;
@@ -211,7 +226,8 @@ test('a tap with nothing due is a balance query and writes nothing', async () =>
   }
 });
 
-test('top-up needs an operator and respects the balance cap', async () => {
+for (const r of READERS) test(`${r}: top-up needs an operator and respects the balance cap`, async () => {
+  reader = r;
   const w = await setup({ balanceCapCents: 29_999 });
   try {
     assert.equal(press(w, 'topup').screen.customer.en, 'Operator sign-in required');
