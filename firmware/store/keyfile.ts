@@ -12,11 +12,9 @@ import { writeFileDurable } from './durable-file.ts';
  * util.inspect (console.log) and String(): an accidental log line must not
  * leak them. The byte arrays themselves are plain data — never log them.
  */
-export interface MasterKeys {
-  readonly cardKeyA: Uint8Array;
-  readonly cardKeyB: Uint8Array;
-  readonly cardMac: Uint8Array;
-}
+// One definition, owned by the card application that uses the keys.
+export type { MasterKeys } from '../card/keys.ts';
+import type { MasterKeys } from '../card/keys.ts';
 
 export const MASTER_KEY_NAMES = ['cardKeyA', 'cardKeyB', 'cardMac'] as const;
 export type MasterKeyName = (typeof MASTER_KEY_NAMES)[number];
