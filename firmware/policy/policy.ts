@@ -26,7 +26,9 @@ export type PolicyRequest =
   /** Money onto the card (cash top-up at the counter). */
   | { kind: 'credit'; amountCents: number }
   /** Put back exactly what an earlier debit took. */
-  | { kind: 'refund'; fromSubsidy: number; fromBalance: number; day: number };
+  | { kind: 'refund'; fromSubsidy: number; fromBalance: number; day: number }
+  /** Pending credits (subsidy, online top-up) up to `uptoCreditSeq`, applied at most once: the card records the seq. */
+  | { kind: 'apply-credits'; balance: number; subsidy: number; uptoCreditSeq: number };
 
 export interface PolicyContext {
   identity: CardIdentity;
@@ -82,6 +84,12 @@ export function decide(ctx: PolicyContext, req: PolicyRequest): Decision {
       if (identity.flags.countPurse) return refuse('class-not-allowed', 'count cards are not topped up with money');
       if (purse.balance + req.amountCents > Math.min(rules.balanceCapCents, U32_MAX)) return refuse('balance-cap', `cap ${rules.balanceCapCents}`);
       return approve({ ...base, balance: purse.balance + req.amountCents, day: purse.day, spentToday: purse.spentToday }, -req.amountCents, 0, -req.amountCents, 0);
+    }
+    case 'apply-credits': {
+      if (req.uptoCreditSeq <= purse.lastCreditSeq) return refuse('credit-applied', `credits up to ${req.uptoCreditSeq} already on the card`);
+      if (purse.balance + req.balance > U32_MAX || purse.subsidy + req.subsidy > U32_MAX) return refuse('balance-cap', 'purse field overflow');
+      const next = { ...base, balance: purse.balance + req.balance, subsidy: purse.subsidy + req.subsidy, lastCreditSeq: req.uptoCreditSeq };
+      return approve(next, -(req.balance + req.subsidy), -req.subsidy, -req.balance, 0);
     }
     case 'refund': {
       const amount = req.fromSubsidy + req.fromBalance;

@@ -23,6 +23,7 @@ export type RefusalCode =
   | 'foreign-card'
   | 'operator-required'
   | 'nothing-to-undo'
+  | 'credit-applied'
   | 'undo-expired'
   | 'undo-other-card'
   | 'other-card-pending';
@@ -48,6 +49,7 @@ export const REFUSAL_TEXT: Record<RefusalCode, { zh: string; en: string }> = {
   'foreign-card': { zh: '非本系统卡', en: 'Card not of this system' },
   'operator-required': { zh: '请先刷操作员卡', en: 'Operator sign-in required' },
   'nothing-to-undo': { zh: '无可撤销的交易', en: 'Nothing to undo' },
+  'credit-applied': { zh: '补贴已到账', en: 'Already credited' },
   'undo-expired': { zh: '已超过撤销时限', en: 'Too late to undo' },
   'undo-other-card': { zh: '请刷原交易卡', en: 'Tap the card of that sale' },
   'other-card-pending': { zh: '请刷上一张卡完成交易', en: 'Tap the previous card to finish' },

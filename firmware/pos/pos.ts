@@ -9,7 +9,8 @@ import { equalBytes } from '../crypto/cmac.ts';
 import { decide, type Decision, type PolicyRequest, type PolicyRules } from '../policy/policy.ts';
 import type { RefusalCode } from '../policy/reasons.ts';
 import type { Journal } from '../store/journal.ts';
-import type { CardTransactions } from '../terminal/card-tx.ts';
+import type { PendingCredit } from '../store/credits.ts';
+import { afterWrite, type CardTransactions } from '../terminal/card-tx.ts';
 import { hex, KIND, type RefusedBody } from '../terminal/records.ts';
 import { freeEntry, itemEntry, simpleEntry, type Key } from './entry.ts';
 import { receiptFor, type Receipt } from './receipt.ts';
@@ -21,6 +22,7 @@ export interface PosDeps {
   config: TerminalConfig;
   journal: Journal;
   blacklist: { has(cardNumber: number): boolean };
+  credits: { forCard(card: number, appliedUpTo: number): PendingCredit[]; forget(card: number, appliedUpTo: number): number };
   cards: CardApp;
   tx: CardTransactions;
   clock: Clock;
@@ -193,11 +195,14 @@ export class PosApp {
       const reason: RefusalCode = read.reason === 'forged' ? 'forged' : 'foreign-card';
       return this.refuse(null, reason, read.problem, session.uid);
     }
-    const { card, keys } = read;
-    const settled = this.d.tx.settleOpen(card);
+    const { keys } = read;
+    const settled = this.d.tx.settleOpen(read.card);
     const s = this.state;
+    if (s.mode === 'retap' && read.card.identity.cardNumber !== s.cardNumber) return this.refusedScreen('other-card-pending');
+    const credit = await this.applyCredits(session, read.card, keys);
+    if (credit.kind === 'cut') return this.show(screens.tapAgain(), 'retry');
+    const card = credit.card;
     if (s.mode === 'retap') {
-      if (card.identity.cardNumber !== s.cardNumber) return this.refusedScreen('other-card-pending');
       const mine = settled.find((x) => x.intent.seq === s.intentSeq);
       if (mine?.outcome === 'landed') return this.finished(s.request, mine.intent.body.chargedAmount, card, mine.intent.seq, mine.intent.body.next);
       // Not landed (or already aborted): the card holds its old state; run the request again.
@@ -212,7 +217,29 @@ export class PosApp {
     }
     // Nothing due: a tap is a balance query.
     const unit = card.identity.flags.countPurse ? 'uses' : 'cents';
+    if (credit.amount > 0) return this.show(screens.credited(credit.amount, unit === 'uses' ? card.purse.balance : card.purse.balance + card.purse.subsidy, unit), 'ok');
     return this.show(screens.balance(card.purse.balance, card.purse.subsidy, unit), 'ok');
+  }
+
+  /**
+   * Writes the card's pending credits (subsidies, online top-ups) before
+   * anything else, in one card write: the card's lastCreditSeq makes each land
+   * once, here or at any other terminal. A cut write leaves an open intent that
+   * the next tap settles; the credits stay pending until the card shows them.
+   */
+  private async applyCredits(session: CardSession, card: CardImage, keys: CardKeys): Promise<{ kind: 'ok'; card: CardImage; amount: number } | { kind: 'cut' }> {
+    const pending = this.d.credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq);
+    if (pending.length === 0) return { kind: 'ok', card, amount: 0 };
+    const balance = pending.reduce((n, c) => n + c.balanceCents, 0);
+    const subsidy = pending.reduce((n, c) => n + c.subsidyCents, 0);
+    const uptoCreditSeq = pending[pending.length - 1].creditSeq;
+    const decision = this.decideFor(card, { kind: 'sale', amountCents: 0, lines: [] }, false, { kind: 'apply-credits', balance, subsidy, uptoCreditSeq });
+    // A refused card (lost, expired, another tenant) keeps its credits pending; the request below says why.
+    if (decision.kind !== 'approve') return { kind: 'ok', card, amount: 0 };
+    const outcome = await this.d.tx.execute(session, card, keys, decision, { tx: 'credit', listAmountCents: 0, creditSeqs: pending.map((c) => c.creditSeq) });
+    if (outcome.kind !== 'committed') return { kind: 'cut' };
+    this.d.credits.forget(card.identity.cardNumber, uptoCreditSeq);
+    return { kind: 'ok', card: afterWrite(card, decision.next), amount: balance + subsidy };
   }
 
   private policyRequest(r: Request, pinOk: boolean): PolicyRequest {
@@ -222,7 +249,7 @@ export class PosApp {
   }
 
   /** The offline decision for a card that has been read: lists and journal looked up, then the pure policy. */
-  decideFor(card: CardImage, request: Request, pinOk: boolean): Decision {
+  decideFor(card: CardImage, request: Request, pinOk: boolean, policyRequest?: PolicyRequest): Decision {
     return decide(
       {
         identity: card.identity,
@@ -232,7 +259,7 @@ export class PosApp {
         today: this.today(),
         rules: this.rules,
       },
-      this.policyRequest(request, pinOk),
+      policyRequest ?? this.policyRequest(request, pinOk),
     );
   }
 

@@ -44,6 +44,10 @@ export const screens = {
     cashier: t(`已撤销 ${formatPurse(amount, unit)}`, `Undone ${formatPurse(amount, unit)}`),
     customer: t(`退回 ${formatPurse(amount, unit)} 余额 ${formatPurse(balance, unit)}`, `Refunded ${formatPurse(amount, unit)} balance ${formatPurse(balance, unit)}`),
   }),
+  credited: (amount: number, balance: number, unit: 'cents' | 'uses'): Screen => ({
+    cashier: t(`补贴到账 ${formatPurse(amount, unit)}`, `Credit applied ${formatPurse(amount, unit)}`),
+    customer: t(`到账 ${formatPurse(amount, unit)} 余额 ${formatPurse(balance, unit)}`, `Credited ${formatPurse(amount, unit)} balance ${formatPurse(balance, unit)}`),
+  }),
   balance: (balance: number, subsidy: number, unit: 'cents' | 'uses'): Screen => ({
     cashier: t('余额查询', 'Balance query'),
     customer:

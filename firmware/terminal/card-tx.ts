@@ -1,6 +1,7 @@
 import type { CardApp, CardImage } from '../card/app.ts';
 import type { CardKeys } from '../card/keys.ts';
 import type { CardSession } from '../card/session.ts';
+import type { PurseState } from '../card/layout.ts';
 import { cardDay, cardDayToIso } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Decision } from '../policy/policy.ts';
@@ -26,6 +27,14 @@ export interface TxMeta {
   shift?: string;
   operator?: number;
   items?: { code: number; qty: number }[];
+  creditSeqs?: number[];
+}
+
+/** The card as it is after a verified write of `next`: the other slot became current. */
+export function afterWrite(card: CardImage, next: PurseState): CardImage {
+  const target: 0 | 1 = card.current === 0 ? 1 : 0;
+  const slots = target === 0 ? ([{ ok: true, value: next }, card.slots[1]] as const) : ([card.slots[0], { ok: true, value: next }] as const);
+  return { ...card, slots, current: target, purse: next };
 }
 
 export interface SettledIntent {
@@ -129,6 +138,7 @@ export class CardTransactions {
       ...(meta.shift !== undefined ? { shift: meta.shift } : {}),
       ...(meta.operator !== undefined ? { operator: meta.operator } : {}),
       ...(meta.items ? { items: meta.items } : {}),
+      ...(meta.creditSeqs ? { creditSeqs: meta.creditSeqs } : {}),
     };
     // Pair assertion: the purse moves by exactly the charged amount.
     const before = card.purse.balance + card.purse.subsidy;
@@ -160,6 +170,7 @@ export class CardTransactions {
     // Counted on the day of the sale, even when an uncertain write settles after midnight.
     const day = cardDayToIso(cardDay(atMs, this.utcOffsetMinutes));
     if (body.tx === 'topup') return [{ scope: 'topup-day', key: day, count: 1, amountCents: -body.chargedAmount }];
+    if (body.tx === 'credit') return [{ scope: 'credit-day', key: day, count: body.creditSeqs?.length ?? 1, amountCents: -body.chargedAmount }];
     const scope = body.unit === 'uses' ? 'uses' : 'sales';
     const count = body.tx === 'undo' ? -1 : 1;
     const deltas: TotalsDelta[] = [{ scope: `${scope}-day`, key: day, count, amountCents: body.chargedAmount }];

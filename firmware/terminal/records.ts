@@ -19,7 +19,7 @@ export const KIND = {
 /** Records that close an intent for good. `uncertain` does not: the card still has to tell. */
 export const CLOSING_KINDS = [KIND.commit, KIND.abort, KIND.settle];
 
-export type TxType = 'sale' | 'topup' | 'undo';
+export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
 
 export interface IntentBody {
   tx: TxType;
@@ -43,6 +43,8 @@ export interface IntentBody {
   shift?: string;
   operator?: number;
   items?: { code: number; qty: number }[];
+  /** tx 'credit': the pending credits this write applies (the card's lastCreditSeq becomes the last). */
+  creditSeqs?: number[];
 }
 
 export interface SettleBody {

@@ -8,6 +8,7 @@ import type { Logger } from '../core/log.ts';
 import { PosApp } from '../pos/pos.ts';
 import { Blacklist } from '../store/blacklist.ts';
 import { Journal } from '../store/journal.ts';
+import { PendingCredits } from '../store/credits.ts';
 import { CardTransactions } from './card-tx.ts';
 
 /**
@@ -27,6 +28,7 @@ export class Terminal {
     readonly config: TerminalConfig,
     readonly journal: Journal,
     readonly blacklist: Blacklist,
+    readonly credits: PendingCredits,
     readonly tx: CardTransactions,
     readonly pos: PosApp,
   ) {}
@@ -37,16 +39,18 @@ export class Terminal {
     const log = d.log.child({ terminal: d.config.terminal.id });
     const journal = Journal.open({ path: join(dir, 'journal.db'), clock: d.clock, log });
     const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log });
+    const credits = PendingCredits.open({ path: join(dir, 'credits.db'), log });
     const cards = new CardApp(d.masterKeys);
     const tx = new CardTransactions(journal, cards, log, d.config.terminal.utcOffsetMinutes);
     const interrupted = tx.recoverInterrupted();
     log.info('terminal.started', { journalLastSeq: journal.lastSeq(), interrupted, blacklistVersion: blacklist.version(), ...journal.stats() });
-    const pos = new PosApp({ config: d.config, journal, blacklist, cards, tx, clock: d.clock, log });
-    return new Terminal(d.config, journal, blacklist, tx, pos);
+    const pos = new PosApp({ config: d.config, journal, blacklist, credits, cards, tx, clock: d.clock, log });
+    return new Terminal(d.config, journal, blacklist, credits, tx, pos);
   }
 
   close(): void {
     this.journal.close();
     this.blacklist.close();
+    this.credits.close();
   }
 }

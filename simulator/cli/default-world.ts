@@ -12,12 +12,15 @@ export async function defaultWorld(seed: number, reader: SimReaderKind = 'virtua
   await world.addCard({ name: 'lost', uid: '04deadbe', number: 3003, cardClass: 1, balanceCents: 9_900 });
   await world.addCard({ name: 'op', uid: '04000009', number: 9001, cardClass: 9 });
   pos.blacklist.replaceAll(1, [3003]);
+  // A monthly subsidy waiting for bob: written to his card at his next tap, once.
+  pos.credits.add([{ card: 1002, creditSeq: 1, balanceCents: 0, subsidyCents: 1_500 }]);
   return world;
 }
 
 /** What the built-in demo types, when stdin is not a terminal. */
 export const DEMO_SCRIPT = [
   'cards',
+  'tap bob',
   'tap op',
   '12.50',
   'tap alice',

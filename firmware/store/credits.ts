@@ -1,0 +1,104 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from '../core/log.ts';
+import { checkCard } from './journal-args.ts';
+import { openSqlite } from './sqlite-open.ts';
+
+/**
+ * Pending credits (subsidies, online top-ups) handed to every terminal, to be
+ * written to the card wherever it taps next. Each has a per-card sequence
+ * number; the card keeps the highest it has applied (lastCreditSeq), so a
+ * credit lands at most once however many terminals hold it (design.md
+ * invariant 5). Its own file: credits arrive from the backend in batches and
+ * must not hold the journal's write lock.
+ */
+export interface PendingCredit {
+  card: number;
+  /** Per-card, strictly increasing, assigned by the backend. */
+  creditSeq: number;
+  balanceCents: number;
+  subsidyCents: number;
+}
+
+/** A batch from the backend is bounded: a month's subsidy run for a large site. */
+export const CREDITS_PER_BATCH_MAX = 100_000;
+/** More than this many waiting for one card means the card is not coming back; the backend must decide. */
+export const CREDITS_PER_CARD_MAX = 64;
+const U32_MAX = 0xffff_ffff;
+
+const SCHEMA_SQL = `
+CREATE TABLE credits (
+  card INTEGER NOT NULL,
+  credit_seq INTEGER NOT NULL,
+  balance_cents INTEGER NOT NULL,
+  subsidy_cents INTEGER NOT NULL,
+  PRIMARY KEY (card, credit_seq)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
+`;
+
+export class PendingCredits {
+  private readonly q;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly log: Logger,
+  ) {
+    this.q = {
+      put: db.prepare('INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents) VALUES (?, ?, ?, ?)'),
+      forCard: db.prepare<[number, number, number], { credit_seq: number; balance_cents: number; subsidy_cents: number }>(
+        'SELECT credit_seq, balance_cents, subsidy_cents FROM credits WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ?',
+      ),
+      dropUpTo: db.prepare('DELETE FROM credits WHERE card = ? AND credit_seq <= ?'),
+      count: db.prepare<[], number>('SELECT count(*) FROM credits').pluck(),
+    };
+  }
+
+  static open(opts: { path: string; log: Logger }): PendingCredits {
+    const { db } = openSqlite({ path: opts.path });
+    try {
+      if ((db.pragma('user_version', { simple: true }) as number) === 0) db.exec(SCHEMA_SQL);
+      return new PendingCredits(db, opts.log);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Stores a batch durably, all or nothing. A credit already held is ignored
+   * (the backend may send it again); a malformed one refuses the whole batch.
+   */
+  add(credits: readonly PendingCredit[]): number {
+    if (credits.length > CREDITS_PER_BATCH_MAX) throw new RangeError(`credit batch of ${credits.length} exceeds ${CREDITS_PER_BATCH_MAX}`);
+    credits.forEach(checkCredit);
+    const added = this.db.transaction(() => credits.reduce((n, c) => n + this.q.put.run(c.card, c.creditSeq, c.balanceCents, c.subsidyCents).changes, 0)).immediate();
+    if (added > 0) this.log.info('credits.added', { added, batch: credits.length });
+    return added;
+  }
+
+  /** Credits this card has not applied yet (creditSeq above the card's lastCreditSeq), oldest first. */
+  forCard(card: number, appliedUpTo: number): PendingCredit[] {
+    return this.q.forCard.all(checkCard(card), appliedUpTo, CREDITS_PER_CARD_MAX).map((r) => ({ card, creditSeq: r.credit_seq, balanceCents: r.balance_cents, subsidyCents: r.subsidy_cents }));
+  }
+
+  /** Forgets credits the card has applied (here or elsewhere: its lastCreditSeq says so). */
+  forget(card: number, appliedUpTo: number): number {
+    return this.q.dropUpTo.run(checkCard(card), appliedUpTo).changes;
+  }
+
+  size(): number {
+    return this.q.count.get()!;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function checkCredit(c: PendingCredit): void {
+  checkCard(c.card);
+  const ok = (n: number) => Number.isInteger(n) && n >= 0 && n <= U32_MAX;
+  if (!ok(c.creditSeq) || c.creditSeq === 0) throw new RangeError(`credit for card ${c.card}: creditSeq must be 1..${U32_MAX}, got ${c.creditSeq}`);
+  if (!ok(c.balanceCents) || !ok(c.subsidyCents)) throw new RangeError(`credit ${c.card}#${c.creditSeq}: amounts must be whole cents 0..${U32_MAX}`);
+  if (c.balanceCents + c.subsidyCents === 0) throw new RangeError(`credit ${c.card}#${c.creditSeq}: empty credit`);
+}

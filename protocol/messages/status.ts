@@ -1,0 +1,104 @@
+import { CAP, makeEnum, type Codec } from './codec.ts';
+import { ListIdEnum, type ListId } from './list-entries.ts';
+import { readTlvs, TlvWriter } from './tlv.ts';
+import { ClockState, type ClockStateName } from './time.ts';
+
+/**
+ * Status / heartbeat (PROTOCOL.md §5.9). The terminal sends STATUS at least
+ * every WELCOME.heartbeatMs; the backend answers STATUS_ACK with its clock,
+ * so drift is watched without a separate TIME exchange.
+ */
+
+export const PeripheralKind = makeEnum({ reader: 1, printer: 2, 'bill-acceptor': 3, relay: 4, 'door-sensor': 5, display: 6, keypad: 7, storage: 8, wiegand: 9 });
+export const Health = makeEnum({ ok: 0, degraded: 1, failed: 2, absent: 3 });
+
+export interface Status {
+  type: 'status';
+  terminalTimeMs: number;
+  clock: ClockStateName;
+  /** Last measured backend − terminal clock offset, ms (0 before the first TIME exchange). */
+  clockDriftMs: number;
+  journalLastSeq: number;
+  /** Records written but not yet acknowledged by the backend. */
+  journalQueueDepth: number;
+  lists: { list: ListId; version: number }[];
+  configVersion: number;
+  locked: boolean;
+  peripherals: { kind: (typeof PeripheralKind.values)[number]; health: (typeof Health.values)[number] }[];
+  /** tlv 2 */
+  firmware?: string;
+  /** tlv 4: seconds since the runtime started. */
+  uptimeS?: number;
+}
+
+export const statusCodec: Codec<Status> = {
+  code: 0x70,
+  type: 'status',
+  from: 'terminal',
+  cap: CAP.status,
+  encode(w, m) {
+    w.varint(m.terminalTimeMs, 'terminalTimeMs');
+    ClockState.write(w, m.clock, 'clock');
+    w.svarint(m.clockDriftMs, 'clockDriftMs').varint(m.journalLastSeq, 'journalLastSeq').varint(m.journalQueueDepth, 'journalQueueDepth');
+    w.varint(m.lists.length, 'lists');
+    for (const l of m.lists) {
+      ListIdEnum.write(w, l.list, 'list');
+      w.varint(l.version, 'version');
+    }
+    w.varint(m.configVersion, 'configVersion').u8(m.locked ? 1 : 0, 'flags');
+    w.varint(m.peripherals.length, 'peripherals');
+    for (const p of m.peripherals) {
+      PeripheralKind.write(w, p.kind, 'peripheral kind');
+      Health.write(w, p.health, 'peripheral health');
+    }
+    new TlvWriter(w).str(2, m.firmware).varint(4, m.uptimeS);
+  },
+  decode(r) {
+    const m: Status = {
+      type: 'status',
+      terminalTimeMs: r.varint('terminalTimeMs'),
+      clock: ClockState.read(r, 'clock'),
+      clockDriftMs: r.svarint('clockDriftMs'),
+      journalLastSeq: r.varint('journalLastSeq'),
+      journalQueueDepth: r.varint('journalQueueDepth'),
+      lists: [],
+      configVersion: 0,
+      locked: false,
+      peripherals: [],
+    };
+    const lists = r.count('lists', 2, 16);
+    for (let i = 0; i < lists && !r.failed; i++) m.lists.push({ list: ListIdEnum.read(r, 'list'), version: r.varint('version') });
+    m.configVersion = r.varint('configVersion');
+    const flags = r.u8('flags');
+    if ((flags & ~1) !== 0) r.fail(`status flags: reserved bits set (0x${flags.toString(16)})`);
+    m.locked = (flags & 1) !== 0;
+    const n = r.count('peripherals', 2, 64);
+    for (let i = 0; i < n && !r.failed; i++) m.peripherals.push({ kind: PeripheralKind.read(r, 'peripheral kind'), health: Health.read(r, 'peripheral health') });
+    const t = readTlvs(r, [2, 4]);
+    const fw = t.str(2);
+    const up = t.varint(4);
+    if (fw !== undefined) m.firmware = fw;
+    if (up !== undefined) m.uptimeS = up;
+    return m;
+  },
+};
+
+export interface StatusAck {
+  type: 'statusAck';
+  backendTimeMs: number;
+}
+
+export const statusAckCodec: Codec<StatusAck> = {
+  code: 0x71,
+  type: 'statusAck',
+  from: 'backend',
+  cap: CAP.status,
+  encode(w, m) {
+    w.varint(m.backendTimeMs, 'backendTimeMs');
+  },
+  decode(r) {
+    const m: StatusAck = { type: 'statusAck', backendTimeMs: r.varint('backendTimeMs') };
+    readTlvs(r, []);
+    return m;
+  },
+};

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SimWorld } from '../../simulator/world.ts';
+import { scanJournal } from '../../simulator/journal-scan.ts';
+import { KIND } from '../../firmware/terminal/records.ts';
+
+/** design.md invariant 5: a pending credit handed to every terminal lands on the card at most once. */
+const START = Date.parse('2026-11-23T11:30:00+08:00');
+
+async function setup(): Promise<SimWorld> {
+  const w = new SimWorld({ seed: 9, startMs: START });
+  for (const [name, id] of [['pos1', 101], ['pos2', 102]] as const) w.addTerminal({ name, id });
+  await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
+  // The backend hands the same two credits to both terminals.
+  for (const t of ['pos1', 'pos2']) {
+    w.terminal(t).terminal.credits.add([
+      { card: 1001, creditSeq: 1, balanceCents: 0, subsidyCents: 30_000 },
+      { card: 1001, creditSeq: 2, balanceCents: 5_000, subsidyCents: 0 },
+    ]);
+  }
+  return w;
+}
+
+test('credits held by two terminals land once, at the first tap, and a sale follows in the same tap', async () => {
+  const w = await setup();
+  try {
+    for (const k of ['1', '2', 'confirm']) w.key('pos1', k);
+    const sale = await w.tap('pos1', 'alice');
+    assert.equal(sale.screen.customer.en, 'Paid 12.00 balance 348.00');
+    const card = await w.inspect('alice');
+    assert.deepEqual([card.purse.balance, card.purse.subsidy, card.purse.lastCreditSeq, card.purse.counter], [6_000, 28_800, 2, 2]);
+    const q = await w.tap('pos2', 'alice');
+    assert.equal(q.screen.customer.en, 'Balance 60.00 subsidy 288.00', 'pos2 sees the credits already on the card');
+    assert.equal((await w.inspect('alice')).purse.counter, 2, 'pos2 wrote nothing');
+    assert.equal(w.terminal('pos1').terminal.credits.size(), 0, 'applied credits are forgotten');
+    assert.deepEqual((await w.reconcile()).problems, []);
+    assert.deepEqual(w.terminal('pos1').terminal.journal.totals('credit-day', '2026-11-23'), { count: 2, amountCents: 35_000 });
+  } finally {
+    w.close();
+  }
+});
+
+test('a credit write torn at every byte still lands exactly once', async () => {
+  for (let k = 0; k <= 32; k++) {
+    const w = await setup();
+    try {
+      const cut = await w.tap('pos1', 'alice', { tearAfterBytes: k });
+      assert.deepEqual(cut.beeps, ['retry'], `k=${k}`);
+      await w.tap(k % 2 ? 'pos1' : 'pos2', 'alice'); // settle here or elsewhere
+      await w.tap('pos2', 'alice');
+      const card = await w.inspect('alice');
+      assert.equal(card.purse.balance + card.purse.subsidy, 1_000 + 35_000, `k=${k}: credited once`);
+      assert.equal(card.purse.lastCreditSeq, 2);
+      assert.deepEqual((await w.reconcile()).problems, [], `k=${k}`);
+    } finally {
+      w.close();
+    }
+  }
+});
+
+test('a lost card keeps its credits pending and is refused', async () => {
+  const w = await setup();
+  try {
+    w.terminal('pos1').terminal.blacklist.replaceAll(1, [1001]);
+    const q = await w.tap('pos1', 'alice');
+    assert.equal(q.screen.customer.en, 'Balance 10.00 subsidy 0.00');
+    for (const k of ['5', 'confirm']) w.key('pos1', k);
+    assert.equal((await w.tap('pos1', 'alice')).screen.customer.en, 'Card reported lost');
+    assert.equal((await w.inspect('alice')).purse.counter, 0);
+    assert.equal(w.terminal('pos1').terminal.credits.size(), 2);
+    assert.equal([...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === KIND.intent).length, 0);
+  } finally {
+    w.close();
+  }
+});
+
+test('a malformed credit batch is refused whole', async () => {
+  const w = await setup();
+  try {
+    const credits = w.terminal('pos1').terminal.credits;
+    assert.throws(() => credits.add([{ card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0 }, { card: 8, creditSeq: 1, balanceCents: 1.5, subsidyCents: 0 }]), /whole cents/);
+    assert.equal(credits.size(), 2, 'nothing of the bad batch stored');
+  } finally {
+    w.close();
+  }
+});
