@@ -82,7 +82,7 @@ export class SimWorld {
   addTerminal(spec: SimTerminalSpec): Terminal {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
-    const terminal = Terminal.open({ config, masterKeys: this.masterKeys, clock: this.clock, log: this.log });
+    const terminal = Terminal.open({ config, masterKeys: this.masterKeys, clock: this.clock, log: this.log, ...(spec.authorizer ? { authorizer: spec.authorizer } : {}) });
     this.terminals.set(spec.name, { spec, terminal, reader: new VirtualReader() });
     return terminal;
   }
@@ -95,7 +95,7 @@ export class SimWorld {
     const t = this.terminal(terminalName);
     t.terminal.close();
     whileOff?.(t.terminal.config.storage.dataDir);
-    t.terminal = Terminal.open({ config: t.terminal.config, masterKeys: this.masterKeys, clock: this.clock, log: this.log });
+    t.terminal = Terminal.open({ config: t.terminal.config, masterKeys: this.masterKeys, clock: this.clock, log: this.log, ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}) });
     return t.terminal;
   }
 

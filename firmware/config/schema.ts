@@ -17,6 +17,8 @@ export const CardClassSchema = z.object({
   dailyLimitCents: cents.default(0),
   /** Cards of an operator class sign cashiers in and out instead of paying. */
   operator: z.boolean().default(false),
+  /** Where the money is: on the card's purse, or in a backend account (online authorisation). */
+  account: z.enum(['purse', 'online']).default('purse'),
 });
 
 export const MenuItemSchema = z.object({
@@ -46,6 +48,14 @@ export const PosSchema = z
     requireOperator: z.boolean().default(false),
     allowTopup: z.boolean().default(true),
     pinAttemptsMax: z.number().int().min(1).max(10).default(3),
+    /** Online-account classes: how long to wait for the backend, and the offline floors (EMV-style). */
+    online: z
+      .object({
+        deadlineMs: z.number().int().min(100).max(30_000).default(1_500),
+        offlineFloorPerSaleCents: cents.default(2_000),
+        offlineFloorPerCardDayCents: cents.default(5_000),
+      })
+      .default({ deadlineMs: 1_500, offlineFloorPerSaleCents: 2_000, offlineFloorPerCardDayCents: 5_000 }),
   })
   .superRefine((pos, ctx) => {
     if (pos.minSaleCents > pos.maxSaleCents) ctx.addIssue({ code: 'custom', path: ['minSaleCents'], message: 'must not exceed maxSaleCents' });

@@ -107,6 +107,20 @@ export function decide(ctx: PolicyContext, req: PolicyRequest): Decision {
   }
 }
 
+/**
+ * A sale on an online-account card: the card's identity is checked here (lists,
+ * expiry, class, limits, discount); the money is the backend's to approve.
+ */
+export function decideOnlineSale(ctx: Omit<PolicyContext, 'purse' | 'lastSeenCounter'>, amountCents: number): { kind: 'ask'; chargedCents: number; discountCents: number } | Extract<Decision, { kind: 'refuse' }> {
+  const early = checkCard({ ...ctx, lastSeenCounter: null });
+  if (early) return early as Extract<Decision, { kind: 'refuse' }>;
+  const { rules } = ctx;
+  if (!Number.isInteger(amountCents) || amountCents < rules.minSaleCents) return { kind: 'refuse', reason: 'below-min', detail: `min ${rules.minSaleCents}` };
+  if (amountCents > rules.maxSaleCents) return { kind: 'refuse', reason: 'above-max', detail: `max ${rules.maxSaleCents}` };
+  const discountCents = discountOf(amountCents, rules.classes.get(ctx.identity.cardClass)!.discountPercent);
+  return { kind: 'ask', chargedCents: amountCents - discountCents, discountCents };
+}
+
 function decideDebit(ctx: PolicyContext, req: { amountCents: number; pinOk: boolean }, spentToday: number, base: PurseState): Decision {
   const { purse, identity, rules } = ctx;
   const cardClass = rules.classes.get(identity.cardClass)!;

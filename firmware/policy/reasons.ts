@@ -24,6 +24,8 @@ export type RefusalCode =
   | 'operator-required'
   | 'nothing-to-undo'
   | 'credit-applied'
+  | 'offline-floor'
+  | 'online-declined'
   | 'undo-expired'
   | 'undo-other-card'
   | 'other-card-pending';
@@ -50,6 +52,8 @@ export const REFUSAL_TEXT: Record<RefusalCode, { zh: string; en: string }> = {
   'operator-required': { zh: '请先刷操作员卡', en: 'Operator sign-in required' },
   'nothing-to-undo': { zh: '无可撤销的交易', en: 'Nothing to undo' },
   'credit-applied': { zh: '补贴已到账', en: 'Already credited' },
+  'offline-floor': { zh: '网络中断,超过离线限额', en: 'Offline: above the offline limit' },
+  'online-declined': { zh: '账户拒绝交易', en: 'Declined by the account' },
   'undo-expired': { zh: '已超过撤销时限', en: 'Too late to undo' },
   'undo-other-card': { zh: '请刷原交易卡', en: 'Tap the card of that sale' },
   'other-card-pending': { zh: '请刷上一张卡完成交易', en: 'Tap the previous card to finish' },

@@ -6,11 +6,12 @@ import type { TerminalConfig } from '../config/schema.ts';
 import { cardDay, cardDayToIso, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import { equalBytes } from '../crypto/cmac.ts';
-import { decide, type Decision, type PolicyRequest, type PolicyRules } from '../policy/policy.ts';
+import { decide, decideOnlineSale, type Decision, type PolicyRequest, type PolicyRules } from '../policy/policy.ts';
 import type { RefusalCode } from '../policy/reasons.ts';
 import type { Journal } from '../store/journal.ts';
-import type { PendingCredit } from '../store/credits.ts';
-import { afterWrite, type CardTransactions } from '../terminal/card-tx.ts';
+import type { OnlineSales } from './online-sale.ts';
+import type { CardTransactions } from '../terminal/card-tx.ts';
+import { applyPendingCredits, type CreditSource } from '../terminal/credits-at-tap.ts';
 import { hex, KIND, type RefusedBody } from '../terminal/records.ts';
 import { freeEntry, itemEntry, simpleEntry, type Key } from './entry.ts';
 import { receiptFor, type Receipt } from './receipt.ts';
@@ -18,11 +19,15 @@ import { screens, type Beep, type Screen } from './screen.ts';
 import type { LastSale, PosState, Request } from './state.ts';
 import { OperatorDesk } from './operator.ts';
 
+/** For decisions that are not about a sale (credits): the policy request says what. */
+const NO_REQUEST: Request = { kind: 'sale', amountCents: 0, lines: [] };
+
 export interface PosDeps {
   config: TerminalConfig;
   journal: Journal;
   blacklist: { has(cardNumber: number): boolean };
-  credits: { forCard(card: number, appliedUpTo: number): PendingCredit[]; forget(card: number, appliedUpTo: number): number };
+  credits: CreditSource;
+  online: OnlineSales;
   cards: CardApp;
   tx: CardTransactions;
   clock: Clock;
@@ -199,7 +204,7 @@ export class PosApp {
     const settled = this.d.tx.settleOpen(read.card);
     const s = this.state;
     if (s.mode === 'retap' && read.card.identity.cardNumber !== s.cardNumber) return this.refusedScreen('other-card-pending');
-    const credit = await this.applyCredits(session, read.card, keys);
+    const credit = await applyPendingCredits(this.d.credits, this.d.tx, (card, req) => this.decideFor(card, NO_REQUEST, false, req), session, read.card, keys);
     if (credit.kind === 'cut') return this.show(screens.tapAgain(), 'retry');
     const card = credit.card;
     if (s.mode === 'retap') {
@@ -221,26 +226,6 @@ export class PosApp {
     return this.show(screens.balance(card.purse.balance, card.purse.subsidy, unit), 'ok');
   }
 
-  /**
-   * Writes the card's pending credits (subsidies, online top-ups) before
-   * anything else, in one card write: the card's lastCreditSeq makes each land
-   * once, here or at any other terminal. A cut write leaves an open intent that
-   * the next tap settles; the credits stay pending until the card shows them.
-   */
-  private async applyCredits(session: CardSession, card: CardImage, keys: CardKeys): Promise<{ kind: 'ok'; card: CardImage; amount: number } | { kind: 'cut' }> {
-    const pending = this.d.credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq);
-    if (pending.length === 0) return { kind: 'ok', card, amount: 0 };
-    const balance = pending.reduce((n, c) => n + c.balanceCents, 0);
-    const subsidy = pending.reduce((n, c) => n + c.subsidyCents, 0);
-    const uptoCreditSeq = pending[pending.length - 1].creditSeq;
-    const decision = this.decideFor(card, { kind: 'sale', amountCents: 0, lines: [] }, false, { kind: 'apply-credits', balance, subsidy, uptoCreditSeq });
-    // A refused card (lost, expired, another tenant) keeps its credits pending; the request below says why.
-    if (decision.kind !== 'approve') return { kind: 'ok', card, amount: 0 };
-    const outcome = await this.d.tx.execute(session, card, keys, decision, { tx: 'credit', listAmountCents: 0, creditSeqs: pending.map((c) => c.creditSeq) });
-    if (outcome.kind !== 'committed') return { kind: 'cut' };
-    this.d.credits.forget(card.identity.cardNumber, uptoCreditSeq);
-    return { kind: 'ok', card: afterWrite(card, decision.next), amount: balance + subsidy };
-  }
 
   private policyRequest(r: Request, pinOk: boolean): PolicyRequest {
     if (r.kind === 'topup') return { kind: 'credit', amountCents: r.amountCents };
@@ -264,6 +249,7 @@ export class PosApp {
   }
 
   private async runRequest(session: CardSession, card: CardImage, keys: CardKeys, request: Request, pinOk: boolean): Promise<PosOutput> {
+    if (this.rules.classes.get(card.identity.cardClass)?.account === 'online') return this.runOnline(card, request);
     const decision = this.decideFor(card, request, pinOk);
     if (decision.kind === 'refuse') return this.refuse(card, decision.reason, decision.detail);
     if (decision.kind === 'need-pin') {
@@ -281,6 +267,18 @@ export class PosApp {
     if (outcome.kind === 'committed') return this.finished(request, decision.chargedAmount, card, outcome.intent.seq, decision.next);
     this.state = { mode: 'retap', request, cardNumber: card.identity.cardNumber, intentSeq: outcome.intent.seq };
     return this.show(screens.tapAgain(), 'retry');
+  }
+
+  /** Online-account cards: the backend holds the money; no card write (firmware/pos/online-sale.ts). */
+  private async runOnline(card: CardImage, request: Request): Promise<PosOutput> {
+    if (request.kind !== 'sale') return this.refuse(card, 'class-not-allowed', `${request.kind} is not offered for online-account cards`);
+    const d = decideOnlineSale({ identity: card.identity, blacklisted: this.d.blacklist.has(card.identity.cardNumber), today: this.today(), rules: this.rules }, request.amountCents);
+    if (d.kind === 'refuse') return this.refuse(card, d.reason, d.detail);
+    const operator = this.operators.current;
+    const r = await this.d.online.sell({ cardNumber: card.identity.cardNumber, chargedCents: d.chargedCents, listAmountCents: request.amountCents, ...(operator ? { shift: operator.shift } : {}) });
+    if (r.kind === 'refused') return this.refusedScreen(r.reason); // the result record says why
+    this.rest();
+    return this.show(screens.paidOnline(d.chargedCents, r.balanceCents, r.offline), 'ok');
   }
 
   /** A write is final (committed now, or settled as landed): show it, print it, remember it for undo. */

@@ -36,6 +36,13 @@ export const screens = {
           cashier: t(`收款成功 ${formatCents(charged)}`, `Paid ${formatCents(charged)}`),
           customer: t(`扣款 ${formatCents(charged)} 余额 ${formatCents(balance)}`, `Paid ${formatCents(charged)} balance ${formatCents(balance)}`),
         },
+  paidOnline: (charged: number, balance: number | null, offline: boolean): Screen => ({
+    cashier: offline ? t(`离线收款 ${formatCents(charged)}`, `Paid ${formatCents(charged)} (offline)`) : t(`收款成功 ${formatCents(charged)}`, `Paid ${formatCents(charged)}`),
+    customer:
+      balance === null
+        ? t(`扣款 ${formatCents(charged)}`, `Paid ${formatCents(charged)}`)
+        : t(`扣款 ${formatCents(charged)} 余额 ${formatCents(balance)}`, `Paid ${formatCents(charged)} balance ${formatCents(balance)}`),
+  }),
   toppedUp: (amount: number, balance: number): Screen => ({
     cashier: t(`充值成功 ${formatCents(amount)}`, `Topped up ${formatCents(amount)}`),
     customer: t(`充值 ${formatCents(amount)} 余额 ${formatCents(balance)}`, `Top-up ${formatCents(amount)} balance ${formatCents(balance)}`),

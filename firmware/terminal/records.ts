@@ -13,6 +13,8 @@ export const KIND = {
   settle: 'card.settle',
   refused: 'tap.refused',
   signIn: 'operator.signin',
+  onlineRequest: 'online.request',
+  onlineResult: 'online.result',
   signOut: 'operator.signout',
 } as const;
 
@@ -51,6 +53,27 @@ export interface SettleBody {
   intentSeq: number;
   outcome: 'landed' | 'not-landed';
   counterSeen: number;
+}
+
+/** Asked of the backend (the STAN is this record's seq); journaled before the question leaves. */
+export interface OnlineRequestBody {
+  cardNumber: number;
+  amountCents: number;
+  listAmountCents: number;
+  shift?: string;
+}
+
+/**
+ * approved          — the backend approved it (authCode).
+ * declined          — the backend declined it.
+ * offline-approved  — no answer by the deadline; approved within the offline floors: an advice to upload.
+ * offline-declined  — no answer (or the terminal restarted while waiting); refused: a reversal of any late approval.
+ */
+export interface OnlineResultBody {
+  stan: number;
+  outcome: 'approved' | 'declined' | 'offline-approved' | 'offline-declined';
+  authCode?: string;
+  reason?: string;
 }
 
 export interface RefusedBody {

@@ -9,6 +9,8 @@ import { PosApp } from '../pos/pos.ts';
 import { Blacklist } from '../store/blacklist.ts';
 import { Journal } from '../store/journal.ts';
 import { PendingCredits } from '../store/credits.ts';
+import { offlineOnly, type OnlineAuthorizer } from '../online/authorizer.ts';
+import { OnlineSales } from '../pos/online-sale.ts';
 import { CardTransactions } from './card-tx.ts';
 
 /**
@@ -21,6 +23,8 @@ export interface TerminalDeps {
   masterKeys: MasterKeys;
   clock: Clock;
   log: Logger;
+  /** The backend's answer for online-account cards; without one they run on the offline floors. */
+  authorizer?: OnlineAuthorizer;
 }
 
 export class Terminal {
@@ -44,7 +48,11 @@ export class Terminal {
     const tx = new CardTransactions(journal, cards, log, d.config.terminal.utcOffsetMinutes);
     const interrupted = tx.recoverInterrupted();
     log.info('terminal.started', { journalLastSeq: journal.lastSeq(), interrupted, blacklistVersion: blacklist.version(), ...journal.stats() });
-    const pos = new PosApp({ config: d.config, journal, blacklist, credits, cards, tx, clock: d.clock, log });
+    const o = d.config.pos.online;
+    const online = new OnlineSales(journal, d.authorizer ?? offlineOnly, d.clock, log, { perSaleCents: o.offlineFloorPerSaleCents, perCardDayCents: o.offlineFloorPerCardDayCents, deadlineMs: o.deadlineMs }, d.config.terminal.utcOffsetMinutes);
+    const unanswered = online.recoverInterrupted();
+    if (unanswered > 0) log.warn('online.interrupted', { requests: unanswered });
+    const pos = new PosApp({ config: d.config, journal, blacklist, credits, online, cards, tx, clock: d.clock, log });
     return new Terminal(d.config, journal, blacklist, credits, tx, pos);
   }
 

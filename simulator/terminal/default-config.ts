@@ -1,4 +1,5 @@
 import { parseConfig, type TerminalConfig } from '../../firmware/config/schema.ts';
+import type { OnlineAuthorizer } from '../../firmware/online/authorizer.ts';
 
 /**
  * The simulator's embedded default: a canteen POS with four card classes and a
@@ -9,6 +10,7 @@ export const DEFAULT_CARD_CLASSES = [
   { id: 2, name: { zh: '学生', en: 'Student' }, discountPercent: 10, dailyLimitCents: 5_000 },
   { id: 3, name: { zh: '访客', en: 'Visitor' }, discountPercent: 0, dailyLimitCents: 0 },
   { id: 4, name: { zh: '计次', en: 'Meal pass' }, discountPercent: 0, dailyLimitCents: 0 },
+  { id: 5, name: { zh: '在线账户', en: 'Online account' }, discountPercent: 0, dailyLimitCents: 0, account: 'online' },
   { id: 9, name: { zh: '操作员', en: 'Operator' }, operator: true },
 ];
 
@@ -25,6 +27,8 @@ export interface SimTerminalSpec {
   tenantId?: number;
   pos?: Record<string, unknown>;
   cardClasses?: unknown[];
+  /** The backend's online authorisation, for online-account classes. */
+  authorizer?: OnlineAuthorizer;
 }
 
 export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {

@@ -7,9 +7,9 @@ const rules: PolicyRules = {
   tenantId: 1,
   terminalId: 101,
   classes: new Map([
-    [1, { id: 1, name: { zh: '员工', en: 'Staff' }, discountPercent: 0, dailyLimitCents: 10_000, operator: false }],
-    [2, { id: 2, name: { zh: '学生', en: 'Student' }, discountPercent: 10, dailyLimitCents: 5_000, operator: false }],
-    [3, { id: 3, name: { zh: '访客', en: 'Visitor' }, discountPercent: 0, dailyLimitCents: 0, operator: false }],
+    [1, { id: 1, name: { zh: '员工', en: 'Staff' }, discountPercent: 0, dailyLimitCents: 10_000, operator: false, account: 'purse' as const }],
+    [2, { id: 2, name: { zh: '学生', en: 'Student' }, discountPercent: 10, dailyLimitCents: 5_000, operator: false, account: 'purse' as const }],
+    [3, { id: 3, name: { zh: '访客', en: 'Visitor' }, discountPercent: 0, dailyLimitCents: 0, operator: false, account: 'purse' as const }],
   ]),
   allowedClasses: [],
   minSaleCents: 10,

@@ -1,0 +1,34 @@
+/**
+ * Online authorisation (design.md "Online mode"): for card classes whose money
+ * lives in a backend account, the terminal asks the backend, and when the
+ * backend is away it decides offline within floors and reports the sale later
+ * as advice (ISO 8583 0220). Implemented by the sync client; the simulator
+ * and tests give their own.
+ *
+ * Contract: `authorize` always settles by `deadlineMs` (epoch ms of the
+ * terminal clock) — with 'unavailable' if no answer came — and never throws.
+ * `stan` (the journal seq of the request record) identifies the request
+ * end to end: the backend charges a STAN at most once, whether it arrives as
+ * a request, an advice or both, and a reversal for a STAN undoes it.
+ */
+export interface OnlineAuthRequest {
+  stan: number;
+  cardNumber: number;
+  amountCents: number;
+}
+
+export type OnlineAuthResult =
+  | { kind: 'approved'; authCode: string; balanceCents: number }
+  | { kind: 'declined'; reason: 'insufficient-balance' | 'blacklisted' | 'account-closed' | 'other' }
+  | { kind: 'unavailable' };
+
+export interface OnlineAuthorizer {
+  authorize(req: OnlineAuthRequest, deadlineMs: number): Promise<OnlineAuthResult>;
+}
+
+/** No backend configured (or link down): every request falls back to the offline floors. */
+export const offlineOnly: OnlineAuthorizer = {
+  async authorize() {
+    return { kind: 'unavailable' };
+  },
+};

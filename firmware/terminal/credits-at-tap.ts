@@ -1,0 +1,43 @@
+import type { CardImage } from '../card/app.ts';
+import type { CardKeys } from '../card/keys.ts';
+import type { CardSession } from '../card/session.ts';
+import type { Decision, PolicyRequest } from '../policy/policy.ts';
+import type { PendingCredit } from '../store/credits.ts';
+import { afterWrite, type CardTransactions } from './card-tx.ts';
+
+/** The terminal's pending credits, as a role sees them (firmware/store/credits.ts). */
+export interface CreditSource {
+  forCard(card: number, appliedUpTo: number): PendingCredit[];
+  forget(card: number, appliedUpTo: number): number;
+}
+
+export type CreditOutcome = { kind: 'ok'; card: CardImage; amount: number } | { kind: 'cut' };
+
+/**
+ * Writes the card's pending credits (subsidies, online top-ups) before
+ * anything else the tap does, in one card write: the card's lastCreditSeq makes
+ * each land once, here or at any other terminal, whatever the role. A cut write
+ * leaves an open intent that the next tap settles; the credits stay pending
+ * until the card shows them.
+ */
+export async function applyPendingCredits(
+  credits: CreditSource,
+  tx: CardTransactions,
+  decide: (card: CardImage, req: PolicyRequest) => Decision,
+  session: CardSession,
+  card: CardImage,
+  keys: CardKeys,
+): Promise<CreditOutcome> {
+  const pending = credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq);
+  if (pending.length === 0) return { kind: 'ok', card, amount: 0 };
+  const balance = pending.reduce((n, c) => n + c.balanceCents, 0);
+  const subsidy = pending.reduce((n, c) => n + c.subsidyCents, 0);
+  const uptoCreditSeq = pending[pending.length - 1].creditSeq;
+  const decision = decide(card, { kind: 'apply-credits', balance, subsidy, uptoCreditSeq });
+  // A refused card (lost, expired, another tenant) keeps its credits pending; the role's own decision says why.
+  if (decision.kind !== 'approve') return { kind: 'ok', card, amount: 0 };
+  const outcome = await tx.execute(session, card, keys, decision, { tx: 'credit', listAmountCents: 0, creditSeqs: pending.map((c) => c.creditSeq) });
+  if (outcome.kind !== 'committed') return { kind: 'cut' };
+  credits.forget(card.identity.cardNumber, uptoCreditSeq);
+  return { kind: 'ok', card: afterWrite(card, decision.next), amount: balance + subsidy };
+}
