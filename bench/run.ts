@@ -5,6 +5,7 @@ import { benchBlacklist } from './blacklist.ts';
 import { benchJournal } from './journal.ts';
 import { benchTap } from './tap.ts';
 import { benchMfrc522 } from './mfrc522.ts';
+import { benchProtocolSize } from './protocol-size.ts';
 
 async function benchRfModelNote(): Promise<string> {
   return (await benchMfrc522()).rfModel;
@@ -33,6 +34,10 @@ try {
 
   const bl = await benchBlacklist({ dir });
   line('blacklist has() p50 / p99, 1M entries', `${f(bl.hasP50Us, 1)} / ${f(bl.hasP99Us, 1)} µs`, `${f(bl.setHasP50Us, 1)} µs in-heap Set`, `build ${Math.round(bl.buildMs)} ms, ${(bl.fileBytes / 1e6).toFixed(1)} MB`);
+
+  const wire = benchProtocolSize();
+  line('bytes per committed sale on the wire', `${f(wire.wireBytesPerSale, 1)} B`, `${f(wire.jsonBytesPerSale, 0)} B as JSON (×${f(wire.jsonRatio, 1)})`, '≤ 32 B, ≥ 10× fewer');
+  line('1M blacklist snapshot, bytes per entry', `${f(wire.blacklistBytesPerEntryDense, 2)} B`, `${f(wire.blacklistBytesPerEntryUniform, 2)} B uniform random u32`, `${wire.blacklistChunks} chunks`);
 
   for (const uid of [Uint8Array.of(0x04, 0xa1, 0xb2, 0xc3), Uint8Array.of(0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66)]) {
     const m = await benchMfrc522({ uid });

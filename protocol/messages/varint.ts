@@ -205,7 +205,8 @@ export class Reader {
 
   bytes(n: number, field = 'bytes'): Uint8Array {
     if (!this.need(n, field)) return new Uint8Array(n > 0 && n <= 64 ? n : 0);
-    const out = this.buf.slice(this.pos, this.pos + n);
+    // A copy, and a plain Uint8Array even when buf is a Buffer (whose slice() is a view).
+    const out = Uint8Array.prototype.slice.call(this.buf, this.pos, this.pos + n);
     this.pos += n;
     return out;
   }

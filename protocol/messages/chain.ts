@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type { WireRecord } from './record-context.ts';
+import { encodeItem } from './records.ts';
+import { Writer } from './varint.ts';
+
+/**
+ * The hash chain over a terminal's journal (PROTOCOL.md §5.4.5):
+ *   chain(0) = 16 zero bytes
+ *   chain(seq) = SHA-256(chain(seq − 1) ‖ canonical(record seq))[0..16]
+ * canonical(record) = varint seq ‖ varint atMs ‖ the record's item encoded
+ * alone, in a fixed context (the terminal's own id, UTC, no shift, no
+ * earlier intent, no folding; a generic item's JSON with keys sorted) — so it
+ * depends neither on how records were cut into batches nor on key order.
+ * A backend that holds chain(n) and recomputes the batch knows that nothing
+ * was lost, doubled, reordered or altered between the terminal's journal
+ * and its store; a record re-sent under the same seq with other content
+ * shows up as a different link.
+ */
+
+export const CHAIN_BYTES = 16;
+export const CHAIN_ZERO: Uint8Array = new Uint8Array(CHAIN_BYTES);
+
+export function canonicalRecord(rec: WireRecord, terminalId: number): Uint8Array {
+  const ctx = { terminalId, utcOffsetMinutes: 0, prevAtMs: rec.atMs, shift: null, intentCards: new Map<number, number>() };
+  const w = new Writer().varint(rec.seq, 'seq').varint(rec.atMs, 'atMs');
+  return w.bytes(encodeItem(rec, undefined, ctx, false, true).bytes).finish();
+}
+
+export function chainNext(prev: Uint8Array, rec: WireRecord, terminalId: number): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(prev).update(canonicalRecord(rec, terminalId)).digest().subarray(0, CHAIN_BYTES));
+}
+
+/** The chain after `records` (consecutive seqs) of terminal `terminalId`, starting from `prev`. */
+export function chainOver(prev: Uint8Array, records: readonly WireRecord[], terminalId: number): Uint8Array {
+  let h = prev;
+  for (const r of records) h = chainNext(h, r, terminalId);
+  return h;
+}
