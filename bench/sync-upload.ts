@@ -1,0 +1,245 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ManualClock, type Clock } from '../firmware/core/clock.ts';
+import { silentLogger } from '../firmware/core/log.ts';
+import { SeededRandom } from '../firmware/core/random.ts';
+import { Blacklist } from '../firmware/store/blacklist.ts';
+import { PendingCredits } from '../firmware/store/credits.ts';
+import { recordCrc } from '../firmware/store/journal-codec.ts';
+import { Journal } from '../firmware/store/journal.ts';
+import { SyncClient } from '../firmware/sync/client.ts';
+import type { Link } from '../firmware/sync/link.ts';
+import { ListApplier } from '../firmware/sync/lists.ts';
+import { systemScheduler } from '../firmware/sync/scheduler.ts';
+import { SyncState } from '../firmware/sync/sync-state.ts';
+import { dialWebSocket } from '../firmware/sync/ws-link.ts';
+import { deltaChunks, encodeMessage, frameBytes, ListDigest, snapshotChunks, type ListDelta, type ListSnapshot, type WireRecord } from '../protocol/index.ts';
+import { BackendServer } from '../simulator/backend/server.ts';
+import { realisticSales } from './protocol-sales.ts';
+
+/**
+ * Sync benchmarks (print nothing; return numbers):
+ * - journal upload over a loopback WebSocket, the backend in the same
+ *   process (so the figure is the sum of both sides' work on one core):
+ *   records/s, bytes per sale on the wire, and the same records as JSON
+ *   messages over the same kind of WebSocket in the same run as the baseline;
+ * - a 1,000,000-entry blacklist snapshot: bytes per entry, time to apply durably;
+ * - a 10,000-entry delta applied durably on top of it.
+ */
+const TERMINAL_ID = 1042;
+const START_MS = Date.UTC(2026, 10, 23, 3, 30);
+const wall: Clock = { nowMs: () => Date.now() };
+
+/** Setup only: the records written straight into a journal file, as a day at a till would leave them (bench/journal.ts does the same). */
+function journalWith(path: string, records: WireRecord[]): void {
+  Journal.open({ path, clock: new ManualClock(START_MS), log: silentLogger }).close();
+  const db = new Database(path);
+  db.pragma('journal_mode = DELETE');
+  db.pragma('synchronous = OFF');
+  const insert = db.prepare('INSERT INTO journal (seq, kind, at_ms, card, ref, body, crc, acked) VALUES (?, ?, ?, ?, ?, ?, ?, 0)');
+  db.transaction(() => {
+    for (const r of records) {
+      const text = JSON.stringify(r.body);
+      insert.run(r.seq, r.kind, r.atMs, r.card, r.ref, text, recordCrc(r.seq, r.kind, r.atMs, r.card, r.ref, text));
+    }
+    db.prepare('UPDATE journal_meta SET last_seq = ? WHERE id = 1').run(records.length);
+  })();
+  db.pragma('journal_mode = WAL');
+  db.close();
+}
+
+export interface UploadBenchResult {
+  records: number;
+  recordsPerSec: number;
+  /** Protocol bytes (frames) the terminal sent per sale (intent + commit), handshake included. */
+  bytesPerSale: number;
+  /** The same records as JSON text messages, one per batch of the same size. */
+  jsonBytesPerSale: number;
+  jsonRecordsPerSec: number;
+  /** jsonBytesPerSale / bytesPerSale (goal ≥ 10). */
+  bytesRatio: number;
+}
+
+interface BackendHandle {
+  url: string;
+  key: Uint8Array;
+  stop(): Promise<void>;
+}
+
+async function inProcessBackend(dbPath: string): Promise<BackendHandle> {
+  const server = await BackendServer.start({ dbPath, masterKey: new Uint8Array(32).fill(1) });
+  return { url: server.url, key: server.backend.keyFor(TERMINAL_ID, 1) as Uint8Array, stop: () => server.stop() };
+}
+
+async function workerBackend(dbPath: string): Promise<BackendHandle> {
+  // A worker does not inherit `--import tsx`: register tsx's loader in it, then load the TypeScript entry.
+  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./sync-backend-worker.ts', import.meta.url).href;
+  const boot = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry)});`;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: { dbPath, terminalId: TERMINAL_ID } });
+  const first = await new Promise<{ url: string; key: Uint8Array }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return {
+    url: first.url,
+    key: first.key,
+    stop: async () => {
+      worker.postMessage({ type: 'stop' });
+      await new Promise((r) => worker.once('message', r));
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * `backend: 'worker'` runs the backend in its own thread (another machine in
+ * production); 'in-process' charges both sides to one core.
+ */
+export async function benchSyncUpload(opts: { dir: string; sales?: number; batchRecordsMax?: number; backend?: 'worker' | 'in-process' }): Promise<UploadBenchResult> {
+  const sales = opts.sales ?? 25_000;
+  const dir = join(opts.dir, 'bench-sync-upload');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const records = realisticSales({ sales, terminalId: TERMINAL_ID, startMs: START_MS });
+  journalWith(join(dir, 'journal.db'), records);
+  const server = await (opts.backend === 'in-process' ? inProcessBackend : workerBackend)(join(dir, 'backend.db'));
+  const journal = Journal.open({ path: join(dir, 'journal.db'), clock: wall, log: silentLogger });
+  const blacklist = Blacklist.open({ path: ':memory:', log: silentLogger });
+  const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
+  const state = SyncState.open({ path: ':memory:', log: silentLogger });
+  let sentBytes = 0;
+  let client: SyncClient | null = null;
+  try {
+    const startedMs = performance.now();
+    const done = new Promise<void>((resolve) => {
+      client = new SyncClient({
+        terminalId: TERMINAL_ID,
+        keyId: 1,
+        key: server.key,
+        utcOffsetMinutes: 480,
+        journal,
+        blacklist,
+        credits,
+        state,
+        dial: async () => {
+          const link = await dialWebSocket(server.url);
+          const send = link.send.bind(link);
+          link.send = (b) => ((sentBytes += b.length), send(b));
+          return link as Link;
+        },
+        clock: wall,
+        scheduler: systemScheduler,
+        random: new SeededRandom(1),
+        log: silentLogger,
+        options: { upload: { batchRecordsMax: opts.batchRecordsMax ?? 2048 } },
+        onEvent: (e) => {
+          if (e.type === 'acked' && e.upto === records.length) resolve();
+        },
+      });
+      client.start();
+    });
+    await done;
+    const elapsedMs = performance.now() - startedMs;
+    const json = await jsonUpload(records, opts.batchRecordsMax ?? 2048);
+    const bytesPerSale = sentBytes / sales;
+    return { records: records.length, recordsPerSec: (records.length / elapsedMs) * 1000, bytesPerSale, jsonBytesPerSale: json.bytes / sales, jsonRecordsPerSec: json.recordsPerSec, bytesRatio: json.bytes / sales / bytesPerSale };
+  } finally {
+    (client as SyncClient | null)?.stop();
+    journal.close();
+    blacklist.close();
+    credits.close();
+    state.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Baseline: the records as JSON text over a WebSocket to a sink that parses each message and acks it. */
+async function jsonUpload(records: WireRecord[], batch: number): Promise<{ bytes: number; recordsPerSec: number }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  wss.on('connection', (s) => s.on('message', (data) => s.send(JSON.stringify({ ackUpto: (JSON.parse(data.toString()) as { records: WireRecord[] }).records.at(-1)?.seq }))));
+  const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}/`, { perMessageDeflate: false });
+  await new Promise<void>((r) => ws.once('open', () => r()));
+  let bytes = 0;
+  const startedMs = performance.now();
+  await new Promise<void>((resolve) => {
+    ws.on('message', (data) => {
+      if ((JSON.parse(data.toString()) as { ackUpto: number }).ackUpto === records.length) resolve();
+    });
+    for (let i = 0; i < records.length; i += batch) {
+      const text = JSON.stringify({ type: 'journalBatch', terminalId: TERMINAL_ID, records: records.slice(i, i + batch) });
+      bytes += Buffer.byteLength(text);
+      ws.send(text);
+    }
+  });
+  const elapsedMs = performance.now() - startedMs;
+  ws.close();
+  await new Promise<void>((r) => wss.close(() => r()));
+  return { bytes, recordsPerSec: (records.length / elapsedMs) * 1000 };
+}
+
+export interface ListBenchResult {
+  snapshotEntries: number;
+  /** Frame bytes per entry of the whole snapshot. */
+  snapshotBytesPerEntry: number;
+  snapshotChunks: number;
+  /** Chunks received → list replaced durably (one transaction) → LIST_ACK ready. */
+  snapshotApplyMs: number;
+  deltaEntries: number;
+  deltaApplyMs: number;
+}
+
+const frameOf = (m: ListSnapshot | ListDelta) => frameBytes(encodeMessage(m).payload.length, true);
+
+export function benchSyncLists(opts: { dir: string; entries?: number; deltaEntries?: number }): ListBenchResult {
+  const n = opts.entries ?? 1_000_000;
+  const dn = opts.deltaEntries ?? 10_000;
+  const dir = join(opts.dir, 'bench-sync-lists');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  // Lost cards of an 8-digit numbering: a million out of 3 million issued (realistic density, gaps ~3).
+  const r = new SeededRandom(7);
+  const set = new Set<number>();
+  while (set.size < n + dn / 2) set.add(20_000_000 + r.int(3_000_000));
+  const all = [...set];
+  const base = all.slice(0, n).sort((a, b) => a - b);
+  // Half new losses, half cards found again: the list stays at its million.
+  const added = all.slice(n, n + dn / 2).sort((a, b) => a - b);
+  const removed = base.filter((_, i) => i % Math.floor(n / (dn / 2)) === 0).slice(0, dn / 2);
+  const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log: silentLogger });
+  const state = SyncState.open({ path: ':memory:', log: silentLogger });
+  const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
+  try {
+    const applier = new ListApplier(blacklist, credits, state, silentLogger);
+    const chunks = snapshotChunks({ list: 'blacklist', entries: base }, 1);
+    const bytes = chunks.reduce((s, m) => s + frameOf(m), 0);
+    let t = performance.now();
+    for (const c of chunks) {
+      const ack = applier.receive(c);
+      if (ack && ack.status !== 'applied') throw new Error(`snapshot refused: ${ack.status}`);
+    }
+    const snapshotApplyMs = performance.now() - t;
+    const gone = new Set(removed);
+    const digest = ListDigest.of('blacklist', [...base.filter((c) => !gone.has(c)), ...added]).bytes();
+    const delta = deltaChunks({ list: 'blacklist', add: added, remove: removed }, 1, 2, digest);
+    t = performance.now();
+    for (const c of delta) {
+      const ack = applier.receive(c);
+      if (ack && ack.status !== 'applied') throw new Error(`delta refused: ${ack.status}`);
+    }
+    const deltaApplyMs = performance.now() - t;
+    return { snapshotEntries: n, snapshotBytesPerEntry: bytes / n, snapshotChunks: chunks.length, snapshotApplyMs, deltaEntries: dn, deltaApplyMs };
+  } finally {
+    blacklist.close();
+    state.close();
+    credits.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

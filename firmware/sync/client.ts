@@ -1,0 +1,285 @@
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import type { Random } from '../core/random.ts';
+import type { JournalRecord } from '../store/journal.ts';
+import { CAP, type Message, type OpenedInfo, type Status, type WireRecord } from '../../protocol/index.ts';
+import { SessionAuthorizer } from './authorizer.ts';
+import { BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';
+import { ClockWatch, type ClockStepper } from './clock-watch.ts';
+import { CommandRunner, type CommandHooks } from './commands.ts';
+import { Connection, type ConnectionPhase } from './connection.ts';
+import type { Dial } from './link.ts';
+import { ListApplier, type BlacklistStore, type CreditStore } from './lists.ts';
+import { OwedForwarder, owedMessage } from './owed.ts';
+import { TimerSlot, type Scheduler } from './scheduler.ts';
+import type { SyncState } from './sync-state.ts';
+import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm, type UploadJournal, type UploaderOptions } from './uploader.ts';
+
+/**
+ * The terminal's sync client: the terminal's side of every conversation of
+ * PROTOCOL.md §8 over a Connection that it keeps open. It owns no money
+ * state: the journal, the lists and the credits stay in their stores, and
+ * this only moves them — so a tap never waits on it. All its work runs in
+ * link callbacks and scheduler turns.
+ */
+
+/** What a POS offers: everything but door grants, config push and key rotation (it has no store for them). */
+export const TERMINAL_CAPS = CAP.journal | CAP.blacklist | CAP.credits | CAP.onlineAuth | CAP.commands | CAP.time | CAP.status;
+
+export interface SyncOptions {
+  /** How often the client looks at its clocks (session timeouts, heartbeat, ack timeout). */
+  tickMs: number;
+  /** §6.2: a TIME exchange after each handshake, then this often. */
+  timeSyncEveryMs: number;
+  /** Owed advices/reversals not yet acknowledged are sent again this often. */
+  owedRetryMs: number;
+  backoff: BackoffPolicy;
+  upload: Partial<Omit<UploaderOptions, 'terminalId' | 'utcOffsetMinutes'>>;
+  caps: number;
+}
+
+export const SYNC_DEFAULTS: SyncOptions = { tickMs: 1_000, timeSyncEveryMs: 6 * 3_600_000, owedRetryMs: 30_000, backoff: BACKOFF_DEFAULT, upload: {}, caps: TERMINAL_CAPS };
+
+export interface SyncClientDeps {
+  terminalId: number;
+  keyId: number;
+  /** The terminal's 32-byte secret K_t of generation keyId (PROTOCOL.md §4.1). */
+  key: Uint8Array;
+  firmware?: string;
+  utcOffsetMinutes: number;
+  journal: UploadJournal & { get(seq: number): JournalRecord | undefined; append(kind: string, body: unknown): unknown };
+  blacklist: BlacklistStore;
+  credits: CreditStore;
+  state: SyncState;
+  dial: Dial;
+  clock: Clock;
+  scheduler: Scheduler;
+  random: Random;
+  log: Logger;
+  /** The one the Terminal was opened with (Terminal.open takes it); one is made otherwise. */
+  authorizer?: SessionAuthorizer;
+  hooks?: CommandHooks & Partial<ClockStepper>;
+  options?: Partial<SyncOptions>;
+  /** Observer for tests, the CLI and the dashboard. */
+  onEvent?: (e: SyncEvent) => void;
+}
+
+export type SyncEvent =
+  | { type: 'opened' }
+  | { type: 'closed'; reason: string }
+  | { type: 'acked'; upto: number }
+  | { type: 'list'; list: string; version: number; status: string }
+  | { type: 'rejected'; reason: string };
+
+export class SyncClient {
+  readonly authorizer: SessionAuthorizer;
+  private readonly opts: SyncOptions;
+  private readonly log: Logger;
+  private readonly conn: Connection;
+  private readonly clockWatch: ClockWatch;
+  private readonly lists: ListApplier;
+  private readonly owed: OwedForwarder;
+  private readonly commands: CommandRunner;
+  private readonly pumpSlot: TimerSlot;
+  private uploader: Uploader | null = null;
+  private heartbeatMs = 60_000;
+  private lastStatusMs = 0;
+  private lastTimeSyncMs = 0;
+  private lastOwedMs = 0;
+  private readonly startedMs: number;
+  readonly stats = { rejected: 0 };
+
+  constructor(private readonly d: SyncClientDeps) {
+    this.opts = { ...SYNC_DEFAULTS, ...d.options };
+    this.log = d.log.child({ sync: d.terminalId });
+    this.authorizer = d.authorizer ?? new SessionAuthorizer(d.clock, d.scheduler, this.log);
+    this.clockWatch = new ClockWatch(d.clock, this.log, d.journal, d.hooks?.stepClock ? (d.hooks as ClockStepper) : undefined);
+    this.lists = new ListApplier(d.blacklist, d.credits, d.state, this.log);
+    this.owed = new OwedForwarder(d.state, d.journal, this.log);
+    this.commands = new CommandRunner({
+      results: d.state,
+      lock: d.state,
+      journal: d.journal,
+      backendNowMs: () => this.clockWatch.backendNowMs(),
+      pullList: (list, scratch) => this.conn.send({ type: 'listPull', list, haveVersion: scratch ? 0 : this.lists.held(list) }),
+      hooks: d.hooks ?? {},
+      log: this.log,
+    });
+    this.pumpSlot = new TimerSlot(d.scheduler);
+    this.startedMs = d.clock.nowMs();
+    const { terminalId, keyId, key, firmware, dial, clock, scheduler, random } = d;
+    this.conn = new Connection(
+      { terminalId, keyId, key, ...(firmware ? { firmware } : {}), caps: this.opts.caps, dial, clock, scheduler, random, log: this.log, backoff: this.opts.backoff, tickMs: this.opts.tickMs },
+      {
+        opened: (info) => this.onOpened(info),
+        message: (m) => this.onMessage(m),
+        tick: () => this.onTick(),
+        closed: (reason) => this.onClosed(reason),
+        rejected: (e) => {
+          this.stats.rejected++;
+          d.onEvent?.({ type: 'rejected', reason: e.reason });
+        },
+      },
+    );
+  }
+
+  get state(): ConnectionPhase {
+    return this.conn.state;
+  }
+  get connected(): boolean {
+    return this.conn.state === 'open';
+  }
+  get connectionStats() {
+    return this.conn.stats;
+  }
+  /** Set by a remote lock command; the role refuses taps while it is set. */
+  get locked(): { locked: boolean; text: string } {
+    return this.d.state.lock();
+  }
+  get clockDriftMs(): number {
+    return this.clockWatch.clockDriftMs;
+  }
+  /** Why upload stopped (conflict, …): needs a person. Null while all is well. */
+  get uploadAlarm(): UploadAlarm | null {
+    return this.uploader?.alarm ?? null;
+  }
+  /** Records journaled but not yet acknowledged, as far as this session knows (-1 before the first ack). */
+  queueDepth(): number {
+    const h = this.uploader?.highWater;
+    return h === null || h === undefined ? -1 : this.d.journal.lastSeq() - h;
+  }
+
+  start(): void {
+    this.conn.start();
+  }
+
+  /** Says BYE, closes the link and stops reconnecting. */
+  stop(): void {
+    this.conn.stop();
+  }
+
+  private onOpened(info: OpenedInfo): void {
+    const d = this.d;
+    this.heartbeatMs = info.heartbeatMs;
+    if (info.backendTimeMs !== undefined) this.clockWatch.heardBackendTime(info.backendTimeMs);
+    this.authorizer.attach({ send: (m) => this.conn.send(m) });
+    const uploader = new Uploader(d.journal, (m) => this.conn.trySend(m), (recs) => this.noteOwed(recs), d.clock, this.log, { ...UPLOADER_DEFAULTS, ...this.opts.upload, terminalId: d.terminalId, utcOffsetMinutes: d.utcOffsetMinutes });
+    this.uploader = uploader;
+    // §8 start of day: STATUS and TIME first, then what is owed, then the journal.
+    this.sendStatus();
+    this.syncTime();
+    this.sendOwed();
+    uploader.start();
+    d.onEvent?.({ type: 'opened' });
+  }
+
+  private onClosed(reason: string): void {
+    this.pumpSlot.disarm();
+    this.authorizer.attach(null);
+    this.lists.reset();
+    this.uploader = null;
+    this.d.onEvent?.({ type: 'closed', reason });
+  }
+
+  private onTick(): void {
+    const now = this.d.clock.nowMs();
+    this.uploader?.checkTimeout();
+    if (now - this.lastStatusMs >= this.heartbeatMs) this.sendStatus();
+    if (now - this.lastTimeSyncMs >= this.opts.timeSyncEveryMs) this.syncTime();
+    if (now - this.lastOwedMs >= this.opts.owedRetryMs) this.sendOwed();
+    this.schedulePump();
+  }
+
+  private onMessage(m: Message): void {
+    switch (m.type) {
+      case 'journalAck':
+        this.uploader?.onAck(m);
+        if (m.status === 'ok') this.d.onEvent?.({ type: 'acked', upto: m.ackUpto });
+        return this.schedulePump();
+      case 'journalResend':
+        this.uploader?.onResend(m);
+        return this.schedulePump();
+      case 'listDelta':
+      case 'listSnapshot': {
+        const ack = this.lists.receive(m);
+        if (!ack) return;
+        this.conn.send(ack);
+        this.d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status });
+        return;
+      }
+      case 'authorizeResponse':
+        return this.authorizer.onResponse(m);
+      case 'adviceAck':
+        return this.owed.acked(m.stan, 'advice', m.status);
+      case 'reversalAck':
+        return this.owed.acked(m.stan, 'reversal');
+      case 'command':
+        this.conn.send(this.commands.run(m));
+        return;
+      case 'configPush':
+        this.conn.send({ type: 'configAck', corrId: m.corrId, version: 0, status: 'rejected', problem: 'this runtime takes its config from its file' });
+        return;
+      case 'timeResponse':
+        return this.clockWatch.onResponse(m);
+      case 'statusAck':
+        return this.clockWatch.heardBackendTime(m.backendTimeMs);
+      case 'error':
+        this.log.warn('sync.peer-error', { code: m.code, refType: m.refType, refSeq: m.refSeq, text: m.text });
+        return;
+      case 'note':
+        this.log.info('sync.note', { text: m.text });
+        return;
+      default:
+        this.log.warn('sync.unhandled', { type: m.type });
+    }
+  }
+
+  private schedulePump(): void {
+    if (!this.uploader?.ready || this.pumpSlot.armed) return;
+    // One batch per scheduler turn: a tap waiting on the event loop gets in between.
+    this.pumpSlot.arm(0, () => {
+      if (this.uploader?.step()) this.schedulePump();
+    });
+  }
+
+  /** The STATUS this terminal would send now (also for the dashboard). */
+  status(): Status {
+    const now = this.d.clock.nowMs();
+    return {
+      type: 'status',
+      terminalTimeMs: now,
+      clock: this.clockWatch.state,
+      clockDriftMs: this.clockWatch.clockDriftMs,
+      journalLastSeq: this.d.journal.lastSeq(),
+      journalQueueDepth: Math.max(0, this.queueDepth()),
+      lists: [
+        { list: 'blacklist', version: this.lists.held('blacklist') },
+        { list: 'credits', version: this.lists.held('credits') },
+      ],
+      configVersion: 0,
+      locked: this.d.state.lock().locked,
+      peripherals: [],
+      ...(this.d.firmware ? { firmware: this.d.firmware } : {}),
+      uptimeS: Math.floor((now - this.startedMs) / 1000),
+    };
+  }
+
+  private sendStatus(): void {
+    this.lastStatusMs = this.d.clock.nowMs();
+    this.conn.send(this.status());
+  }
+
+  private syncTime(): void {
+    this.lastTimeSyncMs = this.d.clock.nowMs();
+    this.conn.send(this.clockWatch.request());
+  }
+
+  private noteOwed(records: readonly WireRecord[]): void {
+    for (const o of this.owed.note(records)) this.conn.send(owedMessage(o));
+  }
+
+  private sendOwed(): void {
+    this.lastOwedMs = this.d.clock.nowMs();
+    for (const o of this.owed.pending()) this.conn.send(owedMessage(o));
+  }
+}

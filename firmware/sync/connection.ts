@@ -1,0 +1,191 @@
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import type { Random } from '../core/random.ts';
+import { Session, type Message, type OpenedInfo, type SendResult, type SessionEvent } from '../../protocol/index.ts';
+import { Backoff, type BackoffPolicy } from './backoff.ts';
+import type { Dial, Link } from './link.ts';
+import { TimerSlot, type Scheduler } from './scheduler.ts';
+
+/**
+ * One terminal session at a time over a link, kept alive: dial → handshake
+ * → open → (link or session closes) → jittered backoff → dial again. The
+ * sans-IO Session does the protocol; this moves its bytes and its clock.
+ */
+export interface ConnectionDeps {
+  terminalId: number;
+  keyId: number;
+  key: Uint8Array;
+  firmware?: string;
+  caps: number;
+  dial: Dial;
+  clock: Clock;
+  scheduler: Scheduler;
+  random: Random;
+  log: Logger;
+  backoff: BackoffPolicy;
+  tickMs: number;
+}
+
+export interface ConnectionHandlers {
+  opened(info: OpenedInfo): void;
+  message(m: Message): void;
+  /** Each tick while the session is open (after the session's own timeouts). */
+  tick(): void;
+  closed(reason: string, wasOpen: boolean): void;
+  rejected(e: Extract<SessionEvent, { type: 'rejected' }>): void;
+}
+
+export type ConnectionPhase = 'idle' | 'dialing' | 'handshake' | 'open' | 'backoff' | 'stopped';
+
+export class Connection {
+  private phase: ConnectionPhase = 'idle';
+  private link: Link | null = null;
+  private session: Session | null = null;
+  private readonly backoff: Backoff;
+  private readonly tickSlot: TimerSlot;
+  private readonly retrySlot: TimerSlot;
+  readonly stats = { sessions: 0, dials: 0, frameErrors: 0 };
+
+  constructor(
+    private readonly d: ConnectionDeps,
+    private readonly h: ConnectionHandlers,
+  ) {
+    this.backoff = new Backoff(d.random, d.backoff);
+    this.tickSlot = new TimerSlot(d.scheduler);
+    this.retrySlot = new TimerSlot(d.scheduler);
+  }
+
+  get state(): ConnectionPhase {
+    return this.phase;
+  }
+
+  start(): void {
+    if (this.phase !== 'idle' && this.phase !== 'stopped') return;
+    this.dial();
+  }
+
+  stop(): void {
+    if (this.phase === 'stopped') return;
+    this.phase = 'stopped';
+    this.retrySlot.disarm();
+    this.session?.close('shutdown');
+    this.flush();
+    this.teardown('stopped');
+  }
+
+  /** Sends an application message now; false (logged) when the session cannot take it. */
+  send(m: Message): boolean {
+    return this.trySend(m).ok;
+  }
+
+  /** As send, with the session's reason when it fails (too large for the peer, not open …). */
+  trySend(m: Message): SendResult {
+    const s = this.session;
+    let r: SendResult;
+    try {
+      r = s && s.state === 'open' ? s.send(m) : { ok: false, error: 'session not open' };
+    } catch (err) {
+      // encodeMessage throws on a field the wire cannot carry: a record that cannot travel, reported as such.
+      r = { ok: false, error: `encode: ${(err as Error).message}` };
+    }
+    if (!r.ok) this.d.log.debug('sync.not-sent', { type: m.type, error: r.error });
+    else this.flush();
+    return r;
+  }
+
+  private dial(): void {
+    this.phase = 'dialing';
+    this.stats.dials++;
+    this.d.dial().then(
+      (link) => (this.phase === 'stopped' ? link.close('client stopped') : this.attach(link)),
+      (err: Error) => {
+        if (this.phase === 'stopped') return;
+        this.d.log.info('sync.dial-failed', { error: err.message });
+        this.retry();
+      },
+    );
+  }
+
+  private attach(link: Link): void {
+    const d = this.d;
+    this.link = link;
+    this.phase = 'handshake';
+    this.session = Session.terminal({ nowMs: () => d.clock.nowMs(), randomBytes: (n) => d.random.bytes(n), terminalId: d.terminalId, keyId: d.keyId, key: d.key, caps: d.caps, ...(d.firmware ? { firmware: d.firmware } : {}) });
+    link.onData((bytes) => this.onBytes(link, bytes));
+    link.onClose((reason) => {
+      if (link !== this.link) return;
+      this.teardown(reason);
+      this.retry();
+    });
+    this.session.connect();
+    this.flush();
+    this.tickSlot.arm(d.tickMs, () => this.tick());
+  }
+
+  private retry(): void {
+    if (this.phase === 'stopped') return;
+    this.phase = 'backoff';
+    const delayMs = this.backoff.nextDelayMs();
+    this.d.log.info('sync.reconnect-in', { delayMs, attempt: this.backoff.attempts });
+    this.retrySlot.arm(delayMs, () => this.dial());
+  }
+
+  private teardown(reason: string): void {
+    const wasOpen = this.session?.state === 'open';
+    this.tickSlot.disarm();
+    this.session = null;
+    const link = this.link;
+    this.link = null;
+    link?.close(reason);
+    if (wasOpen) this.d.log.info('sync.closed', { reason });
+    this.h.closed(reason, wasOpen);
+  }
+
+  private onBytes(link: Link, bytes: Uint8Array): void {
+    if (link !== this.link || !this.session) return;
+    for (const e of this.session.receiveData(bytes)) this.onEvent(e);
+    this.flush();
+  }
+
+  private flush(): void {
+    const frames = this.session?.takeOutbound() ?? [];
+    for (const f of frames) this.link?.send(f);
+  }
+
+  private tick(): void {
+    const s = this.session;
+    if (!s) return;
+    for (const e of s.tick()) this.onEvent(e);
+    if (this.session?.state === 'open') this.h.tick();
+    this.flush();
+    if (this.session) this.tickSlot.arm(this.d.tickMs, () => this.tick());
+  }
+
+  private onEvent(e: SessionEvent): void {
+    switch (e.type) {
+      case 'opened':
+        this.phase = 'open';
+        this.stats.sessions++;
+        this.backoff.reset();
+        this.d.log.info('sync.opened', { heartbeatMs: e.heartbeatMs, version: e.version });
+        return this.h.opened(e);
+      case 'message':
+        return this.h.message(e.message);
+      case 'rejected':
+        // A MAC failure or a replay is a security event (PROTOCOL.md §4.4), never line noise.
+        this.d.log.warn('sync.rejected', { reason: e.reason, detail: e.detail, seq: e.seq, msgType: e.msgType });
+        return this.h.rejected(e);
+      case 'frameError':
+        this.stats.frameErrors++;
+        this.d.log.debug('sync.frame-error', { error: e.error, skippedBytes: e.skippedBytes });
+        return;
+      case 'closed':
+        this.d.log.info('sync.session-closed', { reason: e.reason, detail: e.detail });
+        this.flush(); // the BYE or ERROR the session queued on its way out
+        this.teardown(`session ${e.reason}`);
+        return this.retry();
+      default:
+        return; // seqGap, ignored, key events: message-level timeouts recover the first; the rest are not used here
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Timers, injected (style.md habit 4). The sync client never calls
+ * setTimeout itself: the composition root hands in `systemScheduler`, the
+ * simulator a virtual scheduler driven by its ManualClock, so a whole run —
+ * reconnects, heartbeats, authorisation deadlines — replays from its seed.
+ */
+export interface Scheduler {
+  /** Runs `fn` once, `delayMs` (≥ 0) from now; the returned function cancels it (idempotent). */
+  after(delayMs: number, fn: () => void): Cancel;
+}
+
+export type Cancel = () => void;
+
+/** Real timers, for a terminal and the `onecard backend` process. */
+export const systemScheduler: Scheduler = {
+  after(delayMs, fn) {
+    const t = setTimeout(fn, Math.max(0, delayMs));
+    // A pending sync timer must not keep a finished process alive (CLI commands, tests).
+    t.unref?.();
+    return () => clearTimeout(t);
+  },
+};
+
+/** A timer slot that holds at most one pending timer: arming it again replaces the old one. */
+export class TimerSlot {
+  private cancel: Cancel | null = null;
+  constructor(private readonly scheduler: Scheduler) {}
+
+  get armed(): boolean {
+    return this.cancel !== null;
+  }
+
+  arm(delayMs: number, fn: () => void): void {
+    this.disarm();
+    const cancel = this.scheduler.after(delayMs, () => {
+      if (this.cancel !== cancel) return;
+      this.cancel = null;
+      fn();
+    });
+    this.cancel = cancel;
+  }
+
+  disarm(): void {
+    const c = this.cancel;
+    this.cancel = null;
+    c?.();
+  }
+}

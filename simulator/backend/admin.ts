@@ -1,0 +1,143 @@
+import { formatCents, parseAmount } from '../../firmware/core/money.ts';
+import type { CommandArgs } from '../../protocol/index.ts';
+import type { Backend } from './backend.ts';
+
+/**
+ * The admin command language of `onecard backend …`, on a Backend — the
+ * running server's (through POST /admin) or one opened on the database
+ * when no server runs. Pure of I/O: lines out, an exit code.
+ */
+export const ADMIN_HELP = [
+  'admin commands (onecard backend <command> [--db FILE]):',
+  '  card lost <number>             blacklist a card; every connected terminal gets the delta at once',
+  '  card found <number>            take it off the blacklist',
+  '  card show <number>             counter ledger, credits and account of a card',
+  '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00), handed to every terminal',
+  '  account <card> <amount>        set an online account balance',
+  '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door]',
+  '  key <terminal>                 the terminal key (derived from the master key, or enrolled)',
+  '  enrol <terminal>               give a terminal a random key instead of the derived one',
+  '  terminals                      terminals seen, their high-water marks and list versions',
+  '  status                         list versions, alerts (clones, holes), bookings',
+];
+
+export interface AdminResult {
+  code: number;
+  lines: string[];
+}
+
+const usage = (line: string): AdminResult => ({ code: 2, lines: [`usage: onecard backend ${line}`] });
+
+function uint(s: string | undefined): number | null {
+  return s !== undefined && /^\d{1,10}$/.test(s) && Number(s) <= 0xffff_ffff ? Number(s) : null;
+}
+
+export function runAdmin(backend: Backend, args: string[]): AdminResult {
+  try {
+    return dispatch(backend, args);
+  } catch (err) {
+    return { code: 1, lines: [`error: ${(err as Error).message}`] };
+  }
+}
+
+function dispatch(b: Backend, args: string[]): AdminResult {
+  const [cmd, sub, x, y] = args;
+  switch (cmd) {
+    case 'card': {
+      const card = uint(x);
+      if (card === null || !['lost', 'found', 'show'].includes(sub)) return usage('card lost|found|show <number>');
+      if (sub === 'show') return cardShow(b, card);
+      const v = sub === 'lost' ? b.cardLost(card) : b.cardFound(card);
+      const online = b.connected().size;
+      if (v === null) return { code: 0, lines: [`card ${card} was already ${sub === 'lost' ? 'on' : 'off'} the blacklist (version ${b.lists.version('blacklist')})`] };
+      return { code: 0, lines: [`card ${card} ${sub === 'lost' ? 'blacklisted' : 'taken off the blacklist'}: blacklist version ${v}, pushed to ${online} connected terminal(s)`] };
+    }
+    case 'credit': {
+      const card = uint(sub);
+      const cents = x === undefined ? null : parseAmount(x);
+      const purse = y ?? 'subsidy';
+      if (card === null || cents === null || cents === 0 || (purse !== 'subsidy' && purse !== 'balance')) return usage('credit <card> <amount> [subsidy|balance]');
+      const c = b.credit(card, cents, purse, purse === 'subsidy' ? 'subsidy' : 'topup');
+      return { code: 0, lines: [`credit ${card}#${c.creditSeq}: ${formatCents(cents)} to ${purse}, credits version ${b.lists.version('credits')}`] };
+    }
+    case 'account': {
+      const card = uint(sub);
+      const cents = x === undefined ? null : parseAmount(x);
+      if (card === null || cents === null) return usage('account <card> <amount>');
+      b.setAccount(card, cents);
+      return { code: 0, lines: [`account ${card}: balance ${formatCents(cents)}`] };
+    }
+    case 'command':
+      return command(b, args.slice(1));
+    case 'key':
+    case 'enrol': {
+      const t = uint(sub);
+      if (t === null) return usage(`${cmd} <terminal>`);
+      const key = cmd === 'enrol' ? b.enrol(t) : b.keyFor(t, 1);
+      return { code: 0, lines: [Buffer.from(key as Uint8Array).toString('hex')] };
+    }
+    case 'terminals':
+      return terminals(b);
+    case 'status':
+      return status(b);
+    default:
+      return { code: 2, lines: [`unknown admin command ${JSON.stringify(cmd ?? '')}`, ...ADMIN_HELP] };
+  }
+}
+
+function command(b: Backend, args: string[]): AdminResult {
+  const [t, what, arg, ...rest] = args;
+  const terminal = uint(t);
+  let c: CommandArgs | null = null;
+  if (what === 'lock') c = { command: 'lock', text: [arg, ...rest].filter((s) => s !== undefined).join(' ') || '暂停服务 Out of service' };
+  else if (what === 'unlock') c = { command: 'unlock' };
+  else if (what === 'reprint') c = { command: 'reprint', journalSeq: uint(arg) ?? 0 };
+  else if (what === 'open-door') c = { command: 'open-door', door: uint(arg) ?? 1, pulseMs: 3_000 };
+  if (terminal === null || c === null) return usage('command <terminal> lock [text] | unlock | reprint [seq] | open-door [door]');
+  // A door must not open an hour after someone asked (§6.9): commands expire after a minute.
+  const corrId = b.command(terminal, c, c.command === 'open-door' ? b.nowMs() + 60_000 : 0);
+  const online = b.connected().has(terminal);
+  return { code: 0, lines: [`command ${corrId} (${c.command}) for terminal ${terminal}: ${online ? 'sent' : 'queued until it connects'}`] };
+}
+
+function cardShow(b: Backend, card: number): AdminResult {
+  const r = b.cardReport(card);
+  const lines = [
+    `card ${card}${b.lists.isBlacklisted(card) ? ' (BLACKLISTED)' : ''}`,
+    `  counter ${r.counter}, ${r.landed} landed write(s), ${formatCents(r.movedCents)} moved, ${r.open} unsettled${r.gaps.length ? `, counters not seen yet: ${r.gaps.join(',')}` : ''}`,
+  ];
+  if (r.purse) lines.push(`  purse after counter ${r.counter}: balance ${formatCents(r.purse.balance)} subsidy ${formatCents(r.purse.subsidy)} lastCreditSeq ${r.purse.lastCreditSeq}`);
+  for (const c of b.lists.creditsOf(card)) lines.push(`  credit #${c.creditSeq} ${formatCents(c.amount)} ${c.purse}: ${c.appliedMs === null ? 'pending' : 'applied'}`);
+  const acct = b.accounts.balance(card);
+  if (acct !== null) lines.push(`  online account balance ${formatCents(acct)}`);
+  for (const a of b.alerts().filter((a) => a.card === card)) lines.push(`  ALERT ${a.kind}: ${a.detail}`);
+  return { code: 0, lines };
+}
+
+function terminals(b: Backend): AdminResult {
+  const rows = b.db.prepare<[], { id: number; high_seq: number; last_seen_ms: number; held_blacklist: number | null; held_credits: number | null; status: string | null }>('SELECT id, high_seq, last_seen_ms, held_blacklist, held_credits, status FROM terminals ORDER BY id').all();
+  const online = b.connected();
+  if (rows.length === 0) return { code: 0, lines: ['no terminal has connected yet'] };
+  return {
+    code: 0,
+    lines: rows.map((r) => {
+      const s = r.status ? (JSON.parse(r.status) as { journalQueueDepth: number; clockDriftMs: number; locked: boolean }) : null;
+      return `terminal ${r.id}: ${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${r.held_blacklist ?? '?'}, credits ${r.held_credits ?? '?'}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
+    }),
+  };
+}
+
+function status(b: Backend): AdminResult {
+  const alerts = b.alerts();
+  const bookings = b.accounts.counts();
+  return {
+    code: 0,
+    lines: [
+      `blacklist version ${b.lists.version('blacklist')} (${b.lists.blacklistSize()} cards), credits version ${b.lists.version('credits')}`,
+      `terminals online: ${[...b.connected().keys()].join(', ') || 'none'}`,
+      `online bookings: ${bookings.approved} approved, ${bookings.advised} advised, ${bookings.reversed} reversed, ${bookings.declined} declined`,
+      `alerts: ${alerts.length}`,
+      ...alerts.map((a) => `  ${new Date(a.atMs).toISOString()} ${a.kind}${a.card !== null ? ` card ${a.card}` : ''}${a.terminal !== null ? ` terminal ${a.terminal}` : ''}: ${a.detail}`),
+    ],
+  };
+}

@@ -1,0 +1,241 @@
+import { randomBytes as osRandomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Clock } from '../../firmware/core/clock.ts';
+import { silentLogger, type Logger } from '../../firmware/core/log.ts';
+import type { Link } from '../../firmware/sync/link.ts';
+import { systemScheduler, TimerSlot, type Scheduler } from '../../firmware/sync/scheduler.ts';
+import { deriveTerminalKey, type CommandArgs, type Message, type PendingCredit } from '../../protocol/index.ts';
+import { Accounts } from './accounts.ts';
+import { Commands } from './commands.ts';
+import { JournalStore } from './journal-store.ts';
+import { Ledger, type CardReport } from './ledger.ts';
+import { ListStore, type ServedList } from './lists.ts';
+import { Meta, openBackendDb } from './schema.ts';
+import { TerminalSession, type SessionHost } from './terminal-session.ts';
+
+/**
+ * The reference backend (`onecard backend`): the other end of PROTOCOL.md,
+ * persistent in one SQLite file. Transport-free: `accept(link)` serves any
+ * Link — a WebSocket or TCP connection (server.ts), or an in-process virtual
+ * link in tests and the simulator — so the same code runs in both.
+ */
+export interface BackendOptions {
+  dbPath: string;
+  clock?: Clock;
+  scheduler?: Scheduler;
+  log?: Logger;
+  randomBytes?: (n: number) => Uint8Array;
+  /** Used when the database is new; an existing one keeps its own. */
+  masterKey?: Uint8Array;
+  utcOffsetMinutes?: number;
+  heartbeatMs?: number;
+  tickMs?: number;
+}
+
+const wallClock: Clock = { nowMs: () => Date.now() };
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export class Backend implements SessionHost {
+  readonly log: Logger;
+  readonly utcOffsetMinutes: number;
+  readonly heartbeatMs: number;
+  readonly lists: ListStore;
+  readonly ledger: Ledger;
+  readonly accounts: Accounts;
+  readonly journal: JournalStore;
+  readonly commands: Commands;
+  private readonly sessions = new Set<TerminalSession>();
+  private readonly masterKey: Uint8Array;
+  private readonly clock: Clock;
+  private readonly tickSlot: TimerSlot;
+  private readonly tickMs: number;
+  private readonly rnd: (n: number) => Uint8Array;
+  private stopped = false;
+
+  private constructor(
+    readonly db: Database.Database,
+    opts: BackendOptions,
+  ) {
+    this.clock = opts.clock ?? wallClock;
+    this.log = opts.log ?? silentLogger;
+    this.rnd = opts.randomBytes ?? ((n) => new Uint8Array(osRandomBytes(n)));
+    this.utcOffsetMinutes = opts.utcOffsetMinutes ?? 480;
+    this.heartbeatMs = opts.heartbeatMs ?? 60_000;
+    this.tickMs = opts.tickMs ?? 1_000;
+    const meta = new Meta(db);
+    let mk = meta.read('master_key');
+    if (mk === undefined) {
+      mk = hex(opts.masterKey ?? this.rnd(32));
+      meta.write('master_key', mk);
+    }
+    this.masterKey = Uint8Array.from(Buffer.from(mk, 'hex'));
+    this.lists = new ListStore(db);
+    this.ledger = new Ledger(db);
+    this.accounts = new Accounts(db);
+    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, () => this.nowMs());
+    this.commands = new Commands(db, () => this.nowMs());
+    this.tickSlot = new TimerSlot(opts.scheduler ?? systemScheduler);
+    this.tickSlot.arm(this.tickMs, () => this.tick());
+  }
+
+  static open(opts: BackendOptions): Backend {
+    const db = openBackendDb(opts.dbPath);
+    try {
+      return new Backend(db, opts);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  nowMs(): number {
+    return this.clock.nowMs();
+  }
+  randomBytes(n: number): Uint8Array {
+    return this.rnd(n);
+  }
+
+  /** Enrolled key if there is one, else derived from the master key (PROTOCOL.md §4.1). */
+  keyFor(terminalId: number, keyId: number): Uint8Array | null {
+    const row = this.db.prepare<[number, number], Uint8Array>('SELECT key FROM terminal_keys WHERE terminal = ? AND key_id = ?').pluck().get(terminalId, keyId);
+    if (row) return new Uint8Array(row);
+    return keyId >= 1 ? deriveTerminalKey(this.masterKey, terminalId, keyId) : null;
+  }
+
+  /** Enrols a terminal with a random key (instead of the derived one); returns it for the terminal's key file. */
+  enrol(terminalId: number, keyId = 1): Uint8Array {
+    const key = this.rnd(32);
+    this.db.prepare('INSERT OR REPLACE INTO terminal_keys (terminal, key_id, key) VALUES (?, ?, ?)').run(terminalId, keyId, key);
+    return key;
+  }
+
+  /** Serves one connection. */
+  accept(link: Link): TerminalSession {
+    const s = new TerminalSession(this, link);
+    if (this.stopped) s.close();
+    else this.sessions.add(s);
+    return s;
+  }
+
+  /** Open sessions, by terminal. */
+  connected(): Map<number, TerminalSession> {
+    const out = new Map<number, TerminalSession>();
+    for (const s of this.sessions) if (s.open && s.terminalId !== null) out.set(s.terminalId, s);
+    return out;
+  }
+
+  // ── what the admin does (admin.ts, the tests) ───────────────────────────
+
+  cardLost(card: number): number | null {
+    return this.changed(this.lists.blacklistAdd([card], 'lost', this.nowMs()));
+  }
+  cardFound(card: number): number | null {
+    return this.changed(this.lists.blacklistRemove([card]));
+  }
+  credit(card: number, amountCents: number, purse: PendingCredit['purse'] = 'subsidy', reason: PendingCredit['reason'] = 'subsidy'): PendingCredit {
+    const r = this.lists.issueCredit({ cardNumber: card, amount: amountCents, purse, reason, expiryDay: 0 }, this.nowMs());
+    this.changed(r.version);
+    return r.credit;
+  }
+  setAccount(card: number, balanceCents: number): void {
+    this.accounts.setBalance(card, balanceCents);
+  }
+  command(terminal: number, args: CommandArgs, notAfterMs = 0): number {
+    const corrId = this.commands.queue(terminal, args, notAfterMs);
+    const s = this.connected().get(terminal);
+    if (s) this.commands.sendQueued(s);
+    return corrId;
+  }
+  cardReport(card: number): CardReport {
+    return this.ledger.report(card);
+  }
+  alerts(): { atMs: number; kind: string; card: number | null; terminal: number | null; detail: string }[] {
+    return this.db.prepare<[], { at_ms: number; kind: string; card: number | null; terminal: number | null; detail: string }>('SELECT at_ms, kind, card, terminal, detail FROM alerts ORDER BY id').all().map((a) => ({ atMs: a.at_ms, kind: a.kind, card: a.card, terminal: a.terminal, detail: a.detail }));
+  }
+
+  private changed(version: number | null): number | null {
+    // §6.4: after a change, the new version goes at once to every open session.
+    if (version !== null) for (const s of this.sessions) s.pushLists();
+    return version;
+  }
+
+  // ── SessionHost ─────────────────────────────────────────────────────────
+
+  listVersion(list: ServedList): number {
+    return this.lists.version(list);
+  }
+  listUpdate(list: ServedList, held: number): Message[] {
+    return held < 0 ? this.lists.snapshot(list) : this.lists.update(list, held);
+  }
+
+  opened(s: TerminalSession): void {
+    const t = s.terminalId as number;
+    this.journal.touch(t);
+    // One session per terminal: a new one means the old link is dead and has not noticed yet.
+    for (const other of this.sessions) if (other !== s && other.terminalId === t && other.open) other.close('normal');
+    this.log.info('backend.opened', { terminal: t, firmware: s.session.info?.firmware });
+  }
+
+  closed(s: TerminalSession, reason: string): void {
+    this.sessions.delete(s);
+    if (s.terminalId !== null) this.log.info('backend.closed', { terminal: s.terminalId, reason });
+  }
+
+  message(s: TerminalSession, m: Message): void {
+    const t = s.terminalId as number;
+    const now = this.nowMs();
+    switch (m.type) {
+      case 'status':
+        s.send({ type: 'statusAck', backendTimeMs: now });
+        this.db.prepare('UPDATE terminals SET status = ?, last_seen_ms = ? WHERE id = ?').run(JSON.stringify(m), now, t);
+        s.noteStatus(m);
+        this.commands.sendQueued(s);
+        return;
+      case 'timeRequest':
+        s.send({ type: 'timeResponse', t1Ms: m.t1Ms, t2Ms: now, t3Ms: this.nowMs(), utcOffsetMinutes: this.utcOffsetMinutes });
+        return;
+      case 'journalBatch': {
+        const r = this.journal.ingest(t, m);
+        s.send(r.ack);
+        if (r.ack.status !== 'ok') this.log.info('backend.journal-ack', { terminal: t, status: r.ack.status, ackUpto: r.ack.ackUpto, baseSeq: m.records[0]?.seq });
+        if (r.clones.length) this.log.error('backend.clone-detected', { terminal: t, cards: r.clones });
+        if (r.listsChanged) this.changed(0);
+        return;
+      }
+      case 'listAck':
+        this.db.prepare(`UPDATE terminals SET held_${m.list === 'credits' ? 'credits' : 'blacklist'} = ? WHERE id = ?`).run(m.version, t);
+        return s.noteListAck(m);
+      case 'listPull':
+        return s.pull(m.list as ServedList, m.haveVersion);
+      case 'authorizeRequest':
+        s.send(this.accounts.authorize(t, m, now, this.lists.isBlacklisted(m.cardNumber)));
+        return;
+      case 'advice':
+        s.send({ type: 'adviceAck', stan: m.stan, status: this.accounts.advice(t, m.stan, m.cardNumber, m.amountCents, now) });
+        return;
+      case 'reversal':
+        this.accounts.reversal(t, m.stan, 0, now);
+        s.send({ type: 'reversalAck', stan: m.stan });
+        return;
+      case 'commandResult':
+        return this.commands.result(t, m);
+      default:
+        this.log.info('backend.message', { terminal: t, type: m.type });
+    }
+  }
+
+  private tick(): void {
+    for (const s of this.sessions) s.tick();
+    if (!this.stopped) this.tickSlot.arm(this.tickMs, () => this.tick());
+  }
+
+  /** Says BYE to every terminal and closes the database. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.tickSlot.disarm();
+    for (const s of [...this.sessions]) s.close('shutdown');
+    this.sessions.clear();
+    this.db.close();
+  }
+}

@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+import type { WireRecord } from '../../protocol/index.ts';
+
+/**
+ * Each card's purse counter sequence, rebuilt from every terminal's journal
+ * (design.md invariant 2): card.intent says "counter c → c+1 with this
+ * content", card.commit / card.abort / card.settle say whether it landed.
+ *
+ * A clone shows up here: two landed writes to the same counter with
+ * different contents — one card's purse restored from a dump and spent
+ * twice. Only writes known to have landed count (a torn write retried at
+ * the same counter is not a clone). Open writes are settled on evidence when
+ * reporting, like simulator/reconcile.ts: who later read which counter, as
+ * written by whom.
+ */
+interface TxRow {
+  terminal: number;
+  seq: number;
+  card: number;
+  tx: string;
+  counter_before: number;
+  counter_after: number;
+  charged: number;
+  writer_before: number;
+  other_counter: number | null;
+  other_writer: number | null;
+  next: string;
+  /** clone: landed on a copy of a card, at a counter another write landed at; duplicate: the same content twice. */
+  outcome: 'open' | 'landed' | 'not-landed' | 'clone' | 'duplicate';
+}
+
+export interface Landing {
+  card: number;
+  terminal: number;
+  seq: number;
+  /** The card's lastCreditSeq after this write. */
+  lastCreditSeq: number;
+  /** The other landed write at the same counter, when its content differs: a clone. */
+  clashWith: { terminal: number; seq: number } | null;
+}
+
+export interface CardReport {
+  card: number;
+  landed: number;
+  movedCents: number;
+  /** Highest landed counter and the purse it left. */
+  counter: number;
+  purse: Record<string, number> | null;
+  /** Counters below the highest with no landed write known (yet). */
+  gaps: number[];
+  open: number;
+}
+
+const PURSE_FIELDS = ['counter', 'balance', 'subsidy', 'lastCreditSeq', 'day', 'spentToday', 'writerTerminalId'] as const;
+
+function samePurse(a: string, b: string): boolean {
+  const x = JSON.parse(a) as Record<string, unknown>;
+  const y = JSON.parse(b) as Record<string, unknown>;
+  return PURSE_FIELDS.every((f) => x[f] === y[f]);
+}
+
+export class Ledger {
+  private readonly q;
+
+  constructor(db: Database.Database) {
+    this.q = {
+      intent: db.prepare(
+        `INSERT OR IGNORE INTO card_tx (terminal, seq, card, tx, counter_before, counter_after, charged, writer_before, other_counter, other_writer, next)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      get: db.prepare<[number, number], TxRow>('SELECT * FROM card_tx WHERE terminal = ? AND seq = ?'),
+      setOutcome: db.prepare("UPDATE card_tx SET outcome = ? WHERE terminal = ? AND seq = ? AND outcome = 'open'"),
+      landOne: db.prepare<[number, number], { card: number; counter_after: number; next: string }>("UPDATE card_tx SET outcome = 'landed' WHERE terminal = ? AND seq = ? AND outcome = 'open' RETURNING card, counter_after, next"),
+      landedAt: db.prepare<[number, number], TxRow>("SELECT * FROM card_tx WHERE card = ? AND counter_after = ? AND outcome = 'landed'"),
+      ofCard: db.prepare<[number], TxRow>('SELECT * FROM card_tx WHERE card = ? ORDER BY counter_after, terminal, seq'),
+      cards: db.prepare<[], number>('SELECT DISTINCT card FROM card_tx ORDER BY card').pluck(),
+    };
+  }
+
+  /** Takes one stored record; returns what landed because of it (null when nothing did). */
+  onRecord(terminal: number, r: WireRecord): Landing | null {
+    const b = r.body as Record<string, unknown>;
+    if (r.kind === 'card.intent') {
+      // A record the terminal found corrupt travels as it was found; it cannot enter the ledger.
+      if (!['cardNumber', 'counterBefore', 'counterAfter', 'chargedAmount', 'writerBefore'].every((f) => typeof b[f] === 'number') || typeof b.next !== 'object') return null;
+      const n = b.next as Record<string, unknown>;
+      const o = b.otherSlot as { counter: number; writer: number } | null;
+      this.q.intent.run(terminal, r.seq, b.cardNumber, b.tx, b.counterBefore, b.counterAfter, b.chargedAmount, b.writerBefore, o?.counter ?? null, o?.writer ?? null, JSON.stringify(n));
+      return null;
+    }
+    if (r.ref === null) return null;
+    if (r.kind === 'card.commit' || (r.kind === 'card.settle' && b.outcome === 'landed')) return this.land(terminal, r.ref);
+    if (r.kind === 'card.abort' || (r.kind === 'card.settle' && b.outcome === 'not-landed')) this.q.setOutcome.run('not-landed', terminal, r.ref);
+    return null;
+  }
+
+  private land(terminal: number, seq: number): Landing | null {
+    let me: { card: number; counter_after: number; next: string } | undefined;
+    try {
+      me = this.q.landOne.get(terminal, seq);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+      return this.landAgain(terminal, seq);
+    }
+    if (!me) return null;
+    return { card: me.card, terminal, seq, lastCreditSeq: (JSON.parse(me.next) as { lastCreditSeq: number }).lastCreditSeq, clashWith: null };
+  }
+
+  /** A second landed write at a counter that already has one (the unique index said so): a clone. */
+  private landAgain(terminal: number, seq: number): Landing | null {
+    const me = this.q.get.get(terminal, seq) as TxRow;
+    const other = this.q.landedAt.all(me.card, me.counter_after)[0];
+    const clash = other && !samePurse(other.next, me.next);
+    // It did land (money moved on a card, even a copied one): kept as 'clone', which counts as landed.
+    this.q.setOutcome.run(clash ? 'clone' : 'duplicate', terminal, seq);
+    const next = JSON.parse(me.next) as { lastCreditSeq: number };
+    return { card: me.card, terminal, seq, lastCreditSeq: next.lastCreditSeq, clashWith: clash ? { terminal: other.terminal, seq: other.seq } : null };
+  }
+
+  cards(): number[] {
+    return this.q.cards.all();
+  }
+
+  report(card: number): CardReport {
+    const txs = this.q.ofCard.all(card);
+    const outcome = new Map<TxRow, TxRow['outcome']>(txs.map((t) => [t, t.outcome === 'clone' ? 'landed' : t.outcome]));
+    for (const t of txs) if (t.outcome === 'open') outcome.set(t, settleOnEvidence(t, txs, outcome));
+    const landed = txs.filter((t) => outcome.get(t) === 'landed');
+    const counters = new Set(landed.map((t) => t.counter_after));
+    const top = landed.at(-1) ?? null;
+    const first = landed.length ? Math.min(...landed.map((t) => t.counter_before)) : 0;
+    const gaps: number[] = [];
+    for (let c = first + 1; top && c < top.counter_after; c++) if (!counters.has(c)) gaps.push(c);
+    return {
+      card,
+      landed: landed.length,
+      movedCents: landed.reduce((s, t) => s + t.charged, 0),
+      counter: top?.counter_after ?? 0,
+      purse: top ? (JSON.parse(top.next) as Record<string, number>) : null,
+      gaps,
+      open: [...outcome.values()].filter((o) => o === 'open').length,
+    };
+  }
+}
+
+/** The evidence rule of simulator/reconcile.ts, without the card in hand. */
+function settleOnEvidence(x: TxRow, all: TxRow[], outcome: Map<TxRow, TxRow['outcome']>): TxRow['outcome'] {
+  const target = x.counter_after;
+  if (all.some((y) => y !== x && outcome.get(y) === 'landed' && y.counter_after === target)) return 'not-landed';
+  for (const y of all) {
+    if (y.counter_before === target) return y.writer_before === x.terminal ? 'landed' : 'not-landed';
+    if (y.other_counter === target) return y.other_writer === x.terminal ? 'landed' : 'not-landed';
+  }
+  return 'open';
+}

@@ -1,0 +1,168 @@
+import type { Logger } from '../../firmware/core/log.ts';
+import type { Link } from '../../firmware/sync/link.ts';
+import { Session, type ListAck, type Message, type SessionEvent, type Status } from '../../protocol/index.ts';
+import type { ServedList } from './lists.ts';
+
+/**
+ * One terminal's connection, the backend's side: a backend-role Session over
+ * a link, and the per-session bookkeeping of what was pushed. What the
+ * messages mean to the stores is the Backend's (backend.ts); this moves
+ * bytes, keeps the list push state, and retransmits a list version whose
+ * LIST_ACK did not come.
+ */
+export interface SessionHost {
+  readonly log: Logger;
+  nowMs(): number;
+  randomBytes(n: number): Uint8Array;
+  keyFor(terminalId: number, keyId: number): Uint8Array | null;
+  utcOffsetMinutes: number;
+  heartbeatMs: number;
+  opened(s: TerminalSession): void;
+  message(s: TerminalSession, m: Message): void;
+  closed(s: TerminalSession, reason: string): void;
+  /** What brings this terminal's `list` from `held` to current ([] when current). */
+  listUpdate(list: ServedList, held: number): Message[];
+  listVersion(list: ServedList): number;
+}
+
+/** A list version sent and not acknowledged within this is sent again (a lost chunk or a lost ack). */
+export const LIST_RESEND_MS = 10_000;
+
+interface Push {
+  /** Version the terminal said it holds (STATUS, LIST_ACK); null until it says. */
+  held: number | null;
+  /** Version sent and not yet acknowledged. */
+  sent: { version: number; atMs: number } | null;
+}
+
+export class TerminalSession {
+  readonly session: Session;
+  terminalId: number | null = null;
+  /** When the handshake completed (commands sent before it, in an older session, are sent again). */
+  openedMs = Number.POSITIVE_INFINITY;
+  private readonly push = new Map<ServedList, Push>([
+    ['blacklist', { held: null, sent: null }],
+    ['credits', { held: null, sent: null }],
+  ]);
+  lastStatus: Status | null = null;
+  readonly stats = { rejected: 0 };
+
+  constructor(
+    private readonly host: SessionHost,
+    readonly link: Link,
+  ) {
+    this.session = Session.backend({ nowMs: () => host.nowMs(), randomBytes: (n) => host.randomBytes(n), keyFor: (t, k) => host.keyFor(t, k), utcOffsetMinutes: host.utcOffsetMinutes, heartbeatMs: host.heartbeatMs });
+    link.onData((bytes) => {
+      for (const e of this.session.receiveData(bytes)) this.onEvent(e);
+      this.flush();
+    });
+    link.onClose((reason) => this.end(reason));
+  }
+
+  get open(): boolean {
+    return this.session.state === 'open';
+  }
+
+  send(m: Message): boolean {
+    if (!this.open) return false;
+    const r = this.session.send(m);
+    if (!r.ok) this.host.log.warn('backend.not-sent', { terminal: this.terminalId, type: m.type, error: r.error });
+    this.flush();
+    return r.ok;
+  }
+
+  close(reason: 'normal' | 'shutdown' = 'shutdown'): void {
+    this.session.close(reason);
+    this.flush();
+    this.link.close(`backend ${reason}`);
+  }
+
+  /** Periodic: session timeouts, list retransmissions. */
+  tick(): void {
+    for (const e of this.session.tick()) this.onEvent(e);
+    if (this.open) {
+      for (const [list, p] of this.push) if (p.sent && this.host.nowMs() - p.sent.atMs >= LIST_RESEND_MS) this.sendList(list, true);
+    }
+    this.flush();
+  }
+
+  /** The terminal's STATUS: the list versions it holds decide what to push (§6.4). */
+  noteStatus(m: Status): void {
+    this.lastStatus = m;
+    for (const l of m.lists) {
+      const p = this.push.get(l.list as ServedList);
+      if (p) p.held = l.version;
+    }
+    this.pushLists();
+  }
+
+  noteListAck(m: ListAck): void {
+    const p = this.push.get(m.list as ServedList);
+    if (!p) return;
+    p.held = m.version;
+    p.sent = null;
+    if (m.status === 'version-mismatch' || m.status === 'digest-mismatch' || m.status === 'chunk-error') {
+      this.host.log.warn('backend.list-refused', { terminal: this.terminalId, list: m.list, status: m.status, problem: m.problem });
+      return void this.sendList(m.list as ServedList, true, true);
+    }
+    if (m.status !== 'applied') this.host.log.error('backend.list-failed', { terminal: this.terminalId, list: m.list, status: m.status, problem: m.problem });
+    else this.pushLists();
+  }
+
+  /** Sends whatever list is behind and has nothing outstanding: called on every change, at once (§6.4). */
+  pushLists(): void {
+    for (const list of this.push.keys()) this.sendList(list, false);
+  }
+
+  /** A LIST_PULL: what brings `held` up to date, now. */
+  pull(list: ServedList, held: number): void {
+    const p = this.push.get(list);
+    if (!p) return;
+    p.held = held;
+    p.sent = null;
+    this.sendList(list, true, held === 0);
+  }
+
+  private sendList(list: ServedList, again: boolean, snapshot = false): void {
+    const p = this.push.get(list) as Push;
+    if (p.held === null || (p.sent && !again)) return;
+    const current = this.host.listVersion(list);
+    if (!snapshot && p.held === current) {
+      p.sent = null;
+      return;
+    }
+    const msgs = this.host.listUpdate(list, snapshot ? -1 : p.held);
+    if (msgs.length === 0) return;
+    for (const m of msgs) this.send(m);
+    p.sent = { version: current, atMs: this.host.nowMs() };
+  }
+
+  private flush(): void {
+    for (const f of this.session.takeOutbound()) this.link.send(f);
+  }
+
+  private onEvent(e: SessionEvent): void {
+    if (e.type === 'opened') {
+      this.terminalId = e.terminalId;
+      this.openedMs = this.host.nowMs();
+      this.host.opened(this);
+    } else if (e.type === 'message') this.host.message(this, e.message);
+    else if (e.type === 'rejected') {
+      // PROTOCOL.md §4.4: a MAC failure or replay is a security event; logged, never answered.
+      this.stats.rejected++;
+      this.host.log.warn('backend.rejected', { terminal: this.terminalId, reason: e.reason, detail: e.detail, seq: e.seq, msgType: e.msgType });
+    } else if (e.type === 'closed') {
+      this.flush();
+      this.link.close(`session ${e.reason}`);
+      this.end(`session ${e.reason}: ${e.detail}`);
+    }
+  }
+
+  private ended = false;
+  private end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.session.state !== 'closed') this.session.close('normal');
+    this.host.closed(this, reason);
+  }
+}

@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../../firmware/core/clock.ts';
+import { silentLogger } from '../../../firmware/core/log.ts';
+import { SeededRandom } from '../../../firmware/core/random.ts';
+import { Blacklist } from '../../../firmware/store/blacklist.ts';
+import { PendingCredits } from '../../../firmware/store/credits.ts';
+import { Journal } from '../../../firmware/store/journal.ts';
+import { SyncClient, type SyncEvent } from '../../../firmware/sync/client.ts';
+import type { Dial } from '../../../firmware/sync/link.ts';
+import { systemScheduler } from '../../../firmware/sync/scheduler.ts';
+import { SyncState } from '../../../firmware/sync/sync-state.ts';
+import { dialTcp } from '../../../firmware/sync/tcp-link.ts';
+import { webSocketDialer } from '../../../firmware/sync/ws-link.ts';
+import { backendMain, serveBackend } from '../../../simulator/backend/main.ts';
+
+/**
+ * The backend on real loopback sockets (WebSocket and raw TCP, the same
+ * frames), and its admin command reaching a connected terminal through the
+ * running server. Waits are on events, with a bound; nothing sleeps.
+ */
+const wall: Clock = { nowMs: () => Date.now() };
+
+function terminal(dir: string, dial: Dial, key: Uint8Array) {
+  const journal = Journal.open({ path: join(dir, 'journal.db'), clock: wall, log: silentLogger });
+  const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log: silentLogger });
+  const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
+  const state = SyncState.open({ path: ':memory:', log: silentLogger });
+  const waiters: { pred: (e: SyncEvent) => boolean; resolve: () => void }[] = [];
+  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log: silentLogger, onEvent: (e) => waiters.filter((w) => w.pred(e)).forEach((w) => w.resolve()) });
+  const next = (pred: (e: SyncEvent) => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000);
+      waiters.push({ pred, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  const close = () => {
+    client.stop();
+    journal.close();
+    blacklist.close();
+    credits.close();
+    state.close();
+  };
+  return { journal, blacklist, client, next, close };
+}
+
+test('onecard backend: a terminal over WebSocket; `card lost` through the running server reaches it at once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-server-'));
+  const dbPath = join(dir, 'backend.db');
+  const server = await serveBackend({ dbPath, port: 0 });
+  const t = terminal(dir, webSocketDialer(server.url), server.backend.keyFor(101, 1) as Uint8Array);
+  try {
+    t.journal.append('tap.refused', { cardNumber: 5, uid: '04a1b2c3', reason: 'expired', detail: 'test' }, { card: 5 });
+    const opened = t.next((e) => e.type === 'opened', 'session');
+    const acked = t.next((e) => e.type === 'acked' && e.upto === 1, 'ack of record 1');
+    t.client.start();
+    await opened;
+    await acked;
+    assert.equal(server.backend.journal.records(101).length, 1);
+
+    const got = t.next((e) => e.type === 'list' && e.list === 'blacklist' && e.status === 'applied', 'blacklist delta');
+    const lines: string[] = [];
+    const startedMs = Date.now();
+    assert.equal(await backendMain(['card', 'lost', '777', '--db', dbPath], (l) => lines.push(l)), 0);
+    assert.match(lines[0], /card 777 blacklisted: blacklist version 1, pushed to 1 connected terminal/);
+    await got;
+    assert.ok(t.blacklist.has(777));
+    assert.ok(Date.now() - startedMs < 2_000, 'within seconds');
+
+    const status: string[] = [];
+    await backendMain(['terminals', '--db', dbPath], (l) => status.push(l));
+    assert.match(status[0], /terminal 101: online, journal acked to 1, blacklist 1/);
+  } finally {
+    t.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('raw TCP carries the same frames', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-server-'));
+  const server = await serveBackend({ dbPath: join(dir, 'backend.db'), port: 0, tcpPort: 0 });
+  const t = terminal(dir, () => dialTcp('127.0.0.1', server.tcpPort as number), server.backend.keyFor(101, 1) as Uint8Array);
+  try {
+    for (let i = 0; i < 50; i++) t.journal.append('tap.refused', { cardNumber: i, uid: '04a1b2c3', reason: 'expired', detail: `#${i}` }, { card: i });
+    const acked = t.next((e) => e.type === 'acked' && e.upto === 50, 'ack of record 50');
+    t.client.start();
+    await acked;
+    assert.equal(t.journal.stats().unacked, 0);
+    assert.equal(server.backend.journal.highWater(101), 50);
+  } finally {
+    t.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('admin commands with no server running open the database themselves', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-admin-'));
+  const dbPath = join(dir, 'backend.db');
+  try {
+    const out: string[] = [];
+    const run = async (...args: string[]) => {
+      out.length = 0;
+      return backendMain([...args, '--db', dbPath], (l) => out.push(l));
+    };
+    assert.equal(await run('card', 'lost', '1001'), 0);
+    assert.equal(await run('credit', '1001', '20.00'), 0);
+    assert.match(out[0], /credit 1001#1: 20.00 to subsidy, credits version 1/);
+    assert.equal(await run('account', '5005', '100'), 0);
+    assert.equal(await run('status'), 0);
+    assert.match(out[0], /blacklist version 1 \(1 cards\), credits version 1/);
+    assert.equal(await run('key', '101'), 0);
+    assert.match(out[0], /^[0-9a-f]{64}$/);
+    assert.equal(await run('card', 'show', '1001'), 0);
+    assert.match(out.join('\n'), /BLACKLISTED[\s\S]*credit #1 20.00 subsidy: pending/);
+    assert.equal(await run('bogus'), 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
