@@ -137,7 +137,7 @@ export async function benchSyncUpload(opts: { dir: string; sales?: number; batch
         scheduler: systemScheduler,
         random: new SeededRandom(1),
         log: silentLogger,
-        options: { upload: { batchRecordsMax: opts.batchRecordsMax ?? 2048 } },
+        options: { upload: { batchRecordsMax: opts.batchRecordsMax ?? 1024 } },
         onEvent: (e) => {
           if (e.type === 'acked' && e.upto === records.length) resolve();
         },
@@ -146,7 +146,7 @@ export async function benchSyncUpload(opts: { dir: string; sales?: number; batch
     });
     await done;
     const elapsedMs = performance.now() - startedMs;
-    const json = await jsonUpload(records, opts.batchRecordsMax ?? 2048);
+    const json = await jsonUpload(records, opts.batchRecordsMax ?? 1024);
     const bytesPerSale = sentBytes / sales;
     return { records: records.length, recordsPerSec: (records.length / elapsedMs) * 1000, bytesPerSale, jsonBytesPerSale: json.bytes / sales, jsonRecordsPerSec: json.recordsPerSec, bytesRatio: json.bytes / sales / bytesPerSale };
   } finally {

@@ -238,7 +238,12 @@ export class SyncClient {
     if (!this.uploader?.ready || this.pumpSlot.armed) return;
     // One batch per scheduler turn: a tap waiting on the event loop gets in between.
     this.pumpSlot.arm(0, () => {
-      if (this.uploader?.step()) this.schedulePump();
+      try {
+        if (this.uploader?.step()) this.schedulePump();
+      } catch (err) {
+        // The journal failing to read must not crash the terminal; the next tick tries again.
+        this.log.error('sync.upload-error', { error: err });
+      }
     });
   }
 

@@ -143,8 +143,26 @@ export class Connection {
 
   private onBytes(link: Link, bytes: Uint8Array): void {
     if (link !== this.link || !this.session) return;
-    for (const e of this.session.receiveData(bytes)) this.onEvent(e);
+    this.guard(() => {
+      for (const e of (this.session as Session).receiveData(bytes)) this.onEvent(e);
+    });
     this.flush();
+  }
+
+  /**
+   * A bug or a store failure while handling the backend must not take the
+   * terminal down with it (it keeps taking taps offline): log it, drop the
+   * session, and come back through the backoff like after any lost link.
+   */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      this.d.log.error('sync.internal-error', { error: err });
+      if (this.phase === 'stopped') return;
+      this.teardown('internal error');
+      this.retry();
+    }
   }
 
   private flush(): void {
@@ -155,8 +173,10 @@ export class Connection {
   private tick(): void {
     const s = this.session;
     if (!s) return;
-    for (const e of s.tick()) this.onEvent(e);
-    if (this.session?.state === 'open') this.h.tick();
+    this.guard(() => {
+      for (const e of s.tick()) this.onEvent(e);
+      if (this.session?.state === 'open') this.h.tick();
+    });
     this.flush();
     if (this.session) this.tickSlot.arm(this.d.tickMs, () => this.tick());
   }

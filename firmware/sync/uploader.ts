@@ -106,7 +106,15 @@ export class Uploader {
     this.fill();
     for (let attempt = 0; attempt < FIT_ATTEMPTS_MAX && this.ahead.length > 0; attempt++) {
       const records = this.ahead.slice(0, Math.min(this.countLimit, this.opts.batchRecordsMax));
-      const batch: JournalBatch = { type: 'journalBatch', terminalId: this.opts.terminalId, utcOffsetMinutes: this.opts.utcOffsetMinutes, chainPrev: this.chainSent, chainLast: chainOver(this.chainSent, records, this.opts.terminalId), records };
+      let chainLast: Uint8Array;
+      try {
+        chainLast = chainOver(this.chainSent, records, this.opts.terminalId);
+      } catch (err) {
+        // A record the canonical encoding cannot carry: it can never be uploaded, a person must look.
+        this.raise({ reason: 'unencodable', detail: `chain: ${(err as Error).message}` });
+        return false;
+      }
+      const batch: JournalBatch = { type: 'journalBatch', terminalId: this.opts.terminalId, utcOffsetMinutes: this.opts.utcOffsetMinutes, chainPrev: this.chainSent, chainLast, records };
       if (this.prunedBelow !== undefined) batch.prunedBelow = this.prunedBelow;
       // Owed advices/reversals are noted durably before their records leave (idempotent on a resend).
       this.beforeSend(records);

@@ -154,9 +154,13 @@ export class Backend implements SessionHost {
   }
 
   private changed(version: number | null): number | null {
-    // §6.4: after a change, the new version goes at once to every open session.
-    if (version !== null) for (const s of this.sessions) s.pushLists();
+    if (version !== null) this.pushAll();
     return version;
+  }
+
+  /** §6.4: after a change, the new version goes at once to every open session. */
+  private pushAll(): void {
+    for (const s of this.sessions) s.pushLists();
   }
 
   // ── SessionHost ─────────────────────────────────────────────────────────
@@ -199,11 +203,11 @@ export class Backend implements SessionHost {
         s.send(r.ack);
         if (r.ack.status !== 'ok') this.log.info('backend.journal-ack', { terminal: t, status: r.ack.status, ackUpto: r.ack.ackUpto, baseSeq: m.records[0]?.seq });
         if (r.clones.length) this.log.error('backend.clone-detected', { terminal: t, cards: r.clones });
-        if (r.listsChanged) this.changed(0);
+        if (r.listsChanged) this.pushAll();
         return;
       }
       case 'listAck':
-        this.db.prepare(`UPDATE terminals SET held_${m.list === 'credits' ? 'credits' : 'blacklist'} = ? WHERE id = ?`).run(m.version, t);
+        if (m.list !== 'grants') this.db.prepare(`UPDATE terminals SET held_${m.list} = ? WHERE id = ?`).run(m.version, t);
         return s.noteListAck(m);
       case 'listPull':
         return s.pull(m.list as ServedList, m.haveVersion);

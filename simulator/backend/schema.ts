@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { chmodSync, existsSync } from 'node:fs';
 import { openSqlite } from '../../firmware/store/sqlite-open.ts';
 
 /**
@@ -76,6 +77,8 @@ PRAGMA user_version = ${SCHEMA_VERSION};
 
 export function openBackendDb(path: string): Database.Database {
   const { db } = openSqlite({ path });
+  // The file holds the master key every terminal key derives from: its owner only.
+  if (path !== ':memory:') for (const f of [path, `${path}-wal`]) if (existsSync(f)) chmodSync(f, 0o600);
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === 0) db.transaction(() => db.exec(SCHEMA_SQL)).immediate();

@@ -53,7 +53,13 @@ export class TerminalSession {
   ) {
     this.session = Session.backend({ nowMs: () => host.nowMs(), randomBytes: (n) => host.randomBytes(n), keyFor: (t, k) => host.keyFor(t, k), utcOffsetMinutes: host.utcOffsetMinutes, heartbeatMs: host.heartbeatMs });
     link.onData((bytes) => {
-      for (const e of this.session.receiveData(bytes)) this.onEvent(e);
+      try {
+        for (const e of this.session.receiveData(bytes)) this.onEvent(e);
+      } catch (err) {
+        // A failing store must not take the server (and every other terminal) down: drop this session.
+        host.log.error('backend.internal-error', { terminal: this.terminalId, error: err });
+        this.close();
+      }
       this.flush();
     });
     link.onClose((reason) => this.end(reason));
@@ -79,6 +85,15 @@ export class TerminalSession {
 
   /** Periodic: session timeouts, list retransmissions. */
   tick(): void {
+    try {
+      this.tickOnce();
+    } catch (err) {
+      this.host.log.error('backend.internal-error', { terminal: this.terminalId, error: err });
+      this.close();
+    }
+  }
+
+  private tickOnce(): void {
     for (const e of this.session.tick()) this.onEvent(e);
     if (this.open) {
       for (const [list, p] of this.push) if (p.sent && this.host.nowMs() - p.sent.atMs >= LIST_RESEND_MS) this.sendList(list, true);

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import type { Terminal } from '../terminal/terminal.ts';
+import { SyncClient, type SyncClientDeps } from './client.ts';
+import { SyncState } from './sync-state.ts';
+
+/**
+ * The sync client's public surface (firmware/sync/): what the composition
+ * root (firmware/cli), the simulator and the tests wire together.
+ *
+ *   const authorizer = new SessionAuthorizer(clock, scheduler, log);   // before Terminal.open
+ *   const terminal = Terminal.open({ config, masterKeys, clock, log, authorizer });
+ *   const sync = syncTerminal(terminal, { key, dial: webSocketDialer(url), clock, scheduler: systemScheduler, random: systemRandom, log, authorizer });
+ *   sync.client.start();  …  sync.close();
+ */
+export { SessionAuthorizer } from './authorizer.ts';
+export { Backoff, BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';
+export { SyncClient, SYNC_DEFAULTS, TERMINAL_CAPS, type SyncClientDeps, type SyncEvent, type SyncOptions } from './client.ts';
+export { ClockWatch, type ClockStepper } from './clock-watch.ts';
+export type { CommandHooks } from './commands.ts';
+export { LinkBase, type Dial, type Link } from './link.ts';
+export { ListApplier } from './lists.ts';
+export { systemScheduler, TimerSlot, type Cancel, type Scheduler } from './scheduler.ts';
+export { SyncState } from './sync-state.ts';
+export { dialTcp, TcpLink, tcpDialer } from './tcp-link.ts';
+export { UPLOADER_DEFAULTS, Uploader, type UploaderOptions } from './uploader.ts';
+export { dialWebSocket, webSocketDialer, WebSocketLink } from './ws-link.ts';
+
+export interface TerminalSync {
+  client: SyncClient;
+  state: SyncState;
+  /** Stops the client and closes its state file (before Terminal.close()). */
+  close(): void;
+}
+
+/** A SyncClient over a Terminal's own stores, with its state file beside them (dataDir/sync.db). */
+export function syncTerminal(terminal: Terminal, d: Omit<SyncClientDeps, 'terminalId' | 'keyId' | 'utcOffsetMinutes' | 'journal' | 'blacklist' | 'credits' | 'state'> & { keyId?: number }): TerminalSync {
+  const cfg = terminal.config;
+  const state = SyncState.open({ path: join(cfg.storage.dataDir, 'sync.db'), log: d.log });
+  const client = new SyncClient({ ...d, keyId: d.keyId ?? 1, terminalId: cfg.terminal.id, utcOffsetMinutes: cfg.terminal.utcOffsetMinutes, journal: terminal.journal, blacklist: terminal.blacklist, credits: terminal.credits, state });
+  return {
+    client,
+    state,
+    close() {
+      client.stop();
+      state.close();
+    },
+  };
+}
