@@ -6,6 +6,7 @@ import { benchJournal } from './journal.ts';
 import { benchTap } from './tap.ts';
 import { benchMfrc522 } from './mfrc522.ts';
 import { benchProtocolSize } from './protocol-size.ts';
+import { benchSyncLists, benchSyncUpload } from './sync-upload.ts';
 
 async function benchRfModelNote(): Promise<string> {
   return (await benchMfrc522()).rfModel;
@@ -38,6 +39,13 @@ try {
   const wire = benchProtocolSize();
   line('bytes per committed sale on the wire', `${f(wire.wireBytesPerSale, 1)} B`, `${f(wire.jsonBytesPerSale, 0)} B as JSON (×${f(wire.jsonRatio, 1)})`, '≤ 32 B, ≥ 10× fewer');
   line('1M blacklist snapshot, bytes per entry', `${f(wire.blacklistBytesPerEntryDense, 2)} B`, `${f(wire.blacklistBytesPerEntryUniform, 2)} B uniform random u32`, `${wire.blacklistChunks} chunks`);
+
+  const up = await benchSyncUpload({ dir });
+  line('journal upload over loopback WebSocket', `${Math.round(up.recordsPerSec)} rec/s`, `${Math.round(up.jsonRecordsPerSec)} rec/s as JSON`, '≥ 50,000 rec/s');
+  line('bytes per sale uploaded (handshake incl.)', `${f(up.bytesPerSale, 1)} B`, `${f(up.jsonBytesPerSale, 1)} B as JSON (×${f(up.bytesRatio, 1)})`, '≤ 32 B, ≥ 10× fewer');
+  const lists = benchSyncLists({ dir });
+  line('1M blacklist snapshot applied durably', `${Math.round(lists.snapshotApplyMs)} ms`, `${f(lists.snapshotBytesPerEntry, 2)} B/entry, ${lists.snapshotChunks} chunks`, '');
+  line(`${lists.deltaEntries}-entry delta applied durably`, `${f(lists.deltaApplyMs, 1)} ms`, '', '≤ 200 ms');
 
   for (const uid of [Uint8Array.of(0x04, 0xa1, 0xb2, 0xc3), Uint8Array.of(0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66)]) {
     const m = await benchMfrc522({ uid });

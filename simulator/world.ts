@@ -59,6 +59,8 @@ export class SimWorld {
   private readonly ownsDir: boolean;
 
   readonly readerKind: SimReaderKind;
+  /** Whatever lives beside a terminal's stores (a sync client) closes before a restart and reopens after it. */
+  readonly restartHooks: { before?: (name: string, t: Terminal) => void; after?: (name: string, t: Terminal) => void }[] = [];
 
   constructor(opts: { seed: number; startMs: number; dataDir?: string; log?: Logger; reader?: SimReaderKind }) {
     this.readerKind = opts.reader ?? 'virtual';
@@ -82,7 +84,7 @@ export class SimWorld {
   addTerminal(spec: SimTerminalSpec): Terminal {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
-    const terminal = Terminal.open({ config, masterKeys: this.masterKeys, clock: this.clock, log: this.log, ...(spec.authorizer ? { authorizer: spec.authorizer } : {}) });
+    const terminal = Terminal.open({ config, masterKeys: this.masterKeys, clock: this.clock, log: this.log, ...(spec.authorizer ? { authorizer: spec.authorizer } : {}), ...(spec.locked ? { locked: spec.locked } : {}) });
     this.terminals.set(spec.name, { spec, terminal, reader: new VirtualReader() });
     return terminal;
   }
@@ -93,9 +95,11 @@ export class SimWorld {
    */
   restart(terminalName: string, whileOff?: (dataDir: string) => void): Terminal {
     const t = this.terminal(terminalName);
+    for (const h of this.restartHooks) h.before?.(terminalName, t.terminal);
     t.terminal.close();
     whileOff?.(t.terminal.config.storage.dataDir);
-    t.terminal = Terminal.open({ config: t.terminal.config, masterKeys: this.masterKeys, clock: this.clock, log: this.log, ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}) });
+    t.terminal = Terminal.open({ config: t.terminal.config, masterKeys: this.masterKeys, clock: this.clock, log: this.log, ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}), ...(t.spec.locked ? { locked: t.spec.locked } : {}) });
+    for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
   }
 

@@ -6,6 +6,8 @@ const USAGE = [
   'usage: onecard <command>',
   '  sim [--seed N] [--reader mfrc522]   simulated POS terminal (interactive; a short demo when stdin is not a terminal)',
   '  sim --scenario FILE [--reader mfrc522]   run a scenario file; exit 1 when an expectation fails',
+  '  sim --backend ws://HOST:PORT --key HEX   the simulated POS synced with a backend',
+  '  backend [--port N] [--db FILE]   the reference backend; `onecard backend help` for its admin commands',
   '  selftest reader [--emulator]   report the card reader chip (/dev/spidev0.0) and read a presented card',
   '  help',
 ];
@@ -17,6 +19,10 @@ async function main(argv: string[]): Promise<number> {
     case 'sim': {
       const { simMain } = await import('../../simulator/cli/sim.ts');
       return simMain(rest, out);
+    }
+    case 'backend': {
+      const { backendMain } = await import('../../simulator/backend/main.ts');
+      return backendMain(rest, out);
     }
     case 'selftest':
       if (rest[0] === 'reader') {

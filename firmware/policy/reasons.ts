@@ -25,6 +25,7 @@ export type RefusalCode =
   | 'nothing-to-undo'
   | 'credit-applied'
   | 'offline-floor'
+  | 'terminal-locked'
   | 'online-declined'
   | 'undo-expired'
   | 'undo-other-card'
@@ -52,6 +53,7 @@ export const REFUSAL_TEXT: Record<RefusalCode, { zh: string; en: string }> = {
   'operator-required': { zh: '请先刷操作员卡', en: 'Operator sign-in required' },
   'nothing-to-undo': { zh: '无可撤销的交易', en: 'Nothing to undo' },
   'credit-applied': { zh: '补贴已到账', en: 'Already credited' },
+  'terminal-locked': { zh: '终端已锁定', en: 'Terminal locked' },
   'offline-floor': { zh: '网络中断,超过离线限额', en: 'Offline: above the offline limit' },
   'online-declined': { zh: '账户拒绝交易', en: 'Declined by the account' },
   'undo-expired': { zh: '已超过撤销时限', en: 'Too late to undo' },

@@ -28,6 +28,7 @@ export interface PosDeps {
   blacklist: { has(cardNumber: number): boolean };
   credits: CreditSource;
   online: OnlineSales;
+  locked: () => { locked: boolean; text: string };
   cards: CardApp;
   tx: CardTransactions;
   clock: Clock;
@@ -194,6 +195,7 @@ export class PosApp {
 
   // ── taps ────────────────────────────────────────────────────────────────
   async tap(session: CardSession): Promise<PosOutput> {
+    if (this.d.locked().locked) return this.refusedScreen('terminal-locked');
     const read = await this.d.cards.read(session);
     if (!read.ok) {
       if (read.reason === 'removed') return this.show(screens.refused('unreadable'), 'error');

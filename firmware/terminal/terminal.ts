@@ -25,6 +25,8 @@ export interface TerminalDeps {
   log: Logger;
   /** The backend's answer for online-account cards; without one they run on the offline floors. */
   authorizer?: OnlineAuthorizer;
+  /** Set by the backend (remote lock command): a locked terminal refuses every tap with the backend's text. */
+  locked?: () => { locked: boolean; text: string };
 }
 
 export class Terminal {
@@ -52,7 +54,7 @@ export class Terminal {
     const online = new OnlineSales(journal, d.authorizer ?? offlineOnly, d.clock, log, { perSaleCents: o.offlineFloorPerSaleCents, perCardDayCents: o.offlineFloorPerCardDayCents, deadlineMs: o.deadlineMs }, d.config.terminal.utcOffsetMinutes);
     const unanswered = online.recoverInterrupted();
     if (unanswered > 0) log.warn('online.interrupted', { requests: unanswered });
-    const pos = new PosApp({ config: d.config, journal, blacklist, credits, online, cards, tx, clock: d.clock, log });
+    const pos = new PosApp({ config: d.config, journal, blacklist, credits, online, cards, tx, clock: d.clock, log, locked: d.locked ?? (() => ({ locked: false, text: '' })) });
     return new Terminal(d.config, journal, blacklist, credits, tx, pos);
   }
 

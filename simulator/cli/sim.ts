@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseScenario } from '../scenario/schema.ts';
 import { runScenario } from '../scenario/runner.ts';
-import type { SimReaderKind } from '../world.ts';
+import type { SimReaderKind, SimWorld } from '../world.ts';
+import { simBackendLink, type SimBackendLink } from './sim-backend.ts';
+import { JsonLogger, silentLogger } from '../../firmware/core/log.ts';
 import { DEMO_SCRIPT, defaultWorld } from './default-world.ts';
 import { HELP, SimShell } from './shell.ts';
 
@@ -26,7 +28,24 @@ export async function simMain(args: string[], out: (line: string) => void): Prom
     out('--seed takes a non-negative integer');
     return 2;
   }
-  const world = await defaultWorld(seed, readerOf(args));
+  const backendUrl = valueOf(args, '--backend');
+  let link: SimBackendLink | null = null;
+  let world: SimWorld | null = null;
+  if (backendUrl !== null) {
+    // Logs go to stderr so the display stays readable; --quiet silences them.
+    const log = args.includes('--quiet') ? silentLogger : new JsonLogger({ write: (l) => process.stderr.write(`${l}\n`) }, () => Date.now(), 'info');
+    try {
+      link = simBackendLink(backendUrl, valueOf(args, '--key') ?? '', () => world!.clock, log);
+    } catch (e) {
+      out((e as Error).message);
+      return 2;
+    }
+    world = await defaultWorld(seed, readerOf(args), { startMs: Date.now(), authorizer: link.authorizer, locked: () => link!.locked() });
+    link.attach(world, 'pos1');
+    out(`pos1 syncing with ${backendUrl}`);
+  } else {
+    world = await defaultWorld(seed, readerOf(args));
+  }
   const shell = new SimShell(world, 'pos1');
   try {
     if (process.stdin.isTTY && !args.includes('--demo')) return await interactive(shell, out);
@@ -38,8 +57,14 @@ export async function simMain(args: string[], out: (line: string) => void): Prom
     const report = await world.reconcile();
     return report.ok ? 0 : 1;
   } finally {
+    link?.close();
     world.close();
   }
+}
+
+function valueOf(args: string[], flag: string): string | null {
+  const i = args.indexOf(flag);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : null;
 }
 
 async function interactive(shell: SimShell, out: (line: string) => void): Promise<number> {

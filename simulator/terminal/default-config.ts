@@ -29,6 +29,8 @@ export interface SimTerminalSpec {
   cardClasses?: unknown[];
   /** The backend's online authorisation, for online-account classes. */
   authorizer?: OnlineAuthorizer;
+  /** The backend's remote lock, as the sync client holds it. */
+  locked?: () => { locked: boolean; text: string };
 }
 
 export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {

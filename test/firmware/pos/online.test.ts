@@ -75,3 +75,19 @@ test('a request left unanswered by a restart is closed as offline-declined (a re
     w.close();
   }
 });
+
+test('a terminal locked by the backend refuses every tap and writes nothing', async () => {
+  const state = { locked: true, text: 'closed for stock-taking' };
+  const w = new SimWorld({ seed: 4, startMs: START });
+  try {
+    w.addTerminal({ name: 'pos1', id: 101, locked: () => state });
+    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
+    for (const k of ['5', 'confirm']) w.key('pos1', k);
+    assert.equal((await w.tap('pos1', 'alice')).screen.customer.en, 'Terminal locked');
+    assert.equal((await w.inspect('alice')).purse.counter, 0);
+    state.locked = false;
+    assert.deepEqual((await w.tap('pos1', 'alice')).beeps, ['ok'], 'unlocked: the pending sale goes through');
+  } finally {
+    w.close();
+  }
+});

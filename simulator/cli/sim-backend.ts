@@ -1,0 +1,52 @@
+import { systemRandom } from '../../firmware/core/random.ts';
+import type { Logger } from '../../firmware/core/log.ts';
+import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
+import type { SimWorld } from '../world.ts';
+
+/**
+ * `onecard sim --backend URL --key HEX`: the simulated terminal talks to a real
+ * backend over WebSocket. This is a composition root: the simulated clock
+ * follows wall time here, and the sync client runs on real timers.
+ */
+export interface SimBackendLink {
+  authorizer: SessionAuthorizer;
+  /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
+  locked(): { locked: boolean; text: string };
+  attach(world: SimWorld, terminalName: string): void;
+  close(): void;
+}
+
+const CLOCK_FOLLOW_MS = 100;
+
+export function simBackendLink(url: string, keyHex: string, clockOf: () => { set(ms: number): void; nowMs(): number }, log: Logger): SimBackendLink {
+  if (!/^wss?:\/\//.test(url)) throw new Error(`--backend takes a ws:// or wss:// URL, got "${url}"`);
+  if (!/^[0-9a-fA-F]{64}$/.test(keyHex)) throw new Error('--key takes the terminal secret as 64 hex digits (onecard backend key <terminal id>)');
+  const key = new Uint8Array(Buffer.from(keyHex, 'hex'));
+  // The authorizer exists before the terminal opens; the clock it reads is the world's.
+  const clock = { nowMs: () => clockOf().nowMs() };
+  const authorizer = new SessionAuthorizer(clock, systemScheduler, log);
+  let sync: TerminalSync | null = null;
+  let follow: ReturnType<typeof setInterval> | null = null;
+  return {
+    authorizer,
+    locked: () => sync?.client.locked ?? { locked: false, text: '' },
+    attach(world, terminalName) {
+      follow = setInterval(() => {
+        const now = Date.now(); // the sim's composition root: wall time in, simulated clock out
+        if (now > world.clock.nowMs()) world.clock.set(now);
+      }, CLOCK_FOLLOW_MS);
+      follow.unref();
+      const open = () => {
+        sync = syncTerminal(world.terminal(terminalName).terminal, { key, dial: webSocketDialer(url), clock: world.clock, scheduler: systemScheduler, random: systemRandom, log, authorizer });
+        sync.client.start();
+      };
+      world.restartHooks.push({ before: () => sync?.close(), after: open });
+      open();
+    },
+    close() {
+      if (follow) clearInterval(follow);
+      sync?.close();
+      sync = null;
+    },
+  };
+}
