@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { WireRecord } from './record-context.ts';
 import { encodeItem } from './records.ts';
 import { Writer } from './varint.ts';
@@ -20,14 +20,24 @@ import { Writer } from './varint.ts';
 export const CHAIN_BYTES = 16;
 export const CHAIN_ZERO: Uint8Array = new Uint8Array(CHAIN_BYTES);
 
-export function canonicalRecord(rec: WireRecord, terminalId: number): Uint8Array {
+function writeCanonical(w: Writer, rec: WireRecord, terminalId: number): Uint8Array {
   const ctx = { terminalId, utcOffsetMinutes: 0, prevAtMs: rec.atMs, shift: null, intentCards: new Map<number, number>() };
-  const w = new Writer().varint(rec.seq, 'seq').varint(rec.atMs, 'atMs');
+  w.varint(rec.seq, 'seq').varint(rec.atMs, 'atMs');
   return w.bytes(encodeItem(rec, undefined, ctx, false, true).bytes).finish();
 }
 
+export function canonicalRecord(rec: WireRecord, terminalId: number): Uint8Array {
+  return writeCanonical(new Writer(), rec, terminalId);
+}
+
+/** One-shot SHA-256 where this Node has it (≥ 20.12): a fresh Hash object per record cost as much as the hashing. */
+const oneShot = (crypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
+
 export function chainNext(prev: Uint8Array, rec: WireRecord, terminalId: number): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(prev).update(canonicalRecord(rec, terminalId)).digest().subarray(0, CHAIN_BYTES));
+  if (!oneShot) return new Uint8Array(crypto.createHash('sha256').update(prev).update(canonicalRecord(rec, terminalId)).digest().subarray(0, CHAIN_BYTES));
+  // prev ‖ canonical built in one buffer: the same bytes hashed as the two updates above.
+  const input = writeCanonical(new Writer().bytes(prev), rec, terminalId);
+  return new Uint8Array(oneShot('sha256', input, 'buffer').subarray(0, CHAIN_BYTES));
 }
 
 /** The chain after `records` (consecutive seqs) of terminal `terminalId`, starting from `prev`. */
