@@ -103,11 +103,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** A schema issue's path as people write it: `pos.menu[0].code`; `(root)` for the whole document. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+}
+
 /** Validates raw JSON; a broken config is refused with the path of the first bad field. */
 export function parseConfig(raw: unknown, source = 'config'): TerminalConfig {
   const r = ConfigSchema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+  const field = fieldPath(issue.path);
   throw new ConfigError(field, `${source}: invalid field "${field}": ${issue.message}`);
 }

@@ -8,11 +8,11 @@ import type { Logger } from '../core/log.ts';
 import { equalBytes } from '../crypto/cmac.ts';
 import { decide, decideOnlineSale, type Decision, type PolicyRequest, type PolicyRules } from '../policy/policy.ts';
 import type { RefusalCode } from '../policy/reasons.ts';
-import type { Journal } from '../store/journal.ts';
+import type { Journal, JournalRecord } from '../store/journal.ts';
 import type { OnlineSales } from './online-sale.ts';
 import type { CardTransactions } from '../terminal/card-tx.ts';
 import { applyPendingCredits, type CreditSource } from '../terminal/credits-at-tap.ts';
-import { hex, KIND, type RefusedBody } from '../terminal/records.ts';
+import { hex, KIND, type IntentBody, type RefusedBody } from '../terminal/records.ts';
 import { freeEntry, itemEntry, simpleEntry, type Key } from './entry.ts';
 import { receiptFor, type Receipt } from './receipt.ts';
 import { screens, type Beep, type Screen } from './screen.ts';
@@ -211,7 +211,7 @@ export class PosApp {
     const card = credit.card;
     if (s.mode === 'retap') {
       const mine = settled.find((x) => x.intent.seq === s.intentSeq);
-      if (mine?.outcome === 'landed') return this.finished(s.request, mine.intent.body.chargedAmount, card, mine.intent.seq, mine.intent.body.next);
+      if (mine?.outcome === 'landed') return this.finished(s.request, card, mine.intent);
       // Not landed (or already aborted): the card holds its old state; run the request again.
       return this.runRequest(session, card, keys, s.request, false);
     }
@@ -266,7 +266,7 @@ export class PosApp {
       ...(operator ? { shift: operator.shift, operator: operator.cardNumber } : {}),
       ...(request.lines.length ? { items: request.lines.map((l) => ({ code: l.code, qty: l.qty })) } : {}),
     });
-    if (outcome.kind === 'committed') return this.finished(request, decision.chargedAmount, card, outcome.intent.seq, decision.next);
+    if (outcome.kind === 'committed') return this.finished(request, card, outcome.intent);
     this.state = { mode: 'retap', request, cardNumber: card.identity.cardNumber, intentSeq: outcome.intent.seq };
     return this.show(screens.tapAgain(), 'retry');
   }
@@ -284,7 +284,10 @@ export class PosApp {
   }
 
   /** A write is final (committed now, or settled as landed): show it, print it, remember it for undo. */
-  private finished(request: Request, charged: number, card: CardImage, intentSeq: number, next: { balance: number; subsidy: number; day: number }): PosOutput {
+  private finished(request: Request, card: CardImage, intent: JournalRecord<IntentBody>): PosOutput {
+    // The intent holds what the write did: no need to ask the journal or the decision again.
+    const { chargedAmount: charged, next, fromSubsidy, fromBalance } = intent.body;
+    const intentSeq = intent.seq;
     const unit = card.identity.flags.countPurse ? 'uses' : 'cents';
     const balanceShown = unit === 'uses' ? next.balance : next.balance + next.subsidy;
     this.rest();
@@ -294,8 +297,7 @@ export class PosApp {
     }
     if (request.kind === 'topup') return this.show(screens.toppedUp(-charged, balanceShown), 'ok');
     const atMs = this.d.clock.nowMs();
-    const intent = this.d.journal.get(intentSeq)!.body as unknown as { fromSubsidy: number; fromBalance: number };
-    this.lastSale = { intentSeq, cardNumber: card.identity.cardNumber, atMs, chargedAmount: charged, fromSubsidy: intent.fromSubsidy, fromBalance: intent.fromBalance, day: next.day, unit };
+    this.lastSale = { intentSeq, cardNumber: card.identity.cardNumber, atMs, chargedAmount: charged, fromSubsidy, fromBalance, day: next.day, unit };
     const copies = this.d.config.pos.receiptCopies;
     const receipt = receiptFor({ config: this.d.config, intentSeq, cardNumber: card.identity.cardNumber, request, charged, balance: balanceShown, unit, atMs, operator: this.operators.current?.name ?? null });
     return this.show(screens.paid(charged, balanceShown, unit), 'ok', Array.from({ length: copies }, () => receipt));

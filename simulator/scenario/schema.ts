@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAmount } from '../../firmware/core/money.ts';
+import { fieldPath } from '../../firmware/config/schema.ts';
 
 /**
  * Scenario files (docs/scenarios.md): cards, terminals and timed steps with
@@ -99,8 +100,8 @@ export function parseScenario(raw: unknown, source: string): Scenario {
   const r = ScenarioSchema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-  throw new Error(`${source}: invalid scenario at "${path || '(root)'}": ${issue.message}`);
+  const path = fieldPath(issue.path);
+  throw new Error(`${source}: invalid scenario at "${path}": ${issue.message}`);
 }
 
 /** "12.50 confirm" → ['1','2','.','5','0','confirm']: named keys stay whole, other tokens are typed character by character. */
