@@ -28,8 +28,7 @@ import { realisticSales } from './protocol-sales.ts';
  *   process (so the figure is the sum of both sides' work on one core):
  *   records/s, bytes per sale on the wire, and the same records as JSON
  *   messages over the same kind of WebSocket in the same run as the baseline;
- * - a 1,000,000-entry blacklist snapshot: bytes per entry, time to apply durably;
- * - a 10,000-entry delta applied durably on top of it.
+ * - lists: bench/sync-lists.ts (re-exported at the end of this file).
  */
 const TERMINAL_ID = 1042;
 const START_MS = Date.UTC(2026, 10, 23, 3, 30);
@@ -185,61 +184,5 @@ async function jsonUpload(records: WireRecord[], batch: number): Promise<{ bytes
   return { bytes, recordsPerSec: (records.length / elapsedMs) * 1000 };
 }
 
-export interface ListBenchResult {
-  snapshotEntries: number;
-  /** Frame bytes per entry of the whole snapshot. */
-  snapshotBytesPerEntry: number;
-  snapshotChunks: number;
-  /** Chunks received → list replaced durably (one transaction) → LIST_ACK ready. */
-  snapshotApplyMs: number;
-  deltaEntries: number;
-  deltaApplyMs: number;
-}
-
-const frameOf = (m: ListSnapshot | ListDelta) => frameBytes(encodeMessage(m).payload.length, true);
-
-export function benchSyncLists(opts: { dir: string; entries?: number; deltaEntries?: number }): ListBenchResult {
-  const n = opts.entries ?? 1_000_000;
-  const dn = opts.deltaEntries ?? 10_000;
-  const dir = join(opts.dir, 'bench-sync-lists');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  // Lost cards of an 8-digit numbering: a million out of 3 million issued (realistic density, gaps ~3).
-  const r = new SeededRandom(7);
-  const set = new Set<number>();
-  while (set.size < n + dn / 2) set.add(20_000_000 + r.int(3_000_000));
-  const all = [...set];
-  const base = all.slice(0, n).sort((a, b) => a - b);
-  // Half new losses, half cards found again: the list stays at its million.
-  const added = all.slice(n, n + dn / 2).sort((a, b) => a - b);
-  const removed = base.filter((_, i) => i % Math.floor(n / (dn / 2)) === 0).slice(0, dn / 2);
-  const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log: silentLogger });
-  const state = SyncState.open({ path: ':memory:', log: silentLogger });
-  const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
-  try {
-    const applier = new ListApplier(blacklist, credits, state, silentLogger);
-    const chunks = snapshotChunks({ list: 'blacklist', entries: base }, 1);
-    const bytes = chunks.reduce((s, m) => s + frameOf(m), 0);
-    let t = performance.now();
-    for (const c of chunks) {
-      const ack = applier.receive(c);
-      if (ack && ack.status !== 'applied') throw new Error(`snapshot refused: ${ack.status}`);
-    }
-    const snapshotApplyMs = performance.now() - t;
-    const gone = new Set(removed);
-    const digest = ListDigest.of('blacklist', [...base.filter((c) => !gone.has(c)), ...added]).bytes();
-    const delta = deltaChunks({ list: 'blacklist', add: added, remove: removed }, 1, 2, digest);
-    t = performance.now();
-    for (const c of delta) {
-      const ack = applier.receive(c);
-      if (ack && ack.status !== 'applied') throw new Error(`delta refused: ${ack.status}`);
-    }
-    const deltaApplyMs = performance.now() - t;
-    return { snapshotEntries: n, snapshotBytesPerEntry: bytes / n, snapshotChunks: chunks.length, snapshotApplyMs, deltaEntries: dn, deltaApplyMs };
-  } finally {
-    blacklist.close();
-    state.close();
-    credits.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** The lists bench lives in its own file (staged snapshot, slices); re-exported for run.ts. */
+export { benchSyncLists, type ListBenchResult } from './sync-lists.ts';

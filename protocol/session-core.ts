@@ -1,8 +1,9 @@
 import { Channel } from './channel.ts';
 import { FrameDecoder, PAYLOAD_BYTES_DEFAULT, type Frame } from './frame.ts';
 import { NONCE_BYTES } from './keys.ts';
-import { CAP, CAPS_V1 } from './messages/codec.ts';
+import { CAP, CAPS_V1, capAgreed } from './messages/codec.ts';
 import type { ByeReasonName, ErrorCodeName } from './messages/control.ts';
+import { EncodeError } from './messages/varint.ts';
 import { codecOf, decodeMessage, encodeMessage, IGNORABLE_TYPE_MIN, type DecodeResult, type Message } from './messages/registry.ts';
 import { KeyRotation } from './rotation.ts';
 import {
@@ -97,14 +98,22 @@ export abstract class SessionCore {
 
   /** Sends an application message. Fails (as a value) when not open, not ours to send, not agreed, or too large. */
   send(m: Message): SendResult {
-    if (this.st !== 'open') return { ok: false, error: `session is ${this.st}, not open` };
-    if (MANAGED.has(m.type)) return { ok: false, error: `${m.type} is sent by the session itself` };
+    if (this.st !== 'open') return { ok: false, error: 'not-open', detail: `session is ${this.st}, not open` };
+    if (MANAGED.has(m.type)) return { ok: false, error: 'not-allowed', detail: `${m.type} is sent by the session itself` };
     const codec = codecOf(m.type);
-    if (codec.from !== 'either' && codec.from !== this.role) return { ok: false, error: `a ${this.role} does not send ${m.type}` };
-    if (codec.cap !== 0 && ((this.opened as OpenedInfo).caps & codec.cap) === 0) return { ok: false, error: `${m.type} needs a capability the peers did not agree` };
-    const { code, payload } = encodeMessage(m);
-    if (payload.length > this.peerMaxPayload) return { ok: false, error: `${m.type} payload of ${payload.length} bytes exceeds the peer's ${this.peerMaxPayload}` };
-    if (this.ch.seqExhausted) return { ok: false, error: 'sequence numbers exhausted: reconnect' };
+    if (codec.from !== 'either' && codec.from !== this.role) return { ok: false, error: 'not-allowed', detail: `a ${this.role} does not send ${m.type}` };
+    if (!capAgreed((this.opened as OpenedInfo).caps, codec, m)) return { ok: false, error: 'capability', detail: `${m.type} needs a capability the peers did not agree` };
+    let encoded: { code: number; payload: Uint8Array };
+    try {
+      encoded = encodeMessage(m);
+    } catch (err) {
+      // A field the wire cannot carry: an operating outcome for the caller (a record that can never travel), not a crash.
+      if (err instanceof EncodeError) return { ok: false, error: 'encode', detail: `${m.type}: ${err.message}` };
+      throw err;
+    }
+    const { code, payload } = encoded;
+    if (payload.length > this.peerMaxPayload) return { ok: false, error: 'too-large', detail: `${m.type} payload of ${payload.length} bytes exceeds the peer's ${this.peerMaxPayload}` };
+    if (this.ch.seqExhausted) return { ok: false, error: 'seq-exhausted', detail: 'sequence numbers exhausted: reconnect' };
     return { ok: true, seq: this.emit(code, payload, true) };
   }
 
@@ -130,8 +139,9 @@ export abstract class SessionCore {
   /** Backend: offer the terminal a new key (§3.6). It becomes current only after a handshake under it succeeds. */
   offerKey(corrId: number, keyId: number, key: Uint8Array): SendResult {
     const wrap = this.ch.wrapKey;
-    if (this.role !== 'backend' || this.st !== 'open' || !wrap) return { ok: false, error: 'offerKey needs an open backend session' };
-    if (((this.opened as OpenedInfo).caps & CAP.keyRotation) === 0) return { ok: false, error: 'key rotation not agreed' };
+    if (this.role !== 'backend') return { ok: false, error: 'not-allowed', detail: 'offerKey is for the backend' };
+    if (this.st !== 'open' || !wrap) return { ok: false, error: 'not-open', detail: 'offerKey needs an open backend session' };
+    if (((this.opened as OpenedInfo).caps & CAP.keyRotation) === 0) return { ok: false, error: 'capability', detail: 'key rotation not agreed' };
     const m = this.rotation.offer(wrap, corrId, keyId, key);
     return { ok: true, seq: this.emit(codecOf(m.type).code, encodeMessage(m).payload, true) };
   }
@@ -139,7 +149,7 @@ export abstract class SessionCore {
   /** Terminal: after storing the offered key durably, prove it holds it. */
   confirmKey(corrId: number): SendResult {
     const m = this.role === 'terminal' && this.st === 'open' ? this.rotation.confirm(corrId) : null;
-    if (!m) return { ok: false, error: `no key offered under corrId ${corrId} in an open terminal session` };
+    if (!m) return { ok: false, error: 'no-key-offered', detail: `no key offered under corrId ${corrId} in an open terminal session` };
     return { ok: true, seq: this.emit(codecOf(m.type).code, encodeMessage(m).payload, true) };
   }
 
@@ -219,7 +229,7 @@ export abstract class SessionCore {
       this.reject(out, 'unexpected', `${m.type} is not for a ${this.role} in an open session`, f);
       return this.sendError('unexpected', f, `${m.type} not expected`);
     }
-    if (codec.cap !== 0 && ((this.opened as OpenedInfo).caps & codec.cap) === 0) {
+    if (!capAgreed((this.opened as OpenedInfo).caps, codec, m)) {
       this.reject(out, 'capability', `${m.type} needs a capability not agreed`, f);
       return this.sendError('capability', f, `${m.type} not agreed`);
     }

@@ -89,7 +89,19 @@ export type SessionEvent =
   | { type: 'keyConfirmed'; corrId: number; keyId: number }
   | { type: 'closed'; reason: CloseReason; detail: string };
 
-export type SendResult = { ok: true; seq: number } | { ok: false; error: string };
+/**
+ * Why a send did not happen, as a code a caller can branch on (`detail` is for the log):
+ *   not-open       the session is not open (or, for connect(), not fresh)
+ *   not-allowed    a message the session sends itself, or one the other side sends
+ *   capability     the peers did not agree the message's capability
+ *   too-large      the payload exceeds the peer's maxPayloadBytes: a smaller message may go
+ *   encode         a field the wire cannot carry (EncodeError): this message can never go
+ *   seq-exhausted  no sequence numbers left in this session: reconnect
+ *   no-key-offered confirmKey() for a key rotation that was not offered
+ */
+export type SendError = 'not-open' | 'not-allowed' | 'capability' | 'too-large' | 'encode' | 'seq-exhausted' | 'no-key-offered';
+
+export type SendResult = { ok: true; seq: number } | { ok: false; error: SendError; detail: string };
 
 /** After this many frames whose MAC fails, the session ends: a forger gets 3 tries per handshake at 2^-64 each. */
 export const MAC_FAILURES_MAX = 3;

@@ -27,7 +27,7 @@ export class Session extends SessionCore {
   /** Terminal: queue HELLO and start the handshake clock. */
   connect(): SendResult {
     const o = this.opts as TerminalSessionOptions;
-    if (this.role !== 'terminal' || this.st !== 'idle') return { ok: false, error: `connect() is for a fresh terminal session (state ${this.st})` };
+    if (this.role !== 'terminal' || this.st !== 'idle') return { ok: false, error: 'not-open', detail: `connect() is for a fresh terminal session (state ${this.st})` };
     this.key = o.key;
     const hello: Hello = { type: 'hello', terminalId: o.terminalId, keyId: o.keyId, versionMin: PROTOCOL_VERSION_MIN, versionMax: PROTOCOL_VERSION_MAX, caps: this.ourCaps, nonce: this.nonce(), maxPayloadBytes: this.maxPayloadBytes };
     if (o.firmware !== undefined) hello.firmware = o.firmware;

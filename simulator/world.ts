@@ -16,6 +16,7 @@ import { VirtualReader } from './card/virtual-reader.ts';
 import { Mfrc522Emulator } from './mfrc522/emulator.ts';
 import { Mfrc522Reader } from '../drivers/card/mfrc522/reader.ts';
 import { simTerminalConfig, type SimTerminalSpec } from './terminal/default-config.ts';
+import type { PeripheralHealth } from '../protocol/index.ts';
 
 /** Faults to inject into one tap. */
 export interface TapFaults {
@@ -154,6 +155,17 @@ export class SimWorld {
       card.disarm();
       emulator.field.remove(card);
     }
+  }
+
+  /**
+   * What the terminal's STATUS reports of its peripherals (PROTOCOL.md §6.3;
+   * the SyncClient's `peripherals` hook). A sim terminal has one, its card
+   * reader: through the MFRC522 driver it is degraded once the driver has had
+   * to recover the chip (hung, or garbling), until the terminal restarts.
+   */
+  peripheralHealth(terminalName: string): PeripheralHealth[] {
+    const chip = this.terminal(terminalName).chip;
+    return [{ kind: 'reader', health: chip && chip.driver.counters.recoveries > 0 ? 'degraded' : 'ok' }];
   }
 
   /** Reads a card as the issuer would, for expectations and reports (not through any terminal). */

@@ -14,6 +14,8 @@
 export interface OnlineAuthRequest {
   stan: number;
   cardNumber: number;
+  /** The UID the card answered with at this tap (4, 7 or 10 bytes; empty when the reader gives none), so the backend can check it belongs to cardNumber. */
+  uid: Uint8Array;
   amountCents: number;
 }
 

@@ -36,11 +36,11 @@ export class OnlineSales {
     return open.length;
   }
 
-  async sell(req: { cardNumber: number; chargedCents: number; listAmountCents: number; shift?: string }): Promise<OnlineSaleOutcome> {
+  async sell(req: { cardNumber: number; uid: Uint8Array; chargedCents: number; listAmountCents: number; shift?: string }): Promise<OnlineSaleOutcome> {
     const body: OnlineRequestBody = { cardNumber: req.cardNumber, amountCents: req.chargedCents, listAmountCents: req.listAmountCents, ...(req.shift ? { shift: req.shift } : {}) };
     const request = this.journal.append(KIND.onlineRequest, body, { card: req.cardNumber });
     const stan = request.seq;
-    const answer = await this.authorizer.authorize({ stan, cardNumber: req.cardNumber, amountCents: req.chargedCents }, this.clock.nowMs() + this.floors.deadlineMs);
+    const answer = await this.authorizer.authorize({ stan, cardNumber: req.cardNumber, uid: req.uid, amountCents: req.chargedCents }, this.clock.nowMs() + this.floors.deadlineMs);
     const done = (outcome: OnlineResultBody['outcome'], extra: Partial<OnlineResultBody>, totals: TotalsDelta[]) =>
       this.journal.append(KIND.onlineResult, { stan, outcome, ...extra } satisfies OnlineResultBody, { card: req.cardNumber, ref: stan, totals });
     if (answer.kind === 'approved') {

@@ -18,6 +18,7 @@ import { receiptFor, type Receipt } from './receipt.ts';
 import { screens, type Beep, type Screen } from './screen.ts';
 import type { LastSale, PosState, Request } from './state.ts';
 import { OperatorDesk } from './operator.ts';
+import { isResting, restingState, rulesFor } from './config-swap.ts';
 
 /** For decisions that are not about a sale (credits): the policy request says what. */
 const NO_REQUEST: Request = { kind: 'sale', amountCents: 0, lines: [] };
@@ -51,20 +52,14 @@ export class PosApp {
   private lastSale: LastSale | null = null;
   private out: PosOutput;
   readonly operators: OperatorDesk;
-  private readonly rules: PolicyRules;
+  private rules: PolicyRules;
+  /** A pushed config waiting for the POS to rest (applyConfig), and whether a tap is in hand. */
+  private pendingConfig: TerminalConfig | null = null;
+  private tapping = false;
 
   constructor(private readonly d: PosDeps) {
     this.operators = new OperatorDesk(d.journal, d.config, d.clock);
-    this.rules = {
-      tenantId: d.config.terminal.tenantId,
-      terminalId: d.config.terminal.id,
-      classes: new Map(d.config.cardClasses.map((c) => [c.id, c])),
-      allowedClasses: d.config.pos.allowedClasses,
-      minSaleCents: d.config.pos.minSaleCents,
-      maxSaleCents: d.config.pos.maxSaleCents,
-      balanceCapCents: d.config.pos.balanceCapCents,
-      usesPerSale: d.config.pos.usesPerSale,
-    };
+    this.rules = rulesFor(d.config);
     this.rest();
     this.out = { screen: this.restingScreen(), beeps: [], receipts: [] };
   }
@@ -92,8 +87,19 @@ export class PosApp {
   }
 
   private rest(): void {
-    const pos = this.d.config.pos;
-    this.state = pos.entryMode === 'fixed' ? { mode: 'await-card', request: { kind: 'sale', amountCents: pos.fixedPriceCents, lines: [] }, pinFor: null } : { mode: 'idle' };
+    if (this.pendingConfig && !this.tapping) {
+      [this.d.config, this.rules, this.pendingConfig] = [this.pendingConfig, rulesFor(this.pendingConfig), null];
+      this.d.log.info('pos.config-applied', { entryMode: this.d.config.pos.entryMode, menuItems: this.d.config.pos.menu.length });
+    }
+    this.state = restingState(this.d.config.pos);
+  }
+
+  /** A pushed config (firmware/sync/config-push.ts): taken now if the POS rests, else when the sale in hand is over. */
+  applyConfig(next: TerminalConfig): void {
+    this.pendingConfig = next;
+    if (this.tapping || !isResting(this.state, this.d.config.pos)) return;
+    this.rest();
+    this.out = { screen: this.restingScreen(), beeps: [], receipts: [] };
   }
 
   // ── keys ────────────────────────────────────────────────────────────────
@@ -195,6 +201,14 @@ export class PosApp {
 
   // ── taps ────────────────────────────────────────────────────────────────
   async tap(session: CardSession): Promise<PosOutput> {
+    this.tapping = true;
+    return this.tapCard(session).finally(() => {
+      this.tapping = false;
+      if (this.pendingConfig) this.applyConfig(this.pendingConfig);
+    });
+  }
+
+  private async tapCard(session: CardSession): Promise<PosOutput> {
     if (this.d.locked().locked) return this.refusedScreen('terminal-locked');
     const read = await this.d.cards.read(session);
     if (!read.ok) {
@@ -227,7 +241,6 @@ export class PosApp {
     if (credit.amount > 0) return this.show(screens.credited(credit.amount, unit === 'uses' ? card.purse.balance : card.purse.balance + card.purse.subsidy, unit), 'ok');
     return this.show(screens.balance(card.purse.balance, card.purse.subsidy, unit), 'ok');
   }
-
 
   private policyRequest(r: Request, pinOk: boolean): PolicyRequest {
     if (r.kind === 'topup') return { kind: 'credit', amountCents: r.amountCents };
@@ -277,7 +290,7 @@ export class PosApp {
     const d = decideOnlineSale({ identity: card.identity, blacklisted: this.d.blacklist.has(card.identity.cardNumber), today: this.today(), rules: this.rules }, request.amountCents);
     if (d.kind === 'refuse') return this.refuse(card, d.reason, d.detail);
     const operator = this.operators.current;
-    const r = await this.d.online.sell({ cardNumber: card.identity.cardNumber, chargedCents: d.chargedCents, listAmountCents: request.amountCents, ...(operator ? { shift: operator.shift } : {}) });
+    const r = await this.d.online.sell({ cardNumber: card.identity.cardNumber, uid: card.uid, chargedCents: d.chargedCents, listAmountCents: request.amountCents, ...(operator ? { shift: operator.shift } : {}) });
     if (r.kind === 'refused') return this.refusedScreen(r.reason); // the result record says why
     this.rest();
     return this.show(screens.paidOnline(d.chargedCents, r.balanceCents, r.offline), 'ok');

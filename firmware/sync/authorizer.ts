@@ -65,7 +65,7 @@ export class SessionAuthorizer implements OnlineAuthorizer {
       stan: req.stan,
       purpose: 'sale',
       cardNumber: req.cardNumber,
-      uid: new Uint8Array(0),
+      uid: req.uid,
       amountCents: req.amountCents,
       terminalTimeMs: now,
       deadlineMs: Math.min(deadlineMs - now, 3_600_000),

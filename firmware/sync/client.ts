@@ -2,15 +2,19 @@ import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Random } from '../core/random.ts';
 import type { JournalRecord } from '../store/journal.ts';
+import { SyncKeyStore } from '../store/sync-key.ts';
 import { CAP, type Message, type OpenedInfo, type Status, type WireRecord } from '../../protocol/index.ts';
 import { SessionAuthorizer } from './authorizer.ts';
 import { BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';
 import { ClockWatch, type ClockStepper } from './clock-watch.ts';
 import { CommandRunner, type CommandHooks } from './commands.ts';
+import { ConfigReceiver, type ConfigHooks, type ConfigSource } from './config-push.ts';
 import { Connection, type ConnectionPhase } from './connection.ts';
 import type { Dial } from './link.ts';
-import { ListApplier, type BlacklistStore, type CreditStore } from './lists.ts';
+import { ListPump } from './list-pump.ts';
+import { ListApplier, type BlacklistStore, type CreditStore, type GrantStore } from './lists.ts';
 import { OwedForwarder, owedMessage } from './owed.ts';
+import { TerminalRekey } from './rekey.ts';
 import { TimerSlot, type Scheduler } from './scheduler.ts';
 import type { SyncState } from './sync-state.ts';
 import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm, type UploadJournal, type UploaderOptions } from './uploader.ts';
@@ -23,8 +27,8 @@ import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm, type UploadJournal, type
  * link callbacks and scheduler turns.
  */
 
-/** What a POS offers: everything but door grants, config push and key rotation (it has no store for them). */
-export const TERMINAL_CAPS = CAP.journal | CAP.blacklist | CAP.credits | CAP.onlineAuth | CAP.commands | CAP.time | CAP.status;
+/** What a POS offers: everything but door grants (offered only with a `grants` store); config push too when given a `config` source. */
+export const TERMINAL_CAPS = CAP.journal | CAP.blacklist | CAP.credits | CAP.onlineAuth | CAP.commands | CAP.time | CAP.status | CAP.keyRotation;
 
 export interface SyncOptions {
   /** How often the client looks at its clocks (session timeouts, heartbeat, ack timeout). */
@@ -43,13 +47,15 @@ export const SYNC_DEFAULTS: SyncOptions = { tickMs: 1_000, timeSyncEveryMs: 6 * 
 export interface SyncClientDeps {
   terminalId: number;
   keyId: number;
-  /** The terminal's 32-byte secret K_t of generation keyId (PROTOCOL.md §4.1). */
+  /** The terminal's 32-byte secret K_t of generation keyId (PROTOCOL.md §4.1): the seed of the key store in `state` when it holds none; after that the store's generation is used (rekey.ts). */
   key: Uint8Array;
   firmware?: string;
   utcOffsetMinutes: number;
   journal: UploadJournal & { get(seq: number): JournalRecord | undefined; append(kind: string, body: unknown): unknown };
   blacklist: BlacklistStore;
   credits: CreditStore;
+  /** Door grants (list 1): CAP.grants is offered only with a store for them (a POS has none). */
+  grants?: GrantStore;
   state: SyncState;
   dial: Dial;
   clock: Clock;
@@ -58,10 +64,14 @@ export interface SyncClientDeps {
   log: Logger;
   /** The one the Terminal was opened with (Terminal.open takes it); one is made otherwise. */
   authorizer?: SessionAuthorizer;
-  hooks?: CommandHooks & Partial<ClockStepper>;
+  hooks?: CommandHooks & Partial<ClockStepper> & ConfigHooks;
+  /** CONFIG_PUSH (§6.8, config-push.ts) is offered only with this: the config in force and its file. */
+  config?: ConfigSource;
   options?: Partial<SyncOptions>;
   /** Observer for tests, the CLI and the dashboard. */
   onEvent?: (e: SyncEvent) => void;
+  /** Peripheral health for STATUS (§6.3), from the composition root that owns the drivers; called each heartbeat, must be cheap and not throw. */
+  peripherals?: () => Status['peripherals'];
 }
 
 export type SyncEvent =
@@ -78,8 +88,10 @@ export class SyncClient {
   private readonly conn: Connection;
   private readonly clockWatch: ClockWatch;
   private readonly lists: ListApplier;
+  private readonly listPump: ListPump;
   private readonly owed: OwedForwarder;
   private readonly commands: CommandRunner;
+  private readonly configs: ConfigReceiver;
   private readonly pumpSlot: TimerSlot;
   private uploader: Uploader | null = null;
   private heartbeatMs = 60_000;
@@ -94,7 +106,8 @@ export class SyncClient {
     this.log = d.log.child({ sync: d.terminalId });
     this.authorizer = d.authorizer ?? new SessionAuthorizer(d.clock, d.scheduler, this.log);
     this.clockWatch = new ClockWatch(d.clock, this.log, d.journal, d.hooks?.stepClock ? (d.hooks as ClockStepper) : undefined);
-    this.lists = new ListApplier(d.blacklist, d.credits, d.state, this.log);
+    this.lists = new ListApplier({ blacklist: d.blacklist, ...(d.grants ? { grants: d.grants } : {}), credits: d.credits, versions: d.state }, this.log);
+    this.listPump = new ListPump(this.lists, d.scheduler, (ack) => void (this.conn.send(ack), d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status })));
     this.owed = new OwedForwarder(d.state, d.journal, this.log);
     this.commands = new CommandRunner({
       results: d.state,
@@ -105,11 +118,12 @@ export class SyncClient {
       hooks: d.hooks ?? {},
       log: this.log,
     });
+    this.configs = new ConfigReceiver({ source: d.config ?? null, state: d.state, hooks: d.hooks ?? {}, log: this.log });
     this.pumpSlot = new TimerSlot(d.scheduler);
     this.startedMs = d.clock.nowMs();
     const { terminalId, keyId, key, firmware, dial, clock, scheduler, random } = d;
     this.conn = new Connection(
-      { terminalId, keyId, key, ...(firmware ? { firmware } : {}), caps: this.opts.caps, dial, clock, scheduler, random, log: this.log, backoff: this.opts.backoff, tickMs: this.opts.tickMs },
+      { terminalId, keys: new TerminalRekey(new SyncKeyStore(d.state, { keyId, key }), this.log), ...(firmware ? { firmware } : {}), caps: (d.grants ? this.opts.caps | CAP.grants : this.opts.caps & ~CAP.grants) | (this.configs.accepts ? CAP.config : 0), dial, clock, scheduler, random, log: this.log, backoff: this.opts.backoff, tickMs: this.opts.tickMs },
       {
         opened: (info) => this.onOpened(info),
         message: (m) => this.onMessage(m),
@@ -156,6 +170,7 @@ export class SyncClient {
   /** Says BYE, closes the link and stops reconnecting. */
   stop(): void {
     this.conn.stop();
+    this.listPump.stop();
   }
 
   private onOpened(info: OpenedInfo): void {
@@ -165,6 +180,9 @@ export class SyncClient {
     this.authorizer.attach({ send: (m) => this.conn.send(m) });
     const uploader = new Uploader(d.journal, (m) => this.conn.trySend(m), (recs) => this.noteOwed(recs), d.clock, this.log, { ...UPLOADER_DEFAULTS, ...this.opts.upload, terminalId: d.terminalId, utcOffsetMinutes: d.utcOffsetMinutes });
     this.uploader = uploader;
+    // §6.4 resume, before STATUS so the backend does not start a staged snapshot over (lists.ts).
+    for (const pull of this.lists.resumePulls()) this.conn.send(pull);
+    this.listPump.kick();
     // §8 start of day: STATUS and TIME first, then what is owed, then the journal.
     this.sendStatus();
     this.syncTime();
@@ -201,11 +219,8 @@ export class SyncClient {
         return this.schedulePump();
       case 'listDelta':
       case 'listSnapshot': {
-        const ack = this.lists.receive(m);
-        if (!ack) return;
-        this.conn.send(ack);
-        this.d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status });
-        return;
+        // Queued and applied in bounded slices, one per scheduler turn (list-pump.ts).
+        return this.listPump.receive(m);
       }
       case 'authorizeResponse':
         return this.authorizer.onResponse(m);
@@ -217,7 +232,7 @@ export class SyncClient {
         this.conn.send(this.commands.run(m));
         return;
       case 'configPush':
-        this.conn.send({ type: 'configAck', corrId: m.corrId, version: 0, status: 'rejected', problem: 'this runtime takes its config from its file' });
+        this.conn.send(this.configs.receive(m));
         return;
       case 'timeResponse':
         return this.clockWatch.onResponse(m);
@@ -259,11 +274,12 @@ export class SyncClient {
       journalQueueDepth: Math.max(0, this.queueDepth()),
       lists: [
         { list: 'blacklist', version: this.lists.held('blacklist') },
+        ...(this.d.grants ? [{ list: 'grants' as const, version: this.lists.held('grants') }] : []),
         { list: 'credits', version: this.lists.held('credits') },
       ],
-      configVersion: 0,
+      configVersion: this.d.state.configVersion(),
       locked: this.d.state.lock().locked,
-      peripherals: [],
+      peripherals: (this.d.peripherals?.() ?? []).slice(0, 64), // the codec's PERIPHERALS_MAX
       ...(this.d.firmware ? { firmware: this.d.firmware } : {}),
       uptimeS: Math.floor((now - this.startedMs) / 1000),
     };

@@ -4,17 +4,18 @@ import type { Random } from '../core/random.ts';
 import { Session, type Message, type OpenedInfo, type SendResult, type SessionEvent } from '../../protocol/index.ts';
 import { Backoff, type BackoffPolicy } from './backoff.ts';
 import type { Dial, Link } from './link.ts';
+import type { DialKeys } from './rekey.ts';
 import { TimerSlot, type Scheduler } from './scheduler.ts';
 
 /**
  * One terminal session at a time over a link, kept alive: dial → handshake
  * → open → (link or session closes) → jittered backoff → dial again. The
  * sans-IO Session does the protocol; this moves its bytes and its clock.
+ * The key is read at each dial (a rotation may have changed it: rekey.ts).
  */
 export interface ConnectionDeps {
   terminalId: number;
-  keyId: number;
-  key: Uint8Array;
+  keys: DialKeys;
   firmware?: string;
   caps: number;
   dial: Dial;
@@ -37,10 +38,15 @@ export interface ConnectionHandlers {
 
 export type ConnectionPhase = 'idle' | 'dialing' | 'handshake' | 'open' | 'backoff' | 'stopped';
 
+/** After BYE rekey the backend hangs up; if it has not within this, the terminal does. */
+export const REKEY_LINGER_MS = 5_000;
+
 export class Connection {
   private phase: ConnectionPhase = 'idle';
   private link: Link | null = null;
   private session: Session | null = null;
+  /** The link of a session that ended with BYE rekey, left for the backend to close. */
+  private lingering: Link | null = null;
   private readonly backoff: Backoff;
   private readonly tickSlot: TimerSlot;
   private readonly retrySlot: TimerSlot;
@@ -83,12 +89,12 @@ export class Connection {
     const s = this.session;
     let r: SendResult;
     try {
-      r = s && s.state === 'open' ? s.send(m) : { ok: false, error: 'session not open' };
+      r = s && s.state === 'open' ? s.send(m) : { ok: false, error: 'not-open', detail: 'session not open' };
     } catch (err) {
-      // encodeMessage throws on a field the wire cannot carry: a record that cannot travel, reported as such.
-      r = { ok: false, error: `encode: ${(err as Error).message}` };
+      // The session reports an EncodeError as a value; anything else thrown while encoding is a bug, still kept off the tap path.
+      r = { ok: false, error: 'encode', detail: `${m.type}: ${(err as Error).message}` };
     }
-    if (!r.ok) this.d.log.debug('sync.not-sent', { type: m.type, error: r.error });
+    if (!r.ok) this.d.log.debug('sync.not-sent', { type: m.type, error: r.error, detail: r.detail });
     else this.flush();
     return r;
   }
@@ -110,10 +116,21 @@ export class Connection {
     const d = this.d;
     this.link = link;
     this.phase = 'handshake';
-    this.session = Session.terminal({ nowMs: () => d.clock.nowMs(), randomBytes: (n) => d.random.bytes(n), terminalId: d.terminalId, keyId: d.keyId, key: d.key, caps: d.caps, ...(d.firmware ? { firmware: d.firmware } : {}) });
+    let g: { keyId: number; key: Uint8Array };
+    try {
+      g = d.keys.forDial();
+    } catch (err) {
+      // A damaged key store must not crash the terminal: it keeps taking taps offline, and says why.
+      d.log.error('sync.key-store-error', { error: err });
+      this.link = null;
+      link.close('no terminal key');
+      return this.retry();
+    }
+    this.session = Session.terminal({ nowMs: () => d.clock.nowMs(), randomBytes: (n) => d.random.bytes(n), terminalId: d.terminalId, keyId: g.keyId, key: g.key, caps: d.caps, ...(d.firmware ? { firmware: d.firmware } : {}) });
     link.onData((bytes) => this.onBytes(link, bytes));
     link.onClose((reason) => {
       if (link !== this.link) return;
+      if (link === this.lingering) return this.redial();
       this.teardown(reason);
       this.retry();
     });
@@ -130,8 +147,35 @@ export class Connection {
     this.retrySlot.arm(delayMs, () => this.dial());
   }
 
+  /**
+   * §4.6 step 4: BYE rekey, then a handshake under the new key. The backend
+   * closes the link on the BYE; until then the link stays up, so the
+   * acknowledgement and the BYE are not cut off in flight behind them.
+   */
+  private rekey(): void {
+    const link = this.link as Link;
+    this.session?.close('rekey');
+    this.flush();
+    this.tickSlot.disarm();
+    this.session = null;
+    this.lingering = link;
+    this.phase = 'backoff';
+    this.d.log.info('sync.closed', { reason: 'rekey' });
+    this.h.closed('rekey', true);
+    this.retrySlot.arm(REKEY_LINGER_MS, () => link.close('rekey: backend did not hang up'));
+  }
+
+  /** The rekeyed session's link is gone: dial at once, under the new key. */
+  private redial(): void {
+    this.link = null;
+    this.lingering = null;
+    this.retrySlot.disarm();
+    if (this.phase !== 'stopped') this.dial();
+  }
+
   private teardown(reason: string): void {
     const wasOpen = this.session?.state === 'open';
+    this.lingering = null;
     this.tickSlot.disarm();
     this.session = null;
     const link = this.link;
@@ -142,9 +186,13 @@ export class Connection {
   }
 
   private onBytes(link: Link, bytes: Uint8Array): void {
-    if (link !== this.link || !this.session) return;
+    const s = this.session;
+    if (link !== this.link || !s) return;
     this.guard(() => {
-      for (const e of (this.session as Session).receiveData(bytes)) this.onEvent(e);
+      for (const e of s.receiveData(bytes)) {
+        if (this.session !== s) break; // ended by an earlier event of this chunk (BYE rekey)
+        this.onEvent(e);
+      }
     });
     this.flush();
   }
@@ -187,8 +235,14 @@ export class Connection {
         this.phase = 'open';
         this.stats.sessions++;
         this.backoff.reset();
-        this.d.log.info('sync.opened', { heartbeatMs: e.heartbeatMs, version: e.version });
+        this.d.log.info('sync.opened', { heartbeatMs: e.heartbeatMs, version: e.version, generation: e.keyId });
+        this.d.keys.opened(e.keyId);
         return this.h.opened(e);
+      case 'keyOffered': {
+        const s = this.session as Session;
+        if (this.d.keys.offered(e, (corrId) => s.confirmKey(corrId))) this.rekey();
+        return;
+      }
       case 'message':
         return this.h.message(e.message);
       case 'rejected':
@@ -201,11 +255,12 @@ export class Connection {
         return;
       case 'closed':
         this.d.log.info('sync.session-closed', { reason: e.reason, detail: e.detail });
+        if (this.phase === 'handshake') this.d.keys.handshakeFailed(e.reason);
         this.flush(); // the BYE or ERROR the session queued on its way out
         this.teardown(`session ${e.reason}`);
         return this.retry();
       default:
-        return; // seqGap, ignored, key events: message-level timeouts recover the first; the rest are not used here
+        return; // seqGap, ignored, keyConfirmed: message-level timeouts recover the first; the rest are not for a terminal
     }
   }
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { TerminalConfig } from '../config/schema.ts';
 import type { Terminal } from '../terminal/terminal.ts';
 import { SyncClient, type SyncClientDeps } from './client.ts';
 import { SyncState } from './sync-state.ts';
@@ -17,8 +18,10 @@ export { Backoff, BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';
 export { SyncClient, SYNC_DEFAULTS, TERMINAL_CAPS, type SyncClientDeps, type SyncEvent, type SyncOptions } from './client.ts';
 export { ClockWatch, type ClockStepper } from './clock-watch.ts';
 export type { CommandHooks } from './commands.ts';
+export { ConfigReceiver, type ConfigHooks, type ConfigSource } from './config-push.ts';
 export { LinkBase, type Dial, type Link } from './link.ts';
-export { ListApplier } from './lists.ts';
+export { ListPump } from './list-pump.ts';
+export { ListApplier, type GrantStore, type ListStores } from './lists.ts';
 export { systemScheduler, TimerSlot, type Cancel, type Scheduler } from './scheduler.ts';
 export { SyncState } from './sync-state.ts';
 export { dialTcp, TcpLink, tcpDialer } from './tcp-link.ts';
@@ -32,11 +35,17 @@ export interface TerminalSync {
   close(): void;
 }
 
-/** A SyncClient over a Terminal's own stores, with its state file beside them (dataDir/sync.db). */
+/**
+ * A SyncClient over a Terminal's own stores, with its state file beside them
+ * (dataDir/sync.db). Pushed configs go to the Terminal (`config.path`: the
+ * file to rewrite; give the one the terminal was loaded from).
+ */
 export function syncTerminal(terminal: Terminal, d: Omit<SyncClientDeps, 'terminalId' | 'keyId' | 'utcOffsetMinutes' | 'journal' | 'blacklist' | 'credits' | 'state'> & { keyId?: number }): TerminalSync {
   const cfg = terminal.config;
   const state = SyncState.open({ path: join(cfg.storage.dataDir, 'sync.db'), log: d.log });
-  const client = new SyncClient({ ...d, keyId: d.keyId ?? 1, terminalId: cfg.terminal.id, utcOffsetMinutes: cfg.terminal.utcOffsetMinutes, journal: terminal.journal, blacklist: terminal.blacklist, credits: terminal.credits, state });
+  const config = d.config ?? { current: () => terminal.config };
+  const hooks = { applyConfig: (c: TerminalConfig) => terminal.applyConfig(c), ...d.hooks };
+  const client = new SyncClient({ ...d, config, hooks, keyId: d.keyId ?? 1, terminalId: cfg.terminal.id, utcOffsetMinutes: cfg.terminal.utcOffsetMinutes, journal: terminal.journal, blacklist: terminal.blacklist, credits: terminal.credits, state });
   return {
     client,
     state,

@@ -1,154 +1,236 @@
 import type { Logger } from '../core/log.ts';
-import type { PendingCredit as StoredCredit } from '../store/credits.ts';
-import { ListDigest, LIST_CHUNKS_MAX, type CreditKey, type ListAck, type ListDelta, type ListEntry, type ListId, type ListSnapshot, type PendingCredit } from '../../protocol/index.ts';
+import type { ListStage } from '../store/list-stage.ts';
+import { ListError, sameBytes, type KeyedListId } from '../store/list-schema.ts';
+import { LIST_CHUNKS_MAX, type Grant, type ListAck, type ListDelta, type ListEntry, type ListId, type ListPull, type ListSnapshot } from '../../protocol/index.ts';
+import { applyCredits, type CreditStore, type ListVersions } from './list-credits.ts';
 
 /**
  * Applies versioned lists from the backend (PROTOCOL.md §6.4) to the
- * terminal's stores: chunks are gathered until a version is whole, then the
- * version is applied durably in one store transaction, and only then is a
- * LIST_ACK produced — a terminal never acknowledges what it has not stored.
+ * terminal's stores, in bounded slices: `receive` only queues a chunk, and
+ * each `step` does one short piece of work (ListPump runs one per scheduler
+ * turn, so a tap waiting on the event loop gets in between). A LIST_ACK comes
+ * out of a step only once the version is durably applied.
  *
- * - blacklist (list 0) → Blacklist.applyDelta / replaceAll (one transaction each);
- * - credits (list 2)   → PendingCredits.add / forget, then the list version in
- *   SyncState. Not one transaction across the two files, but safe: add and
- *   forget are idempotent, so a power cut between them replays the version.
- * - grants (list 1): this terminal has no grant store; it answers
- *   storage-failed (it does not offer the grants capability either).
+ * - blacklist (0), grants (1): a snapshot is staged durably chunk by chunk,
+ *   4,096 entries per transaction (firmware/store/list-stage.ts), and
+ *   switched in when whole and its digest checks. The stage survives a
+ *   dropped link and a restart; `resumePulls` asks the backend for the rest.
+ *   A delta is gathered in memory, then applied in one transaction that
+ *   checks the §6.4 digest of the list after it (rolled back on a difference).
+ * - credits (2): list-credits.ts. Its digest is not checked: the terminal
+ *   forgets credits it applied itself, so its store is not the list.
  */
 
-/** A snapshot beyond this is the wrong list (firmware/store/blacklist.ts BLACKLIST_MAX_ENTRIES, with room for credits). */
+/** A snapshot beyond this is the wrong list (the stores' limit, with room for credits). */
 export const LIST_ENTRIES_MAX = 1_000_000;
+/** Entries staged per transaction: ~10–20 ms a slice with 1M cards here (bench/sync-lists.ts: longest slice), a WAL checkpoint included; 8,192 reached ~50 ms under load. */
+export const STAGE_SLICE_ENTRIES = 4_096;
+/** Chunks queued and not yet staged: a 1M blacklist is ~31 chunks; beyond, a chunk is dropped and sent again. */
+export const QUEUED_CHUNKS_MAX = 1_024;
 
-export interface BlacklistStore {
+export interface KeyedStore<E> {
   version(): number;
-  applyDelta(fromVersion: number, toVersion: number, add: number[], remove: number[]): void;
-  replaceAll(version: number, cards: Iterable<number>): void;
+  digest(): Uint8Array;
+  applyDelta(fromVersion: number, toVersion: number, add: readonly E[], remove: readonly number[], expectedDigest?: Uint8Array): void;
+  readonly stage: Pick<ListStage<E>, 'staged' | 'hasChunk' | 'begin' | 'stageSlice' | 'switchToLive' | 'discard'>;
 }
-export interface CreditStore {
-  add(credits: readonly StoredCredit[]): number;
-  forget(card: number, appliedUpTo: number): number;
+export type BlacklistStore = KeyedStore<number>;
+export type GrantStore = KeyedStore<Grant>;
+export type { CreditStore, ListVersions };
+
+export interface ListStores {
+  blacklist: BlacklistStore;
+  /** Only a terminal that opens doors keeps grants (and offers CAP.grants). */
+  grants?: GrantStore;
+  credits: CreditStore;
+  versions: ListVersions;
 }
-export interface ListVersions {
-  listVersion(list: 'credits'): number;
-  setListVersion(list: 'credits', version: number): void;
-}
+
+type Piece = ListDelta | ListSnapshot;
+type Job = { kind: 'stage'; m: ListSnapshot; offset: number } | { kind: 'switch'; list: KeyedListId } | { kind: 'apply'; parts: Piece[] };
 
 interface Assembly {
   key: string;
   chunkCount: number;
-  digest: Uint8Array;
-  parts: Map<number, ListDelta | ListSnapshot>;
+  parts: Map<number, Piece>;
   entries: number;
 }
 
-type Piece = ListDelta | ListSnapshot;
-
 export class ListApplier {
   private readonly assembling = new Map<ListId, Assembly>();
+  private readonly queue: Job[] = [];
 
   constructor(
-    private readonly blacklist: BlacklistStore,
-    private readonly credits: CreditStore,
-    private readonly versions: ListVersions,
+    private readonly stores: ListStores,
     private readonly log: Logger,
   ) {}
 
   /** The version of each list this terminal holds (for STATUS and LIST_PULL). */
   held(list: ListId): number {
-    if (list === 'blacklist') return this.blacklist.version();
-    if (list === 'credits') return this.versions.listVersion('credits');
-    return 0;
+    if (list === 'credits') return this.stores.versions.listVersion('credits');
+    return this.keyed(list)?.version() ?? 0;
   }
 
-  /** Drops half-gathered versions (a new session starts over). */
+  /** True while chunks wait to be staged or a version to be applied. */
+  get busy(): boolean {
+    return this.queue.length > 0;
+  }
+
+  /** Drops half-gathered deltas (a new session starts them over). Staged snapshots are kept. */
   reset(): void {
     this.assembling.clear();
   }
 
-  /** Takes one chunk; returns the LIST_ACK to send once the version is whole (null while chunks are missing). */
+  /**
+   * For a new session, before its STATUS (so the backend does not start the
+   * snapshot over): a LIST_PULL per snapshot staged in part. A snapshot
+   * staged whole (a restart came between its last chunk and its switch) is
+   * queued for its switch instead.
+   */
+  resumePulls(): ListPull[] {
+    const out: ListPull[] = [];
+    for (const list of ['blacklist', 'grants'] as const) {
+      const s = this.keyed(list)?.stage.staged();
+      if (!s) continue;
+      if (s.complete) this.queueSwitch(list);
+      else out.push({ type: 'listPull', list, haveVersion: this.held(list), resumeVersion: s.version, resumeChunk: s.resumeChunk });
+    }
+    return out;
+  }
+
+  /** Takes one chunk. Returns an answer only when it is refused at once; otherwise the answer comes from `step`. */
   receive(m: Piece): ListAck | null {
+    if (m.chunkCount > LIST_CHUNKS_MAX || m.chunkIndex >= m.chunkCount) return this.ack(m.list, 'chunk-error', `chunk ${m.chunkIndex} of ${m.chunkCount}`);
+    if (m.list === 'grants' && !this.stores.grants) return this.ack(m.list, 'storage-failed', 'this terminal keeps no door grants');
+    if (m.type === 'listSnapshot' && m.list !== 'credits') {
+      if (this.queue.length >= QUEUED_CHUNKS_MAX) {
+        this.log.warn('sync.list-chunk-dropped', { list: m.list, version: m.version, chunk: m.chunkIndex, queued: this.queue.length });
+        return null;
+      }
+      this.queue.push({ kind: 'stage', m, offset: 0 });
+      return null;
+    }
+    return this.assemble(m);
+  }
+
+  /** Does one bounded piece of work; returns the LIST_ACK when a version is done (applied or refused). */
+  step(): ListAck | null {
+    const job = this.queue[0];
+    if (!job) return null;
+    const list = job.kind === 'switch' ? job.list : job.kind === 'stage' ? job.m.list : job.parts[0].list;
+    try {
+      if (job.kind === 'stage') return this.stageStep(job);
+      this.queue.shift();
+      if (job.kind === 'switch') return this.switchStep(job.list);
+      return job.parts[0].type === 'listDelta' ? this.applyDelta(job.parts as ListDelta[]) : applyCredits(this.stores, job.parts as ListSnapshot[], this.ack.bind(this), this.log);
+    } catch (err) {
+      if (this.queue[0] === job) this.queue.shift();
+      if (err instanceof ListError) {
+        // A snapshot whose chunks do not add up is useless staged: the backend answers with a fresh one.
+        if (job.kind === 'stage') this.keyed(list)?.stage.discard();
+        return this.ack(list, err.status === 'invalid' ? 'chunk-error' : err.status, err.message);
+      }
+      this.log.error('sync.list-apply-failed', { list, error: err });
+      return this.ack(list, 'storage-failed', (err as Error).message);
+    }
+  }
+
+  private keyed(list: ListId): KeyedStore<ListEntry> | undefined {
+    if (list === 'blacklist') return this.stores.blacklist as KeyedStore<ListEntry>;
+    if (list === 'grants') return this.stores.grants as KeyedStore<ListEntry> | undefined;
+    return undefined;
+  }
+
+  private assemble(m: Piece): ListAck | null {
     const key = m.type === 'listDelta' ? `delta ${m.fromVersion}→${m.toVersion}` : `snapshot ${m.version}`;
     let a = this.assembling.get(m.list);
     if (!a || a.key !== key || a.chunkCount !== m.chunkCount) {
-      a = { key, chunkCount: m.chunkCount, digest: m.digest, parts: new Map(), entries: 0 };
+      a = { key, chunkCount: m.chunkCount, parts: new Map(), entries: 0 };
       this.assembling.set(m.list, a);
     }
-    if (m.chunkCount > LIST_CHUNKS_MAX || m.chunkIndex >= m.chunkCount) return this.fail(m.list, 'chunk-error', `chunk ${m.chunkIndex} of ${m.chunkCount}`);
     if (a.parts.has(m.chunkIndex)) return null; // a duplicate chunk: already held
     a.parts.set(m.chunkIndex, m);
     a.entries += m.type === 'listDelta' ? m.add.length + m.remove.length : m.entries.length;
-    if (a.entries > LIST_ENTRIES_MAX) return this.fail(m.list, 'too-large', `more than ${LIST_ENTRIES_MAX} entries`);
+    if (a.entries > LIST_ENTRIES_MAX) {
+      this.assembling.delete(m.list);
+      return this.ack(m.list, 'too-large', `more than ${LIST_ENTRIES_MAX} entries`);
+    }
     if (a.parts.size < a.chunkCount) return null;
     this.assembling.delete(m.list);
     const parts = [...a.parts.keys()].sort((x, y) => x - y).map((i) => a.parts.get(i) as Piece);
-    try {
-      return m.type === 'listDelta' ? this.applyDelta(parts as ListDelta[]) : this.applySnapshot(parts as ListSnapshot[]);
-    } catch (err) {
-      this.log.error('sync.list-apply-failed', { list: m.list, version: key, error: err });
-      return this.ack(m.list, 'storage-failed', (err as Error).message);
-    }
-  }
-
-  private applyDelta(parts: ListDelta[]): ListAck {
-    const { list, fromVersion, toVersion } = parts[0];
-    const held = this.held(list);
-    // A delta seen again after its ack was lost: already applied, say so again.
-    if (held === toVersion) return this.ack(list, 'applied');
-    if (held !== fromVersion) return this.ack(list, 'version-mismatch', `at ${held}, delta is ${fromVersion}→${toVersion}`);
-    if (list === 'blacklist') {
-      const add = parts.flatMap((p) => p.add as number[]);
-      const remove = parts.flatMap((p) => p.remove as number[]);
-      this.blacklist.applyDelta(fromVersion, toVersion, add, remove);
-    } else if (list === 'credits') {
-      const add = parts.flatMap((p) => p.add as PendingCredit[]);
-      const remove = parts.flatMap((p) => p.remove as CreditKey[]);
-      const problem = this.storeCredits(add, remove);
-      if (problem) return this.ack(list, 'storage-failed', problem);
-      this.versions.setListVersion('credits', toVersion);
-    } else return this.ack(list, 'storage-failed', 'this terminal keeps no door grants');
-    // Pair assertion (style.md habit 5): the store moved to exactly the version we acknowledge.
-    if (this.held(list) !== toVersion) throw new Error(`bug: ${list} at ${this.held(list)} after applying delta to ${toVersion}`);
-    this.log.info('sync.list-applied', { list, fromVersion, toVersion, chunks: parts.length });
-    return this.ack(list, 'applied');
-  }
-
-  private applySnapshot(parts: ListSnapshot[]): ListAck {
-    const { list, version, totalEntries, digest } = parts[0];
-    const entries = parts.flatMap((p) => p.entries as ListEntry[]);
-    if (entries.length !== totalEntries) return this.ack(list, 'chunk-error', `snapshot ${version} holds ${entries.length} of ${totalEntries} entries`);
-    // The digest catches a chunk lost or doubled on the way (not an attacker: the MAC does that).
-    const got = ListDigest.of(list, entries).bytes();
-    if (!sameBytes(got, digest)) return this.ack(list, 'digest-mismatch', `snapshot ${version} digest differs`);
-    if (list === 'blacklist') this.blacklist.replaceAll(version, entries as number[]);
-    else if (list === 'credits') {
-      // PendingCredits has no "replace all": add what the list holds. A credit the list no
-      // longer holds was applied (lastCreditSeq on the card skips it) — harmless to keep.
-      const problem = this.storeCredits(entries as PendingCredit[], []);
-      if (problem) return this.ack(list, 'storage-failed', problem);
-      this.versions.setListVersion('credits', version);
-    } else return this.ack(list, 'storage-failed', 'this terminal keeps no door grants');
-    if (this.held(list) !== version) throw new Error(`bug: ${list} at ${this.held(list)} after snapshot ${version}`);
-    this.log.info('sync.list-snapshot', { list, version, entries: entries.length, chunks: parts.length });
-    return this.ack(list, 'applied');
-  }
-
-  /** Maps protocol credits onto the store's; returns a problem when one cannot be stored. */
-  private storeCredits(add: PendingCredit[], remove: CreditKey[]): string | null {
-    const stored: StoredCredit[] = [];
-    for (const c of add) {
-      // The purse write can only add (firmware/store/credits.ts): a take-back credit needs a person.
-      if (c.amount <= 0) return `credit ${c.cardNumber}#${c.creditSeq}: amount ${c.amount} is not a positive credit`;
-      stored.push({ card: c.cardNumber, creditSeq: c.creditSeq, balanceCents: c.purse === 'balance' ? c.amount : 0, subsidyCents: c.purse === 'subsidy' ? c.amount : 0 });
-    }
-    if (stored.length) this.credits.add(stored);
-    // A removed key was applied (here or elsewhere): everything up to it is done for that card.
-    for (const k of remove) this.credits.forget(k.cardNumber, k.creditSeq);
+    this.queue.push({ kind: 'apply', parts });
     return null;
   }
 
-  private fail(list: ListId, status: ListAck['status'], problem: string): ListAck {
-    this.assembling.delete(list);
-    return this.ack(list, status, problem);
+  /** One slice of one snapshot chunk into the stage (or the stage begun, or a stale one discarded). */
+  private stageStep(job: Job & { kind: 'stage' }): ListAck | null {
+    const { m } = job;
+    const store = this.keyed(m.list) as KeyedStore<ListEntry>;
+    const s = store.stage.staged();
+    if (s === null) {
+      // The version held already (a resend after a lost LIST_ACK): say so again, once.
+      if (store.version() === m.version && sameBytes(store.digest(), m.digest)) {
+        this.queue.shift();
+        return m.chunkIndex === 0 ? this.ack(m.list, 'applied') : null;
+      }
+      store.stage.begin({ version: m.version, chunkCount: m.chunkCount, totalEntries: m.totalEntries, digest: m.digest });
+    } else if (s.version !== m.version || s.chunkCount !== m.chunkCount || s.totalEntries !== m.totalEntries || !sameBytes(s.digest, m.digest)) {
+      // Another snapshot: the staged one is stale (one slice; the next step begins the new one).
+      store.stage.discard();
+      return null;
+    }
+    if (job.offset === 0 && store.stage.hasChunk(m.chunkIndex)) {
+      this.queue.shift(); // held already (sent again after a resume or a resend)
+      return null;
+    }
+    const entries = m.entries as ListEntry[];
+    const end = Math.min(job.offset + STAGE_SLICE_ENTRIES, entries.length);
+    const last = end === entries.length;
+    store.stage.stageSlice(m.chunkIndex, entries.slice(job.offset, end), last);
+    job.offset = end;
+    if (last) {
+      this.queue.shift();
+      if (store.stage.staged()?.complete) this.queueSwitch(m.list as KeyedListId);
+    }
+    return null;
+  }
+
+  private queueSwitch(list: KeyedListId): void {
+    if (!this.queue.some((j) => j.kind === 'switch' && j.list === list)) this.queue.unshift({ kind: 'switch', list });
+  }
+
+  private switchStep(list: KeyedListId): ListAck | null {
+    const store = this.keyed(list) as KeyedStore<ListEntry>;
+    if (!store.stage.staged()?.complete) return null;
+    try {
+      const r = store.stage.switchToLive();
+      // Pair assertion (style.md habit 5): the store moved to exactly the version we acknowledge.
+      if (store.version() !== r.version) throw new Error(`bug: ${list} at ${store.version()} after switching in snapshot ${r.version}`);
+    } catch (err) {
+      // A stage that fails its check is useless: the backend answers the refusal with a fresh snapshot.
+      if (err instanceof ListError) store.stage.discard();
+      throw err;
+    }
+    return this.ack(list, 'applied');
+  }
+
+  private applyDelta(parts: ListDelta[]): ListAck {
+    const { list, fromVersion, toVersion, digest } = parts[0];
+    if (list === 'credits') return applyCredits(this.stores, parts, this.ack.bind(this), this.log);
+    const store = this.keyed(list) as KeyedStore<ListEntry>;
+    const held = store.version();
+    // A delta seen again after its ack was lost: already applied, say so again.
+    if (held === toVersion) return this.ack(list, 'applied');
+    if (held !== fromVersion) return this.ack(list, 'version-mismatch', `at ${held}, delta is ${fromVersion}→${toVersion}`);
+    const add = parts.flatMap((p) => p.add as ListEntry[]);
+    const remove = parts.flatMap((p) => p.remove as number[]);
+    store.applyDelta(fromVersion, toVersion, add, remove, digest);
+    if (store.version() !== toVersion) throw new Error(`bug: ${list} at ${store.version()} after applying delta to ${toVersion}`);
+    // A snapshot staged for a version this delta reached or passed would take the list back.
+    const s = store.stage.staged();
+    if (s && s.version <= toVersion) store.stage.discard();
+    this.log.info('sync.list-applied', { list, fromVersion, toVersion, chunks: parts.length });
+    return this.ack(list, 'applied');
   }
 
   private ack(list: ListId, status: ListAck['status'], problem?: string): ListAck {
@@ -157,8 +239,4 @@ export class ListApplier {
     if (status !== 'applied') this.log.warn('sync.list-refused', { list, status, problem });
     return m;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { chmodSync, existsSync } from 'node:fs';
 import type { Logger } from '../core/log.ts';
 import { openSqlite } from '../store/sqlite-open.ts';
 
@@ -11,7 +12,10 @@ import { openSqlite } from '../store/sqlite-open.ts';
  * - the results of the last commands (PROTOCOL.md §6.9: a repeated corrId is
  *   answered from memory, never executed twice);
  * - advices and reversals owed to the backend until it acknowledges them
- *   (§6.7: "repeats … even across sessions").
+ *   (§6.7: "repeats … even across sessions");
+ * - the config version in force and the answers to the last config pushes
+ *   (§6.8: a repeated corrId gets the same answer);
+ * - the terminal key generations (firmware/store/sync-key.ts): the file is 0600.
  * Its own file so none of this holds the journal's write lock.
  */
 
@@ -22,6 +26,14 @@ export interface StoredCommandResult {
   corrId: number;
   status: string;
   detail?: string;
+}
+
+export interface StoredConfigAck {
+  corrId: number;
+  /** The version in force when it was answered. */
+  version: number;
+  status: 'applied' | 'rejected' | 'stale';
+  problem?: string;
 }
 
 export interface Owed {
@@ -43,6 +55,12 @@ CREATE TABLE owed (
 PRAGMA user_version = 1;
 `;
 
+/** Version 2: config pushes (PROTOCOL.md §6.8); the version in force is kv `config.version`. */
+const MIGRATE_2_SQL = `
+CREATE TABLE config_acks (corr_id INTEGER PRIMARY KEY NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, problem TEXT);
+PRAGMA user_version = 2;
+`;
+
 export class SyncState {
   private readonly q;
 
@@ -53,12 +71,16 @@ export class SyncState {
     this.q = {
       get: db.prepare<[string], string>('SELECT value FROM kv WHERE key = ?').pluck(),
       put: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      del: db.prepare('DELETE FROM kv WHERE key = ?'),
       result: db.prepare<[number], { status: string; detail: string | null }>('SELECT status, detail FROM command_results WHERE corr_id = ?'),
       putResult: db.prepare('INSERT OR REPLACE INTO command_results (corr_id, status, detail) VALUES (?, ?, ?)'),
       trimResults: db.prepare(`DELETE FROM command_results WHERE corr_id NOT IN (SELECT corr_id FROM command_results ORDER BY corr_id DESC LIMIT ${COMMAND_RESULTS_KEPT})`),
       addOwed: db.prepare('INSERT OR IGNORE INTO owed (stan, kind, card, amount_cents, at_ms, journal_seq) VALUES (?, ?, ?, ?, ?, ?)'),
       owed: db.prepare<[number], { stan: number; kind: Owed['kind']; card: number; amount_cents: number; at_ms: number; journal_seq: number }>('SELECT * FROM owed ORDER BY journal_seq LIMIT ?'),
       clearOwed: db.prepare('DELETE FROM owed WHERE stan = ? AND kind = ?'),
+      configAck: db.prepare<[number], { version: number; status: StoredConfigAck['status']; problem: string | null }>('SELECT version, status, problem FROM config_acks WHERE corr_id = ?'),
+      putConfigAck: db.prepare('INSERT OR REPLACE INTO config_acks (corr_id, version, status, problem) VALUES (?, ?, ?, ?)'),
+      trimConfigAcks: db.prepare(`DELETE FROM config_acks WHERE corr_id NOT IN (SELECT corr_id FROM config_acks ORDER BY corr_id DESC LIMIT ${COMMAND_RESULTS_KEPT})`),
     };
   }
 
@@ -67,13 +89,35 @@ export class SyncState {
     const { db } = openSqlite({ path: opts.path });
     try {
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version === 0) db.transaction(() => db.exec(SCHEMA_SQL)).immediate();
-      else if (version !== 1) throw new Error(`${opts.path}: sync state schema version ${version}, this build reads 1`);
+      if (version > 2) throw new Error(`${opts.path}: sync state schema version ${version}, this build reads 1..2`);
+      db.transaction(() => {
+        if (version === 0) db.exec(SCHEMA_SQL);
+        if (version < 2) db.exec(MIGRATE_2_SQL);
+      }).immediate();
+      // It holds the terminal key (firmware/store/sync-key.ts): its owner only.
+      if (opts.path !== ':memory:') for (const f of [opts.path, `${opts.path}-wal`]) if (existsSync(f)) chmodSync(f, 0o600);
       return new SyncState(db, opts.log);
     } catch (err) {
       db.close();
       throw err;
     }
+  }
+
+  /** A raw kv value (firmware/store/sync-key.ts keeps the terminal key generations here). */
+  value(name: string): string | undefined {
+    return this.q.get.get(name);
+  }
+
+  /** Sets (or, for null, deletes) several kv values in one durable transaction. */
+  setValues(values: Record<string, string | null>): void {
+    this.db
+      .transaction(() => {
+        for (const [name, v] of Object.entries(values)) {
+          if (v === null) this.q.del.run(name);
+          else this.q.put.run(name, v);
+        }
+      })
+      .immediate();
   }
 
   listVersion(list: 'credits' | 'grants'): number {
@@ -106,6 +150,31 @@ export class SyncState {
       .transaction(() => {
         this.q.putResult.run(r.corrId, r.status, r.detail ?? null);
         this.q.trimResults.run();
+      })
+      .immediate();
+  }
+
+  /** The config version in force (0: the file the terminal was installed with). */
+  configVersion(): number {
+    return Number(this.q.get.get('config.version') ?? 0);
+  }
+
+  configAck(corrId: number): StoredConfigAck | null {
+    const row = this.q.configAck.get(corrId);
+    if (!row) return null;
+    return row.problem === null ? { corrId, version: row.version, status: row.status } : { corrId, version: row.version, status: row.status, problem: row.problem };
+  }
+
+  /** Remembers an answer; an `applied` one makes its version the one in force, in the same transaction. */
+  saveConfigAck(a: StoredConfigAck): void {
+    if (!Number.isSafeInteger(a.version) || a.version < 0) throw new RangeError(`config version must be a non-negative integer, got ${a.version}`);
+    this.db
+      .transaction(() => {
+        // The version in force only moves forward (§6.8: an older or equal one is `stale`).
+        if (a.status === 'applied' && a.version <= this.configVersion()) throw new RangeError(`config version ${a.version} is not above ${this.configVersion()} in force`);
+        if (a.status === 'applied') this.q.put.run('config.version', String(a.version));
+        this.q.putConfigAck.run(a.corrId, a.version, a.status, a.problem ?? null);
+        this.q.trimConfigAcks.run();
       })
       .immediate();
   }

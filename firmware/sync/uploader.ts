@@ -120,8 +120,8 @@ export class Uploader {
       this.beforeSend(records);
       const r = this.send(batch);
       if (r.ok) return this.sent(batch);
-      if (!/exceeds/.test(r.error) || records.length === 1) {
-        if (/exceeds|encode|EncodeError/i.test(r.error)) this.raise({ reason: 'unencodable', detail: r.error });
+      if (r.error !== 'too-large' || records.length === 1) {
+        if (r.error === 'too-large' || r.error === 'encode') this.raise({ reason: 'unencodable', detail: r.detail });
         else this.log.warn('sync.batch-not-sent', { error: r.error });
         return false;
       }

@@ -28,7 +28,7 @@ export async function applyPendingCredits(
   card: CardImage,
   keys: CardKeys,
 ): Promise<CreditOutcome> {
-  const pending = credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq);
+  const pending = contiguousFrom(credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq), card.purse.lastCreditSeq);
   if (pending.length === 0) return { kind: 'ok', card, amount: 0 };
   const balance = pending.reduce((n, c) => n + c.balanceCents, 0);
   const subsidy = pending.reduce((n, c) => n + c.subsidyCents, 0);
@@ -36,8 +36,23 @@ export async function applyPendingCredits(
   const decision = decide(card, { kind: 'apply-credits', balance, subsidy, uptoCreditSeq });
   // A refused card (lost, expired, another tenant) keeps its credits pending; the role's own decision says why.
   if (decision.kind !== 'approve') return { kind: 'ok', card, amount: 0 };
-  const outcome = await tx.execute(session, card, keys, decision, { tx: 'credit', listAmountCents: 0, creditSeqs: pending.map((c) => c.creditSeq) });
+  // listAmountCents = chargedAmount (no discount on a credit), as for every write: the journal item derives it so (§6.6.2).
+  const outcome = await tx.execute(session, card, keys, decision, { tx: 'credit', listAmountCents: decision.chargedAmount, creditSeqs: pending.map((c) => c.creditSeq) });
   if (outcome.kind !== 'committed') return { kind: 'cut' };
   credits.forget(card.identity.cardNumber, uptoCreditSeq);
   return { kind: 'ok', card: afterWrite(card, decision.next), amount: balance + subsidy };
+}
+
+/**
+ * The credits that follow the card's lastCreditSeq without a hole (§6.5):
+ * applying 3 while 2 has not arrived would raise lastCreditSeq past 2, and
+ * 2 could then never land. The rest waits for the missing one.
+ */
+export function contiguousFrom(pending: readonly PendingCredit[], lastCreditSeq: number): PendingCredit[] {
+  const out: PendingCredit[] = [];
+  for (const c of pending) {
+    if (c.creditSeq !== lastCreditSeq + out.length + 1) break;
+    out.push(c);
+  }
+  return out;
 }

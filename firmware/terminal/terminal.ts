@@ -5,6 +5,7 @@ import type { MasterKeys } from '../card/keys.ts';
 import type { TerminalConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
+import { restartNeeded } from '../pos/config-swap.ts';
 import { PosApp } from '../pos/pos.ts';
 import { Blacklist } from '../store/blacklist.ts';
 import { Journal } from '../store/journal.ts';
@@ -30,14 +31,35 @@ export interface TerminalDeps {
 }
 
 export class Terminal {
+  private latest: TerminalConfig;
+
   private constructor(
-    readonly config: TerminalConfig,
+    /** The config the stores and the role were opened with. */
+    readonly openedWith: TerminalConfig,
     readonly journal: Journal,
     readonly blacklist: Blacklist,
     readonly credits: PendingCredits,
     readonly tx: CardTransactions,
     readonly pos: PosApp,
-  ) {}
+  ) {
+    this.latest = openedWith;
+  }
+
+  /** The config in force: the one opened with, or the last one pushed (what a restart opens with). */
+  get config(): TerminalConfig {
+    return this.latest;
+  }
+
+  /**
+   * A pushed config (firmware/sync/config-push.ts): the POS takes it between
+   * taps; what the stores and the online floors read at start waits for a
+   * restart, and is named in the answer.
+   */
+  applyConfig(next: TerminalConfig): { restartNeeded: string[] } {
+    this.latest = next;
+    this.pos.applyConfig(next);
+    return { restartNeeded: restartNeeded(this.openedWith, next) };
+  }
 
   static open(d: TerminalDeps): Terminal {
     const dir = d.config.storage.dataDir;

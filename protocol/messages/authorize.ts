@@ -184,13 +184,17 @@ export const AdviceReason = makeEnum({ 'backend-unreachable': 0, timeout: 1, 'be
 
 export interface Advice {
   type: 'advice';
-  /** A STAN of its own (the sale never had an online request, or its request timed out). */
+  /**
+   * The STAN of the sale's request (ISO 8583 field 90 in spirit), never a new
+   * one: the request was journaled, if never answered or never sent (§6.7
+   * "One STAN per sale"). The backend books the STAN once, request or advice.
+   */
   stan: number;
   cardNumber: number;
   amountCents: number;
   atMs: number;
   reason: (typeof AdviceReason.values)[number];
-  /** The journal record of the sale, so the backend can match advice and upload. */
+  /** The journal record saying the sale was approved offline (online.result), so the backend can match advice and upload. */
   journalSeq: number;
 }
 

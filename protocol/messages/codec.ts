@@ -12,6 +12,8 @@ export interface Codec<M extends { type: string }> {
   from: 'terminal' | 'backend' | 'either';
   /** Capability bit both sides must have agreed (0 = always allowed). */
   cap: number;
+  /** When the capability depends on the message (LIST_*: the list it names), that message's bit; `cap` is then the union. */
+  capOf?(m: M): number;
   encode(w: Writer, m: M): void;
   decode(r: Reader): M;
 }
@@ -30,6 +32,12 @@ export const CAP = {
   status: 0x200,
 } as const;
 export const CAPS_V1 = Object.values(CAP).reduce((a, b) => a | b, 0);
+
+/** True when the agreed capabilities allow `m`: its codec's bit, or the one its content names (LIST_*: the list's). */
+export function capAgreed<M extends { type: string }>(agreed: number, codec: Codec<M>, m: M): boolean {
+  const cap = codec.capOf ? codec.capOf(m) : codec.cap;
+  return cap === 0 || (agreed & cap) !== 0;
+}
 
 /** A string enum with fixed wire values; an unknown wire value fails the decode. */
 export interface Enum<T extends string> {

@@ -25,7 +25,7 @@ import { readTlvs, TlvWriter } from './tlv.ts';
 import { EncodeError, Writer, type Reader } from './varint.ts';
 
 /**
- * Versioned lists (PROTOCOL.md §5.3): the blacklist, door grants and pending
+ * Versioned lists (PROTOCOL.md §6.4): the blacklist, door grants and pending
  * credits share one mechanism. A version is a whole list state; a DELTA moves
  * a terminal from exactly `fromVersion` to `toVersion`, a SNAPSHOT replaces
  * the list. Both may be cut into chunks; the terminal applies a version only
@@ -34,6 +34,14 @@ import { EncodeError, Writer, type Reader } from './varint.ts';
 
 /** At most this many chunks in one version: 65,535 × 32 KiB ≈ 2 GiB, far beyond any list. */
 export const LIST_CHUNKS_MAX = 0xffff;
+
+/**
+ * PROTOCOL.md §4.7: each list is governed by its own capability — a LIST_*
+ * message naming list 1 needs `grants` agreed, whatever else was. A POS that
+ * keeps no grants thus never receives them and may never be sent them.
+ */
+export const LIST_CAP: Record<ListId, number> = { blacklist: CAP.blacklist, grants: CAP.grants, credits: CAP.credits };
+const LIST_CAPS = CAP.blacklist | CAP.grants | CAP.credits;
 
 export type ListChanges =
   | { list: 'blacklist'; add: number[]; remove: number[] }
@@ -80,7 +88,8 @@ export const listDeltaCodec: Codec<ListDelta> = {
   code: 0x20,
   type: 'listDelta',
   from: 'backend',
-  cap: CAP.blacklist,
+  cap: LIST_CAPS,
+  capOf: (m) => LIST_CAP[m.list],
   encode(w, m) {
     ListIdEnum.write(w, m.list, 'list');
     if (m.toVersion <= m.fromVersion) throw new EncodeError(`delta ${m.fromVersion}→${m.toVersion} must move forward`);
@@ -107,7 +116,8 @@ export const listSnapshotCodec: Codec<ListSnapshot> = {
   code: 0x21,
   type: 'listSnapshot',
   from: 'backend',
-  cap: CAP.blacklist,
+  cap: LIST_CAPS,
+  capOf: (m) => LIST_CAP[m.list],
   encode(w, m) {
     ListIdEnum.write(w, m.list, 'list');
     w.varint(m.version, 'version');
@@ -142,7 +152,8 @@ export const listAckCodec: Codec<ListAck> = {
   code: 0x22,
   type: 'listAck',
   from: 'terminal',
-  cap: CAP.blacklist,
+  cap: LIST_CAPS,
+  capOf: (m) => LIST_CAP[m.list],
   encode(w, m) {
     ListIdEnum.write(w, m.list, 'list');
     w.varint(m.version, 'version');
@@ -170,7 +181,8 @@ export const listPullCodec: Codec<ListPull> = {
   code: 0x23,
   type: 'listPull',
   from: 'terminal',
-  cap: CAP.blacklist,
+  cap: LIST_CAPS,
+  capOf: (m) => LIST_CAP[m.list],
   encode(w, m) {
     ListIdEnum.write(w, m.list, 'list');
     w.varint(m.haveVersion, 'haveVersion');

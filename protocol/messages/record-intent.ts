@@ -19,7 +19,7 @@ import { Writer, zigzag, unzigzag, type Reader } from './varint.ts';
 
 /**
  * The compact card.intent item, alone (item 1) or folded with its commit
- * (item 2) — PROTOCOL.md §5.4.4. Every field the terminal journals in an
+ * (item 2) — PROTOCOL.md §6.6.2. Every field the terminal journals in an
  * IntentBody is carried or derived, so the backend gets the record exactly:
  * derived fields are those that follow from others (counterAfter =
  * counterBefore + 1, fromBalance = charged − fromSubsidy, the slot writer is
@@ -28,10 +28,20 @@ import { Writer, zigzag, unzigzag, type Reader } from './varint.ts';
  * carries it as JSON instead.
  *
  * item byte: bits 0–3 item, bit 4 negative dt, bits 5–6 tx (0 sale, 1 topup,
- * 2 undo), bit 7 unit uses.
+ * 2 undo, 3 credit), bit 7 unit uses.
+ *
+ * tx credit is a tap writing pending credits (§6.5); its creditSeqs are
+ * contiguous and end at next.lastCreditSeq, so only their count travels.
  */
 
-const TX = ['sale', 'topup', 'undo'] as const;
+const TX = ['sale', 'topup', 'undo', 'credit'] as const;
+const TX_CREDIT = 3;
+/**
+ * Credits one write applies, at most. The terminal applies ≤ 64 per card
+ * (firmware/store/credits.ts); the bound keeps a hostile count from making
+ * the decoder build a huge array. More travels as the generic item.
+ */
+export const CREDITS_PER_WRITE_MAX = 1024;
 const F = { uid: 0x03, subsidy: 0x04, writer: 0x08, other: 0x10, shiftCtx: 0x20, discount: 0x40, extras: 0x80 } as const;
 const X = { undoOf: 0x01, items: 0x02, day: 0x04, shift: 0x08, spentRaw: 0x10, otherFull: 0x20 } as const;
 const UID_CODE_BYTES = [0, 4, 7] as const;
@@ -52,6 +62,8 @@ export function encodeIntent(rec: WireRecord, commit: WireRecord | null, ctx: Re
   const nums = [b.cardNumber, b.counterBefore, charged, fromSubsidy, n.subsidy, n.balance, n.lastCreditSeq, n.spentToday, b.writerBefore];
   if (uid === null || !nums.every((v) => isUint(v)) || typeof b.discountAmount !== 'number' || !Number.isSafeInteger(b.discountAmount)) return null;
   const spent = n.spentToday as number;
+  const creditCount = tx === TX_CREDIT ? contiguousCredits(b.creditSeqs, n.lastCreditSeq as number) : 0;
+  if (creditCount < 0) return null;
   const t = timeDelta(rec.atMs, ctx);
 
   let f = uid.length === 4 ? 1 : uid.length === 7 ? 2 : uid.length === 0 ? 0 : 3;
@@ -80,6 +92,7 @@ export function encodeIntent(rec: WireRecord, commit: WireRecord | null, ctx: Re
   w.varint(b.cardNumber as number).varint(b.counterBefore as number).varint(charged);
   if (f & F.subsidy) w.varint(fromSubsidy).varint(n.subsidy as number);
   w.varint(n.balance as number).varint(n.lastCreditSeq as number).varint(spentRaw ? spent : spent - charged);
+  if (tx === TX_CREDIT) w.varint(creditCount);
   // Writers are terminal ids; a site's terminals have nearby ids, so each travels as a signed delta (one byte).
   if (f & F.writer) w.svarint((b.writerBefore as number) - ctx.terminalId);
   if (f & F.other) w.svarint(((o as Record<string, unknown>).writer as number) - (b.writerBefore as number));
@@ -122,10 +135,6 @@ export function encodeIntent(rec: WireRecord, commit: WireRecord | null, ctx: Re
 export function decodeIntent(r: Reader, item: number, seq: number, ctx: RecordContext): WireRecord[] {
   const atMs = readTime(r, item, ctx);
   const tx = TX[(item >>> 5) & 3];
-  if (tx === undefined) {
-    r.fail('intent: tx code 3 is reserved');
-    return [];
-  }
   const sign = tx === 'sale' ? 1 : -1;
   const f = r.u8('intent flags');
   const x = f & F.extras ? r.u8('intent extras') : 0;
@@ -140,6 +149,8 @@ export function decodeIntent(r: Reader, item: number, seq: number, ctx: RecordCo
   const balance = r.varint('next.balance');
   const lastCreditSeq = r.varint('next.lastCreditSeq');
   const spentField = r.varint('spentToday');
+  const creditCount = tx === 'credit' ? r.varint('credit count', CREDITS_PER_WRITE_MAX) : 0;
+  if (!r.failed && tx === 'credit' && (creditCount < 1 || creditCount > lastCreditSeq)) r.fail(`intent: ${creditCount} credits cannot end at lastCreditSeq ${lastCreditSeq}`);
   const writerBefore = ctx.terminalId + (f & F.writer ? r.svarint('writerBefore') : 0);
   let otherSlot: { counter: number; writer: number } | null = { counter: counterBefore - 1, writer: writerBefore + (f & F.other ? r.svarint('otherSlot.writer') : 0) };
   if (x & X.otherFull) {
@@ -177,6 +188,7 @@ export function decodeIntent(r: Reader, item: number, seq: number, ctx: RecordCo
     },
   };
   readExtras(r, x, seq, body, f & F.shiftCtx ? ctx.shift : null);
+  if (tx === 'credit' && !r.failed) body.creditSeqs = Array.from({ length: creditCount }, (_, i) => lastCreditSeq - creditCount + 1 + i);
   const intent: WireRecord = { seq, kind: KINDS.intent, atMs, card: cardNumber, ref: null, body };
   if (r.failed) return [];
   advance(ctx, intent);
@@ -205,4 +217,11 @@ function readExtras(r: Reader, x: number, seq: number, body: Body, shift: Record
     body.operator = shift.operator;
   }
   if (items) body.items = items;
+}
+
+/** The count of a credit write's creditSeqs when they run contiguously up to lastCreditSeq (§6.5); −1 otherwise. */
+function contiguousCredits(seqs: unknown, lastCreditSeq: number): number {
+  if (!Array.isArray(seqs) || seqs.length < 1 || seqs.length > CREDITS_PER_WRITE_MAX || seqs.length > lastCreditSeq) return -1;
+  const first = lastCreditSeq - seqs.length + 1;
+  return seqs.every((s, i) => s === first + i) ? seqs.length : -1;
 }

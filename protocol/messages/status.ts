@@ -2,6 +2,7 @@ import { CAP, makeEnum, type Codec } from './codec.ts';
 import { ListIdEnum, type ListId } from './list-entries.ts';
 import { readTlvs, TlvWriter } from './tlv.ts';
 import { ClockState, type ClockStateName } from './time.ts';
+import { EncodeError } from './varint.ts';
 
 /**
  * Status / heartbeat (PROTOCOL.md §5.9). The terminal sends STATUS at least
@@ -11,6 +12,14 @@ import { ClockState, type ClockStateName } from './time.ts';
 
 export const PeripheralKind = makeEnum({ reader: 1, printer: 2, 'bill-acceptor': 3, relay: 4, 'door-sensor': 5, display: 6, keypad: 7, storage: 8, wiegand: 9 });
 export const Health = makeEnum({ ok: 0, degraded: 1, failed: 2, absent: 3 });
+/** Peripherals one STATUS reports, at most: a terminal has a handful; the bound keeps a decoder's work small. */
+export const PERIPHERALS_MAX = 64;
+
+/** One peripheral's health as STATUS reports it (§6.3): absent = configured but not found. */
+export interface PeripheralHealth {
+  kind: (typeof PeripheralKind.values)[number];
+  health: (typeof Health.values)[number];
+}
 
 export interface Status {
   type: 'status';
@@ -24,7 +33,7 @@ export interface Status {
   lists: { list: ListId; version: number }[];
   configVersion: number;
   locked: boolean;
-  peripherals: { kind: (typeof PeripheralKind.values)[number]; health: (typeof Health.values)[number] }[];
+  peripherals: PeripheralHealth[];
   /** tlv 2 */
   firmware?: string;
   /** tlv 4: seconds since the runtime started. */
@@ -46,6 +55,7 @@ export const statusCodec: Codec<Status> = {
       w.varint(l.version, 'version');
     }
     w.varint(m.configVersion, 'configVersion').u8(m.locked ? 1 : 0, 'flags');
+    if (m.peripherals.length > PERIPHERALS_MAX) throw new EncodeError(`peripherals: ${m.peripherals.length} > ${PERIPHERALS_MAX}`);
     w.varint(m.peripherals.length, 'peripherals');
     for (const p of m.peripherals) {
       PeripheralKind.write(w, p.kind, 'peripheral kind');
@@ -72,7 +82,7 @@ export const statusCodec: Codec<Status> = {
     const flags = r.u8('flags');
     if ((flags & ~1) !== 0) r.fail(`status flags: reserved bits set (0x${flags.toString(16)})`);
     m.locked = (flags & 1) !== 0;
-    const n = r.count('peripherals', 2, 64);
+    const n = r.count('peripherals', 2, PERIPHERALS_MAX);
     for (let i = 0; i < n && !r.failed; i++) m.peripherals.push({ kind: PeripheralKind.read(r, 'peripheral kind'), health: Health.read(r, 'peripheral health') });
     const t = readTlvs(r, [2, 4]);
     const fw = t.str(2);

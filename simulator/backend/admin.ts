@@ -1,5 +1,8 @@
 import { formatCents, parseAmount } from '../../firmware/core/money.ts';
-import type { CommandArgs } from '../../protocol/index.ts';
+import type { CommandArgs, Status } from '../../protocol/index.ts';
+import { CONFIG_HELP, configAdmin } from './admin-config.ts';
+import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
+import { KEY_HELP, keyAdmin } from './admin-keys.ts';
 import type { Backend } from './backend.ts';
 
 /**
@@ -15,8 +18,9 @@ export const ADMIN_HELP = [
   '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00), handed to every terminal',
   '  account <card> <amount>        set an online account balance',
   '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door]',
-  '  key <terminal>                 the terminal key (derived from the master key, or enrolled)',
-  '  enrol <terminal>               give a terminal a random key instead of the derived one',
+  ...GRANT_HELP,
+  ...CONFIG_HELP,
+  ...KEY_HELP,
   '  terminals                      terminals seen, their high-water marks and list versions',
   '  status                         list versions, alerts (clones, holes), bookings',
 ];
@@ -69,13 +73,13 @@ function dispatch(b: Backend, args: string[]): AdminResult {
     }
     case 'command':
       return command(b, args.slice(1));
+    case 'config':
+      return configAdmin(b, args.slice(1));
+    case 'grant':
+      return grantAdmin(b, args.slice(1));
     case 'key':
-    case 'enrol': {
-      const t = uint(sub);
-      if (t === null) return usage(`${cmd} <terminal>`);
-      const key = cmd === 'enrol' ? b.enrol(t) : b.keyFor(t, 1);
-      return { code: 0, lines: [Buffer.from(key as Uint8Array).toString('hex')] };
-    }
+    case 'enrol':
+      return keyAdmin(b, args);
     case 'terminals':
       return terminals(b);
     case 'status':
@@ -121,8 +125,10 @@ function terminals(b: Backend): AdminResult {
   return {
     code: 0,
     lines: rows.map((r) => {
-      const s = r.status ? (JSON.parse(r.status) as { journalQueueDepth: number; clockDriftMs: number; locked: boolean }) : null;
-      return `terminal ${r.id}: ${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${r.held_blacklist ?? '?'}, credits ${r.held_credits ?? '?'}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
+      const s = r.status ? (JSON.parse(r.status) as Pick<Status, 'journalQueueDepth' | 'clockDriftMs' | 'locked' | 'peripherals'>) : null;
+      // The last STATUS's peripherals (§6.3), e.g. "reader ok, printer degraded"; older rows may lack them.
+      const devices = s?.peripherals?.length ? `, ${s.peripherals.map((p) => `${p.kind} ${p.health}`).join(', ')}` : '';
+      return `terminal ${r.id}: ${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${r.held_blacklist ?? '?'}, credits ${r.held_credits ?? '?'}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
     }),
   };
 }
@@ -133,7 +139,7 @@ function status(b: Backend): AdminResult {
   return {
     code: 0,
     lines: [
-      `blacklist version ${b.lists.version('blacklist')} (${b.lists.blacklistSize()} cards), credits version ${b.lists.version('credits')}`,
+      `blacklist version ${b.lists.version('blacklist')} (${b.lists.blacklistSize()} cards), credits version ${b.lists.version('credits')}, grants version ${b.lists.version('grants')} (${b.lists.grants.size()} cards)`,
       `terminals online: ${[...b.connected().keys()].join(', ') || 'none'}`,
       `online bookings: ${bookings.approved} approved, ${bookings.advised} advised, ${bookings.reversed} reversed, ${bookings.declined} declined`,
       `alerts: ${alerts.length}`,

@@ -4,10 +4,12 @@ import type { Clock } from '../../firmware/core/clock.ts';
 import { silentLogger, type Logger } from '../../firmware/core/log.ts';
 import type { Link } from '../../firmware/sync/link.ts';
 import { systemScheduler, TimerSlot, type Scheduler } from '../../firmware/sync/scheduler.ts';
-import { deriveTerminalKey, type CommandArgs, type Message, type PendingCredit } from '../../protocol/index.ts';
+import { type CommandArgs, type Message, type PendingCredit, type Status } from '../../protocol/index.ts';
 import { Accounts } from './accounts.ts';
 import { Commands } from './commands.ts';
+import { Configs } from './configs.ts';
 import { JournalStore } from './journal-store.ts';
+import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
 import { Meta, openBackendDb } from './schema.ts';
@@ -44,6 +46,9 @@ export class Backend implements SessionHost {
   readonly accounts: Accounts;
   readonly journal: JournalStore;
   readonly commands: Commands;
+  readonly configs: Configs;
+  /** Terminal keys and their rotation (PROTOCOL.md §4.6). */
+  readonly keys: KeyRotations;
   private readonly sessions = new Set<TerminalSession>();
   private readonly masterKey: Uint8Array;
   private readonly clock: Clock;
@@ -74,6 +79,8 @@ export class Backend implements SessionHost {
     this.accounts = new Accounts(db);
     this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, () => this.nowMs());
     this.commands = new Commands(db, () => this.nowMs());
+    this.configs = new Configs(db, () => this.nowMs(), this.log);
+    this.keys = new KeyRotations(db, this.masterKey, this.rnd, this.log, () => this.nowMs());
     this.tickSlot = new TimerSlot(opts.scheduler ?? systemScheduler);
     this.tickSlot.arm(this.tickMs, () => this.tick());
   }
@@ -95,18 +102,21 @@ export class Backend implements SessionHost {
     return this.rnd(n);
   }
 
-  /** Enrolled key if there is one, else derived from the master key (PROTOCOL.md §4.1). */
+  /** Enrolled key if there is one, else derived from the master key (PROTOCOL.md §4.1); only live generations of a rotated terminal (§4.6). */
   keyFor(terminalId: number, keyId: number): Uint8Array | null {
-    const row = this.db.prepare<[number, number], Uint8Array>('SELECT key FROM terminal_keys WHERE terminal = ? AND key_id = ?').pluck().get(terminalId, keyId);
-    if (row) return new Uint8Array(row);
-    return keyId >= 1 ? deriveTerminalKey(this.masterKey, terminalId, keyId) : null;
+    return this.keys.keyFor(terminalId, keyId);
   }
 
-  /** Enrols a terminal with a random key (instead of the derived one); returns it for the terminal's key file. */
-  enrol(terminalId: number, keyId = 1): Uint8Array {
+  /** Enrols a terminal with a random key (instead of the derived one) for its current generation; returns it for the terminal's key file. */
+  enrol(terminalId: number, keyId = this.keys.current(terminalId)): Uint8Array {
     const key = this.rnd(32);
     this.db.prepare('INSERT OR REPLACE INTO terminal_keys (terminal, key_id, key) VALUES (?, ?, ?)').run(terminalId, keyId, key);
     return key;
+  }
+
+  /** Offers the terminal a new key now if it is online, else at its next session; true when offered now. */
+  rotateKey(terminal: number): boolean {
+    return this.keys.request(terminal, this.connected().get(terminal));
   }
 
   /** Serves one connection. */
@@ -137,8 +147,21 @@ export class Backend implements SessionHost {
     this.changed(r.version);
     return r.credit;
   }
+  /** A door grant (§6.4 list 1; one per card, replacing its last): minutes since 2000-01-01T00:00Z, until exclusive. */
+  grant(card: number, doors: number, validFromMinute: number, validUntilMinute: number): number | null {
+    return this.changed(this.lists.grantSet({ cardNumber: card, doors, validFromMinute, validUntilMinute }, this.nowMs()));
+  }
+  grantRevoke(card: number): number | null {
+    return this.changed(this.lists.grantRevoke(card));
+  }
   setAccount(card: number, balanceCents: number): void {
     this.accounts.setBalance(card, balanceCents);
+  }
+  /** §6.8: numbers a whole config for a terminal; sent now if it is online, else when its STATUS shows it behind. */
+  pushConfig(terminal: number, body: string): { corrId: number; version: number; sent: boolean } {
+    const r = this.configs.add(terminal, body);
+    const s = this.connected().get(terminal);
+    return { ...r, sent: s ? this.configs.sendDue(s) : false };
   }
   command(terminal: number, args: CommandArgs, notAfterMs = 0): number {
     const corrId = this.commands.queue(terminal, args, notAfterMs);
@@ -148,6 +171,11 @@ export class Backend implements SessionHost {
   }
   cardReport(card: number): CardReport {
     return this.ledger.report(card);
+  }
+  /** The terminal's last STATUS (§6.3: clock, queue, lists, peripherals), as stored; null before its first. */
+  lastStatus(terminal: number): Status | null {
+    const row = this.db.prepare<[number], string | null>('SELECT status FROM terminals WHERE id = ?').pluck().get(terminal);
+    return row ? (JSON.parse(row) as Status) : null;
   }
   alerts(): { atMs: number; kind: string; card: number | null; terminal: number | null; detail: string }[] {
     return this.db.prepare<[], { at_ms: number; kind: string; card: number | null; terminal: number | null; detail: string }>('SELECT at_ms, kind, card, terminal, detail FROM alerts ORDER BY id').all().map((a) => ({ atMs: a.at_ms, kind: a.kind, card: a.card, terminal: a.terminal, detail: a.detail }));
@@ -171,18 +199,30 @@ export class Backend implements SessionHost {
   listUpdate(list: ServedList, held: number): Message[] {
     return held < 0 ? this.lists.snapshot(list) : this.lists.update(list, held);
   }
+  listResume(list: ServedList, version: number, fromChunk: number): Message[] | null {
+    return this.lists.resume(list, version, fromChunk);
+  }
 
   opened(s: TerminalSession): void {
     const t = s.terminalId as number;
     this.journal.touch(t);
     // One session per terminal: a new one means the old link is dead and has not noticed yet.
     for (const other of this.sessions) if (other !== s && other.terminalId === t && other.open) other.close('normal');
-    this.log.info('backend.opened', { terminal: t, firmware: s.session.info?.firmware });
+    this.log.info('backend.opened', { terminal: t, firmware: s.session.info?.firmware, generation: s.session.info?.keyId });
+    this.keys.opened(s);
   }
 
   closed(s: TerminalSession, reason: string): void {
     this.sessions.delete(s);
     if (s.terminalId !== null) this.log.info('backend.closed', { terminal: s.terminalId, reason });
+  }
+
+  keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void {
+    this.keys.confirmed(s.terminalId as number, corrId, keyId);
+  }
+
+  keyCheckFailed(s: TerminalSession): void {
+    this.keys.checkFailed(s.terminalId as number);
   }
 
   message(s: TerminalSession, m: Message): void {
@@ -194,6 +234,7 @@ export class Backend implements SessionHost {
         this.db.prepare('UPDATE terminals SET status = ?, last_seen_ms = ? WHERE id = ?').run(JSON.stringify(m), now, t);
         s.noteStatus(m);
         this.commands.sendQueued(s);
+        this.configs.sendDue(s);
         return;
       case 'timeRequest':
         s.send({ type: 'timeResponse', t1Ms: m.t1Ms, t2Ms: now, t3Ms: this.nowMs(), utcOffsetMinutes: this.utcOffsetMinutes });
@@ -207,10 +248,10 @@ export class Backend implements SessionHost {
         return;
       }
       case 'listAck':
-        if (m.list !== 'grants') this.db.prepare(`UPDATE terminals SET held_${m.list} = ? WHERE id = ?`).run(m.version, t);
+        this.db.prepare(`UPDATE terminals SET held_${m.list} = ? WHERE id = ?`).run(m.version, t);
         return s.noteListAck(m);
       case 'listPull':
-        return s.pull(m.list as ServedList, m.haveVersion);
+        return s.pull(m);
       case 'authorizeRequest':
         s.send(this.accounts.authorize(t, m, now, this.lists.isBlacklisted(m.cardNumber)));
         return;
@@ -223,6 +264,8 @@ export class Backend implements SessionHost {
         return;
       case 'commandResult':
         return this.commands.result(t, m);
+      case 'configAck':
+        return this.configs.ack(t, m);
       default:
         this.log.info('backend.message', { terminal: t, type: m.type });
     }
@@ -230,6 +273,7 @@ export class Backend implements SessionHost {
 
   private tick(): void {
     for (const s of this.sessions) s.tick();
+    this.keys.retry(this.connected());
     if (!this.stopped) this.tickSlot.arm(this.tickMs, () => this.tick());
   }
 

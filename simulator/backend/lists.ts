@@ -1,15 +1,21 @@
 import type Database from 'better-sqlite3';
-import { deltaChunks, ListDigest, snapshotChunks, type CreditKey, type ListDelta, type ListSnapshot, type PendingCredit } from '../../protocol/index.ts';
+import { deltaChunks, ListDigest, snapshotChunks, type CreditKey, type Grant, type ListDelta, type ListSnapshot, type PendingCredit } from '../../protocol/index.ts';
+import { checkGrant, GrantTable } from './list-grants.ts';
 
 /**
- * The backend's versioned lists (PROTOCOL.md §6.4): the blacklist (list 0)
- * and pending credits (list 2). Every change makes one new version; the
+ * The backend's versioned lists (PROTOCOL.md §6.4): the blacklist (list 0),
+ * door grants (list 1, list-grants.ts) and pending credits (list 2). Every change makes one new version; the
  * change log keeps what each version did, so a terminal at any older version
  * gets a delta (folded: the last change per key wins), and one too far
  * behind — or ahead, after a restore — gets a snapshot. The digest of the
  * current content is kept up to date per change (O(change), never a scan).
+ *
+ * Snapshots are cut deterministically (snapshotChunks at the protocol's
+ * default payload size over the entries sorted by key), so chunk i of a
+ * version is the same entries in every session: a terminal that staged
+ * chunks 0..k−1 and lost the link resumes at chunk k (`resume`).
  */
-export type ServedList = 'blacklist' | 'credits';
+export type ServedList = 'blacklist' | 'grants' | 'credits';
 
 /** Beyond this many logged changes a snapshot is cheaper to send and to apply than a delta. */
 export const DELTA_CHANGES_MAX = 50_000;
@@ -36,8 +42,10 @@ const toCredit = (r: CreditRow): PendingCredit => ({ cardNumber: r.card, creditS
 
 export class ListStore {
   private readonly q;
+  readonly grants: GrantTable;
 
   constructor(private readonly db: Database.Database) {
+    this.grants = new GrantTable(db);
     this.q = {
       meta: db.prepare<[string], MetaRow>('SELECT version, d_count, d_a, d_b FROM list_meta WHERE list = ?'),
       setMeta: db.prepare('UPDATE list_meta SET version = ?, d_count = ?, d_a = ?, d_b = ? WHERE list = ?'),
@@ -99,6 +107,25 @@ export class ListStore {
     });
   }
 
+  /** Sets a card's door grant (one per card: replaces the one it had); returns the new version, or null when unchanged. */
+  grantSet(g: Grant, atMs: number): number | null {
+    checkGrant(g);
+    return this.change('grants', (v, d) => {
+      if (this.grants.set(g, atMs, d) === 0) return 0;
+      this.q.log.run('grants', v, g.cardNumber, 0, ADD);
+      return 1;
+    });
+  }
+
+  /** Revokes a card's grant; returns the new version, or null when it had none. */
+  grantRevoke(card: number): number | null {
+    return this.change('grants', (v, d) => {
+      if (this.grants.revoke(card, d) === 0) return 0;
+      this.q.log.run('grants', v, card, 0, REMOVE);
+      return 1;
+    });
+  }
+
   /** A new pending credit for a card (its next creditSeq); returns it with the list version. */
   issueCredit(c: Omit<PendingCredit, 'creditSeq'>, atMs: number): { credit: PendingCredit; version: number } {
     if (!Number.isSafeInteger(c.amount) || c.amount <= 0) throw new RangeError(`credit amount must be a positive whole number of cents, got ${c.amount}`);
@@ -147,7 +174,19 @@ export class ListStore {
   snapshot(list: ServedList, maxPayloadBytes?: number): ListSnapshot[] {
     const v = this.version(list);
     if (list === 'blacklist') return snapshotChunks({ list, entries: this.q.blAll.all() }, v, maxPayloadBytes);
+    if (list === 'grants') return snapshotChunks({ list, entries: this.grants.all() }, v, maxPayloadBytes);
     return snapshotChunks({ list, entries: this.q.crPending.all().map(toCredit) }, v, maxPayloadBytes);
+  }
+
+  /**
+   * A LIST_PULL resume (§6.4): chunks `fromChunk`.. of snapshot `version`,
+   * or null when that version is no longer the current one (its content is
+   * gone: the terminal gets what brings it up to date instead).
+   */
+  resume(list: ServedList, version: number, fromChunk: number): ListSnapshot[] | null {
+    if (version !== this.version(list)) return null;
+    const chunks = this.snapshot(list);
+    return fromChunk < chunks.length ? chunks.slice(fromChunk) : null;
   }
 
   private fold(list: ServedList, rows: { k1: number; k2: number; op: number }[]) {
@@ -155,6 +194,8 @@ export class ListStore {
     for (const r of rows) last.set(`${r.k1}/${r.k2}`, r);
     const byKey = [...last.values()].sort((a, b) => a.k1 - b.k1 || a.k2 - b.k2);
     if (list === 'blacklist') return { list, add: byKey.filter((r) => r.op === ADD).map((r) => r.k1), remove: byKey.filter((r) => r.op === REMOVE).map((r) => r.k1) };
+    // The last change of a card was a set: the grant it holds now is that one.
+    if (list === 'grants') return { list, add: byKey.filter((r) => r.op === ADD).map((r) => this.grants.get(r.k1) as Grant), remove: byKey.filter((r) => r.op === REMOVE).map((r) => r.k1) };
     const add = byKey.filter((r) => r.op === ADD).map((r) => toCredit(this.q.crGet.get(r.k1, r.k2) as CreditRow));
     const remove: CreditKey[] = byKey.filter((r) => r.op === REMOVE).map((r) => ({ cardNumber: r.k1, creditSeq: r.k2 }));
     return { list, add, remove };

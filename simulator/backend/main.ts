@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { JsonLogger } from '../../firmware/core/log.ts';
+import { readConfigFileArg } from './admin-config.ts';
 import { ADMIN_HELP, runAdmin, type AdminResult } from './admin.ts';
 import { Backend } from './backend.ts';
 import { BackendServer } from './server.ts';
@@ -59,6 +60,8 @@ export async function backendMain(argv: string[], out: (line: string) => void): 
     return 0;
   }
   if (args.length === 0 || args[0].startsWith('--')) return serve(args, dbPath, out);
+  const unreadable = readConfigFileArg(args);
+  if (unreadable !== null) return (out(unreadable), 1);
   const r = await admin(dbPath, args);
   r.lines.forEach((l) => out(l));
   return r.code;

@@ -12,6 +12,7 @@ import { openSqlite } from '../../firmware/store/sqlite-open.ts';
  *   meta          master key, counters
  *   terminals     per terminal: high-water mark H and chain(H), last STATUS, list versions held
  *   terminal_keys enrolled keys (a derived key needs no row)
+ *   terminal_key_state  key generations and rotations (made by key-rotation.ts, also in older files)
  *   records       every journal record, idempotent by (terminal, seq), with its chain value
  *   card_tx       card.intent records and their outcome: the counter ledger per card
  *   alerts        what needs a person: clones, holes, conflicts
@@ -19,8 +20,18 @@ import { openSqlite } from '../../firmware/store/sqlite-open.ts';
  *   blacklist, credits     the lists' current content
  *   accounts, auths        online accounts and every STAN booked
  *   commands      remote commands and their results
+ *   configs       config versions pushed per terminal and the terminal's answer (CONFIG_SQL)
  */
 export const SCHEMA_VERSION = 1;
+
+/** Added after version 1 without a bump: a table only, created where missing (configs.ts reads it). */
+const CONFIG_SQL = `
+CREATE TABLE IF NOT EXISTS configs (
+  corr_id INTEGER PRIMARY KEY, terminal INTEGER NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, sent_ms INTEGER, status TEXT NOT NULL DEFAULT 'queued',
+  in_force INTEGER, problem TEXT, acked_ms INTEGER, UNIQUE (terminal, version)
+);
+`;
 
 const SCHEMA_SQL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
@@ -83,6 +94,7 @@ export function openBackendDb(path: string): Database.Database {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === 0) db.transaction(() => db.exec(SCHEMA_SQL)).immediate();
     else if (version !== SCHEMA_VERSION) throw new Error(`${path}: backend schema version ${version}, this build reads ${SCHEMA_VERSION}`);
+    db.exec(CONFIG_SQL);
     return db;
   } catch (err) {
     db.close();

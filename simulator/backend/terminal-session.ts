@@ -1,6 +1,6 @@
 import type { Logger } from '../../firmware/core/log.ts';
 import type { Link } from '../../firmware/sync/link.ts';
-import { Session, type ListAck, type Message, type SessionEvent, type Status } from '../../protocol/index.ts';
+import { LIST_CAP, Session, type ListAck, type ListPull, type Message, type OpenedInfo, type SendResult, type SessionEvent, type Status } from '../../protocol/index.ts';
 import type { ServedList } from './lists.ts';
 
 /**
@@ -20,9 +20,15 @@ export interface SessionHost {
   opened(s: TerminalSession): void;
   message(s: TerminalSession, m: Message): void;
   closed(s: TerminalSession, reason: string): void;
+  /** KEY_ROTATE_ACK whose check matched the key offered (PROTOCOL.md §4.6). */
+  keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void;
+  /** KEY_ROTATE_ACK whose check did not match. */
+  keyCheckFailed(s: TerminalSession): void;
   /** What brings this terminal's `list` from `held` to current ([] when current). */
   listUpdate(list: ServedList, held: number): Message[];
   listVersion(list: ServedList): number;
+  /** Chunks `fromChunk`.. of snapshot `version` (a LIST_PULL resume), or null when that version is gone. */
+  listResume(list: ServedList, version: number, fromChunk: number): Message[] | null;
 }
 
 /** A list version sent and not acknowledged within this is sent again (a lost chunk or a lost ack). */
@@ -42,6 +48,7 @@ export class TerminalSession {
   openedMs = Number.POSITIVE_INFINITY;
   private readonly push = new Map<ServedList, Push>([
     ['blacklist', { held: null, sent: null }],
+    ['grants', { held: null, sent: null }],
     ['credits', { held: null, sent: null }],
   ]);
   lastStatus: Status | null = null;
@@ -69,10 +76,22 @@ export class TerminalSession {
     return this.session.state === 'open';
   }
 
+  /** What the handshake settled: terminal, key generation, capabilities (null until open). */
+  get info(): OpenedInfo | null {
+    return this.session.info;
+  }
+
+  /** KEY_ROTATE (PROTOCOL.md §4.6), written out at once; key-rotation.ts stores the key first. */
+  offerKey(corrId: number, keyId: number, key: Uint8Array): SendResult {
+    const r = this.session.offerKey(corrId, keyId, key);
+    this.flush();
+    return r;
+  }
+
   send(m: Message): boolean {
     if (!this.open) return false;
     const r = this.session.send(m);
-    if (!r.ok) this.host.log.warn('backend.not-sent', { terminal: this.terminalId, type: m.type, error: r.error });
+    if (!r.ok) this.host.log.warn('backend.not-sent', { terminal: this.terminalId, type: m.type, error: r.error, detail: r.detail });
     this.flush();
     return r.ok;
   }
@@ -129,18 +148,32 @@ export class TerminalSession {
     for (const list of this.push.keys()) this.sendList(list, false);
   }
 
-  /** A LIST_PULL: what brings `held` up to date, now. */
-  pull(list: ServedList, held: number): void {
+  /**
+   * A LIST_PULL: what brings `haveVersion` up to date, now. With a resume
+   * (§6.4: the terminal staged chunks 0..resumeChunk−1 of snapshot
+   * resumeVersion) and that version still current, only the chunks it lacks.
+   */
+  pull(m: ListPull): void {
+    const list = m.list as ServedList;
     const p = this.push.get(list);
-    if (!p) return;
-    p.held = held;
+    if (!p || !this.agreed(list)) return;
+    p.held = m.haveVersion;
     p.sent = null;
-    this.sendList(list, true, held === 0);
+    const rest = m.resumeVersion === undefined ? null : this.host.listResume(list, m.resumeVersion, m.resumeChunk ?? 0);
+    if (rest === null) return this.sendList(list, true, m.haveVersion === 0);
+    this.host.log.info('backend.list-resume', { terminal: this.terminalId, list, version: m.resumeVersion, fromChunk: m.resumeChunk ?? 0, chunks: rest.length });
+    for (const c of rest) this.send(c);
+    p.sent = { version: m.resumeVersion as number, atMs: this.host.nowMs() };
+  }
+
+  /** §4.7: a list is pushed only under its own capability (a POS that keeps no grants gets none). */
+  private agreed(list: ServedList): boolean {
+    return ((this.session.info?.caps ?? 0) & LIST_CAP[list]) !== 0;
   }
 
   private sendList(list: ServedList, again: boolean, snapshot = false): void {
     const p = this.push.get(list) as Push;
-    if (p.held === null || (p.sent && !again)) return;
+    if (p.held === null || (p.sent && !again) || !this.agreed(list)) return;
     const current = this.host.listVersion(list);
     if (!snapshot && p.held === current) {
       p.sent = null;
@@ -166,7 +199,9 @@ export class TerminalSession {
       // PROTOCOL.md §4.4: a MAC failure or replay is a security event; logged, never answered.
       this.stats.rejected++;
       this.host.log.warn('backend.rejected', { terminal: this.terminalId, reason: e.reason, detail: e.detail, seq: e.seq, msgType: e.msgType });
-    } else if (e.type === 'closed') {
+      if (e.reason === 'key-check') this.host.keyCheckFailed(this);
+    } else if (e.type === 'keyConfirmed') this.host.keyConfirmed(this, e.corrId, e.keyId);
+    else if (e.type === 'closed') {
       this.flush();
       this.link.close(`session ${e.reason}`);
       this.end(`session ${e.reason}: ${e.detail}`);

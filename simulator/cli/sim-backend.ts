@@ -20,8 +20,11 @@ const CLOCK_FOLLOW_MS = 100;
 
 export function simBackendLink(url: string, keyHex: string, clockOf: () => { set(ms: number): void; nowMs(): number }, log: Logger): SimBackendLink {
   if (!/^wss?:\/\//.test(url)) throw new Error(`--backend takes a ws:// or wss:// URL, got "${url}"`);
-  if (!/^[0-9a-fA-F]{64}$/.test(keyHex)) throw new Error('--key takes the terminal secret as 64 hex digits (onecard backend key <terminal id>)');
-  const key = new Uint8Array(Buffer.from(keyHex, 'hex'));
+  // `N:HEX` from key generation 2 on (a rotated terminal: simulator/backend/admin-keys.ts).
+  const keyArg = /^(?:([1-9]\d{0,9}):)?([0-9a-fA-F]{64})$/.exec(keyHex);
+  if (!keyArg) throw new Error('--key takes the terminal secret as 64 hex digits, or N:HEX for generation N (onecard backend key <terminal id>)');
+  const keyId = Number(keyArg[1] ?? 1);
+  const key = new Uint8Array(Buffer.from(keyArg[2], 'hex'));
   // The authorizer exists before the terminal opens; the clock it reads is the world's.
   const clock = { nowMs: () => clockOf().nowMs() };
   const authorizer = new SessionAuthorizer(clock, systemScheduler, log);
@@ -37,7 +40,8 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => { set
       }, CLOCK_FOLLOW_MS);
       follow.unref();
       const open = () => {
-        sync = syncTerminal(world.terminal(terminalName).terminal, { key, dial: webSocketDialer(url), clock: world.clock, scheduler: systemScheduler, random: systemRandom, log, authorizer });
+        const peripherals = () => world.peripheralHealth(terminalName); // STATUS (§6.3) reports the sim's reader
+        sync = syncTerminal(world.terminal(terminalName).terminal, { keyId, key, dial: webSocketDialer(url), clock: world.clock, scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals });
         sync.client.start();
       };
       world.restartHooks.push({ before: () => sync?.close(), after: open });

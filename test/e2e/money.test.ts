@@ -4,6 +4,7 @@ import { VirtualClassicCard } from '../../simulator/card/virtual-classic.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { Net, authorizerFor, syncTerminal, type Synced } from './harness.ts';
+import type { Message } from '../../protocol/index.ts';
 
 /** End to end through the sync client and the reference backend: credits, online accounts, clones. */
 const START = Date.parse('2026-11-23T11:30:00+08:00');
@@ -56,6 +57,8 @@ test('a pending credit issued at the backend reaches both terminals and lands on
     assert.deepEqual([card.purse.balance + card.purse.subsidy, card.purse.lastCreditSeq], [2_500, 1], 'credited once');
     await drain();
     assert.equal(net.b.cardReport(1001).movedCents, -2_000 + 500);
+    const txs = net.b.db.prepare<[], string>('SELECT tx FROM card_tx WHERE card = 1001 ORDER BY counter_after').pluck().all();
+    assert.deepEqual(txs, ['credit', 'sale'], 'the credit reached the backend as tx credit (§6.5)');
     assert.deepEqual((await w.reconcile()).problems, []);
   } finally {
     done();
@@ -97,6 +100,23 @@ test('online account: approved, declined, and a late answer or a dead backend bo
     assert.deepEqual(net.b.accounts.counts(), { approved: 2, declined: 1, advised: 1, reversed: 1 });
     assert.equal(synced[0].state.owed(10).length, 0, 'every advice and reversal acknowledged');
     assert.ok(net.logged('sync.auth-late').length >= 1, 'the late answers were seen and dropped');
+  } finally {
+    done();
+  }
+});
+
+test('an online sale tells the backend the UID the card answered with', async () => {
+  const { w, net, sell, done } = await setup(24, { online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 2_000, offlineFloorPerCardDayCents: 10_000 } });
+  try {
+    await w.addCard({ name: 'dave', uid: '04d4d4d4', number: 5005, cardClass: 5 });
+    net.b.setAccount(5005, 10_000);
+    const seen: Message[] = [];
+    const backend = net.b;
+    const handle = backend.message.bind(backend);
+    backend.message = (s, m) => (seen.push(m), handle(s, m));
+    assert.equal((await sell('pos1', 'dave', '12')).screen.customer.en, 'Paid 12.00 balance 88.00');
+    const asked = seen.filter((m) => m.type === 'authorizeRequest');
+    assert.deepEqual(asked.map((m) => [m.cardNumber, Buffer.from(m.uid).toString('hex')]), [[5005, '04d4d4d4']]);
   } finally {
     done();
   }

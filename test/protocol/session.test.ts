@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crc32, deriveTerminalKey, encodeFrame, encodeMessage, HEADER_BYTES, MAC_BYTES, Session, TRANSITIONS, type Message, type SessionEvent } from '../../protocol/index.ts';
+import { crc32, deriveTerminalKey, encodeFrame, encodeMessage, HEADER_BYTES, MAC_BYTES, Session, TRANSITIONS, type Message, type SendResult, type SessionEvent } from '../../protocol/index.ts';
 import { connected, MASTER_KEY, pair, Prng, pump, randomChunks, TERMINAL_ID } from './helpers.ts';
 
 /** Layer 3: the sans-IO session in both roles. */
@@ -208,6 +208,27 @@ test('direction and capability are enforced on send and on receive', () => {
   pump(q);
   assert.equal(q.terminal.info?.caps, 0x001);
   assert.equal(q.terminal.send(status()).ok, false, 'status not agreed');
+});
+
+test('a send that cannot happen says why as a code (SendResult), with a detail for the log', () => {
+  const why = (r: SendResult) => (r.ok ? 'sent' : r.error);
+  const p = connected();
+  assert.equal(why(p.terminal.send({ type: 'statusAck', backendTimeMs: 1 })), 'not-allowed');
+  assert.equal(why(p.terminal.send({ type: 'hello', terminalId: 1, keyId: 1, versionMin: 1, versionMax: 1, caps: 0, nonce: new Uint8Array(16) })), 'not-allowed');
+  assert.equal(why(p.terminal.send({ ...status(), clock: 'bogus' } as unknown as Message)), 'encode', 'an EncodeError is a value, not a throw');
+  const big = (seq: number) => ({ seq, kind: 'note.big', atMs: 1_795_000_000_000, card: null, ref: null, body: { text: 'x'.repeat(15_000) } });
+  const batch: Message = { type: 'journalBatch', terminalId: TERMINAL_ID, utcOffsetMinutes: 480, chainPrev: new Uint8Array(16), chainLast: new Uint8Array(16), records: [big(1), big(2), big(3)] };
+  const tooLarge = p.terminal.send(batch);
+  assert.ok(!tooLarge.ok && tooLarge.error === 'too-large' && /exceeds the peer's 32768/.test(tooLarge.detail), JSON.stringify(tooLarge));
+  assert.equal(why(p.terminal.confirmKey(99)), 'no-key-offered');
+  assert.equal(why(p.terminal.connect()), 'not-open');
+  const q = pair();
+  (q.backend as unknown as { opts: { caps: number } }).opts.caps = 0x001;
+  q.terminal.connect();
+  pump(q);
+  assert.equal(why(q.terminal.send(status())), 'capability');
+  p.terminal.close();
+  assert.equal(why(p.terminal.send(status())), 'not-open');
 });
 
 test('timeouts: a stalled handshake and a silent session close on the injected clock', () => {

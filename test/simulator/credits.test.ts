@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SimWorld } from '../../simulator/world.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
 import { KIND } from '../../firmware/terminal/records.ts';
+import { batchItems, buildJournalBatch, CHAIN_ZERO, decodeMessage, encodeMessage, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
 
 /** design.md invariant 5: a pending credit handed to every terminal lands on the card at most once. */
 const START = Date.parse('2026-11-23T11:30:00+08:00');
@@ -80,6 +81,51 @@ test('a malformed credit batch is refused whole', async () => {
     const credits = w.terminal('pos1').terminal.credits;
     assert.throws(() => credits.add([{ card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0 }, { card: 8, creditSeq: 1, balanceCents: 1.5, subsidyCents: 0 }]), /whole cents/);
     assert.equal(credits.size(), 2, 'nothing of the bad batch stored');
+  } finally {
+    w.close();
+  }
+});
+
+test('a credit applied at a tap travels as a compact intent item (tx credit) and comes back exactly', async () => {
+  const w = await setup();
+  try {
+    await w.tap('pos1', 'alice');
+    const records: WireRecord[] = [...scanJournal(w.terminal('pos1').terminal.journal)].map((r) => ({ seq: r.seq, kind: r.kind, atMs: r.atMs, card: r.card, ref: r.ref, body: r.body }));
+    const intent = records.find((r) => r.kind === KIND.intent) as WireRecord;
+    assert.deepEqual([(intent.body as { tx: string }).tx, (intent.body as { creditSeqs: number[] }).creditSeqs], ['credit', [1, 2]]);
+    const batch = buildJournalBatch(records, { terminalId: 101, utcOffsetMinutes: 480, chainPrev: CHAIN_ZERO, maxPayloadBytes: 32_768 });
+    const items = batchItems(batch).filter((it) => it.records > 0);
+    // Item 2 (intent + commit), tx code 3 in bits 5–6 (PROTOCOL.md §6.6.2): not the generic JSON item.
+    assert.deepEqual(items.map((it) => [it.bytes[0] & 0x0f, (it.bytes[0] >>> 5) & 3]), [[2, 3]]);
+    assert.ok(items[0].bytes.length < 40, `${items[0].bytes.length} bytes`);
+    const { code, payload } = encodeMessage(batch);
+    const back = decodeMessage(code, payload);
+    assert.ok(back.ok, back.ok ? '' : back.error);
+    assert.deepStrictEqual((back.message as JournalBatch).records, records);
+  } finally {
+    w.close();
+  }
+});
+
+test('credits apply contiguously from the card\'s lastCreditSeq: a missing one holds back those after it', async () => {
+  const w = new SimWorld({ seed: 9, startMs: START });
+  try {
+    w.addTerminal({ name: 'pos1', id: 101 });
+    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
+    const credits = w.terminal('pos1').terminal.credits;
+    credits.add([
+      { card: 1001, creditSeq: 1, balanceCents: 100, subsidyCents: 0 },
+      { card: 1001, creditSeq: 3, balanceCents: 300, subsidyCents: 0 },
+    ]);
+    await w.tap('pos1', 'alice');
+    let card = await w.inspect('alice');
+    assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq], [1_100, 1], 'credit 3 waits for credit 2');
+    assert.equal(credits.size(), 1);
+    credits.add([{ card: 1001, creditSeq: 2, balanceCents: 200, subsidyCents: 0 }]);
+    await w.tap('pos1', 'alice');
+    card = await w.inspect('alice');
+    assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq], [1_600, 3]);
+    assert.deepEqual((await w.reconcile()).problems, []);
   } finally {
     w.close();
   }

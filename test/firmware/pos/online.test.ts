@@ -41,6 +41,7 @@ test('online account: the backend approves and declines; the card is never writt
     assert.equal((await sell('20')).screen.customer.en, 'Insufficient balance');
     assert.deepEqual(results(), ['approved', 'declined']);
     assert.deepEqual(backend.asked.map((a) => a.amountCents), [1_200, 2_000]);
+    assert.deepEqual(backend.asked.map((a) => Buffer.from(a.uid).toString('hex')), ['04d4d4d4', '04d4d4d4'], 'the UID read at the tap');
     const requests = [...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === KIND.onlineRequest);
     assert.deepEqual(backend.asked.map((a) => a.stan), requests.map((r) => r.seq), 'the STAN is the request record seq');
     assert.equal(w.card('dave').card.bytesWritten, before);

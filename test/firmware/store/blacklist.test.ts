@@ -88,3 +88,22 @@ test('100k-entry snapshot, then lookups of members and non-members', () => {
   assert.equal(list.size(), count);
   list.close();
 });
+
+test('a list file of schema 1 (no digest, no stage) is upgraded in place: digest computed once, version kept', async () => {
+  const { openSqlite } = await import('../../../firmware/store/sqlite-open.ts');
+  const { ListDigest } = await import('../../../protocol/index.ts');
+  const path = join(dir, 'v1.db');
+  const { db } = openSqlite({ path });
+  db.exec(`CREATE TABLE blacklist (card INTEGER PRIMARY KEY NOT NULL) WITHOUT ROWID;
+CREATE TABLE blacklist_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, size INTEGER NOT NULL);
+INSERT INTO blacklist_meta (id, version, size) VALUES (1, 7, 3);
+INSERT INTO blacklist (card) VALUES (11), (22), (33);
+PRAGMA user_version = 1;`);
+  db.close();
+  const list = Blacklist.open({ path, log: silentLogger });
+  assert.deepEqual([list.version(), list.size(), list.has(22)], [7, 3, true]);
+  assert.deepEqual(list.digest(), ListDigest.of('blacklist', [11, 22, 33]).bytes());
+  list.applyDelta(7, 8, [44], [11], ListDigest.of('blacklist', [22, 33, 44]).bytes());
+  assert.equal(list.stage.staged(), null);
+  list.close();
+});

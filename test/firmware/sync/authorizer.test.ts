@@ -14,22 +14,24 @@ function setup() {
   const sent: AuthorizeRequest[] = [];
   return { clock, sched, auth, sent, attach: () => auth.attach({ send: (m) => (sent.push(m), true) }) };
 }
+const UID = Uint8Array.of(0x04, 0xd4, 0xd4, 0xd4);
 const approve = (stan: number, amount: number): AuthorizeResponse => ({ type: 'authorizeResponse', stan, result: 'approved', reason: 'none', approvedAmountCents: amount, balanceCents: 100, authCode: 123456 });
 
 test('no session: unavailable at once', async () => {
   const { auth, clock } = setup();
-  assert.deepEqual(await auth.authorize({ stan: 1, cardNumber: 5, amountCents: 100 }, clock.nowMs() + 1_500), { kind: 'unavailable' });
+  assert.deepEqual(await auth.authorize({ stan: 1, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500), { kind: 'unavailable' });
 });
 
 test('an answer in time approves or declines; the request says how long the terminal waits', async () => {
   const { auth, clock, sched, sent, attach } = setup();
   attach();
-  const p = auth.authorize({ stan: 7, cardNumber: 5005, amountCents: 1_200 }, clock.nowMs() + 1_500);
+  const p = auth.authorize({ stan: 7, cardNumber: 5005, uid: UID, amountCents: 1_200 }, clock.nowMs() + 1_500);
   assert.deepEqual([sent[0].stan, sent[0].amountCents, sent[0].deadlineMs, sent[0].purpose], [7, 1_200, 1_500, 'sale']);
+  assert.deepEqual(sent[0].uid, UID, 'the card\'s UID goes with the request');
   await sched.run(300);
   auth.onResponse(approve(7, 1_200));
   assert.deepEqual(await p, { kind: 'approved', authCode: '123456', balanceCents: 100 });
-  const q = auth.authorize({ stan: 8, cardNumber: 5005, amountCents: 9_999 }, clock.nowMs() + 1_500);
+  const q = auth.authorize({ stan: 8, cardNumber: 5005, uid: UID, amountCents: 9_999 }, clock.nowMs() + 1_500);
   auth.onResponse({ ...approve(8, 0), result: 'declined', reason: 'insufficient-funds' });
   assert.deepEqual(await q, { kind: 'declined', reason: 'insufficient-balance' });
 });
@@ -38,7 +40,7 @@ test('no answer by the deadline: unavailable; the late approval is dropped, neve
   const { auth, clock, sched, attach } = setup();
   attach();
   let result: unknown = null;
-  void auth.authorize({ stan: 9, cardNumber: 5005, amountCents: 500 }, clock.nowMs() + 1_500).then((r) => (result = r));
+  void auth.authorize({ stan: 9, cardNumber: 5005, uid: UID, amountCents: 500 }, clock.nowMs() + 1_500).then((r) => (result = r));
   await sched.run(1_499);
   assert.equal(result, null, 'still waiting 1 ms before the deadline');
   await sched.run(1);
@@ -51,7 +53,7 @@ test('no answer by the deadline: unavailable; the late approval is dropped, neve
 test('a session that closes settles waiting requests as unavailable', async () => {
   const { auth, clock, attach } = setup();
   attach();
-  const p = auth.authorize({ stan: 10, cardNumber: 5005, amountCents: 500 }, clock.nowMs() + 1_500);
+  const p = auth.authorize({ stan: 10, cardNumber: 5005, uid: UID, amountCents: 500 }, clock.nowMs() + 1_500);
   auth.attach(null);
   assert.deepEqual(await p, { kind: 'unavailable' });
 });

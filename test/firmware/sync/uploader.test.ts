@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../../firmware/core/clock.ts';
+import { silentLogger } from '../../../firmware/core/log.ts';
+import type { JournalRecord } from '../../../firmware/store/journal.ts';
+import { UPLOADER_DEFAULTS, Uploader, type UploadJournal } from '../../../firmware/sync/uploader.ts';
+import { CHAIN_ZERO, type JournalBatch, type SendResult } from '../../../protocol/index.ts';
+
+/** How the uploader reads the session's SendResult codes (protocol/session-table.ts): halve on too-large, alarm when nothing can go. */
+const T = 1_795_000_000_000;
+
+function journalOf(n: number): UploadJournal {
+  const records = Array.from({ length: n }, (_, i) => ({ seq: i + 1, kind: 'door.open', atMs: T + i, card: null, ref: null, body: { door: 1 }, corrupt: false }) as unknown as JournalRecord);
+  return { after: (seq, limit) => records.filter((r) => r.seq > seq).slice(0, limit), lastSeq: () => n, ack: () => 0 };
+}
+
+function uploader(n: number, send: (m: JournalBatch) => SendResult) {
+  const sizes: number[] = [];
+  const u = new Uploader(journalOf(n), (m) => (sizes.push(m.records.length), send(m)), () => {}, new ManualClock(T), silentLogger, { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 16 });
+  u.onAck({ type: 'journalAck', ackUpto: 0, chainHead: CHAIN_ZERO, status: 'ok' });
+  return { u, sizes };
+}
+
+test('too-large halves the batch until it fits', () => {
+  const { u, sizes } = uploader(16, (m) => (m.records.length > 4 ? { ok: false, error: 'too-large', detail: 'payload exceeds the peer\'s limit' } : { ok: true, seq: 1 }));
+  u.step();
+  assert.deepEqual(sizes, [16, 8, 4]);
+  assert.equal(u.alarm, null);
+});
+
+test('a single record too large, or one the wire cannot encode, stops upload with an alarm; not-open only waits', () => {
+  const tooLarge = uploader(3, () => ({ ok: false, error: 'too-large', detail: 'door.open payload of 40000 bytes exceeds the peer\'s 32768' }));
+  for (let i = 0; i < 3; i++) tooLarge.u.step();
+  assert.deepEqual(tooLarge.u.alarm, { reason: 'unencodable', detail: 'door.open payload of 40000 bytes exceeds the peer\'s 32768' });
+  const encode = uploader(3, () => ({ ok: false, error: 'encode', detail: 'journalBatch: record 1 atMs -1' }));
+  encode.u.step();
+  assert.deepEqual(encode.u.alarm, { reason: 'unencodable', detail: 'journalBatch: record 1 atMs -1' });
+  const closed = uploader(3, () => ({ ok: false, error: 'not-open', detail: 'session not open' }));
+  closed.u.step();
+  assert.equal(closed.u.alarm, null);
+  assert.deepEqual(closed.sizes, [3]);
+});
