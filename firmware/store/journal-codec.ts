@@ -1,4 +1,4 @@
-import { crc32 } from './crc32.ts';
+import { crc32Text } from './crc32.ts';
 import type { JournalRow } from './journal-schema.ts';
 
 export interface JournalRecord<B = Record<string, unknown>> {
@@ -24,7 +24,7 @@ export interface JournalRecord<B = Record<string, unknown>> {
  */
 export function recordCrc(seq: number, kind: string, atMs: number, card: number | null, ref: number | null, body: string): number {
   const head = `${seq}|${kind}|${atMs}|${card ?? ''}|${ref ?? ''}|`;
-  return crc32(Buffer.from(body, 'utf8'), crc32(Buffer.from(head, 'utf8')));
+  return crc32Text(body, crc32Text(head));
 }
 
 export function rowCrcOk(row: JournalRow): boolean {

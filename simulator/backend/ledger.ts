@@ -68,6 +68,10 @@ export class Ledger {
         `INSERT OR IGNORE INTO card_tx (terminal, seq, card, tx, counter_before, counter_after, charged, writer_before, other_counter, other_writer, next)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      intentLanded: db.prepare(
+        `INSERT OR IGNORE INTO card_tx (terminal, seq, card, tx, counter_before, counter_after, charged, writer_before, other_counter, other_writer, next, outcome)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')`,
+      ),
       get: db.prepare<[number, number], TxRow>('SELECT * FROM card_tx WHERE terminal = ? AND seq = ?'),
       setOutcome: db.prepare("UPDATE card_tx SET outcome = ? WHERE terminal = ? AND seq = ? AND outcome = 'open'"),
       landOne: db.prepare<[number, number], { card: number; counter_after: number; next: string }>("UPDATE card_tx SET outcome = 'landed' WHERE terminal = ? AND seq = ? AND outcome = 'open' RETURNING card, counter_after, next"),
@@ -77,15 +81,26 @@ export class Ledger {
     };
   }
 
-  /** Takes one stored record; returns what landed because of it (null when nothing did). */
-  onRecord(terminal: number, r: WireRecord): Landing | null {
+  /**
+   * Takes one stored record; returns what landed because of it (null when nothing did).
+   * `committedBy`: the record right after an intent is its commit (the usual pair in one
+   * batch) — the intent is then inserted as landed at once, one statement instead of two.
+   */
+  onRecord(terminal: number, r: WireRecord, committedBy?: WireRecord): Landing | null {
     const b = r.body as Record<string, unknown>;
     if (r.kind === 'card.intent') {
       // A record the terminal found corrupt travels as it was found; it cannot enter the ledger.
-      if (!['cardNumber', 'counterBefore', 'counterAfter', 'chargedAmount', 'writerBefore'].every((f) => typeof b[f] === 'number') || typeof b.next !== 'object') return null;
+      if (!['cardNumber', 'counterBefore', 'counterAfter', 'chargedAmount', 'writerBefore'].every((f) => typeof b[f] === 'number') || typeof b.next !== 'object' || b.next === null) return null;
       const n = b.next as Record<string, unknown>;
       const o = b.otherSlot as { counter: number; writer: number } | null;
-      this.q.intent.run(terminal, r.seq, b.cardNumber, b.tx, b.counterBefore, b.counterAfter, b.chargedAmount, b.writerBefore, o?.counter ?? null, o?.writer ?? null, JSON.stringify(n));
+      const row = [terminal, r.seq, b.cardNumber, b.tx, b.counterBefore, b.counterAfter, b.chargedAmount, b.writerBefore, o?.counter ?? null, o?.writer ?? null, JSON.stringify(n)];
+      if (committedBy && isCommitOf(committedBy, r)) {
+        if (this.q.intentLanded.run(...row).changes === 1) return { card: b.cardNumber as number, terminal, seq: r.seq, lastCreditSeq: lastCreditSeqOf(n), clashWith: null };
+        // Ignored: held already, or another write landed at this counter (a clone) — the long way tells which.
+        this.q.intent.run(...row);
+        return this.land(terminal, r.seq);
+      }
+      this.q.intent.run(...row);
       return null;
     }
     if (r.ref === null) return null;
@@ -103,7 +118,7 @@ export class Ledger {
       return this.landAgain(terminal, seq);
     }
     if (!me) return null;
-    return { card: me.card, terminal, seq, lastCreditSeq: (JSON.parse(me.next) as { lastCreditSeq: number }).lastCreditSeq, clashWith: null };
+    return { card: me.card, terminal, seq, lastCreditSeq: lastCreditSeqOf(JSON.parse(me.next) as Record<string, unknown>), clashWith: null };
   }
 
   /** A second landed write at a counter that already has one (the unique index said so): a clone. */
@@ -141,6 +156,15 @@ export class Ledger {
       open: [...outcome.values()].filter((o) => o === 'open').length,
     };
   }
+}
+
+/** The commit of `intent` (the firmware's card.commit refers to its intent by seq). */
+export function isCommitOf(next: WireRecord, intent: WireRecord): boolean {
+  return intent.kind === 'card.intent' && next.kind === 'card.commit' && next.ref === intent.seq;
+}
+
+function lastCreditSeqOf(next: Record<string, unknown>): number {
+  return typeof next.lastCreditSeq === 'number' ? next.lastCreditSeq : 0;
 }
 
 /** The evidence rule of simulator/reconcile.ts, without the card in hand. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../firmware/core/clock.ts';
 import { JsonLogger, MemorySink, silentLogger } from '../../../firmware/core/log.ts';
-import { crc32 } from '../../../firmware/store/crc32.ts';
+import { crc32, crc32Text } from '../../../firmware/store/crc32.ts';
 import { JOURNAL_BODY_MAX_BYTES } from '../../../firmware/store/journal-body.ts';
 import { recordCrc } from '../../../firmware/store/journal-codec.ts';
 import { Journal, PRUNE_BATCH_MAX } from '../../../firmware/store/journal.ts';
@@ -27,6 +27,9 @@ const day = (amountCents: number) => [{ scope: 'day', key: '2026-11-23', count: 
 test('crc32 matches the standard check value', () => {
   assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
   assert.equal(crc32(Buffer.from('6789'), crc32(Buffer.from('12345'))), 0xcbf43926);
+  // Text is taken as its UTF-8 bytes, the same checksum as over the encoded bytes.
+  assert.equal(crc32Text('6789', crc32Text('12345')), 0xcbf43926);
+  assert.equal(crc32Text('食堂 ¥12'), crc32(Buffer.from('食堂 ¥12', 'utf8')));
 });
 
 test('append returns what get reads back; seq strictly increases across reopen', () => {
