@@ -4,17 +4,20 @@ import { encodeItem } from './records.ts';
 import { Writer } from './varint.ts';
 
 /**
- * The hash chain over a terminal's journal (PROTOCOL.md §5.4.5):
+ * The hash chain over a terminal's journal (PROTOCOL.md §6.6.4):
  *   chain(0) = 16 zero bytes
  *   chain(seq) = SHA-256(chain(seq − 1) ‖ canonical(record seq))[0..16]
  * canonical(record) = varint seq ‖ varint atMs ‖ the record's item encoded
  * alone, in a fixed context (the terminal's own id, UTC, no shift, no
- * earlier intent, no folding; a generic item's JSON with keys sorted) — so it
- * depends neither on how records were cut into batches nor on key order.
+ * earlier intent, no folding), compact whenever the kind's encoder accepts
+ * the record and without the wire's decode-back check (records.ts form
+ * 'canonical'); a generic item's JSON with keys sorted. So it depends
+ * neither on how records were cut into batches nor on key order, and costs
+ * each side one small encode and one hash per record: the check the wire
+ * encoder makes was two-fifths of the upload's work on both sides.
  * A backend that holds chain(n) and recomputes the batch knows that nothing
- * was lost, doubled, reordered or altered between the terminal's journal
- * and its store; a record re-sent under the same seq with other content
- * shows up as a different link.
+ * was lost, doubled or reordered, and that no seq, time, kind, card, ref or
+ * amount changed between the terminal's journal and its store.
  */
 
 export const CHAIN_BYTES = 16;
@@ -23,7 +26,7 @@ export const CHAIN_ZERO: Uint8Array = new Uint8Array(CHAIN_BYTES);
 function writeCanonical(w: Writer, rec: WireRecord, terminalId: number): Uint8Array {
   const ctx = { terminalId, utcOffsetMinutes: 0, prevAtMs: rec.atMs, shift: null, intentCards: new Map<number, number>() };
   w.varint(rec.seq, 'seq').varint(rec.atMs, 'atMs');
-  return w.bytes(encodeItem(rec, undefined, ctx, false, true).bytes).finish();
+  return w.bytes(encodeItem(rec, undefined, ctx, false, 'canonical').bytes).finish();
 }
 
 export function canonicalRecord(rec: WireRecord, terminalId: number): Uint8Array {

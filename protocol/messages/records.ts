@@ -133,23 +133,29 @@ function decodesTo(bytes: Uint8Array, expected: WireRecord[], ctx: RecordContext
 /**
  * The item for `rec` (folded with `next` when `next` is its commit and
  * folding is on), and how many records it covers. Moves the context on.
- * `sortedJson` is for the hash chain's canonical form only (chain.ts).
+ *
+ * form 'wire': a compact item only when it decodes back identical (the
+ * record arrives exactly as journaled). form 'canonical' (the hash chain,
+ * chain.ts): the compact item whenever its encoder accepts the record, with
+ * no decode-back check, and sorted JSON in a generic item — a pure function
+ * of the record that both sides compute cheaply (PROTOCOL.md §6.6.4).
  */
-export function encodeItem(rec: WireRecord, next: WireRecord | undefined, ctx: RecordContext, fold: boolean, sortedJson = false): { bytes: Uint8Array; records: 1 | 2 } {
+export function encodeItem(rec: WireRecord, next: WireRecord | undefined, ctx: RecordContext, fold: boolean, form: 'wire' | 'canonical' = 'wire'): { bytes: Uint8Array; records: 1 | 2 } {
+  const exact = (bytes: Uint8Array, recs: WireRecord[]) => form === 'canonical' || decodesTo(bytes, recs, ctx);
   if (typeof rec.kind !== 'string' || rec.kind.length === 0) throw new EncodeError(`record ${rec.seq}: kind must be a non-empty string`);
   let out: { bytes: Uint8Array; records: 1 | 2 } | null = null;
   if (rec.kind === KINDS.intent) {
     if (fold && next && next.kind === KINDS.commit && next.seq === rec.seq + 1) {
       const both = attempt(() => encodeIntent(rec, next, ctx));
-      if (both && decodesTo(both, [rec, next], ctx)) out = { bytes: both, records: 2 };
+      if (both && exact(both, [rec, next])) out = { bytes: both, records: 2 };
     }
     const one = out ? null : attempt(() => encodeIntent(rec, null, ctx));
-    if (one && decodesTo(one, [rec], ctx)) out = { bytes: one, records: 1 };
+    if (one && exact(one, [rec])) out = { bytes: one, records: 1 };
   } else {
     const small = attempt(() => encodeSmall(rec, ctx));
-    if (small && decodesTo(small, [rec], ctx)) out = { bytes: small, records: 1 };
+    if (small && exact(small, [rec])) out = { bytes: small, records: 1 };
   }
-  out ??= { bytes: encodeGeneric(rec, ctx, sortedJson), records: 1 };
+  out ??= { bytes: encodeGeneric(rec, ctx, form === 'canonical'), records: 1 };
   advance(ctx, rec);
   if (out.records === 2) advance(ctx, next as WireRecord);
   return out;

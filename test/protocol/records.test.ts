@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { realisticSales } from '../../bench/protocol-sales.ts';
 import { uploadBytes } from '../../bench/protocol-size.ts';
-import { batchItems, buildJournalBatch, chainOver, CHAIN_ZERO, decodeMessage, EncodeError, encodeMessage, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
+import { batchItems, buildJournalBatch, canonicalRecord, chainOver, CHAIN_ZERO, decodeMessage, EncodeError, encodeMessage, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
 import { Prng } from './helpers.ts';
 
 /** Journal records on the wire: lossless whatever the body, compact when it can be, batch-independent chain. */
@@ -162,4 +162,23 @@ test('the decoder refuses a compact commit whose intent is neither in the batch 
   w.bytes(items[1].bytes).bytes(items[2].bytes);
   const d = decodeMessage(0x30, w.finish());
   assert.ok(!d.ok && /card not given/.test(d.error), d.ok ? 'decoded' : d.error);
+});
+
+test('canonical items are built without the decode-back check, and both sides still agree', () => {
+  const records = realisticSales({ sales: 20, seed: 11 });
+  // An intent with a field the compact item has no room for travels as a generic item…
+  const odd = records.map((r, i) => (i === 4 ? { ...r, body: { ...(r.body as object), note: 'cash drawer jammed' } } : r));
+  const batch = buildJournalBatch(odd, OPTS);
+  const d = decodeMessage(0x30, encodeMessage(batch).payload);
+  assert.ok(d.ok);
+  const got = (d.message as JournalBatch).records;
+  assert.deepStrictEqual(got, odd, 'the wire still carries every field');
+  // …and the backend, recomputing from what it decoded, reaches the terminal's chain.
+  assert.deepStrictEqual(chainOver(CHAIN_ZERO, got, 1042), batch.chainLast);
+  // The canonical item is the compact one all the same: as long as the other fields match.
+  assert.deepStrictEqual(canonicalRecord(odd[4], 1042), canonicalRecord(records[4], 1042));
+  // Money is in it: a charged amount changed on the way breaks the chain.
+  const body = records[4].body as Record<string, unknown>;
+  const cheaper = records.map((r, i) => (i === 4 ? { ...r, body: { ...body, chargedAmount: (body.chargedAmount as number) - 1, fromBalance: (body.fromBalance as number) - 1 } } : r));
+  assert.notDeepStrictEqual(chainOver(CHAIN_ZERO, cheaper, 1042), chainOver(CHAIN_ZERO, records, 1042));
 });
