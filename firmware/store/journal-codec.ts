@@ -31,7 +31,8 @@ export function rowCrcOk(row: JournalRow): boolean {
   return recordCrc(row.seq, row.kind, row.at_ms, row.card, row.ref, row.body) === row.crc;
 }
 
-export function rowToRecord(row: JournalRow): JournalRecord {
+/** `ackedUpto`: journal_meta.acked_upto — acknowledgement is cumulative, so a record is acknowledged when its seq is at or below it. */
+export function rowToRecord(row: JournalRow, ackedUpto: number): JournalRecord {
   const ok = rowCrcOk(row);
   let body: Record<string, unknown>;
   try {
@@ -47,7 +48,7 @@ export function rowToRecord(row: JournalRow): JournalRecord {
     card: row.card,
     ref: row.ref,
     body,
-    acked: row.acked !== 0,
+    acked: row.seq <= ackedUpto,
   };
   if (!ok) record.corrupt = true;
   return record;

@@ -5,12 +5,16 @@ import type Database from 'better-sqlite3';
  * add a migration when this changes: terminals in the field keep their files.
  *
  * - journal: one row per record. `seq` is the rowid (no extra index). The
- *   CRC covers (seq, kind, at_ms, card, ref, body), not `acked`, which changes.
+ *   CRC covers (seq, kind, at_ms, card, ref, body). `acked` is no longer
+ *   written (always 0): acknowledgement is journal_meta.acked_upto alone, so an
+ *   ack rewrites one row, not every acknowledged record (that doubled the
+ *   bytes written to the SD card). A row with acked = 1 beyond acked_upto
+ *   still means the file was altered (recovery checks it).
  * - Indexes: card and ref are partial (records without them cost nothing
  *   there); open() uses one partial index per OPENABLE_KINDS entry. Measured here, CPU cost per insert without
  *   fsync: 15.5 µs bare, 18.7 µs with card+ref, 29 µs with kind too — against
- *   ~250–300 µs for the fsync'd commit on this disk (bench/journal.ts). No index on
- *   `acked`: acknowledgement is cumulative, so unacked records are exactly
+ *   ~250–300 µs for the fsync'd commit on this disk (bench/journal.ts).
+ *   Acknowledgement is cumulative, so unacked records are exactly
  *   seq > acked_upto, a rowid range.
  * - journal_meta: a single row; last_seq is the highest seq ever assigned
  *   (pruning deletes rows, so max(seq) could go back and be reused),

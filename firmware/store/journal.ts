@@ -44,6 +44,8 @@ interface Meta {
 export class Journal {
   private readonly corruptSeqs = new Set<number>();
   private lastSeqMem = 0;
+  /** journal_meta.acked_upto, mirrored: a read says whether each record is acknowledged. */
+  private ackedUptoMem = 0;
   private readonly openQueries = new Map<string, Database.Statement<unknown[], JournalRow>>();
   private readonly q;
   private readonly appendTx: (kind: string, atMs: number, card: number | null, ref: number | null, body: string, totals: readonly TotalsDelta[], cardCounter: number | null) => number;
@@ -73,12 +75,11 @@ export class Journal {
       after: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`),
       byCard: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE card = ? ORDER BY seq DESC LIMIT ?`),
       referencing: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE ref = ? ORDER BY seq LIMIT ?`),
-      unacked: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? AND acked = 0 ORDER BY seq LIMIT ?`),
-      markAcked: db.prepare('UPDATE journal SET acked = 1 WHERE seq > ? AND seq <= ? AND acked = 0'),
+      unacked: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`),
       pruneCutoff: db.prepare<[number, number], number>('SELECT seq FROM journal WHERE seq <= ? ORDER BY seq DESC LIMIT 1 OFFSET ?').pluck(),
       oldestSeq: db.prepare<[], number | null>('SELECT min(seq) FROM journal').pluck(),
       maxSeq: db.prepare<[], number | null>('SELECT max(seq) FROM journal').pluck(),
-      deleteAcked: db.prepare('DELETE FROM journal WHERE seq <= ? AND acked = 1'),
+      deleteUpto: db.prepare('DELETE FROM journal WHERE seq <= ?'),
       countAll: db.prepare<[], number>('SELECT count(*) FROM journal').pluck(),
       countAfter: db.prepare<[number], number>('SELECT count(*) FROM journal WHERE seq > ?').pluck(),
       ackedAfter: db.prepare<[number], number>('SELECT count(*) FROM journal WHERE seq > ? AND acked != 0').pluck(),
@@ -98,9 +99,9 @@ export class Journal {
       const meta = this.meta();
       if (uptoSeq > this.lastSeqMem) throw new RangeError(`cannot acknowledge up to seq ${uptoSeq}: last written is ${this.lastSeqMem}`);
       if (uptoSeq <= meta.acked_upto) return 0; // a repeated ack (retransmission) changes nothing
-      const changed = this.q.markAcked.run(meta.acked_upto, uptoSeq).changes;
+      // One meta row, not a flag per record: rewriting every acknowledged row doubled what the SD card takes.
       this.q.setAckedUpto.run(uptoSeq);
-      return changed;
+      return uptoSeq - meta.acked_upto;
     }).immediate;
     this.pruneTx = db.transaction((keepLast: number) => {
       const meta = this.meta();
@@ -111,7 +112,8 @@ export class Journal {
       const uptoSeq = Math.min(cutoff, oldest + PRUNE_BATCH_MAX - 1);
       // Deleting rows could lower max(seq): record the highest seq first so it is never reused.
       this.q.setLastSeq.run(this.lastSeqMem);
-      return { deleted: this.q.deleteAcked.run(uptoSeq).changes, uptoSeq };
+      // uptoSeq ≤ the cutoff ≤ acked_upto: only acknowledged records go.
+      return { deleted: this.q.deleteUpto.run(uptoSeq).changes, uptoSeq };
     }).immediate;
   }
 
@@ -196,6 +198,7 @@ export class Journal {
   /** Acknowledges every record up to `uptoSeq` (cumulative, idempotent); returns how many changed. */
   ack(uptoSeq: number): number {
     const changed = this.ackTx(checkSeq(uptoSeq, 'ack seq'));
+    this.ackedUptoMem = Math.max(this.ackedUptoMem, uptoSeq);
     if (changed > 0) this.log.debug('journal.acked', { uptoSeq, records: changed });
     return changed;
   }
@@ -257,6 +260,7 @@ export class Journal {
     const maxSeq = this.q.maxSeq.get() ?? 0;
     // journal_meta.last_seq is written before each prune; max(seq) covers every append since.
     this.lastSeqMem = Math.max(maxSeq, meta.last_seq);
+    this.ackedUptoMem = meta.acked_upto;
     // Pair assertion on what ack maintains: if it fails the file was altered outside this class.
     if (meta.acked_upto > this.lastSeqMem) throw new Error(`${this.path}: acked_upto ${meta.acked_upto} is above the last seq ${this.lastSeqMem}; the file is damaged`);
     const ackedBeyond = this.q.ackedAfter.get(meta.acked_upto)!;
@@ -276,7 +280,7 @@ export class Journal {
   }
 
   private toRecord(row: JournalRow): JournalRecord {
-    const record = rowToRecord(row);
+    const record = rowToRecord(row, this.ackedUptoMem);
     if (record.corrupt) this.noteCorrupt(row.seq);
     return record;
   }
