@@ -247,6 +247,6 @@ export abstract class SessionCore {
     } else if (m.type === 'bye') {
       this.move('close');
       out.push({ type: 'closed', reason: 'peer-bye', detail: `peer said bye: ${m.reason}${m.text ? ` (${m.text})` : ''}` });
-    } else out.push({ type: 'message', message: m, seq: f.seq });
+    } else out.push({ type: 'message', message: m, seq: f.seq, payload: f.payload });
   }
 }

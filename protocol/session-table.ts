@@ -75,7 +75,8 @@ export interface OpenedInfo {
 
 export type SessionEvent =
   | ({ type: 'opened' } & OpenedInfo)
-  | { type: 'message'; message: Message; seq: number }
+  /** `payload`: the message's bytes as received (a view into the frame: copy it to keep it past this event). */
+  | { type: 'message'; message: Message; seq: number; payload: Uint8Array }
   | { type: 'rejected'; reason: RejectReason; detail: string; seq?: number; msgType?: number }
   /** Link-level damage the framing layer skipped (garbage, bad CRC); nothing to do but count it. */
   | { type: 'frameError'; error: string; skippedBytes: number; detail: string }

@@ -225,7 +225,7 @@ export class Backend implements SessionHost {
     this.keys.checkFailed(s.terminalId as number);
   }
 
-  message(s: TerminalSession, m: Message): void {
+  message(s: TerminalSession, m: Message, payload?: Uint8Array): void {
     const t = s.terminalId as number;
     const now = this.nowMs();
     switch (m.type) {
@@ -240,7 +240,7 @@ export class Backend implements SessionHost {
         s.send({ type: 'timeResponse', t1Ms: m.t1Ms, t2Ms: now, t3Ms: this.nowMs(), utcOffsetMinutes: this.utcOffsetMinutes });
         return;
       case 'journalBatch': {
-        const r = this.journal.ingest(t, m);
+        const r = this.journal.ingest(t, m, payload);
         s.send(r.ack);
         if (r.ack.status !== 'ok') this.log.info('backend.journal-ack', { terminal: t, status: r.ack.status, ackUpto: r.ack.ackUpto, baseSeq: m.records[0]?.seq });
         if (r.clones.length) this.log.error('backend.clone-detected', { terminal: t, cards: r.clones });

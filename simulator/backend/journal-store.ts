@@ -3,6 +3,7 @@ import { CHAIN_ZERO, chainNext, type JournalAck, type JournalBatch, type WireRec
 import type { Accounts } from './accounts.ts';
 import { isCommitOf, type Ledger } from './ledger.ts';
 import type { ListStore } from './lists.ts';
+import { RecordRows, type StoredRecord } from './record-rows.ts';
 import { recordAlert } from './schema.ts';
 
 /**
@@ -27,16 +28,11 @@ interface TerminalRow {
   chain_head: Uint8Array;
 }
 
-const INSERT_RECORDS = 'INSERT INTO records (terminal, seq, kind, at_ms, card, ref, body, chain, arrival) VALUES';
-const RECORD_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-/** 9 parameters a row; 8–32 rows a statement measured alike (bench/sync-upload.ts), far below SQLite's 32,766 parameters. */
-const ROWS_PER_INSERT = 16;
-
 const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export class JournalStore {
   private readonly q;
-  private arrival: number;
+  private readonly rows: RecordRows;
 
   constructor(
     private readonly db: Database.Database,
@@ -50,15 +46,8 @@ export class JournalStore {
       addTerminal: db.prepare('INSERT OR IGNORE INTO terminals (id, high_seq, chain_head, first_seen_ms, last_seen_ms) VALUES (?, 0, ?, ?, ?)'),
       setHigh: db.prepare('UPDATE terminals SET high_seq = ?, chain_head = ?, last_seen_ms = ? WHERE id = ?'),
       chainAt: db.prepare<[number, number], Uint8Array>('SELECT chain FROM records WHERE terminal = ? AND seq = ?').pluck(),
-      insert: db.prepare(`${INSERT_RECORDS} ${RECORD_VALUES}`),
-      insertMany: db.prepare(`${INSERT_RECORDS} ${Array(ROWS_PER_INSERT).fill(RECORD_VALUES).join(', ')}`),
-      body: db.prepare<[number, number], string>('SELECT body FROM records WHERE terminal = ? AND seq = ?').pluck(),
-      records: db.prepare<[number, number, number], { seq: number; kind: string; at_ms: number; card: number | null; ref: number | null; body: string; arrival: number }>(
-        'SELECT seq, kind, at_ms, card, ref, body, arrival FROM records WHERE terminal = ? AND seq > ? ORDER BY seq LIMIT ?',
-      ),
-      maxArrival: db.prepare<[], number | null>('SELECT max(arrival) FROM records').pluck(),
     };
-    this.arrival = this.q.maxArrival.get() ?? 0;
+    this.rows = new RecordRows(db);
   }
 
   /** Makes sure a terminal has its row (at its first handshake). */
@@ -71,11 +60,12 @@ export class JournalStore {
   }
 
   /** Stored records of a terminal after `seq`, in seq order, with their arrival order (tests, reports). */
-  records(terminal: number, afterSeq = 0, limit = 10_000): (WireRecord & { arrival: number })[] {
-    return this.q.records.all(terminal, afterSeq, limit).map((r) => ({ seq: r.seq, kind: r.kind, atMs: r.at_ms, card: r.card, ref: r.ref, body: JSON.parse(r.body) as unknown, arrival: r.arrival }));
+  records(terminal: number, afterSeq = 0, limit = 10_000): StoredRecord[] {
+    return this.rows.after(terminal, afterSeq, limit);
   }
 
-  ingest(terminal: number, batch: JournalBatch): IngestResult {
+  /** `payload`: the batch's bytes as received, kept verbatim (record-rows.ts). */
+  ingest(terminal: number, batch: JournalBatch, payload?: Uint8Array): IngestResult {
     this.touch(terminal);
     const row = this.q.terminal.get(terminal) as TerminalRow;
     const t = { high_seq: row.high_seq, chain_head: Uint8Array.from(row.chain_head) }; // SQLite gives a Buffer
@@ -108,16 +98,17 @@ export class JournalStore {
       }
     }
     if (recs[recs.length - 1].seq <= H) return result('ok'); // all held already: the same ack again
-    return this.db.transaction(() => this.store(terminal, recs, chains, Math.max(H, base - 1)))();
+    return this.db.transaction(() => this.store(terminal, batch, payload, chains, Math.max(H, base - 1)))();
   }
 
-  private store(terminal: number, recs: WireRecord[], chains: Uint8Array[], H: number): IngestResult {
+  private store(terminal: number, batch: JournalBatch, payload: Uint8Array | undefined, chains: Uint8Array[], H: number): IngestResult {
+    const recs = batch.records;
     let stored = 0;
     let listsChanged = false;
     const clones: number[] = [];
     const now = this.nowMs();
     const first = recs.findIndex((r) => r.seq > H);
-    stored = this.insertRecords(terminal, recs, chains, first);
+    stored = this.rows.insert(terminal, batch, payload, chains, first);
     for (let i = first; i < recs.length; i++) {
       const r = recs[i];
       // An intent and its commit side by side land together (ledger.ts): the commit then has nothing left to do.
@@ -130,7 +121,7 @@ export class JournalStore {
           recordAlert(this.db, { atMs: now, kind: 'clone', card: landing.card, terminal, detail: `counter spent twice with different contents: ${terminal}#${landing.seq} and ${landing.clashWith.terminal}#${landing.clashWith.seq}` });
           if (this.lists.blacklistAdd([landing.card], 'clone', now) !== null) listsChanged = true;
         }
-      } else if (r.kind === 'online.result') this.onlineResult(terminal, r, now);
+      } else if (r.kind === 'online.result') this.onlineResult(terminal, r, recs, now);
     }
     // The caller made sure the batch reaches past H: the last record is the new high-water mark.
     const newH = recs[recs.length - 1].seq;
@@ -139,24 +130,12 @@ export class JournalStore {
     return { ack: { type: 'journalAck', ackUpto: newH, chainHead: head, status: 'ok' }, stored, listsChanged, clones };
   }
 
-  /** Stores recs[from..] with their chain values, ROWS_PER_INSERT to a statement (one statement per row was a fifth of ingest). */
-  private insertRecords(terminal: number, recs: WireRecord[], chains: Uint8Array[], from: number): number {
-    const row = (i: number) => [terminal, recs[i].seq, recs[i].kind, recs[i].atMs, recs[i].card, recs[i].ref, JSON.stringify(recs[i].body), chains[i], ++this.arrival];
-    let i = from;
-    for (; i + ROWS_PER_INSERT <= recs.length; i += ROWS_PER_INSERT) {
-      const params: unknown[] = [];
-      for (let k = i; k < i + ROWS_PER_INSERT; k++) params.push(...row(k));
-      this.q.insertMany.run(params);
-    }
-    for (; i < recs.length; i++) this.q.insert.run(row(i));
-    return recs.length - from;
-  }
-
-  private onlineResult(terminal: number, r: WireRecord, now: number): void {
+  private onlineResult(terminal: number, r: WireRecord, batch: WireRecord[], now: number): void {
     const b = r.body as { stan?: number; outcome?: string };
     if (typeof b.stan !== 'number' || typeof b.outcome !== 'string') return;
-    const reqBody = this.q.body.get(terminal, b.stan);
-    const req = reqBody ? (JSON.parse(reqBody) as { cardNumber?: number; amountCents?: number }) : {};
+    // The request is usually in the same batch; else it was stored before.
+    const request = batch.find((x) => x.seq === b.stan) ?? this.rows.get(terminal, b.stan);
+    const req = (request?.body ?? {}) as { cardNumber?: number; amountCents?: number };
     this.accounts.fromJournal(terminal, b.stan, b.outcome, req.cardNumber ?? r.card ?? 0, req.amountCents ?? 0, now);
   }
 }

@@ -18,7 +18,8 @@ export interface SessionHost {
   utcOffsetMinutes: number;
   heartbeatMs: number;
   opened(s: TerminalSession): void;
-  message(s: TerminalSession, m: Message): void;
+  /** `payload`: the message's bytes as received (the journal keeps a batch's verbatim). */
+  message(s: TerminalSession, m: Message, payload: Uint8Array): void;
   closed(s: TerminalSession, reason: string): void;
   /** KEY_ROTATE_ACK whose check matched the key offered (PROTOCOL.md §4.6). */
   keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void;
@@ -194,7 +195,7 @@ export class TerminalSession {
       this.terminalId = e.terminalId;
       this.openedMs = this.host.nowMs();
       this.host.opened(this);
-    } else if (e.type === 'message') this.host.message(this, e.message);
+    } else if (e.type === 'message') this.host.message(this, e.message, e.payload);
     else if (e.type === 'rejected') {
       // PROTOCOL.md §4.4: a MAC failure or replay is a security event; logged, never answered.
       this.stats.rejected++;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../firmware/core/clock.ts';
 import { VirtualScheduler } from '../../../simulator/net/virtual-scheduler.ts';
 import { Backend } from '../../../simulator/backend/backend.ts';
-import { buildJournalBatch, CHAIN_ZERO, chainOver, type WireRecord } from '../../../protocol/index.ts';
+import Database from 'better-sqlite3';
+import { buildJournalBatch, CHAIN_ZERO, chainOver, encodeMessage, type WireRecord } from '../../../protocol/index.ts';
 import { realisticSales } from '../../../bench/protocol-sales.ts';
 
 /** PROTOCOL.md §6.6.5, the backend's rules, batch by batch. */
@@ -109,6 +110,30 @@ test('lists: a terminal behind gets a folded delta, one ahead or far behind a sn
     assert.deepEqual(b.lists.update('blacklist', 4), []);
   } finally {
     b.stop();
+    done();
+  }
+});
+
+test('bodies live in the batch as it arrived; a schema-1 file keeps its JSON rows and takes new batches', () => {
+  const { dir, open, records, batch, done } = setup();
+  try {
+    let b = open();
+    const first = batch(1, 10);
+    const payload = encodeMessage(first).payload;
+    assert.equal(b.journal.ingest(T, first, payload).ack.ackUpto, 10);
+    assert.deepEqual(b.db.prepare('SELECT payload FROM batches').pluck().get(), Buffer.from(payload), 'the payload verbatim');
+    assert.deepEqual(b.db.prepare("SELECT count(*) FROM records WHERE body = ''").pluck().get(), 10);
+    b.stop();
+    // Make the file what schema 1 wrote: bodies as JSON in the rows, no batches.
+    const db = new Database(join(dir, 'b.db'));
+    for (const r of records.slice(0, 10)) db.prepare('UPDATE records SET body = ?, batch = NULL WHERE seq = ?').run(JSON.stringify(r.body), r.seq);
+    db.exec('ALTER TABLE records DROP COLUMN batch; DROP TABLE batches; PRAGMA user_version = 1;');
+    db.close();
+    b = open();
+    assert.equal(b.journal.ingest(T, batch(11, 20)).ack.ackUpto, 20, 'a decoded batch alone is stored too (re-encoded)');
+    assert.deepEqual(b.journal.records(T).map(({ arrival: _, ...r }) => r), records.slice(0, 20), 'old rows and new read back alike');
+    b.stop();
+  } finally {
     done();
   }
 });
