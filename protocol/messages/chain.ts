@@ -1,5 +1,5 @@
-import * as crypto from 'node:crypto';
-import type { WireRecord } from './record-context.ts';
+import type { RecordContext, WireRecord } from './record-context.ts';
+import { sha256 } from '../sha256.ts';
 import { encodeItem } from './records.ts';
 import { Writer } from './varint.ts';
 
@@ -23,8 +23,15 @@ import { Writer } from './varint.ts';
 export const CHAIN_BYTES = 16;
 export const CHAIN_ZERO: Uint8Array = new Uint8Array(CHAIN_BYTES);
 
+/** The fixed context, reset for each record (one object, not one per record: this runs for every record on both sides). */
+const fixed: RecordContext = { terminalId: 0, utcOffsetMinutes: 0, prevAtMs: 0, shift: null, intentCards: new Map<number, number>() };
+
 function writeCanonical(w: Writer, rec: WireRecord, terminalId: number): Uint8Array {
-  const ctx = { terminalId, utcOffsetMinutes: 0, prevAtMs: rec.atMs, shift: null, intentCards: new Map<number, number>() };
+  const ctx = fixed;
+  ctx.terminalId = terminalId;
+  ctx.prevAtMs = rec.atMs;
+  ctx.shift = null;
+  ctx.intentCards.clear();
   w.varint(rec.seq, 'seq').varint(rec.atMs, 'atMs');
   return w.bytes(encodeItem(rec, undefined, ctx, false, 'canonical').bytes).finish();
 }
@@ -33,14 +40,9 @@ export function canonicalRecord(rec: WireRecord, terminalId: number): Uint8Array
   return writeCanonical(new Writer(), rec, terminalId);
 }
 
-/** One-shot SHA-256 where this Node has it (≥ 20.12): a fresh Hash object per record cost as much as the hashing. */
-const oneShot = (crypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
-
 export function chainNext(prev: Uint8Array, rec: WireRecord, terminalId: number): Uint8Array {
-  if (!oneShot) return new Uint8Array(crypto.createHash('sha256').update(prev).update(canonicalRecord(rec, terminalId)).digest().subarray(0, CHAIN_BYTES));
-  // prev ‖ canonical built in one buffer: the same bytes hashed as the two updates above.
-  const input = writeCanonical(new Writer().bytes(prev), rec, terminalId);
-  return new Uint8Array(oneShot('sha256', input, 'buffer').subarray(0, CHAIN_BYTES));
+  // prev ‖ canonical in one buffer, hashed by protocol/sha256.ts (node:crypto costs ~2 µs a call at this size).
+  return sha256(writeCanonical(new Writer().bytes(prev), rec, terminalId), CHAIN_BYTES);
 }
 
 /** The chain after `records` (consecutive seqs) of terminal `terminalId`, starting from `prev`. */

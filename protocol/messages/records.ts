@@ -48,6 +48,7 @@ export const REFUSAL_CODES = [
 ] as const;
 
 const CLOSING: Record<string, number> = { [KINDS.commit]: ITEM.commit, [KINDS.abort]: ITEM.abort, [KINDS.uncertain]: ITEM.uncertain, [KINDS.settle]: ITEM.settle };
+const CLOSING_KIND: Record<number, string> = Object.fromEntries(Object.entries(CLOSING).map(([kind, item]) => [item, kind]));
 
 function head(w: Writer, item: number, rec: WireRecord, ctx: RecordContext): Writer {
   const t = timeDelta(rec.atMs, ctx);
@@ -141,19 +142,18 @@ function decodesTo(bytes: Uint8Array, expected: WireRecord[], ctx: RecordContext
  * of the record that both sides compute cheaply (PROTOCOL.md §6.6.4).
  */
 export function encodeItem(rec: WireRecord, next: WireRecord | undefined, ctx: RecordContext, fold: boolean, form: 'wire' | 'canonical' = 'wire'): { bytes: Uint8Array; records: 1 | 2 } {
-  const exact = (bytes: Uint8Array, recs: WireRecord[]) => form === 'canonical' || decodesTo(bytes, recs, ctx);
   if (typeof rec.kind !== 'string' || rec.kind.length === 0) throw new EncodeError(`record ${rec.seq}: kind must be a non-empty string`);
   let out: { bytes: Uint8Array; records: 1 | 2 } | null = null;
   if (rec.kind === KINDS.intent) {
     if (fold && next && next.kind === KINDS.commit && next.seq === rec.seq + 1) {
       const both = attempt(() => encodeIntent(rec, next, ctx));
-      if (both && exact(both, [rec, next])) out = { bytes: both, records: 2 };
+      if (both && (form === 'canonical' || decodesTo(both, [rec, next], ctx))) out = { bytes: both, records: 2 };
     }
     const one = out ? null : attempt(() => encodeIntent(rec, null, ctx));
-    if (one && exact(one, [rec])) out = { bytes: one, records: 1 };
+    if (one && (form === 'canonical' || decodesTo(one, [rec], ctx))) out = { bytes: one, records: 1 };
   } else {
     const small = attempt(() => encodeSmall(rec, ctx));
-    if (small && exact(small, [rec])) out = { bytes: small, records: 1 };
+    if (small && (form === 'canonical' || decodesTo(small, [rec], ctx))) out = { bytes: small, records: 1 };
   }
   out ??= { bytes: encodeGeneric(rec, ctx, form === 'canonical'), records: 1 };
   advance(ctx, rec);
@@ -201,7 +201,7 @@ export function decodeItem(r: Reader, ctx: RecordContext, seq: number): WireReco
 
 function decodeClosing(r: Reader, item: number, seq: number, atMs: number, ctx: RecordContext): WireRecord {
   const k = item & ITEM_MASK;
-  const kind = Object.keys(CLOSING).find((name) => CLOSING[name] === k) as string;
+  const kind = CLOSING_KIND[k];
   const ref = readRef(r, seq);
   const known = ctx.intentCards.get(ref);
   const card = item & CARD_BIT ? r.varint('card', 0xffff_ffff) : (known ?? r.fail(`${kind} of seq ${ref}: card not given and that intent is not in this batch`));
