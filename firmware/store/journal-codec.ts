@@ -28,7 +28,7 @@ export function recordCrc(seq: number, kind: string, atMs: number, card: number 
 }
 
 export function rowCrcOk(row: JournalRow): boolean {
-  return recordCrc(row.seq, row.kind, row.at_ms, row.card, row.ref, row.body) === row.crc;
+  return recordCrc(row[0], row[1], row[2], row[3], row[4], row[5]) === row[6];
 }
 
 /** `ackedUpto`: journal_meta.acked_upto — acknowledgement is cumulative, so a record is acknowledged when its seq is at or below it. */
@@ -36,19 +36,19 @@ export function rowToRecord(row: JournalRow, ackedUpto: number): JournalRecord {
   const ok = rowCrcOk(row);
   let body: Record<string, unknown>;
   try {
-    body = JSON.parse(row.body) as Record<string, unknown>;
+    body = JSON.parse(row[5]) as Record<string, unknown>;
   } catch {
     // Only a corrupt row can get here: encodeBody wrote valid JSON.
-    body = { unreadable: row.body };
+    body = { unreadable: row[5] };
   }
   const record: JournalRecord = {
-    seq: row.seq,
-    kind: row.kind,
-    atMs: row.at_ms,
-    card: row.card,
-    ref: row.ref,
+    seq: row[0],
+    kind: row[1],
+    atMs: row[2],
+    card: row[3],
+    ref: row[4],
     body,
-    acked: row.seq <= ackedUpto,
+    acked: row[0] <= ackedUpto,
   };
   if (!ok) record.corrupt = true;
   return record;

@@ -58,7 +58,7 @@ export class Journal {
     private readonly log: Logger,
     readonly path: string,
   ) {
-    const rows = (sql: string) => db.prepare<unknown[], JournalRow>(sql);
+    const rows = (sql: string) => db.prepare<unknown[], JournalRow>(sql).raw(true);
     this.q = {
       meta: db.prepare<[], Meta>('SELECT last_seq, acked_upto FROM journal_meta WHERE id = 1'),
       setLastSeq: db.prepare('UPDATE journal_meta SET last_seq = ? WHERE id = 1'),
@@ -185,7 +185,7 @@ export class Journal {
         `SELECT ${ROW_COLUMNS} FROM journal AS j WHERE j.kind = '${kind}' AND NOT EXISTS (
            SELECT 1 FROM journal AS c WHERE c.ref = j.seq AND c.kind IN (SELECT value FROM json_each(?))
          ) ORDER BY j.seq LIMIT ?`,
-      );
+      ).raw(true);
       this.openQueries.set(kind, q);
     }
     return q;
@@ -268,9 +268,9 @@ export class Journal {
 
     const fromSeq = Math.max(0, Math.min(meta.acked_upto, this.lastSeqMem - RECOVERY_TAIL_RECORDS));
     let checked = 0;
-    for (const row of this.db.prepare<[number], JournalRow>(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq`).iterate(fromSeq)) {
+    for (const row of this.db.prepare<[number], JournalRow>(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq`).raw(true).iterate(fromSeq)) {
       checked++;
-      if (!rowCrcOk(row)) this.noteCorrupt(row.seq);
+      if (!rowCrcOk(row)) this.noteCorrupt(row[0]);
     }
     this.log.info('journal.recovered', { path: this.path, lastSeq: this.lastSeqMem, ackedUpto: meta.acked_upto, checked, corrupt: this.corruptSeqs.size });
   }
@@ -281,7 +281,7 @@ export class Journal {
 
   private toRecord(row: JournalRow): JournalRecord {
     const record = rowToRecord(row, this.ackedUptoMem);
-    if (record.corrupt) this.noteCorrupt(row.seq);
+    if (record.corrupt) this.noteCorrupt(row[0]);
     return record;
   }
 
