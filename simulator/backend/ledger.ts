@@ -72,10 +72,9 @@ export class Ledger {
         `INSERT OR IGNORE INTO card_tx (terminal, seq, card, tx, counter_before, counter_after, charged, writer_before, other_counter, other_writer, next, outcome)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')`,
       ),
-      get: db.prepare<[number, number], TxRow>('SELECT * FROM card_tx WHERE terminal = ? AND seq = ?'),
       setOutcome: db.prepare("UPDATE card_tx SET outcome = ? WHERE terminal = ? AND seq = ? AND outcome = 'open'"),
-      landOne: db.prepare<[number, number], { card: number; counter_after: number; next: string }>("UPDATE card_tx SET outcome = 'landed' WHERE terminal = ? AND seq = ? AND outcome = 'open' RETURNING card, counter_after, next"),
-      landedAt: db.prepare<[number, number], TxRow>("SELECT * FROM card_tx WHERE card = ? AND counter_after = ? AND outcome = 'landed'"),
+      open: db.prepare<[number, number], TxRow>("SELECT * FROM card_tx WHERE terminal = ? AND seq = ? AND outcome = 'open'"),
+      landedAt: db.prepare<[number, number], TxRow>("SELECT * FROM card_tx WHERE card = ? AND counter_after = ? AND outcome = 'landed' LIMIT 1"),
       ofCard: db.prepare<[number], TxRow>('SELECT * FROM card_tx WHERE card = ? ORDER BY counter_after, terminal, seq'),
       cards: db.prepare<[], number>('SELECT DISTINCT card FROM card_tx ORDER BY card').pluck(),
     };
@@ -95,8 +94,10 @@ export class Ledger {
       const o = b.otherSlot as { counter: number; writer: number } | null;
       const row = [terminal, r.seq, b.cardNumber, b.tx, b.counterBefore, b.counterAfter, b.chargedAmount, b.writerBefore, o?.counter ?? null, o?.writer ?? null, JSON.stringify(n)];
       if (committedBy && isCommitOf(committedBy, r)) {
-        if (this.q.intentLanded.run(...row).changes === 1) return { card: b.cardNumber as number, terminal, seq: r.seq, lastCreditSeq: lastCreditSeqOf(n), clashWith: null };
-        // Ignored: held already, or another write landed at this counter (a clone) — the long way tells which.
+        // One landed write per counter: a second one is a clone. The lookup reads the index page the insert writes anyway.
+        const free = this.q.landedAt.get(b.cardNumber as number, b.counterAfter as number) === undefined;
+        if (free && this.q.intentLanded.run(...row).changes === 1) return { card: b.cardNumber as number, terminal, seq: r.seq, lastCreditSeq: lastCreditSeqOf(n), clashWith: null };
+        // Held already, or another write landed at this counter — the long way tells which.
         this.q.intent.run(...row);
         return this.land(terminal, r.seq);
       }
@@ -110,26 +111,20 @@ export class Ledger {
   }
 
   private land(terminal: number, seq: number): Landing | null {
-    let me: { card: number; counter_after: number; next: string } | undefined;
-    try {
-      me = this.q.landOne.get(terminal, seq);
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
-      return this.landAgain(terminal, seq);
-    }
+    const me = this.q.open.get(terminal, seq);
     if (!me) return null;
+    const other = this.q.landedAt.get(me.card, me.counter_after);
+    if (other) return this.landAgain(me, other);
+    this.q.setOutcome.run('landed', terminal, seq);
     return { card: me.card, terminal, seq, lastCreditSeq: lastCreditSeqOf(JSON.parse(me.next) as Record<string, unknown>), clashWith: null };
   }
 
-  /** A second landed write at a counter that already has one (the unique index said so): a clone. */
-  private landAgain(terminal: number, seq: number): Landing | null {
-    const me = this.q.get.get(terminal, seq) as TxRow;
-    const other = this.q.landedAt.all(me.card, me.counter_after)[0];
-    const clash = other && !samePurse(other.next, me.next);
+  /** A second landed write at a counter that already has one: a clone when the purses differ. */
+  private landAgain(me: TxRow, other: TxRow): Landing {
+    const clash = !samePurse(other.next, me.next);
     // It did land (money moved on a card, even a copied one): kept as 'clone', which counts as landed.
-    this.q.setOutcome.run(clash ? 'clone' : 'duplicate', terminal, seq);
-    const next = JSON.parse(me.next) as { lastCreditSeq: number };
-    return { card: me.card, terminal, seq, lastCreditSeq: next.lastCreditSeq, clashWith: clash ? { terminal: other.terminal, seq: other.seq } : null };
+    this.q.setOutcome.run(clash ? 'clone' : 'duplicate', me.terminal, me.seq);
+    return { card: me.card, terminal: me.terminal, seq: me.seq, lastCreditSeq: lastCreditSeqOf(JSON.parse(me.next) as Record<string, unknown>), clashWith: clash ? { terminal: other.terminal, seq: other.seq } : null };
   }
 
   cards(): number[] {

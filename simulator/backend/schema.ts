@@ -62,9 +62,8 @@ CREATE TABLE card_tx (
   next TEXT NOT NULL, outcome TEXT NOT NULL DEFAULT 'open',
   PRIMARY KEY (terminal, seq)
 ) WITHOUT ROWID;
+-- Also how ledger.ts finds the landed write at a counter: one landed write per counter, a second is a clone.
 CREATE INDEX card_tx_by_card ON card_tx (card, counter_after);
--- One landed write per counter: a second one is a clone, and the insert says so without a lookup.
-CREATE UNIQUE INDEX card_tx_landed ON card_tx (card, counter_after) WHERE outcome = 'landed';
 CREATE TABLE alerts (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, kind TEXT NOT NULL, card INTEGER, terminal INTEGER, detail TEXT NOT NULL);
 CREATE TABLE list_meta (list TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, d_count INTEGER NOT NULL, d_a INTEGER NOT NULL, d_b INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO list_meta VALUES ('blacklist', 0, 0, 0, 0), ('credits', 0, 0, 0, 0);
@@ -92,6 +91,7 @@ PRAGMA user_version = ${SCHEMA_VERSION};
 /** Schema 1 kept each body as JSON in `records`: those rows stay as they are, new ones point at their batch. */
 const MIGRATE_1_TO_2 = `
 ALTER TABLE records ADD COLUMN batch INTEGER;
+DROP INDEX IF EXISTS card_tx_landed;
 CREATE TABLE batches (id INTEGER PRIMARY KEY, terminal INTEGER NOT NULL, payload BLOB NOT NULL);
 PRAGMA user_version = 2;
 `;

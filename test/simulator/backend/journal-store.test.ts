@@ -127,9 +127,11 @@ test('bodies live in the batch as it arrived; a schema-1 file keeps its JSON row
     // Make the file what schema 1 wrote: bodies as JSON in the rows, no batches.
     const db = new Database(join(dir, 'b.db'));
     for (const r of records.slice(0, 10)) db.prepare('UPDATE records SET body = ?, batch = NULL WHERE seq = ?').run(JSON.stringify(r.body), r.seq);
-    db.exec('ALTER TABLE records DROP COLUMN batch; DROP TABLE batches; PRAGMA user_version = 1;');
+    db.exec("ALTER TABLE records DROP COLUMN batch; DROP TABLE batches; CREATE UNIQUE INDEX card_tx_landed ON card_tx (card, counter_after) WHERE outcome = 'landed'; PRAGMA user_version = 1;");
+    // Schema 1's unique index on landed writes is gone after the migration (the ledger checks instead).
     db.close();
     b = open();
+    assert.equal(b.db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'card_tx_landed'").pluck().get(), 0);
     assert.equal(b.journal.ingest(T, batch(11, 20)).ack.ackUpto, 20, 'a decoded batch alone is stored too (re-encoded)');
     assert.deepEqual(b.journal.records(T).map(({ arrival: _, ...r }) => r), records.slice(0, 20), 'old rows and new read back alike');
     b.stop();
