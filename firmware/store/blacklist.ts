@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from '../core/log.ts';
 import { checkCard } from './journal-args.ts';
 import { addStagingAndDigest, ListError, listSchemaSql, type ListTableSpec } from './list-schema.ts';
-import type { ListStage } from './list-stage.ts';
+import { ListFile } from './list-file.ts';
 import { ListTable } from './list-table.ts';
 import { openSqlite } from './sqlite-open.ts';
 
@@ -44,11 +44,7 @@ export const BLACKLIST_SPEC: ListTableSpec<number> = {
   check: (card) => void checkCard(card),
 };
 
-export class Blacklist {
-  private constructor(
-    private readonly db: Database.Database,
-    private readonly table: ListTable<number>,
-  ) {}
+export class Blacklist extends ListFile<number> {
 
   /** Opens or creates the list file (`:memory:` for tests). */
   static open(opts: { path: string; log: Logger }): Blacklist {
@@ -70,53 +66,11 @@ export class Blacklist {
     return this.table.has(checkCard(card));
   }
 
-  version(): number {
-    return this.table.meta().version;
-  }
-
-  size(): number {
-    return this.table.meta().size;
-  }
-
-  /** The §6.4 digest of the live list (12 bytes). */
-  digest(): Uint8Array {
-    return this.table.meta().digest.bytes();
-  }
-
-  /** The snapshot stage (the sync client's ListApplier writes it chunk by chunk). */
-  get stage(): ListStage<number> {
-    return this.table.stage;
-  }
-
-  /**
-   * Applies one delta atomically, only on top of the version it was made
-   * from; with `expectedDigest`, only if the list then has that digest.
-   * Throws BlacklistError (nothing changed) on a version or digest mismatch, a
-   * card both added and removed, an invalid card number or a list that would
-   * exceed the limit. Adding a listed card or removing an absent one is not an
-   * error (deltas may overlap a snapshot).
-   */
-  applyDelta(fromVersion: number, toVersion: number, add: readonly number[], remove: readonly number[], expectedDigest?: Uint8Array): void {
-    this.table.applyDelta(fromVersion, toVersion, add, remove, expectedDigest);
-  }
-
-  /**
-   * Replaces the whole list with a snapshot, atomically (setup, tests). The
-   * snapshot is authoritative, so any version is accepted (a backend
-   * restored from backup may go back); duplicates in `cards` count once.
-   */
-  replaceAll(version: number, cards: Iterable<number>): void {
-    this.table.replaceAll(version, cards);
-  }
-
   /** Recounts the table: slow (a full scan), for tests and diagnostics, not for taps. */
   countEntries(): number {
     return this.table.countEntries();
   }
 
-  close(): void {
-    this.db.close();
-  }
 }
 
 function ensureSchema(db: Database.Database, path: string, log: Logger): void {

@@ -4,7 +4,7 @@ import type { Logger } from '../core/log.ts';
 import type { Grant } from '../../protocol/index.ts';
 import { checkCard } from './journal-args.ts';
 import { ListError, listSchemaSql, type ListTableSpec } from './list-schema.ts';
-import type { ListStage } from './list-stage.ts';
+import { ListFile } from './list-file.ts';
 import { ListTable } from './list-table.ts';
 import { openSqlite } from './sqlite-open.ts';
 
@@ -47,11 +47,7 @@ export const GRANTS_SPEC: ListTableSpec<Grant> = {
   },
 };
 
-export class Grants {
-  private constructor(
-    private readonly db: Database.Database,
-    private readonly table: ListTable<Grant>,
-  ) {}
+export class Grants extends ListFile<Grant> {
 
   /** Opens or creates the grants file (`:memory:` for tests). */
   static open(opts: { path: string; log: Logger }): Grants {
@@ -89,34 +85,5 @@ export class Grants {
     if (!Number.isInteger(door) || door < 0 || door > 31) throw new RangeError(`door must be 0..31, got ${door}`);
     const g = this.grantFor(card, nowMinute);
     return g !== null && ((g.doors >>> door) & 1) === 1;
-  }
-
-  version(): number {
-    return this.table.meta().version;
-  }
-
-  size(): number {
-    return this.table.meta().size;
-  }
-
-  digest(): Uint8Array {
-    return this.table.meta().digest.bytes();
-  }
-
-  get stage(): ListStage<Grant> {
-    return this.table.stage;
-  }
-
-  /** One delta, digest-checked like the blacklist's; an add replaces the card's grant. */
-  applyDelta(fromVersion: number, toVersion: number, add: readonly Grant[], remove: readonly number[], expectedDigest?: Uint8Array): void {
-    this.table.applyDelta(fromVersion, toVersion, add, remove, expectedDigest);
-  }
-
-  replaceAll(version: number, grants: Iterable<Grant>): void {
-    this.table.replaceAll(version, grants);
-  }
-
-  close(): void {
-    this.db.close();
   }
 }
