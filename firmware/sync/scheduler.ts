@@ -14,7 +14,14 @@ export type Cancel = () => void;
 /** Real timers, for a terminal and the `onecard backend` process. */
 export const systemScheduler: Scheduler = {
   after(delayMs, fn) {
-    const t = setTimeout(fn, Math.max(0, delayMs));
+    if (delayMs <= 0) {
+      // "Next turn": after pending I/O (a tap gets in between), without setTimeout's 1 ms floor,
+      // which idled the upload for a millisecond between every batch.
+      const i = setImmediate(fn);
+      i.unref?.();
+      return () => clearImmediate(i);
+    }
+    const t = setTimeout(fn, delayMs);
     // A pending sync timer must not keep a finished process alive (CLI commands, tests).
     t.unref?.();
     return () => clearTimeout(t);
