@@ -40,8 +40,14 @@ try {
   line('bytes per committed sale on the wire', `${f(wire.wireBytesPerSale, 1)} B`, `${f(wire.jsonBytesPerSale, 0)} B as JSON (×${f(wire.jsonRatio, 1)})`, '≤ 32 B, ≥ 10× fewer');
   line('1M blacklist snapshot, bytes per entry', `${f(wire.blacklistBytesPerEntryDense, 2)} B`, `${f(wire.blacklistBytesPerEntryUniform, 2)} B uniform random u32`, `${wire.blacklistChunks} chunks`);
 
-  const up = await benchSyncUpload({ dir });
-  line('journal upload over loopback WebSocket', `${Math.round(up.recordsPerSec)} rec/s`, `${Math.round(up.jsonRecordsPerSec)} rec/s as JSON`, '≥ 50,000 rec/s');
+  // Three uploads, each with its JSON baseline; the median of each (one run on a shared 2-core machine moves ±20 %).
+  const ups = [];
+  for (let i = 0; i < 3; i++) ups.push(await benchSyncUpload({ dir }));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
+  const up = ups[0];
+  const rates = ups.map((u) => Math.round(u.recordsPerSec));
+  line('journal upload over loopback WebSocket', `${median(rates)} rec/s`, `${Math.round(median(ups.map((u) => u.jsonRecordsPerSec)))} rec/s as JSON`, '≥ 50,000 rec/s');
+  line('  three runs (steady state after 5,000)', rates.join(' / '), 'backend in its own thread', '');
   line('bytes per sale uploaded (handshake incl.)', `${f(up.bytesPerSale, 1)} B`, `${f(up.jsonBytesPerSale, 1)} B as JSON (×${f(up.bytesRatio, 1)})`, '≤ 32 B, ≥ 10× fewer');
   const lists = await benchSyncLists({ dir });
   line('1M blacklist snapshot staged + switched', `${Math.round(lists.snapshotApplyMs)} ms`, `${f(lists.snapshotBytesPerEntry, 2)} B/entry, ${lists.snapshotChunks} chunks`, '');

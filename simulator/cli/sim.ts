@@ -40,7 +40,7 @@ export async function simMain(args: string[], out: (line: string) => void): Prom
       out((e as Error).message);
       return 2;
     }
-    world = await defaultWorld(seed, readerOf(args), { startMs: Date.now(), authorizer: link.authorizer, locked: () => link!.locked() });
+    world = await defaultWorld(seed, readerOf(args), { startMs: Date.now(), authorizer: link.authorizer, locked: () => link!.locked(), backend: true });
     link.attach(world, 'pos1');
     out(`pos1 syncing with ${backendUrl}`);
   } else {
