@@ -115,6 +115,7 @@ export class SyncClient {
       journal: d.journal,
       backendNowMs: () => this.clockWatch.backendNowMs(),
       pullList: (list, scratch) => this.conn.send({ type: 'listPull', list, haveVersion: scratch ? 0 : this.lists.held(list) }),
+      setConfig: (key, value) => this.configs.setOne(key, value),
       hooks: d.hooks ?? {},
       log: this.log,
     });

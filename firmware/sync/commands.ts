@@ -13,8 +13,9 @@ import type { StoredCommandResult } from './sync-state.ts';
  *   reprint        the receipt of a journaled sale (hook `reprint`, else a text summary)
  *   open-door      refused: unsupported — a POS drives no door relay (hook `openDoor` for a door role)
  *   reboot         refused unless the runtime gives a `reboot` hook
- *   set-config     only `sync.pull` / `sync.resync` (value: a JSON list name) — ask for a list
- *                  again, as a delta or as a whole snapshot; config itself goes by CONFIG_PUSH.
+ *   set-config     `sync.pull` / `sync.resync` (value: a JSON list name) ask for a list again, as
+ *                  a delta or as a whole snapshot; any other key is one config setting, checked,
+ *                  saved and applied like a CONFIG_PUSH (config-push.ts setOne).
  */
 export interface CommandHooks {
   reprint?(journalSeq: number): { ok: boolean; detail: string };
@@ -31,6 +32,8 @@ export interface CommandDeps {
   backendNowMs(): number | null;
   /** Asks the backend for a list again (haveVersion 0 = a whole snapshot). */
   pullList(list: ListId, fromScratch: boolean): boolean;
+  /** One setting into the config in force (config-push.ts ConfigReceiver.setOne). */
+  setConfig(key: string, valueJson: string): Outcome;
   hooks: CommandHooks;
   log: Logger;
 }
@@ -38,7 +41,7 @@ export interface CommandDeps {
 /** How far back `reprint 0` looks for the last sale. */
 const REPRINT_SCAN_RECORDS_MAX = 200;
 
-type Outcome = { status: CommandResult['status']; detail?: string };
+export type Outcome = { status: CommandResult['status']; detail?: string };
 
 export class CommandRunner {
   constructor(private readonly d: CommandDeps) {}
@@ -103,7 +106,7 @@ export class CommandRunner {
   }
 
   private setConfig(key: string, value: string): Outcome {
-    if (key !== 'sync.pull' && key !== 'sync.resync') return { status: 'refused', detail: `set-config ${key}: only sync.pull and sync.resync here; config goes by CONFIG_PUSH` };
+    if (key !== 'sync.pull' && key !== 'sync.resync') return this.d.setConfig(key, value);
     let list: unknown;
     try {
       list = JSON.parse(value);

@@ -90,6 +90,40 @@ export class ConfigReceiver {
     return toAck(answer);
   }
 
+  /**
+   * The remote command set-config (§6.9): one setting, `key` a dotted path and
+   * `valueJson` its JSON value, put into the config in force and then checked,
+   * saved and applied exactly like a push. The config version does not move
+   * (the backend numbers versions); the next CONFIG_PUSH replaces the whole
+   * document, this change included.
+   */
+  setOne(key: string, valueJson: string): { status: 'done' | 'refused' | 'bad-args'; detail: string } {
+    const source = this.d.source;
+    if (!source || !this.accepts) return { status: 'refused', detail: 'this runtime takes its config from its file' };
+    const path = key.split('.');
+    if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(p))) return { status: 'bad-args', detail: `set-config: "${key}" is not a dotted path of setting names` };
+    let value: unknown;
+    try {
+      value = JSON.parse(valueJson);
+    } catch {
+      return { status: 'bad-args', detail: `set-config ${key}: value ${JSON.stringify(valueJson)} is not JSON` };
+    }
+    const raw = structuredClone(source.current()) as Record<string, unknown>;
+    let at = raw;
+    for (const p of path.slice(0, -1)) {
+      if (typeof at[p] !== 'object' || at[p] === null) at[p] = {};
+      at = at[p] as Record<string, unknown>;
+    }
+    at[path[path.length - 1]] = value;
+    const checked = this.checkRaw(raw, `set-config ${key}`);
+    if (!checked.ok) return { status: 'bad-args', detail: clip(checked.problem) };
+    const unsaved = this.save(checked.raw);
+    if (unsaved !== null) return { status: 'refused', detail: clip(unsaved) };
+    const later = this.applyLive(checked.config);
+    this.d.log.info('sync.config-set', { key, version: this.d.state.configVersion() });
+    return { status: 'done', detail: clip(`${key} set (config v${this.d.state.configVersion()} with this change)${later !== null ? `; ${later}` : ''}`) };
+  }
+
   private check(m: ConfigPush): Checked {
     const source = this.d.source;
     if (!source || !this.accepts) return { ok: false, problem: 'this runtime takes its config from its file' };
@@ -100,6 +134,12 @@ export class ConfigReceiver {
     } catch (err) {
       return { ok: false, problem: `${label}: not valid JSON (${(err as Error).message})` };
     }
+    return this.checkRaw(raw, label);
+  }
+
+  /** The schema's check, then what the installer set for this box must be unchanged. */
+  private checkRaw(raw: unknown, label: string): Checked {
+    const source = this.d.source as ConfigSource;
     let config: TerminalConfig;
     try {
       config = parseConfig(raw, label);

@@ -17,7 +17,7 @@ export const ADMIN_HELP = [
   '  card show <number>             counter ledger, credits and account of a card',
   '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00), handed to every terminal',
   '  account <card> <amount>        set an online account balance',
-  '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door]',
+  '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>',
   ...GRANT_HELP,
   ...CONFIG_HELP,
   ...KEY_HELP,
@@ -97,7 +97,9 @@ function command(b: Backend, args: string[]): AdminResult {
   else if (what === 'unlock') c = { command: 'unlock' };
   else if (what === 'reprint') c = { command: 'reprint', journalSeq: uint(arg) ?? 0 };
   else if (what === 'open-door') c = { command: 'open-door', door: uint(arg) ?? 1, pulseMs: 3_000 };
-  if (terminal === null || c === null) return usage('command <terminal> lock [text] | unlock | reprint [seq] | open-door [door]');
+  // One setting (a dotted path, a JSON value): the terminal checks it like a pushed config.
+  else if (what === 'set-config' && arg !== undefined && rest.length > 0) c = { command: 'set-config', key: arg, value: rest.join(' ') };
+  if (terminal === null || c === null) return usage('command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>');
   // A door must not open an hour after someone asked (§6.9): commands expire after a minute.
   const corrId = b.command(terminal, c, c.command === 'open-door' ? b.nowMs() + 60_000 : 0);
   const online = b.connected().has(terminal);

@@ -13,9 +13,11 @@ function setup(backendNowMs: number | null = 1_000) {
     lastSeq: () => 5,
   };
   let lockChanges = 0;
-  const runner = new CommandRunner({ results: state, lock: state, journal, backendNowMs: () => backendNowMs, pullList: (list, scratch) => (pulls.push(`${list}${scratch ? ' from scratch' : ''}`), true), hooks: { onLockChange: () => lockChanges++ }, log: silentLogger });
+  const settings: string[] = [];
+  const setConfig = (key: string, value: string) => (settings.push(`${key}=${value}`), { status: 'done' as const, detail: `${key} set` });
+  const runner = new CommandRunner({ results: state, lock: state, journal, backendNowMs: () => backendNowMs, pullList: (list, scratch) => (pulls.push(`${list}${scratch ? ' from scratch' : ''}`), true), setConfig, hooks: { onLockChange: () => lockChanges++ }, log: silentLogger });
   const cmd = (corrId: number, c: Partial<Command> & Pick<Command, 'command'>) => runner.run({ type: 'command', corrId, notAfterMs: 0, ...c } as Command);
-  return { state, runner, cmd, pulls, lockChanges: () => lockChanges };
+  return { state, runner, cmd, pulls, settings, lockChanges: () => lockChanges };
 }
 
 test('lock and unlock set the durable flag; a repeated corrId is answered from memory, not run again', () => {
@@ -42,11 +44,13 @@ test('a command past its notAfterMs (on backend time) expires without running', 
   assert.equal(state.lock().locked, false);
 });
 
-test('set-config sync.pull / sync.resync ask for a list again', () => {
-  const { cmd, pulls } = setup();
+test('set-config sync.pull / sync.resync ask for a list again; any other key is a config setting, once per corrId', () => {
+  const { cmd, pulls, settings } = setup();
   assert.equal(cmd(8, { command: 'set-config', key: 'sync.pull', value: '"blacklist"' }).status, 'done');
   assert.equal(cmd(9, { command: 'set-config', key: 'sync.resync', value: '"credits"' }).status, 'done');
   assert.equal(cmd(10, { command: 'set-config', key: 'sync.pull', value: 'grants' }).status, 'bad-args');
-  assert.equal(cmd(11, { command: 'set-config', key: 'pos.receiptCopies', value: '2' }).status, 'refused');
+  assert.equal(cmd(11, { command: 'set-config', key: 'pos.receiptCopies', value: '2' }).status, 'done');
+  assert.equal(cmd(11, { command: 'set-config', key: 'pos.receiptCopies', value: '2' }).status, 'done');
   assert.deepEqual(pulls, ['blacklist', 'credits from scratch']);
+  assert.deepEqual(settings, ['pos.receiptCopies=2'], 'a repeated corrId is answered from memory');
 });

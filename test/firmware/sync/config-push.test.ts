@@ -46,6 +46,7 @@ function setup() {
   return {
     path,
     push,
+    set: (key: string, value: string) => rx.setOne(key, value),
     applied,
     state: () => state,
     /** A power cut: the state file is reopened, the receiver made again. */
@@ -169,5 +170,29 @@ test('a sync state file from before config push is upgraded in place (version 1 
     state.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('set-config changes one setting through the same checks, saved and applied; the version stays', async () => {
+  const s = setup();
+  try {
+    s.push(1, 3, installed);
+    const r = s.set('pos.receiptCopies', '2');
+    assert.equal(r.status, 'done', r.detail);
+    assert.match(r.detail, /pos\.receiptCopies set \(config v3 with this change\)/);
+    assert.equal(s.applied.at(-1)?.pos.receiptCopies, 2);
+    assert.equal((await openConfig(s.path)).data.pos.receiptCopies, 2, 'in the file a restart loads');
+    assert.equal(s.state().configVersion(), 3, 'versions are the backend\'s to number');
+    const before = readFileSync(s.path, 'utf8');
+    const bad = s.set('pos.receiptCopies', '9');
+    assert.equal(bad.status, 'bad-args');
+    assert.match(bad.detail, /receiptCopies/);
+    assert.equal(s.set('pos.receiptCopies', 'two').status, 'bad-args', 'not JSON');
+    assert.equal(s.set('pos..x', '1').status, 'bad-args', 'not a path');
+    assert.equal(s.set('terminal.id', '102').status, 'bad-args', 'what the installer set stays');
+    assert.equal(readFileSync(s.path, 'utf8'), before, 'a refused setting changes nothing');
+    assert.equal(s.applied.at(-1)?.pos.receiptCopies, 2);
+  } finally {
+    s.close();
   }
 });
