@@ -127,10 +127,12 @@ function terminals(b: Backend): AdminResult {
   return {
     code: 0,
     lines: rows.map((r) => {
-      const s = r.status ? (JSON.parse(r.status) as Pick<Status, 'journalQueueDepth' | 'clockDriftMs' | 'locked' | 'peripherals'>) : null;
+      const s = r.status ? (JSON.parse(r.status) as Pick<Status, 'journalQueueDepth' | 'clockDriftMs' | 'locked' | 'peripherals' | 'lists'>) : null;
+      // Acknowledged versions; before any LIST_ACK, what the last STATUS said it held.
+      const held = (list: string, acked: number | null) => acked ?? s?.lists?.find((l) => l.list === list)?.version ?? '?';
       // The last STATUS's peripherals (§6.3), e.g. "reader ok, printer degraded"; older rows may lack them.
       const devices = s?.peripherals?.length ? `, ${s.peripherals.map((p) => `${p.kind} ${p.health}`).join(', ')}` : '';
-      return `terminal ${r.id}: ${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${r.held_blacklist ?? '?'}, credits ${r.held_credits ?? '?'}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
+      return `terminal ${r.id}: ${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
     }),
   };
 }
