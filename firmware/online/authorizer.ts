@@ -19,10 +19,21 @@ export interface OnlineAuthRequest {
   amountCents: number;
 }
 
+/**
+ * Why no answer came, in the words of the ADVICE reason (PROTOCOL.md §6.7):
+ *   backend-unreachable — the request never left the terminal (no session,
+ *                         send failed), so the backend cannot have seen it;
+ *   timeout             — it left, but no usable answer came by the deadline
+ *                         (none, too late, the session dropped meanwhile, or
+ *                         the backend said retry).
+ * The reference terminal always asks first, so it never has a below-floor sale.
+ */
+export type OfflineReason = 'backend-unreachable' | 'timeout';
+
 export type OnlineAuthResult =
   | { kind: 'approved'; authCode: string; balanceCents: number }
   | { kind: 'declined'; reason: 'insufficient-balance' | 'blacklisted' | 'account-closed' | 'other' }
-  | { kind: 'unavailable' };
+  | { kind: 'unavailable'; why: OfflineReason };
 
 export interface OnlineAuthorizer {
   authorize(req: OnlineAuthRequest, deadlineMs: number): Promise<OnlineAuthResult>;
@@ -31,6 +42,6 @@ export interface OnlineAuthorizer {
 /** No backend configured (or link down): every request falls back to the offline floors. */
 export const offlineOnly: OnlineAuthorizer = {
   async authorize() {
-    return { kind: 'unavailable' };
+    return { kind: 'unavailable', why: 'backend-unreachable' };
   },
 };

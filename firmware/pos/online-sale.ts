@@ -53,13 +53,15 @@ export class OnlineSales {
     }
     const spent = this.journal.totals('offline-card-day', this.offlineKey(req.cardNumber)).amountCents;
     const floor = offlineFloorDecision(req.chargedCents, spent, this.floors);
+    // Why the backend did not decide goes in the record: the ADVICE carries it (firmware/sync/owed.ts).
+    const offlineReason = answer.why;
     if (floor.kind === 'refuse') {
-      done('offline-declined', { reason: floor.detail }, []);
+      done('offline-declined', { reason: floor.detail, offlineReason }, []);
       this.log.info('online.offline-declined', { stan, cardNumber: req.cardNumber });
       return { kind: 'refused', stan, reason: floor.reason, detail: floor.detail };
     }
-    done('offline-approved', {}, this.saleTotals(req, true));
-    this.log.info('online.offline-approved', { stan, cardNumber: req.cardNumber, amountCents: req.chargedCents });
+    done('offline-approved', { offlineReason }, this.saleTotals(req, true));
+    this.log.info('online.offline-approved', { stan, cardNumber: req.cardNumber, amountCents: req.chargedCents, offlineReason });
     return { kind: 'approved', stan, offline: true, balanceCents: null };
   }
 

@@ -220,7 +220,7 @@ export class PosApp {
     const settled = this.d.tx.settleOpen(read.card);
     const s = this.state;
     if (s.mode === 'retap' && read.card.identity.cardNumber !== s.cardNumber) return this.refusedScreen('other-card-pending');
-    const credit = await applyPendingCredits(this.d.credits, this.d.tx, (card, req) => this.decideFor(card, NO_REQUEST, false, req), session, read.card, keys);
+    const credit = await applyPendingCredits(this.d.credits, this.d.tx, (card, req) => this.decideFor(card, NO_REQUEST, false, req), session, read.card, keys, this.today());
     if (credit.kind === 'cut') return this.show(screens.tapAgain(), 'retry');
     const card = credit.card;
     if (s.mode === 'retap') {

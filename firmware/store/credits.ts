@@ -17,6 +17,12 @@ export interface PendingCredit {
   creditSeq: number;
   balanceCents: number;
   subsidyCents: number;
+  /**
+   * Last card day it may be applied on, 0 = none (PROTOCOL.md §6.4 list 2).
+   * After it the credit never lands, and it holds back the card's later
+   * credits (§6.5: contiguous only): the backend must decide what replaces it.
+   */
+  expiryDay: number;
 }
 
 /** A batch from the backend is bounded: a month's subsidy run for a large site. */
@@ -24,6 +30,11 @@ export const CREDITS_PER_BATCH_MAX = 100_000;
 /** More than this many waiting for one card means the card is not coming back; the backend must decide. */
 export const CREDITS_PER_CARD_MAX = 64;
 const U32_MAX = 0xffff_ffff;
+/** Card days are u16 (firmware/card/layout.ts). */
+const CARD_DAY_MAX = 0xffff;
+
+/** PRAGMA user_version. Bump it and add a migration when the table changes: terminals in the field keep their files. */
+export const CREDITS_SCHEMA_VERSION = 2;
 
 const SCHEMA_SQL = `
 CREATE TABLE credits (
@@ -36,6 +47,15 @@ CREATE TABLE credits (
 PRAGMA user_version = 1;
 `;
 
+/**
+ * Version 2: each credit keeps its expiryDay. A credit stored by version 1
+ * had it dropped on the way in; 0 (none) is what that build applied it as.
+ */
+const MIGRATE_2_SQL = `
+ALTER TABLE credits ADD COLUMN expiry_day INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 2;
+`;
+
 export class PendingCredits {
   private readonly q;
 
@@ -44,9 +64,9 @@ export class PendingCredits {
     private readonly log: Logger,
   ) {
     this.q = {
-      put: db.prepare('INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents) VALUES (?, ?, ?, ?)'),
-      forCard: db.prepare<[number, number, number], { credit_seq: number; balance_cents: number; subsidy_cents: number }>(
-        'SELECT credit_seq, balance_cents, subsidy_cents FROM credits WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ?',
+      put: db.prepare('INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents, expiry_day) VALUES (?, ?, ?, ?, ?)'),
+      forCard: db.prepare<[number, number, number], { credit_seq: number; balance_cents: number; subsidy_cents: number; expiry_day: number }>(
+        'SELECT credit_seq, balance_cents, subsidy_cents, expiry_day FROM credits WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ?',
       ),
       dropUpTo: db.prepare('DELETE FROM credits WHERE card = ? AND credit_seq <= ?'),
       count: db.prepare<[], number>('SELECT count(*) FROM credits').pluck(),
@@ -56,7 +76,13 @@ export class PendingCredits {
   static open(opts: { path: string; log: Logger }): PendingCredits {
     const { db } = openSqlite({ path: opts.path });
     try {
-      if ((db.pragma('user_version', { simple: true }) as number) === 0) db.exec(SCHEMA_SQL);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > CREDITS_SCHEMA_VERSION) throw new Error(`${opts.path}: credits schema version ${version}, this build reads 1..${CREDITS_SCHEMA_VERSION}`);
+      // One transaction: a power cut mid-migration leaves the old file, which the next start migrates again.
+      db.transaction(() => {
+        if (version === 0) db.exec(SCHEMA_SQL);
+        if (version < 2) db.exec(MIGRATE_2_SQL);
+      }).immediate();
       return new PendingCredits(db, opts.log);
     } catch (err) {
       db.close();
@@ -71,14 +97,20 @@ export class PendingCredits {
   add(credits: readonly PendingCredit[]): number {
     if (credits.length > CREDITS_PER_BATCH_MAX) throw new RangeError(`credit batch of ${credits.length} exceeds ${CREDITS_PER_BATCH_MAX}`);
     credits.forEach(checkCredit);
-    const added = this.db.transaction(() => credits.reduce((n, c) => n + this.q.put.run(c.card, c.creditSeq, c.balanceCents, c.subsidyCents).changes, 0)).immediate();
+    const added = this.db.transaction(() => credits.reduce((n, c) => n + this.q.put.run(c.card, c.creditSeq, c.balanceCents, c.subsidyCents, c.expiryDay).changes, 0)).immediate();
     if (added > 0) this.log.info('credits.added', { added, batch: credits.length });
     return added;
   }
 
   /** Credits this card has not applied yet (creditSeq above the card's lastCreditSeq), oldest first. */
   forCard(card: number, appliedUpTo: number): PendingCredit[] {
-    return this.q.forCard.all(checkCard(card), appliedUpTo, CREDITS_PER_CARD_MAX).map((r) => ({ card, creditSeq: r.credit_seq, balanceCents: r.balance_cents, subsidyCents: r.subsidy_cents }));
+    return this.q.forCard.all(checkCard(card), appliedUpTo, CREDITS_PER_CARD_MAX).map((r) => ({
+      card,
+      creditSeq: r.credit_seq,
+      balanceCents: r.balance_cents,
+      subsidyCents: r.subsidy_cents,
+      expiryDay: r.expiry_day,
+    }));
   }
 
   /** Forgets credits the card has applied (here or elsewhere: its lastCreditSeq says so). */
@@ -101,4 +133,5 @@ function checkCredit(c: PendingCredit): void {
   if (!ok(c.creditSeq) || c.creditSeq === 0) throw new RangeError(`credit for card ${c.card}: creditSeq must be 1..${U32_MAX}, got ${c.creditSeq}`);
   if (!ok(c.balanceCents) || !ok(c.subsidyCents)) throw new RangeError(`credit ${c.card}#${c.creditSeq}: amounts must be whole cents 0..${U32_MAX}`);
   if (c.balanceCents + c.subsidyCents === 0) throw new RangeError(`credit ${c.card}#${c.creditSeq}: empty credit`);
+  if (!Number.isInteger(c.expiryDay) || c.expiryDay < 0 || c.expiryDay > CARD_DAY_MAX) throw new RangeError(`credit ${c.card}#${c.creditSeq}: expiryDay must be a card day 0..${CARD_DAY_MAX}, got ${c.expiryDay}`);
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
-import type { OnlineAuthorizer, OnlineAuthRequest, OnlineAuthResult } from '../online/authorizer.ts';
+import type { OfflineReason, OnlineAuthorizer, OnlineAuthRequest, OnlineAuthResult } from '../online/authorizer.ts';
 import type { AuthorizeRequest, AuthorizeResponse } from '../../protocol/index.ts';
 import type { Cancel, Scheduler } from './scheduler.ts';
 
@@ -9,8 +9,8 @@ import type { Cancel, Scheduler } from './scheduler.ts';
  * OnlineAuthorizer contract (firmware/online/authorizer.ts): every call
  * settles by its deadline and never throws.
  *
- * - No open session → 'unavailable' at once: the sale falls to the offline floors.
- * - No answer by the deadline → 'unavailable'. An answer after that is logged
+ * - No open session → 'unavailable' (backend-unreachable) at once: the sale falls to the offline floors.
+ * - No answer by the deadline → 'unavailable' (timeout). An answer after that is logged
  *   and dropped: it must not approve. What the sale became is journaled
  *   (online.result offline-approved / offline-declined) and reaches the
  *   backend as an ADVICE or a REVERSAL (owed.ts) and in the journal upload;
@@ -50,7 +50,8 @@ export class SessionAuthorizer implements OnlineAuthorizer {
   /** The session to ask through; null when it closes (waiting requests settle 'unavailable'). */
   attach(sender: AuthSender | null): void {
     this.sender = sender;
-    if (sender === null) for (const stan of [...this.pending.keys()]) this.settle(stan, { kind: 'unavailable' }, 'session closed');
+    // Sent, then the session went: the backend may have seen it, so it counts as no answer in time.
+    if (sender === null) for (const stan of [...this.pending.keys()]) this.settle(stan, unavailable('timeout'), 'session closed');
   }
 
   authorize(req: OnlineAuthRequest, deadlineMs: number): Promise<OnlineAuthResult> {
@@ -58,7 +59,7 @@ export class SessionAuthorizer implements OnlineAuthorizer {
     const now = this.clock.nowMs();
     if (this.sender === null || deadlineMs <= now || this.pending.size >= PENDING_MAX || this.pending.has(req.stan)) {
       this.stats.unavailable++;
-      return Promise.resolve({ kind: 'unavailable' });
+      return Promise.resolve(unavailable('backend-unreachable'));
     }
     const m: AuthorizeRequest = {
       type: 'authorizeRequest',
@@ -73,7 +74,7 @@ export class SessionAuthorizer implements OnlineAuthorizer {
     return new Promise((resolve) => {
       const cancelTimer = this.scheduler.after(deadlineMs - now, () => this.expire(req.stan));
       this.pending.set(req.stan, { amountCents: req.amountCents, deadlineMs, resolve, cancelTimer });
-      if (!this.sender?.send(m)) this.settle(req.stan, { kind: 'unavailable' }, 'send failed');
+      if (!this.sender?.send(m)) this.settle(req.stan, unavailable('backend-unreachable'), 'send failed');
     });
   }
 
@@ -90,7 +91,8 @@ export class SessionAuthorizer implements OnlineAuthorizer {
       this.stats.approved++;
       return this.settle(m.stan, { kind: 'approved', authCode: String(m.authCode), balanceCents: m.balanceCents });
     }
-    if (m.result === 'retry') return this.settle(m.stan, { kind: 'unavailable' }, 'backend said retry');
+    // §6.7: a backend that cannot answer within the deadline answers retry.
+    if (m.result === 'retry') return this.settle(m.stan, unavailable('timeout'), 'backend said retry');
     this.stats.declined++;
     return this.settle(m.stan, { kind: 'declined', reason: declineReason(m) });
   }
@@ -99,7 +101,7 @@ export class SessionAuthorizer implements OnlineAuthorizer {
     if (!this.pending.has(stan)) return;
     this.late.push(stan);
     if (this.late.length > LATE_KEPT) this.late.shift();
-    this.settle(stan, { kind: 'unavailable' }, 'deadline passed');
+    this.settle(stan, unavailable('timeout'), 'deadline passed');
   }
 
   private settle(stan: number, r: OnlineAuthResult, why?: string): void {
@@ -109,11 +111,13 @@ export class SessionAuthorizer implements OnlineAuthorizer {
     p.cancelTimer();
     if (r.kind === 'unavailable') {
       this.stats.unavailable++;
-      this.log.info('sync.auth-unavailable', { stan, why });
+      this.log.info('sync.auth-unavailable', { stan, why, reason: r.why });
     }
     p.resolve(r);
   }
 }
+
+const unavailable = (why: OfflineReason): OnlineAuthResult => ({ kind: 'unavailable', why });
 
 function declineReason(m: AuthorizeResponse): 'insufficient-balance' | 'blacklisted' | 'account-closed' | 'other' {
   if (m.result === 'approved') return 'other'; // approved for another amount: not this sale

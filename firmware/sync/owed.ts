@@ -1,4 +1,5 @@
 import type { Logger } from '../core/log.ts';
+import type { OfflineReason } from '../online/authorizer.ts';
 import type { JournalRecord } from '../store/journal.ts';
 import type { Advice, Reversal, WireRecord } from '../../protocol/index.ts';
 import type { Owed } from './sync-state.ts';
@@ -6,7 +7,8 @@ import type { Owed } from './sync-state.ts';
 /**
  * Advices and reversals owed to the backend (PROTOCOL.md §6.7), derived from
  * the journal's online.result records as the uploader reads them:
- *   offline-approved → ADVICE   (the sale happened; charge the STAN once)
+ *   offline-approved → ADVICE   (the sale happened; charge the STAN once),
+ *                      its reason the record's offlineReason
  *   offline-declined → REVERSAL (undo any approval the backend gave too late)
  * Kept durably (SyncState) until ADVICE_ACK / REVERSAL_ACK, and sent again at
  * every session start, before the journal (money owed goes first, §8). The
@@ -34,7 +36,7 @@ export class OwedForwarder {
     const fresh: Owed[] = [];
     for (const r of records) {
       if (r.kind !== 'online.result') continue;
-      const b = r.body as { stan?: number; outcome?: string };
+      const b = r.body as { stan?: number; outcome?: string; offlineReason?: unknown };
       if (typeof b.stan !== 'number' || (b.outcome !== 'offline-approved' && b.outcome !== 'offline-declined')) continue;
       const request = this.journal.get(b.stan);
       const rb = (request?.body ?? {}) as { cardNumber?: number; amountCents?: number };
@@ -45,6 +47,7 @@ export class OwedForwarder {
         amountCents: rb.amountCents ?? 0,
         atMs: r.atMs,
         journalSeq: r.seq,
+        ...(b.outcome === 'offline-approved' && isOfflineReason(b.offlineReason) ? { adviceReason: b.offlineReason } : {}),
       };
       if (this.store.addOwed(o)) fresh.push(o);
     }
@@ -61,7 +64,19 @@ export class OwedForwarder {
   }
 }
 
+/**
+ * A record journaled before the reason was kept says nothing: such an advice
+ * goes as `timeout`, what this terminal always sent then.
+ */
+const REASON_UNKNOWN: Advice['reason'] = 'timeout';
+
+function isOfflineReason(v: unknown): v is OfflineReason {
+  return v === 'backend-unreachable' || v === 'timeout';
+}
+
 export function owedMessage(o: Owed): Advice | Reversal {
-  if (o.kind === 'advice') return { type: 'advice', stan: o.stan, cardNumber: o.cardNumber, amountCents: o.amountCents, atMs: o.atMs, reason: 'timeout', journalSeq: o.journalSeq };
+  if (o.kind === 'advice') {
+    return { type: 'advice', stan: o.stan, cardNumber: o.cardNumber, amountCents: o.amountCents, atMs: o.atMs, reason: o.adviceReason ?? REASON_UNKNOWN, journalSeq: o.journalSeq };
+  }
   return { type: 'reversal', stan: o.stan, reason: 'not-completed', amountCents: o.amountCents, atMs: o.atMs };
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { chmodSync, existsSync } from 'node:fs';
 import type { Logger } from '../core/log.ts';
 import { openSqlite } from '../store/sqlite-open.ts';
+import type { Advice } from '../../protocol/index.ts';
 
 /**
  * The little the sync client must remember across a power cut, in its own
@@ -43,6 +44,8 @@ export interface Owed {
   amountCents: number;
   atMs: number;
   journalSeq: number;
+  /** An advice's reason (§6.7), from the sale's online.result; absent for reversals and advices owed before version 3 kept it. */
+  adviceReason?: Advice['reason'];
 }
 
 const SCHEMA_SQL = `
@@ -61,6 +64,23 @@ CREATE TABLE config_acks (corr_id INTEGER PRIMARY KEY NOT NULL, version INTEGER 
 PRAGMA user_version = 2;
 `;
 
+/** Version 3: an owed advice keeps its reason (NULL for reversals and for what version 2 owed). */
+const MIGRATE_3_SQL = `
+ALTER TABLE owed ADD COLUMN advice_reason TEXT;
+PRAGMA user_version = 3;
+`;
+const SCHEMA_VERSION = 3;
+
+interface OwedRow {
+  stan: number;
+  kind: Owed['kind'];
+  card: number;
+  amount_cents: number;
+  at_ms: number;
+  journal_seq: number;
+  advice_reason: Advice['reason'] | null;
+}
+
 export class SyncState {
   private readonly q;
 
@@ -75,8 +95,8 @@ export class SyncState {
       result: db.prepare<[number], { status: string; detail: string | null }>('SELECT status, detail FROM command_results WHERE corr_id = ?'),
       putResult: db.prepare('INSERT OR REPLACE INTO command_results (corr_id, status, detail) VALUES (?, ?, ?)'),
       trimResults: db.prepare(`DELETE FROM command_results WHERE corr_id NOT IN (SELECT corr_id FROM command_results ORDER BY corr_id DESC LIMIT ${COMMAND_RESULTS_KEPT})`),
-      addOwed: db.prepare('INSERT OR IGNORE INTO owed (stan, kind, card, amount_cents, at_ms, journal_seq) VALUES (?, ?, ?, ?, ?, ?)'),
-      owed: db.prepare<[number], { stan: number; kind: Owed['kind']; card: number; amount_cents: number; at_ms: number; journal_seq: number }>('SELECT * FROM owed ORDER BY journal_seq LIMIT ?'),
+      addOwed: db.prepare('INSERT OR IGNORE INTO owed (stan, kind, card, amount_cents, at_ms, journal_seq, advice_reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      owed: db.prepare<[number], OwedRow>('SELECT * FROM owed ORDER BY journal_seq LIMIT ?'),
       clearOwed: db.prepare('DELETE FROM owed WHERE stan = ? AND kind = ?'),
       configAck: db.prepare<[number], { version: number; status: StoredConfigAck['status']; problem: string | null }>('SELECT version, status, problem FROM config_acks WHERE corr_id = ?'),
       putConfigAck: db.prepare('INSERT OR REPLACE INTO config_acks (corr_id, version, status, problem) VALUES (?, ?, ?, ?)'),
@@ -89,10 +109,11 @@ export class SyncState {
     const { db } = openSqlite({ path: opts.path });
     try {
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > 2) throw new Error(`${opts.path}: sync state schema version ${version}, this build reads 1..2`);
+      if (version > SCHEMA_VERSION) throw new Error(`${opts.path}: sync state schema version ${version}, this build reads 1..${SCHEMA_VERSION}`);
       db.transaction(() => {
         if (version === 0) db.exec(SCHEMA_SQL);
         if (version < 2) db.exec(MIGRATE_2_SQL);
+        if (version < 3) db.exec(MIGRATE_3_SQL);
       }).immediate();
       // It holds the terminal key (firmware/store/sync-key.ts): its owner only.
       if (opts.path !== ':memory:') for (const f of [opts.path, `${opts.path}-wal`]) if (existsSync(f)) chmodSync(f, 0o600);
@@ -181,11 +202,19 @@ export class SyncState {
 
   /** Remembers an advice or reversal to send; false when it was already owed. */
   addOwed(o: Owed): boolean {
-    return this.q.addOwed.run(o.stan, o.kind, o.cardNumber, o.amountCents, o.atMs, o.journalSeq).changes > 0;
+    return this.q.addOwed.run(o.stan, o.kind, o.cardNumber, o.amountCents, o.atMs, o.journalSeq, o.adviceReason ?? null).changes > 0;
   }
 
   owed(limit: number): Owed[] {
-    return this.q.owed.all(limit).map((r) => ({ stan: r.stan, kind: r.kind, cardNumber: r.card, amountCents: r.amount_cents, atMs: r.at_ms, journalSeq: r.journal_seq }));
+    return this.q.owed.all(limit).map((r) => ({
+      stan: r.stan,
+      kind: r.kind,
+      cardNumber: r.card,
+      amountCents: r.amount_cents,
+      atMs: r.at_ms,
+      journalSeq: r.journal_seq,
+      ...(r.advice_reason === null ? {} : { adviceReason: r.advice_reason }),
+    }));
   }
 
   clearOwed(stan: number, kind: Owed['kind']): boolean {

@@ -27,8 +27,10 @@ export async function applyPendingCredits(
   session: CardSession,
   card: CardImage,
   keys: CardKeys,
+  /** The tap's card day (firmware/core/clock.ts cardDay), the one its policy decision uses. */
+  today: number,
 ): Promise<CreditOutcome> {
-  const pending = contiguousFrom(credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq), card.purse.lastCreditSeq);
+  const pending = contiguousFrom(credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq), card.purse.lastCreditSeq, today);
   if (pending.length === 0) return { kind: 'ok', card, amount: 0 };
   const balance = pending.reduce((n, c) => n + c.balanceCents, 0);
   const subsidy = pending.reduce((n, c) => n + c.subsidyCents, 0);
@@ -46,13 +48,20 @@ export async function applyPendingCredits(
 /**
  * The credits that follow the card's lastCreditSeq without a hole (§6.5):
  * applying 3 while 2 has not arrived would raise lastCreditSeq past 2, and
- * 2 could then never land. The rest waits for the missing one.
+ * 2 could then never land. The rest waits for the missing one. An expired
+ * credit (expiryDay < today; 0 = none; valid through its day) is a hole too:
+ * it never lands, and skipping it would raise lastCreditSeq past it for ever.
  */
-export function contiguousFrom(pending: readonly PendingCredit[], lastCreditSeq: number): PendingCredit[] {
+export function contiguousFrom(pending: readonly PendingCredit[], lastCreditSeq: number, today: number): PendingCredit[] {
   const out: PendingCredit[] = [];
   for (const c of pending) {
     if (c.creditSeq !== lastCreditSeq + out.length + 1) break;
+    if (isExpired(c, today)) break;
     out.push(c);
   }
   return out;
+}
+
+function isExpired(c: Pick<PendingCredit, 'expiryDay'>, today: number): boolean {
+  return c.expiryDay !== 0 && c.expiryDay < today;
 }

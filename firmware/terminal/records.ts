@@ -1,4 +1,5 @@
 import type { PurseState } from '../card/layout.ts';
+import type { OfflineReason } from '../online/authorizer.ts';
 
 /**
  * What the terminal writes to its journal. Every card write is bracketed:
@@ -68,12 +69,15 @@ export interface OnlineRequestBody {
  * declined          — the backend declined it.
  * offline-approved  — no answer by the deadline; approved within the offline floors: an advice to upload.
  * offline-declined  — no answer (or the terminal restarted while waiting); refused: a reversal of any late approval.
+ * offlineReason (offline-* from an answer that did not come) says why, as the ADVICE reason (§6.7);
+ * absent in records journaled before it was kept, and after a restart.
  */
 export interface OnlineResultBody {
   stan: number;
   outcome: 'approved' | 'declined' | 'offline-approved' | 'offline-declined';
   authCode?: string;
   reason?: string;
+  offlineReason?: OfflineReason;
 }
 
 export interface RefusedBody {

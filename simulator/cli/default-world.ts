@@ -22,7 +22,7 @@ export async function defaultWorld(seed: number, reader: SimReaderKind = 'virtua
   if (opts.backend) return world;
   pos.blacklist.replaceAll(1, [3003]);
   // A monthly subsidy waiting for bob: written to his card at his next tap, once.
-  pos.credits.add([{ card: 1002, creditSeq: 1, balanceCents: 0, subsidyCents: 1_500 }]);
+  pos.credits.add([{ card: 1002, creditSeq: 1, balanceCents: 0, subsidyCents: 1_500, expiryDay: 0 }]);
   return world;
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SimWorld } from '../../simulator/world.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
 import { KIND } from '../../firmware/terminal/records.ts';
+import { cardDay, cardDayToIso } from '../../firmware/core/clock.ts';
 import { batchItems, buildJournalBatch, CHAIN_ZERO, decodeMessage, encodeMessage, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
 
 /** design.md invariant 5: a pending credit handed to every terminal lands on the card at most once. */
@@ -15,8 +16,8 @@ async function setup(): Promise<SimWorld> {
   // The backend hands the same two credits to both terminals.
   for (const t of ['pos1', 'pos2']) {
     w.terminal(t).terminal.credits.add([
-      { card: 1001, creditSeq: 1, balanceCents: 0, subsidyCents: 30_000 },
-      { card: 1001, creditSeq: 2, balanceCents: 5_000, subsidyCents: 0 },
+      { card: 1001, creditSeq: 1, balanceCents: 0, subsidyCents: 30_000, expiryDay: 0 },
+      { card: 1001, creditSeq: 2, balanceCents: 5_000, subsidyCents: 0, expiryDay: 0 },
     ]);
   }
   return w;
@@ -79,7 +80,7 @@ test('a malformed credit batch is refused whole', async () => {
   const w = await setup();
   try {
     const credits = w.terminal('pos1').terminal.credits;
-    assert.throws(() => credits.add([{ card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0 }, { card: 8, creditSeq: 1, balanceCents: 1.5, subsidyCents: 0 }]), /whole cents/);
+    assert.throws(() => credits.add([{ card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 }, { card: 8, creditSeq: 1, balanceCents: 1.5, subsidyCents: 0, expiryDay: 0 }]), /whole cents/);
     assert.equal(credits.size(), 2, 'nothing of the bad batch stored');
   } finally {
     w.close();
@@ -114,18 +115,70 @@ test('credits apply contiguously from the card\'s lastCreditSeq: a missing one h
     await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
     const credits = w.terminal('pos1').terminal.credits;
     credits.add([
-      { card: 1001, creditSeq: 1, balanceCents: 100, subsidyCents: 0 },
-      { card: 1001, creditSeq: 3, balanceCents: 300, subsidyCents: 0 },
+      { card: 1001, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 },
+      { card: 1001, creditSeq: 3, balanceCents: 300, subsidyCents: 0, expiryDay: 0 },
     ]);
     await w.tap('pos1', 'alice');
     let card = await w.inspect('alice');
     assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq], [1_100, 1], 'credit 3 waits for credit 2');
     assert.equal(credits.size(), 1);
-    credits.add([{ card: 1001, creditSeq: 2, balanceCents: 200, subsidyCents: 0 }]);
+    credits.add([{ card: 1001, creditSeq: 2, balanceCents: 200, subsidyCents: 0, expiryDay: 0 }]);
     await w.tap('pos1', 'alice');
     card = await w.inspect('alice');
     assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq], [1_600, 3]);
     assert.deepEqual((await w.reconcile()).problems, []);
+  } finally {
+    w.close();
+  }
+});
+
+test('an expired credit never lands and holds back the later ones; one expiring today still lands (§6.5)', async () => {
+  const w = new SimWorld({ seed: 9, startMs: START });
+  try {
+    w.addTerminal({ name: 'pos1', id: 101 });
+    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
+    const today = cardDay(w.clock.nowMs(), w.terminal('pos1').terminal.config.terminal.utcOffsetMinutes);
+    assert.equal(cardDayToIso(today), '2026-11-23', 'the tap\'s card day is the local one');
+    const credits = w.terminal('pos1').terminal.credits;
+    credits.add([
+      { card: 1001, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 },
+      { card: 1001, creditSeq: 2, balanceCents: 200, subsidyCents: 0, expiryDay: today - 1 },
+      { card: 1001, creditSeq: 3, balanceCents: 300, subsidyCents: 0, expiryDay: 0 },
+    ]);
+    for (let tap = 0; tap < 2; tap++) {
+      await w.tap('pos1', 'alice');
+      const card = await w.inspect('alice');
+      assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq, card.purse.counter], [1_100, 1, 1], `tap ${tap}: credit 1 only; 2 expired, 3 waits behind it`);
+    }
+    assert.equal(credits.size(), 2, 'the expired credit and the one after it stay pending for the backend to decide');
+    const intents = [...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === KIND.intent);
+    assert.deepEqual(intents.map((r) => (r.body as { creditSeqs: number[] }).creditSeqs), [[1]]);
+
+    await w.addCard({ name: 'bob', uid: '04b0b0b0', number: 1002, cardClass: 1, balanceCents: 0 });
+    credits.add([
+      { card: 1002, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: today },
+      { card: 1002, creditSeq: 2, balanceCents: 0, subsidyCents: 200, expiryDay: today + 1 },
+    ]);
+    await w.tap('pos1', 'bob');
+    const bob = await w.inspect('bob');
+    assert.deepEqual([bob.purse.balance, bob.purse.subsidy, bob.purse.lastCreditSeq], [100, 200, 2], 'valid through its expiry day');
+    assert.deepEqual((await w.reconcile()).problems, []);
+  } finally {
+    w.close();
+  }
+});
+
+test('a credit pending at midnight expires with the day it was valid through', async () => {
+  const w = new SimWorld({ seed: 9, startMs: START });
+  try {
+    w.addTerminal({ name: 'pos1', id: 101 });
+    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
+    const today = cardDay(w.clock.nowMs(), w.terminal('pos1').terminal.config.terminal.utcOffsetMinutes);
+    w.terminal('pos1').terminal.credits.add([{ card: 1001, creditSeq: 1, balanceCents: 500, subsidyCents: 0, expiryDay: today }]);
+    w.clock.advance(13 * 3_600_000); // 11:30 + 13 h: 00:30 local the next day
+    await w.tap('pos1', 'alice');
+    const card = await w.inspect('alice');
+    assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq, card.purse.counter], [1_000, 0, 0]);
   } finally {
     w.close();
   }

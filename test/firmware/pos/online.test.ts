@@ -2,17 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimWorld } from '../../../simulator/world.ts';
 import { scanJournal } from '../../../simulator/journal-scan.ts';
-import { KIND } from '../../../firmware/terminal/records.ts';
-import type { OnlineAuthorizer, OnlineAuthRequest, OnlineAuthResult } from '../../../firmware/online/authorizer.ts';
+import { KIND, type OnlineResultBody } from '../../../firmware/terminal/records.ts';
+import type { OfflineReason, OnlineAuthorizer, OnlineAuthRequest, OnlineAuthResult } from '../../../firmware/online/authorizer.ts';
 
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
 /** A backend account of 30.00 that answers, or a backend that is away. */
-function account(state: { up: boolean; balanceCents: number; asked: OnlineAuthRequest[] }): OnlineAuthorizer {
+function account(state: { up: boolean; why: OfflineReason; balanceCents: number; asked: OnlineAuthRequest[] }): OnlineAuthorizer {
   return {
     async authorize(req): Promise<OnlineAuthResult> {
       state.asked.push(req);
-      if (!state.up) return { kind: 'unavailable' };
+      if (!state.up) return { kind: 'unavailable', why: state.why };
       if (req.amountCents > state.balanceCents) return { kind: 'declined', reason: 'insufficient-balance' };
       state.balanceCents -= req.amountCents;
       return { kind: 'approved', authCode: `A${req.stan}`, balanceCents: state.balanceCents };
@@ -21,7 +21,7 @@ function account(state: { up: boolean; balanceCents: number; asked: OnlineAuthRe
 }
 
 async function setup(up: boolean) {
-  const backend = { up, balanceCents: 3_000, asked: [] as OnlineAuthRequest[] };
+  const backend = { up, why: 'backend-unreachable' as OfflineReason, balanceCents: 3_000, asked: [] as OnlineAuthRequest[] };
   const w = new SimWorld({ seed: 4, startMs: START });
   w.addTerminal({ name: 'pos1', id: 101, authorizer: account(backend), pos: { online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 1_500, offlineFloorPerCardDayCents: 2_500 } } });
   await w.addCard({ name: 'dave', uid: '04d4d4d4', number: 5005, cardClass: 5 });
@@ -29,8 +29,9 @@ async function setup(up: boolean) {
     for (const k of [...amount, 'confirm']) w.key('pos1', k);
     return w.tap('pos1', 'dave');
   };
-  const results = () => [...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === KIND.onlineResult).map((r) => (r.body as { outcome: string }).outcome);
-  return { w, backend, sell, results };
+  const bodies = () => [...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === KIND.onlineResult).map((r) => r.body as unknown as OnlineResultBody);
+  const results = () => bodies().map((b) => b.outcome);
+  return { w, backend, sell, results, bodies };
 }
 
 test('online account: the backend approves and declines; the card is never written', async () => {
@@ -61,6 +62,26 @@ test('backend away: offline floors per sale and per card per day, results kept a
     assert.deepEqual(results(), ['offline-declined', 'offline-approved', 'offline-approved', 'offline-declined']);
     w.clock.advance(24 * 3_600_000);
     assert.equal((await sell('1')).screen.cashier.en, 'Paid 1.00 (offline)', 'a new day, a new floor');
+  } finally {
+    w.close();
+  }
+});
+
+test('the result record says why the backend did not decide: unreachable or timeout, as the advice will', async () => {
+  const { w, backend, sell, bodies } = await setup(false);
+  try {
+    await sell('5');
+    backend.why = 'timeout';
+    await sell('6');
+    await sell('16'); // above the per-sale floor: refused, and the record still says why
+    assert.deepEqual(
+      bodies().map((b) => [b.outcome, b.offlineReason]),
+      [
+        ['offline-approved', 'backend-unreachable'],
+        ['offline-approved', 'timeout'],
+        ['offline-declined', 'timeout'],
+      ],
+    );
   } finally {
     w.close();
   }

@@ -17,9 +17,19 @@ function setup() {
 const UID = Uint8Array.of(0x04, 0xd4, 0xd4, 0xd4);
 const approve = (stan: number, amount: number): AuthorizeResponse => ({ type: 'authorizeResponse', stan, result: 'approved', reason: 'none', approvedAmountCents: amount, balanceCents: 100, authCode: 123456 });
 
-test('no session: unavailable at once', async () => {
+test('no session: unavailable at once, the backend unreachable (the request never left)', async () => {
   const { auth, clock } = setup();
-  assert.deepEqual(await auth.authorize({ stan: 1, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500), { kind: 'unavailable' });
+  assert.deepEqual(await auth.authorize({ stan: 1, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500), { kind: 'unavailable', why: 'backend-unreachable' });
+});
+
+test('a send that fails is backend-unreachable; a backend that says retry is a timeout (§6.7)', async () => {
+  const { auth, clock } = setup();
+  auth.attach({ send: () => false });
+  assert.deepEqual(await auth.authorize({ stan: 2, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500), { kind: 'unavailable', why: 'backend-unreachable' });
+  auth.attach({ send: () => true });
+  const p = auth.authorize({ stan: 3, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500);
+  auth.onResponse({ ...approve(3, 0), result: 'retry', reason: 'system-error' });
+  assert.deepEqual(await p, { kind: 'unavailable', why: 'timeout' });
 });
 
 test('an answer in time approves or declines; the request says how long the terminal waits', async () => {
@@ -44,16 +54,16 @@ test('no answer by the deadline: unavailable; the late approval is dropped, neve
   await sched.run(1_499);
   assert.equal(result, null, 'still waiting 1 ms before the deadline');
   await sched.run(1);
-  assert.deepEqual(result, { kind: 'unavailable' });
+  assert.deepEqual(result, { kind: 'unavailable', why: 'timeout' });
   auth.onResponse(approve(9, 500));
   assert.equal(auth.stats.late, 1);
   assert.equal(auth.stats.approved, 0);
 });
 
-test('a session that closes settles waiting requests as unavailable', async () => {
+test('a session that closes settles waiting requests as unavailable: a timeout, the backend may have seen them', async () => {
   const { auth, clock, attach } = setup();
   attach();
   const p = auth.authorize({ stan: 10, cardNumber: 5005, uid: UID, amountCents: 500 }, clock.nowMs() + 1_500);
   auth.attach(null);
-  assert.deepEqual(await p, { kind: 'unavailable' });
+  assert.deepEqual(await p, { kind: 'unavailable', why: 'timeout' });
 });

@@ -158,7 +158,8 @@ test('a sync state file from before config push is upgraded in place (version 1 
     const path = join(dir, 'sync.db');
     SyncState.open({ path, log: silentLogger }).close();
     const db = new Database(path);
-    db.exec('DROP TABLE config_acks; PRAGMA user_version = 1;');
+    // Back to version 1 as that build made it: no config_acks, no owed.advice_reason (version 3).
+    db.exec('DROP TABLE config_acks; ALTER TABLE owed DROP COLUMN advice_reason; PRAGMA user_version = 1;');
     db.prepare("INSERT INTO kv (key, value) VALUES ('lock', ?)").run(JSON.stringify({ locked: true, text: 'x' }));
     db.close();
     const state = SyncState.open({ path, log: silentLogger });

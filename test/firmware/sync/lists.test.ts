@@ -60,12 +60,12 @@ test('a delta whose digest after applying differs is rolled back and answered di
 test('pending credits go to the credit store durably, removals forget applied ones, the version is kept', () => {
   const { credits, state, applier } = openStores(null);
   const run = (d: ReturnType<typeof deltaChunks>) => (d.forEach((c) => applier.receive(c)), drain(applier)[0]);
-  const c = (card: number, creditSeq: number, amount: number, purse: PendingCredit['purse']): PendingCredit => ({ cardNumber: card, creditSeq, amount, purse, reason: 'subsidy', expiryDay: 0 });
-  assert.equal(run(deltaChunks({ list: 'credits', add: [c(1001, 1, 2_000, 'subsidy'), c(1001, 2, 500, 'balance'), c(1002, 1, 300, 'subsidy')], remove: [] }, 0, 1, new Uint8Array(12))).status, 'applied');
+  const c = (card: number, creditSeq: number, amount: number, purse: PendingCredit['purse'], expiryDay = 0): PendingCredit => ({ cardNumber: card, creditSeq, amount, purse, reason: 'subsidy', expiryDay });
+  assert.equal(run(deltaChunks({ list: 'credits', add: [c(1001, 1, 2_000, 'subsidy', 9_800), c(1001, 2, 500, 'balance'), c(1002, 1, 300, 'subsidy')], remove: [] }, 0, 1, new Uint8Array(12))).status, 'applied');
   assert.deepEqual(credits.forCard(1001, 0), [
-    { card: 1001, creditSeq: 1, balanceCents: 0, subsidyCents: 2_000 },
-    { card: 1001, creditSeq: 2, balanceCents: 500, subsidyCents: 0 },
-  ]);
+    { card: 1001, creditSeq: 1, balanceCents: 0, subsidyCents: 2_000, expiryDay: 9_800 },
+    { card: 1001, creditSeq: 2, balanceCents: 500, subsidyCents: 0, expiryDay: 0 },
+  ], 'expiryDay (§6.4 list 2) is kept, 0 = none');
   assert.equal(run(deltaChunks({ list: 'credits', add: [], remove: [{ cardNumber: 1001, creditSeq: 2 }] }, 1, 2, new Uint8Array(12))).status, 'applied');
   assert.deepEqual([credits.size(), state.listVersion('credits')], [1, 2]);
   const takeBack = run(deltaChunks({ list: 'credits', add: [c(1003, 1, -100, 'balance')], remove: [] }, 2, 3, new Uint8Array(12)));

@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { silentLogger } from '../../../firmware/core/log.ts';
 import type { JournalRecord } from '../../../firmware/store/journal.ts';
 import { OwedForwarder, owedMessage } from '../../../firmware/sync/owed.ts';
-import type { Owed } from '../../../firmware/sync/sync-state.ts';
+import { SyncState, type Owed } from '../../../firmware/sync/sync-state.ts';
 import type { WireRecord } from '../../../protocol/index.ts';
 import { Accounts } from '../../../simulator/backend/accounts.ts';
 import { openBackendDb } from '../../../simulator/backend/schema.ts';
@@ -13,7 +16,14 @@ import { openBackendDb } from '../../../simulator/backend/schema.ts';
 const T = 1_795_000_000_000;
 const request = (seq: number, amountCents: number): JournalRecord =>
   ({ seq, kind: 'online.request', atMs: T, card: 5005, ref: null, body: { cardNumber: 5005, amountCents, listAmountCents: amountCents } }) as unknown as JournalRecord;
-const result = (seq: number, stan: number, outcome: string): WireRecord => ({ seq, kind: 'online.result', atMs: T + 1_500, card: 5005, ref: stan, body: { stan, outcome } });
+const result = (seq: number, stan: number, outcome: string, offlineReason?: string): WireRecord => ({
+  seq,
+  kind: 'online.result',
+  atMs: T + 1_500,
+  card: 5005,
+  ref: stan,
+  body: { stan, outcome, ...(offlineReason ? { offlineReason } : {}) },
+});
 
 function forwarder(journal: Map<number, JournalRecord>) {
   const owed: Owed[] = [];
@@ -26,11 +36,58 @@ test('an advice and a reversal carry the STAN of the sale\'s request, never one 
     [41, request(41, 500)],
     [43, request(43, 2_500)],
   ]);
-  const fresh = forwarder(journal).note([result(42, 41, 'offline-approved'), result(44, 43, 'offline-declined')]);
+  const fresh = forwarder(journal).note([result(42, 41, 'offline-approved', 'timeout'), result(44, 43, 'offline-declined', 'timeout')]);
   assert.deepEqual(fresh.map(owedMessage), [
     { type: 'advice', stan: 41, cardNumber: 5005, amountCents: 500, atMs: T + 1_500, reason: 'timeout', journalSeq: 42 },
     { type: 'reversal', stan: 43, reason: 'not-completed', amountCents: 2_500, atMs: T + 1_500 },
   ]);
+});
+
+test('the advice says why the sale went offline, from the sale\'s online.result (§6.7)', () => {
+  const journal = new Map([41, 43, 45].map((seq) => [seq, request(seq, 500)] as const));
+  const fresh = forwarder(journal).note([
+    result(42, 41, 'offline-approved', 'backend-unreachable'),
+    result(44, 43, 'offline-approved', 'timeout'),
+    result(46, 45, 'offline-approved'), // journaled before the reason was kept
+  ]);
+  assert.deepEqual(
+    fresh.map(owedMessage).map((m) => [m.stan, m.type === 'advice' ? m.reason : null]),
+    [
+      [41, 'backend-unreachable'],
+      [43, 'timeout'],
+      [45, 'timeout'],
+    ],
+  );
+  assert.equal(forwarder(journal).note([result(48, 41, 'offline-approved', 'whatever')]).map(owedMessage)[0].reason, 'timeout', 'an unknown reason is not sent on');
+});
+
+test('an owed advice keeps its reason across a restart; one owed by an older state file goes as timeout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-owed-'));
+  try {
+    const path = join(dir, 'sync.db');
+    // A version-2 state file (before the reason was kept) holding one advice, made by hand.
+    let state = SyncState.open({ path, log: silentLogger });
+    state.close();
+    const db = new Database(path);
+    db.exec('ALTER TABLE owed DROP COLUMN advice_reason; PRAGMA user_version = 2;');
+    db.prepare("INSERT INTO owed (stan, kind, card, amount_cents, at_ms, journal_seq) VALUES (31, 'advice', 5005, 700, ?, 32)").run(T);
+    db.close();
+    state = SyncState.open({ path, log: silentLogger });
+    const owed = new OwedForwarder(state, { get: (seq) => (seq === 41 ? request(41, 500) : undefined) }, silentLogger);
+    owed.note([result(42, 41, 'offline-approved', 'backend-unreachable')]);
+    state.close();
+    state = SyncState.open({ path, log: silentLogger });
+    assert.deepEqual(
+      state.owed(10).map(owedMessage).map((m) => [m.stan, m.type === 'advice' ? m.reason : null]),
+      [
+        [31, 'timeout'],
+        [41, 'backend-unreachable'],
+      ],
+    );
+    state.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the backend books a late-approved request and its advice once: the shared STAN is the match', () => {

@@ -1,0 +1,81 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { silentLogger } from '../../../firmware/core/log.ts';
+import { CREDITS_SCHEMA_VERSION, PendingCredits } from '../../../firmware/store/credits.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'onecard-credits-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A credits file as the first build wrote it (schema 1: no expiry_day), made by hand. */
+function schema1File(path: string): void {
+  const db = new Database(path);
+  db.exec(`
+CREATE TABLE credits (
+  card INTEGER NOT NULL,
+  credit_seq INTEGER NOT NULL,
+  balance_cents INTEGER NOT NULL,
+  subsidy_cents INTEGER NOT NULL,
+  PRIMARY KEY (card, credit_seq)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
+INSERT INTO credits VALUES (1001, 1, 0, 2000), (1001, 2, 500, 0), (1002, 4, 300, 0);
+`);
+  db.close();
+}
+
+test('a schema-1 file is migrated in place: its credits kept, expiryDay 0 (none), new ones keep theirs', () => {
+  const path = join(dir, 'v1.db');
+  schema1File(path);
+  let credits = PendingCredits.open({ path, log: silentLogger });
+  assert.deepEqual(credits.forCard(1001, 0), [
+    { card: 1001, creditSeq: 1, balanceCents: 0, subsidyCents: 2_000, expiryDay: 0 },
+    { card: 1001, creditSeq: 2, balanceCents: 500, subsidyCents: 0, expiryDay: 0 },
+  ]);
+  assert.equal(credits.size(), 3);
+  assert.equal(credits.add([{ card: 1002, creditSeq: 5, balanceCents: 100, subsidyCents: 0, expiryDay: 9_800 }]), 1);
+  credits.close();
+
+  // Opened again: already at the new version, nothing migrated twice, everything durable.
+  credits = PendingCredits.open({ path, log: silentLogger });
+  assert.deepEqual(credits.forCard(1002, 0), [
+    { card: 1002, creditSeq: 4, balanceCents: 300, subsidyCents: 0, expiryDay: 0 },
+    { card: 1002, creditSeq: 5, balanceCents: 100, subsidyCents: 0, expiryDay: 9_800 },
+  ]);
+  credits.close();
+  const db = new Database(path, { readonly: true });
+  assert.equal(db.pragma('user_version', { simple: true }), CREDITS_SCHEMA_VERSION);
+  assert.equal(CREDITS_SCHEMA_VERSION, 2);
+  db.close();
+});
+
+test('a new file starts at the current schema and keeps expiryDay', () => {
+  const path = join(dir, 'new.db');
+  const credits = PendingCredits.open({ path, log: silentLogger });
+  credits.add([{ card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0xffff }]);
+  assert.deepEqual(credits.forCard(7, 0).map((c) => c.expiryDay), [0xffff]);
+  credits.close();
+  const db = new Database(path, { readonly: true });
+  assert.equal(db.pragma('user_version', { simple: true }), CREDITS_SCHEMA_VERSION);
+  db.close();
+});
+
+test('a file from a newer build is refused, not guessed at', () => {
+  const path = join(dir, 'future.db');
+  const db = new Database(path);
+  db.pragma(`user_version = ${CREDITS_SCHEMA_VERSION + 1}`);
+  db.close();
+  assert.throws(() => PendingCredits.open({ path, log: silentLogger }), /credits schema version 3, this build reads 1\.\.2/);
+});
+
+test('expiryDay must be a card day (u16): a bad one refuses the whole batch', () => {
+  const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
+  for (const expiryDay of [-1, 0x1_0000, 1.5]) {
+    assert.throws(() => credits.add([{ card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 }, { card: 7, creditSeq: 2, balanceCents: 100, subsidyCents: 0, expiryDay }]), /expiryDay must be a card day/);
+  }
+  assert.equal(credits.size(), 0);
+  credits.close();
+});
