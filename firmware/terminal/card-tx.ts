@@ -28,6 +28,7 @@ export interface TxMeta {
   operator?: number;
   items?: { code: number; qty: number }[];
   creditSeqs?: number[];
+  forfeitedSeqs?: number[];
 }
 
 /** The card as it is after a verified write of `next`: the other slot became current. */
@@ -139,6 +140,7 @@ export class CardTransactions {
       ...(meta.operator !== undefined ? { operator: meta.operator } : {}),
       ...(meta.items ? { items: meta.items } : {}),
       ...(meta.creditSeqs ? { creditSeqs: meta.creditSeqs } : {}),
+      ...(meta.forfeitedSeqs ? { forfeitedSeqs: meta.forfeitedSeqs } : {}),
     };
     // Pair assertion: the purse moves by exactly the charged amount.
     const before = card.purse.balance + card.purse.subsidy;

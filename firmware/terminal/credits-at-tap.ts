@@ -30,16 +30,19 @@ export async function applyPendingCredits(
   /** The tap's card day (firmware/core/clock.ts cardDay), the one its policy decision uses. */
   today: number,
 ): Promise<CreditOutcome> {
-  const pending = contiguousFrom(credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq), card.purse.lastCreditSeq, today);
+  const pending = contiguousFrom(credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq), card.purse.lastCreditSeq);
   if (pending.length === 0) return { kind: 'ok', card, amount: 0 };
-  const balance = pending.reduce((n, c) => n + c.balanceCents, 0);
-  const subsidy = pending.reduce((n, c) => n + c.subsidyCents, 0);
+  // An expired credit is forfeited: its seq is used up with no money, so the ones after it still land.
+  const live = pending.filter((c) => !isExpired(c, today));
+  const forfeitedSeqs = pending.filter((c) => isExpired(c, today)).map((c) => c.creditSeq);
+  const balance = live.reduce((n, c) => n + c.balanceCents, 0);
+  const subsidy = live.reduce((n, c) => n + c.subsidyCents, 0);
   const uptoCreditSeq = pending[pending.length - 1].creditSeq;
   const decision = decide(card, { kind: 'apply-credits', balance, subsidy, uptoCreditSeq });
   // A refused card (lost, expired, another tenant) keeps its credits pending; the role's own decision says why.
   if (decision.kind !== 'approve') return { kind: 'ok', card, amount: 0 };
   // listAmountCents = chargedAmount (no discount on a credit), as for every write: the journal item derives it so (§6.6.2).
-  const outcome = await tx.execute(session, card, keys, decision, { tx: 'credit', listAmountCents: decision.chargedAmount, creditSeqs: pending.map((c) => c.creditSeq) });
+  const outcome = await tx.execute(session, card, keys, decision, { tx: 'credit', listAmountCents: decision.chargedAmount, creditSeqs: pending.map((c) => c.creditSeq), ...(forfeitedSeqs.length ? { forfeitedSeqs } : {}) });
   if (outcome.kind !== 'committed') return { kind: 'cut' };
   credits.forget(card.identity.cardNumber, uptoCreditSeq);
   return { kind: 'ok', card: afterWrite(card, decision.next), amount: balance + subsidy };
@@ -49,19 +52,18 @@ export async function applyPendingCredits(
  * The credits that follow the card's lastCreditSeq without a hole (§6.5):
  * applying 3 while 2 has not arrived would raise lastCreditSeq past 2, and
  * 2 could then never land. The rest waits for the missing one. An expired
- * credit (expiryDay < today; 0 = none; valid through its day) is a hole too:
- * it never lands, and skipping it would raise lastCreditSeq past it for ever.
+ * credit is no hole: it is here, and the write uses its seq up with no money.
  */
-export function contiguousFrom(pending: readonly PendingCredit[], lastCreditSeq: number, today: number): PendingCredit[] {
+export function contiguousFrom(pending: readonly PendingCredit[], lastCreditSeq: number): PendingCredit[] {
   const out: PendingCredit[] = [];
   for (const c of pending) {
     if (c.creditSeq !== lastCreditSeq + out.length + 1) break;
-    if (isExpired(c, today)) break;
     out.push(c);
   }
   return out;
 }
 
+/** expiryDay < today (card days; 0 = none): a credit is valid through its expiry day. */
 function isExpired(c: Pick<PendingCredit, 'expiryDay'>, today: number): boolean {
   return c.expiryDay !== 0 && c.expiryDay < today;
 }

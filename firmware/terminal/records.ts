@@ -48,6 +48,8 @@ export interface IntentBody {
   items?: { code: number; qty: number }[];
   /** tx 'credit': the pending credits this write applies (the card's lastCreditSeq becomes the last). */
   creditSeqs?: number[];
+  /** tx 'credit': those of creditSeqs that had expired: used up with no money (§6.5). */
+  forfeitedSeqs?: number[];
 }
 
 export interface SettleBody {

@@ -132,7 +132,7 @@ test('credits apply contiguously from the card\'s lastCreditSeq: a missing one h
   }
 });
 
-test('an expired credit never lands and holds back the later ones; one expiring today still lands (§6.5)', async () => {
+test('an expired credit is forfeited: its seq is used up with no money and the later ones land; one expiring today still lands (§6.5)', async () => {
   const w = new SimWorld({ seed: 9, startMs: START });
   try {
     w.addTerminal({ name: 'pos1', id: 101 });
@@ -148,11 +148,15 @@ test('an expired credit never lands and holds back the later ones; one expiring 
     for (let tap = 0; tap < 2; tap++) {
       await w.tap('pos1', 'alice');
       const card = await w.inspect('alice');
-      assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq, card.purse.counter], [1_100, 1, 1], `tap ${tap}: credit 1 only; 2 expired, 3 waits behind it`);
+      assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq, card.purse.counter], [1_400, 3, 1], `tap ${tap}: credits 1 and 3, 2 forfeited, one write`);
     }
-    assert.equal(credits.size(), 2, 'the expired credit and the one after it stay pending for the backend to decide');
+    assert.equal(credits.size(), 0, 'all three used up');
     const intents = [...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === KIND.intent);
-    assert.deepEqual(intents.map((r) => (r.body as { creditSeqs: number[] }).creditSeqs), [[1]]);
+    assert.deepEqual(
+      intents.map((r) => r.body as { creditSeqs: number[]; forfeitedSeqs?: number[]; chargedAmount: number }).map((b) => [b.creditSeqs, b.forfeitedSeqs, b.chargedAmount]),
+      [[[1, 2, 3], [2], -400]],
+      'the journal says which seq was forfeited, for the backend',
+    );
 
     await w.addCard({ name: 'bob', uid: '04b0b0b0', number: 1002, cardClass: 1, balanceCents: 0 });
     credits.add([
@@ -178,7 +182,7 @@ test('a credit pending at midnight expires with the day it was valid through', a
     w.clock.advance(13 * 3_600_000); // 11:30 + 13 h: 00:30 local the next day
     await w.tap('pos1', 'alice');
     const card = await w.inspect('alice');
-    assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq, card.purse.counter], [1_000, 0, 0]);
+    assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq, card.purse.counter], [1_000, 1, 1], 'forfeited: no money, its seq used up');
   } finally {
     w.close();
   }
