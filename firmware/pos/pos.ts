@@ -6,7 +6,7 @@ import type { TerminalConfig } from '../config/schema.ts';
 import { cardDay, cardDayToIso, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import { equalBytes } from '../crypto/cmac.ts';
-import { decide, decideOnlineSale, type Decision, type PolicyRequest, type PolicyRules } from '../policy/policy.ts';
+import { checkCard, decide, decideOnlineSale, type Decision, type PolicyContext, type PolicyRequest, type PolicyRules } from '../policy/policy.ts';
 import type { RefusalCode } from '../policy/reasons.ts';
 import type { Journal, JournalRecord } from '../store/journal.ts';
 import type { OnlineSales } from './online-sale.ts';
@@ -236,7 +236,9 @@ export class PosApp {
       if (card.identity.cardNumber !== s.sale.cardNumber) return this.refusedScreen('undo-other-card');
       return this.runRequest(session, card, keys, { kind: 'undo', amountCents: 0, lines: [], undo: s.sale }, false);
     }
-    // Nothing due: a tap is a balance query.
+    // Nothing due: a balance query, after the checks of any use — a lost or frozen card is refused, never shown.
+    const barred = checkCard(this.policyContext(card));
+    if (barred?.kind === 'refuse') return this.refuse(card, barred.reason, barred.detail);
     const unit = card.identity.flags.countPurse ? 'uses' : 'cents';
     if (credit.amount > 0) return this.show(screens.credited(credit.amount, unit === 'uses' ? card.purse.balance : card.purse.balance + card.purse.subsidy, unit), 'ok');
     return this.show(screens.balance(card.purse.balance, card.purse.subsidy, unit), 'ok');
@@ -250,17 +252,12 @@ export class PosApp {
 
   /** The offline decision for a card that has been read: lists and journal looked up, then the pure policy. */
   decideFor(card: CardImage, request: Request, pinOk: boolean, policyRequest?: PolicyRequest): Decision {
-    return decide(
-      {
-        identity: card.identity,
-        purse: card.purse,
-        blacklisted: this.d.blacklist.has(card.identity.cardNumber),
-        lastSeenCounter: this.d.tx.lastSeenCounter(card.identity.cardNumber),
-        today: this.today(),
-        rules: this.rules,
-      },
-      policyRequest ?? this.policyRequest(request, pinOk),
-    );
+    return decide(this.policyContext(card), policyRequest ?? this.policyRequest(request, pinOk));
+  }
+
+  private policyContext(card: CardImage): PolicyContext {
+    const n = card.identity.cardNumber;
+    return { identity: card.identity, purse: card.purse, blacklisted: this.d.blacklist.has(n), lastSeenCounter: this.d.tx.lastSeenCounter(n), today: this.today(), rules: this.rules };
   }
 
   private async runRequest(session: CardSession, card: CardImage, keys: CardKeys, request: Request, pinOk: boolean): Promise<PosOutput> {
