@@ -1,10 +1,7 @@
-import type Database from 'better-sqlite3';
 import type { Logger } from '../core/log.ts';
 import { checkCard } from './journal-args.ts';
-import { addStagingAndDigest, ListError, listSchemaSql, type ListTableSpec } from './list-schema.ts';
+import { addStagingAndDigest, ListError, type ListTableSpec } from './list-schema.ts';
 import { ListFile } from './list-file.ts';
-import { ListTable } from './list-table.ts';
-import { openSqlite } from './sqlite-open.ts';
 
 /**
  * Lost and cancelled card numbers (PROTOCOL.md §6.4 list 0), versioned,
@@ -45,20 +42,10 @@ export const BLACKLIST_SPEC: ListTableSpec<number> = {
 };
 
 export class Blacklist extends ListFile<number> {
-
-  /** Opens or creates the list file (`:memory:` for tests). */
+  /** Opens, creates or upgrades the list file (`:memory:` for tests). */
   static open(opts: { path: string; log: Logger }): Blacklist {
-    const { db } = openSqlite({ path: opts.path });
-    try {
-      ensureSchema(db, opts.path, opts.log);
-      const list = new Blacklist(db, new ListTable(db, BLACKLIST_SPEC, opts.log, opts.path));
-      const meta = list.table.meta();
-      opts.log.info('blacklist.open', { path: opts.path, version: meta.version, size: meta.size, staged: list.table.staged()?.version ?? null });
-      return list;
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    const { db, table } = ListFile.openTable(opts, BLACKLIST_SPEC, SCHEMA_VERSION, { 1: (db) => addStagingAndDigest(db, BLACKLIST_SPEC as ListTableSpec<unknown>) });
+    return new Blacklist(db, table);
   }
 
   /** True when the card is listed (lost or cancelled). Never sees a snapshot still being staged. */
@@ -70,24 +57,4 @@ export class Blacklist extends ListFile<number> {
   countEntries(): number {
     return this.table.countEntries();
   }
-
-}
-
-function ensureSchema(db: Database.Database, path: string, log: Logger): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === SCHEMA_VERSION) return;
-  if (version === 1) {
-    db.transaction(() => {
-      addStagingAndDigest(db, BLACKLIST_SPEC as ListTableSpec<unknown>);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    }).immediate();
-    return log.info('blacklist.upgraded', { path, from: 1, to: SCHEMA_VERSION });
-  }
-  if (version !== 0) throw new ListError('invalid', `${path}: blacklist schema version ${version}, this build reads version ${SCHEMA_VERSION}`);
-  const tables = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`).pluck().get() as number;
-  if (tables !== 0) throw new ListError('invalid', `${path}: has tables but no blacklist schema version; not a blacklist file`);
-  db.transaction(() => {
-    db.exec(listSchemaSql(BLACKLIST_SPEC as ListTableSpec<unknown>));
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
 }

@@ -1,12 +1,9 @@
-import type Database from 'better-sqlite3';
 import { CARD_EPOCH_MS } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Grant } from '../../protocol/index.ts';
 import { checkCard } from './journal-args.ts';
-import { ListError, listSchemaSql, type ListTableSpec } from './list-schema.ts';
+import type { ListTableSpec } from './list-schema.ts';
 import { ListFile } from './list-file.ts';
-import { ListTable } from './list-table.ts';
-import { openSqlite } from './sqlite-open.ts';
 
 /**
  * Temporary door-access grants (PROTOCOL.md §6.4 list 1: meeting rooms):
@@ -48,26 +45,10 @@ export const GRANTS_SPEC: ListTableSpec<Grant> = {
 };
 
 export class Grants extends ListFile<Grant> {
-
   /** Opens or creates the grants file (`:memory:` for tests). */
   static open(opts: { path: string; log: Logger }): Grants {
-    const { db } = openSqlite({ path: opts.path });
-    try {
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version === 0) {
-        db.transaction(() => {
-          db.exec(listSchemaSql(GRANTS_SPEC as ListTableSpec<unknown>));
-          db.pragma(`user_version = ${SCHEMA_VERSION}`);
-        }).immediate();
-      } else if (version !== SCHEMA_VERSION) throw new ListError('invalid', `${opts.path}: grants schema version ${version}, this build reads version ${SCHEMA_VERSION}`);
-      const grants = new Grants(db, new ListTable(db, GRANTS_SPEC, opts.log, opts.path));
-      const meta = grants.table.meta();
-      opts.log.info('grants.open', { path: opts.path, version: meta.version, size: meta.size });
-      return grants;
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    const { db, table } = ListFile.openTable(opts, GRANTS_SPEC, SCHEMA_VERSION);
+    return new Grants(db, table);
   }
 
   /**

@@ -1,18 +1,60 @@
 import type Database from 'better-sqlite3';
+import type { Logger } from '../core/log.ts';
+import { ListError, listSchemaSql, type ListTableSpec } from './list-schema.ts';
 import type { ListStage } from './list-stage.ts';
-import type { ListTable } from './list-table.ts';
+import { ListTable } from './list-table.ts';
+import { openSqlite } from './sqlite-open.ts';
 
 /**
  * What every versioned list file (blacklist.ts, grants.ts) offers the sync
  * client (PROTOCOL.md §6.4) over its one ListTable: version, size, digest,
  * the snapshot stage, digest-checked deltas and whole replacements. The
- * subclasses add their lookups and open their own files.
+ * subclasses add their lookups and open their files through `openTable`.
  */
 export abstract class ListFile<E> {
   protected constructor(
     protected readonly db: Database.Database,
     protected readonly table: ListTable<E>,
   ) {}
+
+  /**
+   * Opens or creates a list file (`:memory:` for tests) at `schemaVersion`;
+   * `upgrades[v]` brings a file of version v to v + 1, in one transaction.
+   * A file with tables but no version is someone else's: refused.
+   */
+  protected static openTable<E>(opts: { path: string; log: Logger }, spec: ListTableSpec<E>, schemaVersion: number, upgrades: Record<number, (db: Database.Database) => void> = {}): { db: Database.Database; table: ListTable<E> } {
+    const { path, log } = opts;
+    const { db } = openSqlite({ path });
+    try {
+      const L = spec.list;
+      let version = db.pragma('user_version', { simple: true }) as number;
+      if (version === 0) {
+        const tables = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`).pluck().get() as number;
+        if (tables !== 0) throw new ListError('invalid', `${path}: has tables but no ${L} schema version; not a ${L} file`);
+        db.transaction(() => {
+          db.exec(listSchemaSql(spec as ListTableSpec<unknown>));
+          db.pragma(`user_version = ${schemaVersion}`);
+        }).immediate();
+        version = schemaVersion;
+      }
+      for (const from = version; version < schemaVersion && upgrades[version]; version++) {
+        const upgrade = upgrades[version];
+        db.transaction(() => {
+          upgrade(db);
+          db.pragma(`user_version = ${version + 1}`);
+        }).immediate();
+        if (version + 1 === schemaVersion) log.info(`${L}.upgraded`, { path, from, to: schemaVersion });
+      }
+      if (version !== schemaVersion) throw new ListError('invalid', `${path}: ${L} schema version ${version}, this build reads version ${schemaVersion}`);
+      const table = new ListTable(db, spec, log, path);
+      const meta = table.meta();
+      log.info(`${L}.open`, { path, version: meta.version, size: meta.size, staged: table.staged()?.version ?? null });
+      return { db, table };
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
 
   version(): number {
     return this.table.meta().version;
