@@ -15,7 +15,7 @@ export { encodeFrame, FrameDecoder, FRAME_VERSION, frameBytes, HEADER_BYTES, MAC
 export type { Frame, FrameErrorCode, FrameEvent, FrameSpec } from './frame.ts';
 
 // Keys
-export { deriveTerminalKey, keyCheck, TERMINAL_KEY_BYTES } from './keys.ts';
+export { deriveTerminalKey, keyCheck, sameBytes, TERMINAL_KEY_BYTES } from './keys.ts';
 
 // Layer 2: messages
 export { allCodecs, codecByCode, codecOf, decodeMessage, encodeMessage, IGNORABLE_TYPE_MIN } from './messages/registry.ts';

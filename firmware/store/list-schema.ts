@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ListDigest } from '../../protocol/index.ts';
+export { sameBytes } from '../../protocol/index.ts';
 
 /**
  * What a versioned list keyed by card number (PROTOCOL.md §6.4: the
@@ -111,10 +112,6 @@ export function addStagingAndDigest(db: Database.Database, spec: ListTableSpec<u
 
 export function checkVersion(list: string, version: number, what: string): void {
   if (!Number.isSafeInteger(version) || version < 0) throw new ListError('invalid', `${list} ${what} must be a non-negative integer, got ${version}`);
-}
-
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 export function digestHex(d: Uint8Array): string {

@@ -58,7 +58,7 @@ function storeCredits(credits: CreditStore, add: PendingCredit[], remove: Credit
   for (const c of add) {
     // The purse write can only add (firmware/store/credits.ts): a take-back credit needs a person.
     if (c.amount <= 0) return `credit ${c.cardNumber}#${c.creditSeq}: amount ${c.amount} is not a positive credit`;
-    // expiryDay travels on: the tap stops at an expired credit (§6.5), so it must still be known there.
+    // expiryDay travels on: at the tap an expired credit is forfeited (§6.5), so it must still be known there.
     stored.push({ card: c.cardNumber, creditSeq: c.creditSeq, balanceCents: c.purse === 'balance' ? c.amount : 0, subsidyCents: c.purse === 'subsidy' ? c.amount : 0, expiryDay: c.expiryDay });
   }
   if (stored.length) credits.add(stored);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CHAIN_ZERO, chainNext, type JournalAck, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
+import { CHAIN_ZERO, chainNext, sameBytes, type JournalAck, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
 import type { Accounts } from './accounts.ts';
 import { isCommitOf, type Ledger } from './ledger.ts';
 import type { ListStore } from './lists.ts';
@@ -28,7 +28,6 @@ interface TerminalRow {
   chain_head: Uint8Array;
 }
 
-const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export class JournalStore {
   private readonly q;
@@ -79,7 +78,7 @@ export class JournalStore {
     const chains: Uint8Array[] = [];
     let h = batch.chainPrev;
     for (const r of recs) chains.push((h = chainNext(h, r, terminal)));
-    if (!eq(h, batch.chainLast)) return result('malformed');
+    if (!sameBytes(h, batch.chainLast)) return result('malformed');
     let trustedPrev = false;
     if (base > H + 1) {
       // Answering a resend with records the terminal pruned: what is below is gone for good.
@@ -89,12 +88,12 @@ export class JournalStore {
     }
     if (!trustedPrev) {
       const prev = base - 1 === 0 ? CHAIN_ZERO : base - 1 === H ? t.chain_head : this.q.chainAt.get(terminal, base - 1);
-      if (!prev || !eq(prev, batch.chainPrev)) return result('conflict', { conflictSeq: base });
+      if (!prev || !sameBytes(prev, batch.chainPrev)) return result('conflict', { conflictSeq: base });
       // Records this side already holds: if the chain agrees at the last of them, all agree (a hash chain).
       const lastDup = Math.min(H, recs[recs.length - 1].seq);
       if (lastDup >= base) {
         const stored = this.q.chainAt.get(terminal, lastDup);
-        if (!stored || !eq(stored, chains[lastDup - base])) return result('conflict', { conflictSeq: lastDup });
+        if (!stored || !sameBytes(stored, chains[lastDup - base])) return result('conflict', { conflictSeq: lastDup });
       }
     }
     if (recs[recs.length - 1].seq <= H) return result('ok'); // all held already: the same ack again
