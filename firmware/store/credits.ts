@@ -19,8 +19,8 @@ export interface PendingCredit {
   subsidyCents: number;
   /**
    * Last card day it may be applied on, 0 = none (PROTOCOL.md §6.4 list 2).
-   * After it the credit never lands, and it holds back the card's later
-   * credits (§6.5: contiguous only): the backend must decide what replaces it.
+   * After it the credit is forfeited at the card's next tap (§6.5): its seq
+   * is used up with no money, and the card's later credits still land.
    */
   expiryDay: number;
 }
