@@ -27,7 +27,8 @@ export function hmac(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(h.digest());
 }
 
-export function sha256(...parts: Uint8Array[]): Uint8Array {
+/** node:crypto over several parts, for the handshake (protocol/sha256.ts is the chain's, for many short inputs). */
+function sha256(...parts: Uint8Array[]): Uint8Array {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
   return new Uint8Array(h.digest());

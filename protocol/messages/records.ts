@@ -131,6 +131,11 @@ function decodesTo(bytes: Uint8Array, expected: WireRecord[], ctx: RecordContext
   return !r.failed && out.length === expected.length && out.every((o, i) => sameRecord(o, expected[i]));
 }
 
+/** Whether a compact item may stand: on the wire only when it decodes back identical; in the canonical form always. */
+function exactFor(form: 'wire' | 'canonical', bytes: Uint8Array, recs: WireRecord[], ctx: RecordContext): boolean {
+  return form === 'canonical' || decodesTo(bytes, recs, ctx);
+}
+
 /**
  * The item for `rec` (folded with `next` when `next` is its commit and
  * folding is on), and how many records it covers. Moves the context on.
@@ -147,13 +152,13 @@ export function encodeItem(rec: WireRecord, next: WireRecord | undefined, ctx: R
   if (rec.kind === KINDS.intent) {
     if (fold && next && next.kind === KINDS.commit && next.seq === rec.seq + 1) {
       const both = attempt(() => encodeIntent(rec, next, ctx));
-      if (both && (form === 'canonical' || decodesTo(both, [rec, next], ctx))) out = { bytes: both, records: 2 };
+      if (both && exactFor(form, both, [rec, next], ctx)) out = { bytes: both, records: 2 };
     }
     const one = out ? null : attempt(() => encodeIntent(rec, null, ctx));
-    if (one && (form === 'canonical' || decodesTo(one, [rec], ctx))) out = { bytes: one, records: 1 };
+    if (one && exactFor(form, one, [rec], ctx)) out = { bytes: one, records: 1 };
   } else {
     const small = attempt(() => encodeSmall(rec, ctx));
-    if (small && (form === 'canonical' || decodesTo(small, [rec], ctx))) out = { bytes: small, records: 1 };
+    if (small && exactFor(form, small, [rec], ctx)) out = { bytes: small, records: 1 };
   }
   out ??= { bytes: encodeGeneric(rec, ctx, form === 'canonical'), records: 1 };
   advance(ctx, rec);
