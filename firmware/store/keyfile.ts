@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { inspect } from 'node:util';
+import { sealed } from '../core/sealed.ts';
 import { writeFileDurable } from './durable-file.ts';
 
 /**
@@ -42,12 +42,7 @@ export function masterKeys(keys: Record<MasterKeyName, Uint8Array>): MasterKeys 
     // A plain Uint8Array copy: Buffer's inspect would print the bytes as hex.
     out[name] = new Uint8Array(key);
   }
-  Object.defineProperties(out, {
-    toJSON: { value: () => REDACTED_JSON },
-    toString: { value: () => REDACTED_TEXT },
-    [inspect.custom]: { value: () => REDACTED_TEXT },
-  });
-  return Object.freeze(out) as unknown as MasterKeys;
+  return sealed(out, REDACTED_JSON, REDACTED_TEXT) as unknown as MasterKeys;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { inspect } from 'node:util';
-import { TERMINAL_KEY_BYTES } from '../../protocol/keys.ts';
+import { sealed } from '../core/sealed.ts';
+import { TERMINAL_KEY_BYTES } from '../../protocol/index.ts';
 
 /**
  * The terminal's secret K_t (PROTOCOL.md §4.1), durable across power cuts:
@@ -44,15 +44,8 @@ interface Stored {
 }
 
 /** A generation that refuses to print its key. */
-function sealed<T extends KeyGeneration>(g: T): T {
-  const text = `KeyGeneration ${g.keyId} [redacted]`;
-  const out = { ...g, key: new Uint8Array(g.key) };
-  Object.defineProperties(out, {
-    toJSON: { value: () => ({ keyId: g.keyId, key: '[redacted]' }) },
-    toString: { value: () => text },
-    [inspect.custom]: { value: () => text },
-  });
-  return Object.freeze(out);
+function sealedGeneration<T extends KeyGeneration>(g: T): T {
+  return sealed({ ...g, key: new Uint8Array(g.key) }, { keyId: g.keyId, key: '[redacted]' }, `KeyGeneration ${g.keyId} [redacted]`) as T;
 }
 
 function checkGeneration(keyId: number, key: Uint8Array): void {
@@ -76,13 +69,13 @@ export class SyncKeyStore {
   current(): KeyGeneration {
     const s = this.read(CURRENT);
     if (!s) throw new Error('terminal key store: no current key');
-    return sealed({ keyId: s.keyId, key: new Uint8Array(Buffer.from(s.key, 'hex')) });
+    return sealedGeneration({ keyId: s.keyId, key: new Uint8Array(Buffer.from(s.key, 'hex')) });
   }
 
   pending(): PendingGeneration | null {
     const s = this.read(PENDING);
     if (!s) return null;
-    return sealed({ keyId: s.keyId, key: new Uint8Array(Buffer.from(s.key, 'hex')), corrId: s.corrId ?? 0, acked: s.acked === true });
+    return sealedGeneration({ keyId: s.keyId, key: new Uint8Array(Buffer.from(s.key, 'hex')), corrId: s.corrId ?? 0, acked: s.acked === true });
   }
 
   /**
