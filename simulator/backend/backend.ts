@@ -109,9 +109,7 @@ export class Backend implements SessionHost {
 
   /** Enrols a terminal with a random key (instead of the derived one) for its current generation; returns it for the terminal's key file. */
   enrol(terminalId: number, keyId = this.keys.current(terminalId)): Uint8Array {
-    const key = this.rnd(32);
-    this.db.prepare('INSERT OR REPLACE INTO terminal_keys (terminal, key_id, key) VALUES (?, ?, ?)').run(terminalId, keyId, key);
-    return key;
+    return this.keys.enrol(terminalId, keyId);
   }
 
   /** Offers the terminal a new key now if it is online, else at its next session; true when offered now. */

@@ -199,13 +199,18 @@ export class KeyRotations {
     return r.ok;
   }
 
+  /** A random key for generation `keyId` of terminal `t` instead of the derived one; returned for the terminal's key file. */
+  enrol(t: number, keyId: number): Uint8Array {
+    const key = this.randomBytes(TERMINAL_KEY_BYTES);
+    if (key.length !== TERMINAL_KEY_BYTES) throw new RangeError(`randomBytes(${TERMINAL_KEY_BYTES}) returned ${key.length} bytes`);
+    this.q.putKey.run(t, keyId, key);
+    return key;
+  }
+
   /** A random key when the current one was enrolled (random), else the derived one (PROTOCOL.md §4.6: either). */
   private makeKey(t: number, current: number, next: number): void {
-    if (this.q.enrolled.get(t, current)) {
-      const key = this.randomBytes(TERMINAL_KEY_BYTES);
-      if (key.length !== TERMINAL_KEY_BYTES) throw new RangeError(`randomBytes(${TERMINAL_KEY_BYTES}) returned ${key.length} bytes`);
-      this.q.putKey.run(t, next, key);
-    } else this.q.dropKey.run(t, next);
+    if (this.q.enrolled.get(t, current)) this.enrol(t, next);
+    else this.q.dropKey.run(t, next);
   }
 
   private material(t: number, keyId: number): Uint8Array | null {
