@@ -38,6 +38,11 @@ export function cardDay(nowMs: number, utcOffsetMinutes: number): number {
   return Math.floor((nowMs + utcOffsetMinutes * 60_000 - CARD_EPOCH_MS) / MS_PER_DAY);
 }
 
+/** Minutes since the card epoch (2000-01-01T00:00Z, UTC): door grants' time (PROTOCOL.md §6.4 list 1 carries no zone). */
+export function cardMinute(nowMs: number): number {
+  return Math.floor((nowMs - CARD_EPOCH_MS) / 60_000);
+}
+
 /** Minutes since local midnight, for schedules and shifts. */
 export function minuteOfDay(nowMs: number, utcOffsetMinutes: number): number {
   const localMs = nowMs + utcOffsetMinutes * 60_000;

@@ -1,4 +1,3 @@
-import { CARD_EPOCH_MS } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Grant } from '../../protocol/index.ts';
 import { checkCard } from './journal-args.ts';
@@ -21,10 +20,8 @@ const U32_MAX = 0xffff_ffff;
 
 export { type Grant };
 
-/** Minutes since the card epoch (2000-01-01T00:00Z, UTC: grants carry no time zone). */
-export function cardMinute(nowMs: number): number {
-  return Math.floor((nowMs - CARD_EPOCH_MS) / 60_000);
-}
+/** A grant's minutes are card minutes (firmware/core/clock.ts). */
+export { cardMinute } from '../core/clock.ts';
 
 const u32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= U32_MAX;
 

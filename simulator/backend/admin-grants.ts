@@ -1,4 +1,4 @@
-import { CARD_EPOCH_MS } from '../../firmware/core/clock.ts';
+import { CARD_EPOCH_MS, cardMinute } from '../../firmware/core/clock.ts';
 import type { AdminResult } from './admin.ts';
 import type { Backend } from './backend.ts';
 
@@ -40,7 +40,7 @@ export function parseMinute(s: string | undefined, utcOffsetMinutes: number): nu
   const zone = m[3] ?? `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   const ms = Date.parse(`${m[1]}T${m[2]}:00${zone}`);
   if (Number.isNaN(ms) || ms < CARD_EPOCH_MS) return null;
-  return Math.floor((ms - CARD_EPOCH_MS) / 60_000);
+  return cardMinute(ms);
 }
 
 function parseUntil(s: string | undefined, from: number, utcOffsetMinutes: number): number | null {
