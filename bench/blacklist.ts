@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../firmware/core/log.ts';
-import { Blacklist, BLACKLIST_MAX_ENTRIES } from '../firmware/store/blacklist.ts';
+import { Blacklist, BLACKLIST_MAX_ENTRIES } from '../firmware/store/lists/blacklist.ts';
 
 /**
  * A full-size blacklist (1,000,000 cards, design.md) built from a snapshot,

@@ -3,8 +3,8 @@ import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, statSync, writeSync 
 import { join } from 'node:path';
 import { ManualClock } from '../firmware/core/clock.ts';
 import { silentLogger } from '../firmware/core/log.ts';
-import { recordCrc } from '../firmware/store/journal-codec.ts';
-import { Journal } from '../firmware/store/journal.ts';
+import { recordCrc } from '../firmware/store/journal/journal-codec.ts';
+import { Journal } from '../firmware/store/journal/journal.ts';
 
 /**
  * Durable journal appends against the floor any durable log must pay: one

@@ -2,7 +2,7 @@ import type { WireRecord } from '../protocol/index.ts';
 
 /**
  * Realistic committed sales as a canteen terminal journals them
- * (firmware/terminal/card-tx.ts: an IntentBody record, then its commit),
+ * (firmware/card-tx/card-tx.ts: an IntentBody record, then its commit),
  * seeded. Shared by bench/protocol-size.ts and test/protocol/records.test.ts.
  *
  * The mix: an 8-digit card numbering over ~3M cards; meals of ¥3–25; 40%

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../firmware/core/log.ts';
 import { SeededRandom } from '../firmware/core/random.ts';
-import { Blacklist } from '../firmware/store/blacklist.ts';
+import { Blacklist } from '../firmware/store/lists/blacklist.ts';
 import { PendingCredits } from '../firmware/store/credits.ts';
 import { ListPump } from '../firmware/sync/list-pump.ts';
 import { ListApplier } from '../firmware/sync/lists.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CardApp } from '../firmware/card/app.ts';
 import { ManualClock } from '../firmware/core/clock.ts';
 import { silentLogger } from '../firmware/core/log.ts';
-import { deriveSimMasterKeys } from '../firmware/store/keyfile.ts';
+import { deriveSimMasterKeys } from '../firmware/store/keys/keyfile.ts';
 import { Terminal } from '../firmware/terminal/terminal.ts';
 import { issueSimCard } from '../simulator/card/issue.ts';
 import { VirtualReader } from '../simulator/card/virtual-reader.ts';

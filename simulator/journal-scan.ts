@@ -1,4 +1,4 @@
-import type { Journal, JournalRecord } from '../firmware/store/journal.ts';
+import type { Journal, JournalRecord } from '../firmware/store/journal/journal.ts';
 
 /** Every record of a journal, oldest first, read in pages (the journal bounds each read). */
 export function* scanJournal(journal: Journal, pageSize = 1_000): Generator<JournalRecord> {

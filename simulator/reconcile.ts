@@ -1,7 +1,7 @@
 import type { CardImage } from '../firmware/card/app.ts';
-import type { Journal, JournalRecord } from '../firmware/store/journal.ts';
-import { KIND, type IntentBody, type SettleBody } from '../firmware/terminal/records.ts';
-import { samePurse } from '../firmware/terminal/settle.ts';
+import type { Journal, JournalRecord } from '../firmware/store/journal/journal.ts';
+import { KIND, type IntentBody, type SettleBody } from '../firmware/card-tx/records.ts';
+import { samePurse } from '../firmware/card-tx/settle.ts';
 import { scanJournal } from './journal-scan.ts';
 
 /**

@@ -7,7 +7,7 @@ import { ManualClock } from '../firmware/core/clock.ts';
 import { silentLogger, type Logger } from '../firmware/core/log.ts';
 import { SeededRandom } from '../firmware/core/random.ts';
 import type { PosOutput } from '../firmware/pos/pos.ts';
-import { deriveSimMasterKeys } from '../firmware/store/keyfile.ts';
+import { deriveSimMasterKeys } from '../firmware/store/keys/keyfile.ts';
 import { Terminal } from '../firmware/terminal/terminal.ts';
 import { reconcile, type CardLedger, type ReconcileReport } from './reconcile.ts';
 import { issueSimCard, type SimCardSpec } from './card/issue.ts';

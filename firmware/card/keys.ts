@@ -1,7 +1,7 @@
 import { diversifyAn10922 } from '../crypto/cmac.ts';
 import { KEY_BYTES } from './session.ts';
 
-/** The three AES master keys a terminal may hold (firmware/store/keyfile.ts loads them). */
+/** The three AES master keys a terminal may hold (firmware/store/keys/keyfile.ts loads them). */
 export interface MasterKeys {
   readonly cardKeyA: Uint8Array;
   readonly cardKeyB: Uint8Array;

@@ -3,8 +3,8 @@ import type { Logger } from '../core/log.ts';
 import type { OnlineAuthorizer } from '../online/authorizer.ts';
 import { offlineFloorDecision, type OfflineFloors } from '../policy/offline-floor.ts';
 import type { RefusalCode } from '../policy/reasons.ts';
-import type { Journal, TotalsDelta } from '../store/journal.ts';
-import { KIND, type OnlineRequestBody, type OnlineResultBody } from '../terminal/records.ts';
+import type { Journal, TotalsDelta } from '../store/journal/journal.ts';
+import { KIND, type OnlineRequestBody, type OnlineResultBody } from '../card-tx/records.ts';
 
 /**
  * A sale on an online-account card: journal the request (its seq is the STAN),

@@ -1,7 +1,7 @@
 import type { TerminalConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
-import type { Journal } from '../store/journal.ts';
-import { KIND } from '../terminal/records.ts';
+import type { Journal } from '../store/journal/journal.ts';
+import { KIND } from '../card-tx/records.ts';
 import { screens, type Screen } from './screen.ts';
 
 export interface Operator {

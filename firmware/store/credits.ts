@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../core/log.ts';
-import { checkCard } from './journal-args.ts';
+import { checkCard } from './journal/journal-args.ts';
 import { openSqlite } from './sqlite-open.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Random } from '../core/random.ts';
-import type { JournalRecord } from '../store/journal.ts';
-import { SyncKeyStore } from '../store/sync-key.ts';
+import type { JournalRecord } from '../store/journal/journal.ts';
+import { SyncKeyStore } from '../store/keys/sync-key.ts';
 import { CAP, type Message, type OpenedInfo, type Status, type WireRecord } from '../../protocol/index.ts';
 import { SessionAuthorizer } from './authorizer.ts';
 import { BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/log.ts';
-import type { JournalRecord } from '../store/journal.ts';
+import type { JournalRecord } from '../store/journal/journal.ts';
 import type { Command, CommandResult, ListId } from '../../protocol/index.ts';
 import type { StoredCommandResult } from './sync-state.ts';
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../core/log.ts';
 import type { PendingCredit as StoredCredit } from '../store/credits.ts';
-import { sameBytes } from '../store/list-schema.ts';
+import { sameBytes } from '../store/lists/list-schema.ts';
 import { ListDigest, type CreditKey, type ListAck, type ListDelta, type ListId, type ListSnapshot, type PendingCredit } from '../../protocol/index.ts';
 
 /**

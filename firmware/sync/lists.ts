@@ -1,6 +1,6 @@
 import type { Logger } from '../core/log.ts';
-import type { ListStage } from '../store/list-stage.ts';
-import { ListError, sameBytes, type KeyedListId } from '../store/list-schema.ts';
+import type { ListStage } from '../store/lists/list-stage.ts';
+import { ListError, sameBytes, type KeyedListId } from '../store/lists/list-schema.ts';
 import { LIST_CHUNKS_MAX, type Grant, type ListAck, type ListDelta, type ListEntry, type ListId, type ListPull, type ListSnapshot } from '../../protocol/index.ts';
 import { applyCredits, type CreditStore, type ListVersions } from './list-credits.ts';
 
@@ -12,7 +12,7 @@ import { applyCredits, type CreditStore, type ListVersions } from './list-credit
  * out of a step only once the version is durably applied.
  *
  * - blacklist (0), grants (1): a snapshot is staged durably chunk by chunk,
- *   4,096 entries per transaction (firmware/store/list-stage.ts), and
+ *   4,096 entries per transaction (firmware/store/lists/list-stage.ts), and
  *   switched in when whole and its digest checks. The stage survives a
  *   dropped link and a restart; `resumePulls` asks the backend for the rest.
  *   A delta is gathered in memory, then applied in one transaction that

@@ -1,6 +1,6 @@
 import type { Logger } from '../core/log.ts';
 import type { OfflineReason } from '../online/authorizer.ts';
-import type { JournalRecord } from '../store/journal.ts';
+import type { JournalRecord } from '../store/journal/journal.ts';
 import type { Advice, Reversal, WireRecord } from '../../protocol/index.ts';
 import type { Owed } from './sync-state.ts';
 

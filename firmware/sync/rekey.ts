@@ -1,5 +1,5 @@
 import type { Logger } from '../core/log.ts';
-import type { KeyGeneration, SyncKeyStore } from '../store/sync-key.ts';
+import type { KeyGeneration, SyncKeyStore } from '../store/keys/sync-key.ts';
 import type { CloseReason, SendResult } from '../../protocol/index.ts';
 
 /**

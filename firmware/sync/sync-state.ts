@@ -16,7 +16,7 @@ import type { Advice } from '../../protocol/index.ts';
  *   (§6.7: "repeats … even across sessions");
  * - the config version in force and the answers to the last config pushes
  *   (§6.8: a repeated corrId gets the same answer);
- * - the terminal key generations (firmware/store/sync-key.ts): the file is 0600.
+ * - the terminal key generations (firmware/store/keys/sync-key.ts): the file is 0600.
  * Its own file so none of this holds the journal's write lock.
  */
 
@@ -115,7 +115,7 @@ export class SyncState {
         if (version < 2) db.exec(MIGRATE_2_SQL);
         if (version < 3) db.exec(MIGRATE_3_SQL);
       }).immediate();
-      // It holds the terminal key (firmware/store/sync-key.ts): its owner only.
+      // It holds the terminal key (firmware/store/keys/sync-key.ts): its owner only.
       if (opts.path !== ':memory:') for (const f of [opts.path, `${opts.path}-wal`]) if (existsSync(f)) chmodSync(f, 0o600);
       return new SyncState(db, opts.log);
     } catch (err) {
@@ -124,7 +124,7 @@ export class SyncState {
     }
   }
 
-  /** A raw kv value (firmware/store/sync-key.ts keeps the terminal key generations here). */
+  /** A raw kv value (firmware/store/keys/sync-key.ts keeps the terminal key generations here). */
   value(name: string): string | undefined {
     return this.q.get.get(name);
   }

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
-import type { JournalRecord } from '../store/journal.ts';
+import type { JournalRecord } from '../store/journal/journal.ts';
 import { buildJournalBatch, CHAIN_ZERO, chainOver, type JournalAck, type JournalBatch, type JournalResend, type SendResult, type WireRecord } from '../../protocol/index.ts';
 
 /**
@@ -38,7 +38,7 @@ export interface UploaderOptions {
 
 export const UPLOADER_DEFAULTS: Omit<UploaderOptions, 'terminalId' | 'utcOffsetMinutes'> = { batchRecordsMax: 1024, inflightBatchesMax: 4, ackTimeoutMs: 10_000 };
 
-/** journal.after() returns at most this many per call (firmware/store/journal-args.ts READ_RECORDS_MAX). */
+/** journal.after() returns at most this many per call (firmware/store/journal/journal-args.ts READ_RECORDS_MAX). */
 const READ_PAGE_RECORDS = 1000;
 /** Attempts at one batch, halving its record count each time the peer's payload limit refuses it. */
 const FIT_ATTEMPTS_MAX = 12;
@@ -152,7 +152,7 @@ export class Uploader {
     this.ackedUpto = m.ackUpto;
     this.chainAcked = m.chainHead;
     this.probeSentMs = null;
-    // Free only what the backend holds durably: a cumulative, idempotent ack (firmware/store/journal.ts).
+    // Free only what the backend holds durably: a cumulative, idempotent ack (firmware/store/journal/journal.ts).
     if (m.ackUpto > 0) this.journal.ack(m.ackUpto);
     if (progressed) this.lastProgressMs = this.clock.nowMs();
     if (m.status === 'ok') {

@@ -7,12 +7,12 @@ import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import { restartNeeded } from '../pos/config-swap.ts';
 import { PosApp } from '../pos/pos.ts';
-import { Blacklist } from '../store/blacklist.ts';
-import { Journal } from '../store/journal.ts';
+import { Blacklist } from '../store/lists/blacklist.ts';
+import { Journal } from '../store/journal/journal.ts';
 import { PendingCredits } from '../store/credits.ts';
 import { offlineOnly, type OnlineAuthorizer } from '../online/authorizer.ts';
 import { OnlineSales } from '../pos/online-sale.ts';
-import { CardTransactions } from './card-tx.ts';
+import { CardTransactions } from '../card-tx/card-tx.ts';
 
 /**
  * One terminal put together from its config: stores opened and recovered,

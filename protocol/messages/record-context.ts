@@ -6,7 +6,7 @@ import { EncodeError, type Reader, type Writer } from './varint.ts';
  * field equal to what the context predicts costs nothing on the wire.
  */
 
-/** A journal record as the terminal journals it (firmware/store/journal.ts), in wire form. */
+/** A journal record as the terminal journals it (firmware/store/journal/journal.ts), in wire form. */
 export interface WireRecord {
   seq: number;
   kind: string;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SeededRandom } from '../../firmware/core/random.ts';
-import type { Journal } from '../../firmware/store/journal.ts';
+import type { Journal } from '../../firmware/store/journal/journal.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
 import { CLEAN, drawFaults } from '../../simulator/net/virtual-link.ts';
 import { SimWorld } from '../../simulator/world.ts';

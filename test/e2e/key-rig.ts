@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SyncKeyStore } from '../../firmware/store/sync-key.ts';
+import { SyncKeyStore } from '../../firmware/store/keys/sync-key.ts';
 import type { SessionAuthorizer } from '../../firmware/sync/authorizer.ts';
 import { deriveTerminalKey } from '../../protocol/index.ts';
 import { SimWorld } from '../../simulator/world.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { silentLogger } from '../../firmware/core/log.ts';
-import { cardMinute, Grants } from '../../firmware/store/grants.ts';
+import { cardMinute, Grants } from '../../firmware/store/lists/grants.ts';
 import type { Dial } from '../../firmware/sync/link.ts';
 import { runAdmin } from '../../simulator/backend/admin.ts';
 import { SimWorld } from '../../simulator/world.ts';

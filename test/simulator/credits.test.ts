@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimWorld } from '../../simulator/world.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
-import { KIND } from '../../firmware/terminal/records.ts';
+import { KIND } from '../../firmware/card-tx/records.ts';
 import { cardDay, cardDayToIso } from '../../firmware/core/clock.ts';
 import { batchItems, buildJournalBatch, CHAIN_ZERO, decodeMessage, encodeMessage, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
 

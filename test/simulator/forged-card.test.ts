@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimWorld } from '../../simulator/world.ts';
 import { VirtualClassicCard } from '../../simulator/card/virtual-classic.ts';
-import { KIND } from '../../firmware/terminal/records.ts';
+import { KIND } from '../../firmware/card-tx/records.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimWorld } from '../../simulator/world.ts';
-import { KIND } from '../../firmware/terminal/records.ts';
+import { KIND } from '../../firmware/card-tx/records.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
 
 const START = Date.parse('2026-11-23T11:30:00+08:00');

@@ -32,7 +32,7 @@ import {
 } from '../../firmware/card/layout.ts';
 import { sectorTrailer } from '../../firmware/card/trailer.ts';
 import { isoToCardDay } from '../../firmware/core/clock.ts';
-import { deriveSimMasterKeys } from '../../firmware/store/keyfile.ts';
+import { deriveSimMasterKeys } from '../../firmware/store/keys/keyfile.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 

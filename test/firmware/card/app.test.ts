@@ -4,7 +4,7 @@ import { CardApp, type CardImage, type ReadResult } from '../../../firmware/card
 import type { CardKeys } from '../../../firmware/card/keys.ts';
 import { APP_SECTORS, pinVerifier, PURSE_SLOTS, type CardIdentity, type PurseState } from '../../../firmware/card/layout.ts';
 import { BLOCK_BYTES, trailerBlockOf } from '../../../firmware/card/session.ts';
-import { deriveSimMasterKeys } from '../../../firmware/store/keyfile.ts';
+import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { VirtualClassicCard, type TearFill } from '../../../simulator/card/virtual-classic.ts';
 import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
 

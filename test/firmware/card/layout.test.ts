@@ -25,7 +25,7 @@ import {
 } from '../../../firmware/card/layout.ts';
 import { sectorTrailer } from '../../../firmware/card/trailer.ts';
 import { cardDayToIso } from '../../../firmware/core/clock.ts';
-import { deriveSimMasterKeys } from '../../../firmware/store/keyfile.ts';
+import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));

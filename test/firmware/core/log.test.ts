@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JsonLogger, MemorySink } from '../../../firmware/core/log.ts';
 import { deriveCardKeys } from '../../../firmware/card/keys.ts';
-import { deriveSimMasterKeys } from '../../../firmware/store/keyfile.ts';
+import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 
 test('logs are JSON lines with the event and fields; secrets are redacted whatever their shape', () => {
   const sink = new MemorySink();

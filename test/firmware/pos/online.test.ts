@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimWorld } from '../../../simulator/world.ts';
 import { scanJournal } from '../../../simulator/journal-scan.ts';
-import { KIND, type OnlineResultBody } from '../../../firmware/terminal/records.ts';
+import { KIND, type OnlineResultBody } from '../../../firmware/card-tx/records.ts';
 import type { OfflineReason, OnlineAuthorizer, OnlineAuthRequest, OnlineAuthResult } from '../../../firmware/online/authorizer.ts';
 
 const START = Date.parse('2026-11-23T11:30:00+08:00');

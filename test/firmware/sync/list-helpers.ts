@@ -1,7 +1,7 @@
 import { silentLogger } from '../../../firmware/core/log.ts';
-import { Blacklist } from '../../../firmware/store/blacklist.ts';
+import { Blacklist } from '../../../firmware/store/lists/blacklist.ts';
 import { PendingCredits } from '../../../firmware/store/credits.ts';
-import { Grants } from '../../../firmware/store/grants.ts';
+import { Grants } from '../../../firmware/store/lists/grants.ts';
 import { ListApplier } from '../../../firmware/sync/lists.ts';
 import { SyncState } from '../../../firmware/sync/sync-state.ts';
 import { deltaChunks, ListDigest, type Grant, type ListAck } from '../../../protocol/index.ts';

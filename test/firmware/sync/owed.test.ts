@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { silentLogger } from '../../../firmware/core/log.ts';
-import type { JournalRecord } from '../../../firmware/store/journal.ts';
+import type { JournalRecord } from '../../../firmware/store/journal/journal.ts';
 import { OwedForwarder, owedMessage } from '../../../firmware/sync/owed.ts';
 import { SyncState, type Owed } from '../../../firmware/sync/sync-state.ts';
 import type { WireRecord } from '../../../protocol/index.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../firmware/core/clock.ts';
 import { silentLogger } from '../../../firmware/core/log.ts';
-import type { JournalRecord } from '../../../firmware/store/journal.ts';
+import type { JournalRecord } from '../../../firmware/store/journal/journal.ts';
 import { UPLOADER_DEFAULTS, Uploader, type UploadJournal } from '../../../firmware/sync/uploader.ts';
 import { CHAIN_ZERO, type JournalBatch, type SendResult } from '../../../protocol/index.ts';
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from '../core/log.ts';
-import { ListDigest, type ListEntry } from '../../protocol/index.ts';
-import { checkCard } from './journal-args.ts';
+import type { Logger } from '../../core/log.ts';
+import { ListDigest, type ListEntry } from '../../../protocol/index.ts';
+import { checkCard } from '../journal/journal-args.ts';
 import { ListStage, type StagedSnapshot } from './list-stage.ts';
 import { checkVersion, columnNames, digestHex, ListError, sameBytes, type ListMeta, type ListTableSpec } from './list-schema.ts';
 

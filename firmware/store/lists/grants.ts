@@ -1,6 +1,6 @@
-import type { Logger } from '../core/log.ts';
-import type { Grant } from '../../protocol/index.ts';
-import { checkCard } from './journal-args.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Grant } from '../../../protocol/index.ts';
+import { checkCard } from '../journal/journal-args.ts';
 import type { ListTableSpec } from './list-schema.ts';
 import { ListFile } from './list-file.ts';
 
@@ -21,7 +21,7 @@ const U32_MAX = 0xffff_ffff;
 export { type Grant };
 
 /** A grant's minutes are card minutes (firmware/core/clock.ts). */
-export { cardMinute } from '../core/clock.ts';
+export { cardMinute } from '../../core/clock.ts';
 
 const u32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= U32_MAX;
 

@@ -5,8 +5,8 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { JsonLogger, MemorySink } from '../../../firmware/core/log.ts';
-import { deriveSimMasterKeys, loadKeyFile, masterKeys, writeKeyFile, type MasterKeys } from '../../../firmware/store/keyfile.ts';
+import { JsonLogger, MemorySink } from '../../../../firmware/core/log.ts';
+import { deriveSimMasterKeys, loadKeyFile, masterKeys, writeKeyFile, type MasterKeys } from '../../../../firmware/store/keys/keyfile.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'onecard-keys-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import { ListDigest } from '../../protocol/index.ts';
-export { sameBytes } from '../../protocol/index.ts';
+import { ListDigest } from '../../../protocol/index.ts';
+export { sameBytes } from '../../../protocol/index.ts';
 
 /**
  * What a versioned list keyed by card number (PROTOCOL.md §6.4: the
  * blacklist, list 0, and door grants, list 1) looks like in a terminal's
- * SQLite file, shared by firmware/store/list-table.ts (the live list) and
+ * SQLite file, shared by firmware/store/lists/list-table.ts (the live list) and
  * list-stage.ts (a snapshot being received). Per list `L`:
  *
  *   L               the live list, the only table a tap reads

@@ -5,7 +5,7 @@ import type { PurseState } from '../card/layout.ts';
 import { cardDay, cardDayToIso } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Decision } from '../policy/policy.ts';
-import type { Journal, JournalRecord, TotalsDelta } from '../store/journal.ts';
+import type { Journal, JournalRecord, TotalsDelta } from '../store/journal/journal.ts';
 import { CLOSING_KINDS, hex, KIND, type IntentBody, type SettleBody, type TxType } from './records.ts';
 import { settle } from './settle.ts';
 

@@ -1,12 +1,12 @@
-import type { Logger } from '../core/log.ts';
-import { checkCard } from './journal-args.ts';
+import type { Logger } from '../../core/log.ts';
+import { checkCard } from '../journal/journal-args.ts';
 import { addStagingAndDigest, ListError, type ListTableSpec } from './list-schema.ts';
 import { ListFile } from './list-file.ts';
 
 /**
  * Lost and cancelled card numbers (PROTOCOL.md §6.4 list 0), versioned,
  * applied as deltas (digest-checked, O(delta)) or as snapshots received
- * through a durable stage (firmware/store/list-stage.ts).
+ * through a durable stage (firmware/store/lists/list-stage.ts).
  *
  * Its own SQLite file, not the journal's: SQLite has one writer per file, and
  * list writes must never stall a sale's append behind them. A separate file

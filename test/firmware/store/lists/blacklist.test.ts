@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../../firmware/core/log.ts';
-import { Blacklist } from '../../../firmware/store/blacklist.ts';
+import { silentLogger } from '../../../../firmware/core/log.ts';
+import { Blacklist } from '../../../../firmware/store/lists/blacklist.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'onecard-blacklist-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,8 +90,8 @@ test('100k-entry snapshot, then lookups of members and non-members', () => {
 });
 
 test('a list file of schema 1 (no digest, no stage) is upgraded in place: digest computed once, version kept', async () => {
-  const { openSqlite } = await import('../../../firmware/store/sqlite-open.ts');
-  const { ListDigest } = await import('../../../protocol/index.ts');
+  const { openSqlite } = await import('../../../../firmware/store/sqlite-open.ts');
+  const { ListDigest } = await import('../../../../protocol/index.ts');
   const path = join(dir, 'v1.db');
   const { db } = openSqlite({ path });
   db.exec(`CREATE TABLE blacklist (card INTEGER PRIMARY KEY NOT NULL) WITHOUT ROWID;

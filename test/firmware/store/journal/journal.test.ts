@@ -4,12 +4,12 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../../firmware/core/clock.ts';
-import { JsonLogger, MemorySink, silentLogger } from '../../../firmware/core/log.ts';
-import { crc32, crc32Text } from '../../../firmware/store/crc32.ts';
-import { JOURNAL_BODY_MAX_BYTES } from '../../../firmware/store/journal-body.ts';
-import { recordCrc } from '../../../firmware/store/journal-codec.ts';
-import { Journal, PRUNE_BATCH_MAX } from '../../../firmware/store/journal.ts';
+import { ManualClock } from '../../../../firmware/core/clock.ts';
+import { JsonLogger, MemorySink, silentLogger } from '../../../../firmware/core/log.ts';
+import { crc32, crc32Text } from '../../../../firmware/store/journal/crc32.ts';
+import { JOURNAL_BODY_MAX_BYTES } from '../../../../firmware/store/journal/journal-body.ts';
+import { recordCrc } from '../../../../firmware/store/journal/journal-codec.ts';
+import { Journal, PRUNE_BATCH_MAX } from '../../../../firmware/store/journal/journal.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'onecard-journal-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../../firmware/core/log.ts';
-import { cardMinute, Grants, type Grant } from '../../../firmware/store/grants.ts';
-import { ListDigest } from '../../../protocol/index.ts';
+import { silentLogger } from '../../../../firmware/core/log.ts';
+import { cardMinute, Grants, type Grant } from '../../../../firmware/store/lists/grants.ts';
+import { ListDigest } from '../../../../protocol/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'onecard-grants-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { MemorySink, JsonLogger, silentLogger } from '../../../firmware/core/log.ts';
-import { SyncKeyStore } from '../../../firmware/store/sync-key.ts';
-import { TerminalRekey } from '../../../firmware/sync/rekey.ts';
-import { SyncState } from '../../../firmware/sync/sync-state.ts';
+import { MemorySink, JsonLogger, silentLogger } from '../../../../firmware/core/log.ts';
+import { SyncKeyStore } from '../../../../firmware/store/keys/sync-key.ts';
+import { TerminalRekey } from '../../../../firmware/sync/rekey.ts';
+import { SyncState } from '../../../../firmware/sync/sync-state.ts';
 
 /** The terminal's durable key generations (PROTOCOL.md §4.6) and the dial choice over them. */
 const K1 = new Uint8Array(32).fill(0x11);

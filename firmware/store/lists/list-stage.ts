@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from '../core/log.ts';
-import { ListDigest, type ListEntry } from '../../protocol/index.ts';
+import type { Logger } from '../../core/log.ts';
+import { ListDigest, type ListEntry } from '../../../protocol/index.ts';
 import { columnNames, digestHex, ListError, sameBytes, stageTableSql, type ListTableSpec } from './list-schema.ts';
 
 /**

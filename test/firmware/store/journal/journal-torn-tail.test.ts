@@ -14,9 +14,9 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../../firmware/core/clock.ts';
-import { silentLogger } from '../../../firmware/core/log.ts';
-import { Journal } from '../../../firmware/store/journal.ts';
+import { ManualClock } from '../../../../firmware/core/clock.ts';
+import { silentLogger } from '../../../../firmware/core/log.ts';
+import { Journal } from '../../../../firmware/store/journal/journal.ts';
 
 // Thousands of open/append/close cycles: on tmpfs, where fsync is free, the
 // test runs several times faster. The bytes under test are the same on any disk.

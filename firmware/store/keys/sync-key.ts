@@ -1,5 +1,5 @@
-import { sealed } from '../core/sealed.ts';
-import { TERMINAL_KEY_BYTES } from '../../protocol/index.ts';
+import { sealed } from '../../core/sealed.ts';
+import { TERMINAL_KEY_BYTES } from '../../../protocol/index.ts';
 
 /**
  * The terminal's secret K_t (PROTOCOL.md §4.1), durable across power cuts:

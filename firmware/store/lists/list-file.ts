@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '../../core/log.ts';
 import { ListError, listSchemaSql, type ListTableSpec } from './list-schema.ts';
 import type { ListStage } from './list-stage.ts';
 import { ListTable } from './list-table.ts';
-import { openSqlite } from './sqlite-open.ts';
+import { openSqlite } from '../sqlite-open.ts';
 
 /**
  * What every versioned list file (blacklist.ts, grants.ts) offers the sync

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { sealed } from '../core/sealed.ts';
-import { writeFileDurable } from './durable-file.ts';
+import { sealed } from '../../core/sealed.ts';
+import { writeFileDurable } from '../durable-file.ts';
 
 /**
  * The three AES-128 master keys every card key is diversified from. Kept in
@@ -13,8 +13,8 @@ import { writeFileDurable } from './durable-file.ts';
  * leak them. The byte arrays themselves are plain data — never log them.
  */
 // One definition, owned by the card application that uses the keys.
-export type { MasterKeys } from '../card/keys.ts';
-import type { MasterKeys } from '../card/keys.ts';
+export type { MasterKeys } from '../../card/keys.ts';
+import type { MasterKeys } from '../../card/keys.ts';
 
 export const MASTER_KEY_NAMES = ['cardKeyA', 'cardKeyB', 'cardMac'] as const;
 export type MasterKeyName = (typeof MASTER_KEY_NAMES)[number];

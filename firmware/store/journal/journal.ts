@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Clock } from '../core/clock.ts';
-import type { Logger } from '../core/log.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Logger } from '../../core/log.ts';
 import { checkCard, checkCounter, checkKind, checkLimit, checkSeq, checkTotals, READ_RECORDS_MAX, type AppendOptions, type TotalsDelta } from './journal-args.ts';
 import { encodeBody } from './journal-body.ts';
 import { recordCrc, rowCrcOk, rowToRecord, type JournalRecord } from './journal-codec.ts';
 import { ensureJournalSchema, ROW_COLUMNS, type JournalRow } from './journal-schema.ts';
-import { openSqlite } from './sqlite-open.ts';
+import { openSqlite } from '../sqlite-open.ts';
 
 export type { AppendOptions, TotalsDelta } from './journal-args.ts';
 export type { JournalRecord } from './journal-codec.ts';
