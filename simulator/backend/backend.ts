@@ -6,6 +6,7 @@ import type { Link } from '../../firmware/sync/link.ts';
 import { systemScheduler, TimerSlot, type Scheduler } from '../../firmware/sync/scheduler.ts';
 import { type CommandArgs, type Message, type PendingCredit, type Status } from '../../protocol/index.ts';
 import { Accounts } from './accounts.ts';
+import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS, type Exposure } from './admission.ts';
 import { Commands } from './commands.ts';
 import { Configs } from './configs.ts';
 import { JournalStore } from './journal-store.ts';
@@ -31,7 +32,11 @@ export interface BackendOptions {
   masterKey?: Uint8Array;
   utcOffsetMinutes?: number;
   heartbeatMs?: number;
+  /** An unauthenticated connection is ended after this (admission.ts). */
+  handshakeTimeoutMs?: number;
   tickMs?: number;
+  /** Caps on unauthenticated network connections (admission.ts has the defaults and why). */
+  unauthenticatedMax?: { total: number; perAddress: number };
 }
 
 const wallClock: Clock = { nowMs: () => Date.now() };
@@ -41,6 +46,7 @@ export class Backend implements SessionHost {
   readonly log: Logger;
   readonly utcOffsetMinutes: number;
   readonly heartbeatMs: number;
+  readonly handshakeTimeoutMs: number;
   readonly lists: ListStore;
   readonly ledger: Ledger;
   readonly accounts: Accounts;
@@ -50,6 +56,9 @@ export class Backend implements SessionHost {
   /** Terminal keys and their rotation (PROTOCOL.md §4.6). */
   readonly keys: KeyRotations;
   private readonly sessions = new Set<TerminalSession>();
+  /** Network connections not yet authenticated, and what they may cost (admission.ts). */
+  private readonly admission: Admission;
+  private readonly unproven = new Set<TerminalSession>();
   private readonly masterKey: Uint8Array;
   private readonly clock: Clock;
   private readonly tickSlot: TimerSlot;
@@ -66,6 +75,8 @@ export class Backend implements SessionHost {
     this.rnd = opts.randomBytes ?? ((n) => new Uint8Array(osRandomBytes(n)));
     this.utcOffsetMinutes = opts.utcOffsetMinutes ?? 480;
     this.heartbeatMs = opts.heartbeatMs ?? 60_000;
+    this.handshakeTimeoutMs = opts.handshakeTimeoutMs ?? BACKEND_HANDSHAKE_TIMEOUT_MS;
+    this.admission = new Admission(opts.unauthenticatedMax?.total, opts.unauthenticatedMax?.perAddress);
     this.tickMs = opts.tickMs ?? 1_000;
     const meta = new Meta(db);
     let mk = meta.read('master_key');
@@ -119,10 +130,39 @@ export class Backend implements SessionHost {
 
   /** Serves one connection. */
   accept(link: Link): TerminalSession {
-    const s = new TerminalSession(this, link);
+    return this.serve(new TerminalSession(this, link));
+  }
+
+  /**
+   * Serves a connection from the network, counted until it authenticates; refused at once
+   * (closed, null) when `peer` already has too many unauthenticated ones or all do (admission.ts).
+   */
+  acceptFrom(peer: string, link: Link): TerminalSession | null {
+    const admit = this.stopped ? { ok: true as const } : this.admission.admit(peer);
+    if (!admit.ok) {
+      this.log.warn('backend.connection-refused', { peer, reason: admit.reason });
+      link.close(`refused: ${admit.reason}`);
+      return null;
+    }
+    const s = new TerminalSession(this, link, peer);
+    if (!this.stopped) this.unproven.add(s);
+    return this.serve(s);
+  }
+
+  /** Unauthenticated connections now, and the bytes they can make the backend hold at most. */
+  exposure(): Exposure {
+    return this.admission.exposure();
+  }
+
+  private serve(s: TerminalSession): TerminalSession {
     if (this.stopped) s.close();
     else this.sessions.add(s);
     return s;
+  }
+
+  /** The connection authenticated or ended: its admission slot is free (once). */
+  private proven(s: TerminalSession): void {
+    if (this.unproven.delete(s) && s.peer !== null) this.admission.release(s.peer);
   }
 
   /** Open sessions, by terminal. */
@@ -202,6 +242,7 @@ export class Backend implements SessionHost {
   }
 
   opened(s: TerminalSession): void {
+    this.proven(s);
     const t = s.terminalId as number;
     this.journal.touch(t);
     // One session per terminal: a new one means the old link is dead and has not noticed yet.
@@ -211,6 +252,7 @@ export class Backend implements SessionHost {
   }
 
   closed(s: TerminalSession, reason: string): void {
+    this.proven(s);
     this.sessions.delete(s);
     if (s.terminalId !== null) this.log.info('backend.closed', { terminal: s.terminalId, reason });
   }

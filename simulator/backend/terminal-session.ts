@@ -17,6 +17,7 @@ export interface SessionHost {
   keyFor(terminalId: number, keyId: number): Uint8Array | null;
   utcOffsetMinutes: number;
   heartbeatMs: number;
+  handshakeTimeoutMs: number;
   opened(s: TerminalSession): void;
   /** `payload`: the message's bytes as received (the journal keeps a batch's verbatim). */
   message(s: TerminalSession, m: Message, payload: Uint8Array): void;
@@ -54,12 +55,21 @@ export class TerminalSession {
   ]);
   lastStatus: Status | null = null;
   readonly stats = { rejected: 0 };
+  /** The terminal id its HELLO claimed (before the handshake proves it): whom a failed authentication names. */
+  claimedTerminalId: number | null = null;
 
   constructor(
     private readonly host: SessionHost,
     readonly link: Link,
+    /** The network address it came from; null for an in-process link (not counted by admission.ts). */
+    readonly peer: string | null = null,
   ) {
-    this.session = Session.backend({ nowMs: () => host.nowMs(), randomBytes: (n) => host.randomBytes(n), keyFor: (t, k) => host.keyFor(t, k), utcOffsetMinutes: host.utcOffsetMinutes, heartbeatMs: host.heartbeatMs });
+    const keyFor = (t: number, k: number) => {
+      this.claimedTerminalId = t;
+      return host.keyFor(t, k);
+    };
+    const { utcOffsetMinutes, heartbeatMs, handshakeTimeoutMs } = host;
+    this.session = Session.backend({ nowMs: () => host.nowMs(), randomBytes: (n) => host.randomBytes(n), keyFor, utcOffsetMinutes, heartbeatMs, handshakeTimeoutMs });
     link.onData((bytes) => {
       try {
         for (const e of this.session.receiveData(bytes)) this.onEvent(e);

@@ -3,49 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../../../firmware/core/clock.ts';
-import { silentLogger } from '../../../firmware/core/log.ts';
-import { SeededRandom } from '../../../firmware/core/random.ts';
-import { Blacklist } from '../../../firmware/store/lists/blacklist.ts';
-import { PendingCredits } from '../../../firmware/store/credits.ts';
-import { Journal } from '../../../firmware/store/journal/journal.ts';
-import { SyncClient, type SyncEvent } from '../../../firmware/sync/client.ts';
-import type { Dial } from '../../../firmware/sync/link.ts';
-import { systemScheduler } from '../../../firmware/sync/scheduler.ts';
-import { SyncState } from '../../../firmware/sync/sync-state.ts';
 import { dialTcp } from '../../../firmware/sync/tcp-link.ts';
 import { webSocketDialer } from '../../../firmware/sync/ws-link.ts';
 import { backendMain, serveBackend } from '../../../simulator/backend/main.ts';
+import { terminal } from './loopback-terminal.ts';
 
 /**
  * The backend on real loopback sockets (WebSocket and raw TCP, the same
  * frames), and its admin command reaching a connected terminal through the
  * running server. Waits are on events, with a bound; nothing sleeps.
  */
-const wall: Clock = { nowMs: () => Date.now() };
-
-function terminal(dir: string, dial: Dial, key: Uint8Array) {
-  const journal = Journal.open({ path: join(dir, 'journal.db'), clock: wall, log: silentLogger });
-  const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log: silentLogger });
-  const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
-  const state = SyncState.open({ path: ':memory:', log: silentLogger });
-  const waiters: { pred: (e: SyncEvent) => boolean; resolve: () => void }[] = [];
-  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log: silentLogger, onEvent: (e) => waiters.filter((w) => w.pred(e)).forEach((w) => w.resolve()) });
-  const next = (pred: (e: SyncEvent) => boolean, what: string) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000);
-      waiters.push({ pred, resolve: () => (clearTimeout(timer), resolve()) });
-    });
-  const close = () => {
-    client.stop();
-    journal.close();
-    blacklist.close();
-    credits.close();
-    state.close();
-  };
-  return { journal, blacklist, client, next, close };
-}
-
 test('onecard backend: a terminal over WebSocket; `card lost` through the running server reaches it at once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-server-'));
   const dbPath = join(dir, 'backend.db');
