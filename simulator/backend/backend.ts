@@ -7,6 +7,7 @@ import { systemScheduler, TimerSlot, type Scheduler } from '../../firmware/sync/
 import { type CommandArgs, type Message, type PendingCredit, type Status } from '../../protocol/index.ts';
 import { Accounts } from './accounts.ts';
 import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS, type Exposure } from './admission.ts';
+import { CardRegister } from './card-register.ts';
 import { Commands } from './commands.ts';
 import { Configs } from './configs.ts';
 import { JournalStore } from './journal-store.ts';
@@ -50,6 +51,8 @@ export class Backend implements SessionHost {
   readonly lists: ListStore;
   readonly ledger: Ledger;
   readonly accounts: Accounts;
+  /** Cards known to be issued: admin credits and list changes are for these only (card-register.ts). */
+  readonly cards: CardRegister;
   readonly journal: JournalStore;
   readonly commands: Commands;
   readonly configs: Configs;
@@ -88,7 +91,8 @@ export class Backend implements SessionHost {
     this.lists = new ListStore(db);
     this.ledger = new Ledger(db);
     this.accounts = new Accounts(db);
-    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, () => this.nowMs());
+    this.cards = new CardRegister(db);
+    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, () => this.nowMs());
     this.commands = new Commands(db, () => this.nowMs());
     this.configs = new Configs(db, () => this.nowMs(), this.log);
     this.keys = new KeyRotations(db, this.masterKey, this.rnd, this.log, () => this.nowMs());

@@ -1,6 +1,7 @@
 import { systemRandom } from '../../firmware/core/random.ts';
 import type { Logger } from '../../firmware/core/log.ts';
 import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
+import { CARD_ISSUED_KIND } from '../backend/card-register.ts';
 import type { SimWorld } from '../world.ts';
 
 /**
@@ -17,6 +18,17 @@ export interface SimBackendLink {
 }
 
 const CLOCK_FOLLOW_MS = 100;
+
+/**
+ * The world's cards were issued by the simulator, which stands in for the
+ * issuing desk: the terminal journals a `card.issued` for each, and the
+ * backend registers them when the journal arrives (simulator/backend/
+ * card-register.ts), so the admin may credit, grant or blacklist them.
+ */
+function registerWorldCards(world: SimWorld, terminalName: string): void {
+  const journal = world.terminal(terminalName).terminal.journal;
+  for (const c of world.cards.values()) journal.append(CARD_ISSUED_KIND, { cardNumber: c.spec.number }, { card: c.spec.number });
+}
 
 export function simBackendLink(url: string, keyHex: string, clockOf: () => { set(ms: number): void; nowMs(): number }, log: Logger): SimBackendLink {
   if (!/^wss?:\/\//.test(url)) throw new Error(`--backend takes a ws:// or wss:// URL, got "${url}"`);
@@ -45,6 +57,7 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => { set
         sync.client.start();
       };
       world.restartHooks.push({ before: () => sync?.close(), after: open });
+      registerWorldCards(world, terminalName);
       open();
     },
     close() {

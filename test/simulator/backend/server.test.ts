@@ -30,6 +30,7 @@ test('onecard backend: a terminal over WebSocket; `card lost` through the runnin
     const got = t.next((e) => e.type === 'list' && e.list === 'blacklist' && e.status === 'applied', 'blacklist delta');
     const lines: string[] = [];
     const startedMs = Date.now();
+    assert.equal(await backendMain(['card', 'register', '777', '--db', dbPath], () => {}), 0);
     assert.equal(await backendMain(['card', 'lost', '777', '--db', dbPath], (l) => lines.push(l)), 0);
     assert.match(lines[0], /card 777 blacklisted: blacklist version 1, pushed to 1 connected terminal/);
     await got;
@@ -73,6 +74,7 @@ test('admin commands with no server running open the database themselves', async
       out.length = 0;
       return backendMain([...args, '--db', dbPath], (l) => out.push(l));
     };
+    assert.equal(await run('card', 'register', '1001'), 0);
     assert.equal(await run('card', 'lost', '1001'), 0);
     assert.equal(await run('credit', '1001', '20.00'), 0);
     assert.match(out[0], /credit 1001#1: 20.00 to subsidy, credits version 1/);
