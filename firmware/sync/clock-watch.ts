@@ -16,6 +16,12 @@ import { clockOffset, type ClockStateName, type TimeRequest, type TimeResponse }
 export const TIME_ROUND_TRIP_MS_MAX = 2_000;
 /** §6.2: beyond this, a correction is a jump (journaled), not a slew. */
 export const CLOCK_STEP_MS = 2_000;
+/**
+ * A clock this far from the backend's needs a person: card days turn at the
+ * wrong midnight, and a remote open-door (valid one minute) is judged wrong.
+ * The terminal marks it (SyncClient.syncAlarm), the backend raises an alarm.
+ */
+export const CLOCK_FAR_MS = 60_000;
 
 export interface ClockStepper {
   /** Sets the terminal clock to `toMs`; false when the runtime will not (then only the report stands). */

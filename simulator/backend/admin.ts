@@ -175,6 +175,7 @@ function terminals(b: Backend): AdminResult {
   const rows = b.db.prepare<[], { id: number; high_seq: number; last_seen_ms: number; held_blacklist: number | null; held_credits: number | null; status: string | null }>('SELECT id, high_seq, last_seen_ms, held_blacklist, held_credits, status FROM terminals ORDER BY id').all();
   const online = b.connected();
   if (rows.length === 0) return { code: 0, lines: ['no terminal has connected yet'] };
+  const alarms = b.alarms.list();
   return {
     code: 0,
     lines: rows.map((r) => {
@@ -183,13 +184,16 @@ function terminals(b: Backend): AdminResult {
       const held = (list: string, acked: number | null) => acked ?? s?.lists?.find((l) => l.list === list)?.version ?? '?';
       // The last STATUS's peripherals (§6.3), e.g. "reader ok, printer degraded"; older rows may lack them.
       const devices = s?.peripherals?.length ? `, ${s.peripherals.map((p) => `${p.kind} ${p.health}`).join(', ')}` : '';
-      return `terminal ${r.id}: ${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
+      // What stops its sync first: "acked to 2" alone would look healthy.
+      const stopped = alarms.filter((a) => a.terminal === r.id).map((a) => `SYNC STOPPED (${a.kind}): ${a.detail}`);
+      return `terminal ${r.id}: ${stopped.length ? `${stopped.join('; ')}; ` : ''}${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
     }),
   };
 }
 
 function status(b: Backend): AdminResult {
   const alerts = b.alerts();
+  const alarms = b.alarms.list();
   const bookings = b.accounts.counts();
   return {
     code: 0,
@@ -197,7 +201,8 @@ function status(b: Backend): AdminResult {
       `blacklist version ${b.lists.version('blacklist')} (${b.lists.blacklistSize()} cards), credits version ${b.lists.version('credits')}, grants version ${b.lists.version('grants')} (${b.lists.grants.size()} cards)`,
       `terminals online: ${[...b.connected().keys()].join(', ') || 'none'}`,
       `online bookings: ${bookings.approved} approved, ${bookings.advised} advised, ${bookings.reversed} reversed, ${bookings.declined} declined`,
-      `alerts: ${alerts.length}`,
+      `alerts: ${alerts.length + alarms.length}`,
+      ...alarms.map((a) => `  ${new Date(a.sinceMs).toISOString()} sync stopped (${a.kind}) terminal ${a.terminal}${a.count > 1 ? ` (${a.count} times, last ${new Date(a.lastMs).toISOString()})` : ''}: ${a.detail}`),
       ...alerts.map((a) => `  ${new Date(a.atMs).toISOString()} ${a.kind}${a.card !== null ? ` card ${a.card}` : ''}${a.terminal !== null ? ` terminal ${a.terminal}` : ''}: ${a.detail}`),
     ],
   };

@@ -15,6 +15,7 @@ import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
 import { Meta, openBackendDb } from './schema.ts';
+import { judgeStatus, SyncAlarms, type SyncAlarmKind } from './sync-alarms.ts';
 import { TerminalSession, type SessionHost } from './terminal-session.ts';
 
 /**
@@ -56,6 +57,8 @@ export class Backend implements SessionHost {
   readonly journal: JournalStore;
   readonly commands: Commands;
   readonly configs: Configs;
+  /** What stops a terminal's sync, as standing alarms (sync-alarms.ts). */
+  readonly alarms: SyncAlarms;
   /** Terminal keys and their rotation (PROTOCOL.md §4.6). */
   readonly keys: KeyRotations;
   private readonly sessions = new Set<TerminalSession>();
@@ -95,6 +98,7 @@ export class Backend implements SessionHost {
     this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, () => this.nowMs());
     this.commands = new Commands(db, () => this.nowMs());
     this.configs = new Configs(db, () => this.nowMs(), this.log);
+    this.alarms = new SyncAlarms(db);
     this.keys = new KeyRotations(db, this.masterKey, this.rnd, this.log, () => this.nowMs());
     this.tickSlot = new TimerSlot(opts.scheduler ?? systemScheduler);
     this.tickSlot.arm(this.tickMs, () => this.tick());
@@ -252,6 +256,7 @@ export class Backend implements SessionHost {
     // One session per terminal: a new one means the old link is dead and has not noticed yet.
     for (const other of this.sessions) if (other !== s && other.terminalId === t && other.open) other.close('normal');
     this.log.info('backend.opened', { terminal: t, firmware: s.session.info?.firmware, generation: s.session.info?.keyId });
+    this.clearAlarm(t, 'wrong-key');
     this.keys.opened(s);
   }
 
@@ -259,6 +264,20 @@ export class Backend implements SessionHost {
     this.proven(s);
     this.sessions.delete(s);
     if (s.terminalId !== null) this.log.info('backend.closed', { terminal: s.terminalId, reason });
+  }
+
+  authFailed(s: TerminalSession, detail: string): void {
+    const t = s.claimedTerminalId;
+    this.log.warn('backend.auth-failed', { terminal: t, peer: s.peer, detail });
+    if (t !== null && this.alarms.knows(t)) this.raiseAlarm(t, 'wrong-key', `handshake refused: ${detail}`);
+  }
+
+  private raiseAlarm(terminal: number, kind: SyncAlarmKind, detail: string): void {
+    if (this.alarms.raise(terminal, kind, detail, this.nowMs())) this.log.warn('backend.sync-alarm', { terminal, kind, detail });
+  }
+
+  private clearAlarm(terminal: number, kind: SyncAlarmKind): void {
+    if (this.alarms.clear(terminal, kind)) this.log.info('backend.sync-alarm-cleared', { terminal, kind });
   }
 
   keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void {
@@ -277,6 +296,7 @@ export class Backend implements SessionHost {
         s.send({ type: 'statusAck', backendTimeMs: now });
         this.db.prepare('UPDATE terminals SET status = ?, last_seen_ms = ? WHERE id = ?').run(JSON.stringify(m), now, t);
         s.noteStatus(m);
+        this.judgeStatus(t, m, now);
         this.commands.sendQueued(s);
         this.configs.sendDue(s);
         return;
@@ -287,6 +307,9 @@ export class Backend implements SessionHost {
         const r = this.journal.ingest(t, m, payload);
         s.send(r.ack);
         if (r.ack.status !== 'ok') this.log.info('backend.journal-ack', { terminal: t, status: r.ack.status, ackUpto: r.ack.ackUpto, baseSeq: m.records[0]?.seq });
+        // A conflict stops the terminal's uploads for good (§6.6.5); records stored again mean it is resolved.
+        if (r.ack.status === 'conflict') this.raiseAlarm(t, 'conflict', `record ${r.ack.conflictSeq ?? '?'} differs from the one the backend holds: the terminal's uploads stop`);
+        else if (r.stored > 0) this.clearAlarm(t, 'conflict');
         if (r.clones.length) this.log.error('backend.clone-detected', { terminal: t, cards: r.clones });
         if (r.listsChanged) this.pushAll();
         return;
@@ -313,6 +336,12 @@ export class Backend implements SessionHost {
       default:
         this.log.info('backend.message', { terminal: t, type: m.type });
     }
+  }
+
+  private judgeStatus(t: number, m: Status, nowMs: number): void {
+    const v = judgeStatus(m, this.journal.highWater(t), nowMs);
+    for (const a of v.raise) this.raiseAlarm(t, a.kind, a.detail);
+    for (const kind of v.clear) this.clearAlarm(t, kind);
   }
 
   private tick(): void {

@@ -1,5 +1,6 @@
 import type { Logger } from '../../firmware/core/log.ts';
 import type { Link } from '../../firmware/sync/link.ts';
+import { keyRefused } from '../../firmware/sync/sync-alarm.ts';
 import { LIST_CAP, Session, type ListAck, type ListPull, type Message, type OpenedInfo, type SendResult, type SessionEvent, type Status } from '../../protocol/index.ts';
 import type { ServedList } from './lists.ts';
 
@@ -24,6 +25,8 @@ export interface SessionHost {
   closed(s: TerminalSession, reason: string): void;
   /** KEY_ROTATE_ACK whose check matched the key offered (PROTOCOL.md §4.6). */
   keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void;
+  /** The handshake failed on the proof or an unknown key (PROTOCOL.md §4.3): a wrong key, or a stranger. */
+  authFailed(s: TerminalSession, detail: string): void;
   /** KEY_ROTATE_ACK whose check did not match. */
   keyCheckFailed(s: TerminalSession): void;
   /** What brings this terminal's `list` from `held` to current ([] when current). */
@@ -213,6 +216,7 @@ export class TerminalSession {
       if (e.reason === 'key-check') this.host.keyCheckFailed(this);
     } else if (e.type === 'keyConfirmed') this.host.keyConfirmed(this, e.corrId, e.keyId);
     else if (e.type === 'closed') {
+      if (this.terminalId === null && keyRefused(e)) this.host.authFailed(this, e.detail);
       this.flush();
       this.link.close(`session ${e.reason}`);
       this.end(`session ${e.reason}: ${e.detail}`);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Clock } from '../../../firmware/core/clock.ts';
-import { silentLogger } from '../../../firmware/core/log.ts';
+import { silentLogger, type Logger } from '../../../firmware/core/log.ts';
 import { SeededRandom } from '../../../firmware/core/random.ts';
 import { Blacklist } from '../../../firmware/store/lists/blacklist.ts';
 import { PendingCredits } from '../../../firmware/store/credits.ts';
@@ -17,13 +17,13 @@ import { SyncState } from '../../../firmware/sync/sync-state.ts';
  */
 const wall: Clock = { nowMs: () => Date.now() };
 
-export function terminal(dir: string, dial: Dial, key: Uint8Array) {
+export function terminal(dir: string, dial: Dial, key: Uint8Array, log: Logger = silentLogger) {
   const journal = Journal.open({ path: join(dir, 'journal.db'), clock: wall, log: silentLogger });
   const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log: silentLogger });
   const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
   const state = SyncState.open({ path: ':memory:', log: silentLogger });
   const waiters: { pred: (e: SyncEvent) => boolean; resolve: () => void }[] = [];
-  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log: silentLogger, onEvent: (e) => waiters.filter((w) => w.pred(e)).forEach((w) => w.resolve()) });
+  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log, onEvent: (e) => waiters.filter((w) => w.pred(e)).forEach((w) => w.resolve()) });
   const next = (pred: (e: SyncEvent) => boolean, what: string) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000);
