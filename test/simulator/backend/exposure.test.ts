@@ -64,6 +64,12 @@ function tcpFrom(port: number, localAddress: string) {
   return { sock, ended };
 }
 
+/** Settles when `n` of the promises have. */
+function firstEnded(all: Promise<unknown>[], n: number): Promise<void> {
+  let ended = 0;
+  return new Promise<void>((resolve) => all.forEach((p) => void p.then(() => ++ended === n && resolve())));
+}
+
 test('strangers that never handshake are capped per address, refused at once beyond it, and ended at the deadline', { timeout: 60_000 }, async () => {
   const r = await rig();
   const extra = 5;
@@ -73,14 +79,7 @@ test('strangers that never handshake are capped per address, refused at once bey
   try {
     await Promise.all(ws.map((c) => c.opened));
     // The refused ones end at once: no deadline has run (the backend's clock has not moved).
-    const wsEnded: number[] = [];
-    ws.forEach((c, i) => void c.ended.then(() => wsEnded.push(i)));
-    const tcpEnded: number[] = [];
-    tcp.forEach((c, i) => void c.ended.then(() => tcpEnded.push(i)));
-    await new Promise<void>((resolve) => {
-      const check = () => (wsEnded.length >= extra && tcpEnded.length >= extra ? resolve() : setImmediate(check));
-      check();
-    });
+    await Promise.all([firstEnded(ws.map((c) => c.ended), extra), firstEnded(tcp.map((c) => c.ended), extra)]);
     const held = r.server.backend.exposure();
     assert.equal(held.unauthenticated, 2 * UNAUTHENTICATED_PER_ADDRESS_MAX);
     assert.equal(held.addresses, 2);
