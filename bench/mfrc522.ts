@@ -21,7 +21,7 @@
  * short frame is 7 bits + 2, a 4-bit ACK 4 bits + 2. Each round trip adds the
  * two frame delay times (PCD→PICC ≥ 1172/fc ≈ 86 µs, PICC→PCD ≥ 1172/fc).
  * A frame nobody answers costs the reader's timer period. On top come the
- * card's processing times from NXP MF1S50yyX/V1 fig. 4 (reference.md §1.7):
+ * card's processing times from NXP MF1S50yyX/V1 fig. 4 (docs/hardware.md):
  * select 2.5 ms (+1 ms per extra cascade level), auth 2, read 2.5, write 5.5.
  * NXP's figures already include the frames, so adding airtime double-counts a
  * little: the model is an upper bound.
@@ -36,7 +36,7 @@ const FC_HZ = 13_560_000;
 const BIT_US = (128 / FC_HZ) * 1e6;
 const FDT_US = (1172 / FC_HZ) * 1e6;
 const FRAME_OVERHEAD_BITS = 2;
-/** Card processing per operation, ms (reference.md §1.7). */
+/** Card processing per operation, ms (docs/hardware.md). */
 export const CARD_MS = { select: 2.5, extraCascadeLevel: 1, auth: 2, read: 2.5, write: 5.5 } as const;
 export const TAP_GOAL_MS = 100;
 
