@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { crc16, crc32 } from '../../protocol/crc.ts';
-import { FrameDecoder, HEADER_BYTES } from '../../protocol/frame.ts';
+import { FrameDecoder, HEADER_BYTES, type FrameEvent } from '../../protocol/frame.ts';
 import { decodeMessage, encodeMessage } from '../../protocol/messages/registry.ts';
 import { Prng } from './helpers.ts';
 
@@ -184,7 +184,7 @@ export function runFuzz(opts: FuzzOptions): FuzzStats {
       const chunk = stream.subarray(at, at + n);
       const heldBytes = decoder.bufferedBytes + chunk.length;
       const workedBefore = decoder.stats.bytesWorked;
-      let events;
+      let events: FrameEvent[];
       try {
         events = decoder.push(chunk);
       } catch (err) {

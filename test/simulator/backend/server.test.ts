@@ -31,11 +31,21 @@ function terminal(dir: string, dial: Dial, key: Uint8Array) {
   const state = SyncState.open({ path: ':memory:', log: silentLogger });
   const waiters: { pred: (e: SyncEvent) => boolean; resolve: () => void }[] = [];
   const seen: SyncEvent[] = [];
-  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log: silentLogger, onEvent: (e) => (seen.push(e), waiters.filter((w) => w.pred(e)).forEach((w) => w.resolve())) });
+  const onEvent = (e: SyncEvent) => {
+    seen.push(e);
+    for (const w of waiters) if (w.pred(e)) w.resolve();
+  };
+  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log: silentLogger, onEvent });
   const next = (pred: (e: SyncEvent) => boolean, what: string) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000);
-      waiters.push({ pred, resolve: () => (clearTimeout(timer), resolve()) });
+      waiters.push({
+        pred,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   const close = () => {
     client.stop();
