@@ -23,11 +23,22 @@ export function terminal(dir: string, dial: Dial, key: Uint8Array, log: Logger =
   const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
   const state = SyncState.open({ path: ':memory:', log: silentLogger });
   const waiters: { pred: (e: SyncEvent) => boolean; resolve: () => void }[] = [];
-  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log, onEvent: (e) => waiters.filter((w) => w.pred(e)).forEach((w) => w.resolve()) });
+  const seen: SyncEvent[] = [];
+  const onEvent = (e: SyncEvent) => {
+    seen.push(e);
+    for (const w of waiters) if (w.pred(e)) w.resolve();
+  };
+  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log, onEvent });
   const next = (pred: (e: SyncEvent) => boolean, what: string) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000);
-      waiters.push({ pred, resolve: () => (clearTimeout(timer), resolve()) });
+      waiters.push({
+        pred,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   const close = () => {
     client.stop();
@@ -36,6 +47,6 @@ export function terminal(dir: string, dial: Dial, key: Uint8Array, log: Logger =
     credits.close();
     state.close();
   };
-  return { journal, blacklist, client, next, close };
+  return { journal, blacklist, client, next, close, seen };
 }
 
