@@ -14,7 +14,8 @@ type Node = z.ZodType & { def: { type: string; innerType?: Node }; shape?: Recor
 /** What a wrapper (default, optional, nullable) holds; the node itself otherwise. */
 function unwrap(n: Node): Node {
   let at = n;
-  while (at.def.innerType !== undefined && ['default', 'optional', 'nullable', 'prefault'].includes(at.def.type)) at = at.def.innerType;
+  while (at.def.innerType !== undefined && ['default', 'optional', 'nullable', 'prefault'].includes(at.def.type))
+    at = at.def.innerType;
   return at;
 }
 
@@ -63,7 +64,8 @@ export function checkSetConfig(key: string, valueJson: string): string | null {
   } catch {
     return `set-config ${key}: value ${JSON.stringify(valueJson)} is not JSON`;
   }
-  if (LIST_REQUEST_KEYS.includes(key)) return requestedList(value) === null ? `set-config ${key}: value must be "blacklist" or "credits"` : null;
+  if (LIST_REQUEST_KEYS.includes(key))
+    return requestedList(value) === null ? `set-config ${key}: value must be "blacklist" or "credits"` : null;
   const wrong = checkSetting(key, value);
   return wrong === null ? null : `set-config ${wrong}`;
 }

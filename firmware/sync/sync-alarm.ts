@@ -11,10 +11,15 @@ import type { UploadAlarm } from './uploader.ts';
 export type SyncAlarm = UploadAlarm | { reason: 'wrong-key' | 'clock-off'; detail: string };
 
 /** The first condition that holds, in the order a person should deal with them; null while all is well. */
-export function syncAlarm(upload: UploadAlarm | null, keyRefused: string | null, clockDriftMs: number): SyncAlarm | null {
+export function syncAlarm(
+  upload: UploadAlarm | null,
+  keyRefused: string | null,
+  clockDriftMs: number,
+): SyncAlarm | null {
   if (upload) return upload;
   if (keyRefused !== null) return { reason: 'wrong-key', detail: keyRefused };
-  if (Math.abs(clockDriftMs) > CLOCK_FAR_MS) return { reason: 'clock-off', detail: `clock ${Math.round(Math.abs(clockDriftMs) / 1000)} s off the backend's` };
+  if (Math.abs(clockDriftMs) > CLOCK_FAR_MS)
+    return { reason: 'clock-off', detail: `clock ${Math.round(Math.abs(clockDriftMs) / 1000)} s off the backend's` };
   return null;
 }
 

@@ -90,6 +90,11 @@ export class Admission {
   }
 
   exposure(): Exposure {
-    return { unauthenticated: this.total, addresses: this.byAddress.size, refused: this.refusedCount, bytesHeldMax: this.total * UNAUTHENTICATED_BYTES_MAX };
+    return {
+      unauthenticated: this.total,
+      addresses: this.byAddress.size,
+      refused: this.refusedCount,
+      bytesHeldMax: this.total * UNAUTHENTICATED_BYTES_MAX,
+    };
   }
 }

@@ -84,7 +84,10 @@ async function waitForAnswer(dbPath: string, corrId: number, out: (line: string)
   for (let waitedMs = 0; waitedMs < COMMAND_WAIT_MS; waitedMs += COMMAND_POLL_MS) {
     await new Promise((resolve) => setTimeout(resolve, COMMAND_POLL_MS));
     const r = await admin(dbPath, ['command', 'show', String(corrId)]);
-    if (r.code !== 0) return (r.lines.forEach((l) => out(l)), r.code);
+    if (r.code !== 0) {
+      r.lines.forEach((l) => out(l));
+      return r.code;
+    }
     if (r.commandStatus !== undefined && !COMMAND_UNANSWERED.includes(r.commandStatus)) {
       out(r.lines[0]);
       return r.commandStatus === 'done' ? 0 : 1;

@@ -49,11 +49,17 @@ export interface StatusVerdict {
 export function judgeStatus(m: Status, highWater: number, backendNowMs: number): StatusVerdict {
   const v: StatusVerdict = { raise: [], clear: [] };
   if (m.journalLastSeq < highWater) {
-    v.raise.push({ kind: 'backend-ahead', detail: `the backend holds records up to ${highWater}, the terminal's journal ends at ${m.journalLastSeq}: its uploads stop (a wiped journal, or another terminal under this id)` });
+    v.raise.push({
+      kind: 'backend-ahead',
+      detail: `the backend holds records up to ${highWater}, the terminal's journal ends at ${m.journalLastSeq}: its uploads stop (a wiped journal, or another terminal under this id)`,
+    });
   } else v.clear.push('backend-ahead');
   const offMs = backendNowMs - m.terminalTimeMs;
   if (Math.abs(offMs) > CLOCK_FAR_MS) {
-    v.raise.push({ kind: 'clock-off', detail: `terminal clock ${Math.round(Math.abs(offMs) / 1000)} s ${offMs > 0 ? 'behind' : 'ahead of'} the backend's` });
+    v.raise.push({
+      kind: 'clock-off',
+      detail: `terminal clock ${Math.round(Math.abs(offMs) / 1000)} s ${offMs > 0 ? 'behind' : 'ahead of'} the backend's`,
+    });
   } else v.clear.push('clock-off');
   return v;
 }
@@ -74,8 +80,12 @@ export class SyncAlarms {
     db.exec(SYNC_ALARMS_SQL);
     this.q = {
       get: db.prepare<[number, string], Row>('SELECT * FROM sync_alarms WHERE terminal = ? AND kind = ?'),
-      add: db.prepare('INSERT INTO sync_alarms (terminal, kind, since_ms, last_ms, count, detail) VALUES (?, ?, ?, ?, 1, ?)'),
-      again: db.prepare('UPDATE sync_alarms SET last_ms = ?, count = count + 1, detail = ? WHERE terminal = ? AND kind = ?'),
+      add: db.prepare(
+        'INSERT INTO sync_alarms (terminal, kind, since_ms, last_ms, count, detail) VALUES (?, ?, ?, ?, 1, ?)',
+      ),
+      again: db.prepare(
+        'UPDATE sync_alarms SET last_ms = ?, count = count + 1, detail = ? WHERE terminal = ? AND kind = ?',
+      ),
       clear: db.prepare('DELETE FROM sync_alarms WHERE terminal = ? AND kind = ?'),
       all: db.prepare<[], Row>('SELECT * FROM sync_alarms ORDER BY terminal, kind'),
       known: db.prepare<[number], number>('SELECT 1 FROM terminals WHERE id = ?').pluck(),
@@ -103,6 +113,15 @@ export class SyncAlarms {
   }
 
   list(): SyncAlarm[] {
-    return this.q.all.all().map((r) => ({ terminal: r.terminal, kind: r.kind, sinceMs: r.since_ms, lastMs: r.last_ms, count: r.count, detail: r.detail }));
+    return this.q.all
+      .all()
+      .map((r) => ({
+        terminal: r.terminal,
+        kind: r.kind,
+        sinceMs: r.since_ms,
+        lastMs: r.last_ms,
+        count: r.count,
+        detail: r.detail,
+      }));
   }
 }

@@ -23,7 +23,8 @@ const mark = (s: Synced) => s.client.syncAlarm;
 
 function refusal(world: SimWorld, name: string, n: number): void {
   const journal = world.terminal(name).terminal.journal;
-  for (let i = 0; i < n; i++) journal.append('tap.refused', { cardNumber: 7, uid: '04a1b2c3', reason: 'expired', detail: `#${i}` }, { card: 7 });
+  for (let i = 0; i < n; i++)
+    journal.append('tap.refused', { cardNumber: 7, uid: '04a1b2c3', reason: 'expired', detail: `#${i}` }, { card: 7 });
 }
 
 test('a terminal whose uploads stopped is an alarm at the backend and a mark at the terminal', async () => {
@@ -61,7 +62,10 @@ test('a terminal whose uploads stopped is an alarm at the backend and a mark at 
     assert.ok(await net.until(() => mark(s) !== null, 10_000));
     assert.equal(mark(s)?.reason, 'backend-ahead');
     await net.run(2_000);
-    assert.match(admin('terminals')[0], /^terminal 101: SYNC STOPPED \(backend-ahead\): the backend holds records up to 2, the terminal's journal ends at 1/);
+    assert.match(
+      admin('terminals')[0],
+      /^terminal 101: SYNC STOPPED \(backend-ahead\): the backend holds records up to 2, the terminal's journal ends at 1/,
+    );
     const status = admin('status');
     assert.ok(status.includes('alerts: 1'), status.join('\n'));
     assert.match(status.join('\n'), /sync stopped \(backend-ahead\) terminal 101/);
@@ -79,8 +83,25 @@ test('a terminal whose uploads stopped is an alarm at the backend and a mark at 
     // A batch whose records differ from those the backend holds (a second box under this id): conflict.
     const open = net.b.connected().get(101);
     assert.ok(open);
-    const other = [{ seq: 1, kind: 'tap.refused', atMs: START, card: 8, ref: null, body: { cardNumber: 8, uid: '04a1b2c3', reason: 'expired', detail: 'other box' } }];
-    net.b.message(open, buildJournalBatch(other, { terminalId: 101, utcOffsetMinutes: 480, chainPrev: CHAIN_ZERO, maxPayloadBytes: 4096 }));
+    const other = [
+      {
+        seq: 1,
+        kind: 'tap.refused',
+        atMs: START,
+        card: 8,
+        ref: null,
+        body: { cardNumber: 8, uid: '04a1b2c3', reason: 'expired', detail: 'other box' },
+      },
+    ];
+    net.b.message(
+      open,
+      buildJournalBatch(other, {
+        terminalId: 101,
+        utcOffsetMinutes: 480,
+        chainPrev: CHAIN_ZERO,
+        maxPayloadBytes: 4096,
+      }),
+    );
     assert.ok(await net.until(() => mark(s)?.reason === 'conflict', 10_000), 'its ack stops the terminal too');
     assert.match(admin('terminals')[0], /^terminal 101: SYNC STOPPED \(conflict\): record 1 differs/);
     // The mark stays while the terminal reconnects.
@@ -108,7 +129,10 @@ test('a clock far off is an alarm at the backend and a mark at the terminal', as
     assert.ok(await net.until(() => mark(s) !== null, 10_000));
     await net.run(2_000);
     assert.equal(mark(s)?.reason, 'clock-off');
-    assert.match(runAdmin(net.b, ['terminals']).lines[0], /^terminal 102: SYNC STOPPED \(clock-off\): terminal clock 300 s ahead of the backend's/);
+    assert.match(
+      runAdmin(net.b, ['terminals']).lines[0],
+      /^terminal 102: SYNC STOPPED \(clock-off\): terminal clock 300 s ahead of the backend's/,
+    );
     assert.ok(runAdmin(net.b, ['status']).lines.includes('alerts: 1'));
   } finally {
     s.client.stop();

@@ -43,7 +43,11 @@ test('the admin refuses what the terminal would refuse, and cards it does not kn
     assert.equal(await run('command', '101', 'set-config', 'pos.receiptCopies', 'two'), 1);
     assert.match(out[0], /is not JSON; nothing queued/);
     assert.equal(await run('command', '101', 'set-config', 'sync.pull', '"grants"'), 1);
-    assert.equal(await run('command', '101', 'set-config', 'pos.receiptCopies', '2'), 0, 'a setting that fits is queued');
+    assert.equal(
+      await run('command', '101', 'set-config', 'pos.receiptCopies', '2'),
+      0,
+      'a setting that fits is queued',
+    );
     assert.equal(await run('command', '101', 'set-config', 'sync.resync', '"credits"'), 0);
 
     assert.equal(await run('credit', '424242', '100.00'), 1);
@@ -63,7 +67,9 @@ test('the admin refuses what the terminal would refuse, and cards it does not kn
   }
 });
 
-test('a card issued at a terminal is known once its journal arrives; a command\'s answer reaches the admin', { timeout: 60_000 }, async () => {
+test("a card issued at a terminal is known once its journal arrives; a command's answer reaches the admin", {
+  timeout: 60_000,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-admin-checks-'));
   const dbPath = join(dir, 'backend.db');
   const server = await serveBackend({ dbPath, port: 0 });
@@ -81,7 +87,10 @@ test('a card issued at a terminal is known once its journal arrives; a command\'
     assert.match(out[0], /^command 1 \(lock\) for terminal 101: sent$/);
     assert.match(out[1], /^command 1 \(lock "stocktaking"\) for terminal 101, .*: done: locked: stocktaking$/);
     assert.equal(await run('command', '101', 'set-config', 'pos.receiptCopies', '2', '--wait'), 1);
-    assert.match(out[1], /^command 2 \(set-config pos\.receiptCopies 2\) for terminal 101, .*: refused: this runtime takes its config from its file$/);
+    assert.match(
+      out[1],
+      /^command 2 \(set-config pos\.receiptCopies 2\) for terminal 101, .*: refused: this runtime takes its config from its file$/,
+    );
 
     assert.equal(await run('command', 'show', '2'), 0);
     assert.match(out[0], /: refused: this runtime takes its config from its file$/);

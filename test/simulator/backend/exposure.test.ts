@@ -33,7 +33,13 @@ async function rig() {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-exposure-'));
   const clock = new ManualClock(Date.UTC(2026, 10, 23, 9));
   const sched = new VirtualScheduler(clock);
-  const server = await BackendServer.start({ dbPath: join(dir, 'backend.db'), clock, scheduler: sched, port: 0, tcpPort: 0 });
+  const server = await BackendServer.start({
+    dbPath: join(dir, 'backend.db'),
+    clock,
+    scheduler: sched,
+    port: 0,
+    tcpPort: 0,
+  });
   const port = Number(new URL(server.url).port);
   const done = async () => {
     await server.stop();
@@ -70,16 +76,29 @@ function firstEnded(all: Promise<unknown>[], n: number): Promise<void> {
   return new Promise<void>((resolve) => all.forEach((p) => void p.then(() => ++ended === n && resolve())));
 }
 
-test('strangers that never handshake are capped per address, refused at once beyond it, and ended at the deadline', { timeout: 60_000 }, async () => {
+test('strangers that never handshake are capped per address, refused at once beyond it, and ended at the deadline', {
+  timeout: 60_000,
+}, async () => {
   const r = await rig();
   const extra = 5;
   const ws = Array.from({ length: UNAUTHENTICATED_PER_ADDRESS_MAX + extra }, () => wsFrom(r.port, '127.0.0.2'));
-  const tcp = Array.from({ length: UNAUTHENTICATED_PER_ADDRESS_MAX + extra }, () => tcpFrom(r.server.tcpPort as number, '127.0.0.3'));
+  const tcp = Array.from({ length: UNAUTHENTICATED_PER_ADDRESS_MAX + extra }, () =>
+    tcpFrom(r.server.tcpPort as number, '127.0.0.3'),
+  );
   const t = terminal(r.dir, webSocketDialer(r.server.url), r.server.backend.keyFor(101, 1) as Uint8Array);
   try {
     await Promise.all(ws.map((c) => c.opened));
     // The refused ones end at once: no deadline has run (the backend's clock has not moved).
-    await Promise.all([firstEnded(ws.map((c) => c.ended), extra), firstEnded(tcp.map((c) => c.ended), extra)]);
+    await Promise.all([
+      firstEnded(
+        ws.map((c) => c.ended),
+        extra,
+      ),
+      firstEnded(
+        tcp.map((c) => c.ended),
+        extra,
+      ),
+    ]);
     const held = r.server.backend.exposure();
     assert.equal(held.unauthenticated, 2 * UNAUTHENTICATED_PER_ADDRESS_MAX);
     assert.equal(held.addresses, 2);
@@ -98,7 +117,11 @@ test('strangers that never handshake are capped per address, refused at once bey
     t.client.start();
     await acked;
     assert.equal(r.server.backend.journal.highWater(101), 1);
-    assert.equal(r.server.backend.exposure().unauthenticated, 2 * UNAUTHENTICATED_PER_ADDRESS_MAX, 'the good terminal holds no stranger slot');
+    assert.equal(
+      r.server.backend.exposure().unauthenticated,
+      2 * UNAUTHENTICATED_PER_ADDRESS_MAX,
+      'the good terminal holds no stranger slot',
+    );
 
     // The handshake deadline, on the backend's clock: every stranger is ended and its slot freed.
     await r.sched.run(BACKEND_HANDSHAKE_TIMEOUT_MS + 1_000);
@@ -118,7 +141,8 @@ test('the cap on all unauthenticated connections holds across addresses', { time
   const addresses = UNAUTHENTICATED_TOTAL_MAX / UNAUTHENTICATED_PER_ADDRESS_MAX;
   const clients: ReturnType<typeof wsFrom>[] = [];
   try {
-    for (let a = 0; a < addresses; a++) for (let i = 0; i < UNAUTHENTICATED_PER_ADDRESS_MAX; i++) clients.push(wsFrom(r.port, `127.0.1.${a + 1}`));
+    for (let a = 0; a < addresses; a++)
+      for (let i = 0; i < UNAUTHENTICATED_PER_ADDRESS_MAX; i++) clients.push(wsFrom(r.port, `127.0.1.${a + 1}`));
     await Promise.all(clients.map((c) => c.opened));
     assert.equal(r.server.backend.exposure().unauthenticated, UNAUTHENTICATED_TOTAL_MAX);
     const late = wsFrom(r.port, `127.0.1.${addresses + 1}`);
@@ -135,16 +159,26 @@ test('the cap on all unauthenticated connections holds across addresses', { time
 /** POSTs to `url` from `localAddress`; resolves with the status, or the connection error's code. */
 function post(url: string, token: string, localAddress = '127.0.0.1'): Promise<number | string> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', localAddress, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
     req.end(JSON.stringify({ args: ['status'] }));
   });
 }
 
-test('admin listens on loopback only, on its own port, with a constant-time token check', { timeout: 60_000 }, async () => {
+test('admin listens on loopback only, on its own port, with a constant-time token check', {
+  timeout: 60_000,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-exposure-'));
   // Terminals on every address; admin must still be 127.0.0.1 alone.
   const server = await BackendServer.start({ dbPath: join(dir, 'backend.db'), host: '0.0.0.0', port: 0 });
@@ -162,6 +196,9 @@ test('admin listens on loopback only, on its own port, with a constant-time toke
   } finally {
     await server.stop();
   }
-  await assert.rejects(BackendServer.start({ dbPath: join(dir, 'backend.db'), adminHost: '0.0.0.0' }), /admin must listen on loopback/);
+  await assert.rejects(
+    BackendServer.start({ dbPath: join(dir, 'backend.db'), adminHost: '0.0.0.0' }),
+    /admin must listen on loopback/,
+  );
   rmSync(dir, { recursive: true, force: true });
 });

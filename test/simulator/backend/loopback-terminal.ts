@@ -28,7 +28,22 @@ export function terminal(dir: string, dial: Dial, key: Uint8Array, log: Logger =
     seen.push(e);
     for (const w of waiters) if (w.pred(e)) w.resolve();
   };
-  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log, onEvent });
+  const client = new SyncClient({
+    terminalId: 101,
+    keyId: 1,
+    key,
+    utcOffsetMinutes: 480,
+    journal,
+    blacklist,
+    credits,
+    state,
+    dial,
+    clock: wall,
+    scheduler: systemScheduler,
+    random: new SeededRandom(1),
+    log,
+    onEvent,
+  });
   const next = (pred: (e: SyncEvent) => boolean, what: string) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000);
@@ -49,4 +64,3 @@ export function terminal(dir: string, dial: Dial, key: Uint8Array, log: Logger =
   };
   return { journal, blacklist, client, next, close, seen };
 }
-

@@ -34,15 +34,26 @@ function watchedLog() {
   return { lines, sink, seen };
 }
 
-test('a wrong key: a warning on both sides, a mark at the terminal, an alarm at the backend', { timeout: 60_000 }, async () => {
+test('a wrong key: a warning on both sides, a mark at the terminal, an alarm at the backend', {
+  timeout: 60_000,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-wrong-key-'));
   const dbPath = join(dir, 'backend.db');
   const backendLog = watchedLog();
   const terminalLog = watchedLog();
-  const server = await serveBackend({ dbPath, port: 0, log: new JsonLogger(backendLog.sink, () => Date.now(), 'info') });
+  const server = await serveBackend({
+    dbPath,
+    port: 0,
+    log: new JsonLogger(backendLog.sink, () => Date.now(), 'info'),
+  });
   // Terminal 101 has been here before; now its key file holds another key.
   server.backend.journal.touch(101);
-  const t = terminal(dir, webSocketDialer(server.url), new Uint8Array(32).fill(9), new JsonLogger(terminalLog.sink, () => Date.now(), 'info'));
+  const t = terminal(
+    dir,
+    webSocketDialer(server.url),
+    new Uint8Array(32).fill(9),
+    new JsonLogger(terminalLog.sink, () => Date.now(), 'info'),
+  );
   try {
     const backendSaw = backendLog.seen('backend.auth-failed');
     const terminalSaw = terminalLog.seen('sync.auth-failed');
