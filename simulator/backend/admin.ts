@@ -17,7 +17,7 @@ export const ADMIN_HELP = [
   '  card lost <number>             blacklist a card; every connected terminal gets the delta at once',
   '  card found <number>            take it off the blacklist',
   '  card show <number>             counter ledger, credits and account of a card',
-  '  card register <number>...      cards issued elsewhere (the desk): credits, grants and lost need a known card',
+  '  card register <number>...      cards issued elsewhere (the desk): credit, account, grant, lost need a known card',
   '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00), handed to every terminal',
   '  account <card> <amount>        set an online account balance',
   '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>   [--wait]',
@@ -86,6 +86,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       const card = uint(sub);
       const cents = x === undefined ? null : parseAmount(x);
       if (card === null || cents === null) return usage('account <card> <amount>');
+      const unknown = b.cards.refusal(card);
+      if (unknown !== null) return { code: 1, lines: [unknown] };
       b.setAccount(card, cents);
       return { code: 0, lines: [`account ${card}: balance ${formatCents(cents)}`] };
     }

@@ -54,6 +54,7 @@ test('the admin refuses what the terminal would refuse, and cards it does not kn
     assert.match(out[0], /card 424242 is not known here .*nothing changed/);
     assert.equal(await run('card', 'lost', '424242'), 1);
     assert.equal(await run('grant', '424242', '1', '0', '60'), 1);
+    assert.equal(await run('account', '424242', '100.00'), 1);
     assert.equal(await run('status'), 0);
     assert.match(out[0], /blacklist version 0 \(0 cards\), credits version 0, grants version 0/);
     assert.equal(await run('commands'), 0);

@@ -76,7 +76,7 @@ test('admin commands with no server running open the database themselves', async
       out.length = 0;
       return backendMain([...args, '--db', dbPath], (l) => out.push(l));
     };
-    assert.equal(await run('card', 'register', '1001'), 0);
+    assert.equal(await run('card', 'register', '1001', '5005'), 0);
     assert.equal(await run('card', 'lost', '1001'), 0);
     assert.equal(await run('credit', '1001', '20.00'), 0);
     assert.match(out[0], /credit 1001#1: 20.00 to subsidy, credits version 1/);
