@@ -30,8 +30,9 @@ export function restingState(pos: TerminalConfig['pos']): PosState {
 /** True when nothing is in hand: no amount typed, no PIN, no write to settle, no undo waiting. */
 export function isResting(state: PosState, pos: TerminalConfig['pos']): boolean {
   if (state.mode === 'idle') return true;
-  const rest = restingState(pos);
-  return state.mode === 'await-card' && rest.mode === 'await-card' && state.pinFor === null && state.request.kind === 'sale' && state.request.lines.length === 0 && state.request.amountCents === rest.request.amountCents;
+  if (state.mode !== 'await-card' || state.pinFor !== null || state.request.kind !== 'sale') return false;
+  const { request } = state;
+  return pos.entryMode === 'fixed' && request.lines.length === 0 && request.amountCents === pos.fixedPriceCents;
 }
 
 /** Settings the terminal reads only when it opens (clock offset of its stores, online floors, roles): a push changes them at the next start. */

@@ -19,6 +19,17 @@ export type Beep = 'ok' | 'error' | 'retry' | 'key';
 
 const t = (zh: string, en: string): Text => ({ zh, en });
 
+/** What a card write was for, as the holder reads it: "Sale 3.00", "Top-up 50.00", "Undo 8.00". */
+export type TxLabel = { tx: 'sale' | 'topup' | 'undo' | 'credit'; amount: number; unit: 'cents' | 'uses' };
+const TX_WORD = { sale: t('消费', 'sale'), topup: t('充值', 'top-up'), undo: t('撤销', 'undo'), credit: t('补贴', 'credit') };
+const txText = (l: TxLabel): Text => t(`${TX_WORD[l.tx].zh} ${formatPurse(l.amount, l.unit)}`, `${TX_WORD[l.tx].en} ${formatPurse(l.amount, l.unit)}`);
+const capital = (x: string): string => x.charAt(0).toUpperCase() + x.slice(1);
+const pinPrompt = (digits: number, why: PinReason): Text => {
+  const stars = '*'.repeat(digits);
+  return why === 'daily-limit' ? t(`超过当日限额,请输入密码 ${stars}`, `Over daily limit, enter PIN ${stars}`) : t(`请输入密码 ${stars}`, `Enter PIN ${stars}`);
+};
+export type PinReason = 'daily-limit' | 'card-pin';
+
 export const screens = {
   idle: (operator: string | null): Screen => ({
     cashier: operator ? t(`请输入金额 (操作员 ${operator})`, `Enter amount (operator ${operator})`) : t('请输入金额', 'Enter amount'),
@@ -67,9 +78,35 @@ export const screens = {
     customer: REFUSAL_TEXT[reason],
   }),
   tapAgain: (): Screen => ({ cashier: t('写卡中断,请重刷同一张卡', 'Write interrupted: tap the same card again'), customer: t('请重新刷卡', 'Please tap again') }),
-  enterPin: (digits: number, why: 'daily-limit' | 'card-pin'): Screen => ({
-    cashier: t('等待输入密码', 'Waiting for PIN'),
-    customer: why === 'daily-limit' ? t(`超过当日限额,请输入密码 ${'*'.repeat(digits)}`, `Over daily limit, enter PIN ${'*'.repeat(digits)}`) : t(`请输入密码 ${'*'.repeat(digits)}`, `Enter PIN ${'*'.repeat(digits)}`),
+  enterPin: (digits: number, why: PinReason): Screen => ({ cashier: t('等待输入密码', 'Waiting for PIN'), customer: pinPrompt(digits, why) }),
+  /** The same card tapped again while its PIN is asked: the tap is no balance query, the PIN is still due. */
+  pinStillDue: (digits: number, why: PinReason): Screen => ({
+    cashier: t('此卡已读,等待输入密码', 'Card already read: waiting for its PIN'),
+    customer: pinPrompt(digits, why),
+  }),
+  /** A PIN of the wrong length cannot be right: a keying slip, not an attempt. */
+  pinMalformed: (why: PinReason): Screen => ({ cashier: t('密码为4至6位数字', 'A PIN has 4 to 6 digits'), customer: pinPrompt(0, why) }),
+  /** Cancel while the card may hold the write: the sale is kept pending, the card tells at its next tap. */
+  cancelledUnknown: (l: TxLabel): Screen => ({
+    cashier: t(`已取消;${txText(l).zh} 结果未知,待此卡再次刷卡确认`, `Cancelled; ${txText(l).en} outcome unknown until this card taps again`),
+    customer: t(`${txText(l).zh} 未确认,请再刷卡查询`, `${capital(txText(l).en)} not confirmed; tap the card again to check`),
+  }),
+  /** A write this terminal could not confirm at the time, settled now that the card is back. */
+  earlierLanded: (l: TxLabel, balance: number): Screen => ({
+    cashier: t(`上笔${txText(l).zh} 已成功`, `Earlier ${txText(l).en} went through`),
+    customer: t(`上笔${txText(l).zh} 已成功 余额 ${formatPurse(balance, l.unit)}`, `Earlier ${txText(l).en} went through, balance ${formatPurse(balance, l.unit)}`),
+  }),
+  earlierNotLanded: (l: TxLabel, balance: number): Screen => ({
+    cashier: t(`上笔${txText(l).zh} 未成功`, `Earlier ${txText(l).en} did not go through`),
+    customer: t(
+      `上笔${txText(l).zh} 未成功,卡未变动 余额 ${formatPurse(balance, l.unit)}`,
+      `Earlier ${txText(l).en} did not go through; card unchanged, balance ${formatPurse(balance, l.unit)}`,
+    ),
+  }),
+  /** The card moved on elsewhere since the cut write: only the backend, from every terminal's records, can tell. */
+  outcomeUnknown: (l: TxLabel): Screen => ({
+    cashier: t(`${txText(l).zh} 结果未知,由后台核对`, `${capital(txText(l).en)} outcome unknown: the backend settles it`),
+    customer: t(`${txText(l).zh} 未确认`, `${capital(txText(l).en)} not confirmed`),
   }),
   pinAccepted: (): Screen => ({ cashier: t('密码正确,请刷卡', 'PIN accepted, tap card'), customer: t('请再次刷卡', 'Tap card again') }),
   awaitUndoCard: (amount: number, unit: 'cents' | 'uses'): Screen => ({
