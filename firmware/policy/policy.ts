@@ -64,6 +64,20 @@ export function checkCard(ctx: Omit<PolicyContext, 'purse'> & { purse?: PurseSta
   return null;
 }
 
+/**
+ * The one balance-cap rule, for every path that puts value on a card (top-up,
+ * pending credits, undo refund): the cap covers what the card holds, cash and
+ * subsidy together, as card operators' manuals put it. A count purse holds
+ * uses, not cents: only the purse fields' own width bounds it.
+ */
+export function overCap(ctx: Pick<PolicyContext, 'purse' | 'identity' | 'rules'>, addBalance: number, addSubsidy: number): Decision | null {
+  const balance = ctx.purse.balance + addBalance;
+  const subsidy = ctx.purse.subsidy + addSubsidy;
+  if (balance > U32_MAX || subsidy > U32_MAX) return refuse('balance-cap', 'purse field overflow');
+  if (ctx.identity.flags.countPurse || balance + subsidy <= ctx.rules.balanceCapCents) return null;
+  return refuse('balance-cap', `card would hold ${balance + subsidy}, cap ${ctx.rules.balanceCapCents}`);
+}
+
 /** Integer discount, rounded half up, in the purse unit. */
 export function discountOf(amount: number, percent: number): number {
   return Math.floor((amount * percent + 50) / 100);
@@ -82,18 +96,21 @@ export function decide(ctx: PolicyContext, req: PolicyRequest): Decision {
     case 'credit': {
       if (!Number.isInteger(req.amountCents) || req.amountCents <= 0) return refuse('below-min', 'top-up must be positive');
       if (identity.flags.countPurse) return refuse('class-not-allowed', 'count cards are not topped up with money');
-      if (purse.balance + req.amountCents > Math.min(rules.balanceCapCents, U32_MAX)) return refuse('balance-cap', `cap ${rules.balanceCapCents}`);
+      const capped = overCap(ctx, req.amountCents, 0);
+      if (capped) return capped;
       return approve({ ...base, balance: purse.balance + req.amountCents, day: purse.day, spentToday: purse.spentToday }, -req.amountCents, 0, -req.amountCents, 0);
     }
     case 'apply-credits': {
       if (req.uptoCreditSeq <= purse.lastCreditSeq) return refuse('credit-applied', `credits up to ${req.uptoCreditSeq} already on the card`);
-      if (purse.balance + req.balance > U32_MAX || purse.subsidy + req.subsidy > U32_MAX) return refuse('balance-cap', 'purse field overflow');
+      const capped = overCap(ctx, req.balance, req.subsidy);
+      if (capped) return capped;
       const next = { ...base, balance: purse.balance + req.balance, subsidy: purse.subsidy + req.subsidy, lastCreditSeq: req.uptoCreditSeq };
       return approve(next, -(req.balance + req.subsidy), -req.subsidy, -req.balance, 0);
     }
     case 'refund': {
       const amount = req.fromSubsidy + req.fromBalance;
-      if (purse.balance + req.fromBalance > U32_MAX || purse.subsidy + req.fromSubsidy > U32_MAX) return refuse('balance-cap', 'purse field overflow');
+      const capped = overCap(ctx, req.fromBalance, req.fromSubsidy);
+      if (capped) return capped;
       // Give back today's spending only if the sale was today: yesterday's total is closed.
       const spent = req.day === ctx.today ? Math.max(0, spentToday - amount) : spentToday;
       return approve(
@@ -137,12 +154,13 @@ function decideDebit(ctx: PolicyContext, req: { amountCents: number; pinOk: bool
   const limit = identity.flags.countPurse ? 0 : cardClass.dailyLimitCents;
   const overLimit = limit > 0 && spentToday + charged > limit;
   const hasPin = identity.pinVerifier.some((b) => b !== 0);
+  // A card that cannot pay is refused before any PIN: asking for it would only delay the same answer.
+  if (purse.subsidy + purse.balance < charged) return refuse('insufficient-balance', `needs ${charged}, has ${purse.subsidy + purse.balance}`);
   if ((overLimit || identity.flags.pinRequired) && !req.pinOk) {
     if (!hasPin && overLimit) return refuse('daily-limit', `spent ${spentToday} + ${charged} > ${limit}, card has no PIN`);
     if (!hasPin) return refuse('pin-not-set', 'card requires a PIN but none is set');
     return { kind: 'need-pin', reason: overLimit ? 'daily-limit' : 'card-pin' };
   }
-  if (purse.subsidy + purse.balance < charged) return refuse('insufficient-balance', `needs ${charged}, has ${purse.subsidy + purse.balance}`);
   if (spentToday + charged > U24_MAX) return refuse('daily-limit', 'daily total beyond what the card can record');
   const fromSubsidy = Math.min(purse.subsidy, charged); // subsidy first: it may expire, cash does not
   const fromBalance = charged - fromSubsidy;

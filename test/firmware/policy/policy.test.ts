@@ -54,7 +54,7 @@ test('refusals: blacklist, frozen, expired, tenant, class, min, max, balance', (
   assert.equal(reason(decide(ctx({ rules: { ...rules, allowedClasses: [2] } }), debit(100))), 'class-not-allowed');
   assert.equal(reason(decide(ctx(), debit(9))), 'below-min');
   assert.equal(reason(decide(ctx(), debit(20_001))), 'above-max');
-  assert.equal(reason(decide(ctx(), debit(20_000))), 'need-pin', 'over the 100.00 daily limit');
+  assert.equal(reason(decide(ctx({ purse: purse({ balance: 50_000 }) }), debit(20_000))), 'need-pin', 'over the 100.00 daily limit');
   assert.equal(reason(decide(ctx({ purse: purse({ balance: 100, subsidy: 50 }) }), debit(151))), 'insufficient-balance');
   assert.equal(reason(decide(ctx({ purse: purse({ balance: 100, subsidy: 50 }) }), debit(150))), 'approve');
 });
@@ -99,8 +99,8 @@ test('count purse pays one use per sale whatever the amount', () => {
 });
 
 test('top-up respects the balance cap; refund restores exactly', () => {
-  assert.equal(reason(decide(ctx(), { kind: 'credit', amountCents: 95_000 })), 'approve');
-  assert.equal(reason(decide(ctx(), { kind: 'credit', amountCents: 95_001 })), 'balance-cap');
+  assert.equal(reason(decide(ctx(), { kind: 'credit', amountCents: 94_000 })), 'approve', '50.00 cash + 10.00 subsidy + 940.00 = the cap');
+  assert.equal(reason(decide(ctx(), { kind: 'credit', amountCents: 94_001 })), 'balance-cap');
   const sale = decide(ctx({ purse: purse({ spentToday: 200 }) }), debit(1_500));
   assert.ok(sale.kind === 'approve');
   const refund = decide(ctx({ purse: sale.next }), { kind: 'refund', fromSubsidy: sale.fromSubsidy, fromBalance: sale.fromBalance, day: TODAY });
@@ -109,6 +109,32 @@ test('top-up respects the balance cap; refund restores exactly', () => {
     { balance: refund.next.balance, subsidy: refund.next.subsidy, spentToday: refund.next.spentToday, counter: refund.next.counter },
     { balance: 5_000, subsidy: 1_000, spentToday: 200, counter: 9 },
   );
+});
+
+test('the balance cap covers what the card holds, cash and subsidy, on every credit path', () => {
+  // Issue #9's card: 40.00 cash and 9.00 subsidy under a 50.00 cap.
+  const capped = { ...rules, balanceCapCents: 5_000 };
+  const at = (balance: number, subsidy: number) => ctx({ rules: capped, purse: purse({ balance, subsidy }) });
+  assert.equal(reason(decide(at(4_000, 900), { kind: 'credit', amountCents: 100 })), 'approve', 'up to 50.00 held');
+  assert.equal(reason(decide(at(4_100, 900), { kind: 'credit', amountCents: 1 })), 'balance-cap', 'top-up past the cap');
+  const credits = (balance: number, subsidy: number) => ({ kind: 'apply-credits' as const, balance, subsidy, uptoCreditSeq: 1 });
+  assert.equal(reason(decide(at(4_000, 900), credits(0, 100))), 'approve');
+  assert.equal(reason(decide(at(4_000, 900), credits(0, 101))), 'balance-cap', 'a subsidy credit past the cap');
+  assert.equal(reason(decide(at(4_000, 900), credits(101, 0))), 'balance-cap', 'a cash credit past the cap');
+  const refund = (fromBalance: number, fromSubsidy: number) => ({ kind: 'refund' as const, fromBalance, fromSubsidy, day: TODAY });
+  assert.equal(reason(decide(at(4_000, 900), refund(50, 50))), 'approve');
+  assert.equal(reason(decide(at(4_000, 900), refund(51, 50))), 'balance-cap', 'an undo refund past the cap');
+  const count = identity({ cardClass: 3, flags: { frozen: false, pinRequired: false, countPurse: true } });
+  const uses = decide(ctx({ identity: count, rules: capped, purse: purse({ balance: 4_999, subsidy: 0 }) }), credits(10, 0));
+  assert.equal(reason(uses), 'approve', 'a count purse holds uses, not cents: the cap in cents does not bound it');
+});
+
+test('a sale the card cannot pay is refused at once, before any PIN is asked', () => {
+  const short = purse({ balance: 500, subsidy: 0, spentToday: 9_900 });
+  assert.deepEqual(reason(decide(ctx({ purse: short }), debit(600))), 'insufficient-balance', 'over the daily limit and short');
+  const pinCard = identity({ flags: { frozen: false, pinRequired: true, countPurse: false } });
+  assert.equal(reason(decide(ctx({ identity: pinCard, purse: short }), debit(600))), 'insufficient-balance', 'PIN card and short');
+  assert.equal(reason(decide(ctx({ purse: short }), debit(500))), 'need-pin', 'payable: the PIN is asked as before');
 });
 
 test('policy is pure: same input, same decision, input untouched', () => {
