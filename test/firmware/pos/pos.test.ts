@@ -1,31 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SimWorld } from '../../../simulator/world.ts';
+import type { SimWorld } from '../../../simulator/world.ts';
 import { KIND } from '../../../firmware/card-tx/records.ts';
 import { scanJournal } from '../../../simulator/journal-scan.ts';
-import { splitKeys } from '../../../simulator/scenario/schema.ts';
-
-const START = Date.parse('2026-11-23T11:30:00+08:00');
+import { kinds, posWorld, press, READERS, total } from './pos-world.ts';
 
 /** Each test runs on the virtual-reader shortcut and through the MFRC522 driver on the chip emulator. */
-const READERS = ['virtual', 'mfrc522'] as const;
 let reader: (typeof READERS)[number] = 'virtual';
-
-async function setup(pos: Record<string, unknown> = {}): Promise<SimWorld> {
-  const w = new SimWorld({ seed: 5, startMs: START, reader });
-  w.addTerminal({ name: 'pos1', id: 101, pos });
-  await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 20_000, subsidyCents: 500, pin: '1234' });
-  await w.addCard({ name: 'bob', uid: '04112233445566', number: 1002, cardClass: 2, balanceCents: 5_000 });
-  await w.addCard({ name: 'carol', uid: '04c4c4c4', number: 1003, cardClass: 4, balanceCents: 2, countPurse: true });
-  await w.addCard({ name: 'op', uid: '04000009', number: 9001, cardClass: 9 });
-  return w;
-}
-const press = (w: SimWorld, keys: string) => splitKeys(keys).map((k) => w.key('pos1', k)).at(-1)!;
-const total = async (w: SimWorld, name: string) => {
-  const c = await w.inspect(name);
-  return c.purse.balance + c.purse.subsidy;
-};
-const kinds = (w: SimWorld) => [...scanJournal(w.terminal('pos1').terminal.journal)].map((r) => r.kind);
+const setup = (pos: Record<string, unknown> = {}): Promise<SimWorld> => posWorld(reader, pos);
 
 for (const r of READERS) test(`${r}: free entry: amount, sale, bilingual screens for cashier and customer, receipt`, async () => {
   reader = r;
