@@ -13,10 +13,23 @@ export interface OfflineFloors {
 
 export type FloorDecision = { kind: 'approve' } | { kind: 'refuse'; reason: RefusalCode; detail: string };
 
-export function offlineFloorDecision(amountCents: number, spentOfflineTodayCents: number, floors: OfflineFloors): FloorDecision {
-  if (amountCents > floors.perSaleCents) return { kind: 'refuse', reason: 'offline-floor', detail: `${amountCents} above the offline floor ${floors.perSaleCents} per sale` };
+export function offlineFloorDecision(
+  amountCents: number,
+  spentOfflineTodayCents: number,
+  floors: OfflineFloors,
+): FloorDecision {
+  if (amountCents > floors.perSaleCents)
+    return {
+      kind: 'refuse',
+      reason: 'offline-floor',
+      detail: `${amountCents} above the offline floor ${floors.perSaleCents} per sale`,
+    };
   if (spentOfflineTodayCents + amountCents > floors.perCardDayCents) {
-    return { kind: 'refuse', reason: 'offline-floor', detail: `offline today ${spentOfflineTodayCents} + ${amountCents} above ${floors.perCardDayCents}` };
+    return {
+      kind: 'refuse',
+      reason: 'offline-floor',
+      detail: `offline today ${spentOfflineTodayCents} + ${amountCents} above ${floors.perCardDayCents}`,
+    };
   }
   return { kind: 'approve' };
 }

@@ -24,7 +24,9 @@ export function rulesFor(config: TerminalConfig): PolicyRules {
 
 /** Idle, or in fixed-price mode waiting for any card at the fixed price. */
 export function restingState(pos: TerminalConfig['pos']): PosState {
-  return pos.entryMode === 'fixed' ? { mode: 'await-card', request: { kind: 'sale', amountCents: pos.fixedPriceCents, lines: [] }, pinFor: null } : { mode: 'idle' };
+  return pos.entryMode === 'fixed'
+    ? { mode: 'await-card', request: { kind: 'sale', amountCents: pos.fixedPriceCents, lines: [] }, pinFor: null }
+    : { mode: 'idle' };
 }
 
 /** True when nothing is in hand: no amount typed, no PIN, no write to settle, no undo waiting. */
@@ -40,6 +42,7 @@ const READ_AT_START = ['terminal.utcOffsetMinutes', 'terminal.roles', 'pos.onlin
 
 /** Which of those differ between the config the terminal opened with and a pushed one. */
 export function restartNeeded(opened: TerminalConfig, next: TerminalConfig): string[] {
-  const at = (c: TerminalConfig, path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
+  const at = (c: TerminalConfig, path: string) =>
+    path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
   return READ_AT_START.filter((path) => JSON.stringify(at(opened, path)) !== JSON.stringify(at(next, path)));
 }

@@ -10,7 +10,10 @@ import { moved, refused, rested, show, shown } from './machine-steps.ts';
 
 const PIN_DIGITS_MAX = 6; // the card's PIN verifier takes 4–6 digits (firmware/card/layout.ts pinVerifier)
 const PIN_FORMAT = /^\d{4,6}$/;
-const LABEL = { amount: { zh: '金额', en: 'Amount' }, topup: { zh: '充值金额', en: 'Top-up' } } satisfies Record<string, Text>;
+const LABEL = { amount: { zh: '金额', en: 'Amount' }, topup: { zh: '充值金额', en: 'Top-up' } } satisfies Record<
+  string,
+  Text
+>;
 
 export function onKey(m: PosMemory, k: Key, f: PosFacts): PosStep {
   const s = m.state;
@@ -28,18 +31,36 @@ export function onKey(m: PosMemory, k: Key, f: PosFacts): PosStep {
   if (pos.entryMode === 'simple' && !topup) return entered(m, simpleEntry(k, pos), false, f);
   const buffer = s.mode === 'entry' ? s.buffer : '';
   if (k === 'back') {
-    return moved(m, { mode: 'entry', buffer: buffer.slice(0, -1), topup }, screens.entry(buffer.slice(0, -1), LABEL.amount), 'key');
+    return moved(
+      m,
+      { mode: 'entry', buffer: buffer.slice(0, -1), topup },
+      screens.entry(buffer.slice(0, -1), LABEL.amount),
+      'key',
+    );
   }
-  return entered(m, pos.entryMode === 'item' && !topup ? itemEntry(buffer, k, pos.menu) : freeEntry(buffer, k), topup, f);
+  return entered(
+    m,
+    pos.entryMode === 'item' && !topup ? itemEntry(buffer, k, pos.menu) : freeEntry(buffer, k),
+    topup,
+    f,
+  );
 }
 
 function entered(m: PosMemory, r: EntryResult, topup: boolean, f: PosFacts): PosStep {
   if (r.kind === 'error') return shown(m, screens.message({ zh: r.zh, en: r.en }), 'error');
   if (r.kind === 'editing') {
-    return moved(m, { mode: 'entry', buffer: r.buffer, topup }, screens.entry(r.buffer, topup ? LABEL.topup : LABEL.amount), 'key');
+    return moved(
+      m,
+      { mode: 'entry', buffer: r.buffer, topup },
+      screens.entry(r.buffer, topup ? LABEL.topup : LABEL.amount),
+      'key',
+    );
   }
-  if (!topup && f.config.pos.requireOperator && !f.operator) return shown(rested(m, f), screens.refused('operator-required'), 'error');
-  const request: Request = topup ? { kind: 'topup', amountCents: r.amountCents } : { kind: 'sale', amountCents: r.amountCents, lines: r.lines };
+  if (!topup && f.config.pos.requireOperator && !f.operator)
+    return shown(rested(m, f), screens.refused('operator-required'), 'error');
+  const request: Request = topup
+    ? { kind: 'topup', amountCents: r.amountCents }
+    : { kind: 'sale', amountCents: r.amountCents, lines: r.lines };
   return moved(m, { mode: 'await-card', request, pinFor: null }, screens.awaitCard(r.amountCents, topup), 'key');
 }
 
@@ -51,7 +72,11 @@ function cancel(m: PosMemory, f: PosFacts): PosStep {
       memory: rested(m, f),
       effects: [
         show(screens.cancelledUnknown(s.label), 'error'),
-        { kind: 'warn', event: 'pos.cancel.outcome-unknown', fields: { intentSeq: s.intentSeq, cardNumber: s.cardNumber } },
+        {
+          kind: 'warn',
+          event: 'pos.cancel.outcome-unknown',
+          fields: { intentSeq: s.intentSeq, cardNumber: s.cardNumber },
+        },
       ],
     };
   }
@@ -63,7 +88,13 @@ function pinKey(m: PosMemory, s: Extract<PosState, { mode: 'await-pin' }>, k: Ke
     if (s.buffer.length >= PIN_DIGITS_MAX) return shown(m, screens.enterPin(s.buffer.length, s.why), 'error');
     return moved(m, { ...s, buffer: s.buffer + k }, screens.enterPin(s.buffer.length + 1, s.why), 'key');
   }
-  if (k === 'back') return moved(m, { ...s, buffer: s.buffer.slice(0, -1) }, screens.enterPin(Math.max(0, s.buffer.length - 1), s.why), 'key');
+  if (k === 'back')
+    return moved(
+      m,
+      { ...s, buffer: s.buffer.slice(0, -1) },
+      screens.enterPin(Math.max(0, s.buffer.length - 1), s.why),
+      'key',
+    );
   if (k !== 'confirm') return shown(m, screens.enterPin(s.buffer.length, s.why), 'error');
   // A PIN of the wrong length cannot be right: a keying slip (say an amount typed here), not an attempt to count.
   if (!PIN_FORMAT.test(s.buffer)) return moved(m, { ...s, buffer: '' }, screens.pinMalformed(s.why), 'error');
@@ -78,7 +109,10 @@ function pinKey(m: PosMemory, s: Extract<PosState, { mode: 'await-pin' }>, k: Ke
     const r = refused(rested(m, f), s.card, 'pin-locked', `${attempts} wrong PINs`);
     return { memory: r.memory, effects: [warn, ...r.effects] };
   }
-  return { memory: { ...m, state: { ...s, buffer: '', attempts } }, effects: [warn, show(screens.refused('pin-wrong'), 'error')] };
+  return {
+    memory: { ...m, state: { ...s, buffer: '', attempts } },
+    effects: [warn, show(screens.refused('pin-wrong'), 'error')],
+  };
 }
 
 function startUndo(m: PosMemory, f: PosFacts): PosStep {

@@ -1,6 +1,13 @@
 import type { CardImage } from '../card/app.ts';
 import type { CardKeys } from '../card/keys.ts';
-import { checkCard, decide, decideOnlineSale, type Decision, type PolicyContext, type PolicyRequest } from '../policy/policy.ts';
+import {
+  checkCard,
+  decide,
+  decideOnlineSale,
+  type Decision,
+  type PolicyContext,
+  type PolicyRequest,
+} from '../policy/policy.ts';
 import type { JournalRecord } from '../store/journal/journal.ts';
 import type { SettledIntent, TxMeta } from '../card-tx/card-tx.ts';
 import type { IntentBody } from '../card-tx/records.ts';
@@ -27,7 +34,8 @@ export function onCard(m: PosMemory, ev: Extract<PosEvent, { kind: 'card' }>, f:
   if (earlier.length > 0) return reportEarlier(m, earlier, card, f);
   if (s.mode === 'retap') return shown(m, screens.refused('other-card-pending'), 'error');
   if (s.mode === 'await-pin') {
-    if (cardNumber === s.card.identity.cardNumber) return shown(m, screens.pinStillDue(s.buffer.length, s.why), 'error');
+    if (cardNumber === s.card.identity.cardNumber)
+      return shown(m, screens.pinStillDue(s.buffer.length, s.why), 'error');
     return shown(m, screens.refused('pin-pending'), 'error');
   }
   if (f.rules.classes.get(card.identity.cardClass)?.operator && s.mode !== 'await-undo') {
@@ -42,12 +50,18 @@ export function onCard(m: PosMemory, ev: Extract<PosEvent, { kind: 'card' }>, f:
   const barred = checkCard(f.context(card));
   if (barred?.kind === 'refuse') return refused(m, card, barred.reason, barred.detail);
   const unit = unitOf(card);
-  if (ev.creditedAmount > 0) return shown(m, screens.credited(ev.creditedAmount, balanceShown(card.purse, unit), unit), 'ok');
+  if (ev.creditedAmount > 0)
+    return shown(m, screens.credited(ev.creditedAmount, balanceShown(card.purse, unit), unit), 'ok');
   return shown(m, screens.balance(card.purse.balance, card.purse.subsidy, unit), 'ok');
 }
 
 /** The card of a cut write is back: finish with what landed, or write again only when it surely did not land. */
-function retapped(m: PosMemory, s: Extract<PosState, { mode: 'retap' }>, ev: Extract<PosEvent, { kind: 'card' }>, f: PosFacts): PosStep {
+function retapped(
+  m: PosMemory,
+  s: Extract<PosState, { mode: 'retap' }>,
+  ev: Extract<PosEvent, { kind: 'card' }>,
+  f: PosFacts,
+): PosStep {
   const mine = ev.settled.find((x) => x.intent.seq === s.intentSeq);
   if (mine?.outcome === 'landed') return finished(m, s.request, ev.card, mine.intent, f);
   if (mine?.outcome === 'not-landed' || !s.uncertain) return runRequest(m, ev.card, ev.keys, s.request, false, f);
@@ -56,7 +70,11 @@ function retapped(m: PosMemory, s: Extract<PosState, { mode: 'retap' }>, ev: Ext
     memory: rested(m, f),
     effects: [
       show(screens.outcomeUnknown(s.label), 'error'),
-      { kind: 'warn', event: 'pos.retap.outcome-unknown', fields: { intentSeq: s.intentSeq, cardNumber: s.cardNumber } },
+      {
+        kind: 'warn',
+        event: 'pos.retap.outcome-unknown',
+        fields: { intentSeq: s.intentSeq, cardNumber: s.cardNumber },
+      },
     ],
   };
 }
@@ -69,7 +87,11 @@ function reportEarlier(m: PosMemory, earlier: SettledIntent[], card: CardImage, 
     fields: { intentSeq: x.intent.seq, outcome: x.outcome },
   }));
   const body = last.intent.body;
-  if (last.outcome === 'not-landed') return { memory: m, effects: [...notes, show(screens.earlierNotLanded(labelOf(body), balanceShown(card.purse, body.unit)), 'error')] };
+  if (last.outcome === 'not-landed')
+    return {
+      memory: m,
+      effects: [...notes, show(screens.earlierNotLanded(labelOf(body), balanceShown(card.purse, body.unit)), 'error')],
+    };
   const screen = screens.earlierLanded(labelOf(body), balanceShown(card.purse, body.unit));
   if (body.tx === 'undo') {
     const lastSale = m.lastSale?.intentSeq === body.undoOf ? null : m.lastSale; // one undo per sale
@@ -84,7 +106,8 @@ function reportEarlier(m: PosMemory, earlier: SettledIntent[], card: CardImage, 
 
 function policyRequest(r: Request, pinOk: boolean): PolicyRequest {
   if (r.kind === 'topup') return { kind: 'credit', amountCents: r.amountCents };
-  if (r.kind === 'undo') return { kind: 'refund', fromSubsidy: r.undo.fromSubsidy, fromBalance: r.undo.fromBalance, day: r.undo.day };
+  if (r.kind === 'undo')
+    return { kind: 'refund', fromSubsidy: r.undo.fromSubsidy, fromBalance: r.undo.fromBalance, day: r.undo.day };
   return { kind: 'debit', amountCents: r.amountCents, pinOk };
 }
 
@@ -93,7 +116,14 @@ export function decideRequest(ctx: PolicyContext, request: Request, pinOk: boole
   return decide(ctx, policyRequest(request, pinOk));
 }
 
-function runRequest(m: PosMemory, card: CardImage, keys: CardKeys, request: Request, pinOk: boolean, f: PosFacts): PosStep {
+function runRequest(
+  m: PosMemory,
+  card: CardImage,
+  keys: CardKeys,
+  request: Request,
+  pinOk: boolean,
+  f: PosFacts,
+): PosStep {
   if (f.rules.classes.get(card.identity.cardClass)?.account === 'online') return runOnline(m, card, request, f);
   const decision = decideRequest(f.context(card), request, pinOk);
   if (decision.kind === 'refuse') return refused(m, card, decision.reason, decision.detail);
@@ -104,7 +134,9 @@ function runRequest(m: PosMemory, card: CardImage, keys: CardKeys, request: Requ
     listAmountCents: request.kind === 'undo' ? 0 : request.amountCents,
     ...(request.kind === 'undo' ? { undoOf: request.undo.intentSeq } : {}),
     ...(op ? { shift: op.shift, operator: op.cardNumber } : {}),
-    ...(request.kind === 'sale' && request.lines.length ? { items: request.lines.map((l) => ({ code: l.code, qty: l.qty })) } : {}),
+    ...(request.kind === 'sale' && request.lines.length
+      ? { items: request.lines.map((l) => ({ code: l.code, qty: l.qty })) }
+      : {}),
   };
   return { memory: m, effects: [{ kind: 'write', request, card, keys, decision, meta }] };
 }
@@ -124,7 +156,8 @@ function askPin(m: PosMemory, card: CardImage, keys: CardKeys, request: Request,
 
 /** Online-account cards: the backend holds the money; no card write (firmware/pos/online-sale.ts). */
 function runOnline(m: PosMemory, card: CardImage, request: Request, f: PosFacts): PosStep {
-  if (request.kind !== 'sale') return refused(m, card, 'class-not-allowed', `${request.kind} is not offered for online-account cards`);
+  if (request.kind !== 'sale')
+    return refused(m, card, 'class-not-allowed', `${request.kind} is not offered for online-account cards`);
   const { purse: _purse, lastSeenCounter: _seen, ...ctx } = f.context(card);
   const d = decideOnlineSale(ctx, request.amountCents);
   if (d.kind === 'refuse') return refused(m, card, d.reason, d.detail);
@@ -153,12 +186,19 @@ export function onWritten(m: PosMemory, ev: Extract<PosEvent, { kind: 'written' 
 }
 
 /** A write is final (committed now, or settled as landed): show it, print it, remember it for undo. */
-function finished(m: PosMemory, request: Request, card: CardImage, intent: JournalRecord<IntentBody>, f: PosFacts): PosStep {
+function finished(
+  m: PosMemory,
+  request: Request,
+  card: CardImage,
+  intent: JournalRecord<IntentBody>,
+  f: PosFacts,
+): PosStep {
   // The intent holds what the write did: no need to ask the journal or the decision again.
   const { chargedAmount: charged, next: after, unit } = intent.body;
   const shownBalance = balanceShown(after, unit);
   const rest = rested(m, f);
-  if (request.kind === 'undo') return shown({ ...rest, lastSale: null }, screens.refunded(-charged, shownBalance, unit), 'ok'); // one undo per sale
+  if (request.kind === 'undo')
+    return shown({ ...rest, lastSale: null }, screens.refunded(-charged, shownBalance, unit), 'ok'); // one undo per sale
   if (request.kind === 'topup') return shown(rest, screens.toppedUp(-charged, shownBalance), 'ok');
   const sold = soldFrom(intent, f, request.lines, request.amountCents);
   return shown({ ...rest, lastSale: sold.lastSale }, screens.paid(charged, shownBalance, unit), 'ok', sold.receipts);
@@ -197,4 +237,3 @@ function soldFrom(
   });
   return { lastSale, receipts: Array.from({ length: f.config.pos.receiptCopies }, () => receipt) };
 }
-

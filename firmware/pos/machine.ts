@@ -79,6 +79,10 @@ export function next(memory: PosMemory, event: PosEvent, f: PosFacts): PosStep {
       return onWritten(memory, event, f);
     case 'sold-online':
       if (event.outcome.kind === 'refused') return shown(memory, screens.refused(event.outcome.reason), 'error');
-      return shown(rested(memory, f), screens.paidOnline(event.chargedCents, event.outcome.balanceCents, event.outcome.offline), 'ok');
+      return shown(
+        rested(memory, f),
+        screens.paidOnline(event.chargedCents, event.outcome.balanceCents, event.outcome.offline),
+        'ok',
+      );
   }
 }

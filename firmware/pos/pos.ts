@@ -120,7 +120,13 @@ export class PosApp {
   }
 
   private facts(): PosFacts {
-    return { config: this.d.config, rules: this.rules, operator: this.operators.current, nowMs: this.d.clock.nowMs(), context: (c) => this.policyContext(c) };
+    return {
+      config: this.d.config,
+      rules: this.rules,
+      operator: this.operators.current,
+      nowMs: this.d.clock.nowMs(),
+      context: (c) => this.policyContext(c),
+    };
   }
 
   private perform(e: PosEffect, session: CardSession | null): Pending | null {
@@ -156,7 +162,12 @@ export class PosApp {
       case 'sell-online':
         return async () => {
           const { card } = e;
-          const sale = { cardNumber: card.identity.cardNumber, uid: card.uid, chargedCents: e.chargedCents, listAmountCents: e.listAmountCents };
+          const sale = {
+            cardNumber: card.identity.cardNumber,
+            uid: card.uid,
+            chargedCents: e.chargedCents,
+            listAmountCents: e.listAmountCents,
+          };
           const outcome = await this.d.online.sell({ ...sale, ...(e.shift !== null ? { shift: e.shift } : {}) });
           return { kind: 'sold-online', chargedCents: e.chargedCents, outcome };
         };
@@ -199,7 +210,15 @@ export class PosApp {
     }
     const settled = this.d.tx.settleOpen(read.card);
     const decideCredit = (card: CardImage, req: PolicyRequest) => decide(this.policyContext(card), req);
-    const credit = await applyPendingCredits(this.d.credits, this.d.tx, decideCredit, session, read.card, read.keys, this.today());
+    const credit = await applyPendingCredits(
+      this.d.credits,
+      this.d.tx,
+      decideCredit,
+      session,
+      read.card,
+      read.keys,
+      this.today(),
+    );
     if (credit.kind === 'cut') return { kind: 'credit-cut' };
     return { kind: 'card', card: credit.card, keys: read.keys, settled, creditedAmount: credit.amount };
   }

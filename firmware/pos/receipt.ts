@@ -24,8 +24,16 @@ export function receiptFor(r: {
   atMs: number;
   operator: string | null;
 }): Receipt {
-  const local = new Date(r.atMs + r.config.terminal.utcOffsetMinutes * 60_000).toISOString().replace('T', ' ').slice(0, 19);
-  const lines = [`${r.config.terminal.name}`, `终端 Terminal ${r.config.terminal.id}  流水 No. ${r.intentSeq}`, `时间 Time ${local}`, `卡号 Card ${r.cardNumber}`];
+  const local = new Date(r.atMs + r.config.terminal.utcOffsetMinutes * 60_000)
+    .toISOString()
+    .replace('T', ' ')
+    .slice(0, 19);
+  const lines = [
+    `${r.config.terminal.name}`,
+    `终端 Terminal ${r.config.terminal.id}  流水 No. ${r.intentSeq}`,
+    `时间 Time ${local}`,
+    `卡号 Card ${r.cardNumber}`,
+  ];
   const menu = new Map(r.config.pos.menu.map((m) => [m.code, m]));
   for (const l of r.lines) {
     const item = menu.get(l.code);
@@ -41,6 +49,9 @@ export function receiptFor(r: {
  * The sold lines of a journaled write (it keeps codes and portions), priced
  * from the menu: for a receipt of a sale that settled after the cashier moved on.
  */
-export function linesOf(items: readonly { code: number; qty: number }[] | undefined, menu: readonly MenuItem[]): SaleLine[] {
+export function linesOf(
+  items: readonly { code: number; qty: number }[] | undefined,
+  menu: readonly MenuItem[],
+): SaleLine[] {
   return (items ?? []).map((i) => ({ ...i, priceCents: menu.find((m) => m.code === i.code)?.priceCents ?? 0 }));
 }

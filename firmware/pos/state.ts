@@ -15,7 +15,15 @@ export type PosState =
   /** An amount is due: waiting for a card. `pinFor` = the one card whose PIN was just entered, for this request only. */
   | { mode: 'await-card'; request: Request; pinFor: number | null }
   /** The holder of this card (and only this card) is typing its PIN for this request. */
-  | { mode: 'await-pin'; request: Request; why: PinReason; buffer: string; card: CardImage; keys: CardKeys; attempts: number }
+  | {
+      mode: 'await-pin';
+      request: Request;
+      why: PinReason;
+      buffer: string;
+      card: CardImage;
+      keys: CardKeys;
+      attempts: number;
+    }
   /**
    * A write was cut: the same card must come back to settle it. `uncertain` =
    * the card may hold it (else the terminal knows it did not land); `label` says what, for the screens.

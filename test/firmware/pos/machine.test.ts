@@ -35,7 +35,11 @@ function run(keys: string[]): { memory: PosMemory; kinds: string[] } {
 test('keys move the state through next() alone: same keys, same state, inputs untouched', () => {
   const before = JSON.stringify(idle);
   const a = run(['1', '2', '.', '5', 'confirm']);
-  assert.deepEqual(a.memory.state, { mode: 'await-card', request: { kind: 'sale', amountCents: 1_250, lines: [] }, pinFor: null });
+  assert.deepEqual(a.memory.state, {
+    mode: 'await-card',
+    request: { kind: 'sale', amountCents: 1_250, lines: [] },
+    pinFor: null,
+  });
   assert.deepEqual(new Set(a.kinds), new Set(['show']), 'a key only shows: no write, no journal');
   assert.deepEqual(run(['1', '2', '.', '5', 'confirm']), a);
   assert.equal(JSON.stringify(idle), before);
