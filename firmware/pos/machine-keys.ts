@@ -68,8 +68,9 @@ function cancel(m: PosMemory, f: PosFacts): PosStep {
   const s = m.state;
   // A cut write that may have landed stays open in the journal; the card settles it at its next tap (onCard reports it).
   if (s.mode === 'retap' && s.uncertain) {
+    const left = { intentSeq: s.intentSeq, cardNumber: s.cardNumber, label: s.label };
     return {
-      memory: rested(m, f),
+      memory: { ...rested(m, f), unsettled: [...m.unsettled, left] },
       effects: [
         show(screens.cancelledUnknown(s.label), 'error'),
         {

@@ -24,7 +24,10 @@ import { balanceShown, labelOf, moved, refused, rested, show, shown, unitOf } fr
  * write reported. Pure: the write itself is an effect, its outcome the next event.
  */
 
-export function onCard(m: PosMemory, ev: Extract<PosEvent, { kind: 'card' }>, f: PosFacts): PosStep {
+export function onCard(before: PosMemory, ev: Extract<PosEvent, { kind: 'card' }>, f: PosFacts): PosStep {
+  // Its card is back: settled now and reported below, or past what any card can tell (the backend settles those).
+  const unsettled = before.unsettled.filter((u) => u.cardNumber !== ev.card.identity.cardNumber);
+  const m = unsettled.length === before.unsettled.length ? before : { ...before, unsettled };
   const s = m.state;
   const { card, keys } = ev;
   const cardNumber = card.identity.cardNumber;

@@ -8,11 +8,12 @@ import type { Journal } from '../store/journal/journal.ts';
 import type { OnlineSales } from './online-sale.ts';
 import type { CardTransactions } from '../card-tx/card-tx.ts';
 import { applyPendingCredits, type CreditSource } from '../card-tx/credits-at-tap.ts';
-import { hex, KIND, type RefusedBody } from '../card-tx/records.ts';
+import { CLOSING_KINDS, hex, KIND, type IntentBody, type RefusedBody } from '../card-tx/records.ts';
+import { labelOf } from './machine-steps.ts';
 import type { Key } from './entry.ts';
 import type { Receipt } from './receipt.ts';
 import { screens, type Beep, type Screen } from './screen.ts';
-import type { PosMemory, PosState, Request } from './state.ts';
+import type { PosMemory, PosState, Request, Unsettled } from './state.ts';
 import { OperatorDesk } from './operator.ts';
 import { isResting, restingState, rulesFor } from './config-swap.ts';
 import { next, type PosEffect, type PosEvent, type PosFacts } from './machine.ts';
@@ -38,6 +39,18 @@ export interface PosOutput {
   receipts: Receipt[];
 }
 
+/**
+ * Start-up: the writes a cancel or a power cut left open (not credits: those
+ * settle silently and stay pending until their card shows them).
+ */
+function unsettledIn(journal: Journal): Unsettled[] {
+  return journal
+    .open(KIND.intent, CLOSING_KINDS)
+    .map((r) => ({ intentSeq: r.seq, body: r.body as unknown as IntentBody }))
+    .filter((r) => r.body.tx !== 'credit')
+    .map((r) => ({ intentSeq: r.intentSeq, cardNumber: r.body.cardNumber, label: labelOf(r.body) }));
+}
+
 /** An effect whose answer is the next event: a card write or an online sale. */
 type Pending = () => Promise<PosEvent>;
 
@@ -59,7 +72,7 @@ export class PosApp {
   constructor(private readonly d: PosDeps) {
     this.operators = new OperatorDesk(d.journal, d.config, d.clock);
     this.rules = rulesFor(d.config);
-    this.memory = { state: restingState(d.config.pos), lastSale: null };
+    this.memory = { state: restingState(d.config.pos), lastSale: null, unsettled: unsettledIn(d.journal) };
     this.out = { screen: this.restingScreen(), beeps: [], receipts: [] };
   }
 
@@ -76,8 +89,13 @@ export class PosApp {
 
   private restingScreen(): Screen {
     const pos = this.d.config.pos;
-    if (pos.entryMode === 'fixed') return screens.awaitCard(pos.fixedPriceCents, false);
-    return screens.idle(this.operators.current?.name ?? null);
+    const rest =
+      pos.entryMode === 'fixed'
+        ? screens.awaitCard(pos.fixedPriceCents, false)
+        : screens.idle(this.operators.current?.name ?? null);
+    const waiting = this.memory.unsettled;
+    const last = waiting.at(-1);
+    return last ? screens.awaiting(rest, last.label, last.cardNumber, waiting.length) : rest;
   }
 
   private show(screen: Screen, beep: Beep | null, receipts: Receipt[] = []): void {

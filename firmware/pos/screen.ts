@@ -202,5 +202,16 @@ export const screens = {
     ),
     customer: t('欢迎', 'Welcome'),
   }),
+  /** The resting screen, with a note for the cashier while a cut write waits for its card. */
+  awaiting: (rest: Screen, l: TxLabel, cardNumber: number, count: number): Screen => {
+    const more = count > 1 ? { zh: ` 等 ${count} 笔`, en: ` (${count} in all)` } : { zh: '', en: '' };
+    return {
+      cashier: t(
+        `${rest.cashier.zh};${txText(l).zh} 待卡 ${cardNumber} 确认${more.zh}`,
+        `${rest.cashier.en}; ${txText(l).en} awaits card ${cardNumber}${more.en}`,
+      ),
+      customer: rest.customer,
+    };
+  },
   message: (text: Text, customer: Text = t('欢迎', 'Welcome')): Screen => ({ cashier: text, customer }),
 };

@@ -50,8 +50,19 @@ export interface LastSale {
   unit: 'cents' | 'uses';
 }
 
-/** Everything the POS holds between steps: the state it is in and the sale an undo would take back. */
+/** A write of this terminal whose card may hold it, left behind by a cancel or a restart: its card will tell. */
+export interface Unsettled {
+  intentSeq: number;
+  cardNumber: number;
+  label: TxLabel;
+}
+
+/**
+ * Everything the POS holds between steps: the state it is in, the sale an undo
+ * would take back, and the writes still waiting for their card (shown while it rests).
+ */
 export interface PosMemory {
   state: PosState;
   lastSale: LastSale | null;
+  unsettled: Unsettled[];
 }

@@ -19,7 +19,7 @@ const facts: PosFacts = {
   nowMs: 0,
   context: () => assert.fail('no card is looked up for a key'),
 };
-const idle: PosMemory = { state: { mode: 'idle' }, lastSale: null };
+const idle: PosMemory = { state: { mode: 'idle' }, lastSale: null, unsettled: [] };
 
 function run(keys: string[]): { memory: PosMemory; kinds: string[] } {
   let memory = idle;

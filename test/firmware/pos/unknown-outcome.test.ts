@@ -31,6 +31,7 @@ for (const r of READERS)
       assert.equal(cancel.screen.customer.en, 'Sale 3.00 not confirmed; tap the card again to check');
       assert.equal(mode(w), 'idle');
       assert.deepEqual(kinds(w), [KIND.intent, KIND.uncertain], 'kept pending settlement');
+      assert.equal(press(w, 'cancel').screen.cashier.en, 'Enter amount; sale 3.00 awaits card 1001');
       const back = await w.tap('pos1', 'alice');
       assert.equal(back.screen.cashier.en, 'Earlier sale 3.00 went through');
       assert.equal(back.screen.customer.en, 'Earlier sale 3.00 went through, balance 202.00');
@@ -87,6 +88,8 @@ for (const r of READERS)
       try {
         w.restart('pos1');
         assert.equal(mode(w), 'idle');
+        const screen = () => w.terminal('pos1').terminal.pos.screen.cashier.en;
+        assert.equal(screen(), 'Enter amount; sale 9.90 awaits card 1001', 'the restarted till names the sale');
         const back = await w.tap('pos1', 'alice');
         const said = landed ? 'Earlier sale 9.90 went through' : 'Earlier sale 9.90 did not go through';
         assert.equal(back.screen.cashier.en, said, `${bytes} bytes`);
@@ -94,6 +97,7 @@ for (const r of READERS)
         assert.equal(await total(w, 'alice'), 20_500 - (landed ? 990 : 0));
         const undo = press(w, 'undo').screen.cashier.en;
         assert.equal(undo, landed ? 'Undo 9.90: tap the card' : 'Refused: Nothing to undo');
+        assert.equal(press(w, 'cancel').screen.cashier.en, 'Enter amount', 'settled: nothing awaits any more');
       } finally {
         w.close();
       }
