@@ -89,6 +89,13 @@ export function overCap(
   return refuse('balance-cap', `card would hold ${balance + subsidy}, cap ${ctx.rules.balanceCapCents}`);
 }
 
+/** The card's class, once checkCard has let the card through (it refuses unknown classes). */
+function knownClass(rules: PolicyRules, id: number): CardClass {
+  const cardClass = rules.classes.get(id);
+  if (!cardClass) throw new Error(`bug: class ${id} reached a decision past checkCard`);
+  return cardClass;
+}
+
 /** Integer discount, rounded half up, in the purse unit. */
 export function discountOf(amount: number, percent: number): number {
   return Math.floor((amount * percent + 50) / 100);
@@ -169,7 +176,7 @@ export function decideOnlineSale(
     return { kind: 'refuse', reason: 'below-min', detail: `min ${rules.minSaleCents}` };
   if (amountCents > rules.maxSaleCents)
     return { kind: 'refuse', reason: 'above-max', detail: `max ${rules.maxSaleCents}` };
-  const discountCents = discountOf(amountCents, rules.classes.get(ctx.identity.cardClass)!.discountPercent);
+  const discountCents = discountOf(amountCents, knownClass(rules, ctx.identity.cardClass).discountPercent);
   return { kind: 'ask', chargedCents: amountCents - discountCents, discountCents };
 }
 
@@ -180,7 +187,7 @@ function decideDebit(
   base: PurseState,
 ): Decision {
   const { purse, identity, rules } = ctx;
-  const cardClass = rules.classes.get(identity.cardClass)!;
+  const cardClass = knownClass(rules, identity.cardClass);
   let charged: number;
   let discount = 0;
   if (identity.flags.countPurse) {
