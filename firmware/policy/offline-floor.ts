@@ -3,7 +3,8 @@ import type { RefusalCode } from './reasons.ts';
 /**
  * EMV-style floors for online-account cards when the backend cannot answer:
  * a sale up to the per-sale floor, and no more than the per-card daily floor
- * of such sales, is approved offline and reported later as advice (docs/pos.md).
+ * of such sales, is approved offline and reported later as advice
+ * (docs/protocol-lessons.md, EMV; the POS side in docs/pos.md).
  * Pure: the runtime passes what this card has spent offline today.
  */
 export interface OfflineFloors {

@@ -66,7 +66,7 @@ function retapped(
   f: PosFacts,
 ): PosStep {
   const mine = ev.settled.find((x) => x.intent.seq === s.intentSeq);
-  if (mine?.outcome === 'landed') return finished(m, s.request, ev.card, mine.intent, f);
+  if (mine?.outcome === 'landed') return finished(m, s.request, mine.intent, f);
   if (mine?.outcome === 'not-landed' || !s.uncertain) return runRequest(m, ev.card, ev.keys, s.request, false, f);
   // Still open: the card moved on elsewhere since the cut. Writing again could take the money twice.
   return {
@@ -130,7 +130,7 @@ function runRequest(
   if (f.rules.classes.get(card.identity.cardClass)?.account === 'online') return runOnline(m, card, request, f);
   const decision = decideRequest(f.context(card), request, pinOk);
   if (decision.kind === 'refuse') return refused(m, card, decision.reason, decision.detail);
-  if (decision.kind === 'need-pin') return askPin(m, card, keys, request, decision.reason, f);
+  if (decision.kind === 'need-pin') return askPin(m, card, keys, request, decision.reason);
   const op = f.operator;
   const meta: TxMeta = {
     tx: request.kind,
@@ -144,7 +144,7 @@ function runRequest(
   return { memory: m, effects: [{ kind: 'write', request, card, keys, decision, meta }] };
 }
 
-function askPin(m: PosMemory, card: CardImage, keys: CardKeys, request: Request, why: PinReason, f: PosFacts): PosStep {
+function askPin(m: PosMemory, card: CardImage, keys: CardKeys, request: Request, why: PinReason): PosStep {
   const state: PosState = {
     mode: 'await-pin',
     request,
@@ -176,7 +176,7 @@ function runOnline(m: PosMemory, card: CardImage, request: Request, f: PosFacts)
 
 export function onWritten(m: PosMemory, ev: Extract<PosEvent, { kind: 'written' }>, f: PosFacts): PosStep {
   const { outcome, request, card } = ev;
-  if (outcome.kind === 'committed') return finished(m, request, card, outcome.intent, f);
+  if (outcome.kind === 'committed') return finished(m, request, outcome.intent, f);
   const state: PosState = {
     mode: 'retap',
     request,
@@ -189,13 +189,7 @@ export function onWritten(m: PosMemory, ev: Extract<PosEvent, { kind: 'written' 
 }
 
 /** A write is final (committed now, or settled as landed): show it, print it, remember it for undo. */
-function finished(
-  m: PosMemory,
-  request: Request,
-  card: CardImage,
-  intent: JournalRecord<IntentBody>,
-  f: PosFacts,
-): PosStep {
+function finished(m: PosMemory, request: Request, intent: JournalRecord<IntentBody>, f: PosFacts): PosStep {
   // The intent holds what the write did: no need to ask the journal or the decision again.
   const { chargedAmount: charged, next: after, unit } = intent.body;
   const shownBalance = balanceShown(after, unit);
