@@ -1,7 +1,7 @@
 import type { CardImage } from '../firmware/card/app.ts';
 import type { Journal, JournalRecord } from '../firmware/store/journal/journal.ts';
 import { KIND, type IntentBody, type SettleBody } from '../firmware/card-tx/records.ts';
-import { samePurse } from '../firmware/card-tx/settle.ts';
+import { settlement, type CounterSighting } from '../protocol/settlement.ts';
 import { scanJournal } from './journal-scan.ts';
 
 /**
@@ -43,19 +43,24 @@ function intentsOf(journal: Journal, terminalId: number): Tx[] {
   return intents.map((record) => ({ terminalId, record, outcome: outcomes.get(record.seq) ?? 'open' }));
 }
 
-/** Decides an open intent from what others saw: who holds the counter it aimed at. */
+/** Decides an open intent from what others saw (protocol/settlement.ts): who holds the counter it aimed at. */
 function settleFromEvidence(x: Tx, all: Tx[], card: CardImage): Tx['outcome'] {
-  const target = x.record.body.counterAfter;
-  if (all.some((y) => y !== x && y.outcome === 'landed' && y.record.body.counterAfter === target)) return 'not-landed';
-  const slot = card.slots.flatMap((s) => (s.ok ? [s.value] : [])).find((p) => p.counter === target);
-  if (slot) return samePurse(slot, x.record.body.next) ? 'landed' : 'not-landed';
-  for (const y of all) {
-    const b = y.record.body;
-    if (b.counterBefore === target) return b.writerBefore === x.terminalId ? 'landed' : 'not-landed';
-    if (b.otherSlot?.counter === target) return b.otherSlot.writer === x.terminalId ? 'landed' : 'not-landed';
-  }
-  if (card.purse.counter < target) return 'not-landed';
-  return 'open';
+  const target = x.record.body.next.counter;
+  const others = all.filter((y) => y !== x);
+  const outcome = settlement({
+    write: { terminalId: x.terminalId, next: x.record.body.next },
+    otherLandedAtTarget: others.some((y) => y.outcome === 'landed' && y.record.body.next.counter === target),
+    slots: card.slots.flatMap((s) => (s.ok ? [s.value] : [])),
+    cardCounter: card.purse.counter,
+    sightings: others.flatMap((y) => sightingsOf(y.record.body)),
+  });
+  return outcome === 'unknown' ? 'open' : outcome;
+}
+
+/** What the writer of an intent read on the card: its current slot and, if valid, the other one. */
+function sightingsOf(b: IntentBody): CounterSighting[] {
+  const current = { counter: b.counterBefore, writer: b.writerBefore };
+  return b.otherSlot ? [current, b.otherSlot] : [current];
 }
 
 export function reconcile(journals: { terminalId: number; journal: Journal }[], cards: CardLedger[]): ReconcileReport {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { WireRecord } from '../../protocol/index.ts';
+import { PURSE_FIELDS, samePurse, settlement, type PurseEvidence } from '../../protocol/settlement.ts';
 
 /**
  * Each card's purse counter sequence, rebuilt from every terminal's journal
@@ -51,12 +52,9 @@ export interface CardReport {
   open: number;
 }
 
-const PURSE_FIELDS = ['counter', 'balance', 'subsidy', 'lastCreditSeq', 'day', 'spentToday', 'writerTerminalId'] as const;
-
-function samePurse(a: string, b: string): boolean {
-  const x = JSON.parse(a) as Record<string, unknown>;
-  const y = JSON.parse(b) as Record<string, unknown>;
-  return PURSE_FIELDS.every((f) => x[f] === y[f]);
+/** A stored intent's `next`, checked as a purse when it entered the ledger. */
+function purseOf(row: TxRow): PurseEvidence {
+  return JSON.parse(row.next) as PurseEvidence;
 }
 
 export class Ledger {
@@ -89,14 +87,14 @@ export class Ledger {
     const b = r.body as Record<string, unknown>;
     if (r.kind === 'card.intent') {
       // A record the terminal found corrupt travels as it was found; it cannot enter the ledger.
-      if (!['cardNumber', 'counterBefore', 'counterAfter', 'chargedAmount', 'writerBefore'].every((f) => typeof b[f] === 'number') || typeof b.next !== 'object' || b.next === null) return null;
-      const n = b.next as Record<string, unknown>;
+      if (!isLedgerIntent(b)) return null;
+      const n = b.next;
       const o = b.otherSlot as { counter: number; writer: number } | null;
       const row = [terminal, r.seq, b.cardNumber, b.tx, b.counterBefore, b.counterAfter, b.chargedAmount, b.writerBefore, o?.counter ?? null, o?.writer ?? null, JSON.stringify(n)];
       if (committedBy && isCommitOf(committedBy, r)) {
         // One landed write per counter: a second one is a clone. The lookup reads the index page the insert writes anyway.
         const free = this.q.landedAt.get(b.cardNumber as number, b.counterAfter as number) === undefined;
-        if (free && this.q.intentLanded.run(...row).changes === 1) return { card: b.cardNumber as number, terminal, seq: r.seq, lastCreditSeq: lastCreditSeqOf(n), clashWith: null };
+        if (free && this.q.intentLanded.run(...row).changes === 1) return { card: b.cardNumber as number, terminal, seq: r.seq, lastCreditSeq: n.lastCreditSeq, clashWith: null };
         // Held already, or another write landed at this counter — the long way tells which.
         this.q.intent.run(...row);
         return this.land(terminal, r.seq);
@@ -116,15 +114,15 @@ export class Ledger {
     const other = this.q.landedAt.get(me.card, me.counter_after);
     if (other) return this.landAgain(me, other);
     this.q.setOutcome.run('landed', terminal, seq);
-    return { card: me.card, terminal, seq, lastCreditSeq: lastCreditSeqOf(JSON.parse(me.next) as Record<string, unknown>), clashWith: null };
+    return { card: me.card, terminal, seq, lastCreditSeq: purseOf(me).lastCreditSeq, clashWith: null };
   }
 
   /** A second landed write at a counter that already has one: a clone when the purses differ. */
   private landAgain(me: TxRow, other: TxRow): Landing {
-    const clash = !samePurse(other.next, me.next);
+    const clash = !samePurse(purseOf(other), purseOf(me));
     // It did land (money moved on a card, even a copied one): kept as 'clone', which counts as landed.
     this.q.setOutcome.run(clash ? 'clone' : 'duplicate', me.terminal, me.seq);
-    return { card: me.card, terminal: me.terminal, seq: me.seq, lastCreditSeq: lastCreditSeqOf(JSON.parse(me.next) as Record<string, unknown>), clashWith: clash ? { terminal: other.terminal, seq: other.seq } : null };
+    return { card: me.card, terminal: me.terminal, seq: me.seq, lastCreditSeq: purseOf(me).lastCreditSeq, clashWith: clash ? { terminal: other.terminal, seq: other.seq } : null };
   }
 
   cards(): number[] {
@@ -153,22 +151,31 @@ export class Ledger {
   }
 }
 
+/** The fields the ledger relies on; `next` must be a whole purse at the counter the intent aims at. */
+function isLedgerIntent(b: Record<string, unknown>): b is Record<string, unknown> & { next: PurseEvidence } {
+  if (!['cardNumber', 'counterBefore', 'counterAfter', 'chargedAmount', 'writerBefore'].every((f) => typeof b[f] === 'number')) return false;
+  const n = b.next as Record<string, unknown> | null;
+  if (typeof n !== 'object' || n === null || !PURSE_FIELDS.every((f) => typeof n[f] === 'number')) return false;
+  return n.counter === b.counterAfter;
+}
+
 /** The commit of `intent` (the firmware's card.commit refers to its intent by seq). */
 export function isCommitOf(next: WireRecord, intent: WireRecord): boolean {
   return intent.kind === 'card.intent' && next.kind === 'card.commit' && next.ref === intent.seq;
 }
 
-function lastCreditSeqOf(next: Record<string, unknown>): number {
-  return typeof next.lastCreditSeq === 'number' ? next.lastCreditSeq : 0;
-}
-
-/** The evidence rule of simulator/reconcile.ts, without the card in hand. */
+/** protocol/settlement.ts without the card in hand: what the other terminals' intents say they read. */
 function settleOnEvidence(x: TxRow, all: TxRow[], outcome: Map<TxRow, TxRow['outcome']>): TxRow['outcome'] {
-  const target = x.counter_after;
-  if (all.some((y) => y !== x && outcome.get(y) === 'landed' && y.counter_after === target)) return 'not-landed';
-  for (const y of all) {
-    if (y.counter_before === target) return y.writer_before === x.terminal ? 'landed' : 'not-landed';
-    if (y.other_counter === target) return y.other_writer === x.terminal ? 'landed' : 'not-landed';
-  }
-  return 'open';
+  const others = all.filter((y) => y !== x);
+  const settled = settlement({
+    write: { terminalId: x.terminal, next: purseOf(x) },
+    otherLandedAtTarget: others.some((y) => outcome.get(y) === 'landed' && y.counter_after === x.counter_after),
+    slots: [],
+    cardCounter: null,
+    sightings: others.flatMap((y) => [
+      { counter: y.counter_before, writer: y.writer_before },
+      ...(y.other_counter !== null && y.other_writer !== null ? [{ counter: y.other_counter, writer: y.other_writer }] : []),
+    ]),
+  });
+  return settled === 'unknown' ? 'open' : settled;
 }
