@@ -149,6 +149,9 @@ export class CardTransactions {
 
     const intent = this.journal.append(KIND.intent, body, { card: body.cardNumber, cardCounter: body.counterBefore });
     this.wait(intent);
+    // Pair assertion: the intent is in the journal file before the first card byte, so a cut from here on
+    // leaves a record that start-up recovery turns into "uncertain".
+    this.assertJournaled(intent);
     const result = await this.cards.writePurse(session, card, keys, decision.next);
     const ref = { card: body.cardNumber, ref: intent.seq };
     switch (result.kind) {
@@ -164,6 +167,15 @@ export class CardTransactions {
         this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);
         this.log.warn('card.write.uncertain', { intentSeq: intent.seq, cardNumber: body.cardNumber, problem: result.problem });
         return { kind: 'uncertain', intent, problem: result.problem };
+    }
+  }
+
+  /** Reads the intent back from the journal: the last record, and the very one appended. */
+  private assertJournaled(intent: JournalRecord<IntentBody>): void {
+    const back = this.journal.get(intent.seq);
+    const last = this.journal.lastSeq();
+    if (back?.kind !== KIND.intent || back.corrupt || last !== intent.seq || back.card !== intent.body.cardNumber) {
+      throw new Error(`bug: intent ${intent.seq} is not the journal's last record (last ${last}) before the card write`);
     }
   }
 
