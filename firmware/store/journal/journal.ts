@@ -5,7 +5,7 @@ import { checkCard, checkCounter, checkKind, checkLimit, checkSeq, checkTotals, 
 import { encodeBody } from './journal-body.ts';
 import { recordCrc, rowCrcOk, rowToRecord, type JournalRecord } from './journal-codec.ts';
 import { ensureJournalSchema, ROW_COLUMNS, type JournalRow } from './journal-schema.ts';
-import { openSqlite } from '../sqlite-open.ts';
+import { durabilityOf, openSqlite, type Durability } from '../sqlite-open.ts';
 
 export type { AppendOptions, TotalsDelta } from './journal-args.ts';
 export type { JournalRecord } from './journal-codec.ts';
@@ -242,6 +242,11 @@ export class Journal {
   checkpoint(mode: 'PASSIVE' | 'TRUNCATE' | 'RESTART'): void {
     const [result] = this.db.pragma(`wal_checkpoint(${mode})`) as { busy: number }[];
     if (result.busy !== 0) throw new Error(`journal checkpoint (${mode}) could not complete`);
+  }
+
+  /** The connection's journal mode and synchronous level (what makes a commit durable). */
+  durability(): Durability {
+    return durabilityOf(this.db);
   }
 
   close(): void {
