@@ -1,6 +1,6 @@
 import type { CardImage } from '../firmware/card/app.ts';
-import type { Journal, JournalRecord } from '../firmware/store/journal/journal.ts';
-import { KIND, type IntentBody, type SettleBody } from '../firmware/card-tx/records.ts';
+import { isRecordOf, type Journal, type JournalRecord } from '../firmware/store/journal/journal.ts';
+import { KIND, type IntentBody } from '../protocol/messages/record-kinds.ts';
 import { settlement, type CounterSighting } from '../protocol/settlement.ts';
 import { scanJournal } from './journal-scan.ts';
 
@@ -11,6 +11,10 @@ import { scanJournal } from './journal-scan.ts';
  * counter landed twice. Uncertain writes are settled here from the evidence
  * other terminals recorded (the counter and writer they read), so a card that
  * tapped elsewhere after a tear still reconciles.
+ *
+ * A checker of the terminal's money code, so it imports none of it (firmware/card-tx):
+ * it reads the journals' records and the cards' images and derives the money
+ * itself; only the settlement rule (protocol/settlement.ts) and the record kinds are shared.
  */
 export interface CardLedger {
   name: string;
@@ -35,10 +39,10 @@ function intentsOf(journal: Journal, terminalId: number): Tx[] {
   const outcomes = new Map<number, Tx['outcome']>();
   const intents: JournalRecord<IntentBody>[] = [];
   for (const r of scanJournal(journal)) {
-    if (r.kind === KIND.intent) intents.push(r as unknown as JournalRecord<IntentBody>);
+    if (isRecordOf(r, KIND.intent)) intents.push(r);
     else if (r.kind === KIND.commit && r.ref !== null) outcomes.set(r.ref, 'landed');
     else if (r.kind === KIND.abort && r.ref !== null) outcomes.set(r.ref, 'not-landed');
-    else if (r.kind === KIND.settle && r.ref !== null) outcomes.set(r.ref, (r.body as unknown as SettleBody).outcome);
+    else if (isRecordOf(r, KIND.settle) && r.ref !== null) outcomes.set(r.ref, r.body.outcome);
   }
   return intents.map((record) => ({ terminalId, record, outcome: outcomes.get(record.seq) ?? 'open' }));
 }

@@ -57,7 +57,7 @@ export class CardTransactions {
     private readonly log: Logger,
     private readonly utcOffsetMinutes: number,
   ) {
-    for (const r of journal.open(KIND.intent, CLOSING_KINDS)) this.wait(r as unknown as JournalRecord<IntentBody>);
+    for (const r of journal.open(KIND.intent, CLOSING_KINDS)) this.wait(r);
   }
 
   private wait(intent: JournalRecord<IntentBody>): void {
