@@ -5,7 +5,8 @@ import type { PurseState } from '../card/layout.ts';
 import { cardDay, cardDayToIso } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Decision } from '../policy/policy.ts';
-import type { Journal, JournalRecord, TotalsDelta } from '../store/journal/journal.ts';
+import { isRecordOf, type Journal, type JournalRecord, type TotalsDelta } from '../store/journal/journal.ts';
+import { samePurse } from '../../protocol/settlement.ts';
 import { CLOSING_KINDS, hex, KIND, type IntentBody, type SettleBody, type TxType } from './records.ts';
 import { settle } from './settle.ts';
 
@@ -29,6 +30,11 @@ export interface TxMeta {
   items?: { code: number; qty: number }[];
   creditSeqs?: number[];
   forfeitedSeqs?: number[];
+}
+
+/** A valid slot of the card holds exactly `purse` (its writer included). */
+function holds(card: CardImage, purse: PurseState): boolean {
+  return card.slots.some((s) => s.ok && samePurse(s.value, purse));
 }
 
 /** The card as it is after a verified write of `next`: the other slot became current. */
@@ -99,13 +105,16 @@ export class CardTransactions {
         this.log.warn('card.settle.unknown', { intentSeq: intent.seq, cardNumber: card.identity.cardNumber, counter: card.purse.counter });
         continue;
       }
+      // Pair assertion, before: the outcome is what the card shows (the purse we meant is on it, or not).
+      if ((outcome === 'landed') !== holds(card, intent.body.next)) throw new Error(`bug: intent ${intent.seq} settled ${outcome} against the card`);
       const body: SettleBody = { intentSeq: intent.seq, outcome, counterSeen: card.purse.counter };
-      this.journal.append(KIND.settle, body, {
+      const settled = this.journal.append(KIND.settle, body, {
         card: card.identity.cardNumber,
         ref: intent.seq,
         cardCounter: card.purse.counter,
         totals: outcome === 'landed' ? this.totalsOf(intent.body, intent.atMs) : [],
       });
+      this.assertSettled(settled.seq, intent.seq, outcome);
       this.close(intent);
       this.log.info('card.settled', { intentSeq: intent.seq, outcome, cardNumber: card.identity.cardNumber });
       done.push({ intent, outcome });
@@ -167,6 +176,14 @@ export class CardTransactions {
         this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);
         this.log.warn('card.write.uncertain', { intentSeq: intent.seq, cardNumber: body.cardNumber, problem: result.problem });
         return { kind: 'uncertain', intent, problem: result.problem };
+    }
+  }
+
+  /** Pair assertion, after: the settle record reads back from the journal closing this intent, as decided. */
+  private assertSettled(seq: number, intentSeq: number, outcome: SettleBody['outcome']): void {
+    const back = this.journal.get(seq);
+    if (!back || !isRecordOf(back, KIND.settle) || back.ref !== intentSeq || back.body.outcome !== outcome) {
+      throw new Error(`bug: settle record ${seq} does not read back as intent ${intentSeq} ${outcome}`);
     }
   }
 

@@ -113,7 +113,11 @@ export class Ledger {
     if (!me) return null;
     const other = this.q.landedAt.get(me.card, me.counter_after);
     if (other) return this.landAgain(me, other);
+    // Pair assertions: the write we land aims where its purse says, and the read-back finds it the one landed there.
+    if (purseOf(me).counter !== me.counter_after) throw new Error(`bug: ${terminal}#${seq} lands counter ${me.counter_after}, its purse says ${purseOf(me).counter}`);
     this.q.setOutcome.run('landed', terminal, seq);
+    const back = this.q.landedAt.get(me.card, me.counter_after);
+    if (back?.terminal !== terminal || back.seq !== seq) throw new Error(`bug: card ${me.card} counter ${me.counter_after} reads back as landed by ${back?.terminal}#${back?.seq}, not ${terminal}#${seq}`);
     return { card: me.card, terminal, seq, lastCreditSeq: purseOf(me).lastCreditSeq, clashWith: null };
   }
 
@@ -134,6 +138,7 @@ export class Ledger {
     const outcome = new Map<TxRow, TxRow['outcome']>(txs.map((t) => [t, t.outcome === 'clone' ? 'landed' : t.outcome]));
     for (const t of txs) if (t.outcome === 'open') outcome.set(t, settleOnEvidence(t, txs, outcome));
     const landed = txs.filter((t) => outcome.get(t) === 'landed');
+    assertOneLandedPerCounter(card, landed);
     const counters = new Set(landed.map((t) => t.counter_after));
     const top = landed.at(-1) ?? null;
     const first = landed.length ? Math.min(...landed.map((t) => t.counter_before)) : 0;
@@ -162,6 +167,15 @@ function isLedgerIntent(b: Record<string, unknown>): b is Record<string, unknown
 /** The commit of `intent` (the firmware's card.commit refers to its intent by seq). */
 export function isCommitOf(next: WireRecord, intent: WireRecord): boolean {
   return intent.kind === 'card.intent' && next.kind === 'card.commit' && next.ref === intent.seq;
+}
+
+/**
+ * Pair assertion on the evidence settlement above: stored and settled, one write
+ * landed per counter, a clone (money moved on a copied card) the only second one.
+ */
+function assertOneLandedPerCounter(card: number, landed: TxRow[]): void {
+  const counters = landed.filter((t) => t.outcome !== 'clone').map((t) => t.counter_after);
+  if (new Set(counters).size !== counters.length) throw new Error(`bug: card ${card} has two writes landed at one counter: ${counters.join(',')}`);
 }
 
 /** protocol/settlement.ts without the card in hand: what the other terminals' intents say they read. */
