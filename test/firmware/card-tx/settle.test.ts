@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimWorld } from '../../../simulator/world.ts';
-import { KIND, type IntentBody, type SettleBody } from '../../../firmware/card-tx/records.ts';
+import { KIND } from '../../../firmware/card-tx/records.ts';
+import { isRecordOf, type Journal } from '../../../firmware/store/journal/journal.ts';
 import { settle } from '../../../firmware/card-tx/settle.ts';
 import { scanJournal } from '../../../simulator/journal-scan.ts';
 
@@ -11,6 +12,11 @@ const TEAR_UNCERTAIN_NOT_LANDED_BYTES = 20;
 
 function type(w: SimWorld, terminal: string, amount: string): void {
   for (const k of [...amount, 'confirm']) w.key(terminal, k);
+}
+
+function firstBody<K extends typeof KIND.intent | typeof KIND.settle>(journal: Journal, kind: K) {
+  for (const r of scanJournal(journal)) if (isRecordOf(r, kind)) return r.body;
+  return assert.fail(`no ${kind} record`);
 }
 
 async function world(): Promise<SimWorld> {
@@ -36,17 +42,14 @@ test('settle: same amount at the target counter, written by another terminal, di
     type(w, 'pos2', '12.50');
     assert.deepEqual((await w.tap('pos2', 'alice')).beeps, ['ok']);
 
-    const intent = [...scanJournal(w.terminal('pos1').terminal.journal)].find((r) => r.kind === KIND.intent);
-    const body = intent?.body as IntentBody | undefined;
-    assert.ok(body);
+    const body = firstBody(w.terminal('pos1').terminal.journal, KIND.intent);
     const card = await w.inspect('alice');
     const atTarget = card.slots.flatMap((s) => (s.ok ? [s.value] : [])).find((p) => p.counter === body.counterAfter);
     assert.deepEqual({ ...atTarget, writerTerminalId: 101 }, body.next, 'the case: same purse but for its writer');
     assert.equal(settle(body, card), 'not-landed');
 
     await w.tap('pos1', 'alice'); // the card returns: pos1 settles its own record
-    const settled = [...scanJournal(w.terminal('pos1').terminal.journal)].find((r) => r.kind === KIND.settle);
-    assert.equal((settled?.body as SettleBody | undefined)?.outcome, 'not-landed');
+    assert.equal(firstBody(w.terminal('pos1').terminal.journal, KIND.settle).outcome, 'not-landed');
     const after = await w.inspect('alice');
     assert.equal(after.purse.balance + after.purse.subsidy, 6_000 - 1_250, 'one sale on the card');
     assert.deepEqual((await w.reconcile()).problems, []);
@@ -61,9 +64,7 @@ test('settle: our own write at the target counter landed; a card still at the co
     try {
       type(w, 'pos1', '12.50');
       await w.tap('pos1', 'alice', { tearAfterBytes });
-      const intent = [...scanJournal(w.terminal('pos1').terminal.journal)].find((r) => r.kind === KIND.intent);
-      const body = intent?.body as IntentBody | undefined;
-      assert.ok(body);
+      const body = firstBody(w.terminal('pos1').terminal.journal, KIND.intent);
       assert.equal(settle(body, await w.inspect('alice')), want, `tear after ${tearAfterBytes} bytes`);
     } finally {
       w.close();
