@@ -7,7 +7,7 @@ import type { Logger } from '../core/log.ts';
 import type { Decision } from '../policy/policy.ts';
 import { isRecordOf, type Journal, type JournalRecord, type TotalsDelta } from '../store/journal/journal.ts';
 import { samePurse } from '../../protocol/settlement.ts';
-import { CLOSING_KINDS, hex, KIND, type IntentBody, type SettleBody, type TxType } from './records.ts';
+import { CLOSING_KINDS, hex, KIND, type IntentBody, type SettleBody } from './records.ts';
 import { settle } from './settle.ts';
 
 /**
@@ -21,16 +21,8 @@ export type TxOutcome =
   | { kind: 'aborted'; intent: JournalRecord<IntentBody>; problem: string }
   | { kind: 'uncertain'; intent: JournalRecord<IntentBody>; problem: string };
 
-export interface TxMeta {
-  tx: TxType;
-  listAmountCents: number;
-  undoOf?: number;
-  shift?: string;
-  operator?: number;
-  items?: { code: number; qty: number }[];
-  creditSeqs?: number[];
-  forfeitedSeqs?: number[];
-}
+/** What the caller says about a write beyond the decision: the intent's own fields of that name. */
+export type TxMeta = Pick<IntentBody, 'tx' | 'listAmountCents' | 'undoOf' | 'shift' | 'operator' | 'items' | 'creditSeqs' | 'forfeitedSeqs'>;
 
 /** A valid slot of the card holds exactly `purse` (its writer included). */
 function holds(card: CardImage, purse: PurseState): boolean {
