@@ -47,7 +47,15 @@ export interface SettlementEvidence {
  */
 export type Settlement = 'landed' | 'not-landed' | 'unknown';
 
-export const PURSE_FIELDS = ['counter', 'balance', 'subsidy', 'lastCreditSeq', 'day', 'spentToday', 'writerTerminalId'] as const;
+export const PURSE_FIELDS = [
+  'counter',
+  'balance',
+  'subsidy',
+  'lastCreditSeq',
+  'day',
+  'spentToday',
+  'writerTerminalId',
+] as const;
 
 /** Every field, the writer included: the same amounts written by another terminal are another write. */
 export function samePurse(a: PurseEvidence, b: PurseEvidence): boolean {

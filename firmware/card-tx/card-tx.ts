@@ -22,7 +22,10 @@ export type TxOutcome =
   | { kind: 'uncertain'; intent: JournalRecord<IntentBody>; problem: string };
 
 /** What the caller says about a write beyond the decision: the intent's own fields of that name. */
-export type TxMeta = Pick<IntentBody, 'tx' | 'listAmountCents' | 'undoOf' | 'shift' | 'operator' | 'items' | 'creditSeqs' | 'forfeitedSeqs'>;
+export type TxMeta = Pick<
+  IntentBody,
+  'tx' | 'listAmountCents' | 'undoOf' | 'shift' | 'operator' | 'items' | 'creditSeqs' | 'forfeitedSeqs'
+>;
 
 /** A valid slot of the card holds exactly `purse` (its writer included). */
 function holds(card: CardImage, purse: PurseState): boolean {
@@ -98,7 +101,9 @@ export class CardTransactions {
         continue;
       }
       // Pair assertion, before: the outcome is what the card shows (the purse we meant is on it, or not).
-      if ((outcome === 'landed') !== holds(card, intent.body.next)) throw new Error(`bug: intent ${intent.seq} settled ${outcome} against the card`);
+      if ((outcome === 'landed') !== holds(card, intent.body.next)) {
+        throw new Error(`bug: intent ${intent.seq} settled ${outcome} against the card`);
+      }
       const body: SettleBody = { intentSeq: intent.seq, outcome, counterSeen: card.purse.counter };
       const settled = this.journal.append(KIND.settle, body, {
         card: card.identity.cardNumber,
@@ -184,7 +189,7 @@ export class CardTransactions {
     const back = this.journal.get(intent.seq);
     const last = this.journal.lastSeq();
     if (back?.kind !== KIND.intent || back.corrupt || last !== intent.seq || back.card !== intent.body.cardNumber) {
-      throw new Error(`bug: intent ${intent.seq} is not the journal's last record (last ${last}) before the card write`);
+      throw new Error(`bug: intent ${intent.seq} is not the journal's last record (last ${last}) before the write`);
     }
   }
 

@@ -44,7 +44,10 @@ export interface Durability {
 }
 
 export function durabilityOf(db: Database.Database): Durability {
-  return { journalMode: String(db.pragma('journal_mode', { simple: true })), synchronous: Number(db.pragma('synchronous', { simple: true })) };
+  return {
+    journalMode: String(db.pragma('journal_mode', { simple: true })),
+    synchronous: Number(db.pragma('synchronous', { simple: true })),
+  };
 }
 
 const PAGE_SIZE_MIN_BYTES = 512;

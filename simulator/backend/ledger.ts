@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { WireRecord } from '../../protocol/index.ts';
-import { PURSE_FIELDS, samePurse, settlement, type PurseEvidence } from '../../protocol/settlement.ts';
+import { PURSE_FIELDS, samePurse, settlement } from '../../protocol/settlement.ts';
+import type { CounterSighting, PurseEvidence } from '../../protocol/settlement.ts';
 
 /**
  * Each card's purse counter sequence, rebuilt from every terminal's journal
@@ -114,10 +115,15 @@ export class Ledger {
     const other = this.q.landedAt.get(me.card, me.counter_after);
     if (other) return this.landAgain(me, other);
     // Pair assertions: the write we land aims where its purse says, and the read-back finds it the one landed there.
-    if (purseOf(me).counter !== me.counter_after) throw new Error(`bug: ${terminal}#${seq} lands counter ${me.counter_after}, its purse says ${purseOf(me).counter}`);
+    if (purseOf(me).counter !== me.counter_after) {
+      throw new Error(`bug: ${terminal}#${seq} lands counter ${me.counter_after}, its purse ${purseOf(me).counter}`);
+    }
     this.q.setOutcome.run('landed', terminal, seq);
     const back = this.q.landedAt.get(me.card, me.counter_after);
-    if (back?.terminal !== terminal || back.seq !== seq) throw new Error(`bug: card ${me.card} counter ${me.counter_after} reads back as landed by ${back?.terminal}#${back?.seq}, not ${terminal}#${seq}`);
+    if (back?.terminal !== terminal || back.seq !== seq) {
+      const by = back ? `${back.terminal}#${back.seq}` : 'none';
+      throw new Error(`bug: card ${me.card} counter ${me.counter_after} landed by ${by}, not ${terminal}#${seq}`);
+    }
     return { card: me.card, terminal, seq, lastCreditSeq: purseOf(me).lastCreditSeq, clashWith: null };
   }
 
@@ -158,7 +164,8 @@ export class Ledger {
 
 /** The fields the ledger relies on; `next` must be a whole purse at the counter the intent aims at. */
 function isLedgerIntent(b: Record<string, unknown>): b is Record<string, unknown> & { next: PurseEvidence } {
-  if (!['cardNumber', 'counterBefore', 'counterAfter', 'chargedAmount', 'writerBefore'].every((f) => typeof b[f] === 'number')) return false;
+  const numbers = ['cardNumber', 'counterBefore', 'counterAfter', 'chargedAmount', 'writerBefore'];
+  if (!numbers.every((f) => typeof b[f] === 'number')) return false;
   const n = b.next as Record<string, unknown> | null;
   if (typeof n !== 'object' || n === null || !PURSE_FIELDS.every((f) => typeof n[f] === 'number')) return false;
   return n.counter === b.counterAfter;
@@ -169,13 +176,22 @@ export function isCommitOf(next: WireRecord, intent: WireRecord): boolean {
   return intent.kind === 'card.intent' && next.kind === 'card.commit' && next.ref === intent.seq;
 }
 
+/** What the writer of an intent read on the card: its current slot and, if valid, the other one. */
+function sightingsOf(y: TxRow): CounterSighting[] {
+  const current = { counter: y.counter_before, writer: y.writer_before };
+  if (y.other_counter === null || y.other_writer === null) return [current];
+  return [current, { counter: y.other_counter, writer: y.other_writer }];
+}
+
 /**
  * Pair assertion on the evidence settlement above: stored and settled, one write
  * landed per counter, a clone (money moved on a copied card) the only second one.
  */
 function assertOneLandedPerCounter(card: number, landed: TxRow[]): void {
   const counters = landed.filter((t) => t.outcome !== 'clone').map((t) => t.counter_after);
-  if (new Set(counters).size !== counters.length) throw new Error(`bug: card ${card} has two writes landed at one counter: ${counters.join(',')}`);
+  if (new Set(counters).size !== counters.length) {
+    throw new Error(`bug: card ${card} has two writes landed at one counter: ${counters.join(',')}`);
+  }
 }
 
 /** protocol/settlement.ts without the card in hand: what the other terminals' intents say they read. */
@@ -186,10 +202,7 @@ function settleOnEvidence(x: TxRow, all: TxRow[], outcome: Map<TxRow, TxRow['out
     otherLandedAtTarget: others.some((y) => outcome.get(y) === 'landed' && y.counter_after === x.counter_after),
     slots: [],
     cardCounter: null,
-    sightings: others.flatMap((y) => [
-      { counter: y.counter_before, writer: y.writer_before },
-      ...(y.other_counter !== null && y.other_writer !== null ? [{ counter: y.other_counter, writer: y.other_writer }] : []),
-    ]),
+    sightings: others.flatMap(sightingsOf),
   });
   return settled === 'unknown' ? 'open' : settled;
 }

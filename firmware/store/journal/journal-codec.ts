@@ -22,7 +22,10 @@ export interface JournalRecord<B = Record<string, unknown>> {
  * A read record as its kind's body: true for a record of `kind` whose CRC holds
  * (it was appended through the typed append). A corrupt one may hold anything.
  */
-export function isRecordOf<K extends keyof RecordBodies>(r: JournalRecord, kind: K): r is JournalRecord & JournalRecord<RecordBodies[K]> {
+export function isRecordOf<K extends keyof RecordBodies>(
+  r: JournalRecord,
+  kind: K,
+): r is JournalRecord & JournalRecord<RecordBodies[K]> {
   return r.kind === kind && r.corrupt !== true;
 }
 

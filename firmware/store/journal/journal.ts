@@ -119,7 +119,12 @@ export class Journal<M extends object = RecordBodies> {
   }
 
   /** Opens (creating if needed) and recovers: SQLite replays its WAL, then CRCs are checked. */
-  static open<M extends object = RecordBodies>(opts: { path: string; clock: Clock; log: Logger; pageSizeBytes?: number }): Journal<M> {
+  static open<M extends object = RecordBodies>(opts: {
+    path: string;
+    clock: Clock;
+    log: Logger;
+    pageSizeBytes?: number;
+  }): Journal<M> {
     const { db } = openSqlite({ path: opts.path, pageSizeBytes: opts.pageSizeBytes });
     try {
       ensureJournalSchema(db, opts.path);
