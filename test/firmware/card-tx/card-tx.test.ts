@@ -23,9 +23,22 @@ const TERMINAL = 101;
 const SALE_CENTS = 1_250;
 const app = new CardApp(deriveSimMasterKeys(1));
 const IDENTITY: Omit<CardIdentity, 'pinVerifier'> = {
-  tenantId: 1, cardNumber: 1001, cardClass: 2, expiryDay: 11322, issueDay: 9823, flags: { frozen: false, pinRequired: false, countPurse: false },
+  tenantId: 1,
+  cardNumber: 1001,
+  cardClass: 2,
+  expiryDay: 11322,
+  issueDay: 9823,
+  flags: { frozen: false, pinRequired: false, countPurse: false },
 };
-const PURSE: PurseState = { counter: 0, balance: 4_750, subsidy: 0, lastCreditSeq: 0, day: 9823, spentToday: 0, writerTerminalId: 0 };
+const PURSE: PurseState = {
+  counter: 0,
+  balance: 4_750,
+  subsidy: 0,
+  lastCreditSeq: 0,
+  day: 9823,
+  spentToday: 0,
+  writerTerminalId: 0,
+};
 
 interface Rig {
   dir: string;
@@ -46,12 +59,16 @@ async function rig(): Promise<Rig> {
   assert.deepEqual(await app.issue(reader.open()!, IDENTITY, PURSE), { kind: 'written' });
   const read = await app.read(reader.open()!);
   if (!read.ok) assert.fail(read.problem);
-  return { dir, journal, tx: new CardTransactions(journal, app, silentLogger, UTC_OFFSET_MINUTES), vcard, reader, card: read.card, keys: read.keys };
+  const tx = new CardTransactions(journal, app, silentLogger, UTC_OFFSET_MINUTES);
+  return { dir, journal, tx, vcard, reader, card: read.card, keys: read.keys };
 }
 
 function sale(card: CardImage) {
-  const next = { ...card.purse, counter: card.purse.counter + 1, balance: card.purse.balance - SALE_CENTS, spentToday: SALE_CENTS, writerTerminalId: TERMINAL };
-  return { kind: 'approve' as const, next, chargedAmount: SALE_CENTS, fromSubsidy: 0, fromBalance: SALE_CENTS, discountAmount: 0 };
+  const p = card.purse;
+  const moved = { balance: p.balance - SALE_CENTS, spentToday: SALE_CENTS };
+  const next = { ...p, ...moved, counter: p.counter + 1, writerTerminalId: TERMINAL };
+  const charged = { chargedAmount: SALE_CENTS, fromSubsidy: 0, fromBalance: SALE_CENTS, discountAmount: 0 };
+  return { kind: 'approve' as const, next, ...charged };
 }
 
 /** A session that runs `first` once, just before the first block write reaches the card. */
@@ -79,7 +96,8 @@ function atFirstWrite(inner: CardSession, first: () => void): CardSession {
 function journalAsACutWouldLeaveIt(r: Rig): Journal {
   const cut = mkdtempSync(join(r.dir, 'cut-'));
   for (const suffix of ['', '-wal']) {
-    if (existsSync(join(r.dir, `journal.db${suffix}`))) copyFileSync(join(r.dir, `journal.db${suffix}`), join(cut, `journal.db${suffix}`));
+    const file = `journal.db${suffix}`;
+    if (existsSync(join(r.dir, file))) copyFileSync(join(r.dir, file), join(cut, file));
   }
   return Journal.open({ path: join(cut, 'journal.db'), clock: new ManualClock(T + 1_000), log: silentLogger });
 }
@@ -94,7 +112,8 @@ test('card-tx: the intent is in the journal file before the first byte goes to t
         const records = [...scanJournal(survivor)];
         assert.deepEqual(records.map((x) => x.kind), [KIND.intent], 'only the intent, no outcome yet');
         assert.equal(records[0].card, IDENTITY.cardNumber);
-        assert.equal(new CardTransactions(survivor, app, silentLogger, UTC_OFFSET_MINUTES).recoverInterrupted(), 1, 'a restart sees the write in flight');
+        const restarted = new CardTransactions(survivor, app, silentLogger, UTC_OFFSET_MINUTES);
+        assert.equal(restarted.recoverInterrupted(), 1, 'a restart sees the write in flight');
       } finally {
         survivor.close();
       }
@@ -110,13 +129,14 @@ test('card-tx: the intent is in the journal file before the first byte goes to t
   }
 });
 
-test('card-tx: a card gone before the first write aborts; a tear past the MAC block is uncertain and stays open', async () => {
+test('card-tx: a card gone before the first write aborts; a tear past the MAC block stays open', async () => {
   for (const [arm, want] of [['remove', 'aborted'], ['tear', 'uncertain']] as const) {
     const r = await rig();
     try {
       if (arm === 'remove') r.vcard.armRemovalBeforeOp(1); // after the sector auth, before the first write
       else r.vcard.armTear(20);
-      const out = await r.tx.execute(r.reader.open()!, r.card, r.keys, sale(r.card), { tx: 'sale', listAmountCents: SALE_CENTS });
+      const meta = { tx: 'sale' as const, listAmountCents: SALE_CENTS };
+      const out = await r.tx.execute(r.reader.open()!, r.card, r.keys, sale(r.card), meta);
       assert.equal(out.kind, want, arm);
       assert.equal(r.tx.openIntents(IDENTITY.cardNumber).length, want === 'uncertain' ? 1 : 0, `${arm}: open intents`);
       assert.equal(r.journal.totals('sales-day', '2026-11-23').amountCents, 0, `${arm}: nothing counted yet`);

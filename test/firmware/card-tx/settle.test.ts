@@ -23,7 +23,7 @@ async function world(): Promise<SimWorld> {
   const w = new SimWorld({ seed: 11, startMs: START });
   w.addTerminal({ name: 'pos1', id: 101 });
   w.addTerminal({ name: 'pos2', id: 102 });
-  await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 5_000, subsidyCents: 1_000 });
+  await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 5_000 });
   return w;
 }
 
@@ -51,7 +51,7 @@ test('settle: same amount at the target counter, written by another terminal, di
     await w.tap('pos1', 'alice'); // the card returns: pos1 settles its own record
     assert.equal(firstBody(w.terminal('pos1').terminal.journal, KIND.settle).outcome, 'not-landed');
     const after = await w.inspect('alice');
-    assert.equal(after.purse.balance + after.purse.subsidy, 6_000 - 1_250, 'one sale on the card');
+    assert.equal(after.purse.balance + after.purse.subsidy, 5_000 - 1_250, 'one sale on the card');
     assert.deepEqual((await w.reconcile()).problems, []);
   } finally {
     w.close();

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { silentLogger } from '../../../firmware/core/log.ts';
 import { writeKeyFile, deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { Grants } from '../../../firmware/store/lists/grants.ts';
@@ -55,7 +55,10 @@ after(() => {
 });
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? filesUnder(path) : [path];
+  });
 }
 
 test('every store file commits durably: journal_mode=wal, synchronous=FULL on its own connection', () => {
@@ -70,11 +73,12 @@ test('every store file commits durably: journal_mode=wal, synchronous=FULL on it
   };
   for (const [file, d] of Object.entries(stores)) assert.deepEqual(d, DURABLE, file);
   // A store file this test does not know is a store nobody checks.
-  const dbFiles = [...filesUnder(simDir), ...filesUnder(net.dir)].filter((f) => f.endsWith('.db')).map((f) => f.split('/').pop());
+  const all = [...filesUnder(simDir), ...filesUnder(net.dir)];
+  const dbFiles = all.filter((f) => f.endsWith('.db')).map((f) => basename(f));
   assert.deepEqual([...new Set(dbFiles)].sort(), Object.keys(stores).sort());
 });
 
-test(`every file holding records or keys is mode ${STORE_FILE_MODE.toString(8)}, under umask ${USUAL_UMASK.toString(8).padStart(3, '0')}`, () => {
+test('every file holding records or keys is owner-only (0600), under umask 022', () => {
   const files = [...filesUnder(simDir), ...filesUnder(net.dir)];
   const modes = files.map((f) => `${relative(tmpdir(), f)} ${(statSync(f).mode & 0o777).toString(8)}`);
   assert.ok(files.some((f) => f.endsWith('.db-wal')), 'the WAL files are among them');

@@ -9,7 +9,9 @@ const TERMINAL = 101;
 const CARD = 2002;
 
 function request(stan: number, amountCents: number): AuthorizeRequest {
-  return { type: 'authorizeRequest', stan, purpose: 'sale', cardNumber: CARD, uid: new Uint8Array([4, 1, 2, 3]), amountCents, terminalTimeMs: T, deadlineMs: 3_000 };
+  const uid = new Uint8Array([4, 1, 2, 3]);
+  const at = { terminalTimeMs: T, deadlineMs: 3_000 };
+  return { type: 'authorizeRequest', stan, purpose: 'sale', cardNumber: CARD, uid, amountCents, ...at };
 }
 
 /** The terminal's answer was lost and it asks again with the same STAN: the account moves once. */
