@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { WireRecord } from '../../protocol/index.ts';
+import { KIND, type WireRecord } from '../../protocol/index.ts';
 import { PURSE_FIELDS, samePurse, settlement } from '../../protocol/settlement.ts';
 import type { CounterSighting, PurseEvidence } from '../../protocol/settlement.ts';
 
@@ -86,7 +86,7 @@ export class Ledger {
    */
   onRecord(terminal: number, r: WireRecord, committedBy?: WireRecord): Landing | null {
     const b = r.body as Record<string, unknown>;
-    if (r.kind === 'card.intent') {
+    if (r.kind === KIND.intent) {
       // A record the terminal found corrupt travels as it was found; it cannot enter the ledger.
       if (!isLedgerIntent(b)) return null;
       const n = b.next;
@@ -104,8 +104,8 @@ export class Ledger {
       return null;
     }
     if (r.ref === null) return null;
-    if (r.kind === 'card.commit' || (r.kind === 'card.settle' && b.outcome === 'landed')) return this.land(terminal, r.ref);
-    if (r.kind === 'card.abort' || (r.kind === 'card.settle' && b.outcome === 'not-landed')) this.q.setOutcome.run('not-landed', terminal, r.ref);
+    if (r.kind === KIND.commit || (r.kind === KIND.settle && b.outcome === 'landed')) return this.land(terminal, r.ref);
+    if (r.kind === KIND.abort || (r.kind === KIND.settle && b.outcome === 'not-landed')) this.q.setOutcome.run('not-landed', terminal, r.ref);
     return null;
   }
 
@@ -173,7 +173,7 @@ function isLedgerIntent(b: Record<string, unknown>): b is Record<string, unknown
 
 /** The commit of `intent` (the firmware's card.commit refers to its intent by seq). */
 export function isCommitOf(next: WireRecord, intent: WireRecord): boolean {
-  return intent.kind === 'card.intent' && next.kind === 'card.commit' && next.ref === intent.seq;
+  return intent.kind === KIND.intent && next.kind === KIND.commit && next.ref === intent.seq;
 }
 
 /** What the writer of an intent read on the card: its current slot and, if valid, the other one. */
