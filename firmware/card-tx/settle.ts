@@ -9,6 +9,7 @@ export type { Settlement } from '../../protocol/settlement.ts';
  * its valid slots and its counter (protocol/settlement.ts holds the rule).
  * `unknown` — the card moved on twice or more elsewhere, so both slots are past
  * the target; the backend settles it from all terminals' journals.
+ * docs/architecture.md (money invariant 3) says why the counters answer it.
  */
 export function settle(intent: IntentBody, card: CardImage): Settlement {
   return settlement({
