@@ -79,7 +79,12 @@ const cases: { name: string; evidence: Partial<SettlementEvidence>; want: Settle
   },
   {
     name: 'no card: sightings of other counters only',
-    evidence: { sightings: [{ counter: 4, writer: US }, { counter: 6, writer: US }] },
+    evidence: {
+      sightings: [
+        { counter: 4, writer: US },
+        { counter: 6, writer: US },
+      ],
+    },
     want: 'unknown',
   },
   { name: 'no card, no sightings', evidence: {}, want: 'unknown' },
@@ -95,9 +100,10 @@ const cases: { name: string; evidence: Partial<SettlementEvidence>; want: Settle
   },
 ];
 
-for (const c of cases) test(`settlement: ${c.name} → ${c.want}`, () => {
-  assert.equal(settlement({ ...none, ...c.evidence }), c.want);
-});
+for (const c of cases)
+  test(`settlement: ${c.name} → ${c.want}`, () => {
+    assert.equal(settlement({ ...none, ...c.evidence }), c.want);
+  });
 
 test('settlement: any one field of the slot at the target differing means another write', () => {
   for (const f of PURSE_FIELDS.filter((f) => f !== 'counter')) {

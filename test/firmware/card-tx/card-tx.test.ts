@@ -110,7 +110,11 @@ test('card-tx: the intent is in the journal file before the first byte goes to t
       const survivor = journalAsACutWouldLeaveIt(r);
       try {
         const records = [...scanJournal(survivor)];
-        assert.deepEqual(records.map((x) => x.kind), [KIND.intent], 'only the intent, no outcome yet');
+        assert.deepEqual(
+          records.map((x) => x.kind),
+          [KIND.intent],
+          'only the intent, no outcome yet',
+        );
         assert.equal(records[0].card, IDENTITY.cardNumber);
         const restarted = new CardTransactions(survivor, app, silentLogger, UTC_OFFSET_MINUTES);
         assert.equal(restarted.recoverInterrupted(), 1, 'a restart sees the write in flight');
@@ -122,7 +126,10 @@ test('card-tx: the intent is in the journal file before the first byte goes to t
     const out = await r.tx.execute(session, r.card, r.keys, sale(r.card), { tx: 'sale', listAmountCents: SALE_CENTS });
     assert.ok(checked, 'the card was written');
     assert.equal(out.kind, 'committed');
-    assert.deepEqual([...scanJournal(r.journal)].map((x) => x.kind), [KIND.intent, KIND.commit]);
+    assert.deepEqual(
+      [...scanJournal(r.journal)].map((x) => x.kind),
+      [KIND.intent, KIND.commit],
+    );
   } finally {
     r.journal.close();
     rmSync(r.dir, { recursive: true, force: true });
@@ -130,10 +137,14 @@ test('card-tx: the intent is in the journal file before the first byte goes to t
 });
 
 test('card-tx: a card gone before the first write aborts; a tear past the MAC block stays open', async () => {
-  for (const [arm, want] of [['remove', 'aborted'], ['tear', 'uncertain']] as const) {
+  for (const [arm, want] of [
+    ['remove', 'aborted'],
+    ['tear', 'uncertain'],
+  ] as const) {
     const r = await rig();
     try {
-      if (arm === 'remove') r.vcard.armRemovalBeforeOp(1); // after the sector auth, before the first write
+      if (arm === 'remove')
+        r.vcard.armRemovalBeforeOp(1); // after the sector auth, before the first write
       else r.vcard.armTear(20);
       const meta = { tx: 'sale' as const, listAmountCents: SALE_CENTS };
       const out = await r.tx.execute(r.reader.open()!, r.card, r.keys, sale(r.card), meta);

@@ -59,7 +59,10 @@ test('settle: same amount at the target counter, written by another terminal, di
 });
 
 test('settle: our own write at the target counter landed; a card still at the counter before did not', async () => {
-  for (const [tearAfterBytes, want] of [[32, 'landed'], [TEAR_UNCERTAIN_NOT_LANDED_BYTES, 'not-landed']] as const) {
+  for (const [tearAfterBytes, want] of [
+    [32, 'landed'],
+    [TEAR_UNCERTAIN_NOT_LANDED_BYTES, 'not-landed'],
+  ] as const) {
     const w = await world();
     try {
       type(w, 'pos1', '12.50');

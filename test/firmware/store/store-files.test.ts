@@ -81,6 +81,13 @@ test('every store file commits durably: journal_mode=wal, synchronous=FULL on it
 test('every file holding records or keys is owner-only (0600), under umask 022', () => {
   const files = [...filesUnder(simDir), ...filesUnder(net.dir)];
   const modes = files.map((f) => `${relative(tmpdir(), f)} ${(statSync(f).mode & 0o777).toString(8)}`);
-  assert.ok(files.some((f) => f.endsWith('.db-wal')), 'the WAL files are among them');
-  assert.deepEqual(modes.filter((m) => !m.endsWith(` ${STORE_FILE_MODE.toString(8)}`)), [], modes.join('\n'));
+  assert.ok(
+    files.some((f) => f.endsWith('.db-wal')),
+    'the WAL files are among them',
+  );
+  assert.deepEqual(
+    modes.filter((m) => !m.endsWith(` ${STORE_FILE_MODE.toString(8)}`)),
+    [],
+    modes.join('\n'),
+  );
 });

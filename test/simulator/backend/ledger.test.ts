@@ -23,9 +23,20 @@ function intent(terminal: number, seq: number, from: PurseEvidence): { record: W
   const moved = { counter: from.counter + 1, balance: from.balance - SALE_CENTS };
   const next = { ...from, ...moved, writerTerminalId: terminal };
   const body: IntentBody = {
-    tx: 'sale', cardNumber: CARD, uid: '04a1b2c3', unit: 'cents', chargedAmount: SALE_CENTS, fromSubsidy: 0,
-    fromBalance: SALE_CENTS, listAmountCents: SALE_CENTS, discountAmount: 0, counterBefore: from.counter,
-    counterAfter: next.counter, writerBefore: from.writerTerminalId, otherSlot: null, next,
+    tx: 'sale',
+    cardNumber: CARD,
+    uid: '04a1b2c3',
+    unit: 'cents',
+    chargedAmount: SALE_CENTS,
+    fromSubsidy: 0,
+    fromBalance: SALE_CENTS,
+    listAmountCents: SALE_CENTS,
+    discountAmount: 0,
+    counterBefore: from.counter,
+    counterAfter: next.counter,
+    writerBefore: from.writerTerminalId,
+    otherSlot: null,
+    next,
   };
   return { record: { seq, kind: KIND.intent, atMs: T, card: CARD, ref: null, body }, next };
 }
