@@ -134,7 +134,10 @@ export async function benchSyncUpload(opts: { dir: string; sales?: number; batch
         dial: async () => {
           const link = await dialWebSocket(server.url);
           const send = link.send.bind(link);
-          link.send = (b) => ((sentBytes += b.length), send(b));
+          link.send = (b) => {
+            sentBytes += b.length;
+            return send(b);
+          };
           return link as Link;
         },
         clock: wall,

@@ -16,7 +16,7 @@ import { ListApplier, type BlacklistStore, type CreditStore, type GrantStore } f
 import { OwedForwarder, owedMessage } from './owed.ts';
 import { TerminalRekey } from './rekey.ts';
 import { TimerSlot, type Scheduler } from './scheduler.ts';
-import { syncAlarm, type SyncAlarm } from './sync-alarm.ts';
+import { SyncAlarmMark, type SyncAlarm } from './sync-alarm.ts';
 import type { SyncState } from './sync-state.ts';
 import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm, type UploadJournal, type UploaderOptions } from './uploader.ts';
 
@@ -131,7 +131,7 @@ export class SyncClient {
         message: (m) => this.onMessage(m),
         tick: () => this.onTick(),
         closed: (reason) => this.onClosed(reason),
-        keyRefused: (detail) => (this.keyRefused = detail),
+        keyRefused: (detail) => this.mark.keyRefused(detail),
         rejected: (e) => {
           this.stats.rejected++;
           d.onEvent?.({ type: 'rejected', reason: e.reason });
@@ -160,14 +160,11 @@ export class SyncClient {
   get uploadAlarm(): UploadAlarm | null {
     return this.uploader?.alarm ?? null;
   }
-  /** What stops sync and needs a person (uploads stopped, key refused, clock far off), kept across reconnects; null while all is well. */
+  /** What stops sync and needs a person (uploads stopped, key refused, clock far off); null while all is well. */
   get syncAlarm(): SyncAlarm | null {
-    return syncAlarm(this.uploader?.alarm ?? this.uploadStopped, this.keyRefused, this.clockWatch.clockDriftMs);
+    return this.mark.current(this.uploader?.alarm ?? null, this.clockWatch.clockDriftMs);
   }
-  /** The last session's upload alarm: the mark stays while the terminal reconnects, until uploads move again. */
-  private uploadStopped: UploadAlarm | null = null;
-  /** Set when a handshake ends on our key (auth-failed); cleared by a session that opens. */
-  private keyRefused: string | null = null;
+  private readonly mark = new SyncAlarmMark();
   /** Records journaled but not yet acknowledged, as far as this session knows (-1 before the first ack). */
   queueDepth(): number {
     const h = this.uploader?.highWater;
@@ -186,7 +183,7 @@ export class SyncClient {
 
   private onOpened(info: OpenedInfo): void {
     const d = this.d;
-    this.keyRefused = null;
+    this.mark.opened();
     this.heartbeatMs = info.heartbeatMs;
     if (info.backendTimeMs !== undefined) this.clockWatch.heardBackendTime(info.backendTimeMs);
     this.authorizer.attach({ send: (m) => this.conn.send(m) });
@@ -204,7 +201,7 @@ export class SyncClient {
   }
 
   private onClosed(reason: string): void {
-    if (this.uploader?.alarm) this.uploadStopped = this.uploader.alarm;
+    this.mark.closed(this.uploader?.alarm ?? null);
     this.pumpSlot.disarm();
     this.authorizer.attach(null);
     this.lists.reset();
@@ -225,7 +222,7 @@ export class SyncClient {
     switch (m.type) {
       case 'journalAck':
         this.uploader?.onAck(m);
-        if (m.status === 'ok' && !this.uploader?.alarm) this.uploadStopped = null;
+        if (m.status === 'ok') this.mark.acked(this.uploader?.alarm ?? null);
         if (m.status === 'ok') this.d.onEvent?.({ type: 'acked', upto: m.ackUpto });
         return this.schedulePump();
       case 'journalResend':

@@ -32,3 +32,32 @@ export function syncAlarm(
 export function keyRefused(e: { reason: string; detail: string }): boolean {
   return e.reason === 'auth-failed' || (e.reason === 'refused' && e.detail.startsWith('peer refused: auth-failed'));
 }
+
+/**
+ * What the client remembers for the mark across sessions: the last session's
+ * upload alarm (until uploads move again) and a refused key (until a session
+ * opens). The uploader is made anew each session, so its alarm alone would
+ * vanish at every reconnect.
+ */
+export class SyncAlarmMark {
+  private uploadStopped: UploadAlarm | null = null;
+  private keyRefusedDetail: string | null = null;
+
+  keyRefused(detail: string): void {
+    this.keyRefusedDetail = detail;
+  }
+  opened(): void {
+    this.keyRefusedDetail = null;
+  }
+  /** A session ended, with its uploader's alarm (null: none). */
+  closed(upload: UploadAlarm | null): void {
+    if (upload) this.uploadStopped = upload;
+  }
+  /** A JOURNAL_ACK ok, and the uploader's alarm after it: uploads that move again end the mark. */
+  acked(upload: UploadAlarm | null): void {
+    if (!upload) this.uploadStopped = null;
+  }
+  current(upload: UploadAlarm | null, clockDriftMs: number): SyncAlarm | null {
+    return syncAlarm(upload ?? this.uploadStopped, this.keyRefusedDetail, clockDriftMs);
+  }
+}

@@ -5,8 +5,8 @@ import { frameBytes, PAYLOAD_BYTES_DEFAULT } from '../../protocol/index.ts';
  * handshake proves a terminal's key, a connection is anybody's: it is
  * counted here (in total and per address), refused at once beyond the caps,
  * and ended by the session's handshake deadline. Pure bookkeeping: the
- * server asks `admit`, the backend calls `release` when the connection
- * authenticates or ends.
+ * backend asks `admit` for a new connection (its link the holder of the
+ * slot) and calls `release` when it authenticates or ends.
  */
 
 /**
@@ -55,6 +55,7 @@ export interface Exposure {
 
 export class Admission {
   private readonly byAddress = new Map<string, number>();
+  private readonly holders = new Map<object, string>();
   private total = 0;
   private refusedCount = 0;
 
@@ -63,8 +64,8 @@ export class Admission {
     private readonly perAddressMax = UNAUTHENTICATED_PER_ADDRESS_MAX,
   ) {}
 
-  /** Counts a new connection from `address`, or says why it is refused (nothing counted then). */
-  admit(address: string): Admit {
+  /** Counts `holder`, a new connection from `address`, or says why it is refused (nothing counted then). */
+  admit(address: string, holder: object): Admit {
     const here = this.byAddress.get(address) ?? 0;
     const reason =
       here >= this.perAddressMax
@@ -77,16 +78,20 @@ export class Admission {
       return { ok: false, reason };
     }
     this.byAddress.set(address, here + 1);
+    this.holders.set(holder, address);
     this.total++;
     return { ok: true };
   }
 
-  /** The connection authenticated or ended: its slot is free. Call once per admitted connection. */
-  release(address: string): void {
+  /** The connection authenticated or ended: its slot is free (again, or for one never admitted: nothing). */
+  release(holder: object): void {
+    const address = this.holders.get(holder);
+    if (address === undefined) return;
+    this.holders.delete(holder);
     const here = this.byAddress.get(address) ?? 0;
     if (here <= 1) this.byAddress.delete(address);
     else this.byAddress.set(address, here - 1);
-    if (here > 0) this.total--;
+    this.total--;
   }
 
   exposure(): Exposure {

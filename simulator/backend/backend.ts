@@ -6,7 +6,7 @@ import type { Link } from '../../firmware/sync/link.ts';
 import { systemScheduler, TimerSlot, type Scheduler } from '../../firmware/sync/scheduler.ts';
 import { type CommandArgs, type Message, type PendingCredit, type Status } from '../../protocol/index.ts';
 import { Accounts } from './accounts.ts';
-import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS, type Exposure } from './admission.ts';
+import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS } from './admission.ts';
 import { CardRegister } from './card-register.ts';
 import { Commands } from './commands.ts';
 import { Configs } from './configs.ts';
@@ -15,7 +15,7 @@ import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
 import { Meta, openBackendDb } from './schema.ts';
-import { judgeStatus, SyncAlarms, type SyncAlarmKind } from './sync-alarms.ts';
+import { SyncAlarms } from './sync-alarms.ts';
 import { TerminalSession, type SessionHost } from './terminal-session.ts';
 
 /**
@@ -34,11 +34,7 @@ export interface BackendOptions {
   masterKey?: Uint8Array;
   utcOffsetMinutes?: number;
   heartbeatMs?: number;
-  /** An unauthenticated connection is ended after this (admission.ts). */
-  handshakeTimeoutMs?: number;
   tickMs?: number;
-  /** Caps on unauthenticated network connections (admission.ts has the defaults and why). */
-  unauthenticatedMax?: { total: number; perAddress: number };
 }
 
 const wallClock: Clock = { nowMs: () => Date.now() };
@@ -48,7 +44,8 @@ export class Backend implements SessionHost {
   readonly log: Logger;
   readonly utcOffsetMinutes: number;
   readonly heartbeatMs: number;
-  readonly handshakeTimeoutMs: number;
+  /** An unauthenticated connection is ended after this (admission.ts). */
+  readonly handshakeTimeoutMs = BACKEND_HANDSHAKE_TIMEOUT_MS;
   readonly lists: ListStore;
   readonly ledger: Ledger;
   readonly accounts: Accounts;
@@ -62,9 +59,8 @@ export class Backend implements SessionHost {
   /** Terminal keys and their rotation (PROTOCOL.md §4.6). */
   readonly keys: KeyRotations;
   private readonly sessions = new Set<TerminalSession>();
-  /** Network connections not yet authenticated, and what they may cost (admission.ts). */
-  private readonly admission: Admission;
-  private readonly unproven = new Set<TerminalSession>();
+  /** Network connections not yet authenticated, and what they may cost (admission.ts: `exposure()`). */
+  readonly admission = new Admission();
   private readonly masterKey: Uint8Array;
   private readonly clock: Clock;
   private readonly tickSlot: TimerSlot;
@@ -81,8 +77,6 @@ export class Backend implements SessionHost {
     this.rnd = opts.randomBytes ?? ((n) => new Uint8Array(osRandomBytes(n)));
     this.utcOffsetMinutes = opts.utcOffsetMinutes ?? 480;
     this.heartbeatMs = opts.heartbeatMs ?? 60_000;
-    this.handshakeTimeoutMs = opts.handshakeTimeoutMs ?? BACKEND_HANDSHAKE_TIMEOUT_MS;
-    this.admission = new Admission(opts.unauthenticatedMax?.total, opts.unauthenticatedMax?.perAddress);
     this.tickMs = opts.tickMs ?? 1_000;
     const meta = new Meta(db);
     let mk = meta.read('master_key');
@@ -98,7 +92,7 @@ export class Backend implements SessionHost {
     this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, () => this.nowMs());
     this.commands = new Commands(db, () => this.nowMs());
     this.configs = new Configs(db, () => this.nowMs(), this.log);
-    this.alarms = new SyncAlarms(db);
+    this.alarms = new SyncAlarms(db, this.log, () => this.nowMs());
     this.keys = new KeyRotations(db, this.masterKey, this.rnd, this.log, () => this.nowMs());
     this.tickSlot = new TimerSlot(opts.scheduler ?? systemScheduler);
     this.tickSlot.arm(this.tickMs, () => this.tick());
@@ -136,41 +130,22 @@ export class Backend implements SessionHost {
     return this.keys.request(terminal, this.connected().get(terminal));
   }
 
-  /** Serves one connection. */
-  accept(link: Link): TerminalSession {
-    return this.serve(new TerminalSession(this, link));
-  }
-
   /**
-   * Serves a connection from the network, counted until it authenticates; refused at once
-   * (closed, null) when `peer` already has too many unauthenticated ones or all do (admission.ts).
+   * Serves one connection. One from the network (`peer`, its address) is counted until it
+   * authenticates, and refused at once (closed, null) when that address has too many
+   * unauthenticated ones already, or all do (admission.ts).
    */
-  acceptFrom(peer: string, link: Link): TerminalSession | null {
-    const admit = this.stopped ? { ok: true as const } : this.admission.admit(peer);
+  accept(link: Link, peer: string | null = null): TerminalSession | null {
+    const admit = this.stopped || peer === null ? { ok: true as const } : this.admission.admit(peer, link);
     if (!admit.ok) {
       this.log.warn('backend.connection-refused', { peer, reason: admit.reason });
       link.close(`refused: ${admit.reason}`);
       return null;
     }
     const s = new TerminalSession(this, link, peer);
-    if (!this.stopped) this.unproven.add(s);
-    return this.serve(s);
-  }
-
-  /** Unauthenticated connections now, and the bytes they can make the backend hold at most. */
-  exposure(): Exposure {
-    return this.admission.exposure();
-  }
-
-  private serve(s: TerminalSession): TerminalSession {
     if (this.stopped) s.close();
     else this.sessions.add(s);
     return s;
-  }
-
-  /** The connection authenticated or ended: its admission slot is free (once). */
-  private proven(s: TerminalSession): void {
-    if (this.unproven.delete(s) && s.peer !== null) this.admission.release(s.peer);
   }
 
   /** Open sessions, by terminal. */
@@ -250,34 +225,24 @@ export class Backend implements SessionHost {
   }
 
   opened(s: TerminalSession): void {
-    this.proven(s);
+    this.admission.release(s.link);
     const t = s.terminalId as number;
     this.journal.touch(t);
     // One session per terminal: a new one means the old link is dead and has not noticed yet.
     for (const other of this.sessions) if (other !== s && other.terminalId === t && other.open) other.close('normal');
     this.log.info('backend.opened', { terminal: t, firmware: s.session.info?.firmware, generation: s.session.info?.keyId });
-    this.clearAlarm(t, 'wrong-key');
+    this.alarms.clear(t, 'wrong-key');
     this.keys.opened(s);
   }
 
   closed(s: TerminalSession, reason: string): void {
-    this.proven(s);
+    this.admission.release(s.link);
     this.sessions.delete(s);
     if (s.terminalId !== null) this.log.info('backend.closed', { terminal: s.terminalId, reason });
   }
 
   authFailed(s: TerminalSession, detail: string): void {
-    const t = s.claimedTerminalId;
-    this.log.warn('backend.auth-failed', { terminal: t, peer: s.peer, detail });
-    if (t !== null && this.alarms.knows(t)) this.raiseAlarm(t, 'wrong-key', `handshake refused: ${detail}`);
-  }
-
-  private raiseAlarm(terminal: number, kind: SyncAlarmKind, detail: string): void {
-    if (this.alarms.raise(terminal, kind, detail, this.nowMs())) this.log.warn('backend.sync-alarm', { terminal, kind, detail });
-  }
-
-  private clearAlarm(terminal: number, kind: SyncAlarmKind): void {
-    if (this.alarms.clear(terminal, kind)) this.log.info('backend.sync-alarm-cleared', { terminal, kind });
+    this.alarms.authFailed(s.claimedTerminalId, s.peer, detail);
   }
 
   keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void {
@@ -296,7 +261,7 @@ export class Backend implements SessionHost {
         s.send({ type: 'statusAck', backendTimeMs: now });
         this.db.prepare('UPDATE terminals SET status = ?, last_seen_ms = ? WHERE id = ?').run(JSON.stringify(m), now, t);
         s.noteStatus(m);
-        this.judgeStatus(t, m, now);
+        this.alarms.status(t, m, this.journal.highWater(t));
         this.commands.sendQueued(s);
         this.configs.sendDue(s);
         return;
@@ -307,9 +272,7 @@ export class Backend implements SessionHost {
         const r = this.journal.ingest(t, m, payload);
         s.send(r.ack);
         if (r.ack.status !== 'ok') this.log.info('backend.journal-ack', { terminal: t, status: r.ack.status, ackUpto: r.ack.ackUpto, baseSeq: m.records[0]?.seq });
-        // A conflict stops the terminal's uploads for good (§6.6.5); records stored again mean it is resolved.
-        if (r.ack.status === 'conflict') this.raiseAlarm(t, 'conflict', `record ${r.ack.conflictSeq ?? '?'} differs from the one the backend holds: the terminal's uploads stop`);
-        else if (r.stored > 0) this.clearAlarm(t, 'conflict');
+        this.alarms.upload(t, r.ack, r.stored);
         if (r.clones.length) this.log.error('backend.clone-detected', { terminal: t, cards: r.clones });
         if (r.listsChanged) this.pushAll();
         return;
@@ -336,12 +299,6 @@ export class Backend implements SessionHost {
       default:
         this.log.info('backend.message', { terminal: t, type: m.type });
     }
-  }
-
-  private judgeStatus(t: number, m: Status, nowMs: number): void {
-    const v = judgeStatus(m, this.journal.highWater(t), nowMs);
-    for (const a of v.raise) this.raiseAlarm(t, a.kind, a.detail);
-    for (const kind of v.clear) this.clearAlarm(t, kind);
   }
 
   private tick(): void {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { WireRecord } from '../../protocol/index.ts';
+import { KIND, type WireRecord } from '../../protocol/index.ts';
 
 /**
  * The cards this backend knows were issued, so an admin typo (`credit 424242
@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS cards (
 `;
 
 /** The journal record kind a card issue is written as (body: `{ cardNumber }`, card column set). */
-export const CARD_ISSUED_KIND = 'card.issued';
+export const CARD_ISSUED_KIND = KIND.issued;
 
 const U32_MAX = 0xffff_ffff;
 

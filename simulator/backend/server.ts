@@ -80,14 +80,14 @@ export class BackendServer {
     });
     const admin = createServer((req, res) => void handleAdmin(req, res, token, backend));
     const wss = new WebSocketServer({ server: http, perMessageDeflate: false, maxPayload: WS_MESSAGE_BYTES_MAX });
-    wss.on('connection', (socket, req) => backend.acceptFrom(peerAddress(req.socket.remoteAddress), new WebSocketLink(socket)));
+    wss.on('connection', (socket, req) => backend.accept(new WebSocketLink(socket), peerAddress(req.socket.remoteAddress)));
     let tcp: TcpServer | null = null;
     try {
       const port = await listen(http, opts.port ?? 0, host);
       const adminPort = await listen(admin, opts.adminPort ?? 0, adminHost);
       let tcpPort: number | null = null;
       if (opts.tcpPort !== undefined) {
-        tcp = createTcpServer((sock) => backend.acceptFrom(peerAddress(sock.remoteAddress), new TcpLink(sock)));
+        tcp = createTcpServer((sock) => backend.accept(new TcpLink(sock), peerAddress(sock.remoteAddress)));
         tcpPort = await listen(tcp, opts.tcpPort, host);
       }
       const adminUrl = `http://${adminHost.includes(':') ? `[${adminHost}]` : adminHost}:${adminPort}/admin`;

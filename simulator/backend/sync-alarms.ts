@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
+import type { Logger } from '../../firmware/core/log.ts';
 import { CLOCK_FAR_MS } from '../../firmware/sync/clock-watch.ts';
-import type { Status } from '../../protocol/index.ts';
+import type { JournalAck, Status } from '../../protocol/index.ts';
 
 /**
  * What stops a terminal's sync, seen from the backend: the terminal's uploads
@@ -76,7 +77,11 @@ interface Row {
 export class SyncAlarms {
   private readonly q;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly log: Logger,
+    private readonly nowMs: () => number,
+  ) {
     db.exec(SYNC_ALARMS_SQL);
     this.q = {
       get: db.prepare<[number, string], Row>('SELECT * FROM sync_alarms WHERE terminal = ? AND kind = ?'),
@@ -92,36 +97,52 @@ export class SyncAlarms {
     };
   }
 
-  /** Raises or counts again; true when it is new (the caller logs it). */
-  raise(terminal: number, kind: SyncAlarmKind, detail: string, nowMs: number): boolean {
+  /** Raises (logged once) or counts again. */
+  raise(terminal: number, kind: SyncAlarmKind, detail: string): void {
     if (this.q.get.get(terminal, kind)) {
-      this.q.again.run(nowMs, detail, terminal, kind);
-      return false;
+      this.q.again.run(this.nowMs(), detail, terminal, kind);
+      return;
     }
-    this.q.add.run(terminal, kind, nowMs, nowMs, detail);
-    return true;
+    this.q.add.run(terminal, kind, this.nowMs(), this.nowMs(), detail);
+    this.log.warn('backend.sync-alarm', { terminal, kind, detail });
   }
 
-  /** True when there was one. */
-  clear(terminal: number, kind: SyncAlarmKind): boolean {
-    return this.q.clear.run(terminal, kind).changes > 0;
+  clear(terminal: number, kind: SyncAlarmKind): void {
+    if (this.q.clear.run(terminal, kind).changes > 0) this.log.info('backend.sync-alarm-cleared', { terminal, kind });
   }
 
-  /** Whether the backend has seen this terminal (a stranger's wrong key is logged, not kept: admission.ts bounds those). */
-  knows(terminal: number): boolean {
-    return this.q.known.get(terminal) !== undefined;
+  /** A JOURNAL_ACK sent: a conflict stops the terminal's uploads for good (§6.6.5); records stored again end it. */
+  upload(terminal: number, ack: JournalAck, stored: number): void {
+    const conflict = `record ${ack.conflictSeq ?? '?'} differs from the one the backend holds: its uploads stop`;
+    if (ack.status === 'conflict') this.raise(terminal, 'conflict', conflict);
+    else if (stored > 0) this.clear(terminal, 'conflict');
+  }
+
+  /** A terminal's STATUS, against the backend's mark of it (judgeStatus). */
+  status(terminal: number, m: Status, highWater: number): void {
+    const v = judgeStatus(m, highWater, this.nowMs());
+    for (const a of v.raise) this.raise(terminal, a.kind, a.detail);
+    for (const kind of v.clear) this.clear(terminal, kind);
+  }
+
+  /**
+   * A handshake failed on the key: always a warning (with the terminal HELLO claimed and the
+   * address); an alarm for a terminal the backend has seen only, so a stranger cannot fill the table.
+   */
+  authFailed(claimed: number | null, peer: string | null, detail: string): void {
+    this.log.warn('backend.auth-failed', { terminal: claimed, peer, detail });
+    if (claimed !== null && this.q.known.get(claimed) !== undefined)
+      this.raise(claimed, 'wrong-key', `handshake refused: ${detail}`);
   }
 
   list(): SyncAlarm[] {
-    return this.q.all
-      .all()
-      .map((r) => ({
-        terminal: r.terminal,
-        kind: r.kind,
-        sinceMs: r.since_ms,
-        lastMs: r.last_ms,
-        count: r.count,
-        detail: r.detail,
-      }));
+    return this.q.all.all().map((r) => ({
+      terminal: r.terminal,
+      kind: r.kind,
+      sinceMs: r.since_ms,
+      lastMs: r.last_ms,
+      count: r.count,
+      detail: r.detail,
+    }));
   }
 }

@@ -99,7 +99,7 @@ test('strangers that never handshake are capped per address, refused at once bey
         extra,
       ),
     ]);
-    const held = r.server.backend.exposure();
+    const held = r.server.backend.admission.exposure();
     assert.equal(held.unauthenticated, 2 * UNAUTHENTICATED_PER_ADDRESS_MAX);
     assert.equal(held.addresses, 2);
     assert.equal(held.refused, 2 * extra);
@@ -118,14 +118,14 @@ test('strangers that never handshake are capped per address, refused at once bey
     await acked;
     assert.equal(r.server.backend.journal.highWater(101), 1);
     assert.equal(
-      r.server.backend.exposure().unauthenticated,
+      r.server.backend.admission.exposure().unauthenticated,
       2 * UNAUTHENTICATED_PER_ADDRESS_MAX,
       'the good terminal holds no stranger slot',
     );
 
     // The handshake deadline, on the backend's clock: every stranger is ended and its slot freed.
     await r.sched.run(BACKEND_HANDSHAKE_TIMEOUT_MS + 1_000);
-    assert.equal(r.server.backend.exposure().unauthenticated, 0);
+    assert.equal(r.server.backend.admission.exposure().unauthenticated, 0);
     await Promise.all([...ws.map((c) => c.ended), ...tcp.map((c) => c.ended)]);
     assert.equal(r.server.backend.connected().has(101), true, 'the good terminal stays');
   } finally {
@@ -144,12 +144,12 @@ test('the cap on all unauthenticated connections holds across addresses', { time
     for (let a = 0; a < addresses; a++)
       for (let i = 0; i < UNAUTHENTICATED_PER_ADDRESS_MAX; i++) clients.push(wsFrom(r.port, `127.0.1.${a + 1}`));
     await Promise.all(clients.map((c) => c.opened));
-    assert.equal(r.server.backend.exposure().unauthenticated, UNAUTHENTICATED_TOTAL_MAX);
+    assert.equal(r.server.backend.admission.exposure().unauthenticated, UNAUTHENTICATED_TOTAL_MAX);
     const late = wsFrom(r.port, `127.0.1.${addresses + 1}`);
     clients.push(late);
     await late.ended;
-    assert.equal(r.server.backend.exposure().refused, 1);
-    assert.equal(r.server.backend.exposure().unauthenticated, UNAUTHENTICATED_TOTAL_MAX);
+    assert.equal(r.server.backend.admission.exposure().refused, 1);
+    assert.equal(r.server.backend.admission.exposure().unauthenticated, UNAUTHENTICATED_TOTAL_MAX);
   } finally {
     clients.forEach((c) => c.ws.terminate());
     await r.done();
