@@ -2,6 +2,7 @@ import { systemRandom } from '../../firmware/core/random.ts';
 import type { Logger } from '../../firmware/core/log.ts';
 import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
 import { CARD_ISSUED_KIND } from '../backend/card-register.ts';
+import type { SyncAlarm } from '../../firmware/sync/sync-alarm.ts';
 import type { SimWorld } from '../world.ts';
 
 /**
@@ -13,6 +14,8 @@ export interface SimBackendLink {
   authorizer: SessionAuthorizer;
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
   locked(): { locked: boolean; text: string };
+  /** What stops the terminal's sync (uploads stopped, key refused, clock far off), for its screen; null while all is well. */
+  syncAlarm(): SyncAlarm | null;
   attach(world: SimWorld, terminalName: string): void;
   close(): void;
 }
@@ -45,6 +48,7 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => { set
   return {
     authorizer,
     locked: () => sync?.client.locked ?? { locked: false, text: '' },
+    syncAlarm: () => sync?.client.syncAlarm ?? null,
     attach(world, terminalName) {
       follow = setInterval(() => {
         const now = Date.now(); // the sim's composition root: wall time in, simulated clock out
