@@ -53,7 +53,8 @@ export class CardRegister {
   /** Why an admin change for `card` is refused (null: the card is known): the message says how to register one. */
   refusal(card: number): string | null {
     if (this.known(card)) return null;
-    return `card ${card} is not known here (never issued or seen at a terminal); nothing changed. A card the desk issued: onecard backend card register ${card}`;
+    const known = 'never issued or seen at a terminal';
+    return `card ${card} is not known here (${known}); nothing changed. A card the desk issued: card register ${card}`;
   }
 
   /** A stored journal record: registers the card of a `card.issued` (called inside the ingest transaction). */

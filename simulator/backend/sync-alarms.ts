@@ -52,7 +52,9 @@ export function judgeStatus(m: Status, highWater: number, backendNowMs: number):
   if (m.journalLastSeq < highWater) {
     v.raise.push({
       kind: 'backend-ahead',
-      detail: `the backend holds records up to ${highWater}, the terminal's journal ends at ${m.journalLastSeq}: its uploads stop (a wiped journal, or another terminal under this id)`,
+      detail:
+        `the backend holds records up to ${highWater}, the terminal's journal ends at ${m.journalLastSeq}: ` +
+        'its uploads stop (a wiped journal, or another terminal under this id)',
     });
   } else v.clear.push('backend-ahead');
   const offMs = backendNowMs - m.terminalTimeMs;

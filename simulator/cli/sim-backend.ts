@@ -14,7 +14,7 @@ export interface SimBackendLink {
   authorizer: SessionAuthorizer;
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
   locked(): { locked: boolean; text: string };
-  /** What stops the terminal's sync (uploads stopped, key refused, clock far off), for its screen; null while all is well. */
+  /** What stops the terminal's sync (uploads stopped, key refused, clock far off), for its screen; null when none. */
   syncAlarm(): SyncAlarm | null;
   attach(world: SimWorld, terminalName: string): void;
   close(): void;
