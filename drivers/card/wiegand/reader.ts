@@ -5,7 +5,7 @@
  * the runtime calls `flush(nowUs)` from its loop with its clock (the driver
  * keeps no timers: habit 18, run at your own pace).
  */
-import { silentLogger, type Logger } from '../../../firmware/core/log.ts';
+import { silentLogger, type Logger } from '../../../base/log.ts';
 import type { GpioInput } from '../../gpio/index.ts';
 import type { UidRead, UidReader } from '../index.ts';
 import { FRAME_GAP_US_DEFAULT, WiegandDecoder, type DecoderCounters, type WiegandEvent } from './decoder.ts';
