@@ -64,8 +64,12 @@ test('debounced input: a bouncing contact gives one edge once the level has held
   const releasedUs = clock.nowMs() * 1000;
   await scheduler.run(20);
   assert.deepEqual(seen, [[1_200, 0], [releasedUs, 1]]);
+  // Pressed again and unwatched while settling: no timer left behind, no late event.
+  pins.drive(8, 0, clock.nowMs() * 1000);
   unwatch();
   assert.equal(scheduler.pending, 0, 'unwatch leaves no timer behind');
+  await scheduler.run(20);
+  assert.equal(seen.length, 2);
 });
 
 test('the twin keeps every pin change, in and out, in order', () => {
