@@ -145,8 +145,17 @@ export class Uploader {
 
   onAck(m: JournalAck): void {
     if (this.alarm) return;
-    // Acks are cumulative; an older one overtaken by a newer (a reordering link) says nothing new.
-    if (this.ackedUpto !== null && m.ackUpto < this.ackedUpto) return;
+    if (this.ackedUpto !== null && m.ackUpto < this.ackedUpto) {
+      // Acks are cumulative; an older one overtaken by a newer (a reordering link) says nothing new.
+      if (m.status !== 'gap') return;
+      // §8: a gap below what it acknowledged means the backend lost records (its database restored
+      // from a backup): its H is the truth now, and the journal still holds what it has not pruned.
+      this.log.warn('sync.backend-behind', { ackedUpto: this.ackedUpto, backendHolds: m.ackUpto });
+      this.ackedUpto = m.ackUpto;
+      this.chainAcked = m.chainHead;
+      this.lastProgressMs = this.clock.nowMs();
+      return this.onGap(m.ackUpto, m.chainHead);
+    }
     if (m.ackUpto > this.journal.lastSeq()) return this.raise({ reason: 'backend-ahead', detail: `backend holds up to ${m.ackUpto}, journal ends at ${this.journal.lastSeq()}` });
     const progressed = this.ackedUpto === null || m.ackUpto > this.ackedUpto;
     this.ackedUpto = m.ackUpto;
