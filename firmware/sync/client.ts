@@ -3,7 +3,7 @@ import type { Logger } from '../core/log.ts';
 import type { Random } from '../core/random.ts';
 import type { JournalRecord } from '../store/journal/journal.ts';
 import { SyncKeyStore } from '../store/keys/sync-key.ts';
-import { CAP, type Message, type OpenedInfo, type Status, type WireRecord } from '../../protocol/index.ts';
+import { CAP, codecOf, STATUS_ALARM_BYTES_MAX, type Message, type OpenedInfo, type Status, type WireRecord } from '../../protocol/index.ts';
 import { SessionAuthorizer } from './authorizer.ts';
 import { BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';
 import { ClockWatch, type ClockStepper } from './clock-watch.ts';
@@ -29,6 +29,12 @@ import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm, type UploadJournal, type
 
 /** What a POS offers: everything but door grants (offered only with a `grants` store); config push too when given a `config` source. */
 export const TERMINAL_CAPS = CAP.journal | CAP.blacklist | CAP.credits | CAP.onlineAuth | CAP.commands | CAP.time | CAP.status | CAP.keyRotation;
+
+/** STATUS tlv 6 (§6.3): why upload stopped, cut to what the codec carries. */
+function alarmText(a: UploadAlarm): string {
+  const text = `upload stopped (${a.reason}): ${a.detail}`;
+  return Buffer.byteLength(text) <= STATUS_ALARM_BYTES_MAX ? text : `${text.slice(0, STATUS_ALARM_BYTES_MAX / 4 - 1)}…`;
+}
 
 export interface SyncOptions {
   /** How often the client looks at its clocks (session timeouts, heartbeat, ack timeout). */
@@ -241,6 +247,7 @@ export class SyncClient {
         return this.clockWatch.heardBackendTime(m.backendTimeMs);
       case 'error':
         this.log.warn('sync.peer-error', { code: m.code, refType: m.refType, refSeq: m.refSeq, text: m.text });
+        if (m.code === 'bad-message' && m.refType === codecOf('journalBatch').code) this.uploader?.onRefused(m.refSeq, m.text ?? '');
         return;
       case 'note':
         this.log.info('sync.note', { text: m.text });
@@ -283,6 +290,7 @@ export class SyncClient {
       peripherals: (this.d.peripherals?.() ?? []).slice(0, 64), // the codec's PERIPHERALS_MAX
       ...(this.d.firmware ? { firmware: this.d.firmware } : {}),
       uptimeS: Math.floor((now - this.startedMs) / 1000),
+      ...(this.uploadAlarm ? { alarm: alarmText(this.uploadAlarm) } : {}),
     };
   }
 
