@@ -26,6 +26,33 @@ export class ManualClock implements Clock {
   }
 }
 
+/**
+ * The terminal's time: a base clock plus the correction the backend's time
+ * gave it (PROTOCOL.md §6.2). A Pi has no RTC and may boot an hour off; the
+ * sync client steps this, never the system clock (that needs root, and
+ * timers built on it would jump too). Journal, decisions and card days read
+ * this; session timers keep the base clock, so a step does not look like
+ * an hour of silence.
+ */
+export class SteppedClock implements Clock {
+  private correctionMs: number;
+  constructor(
+    private readonly base: Clock,
+    initialCorrectionMs = 0,
+  ) {
+    this.correctionMs = initialCorrectionMs;
+  }
+  nowMs(): number {
+    return this.base.nowMs() + this.correctionMs;
+  }
+  /** Moves this clock by toMs − fromMs (either way); the caller journals the step. Always applied. */
+  stepClock(fromMs: number, toMs: number): boolean {
+    if (!Number.isSafeInteger(fromMs) || !Number.isSafeInteger(toMs)) return false;
+    this.correctionMs += toMs - fromMs;
+    return true;
+  }
+}
+
 const MS_PER_DAY = 86_400_000;
 /** Day numbers on cards count from 2000-01-01 (fits in 16 bits until 2179). */
 export const CARD_EPOCH_MS = Date.UTC(2000, 0, 1);

@@ -64,7 +64,13 @@ export interface SyncClientDeps {
   grants?: GrantStore;
   state: SyncState;
   dial: Dial;
+  /** Session timers (heartbeat, timeouts, backoff): never stepped, so a clock step is not a silence. */
   clock: Clock;
+  /**
+   * The terminal's time, as its journal and decisions read it (§6.2): measured against the backend's,
+   * stepped on a jump and journaled. Without it, `clock` is measured and nothing is stepped.
+   */
+  terminalClock?: Clock & ClockStepper;
   scheduler: Scheduler;
   random: Random;
   log: Logger;
@@ -111,7 +117,9 @@ export class SyncClient {
     this.opts = { ...SYNC_DEFAULTS, ...d.options };
     this.log = d.log.child({ sync: d.terminalId });
     this.authorizer = d.authorizer ?? new SessionAuthorizer(d.clock, d.scheduler, this.log);
-    this.clockWatch = new ClockWatch(d.clock, this.log, d.journal, d.hooks?.stepClock ? (d.hooks as ClockStepper) : undefined);
+    const terminalClock = d.terminalClock ?? d.clock;
+    const stepper = d.hooks?.stepClock ? (d.hooks as ClockStepper) : d.terminalClock;
+    this.clockWatch = new ClockWatch(terminalClock, this.log, d.journal, stepper);
     this.lists = new ListApplier({ blacklist: d.blacklist, ...(d.grants ? { grants: d.grants } : {}), credits: d.credits, versions: d.state }, this.log);
     this.listPump = new ListPump(this.lists, d.scheduler, (ack) => void (this.conn.send(ack), d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status })));
     this.owed = new OwedForwarder(d.state, d.journal, this.log);
@@ -183,7 +191,7 @@ export class SyncClient {
   private onOpened(info: OpenedInfo): void {
     const d = this.d;
     this.heartbeatMs = info.heartbeatMs;
-    if (info.backendTimeMs !== undefined) this.clockWatch.heardBackendTime(info.backendTimeMs);
+    if (info.backendTimeMs !== undefined) this.clockWatch.welcomed(info.backendTimeMs);
     this.authorizer.attach({ send: (m) => this.conn.send(m) });
     const uploader = new Uploader(d.journal, (m) => this.conn.trySend(m), (recs) => this.noteOwed(recs), d.clock, this.log, { ...UPLOADER_DEFAULTS, ...this.opts.upload, terminalId: d.terminalId, utcOffsetMinutes: d.utcOffsetMinutes });
     this.uploader = uploader;
@@ -275,7 +283,7 @@ export class SyncClient {
     const now = this.d.clock.nowMs();
     return {
       type: 'status',
-      terminalTimeMs: now,
+      terminalTimeMs: (this.d.terminalClock ?? this.d.clock).nowMs(),
       clock: this.clockWatch.state,
       clockDriftMs: this.clockWatch.clockDriftMs,
       journalLastSeq: this.d.journal.lastSeq(),
