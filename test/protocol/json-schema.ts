@@ -7,7 +7,7 @@ export type Schema = Record<string, unknown>;
 
 const KNOWN = new Set([
   '$schema', '$defs', '$ref', 'title', 'description', 'type', 'properties', 'required', 'additionalProperties',
-  'enum', 'const', 'minimum', 'maximum', 'pattern', 'maxLength', 'minLength', 'items', 'minItems', 'maxItems', 'default',
+  'enum', 'const', 'propertyNames', 'minimum', 'maximum', 'pattern', 'maxLength', 'minLength', 'items', 'minItems', 'maxItems', 'default',
 ]);
 
 function typeOf(v: unknown): string {
@@ -54,6 +54,7 @@ export function validate(schema: Schema, value: unknown, root: Schema = schema, 
     const o = value as Record<string, unknown>;
     const props = (schema.properties ?? {}) as Record<string, Schema>;
     for (const r of (schema.required ?? []) as string[]) if (!(r in o)) out.push(`${path}: missing ${r}`);
+    if (schema.propertyNames) for (const k of Object.keys(o)) out.push(...validate(schema.propertyNames as Schema, k, root, `${path}{${k}}`));
     for (const [k, v] of Object.entries(o)) {
       if (props[k]) out.push(...validate(props[k], v, root, `${path}.${k}`));
       else if (schema.additionalProperties === false) out.push(`${path}: unexpected field ${k}`);
