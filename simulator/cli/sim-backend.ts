@@ -10,6 +10,10 @@ import type { SimWorld } from '../world.ts';
  */
 export interface SimBackendLink {
   authorizer: SessionAuthorizer;
+  /** The key generation the terminal dials with (from --key N:HEX; 1 without N). */
+  keyId: number;
+  /** Waits (wall time, at most maxMs) until the backend has acknowledged every journal record; false if it has not. */
+  drained(maxMs: number): Promise<boolean>;
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
   locked(): { locked: boolean; text: string };
   attach(world: SimWorld, terminalName: string): void;
@@ -17,6 +21,8 @@ export interface SimBackendLink {
 }
 
 const CLOCK_FOLLOW_MS = 100;
+/** How often a scripted run looks whether its journal reached the backend. */
+const DRAIN_POLL_MS = 100;
 
 export function simBackendLink(url: string, keyHex: string, clockOf: () => { set(ms: number): void; nowMs(): number }, log: Logger): SimBackendLink {
   if (!/^wss?:\/\//.test(url)) throw new Error(`--backend takes a ws:// or wss:// URL, got "${url}"`);
@@ -32,6 +38,14 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => { set
   let follow: ReturnType<typeof setInterval> | null = null;
   return {
     authorizer,
+    keyId,
+    async drained(maxMs) {
+      for (let waitedMs = 0; ; waitedMs += DRAIN_POLL_MS) {
+        if (sync?.client.queueDepth() === 0) return true;
+        if (waitedMs >= maxMs) return false;
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS)); // composition root: wall time
+      }
+    },
     locked: () => sync?.client.locked ?? { locked: false, text: '' },
     attach(world, terminalName) {
       follow = setInterval(() => {
