@@ -88,7 +88,11 @@ export class SimWorld {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
     const clock = new SteppedClock(this.clock, spec.clockOffsetMs ?? 0);
-    const terminal = Terminal.open({ config, masterKeys: this.masterKeys, clock, log: this.log, ...(spec.authorizer ? { authorizer: spec.authorizer } : {}), ...(spec.locked ? { locked: spec.locked } : {}) });
+    const terminal = Terminal.open({
+      ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
+      ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
+      ...(spec.locked ? { locked: spec.locked } : {}),
+    });
     this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader() });
     return terminal;
   }
@@ -102,7 +106,11 @@ export class SimWorld {
     for (const h of this.restartHooks) h.before?.(terminalName, t.terminal);
     t.terminal.close();
     whileOff?.(t.terminal.config.storage.dataDir);
-    t.terminal = Terminal.open({ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log, ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}), ...(t.spec.locked ? { locked: t.spec.locked } : {}) });
+    t.terminal = Terminal.open({
+      ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
+      ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
+      ...(t.spec.locked ? { locked: t.spec.locked } : {}),
+    });
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
   }

@@ -3,7 +3,15 @@ import type { Logger } from '../core/log.ts';
 import type { Random } from '../core/random.ts';
 import type { JournalRecord } from '../store/journal/journal.ts';
 import { SyncKeyStore } from '../store/keys/sync-key.ts';
-import { CAP, codecOf, STATUS_ALARM_BYTES_MAX, type Message, type OpenedInfo, type Status, type WireRecord } from '../../protocol/index.ts';
+import {
+  CAP,
+  codecOf,
+  STATUS_ALARM_BYTES_MAX,
+  type Message,
+  type OpenedInfo,
+  type Status,
+  type WireRecord,
+} from '../../protocol/index.ts';
 import { SessionAuthorizer } from './authorizer.ts';
 import { BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';
 import { ClockWatch, type ClockStepper } from './clock-watch.ts';
@@ -33,7 +41,9 @@ export const TERMINAL_CAPS = CAP.journal | CAP.blacklist | CAP.credits | CAP.onl
 /** STATUS tlv 6 (§6.3): why upload stopped, cut to what the codec carries. */
 function alarmText(a: UploadAlarm): string {
   const text = `upload stopped (${a.reason}): ${a.detail}`;
-  return Buffer.byteLength(text) <= STATUS_ALARM_BYTES_MAX ? text : `${text.slice(0, STATUS_ALARM_BYTES_MAX / 4 - 1)}…`;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a quarter of the limit in units always fits.
+  if (Buffer.byteLength(text) <= STATUS_ALARM_BYTES_MAX) return text;
+  return `${text.slice(0, STATUS_ALARM_BYTES_MAX / 4 - 1)}…`;
 }
 
 export interface SyncOptions {
@@ -255,7 +265,9 @@ export class SyncClient {
         return this.clockWatch.heardBackendTime(m.backendTimeMs);
       case 'error':
         this.log.warn('sync.peer-error', { code: m.code, refType: m.refType, refSeq: m.refSeq, text: m.text });
-        if (m.code === 'bad-message' && m.refType === codecOf('journalBatch').code) this.uploader?.onRefused(m.refSeq, m.text ?? '');
+        if (m.code === 'bad-message' && m.refType === codecOf('journalBatch').code) {
+          this.uploader?.onRefused(m.refSeq, m.text ?? '');
+        }
         return;
       case 'note':
         this.log.info('sync.note', { text: m.text });

@@ -19,11 +19,14 @@ export function configJsonSchema(): Record<string, unknown> {
     $schema: generated.$schema,
     title: 'onecard terminal config (CONFIG_PUSH body, protocol v1)',
     description: [
-      'The whole terminal config, the same document as the config file; defaults as given. Also checked, beyond what this schema says:',
-      'pos.minSaleCents ≤ pos.maxSaleCents; pos.fixedPriceCents set in fixed mode; pos.menu not empty in item mode, codes unique;',
+      'The whole terminal config, the same document as the config file; defaults as given.',
+      'Also checked, beyond what this schema says:',
+      'pos.minSaleCents ≤ pos.maxSaleCents; pos.fixedPriceCents set in fixed mode;',
+      'pos.menu not empty in item mode, codes unique;',
       'pos.allowedClasses name classes of cardClasses. A push must keep terminal.id and storage.* as installed.',
       `Read only at start (saved, in force after a restart): ${READ_AT_START.join(', ')}.`,
-      'Whether a sale asks the backend is the card class\'s account ("online"); pos.online holds only the deadline and the offline floors.',
+      'Whether a sale asks the backend is the card class\'s account ("online");',
+      'pos.online holds only the deadline and the offline floors.',
     ].join(' '),
     ...Object.fromEntries(Object.entries(generated).filter(([k]) => k !== '$schema')),
   };

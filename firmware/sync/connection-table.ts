@@ -37,7 +37,9 @@ export type ConnectionEvent =
 
 const STOP = { stop: 'stopped' } as const;
 
-export const CONNECTION_TRANSITIONS: Readonly<Record<ConnectionPhase, Partial<Record<ConnectionEvent, ConnectionPhase>>>> = {
+export const CONNECTION_TRANSITIONS: Readonly<
+  Record<ConnectionPhase, Partial<Record<ConnectionEvent, ConnectionPhase>>>
+> = {
   idle: { start: 'dialing', ...STOP },
   dialing: { dialed: 'handshake', 'dial-failed': 'backoff', ...STOP },
   handshake: { opened: 'open', closed: 'backoff', 'no-key': 'backoff', ...STOP },

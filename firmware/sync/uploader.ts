@@ -199,7 +199,8 @@ export class Uploader {
     if (this.alarm || this.ackedUpto === null) return;
     if (this.refusedRetryFrom !== null) {
       if (frameSeq < this.refusedRetryFrom) return; // a batch sent before the resend: already counted
-      return this.raise({ reason: 'malformed', detail: `batch after ${this.ackedUpto} refused twice as undecodable: ${detail}` });
+      const what = `batch after ${this.ackedUpto} refused twice as undecodable: ${detail}`;
+      return this.raise({ reason: 'malformed', detail: what });
     }
     this.log.warn('sync.batch-refused', { frameSeq, ackedUpto: this.ackedUpto, detail });
     this.refusedRetryFrom = this.lastBatchFrame + 1;

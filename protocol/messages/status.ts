@@ -65,7 +65,9 @@ export const statusCodec: Codec<Status> = {
       PeripheralKind.write(w, p.kind, 'peripheral kind');
       Health.write(w, p.health, 'peripheral health');
     }
-    if (m.alarm !== undefined && Buffer.byteLength(m.alarm) > STATUS_ALARM_BYTES_MAX) throw new EncodeError(`alarm: over ${STATUS_ALARM_BYTES_MAX} bytes`);
+    if (m.alarm !== undefined && Buffer.byteLength(m.alarm) > STATUS_ALARM_BYTES_MAX) {
+      throw new EncodeError(`alarm: over ${STATUS_ALARM_BYTES_MAX} bytes`);
+    }
     new TlvWriter(w).str(2, m.firmware).varint(4, m.uptimeS).str(6, m.alarm);
   },
   decode(r) {
@@ -93,7 +95,8 @@ export const statusCodec: Codec<Status> = {
     const fw = t.str(2);
     const up = t.varint(4);
     const alarm = t.str(6);
-    if (alarm !== undefined && Buffer.byteLength(alarm) > STATUS_ALARM_BYTES_MAX) r.fail(`alarm: over ${STATUS_ALARM_BYTES_MAX} bytes`);
+    const alarmTooLong = alarm !== undefined && Buffer.byteLength(alarm) > STATUS_ALARM_BYTES_MAX;
+    if (alarmTooLong) r.fail(`alarm: over ${STATUS_ALARM_BYTES_MAX} bytes`);
     else if (alarm !== undefined) m.alarm = alarm;
     if (fw !== undefined) m.firmware = fw;
     if (up !== undefined) m.uptimeS = up;

@@ -55,7 +55,11 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => { set
       follow.unref();
       const open = () => {
         const peripherals = () => world.peripheralHealth(terminalName); // STATUS (§6.3) reports the sim's reader
-        sync = syncTerminal(world.terminal(terminalName).terminal, { keyId, key, dial: webSocketDialer(url), clock: world.clock, terminalClock: world.terminal(terminalName).clock, scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals });
+        const t = world.terminal(terminalName);
+        sync = syncTerminal(t.terminal, {
+          ...{ keyId, key, dial: webSocketDialer(url), clock: world.clock, terminalClock: t.clock },
+          ...{ scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals },
+        });
         sync.client.start();
       };
       world.restartHooks.push({ before: () => sync?.close(), after: open });

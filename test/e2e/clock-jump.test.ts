@@ -26,7 +26,7 @@ async function setup(seed: number, clockOffsetMs: number) {
   return { w, net, auth, t, sell, steps };
 }
 
-test('a terminal an hour behind is stepped at WELCOME, journals clock.step, and reports synced with a small drift', async () => {
+test('an hour behind: stepped at WELCOME, clock.step journaled, then synced with a small drift', async () => {
   const { w, net, auth, t, sell, steps } = await setup(51, -HOUR_MS);
   const s = syncTerminal(w, 'pos1', net, auth);
   try {
@@ -36,7 +36,7 @@ test('a terminal an hour behind is stepped at WELCOME, journals clock.step, and 
     const body = steps()[0].body as { fromMs: number; toMs: number; offsetMs: number };
     assert.ok(Math.abs(body.offsetMs - HOUR_MS) <= 2_000, `stepped by ${body.offsetMs}`);
     assert.equal(body.toMs - body.fromMs, body.offsetMs);
-    assert.ok(Math.abs(t.clock.nowMs() - net.clock.nowMs()) <= 2_000, 'the terminal now keeps the backend\'s time');
+    assert.ok(Math.abs(t.clock.nowMs() - net.clock.nowMs()) <= 2_000, "the terminal now keeps the backend's time");
     const status = net.b.lastStatus(101);
     assert.equal(status?.clock, 'synced');
     assert.ok(Math.abs(status?.clockDriftMs ?? Infinity) <= 2_000, `drift ${status?.clockDriftMs}`);
@@ -46,7 +46,11 @@ test('a terminal an hour behind is stepped at WELCOME, journals clock.step, and 
     const sale = t.terminal.journal.after(0, 1000).find((r) => r.kind === 'card.intent');
     assert.ok(sale && Math.abs(sale.atMs - net.clock.nowMs()) <= 2_000, 'a sale after the step carries the right time');
     assert.ok(await net.until(() => net.b.journal.highWater(101) === t.terminal.journal.lastSeq(), 30_000));
-    assert.deepEqual(net.b.journal.records(101).filter((r) => r.kind === 'clock.step').length, 1, 'the backend has the step');
+    assert.deepEqual(
+      net.b.journal.records(101).filter((r) => r.kind === 'clock.step').length,
+      1,
+      'the backend has the step',
+    );
   } finally {
     s.client.stop();
     s.state.close();
@@ -55,7 +59,7 @@ test('a terminal an hour behind is stepped at WELCOME, journals clock.step, and 
   }
 });
 
-test('a terminal 30 s ahead is stepped back by the TIME exchange; records after it carry earlier times and upload in seq order', async () => {
+test('30 s ahead: stepped back by the TIME exchange; later records carry earlier times, upload in seq order', async () => {
   const { w, net, auth, t, sell, steps } = await setup(52, 30_000);
   await sell('5'); // offline, on the fast clock
   const s = syncTerminal(w, 'pos1', net, auth);

@@ -44,7 +44,10 @@ async function setup(seed: number) {
   const restoreLive = (path: string) => {
     const db = net.b.db;
     db.exec(`ATTACH '${path}' AS bak`);
-    const tables = db.prepare<[], string>("SELECT name FROM bak.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all();
+    const tables = db
+      .prepare<[], string>("SELECT name FROM bak.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .pluck()
+      .all();
     db.transaction(() => {
       for (const t of tables) db.exec(`DELETE FROM main."${t}"; INSERT INTO main."${t}" SELECT * FROM bak."${t}"`);
     })();
@@ -76,7 +79,10 @@ test('backend restored from a backup: the terminal resends what the backend lost
     assert.equal(net.b.journal.highWater(101), hBackup, 'the restored backend holds only what the backup held');
     assert.ok(await net.until(held, 60_000), 'the terminal resent what the backend lost');
     const stored = net.b.journal.records(101);
-    assert.deepEqual(stored.map((r) => r.seq), Array.from({ length: journal.lastSeq() }, (_, i) => i + 1));
+    assert.deepEqual(
+      stored.map((r) => r.seq),
+      Array.from({ length: journal.lastSeq() }, (_, i) => i + 1),
+    );
     assert.equal(s.client.uploadAlarm, null);
     assert.equal(net.b.cardReport(1001).movedCents, 500 + 600 + 700, 'every sale booked once');
     const alerts = net.b.db.prepare('SELECT kind FROM alerts').pluck().all();
@@ -86,7 +92,7 @@ test('backend restored from a backup: the terminal resends what the backend lost
   }
 });
 
-test('backend restored from a backup after the terminal pruned: it resends what it holds, prunedBelow names the hole', async () => {
+test('restored after the terminal pruned: it resends what it holds, prunedBelow names the hole', async () => {
   const { w, net, journal, sell, held, drain, backup, restore, done } = await setup(42);
   try {
     await sell('5');
@@ -104,16 +110,22 @@ test('backend restored from a backup after the terminal pruned: it resends what 
     restore(yesterday);
     assert.ok(await net.until(held, 60_000), 'the terminal resent what it still holds');
     const seqs = net.b.journal.records(101).map((r) => r.seq);
-    assert.deepEqual(seqs.filter((q) => q > hBackup), Array.from({ length: journal.lastSeq() - oldest + 1 }, (_, i) => oldest + i));
+    assert.deepEqual(
+      seqs.filter((q) => q > hBackup),
+      Array.from({ length: journal.lastSeq() - oldest + 1 }, (_, i) => oldest + i),
+    );
     const alerts = net.b.db.prepare<[], { kind: string; detail: string }>('SELECT kind, detail FROM alerts').all();
-    assert.deepEqual(alerts.map((a) => a.kind), ['hole']);
+    assert.deepEqual(
+      alerts.map((a) => a.kind),
+      ['hole'],
+    );
     assert.match(alerts[0].detail, new RegExp(`records ${hBackup + 1}\\.\\.${oldest - 1} were pruned`));
   } finally {
     done();
   }
 });
 
-test('database restored under a live session: a gap ack below what was acknowledged sends the terminal back to H + 1', async () => {
+test('restored under a live session: a gap ack below an earlier ack sends the terminal back to H + 1', async () => {
   const { net, s, journal, sell, held, drain, backup, restoreLive, done } = await setup(43);
   try {
     await sell('5');
@@ -128,9 +140,12 @@ test('database restored under a live session: a gap ack below what was acknowled
     assert.equal(net.b.journal.highWater(101), hBackup);
     // The next batch starts above the backend's H + 1: JOURNAL_ACK gap with ackUpto below what the terminal saw.
     await sell('7');
-    assert.ok(await net.until(held, 60_000), 'the terminal went back to the backend\'s H + 1');
+    assert.ok(await net.until(held, 60_000), "the terminal went back to the backend's H + 1");
     assert.equal(s.client.connectionStats.sessions, sessions, 'in the same session');
-    assert.deepEqual(net.b.journal.records(101).map((r) => r.seq), Array.from({ length: journal.lastSeq() }, (_, i) => i + 1));
+    assert.deepEqual(
+      net.b.journal.records(101).map((r) => r.seq),
+      Array.from({ length: journal.lastSeq() }, (_, i) => i + 1),
+    );
     assert.equal(net.b.cardReport(1001).movedCents, 500 + 600 + 700, 'every sale booked once');
     assert.equal(s.client.uploadAlarm, null);
   } finally {

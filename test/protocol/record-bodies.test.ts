@@ -19,7 +19,9 @@ import { validate, type Schema } from './json-schema.ts';
  * (one forfeited), online sales (approved, declined, offline) and a clock
  * step is checked against the schema, and every kind the schema lists occurs.
  */
-const schema = JSON.parse(readFileSync(new URL('../../protocol/record-bodies.schema.json', import.meta.url), 'utf8')) as Schema;
+const schema = JSON.parse(
+  readFileSync(new URL('../../protocol/record-bodies.schema.json', import.meta.url), 'utf8'),
+) as Schema;
 const defs = schema.$defs as Record<string, Schema>;
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
@@ -42,7 +44,9 @@ async function journaled(run: () => Promise<void>): Promise<{ kind: string; body
 
 async function scenarios(): Promise<void> {
   const dir = new URL('../../examples/', import.meta.url);
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     await runScenario(parseScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8')), f));
   }
 }
@@ -73,12 +77,19 @@ async function online(): Promise<void> {
   const authorizer: OnlineAuthorizer = {
     async authorize(req) {
       if (!up) return { kind: 'unavailable', why: 'timeout' };
-      return req.amountCents > 2_000 ? { kind: 'declined', reason: 'insufficient-balance' } : { kind: 'approved', authCode: `A${req.stan}`, balanceCents: 1_000 };
+      return req.amountCents > 2_000
+        ? { kind: 'declined', reason: 'insufficient-balance' }
+        : { kind: 'approved', authCode: `A${req.stan}`, balanceCents: 1_000 };
     },
   };
   const w = new SimWorld({ seed: 4, startMs: START });
   try {
-    w.addTerminal({ name: 'pos1', id: 101, authorizer, pos: { online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 1_500, offlineFloorPerCardDayCents: 2_500 } } });
+    w.addTerminal({
+      name: 'pos1',
+      id: 101,
+      authorizer,
+      pos: { online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 1_500, offlineFloorPerCardDayCents: 2_500 } },
+    });
     await w.addCard({ name: 'dave', uid: '04d4d4d4', number: 5005, cardClass: 5 });
     for (const amount of ['12', '30']) {
       for (const k of [...amount, 'confirm']) w.key('pos1', k);
@@ -98,12 +109,24 @@ test('every body the firmware journals matches the published schema of its kind,
     await creditsAndClock();
     await online();
   });
-  const problems = seen.flatMap((r) => (defs[r.kind] ? validate(defs[r.kind], r.body, schema, r.kind) : [`${r.kind}: not in the schema`]));
+  const problems = seen.flatMap((r) =>
+    defs[r.kind] ? validate(defs[r.kind], r.body, schema, r.kind) : [`${r.kind}: not in the schema`],
+  );
   assert.deepEqual(problems, []);
   const kinds = new Set(seen.map((r) => r.kind));
-  assert.deepEqual(Object.keys(defs).filter((k) => !kinds.has(k)), [], 'each kind of the schema written at least once');
-  assert.ok(seen.some((r) => r.kind === KIND.intent && (r.body as { forfeitedSeqs?: number[] }).forfeitedSeqs), 'a credit with a forfeited seq');
-  assert.ok(seen.some((r) => r.kind === KIND.intent && (r.body as { otherSlot: unknown }).otherSlot === null), 'a fresh card: otherSlot null');
+  assert.deepEqual(
+    Object.keys(defs).filter((k) => !kinds.has(k)),
+    [],
+    'each kind of the schema written at least once',
+  );
+  assert.ok(
+    seen.some((r) => r.kind === KIND.intent && (r.body as { forfeitedSeqs?: number[] }).forfeitedSeqs),
+    'a credit with a forfeited seq',
+  );
+  assert.ok(
+    seen.some((r) => r.kind === KIND.intent && (r.body as { otherSlot: unknown }).otherSlot === null),
+    'a fresh card: otherSlot null',
+  );
 });
 
 test('the schema refuses what it should: a wrong type, a missing field, an unknown field, an uppercase uid', () => {
@@ -112,5 +135,8 @@ test('the schema refuses what it should: a wrong type, a missing field, an unkno
   assert.notDeepEqual(validate(defs['card.commit'], { intentSeq: '3' }, schema), []);
   assert.notDeepEqual(validate(defs['card.abort'], { intentSeq: 3 }, schema), []);
   assert.notDeepEqual(validate(defs['card.commit'], { intentSeq: 3, extra: 1 }, schema), []);
-  assert.notDeepEqual(validate(defs['tap.refused'], { cardNumber: null, uid: '04A1', reason: 'x', detail: '' }, schema), []);
+  assert.notDeepEqual(
+    validate(defs['tap.refused'], { cardNumber: null, uid: '04A1', reason: 'x', detail: '' }, schema),
+    [],
+  );
 });

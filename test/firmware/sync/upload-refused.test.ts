@@ -12,7 +12,7 @@ import { Net, authorizerFor, syncTerminal } from '../../e2e/harness.ts';
  */
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
-test('a batch the backend refuses as undecodable is resent once, then an alarm in STATUS and the log, never a resend loop', async () => {
+test('a batch refused as undecodable is resent once, then an alarm (STATUS, log), never a resend loop', async () => {
   const w = new SimWorld({ seed: 8, startMs: START });
   const net = new Net(w.clock, 8);
   const decode = journalBatchCodec.decode;
@@ -36,7 +36,11 @@ test('a batch the backend refuses as undecodable is resent once, then an alarm i
     assert.equal(net.logged('sync.upload-stopped').length, 1);
     const batchesBefore = net.logged('backend.rejected').length + net.logged('sync.peer-error').length;
     await net.run(120_000);
-    assert.equal(net.logged('sync.peer-error').length + net.logged('backend.rejected').length, batchesBefore, 'no batch sent after the alarm');
+    assert.equal(
+      net.logged('sync.peer-error').length + net.logged('backend.rejected').length,
+      batchesBefore,
+      'no batch sent after the alarm',
+    );
     assert.match(net.b.lastStatus(101)?.alarm ?? '', /^upload stopped \(malformed\): .*item 10: expected dt/);
     assert.match(client.status().alarm ?? '', /malformed/);
     client.stop();
