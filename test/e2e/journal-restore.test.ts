@@ -53,25 +53,29 @@ async function setup(seed: number) {
     })();
     db.exec('DETACH bak');
   };
+  /** A sale acknowledged, a backup, then `after` more sales acknowledged: what the backup lacks. */
+  const backupBetween = async (after: string[]) => {
+    await sell('5');
+    assert.ok(await drain());
+    const path = backup();
+    const hBackup = journal.lastSeq();
+    for (const amount of after) await sell(amount);
+    assert.ok(await drain());
+    return { path, hBackup };
+  };
   const done = () => {
     s.client.stop();
     s.state.close();
     w.close();
     net.close();
   };
-  return { w, net, s, journal, sell, held, drain, backup, restore, restoreLive, done };
+  return { w, net, s, journal, sell, held, backupBetween, restore, restoreLive, done };
 }
 
 test('backend restored from a backup: the terminal resends what the backend lost, from its H + 1', async () => {
-  const { net, s, journal, sell, held, drain, backup, restore, done } = await setup(41);
+  const { net, s, journal, held, backupBetween, restore, done } = await setup(41);
   try {
-    await sell('5');
-    assert.ok(await drain());
-    const yesterday = backup();
-    const hBackup = journal.lastSeq();
-    await sell('6');
-    await sell('7');
-    assert.ok(await drain());
+    const { path: yesterday, hBackup } = await backupBetween(['6', '7']);
     const lost = journal.lastSeq() - hBackup;
     assert.ok(lost >= 4, 'records acknowledged after the backup');
 
@@ -93,15 +97,9 @@ test('backend restored from a backup: the terminal resends what the backend lost
 });
 
 test('restored after the terminal pruned: it resends what it holds, prunedBelow names the hole', async () => {
-  const { w, net, journal, sell, held, drain, backup, restore, done } = await setup(42);
+  const { w, net, journal, held, backupBetween, restore, done } = await setup(42);
   try {
-    await sell('5');
-    assert.ok(await drain());
-    const yesterday = backup();
-    const hBackup = journal.lastSeq();
-    await sell('6');
-    await sell('7');
-    assert.ok(await drain());
+    const { path: yesterday, hBackup } = await backupBetween(['6', '7']);
     // Keep only the newest 2 acknowledged records: the first sale after the backup is gone from the terminal.
     while (w.terminal('pos1').terminal.journal.pruneAcked(2) > 0);
     const oldest = journal.after(0, 1)[0].seq;
@@ -126,14 +124,9 @@ test('restored after the terminal pruned: it resends what it holds, prunedBelow 
 });
 
 test('restored under a live session: a gap ack below an earlier ack sends the terminal back to H + 1', async () => {
-  const { net, s, journal, sell, held, drain, backup, restoreLive, done } = await setup(43);
+  const { net, s, journal, sell, held, backupBetween, restoreLive, done } = await setup(43);
   try {
-    await sell('5');
-    assert.ok(await drain());
-    const yesterday = backup();
-    const hBackup = journal.lastSeq();
-    await sell('6');
-    assert.ok(await drain());
+    const { path: yesterday, hBackup } = await backupBetween(['6']);
     const sessions = s.client.connectionStats.sessions;
 
     restoreLive(yesterday);
