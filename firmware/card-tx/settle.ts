@@ -3,7 +3,7 @@ import type { PurseState } from '../card/layout.ts';
 import type { IntentBody } from './records.ts';
 
 /**
- * Did an uncertain write land? The card's counters answer it (design.md
+ * Did an uncertain write land? The card's counters answer it (docs/architecture.md, money
  * invariant 3): the slot holding the intended counter shows who wrote it.
  *
  * landed     — a slot holds exactly the state we meant to write, written by us.

@@ -60,7 +60,7 @@ export function aesCmac(key: Uint8Array, msg: Uint8Array): Uint8Array {
 /**
  * AN10922 AES-128 diversification: CMAC(K, 01 ‖ M) where the input is always
  * padded to 32 bytes (80 00 …) and then uses subkey K2 — unlike a plain CMAC,
- * which pads only to 16 (reference.md §1.9, §7.4). M is 1..31 bytes.
+ * which pads only to 16 (docs/hardware.md). M is 1..31 bytes.
  */
 export function diversifyAn10922(masterKey: Uint8Array, m: Uint8Array): Uint8Array {
   checkKey(masterKey);

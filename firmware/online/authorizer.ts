@@ -1,5 +1,5 @@
 /**
- * Online authorisation (design.md "Online mode"): for card classes whose money
+ * Online authorisation (docs/architecture.md, "Online mode"): for card classes whose money
  * lives in a backend account, the terminal asks the backend, and when the
  * backend is away it decides offline within floors and reports the sale later
  * as advice (ISO 8583 0220). Implemented by the sync client; the simulator

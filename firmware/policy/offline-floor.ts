@@ -3,7 +3,7 @@ import type { RefusalCode } from './reasons.ts';
 /**
  * EMV-style floors for online-account cards when the backend cannot answer:
  * a sale up to the per-sale floor, and no more than the per-card daily floor
- * of such sales, is approved offline and reported later as advice (reference.md §6).
+ * of such sales, is approved offline and reported later as advice (docs/protocol-lessons.md, EMV).
  * Pure: the runtime passes what this card has spent offline today.
  */
 export interface OfflineFloors {

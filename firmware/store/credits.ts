@@ -7,7 +7,7 @@ import { openSqlite } from './sqlite-open.ts';
  * Pending credits (subsidies, online top-ups) handed to every terminal, to be
  * written to the card wherever it taps next. Each has a per-card sequence
  * number; the card keeps the highest it has applied (lastCreditSeq), so a
- * credit lands at most once however many terminals hold it (design.md
+ * credit lands at most once however many terminals hold it (docs/architecture.md, money
  * invariant 5). Its own file: credits arrive from the backend in batches and
  * must not hold the journal's write lock.
  */

@@ -5,7 +5,7 @@ import { fsyncDirectory } from './durable-file.ts';
 
 /**
  * One way to open a SQLite file for terminal state: WAL + synchronous=FULL,
- * measured at ~123 µs per durable commit here (shared/libs.md).
+ * measured at ~123 µs per durable commit here (docs/dependencies.md).
  * - WAL: a commit appends to the -wal file (one fsync) instead of rewriting
  *   pages twice, and a torn tail is dropped on open by the WAL's own frame
  *   checksums, so recovery is SQLite's, not ours.

@@ -3,7 +3,7 @@ import type { WireRecord } from '../../protocol/index.ts';
 
 /**
  * Each card's purse counter sequence, rebuilt from every terminal's journal
- * (design.md invariant 2): card.intent says "counter c → c+1 with this
+ * (money invariant 2, docs/architecture.md): card.intent says "counter c → c+1 with this
  * content", card.commit / card.abort / card.settle say whether it landed.
  *
  * A clone shows up here: two landed writes to the same counter with

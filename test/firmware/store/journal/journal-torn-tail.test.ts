@@ -10,7 +10,6 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
