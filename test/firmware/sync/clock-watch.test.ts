@@ -62,7 +62,10 @@ test('a sample with a round trip over 2 s is dropped', () => {
 
 test('WELCOME steps only an obviously wrong clock; the TIME exchange the rest', () => {
   const steps: [number, number][] = [];
-  const { w, journaled, clock } = setup((from, to) => (steps.push([from, to]), true));
+  const { w, journaled, clock } = setup((from, to) => {
+    steps.push([from, to]);
+    return true;
+  });
   w.welcomed(clock.nowMs() + 30_000);
   assert.deepEqual(steps, [], 'within WELCOME_STEP_MS: the one-way delay could be most of it');
   assert.equal(w.state, 'estimated');

@@ -43,7 +43,12 @@ test('a single record too large, or one the wire cannot encode, stops upload wit
 
 test('a gap ack below what was acknowledged (backend restored from a backup) sends the terminal back to H + 1; an older ok ack does not', () => {
   const bases: number[] = [];
-  const u = new Uploader(journalOf(10), (m) => (bases.push(m.records[0]?.seq ?? 0), { ok: true, seq: 1 }), () => {}, new ManualClock(T), silentLogger, { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 4, inflightBatchesMax: 1 });
+  const send = (m: JournalBatch): SendResult => {
+    bases.push(m.records[0]?.seq ?? 0);
+    return { ok: true, seq: 1 };
+  };
+  const opts = { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 4, inflightBatchesMax: 1 };
+  const u = new Uploader(journalOf(10), send, () => {}, new ManualClock(T), silentLogger, opts);
   u.onAck({ type: 'journalAck', ackUpto: 8, chainHead: CHAIN_ZERO, status: 'ok' });
   u.step();
   assert.deepEqual(bases, [9]);
