@@ -43,6 +43,7 @@ test('a batch refused as undecodable is resent once, then an alarm (STATUS, log)
     );
     assert.match(net.b.lastStatus(101)?.alarm ?? '', /^upload stopped \(malformed\): .*item 10: expected dt/);
     assert.match(client.status().alarm ?? '', /malformed/);
+    assert.equal(net.logged('backend.terminal-alarm').length, 1, 'the backend logs it once, not every heartbeat');
     client.stop();
     state.close();
   } finally {
