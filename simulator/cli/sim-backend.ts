@@ -1,4 +1,5 @@
 import { systemRandom } from '../../firmware/core/random.ts';
+import type { Clock } from '../../firmware/core/clock.ts';
 import type { Logger } from '../../firmware/core/log.ts';
 import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
 import type { SimWorld } from '../world.ts';
@@ -12,6 +13,8 @@ export interface SimBackendLink {
   authorizer: SessionAuthorizer;
   /** The key generation the terminal dials with (from --key N:HEX; 1 without N). */
   keyId: number;
+  /** Waits (wall time, at most maxMs) until the session is open; false if it is not. */
+  connected(maxMs: number): Promise<boolean>;
   /** Waits (wall time, at most maxMs) until the backend has acknowledged every journal record; false if it has not. */
   drained(maxMs: number): Promise<boolean>;
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
@@ -21,17 +24,26 @@ export interface SimBackendLink {
 }
 
 const CLOCK_FOLLOW_MS = 100;
-/** How often a scripted run looks whether its journal reached the backend. */
-const DRAIN_POLL_MS = 100;
+/** How often a scripted run looks whether its session is open, or its journal reached the backend. */
+const POLL_MS = 100;
 
-export function simBackendLink(url: string, keyHex: string, clockOf: () => { set(ms: number): void; nowMs(): number }, log: Logger): SimBackendLink {
+async function waitFor(done: () => boolean, maxMs: number): Promise<boolean> {
+  for (let waitedMs = 0; !done(); waitedMs += POLL_MS) {
+    if (waitedMs >= maxMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS)); // composition root: wall time
+  }
+  return true;
+}
+
+/** `clockOf`: the terminal's clock (its deadlines are in it: OnlineSales computes them from it). */
+export function simBackendLink(url: string, keyHex: string, clockOf: () => Clock, log: Logger): SimBackendLink {
   if (!/^wss?:\/\//.test(url)) throw new Error(`--backend takes a ws:// or wss:// URL, got "${url}"`);
   // `N:HEX` from key generation 2 on (a rotated terminal: simulator/backend/admin-keys.ts).
   const keyArg = /^(?:([1-9]\d{0,9}):)?([0-9a-fA-F]{64})$/.exec(keyHex);
   if (!keyArg) throw new Error('--key takes the terminal secret as 64 hex digits, or N:HEX for generation N (onecard backend key <terminal id>)');
   const keyId = Number(keyArg[1] ?? 1);
   const key = new Uint8Array(Buffer.from(keyArg[2], 'hex'));
-  // The authorizer exists before the terminal opens; the clock it reads is the world's.
+  // The authorizer exists before the terminal opens: it reads the terminal's clock once there is one.
   const clock = { nowMs: () => clockOf().nowMs() };
   const authorizer = new SessionAuthorizer(clock, systemScheduler, log);
   let sync: TerminalSync | null = null;
@@ -39,13 +51,8 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => { set
   return {
     authorizer,
     keyId,
-    async drained(maxMs) {
-      for (let waitedMs = 0; ; waitedMs += DRAIN_POLL_MS) {
-        if (sync?.client.queueDepth() === 0) return true;
-        if (waitedMs >= maxMs) return false;
-        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS)); // composition root: wall time
-      }
-    },
+    connected: (maxMs) => waitFor(() => sync?.client.connected === true, maxMs),
+    drained: (maxMs) => waitFor(() => sync?.client.queueDepth() === 0, maxMs),
     locked: () => sync?.client.locked ?? { locked: false, text: '' },
     attach(world, terminalName) {
       follow = setInterval(() => {

@@ -40,7 +40,7 @@ export async function simMain(args: string[], out: (line: string) => void): Prom
     // Logs go to stderr so the display stays readable; --quiet silences them.
     const log = args.includes('--quiet') ? silentLogger : new JsonLogger({ write: (l) => process.stderr.write(`${l}\n`) }, () => Date.now(), 'info');
     try {
-      link = simBackendLink(backendUrl, valueOf(args, '--key') ?? '', () => world!.clock, log);
+      link = simBackendLink(backendUrl, valueOf(args, '--key') ?? '', () => world!.terminal('pos1').clock, log);
     } catch (e) {
       out((e as Error).message);
       return 2;
@@ -90,6 +90,8 @@ async function interactive(shell: SimShell, out: (line: string) => void): Promis
 
 /** Shell commands from stdin, one a line, echoed; at the end, waits for the backend to hold the journal. */
 async function scripted(shell: SimShell, link: SimBackendLink, out: (line: string) => void): Promise<number> {
+  // An online sale typed before the session opens would go offline: start once the backend has answered.
+  if (!(await link.connected(SCRIPT_DRAIN_MS))) out(`no session after ${SCRIPT_DRAIN_MS / 1000} s: running offline`);
   const rl = createInterface({ input: process.stdin });
   for await (const line of rl) {
     if (line.trim() === '') continue;
