@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
-import { clockOffset, type ClockStateName, type TimeRequest, type TimeResponse } from '../../protocol/index.ts';
+import { clockOffset, KIND, type ClockStateName, type TimeRequest, type TimeResponse } from '../../protocol/index.ts';
 
 /**
  * The terminal's clock against the backend's (PROTOCOL.md §6.2). `clock` is
@@ -92,7 +92,7 @@ export class ClockWatch {
       this.log.warn(offsetMs < 0 ? 'sync.clock-ahead' : 'sync.clock-behind', { offsetMs, source, stepped: false });
       return false;
     }
-    this.journal.append('clock.step', { fromMs, toMs, offsetMs });
+    this.journal.append(KIND.clockStep, { fromMs, toMs, offsetMs });
     this.driftMs = 0;
     this.backendOffsetMs = 0;
     this.log.warn('sync.clock-stepped', { fromMs, toMs, offsetMs, source });

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { KIND } from '../../firmware/card-tx/records.ts';
 import { cardDay } from '../../firmware/core/clock.ts';
 import { silentLogger } from '../../firmware/core/log.ts';
 import type { OnlineAuthorizer } from '../../firmware/online/authorizer.ts';
@@ -10,6 +9,7 @@ import { ClockWatch } from '../../firmware/sync/clock-watch.ts';
 import { runScenario } from '../../simulator/scenario/runner.ts';
 import { parseScenario } from '../../simulator/scenario/schema.ts';
 import { SimWorld } from '../../simulator/world.ts';
+import { KIND } from '../../protocol/index.ts';
 import { validate, type Schema } from './json-schema.ts';
 
 /**
@@ -139,4 +139,8 @@ test('the schema refuses what it should: a wrong type, a missing field, an unkno
     validate(defs['tap.refused'], { cardNumber: null, uid: '04A1', reason: 'x', detail: '' }, schema),
     [],
   );
+});
+
+test('the schema lists exactly the record kinds protocol/ defines (KIND)', () => {
+  assert.deepEqual(Object.keys(defs).sort(), Object.values(KIND).sort());
 });
