@@ -1,17 +1,40 @@
-/** Clock and ManualClock live in the shared leaf base/; the card's calendar (day and minute numbers) is here. */
+import type { Clock } from '../../base/clock.ts';
+import { CARD_EPOCH_MS } from '../../protocol/card-day.ts';
+
+/** Clock and ManualClock live in the shared leaf base/ (drivers take a clock too); the terminal's own time is here. */
 export { type Clock, ManualClock } from '../../base/clock.ts';
 
-const MS_PER_DAY = 86_400_000;
-/** Day numbers on cards count from 2000-01-01 (fits in 16 bits until 2179). */
-export const CARD_EPOCH_MS = Date.UTC(2000, 0, 1);
-
 /**
- * The local calendar day of an instant as a card day number. Terminals work in
- * one fixed UTC offset (from config) so a canteen's "today" flips at local midnight.
+ * The terminal's time: a base clock plus the correction the backend's time
+ * gave it (PROTOCOL.md §6.2). A Pi has no RTC and may boot an hour off; the
+ * sync client steps this, never the system clock (that needs root, and
+ * timers built on it would jump too). Journal, decisions and card days read
+ * this; session timers keep the base clock, so a step does not look like
+ * an hour of silence.
  */
-export function cardDay(nowMs: number, utcOffsetMinutes: number): number {
-  return Math.floor((nowMs + utcOffsetMinutes * 60_000 - CARD_EPOCH_MS) / MS_PER_DAY);
+export class SteppedClock implements Clock {
+  private correctionMs: number;
+  constructor(
+    private readonly base: Clock,
+    initialCorrectionMs = 0,
+  ) {
+    this.correctionMs = initialCorrectionMs;
+  }
+  nowMs(): number {
+    return this.base.nowMs() + this.correctionMs;
+  }
+  /** Moves this clock by toMs − fromMs (either way); the caller journals the step. Always applied. */
+  stepClock(fromMs: number, toMs: number): boolean {
+    if (!Number.isSafeInteger(fromMs) || !Number.isSafeInteger(toMs)) return false;
+    this.correctionMs += toMs - fromMs;
+    return true;
+  }
 }
+
+/** Card days (what a card stores) are defined with what travels, in protocol/. */
+export { CARD_EPOCH_MS, cardDay } from '../../protocol/card-day.ts';
+
+const MS_PER_DAY = 86_400_000;
 
 /** Minutes since the card epoch (2000-01-01T00:00Z, UTC): door grants' time (PROTOCOL.md §6.4 list 1 carries no zone). */
 export function cardMinute(nowMs: number): number {

@@ -10,7 +10,9 @@ import { CHAIN_ZERO, type JournalBatch, type SendResult } from '../../../protoco
 const T = 1_795_000_000_000;
 
 function journalOf(n: number): UploadJournal {
-  const records = Array.from({ length: n }, (_, i) => ({ seq: i + 1, kind: 'door.open', atMs: T + i, card: null, ref: null, body: { door: 1 }, corrupt: false }) as unknown as JournalRecord);
+  const records = Array.from({ length: n }, (_, i): JournalRecord => {
+    return { seq: i + 1, kind: 'door.open', atMs: T + i, card: null, ref: null, body: { door: 1 }, acked: false };
+  });
   return { after: (seq, limit) => records.filter((r) => r.seq > seq).slice(0, limit), lastSeq: () => n, ack: () => 0 };
 }
 
@@ -39,4 +41,24 @@ test('a single record too large, or one the wire cannot encode, stops upload wit
   closed.u.step();
   assert.equal(closed.u.alarm, null);
   assert.deepEqual(closed.sizes, [3]);
+});
+
+test('a gap ack below what was acknowledged (backend restored from a backup) sends the terminal back to H + 1; an older ok ack does not', () => {
+  const bases: number[] = [];
+  const send = (m: JournalBatch): SendResult => {
+    bases.push(m.records[0]?.seq ?? 0);
+    return { ok: true, seq: 1 };
+  };
+  const opts = { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 4, inflightBatchesMax: 1 };
+  const u = new Uploader(journalOf(10), send, () => {}, new ManualClock(T), silentLogger, opts);
+  u.onAck({ type: 'journalAck', ackUpto: 8, chainHead: CHAIN_ZERO, status: 'ok' });
+  u.step();
+  assert.deepEqual(bases, [9]);
+  u.onAck({ type: 'journalAck', ackUpto: 3, chainHead: CHAIN_ZERO, status: 'ok' });
+  assert.equal(u.highWater, 8, 'an ok ack below is an old one overtaken');
+  u.onAck({ type: 'journalAck', ackUpto: 3, chainHead: CHAIN_ZERO, status: 'gap' });
+  assert.equal(u.highWater, 3);
+  u.step();
+  assert.deepEqual(bases, [9, 4], 'resent from the backend\'s H + 1, records it believed acknowledged included');
+  assert.equal(u.alarm, null);
 });
