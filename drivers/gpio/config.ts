@@ -25,11 +25,18 @@ export const GpioConfigSchema = z
     /** gpiod: the character device (any current kernel); onoff: sysfs (old kernels); sim: the simulator's twin. */
     backend: z.enum(['gpiod', 'onoff', 'sim']),
     /** gpiod only: the chip as `gpiodetect` lists it. */
-    chip: z.string().regex(/^gpiochip\d+$/, 'a chip name like gpiochip0 (see gpiodetect)').default('gpiochip0'),
+    chip: z
+      .string()
+      .regex(/^gpiochip\d+$/, 'a chip name like gpiochip0 (see gpiodetect)')
+      .default('gpiochip0'),
     /** onoff only: the label of the chip whose base to add; default: the Pi's header chip. */
     sysfsLabel: z.string().min(1).optional(),
     /** Buzzer and status LEDs; leave out what the terminal lacks. */
-    signals: z.object({ buzzer: SignalPinSchema, green: SignalPinSchema, red: SignalPinSchema }).partial().strict().default({}),
+    signals: z
+      .object({ buzzer: SignalPinSchema, green: SignalPinSchema, red: SignalPinSchema })
+      .partial()
+      .strict()
+      .default({}),
     /** A Wiegand reader's data lines, when the terminal has one. */
     wiegand: z.object({ d0: line, d1: line }).strict().optional(),
   })
@@ -59,11 +66,18 @@ export interface GpioDeps {
   log?: Logger;
 }
 
-export async function openGpio(config: GpioConfig, deps: GpioDeps): Promise<{ ok: true; port: GpioPort } | { ok: false; message: string }> {
+export async function openGpio(
+  config: GpioConfig,
+  deps: GpioDeps,
+): Promise<{ ok: true; port: GpioPort } | { ok: false; message: string }> {
   let opened: { ok: true; lines: GpioLines } | { ok: false; message: string };
-  if (config.backend === 'gpiod') opened = await openGpiod(deps.spawner ?? systemSpawner, { chip: config.chip, log: deps.log });
+  if (config.backend === 'gpiod')
+    opened = await openGpiod(deps.spawner ?? systemSpawner, { chip: config.chip, log: deps.log });
   else if (config.backend === 'onoff') opened = await openOnoff({ nowUs: deps.nowUs, sysfsLabel: config.sysfsLabel });
-  else opened = deps.sim ? { ok: true, lines: deps.sim() } : { ok: false, message: 'gpio.backend "sim" runs only in the simulator' };
+  else
+    opened = deps.sim
+      ? { ok: true, lines: deps.sim() }
+      : { ok: false, message: 'gpio.backend "sim" runs only in the simulator' };
   if (!opened.ok) return { ok: false, message: `gpio (${config.backend}): ${opened.message}` };
   return { ok: true, port: new Gpio(opened.lines, deps.scheduler) };
 }

@@ -46,9 +46,14 @@ export interface GpiodOptions {
 
 export async function openGpiod(spawner: Spawner, opts: GpiodOptions): Promise<GpioOpenResult> {
   const v = await spawner.run('gpiomon', ['--version']);
-  if (!v.ok) return { ok: false, message: `gpiomon did not run (${v.message}): install the tools with "apt install gpiod"` };
+  if (!v.ok)
+    return { ok: false, message: `gpiomon did not run (${v.message}): install the tools with "apt install gpiod"` };
   const version = gpiodVersionOf(v.stdout);
-  if (version === null) return { ok: false, message: `unknown gpiomon version ${JSON.stringify(v.stdout.slice(0, 60))}: want libgpiod 1.x or 2.x` };
+  if (version === null)
+    return {
+      ok: false,
+      message: `unknown gpiomon version ${JSON.stringify(v.stdout.slice(0, 60))}: want libgpiod 1.x or 2.x`,
+    };
   return { ok: true, lines: new GpiodLines(spawner, version, opts.chip, opts.log ?? silentLogger) };
 }
 

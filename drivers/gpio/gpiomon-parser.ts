@@ -37,7 +37,8 @@ export function parseGpiomonLine(text: string, version: GpiodVersion): GpiomonIt
   let sec: string;
   let nsec: string;
   if (version === 1) {
-    if (t.length !== 4 || (t[1] !== '0' && t[1] !== '1') || !/^\d+$/.test(t[2]!) || !/^\d{1,9}$/.test(t[3]!)) return garbled;
+    if (t.length !== 4 || (t[1] !== '0' && t[1] !== '1') || !/^\d+$/.test(t[2]!) || !/^\d{1,9}$/.test(t[3]!))
+      return garbled;
     level = t[1] === '1' ? 1 : 0;
     sec = t[2]!;
     nsec = t[3]!;
@@ -48,11 +49,20 @@ export function parseGpiomonLine(text: string, version: GpiodVersion): GpiomonIt
     sec = ts[1]!;
     nsec = ts[2]!;
   }
-  return { kind: 'edge', line: Number(t[0]), level, timestampUs: Number(sec) * 1_000_000 + Math.floor(Number(nsec) / 1000) };
+  return {
+    kind: 'edge',
+    line: Number(t[0]),
+    level,
+    timestampUs: Number(sec) * 1_000_000 + Math.floor(Number(nsec) / 1000),
+  };
 }
 
 /** Feeds one chunk of stdout; returns the items of every line it completed. */
-export function nextGpiomon(s: GpiomonState, chunk: string, version: GpiodVersion): { state: GpiomonState; items: GpiomonItem[] } {
+export function nextGpiomon(
+  s: GpiomonState,
+  chunk: string,
+  version: GpiodVersion,
+): { state: GpiomonState; items: GpiomonItem[] } {
   const items: GpiomonItem[] = [];
   let state = s;
   let rest = chunk;
@@ -67,7 +77,10 @@ export function nextGpiomon(s: GpiomonState, chunk: string, version: GpiodVersio
         if (text.trim() !== '') items.push(parseGpiomonLine(text, version));
         state = initialGpiomon;
       } else if (text.length > GPIOMON_LINE_CHARS_MAX) {
-        items.push({ kind: 'garbled', text: `${text.slice(0, 60)}… (no newline within ${GPIOMON_LINE_CHARS_MAX} characters)` });
+        items.push({
+          kind: 'garbled',
+          text: `${text.slice(0, 60)}… (no newline within ${GPIOMON_LINE_CHARS_MAX} characters)`,
+        });
         state = { kind: 'discarding' };
       } else state = { kind: 'line', partial: text };
     }

@@ -12,6 +12,7 @@
  * the twin is simulator/gpio/. docs/dependencies.md says why these.
  */
 export type Level = 0 | 1;
+export const opposite = (level: Level): Level => (level === 0 ? 1 : 0);
 export type Edge = 'rising' | 'falling' | 'both';
 
 export interface WatchOptions {

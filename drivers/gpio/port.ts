@@ -6,14 +6,21 @@
  */
 import type { Cancel, Scheduler } from '../../base/scheduler.ts';
 import { initialDebounce, nextDebounce, type DebounceEvent } from './debounce.ts';
-import type { Edge, EdgeHandler, GpioLines, GpioPort, Level, WatchOptions } from './index.ts';
+import {
+  type Edge,
+  type EdgeHandler,
+  type GpioLines,
+  type GpioPort,
+  type Level,
+  opposite,
+  type WatchOptions,
+} from './index.ts';
 
 /** Longest pulse: a door strike held open for a minute is the longest thing a terminal drives; beyond is a bug. */
 export const PULSE_MS_MAX = 60_000;
 /** Longest debounce: contact bounce lasts < 20 ms; a second would swallow a person's second press. */
 export const DEBOUNCE_US_MAX = 1_000_000;
 
-const flip = (level: Level): Level => (level === 0 ? 1 : 0);
 const wanted = (edge: Edge, level: Level) => edge === 'both' || (edge === 'falling') === (level === 0);
 
 export class Gpio implements GpioPort {
@@ -45,7 +52,7 @@ export class Gpio implements GpioPort {
     const cancel = this.scheduler.after(durationMs, () => {
       if (this.restores.get(line) !== cancel) return;
       this.restores.delete(line);
-      this.drive(line, flip(level));
+      this.drive(line, opposite(level));
     });
     this.restores.set(line, cancel);
   }

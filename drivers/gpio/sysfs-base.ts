@@ -23,13 +23,20 @@ export type SysfsBaseResult = { ok: true; base: number; chip: string; label: str
 export function findSysfsBase(fs: SysfsReader, label?: string): SysfsBaseResult {
   const names = fs.list(SYSFS_GPIO_DIR);
   if (names === null) {
-    return { ok: false, message: `${SYSFS_GPIO_DIR} is missing: this kernel has no sysfs GPIO, use gpio.backend "gpiod"` };
+    return {
+      ok: false,
+      message: `${SYSFS_GPIO_DIR} is missing: this kernel has no sysfs GPIO, use gpio.backend "gpiod"`,
+    };
   }
   const chips = names
     .filter((n) => /^gpiochip\d+$/.test(n))
     .map((chip) => {
       const base = fs.read(`${SYSFS_GPIO_DIR}/${chip}/base`)?.trim() ?? '';
-      return { chip, label: fs.read(`${SYSFS_GPIO_DIR}/${chip}/label`)?.trim() ?? '', base: /^\d+$/.test(base) ? Number(base) : null };
+      return {
+        chip,
+        label: fs.read(`${SYSFS_GPIO_DIR}/${chip}/label`)?.trim() ?? '',
+        base: /^\d+$/.test(base) ? Number(base) : null,
+      };
     });
   const wanted = label === undefined ? PI_HEADER_LABELS : [label];
   for (const w of wanted) {

@@ -73,7 +73,8 @@ export function checkPatternTable(table: Record<string, Pattern | undefined>): s
         if (!ok) problems.push(`pattern ${name}.${output}[${i}]: onMs must be a whole number ≥ 1, offMs ≥ 0`);
       });
       const totalMs = blinks.reduce((sum, b) => sum + b.onMs + b.offMs, 0);
-      if (totalMs > PATTERN_MS_MAX) problems.push(`pattern ${name}.${output}: ${totalMs} ms, keep it within ${PATTERN_MS_MAX} ms`);
+      if (totalMs > PATTERN_MS_MAX)
+        problems.push(`pattern ${name}.${output}: ${totalMs} ms, keep it within ${PATTERN_MS_MAX} ms`);
     }
   }
   return problems;

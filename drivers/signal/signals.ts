@@ -5,8 +5,15 @@
  * person in front of the terminal needs), so outputs never stay on.
  */
 import type { Cancel, Scheduler } from '../../base/scheduler.ts';
-import type { GpioPort, Level } from '../gpio/index.ts';
-import { DEFAULT_PATTERNS, patternSteps, SIGNAL_OUTPUTS, type PatternTable, type SignalName, type SignalOutput } from './patterns.ts';
+import { type GpioPort, type Level, opposite } from '../gpio/index.ts';
+import {
+  DEFAULT_PATTERNS,
+  patternSteps,
+  SIGNAL_OUTPUTS,
+  type PatternTable,
+  type SignalName,
+  type SignalOutput,
+} from './patterns.ts';
 
 export interface SignalPin {
   line: number;
@@ -36,7 +43,7 @@ export class Signals {
     for (const step of patternSteps(this.table[name])) {
       const pin = this.wiring[step.output];
       if (!pin) continue;
-      const on = () => this.port.pulse(pin.line, this.offLevel(pin) === 1 ? 0 : 1, step.onMs);
+      const on = () => this.port.pulse(pin.line, opposite(this.offLevel(pin)), step.onMs);
       if (step.atMs === 0) on();
       else this.pending.push(this.scheduler.after(step.atMs, on));
     }

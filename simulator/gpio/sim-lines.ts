@@ -66,7 +66,9 @@ export class SimGpioLines implements GpioLines {
 
   /** One line's changes as [ms since `fromUs`, level] pairs: what a pattern test compares. */
   changes(line: number, fromUs = 0): [number, Level][] {
-    return this.timeline.filter((c) => c.line === line && c.atUs >= fromUs).map((c) => [(c.atUs - fromUs) / 1000, c.level]);
+    return this.timeline
+      .filter((c) => c.line === line && c.atUs >= fromUs)
+      .map((c) => [(c.atUs - fromUs) / 1000, c.level]);
   }
 
   private nowUs(): number {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanImports } from './import-scan.ts';
 
-const specs = (src: string) => scanImports(src).map((r) => `${r.dynamic ? 'dyn ' : ''}${r.specifier ?? '<computed>'}@${r.line}`);
+const specs = (src: string) =>
+  scanImports(src).map((r) => `${r.dynamic ? 'dyn ' : ''}${r.specifier ?? '<computed>'}@${r.line}`);
 
 test('finds static, type-only, re-export, side-effect and dynamic imports with their lines', () => {
   const src = [
@@ -40,10 +41,10 @@ test('ignores imports inside comments, strings, templates and regex literals', (
   const src = [
     "// import x from './comment.ts';",
     "/* import('./block.ts') */",
-    "const s = \"import y from './string.ts'\";",
+    'const s = "import y from \'./string.ts\'";',
     // Built with a join so the linter does not read a placeholder in a plain string.
-    ['const t = `import(\'./template.ts\') $', "{ok ? '}' : `import('./nested.ts')`}`;"].join(''),
-    "const r = /from\\s+['\"][./]*simulator\\//;",
+    ["const t = `import('./template.ts') $", "{ok ? '}' : `import('./nested.ts')`}`;"].join(''),
+    'const r = /from\\s+[\'"][./]*simulator\\//;',
     "const q = a / b; import z from './after-division.ts';",
     'export const from = 1;',
     'export { from };',

@@ -16,7 +16,21 @@ export interface ImportRef {
 type Token = { kind: 'word' | 'string' | 'punct' | 'template' | 'regex'; text: string; line: number };
 
 /** After these a `/` starts a regular expression, not a division. */
-const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'yield', 'await']);
+const REGEX_AFTER_WORD = new Set([
+  'return',
+  'typeof',
+  'case',
+  'do',
+  'else',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'yield',
+  'await',
+]);
 
 export function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
@@ -110,7 +124,8 @@ export function tokenize(src: string): Token[] {
 export function scanImports(src: string): ImportRef[] {
   const t = tokenize(src);
   const out: ImportRef[] = [];
-  const is = (k: number, kind: Token['kind'], text?: string) => t[k]?.kind === kind && (text === undefined || t[k]?.text === text);
+  const is = (k: number, kind: Token['kind'], text?: string) =>
+    t[k]?.kind === kind && (text === undefined || t[k]?.text === text);
   /** The `from '…'` at or after k, before the statement ends. */
   const fromClause = (k: number): string | null => {
     for (let j = k; j < t.length; j++) {

@@ -9,8 +9,29 @@ import { scanImports } from './import-scan.ts';
  * checked against the layer table of docs/architecture.md ("Layers, and who
  * may import whom"). An edge not in the table and not in EXCEPTIONS fails.
  */
-type Area = 'protocol' | 'base' | 'drivers' | 'firmware' | 'simulator' | 'backend' | 'test' | 'bench' | 'scripts' | 'bin';
-const AREAS: readonly Area[] = ['protocol', 'base', 'drivers', 'firmware', 'simulator', 'backend', 'test', 'bench', 'scripts', 'bin'];
+type Area =
+  | 'protocol'
+  | 'base'
+  | 'drivers'
+  | 'firmware'
+  | 'simulator'
+  | 'backend'
+  | 'test'
+  | 'bench'
+  | 'scripts'
+  | 'bin';
+const AREAS: readonly Area[] = [
+  'protocol',
+  'base',
+  'drivers',
+  'firmware',
+  'simulator',
+  'backend',
+  'test',
+  'bench',
+  'scripts',
+  'bin',
+];
 
 interface Rule {
   /** Areas of ours this one may import ('any' for tools and tests). */
@@ -34,7 +55,8 @@ const RULES: Record<Area, Rule> = {
 /** The command-line layer: nothing below it may reach up into it. */
 const CLI = 'firmware/cli/';
 /** Firmware outside the composition root sees drivers through their contracts only, never a concrete driver. */
-const isDriverContract = (file: string) => /^drivers\/[\w-]+\/index\.ts$/.test(file) || file === 'drivers/card/session.ts';
+const isDriverContract = (file: string) =>
+  /^drivers\/[\w-]+\/index\.ts$/.test(file) || file === 'drivers/card/session.ts';
 
 /** Known violations, each with its reason and the work that removes it. A stale entry fails too. */
 interface Exception {
@@ -49,7 +71,7 @@ const EXCEPTIONS: readonly Exception[] = [
     fromPrefix: CLI,
     toPrefix: 'simulator/',
     dynamicOnly: true,
-    why: 'the composition root (sim, backend, selftest --emulator) still lives in firmware/cli/; goes when it moves above firmware/',
+    why: 'the composition root (sim, backend, selftest --emulator) still lives in firmware/cli/; goes when it moves up',
   },
   {
     fromPrefix: 'drivers/optional-addon.ts',
@@ -104,7 +126,7 @@ export function violation(e: Edge): string | null {
     return 'nothing below the CLI imports it';
   }
   if (from === 'firmware' && to === 'drivers' && !e.from.startsWith(CLI) && !isDriverContract(e.to)) {
-    return 'firmware/ sees drivers through their contracts (drivers/<kind>/index.ts); the composition root picks concrete ones';
+    return 'firmware/ sees drivers through their contracts (drivers/<kind>/index.ts); the root picks concrete ones';
   }
   return null;
 }
@@ -135,8 +157,14 @@ test('every listed exception is still needed (remove it when its violation goes)
 
 test('the table catches what it is for', () => {
   const edge = (from: string, to: string | null, dynamic = false): Edge => ({ from, to, dynamic, line: 1 });
-  assert.match(violation(edge('drivers/card/index.ts', 'firmware/core/log.ts')) ?? '', /drivers\/ may not import firmware/);
-  assert.match(violation(edge('firmware/pos/pos.ts', 'simulator/world.ts', true)) ?? '', /firmware\/ may not import simulator/);
+  assert.match(
+    violation(edge('drivers/card/index.ts', 'firmware/core/log.ts')) ?? '',
+    /drivers\/ may not import firmware/,
+  );
+  assert.match(
+    violation(edge('firmware/pos/pos.ts', 'simulator/world.ts', true)) ?? '',
+    /firmware\/ may not import simulator/,
+  );
   assert.match(violation(edge('backend/server.ts', 'firmware/core/log.ts')) ?? '', /backend\/ may not import firmware/);
   assert.match(violation(edge('protocol/frame.ts', 'base/log.ts')) ?? '', /protocol\/ may not import base/);
   assert.match(violation(edge('protocol/frame.ts', 'zod')) ?? '', /node built-ins only/);

@@ -48,8 +48,14 @@ test('version detection from gpiomon --version', () => {
 });
 
 test('no tools: a message that names the package, not a crash', async () => {
-  const r = await openGpiod({ spawn: () => assert.fail('not spawned'), run: async () => ({ ok: false, message: 'spawn gpiomon ENOENT' }) }, { chip: 'gpiochip0' });
-  assert.deepEqual(r, { ok: false, message: 'gpiomon did not run (spawn gpiomon ENOENT): install the tools with "apt install gpiod"' });
+  const r = await openGpiod(
+    { spawn: () => assert.fail('not spawned'), run: async () => ({ ok: false, message: 'spawn gpiomon ENOENT' }) },
+    { chip: 'gpiochip0' },
+  );
+  assert.deepEqual(r, {
+    ok: false,
+    message: 'gpiomon did not run (spawn gpiomon ENOENT): install the tools with "apt install gpiod"',
+  });
 });
 
 test('1.x: gpiomon line-buffered with our format, its output becomes raw edges whatever the chunking', async () => {

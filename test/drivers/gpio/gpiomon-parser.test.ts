@@ -58,8 +58,14 @@ test('gpiomon 2.x lines parse the same at every chunking', () => {
 });
 
 test('a line of the other version, or half a timestamp, is garbled, not guessed', () => {
-  assert.deepEqual(feed(['17 falling 1.000000000\n', '17 0 12.5 3\n', '17 2 1 1\n'], 1).map((i) => i.kind), ['garbled', 'garbled', 'garbled']);
-  assert.deepEqual(feed(['17 0 1 5\n', '17 rising 1.5\n'], 2).map((i) => i.kind), ['garbled', 'garbled']);
+  assert.deepEqual(
+    feed(['17 falling 1.000000000\n', '17 0 12.5 3\n', '17 2 1 1\n'], 1).map((i) => i.kind),
+    ['garbled', 'garbled', 'garbled'],
+  );
+  assert.deepEqual(
+    feed(['17 0 1 5\n', '17 rising 1.5\n'], 2).map((i) => i.kind),
+    ['garbled', 'garbled'],
+  );
 });
 
 test('an overlong line is dropped up to its newline, and the next line parses', () => {

@@ -17,17 +17,34 @@ function sysfs(chips: Record<string, [string, string]>): SysfsReader {
 }
 
 test('the header chip base: 0 on old kernels, 512 on a Pi 4 and 571 on a Pi 5 since Linux 6.6', () => {
-  assert.deepEqual(findSysfsBase(sysfs({ gpiochip0: ['pinctrl-bcm2711', '0'] })), { ok: true, base: 0, chip: 'gpiochip0', label: 'pinctrl-bcm2711' });
+  assert.deepEqual(findSysfsBase(sysfs({ gpiochip0: ['pinctrl-bcm2711', '0'] })), {
+    ok: true,
+    base: 0,
+    chip: 'gpiochip0',
+    label: 'pinctrl-bcm2711',
+  });
   const pi4 = sysfs({ gpiochip512: ['pinctrl-bcm2711', '512'], gpiochip570: ['raspberrypi-exp-gpio', '570'] });
   assert.deepEqual(findSysfsBase(pi4), { ok: true, base: 512, chip: 'gpiochip512', label: 'pinctrl-bcm2711' });
   // The Pi 5's on-board bcm2712 chips come first in the listing; the header is on the RP1.
-  const pi5 = sysfs({ gpiochip512: ['pinctrl-bcm2712', '512'], gpiochip544: ['pinctrl-bcm2712', '544'], gpiochip571: ['pinctrl-rp1', '571'] });
+  const pi5 = sysfs({
+    gpiochip512: ['pinctrl-bcm2712', '512'],
+    gpiochip544: ['pinctrl-bcm2712', '544'],
+    gpiochip571: ['pinctrl-rp1', '571'],
+  });
   assert.deepEqual(findSysfsBase(pi5), { ok: true, base: 571, chip: 'gpiochip571', label: 'pinctrl-rp1' });
-  assert.deepEqual(findSysfsBase(pi5, 'pinctrl-bcm2712'), { ok: true, base: 512, chip: 'gpiochip512', label: 'pinctrl-bcm2712' });
+  assert.deepEqual(findSysfsBase(pi5, 'pinctrl-bcm2712'), {
+    ok: true,
+    base: 512,
+    chip: 'gpiochip512',
+    label: 'pinctrl-bcm2712',
+  });
 });
 
 test('no sysfs, or no such chip: a message with the fix', () => {
-  assert.match((findSysfsBase({ list: () => null, read: () => null }) as { message: string }).message, /no sysfs GPIO, use gpio.backend "gpiod"/);
+  assert.match(
+    (findSysfsBase({ list: () => null, read: () => null }) as { message: string }).message,
+    /no sysfs GPIO, use gpio.backend "gpiod"/,
+  );
   assert.deepEqual(findSysfsBase(sysfs({ gpiochip0: ['other', '0'] }), 'pinctrl-rp1'), {
     ok: false,
     message: 'no GPIO chip labelled pinctrl-rp1 (found: gpiochip0 "other"): set gpio.sysfsLabel',
@@ -35,7 +52,13 @@ test('no sysfs, or no such chip: a message with the fix', () => {
 });
 
 test('onoff lines are the chip base plus the line; edges are stamped by the injected clock', async () => {
-  const made: { gpio: number; direction: string; writes: Level[]; watch?: (err: null, v: Level) => void; unexported: boolean }[] = [];
+  const made: {
+    gpio: number;
+    direction: string;
+    writes: Level[];
+    watch?: (err: null, v: Level) => void;
+    unexported: boolean;
+  }[] = [];
   const module: OnoffModule = {
     Gpio: class implements OnoffGpio {
       private readonly rec: (typeof made)[number];
@@ -55,7 +78,11 @@ test('onoff lines are the chip base plus the line; edges are stamped by the inje
     },
   };
   let nowUs = 7_000;
-  const r = await openOnoff({ nowUs: () => nowUs, sysfs: sysfs({ gpiochip571: ['pinctrl-rp1', '571'] }), load: async () => ({ ok: true, module }) });
+  const r = await openOnoff({
+    nowUs: () => nowUs,
+    sysfs: sysfs({ gpiochip571: ['pinctrl-rp1', '571'] }),
+    load: async () => ({ ok: true, module }),
+  });
   assert.ok(r.ok);
   r.lines.claimOutput(18, 0);
   r.lines.write(18, 1);

@@ -36,11 +36,19 @@ test('pulse: the level now, the opposite after the duration; a write cancels a p
 test('edge events: falling, rising or both, with the source timestamp', () => {
   const { pins, port } = rig();
   const seen: Record<string, [number, Level][]> = { falling: [], rising: [], both: [] };
-  for (const edge of ['falling', 'rising', 'both'] as const) port.watch(7, edge, (t, level) => seen[edge]!.push([t, level]));
+  for (const edge of ['falling', 'rising', 'both'] as const)
+    port.watch(7, edge, (t, level) => seen[edge]!.push([t, level]));
   pins.drive(7, 0, 1_000);
   pins.drive(7, 1, 1_050);
   pins.drive(7, 1, 1_100); // same level again: no edge
-  assert.deepEqual(seen, { falling: [[1_000, 0]], rising: [[1_050, 1]], both: [[1_000, 0], [1_050, 1]] });
+  assert.deepEqual(seen, {
+    falling: [[1_000, 0]],
+    rising: [[1_050, 1]],
+    both: [
+      [1_000, 0],
+      [1_050, 1],
+    ],
+  });
 });
 
 test('debounced input: a bouncing contact gives one edge once the level has held, timed at its start', async () => {
@@ -48,7 +56,14 @@ test('debounced input: a bouncing contact gives one edge once the level has held
   const seen: [number, Level][] = [];
   const unwatch = port.watch(8, 'both', (t, level) => seen.push([t, level]), { debounceUs: 5_000 });
   // Press: bounces for 0.9 ms, then stays low.
-  for (const [t, level] of [[0, 0], [300, 1], [600, 0], [900, 1], [1_200, 0]] as [number, Level][]) pins.drive(8, level, t);
+  for (const [t, level] of [
+    [0, 0],
+    [300, 1],
+    [600, 0],
+    [900, 1],
+    [1_200, 0],
+  ] as [number, Level][])
+    pins.drive(8, level, t);
   await scheduler.run(4);
   assert.deepEqual(seen, [], 'not yet held for 5 ms');
   await scheduler.run(10);
@@ -63,7 +78,10 @@ test('debounced input: a bouncing contact gives one edge once the level has held
   pins.drive(8, 1, clock.nowMs() * 1000);
   const releasedUs = clock.nowMs() * 1000;
   await scheduler.run(20);
-  assert.deepEqual(seen, [[1_200, 0], [releasedUs, 1]]);
+  assert.deepEqual(seen, [
+    [1_200, 0],
+    [releasedUs, 1],
+  ]);
   // Pressed again and unwatched while settling: no timer left behind, no late event.
   pins.drive(8, 0, clock.nowMs() * 1000);
   unwatch();
