@@ -1,30 +1,33 @@
+import type { Clock } from '../../base/clock.ts';
 import { CARD_EPOCH_MS } from '../../protocol/card-day.ts';
 
-/**
- * Time, injected. Decision code never reads the wall clock: the simulator owns
- * time, so a whole run replays from its seed. Only the composition root
- * (firmware/cli) hands in the system clock.
- */
-export interface Clock {
-  /** Milliseconds since the Unix epoch (UTC). */
-  nowMs(): number;
-}
+/** Clock and ManualClock live in the shared leaf base/ (drivers take a clock too); the terminal's own time is here. */
+export { type Clock, ManualClock } from '../../base/clock.ts';
 
-/** A clock that moves only when told to: the simulator's and the tests'. */
-export class ManualClock implements Clock {
-  private currentMs: number;
-  constructor(startMs: number) {
-    this.currentMs = startMs;
+/**
+ * The terminal's time: a base clock plus the correction the backend's time
+ * gave it (PROTOCOL.md §6.2). A Pi has no RTC and may boot an hour off; the
+ * sync client steps this, never the system clock (that needs root, and
+ * timers built on it would jump too). Journal, decisions and card days read
+ * this; session timers keep the base clock, so a step does not look like
+ * an hour of silence.
+ */
+export class SteppedClock implements Clock {
+  private correctionMs: number;
+  constructor(
+    private readonly base: Clock,
+    initialCorrectionMs = 0,
+  ) {
+    this.correctionMs = initialCorrectionMs;
   }
   nowMs(): number {
-    return this.currentMs;
+    return this.base.nowMs() + this.correctionMs;
   }
-  advance(deltaMs: number): void {
-    if (!Number.isInteger(deltaMs) || deltaMs < 0) throw new Error(`clock can only move forward by whole ms, got ${deltaMs}`);
-    this.currentMs += deltaMs;
-  }
-  set(nowMs: number): void {
-    this.currentMs = nowMs;
+  /** Moves this clock by toMs − fromMs (either way); the caller journals the step. Always applied. */
+  stepClock(fromMs: number, toMs: number): boolean {
+    if (!Number.isSafeInteger(fromMs) || !Number.isSafeInteger(toMs)) return false;
+    this.correctionMs += toMs - fromMs;
+    return true;
   }
 }
 

@@ -22,7 +22,14 @@ CREATE TABLE IF NOT EXISTS sync_alarms (
 ) WITHOUT ROWID;
 `;
 
-export type SyncAlarmKind = 'conflict' | 'backend-ahead' | 'wrong-key' | 'clock-off';
+export type SyncAlarmKind = 'conflict' | 'backend-ahead' | 'wrong-key' | 'clock-off' | 'upload-stopped';
+
+/**
+ * STATUS tlv 6 (§6.3) as the terminal writes it: "upload stopped (reason): detail". Conflict and
+ * backend-ahead the backend sees for itself (their own kinds); any other reason (malformed,
+ * unencodable, bad-message) only the terminal knows, and it is the `upload-stopped` alarm.
+ */
+const SEEN_HERE = /^upload stopped \((conflict|backend-ahead)\)/;
 
 export interface SyncAlarm {
   terminal: number;
@@ -64,6 +71,8 @@ export function judgeStatus(m: Status, highWater: number, backendNowMs: number):
       detail: `terminal clock ${Math.round(Math.abs(offMs) / 1000)} s ${offMs > 0 ? 'behind' : 'ahead of'} the backend's`,
     });
   } else v.clear.push('clock-off');
+  if (m.alarm !== undefined && !SEEN_HERE.test(m.alarm)) v.raise.push({ kind: 'upload-stopped', detail: m.alarm });
+  else v.clear.push('upload-stopped');
   return v;
 }
 
