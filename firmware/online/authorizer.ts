@@ -1,3 +1,5 @@
+import type { OfflineReason } from '../../protocol/messages/record-kinds.ts';
+
 /**
  * Online authorisation (docs/architecture.md, "Online mode"): for card classes whose money
  * lives in a backend account, the terminal asks the backend, and when the
@@ -28,7 +30,7 @@ export interface OnlineAuthRequest {
  *                         the backend said retry).
  * The reference terminal always asks first, so it never has a below-floor sale.
  */
-export type OfflineReason = 'backend-unreachable' | 'timeout';
+export type { OfflineReason };
 
 export type OnlineAuthResult =
   | { kind: 'approved'; authCode: string; balanceCents: number }

@@ -25,7 +25,7 @@ export class OperatorDesk {
     private readonly clock: Clock,
   ) {
     const open = journal.open(KIND.signIn, [KIND.signOut]).at(-1);
-    this.op = open ? (open.body as unknown as Operator) : null;
+    this.op = open ? open.body : null;
   }
 
   get current(): Operator | null {

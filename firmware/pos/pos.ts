@@ -8,7 +8,7 @@ import type { Journal } from '../store/journal/journal.ts';
 import type { OnlineSales } from './online-sale.ts';
 import type { CardTransactions } from '../card-tx/card-tx.ts';
 import { applyPendingCredits, type CreditSource } from '../card-tx/credits-at-tap.ts';
-import { CLOSING_KINDS, hex, KIND, type IntentBody, type RefusedBody } from '../card-tx/records.ts';
+import { CLOSING_KINDS, hex, KIND, type RefusedBody } from '../card-tx/records.ts';
 import { labelOf } from './machine-steps.ts';
 import type { Key } from './entry.ts';
 import type { Receipt } from './receipt.ts';
@@ -46,9 +46,8 @@ export interface PosOutput {
 function unsettledIn(journal: Journal): Unsettled[] {
   return journal
     .open(KIND.intent, CLOSING_KINDS)
-    .map((r) => ({ intentSeq: r.seq, body: r.body as unknown as IntentBody }))
     .filter((r) => r.body.tx !== 'credit')
-    .map((r) => ({ intentSeq: r.intentSeq, cardNumber: r.body.cardNumber, label: labelOf(r.body) }));
+    .map((r) => ({ intentSeq: r.seq, cardNumber: r.body.cardNumber, label: labelOf(r.body) }));
 }
 
 /** An effect whose answer is the next event: a card write or an online sale. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../core/log.ts';
 import { checkCard } from './journal/journal-args.ts';
-import { openSqlite } from './sqlite-open.ts';
+import { durabilityOf, openSqlite, type Durability } from './sqlite-open.ts';
 
 /**
  * Pending credits (subsidies, online top-ups) handed to every terminal, to be
@@ -120,6 +120,11 @@ export class PendingCredits {
 
   size(): number {
     return this.q.count.get()!;
+  }
+
+  /** The connection's journal mode and synchronous level (what makes a commit durable). */
+  durability(): Durability {
+    return durabilityOf(this.db);
   }
 
   close(): void {
