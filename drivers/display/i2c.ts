@@ -1,3 +1,5 @@
+import { loadOptionalAddon } from '../optional-addon.ts';
+
 /**
  * An I2C bus as the display drivers need it: whole writes to one 7-bit
  * address. Implemented by `openI2cBus` (Linux /dev/i2c-N through the npm
@@ -5,8 +7,7 @@
  * driver code runs in CI.
  *
  * `i2c-bus` is a native addon only the terminal image installs: it is loaded
- * on first open by dynamic import and is not a dependency of this package
- * (same pattern as spi-device in drivers/spi/spidev.ts).
+ * on first open through drivers/optional-addon.ts (as spi-device) and is not a dependency of this package.
  */
 export interface I2cBus {
   /** One START … STOP write of `bytes` to `address`; rejects when the bus fails or nothing ACKs. */
@@ -22,8 +23,6 @@ interface I2cBusModule {
   openPromisified(busNumber: number): Promise<PromisifiedBus>;
 }
 
-const MISSING = 'i2c-bus is not installed: npm install i2c-bus on the terminal';
-
 /** /dev/i2c-N → N; anything else is a configuration error. */
 export function parseI2cPath(device: string): number {
   const m = /^\/dev\/i2c-(\d+)$/.exec(device);
@@ -33,17 +32,9 @@ export function parseI2cPath(device: string): number {
 
 export async function openI2cBus(device: string): Promise<I2cBus> {
   const busNumber = parseI2cPath(device);
-  const name = 'i2c-bus'; // a variable specifier keeps tsc and bundlers from resolving it at build time
-  let mod: I2cBusModule;
-  try {
-    const loaded = (await import(name)) as { default?: I2cBusModule } & I2cBusModule;
-    mod = loaded.default ?? loaded;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new Error(MISSING);
-    throw err;
-  }
-  const bus = await mod.openPromisified(busNumber);
+  const addon = await loadOptionalAddon<I2cBusModule>('i2c-bus');
+  if (!addon.ok) throw new Error(addon.message);
+  const bus = await addon.module.openPromisified(busNumber);
   return {
     async write(address, bytes) {
       const { bytesWritten } = await bus.i2cWrite(address, bytes.length, Buffer.from(bytes));
