@@ -3,9 +3,9 @@ import type { PosKey } from './keymap.ts';
 /**
  * A 4×4 membrane keypad on eight GPIO lines: drive one row at a time, read
  * the four columns, a pressed key connects its row to its column. The port
- * is the smallest thing a scanner needs (select a row, read the columns),
- * written so it sits on drivers/gpio's line interface once that has outputs;
- * the decision is pure: `scanRow(state, row, columns)`.
+ * is the smallest thing a scanner needs (select a row, read the columns);
+ * ./matrix-gpio.ts puts it on drivers/gpio's GpioPort. The decision is pure:
+ * `scanRow(state, row, columns)`.
  *
  * Debounce: a key counts once it reads pressed on DEBOUNCE_SCANS consecutive
  * scans of its row, and again only after it reads released as long. At a
