@@ -70,7 +70,7 @@ export const UsbKeypadSchema = z
     map: z.partialRecord(z.enum(LINUX_KEY_NAMES), z.enum(POS_KEYS)).default(DEFAULT_USB_MAP),
     /** Keys whose auto-repeat counts (holding back erases); others repeat nothing, so a held 5 is one 5. */
     repeatKeys: z.array(z.enum(POS_KEYS)).default(['back']),
-    /** 'ignore': digits are digits whatever NumLock says (a till must not go dead); 'track': off = digits do nothing. */
+    /** 'ignore': digits stay digits whatever NumLock says (a till must not go dead); 'track': off = digits silent. */
     numLock: z.enum(['ignore', 'track']).default('ignore'),
     /** Event layout; 'auto' = the reading process's word size. */
     layout: z.enum(['auto', '64', '32']).default('auto'),

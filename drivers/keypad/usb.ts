@@ -17,7 +17,7 @@ import type { PosKey, UsbKeypadConfig } from './keymap.ts';
  */
 export interface UsbKeypadHandlers {
   onKey(key: PosKey): void;
-  /** Notes a person may want (NumLock off, unmapped key): for the log, never a secret (PIN digits are keys, not notes). */
+  /** Notes for the log (NumLock off, unmapped key); never a secret: PIN digits are keys, not notes. */
   onNote?(note: string): void;
   onError?(error: string): void;
 }

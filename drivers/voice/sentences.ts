@@ -15,7 +15,14 @@ export interface Sentence {
 
 const amount = (lang: Lang, cents: number): string[] => (lang === 'zh' ? amountZh(cents) : amountEn(cents));
 const WORD = {
-  zh: { paid: '消费', balance: '余额', toppedUp: '充值', refused: '拒绝', tapAgain: '请重新刷卡', pause: 'pause' },
+  zh: {
+    paid: '消费',
+    balance: '余额',
+    toppedUp: '充值',
+    refused: '拒绝',
+    tapAgain: '请重新刷卡',
+    pause: 'pause',
+  },
   en: {
     paid: 'paid',
     balance: 'balance',
