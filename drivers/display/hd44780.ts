@@ -1,5 +1,5 @@
 import type { I2cBus } from './i2c.ts';
-import { type Display, type DisplayResult, errorText, type PanelSize } from './index.ts';
+import { type Display, type DisplayResult, errorText, misfit, type PanelSize } from './index.ts';
 
 /**
  * An HD44780 character LCD (16×2 or 20×4) behind a PCF8574 I2C backpack, in
@@ -73,9 +73,10 @@ export class Hd44780Display implements Display {
   }
 
   async show(lines: readonly string[]): Promise<DisplayResult> {
+    const bad = misfit(this.panel, lines);
+    if (bad) return { ok: false, error: bad };
     try {
-      for (const row of hd44780Rows(lines.slice(0, this.panel.rows)))
-        await this.bus.write(this.address, Uint8Array.from(row));
+      for (const row of hd44780Rows(lines)) await this.bus.write(this.address, Uint8Array.from(row));
       return { ok: true };
     } catch (err) {
       return { ok: false, error: `hd44780: ${errorText(err)}` };

@@ -1,3 +1,5 @@
+import { cells } from './layout.ts';
+
 /**
  * What the cashier sees. The POS hands over a screen (a cashier and a
  * customer text, each in Chinese and English); `layout.ts` lays it out as
@@ -51,3 +53,15 @@ export interface Display {
 }
 
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Lines a panel cannot take (wrong count, a line wider than the panel would
+ * spill into the next row's memory) are refused before any byte is sent.
+ */
+export function misfit(panel: PanelSize, lines: readonly string[]): string | null {
+  if (lines.length !== panel.rows) return `${panel.name}: ${lines.length} lines for ${panel.rows} rows`;
+  const wide = lines.findIndex((l) => cells(l) > panel.columns);
+  return wide < 0
+    ? null
+    : `${panel.name}: line ${wide + 1} is ${cells(lines[wide]!)} cells, the panel has ${panel.columns}`;
+}

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import type { SpiBus } from '../spi/index.ts';
-import { type Display, type DisplayResult, errorText, PANELS } from './index.ts';
+import { type Display, type DisplayResult, errorText, misfit, PANELS } from './index.ts';
 import { cellWidth } from './layout.ts';
 
 /**
@@ -68,8 +68,10 @@ export class St7920Display implements Display {
   }
 
   async show(lines: readonly string[]): Promise<DisplayResult> {
+    const bad = misfit(this.panel, lines);
+    if (bad) return { ok: false, error: bad };
     try {
-      for (const row of st7920Rows(lines.slice(0, this.panel.rows))) await this.spi.transfer(Uint8Array.from(row));
+      for (const row of st7920Rows(lines)) await this.spi.transfer(Uint8Array.from(row));
       return { ok: true };
     } catch (err) {
       return { ok: false, error: `st7920: ${errorText(err)}` };

@@ -80,6 +80,19 @@ test('a dead bus is a value, not an exception; a wrong device path is refused wi
   assert.throws(() => parseI2cPath('/dev/spidev0.0'), /want \/dev\/i2c-N/);
 });
 
+test('lines a panel cannot take are refused before any byte is sent', async () => {
+  const run = await openOnTwin(PANELS.hd44780_16x2);
+  const sent = run.twin.sent.length;
+  assert.deepEqual(await run.display.show(['x']), { ok: false, error: 'hd44780-16x2: 1 lines for 2 rows' });
+  assert.deepEqual(await run.display.show(['x', 'y'.repeat(17)]), {
+    ok: false,
+    error: 'hd44780-16x2: line 2 is 17 cells, the panel has 16',
+  });
+  const st = await openOnTwin(PANELS.st7920_128x64);
+  assert.equal((await st.display.show(['', '', '', '一卡通一卡通一卡通'])).ok, false, '18 cells');
+  assert.equal(run.twin.sent.length, sent);
+});
+
 test('the console frames the lines so trailing spaces stay visible', async () => {
   let out = '';
   await new ConsoleDisplay({ write: (t: string) => (out += t) }).show(['在线 ', 'ab   ']);
