@@ -15,7 +15,7 @@ export const ADMIN_HELP = [
   '  card lost <number>             blacklist a card; every connected terminal gets the delta at once',
   '  card found <number>            take it off the blacklist',
   '  card show <number>             counter ledger, credits and account of a card',
-  '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00), handed to every terminal',
+  '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00) to the subsidy wallet unless balance is named',
   '  account <card> <amount>        set an online account balance',
   '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>',
   ...GRANT_HELP,

@@ -45,6 +45,8 @@ export class BackendServer {
     const http = createServer((req, res) => void handleAdmin(req, res, token, backend));
     const wss = new WebSocketServer({ server: http, perMessageDeflate: false, maxPayload: 1 << 20 });
     wss.on('connection', (socket) => backend.accept(new WebSocketLink(socket)));
+    // ws re-emits the HTTP server's listen errors; the listen below reports them, so they must not crash us here.
+    wss.on('error', () => {});
     try {
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

@@ -2,9 +2,10 @@ import { systemRandom } from '../../firmware/core/random.ts';
 import type { Logger } from '../../firmware/core/log.ts';
 import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
 import type { SimWorld } from '../world.ts';
+import type { TerminalKey } from './terminal-key.ts';
 
 /**
- * `onecard sim --backend URL --key HEX`: the simulated terminal talks to a real
+ * `onecard sim --backend URL --terminal ID`: the simulated terminal talks to a real
  * backend over WebSocket. This is a composition root: the simulated clock
  * follows wall time here, and the sync client runs on real timers.
  */
@@ -18,13 +19,26 @@ export interface SimBackendLink {
 
 const CLOCK_FOLLOW_MS = 100;
 
-export function simBackendLink(url: string, keyHex: string, clockOf: () => { set(ms: number): void; nowMs(): number }, log: Logger): SimBackendLink {
-  if (!/^wss?:\/\//.test(url)) throw new Error(`--backend takes a ws:// or wss:// URL, got "${url}"`);
-  // `N:HEX` from key generation 2 on (a rotated terminal: simulator/backend/admin-keys.ts).
-  const keyArg = /^(?:([1-9]\d{0,9}):)?([0-9a-fA-F]{64})$/.exec(keyHex);
-  if (!keyArg) throw new Error('--key takes the terminal secret as 64 hex digits, or N:HEX for generation N (onecard backend key <terminal id>)');
-  const keyId = Number(keyArg[1] ?? 1);
-  const key = new Uint8Array(Buffer.from(keyArg[2], 'hex'));
+/** A URL a terminal can dial: ws:// or wss:// with a host; anything else is refused at start, not retried for ever. */
+export function checkBackendUrl(text: string): string | { ok: string } {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return 'is not a URL (ws://HOST:PORT)';
+  }
+  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') return 'must start with ws:// or wss://';
+  if (!u.hostname) return 'names no host';
+  return { ok: text };
+}
+
+export function simBackendLink(
+  url: string,
+  terminalKey: TerminalKey,
+  clockOf: () => { set(ms: number): void; nowMs(): number },
+  log: Logger,
+): SimBackendLink {
+  const { keyId, key } = terminalKey;
   // The authorizer exists before the terminal opens; the clock it reads is the world's.
   const clock = { nowMs: () => clockOf().nowMs() };
   const authorizer = new SessionAuthorizer(clock, systemScheduler, log);

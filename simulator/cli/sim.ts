@@ -1,78 +1,128 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { EXIT_USAGE, oneOf, parseOrExit, uintValue, type CliIo, type CommandSpec } from '../../firmware/cli/args.ts';
+import { LOG_OPTIONS, openLog } from '../../firmware/cli/log-options.ts';
+import { defaultDbPath } from '../backend/admin-client.ts';
 import { parseScenario } from '../scenario/schema.ts';
 import { runScenario } from '../scenario/runner.ts';
 import type { SimReaderKind, SimWorld } from '../world.ts';
-import { simBackendLink, type SimBackendLink } from './sim-backend.ts';
-import { JsonLogger, silentLogger } from '../../firmware/core/log.ts';
-import { DEMO_SCRIPT, defaultWorld } from './default-world.ts';
+import { checkBackendUrl, simBackendLink, type SimBackendLink } from './sim-backend.ts';
+import { DEFAULT_START, DEFAULT_TERMINAL_ID, DEMO_SCRIPT, defaultWorld } from './default-world.ts';
+import { createSimDataDir, openSimData, saveSimData } from './sim-data.ts';
 import { HELP, SimShell } from './shell.ts';
+import { terminalKey } from './terminal-key.ts';
 
 /**
  * `onecard sim`: a simulated POS at the prompt (stdin a terminal), the built-in
  * demo (stdin not a terminal), or `--scenario FILE` (exit 1 when an expectation fails).
  */
-export async function simMain(args: string[], out: (line: string) => void): Promise<number> {
-  const scenarioAt = args.indexOf('--scenario');
-  if (scenarioAt >= 0) {
-    const file = args[scenarioAt + 1];
-    if (!file) {
-      out('usage: onecard sim --scenario FILE');
-      return 2;
-    }
-    return scenario(file, readerOf(args), out);
+const TERMINAL_ID_MAX = 0xff_ffff; // the config's terminal id range
+
+export const SIM: CommandSpec = {
+  command: 'onecard sim',
+  summary: 'A simulated canteen POS: interactive at a terminal, a short built-in demo otherwise.',
+  options: [
+    { name: 'seed', value: 'N', help: 'the world seed: card keys and chance (default 1)', check: uintValue(0xffff_ffff) },
+    { name: 'reader', value: 'KIND', help: 'virtual (default) or mfrc522 (taps through our driver on the chip emulator)', check: oneOf(['virtual', 'mfrc522'] as const) },
+    { name: 'scenario', value: 'FILE', help: 'run a scenario file (docs/scenarios.md); exit 1 when an expectation fails' },
+    { name: 'data', value: 'DIR', help: 'keep the terminal (journal, lists, key) and the cards in DIR across runs' },
+    { name: 'demo', help: 'run the built-in demo even at a terminal' },
+    { name: 'backend', value: 'URL', help: 'sync with a backend at ws://HOST:PORT', check: checkBackendUrl },
+    { name: 'terminal', value: 'ID', help: `with --backend: the terminal id (default ${DEFAULT_TERMINAL_ID})`, check: uintValue(TERMINAL_ID_MAX) },
+    { name: 'key-file', value: 'FILE', help: 'with --backend: the terminal key file (onecard backend key ID --out FILE)' },
+    { name: 'db', value: 'FILE', help: `with --backend: fetch the key from the backend running on FILE (default ${defaultDbPath()})` },
+    ...LOG_OPTIONS,
+    { name: 'quiet', help: 'no logs (the same as --log-level off)' },
+  ],
+};
+
+const BACKEND_ONLY = ['terminal', 'key-file', 'db'] as const;
+
+export async function simMain(args: string[], out: (line: string) => void, err: (line: string) => void = out): Promise<number> {
+  const io: CliIo = { out, err };
+  const p = parseOrExit(SIM, args, io);
+  if (typeof p === 'number') return p;
+  const o = p.options;
+  const usage = (message: string) => (err(`onecard sim: ${message} (onecard sim --help)`), EXIT_USAGE);
+  const reader = (o.reader as SimReaderKind | undefined) ?? 'virtual';
+  if (typeof o.scenario === 'string') {
+    const extra = ['backend', 'data', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);
+    if (extra.length) return usage(`--scenario runs a world of its own; ${extra.map((k) => `--${k}`).join(', ')} do not apply`);
+    return scenario(o.scenario, reader, io);
   }
-  const seedAt = args.indexOf('--seed');
-  const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
-  if (!Number.isInteger(seed) || seed < 0) {
-    out('--seed takes a non-negative integer');
-    return 2;
+  const backendUrl = o.backend as string | undefined;
+  if (backendUrl === undefined) {
+    const strays = BACKEND_ONLY.filter((k) => o[k] !== undefined);
+    if (strays.length) return usage(`${strays.map((k) => `--${k}`).join(', ')} go with --backend`);
   }
-  const backendUrl = valueOf(args, '--backend');
+
+  const dataDir = o.data as string | undefined;
+  const kept = dataDir === undefined ? null : openSimData(dataDir);
+  if (kept?.kind === 'error') return (err(kept.message), EXIT_USAGE);
+  const before = kept?.kind === 'existing' ? kept.state : null;
+  const seed = (o.seed as number | undefined) ?? before?.seed ?? 1;
+  const terminalId = (o.terminal as number | undefined) ?? before?.terminalId ?? DEFAULT_TERMINAL_ID;
+  if (before && (before.seed !== seed || before.terminalId !== terminalId)) {
+    return usage(`--data ${dataDir} holds terminal ${before.terminalId} of seed ${before.seed}; it cannot become another`);
+  }
+
+  const interactive = process.stdin.isTTY === true && !o.demo;
+  const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, !interactive);
+  if ('error' in logged) return (err(logged.error), EXIT_USAGE);
   let link: SimBackendLink | null = null;
   let world: SimWorld | null = null;
-  if (backendUrl !== null) {
-    // Logs go to stderr so the display stays readable; --quiet silences them.
-    const log = args.includes('--quiet') ? silentLogger : new JsonLogger({ write: (l) => process.stderr.write(`${l}\n`) }, () => Date.now(), 'info');
-    try {
-      link = simBackendLink(backendUrl, valueOf(args, '--key') ?? '', () => world!.clock, log);
-    } catch (e) {
-      out((e as Error).message);
-      return 2;
-    }
-    world = await defaultWorld(seed, readerOf(args), { startMs: Date.now(), authorizer: link.authorizer, locked: () => link!.locked(), backend: true });
-    link.attach(world, 'pos1');
-    out(`pos1 syncing with ${backendUrl}`);
-  } else {
-    world = await defaultWorld(seed, readerOf(args));
-  }
-  const shell = new SimShell(world, 'pos1');
   try {
-    if (process.stdin.isTTY && !args.includes('--demo')) return await interactive(shell, out);
+    if (dataDir !== undefined && kept?.kind === 'new') createSimDataDir(dataDir);
+    const worldOpts = {
+      terminalId,
+      ...(dataDir !== undefined ? { dataDir } : {}),
+      ...(kept?.kind === 'existing' ? { cardImages: kept.cards } : {}),
+    };
+    if (backendUrl !== undefined) {
+      const key = await terminalKey({
+        dbPath: (o.db as string | undefined) ?? defaultDbPath(),
+        terminalId,
+        ...(typeof o['key-file'] === 'string' ? { keyFile: o['key-file'] } : {}),
+        ...(dataDir !== undefined ? { dataDir } : {}),
+      });
+      if ('error' in key) return (err(key.error), EXIT_USAGE);
+      link = simBackendLink(backendUrl, key, () => world!.clock, logged.log);
+      const l = link;
+      // The simulated clock follows wall time here (sim-backend.ts): the composition root reads it.
+      world = await defaultWorld(seed, reader, { ...worldOpts, startMs: Date.now(), authorizer: l.authorizer, locked: () => l.locked(), backend: true });
+      link.attach(world, 'pos1');
+      out(`pos1 (terminal ${terminalId}) syncing with ${backendUrl}`);
+    } else {
+      world = await defaultWorld(seed, reader, { ...worldOpts, startMs: before?.clockMs ?? Date.parse(DEFAULT_START) });
+    }
+    const w = world;
+    const save = dataDir === undefined ? () => {} : () => saveSimData(dataDir, w, { seed, terminalId });
+    save();
+    if (before) out(`pos1 restored from ${dataDir}: journal at #${w.terminal('pos1').terminal.journal.lastSeq()}`);
+    const shell = new SimShell(world, 'pos1');
+    if (interactive) return await prompt(shell, save, out);
     out(`onecard sim — built-in demo (seed ${seed}); run it in a terminal to type your own commands`);
     for (const line of DEMO_SCRIPT) {
       out(`> ${line}`);
       for (const l of (await shell.exec(line)) ?? []) out(l);
+      save();
     }
     const report = await world.reconcile();
     return report.ok ? 0 : 1;
   } finally {
     link?.close();
-    world.close();
+    world?.close();
+    logged.close();
   }
 }
 
-function valueOf(args: string[], flag: string): string | null {
-  const i = args.indexOf(flag);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : null;
-}
-
-async function interactive(shell: SimShell, out: (line: string) => void): Promise<number> {
+async function prompt(shell: SimShell, save: () => void, out: (line: string) => void): Promise<number> {
   out('onecard sim — a simulated canteen POS. Cards: alice bob carol lost op. Type help.');
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'pos1> ' });
   rl.prompt();
   for await (const line of rl) {
     const lines = await shell.exec(line);
+    save();
     if (lines === null) break;
     for (const l of lines) out(l);
     rl.prompt();
@@ -81,34 +131,29 @@ async function interactive(shell: SimShell, out: (line: string) => void): Promis
   return 0;
 }
 
-/** `--reader mfrc522` runs taps through the MFRC522 driver on the chip emulator instead of the virtual-reader shortcut. */
-function readerOf(args: string[]): SimReaderKind {
-  return args[args.indexOf('--reader') + 1] === 'mfrc522' && args.includes('--reader') ? 'mfrc522' : 'virtual';
-}
-
-async function scenario(file: string, reader: SimReaderKind, out: (line: string) => void): Promise<number> {
+async function scenario(file: string, reader: SimReaderKind, io: CliIo): Promise<number> {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    out(`${file}: cannot read scenario: ${(e as Error).message}`);
-    return 2;
+    io.err(`${file}: cannot read scenario: ${(e as Error).message}`);
+    return EXIT_USAGE;
   }
   let sc;
   try {
     sc = parseScenario(raw, file);
   } catch (e) {
-    out((e as Error).message);
-    return 2;
+    io.err((e as Error).message);
+    return EXIT_USAGE;
   }
   const result = await runScenario(sc, { reader });
-  for (const l of result.transcript) out(l);
+  for (const l of result.transcript) io.out(l);
   if (result.ok) {
-    out(`scenario "${sc.name}": passed (${sc.steps.length} steps)`);
+    io.out(`scenario "${sc.name}": passed (${sc.steps.length} steps)`);
     return 0;
   }
-  out(`scenario "${sc.name}": FAILED`);
-  for (const f of result.failures) out(`  ✗ ${f}`);
+  io.out(`scenario "${sc.name}": FAILED`);
+  for (const f of result.failures) io.out(`  ✗ ${f}`);
   return 1;
 }
 
