@@ -24,11 +24,14 @@ export const HELP = [
 ];
 
 export class SimShell {
-  private shownSeq = 0;
+  /** Journal records up to here were there before this shell (a terminal kept with --data): not news. */
+  private shownSeq: number;
   constructor(
     private readonly world: SimWorld,
     private readonly terminalName: string,
-  ) {}
+  ) {
+    this.shownSeq = this.terminal.journal.lastSeq();
+  }
 
   private get terminal() {
     return this.world.terminal(this.terminalName).terminal;
