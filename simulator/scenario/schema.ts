@@ -140,8 +140,8 @@ function scenarioProblem(sc: Scenario): string | null {
     if (e.card !== undefined && !cards.includes(e.card)) return `${at} expect.card: ${unknown('card', e.card, cards)}`;
     const cardCheck = CARD_CHECKS.find((f) => e[f] !== undefined);
     if (e.card === undefined && cardCheck) return `${at} expect.${cardCheck}: needs "card" (whose ${cardCheck}?)`;
-    if (!CHECKS.some((f) => e[f] !== undefined)) return `${at} expect: checks nothing (give one of ${CHECKS.join(', ')})`;
     if (e.card !== undefined && !cardCheck) return `${at} expect.card: names a card but checks none of ${CARD_CHECKS.join(', ')}`;
+    if (!CHECKS.some((f) => e[f] !== undefined)) return `${at} expect: checks nothing (give one of ${CHECKS.join(', ')})`;
   }
   return null;
 }
