@@ -4,7 +4,7 @@ import { silentLogger } from '../firmware/core/log.ts';
 import { Blacklist, BLACKLIST_MAX_ENTRIES } from '../firmware/store/lists/blacklist.ts';
 
 /**
- * A full-size blacklist (1,000,000 cards, design.md) built from a snapshot,
+ * A full-size blacklist (1,000,000 cards, docs/architecture.md "Limits") built from a snapshot,
  * then looked up the way taps do: one card at a time, half of them listed.
  * Baseline in the same run: the same lookups in an in-heap Set, the fastest
  * (and most memory-hungry) alternative.

@@ -41,7 +41,12 @@ export async function benchJournal(opts: { records?: number; dir: string }): Pro
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const clock = new ManualClock(START_MS);
-  const journal = Journal.open({ path: join(dir, 'journal.db'), clock, log: silentLogger });
+  // A sale-shaped body of its own (amountCents, items): the store's cost, not the firmware's record kinds.
+  const journal = Journal.open<Record<string, Record<string, unknown>>>({
+    path: join(dir, 'journal.db'),
+    clock,
+    log: silentLogger,
+  });
   // Same bytes per record for the baseline: the record as a JSON line.
   const line = JSON.stringify({ seq: 1, kind: 'sale', atMs: START_MS, card: 123456, body: saleBody(0) }) + '\n';
   const rawFd = openSync(join(dir, 'raw.jsonl'), 'a');

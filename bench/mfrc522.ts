@@ -11,7 +11,7 @@
  *
  * SPI model: bytes × 8 / f + a fixed cost per transaction (chip select, the
  * spidev ioctl and the hop through libuv's thread pool of spi-device's async
- * transfer): PER_TRANSACTION_US, an estimate not yet measured on a Pi. Each
+ * transfer): PER_TRANSACTION_US_ESTIMATE, an estimate not yet measured on a Pi. Each
  * command is polled once here because the emulator answers at once; on
  * hardware the extra polls run while the RF exchange is under way, so they
  * overlap the RF time instead of adding to it.
@@ -21,7 +21,7 @@
  * short frame is 7 bits + 2, a 4-bit ACK 4 bits + 2. Each round trip adds the
  * two frame delay times (PCD→PICC ≥ 1172/fc ≈ 86 µs, PICC→PCD ≥ 1172/fc).
  * A frame nobody answers costs the reader's timer period. On top come the
- * card's processing times from NXP MF1S50yyX/V1 fig. 4 (reference.md §1.7):
+ * card's processing times from NXP MF1S50yyX/V1 fig. 4 (docs/hardware.md):
  * select 2.5 ms (+1 ms per extra cascade level), auth 2, read 2.5, write 5.5.
  * NXP's figures already include the frames, so adding airtime double-counts a
  * little: the model is an upper bound.
@@ -31,12 +31,13 @@ import { VirtualClassicCard } from '../simulator/card/virtual-classic.ts';
 import { Mfrc522Emulator } from '../simulator/mfrc522/emulator.ts';
 import type { RfExchange } from '../simulator/mfrc522/field.ts';
 
-export const PER_TRANSACTION_US = 50;
+/** An estimate, not measured on a Pi: every figure built on it is a model until someone measures it there. */
+export const PER_TRANSACTION_US_ESTIMATE = 50;
 const FC_HZ = 13_560_000;
 const BIT_US = (128 / FC_HZ) * 1e6;
 const FDT_US = (1172 / FC_HZ) * 1e6;
 const FRAME_OVERHEAD_BITS = 2;
-/** Card processing per operation, ms (reference.md §1.7). */
+/** Card processing per operation, ms (docs/hardware.md). */
 export const CARD_MS = { select: 2.5, extraCascadeLevel: 1, auth: 2, read: 2.5, write: 5.5 } as const;
 export const TAP_GOAL_MS = 100;
 
@@ -70,8 +71,8 @@ export interface Mfrc522BenchResult {
   /** Wire time + per-transaction overhead. */
   spiBusMs: BusTimesMs;
   rf: RfModel;
-  /** spiBusMs + rf.totalMs: host and card time of the whole tap, the beep right after. */
-  tapToBeepMs: BusTimesMs;
+  /** spiBusMs + rf.totalMs: a model of the whole tap (the SPI part rests on an unmeasured estimate). */
+  tapToBeepModelMs: BusTimesMs;
   tapGoalMs: number;
   rfModel: string;
   spiModel: string;
@@ -154,7 +155,7 @@ export async function benchMfrc522(opts: { uid?: Uint8Array } = {}): Promise<Mfr
   await tap(reader);
   const { transfers, bytes } = emu.stats;
   const rf = modelRf(emu.field.exchanges);
-  const spiBusMs = busMs(bytes, transfers, PER_TRANSACTION_US);
+  const spiBusMs = busMs(bytes, transfers, PER_TRANSACTION_US_ESTIMATE);
   const plusRf = (b: number) => Math.round((b + rf.totalMs) * 100) / 100;
   await reader.close();
   return {
@@ -163,13 +164,13 @@ export async function benchMfrc522(opts: { uid?: Uint8Array } = {}): Promise<Mfr
     spiTransactionsPerTap: transfers,
     spiBytesPerTap: bytes,
     irqPollsPerTap: reader.chip.polls - pollsBefore,
-    perTransactionOverheadUs: PER_TRANSACTION_US,
+    perTransactionOverheadUs: PER_TRANSACTION_US_ESTIMATE,
     spiWireMs: busMs(bytes, transfers, 0),
     spiBusMs,
     rf,
-    tapToBeepMs: { at1MHz: plusRf(spiBusMs.at1MHz), at4MHz: plusRf(spiBusMs.at4MHz), at10MHz: plusRf(spiBusMs.at10MHz) },
+    tapToBeepModelMs: { at1MHz: plusRf(spiBusMs.at1MHz), at4MHz: plusRf(spiBusMs.at4MHz), at10MHz: plusRf(spiBusMs.at10MHz) },
     tapGoalMs: TAP_GOAL_MS,
     rfModel: '106 kbit/s, 9 bits/byte + SOF/EOF, 2 × 86 µs frame delay per round trip, + NXP card times (select 2.5, auth 2, read 2.5, write 5.5 ms)',
-    spiModel: `bytes × 8 / f + ${PER_TRANSACTION_US} µs per transaction (spidev ioctl via spi-device, estimate)`,
+    spiModel: `bytes × 8 / f + ${PER_TRANSACTION_US_ESTIMATE} µs per transaction (spidev ioctl via spi-device: an estimate, not measured on a Pi)`,
   };
 }

@@ -1,4 +1,4 @@
-import type { WireRecord } from '../protocol/index.ts';
+import { cardDay, type WireRecord } from '../protocol/index.ts';
 
 /**
  * Realistic committed sales as a canteen terminal journals them
@@ -32,7 +32,6 @@ class Rng {
   }
 }
 
-const CARD_EPOCH_MS = 946_684_800_000;
 const hex = (r: Rng, n: number) => Array.from({ length: n }, () => r.int(0, 255).toString(16).padStart(2, '0')).join('');
 
 export interface SalesOptions {
@@ -55,7 +54,7 @@ export function realisticSales(opts: SalesOptions): WireRecord[] {
   const out: WireRecord[] = [];
   for (let i = 0; i < opts.sales; i++) {
     at += r.int(3_000, 40_000);
-    const day = Math.floor((at + offset * 60_000 - CARD_EPOCH_MS) / 86_400_000);
+    const day = cardDay(at, offset);
     const cardNumber = r.int(20_000_000, 23_000_000);
     const listAmountCents = r.int(300, 2500);
     const discountAmount = r.chance(0.1) ? r.int(50, 300) : 0;

@@ -14,11 +14,10 @@ import { recordCrc } from '../firmware/store/journal/journal-codec.ts';
 import { Journal } from '../firmware/store/journal/journal.ts';
 import { SyncClient } from '../firmware/sync/client.ts';
 import type { Link } from '../firmware/sync/link.ts';
-import { ListApplier } from '../firmware/sync/lists.ts';
 import { systemScheduler } from '../firmware/sync/scheduler.ts';
 import { SyncState } from '../firmware/sync/sync-state.ts';
 import { dialWebSocket } from '../firmware/sync/ws-link.ts';
-import { deltaChunks, encodeMessage, frameBytes, ListDigest, snapshotChunks, type ListDelta, type ListSnapshot, type WireRecord } from '../protocol/index.ts';
+import type { WireRecord } from '../protocol/index.ts';
 import { BackendServer } from '../simulator/backend/server.ts';
 import { realisticSales } from './protocol-sales.ts';
 
@@ -135,7 +134,10 @@ export async function benchSyncUpload(opts: { dir: string; sales?: number; batch
         dial: async () => {
           const link = await dialWebSocket(server.url);
           const send = link.send.bind(link);
-          link.send = (b) => ((sentBytes += b.length), send(b));
+          link.send = (b) => {
+            sentBytes += b.length;
+            return send(b);
+          };
           return link as Link;
         },
         clock: wall,

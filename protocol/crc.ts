@@ -3,7 +3,7 @@
  * pure; neither is a security measure (the MAC is).
  *
  * - CRC-16/AUG-CCITT (poly 0x1021, init 0x1D0F, no reflection, no xorout) —
- *   OSDP's CRC (reference.md §5.1), guards the 13-byte header so a receiver
+ *   OSDP's CRC (docs/protocol-lessons.md), guards the 13-byte header so a receiver
  *   can reject a lying length field at once instead of waiting for up to
  *   64 KiB that will never come. Check value of "123456789": 0xE5CC.
  * - CRC-32/ISO-HDLC (zlib's crc32: reflected poly 0xEDB88320, init and xorout

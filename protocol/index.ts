@@ -34,6 +34,11 @@ export type { ListAck, ListChanges, ListContent, ListDelta, ListPull, ListSnapsh
 export { batchItems, buildJournalBatch, JOURNAL_BATCH_RECORDS_MAX } from './messages/journal.ts';
 export type { JournalAck, JournalBatch, JournalResend } from './messages/journal.ts';
 export type { WireRecord } from './messages/record-context.ts';
+export { KIND } from './messages/record-kinds.ts';
+export type * from './messages/record-kinds.ts';
+export { CARD_EPOCH_MS, cardDay } from './card-day.ts';
+export { PURSE_FIELDS, samePurse, settlement } from './settlement.ts';
+export type { CounterSighting, PurseEvidence, Settlement, SettlementEvidence } from './settlement.ts';
 export { canonicalRecord, CHAIN_BYTES, CHAIN_ZERO, chainNext, chainOver } from './messages/chain.ts';
 export type { Advice, AdviceAck, AuthorizeRequest, AuthorizeResponse, Reversal, StanAck } from './messages/authorize.ts';
 export { CONFIG_BYTES_MAX } from './messages/config.ts';

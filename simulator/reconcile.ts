@@ -1,7 +1,7 @@
 import type { CardImage } from '../firmware/card/app.ts';
-import type { Journal, JournalRecord } from '../firmware/store/journal/journal.ts';
-import { KIND, type IntentBody, type SettleBody } from '../firmware/card-tx/records.ts';
-import { samePurse } from '../firmware/card-tx/settle.ts';
+import { isRecordOf, type Journal, type JournalRecord } from '../firmware/store/journal/journal.ts';
+import { KIND, type IntentBody } from '../protocol/messages/record-kinds.ts';
+import { settlement, type CounterSighting } from '../protocol/settlement.ts';
 import { scanJournal } from './journal-scan.ts';
 
 /**
@@ -11,6 +11,10 @@ import { scanJournal } from './journal-scan.ts';
  * counter landed twice. Uncertain writes are settled here from the evidence
  * other terminals recorded (the counter and writer they read), so a card that
  * tapped elsewhere after a tear still reconciles.
+ *
+ * A checker of the terminal's money code, so it imports none of it (firmware/card-tx):
+ * it reads the journals' records and the cards' images and derives the money
+ * itself; only the settlement rule (protocol/settlement.ts) and the record kinds are shared.
  */
 export interface CardLedger {
   name: string;
@@ -35,27 +39,32 @@ function intentsOf(journal: Journal, terminalId: number): Tx[] {
   const outcomes = new Map<number, Tx['outcome']>();
   const intents: JournalRecord<IntentBody>[] = [];
   for (const r of scanJournal(journal)) {
-    if (r.kind === KIND.intent) intents.push(r as unknown as JournalRecord<IntentBody>);
+    if (isRecordOf(r, KIND.intent)) intents.push(r);
     else if (r.kind === KIND.commit && r.ref !== null) outcomes.set(r.ref, 'landed');
     else if (r.kind === KIND.abort && r.ref !== null) outcomes.set(r.ref, 'not-landed');
-    else if (r.kind === KIND.settle && r.ref !== null) outcomes.set(r.ref, (r.body as unknown as SettleBody).outcome);
+    else if (isRecordOf(r, KIND.settle) && r.ref !== null) outcomes.set(r.ref, r.body.outcome);
   }
   return intents.map((record) => ({ terminalId, record, outcome: outcomes.get(record.seq) ?? 'open' }));
 }
 
-/** Decides an open intent from what others saw: who holds the counter it aimed at. */
+/** Decides an open intent from what others saw (protocol/settlement.ts): who holds the counter it aimed at. */
 function settleFromEvidence(x: Tx, all: Tx[], card: CardImage): Tx['outcome'] {
-  const target = x.record.body.counterAfter;
-  if (all.some((y) => y !== x && y.outcome === 'landed' && y.record.body.counterAfter === target)) return 'not-landed';
-  const slot = card.slots.flatMap((s) => (s.ok ? [s.value] : [])).find((p) => p.counter === target);
-  if (slot) return samePurse(slot, x.record.body.next) ? 'landed' : 'not-landed';
-  for (const y of all) {
-    const b = y.record.body;
-    if (b.counterBefore === target) return b.writerBefore === x.terminalId ? 'landed' : 'not-landed';
-    if (b.otherSlot?.counter === target) return b.otherSlot.writer === x.terminalId ? 'landed' : 'not-landed';
-  }
-  if (card.purse.counter < target) return 'not-landed';
-  return 'open';
+  const target = x.record.body.next.counter;
+  const others = all.filter((y) => y !== x);
+  const outcome = settlement({
+    write: { terminalId: x.terminalId, next: x.record.body.next },
+    otherLandedAtTarget: others.some((y) => y.outcome === 'landed' && y.record.body.next.counter === target),
+    slots: card.slots.flatMap((s) => (s.ok ? [s.value] : [])),
+    cardCounter: card.purse.counter,
+    sightings: others.flatMap((y) => sightingsOf(y.record.body)),
+  });
+  return outcome === 'unknown' ? 'open' : outcome;
+}
+
+/** What the writer of an intent read on the card: its current slot and, if valid, the other one. */
+function sightingsOf(b: IntentBody): CounterSighting[] {
+  const current = { counter: b.counterBefore, writer: b.writerBefore };
+  return b.otherSlot ? [current, b.otherSlot] : [current];
 }
 
 export function reconcile(journals: { terminalId: number; journal: Journal }[], cards: CardLedger[]): ReconcileReport {

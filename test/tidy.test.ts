@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
 /**
- * House rules the compiler cannot see (style.md habit 19): no wall clock or
+ * House rules the compiler cannot see (docs/architecture.md, code habits): no wall clock or
  * global randomness in runtime code, no timers in decision code, small files,
  * no float arithmetic where money is computed.
  */
@@ -77,4 +77,25 @@ test('firmware and drivers never import the simulator (a terminal ships without 
   };
   const protocolImports = files('protocol').flatMap((f) => code(f).filter(({ line }) => outside(f, line)).map(({ n }) => `${f}:${n}`));
   assert.deepEqual(protocolImports, [], 'protocol/ depends on nothing else in the tree');
+});
+
+test('comments and docs point only at files a clone has (facts live in docs/)', () => {
+  // Built from pieces so this file does not match itself.
+  const outsideDoc = new RegExp(['design', 'libs', 'reference', 'style'].map((name) => `\\b${name}\\.md\\b`).join('|'));
+  const textFiles = (dir: string): string[] =>
+    !existsSync(dir)
+      ? []
+      : readdirSync(dir).flatMap((name) => {
+          const p = join(dir, name);
+          return statSync(p).isDirectory() ? textFiles(p) : /\.(ts|md)$/.test(p) ? [p] : [];
+        });
+  const hits = ['firmware', 'drivers', 'simulator', 'protocol', 'test', 'bench', 'scripts', 'docs', 'examples']
+    .flatMap(textFiles)
+    .concat('README.md')
+    .flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (outsideDoc.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+    );
+  assert.deepEqual(hits, []);
 });

@@ -4,7 +4,7 @@
  * event, gpiomon's output, or the simulator's clock), never from when the
  * callback ran, so decoders can judge bit timing however late they run.
  * Real implementations (gpiod CLI, node-libgpiod) and their fakes implement
- * this; see libs.md "onoff" for why not sysfs.
+ * this; see docs/dependencies.md "onoff" for why not sysfs.
  */
 export type Edge = 'rising' | 'falling' | 'both';
 

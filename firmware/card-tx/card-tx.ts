@@ -5,8 +5,9 @@ import type { PurseState } from '../card/layout.ts';
 import { cardDay, cardDayToIso } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { Decision } from '../policy/policy.ts';
-import type { Journal, JournalRecord, TotalsDelta } from '../store/journal/journal.ts';
-import { CLOSING_KINDS, hex, KIND, type IntentBody, type SettleBody, type TxType } from './records.ts';
+import { isRecordOf, type Journal, type JournalRecord, type TotalsDelta } from '../store/journal/journal.ts';
+import { samePurse } from '../../protocol/settlement.ts';
+import { CLOSING_KINDS, hex, KIND, type IntentBody, type SettleBody } from './records.ts';
 import { settle } from './settle.ts';
 
 /**
@@ -20,15 +21,15 @@ export type TxOutcome =
   | { kind: 'aborted'; intent: JournalRecord<IntentBody>; problem: string }
   | { kind: 'uncertain'; intent: JournalRecord<IntentBody>; problem: string };
 
-export interface TxMeta {
-  tx: TxType;
-  listAmountCents: number;
-  undoOf?: number;
-  shift?: string;
-  operator?: number;
-  items?: { code: number; qty: number }[];
-  creditSeqs?: number[];
-  forfeitedSeqs?: number[];
+/** What the caller says about a write beyond the decision: the intent's own fields of that name. */
+export type TxMeta = Pick<
+  IntentBody,
+  'tx' | 'listAmountCents' | 'undoOf' | 'shift' | 'operator' | 'items' | 'creditSeqs' | 'forfeitedSeqs'
+>;
+
+/** A valid slot of the card holds exactly `purse` (its writer included). */
+function holds(card: CardImage, purse: PurseState): boolean {
+  return card.slots.some((s) => s.ok && samePurse(s.value, purse));
 }
 
 /** The card as it is after a verified write of `next`: the other slot became current. */
@@ -57,7 +58,7 @@ export class CardTransactions {
     private readonly log: Logger,
     private readonly utcOffsetMinutes: number,
   ) {
-    for (const r of journal.open(KIND.intent, CLOSING_KINDS)) this.wait(r as unknown as JournalRecord<IntentBody>);
+    for (const r of journal.open(KIND.intent, CLOSING_KINDS)) this.wait(r);
   }
 
   private wait(intent: JournalRecord<IntentBody>): void {
@@ -99,13 +100,18 @@ export class CardTransactions {
         this.log.warn('card.settle.unknown', { intentSeq: intent.seq, cardNumber: card.identity.cardNumber, counter: card.purse.counter });
         continue;
       }
+      // Pair assertion, before: the outcome is what the card shows (the purse we meant is on it, or not).
+      if ((outcome === 'landed') !== holds(card, intent.body.next)) {
+        throw new Error(`bug: intent ${intent.seq} settled ${outcome} against the card`);
+      }
       const body: SettleBody = { intentSeq: intent.seq, outcome, counterSeen: card.purse.counter };
-      this.journal.append(KIND.settle, body, {
+      const settled = this.journal.append(KIND.settle, body, {
         card: card.identity.cardNumber,
         ref: intent.seq,
         cardCounter: card.purse.counter,
         totals: outcome === 'landed' ? this.totalsOf(intent.body, intent.atMs) : [],
       });
+      this.assertSettled(settled.seq, intent.seq, outcome);
       this.close(intent);
       this.log.info('card.settled', { intentSeq: intent.seq, outcome, cardNumber: card.identity.cardNumber });
       done.push({ intent, outcome });
@@ -149,6 +155,9 @@ export class CardTransactions {
 
     const intent = this.journal.append(KIND.intent, body, { card: body.cardNumber, cardCounter: body.counterBefore });
     this.wait(intent);
+    // Pair assertion: the intent is in the journal file before the first card byte, so a cut from here on
+    // leaves a record that start-up recovery turns into "uncertain".
+    this.assertJournaled(intent);
     const result = await this.cards.writePurse(session, card, keys, decision.next);
     const ref = { card: body.cardNumber, ref: intent.seq };
     switch (result.kind) {
@@ -164,6 +173,23 @@ export class CardTransactions {
         this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);
         this.log.warn('card.write.uncertain', { intentSeq: intent.seq, cardNumber: body.cardNumber, problem: result.problem });
         return { kind: 'uncertain', intent, problem: result.problem };
+    }
+  }
+
+  /** Pair assertion, after: the settle record reads back from the journal closing this intent, as decided. */
+  private assertSettled(seq: number, intentSeq: number, outcome: SettleBody['outcome']): void {
+    const back = this.journal.get(seq);
+    if (!back || !isRecordOf(back, KIND.settle) || back.ref !== intentSeq || back.body.outcome !== outcome) {
+      throw new Error(`bug: settle record ${seq} does not read back as intent ${intentSeq} ${outcome}`);
+    }
+  }
+
+  /** Reads the intent back from the journal: the last record, and the very one appended. */
+  private assertJournaled(intent: JournalRecord<IntentBody>): void {
+    const back = this.journal.get(intent.seq);
+    const last = this.journal.lastSeq();
+    if (back?.kind !== KIND.intent || back.corrupt || last !== intent.seq || back.card !== intent.body.cardNumber) {
+      throw new Error(`bug: intent ${intent.seq} is not the journal's last record (last ${last}) before the write`);
     }
   }
 

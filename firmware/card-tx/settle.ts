@@ -1,34 +1,23 @@
+import { settlement, type Settlement } from '../../protocol/settlement.ts';
 import type { CardImage } from '../card/app.ts';
-import type { PurseState } from '../card/layout.ts';
 import type { IntentBody } from './records.ts';
 
+export type { Settlement } from '../../protocol/settlement.ts';
+
 /**
- * Did an uncertain write land? The card's counters answer it (design.md
- * invariant 3): the slot holding the intended counter shows who wrote it.
- *
- * landed     — a slot holds exactly the state we meant to write, written by us.
- * not-landed — the card is still at the old counter, or someone else wrote the intended counter.
- * unknown    — the card moved on twice or more elsewhere, so both slots are past
- *              the evidence; the backend settles it from all terminals' journals.
+ * Did this terminal's uncertain write land? The card in hand is the evidence:
+ * its valid slots and its counter (protocol/settlement.ts holds the rule).
+ * `unknown` — the card moved on twice or more elsewhere, so both slots are past
+ * the target; the backend settles it from all terminals' journals.
+ * docs/architecture.md (money invariant 3) says why the counters answer it.
  */
-export type Settlement = 'landed' | 'not-landed' | 'unknown';
-
-export function samePurse(a: PurseState, b: PurseState): boolean {
-  return (
-    a.counter === b.counter &&
-    a.balance === b.balance &&
-    a.subsidy === b.subsidy &&
-    a.lastCreditSeq === b.lastCreditSeq &&
-    a.day === b.day &&
-    a.spentToday === b.spentToday &&
-    a.writerTerminalId === b.writerTerminalId
-  );
-}
-
 export function settle(intent: IntentBody, card: CardImage): Settlement {
-  const valid = card.slots.flatMap((s) => (s.ok ? [s.value] : []));
-  const atTarget = valid.find((p) => p.counter === intent.counterAfter);
-  if (atTarget) return samePurse(atTarget, intent.next) ? 'landed' : 'not-landed';
-  if (card.purse.counter === intent.counterBefore) return 'not-landed';
-  return 'unknown';
+  return settlement({
+    // The slot we meant to write names us as its writer.
+    write: { terminalId: intent.next.writerTerminalId, next: intent.next },
+    otherLandedAtTarget: false,
+    slots: card.slots.flatMap((s) => (s.ok ? [s.value] : [])),
+    cardCounter: card.purse.counter,
+    sightings: [],
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * MIFARE Classic sector-trailer access bits (reference.md §1.2–1.3), as a pure
+ * MIFARE Classic sector-trailer access bits (docs/hardware.md), as a pure
  * codec plus the permission tables. Firmware validates bits with this before it
  * ever writes a trailer: a bad pattern locks the sector for good.
  */

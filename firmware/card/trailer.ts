@@ -2,7 +2,7 @@ import { encodeAccessBits, type AccessConditions } from './access-bits.ts';
 import type { CardKeys } from './keys.ts';
 
 /**
- * Access conditions of our application sectors (reference.md §1.3): data blocks
+ * Access conditions of our application sectors (docs/hardware.md): data blocks
  * 100 = read with A or B, write with B only; trailer 011 = key B rewrites keys and
  * access bits, nobody reads the keys. A read-only terminal (door, attendance) gets
  * master key A alone and cannot move money. Encodes to 78 77 88.

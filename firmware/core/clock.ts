@@ -1,3 +1,5 @@
+import { CARD_EPOCH_MS } from '../../protocol/card-day.ts';
+
 /**
  * Time, injected. Decision code never reads the wall clock: the simulator owns
  * time, so a whole run replays from its seed. Only the composition root
@@ -26,17 +28,10 @@ export class ManualClock implements Clock {
   }
 }
 
-const MS_PER_DAY = 86_400_000;
-/** Day numbers on cards count from 2000-01-01 (fits in 16 bits until 2179). */
-export const CARD_EPOCH_MS = Date.UTC(2000, 0, 1);
+/** Card days (what a card stores) are defined with what travels, in protocol/. */
+export { CARD_EPOCH_MS, cardDay } from '../../protocol/card-day.ts';
 
-/**
- * The local calendar day of an instant as a card day number. Terminals work in
- * one fixed UTC offset (from config) so a canteen's "today" flips at local midnight.
- */
-export function cardDay(nowMs: number, utcOffsetMinutes: number): number {
-  return Math.floor((nowMs + utcOffsetMinutes * 60_000 - CARD_EPOCH_MS) / MS_PER_DAY);
-}
+const MS_PER_DAY = 86_400_000;
 
 /** Minutes since the card epoch (2000-01-01T00:00Z, UTC): door grants' time (PROTOCOL.md §6.4 list 1 carries no zone). */
 export function cardMinute(nowMs: number): number {

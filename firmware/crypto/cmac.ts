@@ -60,7 +60,7 @@ export function aesCmac(key: Uint8Array, msg: Uint8Array): Uint8Array {
 /**
  * AN10922 AES-128 diversification: CMAC(K, 01 ‖ M) where the input is always
  * padded to 32 bytes (80 00 …) and then uses subkey K2 — unlike a plain CMAC,
- * which pads only to 16 (reference.md §1.9, §7.4). M is 1..31 bytes.
+ * which pads only to 16 (docs/hardware.md). M is 1..31 bytes.
  */
 export function diversifyAn10922(masterKey: Uint8Array, m: Uint8Array): Uint8Array {
   checkKey(masterKey);
@@ -73,10 +73,5 @@ export function diversifyAn10922(masterKey: Uint8Array, m: Uint8Array): Uint8Arr
   return cbcMacLast(masterKey, padTo(d, 32), k2);
 }
 
-/** Constant-time comparison, for MACs. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
+/** Constant-time comparison, for MACs: the protocol's, so there is one. */
+export { sameBytes as equalBytes } from '../../protocol/keys.ts';

@@ -1,5 +1,7 @@
+import type { OfflineReason } from '../../protocol/messages/record-kinds.ts';
+
 /**
- * Online authorisation (design.md "Online mode"): for card classes whose money
+ * Online authorisation (docs/architecture.md, "Online mode"): for card classes whose money
  * lives in a backend account, the terminal asks the backend, and when the
  * backend is away it decides offline within floors and reports the sale later
  * as advice (ISO 8583 0220). Implemented by the sync client; the simulator
@@ -28,7 +30,7 @@ export interface OnlineAuthRequest {
  *                         the backend said retry).
  * The reference terminal always asks first, so it never has a below-floor sale.
  */
-export type OfflineReason = 'backend-unreachable' | 'timeout';
+export type { OfflineReason };
 
 export type OnlineAuthResult =
   | { kind: 'approved'; authCode: string; balanceCents: number }

@@ -41,7 +41,14 @@ export interface PolicyContext {
 }
 
 export type Decision =
-  | { kind: 'approve'; next: PurseState; chargedAmount: number; fromSubsidy: number; fromBalance: number; discountAmount: number }
+  | {
+      kind: 'approve';
+      next: PurseState;
+      chargedAmount: number;
+      fromSubsidy: number;
+      fromBalance: number;
+      discountAmount: number;
+    }
   | { kind: 'need-pin'; reason: 'daily-limit' | 'card-pin' }
   | { kind: 'refuse'; reason: RefusalCode; detail: string };
 
@@ -64,6 +71,31 @@ export function checkCard(ctx: Omit<PolicyContext, 'purse'> & { purse?: PurseSta
   return null;
 }
 
+/**
+ * The one balance-cap rule, for every path that puts value on a card (top-up,
+ * pending credits, undo refund): the cap covers what the card holds, cash and
+ * subsidy together, as card operators' manuals put it. A count purse holds
+ * uses, not cents: only the purse fields' own width bounds it.
+ */
+export function overCap(
+  ctx: Pick<PolicyContext, 'purse' | 'identity' | 'rules'>,
+  addBalance: number,
+  addSubsidy: number,
+): Decision | null {
+  const balance = ctx.purse.balance + addBalance;
+  const subsidy = ctx.purse.subsidy + addSubsidy;
+  if (balance > U32_MAX || subsidy > U32_MAX) return refuse('balance-cap', 'purse field overflow');
+  if (ctx.identity.flags.countPurse || balance + subsidy <= ctx.rules.balanceCapCents) return null;
+  return refuse('balance-cap', `card would hold ${balance + subsidy}, cap ${ctx.rules.balanceCapCents}`);
+}
+
+/** The card's class, once checkCard has let the card through (it refuses unknown classes). */
+function knownClass(rules: PolicyRules, id: number): CardClass {
+  const cardClass = rules.classes.get(id);
+  if (!cardClass) throw new Error(`bug: class ${id} reached a decision past checkCard`);
+  return cardClass;
+}
+
 /** Integer discount, rounded half up, in the purse unit. */
 export function discountOf(amount: number, percent: number): number {
   return Math.floor((amount * percent + 50) / 100);
@@ -80,24 +112,46 @@ export function decide(ctx: PolicyContext, req: PolicyRequest): Decision {
     case 'debit':
       return decideDebit(ctx, req, spentToday, base);
     case 'credit': {
-      if (!Number.isInteger(req.amountCents) || req.amountCents <= 0) return refuse('below-min', 'top-up must be positive');
+      if (!Number.isInteger(req.amountCents) || req.amountCents <= 0)
+        return refuse('below-min', 'top-up must be positive');
       if (identity.flags.countPurse) return refuse('class-not-allowed', 'count cards are not topped up with money');
-      if (purse.balance + req.amountCents > Math.min(rules.balanceCapCents, U32_MAX)) return refuse('balance-cap', `cap ${rules.balanceCapCents}`);
-      return approve({ ...base, balance: purse.balance + req.amountCents, day: purse.day, spentToday: purse.spentToday }, -req.amountCents, 0, -req.amountCents, 0);
+      const capped = overCap(ctx, req.amountCents, 0);
+      if (capped) return capped;
+      return approve(
+        { ...base, balance: purse.balance + req.amountCents, day: purse.day, spentToday: purse.spentToday },
+        -req.amountCents,
+        0,
+        -req.amountCents,
+        0,
+      );
     }
     case 'apply-credits': {
-      if (req.uptoCreditSeq <= purse.lastCreditSeq) return refuse('credit-applied', `credits up to ${req.uptoCreditSeq} already on the card`);
-      if (purse.balance + req.balance > U32_MAX || purse.subsidy + req.subsidy > U32_MAX) return refuse('balance-cap', 'purse field overflow');
-      const next = { ...base, balance: purse.balance + req.balance, subsidy: purse.subsidy + req.subsidy, lastCreditSeq: req.uptoCreditSeq };
+      if (req.uptoCreditSeq <= purse.lastCreditSeq)
+        return refuse('credit-applied', `credits up to ${req.uptoCreditSeq} already on the card`);
+      const capped = overCap(ctx, req.balance, req.subsidy);
+      if (capped) return capped;
+      const next = {
+        ...base,
+        balance: purse.balance + req.balance,
+        subsidy: purse.subsidy + req.subsidy,
+        lastCreditSeq: req.uptoCreditSeq,
+      };
       return approve(next, -(req.balance + req.subsidy), -req.subsidy, -req.balance, 0);
     }
     case 'refund': {
       const amount = req.fromSubsidy + req.fromBalance;
-      if (purse.balance + req.fromBalance > U32_MAX || purse.subsidy + req.fromSubsidy > U32_MAX) return refuse('balance-cap', 'purse field overflow');
+      const capped = overCap(ctx, req.fromBalance, req.fromSubsidy);
+      if (capped) return capped;
       // Give back today's spending only if the sale was today: yesterday's total is closed.
       const spent = req.day === ctx.today ? Math.max(0, spentToday - amount) : spentToday;
       return approve(
-        { ...base, balance: purse.balance + req.fromBalance, subsidy: purse.subsidy + req.fromSubsidy, day: ctx.today, spentToday: spent },
+        {
+          ...base,
+          balance: purse.balance + req.fromBalance,
+          subsidy: purse.subsidy + req.fromSubsidy,
+          day: ctx.today,
+          spentToday: spent,
+        },
         -amount,
         -req.fromSubsidy,
         -req.fromBalance,
@@ -111,25 +165,36 @@ export function decide(ctx: PolicyContext, req: PolicyRequest): Decision {
  * A sale on an online-account card: the card's identity is checked here (lists,
  * expiry, class, limits, discount); the money is the backend's to approve.
  */
-export function decideOnlineSale(ctx: Omit<PolicyContext, 'purse' | 'lastSeenCounter'>, amountCents: number): { kind: 'ask'; chargedCents: number; discountCents: number } | Extract<Decision, { kind: 'refuse' }> {
+export function decideOnlineSale(
+  ctx: Omit<PolicyContext, 'purse' | 'lastSeenCounter'>,
+  amountCents: number,
+): { kind: 'ask'; chargedCents: number; discountCents: number } | Extract<Decision, { kind: 'refuse' }> {
   const early = checkCard({ ...ctx, lastSeenCounter: null });
   if (early) return early as Extract<Decision, { kind: 'refuse' }>;
   const { rules } = ctx;
-  if (!Number.isInteger(amountCents) || amountCents < rules.minSaleCents) return { kind: 'refuse', reason: 'below-min', detail: `min ${rules.minSaleCents}` };
-  if (amountCents > rules.maxSaleCents) return { kind: 'refuse', reason: 'above-max', detail: `max ${rules.maxSaleCents}` };
-  const discountCents = discountOf(amountCents, rules.classes.get(ctx.identity.cardClass)!.discountPercent);
+  if (!Number.isInteger(amountCents) || amountCents < rules.minSaleCents)
+    return { kind: 'refuse', reason: 'below-min', detail: `min ${rules.minSaleCents}` };
+  if (amountCents > rules.maxSaleCents)
+    return { kind: 'refuse', reason: 'above-max', detail: `max ${rules.maxSaleCents}` };
+  const discountCents = discountOf(amountCents, knownClass(rules, ctx.identity.cardClass).discountPercent);
   return { kind: 'ask', chargedCents: amountCents - discountCents, discountCents };
 }
 
-function decideDebit(ctx: PolicyContext, req: { amountCents: number; pinOk: boolean }, spentToday: number, base: PurseState): Decision {
+function decideDebit(
+  ctx: PolicyContext,
+  req: { amountCents: number; pinOk: boolean },
+  spentToday: number,
+  base: PurseState,
+): Decision {
   const { purse, identity, rules } = ctx;
-  const cardClass = rules.classes.get(identity.cardClass)!;
+  const cardClass = knownClass(rules, identity.cardClass);
   let charged: number;
   let discount = 0;
   if (identity.flags.countPurse) {
     charged = rules.usesPerSale; // a count card pays in uses, whatever the price
   } else {
-    if (!Number.isInteger(req.amountCents) || req.amountCents < rules.minSaleCents) return refuse('below-min', `min ${rules.minSaleCents}`);
+    if (!Number.isInteger(req.amountCents) || req.amountCents < rules.minSaleCents)
+      return refuse('below-min', `min ${rules.minSaleCents}`);
     if (req.amountCents > rules.maxSaleCents) return refuse('above-max', `max ${rules.maxSaleCents}`);
     discount = discountOf(req.amountCents, cardClass.discountPercent);
     charged = req.amountCents - discount;
@@ -137,20 +202,35 @@ function decideDebit(ctx: PolicyContext, req: { amountCents: number; pinOk: bool
   const limit = identity.flags.countPurse ? 0 : cardClass.dailyLimitCents;
   const overLimit = limit > 0 && spentToday + charged > limit;
   const hasPin = identity.pinVerifier.some((b) => b !== 0);
+  // A card that cannot pay is refused before any PIN: asking for it would only delay the same answer.
+  if (purse.subsidy + purse.balance < charged)
+    return refuse('insufficient-balance', `needs ${charged}, has ${purse.subsidy + purse.balance}`);
   if ((overLimit || identity.flags.pinRequired) && !req.pinOk) {
-    if (!hasPin && overLimit) return refuse('daily-limit', `spent ${spentToday} + ${charged} > ${limit}, card has no PIN`);
+    if (!hasPin && overLimit)
+      return refuse('daily-limit', `spent ${spentToday} + ${charged} > ${limit}, card has no PIN`);
     if (!hasPin) return refuse('pin-not-set', 'card requires a PIN but none is set');
     return { kind: 'need-pin', reason: overLimit ? 'daily-limit' : 'card-pin' };
   }
-  if (purse.subsidy + purse.balance < charged) return refuse('insufficient-balance', `needs ${charged}, has ${purse.subsidy + purse.balance}`);
   if (spentToday + charged > U24_MAX) return refuse('daily-limit', 'daily total beyond what the card can record');
   const fromSubsidy = Math.min(purse.subsidy, charged); // subsidy first: it may expire, cash does not
   const fromBalance = charged - fromSubsidy;
-  const next = { ...base, subsidy: purse.subsidy - fromSubsidy, balance: purse.balance - fromBalance, day: ctx.today, spentToday: spentToday + charged };
+  const next = {
+    ...base,
+    subsidy: purse.subsidy - fromSubsidy,
+    balance: purse.balance - fromBalance,
+    day: ctx.today,
+    spentToday: spentToday + charged,
+  };
   return approve(next, charged, fromSubsidy, fromBalance, discount);
 }
 
-function approve(next: PurseState, charged: number, fromSubsidy: number, fromBalance: number, discount: number): Decision {
+function approve(
+  next: PurseState,
+  charged: number,
+  fromSubsidy: number,
+  fromBalance: number,
+  discount: number,
+): Decision {
   // Pair assertion: what leaves the purse is exactly what the decision says.
   if (fromSubsidy + fromBalance !== charged) throw new Error('bug: debit split does not add up');
   return { kind: 'approve', next, chargedAmount: charged, fromSubsidy, fromBalance, discountAmount: discount };

@@ -29,7 +29,8 @@ export type RefusalCode =
   | 'online-declined'
   | 'undo-expired'
   | 'undo-other-card'
-  | 'other-card-pending';
+  | 'other-card-pending'
+  | 'pin-pending';
 
 export const REFUSAL_TEXT: Record<RefusalCode, { zh: string; en: string }> = {
   blacklisted: { zh: '此卡已挂失', en: 'Card reported lost' },
@@ -59,4 +60,5 @@ export const REFUSAL_TEXT: Record<RefusalCode, { zh: string; en: string }> = {
   'undo-expired': { zh: '已超过撤销时限', en: 'Too late to undo' },
   'undo-other-card': { zh: '请刷原交易卡', en: 'Tap the card of that sale' },
   'other-card-pending': { zh: '请刷上一张卡完成交易', en: 'Tap the previous card to finish' },
+  'pin-pending': { zh: '请先完成上一张卡的密码输入', en: 'Finish the PIN of the previous card first' },
 };

@@ -24,14 +24,17 @@ export function rulesFor(config: TerminalConfig): PolicyRules {
 
 /** Idle, or in fixed-price mode waiting for any card at the fixed price. */
 export function restingState(pos: TerminalConfig['pos']): PosState {
-  return pos.entryMode === 'fixed' ? { mode: 'await-card', request: { kind: 'sale', amountCents: pos.fixedPriceCents, lines: [] }, pinFor: null } : { mode: 'idle' };
+  return pos.entryMode === 'fixed'
+    ? { mode: 'await-card', request: { kind: 'sale', amountCents: pos.fixedPriceCents, lines: [] }, pinFor: null }
+    : { mode: 'idle' };
 }
 
 /** True when nothing is in hand: no amount typed, no PIN, no write to settle, no undo waiting. */
 export function isResting(state: PosState, pos: TerminalConfig['pos']): boolean {
   if (state.mode === 'idle') return true;
-  const rest = restingState(pos);
-  return state.mode === 'await-card' && rest.mode === 'await-card' && state.pinFor === null && state.request.kind === 'sale' && state.request.lines.length === 0 && state.request.amountCents === rest.request.amountCents;
+  if (state.mode !== 'await-card' || state.pinFor !== null || state.request.kind !== 'sale') return false;
+  const { request } = state;
+  return pos.entryMode === 'fixed' && request.lines.length === 0 && request.amountCents === pos.fixedPriceCents;
 }
 
 /** Settings the terminal reads only when it opens (clock offset of its stores, online floors, roles): a push changes them at the next start. */
@@ -39,6 +42,7 @@ const READ_AT_START = ['terminal.utcOffsetMinutes', 'terminal.roles', 'pos.onlin
 
 /** Which of those differ between the config the terminal opened with and a pushed one. */
 export function restartNeeded(opened: TerminalConfig, next: TerminalConfig): string[] {
-  const at = (c: TerminalConfig, path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
+  const at = (c: TerminalConfig, path: string) =>
+    path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
   return READ_AT_START.filter((path) => JSON.stringify(at(opened, path)) !== JSON.stringify(at(next, path)));
 }

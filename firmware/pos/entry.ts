@@ -29,7 +29,8 @@ const DIGIT = /^[0-9]$/;
 export function freeEntry(buffer: string, key: Key): EntryResult {
   if (DIGIT.test(key) || key === '.') {
     const next = buffer + key;
-    if (next.length > ENTRY_CHARS_MAX || !/^\d{0,9}(\.\d{0,2})?$/.test(next)) return { kind: 'error', buffer, zh: '金额格式错误', en: 'Invalid amount' };
+    if (next.length > ENTRY_CHARS_MAX || !/^\d{0,9}(\.\d{0,2})?$/.test(next))
+      return { kind: 'error', buffer, zh: '金额格式错误', en: 'Invalid amount' };
     return { kind: 'editing', buffer: next };
   }
   if (key === 'confirm') {

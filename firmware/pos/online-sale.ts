@@ -30,26 +30,58 @@ export class OnlineSales {
   recoverInterrupted(): number {
     const open = this.journal.open(KIND.onlineRequest, [KIND.onlineResult]);
     for (const r of open) {
-      const body: OnlineResultBody = { stan: r.seq, outcome: 'offline-declined', reason: 'terminal restarted while waiting for the backend' };
+      const body: OnlineResultBody = {
+        stan: r.seq,
+        outcome: 'offline-declined',
+        reason: 'terminal restarted while waiting for the backend',
+      };
       this.journal.append(KIND.onlineResult, body, { card: r.card ?? undefined, ref: r.seq });
     }
     return open.length;
   }
 
-  async sell(req: { cardNumber: number; uid: Uint8Array; chargedCents: number; listAmountCents: number; shift?: string }): Promise<OnlineSaleOutcome> {
-    const body: OnlineRequestBody = { cardNumber: req.cardNumber, amountCents: req.chargedCents, listAmountCents: req.listAmountCents, ...(req.shift ? { shift: req.shift } : {}) };
+  async sell(req: {
+    cardNumber: number;
+    uid: Uint8Array;
+    chargedCents: number;
+    listAmountCents: number;
+    shift?: string;
+  }): Promise<OnlineSaleOutcome> {
+    const body: OnlineRequestBody = {
+      cardNumber: req.cardNumber,
+      amountCents: req.chargedCents,
+      listAmountCents: req.listAmountCents,
+      ...(req.shift ? { shift: req.shift } : {}),
+    };
     const request = this.journal.append(KIND.onlineRequest, body, { card: req.cardNumber });
     const stan = request.seq;
-    const answer = await this.authorizer.authorize({ stan, cardNumber: req.cardNumber, uid: req.uid, amountCents: req.chargedCents }, this.clock.nowMs() + this.floors.deadlineMs);
+    const answer = await this.authorizer.authorize(
+      { stan, cardNumber: req.cardNumber, uid: req.uid, amountCents: req.chargedCents },
+      this.clock.nowMs() + this.floors.deadlineMs,
+    );
     const done = (outcome: OnlineResultBody['outcome'], extra: Partial<OnlineResultBody>, totals: TotalsDelta[]) =>
-      this.journal.append(KIND.onlineResult, { stan, outcome, ...extra } satisfies OnlineResultBody, { card: req.cardNumber, ref: stan, totals });
+      this.journal.append(KIND.onlineResult, { stan, outcome, ...extra } satisfies OnlineResultBody, {
+        card: req.cardNumber,
+        ref: stan,
+        totals,
+      });
     if (answer.kind === 'approved') {
       done('approved', { authCode: answer.authCode }, this.saleTotals(req, false));
       return { kind: 'approved', stan, offline: false, balanceCents: answer.balanceCents };
     }
     if (answer.kind === 'declined') {
       done('declined', { reason: answer.reason }, []);
-      return { kind: 'refused', stan, reason: answer.reason === 'blacklisted' ? 'blacklisted' : answer.reason === 'insufficient-balance' ? 'insufficient-balance' : 'online-declined', detail: `backend: ${answer.reason}` };
+      return {
+        kind: 'refused',
+        stan,
+        reason:
+          answer.reason === 'blacklisted'
+            ? 'blacklisted'
+            : answer.reason === 'insufficient-balance'
+              ? 'insufficient-balance'
+              : 'online-declined',
+        detail: `backend: ${answer.reason}`,
+      };
     }
     const spent = this.journal.totals('offline-card-day', this.offlineKey(req.cardNumber)).amountCents;
     const floor = offlineFloorDecision(req.chargedCents, spent, this.floors);
@@ -61,7 +93,12 @@ export class OnlineSales {
       return { kind: 'refused', stan, reason: floor.reason, detail: floor.detail };
     }
     done('offline-approved', { offlineReason }, this.saleTotals(req, true));
-    this.log.info('online.offline-approved', { stan, cardNumber: req.cardNumber, amountCents: req.chargedCents, offlineReason });
+    this.log.info('online.offline-approved', {
+      stan,
+      cardNumber: req.cardNumber,
+      amountCents: req.chargedCents,
+      offlineReason,
+    });
     return { kind: 'approved', stan, offline: true, balanceCents: null };
   }
 
@@ -69,11 +106,20 @@ export class OnlineSales {
     return `${cardNumber}/${cardDayToIso(cardDay(this.clock.nowMs(), this.utcOffsetMinutes))}`;
   }
 
-  private saleTotals(req: { cardNumber: number; chargedCents: number; shift?: string }, offline: boolean): TotalsDelta[] {
+  private saleTotals(
+    req: { cardNumber: number; chargedCents: number; shift?: string },
+    offline: boolean,
+  ): TotalsDelta[] {
     const day = cardDayToIso(cardDay(this.clock.nowMs(), this.utcOffsetMinutes));
     const totals: TotalsDelta[] = [{ scope: 'sales-day', key: day, count: 1, amountCents: req.chargedCents }];
     if (req.shift) totals.push({ scope: 'sales-shift', key: req.shift, count: 1, amountCents: req.chargedCents });
-    if (offline) totals.push({ scope: 'offline-card-day', key: this.offlineKey(req.cardNumber), count: 1, amountCents: req.chargedCents });
+    if (offline)
+      totals.push({
+        scope: 'offline-card-day',
+        key: this.offlineKey(req.cardNumber),
+        count: 1,
+        amountCents: req.chargedCents,
+      });
     return totals;
   }
 }

@@ -25,7 +25,7 @@ export class OperatorDesk {
     private readonly clock: Clock,
   ) {
     const open = journal.open(KIND.signIn, [KIND.signOut]).at(-1);
-    this.op = open ? (open.body as unknown as Operator) : null;
+    this.op = open ? open.body : null;
   }
 
   get current(): Operator | null {
@@ -37,12 +37,26 @@ export class OperatorDesk {
     const previous = this.op;
     if (previous) {
       const totals = this.journal.totals('sales-shift', previous.shift);
-      this.journal.append(KIND.signOut, { cardNumber: previous.cardNumber, shift: previous.shift, count: totals.count, amountCents: totals.amountCents }, { card: previous.cardNumber, ref: previous.signInSeq });
+      this.journal.append(
+        KIND.signOut,
+        {
+          cardNumber: previous.cardNumber,
+          shift: previous.shift,
+          count: totals.count,
+          amountCents: totals.amountCents,
+        },
+        { card: previous.cardNumber, ref: previous.signInSeq },
+      );
       this.op = null;
       if (previous.cardNumber === cardNumber) return screens.signedOut(previous.name, totals.count, totals.amountCents);
     }
     const seq = this.journal.lastSeq() + 1;
-    const op: Operator = { cardNumber, name: `#${cardNumber}`, shift: `${this.config.terminal.id}-${seq}`, signInSeq: seq };
+    const op: Operator = {
+      cardNumber,
+      name: `#${cardNumber}`,
+      shift: `${this.config.terminal.id}-${seq}`,
+      signInSeq: seq,
+    };
     const rec = this.journal.append(KIND.signIn, { ...op, atMs: this.clock.nowMs() }, { card: cardNumber });
     // Pair assertion: the shift id names the record that opened it.
     if (rec.seq !== seq) throw new Error(`bug: sign-in got seq ${rec.seq}, expected ${seq}`);

@@ -1,13 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../core/log.ts';
 import { checkCard } from './journal/journal-args.ts';
-import { openSqlite } from './sqlite-open.ts';
+import { durabilityOf, openSqlite, type Durability } from './sqlite-open.ts';
 
 /**
  * Pending credits (subsidies, online top-ups) handed to every terminal, to be
  * written to the card wherever it taps next. Each has a per-card sequence
  * number; the card keeps the highest it has applied (lastCreditSeq), so a
- * credit lands at most once however many terminals hold it (design.md
+ * credit lands at most once however many terminals hold it (docs/architecture.md, money
  * invariant 5). Its own file: credits arrive from the backend in batches and
  * must not hold the journal's write lock.
  */
@@ -120,6 +120,11 @@ export class PendingCredits {
 
   size(): number {
     return this.q.count.get()!;
+  }
+
+  /** The connection's journal mode and synchronous level (what makes a commit durable). */
+  durability(): Durability {
+    return durabilityOf(this.db);
   }
 
   close(): void {

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
  * returns, the file holds the new bytes; if power fails before, it holds the
  * old bytes — never a mix, never empty.
  *
- * Why each step (lowdb's steno does only the rename, see shared/libs.md):
+ * Why each step (lowdb's steno does only the rename, see docs/dependencies.md):
  * - write a temp file beside the target: rename is atomic only within one
  *   file system, and readers never see a half-written target;
  * - fsync the temp file: otherwise ext4 may commit the rename before the data

@@ -65,7 +65,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
 /**
  * Opens a lowdb database on a durable adapter and reads it. Use this instead
  * of JSONFilePreset: the preset silently swaps in an in-memory adapter when
- * NODE_ENV=test, so tests would never touch the file (shared/libs.md).
+ * NODE_ENV=test, so tests would never touch the file (docs/dependencies.md).
  */
 export async function openDurableLow<T>(path: string, parse: ParseFn<T>, defaults: T, mode?: number): Promise<Low<T>> {
   const db = new Low<T>(new DurableJsonFile(path, parse, mode), defaults);

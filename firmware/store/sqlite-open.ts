@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fsyncDirectory } from './durable-file.ts';
 
 /**
  * One way to open a SQLite file for terminal state: WAL + synchronous=FULL,
- * measured at ~123 µs per durable commit here (shared/libs.md).
+ * measured at ~123 µs per durable commit here (docs/dependencies.md).
  * - WAL: a commit appends to the -wal file (one fsync) instead of rewriting
  *   pages twice, and a torn tail is dropped on open by the WAL's own frame
  *   checksums, so recovery is SQLite's, not ours.
@@ -26,6 +26,30 @@ export interface OpenedSqlite {
   created: boolean;
 }
 
+/**
+ * Every store file holds records or keys: owner only, whatever the umask and
+ * whether or not the directory around it is private. SQLite creates the -wal
+ * (and a -shm) with the main file's mode, so setting it on the main file covers them.
+ */
+export const STORE_FILE_MODE = 0o600;
+const GROUP_OTHER_BITS = 0o077;
+/** The files SQLite keeps beside a database. */
+const SIDE_FILE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+
+/** What makes a commit survive a power cut, as the connection has it (for checks and tests). */
+export interface Durability {
+  journalMode: string;
+  /** 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
+  synchronous: number;
+}
+
+export function durabilityOf(db: Database.Database): Durability {
+  return {
+    journalMode: String(db.pragma('journal_mode', { simple: true })),
+    synchronous: Number(db.pragma('synchronous', { simple: true })),
+  };
+}
+
 const PAGE_SIZE_MIN_BYTES = 512;
 const PAGE_SIZE_MAX_BYTES = 65536;
 
@@ -38,6 +62,8 @@ export function openSqlite(opts: SqliteOpenOptions): OpenedSqlite {
   const created = !inMemory && !existsSync(path);
   let db: Database.Database;
   try {
+    if (created) createOwnerOnly(path);
+    else if (!inMemory) tightenModes(path);
     db = new Database(path);
   } catch (err) {
     throw new Error(`${path}: cannot open database (${(err as Error).message})`);
@@ -62,6 +88,24 @@ export function openSqlite(opts: SqliteOpenOptions): OpenedSqlite {
   // file: without this, a power cut could lose the whole file's directory entry.
   if (created) fsyncDirectory(dirname(path));
   return { db, created };
+}
+
+/** An empty file is an empty SQLite database: made here so it is owner-only from its first byte. */
+function createOwnerOnly(path: string): void {
+  const fd = openSync(path, 'wx', STORE_FILE_MODE);
+  try {
+    // The umask can only remove bits; fchmod makes the mode exact.
+    fchmodSync(fd, STORE_FILE_MODE);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A file made by an older build (0644) is closed to group and others before it is used again. */
+function tightenModes(path: string): void {
+  for (const f of [path, ...SIDE_FILE_SUFFIXES.map((s) => `${path}${s}`)]) {
+    if (existsSync(f) && (statSync(f).mode & GROUP_OTHER_BITS) !== 0) chmodSync(f, STORE_FILE_MODE);
+  }
 }
 
 function isValidPageSize(n: number): boolean {

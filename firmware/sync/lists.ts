@@ -204,7 +204,7 @@ export class ListApplier {
     if (!store.stage.staged()?.complete) return null;
     try {
       const r = store.stage.switchToLive();
-      // Pair assertion (style.md habit 5): the store moved to exactly the version we acknowledge.
+      // Pair assertion (docs/architecture.md, code habits): the store moved to exactly the version we acknowledge.
       if (store.version() !== r.version) throw new Error(`bug: ${list} at ${store.version()} after switching in snapshot ${r.version}`);
     } catch (err) {
       // A stage that fails its check is useless: the backend answers the refusal with a fresh snapshot.

@@ -1,5 +1,5 @@
 /**
- * Timers, injected (style.md habit 4). The sync client never calls
+ * Timers, injected (docs/architecture.md, code habits). The sync client never calls
  * setTimeout itself: the composition root hands in `systemScheduler`, the
  * simulator a virtual scheduler driven by its ManualClock, so a whole run —
  * reconnects, heartbeats, authorisation deadlines — replays from its seed.

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { chmodSync, existsSync } from 'node:fs';
 import type { Logger } from '../core/log.ts';
-import { openSqlite } from '../store/sqlite-open.ts';
+import { durabilityOf, openSqlite, type Durability } from '../store/sqlite-open.ts';
 import type { Advice } from '../../protocol/index.ts';
 
 /**
@@ -219,6 +219,11 @@ export class SyncState {
 
   clearOwed(stan: number, kind: Owed['kind']): boolean {
     return this.q.clearOwed.run(stan, kind).changes > 0;
+  }
+
+  /** The connection's journal mode and synchronous level (what makes a commit durable). */
+  durability(): Durability {
+    return durabilityOf(this.db);
   }
 
   close(): void {

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { LinkBase, type Dial, type Link } from './link.ts';
 
 /**
- * The protocol over WebSocket binary messages (libs.md: ws 8, for client and
+ * The protocol over WebSocket binary messages (docs/dependencies.md: ws 8, for client and
  * server alike — Node 20's global WebSocket needs a flag). Each message
  * carries one or more whole frames; the receiver does not rely on that.
  * No permessage-deflate: the frames are already compact, and compressing

@@ -3,7 +3,7 @@ import { readTlvs, TlvWriter } from './tlv.ts';
 import { Reader, Writer } from './varint.ts';
 
 /**
- * Online authorisation (PROTOCOL.md §5.5), after ISO 8583 (reference.md §6):
+ * Online authorisation (PROTOCOL.md §5.5), after ISO 8583 (docs/protocol-lessons.md):
  * AUTHORIZE_REQUEST/RESPONSE ≈ 0100/0110, REVERSAL ≈ 0400, ADVICE ≈ 0220.
  * The STAN is the terminal's transaction number: unique per terminal for
  * ever (a u32 that never wraps in a terminal's life), so the backend dedupes

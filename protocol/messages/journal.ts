@@ -1,6 +1,6 @@
 import { CHAIN_BYTES, chainOver } from './chain.ts';
 import { CAP, makeEnum, type Codec } from './codec.ts';
-import { isUint, KINDS, type RecordContext, type WireRecord } from './record-context.ts';
+import { isUint, KIND, type RecordContext, type WireRecord } from './record-context.ts';
 import { decodeItem, encodeContextItem, encodeItem } from './records.ts';
 import { readTlvs, TlvWriter } from './tlv.ts';
 import { EncodeError, Writer } from './varint.ts';
@@ -41,9 +41,9 @@ function contextFor(m: Pick<JournalBatch, 'terminalId' | 'utcOffsetMinutes'>, ba
 /** The shift the first sale of a batch ran under, when no sign-in in the batch precedes it: worth one context item. */
 function openingShift(records: readonly WireRecord[]): { operator: number; shift: string } | null {
   for (const r of records) {
-    if (r.kind === KINDS.signIn || r.kind === KINDS.signOut) return null;
+    if (r.kind === KIND.signIn || r.kind === KIND.signOut) return null;
     const b = r.body as Record<string, unknown> | null;
-    if (r.kind === KINDS.intent && b && typeof b === 'object') {
+    if (r.kind === KIND.intent && b && typeof b === 'object') {
       return typeof b.shift === 'string' && isUint(b.operator, 0xffff_ffff) ? { operator: b.operator, shift: b.shift } : null;
     }
   }

@@ -27,7 +27,7 @@ export const CreditPurse = makeEnum({ balance: 0, subsidy: 1 });
 export const CreditReason = makeEnum({ subsidy: 0, topup: 1, refund: 2, adjust: 3 });
 
 /**
- * A credit waiting for its card (design.md invariant 5). creditSeq counts per
+ * A credit waiting for its card (money invariant 5, docs/architecture.md). creditSeq counts per
  * card from 1; a terminal applies credits only in order from the card's
  * lastCreditSeq + 1 and writes the highest applied into the purse, so each
  * is applied at most once however many terminals hold it.

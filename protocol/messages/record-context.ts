@@ -1,3 +1,4 @@
+import { KIND } from './record-kinds.ts';
 import { EncodeError, type Reader, type Writer } from './varint.ts';
 
 /**
@@ -48,34 +49,18 @@ export const ITEM_MASK = 0x0f;
 /** Bit 4 of the item byte: the time delta is negative (the clock was stepped back). */
 export const NEG_DT = 0x10;
 
-export const KINDS = {
-  intent: 'card.intent',
-  commit: 'card.commit',
-  abort: 'card.abort',
-  uncertain: 'card.uncertain',
-  settle: 'card.settle',
-  refused: 'tap.refused',
-  signIn: 'operator.signin',
-  signOut: 'operator.signout',
-} as const;
-
-const MS_PER_DAY = 86_400_000;
-/** Card days count from 2000-01-01 (firmware/core/clock.ts, card LAYOUT.md). */
-export const CARD_EPOCH_MS = 946_684_800_000;
-
-export function cardDayOf(atMs: number, utcOffsetMinutes: number): number {
-  return Math.floor((atMs + utcOffsetMinutes * 60_000 - CARD_EPOCH_MS) / MS_PER_DAY);
-}
+export { KIND } from './record-kinds.ts';
+export { cardDay } from '../card-day.ts';
 
 /** Moves the context past one record: the same rule on both sides, whatever the item's encoding. */
 export function advance(ctx: RecordContext, rec: WireRecord): void {
   ctx.prevAtMs = rec.atMs;
-  if (rec.kind === KINDS.intent && typeof rec.card === 'number') ctx.intentCards.set(rec.seq, rec.card);
+  if (rec.kind === KIND.intent && typeof rec.card === 'number') ctx.intentCards.set(rec.seq, rec.card);
   const b = rec.body as Record<string, unknown> | null;
-  if (rec.kind === KINDS.signIn && b && typeof b === 'object' && typeof b.cardNumber === 'number' && typeof b.shift === 'string') {
+  if (rec.kind === KIND.signIn && b && typeof b === 'object' && typeof b.cardNumber === 'number' && typeof b.shift === 'string') {
     ctx.shift = { operator: b.cardNumber, shift: b.shift };
   }
-  if (rec.kind === KINDS.signOut) ctx.shift = null;
+  if (rec.kind === KIND.signOut) ctx.shift = null;
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

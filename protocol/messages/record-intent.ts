@@ -1,13 +1,13 @@
 import {
   advance,
   bytesToHex,
-  cardDayOf,
+  cardDay,
   hexToBytes,
   isObject,
   isUint,
   ITEM,
   ITEM_MASK,
-  KINDS,
+  KIND,
   NEG_DT,
   readTime,
   signed,
@@ -79,7 +79,7 @@ export function encodeIntent(rec: WireRecord, commit: WireRecord | null, ctx: Re
   let x = otherCounterDefault ? 0 : X.otherFull;
   if (b.undoOf !== undefined) x |= X.undoOf;
   if (b.items !== undefined) x |= X.items;
-  if (n.day !== cardDayOf(rec.atMs, ctx.utcOffsetMinutes)) x |= X.day;
+  if (n.day !== cardDay(rec.atMs, ctx.utcOffsetMinutes)) x |= X.day;
   if (hasShift && !shiftCtx) x |= X.shift;
   const spentRaw = tx !== 0 || spent < charged;
   if (spentRaw && tx === 0) x |= X.spentRaw;
@@ -182,18 +182,18 @@ export function decodeIntent(r: Reader, item: number, seq: number, ctx: RecordCo
       balance,
       subsidy,
       lastCreditSeq,
-      day: cardDayOf(atMs, ctx.utcOffsetMinutes),
+      day: cardDay(atMs, ctx.utcOffsetMinutes),
       spentToday: tx === 'sale' && !(x & X.spentRaw) ? spentField + charged : spentField,
       writerTerminalId: ctx.terminalId,
     },
   };
   readExtras(r, x, seq, body, f & F.shiftCtx ? ctx.shift : null);
   if (tx === 'credit' && !r.failed) body.creditSeqs = Array.from({ length: creditCount }, (_, i) => lastCreditSeq - creditCount + 1 + i);
-  const intent: WireRecord = { seq, kind: KINDS.intent, atMs, card: cardNumber, ref: null, body };
+  const intent: WireRecord = { seq, kind: KIND.intent, atMs, card: cardNumber, ref: null, body };
   if (r.failed) return [];
   advance(ctx, intent);
   if (commitDt < 0) return [intent];
-  const commit: WireRecord = { seq: seq + 1, kind: KINDS.commit, atMs: atMs + commitDt, card: cardNumber, ref: seq, body: { intentSeq: seq } };
+  const commit: WireRecord = { seq: seq + 1, kind: KIND.commit, atMs: atMs + commitDt, card: cardNumber, ref: seq, body: { intentSeq: seq } };
   advance(ctx, commit);
   return [intent, commit];
 }

@@ -7,7 +7,7 @@ import {
   isUint,
   ITEM,
   ITEM_MASK,
-  KINDS,
+  KIND,
   NEG_DT,
   readRef,
   readTime,
@@ -47,7 +47,7 @@ export const REFUSAL_CODES = [
   'other-card-pending',
 ] as const;
 
-const CLOSING: Record<string, number> = { [KINDS.commit]: ITEM.commit, [KINDS.abort]: ITEM.abort, [KINDS.uncertain]: ITEM.uncertain, [KINDS.settle]: ITEM.settle };
+const CLOSING: Record<string, number> = { [KIND.commit]: ITEM.commit, [KIND.abort]: ITEM.abort, [KIND.uncertain]: ITEM.uncertain, [KIND.settle]: ITEM.settle };
 const CLOSING_KIND: Record<number, string> = Object.fromEntries(Object.entries(CLOSING).map(([kind, item]) => [item, kind]));
 
 function head(w: Writer, item: number, rec: WireRecord, ctx: RecordContext): Writer {
@@ -70,10 +70,10 @@ function encodeSmall(rec: WireRecord, ctx: RecordContext): Uint8Array | null {
     if (closing === ITEM.settle) w.varint(isUint(b.counterSeen) ? b.counterSeen : 0);
     return w.finish();
   }
-  if (!isObject(b) || !isUint(b.cardNumber, 0xffff_ffff)) return rec.kind === KINDS.refused && isObject(b) && b.cardNumber === null ? encodeRefused(w, rec, ctx, b) : null;
-  if (rec.kind === KINDS.refused) return encodeRefused(w, rec, ctx, b);
-  if (rec.kind === KINDS.signIn) return head(w, ITEM.signIn, rec, ctx).varint(b.cardNumber).finish();
-  if (rec.kind === KINDS.signOut) {
+  if (!isObject(b) || !isUint(b.cardNumber, 0xffff_ffff)) return rec.kind === KIND.refused && isObject(b) && b.cardNumber === null ? encodeRefused(w, rec, ctx, b) : null;
+  if (rec.kind === KIND.refused) return encodeRefused(w, rec, ctx, b);
+  if (rec.kind === KIND.signIn) return head(w, ITEM.signIn, rec, ctx).varint(b.cardNumber).finish();
+  if (rec.kind === KIND.signOut) {
     if (!isUint(rec.ref) || rec.ref >= rec.seq || !Number.isSafeInteger(b.count) || !Number.isSafeInteger(b.amountCents)) return null;
     return head(w, ITEM.signOut, rec, ctx).varint(b.cardNumber).varint(rec.seq - rec.ref).svarint(b.count as number).svarint(b.amountCents as number).finish();
   }
@@ -149,8 +149,8 @@ function exactFor(form: 'wire' | 'canonical', bytes: Uint8Array, recs: WireRecor
 export function encodeItem(rec: WireRecord, next: WireRecord | undefined, ctx: RecordContext, fold: boolean, form: 'wire' | 'canonical' = 'wire'): { bytes: Uint8Array; records: 1 | 2 } {
   if (typeof rec.kind !== 'string' || rec.kind.length === 0) throw new EncodeError(`record ${rec.seq}: kind must be a non-empty string`);
   let out: { bytes: Uint8Array; records: 1 | 2 } | null = null;
-  if (rec.kind === KINDS.intent) {
-    if (fold && next && next.kind === KINDS.commit && next.seq === rec.seq + 1) {
+  if (rec.kind === KIND.intent) {
+    if (fold && next && next.kind === KIND.commit && next.seq === rec.seq + 1) {
       const both = attempt(() => encodeIntent(rec, next, ctx));
       if (both && exactFor(form, both, [rec, next], ctx)) out = { bytes: both, records: 2 };
     }
@@ -192,12 +192,12 @@ export function decodeItem(r: Reader, ctx: RecordContext, seq: number): WireReco
   else if (k === ITEM.signIn) {
     const card = r.varint('cardNumber', 0xffff_ffff);
     const body = { cardNumber: card, name: `#${card}`, shift: `${ctx.terminalId}-${seq}`, signInSeq: seq, atMs };
-    rec = { seq, kind: KINDS.signIn, atMs, card, ref: null, body };
+    rec = { seq, kind: KIND.signIn, atMs, card, ref: null, body };
   } else if (k === ITEM.signOut) {
     const card = r.varint('cardNumber', 0xffff_ffff);
     const ref = readRef(r, seq);
     const body = { cardNumber: card, shift: `${ctx.terminalId}-${ref}`, count: r.svarint('count'), amountCents: r.svarint('amountCents') };
-    rec = { seq, kind: KINDS.signOut, atMs, card, ref, body };
+    rec = { seq, kind: KIND.signOut, atMs, card, ref, body };
   } else rec = decodeClosing(r, item, seq, atMs, ctx);
   if (r.failed) return [];
   advance(ctx, rec);
@@ -228,7 +228,7 @@ function decodeRefused(r: Reader, item: number, seq: number, atMs: number): Wire
     if (reason === '' && !r.failed) r.fail(`unknown refusal code ${code}`);
   }
   const body = { cardNumber: card, uid, reason, detail: r.str('detail', 1024) };
-  return { seq, kind: KINDS.refused, atMs, card, ref: null, body };
+  return { seq, kind: KIND.refused, atMs, card, ref: null, body };
 }
 
 function decodeGeneric(r: Reader, item: number, seq: number, atMs: number): WireRecord {

@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { WireRecord } from '../../protocol/index.ts';
+import { KIND, type WireRecord } from '../../protocol/index.ts';
+import { PURSE_FIELDS, samePurse, settlement } from '../../protocol/settlement.ts';
+import type { CounterSighting, PurseEvidence } from '../../protocol/settlement.ts';
 
 /**
  * Each card's purse counter sequence, rebuilt from every terminal's journal
- * (design.md invariant 2): card.intent says "counter c → c+1 with this
+ * (money invariant 2, docs/architecture.md): card.intent says "counter c → c+1 with this
  * content", card.commit / card.abort / card.settle say whether it landed.
  *
  * A clone shows up here: two landed writes to the same counter with
@@ -51,12 +53,9 @@ export interface CardReport {
   open: number;
 }
 
-const PURSE_FIELDS = ['counter', 'balance', 'subsidy', 'lastCreditSeq', 'day', 'spentToday', 'writerTerminalId'] as const;
-
-function samePurse(a: string, b: string): boolean {
-  const x = JSON.parse(a) as Record<string, unknown>;
-  const y = JSON.parse(b) as Record<string, unknown>;
-  return PURSE_FIELDS.every((f) => x[f] === y[f]);
+/** A stored intent's `next`, checked as a purse when it entered the ledger. */
+function purseOf(row: TxRow): PurseEvidence {
+  return JSON.parse(row.next) as PurseEvidence;
 }
 
 export class Ledger {
@@ -87,16 +86,16 @@ export class Ledger {
    */
   onRecord(terminal: number, r: WireRecord, committedBy?: WireRecord): Landing | null {
     const b = r.body as Record<string, unknown>;
-    if (r.kind === 'card.intent') {
+    if (r.kind === KIND.intent) {
       // A record the terminal found corrupt travels as it was found; it cannot enter the ledger.
-      if (!['cardNumber', 'counterBefore', 'counterAfter', 'chargedAmount', 'writerBefore'].every((f) => typeof b[f] === 'number') || typeof b.next !== 'object' || b.next === null) return null;
-      const n = b.next as Record<string, unknown>;
+      if (!isLedgerIntent(b)) return null;
+      const n = b.next;
       const o = b.otherSlot as { counter: number; writer: number } | null;
       const row = [terminal, r.seq, b.cardNumber, b.tx, b.counterBefore, b.counterAfter, b.chargedAmount, b.writerBefore, o?.counter ?? null, o?.writer ?? null, JSON.stringify(n)];
       if (committedBy && isCommitOf(committedBy, r)) {
         // One landed write per counter: a second one is a clone. The lookup reads the index page the insert writes anyway.
         const free = this.q.landedAt.get(b.cardNumber as number, b.counterAfter as number) === undefined;
-        if (free && this.q.intentLanded.run(...row).changes === 1) return { card: b.cardNumber as number, terminal, seq: r.seq, lastCreditSeq: lastCreditSeqOf(n), clashWith: null };
+        if (free && this.q.intentLanded.run(...row).changes === 1) return { card: b.cardNumber as number, terminal, seq: r.seq, lastCreditSeq: n.lastCreditSeq, clashWith: null };
         // Held already, or another write landed at this counter — the long way tells which.
         this.q.intent.run(...row);
         return this.land(terminal, r.seq);
@@ -105,8 +104,8 @@ export class Ledger {
       return null;
     }
     if (r.ref === null) return null;
-    if (r.kind === 'card.commit' || (r.kind === 'card.settle' && b.outcome === 'landed')) return this.land(terminal, r.ref);
-    if (r.kind === 'card.abort' || (r.kind === 'card.settle' && b.outcome === 'not-landed')) this.q.setOutcome.run('not-landed', terminal, r.ref);
+    if (r.kind === KIND.commit || (r.kind === KIND.settle && b.outcome === 'landed')) return this.land(terminal, r.ref);
+    if (r.kind === KIND.abort || (r.kind === KIND.settle && b.outcome === 'not-landed')) this.q.setOutcome.run('not-landed', terminal, r.ref);
     return null;
   }
 
@@ -115,16 +114,25 @@ export class Ledger {
     if (!me) return null;
     const other = this.q.landedAt.get(me.card, me.counter_after);
     if (other) return this.landAgain(me, other);
+    // Pair assertions: the write we land aims where its purse says, and the read-back finds it the one landed there.
+    if (purseOf(me).counter !== me.counter_after) {
+      throw new Error(`bug: ${terminal}#${seq} lands counter ${me.counter_after}, its purse ${purseOf(me).counter}`);
+    }
     this.q.setOutcome.run('landed', terminal, seq);
-    return { card: me.card, terminal, seq, lastCreditSeq: lastCreditSeqOf(JSON.parse(me.next) as Record<string, unknown>), clashWith: null };
+    const back = this.q.landedAt.get(me.card, me.counter_after);
+    if (back?.terminal !== terminal || back.seq !== seq) {
+      const by = back ? `${back.terminal}#${back.seq}` : 'none';
+      throw new Error(`bug: card ${me.card} counter ${me.counter_after} landed by ${by}, not ${terminal}#${seq}`);
+    }
+    return { card: me.card, terminal, seq, lastCreditSeq: purseOf(me).lastCreditSeq, clashWith: null };
   }
 
   /** A second landed write at a counter that already has one: a clone when the purses differ. */
   private landAgain(me: TxRow, other: TxRow): Landing {
-    const clash = !samePurse(other.next, me.next);
+    const clash = !samePurse(purseOf(other), purseOf(me));
     // It did land (money moved on a card, even a copied one): kept as 'clone', which counts as landed.
     this.q.setOutcome.run(clash ? 'clone' : 'duplicate', me.terminal, me.seq);
-    return { card: me.card, terminal: me.terminal, seq: me.seq, lastCreditSeq: lastCreditSeqOf(JSON.parse(me.next) as Record<string, unknown>), clashWith: clash ? { terminal: other.terminal, seq: other.seq } : null };
+    return { card: me.card, terminal: me.terminal, seq: me.seq, lastCreditSeq: purseOf(me).lastCreditSeq, clashWith: clash ? { terminal: other.terminal, seq: other.seq } : null };
   }
 
   cards(): number[] {
@@ -136,6 +144,7 @@ export class Ledger {
     const outcome = new Map<TxRow, TxRow['outcome']>(txs.map((t) => [t, t.outcome === 'clone' ? 'landed' : t.outcome]));
     for (const t of txs) if (t.outcome === 'open') outcome.set(t, settleOnEvidence(t, txs, outcome));
     const landed = txs.filter((t) => outcome.get(t) === 'landed');
+    assertOneLandedPerCounter(card, landed);
     const counters = new Set(landed.map((t) => t.counter_after));
     const top = landed.at(-1) ?? null;
     const first = landed.length ? Math.min(...landed.map((t) => t.counter_before)) : 0;
@@ -153,22 +162,47 @@ export class Ledger {
   }
 }
 
+/** The fields the ledger relies on; `next` must be a whole purse at the counter the intent aims at. */
+function isLedgerIntent(b: Record<string, unknown>): b is Record<string, unknown> & { next: PurseEvidence } {
+  const numbers = ['cardNumber', 'counterBefore', 'counterAfter', 'chargedAmount', 'writerBefore'];
+  if (!numbers.every((f) => typeof b[f] === 'number')) return false;
+  const n = b.next as Record<string, unknown> | null;
+  if (typeof n !== 'object' || n === null || !PURSE_FIELDS.every((f) => typeof n[f] === 'number')) return false;
+  return n.counter === b.counterAfter;
+}
+
 /** The commit of `intent` (the firmware's card.commit refers to its intent by seq). */
 export function isCommitOf(next: WireRecord, intent: WireRecord): boolean {
-  return intent.kind === 'card.intent' && next.kind === 'card.commit' && next.ref === intent.seq;
+  return intent.kind === KIND.intent && next.kind === KIND.commit && next.ref === intent.seq;
 }
 
-function lastCreditSeqOf(next: Record<string, unknown>): number {
-  return typeof next.lastCreditSeq === 'number' ? next.lastCreditSeq : 0;
+/** What the writer of an intent read on the card: its current slot and, if valid, the other one. */
+function sightingsOf(y: TxRow): CounterSighting[] {
+  const current = { counter: y.counter_before, writer: y.writer_before };
+  if (y.other_counter === null || y.other_writer === null) return [current];
+  return [current, { counter: y.other_counter, writer: y.other_writer }];
 }
 
-/** The evidence rule of simulator/reconcile.ts, without the card in hand. */
-function settleOnEvidence(x: TxRow, all: TxRow[], outcome: Map<TxRow, TxRow['outcome']>): TxRow['outcome'] {
-  const target = x.counter_after;
-  if (all.some((y) => y !== x && outcome.get(y) === 'landed' && y.counter_after === target)) return 'not-landed';
-  for (const y of all) {
-    if (y.counter_before === target) return y.writer_before === x.terminal ? 'landed' : 'not-landed';
-    if (y.other_counter === target) return y.other_writer === x.terminal ? 'landed' : 'not-landed';
+/**
+ * Pair assertion on the evidence settlement above: stored and settled, one write
+ * landed per counter, a clone (money moved on a copied card) the only second one.
+ */
+function assertOneLandedPerCounter(card: number, landed: TxRow[]): void {
+  const counters = landed.filter((t) => t.outcome !== 'clone').map((t) => t.counter_after);
+  if (new Set(counters).size !== counters.length) {
+    throw new Error(`bug: card ${card} has two writes landed at one counter: ${counters.join(',')}`);
   }
-  return 'open';
+}
+
+/** protocol/settlement.ts without the card in hand: what the other terminals' intents say they read. */
+function settleOnEvidence(x: TxRow, all: TxRow[], outcome: Map<TxRow, TxRow['outcome']>): TxRow['outcome'] {
+  const others = all.filter((y) => y !== x);
+  const settled = settlement({
+    write: { terminalId: x.terminal, next: purseOf(x) },
+    otherLandedAtTarget: others.some((y) => outcome.get(y) === 'landed' && y.counter_after === x.counter_after),
+    slots: [],
+    cardCounter: null,
+    sightings: others.flatMap(sightingsOf),
+  });
+  return settled === 'unknown' ? 'open' : settled;
 }

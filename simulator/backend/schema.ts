@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { chmodSync, existsSync } from 'node:fs';
 import { openSqlite } from '../../firmware/store/sqlite-open.ts';
 
 /**
@@ -102,8 +101,7 @@ const CACHE_KIB = 65_536;
 export function openBackendDb(path: string): Database.Database {
   const { db } = openSqlite({ path });
   db.pragma(`cache_size = -${CACHE_KIB}`);
-  // The file holds the master key every terminal key derives from: its owner only.
-  if (path !== ':memory:') for (const f of [path, `${path}-wal`]) if (existsSync(f)) chmodSync(f, 0o600);
+  // The file holds the master key every terminal key derives from: openSqlite makes it owner-only (0600).
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === 0) db.transaction(() => db.exec(SCHEMA_SQL)).immediate();

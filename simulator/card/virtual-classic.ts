@@ -1,3 +1,4 @@
+import { sameBytes } from '../../protocol/keys.ts';
 /**
  * A MIFARE Classic 1K card held in memory, at PICC level (select, auth, read,
  * write, halt), so both the virtual reader and a register-level MFRC522
@@ -27,9 +28,6 @@ const TRAILER_RANGES: readonly [TrailerPart, number, number][] = [
 ];
 
 const isTrailer = (block: number): boolean => block % 4 === 3;
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 function checkUid(uid: Uint8Array): void {
   if (uid.length !== 4 && uid.length !== 7) throw new RangeError(`UID must be 4 or 7 bytes, got ${uid.length}`);

@@ -27,7 +27,7 @@ export interface FaultPlan {
 
 export const CLEAN: FaultPlan = { latencyMs: 1, jitterMs: 0, dropPerMille: 0, duplicatePerMille: 0, reorderPerMille: 0, corruptPerMille: 0, disconnectPerMille: 0 };
 
-/** Swarm testing (style.md habit 20): which faults are on, and how often, is drawn from the seed. */
+/** Swarm testing (docs/architecture.md, code habits): which faults are on, and how often, is drawn from the seed. */
 export function drawFaults(random: Random): FaultPlan {
   const maybe = (maxPerMille: number) => (random.int(2) === 0 ? 0 : 1 + random.int(maxPerMille));
   return {

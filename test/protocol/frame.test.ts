@@ -155,6 +155,6 @@ test('CRC check values (CRC-16/AUG-CCITT as OSDP, CRC-32/ISO-HDLC as zlib)', () 
   const ascii = new TextEncoder().encode('123456789');
   assert.equal(crc16(ascii), 0xe5cc);
   assert.equal(crc32(ascii), 0xcbf43926);
-  // OSDP POLL from reference.md §5.1: 53 00 08 00 05 60 | DA 99 (CRC sent LSB first).
+  // OSDP POLL (docs/protocol-lessons.md): 53 00 08 00 05 60 | DA 99 (CRC sent LSB first).
   assert.equal(crc16(Uint8Array.from([0x53, 0x00, 0x08, 0x00, 0x05, 0x60])), 0x99da);
 });

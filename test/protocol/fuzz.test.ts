@@ -4,7 +4,7 @@ import { runFuzz } from './fuzz-engine.ts';
 import { connected, Prng } from './helpers.ts';
 
 /**
- * Fuzzing in the normal suite (style.md habit 13): one million random and
+ * Fuzzing in the normal suite (docs/architecture.md, code habits): one million random and
  * mutated frames through the frame decoder and the message decoders, seeded
  * so a failure replays. `npm run fuzz -- --frames 50000000 --seed N` runs the
  * same engine for longer.

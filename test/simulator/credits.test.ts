@@ -6,7 +6,7 @@ import { KIND } from '../../firmware/card-tx/records.ts';
 import { cardDay, cardDayToIso } from '../../firmware/core/clock.ts';
 import { batchItems, buildJournalBatch, CHAIN_ZERO, decodeMessage, encodeMessage, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
 
-/** design.md invariant 5: a pending credit handed to every terminal lands on the card at most once. */
+/** Money invariant 5 (docs/architecture.md): a credit handed to every terminal lands on the card at most once. */
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
 async function setup(): Promise<SimWorld> {

@@ -94,7 +94,7 @@ for (const r of READERS) test(`${r}: a torn card settles at another terminal; th
       assert.deepEqual((await w.reconcile()).problems, [], `k=${k}`);
       await w.tap('pos1', 'alice'); // a balance query at pos1 settles its own record
       const settle = [...scanJournal(w.terminal('pos1').terminal.journal)].find((r) => r.kind === KIND.settle);
-      assert.equal((settle?.body as { outcome: string }).outcome, landed ? 'landed' : 'not-landed', `k=${k}`);
+      assert.equal((settle?.body as { outcome: string } | undefined)?.outcome, landed ? 'landed' : 'not-landed', `k=${k}`);
     } finally {
       w.close();
     }
@@ -121,7 +121,7 @@ for (const r of READERS) test(`${r}: power cut between the intent and its outcom
       assert.deepEqual(kinds, [KIND.intent, KIND.uncertain], `k=${k}: recovery turned the open intent into uncertain`);
       await w.tap('pos1', 'alice');
       const settle = [...scanJournal(after.journal)].find((r) => r.kind === KIND.settle);
-      assert.equal((settle?.body as { outcome: string }).outcome, k === 32 ? 'landed' : 'not-landed');
+      assert.equal((settle?.body as { outcome: string } | undefined)?.outcome, k === 32 ? 'landed' : 'not-landed');
       assert.deepEqual((await w.reconcile()).problems, []);
     } finally {
       w.close();

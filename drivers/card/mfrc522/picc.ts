@@ -1,6 +1,6 @@
 /**
  * ISO/IEC 14443-3 type A and MIFARE Classic commands over the chip
- * (reference.md §1.5, §2.2). Pure protocol: each function sends frames and
+ * (docs/hardware.md). Pure protocol: each function sends frames and
  * returns what happened as a value; the session turns that into CardErrors.
  * CRC_A is appended and checked in software: cheaper than two CalcCRC round
  * trips over SPI, and the chip's receive CRC check stays off (RxModeReg 00).
@@ -132,7 +132,7 @@ async function expectAck(chip: Mfrc522Chip, frame: Uint8Array): Promise<PiccOutc
   return code === Picc.ACK ? ok(undefined) : { kind: 'nak', code };
 }
 
-/** Write (A0): the block number, ACK, then the 16 bytes, ACK (reference.md §1.4). */
+/** Write (A0): the block number, ACK, then the 16 bytes, ACK (docs/hardware.md). */
 export async function writeBlock(chip: Mfrc522Chip, block: number, data: Uint8Array): Promise<PiccOutcome<void> & { phase: 1 | 2 }> {
   const first = await expectAck(chip, Uint8Array.of(Picc.WRITE, block));
   if (first.kind !== 'ok') return { ...first, phase: 1 };

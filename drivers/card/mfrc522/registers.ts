@@ -1,6 +1,6 @@
 /**
  * MFRC522 register map, bits and commands (NXP MFRC522 datasheet Rev 3.9,
- * §9 "MFRC522 registers", §10 "MFRC522 command set"; reference.md §2.2).
+ * §9 "MFRC522 registers", §10 "MFRC522 command set"; docs/hardware.md).
  * Shared by the driver and the emulator: one map, checked against a driver
  * nobody here wrote (mfrc522-rpi) in test/simulator/mfrc522/cross-check.test.ts.
  */
@@ -142,7 +142,7 @@ export const TMODE_PRESCALER_HI_MASK = 0x0f;
 /** Timer input clock (§8.5): 13.56 MHz / (2·TPrescaler + 1). */
 export const TIMER_CLOCK_HZ = 13_560_000;
 
-/** VersionReg values (reference.md §2.2). */
+/** VersionReg values (docs/hardware.md). */
 export const VERSION_V1 = 0x91;
 export const VERSION_V2 = 0x92;
 export const VERSION_FM17522 = 0x88;
@@ -173,7 +173,7 @@ export const RESET_VALUES: ReadonlyMap<number, number> = new Map([
   [0x29, 0x20], // ModGsPReg
 ]);
 
-/** ISO 14443A / MIFARE command bytes sent to the card (reference.md §1.5, §2.2). */
+/** ISO 14443A / MIFARE command bytes sent to the card (docs/hardware.md). */
 export const Picc = {
   REQA: 0x26,
   WUPA: 0x52,

@@ -40,7 +40,7 @@ function checkValue(kind: string, value: unknown, path: string, depth: number, i
   };
   if (depth > JOURNAL_BODY_MAX_DEPTH) fail(`nested deeper than ${JOURNAL_BODY_MAX_DEPTH} levels`);
   if (isMoney) {
-    // Money is integer cents (design.md): a float here would drift in totals.
+    // Money is integer cents (docs/architecture.md): a float here would drift in totals.
     if (Array.isArray(value)) {
       value.forEach((v, i) => checkValue(kind, v, `${path}[${i}]`, depth + 1, true));
       return;

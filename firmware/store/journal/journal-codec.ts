@@ -1,3 +1,4 @@
+import type { RecordBodies } from '../../../protocol/messages/record-kinds.ts';
 import { crc32Text } from './crc32.ts';
 import type { JournalRow } from './journal-schema.ts';
 
@@ -15,6 +16,17 @@ export interface JournalRecord<B = Record<string, unknown>> {
    * If its body is no longer JSON, `body` is `{ unreadable: <stored text> }`.
    */
   corrupt?: true;
+}
+
+/**
+ * A read record as its kind's body: true for a record of `kind` whose CRC holds
+ * (it was appended through the typed append). A corrupt one may hold anything.
+ */
+export function isRecordOf<K extends keyof RecordBodies>(
+  r: JournalRecord,
+  kind: K,
+): r is JournalRecord & JournalRecord<RecordBodies[K]> {
+  return r.kind === kind && r.corrupt !== true;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { KIND } from '../../../protocol/messages/record-kinds.ts';
 
 /**
  * The journal's tables. Bump JOURNAL_SCHEMA_VERSION (PRAGMA user_version) and
@@ -31,7 +32,7 @@ export const JOURNAL_SCHEMA_VERSION = 1;
  * records of these kinds pay for an index entry (one page less per fsync for
  * every other record). open() on any other kind still works, by a table scan.
  */
-export const OPENABLE_KINDS = ['card.intent', 'operator.signin'] as const;
+export const OPENABLE_KINDS = [KIND.intent, KIND.signIn] as const;
 
 const SCHEMA_SQL = `
 CREATE TABLE journal (

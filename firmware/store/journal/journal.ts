@@ -5,10 +5,11 @@ import { checkCard, checkCounter, checkKind, checkLimit, checkSeq, checkTotals, 
 import { encodeBody } from './journal-body.ts';
 import { recordCrc, rowCrcOk, rowToRecord, type JournalRecord } from './journal-codec.ts';
 import { ensureJournalSchema, ROW_COLUMNS, type JournalRow } from './journal-schema.ts';
-import { openSqlite } from '../sqlite-open.ts';
+import type { RecordBodies } from '../../../protocol/messages/record-kinds.ts';
+import { durabilityOf, openSqlite, type Durability } from '../sqlite-open.ts';
 
 export type { AppendOptions, TotalsDelta } from './journal-args.ts';
-export type { JournalRecord } from './journal-codec.ts';
+export { isRecordOf, type JournalRecord } from './journal-codec.ts';
 
 /**
  * Recovery checks the CRC of every unacknowledged record (those still owed to
@@ -41,7 +42,7 @@ interface Meta {
  *   (`corrupt: true`), never deleted or rewritten.
  * - One writer: a Journal owns its file (other connections may read).
  */
-export class Journal {
+export class Journal<M extends object = RecordBodies> {
   private readonly corruptSeqs = new Set<number>();
   private lastSeqMem = 0;
   /** journal_meta.acked_upto, mirrored: a read says whether each record is acknowledged. */
@@ -118,11 +119,16 @@ export class Journal {
   }
 
   /** Opens (creating if needed) and recovers: SQLite replays its WAL, then CRCs are checked. */
-  static open(opts: { path: string; clock: Clock; log: Logger; pageSizeBytes?: number }): Journal {
+  static open<M extends object = RecordBodies>(opts: {
+    path: string;
+    clock: Clock;
+    log: Logger;
+    pageSizeBytes?: number;
+  }): Journal<M> {
     const { db } = openSqlite({ path: opts.path, pageSizeBytes: opts.pageSizeBytes });
     try {
       ensureJournalSchema(db, opts.path);
-      const journal = new Journal(db, opts.clock, opts.log, opts.path);
+      const journal = new Journal<M>(db, opts.clock, opts.log, opts.path);
       journal.recover();
       return journal;
     } catch (err) {
@@ -131,7 +137,8 @@ export class Journal {
     }
   }
 
-  append<B>(kind: string, body: B, opts: AppendOptions = {}): JournalRecord<B> {
+  /** The body is checked at compile time against the kind's (RecordBodies), and at run time by encodeBody. */
+  append<K extends keyof M & string>(kind: K, body: M[K], opts: AppendOptions = {}): JournalRecord<M[K]> {
     checkKind(kind);
     const card = opts.card === undefined ? null : checkCard(opts.card);
     const ref = opts.ref === undefined ? null : checkSeq(opts.ref, 'ref');
@@ -143,7 +150,7 @@ export class Journal {
     const seq = this.appendTx(kind, atMs, card, ref, text, totals, cardCounter);
     this.lastSeqMem = seq;
     // The parsed text, not the caller's object: exactly what a later read returns.
-    return { seq, kind, atMs, card, ref, body: JSON.parse(text) as B, acked: false };
+    return { seq, kind, atMs, card, ref, body: JSON.parse(text) as M[K], acked: false };
   }
 
   get(seq: number): JournalRecord | undefined {
@@ -169,12 +176,13 @@ export class Journal {
    * 'sale.begin' without 'sale.commit' or 'sale.abort'), oldest first. At most
    * READ_RECORDS_MAX: close those and ask again.
    */
-  open(kind: string, closingKinds: string[]): JournalRecord[] {
+  open<K extends keyof M & string>(kind: K, closingKinds: readonly (keyof M & string)[]): JournalRecord<M[K]>[] {
     checkKind(kind);
     closingKinds.forEach(checkKind);
     const rows = this.openQuery(kind).all(JSON.stringify(closingKinds), READ_RECORDS_MAX);
     if (rows.length === READ_RECORDS_MAX) this.log.warn('journal.open-truncated', { kind, limit: READ_RECORDS_MAX });
-    return this.toRecords(rows);
+    // A record of `kind` was appended with M[kind]'s body (append's type); a corrupt one is flagged.
+    return this.toRecords(rows) as JournalRecord<never>[];
   }
 
   /** The kind goes into the SQL as a literal (checkKind allows no quotes) so SQLite can use its partial index. */
@@ -242,6 +250,11 @@ export class Journal {
   checkpoint(mode: 'PASSIVE' | 'TRUNCATE' | 'RESTART'): void {
     const [result] = this.db.pragma(`wal_checkpoint(${mode})`) as { busy: number }[];
     if (result.busy !== 0) throw new Error(`journal checkpoint (${mode}) could not complete`);
+  }
+
+  /** The connection's journal mode and synchronous level (what makes a commit durable). */
+  durability(): Durability {
+    return durabilityOf(this.db);
   }
 
   close(): void {

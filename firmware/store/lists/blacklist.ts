@@ -18,11 +18,11 @@ import { ListFile } from './list-file.ts';
  * `WITHOUT ROWID` with the card number as the key: the table is a single
  * B-tree of integers (11.5 MB for 1M entries), looked up in ~4 µs p50, ~8 µs
  * p99 (bench/blacklist.ts), with SQLite's small page cache rather than a
- * ~60 MB in-heap Set (libs.md). A rowid table keyed by the card measured the
+ * ~60 MB in-heap Set (docs/dependencies.md). A rowid table keyed by the card measured the
  * same (5.4 µs, 10 MB) in a side-by-side run.
  */
 
-/** design.md: lists must hold 1,000,000 entries; beyond that the backend is sending the wrong list. */
+/** Lists must hold 1,000,000 entries (docs/architecture.md "Limits"); beyond that the backend sends a wrong list. */
 export const BLACKLIST_MAX_ENTRIES = 1_000_000;
 
 /** 1: the list and its version; 2: + running digest and the snapshot stage. */

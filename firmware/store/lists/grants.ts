@@ -18,7 +18,7 @@ export const GRANTS_MAX_ENTRIES = 1_000_000;
 const SCHEMA_VERSION = 1;
 const U32_MAX = 0xffff_ffff;
 
-export { type Grant };
+export type { Grant };
 
 /** A grant's minutes are card minutes (firmware/core/clock.ts). */
 export { cardMinute } from '../../core/clock.ts';

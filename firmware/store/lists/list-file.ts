@@ -3,7 +3,7 @@ import type { Logger } from '../../core/log.ts';
 import { ListError, listSchemaSql, type ListTableSpec } from './list-schema.ts';
 import type { ListStage } from './list-stage.ts';
 import { ListTable } from './list-table.ts';
-import { openSqlite } from '../sqlite-open.ts';
+import { durabilityOf, openSqlite, type Durability } from '../sqlite-open.ts';
 
 /**
  * What every versioned list file (blacklist.ts, grants.ts) offers the sync
@@ -54,6 +54,11 @@ export abstract class ListFile<E> {
       db.close();
       throw err;
     }
+  }
+
+  /** The connection's journal mode and synchronous level (what makes a commit durable). */
+  durability(): Durability {
+    return durabilityOf(this.db);
   }
 
   version(): number {

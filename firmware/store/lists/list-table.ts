@@ -120,7 +120,7 @@ export class ListTable<E> {
       return 1;
     }
     const old = this.q.get.get(values[0]);
-    if (old !== undefined && old.every((v, i) => v === values[i])) return 0;
+    if (old?.every((v, i) => v === values[i])) return 0;
     this.q.replace.run(...values);
     if (old !== undefined) d.remove(list, this.spec.fromRow(old) as ListEntry);
     d.add(list, e as ListEntry);

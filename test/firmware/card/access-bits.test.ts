@@ -11,7 +11,7 @@ import {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-// Vectors from reference.md §1.2.
+// Vectors from docs/hardware.md, "Sector trailer and access bits".
 const VECTORS: [string, AccessConditions][] = [
   ['ff0780', [0b000, 0b000, 0b000, 0b001]],
   ['08778f', [0b110, 0b110, 0b110, 0b011]],

@@ -59,7 +59,7 @@ test('AN10922 diversification: AN10957 vector', () => {
 });
 
 test('AN10922 diversification: padded to 32 bytes, so it differs from a plain CMAC for short inputs', () => {
-  // reference.md §1.9 / §7.4: a plain CMAC over 01 ‖ M matches only if 17 ≤ len(01 ‖ M) ≤ 32.
+  // docs/hardware.md, "Key diversification": a plain CMAC over 01 ‖ M matches only if 17 ≤ len(01 ‖ M) ≤ 32.
   for (let len = 1; len <= 31; len++) {
     const m = Uint8Array.from({ length: len }, (_, i) => (i * 37 + 11) & 0xff);
     const plain = hex(aesCmac(AN_MASTER, Uint8Array.from([0x01, ...m])));

@@ -57,7 +57,16 @@ test('a resting POS takes the config at once; what is read at start is named for
   const w = await setup({ entryMode: 'fixed', fixedPriceCents: 500 });
   try {
     const t = w.terminal('pos1').terminal;
-    const r = t.applyConfig(withPos(w, { fixedPriceCents: 300, online: { deadlineMs: 2_000, offlineFloorPerSaleCents: 2_000, offlineFloorPerCardDayCents: 5_000 } }, { utcOffsetMinutes: 420 }));
+    const r = t.applyConfig(
+      withPos(
+        w,
+        {
+          fixedPriceCents: 300,
+          online: { deadlineMs: 2_000, offlineFloorPerSaleCents: 2_000, offlineFloorPerCardDayCents: 5_000 },
+        },
+        { utcOffsetMinutes: 420 },
+      ),
+    );
     assert.deepEqual(r.restartNeeded, ['terminal.utcOffsetMinutes', 'pos.online']);
     assert.equal(t.pos.screen.customer.en, 'Please pay 3.00');
     // A restart opens with the pushed config: nothing is waiting any more.

@@ -2,13 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimWorld } from '../../../simulator/world.ts';
 import { scanJournal } from '../../../simulator/journal-scan.ts';
-import { KIND, type OnlineResultBody } from '../../../firmware/card-tx/records.ts';
+import { KIND } from '../../../firmware/card-tx/records.ts';
+import { isRecordOf } from '../../../firmware/store/journal/journal.ts';
 import type { OfflineReason, OnlineAuthorizer, OnlineAuthRequest, OnlineAuthResult } from '../../../firmware/online/authorizer.ts';
 
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
 /** A backend account of 30.00 that answers, or a backend that is away. */
-function account(state: { up: boolean; why: OfflineReason; balanceCents: number; asked: OnlineAuthRequest[] }): OnlineAuthorizer {
+function account(state: {
+  up: boolean;
+  why: OfflineReason;
+  balanceCents: number;
+  asked: OnlineAuthRequest[];
+}): OnlineAuthorizer {
   return {
     async authorize(req): Promise<OnlineAuthResult> {
       state.asked.push(req);
@@ -21,15 +27,25 @@ function account(state: { up: boolean; why: OfflineReason; balanceCents: number;
 }
 
 async function setup(up: boolean) {
-  const backend = { up, why: 'backend-unreachable' as OfflineReason, balanceCents: 3_000, asked: [] as OnlineAuthRequest[] };
+  const backend = {
+    up,
+    why: 'backend-unreachable' as OfflineReason,
+    balanceCents: 3_000,
+    asked: [] as OnlineAuthRequest[],
+  };
   const w = new SimWorld({ seed: 4, startMs: START });
-  w.addTerminal({ name: 'pos1', id: 101, authorizer: account(backend), pos: { online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 1_500, offlineFloorPerCardDayCents: 2_500 } } });
+  w.addTerminal({
+    name: 'pos1',
+    id: 101,
+    authorizer: account(backend),
+    pos: { online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 1_500, offlineFloorPerCardDayCents: 2_500 } },
+  });
   await w.addCard({ name: 'dave', uid: '04d4d4d4', number: 5005, cardClass: 5 });
   const sell = async (amount: string) => {
     for (const k of [...amount, 'confirm']) w.key('pos1', k);
     return w.tap('pos1', 'dave');
   };
-  const bodies = () => [...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === KIND.onlineResult).map((r) => r.body as unknown as OnlineResultBody);
+  const bodies = () => [...scanJournal(w.terminal('pos1').terminal.journal)].flatMap((r) => (isRecordOf(r, KIND.onlineResult) ? [r.body] : []));
   const results = () => bodies().map((b) => b.outcome);
   return { w, backend, sell, results, bodies };
 }
@@ -41,12 +57,26 @@ test('online account: the backend approves and declines; the card is never writt
     assert.equal((await sell('12')).screen.customer.en, 'Paid 12.00 balance 18.00');
     assert.equal((await sell('20')).screen.customer.en, 'Insufficient balance');
     assert.deepEqual(results(), ['approved', 'declined']);
-    assert.deepEqual(backend.asked.map((a) => a.amountCents), [1_200, 2_000]);
-    assert.deepEqual(backend.asked.map((a) => Buffer.from(a.uid).toString('hex')), ['04d4d4d4', '04d4d4d4'], 'the UID read at the tap');
+    assert.deepEqual(
+      backend.asked.map((a) => a.amountCents),
+      [1_200, 2_000],
+    );
+    assert.deepEqual(
+      backend.asked.map((a) => Buffer.from(a.uid).toString('hex')),
+      ['04d4d4d4', '04d4d4d4'],
+      'the UID read at the tap',
+    );
     const requests = [...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === KIND.onlineRequest);
-    assert.deepEqual(backend.asked.map((a) => a.stan), requests.map((r) => r.seq), 'the STAN is the request record seq');
+    assert.deepEqual(
+      backend.asked.map((a) => a.stan),
+      requests.map((r) => r.seq),
+      'the STAN is the request record seq',
+    );
     assert.equal(w.card('dave').card.bytesWritten, before);
-    assert.deepEqual(w.terminal('pos1').terminal.journal.totals('sales-day', '2026-11-23'), { count: 1, amountCents: 1_200 });
+    assert.deepEqual(w.terminal('pos1').terminal.journal.totals('sales-day', '2026-11-23'), {
+      count: 1,
+      amountCents: 1_200,
+    });
   } finally {
     w.close();
   }
@@ -90,7 +120,11 @@ test('the result record says why the backend did not decide: unreachable or time
 test('a request left unanswered by a restart is closed as offline-declined (a reversal for the backend)', async () => {
   const { w, results } = await setup(true);
   try {
-    w.terminal('pos1').terminal.journal.append(KIND.onlineRequest, { cardNumber: 5005, amountCents: 700, listAmountCents: 700 }, { card: 5005 });
+    w.terminal('pos1').terminal.journal.append(
+      KIND.onlineRequest,
+      { cardNumber: 5005, amountCents: 700, listAmountCents: 700 },
+      { card: 5005 },
+    );
     w.restart('pos1');
     assert.deepEqual(results(), ['offline-declined']);
   } finally {

@@ -14,8 +14,10 @@ import { openBackendDb } from '../../../simulator/backend/schema.ts';
 
 /** PROTOCOL.md §6.7 "One STAN per sale": a reversal or an advice points at its sale by the request's STAN. */
 const T = 1_795_000_000_000;
-const request = (seq: number, amountCents: number): JournalRecord =>
-  ({ seq, kind: 'online.request', atMs: T, card: 5005, ref: null, body: { cardNumber: 5005, amountCents, listAmountCents: amountCents } }) as unknown as JournalRecord;
+const request = (seq: number, amountCents: number): JournalRecord => {
+  const body = { cardNumber: 5005, amountCents, listAmountCents: amountCents };
+  return { seq, kind: 'online.request', atMs: T, card: 5005, ref: null, body, acked: false };
+};
 const result = (seq: number, stan: number, outcome: string, offlineReason?: string): WireRecord => ({
   seq,
   kind: 'online.result',

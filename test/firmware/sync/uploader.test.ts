@@ -10,7 +10,9 @@ import { CHAIN_ZERO, type JournalBatch, type SendResult } from '../../../protoco
 const T = 1_795_000_000_000;
 
 function journalOf(n: number): UploadJournal {
-  const records = Array.from({ length: n }, (_, i) => ({ seq: i + 1, kind: 'door.open', atMs: T + i, card: null, ref: null, body: { door: 1 }, corrupt: false }) as unknown as JournalRecord);
+  const records = Array.from({ length: n }, (_, i): JournalRecord => {
+    return { seq: i + 1, kind: 'door.open', atMs: T + i, card: null, ref: null, body: { door: 1 }, acked: false };
+  });
   return { after: (seq, limit) => records.filter((r) => r.seq > seq).slice(0, limit), lastSeq: () => n, ack: () => 0 };
 }
 

@@ -13,7 +13,7 @@ import { VirtualClassicCard } from '../../../simulator/card/virtual-classic.ts';
 
 const require = createRequire(import.meta.url);
 
-/** The slice of mfrc522-rpi's API we drive (index.js; reference.md §2.5). */
+/** The slice of mfrc522-rpi's API we drive (index.js; docs/hardware.md). */
 interface Mfrc522Rpi {
   reset(): void;
   findCard(): { status: boolean | null; bitSize: number | null };
@@ -94,8 +94,8 @@ test('mfrc522-rpi detects, selects, authenticates, reads and writes a virtual ca
   assert.equal(emu.crypto1On, false);
 });
 
-test('mfrc522-rpi needs exactly the SPI operations libs.md traced on an independent fake', { skip }, () => {
-  // Same counts as the fake-SPI proof in libs.md ("mfrc522-rpi 2.1.3"): our emulator answers each
+test('mfrc522-rpi needs exactly the SPI operations traced on an independent fake (docs/hardware.md)', { skip }, () => {
+  // Same counts as the fake-SPI trace in docs/hardware.md (mfrc522-rpi 2.1.3): our emulator answers each
   // command within the first IRQ poll, as that fake did, so the register traffic must match one for one.
   const MFRC522 = loaded as Mfrc522RpiClass;
   const emu = new Mfrc522Emulator();

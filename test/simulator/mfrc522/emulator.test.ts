@@ -62,7 +62,7 @@ test('ComIrqReg Set1 and DivIrqReg Set2: bit 7 chooses set or clear of the marke
   assert.equal(r(Reg.DivIrq), 0x04);
   // mfrc522-rpi's clearRegisterBitMask(DivIrqReg, 0x04) writes (04 & ~04) = 00: it marks nothing, so CRCIRq stays.
   w(Reg.DivIrq, r(Reg.DivIrq) & ~0x04);
-  assert.equal(r(Reg.DivIrq), 0x04, 'the latent mfrc522-rpi bug of libs.md');
+  assert.equal(r(Reg.DivIrq), 0x04, 'the latent mfrc522-rpi bug (docs/hardware.md)');
   w(Reg.DivIrq, 0x04);
   assert.equal(r(Reg.DivIrq), 0x00);
 });

@@ -19,13 +19,14 @@ test('selftest reader on spidev without the native package is a clear chip-side 
   assert.match(lines.join('\n'), /spi-device is not installed|self-test FAILED|cannot open SPI/);
 });
 
-test('bench: one POS tap costs a fixed, small SPI budget and models under the 100 ms tap goal', async () => {
+test('bench: one POS tap costs a fixed SPI budget; the tap→beep MODEL (unmeasured µs per SPI op) is under 100 ms', async () => {
   const r = await benchMfrc522();
   // Pinned: a change in the driver's register traffic shows up here first.
   assert.deepEqual([r.spiTransactionsPerTap, r.spiBytesPerTap, r.irqPollsPerTap], [180, 642, 19]);
   assert.deepEqual([r.rf.exchanges, r.rf.roundTrips, r.rf.cardProcessingMs], [19, 22, 39.5]);
   assert.ok(r.spiBusMs.at1MHz > r.spiBusMs.at4MHz && r.spiBusMs.at4MHz > r.spiBusMs.at10MHz);
-  assert.ok(r.tapToBeepMs.at4MHz < r.tapGoalMs, `tap→beep ${r.tapToBeepMs.at4MHz} ms`);
+  // A model, not a measurement: it rests on PER_TRANSACTION_US_ESTIMATE until someone measures spidev on a Pi.
+  assert.ok(r.tapToBeepModelMs.at4MHz < r.tapGoalMs, `modelled tap→beep ${r.tapToBeepModelMs.at4MHz} ms`);
   const seven = await benchMfrc522({ uid: Uint8Array.of(4, 1, 2, 3, 4, 5, 6) });
   assert.equal(seven.rf.cardProcessingMs, 40.5, 'the second cascade level adds 1 ms');
 });

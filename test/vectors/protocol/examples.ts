@@ -4,13 +4,13 @@
  * terminal 1042 in UTC+8 on 2026-11-23, cards of an 8-digit numbering.
  */
 import { buildJournalBatch, CHAIN_ZERO, DIGEST_BYTES, ListDigest, type Message, type WireRecord } from '../../../protocol/index.ts';
-import { cardDayOf } from '../../../protocol/messages/record-context.ts';
+import { cardDay } from '../../../protocol/messages/record-context.ts';
 
 export const TERMINAL_ID = 1042;
 export const UTC_OFFSET_MINUTES = 480;
 /** 2026-11-23 12:30:00 at UTC+8. */
 export const T0 = Date.UTC(2026, 10, 23, 4, 30, 0);
-export const DAY = cardDayOf(T0, UTC_OFFSET_MINUTES);
+export const DAY = cardDay(T0, UTC_OFFSET_MINUTES);
 const h = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 
 const shift = '1042-101';

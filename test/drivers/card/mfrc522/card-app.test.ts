@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CardApp, type CardImage } from '../../../../firmware/card/app.ts';
-import type { CardKeys, MasterKeys } from '../../../../firmware/card/keys.ts';
+import type { MasterKeys } from '../../../../firmware/card/keys.ts';
 import type { PurseState } from '../../../../firmware/card/layout.ts';
 import { Mfrc522Reader } from '../../../../drivers/card/mfrc522/reader.ts';
 import { Mfrc522Emulator } from '../../../../simulator/mfrc522/emulator.ts';

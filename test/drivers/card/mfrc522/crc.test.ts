@@ -4,7 +4,7 @@ import { checkCrcA, crcA, withCrcA } from '../../../../drivers/card/mfrc522/crc.
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-test('CRC_A matches the reference vectors (reference.md §1.5)', () => {
+test('CRC_A matches the reference vectors (docs/hardware.md)', () => {
   assert.equal(hex(crcA([0x50, 0x00])), '57cd'); // HLTA
   assert.equal(hex(crcA([0x30, 0x04])), '26ee'); // READ block 4
   // ISO/IEC 14443-3 Annex B example: 00 00 → A0 1E; and 12 34 → 26 CF.

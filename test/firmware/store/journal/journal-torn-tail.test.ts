@@ -10,13 +10,15 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../../firmware/core/clock.ts';
 import { silentLogger } from '../../../../firmware/core/log.ts';
 import { Journal } from '../../../../firmware/store/journal/journal.ts';
+
+/** The store itself, with made-up kinds: any kind, any JSON object body. */
+type AnyBodies = Record<string, Record<string, unknown>>;
 
 // Thousands of open/append/close cycles: on tmpfs, where fsync is free, the
 // test runs several times faster. The bytes under test are the same on any disk.
@@ -45,7 +47,7 @@ function capture(name: string, checkpointMode?: 'TRUNCATE' | 'RESTART'): Snapsho
   mkdirSync(dir);
   const path = join(dir, 'journal.db');
   const clock = new ManualClock(START_MS);
-  const journal = Journal.open({ path, clock, log: silentLogger, pageSizeBytes: PAGE_BYTES });
+  const journal = Journal.open<AnyBodies>({ path, clock, log: silentLogger, pageSizeBytes: PAGE_BYTES });
   for (let i = 1; i < N; i++) {
     clock.advance(1000);
     journal.append('sale', body(i), { card: 500 + i, totals: totalsOf(i) });
@@ -75,7 +77,7 @@ function recoverAndCheck(dir: string, db: Buffer, wal: Buffer, expectLast: boole
   writeFileSync(`${path}-wal`, wal);
   assert.equal(existsSync(`${path}-shm`), false);
   const clock = new ManualClock(START_MS + 100_000);
-  let journal = Journal.open({ path, clock, log: silentLogger });
+  let journal = Journal.open<AnyBodies>({ path, clock, log: silentLogger });
   const lastSeq = expectLast ? N : N - 1;
   const label = `wal bytes ${wal.length}`;
   assert.equal(journal.lastSeq(), lastSeq, label);
@@ -92,7 +94,7 @@ function recoverAndCheck(dir: string, db: Buffer, wal: Buffer, expectLast: boole
   assert.equal(journal.append('sale', { amountCents: 1 }).seq, lastSeq + 1, label);
   if (reopen) {
     journal.close();
-    journal = Journal.open({ path, clock, log: silentLogger });
+    journal = Journal.open<AnyBodies>({ path, clock, log: silentLogger });
     assert.equal(journal.get(lastSeq + 1)?.body.amountCents, 1, label);
   }
   journal.close();

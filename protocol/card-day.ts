@@ -1,0 +1,15 @@
+/**
+ * Card days: the day numbers a card stores (last debit day, expiry) and a
+ * record's day on the wire. One definition for the terminal and any backend.
+ */
+const MS_PER_DAY = 86_400_000;
+/** Day numbers on cards count from 2000-01-01 (fits in 16 bits until 2179). */
+export const CARD_EPOCH_MS = 946_684_800_000;
+
+/**
+ * The local calendar day of an instant as a card day number. Terminals work in
+ * one fixed UTC offset (from config) so a canteen's "today" flips at local midnight.
+ */
+export function cardDay(atMs: number, utcOffsetMinutes: number): number {
+  return Math.floor((atMs + utcOffsetMinutes * 60_000 - CARD_EPOCH_MS) / MS_PER_DAY);
+}

@@ -1,0 +1,144 @@
+import type { PurseEvidence } from '../settlement.ts';
+
+/**
+ * The journal records a terminal keeps and uploads (PROTOCOL.md §5.4.3): their
+ * kinds and bodies, defined here once because they travel. The terminal writes
+ * them (firmware/store/journal), the backend reads them. Every card write is
+ * bracketed: intent (before the first byte goes to the card) → commit | abort |
+ * uncertain, and an uncertain write is later closed by a settle record.
+ */
+export const KIND = {
+  intent: 'card.intent',
+  commit: 'card.commit',
+  abort: 'card.abort',
+  uncertain: 'card.uncertain',
+  settle: 'card.settle',
+  refused: 'tap.refused',
+  signIn: 'operator.signin',
+  onlineRequest: 'online.request',
+  onlineResult: 'online.result',
+  signOut: 'operator.signout',
+  clockStep: 'clock.step',
+} as const;
+
+export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
+
+export interface IntentBody {
+  tx: TxType;
+  cardNumber: number;
+  uid: string;
+  unit: 'cents' | 'uses';
+  /** Signed, in the purse unit: positive leaves the card, negative goes onto it. */
+  chargedAmount: number;
+  fromSubsidy: number;
+  fromBalance: number;
+  /** Price before the class discount, for receipts and totals. */
+  listAmountCents: number;
+  discountAmount: number;
+  counterBefore: number;
+  counterAfter: number;
+  /** Who wrote the state we read, and the other slot as we saw it: evidence for settling others' uncertain writes. */
+  writerBefore: number;
+  otherSlot: { counter: number; writer: number } | null;
+  next: PurseEvidence;
+  undoOf?: number;
+  shift?: string;
+  operator?: number;
+  items?: { code: number; qty: number }[];
+  /** tx 'credit': the pending credits this write applies (the card's lastCreditSeq becomes the last). */
+  creditSeqs?: number[];
+  /** tx 'credit': those of creditSeqs that had expired: used up with no money (§6.5). */
+  forfeitedSeqs?: number[];
+}
+
+/** card.commit: the write was read back as written. */
+export interface CommitBody {
+  intentSeq: number;
+}
+
+/** card.abort (the card still holds the old state) and card.uncertain (only the card can tell). */
+export interface WriteProblemBody {
+  intentSeq: number;
+  problem: string;
+}
+
+export interface SettleBody {
+  intentSeq: number;
+  outcome: 'landed' | 'not-landed';
+  counterSeen: number;
+}
+
+/** Asked of the backend (the STAN is this record's seq); journaled before the question leaves. */
+export interface OnlineRequestBody {
+  cardNumber: number;
+  amountCents: number;
+  listAmountCents: number;
+  shift?: string;
+}
+
+/** Why an online sale went offline, as the ADVICE reason (§6.7). */
+export type OfflineReason = 'backend-unreachable' | 'timeout';
+
+/**
+ * approved          — the backend approved it (authCode).
+ * declined          — the backend declined it.
+ * offline-approved  — no answer by the deadline; approved within the offline floors: an advice to upload.
+ * offline-declined  — no answer (or the terminal restarted while waiting); refused: a reversal of any late approval.
+ * offlineReason (offline-* from an answer that did not come) says why;
+ * absent in records journaled before it was kept, and after a restart.
+ */
+export interface OnlineResultBody {
+  stan: number;
+  outcome: 'approved' | 'declined' | 'offline-approved' | 'offline-declined';
+  authCode?: string;
+  reason?: string;
+  offlineReason?: OfflineReason;
+}
+
+export interface RefusedBody {
+  cardNumber: number | null;
+  uid: string;
+  reason: string;
+  detail: string;
+}
+
+/** operator.signin: the shift is the terminal id and this record's seq. */
+export interface SignInBody {
+  cardNumber: number;
+  name: string;
+  shift: string;
+  signInSeq: number;
+  atMs: number;
+}
+
+/** operator.signout, referencing its sign-in: the shift's sales. */
+export interface SignOutBody {
+  cardNumber: number;
+  shift: string;
+  count: number;
+  amountCents: number;
+}
+
+/** clock.step: the terminal set its clock from the backend's time. */
+export interface ClockStepBody {
+  fromMs: number;
+  toMs: number;
+  offsetMs: number;
+}
+
+/** The body each record kind carries: what the journal's append is checked against. */
+export interface RecordBodies {
+  [KIND.intent]: IntentBody;
+  [KIND.commit]: CommitBody;
+  [KIND.abort]: WriteProblemBody;
+  [KIND.uncertain]: WriteProblemBody;
+  [KIND.settle]: SettleBody;
+  [KIND.refused]: RefusedBody;
+  [KIND.signIn]: SignInBody;
+  [KIND.signOut]: SignOutBody;
+  [KIND.onlineRequest]: OnlineRequestBody;
+  [KIND.onlineResult]: OnlineResultBody;
+  [KIND.clockStep]: ClockStepBody;
+}
+
+export type RecordKind = keyof RecordBodies;
