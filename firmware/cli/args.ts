@@ -62,17 +62,23 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
       continue;
     }
     const text = eq >= 0 ? word.slice(eq + 1) : argv[i + 1];
-    if (text === undefined || (eq < 0 && text.startsWith('--'))) return { kind: 'error', message: `--${name} needs a value (${opt.value})` };
+    if (text === undefined || (eq < 0 && text.startsWith('--')))
+      return { kind: 'error', message: `--${name} needs a value (${opt.value})` };
     if (eq < 0) i++;
     const checked = opt.check ? opt.check(text) : { ok: text };
     if (typeof checked === 'string') return { kind: 'error', message: `--${name} ${JSON.stringify(text)}: ${checked}` };
     options[name] = checked.ok;
   }
   // All unknown options at once: a person fixes the line in one go.
-  if (unknown.length) return { kind: 'error', message: `unknown option${unknown.length > 1 ? 's' : ''}: ${unknown.join(' ')}` };
+  if (unknown.length)
+    return { kind: 'error', message: `unknown option${unknown.length > 1 ? 's' : ''}: ${unknown.join(' ')}` };
   const min = spec.operandsMin ?? 0;
   const max = spec.operandsMax ?? min;
-  if (operands.length > max) return { kind: 'error', message: `unexpected argument${operands.length - max > 1 ? 's' : ''}: ${operands.slice(max).join(' ')}` };
+  if (operands.length > max)
+    return {
+      kind: 'error',
+      message: `unexpected argument${operands.length - max > 1 ? 's' : ''}: ${operands.slice(max).join(' ')}`,
+    };
   if (operands.length < min) return { kind: 'error', message: `missing argument: ${spec.operands ?? 'see --help'}` };
   return { kind: 'ok', options, operands };
 }
@@ -105,11 +111,13 @@ export function portValue(anyAllowed: boolean): (text: string) => string | { ok:
 }
 
 export function uintValue(max: number): (text: string) => string | { ok: number } {
-  return (text) => (/^\d{1,10}$/.test(text) && Number(text) <= max ? { ok: Number(text) } : `is not a whole number 0..${max}`);
+  return (text) =>
+    /^\d{1,10}$/.test(text) && Number(text) <= max ? { ok: Number(text) } : `is not a whole number 0..${max}`;
 }
 
 export function oneOf<T extends string>(values: readonly T[]): (text: string) => string | { ok: T } {
-  return (text) => ((values as readonly string[]).includes(text) ? { ok: text as T } : `must be one of ${values.join(', ')}`);
+  return (text) =>
+    (values as readonly string[]).includes(text) ? { ok: text as T } : `must be one of ${values.join(', ')}`;
 }
 
 /** Outcome of a command for the entry point: lines to stdout, lines to stderr, the exit code. */
@@ -128,7 +136,11 @@ export interface CliIo {
  * is the exit code to return at once (0 after help, 2 after one line saying
  * what was wrong and where help is).
  */
-export function parseOrExit(spec: CommandSpec, argv: readonly string[], io: CliIo): Extract<Parsed, { kind: 'ok' }> | number {
+export function parseOrExit(
+  spec: CommandSpec,
+  argv: readonly string[],
+  io: CliIo,
+): Extract<Parsed, { kind: 'ok' }> | number {
   const p = parseArgs(spec, argv);
   if (p.kind === 'ok') return p;
   if (p.kind === 'help') {
@@ -136,5 +148,11 @@ export function parseOrExit(spec: CommandSpec, argv: readonly string[], io: CliI
     return EXIT_OK;
   }
   io.err(`${spec.command}: ${p.message} (${spec.command} --help)`);
+  return EXIT_USAGE;
+}
+
+/** Says what was wrong on stderr and gives the usage exit code: `return refuse(io.err, '…')`. */
+export function refuse(err: (line: string) => void, message: string): number {
+  err(message);
   return EXIT_USAGE;
 }

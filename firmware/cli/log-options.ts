@@ -32,7 +32,10 @@ export function openLog(options: Record<string, unknown>, stderrByDefault = true
     return { log: silentLogger, close() {} };
   }
   if (file === undefined) {
-    return { log: new JsonLogger({ write: (l) => process.stderr.write(`${l}\n`) }, () => Date.now(), level as LogLevel), close() {} };
+    return {
+      log: new JsonLogger({ write: (l) => process.stderr.write(`${l}\n`) }, () => Date.now(), level as LogLevel),
+      close() {},
+    };
   }
   let fd: number;
   try {
@@ -41,5 +44,8 @@ export function openLog(options: Record<string, unknown>, stderrByDefault = true
   } catch (e) {
     return { error: `--log-file ${file}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
-  return { log: new JsonLogger({ write: (l) => writeSync(fd, `${l}\n`) }, () => Date.now(), level as LogLevel), close: () => closeSync(fd) };
+  return {
+    log: new JsonLogger({ write: (l) => writeSync(fd, `${l}\n`) }, () => Date.now(), level as LogLevel),
+    close: () => closeSync(fd),
+  };
 }

@@ -40,7 +40,11 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     }
     case 'selftest': {
       if (rest[0] !== 'reader') {
-        io.err(rest[0] === undefined ? 'onecard selftest: which? (reader)' : `onecard selftest: unknown test "${rest[0]}" (reader)`);
+        io.err(
+          rest[0] === undefined
+            ? 'onecard selftest: which? (reader)'
+            : `onecard selftest: unknown test "${rest[0]}" (reader)`,
+        );
         return EXIT_USAGE;
       }
       const p = parseOrExit(SELFTEST, rest.slice(1), io);

@@ -45,7 +45,15 @@ export function keyAdmin(b: Backend, args: string[]): AdminResult {
     return sub === 'rotate' ? rotate(b, t) : show(b, t);
   }
   const t = terminalId(sub);
-  if (t === null) return { code: 2, lines: [cmd === 'key' ? 'usage: onecard backend key <terminal> | key rotate|show <terminal>' : 'usage: onecard backend enrol <terminal>'] };
+  if (t === null)
+    return {
+      code: 2,
+      lines: [
+        cmd === 'key'
+          ? 'usage: onecard backend key <terminal> | key rotate|show <terminal>'
+          : 'usage: onecard backend enrol <terminal>',
+      ],
+    };
   const keyId = b.keys.current(t);
   const key = cmd === 'enrol' ? b.enrol(t, keyId) : b.keyFor(t, keyId);
   return { code: 0, lines: [keyText(keyId, key as Uint8Array)] };
@@ -54,13 +62,29 @@ export function keyAdmin(b: Backend, args: string[]): AdminResult {
 function rotate(b: Backend, t: number): AdminResult {
   const now = b.rotateKey(t);
   const r = b.keys.describe(t);
-  if (now) return { code: 0, lines: [`terminal ${t}: key generation ${r.pending} offered; it becomes current when the terminal's handshake under it succeeds`] };
-  const why = b.connected().has(t) ? 'the terminal is online but cannot take it now (see the log)' : 'the terminal is offline';
+  if (now)
+    return {
+      code: 0,
+      lines: [
+        `terminal ${t}: key generation ${r.pending} offered; it becomes current when the terminal's handshake under it succeeds`,
+      ],
+    };
+  const why = b.connected().has(t)
+    ? 'the terminal is online but cannot take it now (see the log)'
+    : 'the terminal is offline';
   return { code: 0, lines: [`terminal ${t}: key rotation queued (${why}); offered at its next session`] };
 }
 
 function show(b: Backend, t: number): AdminResult {
   const r = b.keys.describe(t);
-  const pending = r.pending === null ? '' : `, generation ${r.pending} ${r.confirmed ? 'held by the terminal, current after its next handshake' : 'offered, not yet acknowledged'}`;
-  return { code: 0, lines: [`terminal ${t}: key generation ${r.current}${pending}${r.requested && r.pending === null ? ', rotation queued for its next session' : ''}`] };
+  const pending =
+    r.pending === null
+      ? ''
+      : `, generation ${r.pending} ${r.confirmed ? 'held by the terminal, current after its next handshake' : 'offered, not yet acknowledged'}`;
+  return {
+    code: 0,
+    lines: [
+      `terminal ${t}: key generation ${r.current}${pending}${r.requested && r.pending === null ? ', rotation queued for its next session' : ''}`,
+    ],
+  };
 }

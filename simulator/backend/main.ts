@@ -1,7 +1,15 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname } from 'node:path';
-import { EXIT_OK, EXIT_USAGE, parseOrExit, portValue, type CommandSpec, type OptionSpec } from '../../firmware/cli/args.ts';
+import {
+  EXIT_OK,
+  EXIT_USAGE,
+  parseOrExit,
+  refuse,
+  portValue,
+  type CommandSpec,
+  type OptionSpec,
+} from '../../firmware/cli/args.ts';
 import { LOG_OPTIONS, openLog } from '../../firmware/cli/log-options.ts';
 import type { Logger } from '../../firmware/core/log.ts';
 import { writeFileDurable } from '../../firmware/store/durable-file.ts';
@@ -26,7 +34,11 @@ import { BackendServer } from './server.ts';
  */
 export { adminFilePath } from './admin-client.ts';
 
-const DB_OPTION: OptionSpec = { name: 'db', value: 'FILE', help: `the backend's database (default ${defaultDbPath()})` };
+const DB_OPTION: OptionSpec = {
+  name: 'db',
+  value: 'FILE',
+  help: `the backend's database (default ${defaultDbPath()})`,
+};
 const PRIVATE_DIR_MODE = 0o700;
 
 const SERVE: CommandSpec = {
@@ -34,7 +46,12 @@ const SERVE: CommandSpec = {
   summary: 'Serves the reference backend: terminals over WebSocket (and raw TCP with --tcp-port); admin on loopback.',
   options: [
     { name: 'port', value: 'N', help: 'WebSocket port (default 0: any free port)', check: portValue(true) },
-    { name: 'host', value: 'ADDR', help: 'address to listen on, an IP literal or localhost (default 127.0.0.1)', check: hostValue },
+    {
+      name: 'host',
+      value: 'ADDR',
+      help: 'address to listen on, an IP literal or localhost (default 127.0.0.1)',
+      check: hostValue,
+    },
     { name: 'tcp-port', value: 'N', help: 'also accept terminals over raw TCP on this port', check: portValue(true) },
     DB_OPTION,
     ...LOG_OPTIONS,
@@ -48,11 +65,19 @@ const INIT: CommandSpec = {
 };
 
 function hostValue(text: string): string | { ok: string } {
-  return isIP(text) !== 0 || text === 'localhost' ? { ok: text } : 'is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)';
+  return isIP(text) !== 0 || text === 'localhost'
+    ? { ok: text }
+    : 'is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)';
 }
 
 /** Starts a server on the database and leaves the admin file beside it; `stop` removes it. */
-export async function serveBackend(opts: { dbPath: string; host?: string; port?: number; tcpPort?: number; log?: Logger }): Promise<BackendServer> {
+export async function serveBackend(opts: {
+  dbPath: string;
+  host?: string;
+  port?: number;
+  tcpPort?: number;
+  log?: Logger;
+}): Promise<BackendServer> {
   const server = await BackendServer.start({
     dbPath: opts.dbPath,
     host: opts.host,
@@ -61,7 +86,11 @@ export async function serveBackend(opts: { dbPath: string; host?: string; port?:
     ...(opts.log ? { log: opts.log } : {}),
   });
   const file = adminFilePath(opts.dbPath);
-  writeFileSync(file, JSON.stringify({ adminUrl: server.adminUrl, token: server.adminToken, pid: process.pid } satisfies AdminFile), { mode: 0o600 });
+  writeFileSync(
+    file,
+    JSON.stringify({ adminUrl: server.adminUrl, token: server.adminToken, pid: process.pid } satisfies AdminFile),
+    { mode: 0o600 },
+  );
   chmodSync(file, 0o600);
   const stop = server.stop.bind(server);
   server.stop = async () => {
@@ -71,16 +100,22 @@ export async function serveBackend(opts: { dbPath: string; host?: string; port?:
   return server;
 }
 
-export async function backendMain(argv: string[], out: (line: string) => void, err: (line: string) => void = out): Promise<number> {
+export async function backendMain(
+  argv: string[],
+  out: (line: string) => void,
+  err: (line: string) => void = out,
+): Promise<number> {
   const io = { out, err };
   const [word, ...rest] = argv;
-  if (word === 'help') return (backendHelp().forEach((l) => out(l)), EXIT_OK);
+  if (word === 'help' || word === '--help' || word === '-h') {
+    for (const l of backendHelp()) out(l);
+    return EXIT_OK;
+  }
   if (word === 'init') {
     const p = parseOrExit(INIT, rest, io);
     return typeof p === 'number' ? p : init((p.options.db as string | undefined) ?? defaultDbPath(), io);
   }
   if (word === undefined || word.startsWith('-')) {
-    if (word === '--help' || word === '-h') return (backendHelp().forEach((l) => out(l)), EXIT_OK);
     const p = parseOrExit(SERVE, argv, io);
     return typeof p === 'number' ? p : serve(p.options, io);
   }
@@ -90,7 +125,7 @@ export async function backendMain(argv: string[], out: (line: string) => void, e
   const dbPath = (p.options.db as string | undefined) ?? defaultDbPath();
   const args = [...p.operands];
   const unreadable = readConfigFileArg(args);
-  if (unreadable !== null) return (err(unreadable), 1);
+  if (unreadable !== null) return refuse(err, unreadable);
   const r = await admin(dbPath, args);
   if (r.code !== EXIT_OK) r.lines.forEach((l) => err(l));
   else if (typeof p.options.out === 'string') return writeKeyOut(p.options.out, r, io);
@@ -110,7 +145,10 @@ const SERVE_HELP_HEAD = [
 /** Each admin command parses its options through the same table; its help is its lines of ADMIN_HELP. */
 function adminSpec(word: string): CommandSpec {
   const mine = ADMIN_HELP.filter((l) => l.trimStart().startsWith(`${word} `) || l.trim() === word);
-  const options = word === 'key' ? [DB_OPTION, { name: 'out', value: 'FILE', help: 'write the key to FILE (0600) instead of stdout' }] : [DB_OPTION];
+  const options =
+    word === 'key'
+      ? [DB_OPTION, { name: 'out', value: 'FILE', help: 'write the key to FILE (0600) instead of stdout' }]
+      : [DB_OPTION];
   return {
     command: `onecard backend ${word}`,
     summary: mine.length ? mine.map((l) => l.trim()).join('\n') : 'see onecard backend help',
@@ -122,7 +160,8 @@ function adminSpec(word: string): CommandSpec {
 
 /** `key <t> --out FILE`: the key goes to an owner-only file, never through the terminal's scrollback. */
 function writeKeyOut(path: string, r: AdminResult, io: { out(l: string): void; err(l: string): void }): number {
-  if (r.lines.length !== 1 || !/^(\d+:)?[0-9a-f]{64}$/.test(r.lines[0])) return (io.err('--out is for `key <terminal>`, which prints one key'), EXIT_USAGE);
+  if (r.lines.length !== 1 || !/^(\d+:)?[0-9a-f]{64}$/.test(r.lines[0]))
+    return refuse(io.err, '--out is for `key <terminal>`, which prints one key');
   try {
     writeFileDurable(path, `${r.lines[0]}\n`, 0o600);
   } catch (e) {
@@ -138,7 +177,8 @@ function missingDb(dbPath: string): string {
 }
 
 function init(dbPath: string, io: { out(l: string): void; err(l: string): void }): number {
-  if (existsSync(dbPath)) return (io.err(`${dbPath} exists already; a backend is created once (its master key is inside)`), EXIT_USAGE);
+  if (existsSync(dbPath))
+    return refuse(io.err, `${dbPath} exists already; a backend is created once (its master key is inside)`);
   try {
     mkdirSync(dirname(dbPath), { recursive: true, mode: PRIVATE_DIR_MODE });
     Backend.open({ dbPath }).stop();
@@ -151,14 +191,17 @@ function init(dbPath: string, io: { out(l: string): void; err(l: string): void }
   return EXIT_OK;
 }
 
-async function serve(options: Record<string, unknown>, io: { out(l: string): void; err(l: string): void }): Promise<number> {
+async function serve(
+  options: Record<string, unknown>,
+  io: { out(l: string): void; err(l: string): void },
+): Promise<number> {
   const dbPath = (options.db as string | undefined) ?? defaultDbPath();
-  if (!existsSync(dbPath)) return (io.err(missingDb(dbPath)), EXIT_USAGE);
+  if (!existsSync(dbPath)) return refuse(io.err, missingDb(dbPath));
   const host = (options.host as string | undefined) ?? '127.0.0.1';
   const port = (options.port as number | undefined) ?? 0;
   const tcpPort = options['tcp-port'] as number | undefined;
   const logged = openLog(options);
-  if ('error' in logged) return (io.err(logged.error), EXIT_USAGE);
+  if ('error' in logged) return refuse(io.err, logged.error);
   let server: BackendServer;
   try {
     server = await serveBackend({ dbPath, host, port, ...(tcpPort !== undefined ? { tcpPort } : {}), log: logged.log });
@@ -166,7 +209,9 @@ async function serve(options: Record<string, unknown>, io: { out(l: string): voi
     logged.close();
     const problem = e as NodeJS.ErrnoException & { port?: number };
     // A listen error carries its syscall; anything else came from opening the database.
-    io.err(problem.syscall ? listenProblem(problem, { host, port, tcpPort }) : `cannot open ${dbPath}: ${problem.message}`);
+    io.err(
+      problem.syscall ? listenProblem(problem, { host, port, tcpPort }) : `cannot open ${dbPath}: ${problem.message}`,
+    );
     return EXIT_USAGE;
   }
   io.out(`onecard backend on ${server.url} (database ${dbPath})`);
@@ -184,7 +229,10 @@ async function serve(options: Record<string, unknown>, io: { out(l: string): voi
 }
 
 /** One line naming the option behind a failed listen. */
-function listenProblem(e: NodeJS.ErrnoException & { port?: number }, at: { host: string; port: number; tcpPort?: number }): string {
+function listenProblem(
+  e: NodeJS.ErrnoException & { port?: number },
+  at: { host: string; port: number; tcpPort?: number },
+): string {
   const option = e.port !== undefined && e.port === at.tcpPort && e.port !== at.port ? '--tcp-port' : '--port';
   const portShown = option === '--tcp-port' ? at.tcpPort : at.port;
   switch (e.code) {

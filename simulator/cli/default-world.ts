@@ -34,8 +34,17 @@ export interface DefaultWorldOptions {
   cardImages?: Map<string, Uint8Array>;
 }
 
-export async function defaultWorld(seed: number, reader: SimReaderKind = 'virtual', opts: DefaultWorldOptions = {}): Promise<SimWorld> {
-  const world = new SimWorld({ seed, startMs: opts.startMs ?? Date.parse(DEFAULT_START), reader, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+export async function defaultWorld(
+  seed: number,
+  reader: SimReaderKind = 'virtual',
+  opts: DefaultWorldOptions = {},
+): Promise<SimWorld> {
+  const world = new SimWorld({
+    seed,
+    startMs: opts.startMs ?? Date.parse(DEFAULT_START),
+    reader,
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+  });
   const pos = world.addTerminal({
     name: 'pos1',
     id: opts.terminalId ?? DEFAULT_TERMINAL_ID,

@@ -39,7 +39,10 @@ export class SimShell {
 
   private render(out: PosOutput | null): string[] {
     if (!out) return [];
-    const lines = [`  cashier : ${out.screen.cashier.zh}  |  ${out.screen.cashier.en}`, `  customer: ${out.screen.customer.zh}  |  ${out.screen.customer.en}`];
+    const lines = [
+      `  cashier : ${out.screen.cashier.zh}  |  ${out.screen.cashier.en}`,
+      `  customer: ${out.screen.customer.zh}  |  ${out.screen.customer.en}`,
+    ];
     if (out.beeps.length) lines.push(`  beep    : ${out.beeps.join(' ')}`);
     for (const r of out.receipts) lines.push('  receipt :', ...r.lines.map((l) => `    ${l}`));
     return [...lines, ...this.newJournal()];
@@ -128,15 +131,29 @@ export class SimShell {
     const lines: string[] = [];
     for (const [name, c] of this.world.cards) {
       const img = await this.world.inspect(name);
-      const unit = img.identity.flags.countPurse ? `${img.purse.balance} uses` : `balance ${formatCents(img.purse.balance)} subsidy ${formatCents(img.purse.subsidy)}`;
-      lines.push(`  ${name.padEnd(8)} no. ${c.spec.number} class ${c.spec.cardClass}  ${unit}  counter ${img.purse.counter}`);
+      const unit = img.identity.flags.countPurse
+        ? `${img.purse.balance} uses`
+        : `balance ${formatCents(img.purse.balance)} subsidy ${formatCents(img.purse.subsidy)}`;
+      lines.push(
+        `  ${name.padEnd(8)} no. ${c.spec.number} class ${c.spec.cardClass}  ${unit}  counter ${img.purse.counter}`,
+      );
     }
     return lines;
   }
 }
 
 function summary(body: Record<string, unknown>): string {
-  const keep = ['tx', 'cardNumber', 'chargedAmount', 'counterBefore', 'counterAfter', 'outcome', 'reason', 'problem', 'shift'];
+  const keep = [
+    'tx',
+    'cardNumber',
+    'chargedAmount',
+    'counterBefore',
+    'counterAfter',
+    'outcome',
+    'reason',
+    'problem',
+    'shift',
+  ];
   return keep
     .filter((k) => body[k] !== undefined)
     .map((k) => `${k}=${body[k]}`)

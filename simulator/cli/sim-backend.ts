@@ -1,6 +1,12 @@
 import { systemRandom } from '../../firmware/core/random.ts';
 import type { Logger } from '../../firmware/core/log.ts';
-import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
+import {
+  SessionAuthorizer,
+  syncTerminal,
+  systemScheduler,
+  webSocketDialer,
+  type TerminalSync,
+} from '../../firmware/sync/index.ts';
 import type { SimWorld } from '../world.ts';
 import type { TerminalKey } from './terminal-key.ts';
 
@@ -55,7 +61,17 @@ export function simBackendLink(
       follow.unref();
       const open = () => {
         const peripherals = () => world.peripheralHealth(terminalName); // STATUS (§6.3) reports the sim's reader
-        sync = syncTerminal(world.terminal(terminalName).terminal, { keyId, key, dial: webSocketDialer(url), clock: world.clock, scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals });
+        sync = syncTerminal(world.terminal(terminalName).terminal, {
+          keyId,
+          key,
+          dial: webSocketDialer(url),
+          clock: world.clock,
+          scheduler: systemScheduler,
+          random: systemRandom,
+          log,
+          authorizer,
+          peripherals,
+        });
         sync.client.start();
       };
       world.restartHooks.push({ before: () => sync?.close(), after: open });

@@ -41,13 +41,26 @@ export function openSimData(dir: string): OpenedSimData {
   if (!statSync(dir).isDirectory()) return { kind: 'error', message: `--data ${dir}: not a directory` };
   const statePath = join(dir, STATE_FILE);
   if (!existsSync(statePath)) {
-    return readdirSync(dir).length === 0 ? { kind: 'new' } : { kind: 'error', message: `--data ${dir}: not a simulator data folder (no ${STATE_FILE}); give an empty or new folder` };
+    return readdirSync(dir).length === 0
+      ? { kind: 'new' }
+      : {
+          kind: 'error',
+          message: `--data ${dir}: not a simulator data folder (no ${STATE_FILE}); give an empty or new folder`,
+        };
   }
   let state: SimDataState;
   try {
     const raw = JSON.parse(readFileSync(statePath, 'utf8')) as Partial<SimDataState> & { version?: number };
-    if (raw.version !== STATE_VERSION || !Number.isSafeInteger(raw.seed) || !Number.isSafeInteger(raw.terminalId) || !Number.isSafeInteger(raw.clockMs)) {
-      return { kind: 'error', message: `--data ${dir}: ${STATE_FILE} is not a version ${STATE_VERSION} simulator state` };
+    if (
+      raw.version !== STATE_VERSION ||
+      !Number.isSafeInteger(raw.seed) ||
+      !Number.isSafeInteger(raw.terminalId) ||
+      !Number.isSafeInteger(raw.clockMs)
+    ) {
+      return {
+        kind: 'error',
+        message: `--data ${dir}: ${STATE_FILE} is not a version ${STATE_VERSION} simulator state`,
+      };
     }
     state = { seed: raw.seed!, terminalId: raw.terminalId!, clockMs: raw.clockMs! };
   } catch (e) {
@@ -58,7 +71,11 @@ export function openSimData(dir: string): OpenedSimData {
   for (const f of existsSync(cardsDir) ? readdirSync(cardsDir) : []) {
     if (!f.endsWith('.bin')) continue;
     const bytes = new Uint8Array(readFileSync(join(cardsDir, f)));
-    if (bytes.length !== CARD_1K_BYTES) return { kind: 'error', message: `--data ${dir}: card image ${f} is ${bytes.length} bytes, not ${CARD_1K_BYTES}` };
+    if (bytes.length !== CARD_1K_BYTES)
+      return {
+        kind: 'error',
+        message: `--data ${dir}: card image ${f} is ${bytes.length} bytes, not ${CARD_1K_BYTES}`,
+      };
     cards.set(f.slice(0, -'.bin'.length), bytes);
   }
   return { kind: 'existing', state, cards };
@@ -70,7 +87,8 @@ export function createSimDataDir(dir: string): void {
 
 /** Saves the clock and every card image (each file replaced whole: a cut leaves the old or the new). */
 export function saveSimData(dir: string, world: SimWorld, state: Omit<SimDataState, 'clockMs'>): void {
-  for (const [name, c] of world.cards) writeFileDurable(join(dir, CARDS_DIR, `${name}.bin`), c.card.dump(), PRIVATE_FILE_MODE);
-  const text = JSON.stringify({ version: STATE_VERSION, ...state, clockMs: world.clock.nowMs() }, null, 2) + '\n';
+  for (const [name, c] of world.cards)
+    writeFileDurable(join(dir, CARDS_DIR, `${name}.bin`), c.card.dump(), PRIVATE_FILE_MODE);
+  const text = `${JSON.stringify({ version: STATE_VERSION, ...state, clockMs: world.clock.nowMs() }, null, 2)}\n`;
   writeFileDurable(join(dir, STATE_FILE), text, PRIVATE_FILE_MODE);
 }

@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { EXIT_USAGE, oneOf, parseOrExit, uintValue, type CliIo, type CommandSpec } from '../../firmware/cli/args.ts';
+import {
+  EXIT_USAGE,
+  oneOf,
+  parseOrExit,
+  refuse,
+  uintValue,
+  type CliIo,
+  type CommandSpec,
+} from '../../firmware/cli/args.ts';
 import { LOG_OPTIONS, openLog } from '../../firmware/cli/log-options.ts';
 import { defaultDbPath } from '../backend/admin-client.ts';
-import { parseScenario } from '../scenario/schema.ts';
+import { parseScenario, type Scenario } from '../scenario/schema.ts';
 import { runScenario } from '../scenario/runner.ts';
 import type { SimReaderKind, SimWorld } from '../world.ts';
 import { checkBackendUrl, simBackendLink, type SimBackendLink } from './sim-backend.ts';
@@ -22,15 +30,42 @@ export const SIM: CommandSpec = {
   command: 'onecard sim',
   summary: 'A simulated canteen POS: interactive at a terminal, a short built-in demo otherwise.',
   options: [
-    { name: 'seed', value: 'N', help: 'the world seed: card keys and chance (default 1)', check: uintValue(0xffff_ffff) },
-    { name: 'reader', value: 'KIND', help: 'virtual (default) or mfrc522 (taps through our driver on the chip emulator)', check: oneOf(['virtual', 'mfrc522'] as const) },
-    { name: 'scenario', value: 'FILE', help: 'run a scenario file (docs/scenarios.md); exit 1 when an expectation fails' },
+    {
+      name: 'seed',
+      value: 'N',
+      help: 'the world seed: card keys and chance (default 1)',
+      check: uintValue(0xffff_ffff),
+    },
+    {
+      name: 'reader',
+      value: 'KIND',
+      help: 'virtual (default) or mfrc522 (taps through our driver on the chip emulator)',
+      check: oneOf(['virtual', 'mfrc522'] as const),
+    },
+    {
+      name: 'scenario',
+      value: 'FILE',
+      help: 'run a scenario file (docs/scenarios.md); exit 1 when an expectation fails',
+    },
     { name: 'data', value: 'DIR', help: 'keep the terminal (journal, lists, key) and the cards in DIR across runs' },
     { name: 'demo', help: 'run the built-in demo even at a terminal' },
     { name: 'backend', value: 'URL', help: 'sync with a backend at ws://HOST:PORT', check: checkBackendUrl },
-    { name: 'terminal', value: 'ID', help: `with --backend: the terminal id (default ${DEFAULT_TERMINAL_ID})`, check: uintValue(TERMINAL_ID_MAX) },
-    { name: 'key-file', value: 'FILE', help: 'with --backend: the terminal key file (onecard backend key ID --out FILE)' },
-    { name: 'db', value: 'FILE', help: `with --backend: fetch the key from the backend running on FILE (default ${defaultDbPath()})` },
+    {
+      name: 'terminal',
+      value: 'ID',
+      help: `with --backend: the terminal id (default ${DEFAULT_TERMINAL_ID})`,
+      check: uintValue(TERMINAL_ID_MAX),
+    },
+    {
+      name: 'key-file',
+      value: 'FILE',
+      help: 'with --backend: the terminal key file (onecard backend key ID --out FILE)',
+    },
+    {
+      name: 'db',
+      value: 'FILE',
+      help: `with --backend: fetch the key from the backend running on FILE (default ${defaultDbPath()})`,
+    },
     ...LOG_OPTIONS,
     { name: 'quiet', help: 'no logs (the same as --log-level off)' },
   ],
@@ -38,16 +73,21 @@ export const SIM: CommandSpec = {
 
 const BACKEND_ONLY = ['terminal', 'key-file', 'db'] as const;
 
-export async function simMain(args: string[], out: (line: string) => void, err: (line: string) => void = out): Promise<number> {
+export async function simMain(
+  args: string[],
+  out: (line: string) => void,
+  err: (line: string) => void = out,
+): Promise<number> {
   const io: CliIo = { out, err };
   const p = parseOrExit(SIM, args, io);
   if (typeof p === 'number') return p;
   const o = p.options;
-  const usage = (message: string) => (err(`onecard sim: ${message} (onecard sim --help)`), EXIT_USAGE);
+  const usage = (message: string) => refuse(err, `onecard sim: ${message} (onecard sim --help)`);
   const reader = (o.reader as SimReaderKind | undefined) ?? 'virtual';
   if (typeof o.scenario === 'string') {
     const extra = ['backend', 'data', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);
-    if (extra.length) return usage(`--scenario runs a world of its own; ${extra.map((k) => `--${k}`).join(', ')} do not apply`);
+    if (extra.length)
+      return usage(`--scenario runs a world of its own; ${extra.map((k) => `--${k}`).join(', ')} do not apply`);
     return scenario(o.scenario, reader, io);
   }
   const backendUrl = o.backend as string | undefined;
@@ -58,17 +98,19 @@ export async function simMain(args: string[], out: (line: string) => void, err: 
 
   const dataDir = o.data as string | undefined;
   const kept = dataDir === undefined ? null : openSimData(dataDir);
-  if (kept?.kind === 'error') return (err(kept.message), EXIT_USAGE);
+  if (kept?.kind === 'error') return refuse(err, kept.message);
   const before = kept?.kind === 'existing' ? kept.state : null;
   const seed = (o.seed as number | undefined) ?? before?.seed ?? 1;
   const terminalId = (o.terminal as number | undefined) ?? before?.terminalId ?? DEFAULT_TERMINAL_ID;
   if (before && (before.seed !== seed || before.terminalId !== terminalId)) {
-    return usage(`--data ${dataDir} holds terminal ${before.terminalId} of seed ${before.seed}; it cannot become another`);
+    return usage(
+      `--data ${dataDir} holds terminal ${before.terminalId} of seed ${before.seed}; it cannot become another`,
+    );
   }
 
   const interactive = process.stdin.isTTY === true && !o.demo;
   const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, !interactive);
-  if ('error' in logged) return (err(logged.error), EXIT_USAGE);
+  if ('error' in logged) return refuse(err, logged.error);
   let link: SimBackendLink | null = null;
   let world: SimWorld | null = null;
   try {
@@ -85,11 +127,17 @@ export async function simMain(args: string[], out: (line: string) => void, err: 
         ...(typeof o['key-file'] === 'string' ? { keyFile: o['key-file'] } : {}),
         ...(dataDir !== undefined ? { dataDir } : {}),
       });
-      if ('error' in key) return (err(key.error), EXIT_USAGE);
+      if ('error' in key) return refuse(err, key.error);
       link = simBackendLink(backendUrl, key, () => world!.clock, logged.log);
       const l = link;
       // The simulated clock follows wall time here (sim-backend.ts): the composition root reads it.
-      world = await defaultWorld(seed, reader, { ...worldOpts, startMs: Date.now(), authorizer: l.authorizer, locked: () => l.locked(), backend: true });
+      world = await defaultWorld(seed, reader, {
+        ...worldOpts,
+        startMs: Date.now(),
+        authorizer: l.authorizer,
+        locked: () => l.locked(),
+        backend: true,
+      });
       link.attach(world, 'pos1');
       out(`pos1 (terminal ${terminalId}) syncing with ${backendUrl}`);
     } else {
@@ -139,7 +187,7 @@ async function scenario(file: string, reader: SimReaderKind, io: CliIo): Promise
     io.err(`${file}: cannot read scenario: ${(e as Error).message}`);
     return EXIT_USAGE;
   }
-  let sc;
+  let sc: Scenario;
   try {
     sc = parseScenario(raw, file);
   } catch (e) {

@@ -25,7 +25,12 @@ export interface TerminalKey {
 
 const DATA_KEY_FILE = 'terminal.key';
 
-export async function terminalKey(o: { keyFile?: string; dataDir?: string; dbPath: string; terminalId: number }): Promise<TerminalKey | { error: string }> {
+export async function terminalKey(o: {
+  keyFile?: string;
+  dataDir?: string;
+  dbPath: string;
+  terminalId: number;
+}): Promise<TerminalKey | { error: string }> {
   if (o.keyFile !== undefined) return readKeyFile(o.keyFile);
   const kept = o.dataDir === undefined ? null : join(o.dataDir, DATA_KEY_FILE);
   if (kept !== null && existsSync(kept)) return readKeyFile(kept);

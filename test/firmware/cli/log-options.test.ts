@@ -16,8 +16,14 @@ test('--log-file: JSON lines at --log-level and up, in a 0600 file', () => {
     opened.log.info('not.shown');
     opened.log.warn('shown', { card: 1001 });
     opened.close();
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
-    assert.deepEqual(lines.map((l) => l.event), ['shown']);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string });
+    assert.deepEqual(
+      lines.map((l) => l.event),
+      ['shown'],
+    );
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const bad = openLog({ 'log-file': join(dir, 'no', 'such', 'dir.log') });
     assert.ok('error' in bad && /--log-file .*dir\.log: cannot open \(ENOENT\)/.test(bad.error));

@@ -14,7 +14,11 @@ import { runCli, STACK_FRAME } from '../../firmware/cli/run-cli.ts';
  */
 function scratch(): { dir: string; env: NodeJS.ProcessEnv; done(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-backend-cli-'));
-  return { dir, env: { ...process.env, XDG_DATA_HOME: join(dir, 'data') }, done: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    env: { ...process.env, XDG_DATA_HOME: join(dir, 'data') },
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 test('init creates the default database in the data folder (0600), once; never in the working directory', async () => {
@@ -63,7 +67,10 @@ test('a port in use is one line naming the option, exit 2 (WebSocket and raw TCP
       runCli(['backend', '--db', db, '--port', String(port)], { env: s.env }),
       runCli(['backend', '--db', db, '--tcp-port', String(port)], { env: s.env }),
     ]);
-    for (const [r, option] of [[ws, '--port'], [tcp, '--tcp-port']] as const) {
+    for (const [r, option] of [
+      [ws, '--port'],
+      [tcp, '--tcp-port'],
+    ] as const) {
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`^${option} ${port}: 127\\.0\\.0\\.1:${port} is already in use`));
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -28,8 +28,14 @@ test('two runs on one DIR continue the same journal and card balances', async ()
     assert.equal(Math.min(...journalSeqs(second.stdout)), lastOfFirst + 1, 'the journal goes on where it stopped');
 
     // The demo opens with `cards`: the second run starts where the first one's sales left the cards.
-    assert.deepEqual(cardsShown(first.stdout), cardsShown(fresh.stdout).slice(0, 6), 'a first run starts from the issued cards');
-    const [aliceBefore, aliceAfter] = [first, second].map((r) => cardsShown(r.stdout).find((l) => l.includes('alice'))!);
+    assert.deepEqual(
+      cardsShown(first.stdout),
+      cardsShown(fresh.stdout).slice(0, 6),
+      'a first run starts from the issued cards',
+    );
+    const [aliceBefore, aliceAfter] = [first, second].map(
+      (r) => cardsShown(r.stdout).find((l) => l.includes('alice'))!,
+    );
     assert.match(aliceBefore, /balance 50\.00 subsidy 10\.00 {2}counter 0/);
     assert.doesNotMatch(aliceAfter, /counter 0$/, `alice's card was written in the first run: ${aliceAfter}`);
     assert.match(second.stdout, /money reconciles/, 'cards and journal still agree over both runs');

@@ -34,10 +34,22 @@ const MALFORMED: [unknown[], RegExp][] = [
 
 test('expectations that check nothing, and names nobody declared, are malformed: step and field named', () => {
   for (const [steps, said] of MALFORMED) {
-    assert.throws(() => parseScenario(withSteps(...steps), 'f.json'), (e: Error) => said.test(e.message) && e.message.startsWith('f.json: invalid scenario: '), JSON.stringify(steps));
+    assert.throws(
+      () => parseScenario(withSteps(...steps), 'f.json'),
+      (e: Error) => said.test(e.message) && e.message.startsWith('f.json: invalid scenario: '),
+      JSON.stringify(steps),
+    );
   }
-  assert.throws(() => parseScenario({ ...withSteps(), cards: [base.cards[0], base.cards[0]] }, 'f.json'), /cards: "alice" is defined twice/);
-  assert.doesNotThrow(() => parseScenario(withSteps({ tap: 'alice' }, { expect: { card: 'alice', balance: '50.00' } }, { expect: { display: 'x' } }), 'f.json'));
+  assert.throws(
+    () => parseScenario({ ...withSteps(), cards: [base.cards[0], base.cards[0]] }, 'f.json'),
+    /cards: "alice" is defined twice/,
+  );
+  assert.doesNotThrow(() =>
+    parseScenario(
+      withSteps({ tap: 'alice' }, { expect: { card: 'alice', balance: '50.00' } }, { expect: { display: 'x' } }),
+      'f.json',
+    ),
+  );
 });
 
 test('onecard sim --scenario with an unknown card: exit 2 and one line, no stack trace', async () => {
