@@ -20,6 +20,12 @@ export interface SimBackendLink {
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
   locked(): { locked: boolean; text: string };
   attach(world: SimWorld, terminalName: string): void;
+  /**
+   * Resolves true once the backend has acknowledged every journal record, false
+   * when `timeoutMs` passes first (the demo's last step: a run that ends at once
+   * would otherwise leave all its records for the next run to upload).
+   */
+  uploaded(timeoutMs: number): Promise<boolean>;
   close(): void;
 }
 
@@ -50,6 +56,8 @@ export function simBackendLink(
   const authorizer = new SessionAuthorizer(clock, systemScheduler, log);
   let sync: TerminalSync | null = null;
   let follow: ReturnType<typeof setInterval> | null = null;
+  let unacked = () => 0;
+  let onAcked: (() => void) | null = null;
   return {
     authorizer,
     locked: () => sync?.client.locked ?? { locked: false, text: '' },
@@ -71,11 +79,29 @@ export function simBackendLink(
           log,
           authorizer,
           peripherals,
+          onEvent: (e) => {
+            if (e.type === 'acked') onAcked?.();
+          },
         });
         sync.client.start();
       };
       world.restartHooks.push({ before: () => sync?.close(), after: open });
+      unacked = () => world.terminal(terminalName).terminal.journal.stats().unacked;
       open();
+    },
+    uploaded(timeoutMs) {
+      return new Promise((resolve) => {
+        const finish = (done: boolean) => {
+          clearTimeout(timer);
+          onAcked = null;
+          resolve(done);
+        };
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        onAcked = () => {
+          if (unacked() === 0) finish(true);
+        };
+        onAcked();
+      });
     },
     close() {
       if (follow) clearInterval(follow);

@@ -71,6 +71,9 @@ export const SIM: CommandSpec = {
   ],
 };
 
+/** How long the demo waits for the backend to take its records before it stops (a real terminal keeps trying). */
+const DEMO_UPLOAD_WAIT_MS = 5_000;
+
 const BACKEND_ONLY = ['terminal', 'key-file', 'db'] as const;
 
 export async function simMain(
@@ -154,6 +157,14 @@ export async function simMain(
       out(`> ${line}`);
       for (const l of (await shell.exec(line)) ?? []) out(l);
       save();
+    }
+    if (link !== null) {
+      const done = await link.uploaded(DEMO_UPLOAD_WAIT_MS);
+      out(
+        done
+          ? '  uploaded: the backend holds every journal record'
+          : '  not all uploaded yet: the next run on the same --data sends the rest',
+      );
     }
     const report = await world.reconcile();
     return report.ok ? 0 : 1;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serveBackend } from '../../../simulator/backend/main.ts';
 import { runCli } from '../../firmware/cli/run-cli.ts';
 
 /**
@@ -60,6 +61,32 @@ test('a data folder keeps its seed and terminal id; another is refused, not sile
     assert.equal(notOurs.code, 2);
     assert.match(notOurs.stderr, /not a simulator data folder/);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('against a backend, the second run on one DIR is the same terminal: its records follow on, no conflict', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-simdata-'));
+  const dbPath = join(dir, 'backend.db');
+  const server = await serveBackend({ dbPath, port: 0 });
+  try {
+    const data = join(dir, 'pos');
+    const args = ['sim', '--backend', server.url, '--db', dbPath, '--data', data, '--log-level', 'warn'];
+    for (const run of [1, 2]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /uploaded: the backend holds every journal record/, `run ${run}: ${r.stderr}`);
+    }
+    const records = server.backend.journal.records(101);
+    assert.equal(server.backend.journal.highWater(101), records.length);
+    assert.deepEqual(
+      records.map((r) => r.seq),
+      records.map((_, i) => i + 1),
+      'one journal, seq 1.. without a restart at 1',
+    );
+    assert.deepEqual(server.backend.alerts(), []);
+  } finally {
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
