@@ -23,9 +23,13 @@ export interface OpenedLog {
 /**
  * The logger the options ask for. `stderrByDefault` false keeps logs off
  * stderr unless asked (an interactive prompt must not be written over).
- * Wall time is right here: this is a composition root.
+ * `nowMs` stamps each line: the caller, a composition root, passes wall time.
  */
-export function openLog(options: Record<string, unknown>, stderrByDefault = true): OpenedLog | { error: string } {
+export function openLog(
+  options: Record<string, unknown>,
+  nowMs: () => number,
+  stderrByDefault = true,
+): OpenedLog | { error: string } {
   const level = (options['log-level'] as LogLevelOption | undefined) ?? 'info';
   const file = options['log-file'] as string | undefined;
   if (level === 'off' || (file === undefined && !stderrByDefault && options['log-level'] === undefined)) {
@@ -33,7 +37,7 @@ export function openLog(options: Record<string, unknown>, stderrByDefault = true
   }
   if (file === undefined) {
     return {
-      log: new JsonLogger({ write: (l) => process.stderr.write(`${l}\n`) }, () => Date.now(), level as LogLevel),
+      log: new JsonLogger({ write: (l) => process.stderr.write(`${l}\n`) }, nowMs, level as LogLevel),
       close() {},
     };
   }
@@ -45,7 +49,7 @@ export function openLog(options: Record<string, unknown>, stderrByDefault = true
     return { error: `--log-file ${file}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
   return {
-    log: new JsonLogger({ write: (l) => writeSync(fd, `${l}\n`) }, () => Date.now(), level as LogLevel),
+    log: new JsonLogger({ write: (l) => writeSync(fd, `${l}\n`) }, nowMs, level as LogLevel),
     close: () => closeSync(fd),
   };
 }

@@ -200,7 +200,7 @@ async function serve(
   const host = (options.host as string | undefined) ?? '127.0.0.1';
   const port = (options.port as number | undefined) ?? 0;
   const tcpPort = options['tcp-port'] as number | undefined;
-  const logged = openLog(options);
+  const logged = openLog(options, () => Date.now()); // a process's log lines carry wall time
   if ('error' in logged) return refuse(io.err, logged.error);
   let server: BackendServer;
   try {

@@ -112,7 +112,7 @@ export async function simMain(
   }
 
   const interactive = process.stdin.isTTY === true && !o.demo;
-  const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, !interactive);
+  const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, () => Date.now(), !interactive);
   if ('error' in logged) return refuse(err, logged.error);
   let link: SimBackendLink | null = null;
   let world: SimWorld | null = null;

@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { silentLogger } from '../../../firmware/core/log.ts';
 import { openLog } from '../../../firmware/cli/log-options.ts';
 
+const clock = () => 1_700_000_000_000;
+
 /** --log-file gets the lines at the chosen level (0600); an interactive prompt gets none unless asked. */
 test('--log-file: JSON lines at --log-level and up, in a 0600 file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-log-'));
   try {
     const file = join(dir, 'sim.log');
-    const opened = openLog({ 'log-file': file, 'log-level': 'warn' });
+    const opened = openLog({ 'log-file': file, 'log-level': 'warn' }, clock);
     assert.ok(!('error' in opened));
     opened.log.info('not.shown');
     opened.log.warn('shown', { card: 1001 });
@@ -25,7 +27,7 @@ test('--log-file: JSON lines at --log-level and up, in a 0600 file', () => {
       ['shown'],
     );
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    const bad = openLog({ 'log-file': join(dir, 'no', 'such', 'dir.log') });
+    const bad = openLog({ 'log-file': join(dir, 'no', 'such', 'dir.log') }, clock);
     assert.ok('error' in bad && /--log-file .*dir\.log: cannot open \(ENOENT\)/.test(bad.error));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -33,10 +35,10 @@ test('--log-file: JSON lines at --log-level and up, in a 0600 file', () => {
 });
 
 test('an interactive prompt gets no log lines unless a level or file is asked for; off is off', () => {
-  const quiet = openLog({}, false);
+  const quiet = openLog({}, clock, false);
   assert.ok(!('error' in quiet) && quiet.log === silentLogger);
-  const off = openLog({ 'log-level': 'off' });
+  const off = openLog({ 'log-level': 'off' }, clock);
   assert.ok(!('error' in off) && off.log === silentLogger);
-  const asked = openLog({ 'log-level': 'debug' }, false);
+  const asked = openLog({ 'log-level': 'debug' }, clock, false);
   assert.ok(!('error' in asked) && asked.log !== silentLogger);
 });
