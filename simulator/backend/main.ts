@@ -16,6 +16,7 @@ import { writeFileDurable } from '../../firmware/store/durable-file.ts';
 import { readConfigFileArg } from './admin-config.ts';
 import { adminFilePath, askRunningBackend, defaultDbPath, type AdminFile } from './admin-client.ts';
 import { ADMIN_HELP, runAdmin, type AdminResult } from './admin.ts';
+import { parseKeyText } from './admin-keys.ts';
 import { Backend } from './backend.ts';
 import { BackendServer } from './server.ts';
 
@@ -120,10 +121,15 @@ export async function backendMain(
     return typeof p === 'number' ? p : serve(p.options, io);
   }
   const spec = adminSpec(word);
+  if (spec === null) return refuse(err, `onecard backend: unknown command "${word}" (onecard backend help)`);
   const p = parseOrExit(spec, argv, io);
   if (typeof p === 'number') return p;
   const dbPath = (p.options.db as string | undefined) ?? defaultDbPath();
   const args = [...p.operands];
+  // Checked before anything runs: `key rotate 101 --out f` must not rotate and then refuse.
+  if (p.options.out !== undefined && (args.length !== 2 || args[1] === 'rotate' || args[1] === 'show')) {
+    return refuse(err, `onecard backend ${word}: --out goes with \`key <terminal>\` or \`enrol <terminal>\` only`);
+  }
   const unreadable = readConfigFileArg(args);
   if (unreadable !== null) return refuse(err, unreadable);
   const r = await admin(dbPath, args);
@@ -143,16 +149,16 @@ const SERVE_HELP_HEAD = [
 ];
 
 /** Each admin command parses its options through the same table; its help is its lines of ADMIN_HELP. */
-function adminSpec(word: string): CommandSpec {
+function adminSpec(word: string): CommandSpec | null {
   const mine = ADMIN_HELP.filter((l) => l.trimStart().startsWith(`${word} `) || l.trim() === word);
-  const options =
-    word === 'key'
-      ? [DB_OPTION, { name: 'out', value: 'FILE', help: 'write the key to FILE (0600) instead of stdout' }]
-      : [DB_OPTION];
+  if (mine.length === 0) return null;
+  // The two commands that print a key can put it in an owner-only file instead.
+  const printsKey = word === 'key' || word === 'enrol';
+  const out: OptionSpec = { name: 'out', value: 'FILE', help: 'write the key to FILE (0600) instead of stdout' };
   return {
     command: `onecard backend ${word}`,
-    summary: mine.length ? mine.map((l) => l.trim()).join('\n') : 'see onecard backend help',
-    options,
+    summary: mine.map((l) => l.trim()).join('\n'),
+    options: printsKey ? [DB_OPTION, out] : [DB_OPTION],
     operandsMin: 1,
     operandsMax: Number.MAX_SAFE_INTEGER,
   };
@@ -160,8 +166,9 @@ function adminSpec(word: string): CommandSpec {
 
 /** `key <t> --out FILE`: the key goes to an owner-only file, never through the terminal's scrollback. */
 function writeKeyOut(path: string, r: AdminResult, io: { out(l: string): void; err(l: string): void }): number {
-  if (r.lines.length !== 1 || !/^(\d+:)?[0-9a-f]{64}$/.test(r.lines[0]))
-    return refuse(io.err, '--out is for `key <terminal>`, which prints one key');
+  if (r.lines.length !== 1 || parseKeyText(r.lines[0]) === null) {
+    return refuse(io.err, '--out is for `key <terminal>` and `enrol <terminal>`, which print one key');
+  }
   try {
     writeFileDurable(path, `${r.lines[0]}\n`, 0o600);
   } catch (e) {

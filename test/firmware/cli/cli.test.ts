@@ -21,6 +21,8 @@ const HELP_CASES = [
   ['backend', 'card', '--help'],
   ['backend', 'credit', '--help'],
   ['backend', 'key', '--help'],
+  ['backend', 'enrol', '--help'],
+  ['backend', 'terminals', '-h'],
   ['selftest', 'reader', '--help'],
 ];
 
@@ -38,6 +40,7 @@ const MISTAKES: [string[], RegExp][] = [
   [['backend', 'status', '--bogus'], /unknown option: --bogus/],
   [['selftest', 'reader', '--bogus'], /unknown option: --bogus/],
   [['nonsense'], /unknown command "nonsense"/],
+  [['backend', 'frob', '--help'], /onecard backend: unknown command "frob"/],
 ];
 
 test('every command and subcommand answers --help with exit 0', async () => {

@@ -94,6 +94,10 @@ test('key --out writes the terminal key to a 0600 file; the screen never shows i
     assert.match(key, /^[0-9a-f]{64}$/);
     assert.equal(statSync(keyFile).mode & 0o777, 0o600);
     assert.ok(!r.stdout.includes(key) && !r.stderr.includes(key));
+    const rotate = await runCli(['backend', 'key', 'rotate', '101', '--db', db, '--out', keyFile], { env: s.env });
+    assert.equal(rotate.code, 2, 'a command that prints no key cannot write one');
+    const shown = await runCli(['backend', 'key', 'show', '101', '--db', db], { env: s.env });
+    assert.match(shown.stdout, /^terminal 101: key generation 1\n$/, 'and nothing was rotated');
     const credit = await runCli(['backend', 'credit', '--help'], { env: s.env });
     assert.match(credit.stdout, /to the subsidy wallet unless balance is named/);
   } finally {
