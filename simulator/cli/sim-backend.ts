@@ -1,11 +1,12 @@
-import { systemRandom } from '../../firmware/core/random.ts';
+import type { Clock } from '../../firmware/core/clock.ts';
 import type { Logger } from '../../firmware/core/log.ts';
+import { systemRandom } from '../../firmware/core/random.ts';
 import {
   SessionAuthorizer,
   syncTerminal,
   systemScheduler,
-  webSocketDialer,
   type TerminalSync,
+  webSocketDialer,
 } from '../../firmware/sync/index.ts';
 import type { SimWorld } from '../world.ts';
 import type { TerminalKey } from './terminal-key.ts';
@@ -17,19 +18,29 @@ import type { TerminalKey } from './terminal-key.ts';
  */
 export interface SimBackendLink {
   authorizer: SessionAuthorizer;
+  /** The key generation the terminal dials with (from its key file: N:HEX, or 1). */
+  keyId: number;
+  /** Waits (wall time, at most maxMs) until the session is open; false if it is not. */
+  connected(maxMs: number): Promise<boolean>;
+  /** Waits (wall time, at most maxMs) until the backend has acknowledged every journal record; false if it has not. */
+  drained(maxMs: number): Promise<boolean>;
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
   locked(): { locked: boolean; text: string };
   attach(world: SimWorld, terminalName: string): void;
-  /**
-   * Resolves true once the backend has acknowledged every journal record, false
-   * when `timeoutMs` passes first (the demo's last step: a run that ends at once
-   * would otherwise leave all its records for the next run to upload).
-   */
-  uploaded(timeoutMs: number): Promise<boolean>;
   close(): void;
 }
 
 const CLOCK_FOLLOW_MS = 100;
+/** How often a scripted run looks whether its session is open, or its journal reached the backend. */
+const POLL_MS = 100;
+
+async function waitFor(done: () => boolean, maxMs: number): Promise<boolean> {
+  for (let waitedMs = 0; !done(); waitedMs += POLL_MS) {
+    if (waitedMs >= maxMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS)); // composition root: wall time
+  }
+  return true;
+}
 
 /** A URL a terminal can dial: ws:// or wss:// with a host; anything else is refused at start, not retried for ever. */
 export function checkBackendUrl(text: string): string | { ok: string } {
@@ -44,22 +55,24 @@ export function checkBackendUrl(text: string): string | { ok: string } {
   return { ok: text };
 }
 
+/** `clockOf`: the terminal's clock (its deadlines are in it: OnlineSales computes them from it). */
 export function simBackendLink(
   url: string,
   terminalKey: TerminalKey,
-  clockOf: () => { set(ms: number): void; nowMs(): number },
+  clockOf: () => Clock,
   log: Logger,
 ): SimBackendLink {
   const { keyId, key } = terminalKey;
-  // The authorizer exists before the terminal opens; the clock it reads is the world's.
+  // The authorizer exists before the terminal opens: it reads the terminal's clock once there is one.
   const clock = { nowMs: () => clockOf().nowMs() };
   const authorizer = new SessionAuthorizer(clock, systemScheduler, log);
   let sync: TerminalSync | null = null;
   let follow: ReturnType<typeof setInterval> | null = null;
-  let unacked = () => 0;
-  let onAcked: (() => void) | null = null;
   return {
     authorizer,
+    keyId,
+    connected: (maxMs) => waitFor(() => sync?.client.connected === true, maxMs),
+    drained: (maxMs) => waitFor(() => sync?.client.queueDepth() === 0, maxMs),
     locked: () => sync?.client.locked ?? { locked: false, text: '' },
     attach(world, terminalName) {
       follow = setInterval(() => {
@@ -69,39 +82,15 @@ export function simBackendLink(
       follow.unref();
       const open = () => {
         const peripherals = () => world.peripheralHealth(terminalName); // STATUS (§6.3) reports the sim's reader
-        sync = syncTerminal(world.terminal(terminalName).terminal, {
-          keyId,
-          key,
-          dial: webSocketDialer(url),
-          clock: world.clock,
-          scheduler: systemScheduler,
-          random: systemRandom,
-          log,
-          authorizer,
-          peripherals,
-          onEvent: (e) => {
-            if (e.type === 'acked') onAcked?.();
-          },
+        const t = world.terminal(terminalName);
+        sync = syncTerminal(t.terminal, {
+          ...{ keyId, key, dial: webSocketDialer(url), clock: world.clock, terminalClock: t.clock },
+          ...{ scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals },
         });
         sync.client.start();
       };
       world.restartHooks.push({ before: () => sync?.close(), after: open });
-      unacked = () => world.terminal(terminalName).terminal.journal.stats().unacked;
       open();
-    },
-    uploaded(timeoutMs) {
-      return new Promise((resolve) => {
-        const finish = (done: boolean) => {
-          clearTimeout(timer);
-          onAcked = null;
-          resolve(done);
-        };
-        const timer = setTimeout(() => finish(false), timeoutMs);
-        onAcked = () => {
-          if (unacked() === 0) finish(true);
-        };
-        onAcked();
-      });
     },
     close() {
       if (follow) clearInterval(follow);

@@ -23,12 +23,16 @@ import { terminalKey } from './terminal-key.ts';
 /**
  * `onecard sim`: a simulated POS at the prompt (stdin a terminal), the built-in
  * demo (stdin not a terminal), or `--scenario FILE` (exit 1 when an expectation fails).
+ * With `--backend` and stdin not a terminal, the shell commands come from stdin
+ * (an integrator's script against their backend); `--demo` runs the demo instead.
  */
 const TERMINAL_ID_MAX = 0xff_ffff; // the config's terminal id range
 
 export const SIM: CommandSpec = {
   command: 'onecard sim',
-  summary: 'A simulated canteen POS: interactive at a terminal, a short built-in demo otherwise.',
+  summary:
+    'A simulated canteen POS: interactive at a terminal, a short built-in demo otherwise; with --backend and\n' +
+    'stdin not a terminal, it runs the shell commands read from stdin, then waits for the backend to hold its journal.',
   options: [
     {
       name: 'seed',
@@ -71,8 +75,8 @@ export const SIM: CommandSpec = {
   ],
 };
 
-/** How long the demo waits for the backend to take its records before it stops (a real terminal keeps trying). */
-const DEMO_UPLOAD_WAIT_MS = 5_000;
+/** A run against a backend waits this long for its session at the start and for its journal's ack at the end. */
+const BACKEND_WAIT_MS = 10_000;
 
 const BACKEND_ONLY = ['terminal', 'key-file', 'db'] as const;
 
@@ -131,7 +135,7 @@ export async function simMain(
         ...(dataDir !== undefined ? { dataDir } : {}),
       });
       if ('error' in key) return refuse(err, key.error);
-      link = simBackendLink(backendUrl, key, () => world!.clock, logged.log);
+      link = simBackendLink(backendUrl, key, () => world!.terminal('pos1').clock, logged.log);
       const l = link;
       // The simulated clock follows wall time here (sim-backend.ts): the composition root reads it.
       world = await defaultWorld(seed, reader, {
@@ -142,7 +146,7 @@ export async function simMain(
         backend: true,
       });
       link.attach(world, 'pos1');
-      out(`pos1 (terminal ${terminalId}) syncing with ${backendUrl}`);
+      out(`pos1 is terminal ${terminalId}, key generation ${link.keyId}, syncing with ${backendUrl}`);
     } else {
       world = await defaultWorld(seed, reader, { ...worldOpts, startMs: before?.clockMs ?? Date.parse(DEFAULT_START) });
     }
@@ -152,22 +156,16 @@ export async function simMain(
     if (before) out(`pos1 restored from ${dataDir}: journal at #${w.terminal('pos1').terminal.journal.lastSeq()}`);
     const shell = new SimShell(world, 'pos1');
     if (interactive) return await prompt(shell, save, out);
+    if (link !== null && !o.demo) return await scripted(shell, link, save, out);
     out(`onecard sim — built-in demo (seed ${seed}); run it in a terminal to type your own commands`);
     for (const line of DEMO_SCRIPT) {
       out(`> ${line}`);
       for (const l of (await shell.exec(line)) ?? []) out(l);
       save();
     }
-    if (link !== null) {
-      const done = await link.uploaded(DEMO_UPLOAD_WAIT_MS);
-      out(
-        done
-          ? '  uploaded: the backend holds every journal record'
-          : '  not all uploaded yet: the next run on the same --data sends the rest',
-      );
-    }
     const report = await world.reconcile();
-    return report.ok ? 0 : 1;
+    const uploaded = link === null || (await awaitAck(link, out));
+    return report.ok && uploaded ? 0 : 1;
   } finally {
     link?.close();
     world?.close();
@@ -188,6 +186,33 @@ async function prompt(shell: SimShell, save: () => void, out: (line: string) => 
   }
   rl.close();
   return 0;
+}
+
+/** Shell commands from stdin, one a line, echoed; at the end, waits for the backend to hold the journal. */
+async function scripted(shell: SimShell, link: SimBackendLink, save: () => void, out: (line: string) => void) {
+  // An online sale typed before the session opens would go offline: start once the backend has answered.
+  if (!(await link.connected(BACKEND_WAIT_MS))) out(`no session after ${BACKEND_WAIT_MS / 1000} s: running offline`);
+  const rl = createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    out(`> ${line}`);
+    const lines = await shell.exec(line);
+    save();
+    if (lines === null) break;
+    for (const l of lines) out(l);
+  }
+  rl.close();
+  return (await awaitAck(link, out)) ? 0 : 1;
+}
+
+/** A run against a backend ends once the backend holds its journal; a real terminal would keep trying instead. */
+async function awaitAck(link: SimBackendLink, out: (line: string) => void): Promise<boolean> {
+  if (await link.drained(BACKEND_WAIT_MS)) {
+    out('journal acknowledged by the backend');
+    return true;
+  }
+  out(`journal not all acknowledged after ${BACKEND_WAIT_MS / 1000} s (is the backend up, the key right?)`);
+  return false;
 }
 
 async function scenario(file: string, reader: SimReaderKind, io: CliIo): Promise<number> {
