@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KIND } from '../../protocol/index.ts';
 import { parseAmount } from '../../firmware/core/money.ts';
 import { fieldPath } from '../../firmware/config/schema.ts';
 
@@ -170,6 +171,11 @@ function scenarioProblem(sc: Scenario): string | null {
     if (e.terminal !== undefined && !terminals.includes(e.terminal))
       return `${at} expect.terminal: ${unknown('terminal', e.terminal, terminals)}`;
     if (e.card !== undefined && !cards.includes(e.card)) return `${at} expect.card: ${unknown('card', e.card, cards)}`;
+    // A misspelt kind counts 0 records: with `count: 0` it would pass whatever the journal holds.
+    const kinds: string[] = Object.values(KIND);
+    if (e.journal !== undefined && !kinds.includes(e.journal.kind)) {
+      return `${at} expect.journal.kind: "${e.journal.kind}" is not a record kind (${kinds.join(', ')})`;
+    }
     const cardCheck = CARD_CHECKS.find((f) => e[f] !== undefined);
     if (e.card === undefined && cardCheck) return `${at} expect.${cardCheck}: needs "card" (whose ${cardCheck}?)`;
     if (e.card !== undefined && !cardCheck)

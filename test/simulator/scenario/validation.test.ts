@@ -30,6 +30,10 @@ const MALFORMED: [unknown[], RegExp][] = [
   [[{ terminal: 'pos9', keys: '1' }], /step 1 terminal: terminal "pos9" is not declared \(have: pos1\)/],
   [[{ expect: { terminal: 'pos9', display: 'x' } }], /step 1 expect\.terminal: terminal "pos9" is not declared/],
   [[{ keys: '1', tearAfterBytes: 3 }], /step 1 tearAfterBytes: only a "tap" step can tear/],
+  [
+    [{ expect: { journal: { kind: 'card.comit', count: 0 } } }],
+    /step 1 expect\.journal\.kind: "card\.comit" is not a record kind/,
+  ],
 ];
 
 test('expectations that check nothing, and names nobody declared, are malformed: step and field named', () => {
