@@ -21,6 +21,8 @@ import type { SimWorld } from '../world.ts';
 export interface SimDataState {
   seed: number;
   terminalId: number;
+  /** Synced with a backend (its lists are the backend's) or offline (seeded with the demo's own). */
+  synced: boolean;
   clockMs: number;
 }
 
@@ -55,6 +57,7 @@ export function openSimData(dir: string): OpenedSimData {
       raw.version !== STATE_VERSION ||
       !Number.isSafeInteger(raw.seed) ||
       !Number.isSafeInteger(raw.terminalId) ||
+      typeof raw.synced !== 'boolean' ||
       !Number.isSafeInteger(raw.clockMs)
     ) {
       return {
@@ -62,7 +65,7 @@ export function openSimData(dir: string): OpenedSimData {
         message: `--data ${dir}: ${STATE_FILE} is not a version ${STATE_VERSION} simulator state`,
       };
     }
-    state = { seed: raw.seed!, terminalId: raw.terminalId!, clockMs: raw.clockMs! };
+    state = { seed: raw.seed!, terminalId: raw.terminalId!, synced: raw.synced!, clockMs: raw.clockMs! };
   } catch (e) {
     return { kind: 'error', message: `--data ${dir}: cannot read ${STATE_FILE}: ${(e as Error).message}` };
   }

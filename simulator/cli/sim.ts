@@ -114,6 +114,12 @@ export async function simMain(
       `--data ${dataDir} holds terminal ${before.terminalId} of seed ${before.seed}; it cannot become another`,
     );
   }
+  // An offline terminal's lists are versions of its own making: a backend's would not replace them.
+  if (before && before.synced !== (backendUrl !== undefined)) {
+    return usage(
+      `--data ${dataDir} holds ${before.synced ? 'a terminal synced with a backend' : 'an offline terminal'}; run it the same way`,
+    );
+  }
 
   const interactive = process.stdin.isTTY === true && !o.demo;
   const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, () => Date.now(), !interactive);
@@ -151,7 +157,8 @@ export async function simMain(
       world = await defaultWorld(seed, reader, { ...worldOpts, startMs: before?.clockMs ?? Date.parse(DEFAULT_START) });
     }
     const w = world;
-    const save = dataDir === undefined ? () => {} : () => saveSimData(dataDir, w, { seed, terminalId });
+    const save =
+      dataDir === undefined ? () => {} : () => saveSimData(dataDir, w, { seed, terminalId, synced: link !== null });
     save();
     if (before) out(`pos1 restored from ${dataDir}: journal at #${w.terminal('pos1').terminal.journal.lastSeq()}`);
     const shell = new SimShell(world, 'pos1');

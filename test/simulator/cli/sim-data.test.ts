@@ -49,7 +49,7 @@ test('two runs on one DIR continue the same journal and card balances', async ()
   }
 });
 
-test('a data folder keeps its seed and terminal id; another is refused, not silently mixed', async () => {
+test('a data folder keeps its seed, terminal id and whether it syncs; another is refused, not silently mixed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-simdata-'));
   try {
     const data = join(dir, 'pos');
@@ -57,6 +57,9 @@ test('a data folder keeps its seed and terminal id; another is refused, not sile
     const other = await runCli(['sim', '--data', data, '--seed', '2']);
     assert.equal(other.code, 2);
     assert.match(other.stderr, /holds terminal 101 of seed 1; it cannot become another/);
+    const online = await runCli(['sim', '--data', data, '--backend', 'ws://127.0.0.1:9', '--key-file', join(dir, 'k')]);
+    assert.equal(online.code, 2);
+    assert.match(online.stderr, /holds an offline terminal; run it the same way/);
     const notOurs = await runCli(['sim', '--data', join(process.cwd(), 'docs')]);
     assert.equal(notOurs.code, 2);
     assert.match(notOurs.stderr, /not a simulator data folder/);
