@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EXIT_OK, EXIT_USAGE, parseOrExit, type CliIo, type CommandSpec } from './args.ts';
+import { EXIT_OK, EXIT_USAGE, parseOrExit, type CliIo, type CommandSpec } from '../../base/cli-args.ts';
 
 /**
  * The `onecard` entry point and composition root. The simulator is reached by

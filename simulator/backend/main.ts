@@ -9,8 +9,8 @@ import {
   portValue,
   type CommandSpec,
   type OptionSpec,
-} from '../../firmware/cli/args.ts';
-import { LOG_OPTIONS, openLog } from '../../firmware/cli/log-options.ts';
+} from '../../base/cli-args.ts';
+import { LOG_OPTIONS, openLog } from '../../base/cli-log.ts';
 import type { Logger } from '../../firmware/core/log.ts';
 import { writeFileDurable } from '../../firmware/store/durable-file.ts';
 import { readConfigFileArg } from './admin-config.ts';

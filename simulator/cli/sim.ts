@@ -8,8 +8,8 @@ import {
   uintValue,
   type CliIo,
   type CommandSpec,
-} from '../../firmware/cli/args.ts';
-import { LOG_OPTIONS, openLog } from '../../firmware/cli/log-options.ts';
+} from '../../base/cli-args.ts';
+import { LOG_OPTIONS, openLog } from '../../base/cli-log.ts';
 import { defaultDbPath } from '../backend/admin-client.ts';
 import { parseScenario, type Scenario } from '../scenario/schema.ts';
 import { runScenario } from '../scenario/runner.ts';

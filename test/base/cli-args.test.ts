@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseArgs, portValue, type CommandSpec } from '../../../firmware/cli/args.ts';
+import { parseArgs, portValue, type CommandSpec } from '../../base/cli-args.ts';
 
 const SPEC: CommandSpec = {
   command: 'onecard demo',

@@ -1,6 +1,6 @@
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
-import { JsonLogger, silentLogger, type LogLevel, type Logger } from '../core/log.ts';
-import { oneOf, type OptionSpec } from './args.ts';
+import { JsonLogger, type Logger, type LogLevel, silentLogger } from './log.ts';
+import { oneOf, type OptionSpec } from './cli-args.ts';
 
 /**
  * `--log-level` and `--log-file`, the same on every command that logs. Logs

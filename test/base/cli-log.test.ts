@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../../firmware/core/log.ts';
-import { openLog } from '../../../firmware/cli/log-options.ts';
+import { silentLogger } from '../../base/log.ts';
+import { openLog } from '../../base/cli-log.ts';
 
 const clock = () => 1_700_000_000_000;
 
