@@ -12,6 +12,7 @@ import type { SimWorld } from '../world.ts';
  *
  *   DIR/world.json        seed, terminal id, the clock when last saved
  *   DIR/cards/NAME.bin    each card's 1024 bytes
+ *   DIR/sim.log           the log of runs at the interactive prompt
  *
  * Every file is 0600 and the folders 0700: the journal holds records and the
  * sync state holds the terminal key. Card images are saved after every
@@ -28,6 +29,8 @@ export interface SimDataState {
 
 const STATE_FILE = 'world.json';
 const CARDS_DIR = 'cards';
+/** At the interactive prompt a kept terminal logs here (simulator/cli/sim.ts). */
+export const LOG_FILE = 'sim.log';
 const PRIVATE_FILE_MODE = 0o600;
 const PRIVATE_DIR_MODE = 0o700;
 const STATE_VERSION = 1;
@@ -43,7 +46,7 @@ export function openSimData(dir: string): OpenedSimData {
   if (!statSync(dir).isDirectory()) return { kind: 'error', message: `--data ${dir}: not a directory` };
   const statePath = join(dir, STATE_FILE);
   if (!existsSync(statePath)) {
-    return readdirSync(dir).length === 0
+    return startedOnly(dir)
       ? { kind: 'new' }
       : {
           kind: 'error',
@@ -82,6 +85,13 @@ export function openSimData(dir: string): OpenedSimData {
     cards.set(f.slice(0, -'.bin'.length), bytes);
   }
   return { kind: 'existing', state, cards };
+}
+
+/** Empty, or left by a first run that stopped before its terminal existed (no key, say): start it afresh. */
+function startedOnly(dir: string): boolean {
+  const cardsDir = join(dir, CARDS_DIR);
+  const left = readdirSync(dir).filter((f) => f !== CARDS_DIR && f !== LOG_FILE);
+  return left.length === 0 && (!existsSync(cardsDir) || readdirSync(cardsDir).length === 0);
 }
 
 export function createSimDataDir(dir: string): void {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import {
   EXIT_USAGE,
@@ -16,7 +17,7 @@ import { runScenario } from '../scenario/runner.ts';
 import type { SimReaderKind, SimWorld } from '../world.ts';
 import { checkBackendUrl, simBackendLink, type SimBackendLink } from './sim-backend.ts';
 import { DEFAULT_START, DEFAULT_TERMINAL_ID, DEMO_SCRIPT, defaultWorld } from './default-world.ts';
-import { createSimDataDir, openSimData, saveSimData } from './sim-data.ts';
+import { createSimDataDir, LOG_FILE, openSimData, saveSimData } from './sim-data.ts';
 import { HELP, SimShell } from './shell.ts';
 import { terminalKey } from './terminal-key.ts';
 
@@ -122,12 +123,17 @@ export async function simMain(
   }
 
   const interactive = process.stdin.isTTY === true && !o.demo;
-  const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, () => Date.now(), !interactive);
+  if (dataDir !== undefined && kept?.kind === 'new') createSimDataDir(dataDir);
+  const logOptions = o.quiet ? { ...o, 'log-level': 'off' } : o;
+  // At the prompt a kept terminal logs beside its data, as a device would, instead of over the prompt.
+  const logBeside = interactive && dataDir !== undefined && o['log-file'] === undefined && o['log-level'] === undefined;
+  if (logBeside) logOptions['log-file'] = join(dataDir, LOG_FILE);
+  const logged = openLog(logOptions, () => Date.now(), !interactive);
   if ('error' in logged) return refuse(err, logged.error);
+  if (logBeside) out(`logs: ${logOptions['log-file']}`);
   let link: SimBackendLink | null = null;
   let world: SimWorld | null = null;
   try {
-    if (dataDir !== undefined && kept?.kind === 'new') createSimDataDir(dataDir);
     const worldOpts = {
       terminalId,
       ...(dataDir !== undefined ? { dataDir } : {}),

@@ -60,6 +60,12 @@ test('a data folder keeps its seed, terminal id and whether it syncs; another is
     const online = await runCli(['sim', '--data', data, '--backend', 'ws://127.0.0.1:9', '--key-file', join(dir, 'k')]);
     assert.equal(online.code, 2);
     assert.match(online.stderr, /holds an offline terminal; run it the same way/);
+    // A first run that stopped before its terminal existed (here: no key) leaves a folder that starts afresh.
+    const fresh = join(dir, 'fresh');
+    const noKey = await runCli(['sim', '--data', fresh, '--backend', 'ws://127.0.0.1:9', '--key-file', join(dir, 'k')]);
+    assert.equal(noKey.code, 2);
+    assert.match(noKey.stderr, /key file .*: cannot open/);
+    assert.equal((await runCli(['sim', '--data', fresh])).code, 0);
     const notOurs = await runCli(['sim', '--data', join(process.cwd(), 'docs')]);
     assert.equal(notOurs.code, 2);
     assert.match(notOurs.stderr, /not a simulator data folder/);
