@@ -84,6 +84,14 @@ export class SimWorld {
     return sim;
   }
 
+  /** A card as it was left by an earlier run (`onecard sim --data`): these 1024 bytes, not a new issue. */
+  restoreCard(spec: SimCardSpec, dump: Uint8Array): SimCard {
+    if (this.cards.has(spec.name)) throw new Error(`card "${spec.name}" defined twice`);
+    const sim = { spec, card: VirtualClassicCard.fromDump(Buffer.from(spec.uid, 'hex'), dump) };
+    this.cards.set(spec.name, sim);
+    return sim;
+  }
+
   addTerminal(spec: SimTerminalSpec): Terminal {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));

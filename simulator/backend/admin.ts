@@ -18,7 +18,7 @@ export const ADMIN_HELP = [
   '  card found <number>            take it off the blacklist',
   '  card show <number>             counter ledger, credits and account of a card',
   '  card register <number>...      cards issued elsewhere (the desk): credit, account, grant, lost need a known card',
-  '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00), handed to every terminal',
+  '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00) to the subsidy wallet unless balance is named',
   '  account <card> <amount>        set an online account balance',
   '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>   [--wait]',
   '                                 a remote command; --wait: until the terminal answers (at most 30 s)',

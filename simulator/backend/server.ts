@@ -82,6 +82,8 @@ export class BackendServer {
     const wss = new WebSocketServer({ server: http, perMessageDeflate: false, maxPayload: WS_MESSAGE_BYTES_MAX });
     wss.on('connection', (socket, req) => backend.accept(new WebSocketLink(socket), peerAddress(req.socket.remoteAddress)));
     let tcp: TcpServer | null = null;
+    // ws re-emits the HTTP server's listen errors; the listen below reports them, so they must not crash us here.
+    wss.on('error', () => {});
     try {
       const port = await listen(http, opts.port ?? 0, host);
       const adminPort = await listen(admin, opts.adminPort ?? 0, adminHost);

@@ -1,19 +1,26 @@
-import { systemRandom } from '../../firmware/core/random.ts';
 import type { Clock } from '../../firmware/core/clock.ts';
 import type { Logger } from '../../firmware/core/log.ts';
-import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
+import { systemRandom } from '../../firmware/core/random.ts';
+import {
+  SessionAuthorizer,
+  syncTerminal,
+  systemScheduler,
+  type TerminalSync,
+  webSocketDialer,
+} from '../../firmware/sync/index.ts';
 import { CARD_ISSUED_KIND } from '../backend/card-register.ts';
 import type { SyncAlarm } from '../../firmware/sync/sync-alarm.ts';
 import type { SimWorld } from '../world.ts';
+import type { TerminalKey } from './terminal-key.ts';
 
 /**
- * `onecard sim --backend URL --key HEX`: the simulated terminal talks to a real
+ * `onecard sim --backend URL --terminal ID`: the simulated terminal talks to a real
  * backend over WebSocket. This is a composition root: the simulated clock
  * follows wall time here, and the sync client runs on real timers.
  */
 export interface SimBackendLink {
   authorizer: SessionAuthorizer;
-  /** The key generation the terminal dials with (from --key N:HEX; 1 without N). */
+  /** The key generation the terminal dials with (from its key file: N:HEX, or 1). */
   keyId: number;
   /** Waits (wall time, at most maxMs) until the session is open; false if it is not. */
   connected(maxMs: number): Promise<boolean>;
@@ -50,14 +57,27 @@ async function waitFor(done: () => boolean, maxMs: number): Promise<boolean> {
   return true;
 }
 
+/** A URL a terminal can dial: ws:// or wss:// with a host; anything else is refused at start, not retried for ever. */
+export function checkBackendUrl(text: string): string | { ok: string } {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return 'is not a URL (ws://HOST:PORT)';
+  }
+  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') return 'must start with ws:// or wss://';
+  if (!u.hostname) return 'names no host';
+  return { ok: text };
+}
+
 /** `clockOf`: the terminal's clock (its deadlines are in it: OnlineSales computes them from it). */
-export function simBackendLink(url: string, keyHex: string, clockOf: () => Clock, log: Logger): SimBackendLink {
-  if (!/^wss?:\/\//.test(url)) throw new Error(`--backend takes a ws:// or wss:// URL, got "${url}"`);
-  // `N:HEX` from key generation 2 on (a rotated terminal: simulator/backend/admin-keys.ts).
-  const keyArg = /^(?:([1-9]\d{0,9}):)?([0-9a-fA-F]{64})$/.exec(keyHex);
-  if (!keyArg) throw new Error('--key takes the terminal secret as 64 hex digits, or N:HEX for generation N (onecard backend key <terminal id>)');
-  const keyId = Number(keyArg[1] ?? 1);
-  const key = new Uint8Array(Buffer.from(keyArg[2], 'hex'));
+export function simBackendLink(
+  url: string,
+  terminalKey: TerminalKey,
+  clockOf: () => Clock,
+  log: Logger,
+): SimBackendLink {
+  const { keyId, key } = terminalKey;
   // The authorizer exists before the terminal opens: it reads the terminal's clock once there is one.
   const clock = { nowMs: () => clockOf().nowMs() };
   const authorizer = new SessionAuthorizer(clock, systemScheduler, log);

@@ -41,7 +41,7 @@ test('onecard sim --scenario: exit 0 on pass, 1 on a failed expectation, 2 on a 
   writeFileSync(join(dir, 'broken.json'), JSON.stringify({ name: 'x', start: '2026-11-23T11:30:00Z', terminals: [{ name: 'pos1', id: 1 }], steps: [{ tap: 'a', keys: '1' }] }));
   const malformed = spawnSync('node', ['bin/onecard.js', 'sim', '--scenario', join(dir, 'broken.json')], { encoding: 'utf8' });
   assert.equal(malformed.status, 2);
-  assert.match(malformed.stdout, /invalid scenario at "steps\[0\]": each step does exactly one of/);
+  assert.match(malformed.stderr, /invalid scenario at "steps\[0\]": each step does exactly one of/);
 });
 
 test('onecard sim without a terminal on stdin runs the built-in demo and exits 0', () => {

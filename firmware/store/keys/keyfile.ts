@@ -91,7 +91,7 @@ export function deriveSimMasterKeys(seed: number): MasterKeys {
 }
 
 /** Opens first and checks the open file, so the file checked is the file read. */
-function readPrivateFile(path: string): string {
+export function readPrivateFile(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, 'r');

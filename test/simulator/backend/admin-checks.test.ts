@@ -29,6 +29,7 @@ test('the admin refuses what the terminal would refuse, and cards it does not kn
   const dir = mkdtempSync(join(tmpdir(), 'onecard-admin-checks-'));
   const { out, run } = cli(join(dir, 'backend.db'));
   try {
+    assert.equal(await backendMain(['init', '--db', join(dir, 'backend.db')], () => {}), 0);
     writeFileSync(join(dir, 'broken.json'), '{"pos": {');
     assert.equal(await run('config', 'push', '101', join(dir, 'broken.json')), 1);
     assert.match(out[0], /broken\.json: not valid JSON .*; nothing queued/);

@@ -76,6 +76,9 @@ test('admin commands with no server running open the database themselves', async
       out.length = 0;
       return backendMain([...args, '--db', dbPath], (l) => out.push(l));
     };
+    assert.equal(await run('card', 'lost', '1001'), 2, 'no database yet: only init creates one');
+    assert.match(out[0], /no backend database at .*backend\.db; create one with: onecard backend init/);
+    assert.equal(await backendMain(['init', '--db', dbPath], (l) => out.push(l)), 0);
     assert.equal(await run('card', 'register', '1001', '5005'), 0);
     assert.equal(await run('card', 'lost', '1001'), 0);
     assert.equal(await run('credit', '1001', '20.00'), 0);
