@@ -13,7 +13,7 @@ function journalOf(n: number): UploadJournal {
   const records = Array.from({ length: n }, (_, i): JournalRecord => {
     return { seq: i + 1, kind: 'door.open', atMs: T + i, card: null, ref: null, body: { door: 1 }, acked: false };
   });
-  return { after: (seq, limit) => records.filter((r) => r.seq > seq).slice(0, limit), lastSeq: () => n, ack: () => 0 };
+  return { after: (seq, limit) => records.filter((r) => r.seq > seq).slice(0, limit), lastSeq: () => n, ack: () => 0, flush: () => true };
 }
 
 function uploader(n: number, send: (m: JournalBatch) => SendResult) {
