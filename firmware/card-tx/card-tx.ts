@@ -188,13 +188,16 @@ export class CardTransactions {
     }
   }
 
-  /** Reads the intent back from the journal: the last record, and the very one appended. */
+  /** Reads the intent back from the journal: the last record, the very one appended, and fsync'd. */
   private assertJournaled(intent: JournalRecord<IntentBody>): void {
     const back = this.journal.get(intent.seq);
     const last = this.journal.lastSeq();
     if (back?.kind !== KIND.intent || back.corrupt || last !== intent.seq || back.card !== intent.body.cardNumber) {
       throw new Error(`bug: intent ${intent.seq} is not the journal's last record (last ${last}) before the write`);
     }
+    // Read back from this connection it would be there unsynced too: nothing may still wait for its fsync.
+    const { waiting } = this.journal.fsyncs();
+    if (waiting !== 0) throw new Error(`bug: intent ${intent.seq} is not fsync'd before the write (${waiting} records wait)`);
   }
 
   /** Day, shift and top-up totals move with the record that makes a write final, in one transaction. */
