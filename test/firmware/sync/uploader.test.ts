@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../firmware/core/clock.ts';
 import { silentLogger } from '../../../firmware/core/log.ts';
-import type { JournalRecord } from '../../../firmware/store/journal/journal.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Journal, type JournalRecord } from '../../../firmware/store/journal/journal.ts';
+import { VirtualScheduler } from '../../../simulator/net/virtual-scheduler.ts';
 import { UPLOADER_DEFAULTS, Uploader, type UploadJournal } from '../../../firmware/sync/uploader.ts';
 import { CHAIN_ZERO, type JournalBatch, type SendResult } from '../../../protocol/index.ts';
 
@@ -16,9 +20,9 @@ function journalOf(n: number): UploadJournal {
   return { after: (seq, limit) => records.filter((r) => r.seq > seq).slice(0, limit), lastSeq: () => n, ack: () => 0, flush: () => true };
 }
 
-function uploader(n: number, send: (m: JournalBatch) => SendResult) {
+function uploader(n: number, send: (m: JournalBatch) => SendResult, journal = journalOf(n)) {
   const sizes: number[] = [];
-  const u = new Uploader(journalOf(n), (m) => (sizes.push(m.records.length), send(m)), () => {}, new ManualClock(T), silentLogger, { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 16 });
+  const u = new Uploader(journal, (m) => (sizes.push(m.records.length), send(m)), () => {}, new ManualClock(T), silentLogger, { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 16 });
   u.onAck({ type: 'journalAck', ackUpto: 0, chainHead: CHAIN_ZERO, status: 'ok' });
   return { u, sizes };
 }
@@ -41,4 +45,26 @@ test('a single record too large, or one the wire cannot encode, stops upload wit
   closed.u.step();
   assert.equal(closed.u.alarm, null);
   assert.deepEqual(closed.sizes, [3]);
+});
+
+test('a record leaves only once fsync\'d: the upload flushes what waits, and sends nothing new if it cannot', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uploader-'));
+  const clock = new ManualClock(T);
+  const journal = Journal.open<Record<string, Record<string, unknown>>>({ path: join(dir, 'journal.db'), clock, log: silentLogger, scheduler: new VirtualScheduler(clock) });
+  try {
+    journal.append('door.open', { door: 1 });
+    journal.appendDeferred('door.open', { door: 2 });
+    assert.equal(journal.fsyncs().waiting, 1);
+    const waitingAtSend: number[] = [];
+    const { u, sizes } = uploader(0, () => (waitingAtSend.push(journal.fsyncs().waiting), { ok: true, seq: 1 }), journal);
+    u.step();
+    assert.deepEqual(sizes, [2]);
+    assert.deepEqual(waitingAtSend, [0], 'both records durable before the batch left');
+  } finally {
+    journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const failing = uploader(3, () => ({ ok: true, seq: 1 }), { ...journalOf(3), flush: () => false });
+  failing.u.step();
+  assert.deepEqual(failing.sizes, [], 'an fsync that failed keeps the records home');
 });
