@@ -26,7 +26,7 @@ export type { Bye, Challenge, ErrorCodeName, ErrorMessage, Hello, KeyRotate, Key
 export { clockOffset } from './messages/time.ts';
 export type { ClockStateName, TimeRequest, TimeResponse } from './messages/time.ts';
 export type { PeripheralHealth, Status, StatusAck } from './messages/status.ts';
-export { PERIPHERALS_MAX } from './messages/status.ts';
+export { PERIPHERALS_MAX, STATUS_ALARM_BYTES_MAX } from './messages/status.ts';
 export { ListDigest, DIGEST_BYTES } from './messages/list-entries.ts';
 export type { CreditKey, Grant, ListEntry, ListId, PendingCredit } from './messages/list-entries.ts';
 export { deltaChunks, LIST_CAP, LIST_CHUNKS_MAX, snapshotChunks } from './messages/lists.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CardApp, type CardImage } from '../firmware/card/app.ts';
 import type { MasterKeys } from '../firmware/card/keys.ts';
-import { ManualClock } from '../firmware/core/clock.ts';
+import { ManualClock, SteppedClock } from '../firmware/core/clock.ts';
 import { silentLogger, type Logger } from '../firmware/core/log.ts';
 import { SeededRandom } from '../firmware/core/random.ts';
 import type { PosOutput } from '../firmware/pos/pos.ts';
@@ -34,6 +34,8 @@ export interface SimCard {
 interface SimTerminal {
   spec: SimTerminalSpec;
   terminal: Terminal;
+  /** The terminal's own time: the world's plus spec.clockOffsetMs until the sync client steps it (§6.2). */
+  clock: SteppedClock;
   reader: VirtualReader;
   /** With `reader: 'mfrc522'`: the real driver on the register-level emulator, opened at the first tap. */
   chip?: { emulator: Mfrc522Emulator; driver: Mfrc522Reader };
@@ -85,8 +87,13 @@ export class SimWorld {
   addTerminal(spec: SimTerminalSpec): Terminal {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
-    const terminal = Terminal.open({ config, masterKeys: this.masterKeys, clock: this.clock, log: this.log, ...(spec.authorizer ? { authorizer: spec.authorizer } : {}), ...(spec.locked ? { locked: spec.locked } : {}) });
-    this.terminals.set(spec.name, { spec, terminal, reader: new VirtualReader() });
+    const clock = new SteppedClock(this.clock, spec.clockOffsetMs ?? 0);
+    const terminal = Terminal.open({
+      ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
+      ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
+      ...(spec.locked ? { locked: spec.locked } : {}),
+    });
+    this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader() });
     return terminal;
   }
 
@@ -99,7 +106,11 @@ export class SimWorld {
     for (const h of this.restartHooks) h.before?.(terminalName, t.terminal);
     t.terminal.close();
     whileOff?.(t.terminal.config.storage.dataDir);
-    t.terminal = Terminal.open({ config: t.terminal.config, masterKeys: this.masterKeys, clock: this.clock, log: this.log, ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}), ...(t.spec.locked ? { locked: t.spec.locked } : {}) });
+    t.terminal = Terminal.open({
+      ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
+      ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
+      ...(t.spec.locked ? { locked: t.spec.locked } : {}),
+    });
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
   }

@@ -28,6 +28,33 @@ export class ManualClock implements Clock {
   }
 }
 
+/**
+ * The terminal's time: a base clock plus the correction the backend's time
+ * gave it (PROTOCOL.md §6.2). A Pi has no RTC and may boot an hour off; the
+ * sync client steps this, never the system clock (that needs root, and
+ * timers built on it would jump too). Journal, decisions and card days read
+ * this; session timers keep the base clock, so a step does not look like
+ * an hour of silence.
+ */
+export class SteppedClock implements Clock {
+  private correctionMs: number;
+  constructor(
+    private readonly base: Clock,
+    initialCorrectionMs = 0,
+  ) {
+    this.correctionMs = initialCorrectionMs;
+  }
+  nowMs(): number {
+    return this.base.nowMs() + this.correctionMs;
+  }
+  /** Moves this clock by toMs − fromMs (either way); the caller journals the step. Always applied. */
+  stepClock(fromMs: number, toMs: number): boolean {
+    if (!Number.isSafeInteger(fromMs) || !Number.isSafeInteger(toMs)) return false;
+    this.correctionMs += toMs - fromMs;
+    return true;
+  }
+}
+
 /** Card days (what a card stores) are defined with what travels, in protocol/. */
 export { CARD_EPOCH_MS, cardDay } from '../../protocol/card-day.ts';
 

@@ -38,7 +38,7 @@ export function isResting(state: PosState, pos: TerminalConfig['pos']): boolean 
 }
 
 /** Settings the terminal reads only when it opens (clock offset of its stores, online floors, roles): a push changes them at the next start. */
-const READ_AT_START = ['terminal.utcOffsetMinutes', 'terminal.roles', 'pos.online'] as const;
+export const READ_AT_START = ['terminal.utcOffsetMinutes', 'terminal.roles', 'pos.online'] as const;
 
 /** Which of those differ between the config the terminal opened with and a pushed one. */
 export function restartNeeded(opened: TerminalConfig, next: TerminalConfig): string[] {

@@ -1,23 +1,19 @@
-import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
-import type { Random } from '../core/random.ts';
-import type { JournalRecord } from '../store/journal/journal.ts';
 import { SyncKeyStore } from '../store/keys/sync-key.ts';
-import { CAP, type Message, type OpenedInfo, type Status, type WireRecord } from '../../protocol/index.ts';
+import { CAP, codecOf, STATUS_ALARM_BYTES_MAX, type Message, type OpenedInfo, type Status } from '../../protocol/index.ts';
+import type { WireRecord } from '../../protocol/index.ts';
+import { SYNC_DEFAULTS, type SyncClientDeps, type SyncOptions } from './client-options.ts';
 import { SessionAuthorizer } from './authorizer.ts';
-import { BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';
 import { ClockWatch, type ClockStepper } from './clock-watch.ts';
-import { CommandRunner, type CommandHooks } from './commands.ts';
-import { ConfigReceiver, type ConfigHooks, type ConfigSource } from './config-push.ts';
+import { CommandRunner } from './commands.ts';
+import { ConfigReceiver } from './config-push.ts';
 import { Connection, type ConnectionPhase } from './connection.ts';
-import type { Dial } from './link.ts';
 import { ListPump } from './list-pump.ts';
-import { ListApplier, type BlacklistStore, type CreditStore, type GrantStore } from './lists.ts';
+import { ListApplier } from './lists.ts';
 import { OwedForwarder, owedMessage } from './owed.ts';
 import { TerminalRekey } from './rekey.ts';
-import { TimerSlot, type Scheduler } from './scheduler.ts';
-import type { SyncState } from './sync-state.ts';
-import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm, type UploadJournal, type UploaderOptions } from './uploader.ts';
+import { TimerSlot } from './scheduler.ts';
+import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm } from './uploader.ts';
 
 /**
  * The terminal's sync client: the terminal's side of every conversation of
@@ -27,59 +23,15 @@ import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm, type UploadJournal, type
  * link callbacks and scheduler turns.
  */
 
-/** What a POS offers: everything but door grants (offered only with a `grants` store); config push too when given a `config` source. */
-export const TERMINAL_CAPS = CAP.journal | CAP.blacklist | CAP.credits | CAP.onlineAuth | CAP.commands | CAP.time | CAP.status | CAP.keyRotation;
-
-export interface SyncOptions {
-  /** How often the client looks at its clocks (session timeouts, heartbeat, ack timeout). */
-  tickMs: number;
-  /** §6.2: a TIME exchange after each handshake, then this often. */
-  timeSyncEveryMs: number;
-  /** Owed advices/reversals not yet acknowledged are sent again this often. */
-  owedRetryMs: number;
-  backoff: BackoffPolicy;
-  upload: Partial<Omit<UploaderOptions, 'terminalId' | 'utcOffsetMinutes'>>;
-  caps: number;
+/** STATUS tlv 6 (§6.3): why upload stopped, cut to what the codec carries. */
+function alarmText(a: UploadAlarm): string {
+  const text = `upload stopped (${a.reason}): ${a.detail}`;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a quarter of the limit in units always fits.
+  if (Buffer.byteLength(text) <= STATUS_ALARM_BYTES_MAX) return text;
+  return `${text.slice(0, STATUS_ALARM_BYTES_MAX / 4 - 1)}…`;
 }
 
-export const SYNC_DEFAULTS: SyncOptions = { tickMs: 1_000, timeSyncEveryMs: 6 * 3_600_000, owedRetryMs: 30_000, backoff: BACKOFF_DEFAULT, upload: {}, caps: TERMINAL_CAPS };
-
-export interface SyncClientDeps {
-  terminalId: number;
-  keyId: number;
-  /** The terminal's 32-byte secret K_t of generation keyId (PROTOCOL.md §4.1): the seed of the key store in `state` when it holds none; after that the store's generation is used (rekey.ts). */
-  key: Uint8Array;
-  firmware?: string;
-  utcOffsetMinutes: number;
-  journal: UploadJournal & { get(seq: number): JournalRecord | undefined; append(kind: string, body: unknown): unknown };
-  blacklist: BlacklistStore;
-  credits: CreditStore;
-  /** Door grants (list 1): CAP.grants is offered only with a store for them (a POS has none). */
-  grants?: GrantStore;
-  state: SyncState;
-  dial: Dial;
-  clock: Clock;
-  scheduler: Scheduler;
-  random: Random;
-  log: Logger;
-  /** The one the Terminal was opened with (Terminal.open takes it); one is made otherwise. */
-  authorizer?: SessionAuthorizer;
-  hooks?: CommandHooks & Partial<ClockStepper> & ConfigHooks;
-  /** CONFIG_PUSH (§6.8, config-push.ts) is offered only with this: the config in force and its file. */
-  config?: ConfigSource;
-  options?: Partial<SyncOptions>;
-  /** Observer for tests, the CLI and the dashboard. */
-  onEvent?: (e: SyncEvent) => void;
-  /** Peripheral health for STATUS (§6.3), from the composition root that owns the drivers; called each heartbeat, must be cheap and not throw. */
-  peripherals?: () => Status['peripherals'];
-}
-
-export type SyncEvent =
-  | { type: 'opened' }
-  | { type: 'closed'; reason: string }
-  | { type: 'acked'; upto: number }
-  | { type: 'list'; list: string; version: number; status: string }
-  | { type: 'rejected'; reason: string };
+export { SYNC_DEFAULTS, TERMINAL_CAPS, type SyncClientDeps, type SyncEvent, type SyncOptions } from './client-options.ts';
 
 export class SyncClient {
   readonly authorizer: SessionAuthorizer;
@@ -105,7 +57,9 @@ export class SyncClient {
     this.opts = { ...SYNC_DEFAULTS, ...d.options };
     this.log = d.log.child({ sync: d.terminalId });
     this.authorizer = d.authorizer ?? new SessionAuthorizer(d.clock, d.scheduler, this.log);
-    this.clockWatch = new ClockWatch(d.clock, this.log, d.journal, d.hooks?.stepClock ? (d.hooks as ClockStepper) : undefined);
+    const terminalClock = d.terminalClock ?? d.clock;
+    const stepper = d.hooks?.stepClock ? (d.hooks as ClockStepper) : d.terminalClock;
+    this.clockWatch = new ClockWatch(terminalClock, this.log, d.journal, stepper);
     this.lists = new ListApplier({ blacklist: d.blacklist, ...(d.grants ? { grants: d.grants } : {}), credits: d.credits, versions: d.state }, this.log);
     this.listPump = new ListPump(this.lists, d.scheduler, (ack) => void (this.conn.send(ack), d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status })));
     this.owed = new OwedForwarder(d.state, d.journal, this.log);
@@ -177,7 +131,7 @@ export class SyncClient {
   private onOpened(info: OpenedInfo): void {
     const d = this.d;
     this.heartbeatMs = info.heartbeatMs;
-    if (info.backendTimeMs !== undefined) this.clockWatch.heardBackendTime(info.backendTimeMs);
+    if (info.backendTimeMs !== undefined) this.clockWatch.welcomed(info.backendTimeMs);
     this.authorizer.attach({ send: (m) => this.conn.send(m) });
     const uploader = new Uploader(d.journal, (m) => this.conn.trySend(m), (recs) => this.noteOwed(recs), d.clock, this.log, { ...UPLOADER_DEFAULTS, ...this.opts.upload, terminalId: d.terminalId, utcOffsetMinutes: d.utcOffsetMinutes });
     this.uploader = uploader;
@@ -241,6 +195,9 @@ export class SyncClient {
         return this.clockWatch.heardBackendTime(m.backendTimeMs);
       case 'error':
         this.log.warn('sync.peer-error', { code: m.code, refType: m.refType, refSeq: m.refSeq, text: m.text });
+        if (m.code === 'bad-message' && m.refType === codecOf('journalBatch').code) {
+          this.uploader?.onRefused(m.refSeq, m.text ?? '');
+        }
         return;
       case 'note':
         this.log.info('sync.note', { text: m.text });
@@ -268,7 +225,7 @@ export class SyncClient {
     const now = this.d.clock.nowMs();
     return {
       type: 'status',
-      terminalTimeMs: now,
+      terminalTimeMs: (this.d.terminalClock ?? this.d.clock).nowMs(),
       clock: this.clockWatch.state,
       clockDriftMs: this.clockWatch.clockDriftMs,
       journalLastSeq: this.d.journal.lastSeq(),
@@ -283,6 +240,7 @@ export class SyncClient {
       peripherals: (this.d.peripherals?.() ?? []).slice(0, 64), // the codec's PERIPHERALS_MAX
       ...(this.d.firmware ? { firmware: this.d.firmware } : {}),
       uptimeS: Math.floor((now - this.startedMs) / 1000),
+      ...(this.uploadAlarm ? { alarm: alarmText(this.uploadAlarm) } : {}),
     };
   }
 

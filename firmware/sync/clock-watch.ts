@@ -1,21 +1,25 @@
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
-import { clockOffset, type ClockStateName, type TimeRequest, type TimeResponse } from '../../protocol/index.ts';
+import { clockOffset, KIND, type ClockStateName, type TimeRequest, type TimeResponse } from '../../protocol/index.ts';
 
 /**
- * The terminal's clock against the backend's (PROTOCOL.md §6.2). It measures
- * the drift and reports it (STATUS clockDriftMs, the log); it moves the
- * terminal's clock only through the runtime's `stepClock` hook, and a step
- * is journaled as `clock.step` so the backend can re-date what came before.
- * Without a hook — or when the hook declines, e.g. for a step backwards on a
- * terminal whose money records must not go back in time — nothing moves and
- * the drift is logged and reported, never applied silently.
+ * The terminal's clock against the backend's (PROTOCOL.md §6.2). `clock` is
+ * the terminal's time (what the journal and the decisions read). A jump is
+ * stepped through the `stepper` (the terminal's SteppedClock, or a runtime
+ * hook) and journaled as `clock.step`, so the backend can re-date what came
+ * before. A clock that could not be stepped is never reported `synced`: it
+ * says `estimated`, with the drift it measured.
  */
 
 /** §6.2: a sample whose round trip exceeds this says more about the link than the clocks. */
 export const TIME_ROUND_TRIP_MS_MAX = 2_000;
 /** §6.2: beyond this, a correction is a jump (journaled), not a slew. */
 export const CLOCK_STEP_MS = 2_000;
+/**
+ * §6.2 first fix: WELCOME's time is off by the one-way delay (seconds on a slow link), so it steps only
+ * an obviously wrong clock; the TIME exchange that follows measures the round trip and steps the rest.
+ */
+export const WELCOME_STEP_MS = 60_000;
 
 export interface ClockStepper {
   /** Sets the terminal clock to `toMs`; false when the runtime will not (then only the report stands). */
@@ -24,7 +28,8 @@ export interface ClockStepper {
 
 export class ClockWatch {
   private driftMs = 0;
-  private measured = false;
+  /** A TIME exchange measured the clock, and it is within CLOCK_STEP_MS of the backend's (or was stepped there). */
+  private synced = false;
   /** Backend time minus terminal time, from WELCOME / STATUS_ACK: command deadlines are judged on it. */
   private backendOffsetMs: number | null = null;
 
@@ -36,10 +41,10 @@ export class ClockWatch {
   ) {}
 
   get state(): ClockStateName {
-    return this.measured ? 'synced' : this.backendOffsetMs !== null ? 'estimated' : 'unknown';
+    return this.synced ? 'synced' : this.backendOffsetMs !== null ? 'estimated' : 'unknown';
   }
 
-  /** Last measured backend − terminal offset (0 before any). */
+  /** Last measured backend − terminal offset (0 before any, and after a step). */
   get clockDriftMs(): number {
     return this.driftMs;
   }
@@ -52,7 +57,15 @@ export class ClockWatch {
     return { type: 'timeRequest', t1Ms: this.clock.nowMs(), clock: this.state };
   }
 
-  /** A backend timestamp heard (WELCOME, STATUS_ACK): a coarse offset, good enough for command deadlines. */
+  /** WELCOME's time (§6.2 first fix): a coarse offset, and a step when the clock is obviously wrong. */
+  welcomed(backendTimeMs: number): void {
+    const nowMs = this.clock.nowMs();
+    const offsetMs = backendTimeMs - nowMs;
+    this.backendOffsetMs = offsetMs;
+    if (Math.abs(offsetMs) > WELCOME_STEP_MS) this.jump(nowMs, offsetMs, 'welcome');
+  }
+
+  /** A backend timestamp heard (STATUS_ACK): a coarse offset, good enough for command deadlines. */
   heardBackendTime(backendTimeMs: number): void {
     this.backendOffsetMs = backendTimeMs - this.clock.nowMs();
   }
@@ -65,17 +78,24 @@ export class ClockWatch {
       return;
     }
     this.driftMs = offsetMs;
-    this.measured = true;
     this.backendOffsetMs = offsetMs;
-    if (Math.abs(offsetMs) <= CLOCK_STEP_MS) return;
-    const toMs = t4 + offsetMs;
-    if (this.stepper?.stepClock(t4, toMs)) {
-      this.journal.append('clock.step', { fromMs: t4, toMs, offsetMs });
-      this.driftMs = 0;
-      this.backendOffsetMs = 0;
-      this.log.warn('sync.clock-stepped', { fromMs: t4, toMs, offsetMs });
-    } else {
-      this.log.warn(offsetMs < 0 ? 'sync.clock-ahead' : 'sync.clock-behind', { offsetMs, roundTripMs, stepped: false });
+    // §6.2: small corrections are left to slew (the OS's NTP, or none); the drift is reported.
+    this.synced = Math.abs(offsetMs) <= CLOCK_STEP_MS || this.jump(t4, offsetMs, 'time');
+  }
+
+  /** Steps the terminal clock by offsetMs and journals it; false (logged, reported) when it cannot. */
+  private jump(fromMs: number, offsetMs: number, source: 'welcome' | 'time'): boolean {
+    const toMs = fromMs + offsetMs;
+    if (!this.stepper?.stepClock(fromMs, toMs)) {
+      this.synced = false;
+      this.driftMs = offsetMs;
+      this.log.warn(offsetMs < 0 ? 'sync.clock-ahead' : 'sync.clock-behind', { offsetMs, source, stepped: false });
+      return false;
     }
+    this.journal.append(KIND.clockStep, { fromMs, toMs, offsetMs });
+    this.driftMs = 0;
+    this.backendOffsetMs = 0;
+    this.log.warn('sync.clock-stepped', { fromMs, toMs, offsetMs, source });
+    return true;
   }
 }

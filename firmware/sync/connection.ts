@@ -3,6 +3,7 @@ import type { Logger } from '../core/log.ts';
 import type { Random } from '../core/random.ts';
 import { Session, type Message, type OpenedInfo, type SendResult, type SessionEvent } from '../../protocol/index.ts';
 import { Backoff, type BackoffPolicy } from './backoff.ts';
+import { nextPhase, type ConnectionEvent, type ConnectionPhase } from './connection-table.ts';
 import type { Dial, Link } from './link.ts';
 import type { DialKeys } from './rekey.ts';
 import { TimerSlot, type Scheduler } from './scheduler.ts';
@@ -12,6 +13,8 @@ import { TimerSlot, type Scheduler } from './scheduler.ts';
  * → open → (link or session closes) → jittered backoff → dial again. The
  * sans-IO Session does the protocol; this moves its bytes and its clock.
  * The key is read at each dial (a rotation may have changed it: rekey.ts).
+ * Its phases are connection-table.ts; `move()` is the one place that changes
+ * the phase (and logs it), so an event the phase does not take is dropped.
  */
 export interface ConnectionDeps {
   terminalId: number;
@@ -36,7 +39,7 @@ export interface ConnectionHandlers {
   rejected(e: Extract<SessionEvent, { type: 'rejected' }>): void;
 }
 
-export type ConnectionPhase = 'idle' | 'dialing' | 'handshake' | 'open' | 'backoff' | 'stopped';
+export type { ConnectionPhase } from './connection-table.ts';
 
 /** After BYE rekey the backend hangs up; if it has not within this, the terminal does. */
 export const REKEY_LINGER_MS = 5_000;
@@ -66,13 +69,11 @@ export class Connection {
   }
 
   start(): void {
-    if (this.phase !== 'idle' && this.phase !== 'stopped') return;
-    this.dial();
+    if (this.move('start')) this.dial();
   }
 
   stop(): void {
-    if (this.phase === 'stopped') return;
-    this.phase = 'stopped';
+    if (this.phase === 'stopped' || !this.move('stop')) return;
     this.retrySlot.disarm();
     this.session?.close('shutdown');
     this.flush();
@@ -99,15 +100,25 @@ export class Connection {
     return r;
   }
 
+  /** Assigns the phase the table gives for `event`; false (nothing changes) when the phase does not take it. */
+  private move(event: ConnectionEvent): boolean {
+    const from = this.phase;
+    const to = nextPhase(from, event);
+    if (to === undefined) return false;
+    this.phase = to;
+    this.d.log.debug('sync.phase', { from, to, event });
+    return true;
+  }
+
+  /** In phase dialing (moved there by start, retry or relinked). */
   private dial(): void {
-    this.phase = 'dialing';
     this.stats.dials++;
     this.d.dial().then(
-      (link) => (this.phase === 'stopped' ? link.close('client stopped') : this.attach(link)),
+      (link) => (this.phase === 'dialing' ? this.attach(link) : link.close('client stopped')),
       (err: Error) => {
-        if (this.phase === 'stopped') return;
+        if (!this.move('dial-failed')) return;
         this.d.log.info('sync.dial-failed', { error: err.message });
-        this.retry();
+        this.scheduleRetry();
       },
     );
   }
@@ -115,7 +126,7 @@ export class Connection {
   private attach(link: Link): void {
     const d = this.d;
     this.link = link;
-    this.phase = 'handshake';
+    this.move('dialed');
     let g: { keyId: number; key: Uint8Array };
     try {
       g = d.keys.forDial();
@@ -124,27 +135,35 @@ export class Connection {
       d.log.error('sync.key-store-error', { error: err });
       this.link = null;
       link.close('no terminal key');
-      return this.retry();
+      this.move('no-key');
+      return this.scheduleRetry();
     }
     this.session = Session.terminal({ nowMs: () => d.clock.nowMs(), randomBytes: (n) => d.random.bytes(n), terminalId: d.terminalId, keyId: g.keyId, key: g.key, caps: d.caps, ...(d.firmware ? { firmware: d.firmware } : {}) });
     link.onData((bytes) => this.onBytes(link, bytes));
     link.onClose((reason) => {
       if (link !== this.link) return;
       if (link === this.lingering) return this.redial();
-      this.teardown(reason);
-      this.retry();
+      this.closed(reason);
     });
     this.session.connect();
     this.flush();
     this.tickSlot.arm(d.tickMs, () => this.tick());
   }
 
-  private retry(): void {
-    if (this.phase === 'stopped') return;
-    this.phase = 'backoff';
+  /** The link or the session ended: drop both, then back off and dial again. */
+  private closed(reason: string): void {
+    if (!this.move('closed')) return;
+    this.teardown(reason);
+    this.scheduleRetry();
+  }
+
+  /** In phase backoff: dials again after the jittered delay. */
+  private scheduleRetry(): void {
     const delayMs = this.backoff.nextDelayMs();
     this.d.log.info('sync.reconnect-in', { delayMs, attempt: this.backoff.attempts });
-    this.retrySlot.arm(delayMs, () => this.dial());
+    this.retrySlot.arm(delayMs, () => {
+      if (this.move('retry')) this.dial();
+    });
   }
 
   /**
@@ -159,7 +178,7 @@ export class Connection {
     this.tickSlot.disarm();
     this.session = null;
     this.lingering = link;
-    this.phase = 'backoff';
+    this.move('rekey');
     this.d.log.info('sync.closed', { reason: 'rekey' });
     this.h.closed('rekey', true);
     this.retrySlot.arm(REKEY_LINGER_MS, () => link.close('rekey: backend did not hang up'));
@@ -170,7 +189,7 @@ export class Connection {
     this.link = null;
     this.lingering = null;
     this.retrySlot.disarm();
-    if (this.phase !== 'stopped') this.dial();
+    if (this.move('relinked')) this.dial();
   }
 
   private teardown(reason: string): void {
@@ -207,9 +226,7 @@ export class Connection {
       work();
     } catch (err) {
       this.d.log.error('sync.internal-error', { error: err });
-      if (this.phase === 'stopped') return;
-      this.teardown('internal error');
-      this.retry();
+      this.closed('internal error');
     }
   }
 
@@ -232,7 +249,7 @@ export class Connection {
   private onEvent(e: SessionEvent): void {
     switch (e.type) {
       case 'opened':
-        this.phase = 'open';
+        this.move('opened');
         this.stats.sessions++;
         this.backoff.reset();
         this.d.log.info('sync.opened', { heartbeatMs: e.heartbeatMs, version: e.version, generation: e.keyId });
@@ -257,8 +274,7 @@ export class Connection {
         this.d.log.info('sync.session-closed', { reason: e.reason, detail: e.detail });
         if (this.phase === 'handshake') this.d.keys.handshakeFailed(e.reason);
         this.flush(); // the BYE or ERROR the session queued on its way out
-        this.teardown(`session ${e.reason}`);
-        return this.retry();
+        return this.closed(`session ${e.reason}`);
       default:
         return; // seqGap, ignored, keyConfirmed: message-level timeouts recover the first; the rest are not for a terminal
     }

@@ -61,6 +61,9 @@ export class Uploader {
   private ahead: WireRecord[] = [];
   private prunedBelow: number | undefined;
   private malformedAt: number | null = null;
+  /** Frame seq of the last batch sent, and the first frame after a resend that a refusal was answered with. */
+  private lastBatchFrame = -1;
+  private refusedRetryFrom: number | null = null;
   private goneBackTo: { seq: number; atMs: number } | null = null;
   private pausedUntilMs = 0;
   /**
@@ -121,7 +124,7 @@ export class Uploader {
       // Owed advices/reversals are noted durably before their records leave (idempotent on a resend).
       this.beforeSend(records);
       const r = this.send(batch);
-      if (r.ok) return this.sent(batch);
+      if (r.ok) return this.sent(batch, r.seq);
       if (r.error !== 'too-large' || records.length === 1) {
         if (r.error === 'too-large' || r.error === 'encode') this.raise({ reason: 'unencodable', detail: r.detail });
         else this.log.warn('sync.batch-not-sent', { error: r.error });
@@ -132,8 +135,9 @@ export class Uploader {
     return false;
   }
 
-  private sent(batch: JournalBatch): boolean {
+  private sent(batch: JournalBatch, frameSeq: number): boolean {
     const n = batch.records.length;
+    this.lastBatchFrame = frameSeq;
     this.prunedBelow = undefined;
     this.ahead.splice(0, n);
     this.sentUpto = batch.records[n - 1].seq;
@@ -147,8 +151,17 @@ export class Uploader {
 
   onAck(m: JournalAck): void {
     if (this.alarm) return;
-    // Acks are cumulative; an older one overtaken by a newer (a reordering link) says nothing new.
-    if (this.ackedUpto !== null && m.ackUpto < this.ackedUpto) return;
+    if (this.ackedUpto !== null && m.ackUpto < this.ackedUpto) {
+      // Acks are cumulative; an older one overtaken by a newer (a reordering link) says nothing new.
+      if (m.status !== 'gap') return;
+      // §8: a gap below what it acknowledged means the backend lost records (its database restored
+      // from a backup): its H is the truth now, and the journal still holds what it has not pruned.
+      this.log.warn('sync.backend-behind', { ackedUpto: this.ackedUpto, backendHolds: m.ackUpto });
+      this.ackedUpto = m.ackUpto;
+      this.chainAcked = m.chainHead;
+      this.lastProgressMs = this.clock.nowMs();
+      return this.onGap(m.ackUpto, m.chainHead);
+    }
     if (m.ackUpto > this.journal.lastSeq()) return this.raise({ reason: 'backend-ahead', detail: `backend holds up to ${m.ackUpto}, journal ends at ${this.journal.lastSeq()}` });
     const progressed = this.ackedUpto === null || m.ackUpto > this.ackedUpto;
     this.ackedUpto = m.ackUpto;
@@ -156,7 +169,10 @@ export class Uploader {
     this.probeSentMs = null;
     // Free only what the backend holds durably: a cumulative, idempotent ack (firmware/store/journal/journal.ts).
     if (m.ackUpto > 0) this.journal.ack(m.ackUpto);
-    if (progressed) this.lastProgressMs = this.clock.nowMs();
+    if (progressed) {
+      this.lastProgressMs = this.clock.nowMs();
+      this.refusedRetryFrom = null;
+    }
     if (m.status === 'ok') {
       if (this.sentUpto <= m.ackUpto) this.goBack(m.ackUpto, m.chainHead, false);
       else this.inflight = this.inflight.filter((last) => last > m.ackUpto);
@@ -174,6 +190,23 @@ export class Uploader {
       return this.goBack(m.ackUpto, m.chainHead, true);
     }
     this.raise({ reason: 'conflict', detail: `backend's record ${m.conflictSeq ?? '?'} differs from the journal's` });
+  }
+
+  /**
+   * ERROR bad-message naming a batch's frame (§6.1): the backend could not decode what the terminal
+   * encoded. Like a `malformed` ack (§6.6.5) it is sent again once, then it is an alarm a person
+   * must see (STATUS, the log): resending the same bytes every 10 s would only hide it.
+   */
+  onRefused(frameSeq: number, detail: string): void {
+    if (this.alarm || this.ackedUpto === null) return;
+    if (this.refusedRetryFrom !== null) {
+      if (frameSeq < this.refusedRetryFrom) return; // a batch sent before the resend: already counted
+      const what = `batch after ${this.ackedUpto} refused twice as undecodable: ${detail}`;
+      return this.raise({ reason: 'malformed', detail: what });
+    }
+    this.log.warn('sync.batch-refused', { frameSeq, ackedUpto: this.ackedUpto, detail });
+    this.refusedRetryFrom = this.lastBatchFrame + 1;
+    this.goBack(this.ackedUpto, this.chainAcked, true);
   }
 
   onResend(m: JournalResend): void {

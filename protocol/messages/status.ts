@@ -14,6 +14,8 @@ export const PeripheralKind = makeEnum({ reader: 1, printer: 2, 'bill-acceptor':
 export const Health = makeEnum({ ok: 0, degraded: 1, failed: 2, absent: 3 });
 /** Peripherals one STATUS reports, at most: a terminal has a handful; the bound keeps a decoder's work small. */
 export const PERIPHERALS_MAX = 64;
+/** STATUS tlv 6: one line for a dashboard, not a log. */
+export const STATUS_ALARM_BYTES_MAX = 1024;
 
 /** One peripheral's health as STATUS reports it (§6.3): absent = configured but not found. */
 export interface PeripheralHealth {
@@ -38,6 +40,8 @@ export interface Status {
   firmware?: string;
   /** tlv 4: seconds since the runtime started. */
   uptimeS?: number;
+  /** tlv 6: what stopped and needs a person (upload refused as conflict or malformed …); absent while all is well. */
+  alarm?: string;
 }
 
 export const statusCodec: Codec<Status> = {
@@ -61,7 +65,10 @@ export const statusCodec: Codec<Status> = {
       PeripheralKind.write(w, p.kind, 'peripheral kind');
       Health.write(w, p.health, 'peripheral health');
     }
-    new TlvWriter(w).str(2, m.firmware).varint(4, m.uptimeS);
+    if (m.alarm !== undefined && Buffer.byteLength(m.alarm) > STATUS_ALARM_BYTES_MAX) {
+      throw new EncodeError(`alarm: over ${STATUS_ALARM_BYTES_MAX} bytes`);
+    }
+    new TlvWriter(w).str(2, m.firmware).varint(4, m.uptimeS).str(6, m.alarm);
   },
   decode(r) {
     const m: Status = {
@@ -84,9 +91,13 @@ export const statusCodec: Codec<Status> = {
     m.locked = (flags & 1) !== 0;
     const n = r.count('peripherals', 2, PERIPHERALS_MAX);
     for (let i = 0; i < n && !r.failed; i++) m.peripherals.push({ kind: PeripheralKind.read(r, 'peripheral kind'), health: Health.read(r, 'peripheral health') });
-    const t = readTlvs(r, [2, 4]);
+    const t = readTlvs(r, [2, 4, 6]);
     const fw = t.str(2);
     const up = t.varint(4);
+    const alarm = t.str(6);
+    const alarmTooLong = alarm !== undefined && Buffer.byteLength(alarm) > STATUS_ALARM_BYTES_MAX;
+    if (alarmTooLong) r.fail(`alarm: over ${STATUS_ALARM_BYTES_MAX} bytes`);
+    else if (alarm !== undefined) m.alarm = alarm;
     if (fw !== undefined) m.firmware = fw;
     if (up !== undefined) m.uptimeS = up;
     return m;

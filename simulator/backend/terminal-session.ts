@@ -123,6 +123,10 @@ export class TerminalSession {
 
   /** The terminal's STATUS: the list versions it holds decide what to push (§6.4). */
   noteStatus(m: Status): void {
+    // STATUS tlv 6 (§6.3): the terminal stopped something and needs a person; said once per new alarm.
+    if (m.alarm !== undefined && m.alarm !== this.lastStatus?.alarm) {
+      this.host.log.error('backend.terminal-alarm', { terminal: this.terminalId, alarm: m.alarm });
+    }
     this.lastStatus = m;
     for (const l of m.lists) {
       const p = this.push.get(l.list as ServedList);

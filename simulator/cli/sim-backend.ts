@@ -1,4 +1,5 @@
 import { systemRandom } from '../../firmware/core/random.ts';
+import type { Clock } from '../../firmware/core/clock.ts';
 import type { Logger } from '../../firmware/core/log.ts';
 import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
 import type { SimWorld } from '../world.ts';
@@ -10,6 +11,12 @@ import type { SimWorld } from '../world.ts';
  */
 export interface SimBackendLink {
   authorizer: SessionAuthorizer;
+  /** The key generation the terminal dials with (from --key N:HEX; 1 without N). */
+  keyId: number;
+  /** Waits (wall time, at most maxMs) until the session is open; false if it is not. */
+  connected(maxMs: number): Promise<boolean>;
+  /** Waits (wall time, at most maxMs) until the backend has acknowledged every journal record; false if it has not. */
+  drained(maxMs: number): Promise<boolean>;
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
   locked(): { locked: boolean; text: string };
   attach(world: SimWorld, terminalName: string): void;
@@ -17,21 +24,35 @@ export interface SimBackendLink {
 }
 
 const CLOCK_FOLLOW_MS = 100;
+/** How often a scripted run looks whether its session is open, or its journal reached the backend. */
+const POLL_MS = 100;
 
-export function simBackendLink(url: string, keyHex: string, clockOf: () => { set(ms: number): void; nowMs(): number }, log: Logger): SimBackendLink {
+async function waitFor(done: () => boolean, maxMs: number): Promise<boolean> {
+  for (let waitedMs = 0; !done(); waitedMs += POLL_MS) {
+    if (waitedMs >= maxMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS)); // composition root: wall time
+  }
+  return true;
+}
+
+/** `clockOf`: the terminal's clock (its deadlines are in it: OnlineSales computes them from it). */
+export function simBackendLink(url: string, keyHex: string, clockOf: () => Clock, log: Logger): SimBackendLink {
   if (!/^wss?:\/\//.test(url)) throw new Error(`--backend takes a ws:// or wss:// URL, got "${url}"`);
   // `N:HEX` from key generation 2 on (a rotated terminal: simulator/backend/admin-keys.ts).
   const keyArg = /^(?:([1-9]\d{0,9}):)?([0-9a-fA-F]{64})$/.exec(keyHex);
   if (!keyArg) throw new Error('--key takes the terminal secret as 64 hex digits, or N:HEX for generation N (onecard backend key <terminal id>)');
   const keyId = Number(keyArg[1] ?? 1);
   const key = new Uint8Array(Buffer.from(keyArg[2], 'hex'));
-  // The authorizer exists before the terminal opens; the clock it reads is the world's.
+  // The authorizer exists before the terminal opens: it reads the terminal's clock once there is one.
   const clock = { nowMs: () => clockOf().nowMs() };
   const authorizer = new SessionAuthorizer(clock, systemScheduler, log);
   let sync: TerminalSync | null = null;
   let follow: ReturnType<typeof setInterval> | null = null;
   return {
     authorizer,
+    keyId,
+    connected: (maxMs) => waitFor(() => sync?.client.connected === true, maxMs),
+    drained: (maxMs) => waitFor(() => sync?.client.queueDepth() === 0, maxMs),
     locked: () => sync?.client.locked ?? { locked: false, text: '' },
     attach(world, terminalName) {
       follow = setInterval(() => {
@@ -41,7 +62,11 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => { set
       follow.unref();
       const open = () => {
         const peripherals = () => world.peripheralHealth(terminalName); // STATUS (§6.3) reports the sim's reader
-        sync = syncTerminal(world.terminal(terminalName).terminal, { keyId, key, dial: webSocketDialer(url), clock: world.clock, scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals });
+        const t = world.terminal(terminalName);
+        sync = syncTerminal(t.terminal, {
+          ...{ keyId, key, dial: webSocketDialer(url), clock: world.clock, terminalClock: t.clock },
+          ...{ scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals },
+        });
         sync.client.start();
       };
       world.restartHooks.push({ before: () => sync?.close(), after: open });

@@ -11,7 +11,12 @@ import { HELP, SimShell } from './shell.ts';
 /**
  * `onecard sim`: a simulated POS at the prompt (stdin a terminal), the built-in
  * demo (stdin not a terminal), or `--scenario FILE` (exit 1 when an expectation fails).
+ * With `--backend` and stdin not a terminal, the shell commands come from stdin
+ * (an integrator's script against their backend); `--demo` runs the demo instead.
  */
+
+/** A scripted run against a backend waits this long at the end for its journal to be acknowledged. */
+const SCRIPT_DRAIN_MS = 10_000;
 export async function simMain(args: string[], out: (line: string) => void): Promise<number> {
   const scenarioAt = args.indexOf('--scenario');
   if (scenarioAt >= 0) {
@@ -35,20 +40,22 @@ export async function simMain(args: string[], out: (line: string) => void): Prom
     // Logs go to stderr so the display stays readable; --quiet silences them.
     const log = args.includes('--quiet') ? silentLogger : new JsonLogger({ write: (l) => process.stderr.write(`${l}\n`) }, () => Date.now(), 'info');
     try {
-      link = simBackendLink(backendUrl, valueOf(args, '--key') ?? '', () => world!.clock, log);
+      link = simBackendLink(backendUrl, valueOf(args, '--key') ?? '', () => world!.terminal('pos1').clock, log);
     } catch (e) {
       out((e as Error).message);
       return 2;
     }
     world = await defaultWorld(seed, readerOf(args), { startMs: Date.now(), authorizer: link.authorizer, locked: () => link!.locked(), backend: true });
     link.attach(world, 'pos1');
-    out(`pos1 syncing with ${backendUrl}`);
+    const id = world.terminal('pos1').terminal.config.terminal.id;
+    out(`pos1 is terminal ${id}, key generation ${link.keyId}, syncing with ${backendUrl}`);
   } else {
     world = await defaultWorld(seed, readerOf(args));
   }
   const shell = new SimShell(world, 'pos1');
   try {
     if (process.stdin.isTTY && !args.includes('--demo')) return await interactive(shell, out);
+    if (link && !args.includes('--demo')) return await scripted(shell, link, out);
     out(`onecard sim — built-in demo (seed ${seed}); run it in a terminal to type your own commands`);
     for (const line of DEMO_SCRIPT) {
       out(`> ${line}`);
@@ -79,6 +86,27 @@ async function interactive(shell: SimShell, out: (line: string) => void): Promis
   }
   rl.close();
   return 0;
+}
+
+/** Shell commands from stdin, one a line, echoed; at the end, waits for the backend to hold the journal. */
+async function scripted(shell: SimShell, link: SimBackendLink, out: (line: string) => void): Promise<number> {
+  // An online sale typed before the session opens would go offline: start once the backend has answered.
+  if (!(await link.connected(SCRIPT_DRAIN_MS))) out(`no session after ${SCRIPT_DRAIN_MS / 1000} s: running offline`);
+  const rl = createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    out(`> ${line}`);
+    const lines = await shell.exec(line);
+    if (lines === null) break;
+    for (const l of lines) out(l);
+  }
+  rl.close();
+  if (await link.drained(SCRIPT_DRAIN_MS)) {
+    out('journal acknowledged by the backend');
+    return 0;
+  }
+  out(`journal not all acknowledged after ${SCRIPT_DRAIN_MS / 1000} s (is the backend up, the key right?)`);
+  return 1;
 }
 
 /** `--reader mfrc522` runs taps through the MFRC522 driver on the chip emulator instead of the virtual-reader shortcut. */

@@ -124,6 +124,7 @@ export function syncTerminal(world: SimWorld, name: string, net: Net, authorizer
     state,
     dial: net.dialer(),
     clock: net.clock,
+    terminalClock: world.terminal(name).clock,
     scheduler: net.sched,
     random: new SeededRandom(id * 7919 + 1),
     log: net.log.child({ side: 'terminal' }),

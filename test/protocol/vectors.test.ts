@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   batchItems,
+  buildJournalBatch,
   canonicalRecord,
   chainNext,
   crc16,
@@ -31,6 +32,7 @@ const load = (name: string) => JSON.parse(readFileSync(new URL(`../vectors/proto
 const hs = load('handshake.json');
 const msgs = load('messages.json');
 const journal = load('journal.json');
+const journalCases = load('journal-cases.json');
 const frames = load('frames.json');
 const rejects = load('rejects.json');
 
@@ -104,6 +106,36 @@ test('journal batch: item by item, and the hash chain record by record', () => {
     assert.equal(hex(chain), journal.chain[i].chain);
   }
   assert.equal(hex(chain), journal.chainLast);
+});
+
+for (const c of journalCases.cases) {
+  test(`journal case ${c.name}: the batch both ways, item by item, and the chain with each record's canonical item`, () => {
+    const records = fromJson(c.records) as WireRecord[];
+    const batch = buildJournalBatch(records, { terminalId: journalCases.terminalId, utcOffsetMinutes: journalCases.utcOffsetMinutes, chainPrev: unhex(c.chainPrev), maxPayloadBytes: 32768 });
+    assert.equal(hex(encodeMessage(batch).payload), c.payloadHex);
+    const back = decodeMessage(0x30, unhex(c.payloadHex));
+    assert.ok(back.ok, back.ok ? '' : back.error);
+    assert.deepStrictEqual((back.message as JournalBatch).records, records);
+    assert.deepEqual(batchItems(batch).map((it) => [it.bytes[0] & 0x0f, hex(it.bytes)]), c.items.map((it: { item: number; hex: string }) => [it.item, it.hex]));
+    let chain = unhex(c.chainPrev);
+    for (const [i, r] of records.entries()) {
+      const canonical = canonicalRecord(r, journalCases.terminalId);
+      assert.equal(hex(canonical), c.chain[i].canonical);
+      chain = chainNext(chain, r, journalCases.terminalId);
+      assert.equal(hex(chain), c.chain[i].chain);
+    }
+    assert.equal(hex(chain), c.chainLast);
+  });
+}
+
+test('journal cases: item 10 (context, no dt) and a negative dt occur; a record with forfeitedSeqs travels generic with a compact canonical item', () => {
+  const [ctx, generic] = journalCases.cases;
+  assert.equal(ctx.items[0].item, 10);
+  assert.deepEqual(ctx.items[0].seqs, []);
+  assert.ok(ctx.items.some((it: { hex: string }) => (parseInt(it.hex.slice(0, 2), 16) & 0x10) !== 0), 'an item with bit 4: negative dt');
+  const credit = generic.items.find((it: { seqs: number[] }) => it.seqs[0] === 121);
+  assert.equal(credit.item, 0);
+  assert.equal(generic.chain.find((ch: { seq: number }) => ch.seq === 121).canonicalItem, 1);
 });
 
 test('framing: CRC check values and the resync stream', () => {

@@ -31,11 +31,12 @@ test('small drift is measured and reported, nothing moves', () => {
   assert.deepEqual(journaled, []);
 });
 
-test('a terminal clock far ahead is never stepped back silently: logged and reported, not applied', () => {
+test('without a stepper a jump is logged and reported (estimated, with the drift), never applied silently', () => {
   const { w, exchange, sink, journaled, clock } = setup();
   const before = clock.nowMs();
   exchange(-3_600_000);
   assert.equal(w.clockDriftMs, -3_600_000);
+  assert.equal(w.state, 'estimated', 'a clock an hour off that could not be stepped is not synced');
   assert.equal(clock.nowMs(), before + 100);
   assert.ok(sink.lines.some((l) => l.includes('"sync.clock-ahead"')));
   assert.deepEqual(journaled, []);
@@ -57,4 +58,19 @@ test('a sample with a round trip over 2 s is dropped', () => {
   clock.advance(2_500);
   w.onResponse({ type: 'timeResponse', t1Ms: req.t1Ms, t2Ms: T + 9_000, t3Ms: T + 9_000, utcOffsetMinutes: 480 });
   assert.equal(w.state, 'unknown');
+});
+
+test('WELCOME steps only an obviously wrong clock; the TIME exchange the rest', () => {
+  const steps: [number, number][] = [];
+  const { w, journaled, clock } = setup((from, to) => {
+    steps.push([from, to]);
+    return true;
+  });
+  w.welcomed(clock.nowMs() + 30_000);
+  assert.deepEqual(steps, [], 'within WELCOME_STEP_MS: the one-way delay could be most of it');
+  assert.equal(w.state, 'estimated');
+  w.welcomed(clock.nowMs() + 3_600_000);
+  assert.deepEqual(steps, [[T, T + 3_600_000]]);
+  assert.deepEqual(journaled, [{ kind: 'clock.step', body: { fromMs: T, toMs: T + 3_600_000, offsetMs: 3_600_000 } }]);
+  assert.equal(w.state, 'estimated', 'synced only after a TIME exchange');
 });

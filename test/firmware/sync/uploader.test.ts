@@ -68,3 +68,23 @@ test('a record leaves only once fsync\'d: the upload flushes what waits, and sen
   failing.u.step();
   assert.deepEqual(failing.sizes, [], 'an fsync that failed keeps the records home');
 });
+
+test('a gap ack below what was acknowledged (backend restored from a backup) sends the terminal back to H + 1; an older ok ack does not', () => {
+  const bases: number[] = [];
+  const send = (m: JournalBatch): SendResult => {
+    bases.push(m.records[0]?.seq ?? 0);
+    return { ok: true, seq: 1 };
+  };
+  const opts = { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 4, inflightBatchesMax: 1 };
+  const u = new Uploader(journalOf(10), send, () => {}, new ManualClock(T), silentLogger, opts);
+  u.onAck({ type: 'journalAck', ackUpto: 8, chainHead: CHAIN_ZERO, status: 'ok' });
+  u.step();
+  assert.deepEqual(bases, [9]);
+  u.onAck({ type: 'journalAck', ackUpto: 3, chainHead: CHAIN_ZERO, status: 'ok' });
+  assert.equal(u.highWater, 8, 'an ok ack below is an old one overtaken');
+  u.onAck({ type: 'journalAck', ackUpto: 3, chainHead: CHAIN_ZERO, status: 'gap' });
+  assert.equal(u.highWater, 3);
+  u.step();
+  assert.deepEqual(bases, [9, 4], 'resent from the backend\'s H + 1, records it believed acknowledged included');
+  assert.equal(u.alarm, null);
+});

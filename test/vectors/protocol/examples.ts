@@ -64,6 +64,59 @@ export const JOURNAL_RECORDS: WireRecord[] = [
 
 export const CHAIN_PREV = h('5f0e6c1d2b3a49587766554433221100');
 
+const sale = (seq: number, atMs: number, o: { card: number; uid: string; counterBefore: number; balanceAfter: number; spentToday: number; amount: number }) => ({
+  seq, kind: 'card.intent', atMs, card: o.card, ref: null,
+  body: {
+    tx: 'sale', cardNumber: o.card, uid: o.uid, unit: 'cents', chargedAmount: o.amount, fromSubsidy: 0, fromBalance: o.amount, listAmountCents: o.amount, discountAmount: 0,
+    counterBefore: o.counterBefore, counterAfter: o.counterBefore + 1, writerBefore: 1042, otherSlot: { counter: o.counterBefore - 1, writer: 1042 },
+    next: { counter: o.counterBefore + 1, balance: o.balanceAfter, subsidy: 0, lastCreditSeq: 3, day: DAY, spentToday: o.spentToday, writerTerminalId: 1042 }, shift, operator: op,
+  },
+});
+
+/**
+ * Batches beyond the §6.6.3 example (journal-cases.json): each with its payload, items and chain.
+ * chainPrev of the first is chain(113), so they continue the example's journal.
+ */
+export const JOURNAL_CASES: { name: string; meaning: string; records: WireRecord[] }[] = [
+  {
+    name: 'context-and-negative-dt',
+    meaning:
+      'Records 114–118, uploaded after a reconnect while the shift signed in at 101 is still open: the batch opens with a context item (10: no dt, no record, ' +
+      'recordCount not counting it). The backend then stepped the clock back 5 s (§6.2): clock.step travels generic with a negative dt (item byte bit 4), ' +
+      'and the sale after it is earlier than the sale before it.',
+    records: [
+      sale(114, T0 + 700_000, { card: 20230517, uid: '04a1b2c3', counterBefore: 90, balanceAfter: 38_750, spentToday: 1_750, amount: 500 }),
+      { seq: 115, kind: 'card.commit', atMs: T0 + 700_150, card: 20230517, ref: 114, body: { intentSeq: 114 } },
+      { seq: 116, kind: 'clock.step', atMs: T0 + 696_000, card: null, ref: null, body: { fromMs: T0 + 701_000, toMs: T0 + 696_000, offsetMs: -5_000 } },
+      sale(117, T0 + 698_000, { card: 20230517, uid: '04a1b2c3', counterBefore: 91, balanceAfter: 38_450, spentToday: 2_050, amount: 300 }),
+      { seq: 118, kind: 'card.commit', atMs: T0 + 698_140, card: 20230517, ref: 117, body: { intentSeq: 117 } },
+    ],
+  },
+  {
+    name: 'generic-records',
+    meaning:
+      'Records 119–123 that travel as generic items: an online request and its result (kinds with no compact item), and a credit intent with forfeitedSeqs, ' +
+      'which the compact intent has no room for. Its canonical item is still the compact intent (tx credit): the chain is computed on what the compact item ' +
+      'carries, so forfeitedSeqs (and fromBalance, listAmountCents, counterAfter, next.counter, next.writerTerminalId) are not in the chain. The commit after it ' +
+      'is compact, its card taken from the intent earlier in the batch.',
+    records: [
+      { seq: 119, kind: 'online.request', atMs: T0 + 720_000, card: 30000042, ref: null, body: { cardNumber: 30000042, amountCents: 1_200, listAmountCents: 1_200, shift } },
+      { seq: 120, kind: 'online.result', atMs: T0 + 720_380, card: 30000042, ref: 119, body: { stan: 119, outcome: 'offline-approved', offlineReason: 'timeout' } },
+      {
+        seq: 121, kind: 'card.intent', atMs: T0 + 730_000, card: 20230517, ref: null,
+        body: {
+          tx: 'credit', cardNumber: 20230517, uid: '04a1b2c3', unit: 'cents', chargedAmount: -20_000, fromSubsidy: -20_000, fromBalance: 0, listAmountCents: -20_000, discountAmount: 0,
+          counterBefore: 92, counterAfter: 93, writerBefore: 1042, otherSlot: { counter: 91, writer: 1042 },
+          next: { counter: 93, balance: 38_450, subsidy: 20_000, lastCreditSeq: 5, day: DAY, spentToday: 2_050, writerTerminalId: 1042 },
+          creditSeqs: [4, 5], forfeitedSeqs: [5],
+        },
+      },
+      { seq: 122, kind: 'card.commit', atMs: T0 + 730_170, card: 20230517, ref: 121, body: { intentSeq: 121 } },
+      { seq: 123, kind: 'tap.refused', atMs: T0 + 731_000, card: null, ref: null, body: { cardNumber: null, uid: '04e5e6e7', reason: 'foreign-card', detail: 'not a onecard application' } },
+    ],
+  },
+];
+
 const blacklistV42 = [10000007, 10000123, 10000456, 20000001, 20231234];
 const credits = [
   { cardNumber: 20230517, creditSeq: 4, amount: 20000, purse: 'subsidy' as const, reason: 'subsidy' as const, expiryDay: DAY + 30 },
@@ -137,6 +190,11 @@ export function examples(): Example[] {
       type: 'status', terminalTimeMs: T0 + 600_500, clock: 'synced', clockDriftMs: -37, journalLastSeq: 113, journalQueueDepth: 12,
       lists: [{ list: 'blacklist', version: 42 }, { list: 'grants', version: 7 }, { list: 'credits', version: 10 }], configVersion: 12, locked: false,
       peripherals: [{ kind: 'reader', health: 'ok' }, { kind: 'printer', health: 'degraded' }, { kind: 'relay', health: 'ok' }], firmware: 'onecard 0.1.0', uptimeS: 86_400,
+    }),
+    e('status-alarm', 'Heartbeat of a terminal whose upload stopped (tlv 6 alarm): the backend refused a batch twice as undecodable.', {
+      type: 'status', terminalTimeMs: T0 + 600_500, clock: 'synced', clockDriftMs: 12, journalLastSeq: 113, journalQueueDepth: 13,
+      lists: [{ list: 'blacklist', version: 42 }, { list: 'credits', version: 10 }], configVersion: 12, locked: false, peripherals: [{ kind: 'reader', health: 'ok' }],
+      uptimeS: 3_600, alarm: 'upload stopped (malformed): batch after 100 refused twice as undecodable',
     }),
     e('statusAck', 'Backend clock at the ack.', { type: 'statusAck', backendTimeMs: T0 + 600_530 }),
   ];

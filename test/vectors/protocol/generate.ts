@@ -12,11 +12,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { batchItems, canonicalRecord, chainNext, codecOf, crc16, crc32, decodeMessage, deriveTerminalKey, encodeFrame, encodeMessage, keyCheck, Session, type JournalBatch, type Message } from '../../../protocol/index.ts';
+import { batchItems, buildJournalBatch, canonicalRecord, chainNext, codecOf, crc16, crc32, decodeMessage, deriveTerminalKey, encodeFrame, encodeMessage, keyCheck, Session, type JournalBatch, type Message } from '../../../protocol/index.ts';
 import { transcriptForBackendProof, handshakeSecrets, backendProof } from '../../../protocol/handshake.ts';
 import { frameMac } from '../../../protocol/keys.ts';
 import { hex, toJson } from '../../protocol/json.ts';
-import { CHAIN_PREV, examples, JOURNAL_RECORDS, T0, TERMINAL_ID } from './examples.ts';
+import { CHAIN_PREV, examples, JOURNAL_CASES, JOURNAL_RECORDS, T0, TERMINAL_ID, UTC_OFFSET_MINUTES } from './examples.ts';
 
 const OUT = fileURLToPath(new URL('.', import.meta.url));
 const write = (name: string, value: unknown) => writeFileSync(`${OUT}${name}`, `${JSON.stringify(value, null, 2)}\n`);
@@ -122,6 +122,48 @@ function journal() {
   };
 }
 
+/** The first item byte's number (bits 0–3) after canonical(record)'s two leading varints. */
+function canonicalItem(canonical: Uint8Array): number {
+  let i = 0;
+  for (let n = 0; n < 2; n++) while (canonical[i++] & 0x80);
+  return canonical[i] & 0x0f;
+}
+
+function journalCases() {
+  let chainPrev = (examples().find((e) => e.name === 'journalBatch')?.message as JournalBatch).chainLast;
+  return {
+    description: 'Journal batches beyond the §6.6.3 example, continuing its journal (the first chainPrev is chain(113)): each with its payload, its items (item number, records), and per record the canonical form, its item number and chain(seq).',
+    terminalId: TERMINAL_ID,
+    utcOffsetMinutes: UTC_OFFSET_MINUTES,
+    cases: JOURNAL_CASES.map((c) => {
+      const batch = buildJournalBatch(c.records, { terminalId: TERMINAL_ID, utcOffsetMinutes: UTC_OFFSET_MINUTES, chainPrev, maxPayloadBytes: 32768 });
+      if (batch.records.length !== c.records.length) throw new Error(`${c.name}: not every record fit`);
+      let seq = c.records[0].seq;
+      let chain = chainPrev;
+      const out = {
+        name: c.name,
+        meaning: c.meaning,
+        chainPrev: hex(chainPrev),
+        chainLast: hex(batch.chainLast),
+        payloadHex: hex(encodeMessage(batch).payload),
+        items: batchItems(batch).map((it) => {
+          const seqs = Array.from({ length: it.records }, (_, i) => seq + i);
+          seq += it.records;
+          return { item: it.bytes[0] & 0x0f, seqs, hex: hex(it.bytes) };
+        }),
+        chain: c.records.map((r) => {
+          chain = chainNext(chain, r, TERMINAL_ID);
+          const canonical = canonicalRecord(r, TERMINAL_ID);
+          return { seq: r.seq, canonicalItem: canonicalItem(canonical), canonical: hex(canonical), chain: hex(chain) };
+        }),
+        records: toJson(c.records),
+      };
+      chainPrev = batch.chainLast;
+      return out;
+    }),
+  };
+}
+
 function frames() {
   const ascii = new TextEncoder().encode('123456789');
   const note: Message = { type: 'note', text: 'hi' };
@@ -165,6 +207,7 @@ const hs = handshake();
 write('handshake.json', hs);
 write('messages.json', messages(hs, hs.frames));
 write('journal.json', journal());
+write('journal-cases.json', journalCases());
 write('frames.json', frames());
 write('rejects.json', rejects());
-console.log('wrote test/vectors/protocol/{handshake,messages,journal,frames,rejects}.json');
+console.log('wrote test/vectors/protocol/{handshake,messages,journal,journal-cases,frames,rejects}.json');

@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cardDay } from '../../firmware/core/clock.ts';
+import { silentLogger } from '../../firmware/core/log.ts';
+import type { OnlineAuthorizer } from '../../firmware/online/authorizer.ts';
+import { Journal } from '../../firmware/store/journal/journal.ts';
+import { ClockWatch } from '../../firmware/sync/clock-watch.ts';
+import { runScenario } from '../../simulator/scenario/runner.ts';
+import { parseScenario } from '../../simulator/scenario/schema.ts';
+import { SimWorld } from '../../simulator/world.ts';
+import { KIND } from '../../protocol/index.ts';
+import { validate, type Schema } from './json-schema.ts';
+
+/**
+ * PROTOCOL.md §6.6.6: the record bodies a backend receives are published as
+ * protocol/record-bodies.schema.json. This holds the firmware to it: every
+ * body its own code journals while running the example scenarios, credits
+ * (one forfeited), online sales (approved, declined, offline) and a clock
+ * step is checked against the schema, and every kind the schema lists occurs.
+ */
+const schema = JSON.parse(
+  readFileSync(new URL('../../protocol/record-bodies.schema.json', import.meta.url), 'utf8'),
+) as Schema;
+const defs = schema.$defs as Record<string, Schema>;
+const START = Date.parse('2026-11-23T11:30:00+08:00');
+
+/** Every append of every Journal while `run` runs: what the firmware itself writes. */
+async function journaled(run: () => Promise<void>): Promise<{ kind: string; body: unknown }[]> {
+  const seen: { kind: string; body: unknown }[] = [];
+  const append = Journal.prototype.append;
+  Journal.prototype.append = function (this: Journal, ...args: Parameters<Journal['append']>) {
+    const rec = append.apply(this, args);
+    seen.push({ kind: rec.kind, body: rec.body });
+    return rec;
+  } as Journal['append'];
+  try {
+    await run();
+  } finally {
+    Journal.prototype.append = append;
+  }
+  return seen;
+}
+
+async function scenarios(): Promise<void> {
+  const dir = new URL('../../examples/', import.meta.url);
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
+    await runScenario(parseScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8')), f));
+  }
+}
+
+async function creditsAndClock(): Promise<void> {
+  const w = new SimWorld({ seed: 9, startMs: START });
+  try {
+    w.addTerminal({ name: 'pos1', id: 101 });
+    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
+    const t = w.terminal('pos1');
+    const today = cardDay(w.clock.nowMs(), t.terminal.config.terminal.utcOffsetMinutes);
+    t.terminal.credits.add([
+      { card: 1001, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 },
+      { card: 1001, creditSeq: 2, balanceCents: 200, subsidyCents: 0, expiryDay: today - 1 },
+    ]);
+    await w.tap('pos1', 'alice');
+    for (const k of ['1', 'confirm']) w.key('pos1', k);
+    await w.tap('pos1', 'alice', { tearAfterBytes: 0 }); // gone before the first byte: card.abort
+    // §6.2: the sync client's clock watch, writing to this terminal's journal, stepping its clock.
+    new ClockWatch(t.clock, silentLogger, t.terminal.journal, t.clock).welcomed(t.clock.nowMs() - 3_600_000);
+  } finally {
+    w.close();
+  }
+}
+
+async function online(): Promise<void> {
+  let up = true;
+  const authorizer: OnlineAuthorizer = {
+    async authorize(req) {
+      if (!up) return { kind: 'unavailable', why: 'timeout' };
+      return req.amountCents > 2_000
+        ? { kind: 'declined', reason: 'insufficient-balance' }
+        : { kind: 'approved', authCode: `A${req.stan}`, balanceCents: 1_000 };
+    },
+  };
+  const w = new SimWorld({ seed: 4, startMs: START });
+  try {
+    w.addTerminal({
+      name: 'pos1',
+      id: 101,
+      authorizer,
+      pos: { online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 1_500, offlineFloorPerCardDayCents: 2_500 } },
+    });
+    await w.addCard({ name: 'dave', uid: '04d4d4d4', number: 5005, cardClass: 5 });
+    for (const amount of ['12', '30']) {
+      for (const k of [...amount, 'confirm']) w.key('pos1', k);
+      await w.tap('pos1', 'dave');
+    }
+    up = false;
+    for (const k of ['5', 'confirm']) w.key('pos1', k);
+    await w.tap('pos1', 'dave');
+  } finally {
+    w.close();
+  }
+}
+
+test('every body the firmware journals matches the published schema of its kind, and every kind occurs', async () => {
+  const seen = await journaled(async () => {
+    await scenarios();
+    await creditsAndClock();
+    await online();
+  });
+  const problems = seen.flatMap((r) =>
+    defs[r.kind] ? validate(defs[r.kind], r.body, schema, r.kind) : [`${r.kind}: not in the schema`],
+  );
+  assert.deepEqual(problems, []);
+  const kinds = new Set(seen.map((r) => r.kind));
+  assert.deepEqual(
+    Object.keys(defs).filter((k) => !kinds.has(k)),
+    [],
+    'each kind of the schema written at least once',
+  );
+  assert.ok(
+    seen.some((r) => r.kind === KIND.intent && (r.body as { forfeitedSeqs?: number[] }).forfeitedSeqs),
+    'a credit with a forfeited seq',
+  );
+  assert.ok(
+    seen.some((r) => r.kind === KIND.intent && (r.body as { otherSlot: unknown }).otherSlot === null),
+    'a fresh card: otherSlot null',
+  );
+});
+
+test('the schema refuses what it should: a wrong type, a missing field, an unknown field, an uppercase uid', () => {
+  const intent = { kind: 'card.commit', body: { intentSeq: 3 } };
+  assert.deepEqual(validate(defs[intent.kind], intent.body, schema), []);
+  assert.notDeepEqual(validate(defs['card.commit'], { intentSeq: '3' }, schema), []);
+  assert.notDeepEqual(validate(defs['card.abort'], { intentSeq: 3 }, schema), []);
+  assert.notDeepEqual(validate(defs['card.commit'], { intentSeq: 3, extra: 1 }, schema), []);
+  assert.notDeepEqual(
+    validate(defs['tap.refused'], { cardNumber: null, uid: '04A1', reason: 'x', detail: '' }, schema),
+    [],
+  );
+});
+
+test('the schema lists exactly the record kinds protocol/ defines (KIND)', () => {
+  assert.deepEqual(Object.keys(defs).sort(), Object.values(KIND).sort());
+});
