@@ -122,7 +122,7 @@ export class Journal<M extends object = RecordBodies> {
   /** The body is checked at compile time against the kind's (RecordBodies), and at run time by encodeBody. */
   append<K extends keyof M & string>(kind: K, body: M[K], opts: AppendOptions = {}): JournalRecord<M[K]> {
     const record = this.write(kind, body, opts, (tx) => tx());
-    this.sync.synced();
+    this.sync.synced(1);
     return record;
   }
 
@@ -203,7 +203,7 @@ export class Journal<M extends object = RecordBodies> {
   /** Acknowledges every record up to `uptoSeq` (cumulative, idempotent); returns how many changed. */
   ack(uptoSeq: number): number {
     const changed = this.ackTx(checkSeq(uptoSeq, 'ack seq'));
-    if (changed > 0) this.sync.synced();
+    if (changed > 0) this.sync.synced(0);
     this.ackedUptoMem = Math.max(this.ackedUptoMem, uptoSeq);
     if (changed > 0) this.log.debug('journal.acked', { uptoSeq, records: changed });
     return changed;
@@ -217,7 +217,7 @@ export class Journal<M extends object = RecordBodies> {
   pruneAcked(keepLast: number): number {
     if (!Number.isSafeInteger(keepLast) || keepLast < 0) throw new RangeError(`keepLast must be a non-negative integer, got ${keepLast}`);
     const { deleted, uptoSeq } = this.pruneTx(keepLast);
-    if (deleted > 0) this.sync.synced();
+    if (deleted > 0) this.sync.synced(0);
     if (deleted > 0) this.log.info('journal.pruned', { records: deleted, uptoSeq });
     return deleted;
   }
@@ -242,9 +242,9 @@ export class Journal<M extends object = RecordBodies> {
   }
 
   /**
-   * Moves the WAL into the main file now (SQLite also does this by itself every
-   * 1000 pages). Useful after pruning; the lock is exclusive, so only this
-   * connection can do it.
+   * Moves the WAL into the main file now (journal-sync.ts also does it off the
+   * tap path every CHECKPOINT_EVERY_RECORDS). Useful after pruning; the lock is
+   * exclusive, so only this connection can do it.
    */
   checkpoint(mode: 'PASSIVE' | 'TRUNCATE' | 'RESTART'): void {
     const [result] = this.db.pragma(`wal_checkpoint(${mode})`) as { busy: number }[];

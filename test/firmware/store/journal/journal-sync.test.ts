@@ -1,11 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../../firmware/core/clock.ts';
 import { silentLogger } from '../../../../firmware/core/log.ts';
 import { DEFERRED_SYNC_DELAY_MS, Journal } from '../../../../firmware/store/journal/journal.ts';
+import { WAL_AUTOCHECKPOINT_BACKSTOP_PAGES } from '../../../../firmware/store/journal/journal-sync.ts';
 import { VirtualScheduler } from '../../../../simulator/net/virtual-scheduler.ts';
 
 /** appendDeferred: the record now, its fsync within DEFERRED_SYNC_DELAY_MS or with the next FULL commit. */
@@ -21,7 +22,7 @@ function fresh(opts: { everyRecordSynced?: boolean } = {}) {
   const scheduler = new VirtualScheduler(clock);
   const path = join(root, `j${dirCount++}.db`);
   const journal = Journal.open<AnyBodies>({ path, clock, log: silentLogger, scheduler, ...opts });
-  return { journal, scheduler };
+  return { journal, scheduler, path };
 }
 
 test('a deferred record reads back at once, waits for its fsync, and the next FULL commit carries it', () => {
@@ -78,6 +79,23 @@ test('the bench\'s baseline (everyRecordSynced) fsyncs a deferred record before 
     journal.appendDeferred('commit', { n: 1 });
     assert.deepEqual(journal.fsyncs(), { done: 1, waiting: 0 });
     assert.equal(scheduler.pending, 0);
+  } finally {
+    journal.close();
+  }
+});
+
+test('checkpoints run in the flush, off the tap path, not inside the commit that crosses SQLite\'s 1,000 pages', async () => {
+  const { journal, scheduler, path } = fresh();
+  try {
+    // ~1 WAL page per record here: past SQLite's default 1,000, short of the backstop.
+    const records = 1_100;
+    assert.ok(records < WAL_AUTOCHECKPOINT_BACKSTOP_PAGES);
+    const mainBytes = statSync(path).size; // the header page WAL mode wrote; the schema is in the -wal
+    for (let i = 0; i < records; i++) journal.appendDeferred('commit', { n: i });
+    assert.equal(statSync(path).size, mainBytes, 'every page still in the -wal: no checkpoint ran in an append');
+    await scheduler.run(DEFERRED_SYNC_DELAY_MS);
+    assert.ok(statSync(path).size > mainBytes, 'the flush checkpointed');
+    assert.deepEqual(journal.fsyncs(), { done: 1, waiting: 0 });
   } finally {
     journal.close();
   }
