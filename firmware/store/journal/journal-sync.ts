@@ -1,7 +1,7 @@
-import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../core/log.ts';
 import { TimerSlot, type Scheduler } from '../../sync/scheduler.ts';
+import { fsyncPath } from '../durable-file.ts';
 import { unsyncedWriter, type UnsyncedWrite } from '../sqlite-open.ts';
 
 /**
@@ -131,18 +131,5 @@ export class JournalSync {
   close(): void {
     this.flush();
     this.timer.disarm();
-  }
-}
-
-/**
- * fsync through a descriptor of our own: Linux writes back the file's dirty
- * pages whichever descriptor asks, so this is SQLite's -wal fsync without a commit.
- */
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
