@@ -166,7 +166,11 @@ export class CardTransactions {
     // Outcomes are deferred: the intent's fsync above is the only one before the result (docs/journal.md).
     switch (result.kind) {
       case 'written':
-        this.journal.appendDeferred(KIND.commit, { intentSeq: intent.seq }, { ...ref, cardCounter: body.counterAfter, totals: this.totalsOf(body, intent.atMs) });
+        this.journal.appendDeferred(
+          KIND.commit,
+          { intentSeq: intent.seq },
+          { ...ref, cardCounter: body.counterAfter, totals: this.totalsOf(body, intent.atMs) },
+        );
         this.close(intent);
         return { kind: 'committed', intent };
       case 'not-written':
@@ -197,7 +201,7 @@ export class CardTransactions {
     }
     // Read back from this connection it would be there unsynced too: nothing may still wait for its fsync.
     const { waiting } = this.journal.fsyncs();
-    if (waiting !== 0) throw new Error(`bug: intent ${intent.seq} is not fsync'd before the write (${waiting} records wait)`);
+    if (waiting !== 0) throw new Error(`bug: intent ${intent.seq} not fsync'd before the write (${waiting} wait)`);
   }
 
   /** Day, shift and top-up totals move with the record that makes a write final, in one transaction. */

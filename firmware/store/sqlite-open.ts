@@ -70,7 +70,8 @@ export function unsyncedWriter(db: Database.Database): UnsyncedWrite {
   // and the setting is read back: a pair around the write.
   const set = (value: number, name: string) => {
     db.exec(`PRAGMA synchronous = ${name}`);
-    if (db.pragma('synchronous', { simple: true }) !== value) throw new Error(`bug: synchronous did not become ${name}`);
+    const now = db.pragma('synchronous', { simple: true });
+    if (now !== value) throw new Error(`bug: synchronous is ${String(now)}, not ${name}`);
   };
   return (write) => {
     set(SYNCHRONOUS_NORMAL, 'NORMAL');

@@ -19,15 +19,21 @@ export function prepareQueries(db: Database.Database) {
       `INSERT INTO totals (scope, key, count, amount_cents) VALUES (?, ?, ?, ?)
        ON CONFLICT (scope, key) DO UPDATE SET count = count + excluded.count, amount_cents = amount_cents + excluded.amount_cents`,
     ),
-    totals: db.prepare<[string, string], { count: number; amount_cents: number }>('SELECT count, amount_cents FROM totals WHERE scope = ? AND key = ?'),
-    seeCard: db.prepare('INSERT INTO card_seen (card, counter) VALUES (?, ?) ON CONFLICT (card) DO UPDATE SET counter = max(counter, excluded.counter)'),
+    totals: db.prepare<[string, string], { count: number; amount_cents: number }>(
+      'SELECT count, amount_cents FROM totals WHERE scope = ? AND key = ?',
+    ),
+    seeCard: db.prepare(
+      'INSERT INTO card_seen (card, counter) VALUES (?, ?) ON CONFLICT (card) DO UPDATE SET counter = max(counter, excluded.counter)',
+    ),
     cardCounter: db.prepare<[number], number>('SELECT counter FROM card_seen WHERE card = ?').pluck(),
     get: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq = ?`),
     after: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`),
     byCard: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE card = ? ORDER BY seq DESC LIMIT ?`),
     referencing: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE ref = ? ORDER BY seq LIMIT ?`),
     unacked: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`),
-    pruneCutoff: db.prepare<[number, number], number>('SELECT seq FROM journal WHERE seq <= ? ORDER BY seq DESC LIMIT 1 OFFSET ?').pluck(),
+    pruneCutoff: db
+      .prepare<[number, number], number>('SELECT seq FROM journal WHERE seq <= ? ORDER BY seq DESC LIMIT 1 OFFSET ?')
+      .pluck(),
     oldestSeq: db.prepare<[], number | null>('SELECT min(seq) FROM journal').pluck(),
     maxSeq: db.prepare<[], number | null>('SELECT max(seq) FROM journal').pluck(),
     deleteUpto: db.prepare('DELETE FROM journal WHERE seq <= ?'),

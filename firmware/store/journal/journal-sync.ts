@@ -23,7 +23,10 @@ export const DEFERRED_SYNC_DELAY_MS = 100;
  * crosses the line, an intent's or a commit's, before the result.
  */
 export const CHECKPOINT_EVERY_RECORDS = 200;
-/** SQLite checkpoints by itself only past this many WAL pages: the backstop if the event loop never gives flush() a turn. */
+/**
+ * SQLite checkpoints by itself only past this many WAL pages: the backstop if
+ * the event loop never gives flush() a turn.
+ */
 export const WAL_AUTOCHECKPOINT_BACKSTOP_PAGES = 10_000;
 
 /**
@@ -67,7 +70,7 @@ export class JournalSync {
     return this.waitingMem;
   }
 
-  /** A FULL commit that wrote `records` has returned: SQLite fsync'd the -wal, so every earlier record is durable too. */
+  /** A FULL commit that wrote `records` has returned: it fsync'd the -wal, so every earlier record is durable too. */
   synced(records: number): void {
     this.fsyncsMem++;
     this.waitingMem = 0;
@@ -117,13 +120,16 @@ export class JournalSync {
     return true;
   }
 
-  /** PASSIVE: the exclusive lock leaves no reader to wait for. A failure leaves the WAL as it is (the backstop remains). */
+  /** PASSIVE: the exclusive lock leaves no reader to wait for. A failure leaves the WAL as it is (backstop remains). */
   private checkpoint(): void {
     try {
       this.db.pragma('wal_checkpoint(PASSIVE)');
       this.recordsSinceCheckpoint = 0;
     } catch (err) {
-      this.log.error('journal.checkpoint-failed', { records: this.recordsSinceCheckpoint, problem: (err as Error).message });
+      this.log.error('journal.checkpoint-failed', {
+        records: this.recordsSinceCheckpoint,
+        problem: (err as Error).message,
+      });
     }
   }
 

@@ -109,7 +109,8 @@ export class Journal<M extends object = RecordBodies> {
     try {
       ensureJournalSchema(db, opts.path);
       const walPath = opts.path === ':memory:' ? null : `${opts.path}-wal`;
-      const sync = new JournalSync(db, walPath, opts.scheduler ?? systemScheduler, opts.log, opts.everyRecordSynced ?? false);
+      const scheduler = opts.scheduler ?? systemScheduler;
+      const sync = new JournalSync(db, walPath, scheduler, opts.log, opts.everyRecordSynced ?? false);
       const journal = new Journal<M>(db, opts.clock, opts.log, opts.path, sync);
       journal.recover();
       return journal;
@@ -135,7 +136,12 @@ export class Journal<M extends object = RecordBodies> {
     return this.write(kind, body, opts, (tx) => this.sync.deferred(tx));
   }
 
-  private write<K extends keyof M & string>(kind: K, body: M[K], opts: AppendOptions, commit: (tx: () => number) => number): JournalRecord<M[K]> {
+  private write<K extends keyof M & string>(
+    kind: K,
+    body: M[K],
+    opts: AppendOptions,
+    commit: (tx: () => number) => number,
+  ): JournalRecord<M[K]> {
     checkKind(kind);
     const card = opts.card === undefined ? null : checkCard(opts.card);
     const ref = opts.ref === undefined ? null : checkSeq(opts.ref, 'ref');

@@ -49,7 +49,11 @@ async function till(): Promise<Till> {
   const scheduler = new VirtualScheduler(clock);
   const config = simTerminalConfig({ name: 'pos1', id: 101 }, join(dir, 'pos1'));
   const open = () => Terminal.open({ config, masterKeys, clock, log: silentLogger, scheduler });
-  const card = await issueSimCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 3, balanceCents: BALANCE_CENTS }, masterKeys, clock);
+  const card = await issueSimCard(
+    { name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 3, balanceCents: BALANCE_CENTS },
+    masterKeys,
+    clock,
+  );
   const t: Till = {
     dir,
     clock,
@@ -95,17 +99,25 @@ test('a sale costs one fsync before its result; its commit follows within the bo
     await t.scheduler.run(DEFERRED_SYNC_DELAY_MS - 1);
     assert.equal(t.terminal.journal.fsyncs().waiting, 1, 'not before the bound (nothing else committed)');
     await t.scheduler.run(1);
-    assert.deepEqual(t.terminal.journal.fsyncs(), { done: before + 2, waiting: 0 }, 'fsync\'d at the bound, after the result');
+    assert.deepEqual(
+      t.terminal.journal.fsyncs(),
+      { done: before + 2, waiting: 0 },
+      "fsync'd at the bound, after the result",
+    );
 
     // A sale inside the window: its intent's fsync carries the commit before it, so no flush is needed.
     for (const k of SALE_KEYS) t.terminal.pos.key(k);
     let waitingAtCardWrite = -1;
-    const second = await t.terminal.pos.tap(atFirstWrite(session(t), () => (waitingAtCardWrite = t.terminal.journal.fsyncs().waiting)));
+    const second = await t.terminal.pos.tap(
+      atFirstWrite(session(t), () => (waitingAtCardWrite = t.terminal.journal.fsyncs().waiting)),
+    );
     assert.deepEqual(second.beeps, ['ok']);
     for (const k of SALE_KEYS) t.terminal.pos.key(k);
-    const third = await t.terminal.pos.tap(atFirstWrite(session(t), () => (waitingAtCardWrite = t.terminal.journal.fsyncs().waiting)));
+    const third = await t.terminal.pos.tap(
+      atFirstWrite(session(t), () => (waitingAtCardWrite = t.terminal.journal.fsyncs().waiting)),
+    );
     assert.deepEqual(third.beeps, ['ok']);
-    assert.equal(waitingAtCardWrite, 0, 'the third intent\'s fsync made the second commit durable too');
+    assert.equal(waitingAtCardWrite, 0, "the third intent's fsync made the second commit durable too");
     assert.equal(fsyncsDone(t) - before, 4, 'three sales, one fsync each on the path, one flush after the first');
     assert.deepEqual(t.terminal.journal.totals('sales-day', DAY), { count: 3, amountCents: 3 * SALE_CENTS });
   } finally {
@@ -138,7 +150,7 @@ test('a cut write settled at the next tap, and sold again, still costs one fsync
   }
 });
 
-test('a power cut after the beep, before the commit\'s fsync: the next tap settles the sale, charged once', async () => {
+test("a power cut after the beep, before the commit's fsync: the next tap settles the sale, charged once", async () => {
   const t = await till();
   const dataDir = join(t.dir, 'pos1');
   try {

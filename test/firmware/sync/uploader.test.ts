@@ -13,16 +13,25 @@ import { CHAIN_ZERO, type JournalBatch, type SendResult } from '../../../protoco
 /** How the uploader reads the session's SendResult codes (protocol/session-table.ts): halve on too-large, alarm when nothing can go. */
 const T = 1_795_000_000_000;
 
+/** A journal of made-up kinds, as the journal's own tests use. */
+type AnyBodies = Record<string, Record<string, unknown>>;
+
 function journalOf(n: number): UploadJournal {
   const records = Array.from({ length: n }, (_, i): JournalRecord => {
     return { seq: i + 1, kind: 'door.open', atMs: T + i, card: null, ref: null, body: { door: 1 }, acked: false };
   });
-  return { after: (seq, limit) => records.filter((r) => r.seq > seq).slice(0, limit), lastSeq: () => n, ack: () => 0, flush: () => true };
+  const after = (seq: number, limit: number) => records.filter((r) => r.seq > seq).slice(0, limit);
+  return { after, lastSeq: () => n, ack: () => 0, flush: () => true };
 }
 
 function uploader(n: number, send: (m: JournalBatch) => SendResult, journal = journalOf(n)) {
   const sizes: number[] = [];
-  const u = new Uploader(journal, (m) => (sizes.push(m.records.length), send(m)), () => {}, new ManualClock(T), silentLogger, { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 16 });
+  const counted = (m: JournalBatch) => {
+    sizes.push(m.records.length);
+    return send(m);
+  };
+  const opts = { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 16 };
+  const u = new Uploader(journal, counted, () => {}, new ManualClock(T), silentLogger, opts);
   u.onAck({ type: 'journalAck', ackUpto: 0, chainHead: CHAIN_ZERO, status: 'ok' });
   return { u, sizes };
 }
@@ -50,13 +59,18 @@ test('a single record too large, or one the wire cannot encode, stops upload wit
 test('a record leaves only once fsync\'d: the upload flushes what waits, and sends nothing new if it cannot', () => {
   const dir = mkdtempSync(join(tmpdir(), 'uploader-'));
   const clock = new ManualClock(T);
-  const journal = Journal.open<Record<string, Record<string, unknown>>>({ path: join(dir, 'journal.db'), clock, log: silentLogger, scheduler: new VirtualScheduler(clock) });
+  const scheduler = new VirtualScheduler(clock);
+  const journal = Journal.open<AnyBodies>({ path: join(dir, 'journal.db'), clock, log: silentLogger, scheduler });
   try {
     journal.append('door.open', { door: 1 });
     journal.appendDeferred('door.open', { door: 2 });
     assert.equal(journal.fsyncs().waiting, 1);
     const waitingAtSend: number[] = [];
-    const { u, sizes } = uploader(0, () => (waitingAtSend.push(journal.fsyncs().waiting), { ok: true, seq: 1 }), journal);
+    const send = (): SendResult => {
+      waitingAtSend.push(journal.fsyncs().waiting);
+      return { ok: true, seq: 1 };
+    };
+    const { u, sizes } = uploader(0, send, journal);
     u.step();
     assert.deepEqual(sizes, [2]);
     assert.deepEqual(waitingAtSend, [0], 'both records durable before the batch left');

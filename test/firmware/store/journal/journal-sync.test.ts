@@ -30,7 +30,11 @@ test('a deferred record reads back at once, waits for its fsync, and the next FU
   try {
     const intent = journal.append('intent', { n: 1 });
     const done = journal.fsyncs().done;
-    const commit = journal.appendDeferred('commit', { n: 1 }, { ref: intent.seq, totals: [{ scope: 'day', key: 'd', count: 1, amountCents: 5 }] });
+    const commit = journal.appendDeferred(
+      'commit',
+      { n: 1 },
+      { ref: intent.seq, totals: [{ scope: 'day', key: 'd', count: 1, amountCents: 5 }] },
+    );
     assert.deepEqual(journal.get(commit.seq)?.body, { n: 1 });
     assert.deepEqual(journal.totals('day', 'd'), { count: 1, amountCents: 5 }, 'totals move with it, as with append');
     assert.deepEqual(journal.fsyncs(), { done, waiting: 1 });
@@ -53,7 +57,7 @@ test('the wait is bounded from the first waiting record, not pushed back by late
     await scheduler.run(9);
     assert.equal(journal.fsyncs().waiting, 2);
     await scheduler.run(1);
-    assert.deepEqual(journal.fsyncs(), { done: 1, waiting: 0 }, 'both fsync\'d DEFERRED_SYNC_DELAY_MS after the first');
+    assert.deepEqual(journal.fsyncs(), { done: 1, waiting: 0 }, "both fsync'd DEFERRED_SYNC_DELAY_MS after the first");
     assert.equal(scheduler.pending, 0, 'no timer left once nothing waits');
   } finally {
     journal.close();
@@ -63,7 +67,10 @@ test('the wait is bounded from the first waiting record, not pushed back by late
 test('a deferred write refused leaves nothing waiting and the connection FULL', () => {
   const { journal, scheduler } = fresh();
   try {
-    assert.throws(() => journal.appendDeferred('commit', { n: 1 }, { ref: 99 }), /ref 99 is not an earlier journal seq/);
+    assert.throws(
+      () => journal.appendDeferred('commit', { n: 1 }, { ref: 99 }),
+      /ref 99 is not an earlier journal seq/,
+    );
     assert.deepEqual(journal.fsyncs(), { done: 0, waiting: 0 });
     assert.equal(journal.durability().synchronous, FULL);
     assert.equal(scheduler.pending, 0);
@@ -73,7 +80,7 @@ test('a deferred write refused leaves nothing waiting and the connection FULL', 
   }
 });
 
-test('the bench\'s baseline (everyRecordSynced) fsyncs a deferred record before it returns', () => {
+test("the bench's baseline (everyRecordSynced) fsyncs a deferred record before it returns", () => {
   const { journal, scheduler } = fresh({ everyRecordSynced: true });
   try {
     journal.appendDeferred('commit', { n: 1 });
@@ -84,7 +91,7 @@ test('the bench\'s baseline (everyRecordSynced) fsyncs a deferred record before 
   }
 });
 
-test('checkpoints run in the flush, off the tap path, not inside the commit that crosses SQLite\'s 1,000 pages', async () => {
+test("checkpoints run in the flush, off the tap path, not in the commit that crosses SQLite's 1,000", async () => {
   const { journal, scheduler, path } = fresh();
   try {
     // ~1 WAL page per record here: past SQLite's default 1,000, short of the backstop.
