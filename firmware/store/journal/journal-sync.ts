@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../core/log.ts';
-import { TimerSlot, type Scheduler } from '../../sync/scheduler.ts';
+import { systemScheduler, TimerSlot, type Scheduler } from '../../sync/scheduler.ts';
 import { fsyncPath } from '../durable-file.ts';
 import { unsyncedWriter, type UnsyncedWrite } from '../sqlite-open.ts';
 
@@ -42,12 +42,11 @@ export class JournalSync {
   private recordsSinceCheckpoint = 0;
   private readonly timer: TimerSlot;
   private readonly unsynced: UnsyncedWrite;
+  private readonly walPath: string | null;
 
   constructor(
     private readonly db: Database.Database,
-    /** The -wal file; null for an in-memory journal, which has nothing to sync. */
-    private readonly walPath: string | null,
-    scheduler: Scheduler,
+    dbPath: string,
     private readonly log: Logger,
     /**
      * Every record fsync'd before the next step, deferred ones too, and SQLite's
@@ -55,7 +54,11 @@ export class JournalSync {
      * result, a checkpoint now and then), kept as the bench's baseline.
      */
     private readonly everyRecord: boolean,
+    /** Runs the flush; real timers unless a simulation or a test hands in its own. */
+    scheduler: Scheduler = systemScheduler,
   ) {
+    // An in-memory journal has no file to sync.
+    this.walPath = dbPath === ':memory:' ? null : `${dbPath}-wal`;
     this.timer = new TimerSlot(scheduler);
     this.unsynced = unsyncedWriter(db);
     if (!everyRecord) db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_BACKSTOP_PAGES}`);

@@ -8,7 +8,7 @@ import { ensureJournalSchema, ROW_COLUMNS, type JournalRow } from './journal-sch
 import { prepareQueries, type JournalQueries, type Meta } from './journal-queries.ts';
 import type { RecordBodies } from '../../../protocol/messages/record-kinds.ts';
 import { durabilityOf, openSqlite, type Durability } from '../sqlite-open.ts';
-import { systemScheduler, type Scheduler } from '../../sync/scheduler.ts';
+import type { Scheduler } from '../../sync/scheduler.ts';
 import { JournalSync } from './journal-sync.ts';
 
 export type { AppendOptions, TotalsDelta } from './journal-args.ts';
@@ -27,6 +27,9 @@ export const RECOVERY_TAIL_RECORDS = 1000;
  * journal here, so 10,000 is ~65 ms. Call again while it returns this.
  */
 export const PRUNE_BATCH_MAX = 10_000;
+
+/** Runs one append's transaction: as it is (append), or without its fsync (appendDeferred). */
+type Commit = (tx: () => number) => number;
 
 /**
  * The money journal: append-only records with terminal-local sequence numbers.
@@ -108,9 +111,7 @@ export class Journal<M extends object = RecordBodies> {
     const { db } = openSqlite({ path: opts.path, pageSizeBytes: opts.pageSizeBytes });
     try {
       ensureJournalSchema(db, opts.path);
-      const walPath = opts.path === ':memory:' ? null : `${opts.path}-wal`;
-      const scheduler = opts.scheduler ?? systemScheduler;
-      const sync = new JournalSync(db, walPath, scheduler, opts.log, opts.everyRecordSynced ?? false);
+      const sync = new JournalSync(db, opts.path, opts.log, !!opts.everyRecordSynced, opts.scheduler);
       const journal = new Journal<M>(db, opts.clock, opts.log, opts.path, sync);
       journal.recover();
       return journal;
@@ -136,12 +137,7 @@ export class Journal<M extends object = RecordBodies> {
     return this.write(kind, body, opts, (tx) => this.sync.deferred(tx));
   }
 
-  private write<K extends keyof M & string>(
-    kind: K,
-    body: M[K],
-    opts: AppendOptions,
-    commit: (tx: () => number) => number,
-  ): JournalRecord<M[K]> {
+  private write<K extends keyof M & string>(kind: K, body: M[K], opts: AppendOptions, commit: Commit) {
     checkKind(kind);
     const card = opts.card === undefined ? null : checkCard(opts.card);
     const ref = opts.ref === undefined ? null : checkSeq(opts.ref, 'ref');
