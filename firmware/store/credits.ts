@@ -117,8 +117,9 @@ export class PendingCredits {
 
   /**
    * Forgets credits the card has applied (here or elsewhere: its lastCreditSeq says so).
-   * Runs on the tap path, so without its fsync: lost to a power cut, they are
-   * forgotten again at the card's next tap, and forCard skips them meanwhile.
+   * Runs on the tap path, so without its fsync: lost to a power cut, the rows stay
+   * on file, forCard skips them (the card's lastCreditSeq is past them) and the
+   * card's next applied credit drops them with its own.
    */
   forget(card: number, appliedUpTo: number): number {
     return this.unsynced(() => this.q.dropUpTo.run(checkCard(card), appliedUpTo).changes);
