@@ -13,8 +13,10 @@ import { settle } from './settle.ts';
 /**
  * Moves money on a card with the journal around it:
  *   intent (durable) → two-slot write + read-back → commit | abort | uncertain.
- * The journal append is fsync'd before the first card byte, so a power cut at
- * any point leaves a record that start-up recovery turns into "uncertain".
+ * The intent is fsync'd before the first card byte, so a power cut at any point
+ * leaves a record that start-up recovery turns into "uncertain". It is the only
+ * fsync before the result: an outcome (and a settle) is appended deferred, and a
+ * cut that takes it leaves the intent open, settled by the card's next tap.
  */
 export type TxOutcome =
   | { kind: 'committed'; intent: JournalRecord<IntentBody> }
@@ -105,7 +107,8 @@ export class CardTransactions {
         throw new Error(`bug: intent ${intent.seq} settled ${outcome} against the card`);
       }
       const body: SettleBody = { intentSeq: intent.seq, outcome, counterSeen: card.purse.counter };
-      const settled = this.journal.append(KIND.settle, body, {
+      // Deferred: lost to a power cut, the intent is open again and this card settles it again.
+      const settled = this.journal.appendDeferred(KIND.settle, body, {
         card: card.identity.cardNumber,
         ref: intent.seq,
         cardCounter: card.purse.counter,
@@ -160,17 +163,22 @@ export class CardTransactions {
     this.assertJournaled(intent);
     const result = await this.cards.writePurse(session, card, keys, decision.next);
     const ref = { card: body.cardNumber, ref: intent.seq };
+    // Outcomes are deferred: the intent's fsync above is the only one before the result (docs/journal.md).
     switch (result.kind) {
       case 'written':
-        this.journal.append(KIND.commit, { intentSeq: intent.seq }, { ...ref, cardCounter: body.counterAfter, totals: this.totalsOf(body, intent.atMs) });
+        this.journal.appendDeferred(
+          KIND.commit,
+          { intentSeq: intent.seq },
+          { ...ref, cardCounter: body.counterAfter, totals: this.totalsOf(body, intent.atMs) },
+        );
         this.close(intent);
         return { kind: 'committed', intent };
       case 'not-written':
-        this.journal.append(KIND.abort, { intentSeq: intent.seq, problem: result.problem }, ref);
+        this.journal.appendDeferred(KIND.abort, { intentSeq: intent.seq, problem: result.problem }, ref);
         this.close(intent);
         return { kind: 'aborted', intent, problem: result.problem };
       case 'uncertain':
-        this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);
+        this.journal.appendDeferred(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);
         this.log.warn('card.write.uncertain', { intentSeq: intent.seq, cardNumber: body.cardNumber, problem: result.problem });
         return { kind: 'uncertain', intent, problem: result.problem };
     }
@@ -184,13 +192,16 @@ export class CardTransactions {
     }
   }
 
-  /** Reads the intent back from the journal: the last record, and the very one appended. */
+  /** Reads the intent back from the journal: the last record, the very one appended, and fsync'd. */
   private assertJournaled(intent: JournalRecord<IntentBody>): void {
     const back = this.journal.get(intent.seq);
     const last = this.journal.lastSeq();
     if (back?.kind !== KIND.intent || back.corrupt || last !== intent.seq || back.card !== intent.body.cardNumber) {
       throw new Error(`bug: intent ${intent.seq} is not the journal's last record (last ${last}) before the write`);
     }
+    // Read back from this connection it would be there unsynced too: nothing may still wait for its fsync.
+    const { waiting } = this.journal.fsyncs();
+    if (waiting !== 0) throw new Error(`bug: intent ${intent.seq} not fsync'd before the write (${waiting} wait)`);
   }
 
   /** Day, shift and top-up totals move with the record that makes a write final, in one transaction. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../core/log.ts';
 import { checkCard } from './journal/journal-args.ts';
-import { durabilityOf, openSqlite, type Durability } from './sqlite-open.ts';
+import { durabilityOf, openSqlite, unsyncedWriter, type Durability, type UnsyncedWrite } from './sqlite-open.ts';
 
 /**
  * Pending credits (subsidies, online top-ups) handed to every terminal, to be
@@ -58,11 +58,13 @@ PRAGMA user_version = 2;
 
 export class PendingCredits {
   private readonly q;
+  private readonly unsynced: UnsyncedWrite;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly log: Logger,
   ) {
+    this.unsynced = unsyncedWriter(db);
     this.q = {
       put: db.prepare('INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents, expiry_day) VALUES (?, ?, ?, ?, ?)'),
       forCard: db.prepare<[number, number, number], { credit_seq: number; balance_cents: number; subsidy_cents: number; expiry_day: number }>(
@@ -113,9 +115,14 @@ export class PendingCredits {
     }));
   }
 
-  /** Forgets credits the card has applied (here or elsewhere: its lastCreditSeq says so). */
+  /**
+   * Forgets credits the card has applied (here or elsewhere: its lastCreditSeq says so).
+   * Runs on the tap path, so without its fsync: lost to a power cut, the rows stay
+   * on file, forCard skips them (the card's lastCreditSeq is past them) and the
+   * card's next applied credit drops them with its own.
+   */
   forget(card: number, appliedUpTo: number): number {
-    return this.q.dropUpTo.run(checkCard(card), appliedUpTo).changes;
+    return this.unsynced(() => this.q.dropUpTo.run(checkCard(card), appliedUpTo).changes);
   }
 
   size(): number {

@@ -18,6 +18,8 @@ import { buildJournalBatch, CHAIN_ZERO, chainOver, type JournalAck, type Journal
  */
 export interface UploadJournal {
   after(seq: number, limit: number): JournalRecord[];
+  /** Makes every record written so far durable (false if the fsync failed): a card write's outcome waits for it. */
+  flush(): boolean;
   lastSeq(): number;
   ack(uptoSeq: number): number;
 }
@@ -249,6 +251,8 @@ export class Uploader {
   /** Reads records after sentUpto until a batch's worth is buffered. */
   private fill(): void {
     const want = this.opts.batchRecordsMax;
+    // Nothing leaves the terminal before it is durable: a power cut could take it and give its seq to another record.
+    if (this.ahead.length < want && !this.journal.flush()) return;
     while (this.ahead.length < want) {
       const from = this.ahead.length ? this.ahead[this.ahead.length - 1].seq : this.sentUpto;
       const page = this.journal.after(from, Math.min(READ_PAGE_RECORDS, want - this.ahead.length));

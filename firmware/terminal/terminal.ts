@@ -13,6 +13,7 @@ import { PendingCredits } from '../store/credits.ts';
 import { offlineOnly, type OnlineAuthorizer } from '../online/authorizer.ts';
 import { OnlineSales } from '../pos/online-sale.ts';
 import { CardTransactions } from '../card-tx/card-tx.ts';
+import type { Scheduler } from '../sync/scheduler.ts';
 
 /**
  * One terminal put together from its config: stores opened and recovered,
@@ -30,6 +31,10 @@ export interface TerminalDeps {
   locked?: () => { locked: boolean; text: string };
   /** Set by the sync client: sync has stopped and needs a person (firmware/sync/sync-alarm.ts); shown at rest. */
   syncAlarm?: () => { reason: string } | null;
+  /** Runs the journal's deferred fsyncs (firmware/store/journal/journal-sync.ts); real timers by default. */
+  scheduler?: Scheduler;
+  /** The bench's baseline only: every journal record fsync'd before the next step, as before. */
+  everyRecordSynced?: boolean;
 }
 
 export class Terminal {
@@ -67,7 +72,13 @@ export class Terminal {
     const dir = d.config.storage.dataDir;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const log = d.log.child({ terminal: d.config.terminal.id });
-    const journal = Journal.open({ path: join(dir, 'journal.db'), clock: d.clock, log });
+    const journal = Journal.open({
+      path: join(dir, 'journal.db'),
+      clock: d.clock,
+      log,
+      ...(d.scheduler ? { scheduler: d.scheduler } : {}),
+      ...(d.everyRecordSynced ? { everyRecordSynced: true } : {}),
+    });
     const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log });
     const credits = PendingCredits.open({ path: join(dir, 'credits.db'), log });
     const cards = new CardApp(d.masterKeys);
