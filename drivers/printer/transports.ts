@@ -1,0 +1,45 @@
+import { open } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { SerialPort } from 'serialport';
+import type { PrinterTransport } from './transport.ts';
+import { StreamTransport } from './transport-stream.ts';
+
+/** The raw-print port every network receipt printer listens on (JetDirect). */
+export const NETWORK_PRINTER_PORT = 9100;
+
+export type TransportResult = { ok: true; transport: PrinterTransport } | { ok: false; error: string };
+
+/** TCP 9100. */
+export function openNetwork(host: string, port = NETWORK_PRINTER_PORT): Promise<TransportResult> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => resolve({ ok: true, transport: new StreamTransport(socket) }));
+    socket.once('error', (e) => resolve({ ok: false, error: `printer ${host}:${port}: ${e.message}` }));
+  });
+}
+
+/** Serial (USB-serial adapters and the Pi's UART); 9600 8N1 is the usual factory setting. */
+export function openSerial(path: string, baudRate = 9600): Promise<TransportResult> {
+  return new Promise((resolve) => {
+    const port = new SerialPort({ path, baudRate, autoOpen: false });
+    port.open((err) => resolve(err ? { ok: false, error: `printer ${path}: ${err.message}` } : { ok: true, transport: new StreamTransport(port) }));
+  });
+}
+
+/** USB line printer (`/dev/usb/lp0`, kernel usblp): write-only here, so status reads give null. */
+export async function openLinePrinter(path: string): Promise<TransportResult> {
+  try {
+    // r+ never creates: a mistyped device path must fail, not become a regular file.
+    const fh = await open(path, 'r+');
+    const transport: PrinterTransport = {
+      write: async (bytes) => {
+        await fh.write(bytes);
+      },
+      query: async () => null,
+      close: () => fh.close(),
+    };
+    return { ok: true, transport };
+  } catch (e) {
+    return { ok: false, error: `printer ${path}: ${(e as Error).message}` };
+  }
+}
