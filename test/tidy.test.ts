@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 
 /**
  * House rules the compiler cannot see (docs/architecture.md, code habits): no wall clock or
@@ -21,7 +21,7 @@ const code = (path: string) =>
     .map((line, i) => ({ line: line.replace(/\/\/.*$/, ''), n: i + 1 }))
     .filter(({ line }) => !/^\s*(\*|\/\*)/.test(line));
 
-const RUNTIME = ['firmware', 'drivers', 'protocol'].flatMap(files);
+const RUNTIME = ['base', 'firmware', 'drivers', 'protocol'].flatMap(files);
 /** The composition root hands the real clock and random in; nothing else may reach for them. */
 const COMPOSITION_ROOT = new Set(['firmware/core/random.ts', 'firmware/cli/main.ts']);
 const DECISION = ['firmware/policy', 'firmware/card', 'firmware/pos', 'firmware/terminal', 'firmware/card-tx', 'firmware/store', 'firmware/config', 'firmware/crypto'].flatMap(files);
@@ -56,7 +56,7 @@ test('no float arithmetic in money modules', () => {
 });
 
 test(`source files stay under ${SOURCE_LINES_MAX} lines`, () => {
-  const big = ['firmware', 'drivers', 'protocol', 'simulator']
+  const big = ['base', 'firmware', 'drivers', 'protocol', 'simulator']
     .flatMap(files)
     .map((f) => ({ f, lines: readFileSync(f, 'utf8').split('\n').length }))
     .filter(({ lines }) => lines > SOURCE_LINES_MAX)
@@ -64,20 +64,7 @@ test(`source files stay under ${SOURCE_LINES_MAX} lines`, () => {
   assert.deepEqual(big, []);
 });
 
-test('firmware and drivers never import the simulator (a terminal ships without it)', () => {
-  const hits = ['firmware', 'drivers', 'protocol']
-    .flatMap(files)
-    .filter((f) => f !== 'firmware/cli/main.ts') // reaches `sim` by dynamic import only
-    .flatMap((f) => code(f).filter(({ line }) => /from\s+['"][./]*simulator\//.test(line)).map(({ n }) => `${f}:${n}`));
-  assert.deepEqual(hits, []);
-  // Every relative import of a protocol/ file must resolve inside protocol/ (a backend vendors the folder alone).
-  const outside = (f: string, line: string) => {
-    const spec = /from\s+['"](\.[^'"]*)['"]/.exec(line)?.[1];
-    return spec !== undefined && !posix.join(posix.dirname(f), spec).startsWith('protocol/');
-  };
-  const protocolImports = files('protocol').flatMap((f) => code(f).filter(({ line }) => outside(f, line)).map(({ n }) => `${f}:${n}`));
-  assert.deepEqual(protocolImports, [], 'protocol/ depends on nothing else in the tree');
-});
+// Import rules (layers) are checked against a table in test/tidy/layers.test.ts.
 
 test('comments and docs point only at files a clone has (facts live in docs/)', () => {
   // Built from pieces so this file does not match itself.
@@ -89,7 +76,7 @@ test('comments and docs point only at files a clone has (facts live in docs/)', 
           const p = join(dir, name);
           return statSync(p).isDirectory() ? textFiles(p) : /\.(ts|md)$/.test(p) ? [p] : [];
         });
-  const hits = ['firmware', 'drivers', 'simulator', 'protocol', 'test', 'bench', 'scripts', 'docs', 'examples']
+  const hits = ['base', 'firmware', 'drivers', 'simulator', 'protocol', 'test', 'bench', 'scripts', 'docs', 'examples']
     .flatMap(textFiles)
     .concat('README.md')
     .flatMap((f) =>

@@ -1,4 +1,4 @@
-import type { CardSession } from '../../firmware/card/session.ts';
+import type { CardSession } from './session.ts';
 
 /**
  * A card reader with a field (MFRC522 and its emulator): finds a card and hands

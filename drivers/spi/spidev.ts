@@ -4,6 +4,7 @@
  * so it is loaded on first open by dynamic import and is not a dependency of
  * this package: CI and the simulator never load it.
  */
+import { loadOptionalAddon } from '../optional-addon.ts';
 import type { SpiBus } from './index.ts';
 
 export interface SpidevOptions {
@@ -32,19 +33,10 @@ interface SpiDeviceModule {
   MODE0: number;
 }
 
-const MISSING = 'spi-device is not installed: npm install spi-device on the terminal';
-
 async function loadSpiDevice(): Promise<SpiDeviceModule> {
-  // A variable specifier keeps type checkers and bundlers from resolving it at build time.
-  const name = 'spi-device';
-  try {
-    const mod = (await import(name)) as { default?: SpiDeviceModule } & SpiDeviceModule;
-    return mod.default ?? mod;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new Error(MISSING);
-    throw err;
-  }
+  const r = await loadOptionalAddon<SpiDeviceModule>('spi-device');
+  if (!r.ok) throw new Error(r.message);
+  return r.module;
 }
 
 /** /dev/spidevB.C → [B, C]; anything else is a configuration error. */

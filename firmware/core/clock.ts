@@ -1,32 +1,8 @@
+import type { Clock } from '../../base/clock.ts';
 import { CARD_EPOCH_MS } from '../../protocol/card-day.ts';
 
-/**
- * Time, injected. Decision code never reads the wall clock: the simulator owns
- * time, so a whole run replays from its seed. Only the composition root
- * (firmware/cli) hands in the system clock.
- */
-export interface Clock {
-  /** Milliseconds since the Unix epoch (UTC). */
-  nowMs(): number;
-}
-
-/** A clock that moves only when told to: the simulator's and the tests'. */
-export class ManualClock implements Clock {
-  private currentMs: number;
-  constructor(startMs: number) {
-    this.currentMs = startMs;
-  }
-  nowMs(): number {
-    return this.currentMs;
-  }
-  advance(deltaMs: number): void {
-    if (!Number.isInteger(deltaMs) || deltaMs < 0) throw new Error(`clock can only move forward by whole ms, got ${deltaMs}`);
-    this.currentMs += deltaMs;
-  }
-  set(nowMs: number): void {
-    this.currentMs = nowMs;
-  }
-}
+/** Clock and ManualClock live in the shared leaf base/ (drivers take a clock too); the terminal's own time is here. */
+export { type Clock, ManualClock } from '../../base/clock.ts';
 
 /**
  * The terminal's time: a base clock plus the correction the backend's time

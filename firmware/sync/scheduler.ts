@@ -1,15 +1,7 @@
-/**
- * Timers, injected (docs/architecture.md, code habits). The sync client never calls
- * setTimeout itself: the composition root hands in `systemScheduler`, the
- * simulator a virtual scheduler driven by its ManualClock, so a whole run —
- * reconnects, heartbeats, authorisation deadlines — replays from its seed.
- */
-export interface Scheduler {
-  /** Runs `fn` once, `delayMs` (≥ 0) from now; the returned function cancels it (idempotent). */
-  after(delayMs: number, fn: () => void): Cancel;
-}
+import type { Cancel, Scheduler } from '../../base/scheduler.ts';
 
-export type Cancel = () => void;
+/** The Scheduler interface lives in the shared leaf base/ (drivers take timers too). */
+export type { Cancel, Scheduler } from '../../base/scheduler.ts';
 
 /** Real timers, for a terminal and the `onecard backend` process. */
 export const systemScheduler: Scheduler = {

@@ -1,39 +1,38 @@
 /**
  * Two simulated GPIO lines carrying a Wiegand reader's output: `play()`
- * delivers a pulse train's edges, in time order, to whoever watches them,
- * with the pulses' own timestamps (the simulator owns time).
+ * drives a pulse train's edges, in time order, onto the GPIO twin with the
+ * pulses' own timestamps (the simulator owns time), so the reader under test
+ * watches a real GpioPort and the pulses land on the twin's timeline.
  */
-import type { Edge, GpioInput } from '../../drivers/gpio/index.ts';
+import { ManualClock } from '../../base/clock.ts';
 import type { WiegandLines } from '../../drivers/card/wiegand/reader.ts';
+import type { Edge, EdgeHandler, GpioInput, WatchOptions } from '../../drivers/gpio/index.ts';
+import { Gpio } from '../../drivers/gpio/port.ts';
+import { SimGpioLines } from '../gpio/sim-lines.ts';
+import { VirtualScheduler } from '../net/virtual-scheduler.ts';
 import type { Pulse } from './transmitter.ts';
 
-interface Watcher {
-  line: number;
-  edge: Edge;
-  onEdge: (timestampUs: number, level: 0 | 1) => void;
-}
-
 export class SimWiegandGpio implements GpioInput {
-  private watchers: Watcher[] = [];
-  private closed = false;
+  readonly pins: SimGpioLines;
+  private readonly port: Gpio;
 
-  constructor(readonly lines: WiegandLines = { d0: 17, d1: 27 }) {}
-
-  watch(line: number, edge: Edge, onEdge: (timestampUs: number, level: 0 | 1) => void): () => void {
-    if (this.closed) throw new Error('GPIO is closed');
-    const w: Watcher = { line, edge, onEdge };
-    this.watchers.push(w);
-    return () => {
-      this.watchers = this.watchers.filter((x) => x !== w);
-    };
+  constructor(
+    readonly lines: WiegandLines = { d0: 17, d1: 27 },
+    clock = new ManualClock(0),
+  ) {
+    this.pins = new SimGpioLines(clock);
+    this.port = new Gpio(this.pins, new VirtualScheduler(clock));
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.watchers = [];
+  watch(line: number, edge: Edge, onEdge: EdgeHandler, opts?: WatchOptions): () => void {
+    return this.port.watch(line, edge, onEdge, opts);
   }
 
-  /** Sends every edge of `pulses` in timestamp order. */
+  close(): Promise<void> {
+    return this.port.close();
+  }
+
+  /** Drives every edge of `pulses` in timestamp order. */
   play(pulses: readonly Pulse[]): void {
     const edges = pulses.flatMap((p) => {
       const line = p.line === 'd0' ? this.lines.d0 : this.lines.d1;
@@ -43,12 +42,6 @@ export class SimWiegandGpio implements GpioInput {
       ];
     });
     edges.sort((a, b) => a.tUs - b.tUs);
-    for (const e of edges) {
-      for (const w of this.watchers) {
-        if (w.line !== e.line) continue;
-        const wanted = w.edge === 'both' || (w.edge === 'falling') === (e.level === 0);
-        if (wanted) w.onEdge(e.tUs, e.level);
-      }
-    }
+    for (const e of edges) this.pins.drive(e.line, e.level, e.tUs);
   }
 }

@@ -8,7 +8,7 @@
  * "no card" ends in TimerIRq because the reader arms the timer (TAuto).
  */
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
-import type { Clock } from '../../../firmware/core/clock.ts';
+import type { Clock } from '../../../base/clock.ts';
 import type { SpiBus } from '../../spi/index.ts';
 import {
   BIT_FRAMING_START_SEND,

@@ -5,7 +5,7 @@
  * CRC_A is appended and checked in software: cheaper than two CalcCRC round
  * trips over SPI, and the chip's receive CRC check stays off (RxModeReg 00).
  */
-import type { KeyType } from '../../../firmware/card/session.ts';
+import type { KeyType } from '../session.ts';
 import type { Mfrc522Chip, TransceiveResult } from './chip.ts';
 import { checkCrcA, withCrcA } from './crc.ts';
 import { Picc, SAK_CASCADE_BIT, SHORT_FRAME_BITS } from './registers.ts';

@@ -7,9 +7,9 @@
  * only finds cards that are new in the field. A card that left and came back
  * powers up in IDLE and is found again (that is "the next tap").
  */
-import { CardError } from '../../../firmware/card/session.ts';
-import type { Clock } from '../../../firmware/core/clock.ts';
-import { silentLogger, type Logger } from '../../../firmware/core/log.ts';
+import { CardError } from '../session.ts';
+import type { Clock } from '../../../base/clock.ts';
+import { silentLogger, type Logger } from '../../../base/log.ts';
 import type { SpiBus } from '../../spi/index.ts';
 import type { CardReader } from '../index.ts';
 import { ChipHungError, Mfrc522Chip } from './chip.ts';

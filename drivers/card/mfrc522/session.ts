@@ -1,7 +1,7 @@
 /**
  * The CardSession of a card selected by the MFRC522 reader: what the card
  * application (firmware/card/app.ts) runs on. Maps what the card did to the
- * CardError codes of firmware/card/session.ts:
+ * CardError codes of drivers/card/session.ts:
  *   stops answering      → removed (the session is dead from then on)
  *   wrong key            → auth-failed (told apart from "gone" by re-selecting)
  *   NAK                  → access-denied (the card dropped to IDLE: re-selected before the next auth)
@@ -18,7 +18,7 @@ import {
   trailerBlockOf,
   type CardSession,
   type KeyType,
-} from '../../../firmware/card/session.ts';
+} from '../session.ts';
 import type { Mfrc522Chip } from './chip.ts';
 import * as picc from './picc.ts';
 

@@ -1,11 +1,11 @@
 /**
- * A Wiegand reader on two GPIO inputs (D0, D1; idle high, a bit is a low
- * pulse) as a UidReader. Edges go straight into the pure decoder with their
- * own timestamps. The last frame of a burst has no "next pulse" to end it, so
+ * A Wiegand reader on two inputs of a GpioPort (D0, D1; idle high, a bit is a
+ * low pulse; no debouncing: pulses are 50 µs) as a UidReader. Edges go
+ * straight into the pure decoder with their own timestamps. The last frame of a burst has no "next pulse" to end it, so
  * the runtime calls `flush(nowUs)` from its loop with its clock (the driver
  * keeps no timers: habit 18, run at your own pace).
  */
-import { silentLogger, type Logger } from '../../../firmware/core/log.ts';
+import { silentLogger, type Logger } from '../../../base/log.ts';
 import type { GpioInput } from '../../gpio/index.ts';
 import type { UidRead, UidReader } from '../index.ts';
 import { FRAME_GAP_US_DEFAULT, WiegandDecoder, type DecoderCounters, type WiegandEvent } from './decoder.ts';
@@ -27,7 +27,7 @@ export class WiegandReader implements UidReader {
   private readonly log: Logger;
 
   constructor(
-    private readonly gpio: GpioInput,
+    gpio: GpioInput,
     lines: WiegandLines,
     opts: WiegandReaderOptions = {},
   ) {
@@ -53,9 +53,9 @@ export class WiegandReader implements UidReader {
     if (e) this.deliver([e]);
   }
 
+  /** Stops watching D0/D1; the GPIO port stays open (it is shared with the buzzer and LEDs, its owner closes it). */
   async close(): Promise<void> {
     for (const stop of this.unwatch) stop();
-    await this.gpio.close();
   }
 
   private deliver(events: WiegandEvent[]): void {
