@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ESCROW_DECISION_MS } from '../../../drivers/cash/ccnet/core.ts';
+import { POLL_INTERVAL_MS, startPolling } from '../../../drivers/cash/ccnet/driver.ts';
+import { describeValidator, validatorSelftest } from '../../../drivers/cash/ccnet/selftest.ts';
 import type { CashEvent } from '../../../drivers/cash/ccnet/events.ts';
 import { cycles, ready, rig, until } from './harness.ts';
 
@@ -104,5 +106,32 @@ test('a corrupt reply is NAKed and the command tried again', async () => {
   await cycles(r.driver, 1);
   assert.equal(r.driver.linkCounters.badCrc, 2);
   assert.equal(r.driver.device.kind, 'idle');
+  await r.close();
+});
+
+test('the poll loop runs cycles on the injected scheduler, one every POLL_INTERVAL_MS, until stopped', async () => {
+  const r = await rig();
+  r.driver.enable([0, 1]);
+  const stop = startPolling(r.driver, r.time);
+  await new Promise<void>((resolve) => {
+    const check = () => (r.driver.device.kind === 'idle' ? resolve() : setImmediate(check));
+    check();
+  });
+  stop();
+  const polls = r.emulator.received.filter((p) => p[0] === 0x33).length;
+  assert.ok(polls >= 3);
+  assert.equal(r.time.now % POLL_INTERVAL_MS, 0);
+  assert.ok(r.time.now >= POLL_INTERVAL_MS * 4);
+  await r.close();
+});
+
+test('selftest: reads the bill table and leaves the validator disabled', async () => {
+  const r = await rig();
+  const result = await validatorSelftest(r.driver);
+  await cycles(r.driver, 1);
+  assert.equal(r.emulator.state, 'disabled');
+  const lines = describeValidator(result);
+  assert.equal(lines[0], 'state: {"kind":"disabled"}');
+  assert.ok(lines.includes('bill type 5: 10000 cents (CHN)'));
   await r.close();
 });
