@@ -106,6 +106,10 @@ export class CcnetEmulator {
     if (emptied) this.cassette.length = 0;
     this.state = this.enabled.length > 0 ? 'idle' : 'disabled';
   }
+  /** A motor or sensor failure (47 50: stack motor); only a power cycle clears it. */
+  fail(): void {
+    this.state = 'failure';
+  }
   cheat(): void {
     this.state = 'cheated';
   }

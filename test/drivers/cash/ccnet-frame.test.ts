@@ -34,6 +34,7 @@ test('the decoder finds the same frames at every split point, through garbage, a
   corrupt[4]! ^= 0x01;
   const stream = new Uint8Array([
     0x55, 0x02, 0x99, // garbage with a stray SYNC followed by a bad address
+    0x02, 0x03, 0x0a, // a false start whose length swallows the real frame behind it
     ...encodeFrame([0x14]),
     ...corrupt,
     ...encodeFrame([0x81, 2]),

@@ -27,24 +27,27 @@ test('runtime restart with a bill in escrow: the new run returns it, credits not
   await r.close();
 });
 
-test('runtime restart while the bill is stacking: the new run reports it stacked once, flagged, for the journal to settle', async () => {
-  const r = await rig();
-  await ready(r.driver);
-  r.emulator.insert(5);
-  await until(r.driver, 'escrow');
-  r.driver.stack();
-  await cycles(r.driver, 1); // STACK sent and ACKed; the runtime dies before the next POLL
-  const time = new VirtualTime();
-  const fresh = new CcnetDriver(r.port, { scheduler: time, clock: time });
-  await cycles(fresh, 5);
-  const stacked = of(fresh.takeEvents(), 'stacked');
-  assert.equal(stacked.length, 1);
-  assert.equal(stacked[0]!.valueCents, undefined); // no bill table read yet in this run: the journal knows the value
-  assert.equal(stacked[0]!.billType, 5);
-  assert.equal(stacked[0]!.withoutEscrow, false); // it saw STACKING first
-  assert.deepEqual(r.emulator.cassette, [5]);
-  await r.close();
-});
+for (const [pollsBeforeDeath, firstSeen] of [[0, 'stacking'], [1, 'stacked']] as const) {
+  test(`runtime restart while the bill is stacking (new run first sees ${firstSeen}): stacked reported once, for the journal to settle`, async () => {
+    const r = await rig();
+    await ready(r.driver);
+    r.emulator.insert(5);
+    await until(r.driver, 'escrow');
+    r.driver.stack();
+    await cycles(r.driver, 1 + pollsBeforeDeath); // STACK sent and ACKed; the runtime dies
+    const time = new VirtualTime();
+    const fresh = new CcnetDriver(r.port, { scheduler: time, clock: time });
+    await cycles(fresh, 5);
+    const stacked = of(fresh.takeEvents(), 'stacked');
+    assert.equal(stacked.length, 1);
+    assert.equal(stacked[0]!.valueCents, undefined); // no bill table read yet in this run: the journal knows the value
+    assert.equal(stacked[0]!.billType, 5);
+    // Seen with no escrow or stacking of this run before it: the caller must look for its own STACK_SENT record.
+    assert.equal(stacked[0]!.withoutEscrow, firstSeen === 'stacked');
+    assert.deepEqual(r.emulator.cassette, [5]);
+    await r.close();
+  });
+}
 
 test('validator power loss mid-stack: silence is an alarm, the power-up says the bill is in the stacker', async () => {
   const r = await rig();
@@ -112,5 +115,19 @@ test('cassette full: the stacked bill still counts, then the alarm', async () =>
   const events = r.driver.takeEvents();
   assert.equal(of(events, 'stacked').length, 1);
   assert.deepEqual(of(events, 'alarm').map((e) => e.alarm), ['cassette-full']);
+  await r.close();
+});
+
+test('a failure is an alarm until the validator is power-cycled', async () => {
+  const r = await rig();
+  await ready(r.driver);
+  r.driver.takeEvents();
+  r.emulator.fail();
+  await cycles(r.driver, 3);
+  assert.deepEqual(of(r.driver.takeEvents(), 'alarm').map((e) => e.detail), ['failure: stack motor']);
+  r.emulator.powerOff();
+  r.emulator.powerOn();
+  await until(r.driver, 'idle', 20);
+  assert.equal(of(r.driver.takeEvents(), 'alarm-cleared').length, 1);
   await r.close();
 });
