@@ -16,7 +16,8 @@ export type EncodeResult = { ok: true; bytes: Uint8Array } | { ok: false; item: 
 
 type ItemResult = { ok: true; bytes: number[] } | { ok: false; error: string };
 
-const inRange = (n: number | undefined, lo: number, hi: number) => n === undefined || (Number.isInteger(n) && n >= lo && n <= hi);
+const inRange = (n: number | undefined, lo: number, hi: number) =>
+  n === undefined || (Number.isInteger(n) && n >= lo && n <= hi);
 
 function styleBytes(style: TextStyle | undefined): ItemResult {
   const w = style?.widthMul ?? 1;
@@ -24,7 +25,10 @@ function styleBytes(style: TextStyle | undefined): ItemResult {
   if (!inRange(w, 1, esc.CHAR_SIZE_MAX) || !inRange(h, 1, esc.CHAR_SIZE_MAX)) {
     return { ok: false, error: `character size ${w}x${h} is outside 1..${esc.CHAR_SIZE_MAX}` };
   }
-  return { ok: true, bytes: [...esc.bold(style?.bold ?? false), ...esc.underline(style?.underline ?? 0), ...esc.charSize(w, h)] };
+  return {
+    ok: true,
+    bytes: [...esc.bold(style?.bold ?? false), ...esc.underline(style?.underline ?? 0), ...esc.charSize(w, h)],
+  };
 }
 
 function barcodeData(symbology: esc.Symbology, data: string): ItemResult {
@@ -55,7 +59,10 @@ function itemBytes(item: PrintItem): ItemResult {
       if (bad !== undefined) return { ok: false, error: `text holds control character 0x${bad.toString(16)}` };
       const style = styleBytes(item.style);
       if (!style.ok) return style;
-      return { ok: true, bytes: [...esc.align(item.align ?? 'left'), ...style.bytes, ...encodeGb18030(item.text), esc.LF] };
+      return {
+        ok: true,
+        bytes: [...esc.align(item.align ?? 'left'), ...style.bytes, ...encodeGb18030(item.text), esc.LF],
+      };
     }
     case 'qr': {
       const qr = qrBytes(item);
@@ -68,7 +75,8 @@ function itemBytes(item: PrintItem): ItemResult {
       return { ok: true, bytes: [...esc.align(item.align ?? 'center'), ...bytes, esc.LF] };
     }
     case 'feed':
-      if (!inRange(item.lines, 0, FEED_LINES_MAX)) return { ok: false, error: `feed must be 0..${FEED_LINES_MAX} lines` };
+      if (!inRange(item.lines, 0, FEED_LINES_MAX))
+        return { ok: false, error: `feed must be 0..${FEED_LINES_MAX} lines` };
       return { ok: true, bytes: esc.feed(item.lines) };
     case 'cut':
       return { ok: true, bytes: esc.cut(item.partial, CUT_FEED_LINES) };

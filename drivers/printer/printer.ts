@@ -17,7 +17,13 @@ export type PrintOutcome =
   /** Refused before a byte was sent: nothing was printed. */
   | { ok: false; stage: 'refused'; reason: 'encode' | 'paper-out' | 'cover-open' | 'error' | 'offline'; detail: string }
   /** Sent, but the printer reports a fault after it (paper ran out mid-receipt …): the receipt may be incomplete. */
-  | { ok: false; stage: 'after'; reason: 'paper-out' | 'cover-open' | 'error' | 'offline'; after: StatusRead; detail: string }
+  | {
+      ok: false;
+      stage: 'after';
+      reason: 'paper-out' | 'cover-open' | 'error' | 'offline';
+      after: StatusRead;
+      detail: string;
+    }
   | { ok: false; stage: 'io'; reason: 'io'; detail: string };
 
 /**
@@ -37,7 +43,8 @@ export class EscPosPrinter implements ReceiptPrinter {
 
   async status(): Promise<StatusRead> {
     const printer = await this.ask(1);
-    if (printer === null || !isStatusByte(printer)) return { known: false, reason: printer === null ? 'no-reply' : 'garbled' };
+    if (printer === null || !isStatusByte(printer))
+      return { known: false, reason: printer === null ? 'no-reply' : 'garbled' };
     const offlineCause = await this.ask(2);
     const paper = await this.ask(4);
     if (offlineCause === null || paper === null) return { known: false, reason: 'no-reply' };
@@ -55,7 +62,8 @@ export class EscPosPrinter implements ReceiptPrinter {
       await this.transport.write(encoded.bytes);
       const after = await this.status();
       const fault = after.known ? notReadyReason(after.status) : undefined;
-      if (fault) return { ok: false, stage: 'after', reason: fault, after, detail: `printer reports ${fault} after the job` };
+      if (fault)
+        return { ok: false, stage: 'after', reason: fault, after, detail: `printer reports ${fault} after the job` };
       return { ok: true, before, after };
     } catch (e) {
       return { ok: false, stage: 'io', reason: 'io', detail: (e as Error).message };

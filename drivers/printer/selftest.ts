@@ -5,7 +5,12 @@ import type { ReceiptPrinter, PrintOutcome, StatusRead } from './printer.ts';
 export function testPageJob(label: string): PrintJob {
   return {
     items: [
-      { kind: 'text', text: '打印机自检 Printer self-test', align: 'center', style: { bold: true, widthMul: 2, heightMul: 2 } },
+      {
+        kind: 'text',
+        text: '打印机自检 Printer self-test',
+        align: 'center',
+        style: { bold: true, widthMul: 2, heightMul: 2 },
+      },
       { kind: 'text', text: label, align: 'center' },
       { kind: 'text', text: 'left 左', align: 'left' },
       { kind: 'text', text: 'right 右', align: 'right' },
@@ -34,6 +39,8 @@ export async function printerSelftest(printer: ReceiptPrinter, label: string): P
 
 export function describeStatus(s: StatusRead): string {
   if (!s.known) return `status unknown (${s.reason})`;
-  const flags = Object.entries(s.status).filter(([, on]) => on).map(([name]) => name);
+  const flags = Object.entries(s.status)
+    .filter(([, on]) => on)
+    .map(([name]) => name);
   return flags.length === 0 ? 'ready' : flags.join(', ');
 }

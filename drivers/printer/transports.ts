@@ -22,7 +22,13 @@ export function openNetwork(host: string, port = NETWORK_PRINTER_PORT): Promise<
 export function openSerial(path: string, baudRate = 9600): Promise<TransportResult> {
   return new Promise((resolve) => {
     const port = new SerialPort({ path, baudRate, autoOpen: false });
-    port.open((err) => resolve(err ? { ok: false, error: `printer ${path}: ${err.message}` } : { ok: true, transport: new StreamTransport(port) }));
+    port.open((err) =>
+      resolve(
+        err
+          ? { ok: false, error: `printer ${path}: ${err.message}` }
+          : { ok: true, transport: new StreamTransport(port) },
+      ),
+    );
   });
 }
 

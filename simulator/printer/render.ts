@@ -7,7 +7,12 @@ import type { PrinterEvent } from './parser.ts';
  * own (init, code page) are shown too, so the transcript is the whole job.
  */
 const ALIGN = ['left', 'center', 'right'];
-const QR_LEVEL: Record<number, string> = { 0x30: 'L', 0x31: 'M', 0x32: 'Q', 0x33: 'H' };
+const QR_LEVEL: ReadonlyMap<number, string> = new Map<number, string>([
+  [0x30, 'L'],
+  [0x31, 'M'],
+  [0x32, 'Q'],
+  [0x33, 'H'],
+]);
 
 function hex(b: Uint8Array): string {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
@@ -40,7 +45,7 @@ function gsTag(b: Uint8Array): string {
 
 function qrTag(b: Uint8Array): string {
   const fn = b[6];
-  if (fn === 0x45) return `[QR-LEVEL ${QR_LEVEL[b[7]!] ?? '?'}]`;
+  if (fn === 0x45) return `[QR-LEVEL ${QR_LEVEL.get(b[7]!) ?? '?'}]`;
   if (fn === 0x43) return `[QR-MODULE ${b[7]}]`;
   if (fn === 0x50) return `[QR-STORE ${new TextDecoder().decode(b.subarray(8))}]`;
   if (fn === 0x51) return '[QR-PRINT]';

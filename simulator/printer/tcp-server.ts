@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:net';
 import { SimPrinter } from './sim-printer.ts';
 
 /** A SimPrinter listening like a network printer (TCP 9100), for loopback tests of the real transport. */
-export async function listenSimPrinter(printer = new SimPrinter()): Promise<{ printer: SimPrinter; port: number; server: Server }> {
+export async function listenSimPrinter(
+  printer = new SimPrinter(),
+): Promise<{ printer: SimPrinter; port: number; server: Server }> {
   const server = createServer((socket) => {
     socket.on('data', (chunk) => {
       const reply = printer.receive(chunk);

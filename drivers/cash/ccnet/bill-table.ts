@@ -25,13 +25,15 @@ export function decodeBillTable(p: Uint8Array): BillTableResult {
     const digit = e[0]!;
     if (digit === 0) continue;
     const currency = String.fromCharCode(e[1]!, e[2]!, e[3]!);
-    if (!/^[A-Z]{3}$/.test(currency)) return { ok: false, error: `bill type ${t}: country "${currency}" is not 3 letters` };
+    if (!/^[A-Z]{3}$/.test(currency))
+      return { ok: false, error: `bill type ${t}: country "${currency}" is not 3 letters` };
     const negative = (e[4]! & 0x80) !== 0;
     const power = e[4]! & 0x7f;
     if (power > POWER_MAX) return { ok: false, error: `bill type ${t}: power of ten ${power} out of range` };
     // cents = digit × 10^(±power) × 100
     const exponent = (negative ? -power : power) + 2;
-    if (exponent < 0 && digit % 10 ** -exponent !== 0) return { ok: false, error: `bill type ${t}: not a whole number of cents` };
+    if (exponent < 0 && digit % 10 ** -exponent !== 0)
+      return { ok: false, error: `bill type ${t}: not a whole number of cents` };
     const valueCents = exponent >= 0 ? digit * 10 ** exponent : digit / 10 ** -exponent;
     entries.push({ billType: t, valueCents, currency });
   }
@@ -47,7 +49,10 @@ export function encodeBillTable(entries: readonly BillEntry[]): Uint8Array {
       units /= 10;
       power += 1;
     }
-    out.set([units, e.currency.charCodeAt(0), e.currency.charCodeAt(1), e.currency.charCodeAt(2), power], e.billType * ENTRY_BYTES);
+    out.set(
+      [units, e.currency.charCodeAt(0), e.currency.charCodeAt(1), e.currency.charCodeAt(2), power],
+      e.billType * ENTRY_BYTES,
+    );
   }
   return out;
 }

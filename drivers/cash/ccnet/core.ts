@@ -59,10 +59,15 @@ const poll: Command = { name: 'POLL', payload: [CMD.poll], expectsData: true };
 const simple = (name: string, cmd: number): Command => ({ name, payload: [cmd], expectsData: false });
 const enableCommand = (types: readonly number[]): Command => {
   const mask = billTypeMask(types);
-  return { name: `ENABLE ${types.join(',') || 'none'}`, payload: [CMD.enableBillTypes, ...mask, ...mask], expectsData: false };
+  return {
+    name: `ENABLE ${types.join(',') || 'none'}`,
+    payload: [CMD.enableBillTypes, ...mask, ...mask],
+    expectsData: false,
+  };
 };
 
-const maskKey = (types: readonly number[] | null) => (types === null ? null : [...types].sort((a, b) => a - b).join(','));
+const maskKey = (types: readonly number[] | null) =>
+  types === null ? null : [...types].sort((a, b) => a - b).join(',');
 
 /** What the controller sends now: exactly one command per cycle, POLL when nothing else is due. */
 export function nextCommand(s: CoreState, nowMs: number): Command {
@@ -74,7 +79,8 @@ export function nextCommand(s: CoreState, nowMs: number): Command {
     if (s.decision === 'stack') return simple('STACK', CMD.stack);
     if (s.decision === 'return') return simple('RETURN', CMD.return);
     if (s.decision === 'hold') return simple('HOLD', CMD.hold);
-    if (s.escrowSinceMs !== undefined && nowMs - s.escrowSinceMs >= ESCROW_DECISION_MS) return simple('RETURN', CMD.return);
+    if (s.escrowSinceMs !== undefined && nowMs - s.escrowSinceMs >= ESCROW_DECISION_MS)
+      return simple('RETURN', CMD.return);
     return poll;
   }
   const settled = d.kind === 'disabled' || d.kind === 'idle';
@@ -120,9 +126,16 @@ export function onBillTable(s: CoreState, payload: Uint8Array): Outcome {
 
 export function onNoReply(s: CoreState): Outcome {
   const missed = s.missedReplies + 1;
-  if (missed < MISSED_REPLIES_MAX || s.device.kind === 'no-response') return { core: { ...s, missedReplies: missed }, events: [] };
+  if (missed < MISSED_REPLIES_MAX || s.device.kind === 'no-response')
+    return { core: { ...s, missedReplies: missed }, events: [] };
   // Gone: forget what it was told, so it is reset and enabled afresh when it answers again.
-  const core: CoreState = { ...s, missedReplies: missed, device: { kind: 'no-response' }, resetSent: false, enabledMask: null };
+  const core: CoreState = {
+    ...s,
+    missedReplies: missed,
+    device: { kind: 'no-response' },
+    resetSent: false,
+    enabledMask: null,
+  };
   return { core, events: [{ kind: 'alarm', alarm: 'no-response', detail: `no reply to ${missed} polls` }] };
 }
 
@@ -146,7 +159,8 @@ export function onPoll(s: CoreState, next: DeviceState, nowMs: number): Outcome 
     core.escrowSinceMs = nowMs;
     core.decision = undefined;
     const e = bill(s, next.billType);
-    if (s.enabledThisRun) events.push({ kind: 'escrow', billType: next.billType, valueCents: e?.valueCents, currency: e?.currency });
+    if (s.enabledThisRun)
+      events.push({ kind: 'escrow', billType: next.billType, valueCents: e?.valueCents, currency: e?.currency });
   }
   if (next.kind === 'stacked' && changed) {
     const e = bill(s, next.billType);
@@ -164,10 +178,17 @@ export function onPoll(s: CoreState, next: DeviceState, nowMs: number): Outcome 
   }
   if (next.kind === 'returned' && entered) events.push({ kind: 'returned', billType: next.billType });
   if (next.kind === 'rejecting' && entered) {
-    events.push({ kind: 'rejected', reason: next.reason, text: REJECT_REASONS[next.reason] ?? `0x${next.reason.toString(16)}` });
+    events.push({
+      kind: 'rejected',
+      reason: next.reason,
+      text: REJECT_REASONS.get(next.reason) ?? `0x${next.reason.toString(16)}`,
+    });
   }
   if (next.kind === 'alarm' && changed) {
-    const detail = next.alarm === 'failure' ? `failure: ${FAILURE_CODES[next.code ?? -1] ?? `0x${(next.code ?? 0).toString(16)}`}` : next.alarm;
+    const detail =
+      next.alarm === 'failure'
+        ? `failure: ${FAILURE_CODES.get(next.code ?? -1) ?? `0x${(next.code ?? 0).toString(16)}`}`
+        : next.alarm;
     events.push({ kind: 'alarm', alarm: next.alarm, detail });
   }
   return { core, events };
@@ -179,7 +200,8 @@ export function acknowledge(s: CoreState, id: number): { ok: true; core: CoreSta
 }
 
 export function decide(s: CoreState, d: Decision): { ok: true; core: CoreState } | { ok: false; error: string } {
-  if (s.device.kind !== 'escrow' && s.device.kind !== 'holding') return { ok: false, error: `no bill in escrow (validator is ${s.device.kind})` };
+  if (s.device.kind !== 'escrow' && s.device.kind !== 'holding')
+    return { ok: false, error: `no bill in escrow (validator is ${s.device.kind})` };
   if (!s.enabledThisRun) return { ok: false, error: 'the bill in escrow predates this run and is being returned' };
   return { ok: true, core: { ...s, decision: d } };
 }

@@ -55,7 +55,8 @@ export class CcnetDecoder {
     if (s.bytes.length < 3 || s.bytes.length < s.bytes[2]!) return;
     const frame = new Uint8Array(s.bytes);
     const n = frame.length;
-    if (crc16(frame, n - 2) !== (frame[n - 2]! | (frame[n - 1]! << 8))) return this.resync(s.bytes, out, { kind: 'bad-crc' });
+    if (crc16(frame, n - 2) !== (frame[n - 2]! | (frame[n - 1]! << 8)))
+      return this.resync(s.bytes, out, { kind: 'bad-crc' });
     this.state = { kind: 'hunt', garbage: 0 };
     out.push({ kind: 'frame', adr: frame[1]!, payload: frame.slice(3, n - 2) });
   }

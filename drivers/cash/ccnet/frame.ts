@@ -41,7 +41,8 @@ export function crc16(bytes: Uint8Array, end = bytes.length): number {
 
 export function encodeFrame(payload: readonly number[], adr = ADR_BILL_VALIDATOR): Uint8Array {
   const length = payload.length + FRAME_OVERHEAD;
-  if (payload.length === 0 || length > FRAME_BYTES_MAX) throw new RangeError(`CCNET payload of ${payload.length} bytes`);
+  if (payload.length === 0 || length > FRAME_BYTES_MAX)
+    throw new RangeError(`CCNET payload of ${payload.length} bytes`);
   const frame = new Uint8Array(length);
   frame.set([SYNC, adr, length, ...payload]);
   const crc = crc16(frame, length - 2);

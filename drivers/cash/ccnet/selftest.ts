@@ -25,6 +25,8 @@ export function describeValidator(r: ValidatorSelftest): string[] {
   const lines = [`state: ${JSON.stringify(r.device)}`];
   if (!r.billTable) lines.push('bill table: not read');
   else for (const e of r.billTable) lines.push(`bill type ${e.billType}: ${e.valueCents} cents (${e.currency})`);
-  lines.push(`link: ${r.counters.timeouts} timeouts, ${r.counters.badCrc} bad CRC, ${r.counters.garbageBytes} garbage bytes`);
+  lines.push(
+    `link: ${r.counters.timeouts} timeouts, ${r.counters.badCrc} bad CRC, ${r.counters.garbageBytes} garbage bytes`,
+  );
   return lines;
 }

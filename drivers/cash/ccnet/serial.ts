@@ -17,7 +17,16 @@ export function streamPort(stream: Duplex): CcnetPort {
 
 export function openCcnetSerial(path: string): Promise<{ ok: true; port: CcnetPort } | { ok: false; error: string }> {
   return new Promise((resolve) => {
-    const sp = new SerialPort({ path, baudRate: CCNET_BAUD, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false });
-    sp.open((e) => resolve(e ? { ok: false, error: `bill validator ${path}: ${e.message}` } : { ok: true, port: streamPort(sp) }));
+    const sp = new SerialPort({
+      path,
+      baudRate: CCNET_BAUD,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      autoOpen: false,
+    });
+    sp.open((e) =>
+      resolve(e ? { ok: false, error: `bill validator ${path}: ${e.message}` } : { ok: true, port: streamPort(sp) }),
+    );
   });
 }

@@ -1,6 +1,13 @@
 import { type BillEntry, encodeBillTable } from '../../../drivers/cash/ccnet/bill-table.ts';
 import { CcnetDecoder } from '../../../drivers/cash/ccnet/decoder.ts';
-import { ADR_BILL_VALIDATOR, CMD, encodeFrame, maskTypes, REPLY_ACK, REPLY_ILLEGAL_COMMAND } from '../../../drivers/cash/ccnet/frame.ts';
+import {
+  ADR_BILL_VALIDATOR,
+  CMD,
+  encodeFrame,
+  maskTypes,
+  REPLY_ACK,
+  REPLY_ILLEGAL_COMMAND,
+} from '../../../drivers/cash/ccnet/frame.ts';
 
 /**
  * A CashCode bill validator as the controller sees it over the wire: it
@@ -114,7 +121,8 @@ export class CcnetEmulator {
     this.state = 'cheated';
   }
   powerOff(): void {
-    const where = this.state === 'escrow' || this.state === 'accepting' || this.state === 'returning' ? 'in-validator' : 'none';
+    const where =
+      this.state === 'escrow' || this.state === 'accepting' || this.state === 'returning' ? 'in-validator' : 'none';
     this.powerUpBill = this.state === 'stacking' ? 'in-stacker' : where;
     // A bill caught in the stacker at power loss lands in the cassette when the validator restarts.
     this.state = 'off';
@@ -144,7 +152,8 @@ export class CcnetEmulator {
     if (cmd === CMD.enableBillTypes && p.length === 7) {
       this.enabled = maskTypes(p[1]!, p[2]!, p[3]!);
       this.escrowEnabled = maskTypes(p[4]!, p[5]!, p[6]!);
-      if (this.state === 'idle' || this.state === 'disabled') this.state = this.enabled.length > 0 ? 'idle' : 'disabled';
+      if (this.state === 'idle' || this.state === 'disabled')
+        this.state = this.enabled.length > 0 ? 'idle' : 'disabled';
       return [REPLY_ACK];
     }
     if ((cmd === CMD.stack || cmd === CMD.return || cmd === CMD.hold) && this.state === 'escrow') {

@@ -18,18 +18,39 @@ function run(states: DeviceState[]): CashEvent[] {
 test('a move the table does not list is followed but reported as an anomaly', () => {
   const events = run([{ kind: 'idle' }, { kind: 'stacking' }]);
   assert.deepEqual(events, [{ kind: 'anomaly', from: 'idle', to: 'stacking' }]);
-  assert.deepEqual(run([{ kind: 'idle' }, { kind: 'accepting' }, { kind: 'escrow', billType: 1 }]).map((e) => e.kind), ['escrow']);
+  assert.deepEqual(
+    run([{ kind: 'idle' }, { kind: 'accepting' }, { kind: 'escrow', billType: 1 }]).map((e) => e.kind),
+    ['escrow'],
+  );
 });
 
 test('escrow → holding → escrow is one bill: one escrow event', () => {
-  const events = run([{ kind: 'accepting' }, { kind: 'escrow', billType: 2 }, { kind: 'holding' }, { kind: 'escrow', billType: 2 }]);
-  assert.deepEqual(events.map((e) => e.kind), ['escrow']);
+  const events = run([
+    { kind: 'accepting' },
+    { kind: 'escrow', billType: 2 },
+    { kind: 'holding' },
+    { kind: 'escrow', billType: 2 },
+  ]);
+  assert.deepEqual(
+    events.map((e) => e.kind),
+    ['escrow'],
+  );
 });
 
 test('two bills of the same type in a row are two stacked events; a repeated 81 is not', () => {
   const stacked = (t: number): DeviceState => ({ kind: 'stacked', billType: t });
-  const events = run([{ kind: 'stacking' }, stacked(3), stacked(3), { kind: 'idle' }, { kind: 'stacking' }, stacked(3)]);
-  assert.deepEqual(events.filter((e) => e.kind === 'stacked').map((e) => e.kind === 'stacked' && e.id), [1, 2]);
+  const events = run([
+    { kind: 'stacking' },
+    stacked(3),
+    stacked(3),
+    { kind: 'idle' },
+    { kind: 'stacking' },
+    stacked(3),
+  ]);
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'stacked').map((e) => e.kind === 'stacked' && e.id),
+    [1, 2],
+  );
 });
 
 test('a failure alarm names its code; an unknown code is shown in hex', () => {

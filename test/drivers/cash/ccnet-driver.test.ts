@@ -12,7 +12,10 @@ test('start-up: power-up → RESET → bill table → enabled, idle', async () =
   const r = await rig();
   await ready(r.driver);
   assert.deepEqual(kinds(r.driver.takeEvents()), ['power-up']);
-  assert.deepEqual(r.driver.billTable?.map((e) => e.valueCents), [100, 500, 1000, 2000, 5000, 10000]);
+  assert.deepEqual(
+    r.driver.billTable?.map((e) => e.valueCents),
+    [100, 500, 1000, 2000, 5000, 10000],
+  );
   assert.equal(r.emulator.state, 'idle');
   assert.match(r.log.join('\n'), /power-up -> initialising \(poll\)/);
   await r.close();
@@ -70,7 +73,10 @@ test('rejecting: a forged bill and a bill type not enabled are rejected with the
   await until(r.driver, 'rejecting');
   await until(r.driver, 'idle');
   const rejected = r.driver.takeEvents().filter((e) => e.kind === 'rejected');
-  assert.deepEqual(rejected.map((e) => e.kind === 'rejected' && e.text), ['verification', 'verification']);
+  assert.deepEqual(
+    rejected.map((e) => e.kind === 'rejected' && e.text),
+    ['verification', 'verification'],
+  );
   assert.deepEqual(r.emulator.cassette, []);
   await r.close();
 });

@@ -27,18 +27,25 @@ test('golden frames: the published CCNET command frames, CRC16 LSB first', () =>
   assert.equal(crc16(new TextEncoder().encode('123456789')), 0x2189); // CRC-16/KERMIT check value
 });
 
-const frames = (ds: Decoded[]) => ds.filter((d) => d.kind === 'frame').map((d) => hex(d.kind === 'frame' ? d.payload : new Uint8Array()));
+const frames = (ds: Decoded[]) =>
+  ds.filter((d) => d.kind === 'frame').map((d) => hex(d.kind === 'frame' ? d.payload : new Uint8Array()));
 
 test('the decoder finds the same frames at every split point, through garbage, a stray SYNC and a corrupt frame', () => {
   const corrupt = encodeFrame([0x80, 3]);
   corrupt[4]! ^= 0x01;
   const stream = new Uint8Array([
-    0x55, 0x02, 0x99, // garbage with a stray SYNC followed by a bad address
-    0x02, 0x03, 0x0a, // a false start whose length swallows the real frame behind it
+    0x55,
+    0x02,
+    0x99, // garbage with a stray SYNC followed by a bad address
+    0x02,
+    0x03,
+    0x0a, // a false start whose length swallows the real frame behind it
     ...encodeFrame([0x14]),
     ...corrupt,
     ...encodeFrame([0x81, 2]),
-    0x02, 0x03, 0x02, // SYNC ADR and a length too short to be a frame
+    0x02,
+    0x03,
+    0x02, // SYNC ADR and a length too short to be a frame
     ...encodeFrame([...encodeBillTable(RMB_TABLE)]),
   ]);
   const want = ['14', '8102', hex(encodeBillTable(RMB_TABLE))];
@@ -48,7 +55,11 @@ test('the decoder finds the same frames at every split point, through garbage, a
   assert.ok(whole.some((d) => d.kind === 'bad-length'));
   for (let at = 1; at < stream.length; at++) {
     const dec = new CcnetDecoder();
-    assert.deepEqual(frames([...dec.feed(stream.subarray(0, at)), ...dec.feed(stream.subarray(at))]), want, `split at ${at}`);
+    assert.deepEqual(
+      frames([...dec.feed(stream.subarray(0, at)), ...dec.feed(stream.subarray(at))]),
+      want,
+      `split at ${at}`,
+    );
   }
   const oneByOne = new CcnetDecoder();
   assert.deepEqual(frames([...stream].flatMap((b) => oneByOne.feed(new Uint8Array([b])))), want);
@@ -58,8 +69,15 @@ test('POLL replies decode to states; unknown or truncated ones are errors naming
   assert.deepEqual(decodePoll(new Uint8Array([0x12])), { ok: true, state: { kind: 'power-up', bill: 'in-stacker' } });
   assert.deepEqual(decodePoll(new Uint8Array([0x80, 5])), { ok: true, state: { kind: 'escrow', billType: 5 } });
   assert.deepEqual(decodePoll(new Uint8Array([0x1c, 0x68])), { ok: true, state: { kind: 'rejecting', reason: 0x68 } });
-  assert.deepEqual(decodePoll(new Uint8Array([0x42])), { ok: true, state: { kind: 'alarm', alarm: 'cassette-removed' } });
-  const bad = [decodePoll(new Uint8Array([0x99])), decodePoll(new Uint8Array([0x81])), decodePoll(new Uint8Array([0x81, 40]))];
+  assert.deepEqual(decodePoll(new Uint8Array([0x42])), {
+    ok: true,
+    state: { kind: 'alarm', alarm: 'cassette-removed' },
+  });
+  const bad = [
+    decodePoll(new Uint8Array([0x99])),
+    decodePoll(new Uint8Array([0x81])),
+    decodePoll(new Uint8Array([0x81, 40])),
+  ];
   assert.deepEqual(
     bad.map((r) => (r.ok ? '' : r.error)),
     ['unknown POLL reply 0x99', 'POLL reply 0x81 without its second byte', 'bill type 40 outside 0..23'],

@@ -27,7 +27,10 @@ test('runtime restart with a bill in escrow: the new run returns it, credits not
   await r.close();
 });
 
-for (const [pollsBeforeDeath, firstSeen] of [[0, 'stacking'], [1, 'stacked']] as const) {
+for (const [pollsBeforeDeath, firstSeen] of [
+  [0, 'stacking'],
+  [1, 'stacked'],
+] as const) {
   test(`runtime restart while the bill is stacking (new run first sees ${firstSeen}): stacked reported once, for the journal to settle`, async () => {
     const r = await rig();
     await ready(r.driver);
@@ -58,7 +61,10 @@ test('validator power loss mid-stack: silence is an alarm, the power-up says the
   await cycles(r.driver, 1);
   r.emulator.powerOff();
   await until(r.driver, 'no-response');
-  assert.deepEqual(of(r.driver.takeEvents(), 'alarm').map((e) => e.alarm), ['no-response']);
+  assert.deepEqual(
+    of(r.driver.takeEvents(), 'alarm').map((e) => e.alarm),
+    ['no-response'],
+  );
   r.emulator.powerOn();
   await until(r.driver, 'idle', 20);
   const events = r.driver.takeEvents();
@@ -98,7 +104,10 @@ test('jam, cassette removed, cheat: each an alarm event once, cleared when the d
     fix();
     await until(r.driver, 'idle');
     const events = r.driver.takeEvents();
-    assert.deepEqual(of(events, 'alarm').map((e) => e.alarm), [alarm]);
+    assert.deepEqual(
+      of(events, 'alarm').map((e) => e.alarm),
+      [alarm],
+    );
     assert.equal(of(events, 'alarm-cleared').length, 1);
   }
   await r.close();
@@ -114,7 +123,10 @@ test('cassette full: the stacked bill still counts, then the alarm', async () =>
   await until(r.driver, 'alarm');
   const events = r.driver.takeEvents();
   assert.equal(of(events, 'stacked').length, 1);
-  assert.deepEqual(of(events, 'alarm').map((e) => e.alarm), ['cassette-full']);
+  assert.deepEqual(
+    of(events, 'alarm').map((e) => e.alarm),
+    ['cassette-full'],
+  );
   await r.close();
 });
 
@@ -124,7 +136,10 @@ test('a failure is an alarm until the validator is power-cycled', async () => {
   r.driver.takeEvents();
   r.emulator.fail();
   await cycles(r.driver, 3);
-  assert.deepEqual(of(r.driver.takeEvents(), 'alarm').map((e) => e.detail), ['failure: stack motor']);
+  assert.deepEqual(
+    of(r.driver.takeEvents(), 'alarm').map((e) => e.detail),
+    ['failure: stack motor'],
+  );
   r.emulator.powerOff();
   r.emulator.powerOn();
   await until(r.driver, 'idle', 20);

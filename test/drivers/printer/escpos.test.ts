@@ -11,14 +11,15 @@ import { SAMPLE_RECEIPT } from '../../vectors/printer/sample-receipt.ts';
 // jsqr is a UMD bundle: at run time the default import is the function, its types say `.default`.
 const jsQR = ((jsQRModule as { default?: unknown }).default ?? jsQRModule) as typeof jsQRModule.default;
 const hex = (b: ArrayLike<number>) => Buffer.from(b as Uint8Array).toString('hex');
-const golden = JSON.parse(readFileSync(new URL('../../vectors/printer/sample-receipt.json', import.meta.url), 'utf8')) as {
+const golden = JSON.parse(
+  readFileSync(new URL('../../vectors/printer/sample-receipt.json', import.meta.url), 'utf8'),
+) as {
   bytesHex: string[];
   transcript: string[];
 };
 
 test('native QR bytes equal the published python-escpos / escpos-php vector for qr("1234"), size 3, level L', () => {
-  const expected =
-    '1d286b0400314132001d286b03003143031d286b03003145301d286b070031503031323334' + '1d286b0300315130';
+  const expected = '1d286b0400314132001d286b03003143031d286b03003145301d286b070031503031323334' + '1d286b0300315130';
   assert.equal(hex(qrNative(new TextEncoder().encode('1234'), 3, 'L')), expected);
 });
 
@@ -64,7 +65,15 @@ test('a raster QR job goes out as GS v 0 and the simulator sees a raster of the 
 
 test('bad items refuse the whole job, naming the item', () => {
   const cases: [Parameters<typeof encodeJob>[0], RegExp][] = [
-    [{ items: [{ kind: 'text', text: 'ok' }, { kind: 'text', text: 'a\x1bb' }] }, /item 1 \(text\).*control character 0x1b/],
+    [
+      {
+        items: [
+          { kind: 'text', text: 'ok' },
+          { kind: 'text', text: 'a\x1bb' },
+        ],
+      },
+      /item 1 \(text\).*control character 0x1b/,
+    ],
     [{ items: [{ kind: 'barcode', symbology: 'ean13', data: '12AB' }] }, /EAN-13/],
     [{ items: [{ kind: 'text', text: 'x', style: { widthMul: 9 } }] }, /character size 9x1/],
     [{ items: [{ kind: 'qr', data: '', render: 'native' }] }, /QR data/],

@@ -7,7 +7,11 @@ import { SAMPLE_RECEIPT } from '../../vectors/printer/sample-receipt.ts';
 
 function encoded(): Uint8Array {
   const r = encodeJob({
-    items: [...SAMPLE_RECEIPT.items, { kind: 'qr', data: 'R-1', render: 'raster', moduleDots: 2 }, { kind: 'barcode', symbology: 'ean13', data: '690123456789' }],
+    items: [
+      ...SAMPLE_RECEIPT.items,
+      { kind: 'qr', data: 'R-1', render: 'raster', moduleDots: 2 },
+      { kind: 'barcode', symbology: 'ean13', data: '690123456789' },
+    ],
   });
   assert.ok(r.ok);
   return r.bytes;
