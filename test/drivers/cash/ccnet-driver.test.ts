@@ -141,3 +141,21 @@ test('selftest: reads the bill table and leaves the validator disabled', async (
   assert.ok(lines.includes('bill type 5: 10000 cents (CHN)'));
   await r.close();
 });
+
+test('hold: the bill stays in escrow and the decision deadline starts again from the HOLD', async () => {
+  const r = await rig();
+  await ready(r.driver);
+  r.emulator.insert(2);
+  await until(r.driver, 'escrow');
+  r.time.now += ESCROW_DECISION_MS - 1_000;
+  assert.deepEqual(r.driver.hold(), { ok: true });
+  await cycles(r.driver, 2); // HOLD, then the POLL that sees the bill still in escrow
+  assert.equal(r.emulator.received.filter((p) => p[0] === 0x38).length, 1);
+  r.time.now += ESCROW_DECISION_MS - 1;
+  await cycles(r.driver, 2);
+  assert.equal(r.emulator.state, 'escrow');
+  r.time.now += 1;
+  await until(r.driver, 'returned');
+  assert.ok(r.driver.takeEvents().some((e) => e.kind === 'escrow-timeout'));
+  await r.close();
+});
