@@ -39,6 +39,8 @@ export interface ReceiptPrinter {
 }
 
 export class EscPosPrinter implements ReceiptPrinter {
+  private queue: Promise<void> = Promise.resolve();
+
   constructor(private readonly transport: PrinterTransport) {}
 
   async status(): Promise<StatusRead> {
@@ -52,7 +54,17 @@ export class EscPosPrinter implements ReceiptPrinter {
     return { known: true, status: decodeStatus({ printer, offlineCause, paper }) };
   }
 
-  async print(job: PrintJob): Promise<PrintOutcome> {
+  /** Jobs one after another: two receipts' bytes and status replies must never interleave. */
+  print(job: PrintJob): Promise<PrintOutcome> {
+    const run = this.queue.then(() => this.printNow(job));
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async printNow(job: PrintJob): Promise<PrintOutcome> {
     const encoded = encodeJob(job);
     if (!encoded.ok) return { ok: false, stage: 'refused', reason: 'encode', detail: encoded.error };
     try {

@@ -9,11 +9,25 @@ export const NETWORK_PRINTER_PORT = 9100;
 
 export type TransportResult = { ok: true; transport: PrinterTransport } | { ok: false; error: string };
 
+/** A printer on the LAN answers a connect in milliseconds; the OS default (~2 min) would freeze a receipt. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+
 /** TCP 9100. */
-export function openNetwork(host: string, port = NETWORK_PRINTER_PORT): Promise<TransportResult> {
+export function openNetwork(
+  host: string,
+  port = NETWORK_PRINTER_PORT,
+  timeoutMs = CONNECT_TIMEOUT_MS,
+): Promise<TransportResult> {
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => resolve({ ok: true, transport: new StreamTransport(socket) }));
+    const socket = connect({ host, port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      resolve({ ok: true, transport: new StreamTransport(socket) });
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve({ ok: false, error: `printer ${host}:${port}: no answer within ${timeoutMs} ms` });
+    });
     socket.once('error', (e) => resolve({ ok: false, error: `printer ${host}:${port}: ${e.message}` }));
   });
 }

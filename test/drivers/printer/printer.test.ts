@@ -105,3 +105,26 @@ test('USB line printer as a file: the job is written whole, status unknown (writ
   assert.ok(out.ok && !out.before.known && out.before.reason === 'no-reply');
   assert.deepEqual(new Uint8Array(readFileSync(path)), bytesOf());
 });
+
+test('two jobs started together print one after the other, never interleaved', async () => {
+  const sim = new SimPrinter();
+  const printer = new EscPosPrinter(simTransport(sim));
+  const one = {
+    items: [
+      { kind: 'text' as const, text: 'first' },
+      { kind: 'cut' as const, partial: true },
+    ],
+  };
+  const two = {
+    items: [
+      { kind: 'text' as const, text: 'second' },
+      { kind: 'cut' as const, partial: true },
+    ],
+  };
+  const outcomes = await Promise.all([printer.print(one), printer.print(two)]);
+  assert.ok(outcomes.every((o) => o.ok));
+  // Each job: its status read (DLE EOT 1, 2, 4), its bytes, its status read — in one piece.
+  const status = [0x10, 4, 1, 0x10, 4, 2, 0x10, 4, 4];
+  const job = (j: typeof one) => [...status, ...bytesOf(j), ...status];
+  assert.deepEqual(sim.captured, [...job(one), ...job(two)]);
+});
