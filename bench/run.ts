@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchBlacklist } from './blacklist.ts';
+import { benchFace } from './face.ts';
 import { benchJournal } from './journal.ts';
 import { benchTap } from './tap.ts';
 import { benchMfrc522 } from './mfrc522.ts';
@@ -63,6 +64,10 @@ try {
     line(`  RF (ISO 14443A model)`, `${f(m.rf.totalMs, 1)} ms`, `lower bound ${f(m.rf.lowerBoundMs, 1)} ms`, '');
     line(`  tap→beep MODEL 1 / 4 / 10 MHz`, `${f(m.tapToBeepModelMs.at1MHz, 1)} / ${f(m.tapToBeepModelMs.at4MHz, 1)} / ${f(m.tapToBeepModelMs.at10MHz, 1)} ms`, '', `< ${m.tapGoalMs} ms`);
   }
+  const face = await benchFace();
+  line('decision→ST7920 bytes sent, host p50/p99', `${f(face.st7920HostP50Ms)} / ${f(face.st7920HostP99Ms)} ms`, `+${f(face.st7920WireMs, 2)} ms wire (${face.stScreenBytes} B @ 200 kHz)`, '(into the twin)');
+  line('decision→HD44780 bytes sent, host p50/p99', `${f(face.hdHostP50Ms)} / ${f(face.hdHostP99Ms)} ms`, `+${f(face.hdWireMs, 2)} ms wire (${face.hdScreenBytes} B @ 100 kHz I2C)`, '(into the twin)');
+  line('decision→sentence clips / player spawned', `${f(face.sentenceP50Us, 1)} µs / ${f(face.spawnP50Ms, 2)} ms`, '`true` stands in for aplay', '+ ALSA open on a Pi');
   console.log(`\nMFRC522 RF model: ${await benchRfModelNote()}`);
   console.log(`\nsetup (building the 1M journal and blacklist) took ${Math.round(tap.setupMs)} ms`);
 } finally {

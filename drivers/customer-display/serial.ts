@@ -1,0 +1,48 @@
+/**
+ * The serial port under the customer displays: a `serialport` stream, opened
+ * by `openSerialPort` on the terminal (native bindings, loaded on first open)
+ * or by the twin over `@serialport/binding-mock` in CI. The drivers write
+ * through `SerialLink` either way, so the code under test is the code that
+ * ships.
+ */
+export interface SerialPortLike {
+  write(data: Buffer, cb: (err?: Error | null) => void): boolean;
+  drain(cb: (err?: Error | null) => void): void;
+  close(cb: (err?: Error | null) => void): void;
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export class SerialLink {
+  constructor(
+    private readonly port: SerialPortLike,
+    readonly name: string,
+  ) {}
+
+  /** Resolves once the bytes have left the kernel's buffer (drain); a failure is a value. */
+  write(bytes: readonly number[]): Promise<{ ok: true } | { ok: false; error: string }> {
+    return new Promise((resolve) => {
+      const fail = (err: unknown) => resolve({ ok: false, error: `${this.name}: ${errorText(err)}` });
+      try {
+        this.port.write(Buffer.from(bytes), (err) => {
+          if (err) return fail(err);
+          this.port.drain((e) => (e ? fail(e) : resolve({ ok: true })));
+        });
+      } catch (err) {
+        fail(err);
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.port.close(() => resolve()));
+  }
+}
+
+/** A real port, e.g. /dev/ttyUSB0 at 2400 baud, 8N1. */
+export async function openSerialPort(path: string, baudRate: number): Promise<SerialPortLike> {
+  const { SerialPort } = await import('serialport');
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, baudRate }, (err) => (err ? reject(err) : resolve(port)));
+  });
+}
