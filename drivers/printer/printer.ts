@@ -1,7 +1,7 @@
 import { encodeJob } from './encode.ts';
 import { statusQuery } from './escpos.ts';
 import type { PrintJob } from './job.ts';
-import { decodeStatus, isStatusByte, notReadyReason, type PrinterStatus } from './status.ts';
+import { decodeErrorCause, decodeStatus, isStatusByte, notReadyReason, type PrinterStatus } from './status.ts';
 import type { PrinterTransport } from './transport.ts';
 
 /** A real-time status answer comes within a few ms; 500 ms covers a busy USB-serial adapter. */
@@ -38,6 +38,12 @@ export interface ReceiptPrinter {
   close(): Promise<void>;
 }
 
+function describeFault(s: StatusRead): string {
+  if (!s.known) return s.reason;
+  const reason = notReadyReason(s.status) ?? 'ready';
+  return s.status.errorKind ? `${reason} (${s.status.errorKind})` : reason;
+}
+
 export class EscPosPrinter implements ReceiptPrinter {
   private queue: Promise<void> = Promise.resolve();
 
@@ -51,7 +57,12 @@ export class EscPosPrinter implements ReceiptPrinter {
     const paper = await this.ask(4);
     if (offlineCause === null || paper === null) return { known: false, reason: 'no-reply' };
     if (!isStatusByte(offlineCause) || !isStatusByte(paper)) return { known: false, reason: 'garbled' };
-    return { known: true, status: decodeStatus({ printer, offlineCause, paper }) };
+    const status = decodeStatus({ printer, offlineCause, paper });
+    if (!status.error) return { known: true, status };
+    // Only asked when there is an error: a healthy printer costs three queries, not four.
+    const cause = await this.ask(3);
+    if (cause === null || !isStatusByte(cause)) return { known: true, status };
+    return { known: true, status: { ...status, errorKind: decodeErrorCause(cause) } };
   }
 
   /** Jobs one after another: two receipts' bytes and status replies must never interleave. */
@@ -70,7 +81,8 @@ export class EscPosPrinter implements ReceiptPrinter {
     try {
       const before = await this.status();
       const notReady = before.known ? notReadyReason(before.status) : undefined;
-      if (notReady) return { ok: false, stage: 'refused', reason: notReady, detail: `printer not ready: ${notReady}` };
+      if (notReady)
+        return { ok: false, stage: 'refused', reason: notReady, detail: `printer not ready: ${describeFault(before)}` };
       await this.transport.write(encoded.bytes);
       const after = await this.status();
       const fault = after.known ? notReadyReason(after.status) : undefined;
@@ -86,7 +98,7 @@ export class EscPosPrinter implements ReceiptPrinter {
     return this.transport.close();
   }
 
-  private ask(n: 1 | 2 | 4): Promise<number | null> {
+  private ask(n: 1 | 2 | 3 | 4): Promise<number | null> {
     return this.transport.query(new Uint8Array(statusQuery(n)), STATUS_TIMEOUT_MS);
   }
 }

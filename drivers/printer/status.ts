@@ -10,6 +10,18 @@ export interface PrinterStatus {
   paperNearEnd: boolean;
   /** Cutter jam, head overheat …: the printer stopped on an error. */
   error: boolean;
+  /** What kind, when `error` (DLE EOT 3); undefined otherwise. */
+  errorKind?: ErrorKind;
+}
+
+export type ErrorKind = 'autocutter' | 'unrecoverable' | 'auto-recoverable' | 'recoverable';
+
+/** DLE EOT 3: the most serious bit wins (unrecoverable needs a power cycle; a cutter jam needs hands). */
+export function decodeErrorCause(r: number): ErrorKind {
+  if (r & 0x20) return 'unrecoverable';
+  if (r & 0x08) return 'autocutter';
+  if (r & 0x40) return 'auto-recoverable';
+  return 'recoverable';
 }
 
 export type StatusReplies = { printer: number; offlineCause: number; paper: number };

@@ -20,6 +20,7 @@ export class SimPrinter {
   private readonly parser = new EscPosParser();
   private paperOut = false;
   private coverOpen = false;
+  private cutterJammed = false;
   private paperLinesLeft: number | undefined;
   private nearEnd: boolean;
 
@@ -47,6 +48,10 @@ export class SimPrinter {
     this.paperOut = false;
     this.paperLinesLeft = lines;
   }
+  /** The cutter blade stuck: an error (DLE EOT 2 bit 6) of the autocutter kind (DLE EOT 3 bit 3). */
+  jamCutter(): void {
+    this.cutterJammed = true;
+  }
   openCover(): void {
     this.coverOpen = true;
   }
@@ -60,7 +65,7 @@ export class SimPrinter {
   }
 
   private print(e: PrinterEvent): void {
-    if (this.paperOut || this.coverOpen) return;
+    if (this.paperOut || this.coverOpen || this.cutterJammed) return;
     if (e.kind === 'line' && this.paperLinesLeft !== undefined) {
       if (this.paperLinesLeft === 0) {
         this.paperOut = true;
@@ -73,10 +78,11 @@ export class SimPrinter {
 
   /** DLE EOT n replies: fixed bits 0x12, plus the bits of our faults (docs/hardware.md). */
   statusByte(n: number): number {
-    const stopped = this.paperOut || this.coverOpen;
+    const stopped = this.paperOut || this.coverOpen || this.cutterJammed;
     if (n === 1) return 0x12 | (stopped ? 0x08 : 0);
-    if (n === 2) return 0x12 | (this.coverOpen ? 0x04 : 0) | (this.paperOut ? 0x20 : 0);
-    if (n === 3) return 0x12;
+    if (n === 2)
+      return 0x12 | (this.coverOpen ? 0x04 : 0) | (this.paperOut ? 0x20 : 0) | (this.cutterJammed ? 0x40 : 0);
+    if (n === 3) return 0x12 | (this.cutterJammed ? 0x08 : 0);
     return 0x12 | (this.paperOut ? 0x60 : 0) | (this.nearEnd ? 0x0c : 0);
   }
 }

@@ -128,3 +128,18 @@ test('two jobs started together print one after the other, never interleaved', a
   const job = (j: typeof one) => [...status, ...bytesOf(j), ...status];
   assert.deepEqual(sim.captured, [...job(one), ...job(two)]);
 });
+
+test('a printer stopped on an error is refused, and the error kind is read (DLE EOT 3)', async () => {
+  const sim = new SimPrinter();
+  sim.jamCutter();
+  const printer = new EscPosPrinter(simTransport(sim));
+  const status = await printer.status();
+  assert.ok(status.known && status.status.error && status.status.errorKind === 'autocutter');
+  const out = await printer.print(SAMPLE_RECEIPT);
+  assert.deepEqual(out.ok ? undefined : [out.stage, out.reason, out.detail], [
+    'refused',
+    'error',
+    'printer not ready: error (autocutter)',
+  ]);
+  assert.equal(sim.printed.length, 0);
+});
