@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { SerialPort } from 'serialport';
 import type { PrinterTransport } from './transport.ts';
 import { StreamTransport } from './transport-stream.ts';
 
@@ -33,7 +32,9 @@ export function openNetwork(
 }
 
 /** Serial (USB-serial adapters and the Pi's UART); 9600 8N1 is the usual factory setting. */
-export function openSerial(path: string, baudRate = 9600): Promise<TransportResult> {
+export async function openSerial(path: string, baudRate = 9600): Promise<TransportResult> {
+  // Loaded on first use: the native binding is only needed where a serial printer is configured.
+  const { SerialPort } = await import('serialport');
   return new Promise((resolve) => {
     const port = new SerialPort({ path, baudRate, autoOpen: false });
     port.open((err) =>

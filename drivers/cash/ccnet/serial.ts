@@ -1,5 +1,4 @@
 import type { Duplex } from 'node:stream';
-import { SerialPort } from 'serialport';
 import type { CcnetPort } from './link.ts';
 
 /** CCNET runs at 9600 8N1 (the validator's factory setting). */
@@ -15,7 +14,11 @@ export function streamPort(stream: Duplex): CcnetPort {
   };
 }
 
-export function openCcnetSerial(path: string): Promise<{ ok: true; port: CcnetPort } | { ok: false; error: string }> {
+export async function openCcnetSerial(
+  path: string,
+): Promise<{ ok: true; port: CcnetPort } | { ok: false; error: string }> {
+  // Loaded on first use: the native binding is only needed on a kiosk with a validator.
+  const { SerialPort } = await import('serialport');
   return new Promise((resolve) => {
     const sp = new SerialPort({
       path,

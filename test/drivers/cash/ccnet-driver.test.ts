@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ESCROW_DECISION_MS } from '../../../drivers/cash/ccnet/core.ts';
 import { POLL_INTERVAL_MS, startPolling } from '../../../drivers/cash/ccnet/driver.ts';
 import { describeValidator, validatorSelftest } from '../../../drivers/cash/ccnet/selftest.ts';
+import { openCcnetSerial } from '../../../drivers/cash/ccnet/serial.ts';
 import type { CashEvent } from '../../../drivers/cash/ccnet/events.ts';
 import { cycles, ready, rig, until } from './harness.ts';
 
@@ -158,4 +159,10 @@ test('hold: the bill stays in escrow and the decision deadline starts again from
   await until(r.driver, 'returned');
   assert.ok(r.driver.takeEvents().some((e) => e.kind === 'escrow-timeout'));
   await r.close();
+});
+
+test('opening a serial port that does not exist is an error value naming it', async () => {
+  const r = await openCcnetSerial('/dev/onecard-no-such-validator');
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.error, /^bill validator \/dev\/onecard-no-such-validator: /);
 });

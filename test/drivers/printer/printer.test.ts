@@ -8,7 +8,7 @@ import { encodeJob } from '../../../drivers/printer/encode.ts';
 import { EscPosPrinter } from '../../../drivers/printer/printer.ts';
 import { describeStatus, printerSelftest } from '../../../drivers/printer/selftest.ts';
 import { StreamTransport } from '../../../drivers/printer/transport-stream.ts';
-import { openLinePrinter, openNetwork } from '../../../drivers/printer/transports.ts';
+import { openLinePrinter, openNetwork, openSerial } from '../../../drivers/printer/transports.ts';
 import { SimPrinter } from '../../../simulator/printer/sim-printer.ts';
 import { listenSimPrinter } from '../../../simulator/printer/tcp-server.ts';
 import { simTransport } from '../../../simulator/printer/transport.ts';
@@ -142,4 +142,11 @@ test('a printer stopped on an error is refused, and the error kind is read (DLE 
     'printer not ready: error (autocutter)',
   ]);
   assert.equal(sim.printed.length, 0);
+});
+
+test('a serial printer path or a line-printer path that does not exist is an error value naming it', async () => {
+  const serial = await openSerial('/dev/onecard-no-such-printer');
+  assert.match(serial.ok ? '' : serial.error, /^printer \/dev\/onecard-no-such-printer: /);
+  const lp = await openLinePrinter('/dev/usb/onecard-no-such-lp');
+  assert.match(lp.ok ? '' : lp.error, /^printer \/dev\/usb\/onecard-no-such-lp: .*ENOENT/);
 });
