@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import type { Scheduler } from '../../base/scheduler.ts';
 import type { PrinterTransport } from './transport.ts';
 
 /**
@@ -9,7 +10,10 @@ import type { PrinterTransport } from './transport.ts';
 export class StreamTransport implements PrinterTransport {
   private waiter: ((b: number) => void) | undefined;
 
-  constructor(private readonly stream: Duplex) {
+  constructor(
+    private readonly stream: Duplex,
+    private readonly scheduler: Scheduler,
+  ) {
     stream.on('data', (chunk: Buffer) => {
       const w = this.waiter;
       if (w && chunk.length > 0) {
@@ -29,12 +33,12 @@ export class StreamTransport implements PrinterTransport {
 
   async query(query: Uint8Array, timeoutMs: number): Promise<number | null> {
     const reply = new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
+      const cancel = this.scheduler.after(timeoutMs, () => {
         this.waiter = undefined;
         resolve(null);
-      }, timeoutMs);
+      });
       this.waiter = (b) => {
-        clearTimeout(timer);
+        cancel();
         resolve(b);
       };
     });

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { connect } from 'node:net';
+import type { Scheduler } from '../../base/scheduler.ts';
 import type { PrinterTransport } from './transport.ts';
 import { StreamTransport } from './transport-stream.ts';
 
@@ -14,6 +15,7 @@ export const CONNECT_TIMEOUT_MS = 3_000;
 /** TCP 9100. */
 export function openNetwork(
   host: string,
+  scheduler: Scheduler,
   port = NETWORK_PRINTER_PORT,
   timeoutMs = CONNECT_TIMEOUT_MS,
 ): Promise<TransportResult> {
@@ -21,7 +23,7 @@ export function openNetwork(
     const socket = connect({ host, port, timeout: timeoutMs });
     socket.once('connect', () => {
       socket.setTimeout(0);
-      resolve({ ok: true, transport: new StreamTransport(socket) });
+      resolve({ ok: true, transport: new StreamTransport(socket, scheduler) });
     });
     socket.once('timeout', () => {
       socket.destroy();
@@ -32,7 +34,7 @@ export function openNetwork(
 }
 
 /** Serial (USB-serial adapters and the Pi's UART); 9600 8N1 is the usual factory setting. */
-export async function openSerial(path: string, baudRate = 9600): Promise<TransportResult> {
+export async function openSerial(path: string, scheduler: Scheduler, baudRate = 9600): Promise<TransportResult> {
   // Loaded on first use: the native binding is only needed where a serial printer is configured.
   const { SerialPort } = await import('serialport');
   return new Promise((resolve) => {
@@ -41,7 +43,7 @@ export async function openSerial(path: string, baudRate = 9600): Promise<Transpo
       resolve(
         err
           ? { ok: false, error: `printer ${path}: ${err.message}` }
-          : { ok: true, transport: new StreamTransport(port) },
+          : { ok: true, transport: new StreamTransport(port, scheduler) },
       ),
     );
   });

@@ -14,7 +14,10 @@ import {
 } from './core.ts';
 import { decodePoll, type DeviceState } from './device-state.ts';
 import type { CashEvent, StackedEvent } from './events.ts';
-import { type CcnetPort, CcnetLink, type Clock, type Scheduler } from './link.ts';
+import type { Clock } from '../../../base/clock.ts';
+import type { Logger } from '../../../base/log.ts';
+import type { Scheduler } from '../../../base/scheduler.ts';
+import { type CcnetPort, CcnetLink } from './link.ts';
 
 /** CCNET asks for a POLL every 100-200 ms; 200 ms halves the bus load and still feels instant at the slot. */
 export const POLL_INTERVAL_MS = 200;
@@ -24,8 +27,8 @@ export type DriverResult = { ok: true } | { ok: false; error: string };
 export interface CcnetDeps {
   scheduler: Scheduler;
   clock: Clock;
-  /** One line per state move and per event; never a secret in it (there is none here). */
-  log?: (line: string) => void;
+  /** One record per state move and per event (there is no secret in either). */
+  logger?: Logger;
 }
 
 /**
@@ -130,10 +133,10 @@ export class CcnetDriver {
     const from = this.core.device.kind;
     this.core = out.core;
     this.queue.push(...out.events);
-    const log = this.deps.log;
-    if (!log) return;
-    if (from !== out.core.device.kind) log(`ccnet: ${from} -> ${out.core.device.kind} (${why})`);
-    for (const e of out.events) log(`ccnet event: ${JSON.stringify(e)}`);
+    const logger = this.deps.logger;
+    if (!logger) return;
+    if (from !== out.core.device.kind) logger.info('ccnet.state', { from, to: out.core.device.kind, why });
+    for (const e of out.events) logger.info('ccnet.event', { ...e });
   }
 }
 

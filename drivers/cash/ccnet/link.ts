@@ -1,3 +1,4 @@
+import type { Scheduler } from '../../../base/scheduler.ts';
 import { type Decoded, CcnetDecoder } from './decoder.ts';
 import { ADR_BILL_VALIDATOR, CMD, encodeFrame, REPLY_ACK, REPLY_ILLEGAL_COMMAND, REPLY_NAK } from './frame.ts';
 
@@ -6,14 +7,6 @@ export interface CcnetPort {
   write(bytes: Uint8Array): Promise<void>;
   onData(handler: (chunk: Uint8Array) => void): void;
   close(): Promise<void>;
-}
-
-/** Time as the driver sees it: injected, so tests and the simulator run without a wall clock. */
-export interface Scheduler {
-  after(ms: number, fn: () => void): () => void;
-}
-export interface Clock {
-  nowMs(): number;
 }
 
 /** The validator answers within 10 ms; a USB-serial adapter adds up to ~20 ms each way. */

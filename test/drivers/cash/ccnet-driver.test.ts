@@ -18,7 +18,7 @@ test('start-up: power-up → RESET → bill table → enabled, idle', async () =
     [100, 500, 1000, 2000, 5000, 10000],
   );
   assert.equal(r.emulator.state, 'idle');
-  assert.match(r.log.join('\n'), /power-up -> initialising \(poll\)/);
+  assert.ok(r.log.some((l) => /"event":"ccnet.state","from":"power-up","to":"initialising","why":"poll"/.test(l)));
   await r.close();
 });
 

@@ -1,6 +1,8 @@
 import { CcnetDriver } from '../../../drivers/cash/ccnet/driver.ts';
 import type { StateKind } from '../../../drivers/cash/ccnet/device-state.ts';
-import type { Clock, Scheduler } from '../../../drivers/cash/ccnet/link.ts';
+import type { Clock } from '../../../base/clock.ts';
+import { JsonLogger, MemorySink } from '../../../base/log.ts';
+import type { Scheduler } from '../../../base/scheduler.ts';
 import { CcnetEmulator } from '../../../simulator/cash/ccnet/emulator.ts';
 import { openEmulatedValidator } from '../../../simulator/cash/ccnet/mock-port.ts';
 
@@ -36,9 +38,10 @@ let portNo = 0;
 export async function rig(emulator = new CcnetEmulator()) {
   const time = new VirtualTime();
   const opened = await openEmulatedValidator(`/dev/ttyCCNET${portNo++}`, emulator);
-  const log: string[] = [];
-  const driver = new CcnetDriver(opened.port, { scheduler: time, clock: time, log: (l) => log.push(l) });
-  return { driver, emulator, time, log, close: opened.close, port: opened.port };
+  const sink = new MemorySink();
+  const logger = new JsonLogger(sink, () => time.now);
+  const driver = new CcnetDriver(opened.port, { scheduler: time, clock: time, logger });
+  return { driver, emulator, time, log: sink.lines, close: opened.close, port: opened.port };
 }
 
 export async function cycles(driver: CcnetDriver, n: number): Promise<void> {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Scheduler } from '../../../base/scheduler.ts';
 import { SerialPortMock } from 'serialport';
 import { encodeJob } from '../../../drivers/printer/encode.ts';
 import { EscPosPrinter } from '../../../drivers/printer/printer.ts';
@@ -13,6 +15,9 @@ import { SimPrinter } from '../../../simulator/printer/sim-printer.ts';
 import { listenSimPrinter } from '../../../simulator/printer/tcp-server.ts';
 import { simTransport } from '../../../simulator/printer/transport.ts';
 import { SAMPLE_RECEIPT } from '../../vectors/printer/sample-receipt.ts';
+
+/** For links where an answer always comes: a status timeout that never fires keeps the tests free of time. */
+const never: Scheduler = { after: () => () => {} };
 
 const bytesOf = (job = SAMPLE_RECEIPT) => {
   const r = encodeJob(job);
@@ -57,7 +62,7 @@ test('a job with a bad item is refused before the printer is even asked', async 
 
 test('network transport: TCP 9100 on loopback carries the job and the status replies', async () => {
   const { printer: sim, port, server } = await listenSimPrinter();
-  const link = await openNetwork('127.0.0.1', port);
+  const link = await openNetwork('127.0.0.1', never, port);
   assert.ok(link.ok);
   const printer = new EscPosPrinter(link.transport);
   const result = await printerSelftest(printer, 'tcp');
@@ -70,7 +75,7 @@ test('network transport: TCP 9100 on loopback carries the job and the status rep
 });
 
 test('network transport: a closed port is an error value, not a throw', async () => {
-  const link = await openNetwork('127.0.0.1', 1);
+  const link = await openNetwork('127.0.0.1', never, 1);
   assert.equal(link.ok, false);
 });
 
@@ -88,7 +93,7 @@ test('serial transport over binding-mock: status replies from the port reach the
     const reply = sim.receive(buf);
     if (reply.length > 0) mock.emitData(Buffer.from(reply));
   };
-  const out = await new EscPosPrinter(new StreamTransport(port)).print(SAMPLE_RECEIPT);
+  const out = await new EscPosPrinter(new StreamTransport(port, never)).print(SAMPLE_RECEIPT);
   assert.deepEqual(out.ok ? undefined : out.reason, 'paper-out');
   await new Promise((r) => port.close(r));
   SerialPortMock.binding.reset();
@@ -145,8 +150,31 @@ test('a printer stopped on an error is refused, and the error kind is read (DLE 
 });
 
 test('a serial printer path or a line-printer path that does not exist is an error value naming it', async () => {
-  const serial = await openSerial('/dev/onecard-no-such-printer');
+  const serial = await openSerial('/dev/onecard-no-such-printer', never);
   assert.match(serial.ok ? '' : serial.error, /^printer \/dev\/onecard-no-such-printer: /);
   const lp = await openLinePrinter('/dev/usb/onecard-no-such-lp');
   assert.match(lp.ok ? '' : lp.error, /^printer \/dev\/usb\/onecard-no-such-lp: .*ENOENT/);
+});
+
+test('a printer that never answers status: the job still goes out, its status is unknown (no-reply)', async () => {
+  const received: Buffer[] = [];
+  const server = createServer((socket) => socket.on('data', (chunk) => received.push(chunk)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  // The status timeout fires as soon as the event loop has had a turn: no reply is ever coming.
+  const soon: Scheduler = {
+    after: (_ms, fn) => {
+      const i = setImmediate(fn);
+      return () => clearImmediate(i);
+    },
+  };
+  const link = await openNetwork('127.0.0.1', soon, port);
+  assert.ok(link.ok);
+  const printer = new EscPosPrinter(link.transport);
+  const out = await printer.print(SAMPLE_RECEIPT);
+  await printer.close();
+  await new Promise((r) => server.close(r));
+  assert.ok(out.ok && !out.before.known && out.before.reason === 'no-reply' && !out.after.known);
+  assert.ok(Buffer.concat(received).includes(Buffer.from(bytesOf())));
 });
