@@ -92,6 +92,7 @@ export class SimWorld {
       ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
       ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
       ...(spec.locked ? { locked: spec.locked } : {}),
+      ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
     });
     this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader() });
     return terminal;
@@ -110,6 +111,7 @@ export class SimWorld {
       ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
       ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
       ...(t.spec.locked ? { locked: t.spec.locked } : {}),
+      ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
     });
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;

@@ -13,6 +13,7 @@ import { ListApplier } from './lists.ts';
 import { OwedForwarder, owedMessage } from './owed.ts';
 import { TerminalRekey } from './rekey.ts';
 import { TimerSlot } from './scheduler.ts';
+import { SyncAlarmMark, type SyncAlarm } from './sync-alarm.ts';
 import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm } from './uploader.ts';
 
 /**
@@ -84,6 +85,7 @@ export class SyncClient {
         message: (m) => this.onMessage(m),
         tick: () => this.onTick(),
         closed: (reason) => this.onClosed(reason),
+        keyRefused: (detail) => this.mark.keyRefused(detail),
         rejected: (e) => {
           this.stats.rejected++;
           d.onEvent?.({ type: 'rejected', reason: e.reason });
@@ -112,6 +114,11 @@ export class SyncClient {
   get uploadAlarm(): UploadAlarm | null {
     return this.uploader?.alarm ?? null;
   }
+  /** What stops sync and needs a person (uploads stopped, key refused, clock far off); null while all is well. */
+  get syncAlarm(): SyncAlarm | null {
+    return this.mark.current(this.uploader?.alarm ?? null, this.clockWatch.clockDriftMs);
+  }
+  private readonly mark = new SyncAlarmMark();
   /** Records journaled but not yet acknowledged, as far as this session knows (-1 before the first ack). */
   queueDepth(): number {
     const h = this.uploader?.highWater;
@@ -130,6 +137,7 @@ export class SyncClient {
 
   private onOpened(info: OpenedInfo): void {
     const d = this.d;
+    this.mark.opened();
     this.heartbeatMs = info.heartbeatMs;
     if (info.backendTimeMs !== undefined) this.clockWatch.welcomed(info.backendTimeMs);
     this.authorizer.attach({ send: (m) => this.conn.send(m) });
@@ -147,6 +155,7 @@ export class SyncClient {
   }
 
   private onClosed(reason: string): void {
+    this.mark.closed(this.uploader?.alarm ?? null);
     this.pumpSlot.disarm();
     this.authorizer.attach(null);
     this.lists.reset();
@@ -167,6 +176,7 @@ export class SyncClient {
     switch (m.type) {
       case 'journalAck':
         this.uploader?.onAck(m);
+        if (m.status === 'ok') this.mark.acked(this.uploader?.alarm ?? null);
         if (m.status === 'ok') this.d.onEvent?.({ type: 'acked', upto: m.ackUpto });
         return this.schedulePump();
       case 'journalResend':

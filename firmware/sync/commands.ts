@@ -1,3 +1,4 @@
+import { checkSetConfig, LIST_REQUEST_KEYS, requestedList, type RequestedList } from '../config/setting.ts';
 import type { Logger } from '../core/log.ts';
 import type { JournalRecord } from '../store/journal/journal.ts';
 import type { Command, CommandResult, ListId } from '../../protocol/index.ts';
@@ -106,14 +107,10 @@ export class CommandRunner {
   }
 
   private setConfig(key: string, value: string): Outcome {
-    if (key !== 'sync.pull' && key !== 'sync.resync') return this.d.setConfig(key, value);
-    let list: unknown;
-    try {
-      list = JSON.parse(value);
-    } catch {
-      return { status: 'bad-args', detail: `value ${JSON.stringify(value)} is not JSON` };
-    }
-    if (list !== 'blacklist' && list !== 'credits') return { status: 'bad-args', detail: 'value must be "blacklist" or "credits"' };
+    if (!LIST_REQUEST_KEYS.includes(key)) return this.d.setConfig(key, value);
+    const wrong = checkSetConfig(key, value);
+    if (wrong !== null) return { status: 'bad-args', detail: wrong };
+    const list = requestedList(JSON.parse(value)) as RequestedList;
     return this.d.pullList(list, key === 'sync.resync') ? { status: 'done', detail: `${list} requested` } : { status: 'failed', detail: 'session not open' };
   }
 }

@@ -1,4 +1,5 @@
 import { ConfigError, parseConfig, type TerminalConfig } from '../config/schema.ts';
+import { checkSetConfig } from '../config/setting.ts';
 import type { Logger } from '../core/log.ts';
 import { writeFileDurable } from '../store/durable-file.ts';
 import type { ConfigAck, ConfigPush } from '../../protocol/index.ts';
@@ -100,14 +101,11 @@ export class ConfigReceiver {
   setOne(key: string, valueJson: string): { status: 'done' | 'refused' | 'bad-args'; detail: string } {
     const source = this.d.source;
     if (!source || !this.accepts) return { status: 'refused', detail: 'this runtime takes its config from its file' };
+    // An unknown setting or a value that cannot stand there on its own; then the whole config is checked.
+    const wrong = checkSetConfig(key, valueJson);
+    if (wrong !== null) return { status: 'bad-args', detail: wrong };
     const path = key.split('.');
-    if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(p))) return { status: 'bad-args', detail: `set-config: "${key}" is not a dotted path of setting names` };
-    let value: unknown;
-    try {
-      value = JSON.parse(valueJson);
-    } catch {
-      return { status: 'bad-args', detail: `set-config ${key}: value ${JSON.stringify(valueJson)} is not JSON` };
-    }
+    const value: unknown = JSON.parse(valueJson);
     const raw = structuredClone(source.current()) as Record<string, unknown>;
     let at = raw;
     for (const p of path.slice(0, -1)) {

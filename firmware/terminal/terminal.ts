@@ -28,6 +28,8 @@ export interface TerminalDeps {
   authorizer?: OnlineAuthorizer;
   /** Set by the backend (remote lock command): a locked terminal refuses every tap with the backend's text. */
   locked?: () => { locked: boolean; text: string };
+  /** Set by the sync client: sync has stopped and needs a person (firmware/sync/sync-alarm.ts); shown at rest. */
+  syncAlarm?: () => { reason: string } | null;
 }
 
 export class Terminal {
@@ -76,7 +78,7 @@ export class Terminal {
     const online = new OnlineSales(journal, d.authorizer ?? offlineOnly, d.clock, log, { perSaleCents: o.offlineFloorPerSaleCents, perCardDayCents: o.offlineFloorPerCardDayCents, deadlineMs: o.deadlineMs }, d.config.terminal.utcOffsetMinutes);
     const unanswered = online.recoverInterrupted();
     if (unanswered > 0) log.warn('online.interrupted', { requests: unanswered });
-    const pos = new PosApp({ config: d.config, journal, blacklist, credits, online, cards, tx, clock: d.clock, log, locked: d.locked ?? (() => ({ locked: false, text: '' })) });
+    const pos = new PosApp({ config: d.config, journal, blacklist, credits, online, cards, tx, clock: d.clock, log, locked: d.locked ?? (() => ({ locked: false, text: '' })), syncAlarm: d.syncAlarm ?? (() => null) });
     return new Terminal(d.config, journal, blacklist, credits, tx, pos);
   }
 

@@ -75,6 +75,8 @@ export function grantAdmin(b: Backend, args: string[]): AdminResult {
   const from = parseMinute(third, off);
   const until = from === null ? null : parseUntil(fourth, from, off);
   if (card === null || doors === null || from === null || until === null || args.length !== 4) return usage;
+  const unknown = b.cards.refusal(card);
+  if (unknown !== null) return { code: 1, lines: [unknown] };
   const v = b.grant(card, doors, from, until);
   const what = `card ${card}: doors 0x${doors.toString(16)} from ${minuteText(from, off)} until ${minuteText(until, off)}`;
   if (v === null) return { code: 0, lines: [`${what}: already so (grants version ${b.lists.version('grants')})`] };

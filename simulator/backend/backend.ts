@@ -6,6 +6,8 @@ import type { Link } from '../../firmware/sync/link.ts';
 import { systemScheduler, TimerSlot, type Scheduler } from '../../firmware/sync/scheduler.ts';
 import { type CommandArgs, type Message, type PendingCredit, type Status } from '../../protocol/index.ts';
 import { Accounts } from './accounts.ts';
+import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS } from './admission.ts';
+import { CardRegister } from './card-register.ts';
 import { Commands } from './commands.ts';
 import { Configs } from './configs.ts';
 import { JournalStore } from './journal-store.ts';
@@ -13,6 +15,7 @@ import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
 import { Meta, openBackendDb } from './schema.ts';
+import { SyncAlarms } from './sync-alarms.ts';
 import { TerminalSession, type SessionHost } from './terminal-session.ts';
 
 /**
@@ -41,15 +44,23 @@ export class Backend implements SessionHost {
   readonly log: Logger;
   readonly utcOffsetMinutes: number;
   readonly heartbeatMs: number;
+  /** An unauthenticated connection is ended after this (admission.ts). */
+  readonly handshakeTimeoutMs = BACKEND_HANDSHAKE_TIMEOUT_MS;
   readonly lists: ListStore;
   readonly ledger: Ledger;
   readonly accounts: Accounts;
+  /** Cards known to be issued: admin credits and list changes are for these only (card-register.ts). */
+  readonly cards: CardRegister;
   readonly journal: JournalStore;
   readonly commands: Commands;
   readonly configs: Configs;
+  /** What stops a terminal's sync, as standing alarms (sync-alarms.ts). */
+  readonly alarms: SyncAlarms;
   /** Terminal keys and their rotation (PROTOCOL.md §4.6). */
   readonly keys: KeyRotations;
   private readonly sessions = new Set<TerminalSession>();
+  /** Network connections not yet authenticated, and what they may cost (admission.ts: `exposure()`). */
+  readonly admission = new Admission();
   private readonly masterKey: Uint8Array;
   private readonly clock: Clock;
   private readonly tickSlot: TimerSlot;
@@ -77,9 +88,11 @@ export class Backend implements SessionHost {
     this.lists = new ListStore(db);
     this.ledger = new Ledger(db);
     this.accounts = new Accounts(db);
-    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, () => this.nowMs());
+    this.cards = new CardRegister(db);
+    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, () => this.nowMs());
     this.commands = new Commands(db, () => this.nowMs());
     this.configs = new Configs(db, () => this.nowMs(), this.log);
+    this.alarms = new SyncAlarms(db, this.log, () => this.nowMs());
     this.keys = new KeyRotations(db, this.masterKey, this.rnd, this.log, () => this.nowMs());
     this.tickSlot = new TimerSlot(opts.scheduler ?? systemScheduler);
     this.tickSlot.arm(this.tickMs, () => this.tick());
@@ -117,9 +130,19 @@ export class Backend implements SessionHost {
     return this.keys.request(terminal, this.connected().get(terminal));
   }
 
-  /** Serves one connection. */
-  accept(link: Link): TerminalSession {
-    const s = new TerminalSession(this, link);
+  /**
+   * Serves one connection. One from the network (`peer`, its address) is counted until it
+   * authenticates, and refused at once (closed, null) when that address has too many
+   * unauthenticated ones already, or all do (admission.ts).
+   */
+  accept(link: Link, peer: string | null = null): TerminalSession | null {
+    const admit = this.stopped || peer === null ? { ok: true as const } : this.admission.admit(peer, link);
+    if (!admit.ok) {
+      this.log.warn('backend.connection-refused', { peer, reason: admit.reason });
+      link.close(`refused: ${admit.reason}`);
+      return null;
+    }
+    const s = new TerminalSession(this, link, peer);
     if (this.stopped) s.close();
     else this.sessions.add(s);
     return s;
@@ -202,17 +225,24 @@ export class Backend implements SessionHost {
   }
 
   opened(s: TerminalSession): void {
+    this.admission.release(s.link);
     const t = s.terminalId as number;
     this.journal.touch(t);
     // One session per terminal: a new one means the old link is dead and has not noticed yet.
     for (const other of this.sessions) if (other !== s && other.terminalId === t && other.open) other.close('normal');
     this.log.info('backend.opened', { terminal: t, firmware: s.session.info?.firmware, generation: s.session.info?.keyId });
+    this.alarms.clear(t, 'wrong-key');
     this.keys.opened(s);
   }
 
   closed(s: TerminalSession, reason: string): void {
+    this.admission.release(s.link);
     this.sessions.delete(s);
     if (s.terminalId !== null) this.log.info('backend.closed', { terminal: s.terminalId, reason });
+  }
+
+  authFailed(s: TerminalSession, detail: string): void {
+    this.alarms.authFailed(s.claimedTerminalId, s.peer, detail);
   }
 
   keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void {
@@ -231,6 +261,7 @@ export class Backend implements SessionHost {
         s.send({ type: 'statusAck', backendTimeMs: now });
         this.db.prepare('UPDATE terminals SET status = ?, last_seen_ms = ? WHERE id = ?').run(JSON.stringify(m), now, t);
         s.noteStatus(m);
+        this.alarms.status(t, m, this.journal.highWater(t));
         this.commands.sendQueued(s);
         this.configs.sendDue(s);
         return;
@@ -241,6 +272,7 @@ export class Backend implements SessionHost {
         const r = this.journal.ingest(t, m, payload);
         s.send(r.ack);
         if (r.ack.status !== 'ok') this.log.info('backend.journal-ack', { terminal: t, status: r.ack.status, ackUpto: r.ack.ackUpto, baseSeq: m.records[0]?.seq });
+        this.alarms.upload(t, r.ack, r.stored);
         if (r.clones.length) this.log.error('backend.clone-detected', { terminal: t, cards: r.clones });
         if (r.listsChanged) this.pushAll();
         return;

@@ -22,6 +22,8 @@ export class Commands {
       sent: db.prepare("UPDATE commands SET status = 'sent', sent_ms = ? WHERE corr_id = ? AND status = 'queued'"),
       result: db.prepare("UPDATE commands SET status = ?, detail = ? WHERE corr_id = ? AND terminal = ?"),
       get: db.prepare<[number], { terminal: number; status: string; detail: string | null }>('SELECT terminal, status, detail FROM commands WHERE corr_id = ?'),
+      row: db.prepare<[number], CommandRow>('SELECT corr_id, terminal, command, created_ms, status, detail FROM commands WHERE corr_id = ?'),
+      recent: db.prepare<[number, number, number], CommandRow>('SELECT corr_id, terminal, command, created_ms, status, detail FROM commands WHERE (? < 0 OR terminal = ?) ORDER BY corr_id DESC LIMIT ?'),
     };
   }
 
@@ -48,4 +50,29 @@ export class Commands {
   status(corrId: number): { terminal: number; status: string; detail: string | null } | null {
     return this.q.get.get(corrId) ?? null;
   }
+
+  /** The whole row (what was asked, when, the answer), for `command show`. */
+  get(corrId: number): CommandRow | null {
+    return this.q.row.get(corrId) ?? null;
+  }
+
+  /** The latest commands, newest first; of one terminal, or of all (null). */
+  recent(terminal: number | null, limit: number): CommandRow[] {
+    const t = terminal ?? -1;
+    return this.q.recent.all(t, t, limit);
+  }
+}
+
+/** Statuses that mean the terminal has not answered yet. */
+export const COMMAND_UNANSWERED: readonly string[] = ['queued', 'sent'];
+
+export interface CommandRow {
+  corr_id: number;
+  terminal: number;
+  /** The command as queued (JSON of CommandArgs and notAfterMs). */
+  command: string;
+  created_ms: number;
+  /** queued, sent, or the terminal's answer (done, failed, bad-args …). */
+  status: string;
+  detail: string | null;
 }

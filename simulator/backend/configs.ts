@@ -32,6 +32,12 @@ export interface ConfigRow {
 type Row = { corr_id: number; version: number; created_ms: number; sent_ms: number | null; status: ConfigPushStatus; in_force: number | null; problem: string | null };
 const COLUMNS = 'corr_id, version, created_ms, sent_ms, status, in_force, problem';
 
+/** Null when `body` fits one CONFIG_PUSH; else why not. */
+export function configTooBig(body: string): string | null {
+  const bytes = Buffer.byteLength(body, 'utf8');
+  return bytes > CONFIG_BYTES_MAX ? `the config is ${bytes} bytes; a push carries at most ${CONFIG_BYTES_MAX} (PROTOCOL.md §7)` : null;
+}
+
 export class Configs {
   private readonly q;
 
@@ -54,8 +60,8 @@ export class Configs {
 
   /** Numbers and stores a new config for a terminal; older versions not yet answered are superseded. */
   add(terminal: number, body: string): { corrId: number; version: number } {
-    const bytes = Buffer.byteLength(body, 'utf8');
-    if (bytes > CONFIG_BYTES_MAX) throw new Error(`the config is ${bytes} bytes; a push carries at most ${CONFIG_BYTES_MAX} (PROTOCOL.md §7)`);
+    const tooBig = configTooBig(body);
+    if (tooBig !== null) throw new Error(tooBig);
     return this.db
       .transaction(() => {
         // Above what the terminal reports too: after a restored backend, or a terminal moved from

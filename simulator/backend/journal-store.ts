@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CHAIN_ZERO, chainNext, sameBytes, type JournalAck, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
 import type { Accounts } from './accounts.ts';
+import type { CardRegister } from './card-register.ts';
 import { isCommitOf, type Ledger } from './ledger.ts';
 import type { ListStore } from './lists.ts';
 import { RecordRows, type StoredRecord } from './record-rows.ts';
@@ -38,6 +39,7 @@ export class JournalStore {
     private readonly ledger: Ledger,
     private readonly lists: ListStore,
     private readonly accounts: Accounts,
+    private readonly cards: CardRegister,
     private readonly nowMs: () => number,
   ) {
     this.q = {
@@ -110,6 +112,7 @@ export class JournalStore {
     stored = this.rows.insert(terminal, batch, payload, chains, first);
     for (let i = first; i < recs.length; i++) {
       const r = recs[i];
+      this.cards.onRecord(terminal, r, now);
       // An intent and its commit side by side land together (ledger.ts): the commit then has nothing left to do.
       if (i > 0 && recs[i - 1].seq > H && isCommitOf(r, recs[i - 1])) continue;
       const landing = this.ledger.onRecord(terminal, r, recs[i + 1]);

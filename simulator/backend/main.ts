@@ -3,6 +3,7 @@ import { JsonLogger } from '../../firmware/core/log.ts';
 import { readConfigFileArg } from './admin-config.ts';
 import { ADMIN_HELP, runAdmin, type AdminResult } from './admin.ts';
 import { Backend } from './backend.ts';
+import { COMMAND_UNANSWERED } from './commands.ts';
 import { BackendServer } from './server.ts';
 
 /**
@@ -18,6 +19,10 @@ import { BackendServer } from './server.ts';
  * database itself.
  */
 export const DB_DEFAULT = 'onecard-backend.db';
+/** `--wait`: a terminal online answers within a round trip or two; 30 s covers a reconnect after a blip. */
+const COMMAND_WAIT_MS = 30_000;
+/** How often `--wait` asks the server for the answer (a loopback request each time). */
+const COMMAND_POLL_MS = 200;
 
 interface AdminFile {
   adminUrl: string;
@@ -60,11 +65,36 @@ export async function backendMain(argv: string[], out: (line: string) => void): 
     return 0;
   }
   if (args.length === 0 || args[0].startsWith('--')) return serve(args, dbPath, out);
+  const wait = args.includes('--wait');
+  if (wait) args.splice(args.indexOf('--wait'), 1);
   const unreadable = readConfigFileArg(args);
   if (unreadable !== null) return (out(unreadable), 1);
   const r = await admin(dbPath, args);
   r.lines.forEach((l) => out(l));
-  return r.code;
+  if (!wait || r.code !== 0 || r.queuedCommand === undefined) return r.code;
+  return waitForAnswer(dbPath, r.queuedCommand, out);
+}
+
+/** `--wait`: asks for the command's row until the terminal has answered; exit 0 only for `done`. */
+async function waitForAnswer(dbPath: string, corrId: number, out: (line: string) => void): Promise<number> {
+  if (!existsSync(adminFilePath(dbPath))) {
+    out(`no backend is running on ${dbPath}: command ${corrId} stays queued until its terminal connects to one`);
+    return 1;
+  }
+  for (let waitedMs = 0; waitedMs < COMMAND_WAIT_MS; waitedMs += COMMAND_POLL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, COMMAND_POLL_MS));
+    const r = await admin(dbPath, ['command', 'show', String(corrId)]);
+    if (r.code !== 0) {
+      r.lines.forEach((l) => out(l));
+      return r.code;
+    }
+    if (r.commandStatus !== undefined && !COMMAND_UNANSWERED.includes(r.commandStatus)) {
+      out(r.lines[0]);
+      return r.commandStatus === 'done' ? 0 : 1;
+    }
+  }
+  out(`no answer to command ${corrId} within ${COMMAND_WAIT_MS / 1000} s; it stays queued (onecard backend command show ${corrId})`);
+  return 1;
 }
 
 async function serve(args: string[], dbPath: string, out: (line: string) => void): Promise<number> {

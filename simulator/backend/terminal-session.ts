@@ -1,5 +1,6 @@
 import type { Logger } from '../../firmware/core/log.ts';
 import type { Link } from '../../firmware/sync/link.ts';
+import { keyRefused } from '../../firmware/sync/sync-alarm.ts';
 import { LIST_CAP, Session, type ListAck, type ListPull, type Message, type OpenedInfo, type SendResult, type SessionEvent, type Status } from '../../protocol/index.ts';
 import type { ServedList } from './lists.ts';
 
@@ -17,12 +18,15 @@ export interface SessionHost {
   keyFor(terminalId: number, keyId: number): Uint8Array | null;
   utcOffsetMinutes: number;
   heartbeatMs: number;
+  handshakeTimeoutMs: number;
   opened(s: TerminalSession): void;
   /** `payload`: the message's bytes as received (the journal keeps a batch's verbatim). */
   message(s: TerminalSession, m: Message, payload: Uint8Array): void;
   closed(s: TerminalSession, reason: string): void;
   /** KEY_ROTATE_ACK whose check matched the key offered (PROTOCOL.md §4.6). */
   keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void;
+  /** The handshake failed on the proof or an unknown key (PROTOCOL.md §4.3): a wrong key, or a stranger. */
+  authFailed(s: TerminalSession, detail: string): void;
   /** KEY_ROTATE_ACK whose check did not match. */
   keyCheckFailed(s: TerminalSession): void;
   /** What brings this terminal's `list` from `held` to current ([] when current). */
@@ -54,12 +58,21 @@ export class TerminalSession {
   ]);
   lastStatus: Status | null = null;
   readonly stats = { rejected: 0 };
+  /** The terminal id its HELLO claimed (before the handshake proves it): whom a failed authentication names. */
+  claimedTerminalId: number | null = null;
 
   constructor(
     private readonly host: SessionHost,
     readonly link: Link,
+    /** The network address it came from; null for an in-process link (not counted by admission.ts). */
+    readonly peer: string | null = null,
   ) {
-    this.session = Session.backend({ nowMs: () => host.nowMs(), randomBytes: (n) => host.randomBytes(n), keyFor: (t, k) => host.keyFor(t, k), utcOffsetMinutes: host.utcOffsetMinutes, heartbeatMs: host.heartbeatMs });
+    const keyFor = (t: number, k: number) => {
+      this.claimedTerminalId = t;
+      return host.keyFor(t, k);
+    };
+    const { utcOffsetMinutes, heartbeatMs, handshakeTimeoutMs } = host;
+    this.session = Session.backend({ nowMs: () => host.nowMs(), randomBytes: (n) => host.randomBytes(n), keyFor, utcOffsetMinutes, heartbeatMs, handshakeTimeoutMs });
     link.onData((bytes) => {
       try {
         for (const e of this.session.receiveData(bytes)) this.onEvent(e);
@@ -207,6 +220,7 @@ export class TerminalSession {
       if (e.reason === 'key-check') this.host.keyCheckFailed(this);
     } else if (e.type === 'keyConfirmed') this.host.keyConfirmed(this, e.corrId, e.keyId);
     else if (e.type === 'closed') {
+      if (this.terminalId === null && keyRefused(e)) this.host.authFailed(this, e.detail);
       this.flush();
       this.link.close(`session ${e.reason}`);
       this.end(`session ${e.reason}: ${e.detail}`);

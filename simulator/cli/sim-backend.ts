@@ -2,6 +2,8 @@ import { systemRandom } from '../../firmware/core/random.ts';
 import type { Clock } from '../../firmware/core/clock.ts';
 import type { Logger } from '../../firmware/core/log.ts';
 import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
+import { CARD_ISSUED_KIND } from '../backend/card-register.ts';
+import type { SyncAlarm } from '../../firmware/sync/sync-alarm.ts';
 import type { SimWorld } from '../world.ts';
 
 /**
@@ -19,6 +21,8 @@ export interface SimBackendLink {
   drained(maxMs: number): Promise<boolean>;
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
   locked(): { locked: boolean; text: string };
+  /** What stops the terminal's sync (uploads stopped, key refused, clock far off), for its screen; null when none. */
+  syncAlarm(): SyncAlarm | null;
   attach(world: SimWorld, terminalName: string): void;
   close(): void;
 }
@@ -26,6 +30,17 @@ export interface SimBackendLink {
 const CLOCK_FOLLOW_MS = 100;
 /** How often a scripted run looks whether its session is open, or its journal reached the backend. */
 const POLL_MS = 100;
+
+/**
+ * The world's cards were issued by the simulator, which stands in for the
+ * issuing desk: the terminal journals a `card.issued` for each, and the
+ * backend registers them when the journal arrives (simulator/backend/
+ * card-register.ts), so the admin may credit, grant or blacklist them.
+ */
+export function registerWorldCards(world: SimWorld, terminalName: string): void {
+  const journal = world.terminal(terminalName).terminal.journal;
+  for (const c of world.cards.values()) journal.append(CARD_ISSUED_KIND, { cardNumber: c.spec.number }, { card: c.spec.number });
+}
 
 async function waitFor(done: () => boolean, maxMs: number): Promise<boolean> {
   for (let waitedMs = 0; !done(); waitedMs += POLL_MS) {
@@ -54,6 +69,7 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => Clock
     connected: (maxMs) => waitFor(() => sync?.client.connected === true, maxMs),
     drained: (maxMs) => waitFor(() => sync?.client.queueDepth() === 0, maxMs),
     locked: () => sync?.client.locked ?? { locked: false, text: '' },
+    syncAlarm: () => sync?.client.syncAlarm ?? null,
     attach(world, terminalName) {
       follow = setInterval(() => {
         const now = Date.now(); // the sim's composition root: wall time in, simulated clock out
@@ -70,6 +86,7 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => Clock
         sync.client.start();
       };
       world.restartHooks.push({ before: () => sync?.close(), after: open });
+      registerWorldCards(world, terminalName);
       open();
     },
     close() {

@@ -42,12 +42,19 @@ test('configs pushed by the admin are applied, refused or delivered at the next 
     assert.equal(shownV1[0], 'terminal 101: config v1 in force (last STATUS), online');
     assert.match(shownV1[1], /^ {2}v1 corr 1 pushed 2026-11-23T03:30:00\.\d{3}Z: applied \(v1 in force\)$/);
 
-    // 2. Invalid: refused with the field; the file and the version in force stay.
+    // 2. Invalid: the admin refuses what the schema refuses, with the field, and queues nothing;
+    //    what only the terminal can judge (what its installer set) it refuses there, and says so.
     const fileV1 = readFileSync(path, 'utf8');
-    admin('config', 'push', '101', 'bad.json', doc({ maxSaleCents: -5 }));
+    const refused = admin('config', 'push', '101', 'bad.json', doc({ maxSaleCents: -5 }));
+    assert.equal(refused.code, 1);
+    assert.match(refused.lines[0], /^bad\.json: invalid field "pos\.maxSaleCents": .*; nothing queued$/);
+    assert.match(admin('config', 'push', '101', 'broken.json', '{"pos": ').lines[0], /^broken\.json: not valid JSON .*; nothing queued$/);
+    assert.match(admin('config', 'push', '101', 'other.json', JSON.stringify({ ...installed, terminal: { ...installed.terminal, id: 102 } })).lines[0], /terminal\.id is 102, not 101/);
+    assert.equal(net.b.configs.history(101).length, 1, 'nothing queued');
+    admin('config', 'push', '101', 'moved.json', JSON.stringify({ ...installed, storage: { ...installed.storage, dataDir: '/elsewhere' } }));
     await net.run(500);
     const shown = admin('config', 'show', '101').lines;
-    assert.match(shown[1], /^ {2}v2 corr 2 pushed .*: rejected \(v1 in force\): config v2: invalid field "pos\.maxSaleCents": /);
+    assert.match(shown[1], /^ {2}v2 corr 2 pushed .*: rejected \(v1 in force\): config v2: invalid field "storage\.dataDir": /);
     assert.equal(readFileSync(path, 'utf8'), fileV1);
     assert.equal(synced.client.status().configVersion, 1);
 

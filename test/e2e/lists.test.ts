@@ -103,6 +103,7 @@ test('door grants reach only the terminal that keeps them, set and revoked by th
     assert.ok(await net.until(() => door.synced.client.connected && pos.client.connected, 10_000));
     await net.run(2_000);
 
+    assert.equal(runAdmin(net.b, ['card', 'register', '1001']).code, 0, 'a grant is for a card the backend knows');
     const r = runAdmin(net.b, ['grant', '1001', '5', '2026-11-23T14:00', '+90m']);
     assert.equal(r.code, 0, r.lines.join('\n'));
     assert.match(r.lines[0], /card 1001: doors 0x5 from 2026-11-23T14:00 \(minute \d+\) until 2026-11-23T15:30 .*grants version 1/);

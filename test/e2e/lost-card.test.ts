@@ -30,6 +30,7 @@ test('a card reported lost is refused at an online terminal within 2 s of the re
     assert.deepEqual((await net.settle(w.tap('pos1', 'alice'))).beeps, ['ok']);
 
     const reportedMs = w.clock.nowMs();
+    assert.equal(runAdmin(net.b, ['card', 'register', '1001']).code, 0, 'the desk issued it');
     const r = runAdmin(net.b, ['card', 'lost', '1001']);
     assert.equal(r.code, 0, r.lines.join('\n'));
     assert.match(r.lines[0], /pushed to 2 connected terminal/);

@@ -7,6 +7,7 @@ import type { OnlineAuthorizer } from '../../firmware/online/authorizer.ts';
 import { Journal } from '../../firmware/store/journal/journal.ts';
 import { ClockWatch } from '../../firmware/sync/clock-watch.ts';
 import { runScenario } from '../../simulator/scenario/runner.ts';
+import { registerWorldCards } from '../../simulator/cli/sim-backend.ts';
 import { parseScenario } from '../../simulator/scenario/schema.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { KIND } from '../../protocol/index.ts';
@@ -67,6 +68,8 @@ async function creditsAndClock(): Promise<void> {
     await w.tap('pos1', 'alice', { tearAfterBytes: 0 }); // gone before the first byte: card.abort
     // §6.2: the sync client's clock watch, writing to this terminal's journal, stepping its clock.
     new ClockWatch(t.clock, silentLogger, t.terminal.journal, t.clock).welcomed(t.clock.nowMs() - 3_600_000);
+    // The simulator, standing in for the issuing desk, journals the cards of its world (sim --backend).
+    registerWorldCards(w, 'pos1');
   } finally {
     w.close();
   }
