@@ -58,10 +58,18 @@ async function terminalWith(dir: string, journalRecords: number, blacklistEntrie
   const masterKeys = deriveSimMasterKeys(1);
   const config = simTerminalConfig({ name: 'bench', id: 101 }, dir);
   const terminal = Terminal.open({ config, masterKeys, clock, log: silentLogger });
-  if (blacklistEntries > 0) terminal.blacklist.replaceAll(1, (function* () {
-    for (let i = 0; i < blacklistEntries; i++) yield ((Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0); // odd numbers: CARD (even) is not listed
-  })());
-  const card = await issueSimCard({ name: 'b', uid: '04b0b0b0', number: CARD, cardClass: 3, balanceCents: 100_000_000 }, masterKeys, clock);
+  if (blacklistEntries > 0)
+    terminal.blacklist.replaceAll(
+      1,
+      (function* () {
+        for (let i = 0; i < blacklistEntries; i++) yield (Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0; // odd numbers: CARD (even) is not listed
+      })(),
+    );
+  const card = await issueSimCard(
+    { name: 'b', uid: '04b0b0b0', number: CARD, cardClass: 3, balanceCents: 100_000_000 },
+    masterKeys,
+    clock,
+  );
   const t = { terminal, card, cards: new CardApp(masterKeys), clock };
   /** Closes and opens the terminal again: with the baseline's every-record fsync, or without. */
   const reopen = (everyRecordSynced: boolean) => {
@@ -115,7 +123,12 @@ async function sales(t: Awaited<ReturnType<typeof terminalWith>>, taps: number, 
 
 const range = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs) });
 
-export async function benchTap(opts: { dir: string; journalRecords?: number; blacklistEntries?: number; taps?: number }): Promise<TapBenchResult> {
+export async function benchTap(opts: {
+  dir: string;
+  journalRecords?: number;
+  blacklistEntries?: number;
+  taps?: number;
+}): Promise<TapBenchResult> {
   const journalRecords = opts.journalRecords ?? 1_000_000;
   const blacklistEntries = opts.blacklistEntries ?? 1_000_000;
   const taps = opts.taps ?? 2_000;

@@ -63,7 +63,10 @@ export class SimWorld {
 
   readonly readerKind: SimReaderKind;
   /** Whatever lives beside a terminal's stores (a sync client) closes before a restart and reopens after it. */
-  readonly restartHooks: { before?: (name: string, t: Terminal) => void; after?: (name: string, t: Terminal) => void }[] = [];
+  readonly restartHooks: {
+    before?: (name: string, t: Terminal) => void;
+    after?: (name: string, t: Terminal) => void;
+  }[] = [];
 
   constructor(opts: { seed: number; startMs: number; dataDir?: string; log?: Logger; reader?: SimReaderKind }) {
     this.readerKind = opts.reader ?? 'virtual';
@@ -203,9 +206,16 @@ export class SimWorld {
   async reconcile(): Promise<ReconcileReport> {
     const ledgers: CardLedger[] = [];
     for (const [name, c] of this.cards) {
-      ledgers.push({ name, issuedTotal: (c.spec.balanceCents ?? 0) + (c.spec.subsidyCents ?? 0), card: await this.inspect(name) });
+      ledgers.push({
+        name,
+        issuedTotal: (c.spec.balanceCents ?? 0) + (c.spec.subsidyCents ?? 0),
+        card: await this.inspect(name),
+      });
     }
-    const journals = [...this.terminals.values()].map((t) => ({ terminalId: t.terminal.config.terminal.id, journal: t.terminal.journal }));
+    const journals = [...this.terminals.values()].map((t) => ({
+      terminalId: t.terminal.config.terminal.id,
+      journal: t.terminal.journal,
+    }));
     return reconcile(journals, ledgers);
   }
 

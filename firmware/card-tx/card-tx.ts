@@ -37,7 +37,10 @@ function holds(card: CardImage, purse: PurseState): boolean {
 /** The card as it is after a verified write of `next`: the other slot became current. */
 export function afterWrite(card: CardImage, next: PurseState): CardImage {
   const target: 0 | 1 = card.current === 0 ? 1 : 0;
-  const slots = target === 0 ? ([{ ok: true, value: next }, card.slots[1]] as const) : ([card.slots[0], { ok: true, value: next }] as const);
+  const slots =
+    target === 0
+      ? ([{ ok: true, value: next }, card.slots[1]] as const)
+      : ([card.slots[0], { ok: true, value: next }] as const);
   return { ...card, slots, current: target, purse: next };
 }
 
@@ -82,7 +85,11 @@ export class CardTransactions {
   recoverInterrupted(): number {
     const interrupted = this.journal.open(KIND.intent, [...CLOSING_KINDS, KIND.uncertain]);
     for (const intent of interrupted) {
-      this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: 'terminal restarted during the card write' }, { card: intent.card ?? undefined, ref: intent.seq });
+      this.journal.append(
+        KIND.uncertain,
+        { intentSeq: intent.seq, problem: 'terminal restarted during the card write' },
+        { card: intent.card ?? undefined, ref: intent.seq },
+      );
       this.log.warn('card.write.interrupted', { intentSeq: intent.seq, cardNumber: intent.card });
     }
     return interrupted.length;
@@ -99,7 +106,11 @@ export class CardTransactions {
     for (const intent of this.openIntents(card.identity.cardNumber)) {
       const outcome = settle(intent.body, card);
       if (outcome === 'unknown') {
-        this.log.warn('card.settle.unknown', { intentSeq: intent.seq, cardNumber: card.identity.cardNumber, counter: card.purse.counter });
+        this.log.warn('card.settle.unknown', {
+          intentSeq: intent.seq,
+          cardNumber: card.identity.cardNumber,
+          counter: card.purse.counter,
+        });
         continue;
       }
       // Pair assertion, before: the outcome is what the card shows (the purse we meant is on it, or not).
@@ -127,7 +138,13 @@ export class CardTransactions {
     return this.journal.cardCounter(cardNumber);
   }
 
-  async execute(session: CardSession, card: CardImage, keys: CardKeys, decision: Extract<Decision, { kind: 'approve' }>, meta: TxMeta): Promise<TxOutcome> {
+  async execute(
+    session: CardSession,
+    card: CardImage,
+    keys: CardKeys,
+    decision: Extract<Decision, { kind: 'approve' }>,
+    meta: TxMeta,
+  ): Promise<TxOutcome> {
     const other = card.slots[card.current === 0 ? 1 : 0];
     const body: IntentBody = {
       tx: meta.tx,
@@ -154,7 +171,8 @@ export class CardTransactions {
     // Pair assertion: the purse moves by exactly the charged amount.
     const before = card.purse.balance + card.purse.subsidy;
     const after = decision.next.balance + decision.next.subsidy;
-    if (before - after !== decision.chargedAmount) throw new Error(`bug: purse moves by ${before - after}, decision says ${decision.chargedAmount}`);
+    if (before - after !== decision.chargedAmount)
+      throw new Error(`bug: purse moves by ${before - after}, decision says ${decision.chargedAmount}`);
 
     const intent = this.journal.append(KIND.intent, body, { card: body.cardNumber, cardCounter: body.counterBefore });
     this.wait(intent);
@@ -179,7 +197,11 @@ export class CardTransactions {
         return { kind: 'aborted', intent, problem: result.problem };
       case 'uncertain':
         this.journal.appendDeferred(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);
-        this.log.warn('card.write.uncertain', { intentSeq: intent.seq, cardNumber: body.cardNumber, problem: result.problem });
+        this.log.warn('card.write.uncertain', {
+          intentSeq: intent.seq,
+          cardNumber: body.cardNumber,
+          problem: result.problem,
+        });
         return { kind: 'uncertain', intent, problem: result.problem };
     }
   }
@@ -209,7 +231,8 @@ export class CardTransactions {
     // Counted on the day of the sale, even when an uncertain write settles after midnight.
     const day = cardDayToIso(cardDay(atMs, this.utcOffsetMinutes));
     if (body.tx === 'topup') return [{ scope: 'topup-day', key: day, count: 1, amountCents: -body.chargedAmount }];
-    if (body.tx === 'credit') return [{ scope: 'credit-day', key: day, count: body.creditSeqs?.length ?? 1, amountCents: -body.chargedAmount }];
+    if (body.tx === 'credit')
+      return [{ scope: 'credit-day', key: day, count: body.creditSeqs?.length ?? 1, amountCents: -body.chargedAmount }];
     const scope = body.unit === 'uses' ? 'uses' : 'sales';
     const count = body.tx === 'undo' ? -1 : 1;
     const deltas: TotalsDelta[] = [{ scope: `${scope}-day`, key: day, count, amountCents: body.chargedAmount }];

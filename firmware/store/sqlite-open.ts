@@ -90,7 +90,9 @@ const PAGE_SIZE_MAX_BYTES = 65536;
 export function openSqlite(opts: SqliteOpenOptions): OpenedSqlite {
   const { path, pageSizeBytes } = opts;
   if (pageSizeBytes !== undefined && !isValidPageSize(pageSizeBytes)) {
-    throw new Error(`${path}: page size must be a power of two in ${PAGE_SIZE_MIN_BYTES}..${PAGE_SIZE_MAX_BYTES}, got ${pageSizeBytes}`);
+    throw new Error(
+      `${path}: page size must be a power of two in ${PAGE_SIZE_MIN_BYTES}..${PAGE_SIZE_MAX_BYTES}, got ${pageSizeBytes}`,
+    );
   }
   const inMemory = path === ':memory:';
   const created = !inMemory && !existsSync(path);

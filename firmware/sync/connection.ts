@@ -141,7 +141,15 @@ export class Connection {
       this.move('no-key');
       return this.scheduleRetry();
     }
-    this.session = Session.terminal({ nowMs: () => d.clock.nowMs(), randomBytes: (n) => d.random.bytes(n), terminalId: d.terminalId, keyId: g.keyId, key: g.key, caps: d.caps, ...(d.firmware ? { firmware: d.firmware } : {}) });
+    this.session = Session.terminal({
+      nowMs: () => d.clock.nowMs(),
+      randomBytes: (n) => d.random.bytes(n),
+      terminalId: d.terminalId,
+      keyId: g.keyId,
+      key: g.key,
+      caps: d.caps,
+      ...(d.firmware ? { firmware: d.firmware } : {}),
+    });
     link.onData((bytes) => this.onBytes(link, bytes));
     link.onClose((reason) => {
       if (link !== this.link) return;

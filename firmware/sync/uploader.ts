@@ -1,7 +1,16 @@
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { JournalRecord } from '../store/journal/journal.ts';
-import { buildJournalBatch, CHAIN_ZERO, chainOver, type JournalAck, type JournalBatch, type JournalResend, type SendResult, type WireRecord } from '../../protocol/index.ts';
+import {
+  buildJournalBatch,
+  CHAIN_ZERO,
+  chainOver,
+  type JournalAck,
+  type JournalBatch,
+  type JournalResend,
+  type SendResult,
+  type WireRecord,
+} from '../../protocol/index.ts';
 
 /**
  * Journal upload (PROTOCOL.md §6.6), go-back-N over cumulative acks:
@@ -38,7 +47,11 @@ export interface UploaderOptions {
   ackTimeoutMs: number;
 }
 
-export const UPLOADER_DEFAULTS: Omit<UploaderOptions, 'terminalId' | 'utcOffsetMinutes'> = { batchRecordsMax: 1024, inflightBatchesMax: 4, ackTimeoutMs: 10_000 };
+export const UPLOADER_DEFAULTS: Omit<UploaderOptions, 'terminalId' | 'utcOffsetMinutes'> = {
+  batchRecordsMax: 1024,
+  inflightBatchesMax: 4,
+  ackTimeoutMs: 10_000,
+};
 
 /** journal.after() returns at most this many per call (firmware/store/journal/journal-args.ts READ_RECORDS_MAX). */
 const READ_PAGE_RECORDS = 1000;
@@ -102,7 +115,13 @@ export class Uploader {
 
   /** Whether a step would send something now. */
   get ready(): boolean {
-    return this.alarm === null && this.ackedUpto !== null && this.inflight.length < this.opts.inflightBatchesMax && this.clock.nowMs() >= this.pausedUntilMs && this.sentUpto < this.journal.lastSeq();
+    return (
+      this.alarm === null &&
+      this.ackedUpto !== null &&
+      this.inflight.length < this.opts.inflightBatchesMax &&
+      this.clock.nowMs() >= this.pausedUntilMs &&
+      this.sentUpto < this.journal.lastSeq()
+    );
   }
 
   /** Builds and sends one batch when there is room; returns whether another could follow at once. */
@@ -119,7 +138,14 @@ export class Uploader {
         this.raise({ reason: 'unencodable', detail: `chain: ${(err as Error).message}` });
         return false;
       }
-      const batch: JournalBatch = { type: 'journalBatch', terminalId: this.opts.terminalId, utcOffsetMinutes: this.opts.utcOffsetMinutes, chainPrev: this.chainSent, chainLast, records };
+      const batch: JournalBatch = {
+        type: 'journalBatch',
+        terminalId: this.opts.terminalId,
+        utcOffsetMinutes: this.opts.utcOffsetMinutes,
+        chainPrev: this.chainSent,
+        chainLast,
+        records,
+      };
       if (this.prunedBelow !== undefined) batch.prunedBelow = this.prunedBelow;
       // Owed advices/reversals are noted durably before their records leave (idempotent on a resend).
       this.beforeSend(records);
@@ -162,7 +188,11 @@ export class Uploader {
       this.lastProgressMs = this.clock.nowMs();
       return this.onGap(m.ackUpto, m.chainHead);
     }
-    if (m.ackUpto > this.journal.lastSeq()) return this.raise({ reason: 'backend-ahead', detail: `backend holds up to ${m.ackUpto}, journal ends at ${this.journal.lastSeq()}` });
+    if (m.ackUpto > this.journal.lastSeq())
+      return this.raise({
+        reason: 'backend-ahead',
+        detail: `backend holds up to ${m.ackUpto}, journal ends at ${this.journal.lastSeq()}`,
+      });
     const progressed = this.ackedUpto === null || m.ackUpto > this.ackedUpto;
     this.ackedUpto = m.ackUpto;
     this.chainAcked = m.chainHead;
@@ -185,7 +215,8 @@ export class Uploader {
     }
     if (m.status === 'malformed') {
       // §6.6.5: resend the same range once, then alarm.
-      if (this.malformedAt === m.ackUpto) return this.raise({ reason: 'malformed', detail: `batch after ${m.ackUpto} refused twice as malformed` });
+      if (this.malformedAt === m.ackUpto)
+        return this.raise({ reason: 'malformed', detail: `batch after ${m.ackUpto} refused twice as malformed` });
       this.malformedAt = m.ackUpto;
       return this.goBack(m.ackUpto, m.chainHead, true);
     }
@@ -223,7 +254,8 @@ export class Uploader {
       this.start();
       return;
     }
-    if (this.ackedUpto === null || this.inflight.length === 0 || now - this.lastProgressMs < this.opts.ackTimeoutMs) return;
+    if (this.ackedUpto === null || this.inflight.length === 0 || now - this.lastProgressMs < this.opts.ackTimeoutMs)
+      return;
     this.log.info('sync.ack-timeout', { ackedUpto: this.ackedUpto, sentUpto: this.sentUpto });
     this.goBack(this.ackedUpto, this.chainAcked, true);
   }
@@ -272,7 +304,12 @@ export class Uploader {
   }
 
   private batchOpts(chainPrev: Uint8Array) {
-    return { terminalId: this.opts.terminalId, utcOffsetMinutes: this.opts.utcOffsetMinutes, chainPrev, maxPayloadBytes: 1024 };
+    return {
+      terminalId: this.opts.terminalId,
+      utcOffsetMinutes: this.opts.utcOffsetMinutes,
+      chainPrev,
+      maxPayloadBytes: 1024,
+    };
   }
 
   private raise(a: UploadAlarm): void {

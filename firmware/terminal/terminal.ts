@@ -84,12 +84,40 @@ export class Terminal {
     const cards = new CardApp(d.masterKeys);
     const tx = new CardTransactions(journal, cards, log, d.config.terminal.utcOffsetMinutes);
     const interrupted = tx.recoverInterrupted();
-    log.info('terminal.started', { journalLastSeq: journal.lastSeq(), interrupted, blacklistVersion: blacklist.version(), ...journal.stats() });
+    log.info('terminal.started', {
+      journalLastSeq: journal.lastSeq(),
+      interrupted,
+      blacklistVersion: blacklist.version(),
+      ...journal.stats(),
+    });
     const o = d.config.pos.online;
-    const online = new OnlineSales(journal, d.authorizer ?? offlineOnly, d.clock, log, { perSaleCents: o.offlineFloorPerSaleCents, perCardDayCents: o.offlineFloorPerCardDayCents, deadlineMs: o.deadlineMs }, d.config.terminal.utcOffsetMinutes);
+    const online = new OnlineSales(
+      journal,
+      d.authorizer ?? offlineOnly,
+      d.clock,
+      log,
+      {
+        perSaleCents: o.offlineFloorPerSaleCents,
+        perCardDayCents: o.offlineFloorPerCardDayCents,
+        deadlineMs: o.deadlineMs,
+      },
+      d.config.terminal.utcOffsetMinutes,
+    );
     const unanswered = online.recoverInterrupted();
     if (unanswered > 0) log.warn('online.interrupted', { requests: unanswered });
-    const pos = new PosApp({ config: d.config, journal, blacklist, credits, online, cards, tx, clock: d.clock, log, locked: d.locked ?? (() => ({ locked: false, text: '' })), syncAlarm: d.syncAlarm ?? (() => null) });
+    const pos = new PosApp({
+      config: d.config,
+      journal,
+      blacklist,
+      credits,
+      online,
+      cards,
+      tx,
+      clock: d.clock,
+      log,
+      locked: d.locked ?? (() => ({ locked: false, text: '' })),
+      syncAlarm: d.syncAlarm ?? (() => null),
+    });
     return new Terminal(d.config, journal, blacklist, credits, tx, pos);
   }
 

@@ -23,7 +23,10 @@ export const CONFIG_HELP = [
   '  config show <terminal>         config versions pushed to a terminal and its answers',
 ];
 
-const usage = (): AdminResult => ({ code: 2, lines: ['usage: onecard backend config push <terminal> <file.json> | config show <terminal>'] });
+const usage = (): AdminResult => ({
+  code: 2,
+  lines: ['usage: onecard backend config push <terminal> <file.json> | config show <terminal>'],
+});
 
 function terminalId(s: string | undefined): number | null {
   return s !== undefined && /^\d{1,10}$/.test(s) && Number(s) <= 0xffff_ffff ? Number(s) : null;
@@ -50,7 +53,11 @@ export function configAdmin(b: Backend, args: string[]): AdminResult {
     if (wrong !== null) return { code: 1, lines: [`${wrong}; nothing queued`] };
     const r = b.pushConfig(terminal, body);
     const online = b.connected().has(terminal);
-    const where = r.sent ? 'sent' : online ? 'queued: sent at its next STATUS if it offers config push' : 'queued until it connects';
+    const where = r.sent
+      ? 'sent'
+      : online
+        ? 'queued: sent at its next STATUS if it offers config push'
+        : 'queued until it connects';
     return { code: 0, lines: [`config v${r.version} (corr ${r.corrId}, ${file}) for terminal ${terminal}: ${where}`] };
   }
   if (sub === 'show' && args.length === 2) return show(b, terminal);

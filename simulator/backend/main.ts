@@ -166,7 +166,9 @@ async function waitForAnswer(dbPath: string, corrId: number, out: (line: string)
       return r.commandStatus === 'done' ? 0 : 1;
     }
   }
-  out(`no answer to command ${corrId} within ${COMMAND_WAIT_MS / 1000} s; it stays queued (onecard backend command show ${corrId})`);
+  out(
+    `no answer to command ${corrId} within ${COMMAND_WAIT_MS / 1000} s; it stays queued (onecard backend command show ${corrId})`,
+  );
   return 1;
 }
 

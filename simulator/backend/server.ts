@@ -69,7 +69,8 @@ export class BackendServer {
   /** Starts a backend listening on host:port (127.0.0.1 and a free port by default). */
   static async start(opts: BackendOptions & ListenOptions): Promise<BackendServer> {
     const adminHost = opts.adminHost ?? '127.0.0.1';
-    if (!isLoopbackHost(adminHost)) throw new Error(`admin must listen on loopback (127.0.0.1 or ::1), not ${adminHost}`);
+    if (!isLoopbackHost(adminHost))
+      throw new Error(`admin must listen on loopback (127.0.0.1 or ::1), not ${adminHost}`);
     const backend = Backend.open(opts);
     const token = randomBytes(24).toString('hex');
     const host = opts.host ?? '127.0.0.1';
@@ -80,7 +81,9 @@ export class BackendServer {
     });
     const admin = createServer((req, res) => void handleAdmin(req, res, token, backend));
     const wss = new WebSocketServer({ server: http, perMessageDeflate: false, maxPayload: WS_MESSAGE_BYTES_MAX });
-    wss.on('connection', (socket, req) => backend.accept(new WebSocketLink(socket), peerAddress(req.socket.remoteAddress)));
+    wss.on('connection', (socket, req) =>
+      backend.accept(new WebSocketLink(socket), peerAddress(req.socket.remoteAddress)),
+    );
     let tcp: TcpServer | null = null;
     // ws re-emits the HTTP server's listen errors; the listen below reports them, so they must not crash us here.
     wss.on('error', () => {});
@@ -121,7 +124,8 @@ async function handleAdmin(req: IncomingMessage, res: ServerResponse, token: str
     res.end(JSON.stringify(body));
   };
   // Bound to loopback already; a request from elsewhere (a proxy, a misbinding) is refused all the same.
-  if (!isLoopbackHost(peerAddress(req.socket.remoteAddress))) return reply(403, { error: 'admin answers loopback only' });
+  if (!isLoopbackHost(peerAddress(req.socket.remoteAddress)))
+    return reply(403, { error: 'admin answers loopback only' });
   if (req.method !== 'POST' || req.url !== '/admin') return reply(404, { error: 'admin is POST /admin' });
   if (!tokenMatches(req.headers.authorization, `Bearer ${token}`)) return reply(401, { error: 'bad admin token' });
   let size = 0;
@@ -137,7 +141,8 @@ async function handleAdmin(req: IncomingMessage, res: ServerResponse, token: str
   } catch {
     return reply(400, { error: 'body must be JSON {"args": [...]}' });
   }
-  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) return reply(400, { error: 'args must be an array of strings' });
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string'))
+    return reply(400, { error: 'args must be an array of strings' });
   reply(200, runAdmin(backend, args as string[]));
 }
 

@@ -46,7 +46,8 @@ const POLL_MS = 100;
  */
 export function registerWorldCards(world: SimWorld, terminalName: string): void {
   const journal = world.terminal(terminalName).terminal.journal;
-  for (const c of world.cards.values()) journal.append(CARD_ISSUED_KIND, { cardNumber: c.spec.number }, { card: c.spec.number });
+  for (const c of world.cards.values())
+    journal.append(CARD_ISSUED_KIND, { cardNumber: c.spec.number }, { card: c.spec.number });
 }
 
 async function waitFor(done: () => boolean, maxMs: number): Promise<boolean> {

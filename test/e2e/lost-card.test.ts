@@ -16,7 +16,10 @@ test('a card reported lost is refused at an online terminal within 2 s of the re
   const net = new Net(w.clock, 3);
   net.plan = { ...net.plan, latencyMs: 40 };
   try {
-    const terminals = [['pos1', 101], ['pos2', 102]] as const;
+    const terminals = [
+      ['pos1', 101],
+      ['pos2', 102],
+    ] as const;
     const synced = terminals.map(([name, id]) => {
       const auth = authorizerFor(net);
       w.addTerminal({ name, id, authorizer: auth });
@@ -46,7 +49,11 @@ test('a card reported lost is refused at an online terminal within 2 s of the re
     assert.ok(appliedAfterMs <= 200, `applied ${appliedAfterMs} ms after the report (one round trip is 80 ms)`);
     // The backend knows both terminals hold the version (LIST_ACK).
     await net.run(200);
-    for (const [, id] of terminals) assert.equal(net.b.db.prepare('SELECT held_blacklist FROM terminals WHERE id = ?').pluck().get(id), net.b.lists.version('blacklist'));
+    for (const [, id] of terminals)
+      assert.equal(
+        net.b.db.prepare('SELECT held_blacklist FROM terminals WHERE id = ?').pluck().get(id),
+        net.b.lists.version('blacklist'),
+      );
     for (const s of synced) {
       s.client.stop();
       s.state.close();

@@ -1,7 +1,17 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/log.ts';
-import { checkCard, checkCounter, checkKind, checkLimit, checkSeq, checkTotals, READ_RECORDS_MAX, type AppendOptions, type TotalsDelta } from './journal-args.ts';
+import {
+  checkCard,
+  checkCounter,
+  checkKind,
+  checkLimit,
+  checkSeq,
+  checkTotals,
+  READ_RECORDS_MAX,
+  type AppendOptions,
+  type TotalsDelta,
+} from './journal-args.ts';
 import { encodeBody } from './journal-body.ts';
 import { recordCrc, rowCrcOk, rowToRecord, type JournalRecord } from './journal-codec.ts';
 import { ensureJournalSchema, ROW_COLUMNS, type JournalRow } from './journal-schema.ts';
@@ -52,7 +62,15 @@ export class Journal<M extends object = RecordBodies> {
   private ackedUptoMem = 0;
   private readonly openQueries = new Map<string, Database.Statement<unknown[], JournalRow>>();
   private readonly q: JournalQueries;
-  private readonly appendTx: (kind: string, atMs: number, card: number | null, ref: number | null, body: string, totals: readonly TotalsDelta[], cardCounter: number | null) => number;
+  private readonly appendTx: (
+    kind: string,
+    atMs: number,
+    card: number | null,
+    ref: number | null,
+    body: string,
+    totals: readonly TotalsDelta[],
+    cardCounter: number | null,
+  ) => number;
   private readonly ackTx: (uptoSeq: number) => number;
   private readonly pruneTx: (keepLast: number) => { deleted: number; uptoSeq: number };
 
@@ -69,7 +87,8 @@ export class Journal<M extends object = RecordBodies> {
       // lives in memory: no meta row rewritten per record (one page less per fsync).
       const seq = this.lastSeqMem + 1;
       // A ref names an earlier record; a later or unknown one is a caller bug.
-      if (ref !== null && (ref < 1 || ref > this.lastSeqMem)) throw new RangeError(`ref ${ref} is not an earlier journal seq (last is ${this.lastSeqMem})`);
+      if (ref !== null && (ref < 1 || ref > this.lastSeqMem))
+        throw new RangeError(`ref ${ref} is not an earlier journal seq (last is ${this.lastSeqMem})`);
       this.q.insert.run(seq, kind, atMs, card, ref, body, recordCrc(seq, kind, atMs, card, ref, body));
       for (const t of totals) this.q.addTotals.run(t.scope, t.key, t.count, t.amountCents);
       if (card !== null && cardCounter !== null) this.q.seeCard.run(card, cardCounter);
@@ -77,7 +96,8 @@ export class Journal<M extends object = RecordBodies> {
     }).immediate;
     this.ackTx = db.transaction((uptoSeq: number) => {
       const meta = this.meta();
-      if (uptoSeq > this.lastSeqMem) throw new RangeError(`cannot acknowledge up to seq ${uptoSeq}: last written is ${this.lastSeqMem}`);
+      if (uptoSeq > this.lastSeqMem)
+        throw new RangeError(`cannot acknowledge up to seq ${uptoSeq}: last written is ${this.lastSeqMem}`);
       if (uptoSeq <= meta.acked_upto) return 0; // a repeated ack (retransmission) changes nothing
       // One meta row, not a flag per record: rewriting every acknowledged row doubled what the SD card takes.
       this.q.setAckedUpto.run(uptoSeq);
@@ -188,11 +208,13 @@ export class Journal<M extends object = RecordBodies> {
   private openQuery(kind: string): Database.Statement<unknown[], JournalRow> {
     let q = this.openQueries.get(kind);
     if (!q) {
-      q = this.db.prepare<unknown[], JournalRow>(
-        `SELECT ${ROW_COLUMNS} FROM journal AS j WHERE j.kind = '${kind}' AND NOT EXISTS (
+      q = this.db
+        .prepare<unknown[], JournalRow>(
+          `SELECT ${ROW_COLUMNS} FROM journal AS j WHERE j.kind = '${kind}' AND NOT EXISTS (
            SELECT 1 FROM journal AS c WHERE c.ref = j.seq AND c.kind IN (SELECT value FROM json_each(?))
          ) ORDER BY j.seq LIMIT ?`,
-      ).raw(true);
+        )
+        .raw(true);
       this.openQueries.set(kind, q);
     }
     return q;
@@ -217,7 +239,8 @@ export class Journal<M extends object = RecordBodies> {
    * Returns how many were deleted (at most PRUNE_BATCH_MAX per call).
    */
   pruneAcked(keepLast: number): number {
-    if (!Number.isSafeInteger(keepLast) || keepLast < 0) throw new RangeError(`keepLast must be a non-negative integer, got ${keepLast}`);
+    if (!Number.isSafeInteger(keepLast) || keepLast < 0)
+      throw new RangeError(`keepLast must be a non-negative integer, got ${keepLast}`);
     const { deleted, uptoSeq } = this.pruneTx(keepLast);
     if (deleted > 0) this.sync.synced(0);
     if (deleted > 0) this.log.info('journal.pruned', { records: deleted, uptoSeq });
@@ -240,7 +263,11 @@ export class Journal<M extends object = RecordBodies> {
 
   /** `corrupt`: records found with a bad CRC since open (at recovery or on read). */
   stats(): { records: number; unacked: number; corrupt: number } {
-    return { records: this.q.countAll.get()!, unacked: this.q.countAfter.get(this.meta().acked_upto)!, corrupt: this.corruptSeqs.size };
+    return {
+      records: this.q.countAll.get()!,
+      unacked: this.q.countAfter.get(this.meta().acked_upto)!,
+      corrupt: this.corruptSeqs.size,
+    };
   }
 
   /**
@@ -287,17 +314,32 @@ export class Journal<M extends object = RecordBodies> {
     this.lastSeqMem = Math.max(maxSeq, meta.last_seq);
     this.ackedUptoMem = meta.acked_upto;
     // Pair assertion on what ack maintains: if it fails the file was altered outside this class.
-    if (meta.acked_upto > this.lastSeqMem) throw new Error(`${this.path}: acked_upto ${meta.acked_upto} is above the last seq ${this.lastSeqMem}; the file is damaged`);
+    if (meta.acked_upto > this.lastSeqMem)
+      throw new Error(
+        `${this.path}: acked_upto ${meta.acked_upto} is above the last seq ${this.lastSeqMem}; the file is damaged`,
+      );
     const ackedBeyond = this.q.ackedAfter.get(meta.acked_upto)!;
-    if (ackedBeyond > 0) throw new Error(`${this.path}: ${ackedBeyond} records after acked_upto ${meta.acked_upto} are marked acknowledged; the file is damaged`);
+    if (ackedBeyond > 0)
+      throw new Error(
+        `${this.path}: ${ackedBeyond} records after acked_upto ${meta.acked_upto} are marked acknowledged; the file is damaged`,
+      );
 
     const fromSeq = Math.max(0, Math.min(meta.acked_upto, this.lastSeqMem - RECOVERY_TAIL_RECORDS));
     let checked = 0;
-    for (const row of this.db.prepare<[number], JournalRow>(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq`).raw(true).iterate(fromSeq)) {
+    for (const row of this.db
+      .prepare<[number], JournalRow>(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq`)
+      .raw(true)
+      .iterate(fromSeq)) {
       checked++;
       if (!rowCrcOk(row)) this.noteCorrupt(row[0]);
     }
-    this.log.info('journal.recovered', { path: this.path, lastSeq: this.lastSeqMem, ackedUpto: meta.acked_upto, checked, corrupt: this.corruptSeqs.size });
+    this.log.info('journal.recovered', {
+      path: this.path,
+      lastSeq: this.lastSeqMem,
+      ackedUpto: meta.acked_upto,
+      checked,
+      corrupt: this.corruptSeqs.size,
+    });
   }
 
   private toRecords(rows: JournalRow[]): JournalRecord[] {

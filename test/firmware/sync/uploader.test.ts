@@ -37,16 +37,27 @@ function uploader(n: number, send: (m: JournalBatch) => SendResult, journal = jo
 }
 
 test('too-large halves the batch until it fits', () => {
-  const { u, sizes } = uploader(16, (m) => (m.records.length > 4 ? { ok: false, error: 'too-large', detail: 'payload exceeds the peer\'s limit' } : { ok: true, seq: 1 }));
+  const { u, sizes } = uploader(16, (m) =>
+    m.records.length > 4
+      ? { ok: false, error: 'too-large', detail: "payload exceeds the peer's limit" }
+      : { ok: true, seq: 1 },
+  );
   u.step();
   assert.deepEqual(sizes, [16, 8, 4]);
   assert.equal(u.alarm, null);
 });
 
 test('a single record too large, or one the wire cannot encode, stops upload with an alarm; not-open only waits', () => {
-  const tooLarge = uploader(3, () => ({ ok: false, error: 'too-large', detail: 'door.open payload of 40000 bytes exceeds the peer\'s 32768' }));
+  const tooLarge = uploader(3, () => ({
+    ok: false,
+    error: 'too-large',
+    detail: "door.open payload of 40000 bytes exceeds the peer's 32768",
+  }));
   for (let i = 0; i < 3; i++) tooLarge.u.step();
-  assert.deepEqual(tooLarge.u.alarm, { reason: 'unencodable', detail: 'door.open payload of 40000 bytes exceeds the peer\'s 32768' });
+  assert.deepEqual(tooLarge.u.alarm, {
+    reason: 'unencodable',
+    detail: "door.open payload of 40000 bytes exceeds the peer's 32768",
+  });
   const encode = uploader(3, () => ({ ok: false, error: 'encode', detail: 'journalBatch: record 1 atMs -1' }));
   encode.u.step();
   assert.deepEqual(encode.u.alarm, { reason: 'unencodable', detail: 'journalBatch: record 1 atMs -1' });
@@ -56,7 +67,7 @@ test('a single record too large, or one the wire cannot encode, stops upload wit
   assert.deepEqual(closed.sizes, [3]);
 });
 
-test('a record leaves only once fsync\'d: the upload flushes what waits, and sends nothing new if it cannot', () => {
+test("a record leaves only once fsync'd: the upload flushes what waits, and sends nothing new if it cannot", () => {
   const dir = mkdtempSync(join(tmpdir(), 'uploader-'));
   const clock = new ManualClock(T);
   const scheduler = new VirtualScheduler(clock);
@@ -89,7 +100,13 @@ test('a gap ack below what was acknowledged (backend restored from a backup) sen
     bases.push(m.records[0]?.seq ?? 0);
     return { ok: true, seq: 1 };
   };
-  const opts = { ...UPLOADER_DEFAULTS, terminalId: 101, utcOffsetMinutes: 480, batchRecordsMax: 4, inflightBatchesMax: 1 };
+  const opts = {
+    ...UPLOADER_DEFAULTS,
+    terminalId: 101,
+    utcOffsetMinutes: 480,
+    batchRecordsMax: 4,
+    inflightBatchesMax: 1,
+  };
   const u = new Uploader(journalOf(10), send, () => {}, new ManualClock(T), silentLogger, opts);
   u.onAck({ type: 'journalAck', ackUpto: 8, chainHead: CHAIN_ZERO, status: 'ok' });
   u.step();
@@ -99,6 +116,6 @@ test('a gap ack below what was acknowledged (backend restored from a backup) sen
   u.onAck({ type: 'journalAck', ackUpto: 3, chainHead: CHAIN_ZERO, status: 'gap' });
   assert.equal(u.highWater, 3);
   u.step();
-  assert.deepEqual(bases, [9, 4], 'resent from the backend\'s H + 1, records it believed acknowledged included');
+  assert.deepEqual(bases, [9, 4], "resent from the backend's H + 1, records it believed acknowledged included");
   assert.equal(u.alarm, null);
 });

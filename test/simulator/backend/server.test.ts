@@ -37,7 +37,10 @@ test('onecard backend: a terminal over WebSocket; `card lost` through the runnin
     assert.ok(t.blacklist.has(777));
     // Pushed down the open session: the only event since the command is the list applied, with no
     // reconnect in between (a new session would fetch lists too). Counted, not timed.
-    assert.deepEqual(t.seen.slice(seenBefore).map((e) => e.type), ['list']);
+    assert.deepEqual(
+      t.seen.slice(seenBefore).map((e) => e.type),
+      ['list'],
+    );
 
     const status: string[] = [];
     await backendMain(['terminals', '--db', dbPath], (l) => status.push(l));
@@ -52,9 +55,18 @@ test('onecard backend: a terminal over WebSocket; `card lost` through the runnin
 test('raw TCP carries the same frames', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-server-'));
   const server = await serveBackend({ dbPath: join(dir, 'backend.db'), port: 0, tcpPort: 0 });
-  const t = terminal(dir, () => dialTcp('127.0.0.1', server.tcpPort as number), server.backend.keyFor(101, 1) as Uint8Array);
+  const t = terminal(
+    dir,
+    () => dialTcp('127.0.0.1', server.tcpPort as number),
+    server.backend.keyFor(101, 1) as Uint8Array,
+  );
   try {
-    for (let i = 0; i < 50; i++) t.journal.append('tap.refused', { cardNumber: i, uid: '04a1b2c3', reason: 'expired', detail: `#${i}` }, { card: i });
+    for (let i = 0; i < 50; i++)
+      t.journal.append(
+        'tap.refused',
+        { cardNumber: i, uid: '04a1b2c3', reason: 'expired', detail: `#${i}` },
+        { card: i },
+      );
     const acked = t.next((e) => e.type === 'acked' && e.upto === 50, 'ack of record 50');
     t.client.start();
     await acked;
