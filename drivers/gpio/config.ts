@@ -1,18 +1,11 @@
 /**
- * The `gpio` section of a terminal's config (docs/gpio.md), and opening the
- * backend it names. The composition root embeds `GpioConfigSchema` in the
- * terminal config and calls `openGpio`; the twin comes in as a factory so
- * drivers/ never imports simulator/. Lines are the chip's own offsets (BCM
- * numbers on a Pi's header), never sysfs numbers, whatever the backend.
+ * The `gpio` section of a terminal's config (docs/gpio.md): a schema only, so
+ * the terminal's config (firmware/config/schema.ts) embeds it as part of the
+ * driver's contract; ./open.ts opens the backend it names. Lines are the
+ * chip's own offsets (BCM numbers on a Pi's header), never sysfs numbers.
  */
 import { z } from 'zod';
-import type { Scheduler } from '../../base/scheduler.ts';
-import type { Logger } from '../../base/log.ts';
 import { SIGNAL_OUTPUTS } from '../signal/patterns.ts';
-import { openGpiod, systemSpawner, type Spawner } from './gpiod.ts';
-import type { GpioLines, GpioPort } from './index.ts';
-import { openOnoff } from './onoff.ts';
-import { Gpio } from './port.ts';
 
 /** Highest line offset: the Pi 5's RP1 has 54 lines (0-53), the Pi 4's header chip 58. */
 export const GPIO_LINE_MAX = 63;
@@ -55,29 +48,3 @@ export const GpioConfigSchema = z
     }
   });
 export type GpioConfig = z.infer<typeof GpioConfigSchema>;
-
-export interface GpioDeps {
-  scheduler: Scheduler;
-  /** Microseconds on a monotonic clock: onoff's edge stamps (gpiod and the twin stamp their own). */
-  nowUs: () => number;
-  /** The twin's lines, for backend "sim" (the composition root passes simulator/gpio's SimGpioLines). */
-  sim?: () => GpioLines;
-  spawner?: Spawner;
-  log?: Logger;
-}
-
-export async function openGpio(
-  config: GpioConfig,
-  deps: GpioDeps,
-): Promise<{ ok: true; port: GpioPort } | { ok: false; message: string }> {
-  let opened: { ok: true; lines: GpioLines } | { ok: false; message: string };
-  if (config.backend === 'gpiod')
-    opened = await openGpiod(deps.spawner ?? systemSpawner, { chip: config.chip, log: deps.log });
-  else if (config.backend === 'onoff') opened = await openOnoff({ nowUs: deps.nowUs, sysfsLabel: config.sysfsLabel });
-  else
-    opened = deps.sim
-      ? { ok: true, lines: deps.sim() }
-      : { ok: false, message: 'gpio.backend "sim" runs only in the simulator' };
-  if (!opened.ok) return { ok: false, message: `gpio (${config.backend}): ${opened.message}` };
-  return { ok: true, port: new Gpio(opened.lines, deps.scheduler) };
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
 
 /**
  * The terminal's one config file, validated on load. Every limit here is a
@@ -85,6 +86,47 @@ export const PosSchema = z
     });
   });
 
+/** The SPI clock range the MFRC522 takes (datasheet: up to 10 Mbit/s); below 100 kHz a tap would crawl. */
+const SPI_SPEED_HZ_MIN = 100_000;
+const SPI_SPEED_HZ_MAX = 10_000_000;
+/** Reader kinds: the names a config uses; app/registry.ts maps each to its driver or its twin. */
+export const READER_KINDS = ['mfrc522', 'wiegand', 'virtual'] as const;
+export const ReaderConfigSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('mfrc522'),
+      device: z
+        .string()
+        .regex(/^\/dev\/spidev\d+\.\d+$/, 'an SPI device like /dev/spidev0.0 (enable SPI: dtparam=spi=on)')
+        .default('/dev/spidev0.0'),
+      speedHz: z.number().int().min(SPI_SPEED_HZ_MIN).max(SPI_SPEED_HZ_MAX).default(4_000_000),
+    })
+    .strict(),
+  /** Card numbers only, on gpio.wiegand's lines: doors and attendance, never an offline purse. */
+  z.object({ kind: z.literal('wiegand') }).strict(),
+  /** The simulator's twin: a field that only the simulator places cards in. */
+  z.object({ kind: z.literal('virtual') }).strict(),
+]);
+export type ReaderConfig = z.infer<typeof ReaderConfigSchema>;
+
+/** What is wired to this terminal; read by the composition root only (app/), never by a role. */
+export const PeripheralsSchema = z
+  .object({ reader: ReaderConfigSchema, gpio: GpioConfigSchema.optional() })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.reader.kind === 'wiegand' && !p.gpio?.wiegand)
+      ctx.addIssue({ code: 'custom', path: ['gpio', 'wiegand'], message: 'a wiegand reader needs its lines: d0, d1' });
+  });
+export type PeripheralsConfig = z.infer<typeof PeripheralsSchema>;
+
+/** The link to the backend; the terminal key is in its own 0600 file, never in the config or on a command line. */
+export const BackendLinkSchema = z
+  .object({
+    url: z.string().regex(/^wss?:\/\/[^/\s]+/, 'a backend address like ws://HOST:PORT or wss://HOST'),
+    terminalKeyFile: z.string().min(1),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     terminal: z.object({
@@ -100,8 +142,21 @@ export const ConfigSchema = z
     storage: z.object({ dataDir: z.string().min(1), keyFile: z.string().min(1) }),
     cardClasses: z.array(CardClassSchema).min(1).max(256),
     pos: PosSchema.default(PosSchema.parse({})),
+    /** Left out by configs pushed or generated inside the simulator; `onecard run` needs it. */
+    peripherals: PeripheralsSchema.optional(),
+    /** Left out: the terminal runs offline (its lists as last received). */
+    backend: BackendLinkSchema.optional(),
+    /** A simulated terminal only: its master keys derive from this seed instead of storage.keyFile. */
+    sim: z.object({ seed: z.number().int().min(0).max(0xffff_ffff) }).strict().optional(),
   })
   .superRefine((cfg, ctx) => {
+    const twinsOnly = cfg.peripherals === undefined || cfg.peripherals.reader.kind === 'virtual';
+    if (cfg.sim && !twinsOnly)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sim'],
+        message: 'a terminal with a real reader takes its keys from storage.keyFile: remove "sim"',
+      });
     const ids = new Set(cfg.cardClasses.map((c) => c.id));
     cfg.pos.allowedClasses.forEach((id, i) => {
       if (!ids.has(id))

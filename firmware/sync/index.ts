@@ -6,7 +6,7 @@ import { SyncState } from './sync-state.ts';
 
 /**
  * The sync client's public surface (firmware/sync/): what the composition
- * root (firmware/cli), the simulator and the tests wire together.
+ * root (app/), the simulator and the tests wire together.
  *
  *   const authorizer = new SessionAuthorizer(clock, scheduler, log);   // before Terminal.open
  *   const terminal = Terminal.open({ config, masterKeys, clock, log, authorizer });

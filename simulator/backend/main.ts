@@ -23,7 +23,7 @@ import { BackendServer } from './server.ts';
 
 /**
  * `onecard backend`: the reference backend as a process, and its admin
- * commands. Reached from firmware/cli/main.ts by a dynamic import only.
+ * commands. Reached from app/main.ts by a dynamic import only.
  *
  *   onecard backend init [--db FILE]                                     create the database (and its master key)
  *   onecard backend [--port N] [--host H] [--tcp-port N] [--db FILE]     serve; prints its ws:// URL

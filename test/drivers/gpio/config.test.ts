@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ManualClock } from '../../../base/clock.ts';
-import { GpioConfigSchema, openGpio } from '../../../drivers/gpio/config.ts';
+import { GpioConfigSchema } from '../../../drivers/gpio/config.ts';
+import { openGpio } from '../../../drivers/gpio/open.ts';
 import { SimGpioLines } from '../../../simulator/gpio/sim-lines.ts';
 import { VirtualScheduler } from '../../../simulator/net/virtual-scheduler.ts';
 

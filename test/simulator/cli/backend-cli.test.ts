@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, STACK_FRAME } from '../../firmware/cli/run-cli.ts';
+import { runCli, STACK_FRAME } from '../../app/run-cli.ts';
 
 /**
  * `onecard backend` as a new user meets it: a backend is created by `init`

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveBackend } from '../../../simulator/backend/main.ts';
-import { runCli } from '../../firmware/cli/run-cli.ts';
+import { runCli } from '../../app/run-cli.ts';
 
 /**
  * `onecard sim --data DIR` is one terminal across runs: a second run continues

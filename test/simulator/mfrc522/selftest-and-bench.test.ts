@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { benchMfrc522, modelRf } from '../../../bench/mfrc522.ts';
-import { EXIT_CHIP_FAULT, EXIT_OK, selftestReader } from '../../../firmware/cli/selftest-reader.ts';
+import { EXIT_CHIP_FAULT, EXIT_OK, selftestReader } from '../../../app/selftest-reader.ts';
 
 test('selftest reader on the emulator: chip version, then UID/ATQA/SAK of the card in the field', async () => {
   const lines: string[] = [];

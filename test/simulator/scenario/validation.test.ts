@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../../../simulator/scenario/schema.ts';
-import { runCli, STACK_FRAME } from '../../firmware/cli/run-cli.ts';
+import { runCli, STACK_FRAME } from '../../app/run-cli.ts';
 
 /**
  * A scenario the runner cannot evaluate as written is a malformed file, not a

@@ -5,9 +5,9 @@
  * a virtual card already in its field. Exit codes: 0 card read, 1 chip fault,
  * 2 no card presented.
  */
-import { Mfrc522InitError, Mfrc522Reader } from '../../drivers/card/mfrc522/reader.ts';
-import type { SpiBus } from '../../drivers/spi/index.ts';
-import { SPI_SPEED_HZ_DEFAULT, SpidevBus } from '../../drivers/spi/spidev.ts';
+import { Mfrc522InitError, Mfrc522Reader } from '../drivers/card/mfrc522/reader.ts';
+import type { SpiBus } from '../drivers/spi/index.ts';
+import { SPI_SPEED_HZ_DEFAULT, SpidevBus } from '../drivers/spi/spidev.ts';
 
 export interface SelftestReaderOptions {
   reader: 'emulator' | 'spidev';
@@ -39,8 +39,8 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
 async function openBus(opts: SelftestReaderOptions): Promise<{ bus: SpiBus; label: string }> {
   if (opts.reader === 'emulator') {
     // Loaded only when asked for: a terminal image ships without the simulator.
-    const { Mfrc522Emulator } = await import('../../simulator/mfrc522/emulator.ts');
-    const { VirtualClassicCard } = await import('../../simulator/card/virtual-classic.ts');
+    const { Mfrc522Emulator } = await import('../simulator/mfrc522/emulator.ts');
+    const { VirtualClassicCard } = await import('../simulator/card/virtual-classic.ts');
     const emu = new Mfrc522Emulator();
     emu.place(VirtualClassicCard.blank(DEMO_UID));
     return { bus: emu, label: 'MFRC522 emulator with a virtual MIFARE Classic 1K in its field' };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** `node bin/onecard.js …` as a person would run it, stdin closed; resolves when it exits. */
-export const ONECARD = fileURLToPath(new URL('../../../bin/onecard.js', import.meta.url));
+export const ONECARD = fileURLToPath(new URL('../../bin/onecard.js', import.meta.url));
 
 export interface CliRun {
   code: number | null;

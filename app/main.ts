@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EXIT_OK, EXIT_USAGE, parseOrExit, type CliIo, type CommandSpec } from '../../base/cli-args.ts';
+import { EXIT_OK, EXIT_USAGE, parseOrExit, type CliIo, type CommandSpec } from '../base/cli-args.ts';
 
 /**
  * The `onecard` entry point and composition root. The simulator is reached by
@@ -24,7 +24,7 @@ const SELFTEST: CommandSpec = {
 };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return `onecard ${pkg.version}`;
 }
 
@@ -32,11 +32,11 @@ async function main(argv: string[], io: CliIo): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'sim': {
-      const { simMain } = await import('../../simulator/cli/sim.ts');
+      const { simMain } = await import('../simulator/cli/sim.ts');
       return simMain(rest, io.out, io.err);
     }
     case 'backend': {
-      const { backendMain } = await import('../../simulator/backend/main.ts');
+      const { backendMain } = await import('../simulator/backend/main.ts');
       return backendMain(rest, io.out, io.err);
     }
     case 'selftest': {

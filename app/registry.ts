@@ -1,0 +1,125 @@
+/**
+ * The one registry of peripheral kinds: each kind a config may name maps to
+ * its real driver or to its simulator twin. `onecard run` opens what the
+ * config names through here; a new peripheral (display, printer, cash) adds
+ * its kinds here and nowhere else. Opening failures are values naming the
+ * config field, never exceptions.
+ */
+import type { Clock } from '../base/clock.ts';
+import type { Logger } from '../base/log.ts';
+import type { Scheduler } from '../base/scheduler.ts';
+import type { CardReader } from '../drivers/card/index.ts';
+import { Mfrc522Reader } from '../drivers/card/mfrc522/reader.ts';
+import type { GpioConfig } from '../drivers/gpio/config.ts';
+import type { GpioPort } from '../drivers/gpio/index.ts';
+import { openGpio } from '../drivers/gpio/open.ts';
+import { Signals } from '../drivers/signal/signals.ts';
+import { SpidevBus } from '../drivers/spi/spidev.ts';
+import type { PeripheralsConfig, ReaderConfig } from '../firmware/config/schema.ts';
+import type { PeripheralHealth } from '../protocol/index.ts';
+import { VirtualReader } from '../simulator/card/virtual-reader.ts';
+import { SimGpioLines } from '../simulator/gpio/sim-lines.ts';
+
+export interface RegistryDeps {
+  clock: Clock;
+  scheduler: Scheduler;
+  nowUs: () => number;
+  log: Logger;
+}
+
+export type Opened<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** A reader the run loop polls; `twin` is the virtual field when the kind is the simulator's. */
+export interface OpenedReader {
+  reader: CardReader;
+  health(): PeripheralHealth['health'];
+  twin?: VirtualReader;
+}
+
+type ReaderOpener<C extends ReaderConfig> = (c: C, d: RegistryDeps) => Promise<Opened<OpenedReader>>;
+
+const READERS: { [K in ReaderConfig['kind']]: ReaderOpener<Extract<ReaderConfig, { kind: K }>> } = {
+  async mfrc522(c, d) {
+    let bus: SpidevBus;
+    try {
+      bus = await SpidevBus.open({ device: c.device, speedHz: c.speedHz });
+    } catch (e) {
+      return { ok: false, message: `peripherals.reader: cannot open ${c.device}: ${(e as Error).message}` };
+    }
+    try {
+      const chip = await Mfrc522Reader.open(bus, { log: d.log, clock: d.clock });
+      return {
+        ok: true,
+        value: { reader: chip, health: () => (chip.counters.recoveries > 0 ? 'degraded' : 'ok') },
+      };
+    } catch (e) {
+      await bus.close().catch(() => undefined);
+      return { ok: false, message: `peripherals.reader: the MFRC522 on ${c.device} failed: ${(e as Error).message}` };
+    }
+  },
+  async wiegand() {
+    // A Wiegand reader yields card numbers, never a session: no role of today can take a tap from it.
+    return { ok: false, message: 'peripherals.reader: wiegand yields card numbers only; the pos role needs mfrc522' };
+  },
+  async virtual() {
+    const twin = new VirtualReader();
+    const reader: CardReader = { detect: async () => twin.open(), close: async () => twin.remove() };
+    return { ok: true, value: { reader, health: () => 'ok', twin } };
+  },
+};
+
+export function openReader(c: ReaderConfig, d: RegistryDeps): Promise<Opened<OpenedReader>> {
+  const open = READERS[c.kind] as ReaderOpener<ReaderConfig>;
+  return open(c, d);
+}
+
+/** The GPIO port and the buzzer/LED signals on it; backend "sim" is the twin with its pin timeline. */
+export async function openSignals(
+  c: GpioConfig,
+  d: RegistryDeps,
+): Promise<Opened<{ port: GpioPort; signals: Signals; twin?: SimGpioLines }>> {
+  let twin: SimGpioLines | undefined;
+  const sim = () => {
+    twin = new SimGpioLines(d.clock);
+    return twin;
+  };
+  const opened = await openGpio(c, { scheduler: d.scheduler, nowUs: d.nowUs, log: d.log, sim });
+  if (!opened.ok) return { ok: false, message: `peripherals.gpio: ${opened.message}` };
+  const signals = new Signals(opened.port, d.scheduler, c.signals);
+  return { ok: true, value: { port: opened.port, signals, ...(twin ? { twin } : {}) } };
+}
+
+export interface Peripherals {
+  reader: OpenedReader;
+  gpio?: { port: GpioPort; signals: Signals; twin?: SimGpioLines };
+  health(): PeripheralHealth[];
+  close(): Promise<void>;
+}
+
+/** Everything the config's `peripherals` names, opened; the first failure closes what was opened. */
+export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Promise<Opened<Peripherals>> {
+  const reader = await openReader(c.reader, d);
+  if (!reader.ok) return reader;
+  let gpio: Peripherals['gpio'];
+  if (c.gpio) {
+    const g = await openSignals(c.gpio, d);
+    if (!g.ok) {
+      await reader.value.reader.close();
+      return g;
+    }
+    gpio = g.value;
+  }
+  return {
+    ok: true,
+    value: {
+      reader: reader.value,
+      ...(gpio ? { gpio } : {}),
+      health: () => [{ kind: 'reader', health: reader.value.health() }],
+      close: async () => {
+        gpio?.signals.stop();
+        await gpio?.port.close();
+        await reader.value.reader.close();
+      },
+    },
+  };
+}
