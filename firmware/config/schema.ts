@@ -147,7 +147,10 @@ export const ConfigSchema = z
     /** Left out: the terminal runs offline (its lists as last received). */
     backend: BackendLinkSchema.optional(),
     /** A simulated terminal only: its master keys derive from this seed instead of storage.keyFile. */
-    sim: z.object({ seed: z.number().int().min(0).max(0xffff_ffff) }).strict().optional(),
+    sim: z
+      .object({ seed: z.number().int().min(0).max(0xffff_ffff) })
+      .strict()
+      .optional(),
   })
   .superRefine((cfg, ctx) => {
     const twinsOnly = cfg.peripherals === undefined || cfg.peripherals.reader.kind === 'virtual';
