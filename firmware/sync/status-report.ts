@@ -1,4 +1,4 @@
-import { STATUS_ALARM_BYTES_MAX, type Status } from '../../protocol/index.ts';
+import { PERIPHERALS_MAX, STATUS_ALARM_BYTES_MAX, type Status } from '../../protocol/index.ts';
 import type { SyncClientDeps } from './client-options.ts';
 import type { ClockWatch } from './clock-watch.ts';
 import type { ListApplier } from './lists.ts';
@@ -39,7 +39,7 @@ export function statusReport(d: SyncClientDeps, p: StatusParts): Status {
     ],
     configVersion: d.state.configVersion(),
     locked: d.state.lock().locked,
-    peripherals: (d.peripherals?.() ?? []).slice(0, 64), // the codec's PERIPHERALS_MAX
+    peripherals: (d.peripherals?.() ?? []).slice(0, PERIPHERALS_MAX),
     ...(d.firmware ? { firmware: d.firmware } : {}),
     uptimeS: Math.floor((now - p.startedMs) / 1000),
     ...(p.uploadAlarm ? { alarm: alarmText(p.uploadAlarm) } : {}),
