@@ -1,7 +1,7 @@
-import type { CardIdentity } from '../card/layout.ts';
 import { cardMinute } from '../core/clock.ts';
-import { checkCard, type CardRules } from '../policy/policy.ts';
-import type { CardRefusal, DoorRefusal } from './reasons.ts';
+import { cardNumberOf, checkCredential, type Credential } from '../policy/credential.ts';
+import type { CardRules } from '../policy/policy.ts';
+import type { DoorRefusal } from './reasons.ts';
 import { type HolidayList, inTimeZone, localTime, type TimeZone } from './time-zones.ts';
 
 /**
@@ -15,10 +15,7 @@ import { type HolidayList, inTimeZone, localTime, type TimeZone } from './time-z
  * anti-passback last so a refused door never counts as a passage.
  */
 
-/** A card application read and MAC-checked, or a bare number (UID-only card, Wiegand reader). */
-export type Credential =
-  | { kind: 'card'; identity: CardIdentity }
-  | { kind: 'uid'; cardNumber: number };
+export { type Credential, cardNumberOf } from '../policy/credential.ts';
 
 export type DoorRequest =
   /** `direction`: the reader's side for anti-passback; null on a door without paired readers. */
@@ -104,10 +101,6 @@ const open = (cause: GrantCause, cardNumber: number | null = null): Extract<Door
   passbackViolation: false,
 });
 
-export function cardNumberOf(c: Credential): number {
-  return c.kind === 'card' ? c.identity.cardNumber : c.cardNumber;
-}
-
 export function decideDoor(req: DoorRequest, f: DoorFacts): DoorVerdict {
   if (f.mode === 'lockdown') {
     if (req.kind === 'exit-button' && f.door.exitInLockdown) return interlocked(f) ?? open('exit-button');
@@ -132,16 +125,10 @@ function interlocked(f: DoorFacts): DoorVerdict | null {
   return shut('interlock', `door ${partner} is not shut`);
 }
 
-/** The blacklist for every credential; on a card application also frozen, expiry, issuer and class. */
 function cardRefusal(c: Credential, f: DoorFacts): DoorVerdict | null {
-  const cardNumber = cardNumberOf(c);
-  const blacklisted = f.lists.blacklisted(cardNumber);
-  if (c.kind === 'uid') return blacklisted ? shut('blacklisted', `card ${cardNumber} is on the blacklist`) : null;
   const today = localTime(f.nowMs, f.schedules.utcOffsetMinutes).day;
-  const d = checkCard({ identity: c.identity, blacklisted, lastSeenCounter: null, today, rules: f.cardRules });
-  if (d === null) return null;
-  if (d.kind !== 'refuse') throw new Error('bug: checkCard returned a non-refusal');
-  return shut(d.reason as CardRefusal, d.detail);
+  const barred = checkCredential(c, { blacklisted: f.lists.blacklisted(cardNumberOf(c)), cardRules: f.cardRules, today });
+  return barred && shut(barred.reason, barred.detail);
 }
 
 /** A grant for this door now, else a rule for the card's class or groups whose time zone holds now. */

@@ -1,4 +1,4 @@
-import type { RefusalCode } from '../policy/reasons.ts';
+import type { CardRefusal } from '../policy/credential.ts';
 import { REFUSAL_TEXT } from '../policy/reasons.ts';
 
 /**
@@ -6,10 +6,7 @@ import { REFUSAL_TEXT } from '../policy/reasons.ts';
  * another issuer, unknown class) are the policy's codes and texts; the rest
  * are the door's.
  */
-export type CardRefusal = Extract<
-  RefusalCode,
-  'blacklisted' | 'frozen' | 'expired' | 'wrong-tenant' | 'class-not-allowed' | 'counter-rollback'
->;
+export type { CardRefusal };
 
 export type DoorRefusal =
   | CardRefusal
