@@ -28,6 +28,13 @@ const uidTap = (cardNumber: number, direction: 'in' | 'out' | null = null): Door
   direction,
 });
 const outcome = (v: DoorVerdict) => (v.kind === 'open' ? `open:${v.cause}` : `shut:${v.reason}`);
+type Row = [day: string, hh: number, mm: number, want: string];
+/** Each row: the request at that local time decides as `want`. */
+function expectRows(req: DoorRequest, rows: Row[], lists = memoryLists()): void {
+  for (const [day, hh, mm, want] of rows) {
+    assert.equal(outcome(decideDoor(req, facts({ lists, nowMs: localMs(day, hh, mm) }))), want, `${day} ${hh}:${mm}`);
+  }
+}
 
 test('weekdays: card day 0 (2000-01-01) was a Saturday, 2026-12-07 a Monday', () => {
   assert.equal(weekdayOf(0), 5);
@@ -37,7 +44,7 @@ test('weekdays: card day 0 (2000-01-01) was a Saturday, 2026-12-07 a Monday', ()
 });
 
 test('schedules by class: office hours with a lunch gap, weekends shut', () => {
-  const rows: [string, number, number, string][] = [
+  expectRows(tap(), [
     ['2026-12-07', 6, 59, 'shut:outside-schedule'],
     ['2026-12-07', 7, 0, 'open:schedule'],
     ['2026-12-07', 11, 59, 'open:schedule'],
@@ -47,10 +54,7 @@ test('schedules by class: office hours with a lunch gap, weekends shut', () => {
     ['2026-12-07', 19, 0, 'shut:outside-schedule'],
     ['2026-12-11', 9, 0, 'open:schedule'], // Friday
     ['2026-12-12', 9, 0, 'shut:outside-schedule'], // Saturday
-  ];
-  for (const [day, hh, mm, want] of rows) {
-    assert.equal(outcome(decideDoor(tap(), facts({ nowMs: localMs(day, hh, mm) }))), want, `${day} ${hh}:${mm}`);
-  }
+  ]);
 });
 
 test('a class with no rule for the door has no access; a rule for another door does not open this one', () => {
@@ -61,7 +65,7 @@ test('a class with no rule for the door has no access; a rule for another door d
 
 test('across midnight: Monday 22:00–06:00 still opens at 03:00 Tuesday, not at 06:00 nor Tuesday night', () => {
   const lists = memoryLists({ groups: { 2002: [NIGHT_GROUP] } });
-  const rows: [string, number, number, string][] = [
+  const rows: Row[] = [
     ['2026-12-07', 21, 59, 'shut:outside-schedule'],
     ['2026-12-07', 22, 0, 'open:schedule'],
     ['2026-12-07', 23, 59, 'open:schedule'],
@@ -72,10 +76,7 @@ test('across midnight: Monday 22:00–06:00 still opens at 03:00 Tuesday, not at
     ['2026-12-08', 23, 0, 'shut:outside-schedule'], // Tuesday night is not Monday night
     ['2026-12-07', 3, 0, 'shut:outside-schedule'], // Sunday had no night interval
   ];
-  for (const [day, hh, mm, want] of rows) {
-    const v = decideDoor(uidTap(2002), facts({ lists, nowMs: localMs(day, hh, mm) }));
-    assert.equal(outcome(v), want, `${day} ${hh}:${mm}`);
-  }
+  expectRows(uidTap(2002), rows, lists);
 });
 
 test('holidays: the holiday intervals replace the weekday, including the night that started on it', () => {

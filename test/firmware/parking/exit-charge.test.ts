@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CardApp, type CardImage } from '../../../firmware/card/app.ts';
-import type { CardIdentity, PurseState } from '../../../firmware/card/layout.ts';
+import type { PurseState } from '../../../firmware/card/layout.ts';
 import { cardDay, ManualClock } from '../../../firmware/core/clock.ts';
 import { silentLogger } from '../../../firmware/core/log.ts';
 import { CardTransactions } from '../../../firmware/card-tx/card-tx.ts';
@@ -16,26 +16,20 @@ import { Journal } from '../../../firmware/store/journal/journal.ts';
 import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { VirtualClassicCard } from '../../../simulator/card/virtual-classic.ts';
 import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
-import { localMs, OFFSET_MIN } from '../door/fixtures.ts';
+import { cardRules, identity, localMs, OFFSET_MIN } from '../door/fixtures.ts';
 
 const app = new CardApp(deriveSimMasterKeys(1));
 const ENTRY_MS = localMs('2026-12-07', 22, 10);
 const EXIT_MS = localMs('2026-12-08', 1, 40);
 const RATES = { freeMinutes: 15, stepMinutes: 60, firstStepCents: 500, stepCents: 300, dailyCapCents: 3_000, lostTicketCents: 5_000 };
 const BALANCE_CENTS = 4_750;
-const IDENTITY: Omit<CardIdentity, 'pinVerifier'> = {
-  tenantId: 1,
-  cardNumber: 1001,
-  cardClass: 2,
-  expiryDay: 11322,
-  issueDay: 9823,
-  flags: { frozen: false, pinRequired: false, countPurse: false },
-};
+/** The door fixtures' staff card, issued here with no PIN. */
+const { pinVerifier: _noPin, ...IDENTITY } = identity();
 const PURSE: PurseState = { counter: 0, balance: BALANCE_CENTS, subsidy: 0, lastCreditSeq: 0, day: 9823, spentToday: 0, writerTerminalId: 0 };
 const rules: PolicyRules = {
   tenantId: 1,
   terminalId: 301,
-  classes: new Map([[2, { id: 2, name: { zh: '访客', en: 'Visitor' }, discountPercent: 0, dailyLimitCents: 0, operator: false, account: 'purse' }]]),
+  classes: cardRules.classes,
   allowedClasses: [],
   minSaleCents: 1,
   maxSaleCents: 100_000,
