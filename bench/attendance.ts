@@ -54,7 +54,7 @@ export async function benchAttendance(opts: { dir: string; punches?: number }): 
   const journal = Journal.open<PunchBodies>({ path, clock, log: silentLogger });
   const openMs = Number(process.hrtime.bigint() - openStart) / 1e6;
   const store = new PunchStore(journal);
-  const line = JSON.stringify({ seq: 1, kind: PUNCH_KIND, atMs: START_MS, card: 200_000, body: punchAt(1) }) + '\n';
+  const line = `${JSON.stringify({ seq: 1, kind: PUNCH_KIND, atMs: START_MS, card: 200_000, body: punchAt(1) })}\n`;
   const rawFd = openSync(join(dir, 'raw.jsonl'), 'a');
   try {
     let seq = punches;
@@ -80,7 +80,8 @@ export async function benchAttendance(opts: { dir: string; punches?: number }): 
       const card = 200_000 + ((i * 7919) % STAFF);
       lookups[i] = Number(timeNs(() => void store.lastPunch(card)));
     }
-    if (journal.stats().unacked !== seq) throw new Error(`attendance bench: ${journal.stats().unacked} unacked, expected ${seq}`);
+    if (journal.stats().unacked !== seq)
+      throw new Error(`attendance bench: ${journal.stats().unacked} unacked, expected ${seq}`);
     return {
       punches,
       bytesPerPunch: fileBytes / punches,

@@ -39,14 +39,25 @@ export async function benchDoor(opts: { dir: string; taps?: number }): Promise<D
   const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log: silentLogger });
   const grants = Grants.open({ path: join(dir, 'grants.db'), log: silentLogger });
   try {
-    blacklist.replaceAll(1, (function* () {
-      for (let i = 0; i < BLACKLIST_MAX_ENTRIES; i++) yield cardAt(i);
-    })());
+    blacklist.replaceAll(
+      1,
+      (function* () {
+        for (let i = 0; i < BLACKLIST_MAX_ENTRIES; i++) yield cardAt(i);
+      })(),
+    );
     const now = cardMinute(START_MS);
-    grants.replaceAll(1, (function* () {
-      for (let i = 0; i < DOOR_BENCH_GRANTS; i++)
-        yield { cardNumber: cardAt(BLACKLIST_MAX_ENTRIES + i), doors: 1, validFromMinute: now - 60, validUntilMinute: now + 600 };
-    })());
+    grants.replaceAll(
+      1,
+      (function* () {
+        for (let i = 0; i < DOOR_BENCH_GRANTS; i++)
+          yield {
+            cardNumber: cardAt(BLACKLIST_MAX_ENTRIES + i),
+            doors: 1,
+            validFromMinute: now - 60,
+            validUntilMinute: now + 600,
+          };
+      })(),
+    );
     const taps = opts.taps ?? DEFAULT_TAPS;
     const stored = await timeTaps(taps, {
       blacklisted: (n) => blacklist.has(n),
@@ -57,7 +68,10 @@ export async function benchDoor(opts: { dir: string; taps?: number }): Promise<D
     for (let i = 0; i < BLACKLIST_MAX_ENTRIES; i++) heapBlacklist.add(cardAt(i));
     const heapGrants = new Set<number>();
     for (let i = 0; i < DOOR_BENCH_GRANTS; i++) heapGrants.add(cardAt(BLACKLIST_MAX_ENTRIES + i));
-    const heap = await timeTaps(taps, { blacklisted: (n) => heapBlacklist.has(n), grantOpens: (n) => heapGrants.has(n) });
+    const heap = await timeTaps(taps, {
+      blacklisted: (n) => heapBlacklist.has(n),
+      grantOpens: (n) => heapGrants.has(n),
+    });
     return {
       relayP50Ms: percentile(stored, 0.5) / 1e6,
       relayP99Ms: percentile(stored, 0.99) / 1e6,

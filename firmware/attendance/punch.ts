@@ -53,7 +53,11 @@ export type PunchVerdict =
 export function decidePunch(credential: Credential, type: PunchType, via: PunchVia, f: PunchFacts): PunchVerdict {
   const cardNumber = cardNumberOf(credential);
   const day = cardDay(f.nowMs, f.utcOffsetMinutes);
-  const barred = checkCredential(credential, { blacklisted: f.blacklisted(cardNumber), cardRules: f.cardRules, today: day });
+  const barred = checkCredential(credential, {
+    blacklisted: f.blacklisted(cardNumber),
+    cardRules: f.cardRules,
+    today: day,
+  });
   if (barred) return { kind: 'refuse', ...barred, cardNumber };
   const name = f.nameOf(cardNumber);
   const last = f.lastPunch(cardNumber);

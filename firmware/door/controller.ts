@@ -17,7 +17,15 @@ import {
   type DoorVerdict,
   type Presence,
 } from './decide.ts';
-import { type DoorAlarm, type DoorEffect, type DoorEvent, type DoorState, type DoorTimer, initialDoorState, nextDoor } from './door-machine.ts';
+import {
+  type DoorAlarm,
+  type DoorEffect,
+  type DoorEvent,
+  type DoorState,
+  type DoorTimer,
+  initialDoorState,
+  nextDoor,
+} from './door-machine.ts';
 import type { DoorRefusal } from './reasons.ts';
 
 /**
@@ -183,7 +191,9 @@ export class DoorController {
     this.doors.set(wiring.spec.id, door);
     const watch = (input: InputWiring, onActive: (active: boolean) => void) =>
       this.unwatches.push(
-        port.watch(input.line, 'both', (_us, level) => onActive(level === input.activeLevel), { debounceUs: INPUT_DEBOUNCE_US }),
+        port.watch(input.line, 'both', (_us, level) => onActive(level === input.activeLevel), {
+          debounceUs: INPUT_DEBOUNCE_US,
+        }),
       );
     if (wiring.contact) watch(wiring.contact, (open) => this.move(door, { kind: 'contact', open }));
     if (wiring.exitButton)
@@ -217,7 +227,8 @@ export class DoorController {
       if (req.kind === 'tap') door.signals.show('refused');
       return verdict;
     }
-    if (verdict.cardNumber !== null && verdict.presence !== null) this.presence.set(verdict.cardNumber, verdict.presence);
+    if (verdict.cardNumber !== null && verdict.presence !== null)
+      this.presence.set(verdict.cardNumber, verdict.presence);
     const direction = req.kind === 'tap' ? req.direction : null;
     const { cause, cardNumber, passbackViolation } = verdict;
     this.o.record({ kind: 'door.granted', doorId, cause, cardNumber, direction, passbackViolation });
@@ -230,7 +241,12 @@ export class DoorController {
   private move(door: Door, event: DoorEvent): void {
     const step = nextDoor(door.state, event);
     if (step.state.kind !== door.state.kind)
-      this.o.log.info('door.state', { door: door.wiring.spec.id, from: door.state.kind, to: step.state.kind, on: event.kind });
+      this.o.log.info('door.state', {
+        door: door.wiring.spec.id,
+        from: door.state.kind,
+        to: step.state.kind,
+        on: event.kind,
+      });
     door.state = step.state;
     for (const effect of step.effects) this.perform(door, effect);
   }

@@ -127,13 +127,22 @@ function interlocked(f: DoorFacts): DoorVerdict | null {
 
 function cardRefusal(c: Credential, f: DoorFacts): DoorVerdict | null {
   const today = localTime(f.nowMs, f.schedules.utcOffsetMinutes).day;
-  const barred = checkCredential(c, { blacklisted: f.lists.blacklisted(cardNumberOf(c)), cardRules: f.cardRules, today });
+  const barred = checkCredential(c, {
+    blacklisted: f.lists.blacklisted(cardNumberOf(c)),
+    cardRules: f.cardRules,
+    today,
+  });
   return barred && shut(barred.reason, barred.detail);
 }
 
 /** A grant for this door now, else a rule for the card's class or groups whose time zone holds now. */
 type Shut = Extract<DoorVerdict, { kind: 'shut' }>;
-const shutFor = (cardNumber: number, reason: DoorRefusal, detail: string): Shut => ({ kind: 'shut', reason, detail, cardNumber });
+const shutFor = (cardNumber: number, reason: DoorRefusal, detail: string): Shut => ({
+  kind: 'shut',
+  reason,
+  detail,
+  cardNumber,
+});
 
 function accessCause(c: Credential, f: DoorFacts): { kind: 'open'; cause: GrantCause } | Shut {
   const cardNumber = cardNumberOf(c);
@@ -155,7 +164,11 @@ function accessCause(c: Credential, f: DoorFacts): { kind: 'open'; cause: GrantC
 }
 
 /** In through an in-reader flips the card inside; a second "in" without an "out" is a passback. */
-function passback(granted: Extract<DoorVerdict, { kind: 'open' }>, direction: Direction | null, f: DoorFacts): DoorVerdict {
+function passback(
+  granted: Extract<DoorVerdict, { kind: 'open' }>,
+  direction: Direction | null,
+  f: DoorFacts,
+): DoorVerdict {
   const cardNumber = granted.cardNumber as number;
   if (f.door.antiPassback === 'off' || direction === null) return granted;
   const after: Presence = direction === 'in' ? 'inside' : 'outside';

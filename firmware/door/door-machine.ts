@@ -56,7 +56,12 @@ const pulse = (): DoorEffect[] => [
 /** Shut again: hold the latch at once (a second person cannot slip through the rest of the pulse). */
 const relock = (effects: DoorEffect[] = []): DoorStep => ({
   state: LOCKED,
-  effects: [...effects, { kind: 'latch', to: 'hold' }, { kind: 'cancel', timer: 'release' }, { kind: 'cancel', timer: 'held' }],
+  effects: [
+    ...effects,
+    { kind: 'latch', to: 'hold' },
+    { kind: 'cancel', timer: 'release' },
+    { kind: 'cancel', timer: 'held' },
+  ],
 });
 const alarmOff = (alarm: DoorAlarm): DoorEffect => ({ kind: 'alarm', alarm, on: false });
 
@@ -71,7 +76,8 @@ export function nextDoor(state: DoorState, event: DoorEvent): DoorStep {
     case 'released':
       if (event.kind === 'release') return { state, effects: pulse() };
       if (event.kind === 'release-ended') return { state: LOCKED, effects: [] };
-      if (event.kind === 'contact' && event.open) return { state: { kind: 'open' }, effects: [{ kind: 'arm', timer: 'held' }] };
+      if (event.kind === 'contact' && event.open)
+        return { state: { kind: 'open' }, effects: [{ kind: 'arm', timer: 'held' }] };
       return stay(state);
     case 'open':
       // A second grant while open: one more person passes, the held-open time starts again.
@@ -98,16 +104,33 @@ function onMode(state: DoorState, mode: DoorMode): DoorStep {
     const silence = state.kind === 'forced' || state.kind === 'held-open' ? [alarmOff(state.kind)] : [];
     return {
       state: { kind: 'free', contactOpen },
-      effects: [...silence, { kind: 'cancel', timer: 'release' }, { kind: 'cancel', timer: 'held' }, { kind: 'latch', to: 'release' }],
+      effects: [
+        ...silence,
+        { kind: 'cancel', timer: 'release' },
+        { kind: 'cancel', timer: 'held' },
+        { kind: 'latch', to: 'release' },
+      ],
     };
   }
   if (state.kind === 'free') {
     if (!state.contactOpen) return relock();
-    return { state: { kind: 'open' }, effects: [{ kind: 'latch', to: 'hold' }, { kind: 'arm', timer: 'held' }] };
+    return {
+      state: { kind: 'open' },
+      effects: [
+        { kind: 'latch', to: 'hold' },
+        { kind: 'arm', timer: 'held' },
+      ],
+    };
   }
   // Lockdown cuts a release short; a door already open stays timed and alarmed as before.
   if (mode === 'lockdown' && state.kind === 'released') return relock();
   if (mode === 'lockdown' && state.kind === 'open')
-    return { state, effects: [{ kind: 'latch', to: 'hold' }, { kind: 'cancel', timer: 'release' }] };
+    return {
+      state,
+      effects: [
+        { kind: 'latch', to: 'hold' },
+        { kind: 'cancel', timer: 'release' },
+      ],
+    };
   return stay(state);
 }

@@ -41,8 +41,12 @@ export async function chargeAtExit(a: {
   const decision = decide(a.context(read.card), { kind: 'debit', amountCents: a.feeCents, pinOk: false });
   if (decision.kind === 'refuse') return { kind: 'refused', reason: decision.reason, detail: decision.detail };
   // A gate has no PIN pad: a card that wants its PIN pays at the booth.
-  if (decision.kind === 'need-pin') return { kind: 'refused', reason: 'operator-required', detail: `card asks for a PIN (${decision.reason})` };
-  const out = await a.tx.execute(a.session, read.card, read.keys, decision, { tx: 'sale', listAmountCents: a.feeCents });
+  if (decision.kind === 'need-pin')
+    return { kind: 'refused', reason: 'operator-required', detail: `card asks for a PIN (${decision.reason})` };
+  const out = await a.tx.execute(a.session, read.card, read.keys, decision, {
+    tx: 'sale',
+    listAmountCents: a.feeCents,
+  });
   if (out.kind === 'committed') return { kind: 'paid', intentSeq: out.intent.seq, settledEarlier: false };
   if (out.kind === 'uncertain') return { kind: 'uncertain', intentSeq: out.intent.seq, problem: out.problem };
   return { kind: 'not-paid', problem: out.problem };

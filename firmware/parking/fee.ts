@@ -33,7 +33,8 @@ export function parkingFee(entryMs: number, exitMs: number, rates: RateTable, ut
   if (!Number.isSafeInteger(entryMs) || !Number.isSafeInteger(exitMs) || exitMs < entryMs)
     return { ok: false, message: `exit ${exitMs} before entry ${entryMs}` };
   const stayMinutes = Math.ceil((exitMs - entryMs) / MS_PER_MINUTE);
-  if (stayMinutes > STAY_MINUTES_MAX) return { ok: false, message: `a stay of ${stayMinutes} min: settle at the office` };
+  if (stayMinutes > STAY_MINUTES_MAX)
+    return { ok: false, message: `a stay of ${stayMinutes} min: settle at the office` };
   if (stayMinutes <= rates.freeMinutes) return { ok: true, feeCents: 0, steps: 0 };
   const steps = Math.ceil(stayMinutes / rates.stepMinutes);
   const perDay = new Map<number, number>();
@@ -43,8 +44,10 @@ export function parkingFee(entryMs: number, exitMs: number, rates: RateTable, ut
     perDay.set(day, (perDay.get(day) ?? 0) + cents);
   }
   let feeCents = 0;
-  for (const cents of perDay.values()) feeCents += rates.dailyCapCents > 0 ? Math.min(cents, rates.dailyCapCents) : cents;
-  if (feeCents > FEE_CENTS_MAX) return { ok: false, message: `fee ${feeCents} cents is above ${FEE_CENTS_MAX}: check the rate table` };
+  for (const cents of perDay.values())
+    feeCents += rates.dailyCapCents > 0 ? Math.min(cents, rates.dailyCapCents) : cents;
+  if (feeCents > FEE_CENTS_MAX)
+    return { ok: false, message: `fee ${feeCents} cents is above ${FEE_CENTS_MAX}: check the rate table` };
   return { ok: true, feeCents, steps };
 }
 
@@ -53,7 +56,8 @@ export function checkRateTable(r: RateTable): string[] {
   const problems: string[] = [];
   const whole = (name: keyof RateTable, min: number, max: number) => {
     const v = r[name];
-    if (!Number.isInteger(v) || v < min || v > max) problems.push(`rates.${name}: want a whole number in ${min}..${max}, got ${v}`);
+    if (!Number.isInteger(v) || v < min || v > max)
+      problems.push(`rates.${name}: want a whole number in ${min}..${max}, got ${v}`);
   };
   whole('freeMinutes', 0, 24 * 60);
   whole('stepMinutes', 1, 24 * 60);

@@ -42,7 +42,12 @@ export type GateRequest =
   | { kind: 'entry'; credential: Credential }
   | { kind: 'exit'; credential: Credential }
   /** The operator at the booth: open without a card check, or charge the lost-ticket fee at the exit. */
-  | { kind: 'override'; operatorCard: number; action: 'open-entry' | 'open-exit' | 'lost-ticket'; cardNumber: number | null };
+  | {
+      kind: 'override';
+      operatorCard: number;
+      action: 'open-entry' | 'open-exit' | 'lost-ticket';
+      cardNumber: number | null;
+    };
 
 /** parking.entry */
 export interface ParkingEntryBody {
@@ -84,7 +89,8 @@ export function decideGate(req: GateRequest, f: ParkingFacts): GateVerdict {
   const pass = hasPass(credential, f, today);
   const entryMs = f.entryOf(cardNumber);
   if (req.kind === 'entry') {
-    if (entryMs !== null) return refuse('already-inside', `card ${cardNumber} entered at ${entryMs} and has not left`, cardNumber);
+    if (entryMs !== null)
+      return refuse('already-inside', `card ${cardNumber} entered at ${entryMs} and has not left`, cardNumber);
     return { kind: 'enter', body: { cardNumber, pass, operator: null } };
   }
   if (entryMs === null) return refuse('not-inside', `no entry recorded for card ${cardNumber}`, cardNumber);

@@ -7,9 +7,7 @@ import type { RefusalCode } from './reasons.ts';
  * application read and MAC-checked, or a bare number (a UID-only card, a
  * Wiegand reader) with nothing on the card to check but the lists.
  */
-export type Credential =
-  | { kind: 'card'; identity: CardIdentity }
-  | { kind: 'uid'; cardNumber: number };
+export type Credential = { kind: 'card'; identity: CardIdentity } | { kind: 'uid'; cardNumber: number };
 
 /** The refusals a card can earn before any role's own rule: lost, frozen, expired, another issuer, unknown class. */
 export type CardRefusal = Extract<
@@ -32,7 +30,13 @@ export function checkCredential(
   if (c.kind === 'uid') {
     return f.blacklisted ? { reason: 'blacklisted', detail: `card ${c.cardNumber} is on the blacklist` } : null;
   }
-  const d = checkCard({ identity: c.identity, blacklisted: f.blacklisted, lastSeenCounter: null, today: f.today, rules: f.cardRules });
+  const d = checkCard({
+    identity: c.identity,
+    blacklisted: f.blacklisted,
+    lastSeenCounter: null,
+    today: f.today,
+    rules: f.cardRules,
+  });
   if (d === null) return null;
   if (d.kind !== 'refuse') throw new Error('bug: checkCard returned a non-refusal');
   return { reason: d.reason as CardRefusal, detail: d.detail };

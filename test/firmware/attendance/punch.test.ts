@@ -46,7 +46,7 @@ function run(taps: [number, PunchType][], credential: Credential = card()): stri
   });
 }
 
-test('a second tap of the same type inside the window is suppressed; at the window\'s end it counts', () => {
+test("a second tap of the same type inside the window is suppressed; at the window's end it counts", () => {
   const W = DUPLICATE_WINDOW_MS_DEFAULT;
   assert.deepEqual(
     run([
@@ -86,14 +86,15 @@ test('UID-only cards and Wiegand numbers punch; a lost one is refused offline, a
   assert.ok(v.kind === 'punch');
   assert.deepEqual(v.body, { cardNumber: 7007, type: 'in', via: 'reader', uidOnly: true, day: v.body.day });
   assert.equal(v.name, null, 'not on the names list');
-  const refused = (c: Credential) => (decidePunch(c, 'in', 'key', facts(localMs('2026-12-07', 8))) as PunchVerdict).kind;
+  const refused = (c: Credential) =>
+    (decidePunch(c, 'in', 'key', facts(localMs('2026-12-07', 8))) as PunchVerdict).kind;
   assert.equal(refused(uid(LOST_CARD)), 'refuse');
   assert.equal(refused(card(LOST_CARD)), 'refuse');
   const frozen = identity({ flags: { frozen: true, pinRequired: false, countPurse: false } });
   assert.equal(refused({ kind: 'card', identity: frozen }), 'refuse');
 });
 
-test('the names list gives the display the holder\'s name; the punch day is the local date', () => {
+test("the names list gives the display the holder's name; the punch day is the local date", () => {
   // 23:30 on 7 Dec at UTC+8 is 15:30 UTC: still the 7th locally, as the report wants it.
   const v = decidePunch(card(), 'out', 'key', facts(localMs('2026-12-07', 23, 30)));
   assert.ok(v.kind === 'punch');

@@ -7,7 +7,7 @@ import { doorRig, HELD_OPEN_MS, PINS, RELEASE_MS, SETTLE_MS, wiring } from './ri
 const RELAY = PINS.relay[0];
 const ALARM = PINS.alarm[0];
 
-test('a valid tap pulses the relay for the door\'s release time, on the twin\'s timeline', async () => {
+test("a valid tap pulses the relay for the door's release time, on the twin's timeline", async () => {
   const rig = doorRig();
   await rig.run(1_000);
   const v = rig.controller.tap(0, rig.card());
@@ -211,7 +211,9 @@ test('free passage holds the latch released with no held-open alarm; back to nor
 });
 
 test('wiring mistakes are refused with every problem named, before any line is claimed', () => {
-  const five = [0, 1, 2, 3, 4].map((id) => wiring(0, { relay: { line: 40 + id, wiring: 'fail-secure', releaseMs: 0 } }, { id }));
+  const five = [0, 1, 2, 3, 4].map((id) =>
+    wiring(0, { relay: { line: 40 + id, wiring: 'fail-secure', releaseMs: 0 } }, { id }),
+  );
   const problems = checkDoorWiring([...five, wiring(0, {}, { partnerId: 9 })]);
   assert.match(problems.join('\n'), /doors: 6, a controller drives 1\.\.4/);
   assert.equal(problems.filter((p) => /releaseMs/.test(p)).length, 5);

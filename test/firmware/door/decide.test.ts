@@ -96,7 +96,9 @@ test('a meeting-room grant opens from its start and stops mid-meeting when it ex
   ];
   const lists = memoryLists({ grants });
   const at = (minutes: number, doorId = 0) =>
-    outcome(decideDoor(uidTap(3003), facts({ lists, door: { ...door0, id: doorId }, nowMs: start + minutes * 60_000 })));
+    outcome(
+      decideDoor(uidTap(3003), facts({ lists, door: { ...door0, id: doorId }, nowMs: start + minutes * 60_000 })),
+    );
   assert.equal(at(-1), 'shut:no-access', 'before the meeting');
   assert.equal(at(0), 'open:grant');
   assert.equal(at(29), 'open:grant');
@@ -166,7 +168,11 @@ test('modes: lockdown opens nothing but the exit button where fire safety says s
 });
 
 test('broken time zones are named, not used', () => {
-  const bad = { id: 9, week: [[{ fromMinute: 1500, untilMinute: 1600 }]], holiday: [{ fromMinute: 60, untilMinute: 30 }] };
+  const bad = {
+    id: 9,
+    week: [[{ fromMinute: 1500, untilMinute: 1600 }]],
+    holiday: [{ fromMinute: 60, untilMinute: 30 }],
+  };
   const problems = checkTimeZone(bad);
   assert.equal(problems.length, 3, problems.join('\n'));
   assert.match(problems[0]!, /week needs 7 days/);

@@ -90,13 +90,19 @@ export interface GrantRow {
 }
 
 /** In-memory lists with the same meaning as the stores' (firmware/store/lists). */
-export function memoryLists(opts: { grants?: GrantRow[]; groups?: Record<number, number[]>; holidays?: string[] } = {}) {
+export function memoryLists(
+  opts: { grants?: GrantRow[]; groups?: Record<number, number[]>; holidays?: string[] } = {},
+) {
   const blacklist = new Set([LOST_CARD]);
   const lists: DoorLists = {
     blacklisted: (n) => blacklist.has(n),
     grantOpens: (n, door, minute) =>
       (opts.grants ?? []).some(
-        (g) => g.cardNumber === n && ((g.doors >>> door) & 1) === 1 && g.validFromMinute <= minute && minute < g.validUntilMinute,
+        (g) =>
+          g.cardNumber === n &&
+          ((g.doors >>> door) & 1) === 1 &&
+          g.validFromMinute <= minute &&
+          minute < g.validUntilMinute,
       ),
     groupsOf: (n) => opts.groups?.[n] ?? [],
     holidays: { version: 1, days: new Set((opts.holidays ?? []).map(isoToCardDay)) },

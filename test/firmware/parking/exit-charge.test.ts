@@ -21,11 +21,26 @@ import { cardRules, identity, localMs, OFFSET_MIN } from '../door/fixtures.ts';
 const app = new CardApp(deriveSimMasterKeys(1));
 const ENTRY_MS = localMs('2026-12-07', 22, 10);
 const EXIT_MS = localMs('2026-12-08', 1, 40);
-const RATES = { freeMinutes: 15, stepMinutes: 60, firstStepCents: 500, stepCents: 300, dailyCapCents: 3_000, lostTicketCents: 5_000 };
+const RATES = {
+  freeMinutes: 15,
+  stepMinutes: 60,
+  firstStepCents: 500,
+  stepCents: 300,
+  dailyCapCents: 3_000,
+  lostTicketCents: 5_000,
+};
 const BALANCE_CENTS = 4_750;
 /** The door fixtures' staff card, issued here with no PIN. */
 const { pinVerifier: _noPin, ...IDENTITY } = identity();
-const PURSE: PurseState = { counter: 0, balance: BALANCE_CENTS, subsidy: 0, lastCreditSeq: 0, day: 9823, spentToday: 0, writerTerminalId: 0 };
+const PURSE: PurseState = {
+  counter: 0,
+  balance: BALANCE_CENTS,
+  subsidy: 0,
+  lastCreditSeq: 0,
+  day: 9823,
+  spentToday: 0,
+  writerTerminalId: 0,
+};
 const rules: PolicyRules = {
   tenantId: 1,
   terminalId: 301,
@@ -112,9 +127,14 @@ test('a card torn at the exit is charged exactly once, whether the torn write la
       assert.equal(await r.balance(), BALANCE_CENTS - r.feeCents, `tear ${tearAfterBytes}: one fee off the purse`);
       const records = r.journal.after(0, 100);
       const final = records.filter(
-        (x) => x.kind === KIND.commit || (x.kind === KIND.settle && (x.body as { outcome?: string }).outcome === 'landed'),
+        (x) =>
+          x.kind === KIND.commit || (x.kind === KIND.settle && (x.body as { outcome?: string }).outcome === 'landed'),
       );
-      assert.equal(final.length, 1, `tear ${tearAfterBytes}: one write made final (${records.map((x) => x.kind).join(', ')})`);
+      assert.equal(
+        final.length,
+        1,
+        `tear ${tearAfterBytes}: one write made final (${records.map((x) => x.kind).join(', ')})`,
+      );
     } finally {
       r.done();
     }

@@ -69,7 +69,8 @@ function facts(over: Partial<ParkingFacts> = {}, inside: Map<number, number> = n
     cardRules,
     blacklisted: (n) => n === LOST_CARD,
     entryOf: (n) => inside.get(n) ?? null,
-    passOf: (n) => (n === 5005 ? { untilDay: isoToCardDay('2026-12-31') } : n === 5006 ? { untilDay: isoToCardDay(D1) } : null),
+    passOf: (n) =>
+      n === 5005 ? { untilDay: isoToCardDay('2026-12-31') } : n === 5006 ? { untilDay: isoToCardDay(D1) } : null,
     passClasses: [STAFF],
     rates: RATES,
     utcOffsetMinutes: OFFSET_MIN,
@@ -77,8 +78,12 @@ function facts(over: Partial<ParkingFacts> = {}, inside: Map<number, number> = n
     ...over,
   };
 }
-const visitor = (cardNumber = 1001): Credential => ({ kind: 'card', identity: identity({ cardNumber, cardClass: VISITOR }) });
-const said = (v: GateVerdict) => (v.kind === 'refuse' ? `refuse:${v.reason}` : v.kind === 'leave' ? `leave:${v.feeCents}` : 'enter');
+const visitor = (cardNumber = 1001): Credential => ({
+  kind: 'card',
+  identity: identity({ cardNumber, cardClass: VISITOR }),
+});
+const said = (v: GateVerdict) =>
+  v.kind === 'refuse' ? `refuse:${v.reason}` : v.kind === 'leave' ? `leave:${v.feeCents}` : 'enter';
 
 test('anti-passback: a car inside cannot enter again without an exit; the exit charges the stay', () => {
   const inside = new Map<number, number>();
@@ -119,8 +124,16 @@ test('operator override: a lost ticket pays the flat fee; an open is journaled w
     body: { cardNumber: null, entryMs: null, feeCents: 5_000, pass: false, lostTicket: true, operator: 9 },
   });
   const inside = new Map([[1001, localMs(D1, 7)]]);
-  const again = decideGate({ kind: 'override', operatorCard: 9, action: 'open-entry', cardNumber: 1001 }, facts({}, inside));
+  const again = decideGate(
+    { kind: 'override', operatorCard: 9, action: 'open-entry', cardNumber: 1001 },
+    facts({}, inside),
+  );
   assert.deepEqual(again, { kind: 'enter', body: { cardNumber: 1001, pass: false, operator: 9 } });
-  const out = decideGate({ kind: 'override', operatorCard: 9, action: 'open-exit', cardNumber: 1001 }, facts({}, inside));
-  assert.ok(out.kind === 'leave' && out.feeCents === 0 && out.body.entryMs === localMs(D1, 7) && out.body.operator === 9);
+  const out = decideGate(
+    { kind: 'override', operatorCard: 9, action: 'open-exit', cardNumber: 1001 },
+    facts({}, inside),
+  );
+  assert.ok(
+    out.kind === 'leave' && out.feeCents === 0 && out.body.entryMs === localMs(D1, 7) && out.body.operator === 9,
+  );
 });
