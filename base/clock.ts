@@ -19,7 +19,8 @@ export class ManualClock implements Clock {
     return this.currentMs;
   }
   advance(deltaMs: number): void {
-    if (!Number.isInteger(deltaMs) || deltaMs < 0) throw new Error(`clock can only move forward by whole ms, got ${deltaMs}`);
+    if (!Number.isInteger(deltaMs) || deltaMs < 0)
+      throw new Error(`clock can only move forward by whole ms, got ${deltaMs}`);
     this.currentMs += deltaMs;
   }
   set(nowMs: number): void {

@@ -27,7 +27,11 @@ export function cardAt(i: number): number {
   return Math.imul(i + 1, 0x9e3779b1) >>> 0;
 }
 
-export async function benchBlacklist(opts: { dir: string; entries?: number; lookups?: number }): Promise<BlacklistBenchResult> {
+export async function benchBlacklist(opts: {
+  dir: string;
+  entries?: number;
+  lookups?: number;
+}): Promise<BlacklistBenchResult> {
   const entries = opts.entries ?? BLACKLIST_MAX_ENTRIES;
   const lookups = opts.lookups ?? DEFAULT_LOOKUPS;
   const dir = join(opts.dir, 'bench-blacklist');
@@ -45,7 +49,9 @@ export async function benchBlacklist(opts: { dir: string; entries?: number; look
     const buildMs = Number(process.hrtime.bigint() - startNs) / 1e6;
 
     // Half listed, half not (odd indexes beyond the list are fresh numbers).
-    const probes = Array.from({ length: lookups }, (_, i) => (i % 2 === 0 ? cardAt((i * 7919) % entries) : cardAt(entries + i)));
+    const probes = Array.from({ length: lookups }, (_, i) =>
+      i % 2 === 0 ? cardAt((i * 7919) % entries) : cardAt(entries + i),
+    );
     const set = new Set<number>();
     for (let i = 0; i < entries; i++) set.add(cardAt(i));
     const sqliteNs = sampleNs(probes, (c) => list.has(c));

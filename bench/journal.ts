@@ -25,7 +25,15 @@ const WARMUP_RECORDS = 50;
 const START_MS = Date.UTC(2026, 10, 23, 12);
 
 export function saleBody(i: number): Record<string, unknown> {
-  return { tx: 'sale', amountCents: 1250 + (i % 7) * 50, balanceCents: 84_000 - i, counterBefore: i, counterAfter: i + 1, operator: 7, items: [{ code: 101 + (i % 30), qty: 1 }] };
+  return {
+    tx: 'sale',
+    amountCents: 1250 + (i % 7) * 50,
+    balanceCents: 84_000 - i,
+    counterBefore: i,
+    counterAfter: i + 1,
+    operator: 7,
+    items: [{ code: 101 + (i % 30), qty: 1 }],
+  };
 }
 
 function saleTotals(amountCents: number) {
@@ -59,7 +67,11 @@ export async function benchJournal(opts: { records?: number; dir: string }): Pro
       const body = saleBody(seq);
       const card = 100_000 + (seq % 5000);
       const intent = journal.append('card.intent', body, { card, cardCounter: seq % 0xff_ffff });
-      journal.append('card.commit', { intentSeq: intent.seq }, { card, ref: intent.seq, cardCounter: (seq + 1) % 0xff_ffff, totals: saleTotals(body.amountCents as number) });
+      journal.append(
+        'card.commit',
+        { intentSeq: intent.seq },
+        { card, ref: intent.seq, cardCounter: (seq + 1) % 0xff_ffff, totals: saleTotals(body.amountCents as number) },
+      );
     }
   };
   const appendRaw = (n: number) => {
@@ -89,11 +101,6 @@ export async function benchJournal(opts: { records?: number; dir: string }): Pro
   }
 }
 
-/**
- * Fills a new journal at `path` with n records (sales over 5,000 cards unless told), in one
- * transaction (setup, not what is measured), all acknowledged except the
- * newest `unackedTail`. Rows carry real CRCs, so recovery accepts them.
- */
 /** One bulk record: its kind, card and body, and the cents it adds to the day's totals. */
 export interface BulkRecord {
   kind: string;
@@ -107,6 +114,11 @@ const saleRecord = (seq: number): BulkRecord => {
   return { kind: 'sale', card: 100_000 + (seq % 5000), body, amountCents: body.amountCents as number };
 };
 
+/**
+ * Fills a new journal at `path` with n records (sales over 5,000 cards unless told), in one
+ * transaction (setup, not what is measured), all acknowledged except the
+ * newest `unackedTail`. Rows carry real CRCs, so recovery accepts them.
+ */
 export async function buildLargeJournal(
   path: string,
   n: number,
@@ -121,7 +133,9 @@ export async function buildLargeJournal(
   db.pragma('journal_mode = DELETE');
   db.pragma('synchronous = OFF');
   try {
-    const insert = db.prepare('INSERT INTO journal (seq, kind, at_ms, card, ref, body, crc, acked) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO journal (seq, kind, at_ms, card, ref, body, crc, acked) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
+    );
     const ackedUpto = Math.max(0, n - unackedTail);
     db.transaction(() => {
       let totalCents = 0;
@@ -133,7 +147,10 @@ export async function buildLargeJournal(
         insert.run(seq, kind, atMs, card, text, recordCrc(seq, kind, atMs, card, null, text), seq <= ackedUpto ? 1 : 0);
       }
       db.prepare('UPDATE journal_meta SET last_seq = ?, acked_upto = ? WHERE id = 1').run(n, ackedUpto);
-      db.prepare(`INSERT INTO totals (scope, key, count, amount_cents) VALUES ('day', 'bulk', ?, ?)`).run(n, totalCents);
+      db.prepare(`INSERT INTO totals (scope, key, count, amount_cents) VALUES ('day', 'bulk', ?, ?)`).run(
+        n,
+        totalCents,
+      );
     })();
     db.pragma('journal_mode = WAL');
   } finally {

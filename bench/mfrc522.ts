@@ -159,7 +159,8 @@ export async function benchMfrc522(opts: { uid?: Uint8Array } = {}): Promise<Mfr
   const plusRf = (b: number) => Math.round((b + rf.totalMs) * 100) / 100;
   await reader.close();
   return {
-    sequence: 'detect → select → auth S1 → read 4,5 → auth S2 → read 8,9 → auth S3 → read 12,13 → write 12,13 → read back 12,13 → HLTA',
+    sequence:
+      'detect → select → auth S1 → read 4,5 → auth S2 → read 8,9 → auth S3 → read 12,13 → write 12,13 → read back 12,13 → HLTA',
     uidBytes: uid.length,
     spiTransactionsPerTap: transfers,
     spiBytesPerTap: bytes,
@@ -168,9 +169,14 @@ export async function benchMfrc522(opts: { uid?: Uint8Array } = {}): Promise<Mfr
     spiWireMs: busMs(bytes, transfers, 0),
     spiBusMs,
     rf,
-    tapToBeepModelMs: { at1MHz: plusRf(spiBusMs.at1MHz), at4MHz: plusRf(spiBusMs.at4MHz), at10MHz: plusRf(spiBusMs.at10MHz) },
+    tapToBeepModelMs: {
+      at1MHz: plusRf(spiBusMs.at1MHz),
+      at4MHz: plusRf(spiBusMs.at4MHz),
+      at10MHz: plusRf(spiBusMs.at10MHz),
+    },
     tapGoalMs: TAP_GOAL_MS,
-    rfModel: '106 kbit/s, 9 bits/byte + SOF/EOF, 2 × 86 µs frame delay per round trip, + NXP card times (select 2.5, auth 2, read 2.5, write 5.5 ms)',
+    rfModel:
+      '106 kbit/s, 9 bits/byte + SOF/EOF, 2 × 86 µs frame delay per round trip, + NXP card times (select 2.5, auth 2, read 2.5, write 5.5 ms)',
     spiModel: `bytes × 8 / f + ${PER_TRANSACTION_US_ESTIMATE} µs per transaction (spidev ioctl via spi-device: an estimate, not measured on a Pi)`,
   };
 }

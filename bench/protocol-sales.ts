@@ -32,7 +32,8 @@ class Rng {
   }
 }
 
-const hex = (r: Rng, n: number) => Array.from({ length: n }, () => r.int(0, 255).toString(16).padStart(2, '0')).join('');
+const hex = (r: Rng, n: number) =>
+  Array.from({ length: n }, () => r.int(0, 255).toString(16).padStart(2, '0')).join('');
 
 export interface SalesOptions {
   sales: number;
@@ -80,11 +81,20 @@ export function realisticSales(opts: SalesOptions): WireRecord[] {
       counterAfter: counterBefore + 1,
       writerBefore,
       otherSlot: { counter: counterBefore - 1, writer: otherWriter },
-      next: { counter: counterBefore + 1, balance: balanceAfter, subsidy: subsidyBefore - fromSubsidy, lastCreditSeq: r.int(0, 20), day, spentToday, writerTerminalId: terminalId },
+      next: {
+        counter: counterBefore + 1,
+        balance: balanceAfter,
+        subsidy: subsidyBefore - fromSubsidy,
+        lastCreditSeq: r.int(0, 20),
+        day,
+        spentToday,
+        writerTerminalId: terminalId,
+      },
       shift,
       operator,
     };
-    if (r.chance(0.25)) body.items = Array.from({ length: r.int(1, 3) }, () => ({ code: r.int(1, 999), qty: r.int(1, 3) }));
+    if (r.chance(0.25))
+      body.items = Array.from({ length: r.int(1, 3) }, () => ({ code: r.int(1, 999), qty: r.int(1, 3) }));
     const intentSeq = seq++;
     out.push({ seq: intentSeq, kind: 'card.intent', atMs: at, card: cardNumber, ref: null, body });
     at += r.int(120, 400);

@@ -1,4 +1,13 @@
-import { buildJournalBatch, CHAIN_ZERO, encodeFrame, encodeMessage, MAC_BYTES, PAYLOAD_BYTES_DEFAULT, snapshotChunks, type WireRecord } from '../protocol/index.ts';
+import {
+  buildJournalBatch,
+  CHAIN_ZERO,
+  encodeFrame,
+  encodeMessage,
+  MAC_BYTES,
+  PAYLOAD_BYTES_DEFAULT,
+  snapshotChunks,
+  type WireRecord,
+} from '../protocol/index.ts';
 import { realisticSales } from './protocol-sales.ts';
 
 /**
@@ -38,7 +47,12 @@ export function uploadBytes(records: readonly WireRecord[], terminalId = 1042): 
   let batches = 0;
   let chain = CHAIN_ZERO;
   for (let i = 0; i < records.length; ) {
-    const batch = buildJournalBatch(records.slice(i, i + 4096), { terminalId, utcOffsetMinutes: 480, chainPrev: chain, maxPayloadBytes: PAYLOAD_BYTES_DEFAULT });
+    const batch = buildJournalBatch(records.slice(i, i + 4096), {
+      terminalId,
+      utcOffsetMinutes: 480,
+      chainPrev: chain,
+      maxPayloadBytes: PAYLOAD_BYTES_DEFAULT,
+    });
     const { code, payload } = encodeMessage(batch);
     bytes += frameBytes(code, payload);
     batches++;
@@ -70,11 +84,15 @@ function blacklist(kind: 'dense' | 'uniform', n: number, seed: number): number[]
   return [...set].sort((a, b) => a - b);
 }
 
-export function benchProtocolSize(opts: { sales?: number; blacklistEntries?: number; seed?: number } = {}): ProtocolSizeResult {
+export function benchProtocolSize(
+  opts: { sales?: number; blacklistEntries?: number; seed?: number } = {},
+): ProtocolSizeResult {
   const sales = opts.sales ?? 10_000;
   const records = realisticSales({ sales, seed: opts.seed ?? 1 });
   const upload = uploadBytes(records);
-  const json = Buffer.byteLength(JSON.stringify(records.map(({ seq, kind, atMs, card, ref, body }) => ({ seq, kind, atMs, card, ref, body }))));
+  const json = Buffer.byteLength(
+    JSON.stringify(records.map(({ seq, kind, atMs, card, ref, body }) => ({ seq, kind, atMs, card, ref, body }))),
+  );
   const n = opts.blacklistEntries ?? 1_000_000;
   const dense = snapshotBytes(blacklist('dense', n, 7));
   const uniform = snapshotBytes(blacklist('uniform', n, 7));

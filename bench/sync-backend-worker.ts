@@ -11,6 +11,7 @@ const { dbPath, terminalId } = workerData as { dbPath: string; terminalId: numbe
 const server = await BackendServer.start({ dbPath, masterKey: new Uint8Array(32).fill(1) });
 parentPort?.postMessage({ url: server.url, key: server.backend.keyFor(terminalId, 1) });
 parentPort?.on('message', (m: { type: string; terminal?: number }) => {
-  if (m.type === 'highWater') parentPort?.postMessage({ highWater: server.backend.journal.highWater(m.terminal as number) });
+  if (m.type === 'highWater')
+    parentPort?.postMessage({ highWater: server.backend.journal.highWater(m.terminal as number) });
   if (m.type === 'stop') void server.stop().then(() => parentPort?.postMessage({ stopped: true }));
 });

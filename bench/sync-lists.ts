@@ -8,7 +8,16 @@ import { ListPump } from '../firmware/sync/list-pump.ts';
 import { ListApplier } from '../firmware/sync/lists.ts';
 import { systemScheduler } from '../firmware/sync/scheduler.ts';
 import { SyncState } from '../firmware/sync/sync-state.ts';
-import { deltaChunks, encodeMessage, frameBytes, ListDigest, snapshotChunks, type ListAck, type ListDelta, type ListSnapshot } from '../protocol/index.ts';
+import {
+  deltaChunks,
+  encodeMessage,
+  frameBytes,
+  ListDigest,
+  snapshotChunks,
+  type ListAck,
+  type ListDelta,
+  type ListSnapshot,
+} from '../protocol/index.ts';
 
 /**
  * Versioned lists on a terminal (PROTOCOL.md §6.4), through the same
@@ -41,7 +50,10 @@ export interface ListBenchResult {
 const frameOf = (m: ListSnapshot | ListDelta) => frameBytes(encodeMessage(m).payload.length, true);
 
 /** Feeds chunks to a pump on real timers; resolves with the ack and the longest step. */
-async function applyThroughPump(applier: ListApplier, chunks: (ListSnapshot | ListDelta)[]): Promise<{ ack: ListAck; ms: number; sliceMaxMs: number; lastStepMs: number }> {
+async function applyThroughPump(
+  applier: ListApplier,
+  chunks: (ListSnapshot | ListDelta)[],
+): Promise<{ ack: ListAck; ms: number; sliceMaxMs: number; lastStepMs: number }> {
   let sliceMaxMs = 0;
   let lastStepMs = 0;
   const step = applier.step.bind(applier);
@@ -70,7 +82,11 @@ async function applyThroughPump(applier: ListApplier, chunks: (ListSnapshot | Li
   return { ack, ms, sliceMaxMs, lastStepMs };
 }
 
-export async function benchSyncLists(opts: { dir: string; entries?: number; deltaEntries?: number }): Promise<ListBenchResult> {
+export async function benchSyncLists(opts: {
+  dir: string;
+  entries?: number;
+  deltaEntries?: number;
+}): Promise<ListBenchResult> {
   const n = opts.entries ?? 1_000_000;
   const dn = opts.deltaEntries ?? 10_000;
   const dir = join(opts.dir, 'bench-sync-lists');
@@ -96,8 +112,12 @@ export async function benchSyncLists(opts: { dir: string; entries?: number; delt
     const snap = await applyThroughPump(applier, chunks);
     const gone = new Set(removed);
     const digest = ListDigest.of('blacklist', [...base.filter((c) => !gone.has(c)), ...added]).bytes();
-    const delta = await applyThroughPump(applier, deltaChunks({ list: 'blacklist', add: added, remove: removed }, 1, 2, digest));
-    if (blacklist.version() !== 2 || blacklist.size() !== n) throw new Error(`bench: list at ${blacklist.version()} with ${blacklist.size()} entries`);
+    const delta = await applyThroughPump(
+      applier,
+      deltaChunks({ list: 'blacklist', add: added, remove: removed }, 1, 2, digest),
+    );
+    if (blacklist.version() !== 2 || blacklist.size() !== n)
+      throw new Error(`bench: list at ${blacklist.version()} with ${blacklist.size()} entries`);
     // Baseline: the whole snapshot staged in one transaction, as a single slice (replaceAll).
     const t = performance.now();
     baseline.replaceAll(1, base);

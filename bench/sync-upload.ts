@@ -39,7 +39,9 @@ function journalWith(path: string, records: WireRecord[]): void {
   const db = new Database(path);
   db.pragma('journal_mode = DELETE');
   db.pragma('synchronous = OFF');
-  const insert = db.prepare('INSERT INTO journal (seq, kind, at_ms, card, ref, body, crc, acked) VALUES (?, ?, ?, ?, ?, ?, ?, 0)');
+  const insert = db.prepare(
+    'INSERT INTO journal (seq, kind, at_ms, card, ref, body, crc, acked) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
+  );
   db.transaction(() => {
     for (const r of records) {
       const text = JSON.stringify(r.body);
@@ -76,10 +78,14 @@ async function inProcessBackend(dbPath: string): Promise<BackendHandle> {
 
 async function workerBackend(dbPath: string): Promise<BackendHandle> {
   // A worker does not inherit `--import tsx`: register tsx's loader in it, then load the TypeScript entry.
-  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const tsxApi = pathToFileURL(
+    join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+  ).href;
   const entry = new URL('./sync-backend-worker.ts', import.meta.url).href;
   const boot = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry)});`;
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: { dbPath, terminalId: TERMINAL_ID } });
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
+    workerData: { dbPath, terminalId: TERMINAL_ID },
+  });
   const first = await new Promise<{ url: string; key: Uint8Array }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -104,7 +110,13 @@ async function workerBackend(dbPath: string): Promise<BackendHandle> {
  * terminal uploading a backlog) to the last ack; the JSON baseline is timed
  * the same way. Bytes count the whole upload, handshake included.
  */
-export async function benchSyncUpload(opts: { dir: string; sales?: number; batchRecordsMax?: number; backend?: 'worker' | 'in-process'; warmupRecords?: number }): Promise<UploadBenchResult> {
+export async function benchSyncUpload(opts: {
+  dir: string;
+  sales?: number;
+  batchRecordsMax?: number;
+  backend?: 'worker' | 'in-process';
+  warmupRecords?: number;
+}): Promise<UploadBenchResult> {
   const sales = opts.sales ?? 25_000;
   const warmup = opts.warmupRecords ?? 5_000;
   const dir = join(opts.dir, 'bench-sync-upload');
@@ -159,7 +171,14 @@ export async function benchSyncUpload(opts: { dir: string; sales?: number; batch
     const recordsPerSec = ((records.length - w.upto) / (performance.now() - w.atMs)) * 1000;
     const json = await jsonUpload(records, opts.batchRecordsMax ?? 1024, warmup);
     const bytesPerSale = sentBytes / sales;
-    return { records: records.length, recordsPerSec, bytesPerSale, jsonBytesPerSale: json.bytes / sales, jsonRecordsPerSec: json.recordsPerSec, bytesRatio: json.bytes / sales / bytesPerSale };
+    return {
+      records: records.length,
+      recordsPerSec,
+      bytesPerSale,
+      jsonBytesPerSale: json.bytes / sales,
+      jsonRecordsPerSec: json.recordsPerSec,
+      bytesRatio: json.bytes / sales / bytesPerSale,
+    };
   } finally {
     (client as SyncClient | null)?.stop();
     journal.close();
@@ -172,10 +191,20 @@ export async function benchSyncUpload(opts: { dir: string; sales?: number; batch
 }
 
 /** Baseline: the records as JSON text over a WebSocket to a sink that parses each message and acks it. */
-async function jsonUpload(records: WireRecord[], batch: number, warmup: number): Promise<{ bytes: number; recordsPerSec: number }> {
+async function jsonUpload(
+  records: WireRecord[],
+  batch: number,
+  warmup: number,
+): Promise<{ bytes: number; recordsPerSec: number }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await new Promise<void>((r) => wss.once('listening', () => r()));
-  wss.on('connection', (s) => s.on('message', (data) => s.send(JSON.stringify({ ackUpto: (JSON.parse(data.toString()) as { records: WireRecord[] }).records.at(-1)?.seq }))));
+  wss.on('connection', (s) =>
+    s.on('message', (data) =>
+      s.send(
+        JSON.stringify({ ackUpto: (JSON.parse(data.toString()) as { records: WireRecord[] }).records.at(-1)?.seq }),
+      ),
+    ),
+  );
   const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}/`, { perMessageDeflate: false });
   await new Promise<void>((r) => ws.once('open', () => r()));
   let bytes = 0;
@@ -187,7 +216,11 @@ async function jsonUpload(records: WireRecord[], batch: number, warmup: number):
       if (upto === records.length) resolve();
     });
     for (let i = 0; i < records.length; i += batch) {
-      const text = JSON.stringify({ type: 'journalBatch', terminalId: TERMINAL_ID, records: records.slice(i, i + batch) });
+      const text = JSON.stringify({
+        type: 'journalBatch',
+        terminalId: TERMINAL_ID,
+        records: records.slice(i, i + batch),
+      });
       bytes += Buffer.byteLength(text);
       ws.send(text);
     }

@@ -15,8 +15,10 @@ import { buildLargeJournal } from './journal.ts';
  * open write, look up the blacklist and the card's last counter in the
  * journal, run the policy. Measured on a terminal holding a 1,000,000-entry
  * blacklist and a 1,000,000-record journal, beside the same taps on an empty
- * terminal in the same run. Also tap → committed sale (card write, two
- * fsync'd journal records) on the large terminal.
+ * terminal in the same run. Also tap → beep of a sale (card write and its
+ * journal records) on the large terminal, with the fsyncs on that path counted:
+ * today's path (the intent fsync'd, the commit after the result) beside the one
+ * before it (both fsync'd before the result, `everyRecordSynced`), in alternating rounds.
  */
 export interface TapBenchResult {
   decisionP50Ms: number;
@@ -25,6 +27,12 @@ export interface TapBenchResult {
   emptyDecisionP99Ms: number;
   saleP50Ms: number;
   saleP99Ms: number;
+  /** Fewest and most fsyncs between a sale's tap and its result. */
+  saleFsyncsOnPath: { min: number; max: number };
+  /** The same sales with every record fsync'd before the next step (the path before deferred outcomes). */
+  baselineSaleP50Ms: number;
+  baselineSaleP99Ms: number;
+  baselineFsyncsOnPath: { min: number; max: number };
   journalRecords: number;
   blacklistEntries: number;
   setupMs: number;
@@ -38,18 +46,37 @@ function percentile(sortedMs: number[], p: number): number {
   return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))];
 }
 
+/** Sales per round, and rounds of each path, alternated so drift (other load, disk cache) hits both alike. */
+const SALES_PER_ROUND = 100;
+const SALE_ROUNDS = 3;
+
 async function terminalWith(dir: string, journalRecords: number, blacklistEntries: number) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   if (journalRecords > 0) await buildLargeJournal(join(dir, 'journal.db'), journalRecords);
   const clock = new ManualClock(START_MS);
   const masterKeys = deriveSimMasterKeys(1);
-  const terminal = Terminal.open({ config: simTerminalConfig({ name: 'bench', id: 101 }, dir), masterKeys, clock, log: silentLogger });
-  if (blacklistEntries > 0) terminal.blacklist.replaceAll(1, (function* () {
-    for (let i = 0; i < blacklistEntries; i++) yield ((Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0); // odd numbers: CARD (even) is not listed
-  })());
-  const card = await issueSimCard({ name: 'b', uid: '04b0b0b0', number: CARD, cardClass: 3, balanceCents: 100_000_000 }, masterKeys, clock);
-  return { terminal, card, cards: new CardApp(masterKeys), clock };
+  const config = simTerminalConfig({ name: 'bench', id: 101 }, dir);
+  const terminal = Terminal.open({ config, masterKeys, clock, log: silentLogger });
+  if (blacklistEntries > 0)
+    terminal.blacklist.replaceAll(
+      1,
+      (function* () {
+        for (let i = 0; i < blacklistEntries; i++) yield (Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0; // odd numbers: CARD (even) is not listed
+      })(),
+    );
+  const card = await issueSimCard(
+    { name: 'b', uid: '04b0b0b0', number: CARD, cardClass: 3, balanceCents: 100_000_000 },
+    masterKeys,
+    clock,
+  );
+  const t = { terminal, card, cards: new CardApp(masterKeys), clock };
+  /** Closes and opens the terminal again: with the baseline's every-record fsync, or without. */
+  const reopen = (everyRecordSynced: boolean) => {
+    t.terminal.close();
+    t.terminal = Terminal.open({ config, masterKeys, clock, log: silentLogger, everyRecordSynced });
+  };
+  return Object.assign(t, { reopen });
 }
 
 async function decisions(t: Awaited<ReturnType<typeof terminalWith>>, taps: number): Promise<number[]> {
@@ -70,24 +97,38 @@ async function decisions(t: Awaited<ReturnType<typeof terminalWith>>, taps: numb
   return out.sort((a, b) => a - b);
 }
 
-async function sales(t: Awaited<ReturnType<typeof terminalWith>>, taps: number): Promise<number[]> {
+interface SaleTimes {
+  ms: number[];
+  fsyncsOnPath: number[];
+}
+
+async function sales(t: Awaited<ReturnType<typeof terminalWith>>, taps: number, into: SaleTimes): Promise<void> {
   const reader = new VirtualReader();
-  const out: number[] = [];
   for (let i = 0; i < taps; i++) {
     for (const k of ['1', '2', '.', '5', 'confirm']) t.terminal.pos.key(k);
     reader.place(t.card);
     const session = reader.open()!;
+    const fsyncsBefore = t.terminal.journal.fsyncs().done;
     const start = process.hrtime.bigint();
     const result = await t.terminal.pos.tap(session);
-    out.push(Number(process.hrtime.bigint() - start) / 1e6);
+    into.ms.push(Number(process.hrtime.bigint() - start) / 1e6);
+    into.fsyncsOnPath.push(t.terminal.journal.fsyncs().done - fsyncsBefore);
     if (result.beeps[0] !== 'ok') throw new Error(`bench sale: ${result.screen.cashier.en}`);
     reader.remove();
+    // What the journal's timer does DEFERRED_SYNC_DELAY_MS after the result, off the path (this loop never idles).
+    t.terminal.journal.flush();
     t.clock.advance(60_000); // a customer a minute (class 3 has no daily limit)
   }
-  return out.sort((a, b) => a - b);
 }
 
-export async function benchTap(opts: { dir: string; journalRecords?: number; blacklistEntries?: number; taps?: number }): Promise<TapBenchResult> {
+const range = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs) });
+
+export async function benchTap(opts: {
+  dir: string;
+  journalRecords?: number;
+  blacklistEntries?: number;
+  taps?: number;
+}): Promise<TapBenchResult> {
   const journalRecords = opts.journalRecords ?? 1_000_000;
   const blacklistEntries = opts.blacklistEntries ?? 1_000_000;
   const taps = opts.taps ?? 2_000;
@@ -100,7 +141,17 @@ export async function benchTap(opts: { dir: string; journalRecords?: number; bla
     await decisions(empty, 100);
     const big = await decisions(large, taps);
     const small = await decisions(empty, taps);
-    const sale = await sales(large, Math.min(taps, 300));
+    const now: SaleTimes = { ms: [], fsyncsOnPath: [] };
+    const before: SaleTimes = { ms: [], fsyncsOnPath: [] };
+    await sales(large, 20, { ms: [], fsyncsOnPath: [] }); // warm-up
+    for (let round = 0; round < SALE_ROUNDS; round++) {
+      for (const baseline of round % 2 === 0 ? [false, true] : [true, false]) {
+        large.reopen(baseline);
+        await sales(large, SALES_PER_ROUND, baseline ? before : now);
+      }
+    }
+    const sale = now.ms.sort((a, b) => a - b);
+    const baseSale = before.ms.sort((a, b) => a - b);
     return {
       decisionP50Ms: percentile(big, 50),
       decisionP99Ms: percentile(big, 99),
@@ -108,6 +159,10 @@ export async function benchTap(opts: { dir: string; journalRecords?: number; bla
       emptyDecisionP99Ms: percentile(small, 99),
       saleP50Ms: percentile(sale, 50),
       saleP99Ms: percentile(sale, 99),
+      saleFsyncsOnPath: range(now.fsyncsOnPath),
+      baselineSaleP50Ms: percentile(baseSale, 50),
+      baselineSaleP99Ms: percentile(baseSale, 99),
+      baselineFsyncsOnPath: range(before.fsyncsOnPath),
       journalRecords,
       blacklistEntries,
       setupMs,

@@ -38,7 +38,14 @@ export class Channel {
     const seq = this.txSeq++;
     const txKey = this.role === 'terminal' ? this.keys?.macT2B : this.keys?.macB2T;
     if (secured && !txKey) throw new Error('bug: secured frame without session keys');
-    this.outbox.push(encodeFrame({ type: code, seq, payload, mac: secured ? (s) => frameMac(txKey as Uint8Array, s, MAC_BYTES) : undefined }));
+    this.outbox.push(
+      encodeFrame({
+        type: code,
+        seq,
+        payload,
+        mac: secured ? (s) => frameMac(txKey as Uint8Array, s, MAC_BYTES) : undefined,
+      }),
+    );
     this.framesOut++;
     return seq;
   }

@@ -67,7 +67,8 @@ export function encodeFrame(spec: FrameSpec): Uint8Array {
   const { type, seq, payload } = spec;
   if (!Number.isInteger(type) || type < 0 || type > 0xff) throw new RangeError(`frame type ${type} is not a byte`);
   if (!Number.isInteger(seq) || seq < 0 || seq > 0xffff_ffff) throw new RangeError(`frame seq ${seq} is not a u32`);
-  if (payload.length > PAYLOAD_BYTES_LIMIT) throw new RangeError(`payload of ${payload.length} bytes exceeds ${PAYLOAD_BYTES_LIMIT}`);
+  if (payload.length > PAYLOAD_BYTES_LIMIT)
+    throw new RangeError(`payload of ${payload.length} bytes exceeds ${PAYLOAD_BYTES_LIMIT}`);
   const withMac = spec.mac !== undefined;
   const out = new Uint8Array(frameBytes(payload.length, withMac));
   out[0] = SOM[0];
@@ -143,7 +144,8 @@ export class FrameDecoder {
 
   constructor(opts: { maxPayloadBytes?: number } = {}) {
     const max = opts.maxPayloadBytes ?? PAYLOAD_BYTES_DEFAULT;
-    if (!Number.isInteger(max) || max < 0 || max > PAYLOAD_BYTES_LIMIT) throw new RangeError(`maxPayloadBytes ${max} outside 0..${PAYLOAD_BYTES_LIMIT}`);
+    if (!Number.isInteger(max) || max < 0 || max > PAYLOAD_BYTES_LIMIT)
+      throw new RangeError(`maxPayloadBytes ${max} outside 0..${PAYLOAD_BYTES_LIMIT}`);
     this.maxPayloadBytes = max;
     this.capacityBytes = frameBytes(max, true);
     this.buf = new Uint8Array(this.capacityBytes);
@@ -187,7 +189,12 @@ export class FrameDecoder {
 
   private flushGarbage(events: FrameEvent[]): void {
     if (this.garbage === 0) return;
-    events.push({ kind: 'error', error: 'garbage', skippedBytes: this.garbage, detail: `${this.garbage} byte(s) before a start marker` });
+    events.push({
+      kind: 'error',
+      error: 'garbage',
+      skippedBytes: this.garbage,
+      detail: `${this.garbage} byte(s) before a start marker`,
+    });
     this.garbage = 0;
   }
 
@@ -249,9 +256,12 @@ export class FrameDecoder {
     const hcrc = b[11] | (b[12] << 8);
     const payloadLen = b[9] | (b[10] << 8);
     if (crc16(b, 0, 11) !== hcrc) return this.fail(events, 'bad-header-crc', 'header CRC mismatch');
-    if (b[2] !== FRAME_VERSION) return this.fail(events, 'bad-version', `framing version ${b[2]}, expected ${FRAME_VERSION}`);
-    if ((b[4] & ~FLAG_MAC) !== 0) return this.fail(events, 'bad-flags', `reserved flag bits set: 0x${b[4].toString(16)}`);
-    if (payloadLen > this.maxPayloadBytes) return this.fail(events, 'too-long', `payload ${payloadLen} > ${this.maxPayloadBytes} bytes`);
+    if (b[2] !== FRAME_VERSION)
+      return this.fail(events, 'bad-version', `framing version ${b[2]}, expected ${FRAME_VERSION}`);
+    if ((b[4] & ~FLAG_MAC) !== 0)
+      return this.fail(events, 'bad-flags', `reserved flag bits set: 0x${b[4].toString(16)}`);
+    if (payloadLen > this.maxPayloadBytes)
+      return this.fail(events, 'too-long', `payload ${payloadLen} > ${this.maxPayloadBytes} bytes`);
     this.need = frameBytes(payloadLen, (b[4] & FLAG_MAC) !== 0);
     this.state = 'body';
   }

@@ -14,7 +14,11 @@ export const PROTOCOL_VERSION_MIN = 1;
 export const PROTOCOL_VERSION_MAX = 1;
 
 /** The highest version in both ranges, or null. */
-export function chooseVersion(hello: Pick<Hello, 'versionMin' | 'versionMax'>, ourMin = PROTOCOL_VERSION_MIN, ourMax = PROTOCOL_VERSION_MAX): number | null {
+export function chooseVersion(
+  hello: Pick<Hello, 'versionMin' | 'versionMax'>,
+  ourMin = PROTOCOL_VERSION_MIN,
+  ourMax = PROTOCOL_VERSION_MAX,
+): number | null {
   const v = Math.min(hello.versionMax, ourMax);
   return v >= Math.max(hello.versionMin, ourMin) ? v : null;
 }
@@ -42,7 +46,11 @@ export interface HandshakeSecrets {
   keys: SessionKeys;
 }
 
-export function handshakeSecrets(key: Uint8Array, helloPayload: Uint8Array, challengePayload: Uint8Array): HandshakeSecrets {
+export function handshakeSecrets(
+  key: Uint8Array,
+  helloPayload: Uint8Array,
+  challengePayload: Uint8Array,
+): HandshakeSecrets {
   const transcript = transcriptHash(helloPayload, challengePayload);
   return { transcript, terminalProof: proof(key, 'terminal', transcript), keys: sessionKeys(key, transcript) };
 }
@@ -52,12 +60,24 @@ export function backendProof(key: Uint8Array, helloPayload: Uint8Array, challeng
 }
 
 /** A CHALLENGE with its proof zeroed, ready for backendProof(). */
-export function unprovenChallenge(version: number, caps: number, nonce: Uint8Array, maxPayloadBytes: number): Challenge {
+export function unprovenChallenge(
+  version: number,
+  caps: number,
+  nonce: Uint8Array,
+  maxPayloadBytes: number,
+): Challenge {
   return { type: 'challenge', version, caps, nonce, proof: new Uint8Array(PROOF_LEN), maxPayloadBytes };
 }
 
 /** Backend, on HELLO: the CHALLENGE payload to send and the secrets it implies. */
-export function answerHello(key: Uint8Array, helloPayload: Uint8Array, version: number, caps: number, nonce: Uint8Array, maxPayloadBytes: number): { challengePayload: Uint8Array; secrets: HandshakeSecrets } {
+export function answerHello(
+  key: Uint8Array,
+  helloPayload: Uint8Array,
+  version: number,
+  caps: number,
+  nonce: Uint8Array,
+  maxPayloadBytes: number,
+): { challengePayload: Uint8Array; secrets: HandshakeSecrets } {
   const unproven = unprovenChallenge(version, caps, nonce, maxPayloadBytes);
   const ch: Challenge = { ...unproven, proof: backendProof(key, helloPayload, encodeMessage(unproven).payload) };
   const challengePayload = encodeMessage(ch).payload;
@@ -65,7 +85,12 @@ export function answerHello(key: Uint8Array, helloPayload: Uint8Array, version: 
 }
 
 /** Terminal, on CHALLENGE: null when the backend's proof does not verify, else the PROVE payload and the secrets. */
-export function answerChallenge(key: Uint8Array, helloPayload: Uint8Array, challengePayload: Uint8Array, challenge: Challenge): { provePayload: Uint8Array; secrets: HandshakeSecrets } | null {
+export function answerChallenge(
+  key: Uint8Array,
+  helloPayload: Uint8Array,
+  challengePayload: Uint8Array,
+  challenge: Challenge,
+): { provePayload: Uint8Array; secrets: HandshakeSecrets } | null {
   if (!sameBytes(backendProof(key, helloPayload, challengePayload), challenge.proof)) return null;
   const secrets = handshakeSecrets(key, helloPayload, challengePayload);
   return { provePayload: encodeMessage({ type: 'prove', proof: secrets.terminalProof }).payload, secrets };

@@ -11,18 +11,47 @@
 
 // Layer 1: frames
 export { crc16, crc32 } from './crc.ts';
-export { encodeFrame, FrameDecoder, FRAME_VERSION, frameBytes, HEADER_BYTES, MAC_BYTES, macInput, PAYLOAD_BYTES_DEFAULT, PAYLOAD_BYTES_LIMIT, SOM } from './frame.ts';
+export {
+  encodeFrame,
+  FrameDecoder,
+  FRAME_VERSION,
+  frameBytes,
+  HEADER_BYTES,
+  MAC_BYTES,
+  macInput,
+  PAYLOAD_BYTES_DEFAULT,
+  PAYLOAD_BYTES_LIMIT,
+  SOM,
+} from './frame.ts';
 export type { Frame, FrameErrorCode, FrameEvent, FrameSpec } from './frame.ts';
 
 // Keys
 export { deriveTerminalKey, keyCheck, sameBytes, TERMINAL_KEY_BYTES } from './keys.ts';
 
 // Layer 2: messages
-export { allCodecs, codecByCode, codecOf, decodeMessage, encodeMessage, IGNORABLE_TYPE_MIN } from './messages/registry.ts';
+export {
+  allCodecs,
+  codecByCode,
+  codecOf,
+  decodeMessage,
+  encodeMessage,
+  IGNORABLE_TYPE_MIN,
+} from './messages/registry.ts';
 export type { DecodeResult, Message, MessageType } from './messages/registry.ts';
 export { CAP, CAPS_V1, capAgreed } from './messages/codec.ts';
 export { EncodeError, Reader, Writer } from './messages/varint.ts';
-export type { Bye, Challenge, ErrorCodeName, ErrorMessage, Hello, KeyRotate, KeyRotateAck, Note, Prove, Welcome } from './messages/control.ts';
+export type {
+  Bye,
+  Challenge,
+  ErrorCodeName,
+  ErrorMessage,
+  Hello,
+  KeyRotate,
+  KeyRotateAck,
+  Note,
+  Prove,
+  Welcome,
+} from './messages/control.ts';
 export { clockOffset } from './messages/time.ts';
 export type { ClockStateName, TimeRequest, TimeResponse } from './messages/time.ts';
 export type { PeripheralHealth, Status, StatusAck } from './messages/status.ts';
@@ -40,7 +69,14 @@ export { CARD_EPOCH_MS, cardDay } from './card-day.ts';
 export { PURSE_FIELDS, samePurse, settlement } from './settlement.ts';
 export type { CounterSighting, PurseEvidence, Settlement, SettlementEvidence } from './settlement.ts';
 export { canonicalRecord, CHAIN_BYTES, CHAIN_ZERO, chainNext, chainOver } from './messages/chain.ts';
-export type { Advice, AdviceAck, AuthorizeRequest, AuthorizeResponse, Reversal, StanAck } from './messages/authorize.ts';
+export type {
+  Advice,
+  AdviceAck,
+  AuthorizeRequest,
+  AuthorizeResponse,
+  Reversal,
+  StanAck,
+} from './messages/authorize.ts';
 export { CONFIG_BYTES_MAX } from './messages/config.ts';
 export type { ConfigAck, ConfigPush } from './messages/config.ts';
 export { COMMAND_CODES } from './messages/command.ts';
@@ -50,5 +86,22 @@ export type { Command, CommandArgs, CommandResult } from './messages/command.ts'
 export { Session } from './session.ts';
 export { PROTOCOL_VERSION_MAX, PROTOCOL_VERSION_MIN } from './handshake.ts';
 export { REPLAY_WINDOW_DEFAULT } from './replay.ts';
-export { HANDSHAKE_TIMEOUT_MS_DEFAULT, HEARTBEAT_MS_DEFAULT, IDLE_HEARTBEATS_MAX, MAC_FAILURES_MAX, TRANSITIONS } from './session-table.ts';
-export type { BackendSessionOptions, CloseReason, OpenedInfo, RejectReason, Role, SendError, SendResult, SessionEvent, SessionState, TerminalSessionOptions } from './session-table.ts';
+export {
+  HANDSHAKE_TIMEOUT_MS_DEFAULT,
+  HEARTBEAT_MS_DEFAULT,
+  IDLE_HEARTBEATS_MAX,
+  MAC_FAILURES_MAX,
+  TRANSITIONS,
+} from './session-table.ts';
+export type {
+  BackendSessionOptions,
+  CloseReason,
+  OpenedInfo,
+  RejectReason,
+  Role,
+  SendError,
+  SendResult,
+  SessionEvent,
+  SessionState,
+  TerminalSessionOptions,
+} from './session-table.ts';

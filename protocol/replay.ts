@@ -20,7 +20,8 @@ export class ReplayWindow {
     readonly size: number,
     startSeq: number,
   ) {
-    if (!Number.isInteger(size) || size < 1 || size > REPLAY_WINDOW_MAX) throw new RangeError(`replay window ${size} outside 1..${REPLAY_WINDOW_MAX}`);
+    if (!Number.isInteger(size) || size < 1 || size > REPLAY_WINDOW_MAX)
+      throw new RangeError(`replay window ${size} outside 1..${REPLAY_WINDOW_MAX}`);
     this.seen = new Uint8Array(size);
     this.hi = startSeq;
     this.seen[startSeq % size] = 1;

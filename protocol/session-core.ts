@@ -4,7 +4,14 @@ import { NONCE_BYTES } from './keys.ts';
 import { CAP, CAPS_V1, capAgreed } from './messages/codec.ts';
 import type { ByeReasonName, ErrorCodeName } from './messages/control.ts';
 import { EncodeError } from './messages/varint.ts';
-import { codecOf, decodeMessage, encodeMessage, IGNORABLE_TYPE_MIN, type DecodeResult, type Message } from './messages/registry.ts';
+import {
+  codecOf,
+  decodeMessage,
+  encodeMessage,
+  IGNORABLE_TYPE_MIN,
+  type DecodeResult,
+  type Message,
+} from './messages/registry.ts';
 import { KeyRotation } from './rotation.ts';
 import {
   HANDSHAKE_TIMEOUT_MS_DEFAULT,
@@ -30,7 +37,14 @@ import {
  */
 
 /** Messages only the session itself sends. */
-export const MANAGED = new Set<Message['type']>(['hello', 'challenge', 'prove', 'welcome', 'keyRotate', 'keyRotateAck']);
+export const MANAGED = new Set<Message['type']>([
+  'hello',
+  'challenge',
+  'prove',
+  'welcome',
+  'keyRotate',
+  'keyRotateAck',
+]);
 export const HANDSHAKE_CODES = { hello: 0x01, challenge: 0x02, prove: 0x03, welcome: 0x04, error: 0x05 } as const;
 
 export abstract class SessionCore {
@@ -99,10 +113,13 @@ export abstract class SessionCore {
   /** Sends an application message. Fails (as a value) when not open, not ours to send, not agreed, or too large. */
   send(m: Message): SendResult {
     if (this.st !== 'open') return { ok: false, error: 'not-open', detail: `session is ${this.st}, not open` };
-    if (MANAGED.has(m.type)) return { ok: false, error: 'not-allowed', detail: `${m.type} is sent by the session itself` };
+    if (MANAGED.has(m.type))
+      return { ok: false, error: 'not-allowed', detail: `${m.type} is sent by the session itself` };
     const codec = codecOf(m.type);
-    if (codec.from !== 'either' && codec.from !== this.role) return { ok: false, error: 'not-allowed', detail: `a ${this.role} does not send ${m.type}` };
-    if (!capAgreed((this.opened as OpenedInfo).caps, codec, m)) return { ok: false, error: 'capability', detail: `${m.type} needs a capability the peers did not agree` };
+    if (codec.from !== 'either' && codec.from !== this.role)
+      return { ok: false, error: 'not-allowed', detail: `a ${this.role} does not send ${m.type}` };
+    if (!capAgreed((this.opened as OpenedInfo).caps, codec, m))
+      return { ok: false, error: 'capability', detail: `${m.type} needs a capability the peers did not agree` };
     let encoded: { code: number; payload: Uint8Array };
     try {
       encoded = encodeMessage(m);
@@ -112,8 +129,14 @@ export abstract class SessionCore {
       throw err;
     }
     const { code, payload } = encoded;
-    if (payload.length > this.peerMaxPayload) return { ok: false, error: 'too-large', detail: `${m.type} payload of ${payload.length} bytes exceeds the peer's ${this.peerMaxPayload}` };
-    if (this.ch.seqExhausted) return { ok: false, error: 'seq-exhausted', detail: 'sequence numbers exhausted: reconnect' };
+    if (payload.length > this.peerMaxPayload)
+      return {
+        ok: false,
+        error: 'too-large',
+        detail: `${m.type} payload of ${payload.length} bytes exceeds the peer's ${this.peerMaxPayload}`,
+      };
+    if (this.ch.seqExhausted)
+      return { ok: false, error: 'seq-exhausted', detail: 'sequence numbers exhausted: reconnect' };
     return { ok: true, seq: this.emit(code, payload, true) };
   }
 
@@ -127,9 +150,18 @@ export abstract class SessionCore {
   tick(): SessionEvent[] {
     const out: SessionEvent[] = [];
     const now = this.opts.nowMs();
-    if (this.st !== 'open' && this.st !== 'closed' && this.st !== 'idle' && this.deadlineMs !== null && now >= this.deadlineMs) {
+    if (
+      this.st !== 'open' &&
+      this.st !== 'closed' &&
+      this.st !== 'idle' &&
+      this.deadlineMs !== null &&
+      now >= this.deadlineMs
+    ) {
       this.fail(out, 'handshake-timeout', `no handshake within ${this.handshakeTimeoutMs} ms`);
-    } else if (this.st === 'open' && now - this.lastRxMs >= IDLE_HEARTBEATS_MAX * (this.opened as OpenedInfo).heartbeatMs) {
+    } else if (
+      this.st === 'open' &&
+      now - this.lastRxMs >= IDLE_HEARTBEATS_MAX * (this.opened as OpenedInfo).heartbeatMs
+    ) {
       this.sendBye('idle');
       this.fail(out, 'idle-timeout', `nothing heard for ${now - this.lastRxMs} ms`);
     }
@@ -140,8 +172,10 @@ export abstract class SessionCore {
   offerKey(corrId: number, keyId: number, key: Uint8Array): SendResult {
     const wrap = this.ch.wrapKey;
     if (this.role !== 'backend') return { ok: false, error: 'not-allowed', detail: 'offerKey is for the backend' };
-    if (this.st !== 'open' || !wrap) return { ok: false, error: 'not-open', detail: 'offerKey needs an open backend session' };
-    if (((this.opened as OpenedInfo).caps & CAP.keyRotation) === 0) return { ok: false, error: 'capability', detail: 'key rotation not agreed' };
+    if (this.st !== 'open' || !wrap)
+      return { ok: false, error: 'not-open', detail: 'offerKey needs an open backend session' };
+    if (((this.opened as OpenedInfo).caps & CAP.keyRotation) === 0)
+      return { ok: false, error: 'capability', detail: 'key rotation not agreed' };
     const m = this.rotation.offer(wrap, corrId, keyId, key);
     return { ok: true, seq: this.emit(codecOf(m.type).code, encodeMessage(m).payload, true) };
   }
@@ -149,7 +183,12 @@ export abstract class SessionCore {
   /** Terminal: after storing the offered key durably, prove it holds it. */
   confirmKey(corrId: number): SendResult {
     const m = this.role === 'terminal' && this.st === 'open' ? this.rotation.confirm(corrId) : null;
-    if (!m) return { ok: false, error: 'no-key-offered', detail: `no key offered under corrId ${corrId} in an open terminal session` };
+    if (!m)
+      return {
+        ok: false,
+        error: 'no-key-offered',
+        detail: `no key offered under corrId ${corrId} in an open terminal session`,
+      };
     return { ok: true, seq: this.emit(codecOf(m.type).code, encodeMessage(m).payload, true) };
   }
 
@@ -191,7 +230,12 @@ export abstract class SessionCore {
   }
 
   /** Ends the session with a reason; when `error` is given, tells the peer first. */
-  protected fail(out: SessionEvent[], reason: CloseReason, detail: string, error?: { code: ErrorCodeName; frame: Frame }): void {
+  protected fail(
+    out: SessionEvent[],
+    reason: CloseReason,
+    detail: string,
+    error?: { code: ErrorCodeName; frame: Frame },
+  ): void {
     if (error) this.sendError(error.code, error.frame, detail);
     this.move('fail');
     out.push({ type: 'closed', reason, detail });
@@ -200,7 +244,8 @@ export abstract class SessionCore {
   protected abstract onHandshake(f: Frame, out: SessionEvent[]): void;
 
   protected onSecured(f: Frame, out: SessionEvent[]): void {
-    if (f.mac === null) return this.reject(out, 'unauthenticated', `unsecured frame type 0x${f.type.toString(16)} in an open session`, f);
+    if (f.mac === null)
+      return this.reject(out, 'unauthenticated', `unsecured frame type 0x${f.type.toString(16)} in an open session`, f);
     if (!this.ch.macOk(f)) {
       this.reject(out, 'mac', `MAC of frame seq ${f.seq} does not verify`, f);
       if (++this.macFailures >= MAC_FAILURES_MAX) {
@@ -235,18 +280,28 @@ export abstract class SessionCore {
     }
     if (m.type === 'journalBatch' && m.terminalId !== (this.opened as OpenedInfo).terminalId) {
       // A terminal uploads its own journal only: the batch's id must be the one that proved its key.
-      this.reject(out, 'unexpected', `journal batch of terminal ${m.terminalId} in the session of ${(this.opened as OpenedInfo).terminalId}`, f);
+      this.reject(
+        out,
+        'unexpected',
+        `journal batch of terminal ${m.terminalId} in the session of ${(this.opened as OpenedInfo).terminalId}`,
+        f,
+      );
       return this.sendError('unexpected', f, 'journal batch of another terminal');
     }
     if (m.type === 'keyRotate') {
       const key = this.rotation.received(this.ch.wrapKey as Uint8Array, m);
       out.push({ type: 'keyOffered', corrId: m.corrId, keyId: m.keyId, key });
     } else if (m.type === 'keyRotateAck') {
-      if (!this.rotation.acknowledged(m)) return this.reject(out, 'key-check', `key ${m.keyId} check does not match the key offered`, f);
+      if (!this.rotation.acknowledged(m))
+        return this.reject(out, 'key-check', `key ${m.keyId} check does not match the key offered`, f);
       out.push({ type: 'keyConfirmed', corrId: m.corrId, keyId: m.keyId });
     } else if (m.type === 'bye') {
       this.move('close');
-      out.push({ type: 'closed', reason: 'peer-bye', detail: `peer said bye: ${m.reason}${m.text ? ` (${m.text})` : ''}` });
+      out.push({
+        type: 'closed',
+        reason: 'peer-bye',
+        detail: `peer said bye: ${m.reason}${m.text ? ` (${m.text})` : ''}`,
+      });
     } else out.push({ type: 'message', message: m, seq: f.seq, payload: f.payload });
   }
 }

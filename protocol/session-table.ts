@@ -100,7 +100,14 @@ export type SessionEvent =
  *   seq-exhausted  no sequence numbers left in this session: reconnect
  *   no-key-offered confirmKey() for a key rotation that was not offered
  */
-export type SendError = 'not-open' | 'not-allowed' | 'capability' | 'too-large' | 'encode' | 'seq-exhausted' | 'no-key-offered';
+export type SendError =
+  | 'not-open'
+  | 'not-allowed'
+  | 'capability'
+  | 'too-large'
+  | 'encode'
+  | 'seq-exhausted'
+  | 'no-key-offered';
 
 export type SendResult = { ok: true; seq: number } | { ok: false; error: SendError; detail: string };
 

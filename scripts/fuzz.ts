@@ -29,11 +29,19 @@ const stats = runFuzz({
   seed,
   progress: (s) => {
     const secs = (performance.now() - t0) / 1000;
-    console.log(`  ${s.frames.toLocaleString('en')} frames, ${(s.frames / secs).toFixed(0)}/s, ${s.messagesOk} decoded ok, max buffer ${s.maxBufferedBytes} B, failures ${s.failures.length}`);
+    console.log(
+      `  ${s.frames.toLocaleString('en')} frames, ${(s.frames / secs).toFixed(0)}/s, ${s.messagesOk} decoded ok, max buffer ${s.maxBufferedBytes} B, failures ${s.failures.length}`,
+    );
   },
 });
 const secs = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ ...stats, seconds: Number(secs.toFixed(1)), framesPerSecond: Math.round(stats.frames / secs) }, null, 2));
+console.log(
+  JSON.stringify(
+    { ...stats, seconds: Number(secs.toFixed(1)), framesPerSecond: Math.round(stats.frames / secs) },
+    null,
+    2,
+  ),
+);
 if (stats.failures.length) {
   console.error(`FAILED (seed ${seed}):\n${stats.failures.join('\n')}`);
   process.exit(1);

@@ -77,15 +77,22 @@ export function reconcile(journals: { terminalId: number; journal: Journal }[], 
     for (const t of txs) if (t.outcome === 'open') t.outcome = settleFromEvidence(t, txs, c.card);
     const open = txs.filter((t) => t.outcome === 'open');
     unresolved += open.length;
-    for (const t of open) problems.push(`${c.name}: intent ${t.terminalId}#${t.record.seq} (counter ${t.record.body.counterAfter}) cannot be settled`);
+    for (const t of open)
+      problems.push(
+        `${c.name}: intent ${t.terminalId}#${t.record.seq} (counter ${t.record.body.counterAfter}) cannot be settled`,
+      );
     const done = txs.filter((t) => t.outcome === 'landed');
     landed += done.length;
     const moved = done.reduce((s, t) => s + t.record.body.chargedAmount, 0);
     const now = c.card.purse.balance + c.card.purse.subsidy;
-    if (c.issuedTotal - moved !== now) problems.push(`${c.name}: issued ${c.issuedTotal} - journals ${moved} = ${c.issuedTotal - moved}, card holds ${now}`);
+    if (c.issuedTotal - moved !== now)
+      problems.push(
+        `${c.name}: issued ${c.issuedTotal} - journals ${moved} = ${c.issuedTotal - moved}, card holds ${now}`,
+      );
     const counters = done.map((t) => t.record.body.counterAfter).sort((a, b) => a - b);
     const expected = Array.from({ length: c.card.purse.counter }, (_, i) => i + 1);
-    if (counters.join(',') !== expected.join(',')) problems.push(`${c.name}: landed counters [${counters.join(',')}], card counter ${c.card.purse.counter}`);
+    if (counters.join(',') !== expected.join(','))
+      problems.push(`${c.name}: landed counters [${counters.join(',')}], card counter ${c.card.purse.counter}`);
   }
   return { ok: problems.length === 0, problems, landed, unresolved };
 }

@@ -63,7 +63,10 @@ export class SimWorld {
 
   readonly readerKind: SimReaderKind;
   /** Whatever lives beside a terminal's stores (a sync client) closes before a restart and reopens after it. */
-  readonly restartHooks: { before?: (name: string, t: Terminal) => void; after?: (name: string, t: Terminal) => void }[] = [];
+  readonly restartHooks: {
+    before?: (name: string, t: Terminal) => void;
+    after?: (name: string, t: Terminal) => void;
+  }[] = [];
 
   constructor(opts: { seed: number; startMs: number; dataDir?: string; log?: Logger; reader?: SimReaderKind }) {
     this.readerKind = opts.reader ?? 'virtual';
@@ -84,6 +87,14 @@ export class SimWorld {
     return sim;
   }
 
+  /** A card as it was left by an earlier run (`onecard sim --data`): these 1024 bytes, not a new issue. */
+  restoreCard(spec: SimCardSpec, dump: Uint8Array): SimCard {
+    if (this.cards.has(spec.name)) throw new Error(`card "${spec.name}" defined twice`);
+    const sim = { spec, card: VirtualClassicCard.fromDump(Buffer.from(spec.uid, 'hex'), dump) };
+    this.cards.set(spec.name, sim);
+    return sim;
+  }
+
   addTerminal(spec: SimTerminalSpec): Terminal {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
@@ -92,6 +103,7 @@ export class SimWorld {
       ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
       ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
       ...(spec.locked ? { locked: spec.locked } : {}),
+      ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
     });
     this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader() });
     return terminal;
@@ -110,6 +122,7 @@ export class SimWorld {
       ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
       ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
       ...(t.spec.locked ? { locked: t.spec.locked } : {}),
+      ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
     });
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
@@ -193,9 +206,16 @@ export class SimWorld {
   async reconcile(): Promise<ReconcileReport> {
     const ledgers: CardLedger[] = [];
     for (const [name, c] of this.cards) {
-      ledgers.push({ name, issuedTotal: (c.spec.balanceCents ?? 0) + (c.spec.subsidyCents ?? 0), card: await this.inspect(name) });
+      ledgers.push({
+        name,
+        issuedTotal: (c.spec.balanceCents ?? 0) + (c.spec.subsidyCents ?? 0),
+        card: await this.inspect(name),
+      });
     }
-    const journals = [...this.terminals.values()].map((t) => ({ terminalId: t.terminal.config.terminal.id, journal: t.terminal.journal }));
+    const journals = [...this.terminals.values()].map((t) => ({
+      terminalId: t.terminal.config.terminal.id,
+      journal: t.terminal.journal,
+    }));
     return reconcile(journals, ledgers);
   }
 

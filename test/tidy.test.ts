@@ -24,8 +24,25 @@ const code = (path: string) =>
 const RUNTIME = ['base', 'firmware', 'drivers', 'protocol'].flatMap(files);
 /** The composition root hands the real clock and random in; nothing else may reach for them. */
 const COMPOSITION_ROOT = new Set(['firmware/core/random.ts', 'firmware/cli/main.ts']);
-const DECISION = ['firmware/policy', 'firmware/card', 'firmware/pos', 'firmware/terminal', 'firmware/card-tx', 'firmware/store', 'firmware/config', 'firmware/crypto'].flatMap(files);
-const MONEY = ['firmware/policy', 'firmware/pos', 'firmware/terminal', 'firmware/card-tx', 'firmware/card/layout.ts', 'firmware/core/money.ts', 'simulator/reconcile.ts'].flatMap((p) => (p.endsWith('.ts') ? [p] : files(p)));
+const DECISION = [
+  'firmware/policy',
+  'firmware/card',
+  'firmware/pos',
+  'firmware/terminal',
+  'firmware/card-tx',
+  'firmware/store',
+  'firmware/config',
+  'firmware/crypto',
+].flatMap(files);
+const MONEY = [
+  'firmware/policy',
+  'firmware/pos',
+  'firmware/terminal',
+  'firmware/card-tx',
+  'firmware/card/layout.ts',
+  'firmware/core/money.ts',
+  'simulator/reconcile.ts',
+].flatMap((p) => (p.endsWith('.ts') ? [p] : files(p)));
 const SOURCE_LINES_MAX = 320;
 
 test('no wall clock or Math.random in runtime code', () => {
@@ -49,7 +66,11 @@ test('no timers in decision code (the runtime owns time)', () => {
 test('no float arithmetic in money modules', () => {
   const hits = MONEY.flatMap((f) =>
     code(f)
-      .filter(({ line }) => /parseFloat\(|\.toFixed\(|Math\.round\(|\*\s*0\.\d|\/\s*100\b(?![^(]*\))/.test(line) && !/Math\.floor\(/.test(line))
+      .filter(
+        ({ line }) =>
+          /parseFloat\(|\.toFixed\(|Math\.round\(|\*\s*0\.\d|\/\s*100\b(?![^(]*\))/.test(line) &&
+          !/Math\.floor\(/.test(line),
+      )
       .map(({ n, line }) => `${f}:${n}: ${line.trim()}`),
   );
   assert.deepEqual(hits, []);

@@ -29,7 +29,12 @@ interface SpiDeviceHandle {
   close(cb: (err: Error | null) => void): void;
 }
 interface SpiDeviceModule {
-  open(busNumber: number, deviceNumber: number, options: { mode: number; maxSpeedHz: number }, cb: (err: Error | null) => void): SpiDeviceHandle;
+  open(
+    busNumber: number,
+    deviceNumber: number,
+    options: { mode: number; maxSpeedHz: number },
+    cb: (err: Error | null) => void,
+  ): SpiDeviceHandle;
   MODE0: number;
 }
 
@@ -63,7 +68,9 @@ export class SpidevBus implements SpiBus {
     const [bus, chip] = parseSpidevPath(opts.device);
     const spi = await loadSpiDevice();
     const handle = await new Promise<SpiDeviceHandle>((resolve, reject) => {
-      const h = spi.open(bus, chip, { mode: spi.MODE0, maxSpeedHz: speedHz }, (err) => (err ? reject(err) : resolve(h)));
+      const h = spi.open(bus, chip, { mode: spi.MODE0, maxSpeedHz: speedHz }, (err) =>
+        err ? reject(err) : resolve(h),
+      );
     });
     return new SpidevBus(handle, speedHz);
   }

@@ -13,8 +13,10 @@ import { settle } from './settle.ts';
 /**
  * Moves money on a card with the journal around it:
  *   intent (durable) → two-slot write + read-back → commit | abort | uncertain.
- * The journal append is fsync'd before the first card byte, so a power cut at
- * any point leaves a record that start-up recovery turns into "uncertain".
+ * The intent is fsync'd before the first card byte, so a power cut at any point
+ * leaves a record that start-up recovery turns into "uncertain". It is the only
+ * fsync before the result: an outcome (and a settle) is appended deferred, and a
+ * cut that takes it leaves the intent open, settled by the card's next tap.
  */
 export type TxOutcome =
   | { kind: 'committed'; intent: JournalRecord<IntentBody> }
@@ -35,7 +37,10 @@ function holds(card: CardImage, purse: PurseState): boolean {
 /** The card as it is after a verified write of `next`: the other slot became current. */
 export function afterWrite(card: CardImage, next: PurseState): CardImage {
   const target: 0 | 1 = card.current === 0 ? 1 : 0;
-  const slots = target === 0 ? ([{ ok: true, value: next }, card.slots[1]] as const) : ([card.slots[0], { ok: true, value: next }] as const);
+  const slots =
+    target === 0
+      ? ([{ ok: true, value: next }, card.slots[1]] as const)
+      : ([card.slots[0], { ok: true, value: next }] as const);
   return { ...card, slots, current: target, purse: next };
 }
 
@@ -80,7 +85,11 @@ export class CardTransactions {
   recoverInterrupted(): number {
     const interrupted = this.journal.open(KIND.intent, [...CLOSING_KINDS, KIND.uncertain]);
     for (const intent of interrupted) {
-      this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: 'terminal restarted during the card write' }, { card: intent.card ?? undefined, ref: intent.seq });
+      this.journal.append(
+        KIND.uncertain,
+        { intentSeq: intent.seq, problem: 'terminal restarted during the card write' },
+        { card: intent.card ?? undefined, ref: intent.seq },
+      );
       this.log.warn('card.write.interrupted', { intentSeq: intent.seq, cardNumber: intent.card });
     }
     return interrupted.length;
@@ -97,7 +106,11 @@ export class CardTransactions {
     for (const intent of this.openIntents(card.identity.cardNumber)) {
       const outcome = settle(intent.body, card);
       if (outcome === 'unknown') {
-        this.log.warn('card.settle.unknown', { intentSeq: intent.seq, cardNumber: card.identity.cardNumber, counter: card.purse.counter });
+        this.log.warn('card.settle.unknown', {
+          intentSeq: intent.seq,
+          cardNumber: card.identity.cardNumber,
+          counter: card.purse.counter,
+        });
         continue;
       }
       // Pair assertion, before: the outcome is what the card shows (the purse we meant is on it, or not).
@@ -105,7 +118,8 @@ export class CardTransactions {
         throw new Error(`bug: intent ${intent.seq} settled ${outcome} against the card`);
       }
       const body: SettleBody = { intentSeq: intent.seq, outcome, counterSeen: card.purse.counter };
-      const settled = this.journal.append(KIND.settle, body, {
+      // Deferred: lost to a power cut, the intent is open again and this card settles it again.
+      const settled = this.journal.appendDeferred(KIND.settle, body, {
         card: card.identity.cardNumber,
         ref: intent.seq,
         cardCounter: card.purse.counter,
@@ -124,7 +138,13 @@ export class CardTransactions {
     return this.journal.cardCounter(cardNumber);
   }
 
-  async execute(session: CardSession, card: CardImage, keys: CardKeys, decision: Extract<Decision, { kind: 'approve' }>, meta: TxMeta): Promise<TxOutcome> {
+  async execute(
+    session: CardSession,
+    card: CardImage,
+    keys: CardKeys,
+    decision: Extract<Decision, { kind: 'approve' }>,
+    meta: TxMeta,
+  ): Promise<TxOutcome> {
     const other = card.slots[card.current === 0 ? 1 : 0];
     const body: IntentBody = {
       tx: meta.tx,
@@ -151,7 +171,8 @@ export class CardTransactions {
     // Pair assertion: the purse moves by exactly the charged amount.
     const before = card.purse.balance + card.purse.subsidy;
     const after = decision.next.balance + decision.next.subsidy;
-    if (before - after !== decision.chargedAmount) throw new Error(`bug: purse moves by ${before - after}, decision says ${decision.chargedAmount}`);
+    if (before - after !== decision.chargedAmount)
+      throw new Error(`bug: purse moves by ${before - after}, decision says ${decision.chargedAmount}`);
 
     const intent = this.journal.append(KIND.intent, body, { card: body.cardNumber, cardCounter: body.counterBefore });
     this.wait(intent);
@@ -160,18 +181,27 @@ export class CardTransactions {
     this.assertJournaled(intent);
     const result = await this.cards.writePurse(session, card, keys, decision.next);
     const ref = { card: body.cardNumber, ref: intent.seq };
+    // Outcomes are deferred: the intent's fsync above is the only one before the result (docs/journal.md).
     switch (result.kind) {
       case 'written':
-        this.journal.append(KIND.commit, { intentSeq: intent.seq }, { ...ref, cardCounter: body.counterAfter, totals: this.totalsOf(body, intent.atMs) });
+        this.journal.appendDeferred(
+          KIND.commit,
+          { intentSeq: intent.seq },
+          { ...ref, cardCounter: body.counterAfter, totals: this.totalsOf(body, intent.atMs) },
+        );
         this.close(intent);
         return { kind: 'committed', intent };
       case 'not-written':
-        this.journal.append(KIND.abort, { intentSeq: intent.seq, problem: result.problem }, ref);
+        this.journal.appendDeferred(KIND.abort, { intentSeq: intent.seq, problem: result.problem }, ref);
         this.close(intent);
         return { kind: 'aborted', intent, problem: result.problem };
       case 'uncertain':
-        this.journal.append(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);
-        this.log.warn('card.write.uncertain', { intentSeq: intent.seq, cardNumber: body.cardNumber, problem: result.problem });
+        this.journal.appendDeferred(KIND.uncertain, { intentSeq: intent.seq, problem: result.problem }, ref);
+        this.log.warn('card.write.uncertain', {
+          intentSeq: intent.seq,
+          cardNumber: body.cardNumber,
+          problem: result.problem,
+        });
         return { kind: 'uncertain', intent, problem: result.problem };
     }
   }
@@ -184,13 +214,16 @@ export class CardTransactions {
     }
   }
 
-  /** Reads the intent back from the journal: the last record, and the very one appended. */
+  /** Reads the intent back from the journal: the last record, the very one appended, and fsync'd. */
   private assertJournaled(intent: JournalRecord<IntentBody>): void {
     const back = this.journal.get(intent.seq);
     const last = this.journal.lastSeq();
     if (back?.kind !== KIND.intent || back.corrupt || last !== intent.seq || back.card !== intent.body.cardNumber) {
       throw new Error(`bug: intent ${intent.seq} is not the journal's last record (last ${last}) before the write`);
     }
+    // Read back from this connection it would be there unsynced too: nothing may still wait for its fsync.
+    const { waiting } = this.journal.fsyncs();
+    if (waiting !== 0) throw new Error(`bug: intent ${intent.seq} not fsync'd before the write (${waiting} wait)`);
   }
 
   /** Day, shift and top-up totals move with the record that makes a write final, in one transaction. */
@@ -198,7 +231,8 @@ export class CardTransactions {
     // Counted on the day of the sale, even when an uncertain write settles after midnight.
     const day = cardDayToIso(cardDay(atMs, this.utcOffsetMinutes));
     if (body.tx === 'topup') return [{ scope: 'topup-day', key: day, count: 1, amountCents: -body.chargedAmount }];
-    if (body.tx === 'credit') return [{ scope: 'credit-day', key: day, count: body.creditSeqs?.length ?? 1, amountCents: -body.chargedAmount }];
+    if (body.tx === 'credit')
+      return [{ scope: 'credit-day', key: day, count: body.creditSeqs?.length ?? 1, amountCents: -body.chargedAmount }];
     const scope = body.unit === 'uses' ? 'uses' : 'sales';
     const count = body.tx === 'undo' ? -1 : 1;
     const deltas: TotalsDelta[] = [{ scope: `${scope}-day`, key: day, count, amountCents: body.chargedAmount }];

@@ -30,7 +30,10 @@ export async function applyPendingCredits(
   /** The tap's card day (firmware/core/clock.ts cardDay), the one its policy decision uses. */
   today: number,
 ): Promise<CreditOutcome> {
-  const pending = contiguousFrom(credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq), card.purse.lastCreditSeq);
+  const pending = contiguousFrom(
+    credits.forCard(card.identity.cardNumber, card.purse.lastCreditSeq),
+    card.purse.lastCreditSeq,
+  );
   if (pending.length === 0) return { kind: 'ok', card, amount: 0 };
   // An expired credit is forfeited: its seq is used up with no money, so the ones after it still land.
   const live = pending.filter((c) => !isExpired(c, today));
@@ -42,7 +45,12 @@ export async function applyPendingCredits(
   // A refused card (lost, expired, another tenant) keeps its credits pending; the role's own decision says why.
   if (decision.kind !== 'approve') return { kind: 'ok', card, amount: 0 };
   // listAmountCents = chargedAmount (no discount on a credit), as for every write: the journal item derives it so (§6.6.2).
-  const outcome = await tx.execute(session, card, keys, decision, { tx: 'credit', listAmountCents: decision.chargedAmount, creditSeqs: pending.map((c) => c.creditSeq), ...(forfeitedSeqs.length ? { forfeitedSeqs } : {}) });
+  const outcome = await tx.execute(session, card, keys, decision, {
+    tx: 'credit',
+    listAmountCents: decision.chargedAmount,
+    creditSeqs: pending.map((c) => c.creditSeq),
+    ...(forfeitedSeqs.length ? { forfeitedSeqs } : {}),
+  });
   if (outcome.kind !== 'committed') return { kind: 'cut' };
   credits.forget(card.identity.cardNumber, uptoCreditSeq);
   return { kind: 'ok', card: afterWrite(card, decision.next), amount: balance + subsidy };

@@ -43,7 +43,8 @@ export function encodeAccessBits(c: AccessConditions): Uint8Array {
 
 /** Null when the plain and inverted copies disagree (the card would lock the sector). */
 export function decodeAccessBits(b: Uint8Array): AccessConditions | null {
-  if (b.length !== ACCESS_BITS_BYTES) throw new RangeError(`access bits are ${ACCESS_BITS_BYTES} bytes, got ${b.length}`);
+  if (b.length !== ACCESS_BITS_BYTES)
+    throw new RangeError(`access bits are ${ACCESS_BITS_BYTES} bytes, got ${b.length}`);
   const [b6, b7, b8] = [b[0]!, b[1]!, b[2]!];
   const c1 = b7 >> 4;
   const c2 = b8 & 0x0f;

@@ -32,7 +32,9 @@ export interface CardImage {
 }
 
 export type ReadFailure = 'removed' | 'auth-failed' | 'not-issued' | 'forged' | 'transport';
-export type ReadResult = { ok: true; card: CardImage; keys: CardKeys } | { ok: false; reason: ReadFailure; problem: string };
+export type ReadResult =
+  | { ok: true; card: CardImage; keys: CardKeys }
+  | { ok: false; reason: ReadFailure; problem: string };
 
 /**
  * written     — read back and verified: the card holds `next`.
@@ -40,7 +42,10 @@ export type ReadResult = { ok: true; card: CardImage; keys: CardKeys } | { ok: f
  * uncertain   — the card left during or after the last block: it holds the old or the new
  *               state; only the next read of this card can tell (by its counter).
  */
-export type WriteOutcome = { kind: 'written' } | { kind: 'not-written'; problem: string } | { kind: 'uncertain'; problem: string };
+export type WriteOutcome =
+  | { kind: 'written' }
+  | { kind: 'not-written'; problem: string }
+  | { kind: 'uncertain'; problem: string };
 
 /** Tracks the authenticated sector so a sector is authenticated once per visit. */
 class SectorAuth {
@@ -83,16 +88,33 @@ export class CardApp {
       const idA = await session.readBlock(IDENTITY_BLOCKS[0]);
       const idB = await session.readBlock(IDENTITY_BLOCKS[1]);
       const identity = decodeIdentity(idA, idB, session.uid, keys.mac);
-      if (!identity.ok) return { ok: false, reason: identity.problem.startsWith('not issued') ? 'not-issued' : 'forged', problem: identity.problem };
+      if (!identity.ok)
+        return {
+          ok: false,
+          reason: identity.problem.startsWith('not issued') ? 'not-issued' : 'forged',
+          problem: identity.problem,
+        };
       const slots: DecodeResult<PurseState>[] = [];
       for (const slot of PURSE_SLOTS) {
         // Key A reads: a read-only terminal (door, attendance) holds no key that can write money.
         await auth.use(slot.sector, 'A');
-        slots.push(decodePurse(await session.readBlock(slot.blocks[0]), await session.readBlock(slot.blocks[1]), session.uid, keys.mac));
+        slots.push(
+          decodePurse(
+            await session.readBlock(slot.blocks[0]),
+            await session.readBlock(slot.blocks[1]),
+            session.uid,
+            keys.mac,
+          ),
+        );
       }
       const pair = [slots[0], slots[1]] as const;
       const current = currentSlot(pair);
-      if (current === null) return { ok: false, reason: 'forged', problem: `no valid purse slot (${describe(pair[0])}; ${describe(pair[1])})` };
+      if (current === null)
+        return {
+          ok: false,
+          reason: 'forged',
+          problem: `no valid purse slot (${describe(pair[0])}; ${describe(pair[1])})`,
+        };
       const purse = (pair[current] as { ok: true; value: PurseState }).value;
       return { ok: true, keys, card: { uid: session.uid, identity: identity.value, slots: pair, current, purse } };
     } catch (e) {
@@ -106,7 +128,8 @@ export class CardApp {
    */
   async writePurse(session: CardSession, card: CardImage, keys: CardKeys, next: PurseState): Promise<WriteOutcome> {
     // Pair assertions: the counter moves by exactly one, and we write the card we read.
-    if (next.counter !== card.purse.counter + 1) throw new Error(`bug: purse counter must advance by 1 (${card.purse.counter} -> ${next.counter})`);
+    if (next.counter !== card.purse.counter + 1)
+      throw new Error(`bug: purse counter must advance by 1 (${card.purse.counter} -> ${next.counter})`);
     if (!equalBytes(session.uid, card.uid)) throw new Error('bug: writing a purse to a different card');
     const target = PURSE_SLOTS[card.current === 0 ? 1 : 0];
     const [blockA, blockB] = encodePurse(next, card.uid, keys.mac);
@@ -122,9 +145,11 @@ export class CardApp {
       await session.writeBlock(target.blocks[1], blockB);
       const backA = await session.readBlock(target.blocks[0]);
       const backB = await session.readBlock(target.blocks[1]);
-      if (!equalBytes(backA, blockA) || !equalBytes(backB, blockB)) return { kind: 'uncertain', problem: 'read-back differs from what was written' };
+      if (!equalBytes(backA, blockA) || !equalBytes(backB, blockB))
+        return { kind: 'uncertain', problem: 'read-back differs from what was written' };
       const back = decodePurse(backA, backB, card.uid, keys.mac);
-      if (!back.ok || back.value.counter !== next.counter) throw new Error('bug: verified slot does not decode to the written state');
+      if (!back.ok || back.value.counter !== next.counter)
+        throw new Error('bug: verified slot does not decode to the written state');
       return { kind: 'written' };
     } catch (e) {
       if (e instanceof Error && e.message.startsWith('bug:')) throw e;
@@ -137,7 +162,12 @@ export class CardApp {
    * an empty slot 1, then per-card keys and access bits in each application sector.
    * Sectors outside APP_SECTORS stay in transport state for other applications.
    */
-  async issue(session: CardSession, identity: Omit<CardIdentity, 'pinVerifier'>, purse: PurseState, pin?: string): Promise<WriteOutcome> {
+  async issue(
+    session: CardSession,
+    identity: Omit<CardIdentity, 'pinVerifier'>,
+    purse: PurseState,
+    pin?: string,
+  ): Promise<WriteOutcome> {
     const keys = this.keysFor(session.uid);
     const verifier = pin === undefined ? new Uint8Array(4) : pinVerifier(pin, session.uid, keys.mac);
     const transportKey = new Uint8Array(6).fill(0xff);
@@ -162,7 +192,11 @@ export class CardApp {
     // Pair assertion on the way out: the card reads back as what we issued, with its new keys.
     const back = await this.read(session);
     if (!back.ok) return { kind: 'uncertain', problem: `read-back failed: ${back.problem}` };
-    if (back.card.identity.cardNumber !== identity.cardNumber || back.card.purse.counter !== purse.counter || back.card.purse.balance !== purse.balance) {
+    if (
+      back.card.identity.cardNumber !== identity.cardNumber ||
+      back.card.purse.counter !== purse.counter ||
+      back.card.purse.balance !== purse.balance
+    ) {
       return { kind: 'uncertain', problem: 'read-back differs from what was issued' };
     }
     return { kind: 'written' };

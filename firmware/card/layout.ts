@@ -104,10 +104,17 @@ export function encodeIdentity(id: CardIdentity, uid: Uint8Array, macKey: Uint8A
 
 export type DecodeResult<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-export function decodeIdentity(a: Uint8Array, b: Uint8Array, uid: Uint8Array, macKey: Uint8Array): DecodeResult<CardIdentity> {
-  if (a.every((x) => x === 0) && b.every((x) => x === 0)) return { ok: false, problem: 'not issued (identity blocks empty)' };
+export function decodeIdentity(
+  a: Uint8Array,
+  b: Uint8Array,
+  uid: Uint8Array,
+  macKey: Uint8Array,
+): DecodeResult<CardIdentity> {
+  if (a.every((x) => x === 0) && b.every((x) => x === 0))
+    return { ok: false, problem: 'not issued (identity blocks empty)' };
   if (a[0] !== LAYOUT_VERSION) return { ok: false, problem: `unknown layout version ${a[0]}` };
-  if (!equalBytes(mac8(macKey, DOMAIN_IDENTITY, uid, a, b), b.subarray(8, 16))) return { ok: false, problem: 'identity MAC mismatch' };
+  if (!equalBytes(mac8(macKey, DOMAIN_IDENTITY, uid, a, b), b.subarray(8, 16)))
+    return { ok: false, problem: 'identity MAC mismatch' };
   if ((a[1] & ~7) !== 0) return { ok: false, problem: `unknown identity flags ${a[1]}` };
   return {
     ok: true,
@@ -138,9 +145,16 @@ export function encodePurse(p: PurseState, uid: Uint8Array, macKey: Uint8Array):
   return [a, b];
 }
 
-export function decodePurse(a: Uint8Array, b: Uint8Array, uid: Uint8Array, macKey: Uint8Array): DecodeResult<PurseState> {
-  if (a[0] !== LAYOUT_VERSION) return { ok: false, problem: a.every((x) => x === 0) ? 'empty slot' : `unknown slot format ${a[0]}` };
-  if (!equalBytes(mac8(macKey, DOMAIN_PURSE, uid, a, b), b.subarray(8, 16))) return { ok: false, problem: 'purse MAC mismatch' };
+export function decodePurse(
+  a: Uint8Array,
+  b: Uint8Array,
+  uid: Uint8Array,
+  macKey: Uint8Array,
+): DecodeResult<PurseState> {
+  if (a[0] !== LAYOUT_VERSION)
+    return { ok: false, problem: a.every((x) => x === 0) ? 'empty slot' : `unknown slot format ${a[0]}` };
+  if (!equalBytes(mac8(macKey, DOMAIN_PURSE, uid, a, b), b.subarray(8, 16)))
+    return { ok: false, problem: 'purse MAC mismatch' };
   return {
     ok: true,
     value: {

@@ -1,48 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { EXIT_OK, EXIT_USAGE, parseOrExit, type CliIo, type CommandSpec } from '../../base/cli-args.ts';
+
 /**
  * The `onecard` entry point and composition root. The simulator is reached by
  * a dynamic import only, so a terminal ships without it.
  */
 const USAGE = [
-  'usage: onecard <command>',
-  '  sim [--seed N] [--reader mfrc522]   simulated POS terminal (interactive; a short demo when stdin is not a terminal)',
-  '  sim --scenario FILE [--reader mfrc522]   run a scenario file; exit 1 when an expectation fails',
-  '  sim --backend ws://HOST:PORT --key [N:]HEX   the simulated POS (terminal 101) synced with a backend,',
-  '      key generation N (default 1); with stdin not a terminal it runs the shell commands read from',
-  '      stdin, then waits for the backend to acknowledge the journal',
-  '  backend [--port N] [--db FILE]   the reference backend; `onecard backend help` for its admin commands',
-  '  selftest reader [--emulator]   report the card reader chip (/dev/spidev0.0) and read a presented card',
-  '  help',
+  'usage: onecard <command> [options]   (onecard <command> --help for its options)',
+  '  sim                 a simulated POS terminal (interactive; a short demo when stdin is not a terminal)',
+  '  sim --scenario FILE run a scenario file; exit 1 when an expectation fails',
+  '  sim --backend URL --terminal ID   the simulated POS synced with a backend; with stdin not a terminal',
+  '                      it runs the shell commands read from stdin, then waits for the journal ack',
+  '  backend init        create a reference backend database (its master key inside)',
+  '  backend             serve it; `onecard backend help` lists its admin commands',
+  '  selftest reader     report the card reader chip (/dev/spidev0.0) and read a presented card',
+  '  help | --help | --version',
 ];
 
-async function main(argv: string[]): Promise<number> {
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+const SELFTEST: CommandSpec = {
+  command: 'onecard selftest reader',
+  summary: 'Resets and self-tests the MFRC522 on /dev/spidev0.0 and reads a presented card.',
+  options: [{ name: 'emulator', help: 'the same against the chip emulator (no hardware)' }],
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `onecard ${pkg.version}`;
+}
+
+async function main(argv: string[], io: CliIo): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'sim': {
       const { simMain } = await import('../../simulator/cli/sim.ts');
-      return simMain(rest, out);
+      return simMain(rest, io.out, io.err);
     }
     case 'backend': {
       const { backendMain } = await import('../../simulator/backend/main.ts');
-      return backendMain(rest, out);
+      return backendMain(rest, io.out, io.err);
     }
-    case 'selftest':
-      if (rest[0] === 'reader') {
-        const { selftestReader } = await import('./selftest-reader.ts');
-        return selftestReader({ reader: rest.includes('--emulator') ? 'emulator' : 'spidev', out });
+    case 'selftest': {
+      if (rest[0] !== 'reader') {
+        io.err(
+          rest[0] === undefined
+            ? 'onecard selftest: which? (reader)'
+            : `onecard selftest: unknown test "${rest[0]}" (reader)`,
+        );
+        return EXIT_USAGE;
       }
-      out('usage: onecard selftest reader [--emulator]');
-      return 2;
-    case undefined:
+      const p = parseOrExit(SELFTEST, rest.slice(1), io);
+      if (typeof p === 'number') return p;
+      const { selftestReader } = await import('./selftest-reader.ts');
+      return selftestReader({ reader: p.options.emulator ? 'emulator' : 'spidev', out: io.out });
+    }
+    case '--version':
+    case '-V':
+      io.out(version());
+      return EXIT_OK;
     case 'help':
     case '--help':
-      USAGE.forEach((l) => out(l));
-      return cmd === undefined ? 2 : 0;
+    case '-h':
+      USAGE.forEach((l) => io.out(l));
+      return EXIT_OK;
+    case undefined:
+      USAGE.forEach((l) => io.err(l));
+      return EXIT_USAGE;
     default:
-      out(`unknown command "${cmd}"`);
-      USAGE.forEach((l) => out(l));
-      return 2;
+      io.err(`onecard: unknown command "${cmd}" (onecard --help)`);
+      return EXIT_USAGE;
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const io: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+// `onecard sim --help | head`: a reader that left early is not an error of ours.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+process.exitCode = await main(process.argv.slice(2), io);

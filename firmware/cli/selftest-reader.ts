@@ -72,7 +72,9 @@ export async function selftestReader(opts: SelftestReaderOptions): Promise<numbe
     return EXIT_CHIP_FAULT;
   }
   const v = reader.version();
-  out(`chip: ${v.name}, VersionReg 0x${v.code.toString(16)}${v.genuine ? '' : ' (clone: works, but not an NXP part)'}; self-test passed (reset, CRC coprocessor)`);
+  out(
+    `chip: ${v.name}, VersionReg 0x${v.code.toString(16)}${v.genuine ? '' : ' (clone: works, but not an NXP part)'}; self-test passed (reset, CRC coprocessor)`,
+  );
   try {
     const attempts = opts.attempts ?? (opts.reader === 'emulator' ? 1 : ATTEMPTS_SPIDEV_DEFAULT);
     if (opts.reader === 'spidev') out(`card: present a card to the reader…`);
@@ -80,7 +82,9 @@ export async function selftestReader(opts: SelftestReaderOptions): Promise<numbe
       const session = await reader.detect();
       if (session === null) continue;
       const kind = SAK_NAMES.get(session.sak) ?? 'unknown card type';
-      out(`card: UID ${hex(session.uid)} (${session.uid.length} bytes), ATQA ${hex(session.atqa)}, SAK ${session.sak.toString(16).padStart(2, '0')} (${kind})`);
+      out(
+        `card: UID ${hex(session.uid)} (${session.uid.length} bytes), ATQA ${hex(session.atqa)}, SAK ${session.sak.toString(16).padStart(2, '0')} (${kind})`,
+      );
       await session.halt();
       return EXIT_OK;
     }

@@ -8,7 +8,10 @@ import { ConfigError, parseConfig, type TerminalConfig } from './schema.ts';
  * with the field that is wrong, and the terminal keeps the file it had.
  */
 export async function openConfig(path: string): Promise<Low<TerminalConfig>> {
-  const db = new Low<TerminalConfig>(new DurableJsonFile(path, (raw) => parseConfig(raw, 'config'), 0o600), null as unknown as TerminalConfig);
+  const db = new Low<TerminalConfig>(
+    new DurableJsonFile(path, (raw) => parseConfig(raw, 'config'), 0o600),
+    null as unknown as TerminalConfig,
+  );
   try {
     await db.read();
   } catch (e) {

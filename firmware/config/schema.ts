@@ -29,7 +29,20 @@ export const MenuItemSchema = z.object({
 
 const SIMPLE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '.', '+', 'confirm'] as const;
 /** The seeds' simple keypad: one key, one price (keys 1–9 = 0.1–0.9, `.` = 1, `+` = 2, confirm = 5). */
-const DEFAULT_SIMPLE_KEYS = { '1': 10, '2': 20, '3': 30, '4': 40, '5': 50, '6': 60, '7': 70, '8': 80, '9': 90, '.': 100, '+': 200, confirm: 500 };
+const DEFAULT_SIMPLE_KEYS = {
+  '1': 10,
+  '2': 20,
+  '3': 30,
+  '4': 40,
+  '5': 50,
+  '6': 60,
+  '7': 70,
+  '8': 80,
+  '9': 90,
+  '.': 100,
+  '+': 200,
+  confirm: 500,
+};
 
 export const PosSchema = z
   .object({
@@ -58,12 +71,16 @@ export const PosSchema = z
       .default({ deadlineMs: 1_500, offlineFloorPerSaleCents: 2_000, offlineFloorPerCardDayCents: 5_000 }),
   })
   .superRefine((pos, ctx) => {
-    if (pos.minSaleCents > pos.maxSaleCents) ctx.addIssue({ code: 'custom', path: ['minSaleCents'], message: 'must not exceed maxSaleCents' });
-    if (pos.entryMode === 'fixed' && pos.fixedPriceCents === 0) ctx.addIssue({ code: 'custom', path: ['fixedPriceCents'], message: 'must be set in fixed mode' });
-    if (pos.entryMode === 'item' && pos.menu.length === 0) ctx.addIssue({ code: 'custom', path: ['menu'], message: 'must hold items in item mode' });
+    if (pos.minSaleCents > pos.maxSaleCents)
+      ctx.addIssue({ code: 'custom', path: ['minSaleCents'], message: 'must not exceed maxSaleCents' });
+    if (pos.entryMode === 'fixed' && pos.fixedPriceCents === 0)
+      ctx.addIssue({ code: 'custom', path: ['fixedPriceCents'], message: 'must be set in fixed mode' });
+    if (pos.entryMode === 'item' && pos.menu.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['menu'], message: 'must hold items in item mode' });
     const seen = new Set<number>();
     pos.menu.forEach((item, i) => {
-      if (seen.has(item.code)) ctx.addIssue({ code: 'custom', path: ['menu', i, 'code'], message: `duplicate item code ${item.code}` });
+      if (seen.has(item.code))
+        ctx.addIssue({ code: 'custom', path: ['menu', i, 'code'], message: `duplicate item code ${item.code}` });
       seen.add(item.code);
     });
   });
@@ -75,7 +92,10 @@ export const ConfigSchema = z
       name: z.string().min(1).max(64),
       tenantId: z.number().int().min(0).max(0xffff),
       utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
-      roles: z.array(z.enum(['pos'])).min(1).default(['pos']),
+      roles: z
+        .array(z.enum(['pos']))
+        .min(1)
+        .default(['pos']),
     }),
     storage: z.object({ dataDir: z.string().min(1), keyFile: z.string().min(1) }),
     cardClasses: z.array(CardClassSchema).min(1).max(256),
@@ -84,7 +104,8 @@ export const ConfigSchema = z
   .superRefine((cfg, ctx) => {
     const ids = new Set(cfg.cardClasses.map((c) => c.id));
     cfg.pos.allowedClasses.forEach((id, i) => {
-      if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['pos', 'allowedClasses', i], message: `unknown card class ${id}` });
+      if (!ids.has(id))
+        ctx.addIssue({ code: 'custom', path: ['pos', 'allowedClasses', i], message: `unknown card class ${id}` });
     });
   });
 
@@ -105,7 +126,12 @@ export class ConfigError extends Error {
 
 /** A schema issue's path as people write it: `pos.menu[0].code`; `(root)` for the whole document. */
 export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+  return (
+    path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '') || '(root)'
+  );
 }
 
 /** Validates raw JSON; a broken config is refused with the path of the first bad field. */

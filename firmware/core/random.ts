@@ -36,7 +36,8 @@ export class SeededRandom implements Random {
     return t >>> 0;
   }
   int(maxExclusive: number): number {
-    if (!Number.isInteger(maxExclusive) || maxExclusive <= 0) throw new Error(`int(): bound must be a positive integer, got ${maxExclusive}`);
+    if (!Number.isInteger(maxExclusive) || maxExclusive <= 0)
+      throw new Error(`int(): bound must be a positive integer, got ${maxExclusive}`);
     // Rejection sampling keeps small bounds unbiased.
     const limit = Math.floor(0x1_0000_0000 / maxExclusive) * maxExclusive;
     for (;;) {

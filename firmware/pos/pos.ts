@@ -26,6 +26,8 @@ export interface PosDeps {
   credits: CreditSource;
   online: OnlineSales;
   locked: () => { locked: boolean; text: string };
+  /** Sync stopped and needs a person: the resting screen carries the mark so the cashier calls someone. */
+  syncAlarm: () => { reason: string } | null;
   cards: CardApp;
   tx: CardTransactions;
   clock: Clock;
@@ -94,7 +96,9 @@ export class PosApp {
         : screens.idle(this.operators.current?.name ?? null);
     const waiting = this.memory.unsettled;
     const last = waiting.at(-1);
-    return last ? screens.awaiting(rest, last.label, last.cardNumber, waiting.length) : rest;
+    const shown = last ? screens.awaiting(rest, last.label, last.cardNumber, waiting.length) : rest;
+    const alarm = this.d.syncAlarm();
+    return alarm ? screens.syncStopped(shown, alarm.reason) : shown;
   }
 
   private show(screen: Screen, beep: Beep | null, receipts: Receipt[] = []): void {

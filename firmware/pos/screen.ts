@@ -213,5 +213,10 @@ export const screens = {
       customer: rest.customer,
     };
   },
+  /** The cashier's line gains the mark; the customer's stays as it was (not the holder's concern). */
+  syncStopped: (rest: Screen, reason: string): Screen => ({
+    cashier: t(`${rest.cashier.zh} [同步停止: ${reason}]`, `${rest.cashier.en} [SYNC STOPPED: ${reason}]`),
+    customer: rest.customer,
+  }),
   message: (text: Text, customer: Text = t('欢迎', 'Welcome')): Screen => ({ cashier: text, customer }),
 };

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../core/log.ts';
 import { checkCard } from './journal/journal-args.ts';
-import { durabilityOf, openSqlite, type Durability } from './sqlite-open.ts';
+import { durabilityOf, openSqlite, unsyncedWriter, type Durability, type UnsyncedWrite } from './sqlite-open.ts';
 
 /**
  * Pending credits (subsidies, online top-ups) handed to every terminal, to be
@@ -58,14 +58,21 @@ PRAGMA user_version = 2;
 
 export class PendingCredits {
   private readonly q;
+  private readonly unsynced: UnsyncedWrite;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly log: Logger,
   ) {
+    this.unsynced = unsyncedWriter(db);
     this.q = {
-      put: db.prepare('INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents, expiry_day) VALUES (?, ?, ?, ?, ?)'),
-      forCard: db.prepare<[number, number, number], { credit_seq: number; balance_cents: number; subsidy_cents: number; expiry_day: number }>(
+      put: db.prepare(
+        'INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents, expiry_day) VALUES (?, ?, ?, ?, ?)',
+      ),
+      forCard: db.prepare<
+        [number, number, number],
+        { credit_seq: number; balance_cents: number; subsidy_cents: number; expiry_day: number }
+      >(
         'SELECT credit_seq, balance_cents, subsidy_cents, expiry_day FROM credits WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ?',
       ),
       dropUpTo: db.prepare('DELETE FROM credits WHERE card = ? AND credit_seq <= ?'),
@@ -77,7 +84,10 @@ export class PendingCredits {
     const { db } = openSqlite({ path: opts.path });
     try {
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > CREDITS_SCHEMA_VERSION) throw new Error(`${opts.path}: credits schema version ${version}, this build reads 1..${CREDITS_SCHEMA_VERSION}`);
+      if (version > CREDITS_SCHEMA_VERSION)
+        throw new Error(
+          `${opts.path}: credits schema version ${version}, this build reads 1..${CREDITS_SCHEMA_VERSION}`,
+        );
       // One transaction: a power cut mid-migration leaves the old file, which the next start migrates again.
       db.transaction(() => {
         if (version === 0) db.exec(SCHEMA_SQL);
@@ -95,9 +105,17 @@ export class PendingCredits {
    * (the backend may send it again); a malformed one refuses the whole batch.
    */
   add(credits: readonly PendingCredit[]): number {
-    if (credits.length > CREDITS_PER_BATCH_MAX) throw new RangeError(`credit batch of ${credits.length} exceeds ${CREDITS_PER_BATCH_MAX}`);
+    if (credits.length > CREDITS_PER_BATCH_MAX)
+      throw new RangeError(`credit batch of ${credits.length} exceeds ${CREDITS_PER_BATCH_MAX}`);
     credits.forEach(checkCredit);
-    const added = this.db.transaction(() => credits.reduce((n, c) => n + this.q.put.run(c.card, c.creditSeq, c.balanceCents, c.subsidyCents, c.expiryDay).changes, 0)).immediate();
+    const added = this.db
+      .transaction(() =>
+        credits.reduce(
+          (n, c) => n + this.q.put.run(c.card, c.creditSeq, c.balanceCents, c.subsidyCents, c.expiryDay).changes,
+          0,
+        ),
+      )
+      .immediate();
     if (added > 0) this.log.info('credits.added', { added, batch: credits.length });
     return added;
   }
@@ -113,9 +131,14 @@ export class PendingCredits {
     }));
   }
 
-  /** Forgets credits the card has applied (here or elsewhere: its lastCreditSeq says so). */
+  /**
+   * Forgets credits the card has applied (here or elsewhere: its lastCreditSeq says so).
+   * Runs on the tap path, so without its fsync: lost to a power cut, the rows stay
+   * on file, forCard skips them (the card's lastCreditSeq is past them) and the
+   * card's next applied credit drops them with its own.
+   */
   forget(card: number, appliedUpTo: number): number {
-    return this.q.dropUpTo.run(checkCard(card), appliedUpTo).changes;
+    return this.unsynced(() => this.q.dropUpTo.run(checkCard(card), appliedUpTo).changes);
   }
 
   size(): number {
@@ -135,8 +158,13 @@ export class PendingCredits {
 function checkCredit(c: PendingCredit): void {
   checkCard(c.card);
   const ok = (n: number) => Number.isInteger(n) && n >= 0 && n <= U32_MAX;
-  if (!ok(c.creditSeq) || c.creditSeq === 0) throw new RangeError(`credit for card ${c.card}: creditSeq must be 1..${U32_MAX}, got ${c.creditSeq}`);
-  if (!ok(c.balanceCents) || !ok(c.subsidyCents)) throw new RangeError(`credit ${c.card}#${c.creditSeq}: amounts must be whole cents 0..${U32_MAX}`);
+  if (!ok(c.creditSeq) || c.creditSeq === 0)
+    throw new RangeError(`credit for card ${c.card}: creditSeq must be 1..${U32_MAX}, got ${c.creditSeq}`);
+  if (!ok(c.balanceCents) || !ok(c.subsidyCents))
+    throw new RangeError(`credit ${c.card}#${c.creditSeq}: amounts must be whole cents 0..${U32_MAX}`);
   if (c.balanceCents + c.subsidyCents === 0) throw new RangeError(`credit ${c.card}#${c.creditSeq}: empty credit`);
-  if (!Number.isInteger(c.expiryDay) || c.expiryDay < 0 || c.expiryDay > CARD_DAY_MAX) throw new RangeError(`credit ${c.card}#${c.creditSeq}: expiryDay must be a card day 0..${CARD_DAY_MAX}, got ${c.expiryDay}`);
+  if (!Number.isInteger(c.expiryDay) || c.expiryDay < 0 || c.expiryDay > CARD_DAY_MAX)
+    throw new RangeError(
+      `credit ${c.card}#${c.creditSeq}: expiryDay must be a card day 0..${CARD_DAY_MAX}, got ${c.expiryDay}`,
+    );
 }

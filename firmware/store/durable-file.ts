@@ -59,7 +59,15 @@ export function readFileIfExists(path: string): Buffer | undefined {
  */
 export function fsyncDirectory(dirPath: string): void {
   if (process.platform === 'win32') return;
-  const fd = openSync(dirPath, 'r');
+  fsyncPath(dirPath);
+}
+
+/**
+ * fsync through a descriptor of our own, read-only: Linux writes back a file's
+ * dirty pages whichever descriptor asks (the journal fsyncs SQLite's -wal so).
+ */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {

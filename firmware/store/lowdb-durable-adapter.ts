@@ -48,7 +48,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
     // functions, Dates become strings...), not the in-memory object.
     this.check(JSON.parse(text), 'refusing to write');
     if (Buffer.byteLength(text) > DURABLE_JSON_MAX_BYTES) {
-      throw new Error(`${this.path}: refusing to write ${Buffer.byteLength(text)} bytes (limit ${DURABLE_JSON_MAX_BYTES})`);
+      throw new Error(
+        `${this.path}: refusing to write ${Buffer.byteLength(text)} bytes (limit ${DURABLE_JSON_MAX_BYTES})`,
+      );
     }
     writeFileDurable(this.path, text, this.mode);
   }

@@ -11,7 +11,8 @@ import { fsyncDirectory } from './durable-file.ts';
  *   checksums, so recovery is SQLite's, not ours.
  * - synchronous=FULL: in WAL mode, NORMAL may lose the last commits on power
  *   loss; FULL fsyncs the WAL at every commit, so a commit that returned survives.
- * - wal_autocheckpoint stays at SQLite's default (1000 pages).
+ * - wal_autocheckpoint stays at SQLite's default (1000 pages), except for the
+ *   journal, which runs its checkpoints off the tap path (journal/journal-sync.ts).
  * - locking_mode=EXCLUSIVE: see below.
  */
 export interface SqliteOpenOptions {
@@ -50,13 +51,48 @@ export function durabilityOf(db: Database.Database): Durability {
   };
 }
 
+/**
+ * Runs a write without its fsync: synchronous=NORMAL for that one commit. In WAL
+ * mode the commit is still written to the -wal file (a crash of the process
+ * keeps it) but reaches the disk only at the connection's next FULL commit, at a
+ * checkpoint, or when the -wal is fsync'd. Only for writes whose loss at a power
+ * cut the store recovers from records that were durable before them
+ * (docs/journal.md, "What may wait for its fsync").
+ */
+export type UnsyncedWrite = <T>(write: () => T) => T;
+
+const SYNCHRONOUS_NORMAL = 1;
+const SYNCHRONOUS_FULL = 2;
+
+export function unsyncedWriter(db: Database.Database): UnsyncedWrite {
+  // A *prepared* PRAGMA statement, set or read, answers with its value at prepare time on its first run
+  // (seen here: the setting did not take), so both go through a fresh statement each time (~3 µs in all),
+  // and the setting is read back: a pair around the write.
+  const set = (value: number, name: string) => {
+    db.exec(`PRAGMA synchronous = ${name}`);
+    const now = db.pragma('synchronous', { simple: true });
+    if (now !== value) throw new Error(`bug: synchronous is ${String(now)}, not ${name}`);
+  };
+  return (write) => {
+    set(SYNCHRONOUS_NORMAL, 'NORMAL');
+    try {
+      return write();
+    } finally {
+      // Back to FULL whatever happened: every other commit on this connection stays durable on return.
+      set(SYNCHRONOUS_FULL, 'FULL');
+    }
+  };
+}
+
 const PAGE_SIZE_MIN_BYTES = 512;
 const PAGE_SIZE_MAX_BYTES = 65536;
 
 export function openSqlite(opts: SqliteOpenOptions): OpenedSqlite {
   const { path, pageSizeBytes } = opts;
   if (pageSizeBytes !== undefined && !isValidPageSize(pageSizeBytes)) {
-    throw new Error(`${path}: page size must be a power of two in ${PAGE_SIZE_MIN_BYTES}..${PAGE_SIZE_MAX_BYTES}, got ${pageSizeBytes}`);
+    throw new Error(
+      `${path}: page size must be a power of two in ${PAGE_SIZE_MIN_BYTES}..${PAGE_SIZE_MAX_BYTES}, got ${pageSizeBytes}`,
+    );
   }
   const inMemory = path === ':memory:';
   const created = !inMemory && !existsSync(path);

@@ -51,7 +51,8 @@ export class SessionAuthorizer implements OnlineAuthorizer {
   attach(sender: AuthSender | null): void {
     this.sender = sender;
     // Sent, then the session went: the backend may have seen it, so it counts as no answer in time.
-    if (sender === null) for (const stan of [...this.pending.keys()]) this.settle(stan, unavailable('timeout'), 'session closed');
+    if (sender === null)
+      for (const stan of [...this.pending.keys()]) this.settle(stan, unavailable('timeout'), 'session closed');
   }
 
   authorize(req: OnlineAuthRequest, deadlineMs: number): Promise<OnlineAuthResult> {

@@ -20,7 +20,8 @@ export class Backoff {
     private readonly random: Random,
     private readonly policy: BackoffPolicy = BACKOFF_DEFAULT,
   ) {
-    if (!(policy.baseMs >= 1 && policy.maxMs >= policy.baseMs)) throw new RangeError(`backoff ${policy.baseMs}..${policy.maxMs} ms is not a range`);
+    if (!(policy.baseMs >= 1 && policy.maxMs >= policy.baseMs))
+      throw new RangeError(`backoff ${policy.baseMs}..${policy.maxMs} ms is not a range`);
   }
 
   /** The delay before the next attempt; each call counts one more failure. */

@@ -17,7 +17,8 @@ import type { UploadJournal, UploaderOptions } from './uploader.ts';
 /** What the sync client (client.ts) is given: its stores, its clocks, its link, and its options. */
 
 /** What a POS offers: everything but door grants (offered only with a `grants` store); config push too when given a `config` source. */
-export const TERMINAL_CAPS = CAP.journal | CAP.blacklist | CAP.credits | CAP.onlineAuth | CAP.commands | CAP.time | CAP.status | CAP.keyRotation;
+export const TERMINAL_CAPS =
+  CAP.journal | CAP.blacklist | CAP.credits | CAP.onlineAuth | CAP.commands | CAP.time | CAP.status | CAP.keyRotation;
 
 export interface SyncOptions {
   /** How often the client looks at its clocks (session timeouts, heartbeat, ack timeout). */
@@ -31,7 +32,14 @@ export interface SyncOptions {
   caps: number;
 }
 
-export const SYNC_DEFAULTS: SyncOptions = { tickMs: 1_000, timeSyncEveryMs: 6 * 3_600_000, owedRetryMs: 30_000, backoff: BACKOFF_DEFAULT, upload: {}, caps: TERMINAL_CAPS };
+export const SYNC_DEFAULTS: SyncOptions = {
+  tickMs: 1_000,
+  timeSyncEveryMs: 6 * 3_600_000,
+  owedRetryMs: 30_000,
+  backoff: BACKOFF_DEFAULT,
+  upload: {},
+  caps: TERMINAL_CAPS,
+};
 
 export interface SyncClientDeps {
   terminalId: number;
@@ -40,7 +48,10 @@ export interface SyncClientDeps {
   key: Uint8Array;
   firmware?: string;
   utcOffsetMinutes: number;
-  journal: UploadJournal & { get(seq: number): JournalRecord | undefined; append(kind: string, body: unknown): unknown };
+  journal: UploadJournal & {
+    get(seq: number): JournalRecord | undefined;
+    append(kind: string, body: unknown): unknown;
+  };
   blacklist: BlacklistStore;
   credits: CreditStore;
   /** Door grants (list 1): CAP.grants is offered only with a store for them (a POS has none). */

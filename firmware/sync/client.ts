@@ -1,6 +1,13 @@
 import type { Logger } from '../core/log.ts';
 import { SyncKeyStore } from '../store/keys/sync-key.ts';
-import { CAP, codecOf, STATUS_ALARM_BYTES_MAX, type Message, type OpenedInfo, type Status } from '../../protocol/index.ts';
+import {
+  CAP,
+  codecOf,
+  STATUS_ALARM_BYTES_MAX,
+  type Message,
+  type OpenedInfo,
+  type Status,
+} from '../../protocol/index.ts';
 import type { WireRecord } from '../../protocol/index.ts';
 import { SYNC_DEFAULTS, type SyncClientDeps, type SyncOptions } from './client-options.ts';
 import { SessionAuthorizer } from './authorizer.ts';
@@ -13,6 +20,7 @@ import { ListApplier } from './lists.ts';
 import { OwedForwarder, owedMessage } from './owed.ts';
 import { TerminalRekey } from './rekey.ts';
 import { TimerSlot } from './scheduler.ts';
+import { SyncAlarmMark, type SyncAlarm } from './sync-alarm.ts';
 import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm } from './uploader.ts';
 
 /**
@@ -31,7 +39,13 @@ function alarmText(a: UploadAlarm): string {
   return `${text.slice(0, STATUS_ALARM_BYTES_MAX / 4 - 1)}…`;
 }
 
-export { SYNC_DEFAULTS, TERMINAL_CAPS, type SyncClientDeps, type SyncEvent, type SyncOptions } from './client-options.ts';
+export {
+  SYNC_DEFAULTS,
+  TERMINAL_CAPS,
+  type SyncClientDeps,
+  type SyncEvent,
+  type SyncOptions,
+} from './client-options.ts';
 
 export class SyncClient {
   readonly authorizer: SessionAuthorizer;
@@ -60,30 +74,60 @@ export class SyncClient {
     const terminalClock = d.terminalClock ?? d.clock;
     const stepper = d.hooks?.stepClock ? (d.hooks as ClockStepper) : d.terminalClock;
     this.clockWatch = new ClockWatch(terminalClock, this.log, d.journal, stepper);
-    this.lists = new ListApplier({ blacklist: d.blacklist, ...(d.grants ? { grants: d.grants } : {}), credits: d.credits, versions: d.state }, this.log);
-    this.listPump = new ListPump(this.lists, d.scheduler, (ack) => void (this.conn.send(ack), d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status })));
+    this.lists = new ListApplier(
+      { blacklist: d.blacklist, ...(d.grants ? { grants: d.grants } : {}), credits: d.credits, versions: d.state },
+      this.log,
+    );
+    this.listPump = new ListPump(
+      this.lists,
+      d.scheduler,
+      (ack) =>
+        void (this.conn.send(ack),
+        d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status })),
+    );
     this.owed = new OwedForwarder(d.state, d.journal, this.log);
     this.commands = new CommandRunner({
       results: d.state,
       lock: d.state,
       journal: d.journal,
       backendNowMs: () => this.clockWatch.backendNowMs(),
-      pullList: (list, scratch) => this.conn.send({ type: 'listPull', list, haveVersion: scratch ? 0 : this.lists.held(list) }),
+      pullList: (list, scratch) =>
+        this.conn.send({ type: 'listPull', list, haveVersion: scratch ? 0 : this.lists.held(list) }),
       setConfig: (key, value) => this.configs.setOne(key, value),
       hooks: d.hooks ?? {},
       log: this.log,
     });
-    this.configs = new ConfigReceiver({ source: d.config ?? null, state: d.state, hooks: d.hooks ?? {}, log: this.log });
+    this.configs = new ConfigReceiver({
+      source: d.config ?? null,
+      state: d.state,
+      hooks: d.hooks ?? {},
+      log: this.log,
+    });
     this.pumpSlot = new TimerSlot(d.scheduler);
     this.startedMs = d.clock.nowMs();
     const { terminalId, keyId, key, firmware, dial, clock, scheduler, random } = d;
     this.conn = new Connection(
-      { terminalId, keys: new TerminalRekey(new SyncKeyStore(d.state, { keyId, key }), this.log), ...(firmware ? { firmware } : {}), caps: (d.grants ? this.opts.caps | CAP.grants : this.opts.caps & ~CAP.grants) | (this.configs.accepts ? CAP.config : 0), dial, clock, scheduler, random, log: this.log, backoff: this.opts.backoff, tickMs: this.opts.tickMs },
+      {
+        terminalId,
+        keys: new TerminalRekey(new SyncKeyStore(d.state, { keyId, key }), this.log),
+        ...(firmware ? { firmware } : {}),
+        caps:
+          (d.grants ? this.opts.caps | CAP.grants : this.opts.caps & ~CAP.grants) |
+          (this.configs.accepts ? CAP.config : 0),
+        dial,
+        clock,
+        scheduler,
+        random,
+        log: this.log,
+        backoff: this.opts.backoff,
+        tickMs: this.opts.tickMs,
+      },
       {
         opened: (info) => this.onOpened(info),
         message: (m) => this.onMessage(m),
         tick: () => this.onTick(),
         closed: (reason) => this.onClosed(reason),
+        keyRefused: (detail) => this.mark.keyRefused(detail),
         rejected: (e) => {
           this.stats.rejected++;
           d.onEvent?.({ type: 'rejected', reason: e.reason });
@@ -112,6 +156,11 @@ export class SyncClient {
   get uploadAlarm(): UploadAlarm | null {
     return this.uploader?.alarm ?? null;
   }
+  /** What stops sync and needs a person (uploads stopped, key refused, clock far off); null while all is well. */
+  get syncAlarm(): SyncAlarm | null {
+    return this.mark.current(this.uploader?.alarm ?? null, this.clockWatch.clockDriftMs);
+  }
+  private readonly mark = new SyncAlarmMark();
   /** Records journaled but not yet acknowledged, as far as this session knows (-1 before the first ack). */
   queueDepth(): number {
     const h = this.uploader?.highWater;
@@ -130,10 +179,18 @@ export class SyncClient {
 
   private onOpened(info: OpenedInfo): void {
     const d = this.d;
+    this.mark.opened();
     this.heartbeatMs = info.heartbeatMs;
     if (info.backendTimeMs !== undefined) this.clockWatch.welcomed(info.backendTimeMs);
     this.authorizer.attach({ send: (m) => this.conn.send(m) });
-    const uploader = new Uploader(d.journal, (m) => this.conn.trySend(m), (recs) => this.noteOwed(recs), d.clock, this.log, { ...UPLOADER_DEFAULTS, ...this.opts.upload, terminalId: d.terminalId, utcOffsetMinutes: d.utcOffsetMinutes });
+    const uploader = new Uploader(
+      d.journal,
+      (m) => this.conn.trySend(m),
+      (recs) => this.noteOwed(recs),
+      d.clock,
+      this.log,
+      { ...UPLOADER_DEFAULTS, ...this.opts.upload, terminalId: d.terminalId, utcOffsetMinutes: d.utcOffsetMinutes },
+    );
     this.uploader = uploader;
     // §6.4 resume, before STATUS so the backend does not start a staged snapshot over (lists.ts).
     for (const pull of this.lists.resumePulls()) this.conn.send(pull);
@@ -147,6 +204,7 @@ export class SyncClient {
   }
 
   private onClosed(reason: string): void {
+    this.mark.closed(this.uploader?.alarm ?? null);
     this.pumpSlot.disarm();
     this.authorizer.attach(null);
     this.lists.reset();
@@ -167,6 +225,7 @@ export class SyncClient {
     switch (m.type) {
       case 'journalAck':
         this.uploader?.onAck(m);
+        if (m.status === 'ok') this.mark.acked(this.uploader?.alarm ?? null);
         if (m.status === 'ok') this.d.onEvent?.({ type: 'acked', upto: m.ackUpto });
         return this.schedulePump();
       case 'journalResend':

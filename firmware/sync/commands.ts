@@ -1,3 +1,4 @@
+import { checkSetConfig, LIST_REQUEST_KEYS, requestedList, type RequestedList } from '../config/setting.ts';
 import type { Logger } from '../core/log.ts';
 import type { JournalRecord } from '../store/journal/journal.ts';
 import type { Command, CommandResult, ListId } from '../../protocol/index.ts';
@@ -25,7 +26,10 @@ export interface CommandHooks {
 }
 
 export interface CommandDeps {
-  results: { commandResult(corrId: number): StoredCommandResult | null; saveCommandResult(r: StoredCommandResult): void };
+  results: {
+    commandResult(corrId: number): StoredCommandResult | null;
+    saveCommandResult(r: StoredCommandResult): void;
+  };
   lock: { setLock(locked: boolean, text: string): void };
   journal: { get(seq: number): JournalRecord | undefined; lastSeq(): number };
   /** Backend time now (last backend time heard + time elapsed since), or null before any. */
@@ -54,11 +58,24 @@ export class CommandRunner {
     }
     const backendNow = this.d.backendNowMs();
     let out: Outcome;
-    if (cmd.notAfterMs !== 0 && backendNow !== null && backendNow > cmd.notAfterMs) out = { status: 'expired', detail: `notAfterMs passed ${Math.round((backendNow - cmd.notAfterMs) / 1000)} s ago` };
+    if (cmd.notAfterMs !== 0 && backendNow !== null && backendNow > cmd.notAfterMs)
+      out = {
+        status: 'expired',
+        detail: `notAfterMs passed ${Math.round((backendNow - cmd.notAfterMs) / 1000)} s ago`,
+      };
     else out = this.execute(cmd);
-    const stored: StoredCommandResult = { corrId: cmd.corrId, status: out.status, ...(out.detail !== undefined ? { detail: out.detail.slice(0, 500) } : {}) };
+    const stored: StoredCommandResult = {
+      corrId: cmd.corrId,
+      status: out.status,
+      ...(out.detail !== undefined ? { detail: out.detail.slice(0, 500) } : {}),
+    };
     this.d.results.saveCommandResult(stored);
-    this.d.log.info('sync.command', { corrId: cmd.corrId, command: cmd.command, status: out.status, detail: out.detail });
+    this.d.log.info('sync.command', {
+      corrId: cmd.corrId,
+      command: cmd.command,
+      status: out.status,
+      detail: out.detail,
+    });
     return toResult(stored);
   }
 
@@ -90,10 +107,17 @@ export class CommandRunner {
 
   private reprint(journalSeq: number): Outcome {
     const rec = journalSeq === 0 ? this.lastSale() : this.d.journal.get(journalSeq);
-    if (!rec || !isSale(rec)) return { status: 'failed', detail: journalSeq === 0 ? 'no recent sale to reprint' : `journal seq ${journalSeq} is not a sale` };
+    if (!rec || !isSale(rec))
+      return {
+        status: 'failed',
+        detail: journalSeq === 0 ? 'no recent sale to reprint' : `journal seq ${journalSeq} is not a sale`,
+      };
     if (this.d.hooks.reprint) return fromHook(this.d.hooks.reprint(rec.seq));
     const b = rec.body as { cardNumber?: number; chargedAmount?: number; amountCents?: number };
-    return { status: 'done', detail: `receipt of #${rec.seq}: card ${b.cardNumber ?? rec.card} amount ${b.chargedAmount ?? b.amountCents} cents` };
+    return {
+      status: 'done',
+      detail: `receipt of #${rec.seq}: card ${b.cardNumber ?? rec.card} amount ${b.chargedAmount ?? b.amountCents} cents`,
+    };
   }
 
   private lastSale(): JournalRecord | undefined {
@@ -106,21 +130,19 @@ export class CommandRunner {
   }
 
   private setConfig(key: string, value: string): Outcome {
-    if (key !== 'sync.pull' && key !== 'sync.resync') return this.d.setConfig(key, value);
-    let list: unknown;
-    try {
-      list = JSON.parse(value);
-    } catch {
-      return { status: 'bad-args', detail: `value ${JSON.stringify(value)} is not JSON` };
-    }
-    if (list !== 'blacklist' && list !== 'credits') return { status: 'bad-args', detail: 'value must be "blacklist" or "credits"' };
-    return this.d.pullList(list, key === 'sync.resync') ? { status: 'done', detail: `${list} requested` } : { status: 'failed', detail: 'session not open' };
+    if (!LIST_REQUEST_KEYS.includes(key)) return this.d.setConfig(key, value);
+    const wrong = checkSetConfig(key, value);
+    if (wrong !== null) return { status: 'bad-args', detail: wrong };
+    const list = requestedList(JSON.parse(value)) as RequestedList;
+    return this.d.pullList(list, key === 'sync.resync')
+      ? { status: 'done', detail: `${list} requested` }
+      : { status: 'failed', detail: 'session not open' };
   }
 }
 
 function isSale(rec: JournalRecord): boolean {
   const b = rec.body as { tx?: string; outcome?: string };
-  return (rec.kind === 'card.intent' && b.tx === 'sale') || (rec.kind === 'online.request');
+  return (rec.kind === 'card.intent' && b.tx === 'sale') || rec.kind === 'online.request';
 }
 
 function fromHook(r: { ok: boolean; detail: string }): Outcome {

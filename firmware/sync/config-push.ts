@@ -1,4 +1,5 @@
 import { ConfigError, parseConfig, type TerminalConfig } from '../config/schema.ts';
+import { checkSetConfig } from '../config/setting.ts';
 import type { Logger } from '../core/log.ts';
 import { writeFileDurable } from '../store/durable-file.ts';
 import type { ConfigAck, ConfigPush } from '../../protocol/index.ts';
@@ -37,7 +38,11 @@ export interface ConfigSource {
 export interface ConfigPushDeps {
   /** Null: this runtime takes its config from its file only (and does not offer CAP.config). */
   source: ConfigSource | null;
-  state: { configVersion(): number; configAck(corrId: number): StoredConfigAck | null; saveConfigAck(a: StoredConfigAck): void };
+  state: {
+    configVersion(): number;
+    configAck(corrId: number): StoredConfigAck | null;
+    saveConfigAck(a: StoredConfigAck): void;
+  };
   hooks: ConfigHooks;
   log: Logger;
 }
@@ -73,20 +78,34 @@ export class ConfigReceiver {
     if (m.version <= inForce) answer = { corrId: m.corrId, version: inForce, status: 'stale' };
     else {
       const checked = this.check(m);
-      if (!checked.ok) answer = { corrId: m.corrId, version: inForce, status: 'rejected', problem: clip(checked.problem) };
+      if (!checked.ok)
+        answer = { corrId: m.corrId, version: inForce, status: 'rejected', problem: clip(checked.problem) };
       else {
         const unsaved = this.save(checked.raw);
         // A full disk is not the config's fault: answered, not remembered, so the same push may succeed later.
-        if (unsaved !== null) return toAck({ corrId: m.corrId, version: inForce, status: 'rejected', problem: clip(unsaved) });
+        if (unsaved !== null)
+          return toAck({ corrId: m.corrId, version: inForce, status: 'rejected', problem: clip(unsaved) });
         const later = this.applyLive(checked.config);
-        answer = { corrId: m.corrId, version: m.version, status: 'applied', ...(later !== null ? { problem: clip(later) } : {}) };
+        answer = {
+          corrId: m.corrId,
+          version: m.version,
+          status: 'applied',
+          ...(later !== null ? { problem: clip(later) } : {}),
+        };
       }
     }
     this.d.state.saveConfigAck(answer);
     // Pair assertion: what STATUS will report is what was just answered.
-    if (answer.status === 'applied' && this.d.state.configVersion() !== m.version) throw new Error(`config v${m.version} applied but v${this.d.state.configVersion()} in force`);
+    if (answer.status === 'applied' && this.d.state.configVersion() !== m.version)
+      throw new Error(`config v${m.version} applied but v${this.d.state.configVersion()} in force`);
     const log = answer.status === 'rejected' ? this.d.log.warn : this.d.log.info;
-    log.call(this.d.log, 'sync.config', { corrId: m.corrId, version: m.version, inForce: answer.version, status: answer.status, problem: answer.problem });
+    log.call(this.d.log, 'sync.config', {
+      corrId: m.corrId,
+      version: m.version,
+      inForce: answer.version,
+      status: answer.status,
+      problem: answer.problem,
+    });
     return toAck(answer);
   }
 
@@ -100,14 +119,11 @@ export class ConfigReceiver {
   setOne(key: string, valueJson: string): { status: 'done' | 'refused' | 'bad-args'; detail: string } {
     const source = this.d.source;
     if (!source || !this.accepts) return { status: 'refused', detail: 'this runtime takes its config from its file' };
+    // An unknown setting or a value that cannot stand there on its own; then the whole config is checked.
+    const wrong = checkSetConfig(key, valueJson);
+    if (wrong !== null) return { status: 'bad-args', detail: wrong };
     const path = key.split('.');
-    if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(p))) return { status: 'bad-args', detail: `set-config: "${key}" is not a dotted path of setting names` };
-    let value: unknown;
-    try {
-      value = JSON.parse(valueJson);
-    } catch {
-      return { status: 'bad-args', detail: `set-config ${key}: value ${JSON.stringify(valueJson)} is not JSON` };
-    }
+    const value: unknown = JSON.parse(valueJson);
     const raw = structuredClone(source.current()) as Record<string, unknown>;
     let at = raw;
     for (const p of path.slice(0, -1)) {
@@ -121,7 +137,12 @@ export class ConfigReceiver {
     if (unsaved !== null) return { status: 'refused', detail: clip(unsaved) };
     const later = this.applyLive(checked.config);
     this.d.log.info('sync.config-set', { key, version: this.d.state.configVersion() });
-    return { status: 'done', detail: clip(`${key} set (config v${this.d.state.configVersion()} with this change)${later !== null ? `; ${later}` : ''}`) };
+    return {
+      status: 'done',
+      detail: clip(
+        `${key} set (config v${this.d.state.configVersion()} with this change)${later !== null ? `; ${later}` : ''}`,
+      ),
+    };
   }
 
   private check(m: ConfigPush): Checked {
@@ -151,7 +172,11 @@ export class ConfigReceiver {
     for (const [group, key] of FIXED_AT_INSTALL) {
       const was = (current[group] as Record<string, unknown>)[key];
       const now = (config[group] as Record<string, unknown>)[key];
-      if (was !== now) return { ok: false, problem: `${label}: invalid field "${group}.${key}": ${JSON.stringify(now)} here is ${JSON.stringify(was)}; a push cannot change what the installer set (terminal.id, storage)` };
+      if (was !== now)
+        return {
+          ok: false,
+          problem: `${label}: invalid field "${group}.${key}": ${JSON.stringify(now)} here is ${JSON.stringify(was)}; a push cannot change what the installer set (terminal.id, storage)`,
+        };
     }
     return { ok: true, raw, config };
   }

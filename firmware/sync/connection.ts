@@ -5,6 +5,7 @@ import { Session, type Message, type OpenedInfo, type SendResult, type SessionEv
 import { Backoff, type BackoffPolicy } from './backoff.ts';
 import { nextPhase, type ConnectionEvent, type ConnectionPhase } from './connection-table.ts';
 import type { Dial, Link } from './link.ts';
+import { keyRefused } from './sync-alarm.ts';
 import type { DialKeys } from './rekey.ts';
 import { TimerSlot, type Scheduler } from './scheduler.ts';
 
@@ -36,6 +37,8 @@ export interface ConnectionHandlers {
   /** Each tick while the session is open (after the session's own timeouts). */
   tick(): void;
   closed(reason: string, wasOpen: boolean): void;
+  /** A handshake ended on our key: the backend does not hold it (or is not ours). */
+  keyRefused?(detail: string): void;
   rejected(e: Extract<SessionEvent, { type: 'rejected' }>): void;
 }
 
@@ -138,7 +141,15 @@ export class Connection {
       this.move('no-key');
       return this.scheduleRetry();
     }
-    this.session = Session.terminal({ nowMs: () => d.clock.nowMs(), randomBytes: (n) => d.random.bytes(n), terminalId: d.terminalId, keyId: g.keyId, key: g.key, caps: d.caps, ...(d.firmware ? { firmware: d.firmware } : {}) });
+    this.session = Session.terminal({
+      nowMs: () => d.clock.nowMs(),
+      randomBytes: (n) => d.random.bytes(n),
+      terminalId: d.terminalId,
+      keyId: g.keyId,
+      key: g.key,
+      caps: d.caps,
+      ...(d.firmware ? { firmware: d.firmware } : {}),
+    });
     link.onData((bytes) => this.onBytes(link, bytes));
     link.onClose((reason) => {
       if (link !== this.link) return;
@@ -271,7 +282,12 @@ export class Connection {
         this.d.log.debug('sync.frame-error', { error: e.error, skippedBytes: e.skippedBytes });
         return;
       case 'closed':
-        this.d.log.info('sync.session-closed', { reason: e.reason, detail: e.detail });
+        // Our key refused in the handshake (its proof failed here, or the backend answered ERROR auth-failed)
+        // stops sync until someone fixes the key: a warning and a mark, not line noise.
+        if (this.phase === 'handshake' && keyRefused(e)) {
+          this.d.log.warn('sync.auth-failed', { reason: e.reason, detail: e.detail });
+          this.h.keyRefused?.(e.detail);
+        } else this.d.log.info('sync.session-closed', { reason: e.reason, detail: e.detail });
         if (this.phase === 'handshake') this.d.keys.handshakeFailed(e.reason);
         this.flush(); // the BYE or ERROR the session queued on its way out
         return this.closed(`session ${e.reason}`);

@@ -15,7 +15,14 @@ import { SyncState } from './sync-state.ts';
  */
 export { SessionAuthorizer } from './authorizer.ts';
 export { Backoff, BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';
-export { SyncClient, SYNC_DEFAULTS, TERMINAL_CAPS, type SyncClientDeps, type SyncEvent, type SyncOptions } from './client.ts';
+export {
+  SyncClient,
+  SYNC_DEFAULTS,
+  TERMINAL_CAPS,
+  type SyncClientDeps,
+  type SyncEvent,
+  type SyncOptions,
+} from './client.ts';
 export { ClockWatch, type ClockStepper } from './clock-watch.ts';
 export type { CommandHooks } from './commands.ts';
 export { ConfigReceiver, type ConfigHooks, type ConfigSource } from './config-push.ts';
@@ -40,12 +47,29 @@ export interface TerminalSync {
  * (dataDir/sync.db). Pushed configs go to the Terminal (`config.path`: the
  * file to rewrite; give the one the terminal was loaded from).
  */
-export function syncTerminal(terminal: Terminal, d: Omit<SyncClientDeps, 'terminalId' | 'keyId' | 'utcOffsetMinutes' | 'journal' | 'blacklist' | 'credits' | 'state'> & { keyId?: number }): TerminalSync {
+export function syncTerminal(
+  terminal: Terminal,
+  d: Omit<
+    SyncClientDeps,
+    'terminalId' | 'keyId' | 'utcOffsetMinutes' | 'journal' | 'blacklist' | 'credits' | 'state'
+  > & { keyId?: number },
+): TerminalSync {
   const cfg = terminal.config;
   const state = SyncState.open({ path: join(cfg.storage.dataDir, 'sync.db'), log: d.log });
   const config = d.config ?? { current: () => terminal.config };
   const hooks = { applyConfig: (c: TerminalConfig) => terminal.applyConfig(c), ...d.hooks };
-  const client = new SyncClient({ ...d, config, hooks, keyId: d.keyId ?? 1, terminalId: cfg.terminal.id, utcOffsetMinutes: cfg.terminal.utcOffsetMinutes, journal: terminal.journal, blacklist: terminal.blacklist, credits: terminal.credits, state });
+  const client = new SyncClient({
+    ...d,
+    config,
+    hooks,
+    keyId: d.keyId ?? 1,
+    terminalId: cfg.terminal.id,
+    utcOffsetMinutes: cfg.terminal.utcOffsetMinutes,
+    journal: terminal.journal,
+    blacklist: terminal.blacklist,
+    credits: terminal.credits,
+    state,
+  });
   return {
     client,
     state,

@@ -1,7 +1,15 @@
 import type { Logger } from '../core/log.ts';
 import type { PendingCredit as StoredCredit } from '../store/credits.ts';
 import { sameBytes } from '../store/lists/list-schema.ts';
-import { ListDigest, type CreditKey, type ListAck, type ListDelta, type ListId, type ListSnapshot, type PendingCredit } from '../../protocol/index.ts';
+import {
+  ListDigest,
+  type CreditKey,
+  type ListAck,
+  type ListDelta,
+  type ListId,
+  type ListSnapshot,
+  type PendingCredit,
+} from '../../protocol/index.ts';
 
 /**
  * Pending credits (PROTOCOL.md §6.4 list 2, §6.5) into PendingCredits, then
@@ -23,7 +31,12 @@ export interface ListVersions {
 type Ack = (list: ListId, status: ListAck['status'], problem?: string) => ListAck;
 
 /** A whole credits delta or snapshot (all its chunks, in order). */
-export function applyCredits(stores: { credits: CreditStore; versions: ListVersions }, parts: ListDelta[] | ListSnapshot[], ack: Ack, log: Logger): ListAck {
+export function applyCredits(
+  stores: { credits: CreditStore; versions: ListVersions },
+  parts: ListDelta[] | ListSnapshot[],
+  ack: Ack,
+  log: Logger,
+): ListAck {
   const first = parts[0];
   const held = stores.versions.listVersion('credits');
   let add: PendingCredit[];
@@ -32,23 +45,33 @@ export function applyCredits(stores: { credits: CreditStore; versions: ListVersi
   if (first.type === 'listDelta') {
     version = first.toVersion;
     if (held === version) return ack('credits', 'applied');
-    if (held !== first.fromVersion) return ack('credits', 'version-mismatch', `at ${held}, delta is ${first.fromVersion}→${version}`);
+    if (held !== first.fromVersion)
+      return ack('credits', 'version-mismatch', `at ${held}, delta is ${first.fromVersion}→${version}`);
     add = (parts as ListDelta[]).flatMap((p) => p.add as PendingCredit[]);
     remove = (parts as ListDelta[]).flatMap((p) => p.remove as CreditKey[]);
   } else {
     version = first.version;
     add = (parts as ListSnapshot[]).flatMap((p) => p.entries as PendingCredit[]);
-    if (add.length !== first.totalEntries) return ack('credits', 'chunk-error', `snapshot ${version} holds ${add.length} of ${first.totalEntries} entries`);
+    if (add.length !== first.totalEntries)
+      return ack('credits', 'chunk-error', `snapshot ${version} holds ${add.length} of ${first.totalEntries} entries`);
     // A snapshot is the list itself, so its digest is checked: it catches a chunk lost or doubled on the way.
-    if (!sameBytes(ListDigest.of('credits', add).bytes(), first.digest)) return ack('credits', 'digest-mismatch', `snapshot ${version} digest differs`);
+    if (!sameBytes(ListDigest.of('credits', add).bytes(), first.digest))
+      return ack('credits', 'digest-mismatch', `snapshot ${version} digest differs`);
     // PendingCredits has no "replace all": add what the list holds. A credit the list no
     // longer holds was applied (lastCreditSeq on the card skips it) — harmless to keep.
   }
   const problem = storeCredits(stores.credits, add, remove);
   if (problem) return ack('credits', 'storage-failed', problem);
   stores.versions.setListVersion('credits', version);
-  if (stores.versions.listVersion('credits') !== version) throw new Error(`bug: credits at ${stores.versions.listVersion('credits')} after applying ${version}`);
-  log.info('sync.list-applied', { list: 'credits', version, added: add.length, removed: remove.length, chunks: parts.length });
+  if (stores.versions.listVersion('credits') !== version)
+    throw new Error(`bug: credits at ${stores.versions.listVersion('credits')} after applying ${version}`);
+  log.info('sync.list-applied', {
+    list: 'credits',
+    version,
+    added: add.length,
+    removed: remove.length,
+    chunks: parts.length,
+  });
   return ack('credits', 'applied');
 }
 
@@ -59,7 +82,13 @@ function storeCredits(credits: CreditStore, add: PendingCredit[], remove: Credit
     // The purse write can only add (firmware/store/credits.ts): a take-back credit needs a person.
     if (c.amount <= 0) return `credit ${c.cardNumber}#${c.creditSeq}: amount ${c.amount} is not a positive credit`;
     // expiryDay travels on: at the tap an expired credit is forfeited (§6.5), so it must still be known there.
-    stored.push({ card: c.cardNumber, creditSeq: c.creditSeq, balanceCents: c.purse === 'balance' ? c.amount : 0, subsidyCents: c.purse === 'subsidy' ? c.amount : 0, expiryDay: c.expiryDay });
+    stored.push({
+      card: c.cardNumber,
+      creditSeq: c.creditSeq,
+      balanceCents: c.purse === 'balance' ? c.amount : 0,
+      subsidyCents: c.purse === 'subsidy' ? c.amount : 0,
+      expiryDay: c.expiryDay,
+    });
   }
   if (stored.length) credits.add(stored);
   // A removed key was applied (here or elsewhere): everything up to it is done for that card.

@@ -1,7 +1,16 @@
 import type { Logger } from '../core/log.ts';
 import type { ListStage } from '../store/lists/list-stage.ts';
 import { ListError, sameBytes, type KeyedListId } from '../store/lists/list-schema.ts';
-import { LIST_CHUNKS_MAX, type Grant, type ListAck, type ListDelta, type ListEntry, type ListId, type ListPull, type ListSnapshot } from '../../protocol/index.ts';
+import {
+  LIST_CHUNKS_MAX,
+  type Grant,
+  type ListAck,
+  type ListDelta,
+  type ListEntry,
+  type ListId,
+  type ListPull,
+  type ListSnapshot,
+} from '../../protocol/index.ts';
 import { applyCredits, type CreditStore, type ListVersions } from './list-credits.ts';
 
 /**
@@ -31,7 +40,13 @@ export const QUEUED_CHUNKS_MAX = 1_024;
 export interface KeyedStore<E> {
   version(): number;
   digest(): Uint8Array;
-  applyDelta(fromVersion: number, toVersion: number, add: readonly E[], remove: readonly number[], expectedDigest?: Uint8Array): void;
+  applyDelta(
+    fromVersion: number,
+    toVersion: number,
+    add: readonly E[],
+    remove: readonly number[],
+    expectedDigest?: Uint8Array,
+  ): void;
   readonly stage: Pick<ListStage<E>, 'staged' | 'hasChunk' | 'begin' | 'stageSlice' | 'switchToLive' | 'discard'>;
 }
 export type BlacklistStore = KeyedStore<number>;
@@ -47,7 +62,10 @@ export interface ListStores {
 }
 
 type Piece = ListDelta | ListSnapshot;
-type Job = { kind: 'stage'; m: ListSnapshot; offset: number } | { kind: 'switch'; list: KeyedListId } | { kind: 'apply'; parts: Piece[] };
+type Job =
+  | { kind: 'stage'; m: ListSnapshot; offset: number }
+  | { kind: 'switch'; list: KeyedListId }
+  | { kind: 'apply'; parts: Piece[] };
 
 interface Assembly {
   key: string;
@@ -93,18 +111,32 @@ export class ListApplier {
       const s = this.keyed(list)?.stage.staged();
       if (!s) continue;
       if (s.complete) this.queueSwitch(list);
-      else out.push({ type: 'listPull', list, haveVersion: this.held(list), resumeVersion: s.version, resumeChunk: s.resumeChunk });
+      else
+        out.push({
+          type: 'listPull',
+          list,
+          haveVersion: this.held(list),
+          resumeVersion: s.version,
+          resumeChunk: s.resumeChunk,
+        });
     }
     return out;
   }
 
   /** Takes one chunk. Returns an answer only when it is refused at once; otherwise the answer comes from `step`. */
   receive(m: Piece): ListAck | null {
-    if (m.chunkCount > LIST_CHUNKS_MAX || m.chunkIndex >= m.chunkCount) return this.ack(m.list, 'chunk-error', `chunk ${m.chunkIndex} of ${m.chunkCount}`);
-    if (m.list === 'grants' && !this.stores.grants) return this.ack(m.list, 'storage-failed', 'this terminal keeps no door grants');
+    if (m.chunkCount > LIST_CHUNKS_MAX || m.chunkIndex >= m.chunkCount)
+      return this.ack(m.list, 'chunk-error', `chunk ${m.chunkIndex} of ${m.chunkCount}`);
+    if (m.list === 'grants' && !this.stores.grants)
+      return this.ack(m.list, 'storage-failed', 'this terminal keeps no door grants');
     if (m.type === 'listSnapshot' && m.list !== 'credits') {
       if (this.queue.length >= QUEUED_CHUNKS_MAX) {
-        this.log.warn('sync.list-chunk-dropped', { list: m.list, version: m.version, chunk: m.chunkIndex, queued: this.queue.length });
+        this.log.warn('sync.list-chunk-dropped', {
+          list: m.list,
+          version: m.version,
+          chunk: m.chunkIndex,
+          queued: this.queue.length,
+        });
         return null;
       }
       this.queue.push({ kind: 'stage', m, offset: 0 });
@@ -122,7 +154,9 @@ export class ListApplier {
       if (job.kind === 'stage') return this.stageStep(job);
       this.queue.shift();
       if (job.kind === 'switch') return this.switchStep(job.list);
-      return job.parts[0].type === 'listDelta' ? this.applyDelta(job.parts as ListDelta[]) : applyCredits(this.stores, job.parts as ListSnapshot[], this.ack.bind(this), this.log);
+      return job.parts[0].type === 'listDelta'
+        ? this.applyDelta(job.parts as ListDelta[])
+        : applyCredits(this.stores, job.parts as ListSnapshot[], this.ack.bind(this), this.log);
     } catch (err) {
       if (this.queue[0] === job) this.queue.shift();
       if (err instanceof ListError) {
@@ -173,8 +207,18 @@ export class ListApplier {
         this.queue.shift();
         return m.chunkIndex === 0 ? this.ack(m.list, 'applied') : null;
       }
-      store.stage.begin({ version: m.version, chunkCount: m.chunkCount, totalEntries: m.totalEntries, digest: m.digest });
-    } else if (s.version !== m.version || s.chunkCount !== m.chunkCount || s.totalEntries !== m.totalEntries || !sameBytes(s.digest, m.digest)) {
+      store.stage.begin({
+        version: m.version,
+        chunkCount: m.chunkCount,
+        totalEntries: m.totalEntries,
+        digest: m.digest,
+      });
+    } else if (
+      s.version !== m.version ||
+      s.chunkCount !== m.chunkCount ||
+      s.totalEntries !== m.totalEntries ||
+      !sameBytes(s.digest, m.digest)
+    ) {
       // Another snapshot: the staged one is stale (one slice; the next step begins the new one).
       store.stage.discard();
       return null;
@@ -205,7 +249,8 @@ export class ListApplier {
     try {
       const r = store.stage.switchToLive();
       // Pair assertion (docs/architecture.md, code habits): the store moved to exactly the version we acknowledge.
-      if (store.version() !== r.version) throw new Error(`bug: ${list} at ${store.version()} after switching in snapshot ${r.version}`);
+      if (store.version() !== r.version)
+        throw new Error(`bug: ${list} at ${store.version()} after switching in snapshot ${r.version}`);
     } catch (err) {
       // A stage that fails its check is useless: the backend answers the refusal with a fresh snapshot.
       if (err instanceof ListError) store.stage.discard();
@@ -221,11 +266,13 @@ export class ListApplier {
     const held = store.version();
     // A delta seen again after its ack was lost: already applied, say so again.
     if (held === toVersion) return this.ack(list, 'applied');
-    if (held !== fromVersion) return this.ack(list, 'version-mismatch', `at ${held}, delta is ${fromVersion}→${toVersion}`);
+    if (held !== fromVersion)
+      return this.ack(list, 'version-mismatch', `at ${held}, delta is ${fromVersion}→${toVersion}`);
     const add = parts.flatMap((p) => p.add as ListEntry[]);
     const remove = parts.flatMap((p) => p.remove as number[]);
     store.applyDelta(fromVersion, toVersion, add, remove, digest);
-    if (store.version() !== toVersion) throw new Error(`bug: ${list} at ${store.version()} after applying delta to ${toVersion}`);
+    if (store.version() !== toVersion)
+      throw new Error(`bug: ${list} at ${store.version()} after applying delta to ${toVersion}`);
     // A snapshot staged for a version this delta reached or passed would take the list back.
     const s = store.stage.staged();
     if (s && s.version <= toVersion) store.stage.discard();

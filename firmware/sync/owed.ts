@@ -37,7 +37,8 @@ export class OwedForwarder {
     for (const r of records) {
       if (r.kind !== 'online.result') continue;
       const b = r.body as { stan?: number; outcome?: string; offlineReason?: unknown };
-      if (typeof b.stan !== 'number' || (b.outcome !== 'offline-approved' && b.outcome !== 'offline-declined')) continue;
+      if (typeof b.stan !== 'number' || (b.outcome !== 'offline-approved' && b.outcome !== 'offline-declined'))
+        continue;
       const request = this.journal.get(b.stan);
       const rb = (request?.body ?? {}) as { cardNumber?: number; amountCents?: number };
       const o: Owed = {
@@ -47,7 +48,9 @@ export class OwedForwarder {
         amountCents: rb.amountCents ?? 0,
         atMs: r.atMs,
         journalSeq: r.seq,
-        ...(b.outcome === 'offline-approved' && isOfflineReason(b.offlineReason) ? { adviceReason: b.offlineReason } : {}),
+        ...(b.outcome === 'offline-approved' && isOfflineReason(b.offlineReason)
+          ? { adviceReason: b.offlineReason }
+          : {}),
       };
       if (this.store.addOwed(o)) fresh.push(o);
     }
@@ -76,7 +79,15 @@ function isOfflineReason(v: unknown): v is OfflineReason {
 
 export function owedMessage(o: Owed): Advice | Reversal {
   if (o.kind === 'advice') {
-    return { type: 'advice', stan: o.stan, cardNumber: o.cardNumber, amountCents: o.amountCents, atMs: o.atMs, reason: o.adviceReason ?? REASON_UNKNOWN, journalSeq: o.journalSeq };
+    return {
+      type: 'advice',
+      stan: o.stan,
+      cardNumber: o.cardNumber,
+      amountCents: o.amountCents,
+      atMs: o.atMs,
+      reason: o.adviceReason ?? REASON_UNKNOWN,
+      journalSeq: o.journalSeq,
+    };
   }
   return { type: 'reversal', stan: o.stan, reason: 'not-completed', amountCents: o.amountCents, atMs: o.atMs };
 }

@@ -90,17 +90,31 @@ export class SyncState {
   ) {
     this.q = {
       get: db.prepare<[string], string>('SELECT value FROM kv WHERE key = ?').pluck(),
-      put: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      put: db.prepare(
+        'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       del: db.prepare('DELETE FROM kv WHERE key = ?'),
-      result: db.prepare<[number], { status: string; detail: string | null }>('SELECT status, detail FROM command_results WHERE corr_id = ?'),
+      result: db.prepare<[number], { status: string; detail: string | null }>(
+        'SELECT status, detail FROM command_results WHERE corr_id = ?',
+      ),
       putResult: db.prepare('INSERT OR REPLACE INTO command_results (corr_id, status, detail) VALUES (?, ?, ?)'),
-      trimResults: db.prepare(`DELETE FROM command_results WHERE corr_id NOT IN (SELECT corr_id FROM command_results ORDER BY corr_id DESC LIMIT ${COMMAND_RESULTS_KEPT})`),
-      addOwed: db.prepare('INSERT OR IGNORE INTO owed (stan, kind, card, amount_cents, at_ms, journal_seq, advice_reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      trimResults: db.prepare(
+        `DELETE FROM command_results WHERE corr_id NOT IN (SELECT corr_id FROM command_results ORDER BY corr_id DESC LIMIT ${COMMAND_RESULTS_KEPT})`,
+      ),
+      addOwed: db.prepare(
+        'INSERT OR IGNORE INTO owed (stan, kind, card, amount_cents, at_ms, journal_seq, advice_reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       owed: db.prepare<[number], OwedRow>('SELECT * FROM owed ORDER BY journal_seq LIMIT ?'),
       clearOwed: db.prepare('DELETE FROM owed WHERE stan = ? AND kind = ?'),
-      configAck: db.prepare<[number], { version: number; status: StoredConfigAck['status']; problem: string | null }>('SELECT version, status, problem FROM config_acks WHERE corr_id = ?'),
-      putConfigAck: db.prepare('INSERT OR REPLACE INTO config_acks (corr_id, version, status, problem) VALUES (?, ?, ?, ?)'),
-      trimConfigAcks: db.prepare(`DELETE FROM config_acks WHERE corr_id NOT IN (SELECT corr_id FROM config_acks ORDER BY corr_id DESC LIMIT ${COMMAND_RESULTS_KEPT})`),
+      configAck: db.prepare<[number], { version: number; status: StoredConfigAck['status']; problem: string | null }>(
+        'SELECT version, status, problem FROM config_acks WHERE corr_id = ?',
+      ),
+      putConfigAck: db.prepare(
+        'INSERT OR REPLACE INTO config_acks (corr_id, version, status, problem) VALUES (?, ?, ?, ?)',
+      ),
+      trimConfigAcks: db.prepare(
+        `DELETE FROM config_acks WHERE corr_id NOT IN (SELECT corr_id FROM config_acks ORDER BY corr_id DESC LIMIT ${COMMAND_RESULTS_KEPT})`,
+      ),
     };
   }
 
@@ -109,14 +123,16 @@ export class SyncState {
     const { db } = openSqlite({ path: opts.path });
     try {
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) throw new Error(`${opts.path}: sync state schema version ${version}, this build reads 1..${SCHEMA_VERSION}`);
+      if (version > SCHEMA_VERSION)
+        throw new Error(`${opts.path}: sync state schema version ${version}, this build reads 1..${SCHEMA_VERSION}`);
       db.transaction(() => {
         if (version === 0) db.exec(SCHEMA_SQL);
         if (version < 2) db.exec(MIGRATE_2_SQL);
         if (version < 3) db.exec(MIGRATE_3_SQL);
       }).immediate();
       // It holds the terminal key (firmware/store/keys/sync-key.ts): its owner only.
-      if (opts.path !== ':memory:') for (const f of [opts.path, `${opts.path}-wal`]) if (existsSync(f)) chmodSync(f, 0o600);
+      if (opts.path !== ':memory:')
+        for (const f of [opts.path, `${opts.path}-wal`]) if (existsSync(f)) chmodSync(f, 0o600);
       return new SyncState(db, opts.log);
     } catch (err) {
       db.close();
@@ -146,7 +162,8 @@ export class SyncState {
   }
 
   setListVersion(list: 'credits' | 'grants', version: number): void {
-    if (!Number.isSafeInteger(version) || version < 0) throw new RangeError(`list version must be a non-negative integer, got ${version}`);
+    if (!Number.isSafeInteger(version) || version < 0)
+      throw new RangeError(`list version must be a non-negative integer, got ${version}`);
     this.q.put.run(`list.${list}`, String(version));
   }
 
@@ -183,16 +200,20 @@ export class SyncState {
   configAck(corrId: number): StoredConfigAck | null {
     const row = this.q.configAck.get(corrId);
     if (!row) return null;
-    return row.problem === null ? { corrId, version: row.version, status: row.status } : { corrId, version: row.version, status: row.status, problem: row.problem };
+    return row.problem === null
+      ? { corrId, version: row.version, status: row.status }
+      : { corrId, version: row.version, status: row.status, problem: row.problem };
   }
 
   /** Remembers an answer; an `applied` one makes its version the one in force, in the same transaction. */
   saveConfigAck(a: StoredConfigAck): void {
-    if (!Number.isSafeInteger(a.version) || a.version < 0) throw new RangeError(`config version must be a non-negative integer, got ${a.version}`);
+    if (!Number.isSafeInteger(a.version) || a.version < 0)
+      throw new RangeError(`config version must be a non-negative integer, got ${a.version}`);
     this.db
       .transaction(() => {
         // The version in force only moves forward (§6.8: an older or equal one is `stale`).
-        if (a.status === 'applied' && a.version <= this.configVersion()) throw new RangeError(`config version ${a.version} is not above ${this.configVersion()} in force`);
+        if (a.status === 'applied' && a.version <= this.configVersion())
+          throw new RangeError(`config version ${a.version} is not above ${this.configVersion()} in force`);
         if (a.status === 'applied') this.q.put.run('config.version', String(a.version));
         this.q.putConfigAck.run(a.corrId, a.version, a.status, a.problem ?? null);
         this.q.trimConfigAcks.run();
@@ -202,7 +223,10 @@ export class SyncState {
 
   /** Remembers an advice or reversal to send; false when it was already owed. */
   addOwed(o: Owed): boolean {
-    return this.q.addOwed.run(o.stan, o.kind, o.cardNumber, o.amountCents, o.atMs, o.journalSeq, o.adviceReason ?? null).changes > 0;
+    return (
+      this.q.addOwed.run(o.stan, o.kind, o.cardNumber, o.amountCents, o.atMs, o.journalSeq, o.adviceReason ?? null)
+        .changes > 0
+    );
   }
 
   owed(limit: number): Owed[] {

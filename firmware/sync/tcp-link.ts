@@ -31,7 +31,10 @@ export class TcpLink extends LinkBase {
 export function dialTcp(host: string, port: number, opts: { openTimeoutMs?: number } = {}): Promise<Link> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
-    const timer = setTimeout(() => socket.destroy(new Error(`no TCP connection to ${host}:${port} within ${opts.openTimeoutMs ?? 10_000} ms`)), opts.openTimeoutMs ?? 10_000);
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`no TCP connection to ${host}:${port} within ${opts.openTimeoutMs ?? 10_000} ms`)),
+      opts.openTimeoutMs ?? 10_000,
+    );
     timer.unref();
     socket.once('error', (err) => {
       clearTimeout(timer);

@@ -1,7 +1,16 @@
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import type { JournalRecord } from '../store/journal/journal.ts';
-import { buildJournalBatch, CHAIN_ZERO, chainOver, type JournalAck, type JournalBatch, type JournalResend, type SendResult, type WireRecord } from '../../protocol/index.ts';
+import {
+  buildJournalBatch,
+  CHAIN_ZERO,
+  chainOver,
+  type JournalAck,
+  type JournalBatch,
+  type JournalResend,
+  type SendResult,
+  type WireRecord,
+} from '../../protocol/index.ts';
 
 /**
  * Journal upload (PROTOCOL.md §6.6), go-back-N over cumulative acks:
@@ -18,6 +27,8 @@ import { buildJournalBatch, CHAIN_ZERO, chainOver, type JournalAck, type Journal
  */
 export interface UploadJournal {
   after(seq: number, limit: number): JournalRecord[];
+  /** Makes every record written so far durable (false if the fsync failed): a card write's outcome waits for it. */
+  flush(): boolean;
   lastSeq(): number;
   ack(uptoSeq: number): number;
 }
@@ -36,7 +47,11 @@ export interface UploaderOptions {
   ackTimeoutMs: number;
 }
 
-export const UPLOADER_DEFAULTS: Omit<UploaderOptions, 'terminalId' | 'utcOffsetMinutes'> = { batchRecordsMax: 1024, inflightBatchesMax: 4, ackTimeoutMs: 10_000 };
+export const UPLOADER_DEFAULTS: Omit<UploaderOptions, 'terminalId' | 'utcOffsetMinutes'> = {
+  batchRecordsMax: 1024,
+  inflightBatchesMax: 4,
+  ackTimeoutMs: 10_000,
+};
 
 /** journal.after() returns at most this many per call (firmware/store/journal/journal-args.ts READ_RECORDS_MAX). */
 const READ_PAGE_RECORDS = 1000;
@@ -100,7 +115,13 @@ export class Uploader {
 
   /** Whether a step would send something now. */
   get ready(): boolean {
-    return this.alarm === null && this.ackedUpto !== null && this.inflight.length < this.opts.inflightBatchesMax && this.clock.nowMs() >= this.pausedUntilMs && this.sentUpto < this.journal.lastSeq();
+    return (
+      this.alarm === null &&
+      this.ackedUpto !== null &&
+      this.inflight.length < this.opts.inflightBatchesMax &&
+      this.clock.nowMs() >= this.pausedUntilMs &&
+      this.sentUpto < this.journal.lastSeq()
+    );
   }
 
   /** Builds and sends one batch when there is room; returns whether another could follow at once. */
@@ -117,7 +138,14 @@ export class Uploader {
         this.raise({ reason: 'unencodable', detail: `chain: ${(err as Error).message}` });
         return false;
       }
-      const batch: JournalBatch = { type: 'journalBatch', terminalId: this.opts.terminalId, utcOffsetMinutes: this.opts.utcOffsetMinutes, chainPrev: this.chainSent, chainLast, records };
+      const batch: JournalBatch = {
+        type: 'journalBatch',
+        terminalId: this.opts.terminalId,
+        utcOffsetMinutes: this.opts.utcOffsetMinutes,
+        chainPrev: this.chainSent,
+        chainLast,
+        records,
+      };
       if (this.prunedBelow !== undefined) batch.prunedBelow = this.prunedBelow;
       // Owed advices/reversals are noted durably before their records leave (idempotent on a resend).
       this.beforeSend(records);
@@ -160,7 +188,11 @@ export class Uploader {
       this.lastProgressMs = this.clock.nowMs();
       return this.onGap(m.ackUpto, m.chainHead);
     }
-    if (m.ackUpto > this.journal.lastSeq()) return this.raise({ reason: 'backend-ahead', detail: `backend holds up to ${m.ackUpto}, journal ends at ${this.journal.lastSeq()}` });
+    if (m.ackUpto > this.journal.lastSeq())
+      return this.raise({
+        reason: 'backend-ahead',
+        detail: `backend holds up to ${m.ackUpto}, journal ends at ${this.journal.lastSeq()}`,
+      });
     const progressed = this.ackedUpto === null || m.ackUpto > this.ackedUpto;
     this.ackedUpto = m.ackUpto;
     this.chainAcked = m.chainHead;
@@ -183,7 +215,8 @@ export class Uploader {
     }
     if (m.status === 'malformed') {
       // §6.6.5: resend the same range once, then alarm.
-      if (this.malformedAt === m.ackUpto) return this.raise({ reason: 'malformed', detail: `batch after ${m.ackUpto} refused twice as malformed` });
+      if (this.malformedAt === m.ackUpto)
+        return this.raise({ reason: 'malformed', detail: `batch after ${m.ackUpto} refused twice as malformed` });
       this.malformedAt = m.ackUpto;
       return this.goBack(m.ackUpto, m.chainHead, true);
     }
@@ -221,7 +254,8 @@ export class Uploader {
       this.start();
       return;
     }
-    if (this.ackedUpto === null || this.inflight.length === 0 || now - this.lastProgressMs < this.opts.ackTimeoutMs) return;
+    if (this.ackedUpto === null || this.inflight.length === 0 || now - this.lastProgressMs < this.opts.ackTimeoutMs)
+      return;
     this.log.info('sync.ack-timeout', { ackedUpto: this.ackedUpto, sentUpto: this.sentUpto });
     this.goBack(this.ackedUpto, this.chainAcked, true);
   }
@@ -249,6 +283,8 @@ export class Uploader {
   /** Reads records after sentUpto until a batch's worth is buffered. */
   private fill(): void {
     const want = this.opts.batchRecordsMax;
+    // Nothing leaves the terminal before it is durable: a power cut could take it and give its seq to another record.
+    if (this.ahead.length < want && !this.journal.flush()) return;
     while (this.ahead.length < want) {
       const from = this.ahead.length ? this.ahead[this.ahead.length - 1].seq : this.sentUpto;
       const page = this.journal.after(from, Math.min(READ_PAGE_RECORDS, want - this.ahead.length));
@@ -268,7 +304,12 @@ export class Uploader {
   }
 
   private batchOpts(chainPrev: Uint8Array) {
-    return { terminalId: this.opts.terminalId, utcOffsetMinutes: this.opts.utcOffsetMinutes, chainPrev, maxPayloadBytes: 1024 };
+    return {
+      terminalId: this.opts.terminalId,
+      utcOffsetMinutes: this.opts.utcOffsetMinutes,
+      chainPrev,
+      maxPayloadBytes: 1024,
+    };
   }
 
   private raise(a: UploadAlarm): void {

@@ -17,7 +17,9 @@ export class WebSocketLink extends LinkBase {
       if (!isBinary) return this.close('text message on a binary protocol link');
       this.deliver(toBytes(data));
     });
-    socket.on('close', (code, reason) => this.ended(`websocket closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`));
+    socket.on('close', (code, reason) =>
+      this.ended(`websocket closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`),
+    );
     socket.on('error', (err) => this.ended(`websocket error: ${err.message}`));
   }
 
@@ -55,7 +57,11 @@ export function dialWebSocket(url: string, opts: WebSocketDialOptions = {}): Pro
   return new Promise((resolve, reject) => {
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: opts.openTimeoutMs ?? 10_000, maxPayload: opts.maxMessageBytes ?? 1 << 20 });
+      socket = new WebSocket(url, {
+        perMessageDeflate: false,
+        handshakeTimeout: opts.openTimeoutMs ?? 10_000,
+        maxPayload: opts.maxMessageBytes ?? 1 << 20,
+      });
     } catch (err) {
       return reject(err as Error);
     }

@@ -13,6 +13,7 @@ import { PendingCredits } from '../store/credits.ts';
 import { offlineOnly, type OnlineAuthorizer } from '../online/authorizer.ts';
 import { OnlineSales } from '../pos/online-sale.ts';
 import { CardTransactions } from '../card-tx/card-tx.ts';
+import type { Scheduler } from '../sync/scheduler.ts';
 
 /**
  * One terminal put together from its config: stores opened and recovered,
@@ -28,6 +29,12 @@ export interface TerminalDeps {
   authorizer?: OnlineAuthorizer;
   /** Set by the backend (remote lock command): a locked terminal refuses every tap with the backend's text. */
   locked?: () => { locked: boolean; text: string };
+  /** Set by the sync client: sync has stopped and needs a person (firmware/sync/sync-alarm.ts); shown at rest. */
+  syncAlarm?: () => { reason: string } | null;
+  /** Runs the journal's deferred fsyncs (firmware/store/journal/journal-sync.ts); real timers by default. */
+  scheduler?: Scheduler;
+  /** The bench's baseline only: every journal record fsync'd before the next step, as before. */
+  everyRecordSynced?: boolean;
 }
 
 export class Terminal {
@@ -65,18 +72,52 @@ export class Terminal {
     const dir = d.config.storage.dataDir;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const log = d.log.child({ terminal: d.config.terminal.id });
-    const journal = Journal.open({ path: join(dir, 'journal.db'), clock: d.clock, log });
+    const journal = Journal.open({
+      path: join(dir, 'journal.db'),
+      clock: d.clock,
+      log,
+      ...(d.scheduler ? { scheduler: d.scheduler } : {}),
+      ...(d.everyRecordSynced ? { everyRecordSynced: true } : {}),
+    });
     const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log });
     const credits = PendingCredits.open({ path: join(dir, 'credits.db'), log });
     const cards = new CardApp(d.masterKeys);
     const tx = new CardTransactions(journal, cards, log, d.config.terminal.utcOffsetMinutes);
     const interrupted = tx.recoverInterrupted();
-    log.info('terminal.started', { journalLastSeq: journal.lastSeq(), interrupted, blacklistVersion: blacklist.version(), ...journal.stats() });
+    log.info('terminal.started', {
+      journalLastSeq: journal.lastSeq(),
+      interrupted,
+      blacklistVersion: blacklist.version(),
+      ...journal.stats(),
+    });
     const o = d.config.pos.online;
-    const online = new OnlineSales(journal, d.authorizer ?? offlineOnly, d.clock, log, { perSaleCents: o.offlineFloorPerSaleCents, perCardDayCents: o.offlineFloorPerCardDayCents, deadlineMs: o.deadlineMs }, d.config.terminal.utcOffsetMinutes);
+    const online = new OnlineSales(
+      journal,
+      d.authorizer ?? offlineOnly,
+      d.clock,
+      log,
+      {
+        perSaleCents: o.offlineFloorPerSaleCents,
+        perCardDayCents: o.offlineFloorPerCardDayCents,
+        deadlineMs: o.deadlineMs,
+      },
+      d.config.terminal.utcOffsetMinutes,
+    );
     const unanswered = online.recoverInterrupted();
     if (unanswered > 0) log.warn('online.interrupted', { requests: unanswered });
-    const pos = new PosApp({ config: d.config, journal, blacklist, credits, online, cards, tx, clock: d.clock, log, locked: d.locked ?? (() => ({ locked: false, text: '' })) });
+    const pos = new PosApp({
+      config: d.config,
+      journal,
+      blacklist,
+      credits,
+      online,
+      cards,
+      tx,
+      clock: d.clock,
+      log,
+      locked: d.locked ?? (() => ({ locked: false, text: '' })),
+      syncAlarm: d.syncAlarm ?? (() => null),
+    });
     return new Terminal(d.config, journal, blacklist, credits, tx, pos);
   }
 

@@ -53,7 +53,9 @@ export const authorizeRequestCodec: Codec<AuthorizeRequest> = {
     AuthPurpose.write(w, m.purpose, 'purpose');
     w.varint(m.cardNumber, 'cardNumber');
     uid(w, m.uid);
-    w.varint(m.amountCents, 'amountCents').varint(m.terminalTimeMs, 'terminalTimeMs').varint(m.deadlineMs, 'deadlineMs');
+    w.varint(m.amountCents, 'amountCents')
+      .varint(m.terminalTimeMs, 'terminalTimeMs')
+      .varint(m.deadlineMs, 'deadlineMs');
     let items: Uint8Array | undefined;
     if (m.items) {
       const iw = new Writer();
@@ -80,7 +82,8 @@ export const authorizeRequestCodec: Codec<AuthorizeRequest> = {
       const ir = new Reader(raw);
       const n = ir.count('items', 2, 999);
       m.items = [];
-      for (let i = 0; i < n && !ir.failed; i++) m.items.push({ code: ir.varint('item code'), qty: ir.varint('item qty') });
+      for (let i = 0; i < n && !ir.failed; i++)
+        m.items.push({ code: ir.varint('item code'), qty: ir.varint('item qty') });
       ir.expectEnd('items');
       if (ir.error) r.fail(`tlv 2: ${ir.error}`);
     }
@@ -113,7 +116,9 @@ export const authorizeResponseCodec: Codec<AuthorizeResponse> = {
     w.u32(m.stan, 'stan');
     AuthResult.write(w, m.result, 'result');
     AuthReason.write(w, m.reason, 'reason');
-    w.varint(m.approvedAmountCents, 'approvedAmountCents').svarint(m.balanceCents, 'balanceCents').u32(m.authCode, 'authCode');
+    w.varint(m.approvedAmountCents, 'approvedAmountCents')
+      .svarint(m.balanceCents, 'balanceCents')
+      .u32(m.authCode, 'authCode');
     new TlvWriter(w).str(2, m.text);
   },
   decode(r) {
@@ -154,7 +159,13 @@ export const reversalCodec: Codec<Reversal> = {
     w.varint(m.amountCents, 'amountCents').varint(m.atMs, 'atMs');
   },
   decode(r) {
-    const m: Reversal = { type: 'reversal', stan: r.u32('stan'), reason: ReversalReason.read(r, 'reason'), amountCents: r.varint('amountCents'), atMs: r.varint('atMs') };
+    const m: Reversal = {
+      type: 'reversal',
+      stan: r.u32('stan'),
+      reason: ReversalReason.read(r, 'reason'),
+      amountCents: r.varint('amountCents'),
+      atMs: r.varint('atMs'),
+    };
     readTlvs(r, []);
     return m;
   },
@@ -204,7 +215,10 @@ export const adviceCodec: Codec<Advice> = {
   from: 'terminal',
   cap: CAP.onlineAuth,
   encode(w, m) {
-    w.u32(m.stan, 'stan').varint(m.cardNumber, 'cardNumber').varint(m.amountCents, 'amountCents').varint(m.atMs, 'atMs');
+    w.u32(m.stan, 'stan')
+      .varint(m.cardNumber, 'cardNumber')
+      .varint(m.amountCents, 'amountCents')
+      .varint(m.atMs, 'atMs');
     AdviceReason.write(w, m.reason, 'reason');
     w.varint(m.journalSeq, 'journalSeq');
   },

@@ -24,7 +24,13 @@ export const CHAIN_BYTES = 16;
 export const CHAIN_ZERO: Uint8Array = new Uint8Array(CHAIN_BYTES);
 
 /** The fixed context, reset for each record (one object, not one per record: this runs for every record on both sides). */
-const fixed: RecordContext = { terminalId: 0, utcOffsetMinutes: 0, prevAtMs: 0, shift: null, intentCards: new Map<number, number>() };
+const fixed: RecordContext = {
+  terminalId: 0,
+  utcOffsetMinutes: 0,
+  prevAtMs: 0,
+  shift: null,
+  intentCards: new Map<number, number>(),
+};
 
 function writeCanonical(w: Writer, rec: WireRecord, terminalId: number): Uint8Array {
   const ctx = fixed;

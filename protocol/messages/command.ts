@@ -87,7 +87,8 @@ export const commandCodec: Codec<Command> = {
   cap: CAP.commands,
   encode(w, m) {
     const code = m.command === 'unknown' ? m.code : COMMAND_CODES[m.command];
-    if (m.command === 'unknown' && (Object.values(COMMAND_CODES) as number[]).includes(code)) throw new EncodeError(`command code ${code} is known; use its name`);
+    if (m.command === 'unknown' && (Object.values(COMMAND_CODES) as number[]).includes(code))
+      throw new EncodeError(`command code ${code} is known; use its name`);
     w.varint(m.corrId, 'corrId').varint(m.notAfterMs, 'notAfterMs').u8(code, 'command');
     w.lenBytes(writeArgs(m), 4400, 'args');
   },
@@ -102,7 +103,15 @@ export const commandCodec: Codec<Command> = {
   },
 };
 
-export const CommandStatus = makeEnum({ done: 0, failed: 1, 'unknown-command': 2, expired: 3, busy: 4, refused: 5, 'bad-args': 6 });
+export const CommandStatus = makeEnum({
+  done: 0,
+  failed: 1,
+  'unknown-command': 2,
+  expired: 3,
+  busy: 4,
+  refused: 5,
+  'bad-args': 6,
+});
 
 export interface CommandResult {
   type: 'commandResult';
@@ -123,7 +132,11 @@ export const commandResultCodec: Codec<CommandResult> = {
     new TlvWriter(w).str(2, m.detail);
   },
   decode(r) {
-    const m: CommandResult = { type: 'commandResult', corrId: r.varint('corrId', 0xffff_ffff), status: CommandStatus.read(r, 'status') };
+    const m: CommandResult = {
+      type: 'commandResult',
+      corrId: r.varint('corrId', 0xffff_ffff),
+      status: CommandStatus.read(r, 'status'),
+    };
     const detail = readTlvs(r, [2]).str(2);
     if (detail !== undefined) m.detail = detail;
     return m;

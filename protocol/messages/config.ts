@@ -32,7 +32,13 @@ export const configPushCodec: Codec<ConfigPush> = {
     w.str(m.body, CONFIG_BYTES_MAX, 'body');
   },
   decode(r) {
-    const m: ConfigPush = { type: 'configPush', corrId: r.varint('corrId', 0xffff_ffff), version: r.varint('version'), format: ConfigFormat.read(r, 'format'), body: r.str('body', CONFIG_BYTES_MAX) };
+    const m: ConfigPush = {
+      type: 'configPush',
+      corrId: r.varint('corrId', 0xffff_ffff),
+      version: r.varint('version'),
+      format: ConfigFormat.read(r, 'format'),
+      body: r.str('body', CONFIG_BYTES_MAX),
+    };
     readTlvs(r, []);
     return m;
   },
@@ -59,7 +65,12 @@ export const configAckCodec: Codec<ConfigAck> = {
     new TlvWriter(w).str(2, m.problem);
   },
   decode(r) {
-    const m: ConfigAck = { type: 'configAck', corrId: r.varint('corrId', 0xffff_ffff), version: r.varint('version'), status: ConfigStatus.read(r, 'status') };
+    const m: ConfigAck = {
+      type: 'configAck',
+      corrId: r.varint('corrId', 0xffff_ffff),
+      version: r.varint('version'),
+      status: ConfigStatus.read(r, 'status'),
+    };
     const problem = readTlvs(r, [2]).str(2);
     if (problem !== undefined) m.problem = problem;
     return m;

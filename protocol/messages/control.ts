@@ -31,7 +31,10 @@ export const helloCodec: Codec<Hello> = {
   from: 'terminal',
   cap: 0,
   encode(w, m) {
-    w.u32(m.terminalId, 'terminalId').varint(m.keyId, 'keyId').u8(m.versionMin, 'versionMin').u8(m.versionMax, 'versionMax');
+    w.u32(m.terminalId, 'terminalId')
+      .varint(m.keyId, 'keyId')
+      .u8(m.versionMin, 'versionMin')
+      .u8(m.versionMax, 'versionMax');
     w.varint(m.caps, 'caps').bytes(m.nonce, NONCE_LEN, 'nonce');
     new TlvWriter(w).varint(2, m.maxPayloadBytes).str(4, m.firmware);
   },
@@ -73,11 +76,20 @@ export const challengeCodec: Codec<Challenge> = {
   from: 'backend',
   cap: 0,
   encode(w, m) {
-    w.u8(m.version, 'version').varint(m.caps, 'caps').bytes(m.nonce, NONCE_LEN, 'nonce').bytes(m.proof, PROOF_LEN, 'proof');
+    w.u8(m.version, 'version')
+      .varint(m.caps, 'caps')
+      .bytes(m.nonce, NONCE_LEN, 'nonce')
+      .bytes(m.proof, PROOF_LEN, 'proof');
     new TlvWriter(w).varint(2, m.maxPayloadBytes);
   },
   decode(r) {
-    const m: Challenge = { type: 'challenge', version: r.u8('version'), caps: r.varint('caps'), nonce: r.bytes(NONCE_LEN, 'nonce'), proof: r.bytes(PROOF_LEN, 'proof') };
+    const m: Challenge = {
+      type: 'challenge',
+      version: r.u8('version'),
+      caps: r.varint('caps'),
+      nonce: r.bytes(NONCE_LEN, 'nonce'),
+      proof: r.bytes(PROOF_LEN, 'proof'),
+    };
     const max = readTlvs(r, [2]).varint(2, 0xffff);
     if (max !== undefined) m.maxPayloadBytes = max;
     return m;
@@ -167,7 +179,12 @@ export const errorCodec: Codec<ErrorMessage> = {
     new TlvWriter(w).str(2, m.text).varint(4, m.retryAfterMs);
   },
   decode(r) {
-    const m: ErrorMessage = { type: 'error', code: ErrorCode.read(r, 'code'), refType: r.u8('refType'), refSeq: r.varint('refSeq', 0xffff_ffff) };
+    const m: ErrorMessage = {
+      type: 'error',
+      code: ErrorCode.read(r, 'code'),
+      refType: r.u8('refType'),
+      refSeq: r.varint('refSeq', 0xffff_ffff),
+    };
     const t = readTlvs(r, [2, 4]);
     const text = t.str(2);
     const retry = t.varint(4);
@@ -177,7 +194,14 @@ export const errorCodec: Codec<ErrorMessage> = {
   },
 };
 
-export const ByeReason = makeEnum({ normal: 0, rekey: 1, shutdown: 2, idle: 3, 'mac-failures': 4, 'protocol-error': 5 });
+export const ByeReason = makeEnum({
+  normal: 0,
+  rekey: 1,
+  shutdown: 2,
+  idle: 3,
+  'mac-failures': 4,
+  'protocol-error': 5,
+});
 export type ByeReasonName = (typeof ByeReason.values)[number];
 
 export interface Bye {
@@ -220,7 +244,12 @@ export const keyRotateCodec: Codec<KeyRotate> = {
     w.varint(m.corrId, 'corrId').varint(m.keyId, 'keyId').bytes(m.wrappedKey, 32, 'wrappedKey');
   },
   decode(r) {
-    const m: KeyRotate = { type: 'keyRotate', corrId: r.varint('corrId', 0xffff_ffff), keyId: r.varint('keyId', 0xffff_ffff), wrappedKey: r.bytes(32, 'wrappedKey') };
+    const m: KeyRotate = {
+      type: 'keyRotate',
+      corrId: r.varint('corrId', 0xffff_ffff),
+      keyId: r.varint('keyId', 0xffff_ffff),
+      wrappedKey: r.bytes(32, 'wrappedKey'),
+    };
     readTlvs(r, []);
     return m;
   },
@@ -243,7 +272,12 @@ export const keyRotateAckCodec: Codec<KeyRotateAck> = {
     w.varint(m.corrId, 'corrId').varint(m.keyId, 'keyId').bytes(m.check, 8, 'check');
   },
   decode(r) {
-    const m: KeyRotateAck = { type: 'keyRotateAck', corrId: r.varint('corrId', 0xffff_ffff), keyId: r.varint('keyId', 0xffff_ffff), check: r.bytes(8, 'check') };
+    const m: KeyRotateAck = {
+      type: 'keyRotateAck',
+      corrId: r.varint('corrId', 0xffff_ffff),
+      keyId: r.varint('keyId', 0xffff_ffff),
+      check: r.bytes(8, 'check'),
+    };
     readTlvs(r, []);
     return m;
   },

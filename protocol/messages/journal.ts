@@ -35,7 +35,13 @@ export interface JournalBatch {
 }
 
 function contextFor(m: Pick<JournalBatch, 'terminalId' | 'utcOffsetMinutes'>, baseAtMs: number): RecordContext {
-  return { terminalId: m.terminalId, utcOffsetMinutes: m.utcOffsetMinutes, prevAtMs: baseAtMs, shift: null, intentCards: new Map() };
+  return {
+    terminalId: m.terminalId,
+    utcOffsetMinutes: m.utcOffsetMinutes,
+    prevAtMs: baseAtMs,
+    shift: null,
+    intentCards: new Map(),
+  };
 }
 
 /** The shift the first sale of a batch ran under, when no sign-in in the batch precedes it: worth one context item. */
@@ -44,19 +50,36 @@ function openingShift(records: readonly WireRecord[]): { operator: number; shift
     if (r.kind === KIND.signIn || r.kind === KIND.signOut) return null;
     const b = r.body as Record<string, unknown> | null;
     if (r.kind === KIND.intent && b && typeof b === 'object') {
-      return typeof b.shift === 'string' && isUint(b.operator, 0xffff_ffff) ? { operator: b.operator, shift: b.shift } : null;
+      return typeof b.shift === 'string' && isUint(b.operator, 0xffff_ffff)
+        ? { operator: b.operator, shift: b.shift }
+        : null;
     }
   }
   return null;
 }
 
-function writeHeader(w: Writer, m: Omit<JournalBatch, 'type' | 'records' | 'chainLast'>, first: WireRecord | undefined, count: number): void {
-  w.varint(first?.seq ?? 0, 'baseSeq').varint(count, 'recordCount').varint(first?.atMs ?? 0, 'baseAtMs');
-  w.u32(m.terminalId, 'terminalId').svarint(m.utcOffsetMinutes, 'utcOffsetMinutes').bytes(m.chainPrev, CHAIN_BYTES, 'chainPrev');
+function writeHeader(
+  w: Writer,
+  m: Omit<JournalBatch, 'type' | 'records' | 'chainLast'>,
+  first: WireRecord | undefined,
+  count: number,
+): void {
+  w.varint(first?.seq ?? 0, 'baseSeq')
+    .varint(count, 'recordCount')
+    .varint(first?.atMs ?? 0, 'baseAtMs');
+  w.u32(m.terminalId, 'terminalId')
+    .svarint(m.utcOffsetMinutes, 'utcOffsetMinutes')
+    .bytes(m.chainPrev, CHAIN_BYTES, 'chainPrev');
 }
 
 /** Encodes records as items into `w` until `maxBytes` (of w) or the end; returns how many records went in. */
-function writeItems(w: Writer, records: readonly WireRecord[], ctx: RecordContext, maxBytes: number, onItem?: (bytes: Uint8Array, records: number) => void): number {
+function writeItems(
+  w: Writer,
+  records: readonly WireRecord[],
+  ctx: RecordContext,
+  maxBytes: number,
+  onItem?: (bytes: Uint8Array, records: number) => void,
+): number {
   const shift = openingShift(records);
   if (shift) {
     const item = encodeContextItem(shift);
@@ -67,7 +90,8 @@ function writeItems(w: Writer, records: readonly WireRecord[], ctx: RecordContex
   let i = 0;
   while (i < records.length && i < JOURNAL_BATCH_RECORDS_MAX) {
     const rec = records[i];
-    if (rec.seq !== records[0].seq + i) throw new EncodeError(`batch records must have consecutive seqs: ${rec.seq} after ${records[0].seq + i - 1}`);
+    if (rec.seq !== records[0].seq + i)
+      throw new EncodeError(`batch records must have consecutive seqs: ${rec.seq} after ${records[0].seq + i - 1}`);
     const next = i + 1 < JOURNAL_BATCH_RECORDS_MAX ? records[i + 1] : undefined;
     const item = encodeItem(rec, next, ctx, true);
     if (w.length + item.bytes.length > maxBytes) break;
@@ -85,7 +109,8 @@ export const journalBatchCodec: Codec<JournalBatch> = {
   cap: CAP.journal,
   encode(w, m) {
     const first = m.records[0];
-    if (m.records.length > JOURNAL_BATCH_RECORDS_MAX) throw new EncodeError(`batch of ${m.records.length} records exceeds ${JOURNAL_BATCH_RECORDS_MAX}`);
+    if (m.records.length > JOURNAL_BATCH_RECORDS_MAX)
+      throw new EncodeError(`batch of ${m.records.length} records exceeds ${JOURNAL_BATCH_RECORDS_MAX}`);
     writeHeader(w, m, first, m.records.length);
     w.bytes(m.chainLast, CHAIN_BYTES, 'chainLast');
     const items = new Writer();
@@ -127,12 +152,24 @@ export const journalBatchCodec: Codec<JournalBatch> = {
  */
 export function buildJournalBatch(
   records: readonly WireRecord[],
-  opts: { terminalId: number; utcOffsetMinutes: number; chainPrev: Uint8Array; maxPayloadBytes: number; prunedBelow?: number },
+  opts: {
+    terminalId: number;
+    utcOffsetMinutes: number;
+    chainPrev: Uint8Array;
+    maxPayloadBytes: number;
+    prunedBelow?: number;
+  },
 ): JournalBatch {
   const items = new Writer();
   const base = records[0];
-  const n = writeItems(items, records, contextFor(opts, base?.atMs ?? 0), opts.maxPayloadBytes - BATCH_HEADER_BYTES_MAX);
-  if (n === 0 && records.length > 0) throw new EncodeError(`record ${base.seq} alone exceeds ${opts.maxPayloadBytes} bytes`);
+  const n = writeItems(
+    items,
+    records,
+    contextFor(opts, base?.atMs ?? 0),
+    opts.maxPayloadBytes - BATCH_HEADER_BYTES_MAX,
+  );
+  if (n === 0 && records.length > 0)
+    throw new EncodeError(`record ${base.seq} alone exceeds ${opts.maxPayloadBytes} bytes`);
   const taken = records.slice(0, n);
   const batch: JournalBatch = {
     type: 'journalBatch',
@@ -149,7 +186,13 @@ export function buildJournalBatch(
 /** The items a batch's records encode to, one by one (for documentation and size accounting). */
 export function batchItems(m: JournalBatch): { bytes: Uint8Array; records: number }[] {
   const out: { bytes: Uint8Array; records: number }[] = [];
-  writeItems(new Writer(), m.records, contextFor(m, m.records[0]?.atMs ?? 0), Number.MAX_SAFE_INTEGER, (bytes, records) => out.push({ bytes, records }));
+  writeItems(
+    new Writer(),
+    m.records,
+    contextFor(m, m.records[0]?.atMs ?? 0),
+    Number.MAX_SAFE_INTEGER,
+    (bytes, records) => out.push({ bytes, records }),
+  );
   return out;
 }
 
@@ -179,7 +222,12 @@ export const journalAckCodec: Codec<JournalAck> = {
     new TlvWriter(w).varint(2, m.conflictSeq).varint(4, m.retryAfterMs);
   },
   decode(r) {
-    const m: JournalAck = { type: 'journalAck', ackUpto: r.varint('ackUpto'), chainHead: r.bytes(CHAIN_BYTES, 'chainHead'), status: JournalAckStatus.read(r, 'status') };
+    const m: JournalAck = {
+      type: 'journalAck',
+      ackUpto: r.varint('ackUpto'),
+      chainHead: r.bytes(CHAIN_BYTES, 'chainHead'),
+      status: JournalAckStatus.read(r, 'status'),
+    };
     const t = readTlvs(r, [2, 4]);
     const c = t.varint(2);
     const retry = t.varint(4);
@@ -208,7 +256,12 @@ export const journalResendCodec: Codec<JournalResend> = {
     w.varint(m.fromSeq, 'fromSeq').varint(m.toSeq, 'toSeq').bytes(m.chainPrev, CHAIN_BYTES, 'chainPrev');
   },
   decode(r) {
-    const m: JournalResend = { type: 'journalResend', fromSeq: r.varint('fromSeq'), toSeq: r.varint('toSeq'), chainPrev: r.bytes(CHAIN_BYTES, 'chainPrev') };
+    const m: JournalResend = {
+      type: 'journalResend',
+      fromSeq: r.varint('fromSeq'),
+      toSeq: r.varint('toSeq'),
+      chainPrev: r.bytes(CHAIN_BYTES, 'chainPrev'),
+    };
     readTlvs(r, []);
     if (!r.failed && m.toSeq !== 0 && m.toSeq < m.fromSeq) r.fail(`resend ${m.fromSeq}..${m.toSeq} is empty`);
     return m;

@@ -49,7 +49,8 @@ export interface CreditKey {
 }
 
 function ascending(field: string, prev: number, next: number, allowEqual = false): void {
-  if (next < prev || (!allowEqual && next === prev)) throw new EncodeError(`${field}: entries must be sorted ascending and unique (${next} after ${prev})`);
+  if (next < prev || (!allowEqual && next === prev))
+    throw new EncodeError(`${field}: entries must be sorted ascending and unique (${next} after ${prev})`);
 }
 
 /** Strictly ascending u32s: count, first value, then (gap − 1) for each next one. */
@@ -79,10 +80,17 @@ export function readCards(r: Reader, field: string): number[] {
 }
 
 export function writeGrants(w: Writer, grants: readonly Grant[], field: string): void {
-  writeCards(w, grants.map((g) => g.cardNumber), field);
+  writeCards(
+    w,
+    grants.map((g) => g.cardNumber),
+    field,
+  );
   for (const g of grants) {
-    if (g.validUntilMinute < g.validFromMinute) throw new EncodeError(`${field}: card ${g.cardNumber} valid until before valid from`);
-    w.varint(checkUint(g.doors, 'doors', U32_MAX), 'doors').varint(g.validFromMinute, 'validFromMinute').varint(g.validUntilMinute - g.validFromMinute, 'validMinutes');
+    if (g.validUntilMinute < g.validFromMinute)
+      throw new EncodeError(`${field}: card ${g.cardNumber} valid until before valid from`);
+    w.varint(checkUint(g.doors, 'doors', U32_MAX), 'doors')
+      .varint(g.validFromMinute, 'validFromMinute')
+      .varint(g.validUntilMinute - g.validFromMinute, 'validMinutes');
   }
 }
 
@@ -103,12 +111,16 @@ function writeKeyed(w: Writer, keys: readonly CreditKey[], field: string, each: 
   let prevCard = -1;
   let prevSeq = 0;
   keys.forEach((k, i) => {
-    if (!Number.isInteger(k.cardNumber) || k.cardNumber < 0 || k.cardNumber > U32_MAX) throw new EncodeError(`${field}: card ${k.cardNumber} is not a u32`);
-    if (!Number.isInteger(k.creditSeq) || k.creditSeq < 1 || k.creditSeq > U32_MAX) throw new EncodeError(`${field}: creditSeq ${k.creditSeq} outside 1..${U32_MAX}`);
+    if (!Number.isInteger(k.cardNumber) || k.cardNumber < 0 || k.cardNumber > U32_MAX)
+      throw new EncodeError(`${field}: card ${k.cardNumber} is not a u32`);
+    if (!Number.isInteger(k.creditSeq) || k.creditSeq < 1 || k.creditSeq > U32_MAX)
+      throw new EncodeError(`${field}: creditSeq ${k.creditSeq} outside 1..${U32_MAX}`);
     ascending(field, prevCard, k.cardNumber, true);
     const same = k.cardNumber === prevCard;
     if (same) ascending(field, prevSeq, k.creditSeq);
-    w.varint(prevCard < 0 ? k.cardNumber : k.cardNumber - prevCard).varint(same ? k.creditSeq - prevSeq - 1 : k.creditSeq);
+    w.varint(prevCard < 0 ? k.cardNumber : k.cardNumber - prevCard).varint(
+      same ? k.creditSeq - prevSeq - 1 : k.creditSeq,
+    );
     prevCard = k.cardNumber;
     prevSeq = k.creditSeq;
     each(i);
@@ -144,8 +156,11 @@ export function readCreditKeys(r: Reader, field: string): CreditKey[] {
 export function writeCredits(w: Writer, credits: readonly PendingCredit[], field: string): void {
   writeKeyed(w, credits, field, (i) => {
     const c = credits[i];
-    if (!Number.isInteger(c.amount) || Math.abs(c.amount) > I32_MAX) throw new EncodeError(`${field}: amount ${c.amount} is not an i32`);
-    w.svarint(c.amount, 'amount').u8(CreditPurse.toWire(c.purse) | (CreditReason.toWire(c.reason) << 1), 'kind').varint(c.expiryDay, 'expiryDay');
+    if (!Number.isInteger(c.amount) || Math.abs(c.amount) > I32_MAX)
+      throw new EncodeError(`${field}: amount ${c.amount} is not an i32`);
+    w.svarint(c.amount, 'amount')
+      .u8(CreditPurse.toWire(c.purse) | (CreditReason.toWire(c.reason) << 1), 'kind')
+      .varint(c.expiryDay, 'expiryDay');
   });
 }
 
@@ -170,12 +185,19 @@ export function entryBytes(list: ListId, prev: ListEntry | null, e: ListEntry): 
   if (list === 'grants') {
     const g = e as Grant;
     const gap = prev === null ? g.cardNumber : g.cardNumber - (prev as Grant).cardNumber - 1;
-    return varintSize(gap) + varintSize(g.doors) + varintSize(g.validFromMinute) + varintSize(g.validUntilMinute - g.validFromMinute);
+    return (
+      varintSize(gap) +
+      varintSize(g.doors) +
+      varintSize(g.validFromMinute) +
+      varintSize(g.validUntilMinute - g.validFromMinute)
+    );
   }
   const c = e as PendingCredit;
   const p = prev as PendingCredit | null;
   const same = p !== null && p.cardNumber === c.cardNumber;
-  const key = varintSize(p === null ? c.cardNumber : c.cardNumber - p.cardNumber) + varintSize(same ? c.creditSeq - (p as PendingCredit).creditSeq - 1 : c.creditSeq);
+  const key =
+    varintSize(p === null ? c.cardNumber : c.cardNumber - p.cardNumber) +
+    varintSize(same ? c.creditSeq - (p as PendingCredit).creditSeq - 1 : c.creditSeq);
   return key + varintSize(zigzag(c.amount)) + 1 + varintSize(c.expiryDay);
 }
 
@@ -210,7 +232,13 @@ export function entryWords(list: ListId, e: ListEntry): number[] {
     return [g.cardNumber, g.doors >>> 0, g.validFromMinute >>> 0, g.validUntilMinute >>> 0];
   }
   const c = e as PendingCredit;
-  return [c.cardNumber, c.creditSeq, c.amount >>> 0, CreditPurse.toWire(c.purse) | (CreditReason.toWire(c.reason) << 8), c.expiryDay];
+  return [
+    c.cardNumber,
+    c.creditSeq,
+    c.amount >>> 0,
+    CreditPurse.toWire(c.purse) | (CreditReason.toWire(c.reason) << 8),
+    c.expiryDay,
+  ];
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   type PendingCredit,
 } from './list-entries.ts';
 import { readTlvs, TlvWriter } from './tlv.ts';
-import { EncodeError, Writer, type Reader } from './varint.ts';
+import { EncodeError, type Writer, type Reader } from './varint.ts';
 
 /**
  * Versioned lists (PROTOCOL.md §6.4): the blacklist, door grants and pending
@@ -48,7 +48,10 @@ export type ListChanges =
   | { list: 'grants'; add: Grant[]; remove: number[] }
   | { list: 'credits'; add: PendingCredit[]; remove: CreditKey[] };
 
-export type ListContent = { list: 'blacklist'; entries: number[] } | { list: 'grants'; entries: Grant[] } | { list: 'credits'; entries: PendingCredit[] };
+export type ListContent =
+  | { list: 'blacklist'; entries: number[] }
+  | { list: 'grants'; entries: Grant[] }
+  | { list: 'credits'; entries: PendingCredit[] };
 
 interface Chunked {
   chunkIndex: number;
@@ -73,14 +76,16 @@ function readEntries(r: Reader, list: ListId, field: string): ListEntry[] {
 }
 
 function writeChunk(w: Writer, m: Chunked): void {
-  if (m.chunkCount < 1 || m.chunkCount > LIST_CHUNKS_MAX || m.chunkIndex >= m.chunkCount) throw new EncodeError(`chunk ${m.chunkIndex} of ${m.chunkCount} is not a valid chunk`);
+  if (m.chunkCount < 1 || m.chunkCount > LIST_CHUNKS_MAX || m.chunkIndex >= m.chunkCount)
+    throw new EncodeError(`chunk ${m.chunkIndex} of ${m.chunkCount} is not a valid chunk`);
   w.varint(m.chunkIndex, 'chunkIndex').varint(m.chunkCount, 'chunkCount').bytes(m.digest, DIGEST_BYTES, 'digest');
 }
 
 function readChunk(r: Reader): Chunked {
   const chunkIndex = r.varint('chunkIndex', LIST_CHUNKS_MAX);
   const chunkCount = r.varint('chunkCount', LIST_CHUNKS_MAX);
-  if (!r.failed && (chunkCount < 1 || chunkIndex >= chunkCount)) r.fail(`chunk ${chunkIndex} of ${chunkCount} is not a valid chunk`);
+  if (!r.failed && (chunkCount < 1 || chunkIndex >= chunkCount))
+    r.fail(`chunk ${chunkIndex} of ${chunkCount} is not a valid chunk`);
   return { chunkIndex, chunkCount, digest: r.bytes(DIGEST_BYTES, 'digest') };
 }
 
@@ -136,7 +141,14 @@ export const listSnapshotCodec: Codec<ListSnapshot> = {
   },
 };
 
-export const ListAckStatus = makeEnum({ applied: 0, 'version-mismatch': 1, 'digest-mismatch': 2, 'chunk-error': 3, 'too-large': 4, 'storage-failed': 5 });
+export const ListAckStatus = makeEnum({
+  applied: 0,
+  'version-mismatch': 1,
+  'digest-mismatch': 2,
+  'chunk-error': 3,
+  'too-large': 4,
+  'storage-failed': 5,
+});
 
 export interface ListAck {
   type: 'listAck';
@@ -161,7 +173,12 @@ export const listAckCodec: Codec<ListAck> = {
     new TlvWriter(w).str(2, m.problem);
   },
   decode(r) {
-    const m: ListAck = { type: 'listAck', list: ListIdEnum.read(r, 'list'), version: r.varint('version'), status: ListAckStatus.read(r, 'status') };
+    const m: ListAck = {
+      type: 'listAck',
+      list: ListIdEnum.read(r, 'list'),
+      version: r.varint('version'),
+      status: ListAckStatus.read(r, 'status'),
+    };
     const problem = readTlvs(r, [2]).str(2);
     if (problem !== undefined) m.problem = problem;
     return m;
@@ -224,29 +241,74 @@ function cut(list: ListId, entries: readonly ListEntry[], maxBytes: number): Lis
  * Cuts a whole list (sorted by key) into SNAPSHOT chunks that each fit
  * `maxPayloadBytes`. For the backend; a terminal never builds these.
  */
-export function snapshotChunks(content: ListContent, version: number, maxPayloadBytes = PAYLOAD_BYTES_DEFAULT): ListSnapshot[] {
+export function snapshotChunks(
+  content: ListContent,
+  version: number,
+  maxPayloadBytes = PAYLOAD_BYTES_DEFAULT,
+): ListSnapshot[] {
   const entries = content.entries as ListEntry[];
   const digest = ListDigest.of(content.list, entries).bytes();
   const runs = cut(content.list, entries, maxPayloadBytes - CHUNK_HEADER_BYTES_MAX);
-  if (runs.length > LIST_CHUNKS_MAX) throw new EncodeError(`${entries.length} entries need more than ${LIST_CHUNKS_MAX} chunks`);
-  return runs.map((part, i) => ({ type: 'listSnapshot', list: content.list, version, chunkIndex: i, chunkCount: runs.length, digest, totalEntries: entries.length, entries: part }) as ListSnapshot);
+  if (runs.length > LIST_CHUNKS_MAX)
+    throw new EncodeError(`${entries.length} entries need more than ${LIST_CHUNKS_MAX} chunks`);
+  return runs.map(
+    (part, i) =>
+      ({
+        type: 'listSnapshot',
+        list: content.list,
+        version,
+        chunkIndex: i,
+        chunkCount: runs.length,
+        digest,
+        totalEntries: entries.length,
+        entries: part,
+      }) as ListSnapshot,
+  );
 }
 
 /**
  * Cuts a delta into DELTA chunks that each fit `maxPayloadBytes` (adds
  * first, then removals). `digest` is the list's digest at toVersion.
  */
-export function deltaChunks(changes: ListChanges, fromVersion: number, toVersion: number, digest: Uint8Array, maxPayloadBytes = PAYLOAD_BYTES_DEFAULT): ListDelta[] {
+export function deltaChunks(
+  changes: ListChanges,
+  fromVersion: number,
+  toVersion: number,
+  digest: Uint8Array,
+  maxPayloadBytes = PAYLOAD_BYTES_DEFAULT,
+): ListDelta[] {
   const room = (maxPayloadBytes - CHUNK_HEADER_BYTES_MAX) >> 1;
   const adds = cut(changes.list, changes.add as ListEntry[], room);
   const removeList: ListId = changes.list === 'credits' ? 'credits' : 'blacklist';
-  const removes = changes.list === 'credits' ? cut('credits', (changes.remove as CreditKey[]).map((k) => ({ ...k, amount: 0, purse: 'balance', reason: 'subsidy', expiryDay: 0 }) as PendingCredit), room) : cut(removeList, changes.remove as number[], room);
+  const removes =
+    changes.list === 'credits'
+      ? cut(
+          'credits',
+          (changes.remove as CreditKey[]).map(
+            (k) => ({ ...k, amount: 0, purse: 'balance', reason: 'subsidy', expiryDay: 0 }) as PendingCredit,
+          ),
+          room,
+        )
+      : cut(removeList, changes.remove as number[], room);
   const n = Math.max(adds.length, removes.length);
   const out: ListDelta[] = [];
   for (let i = 0; i < n; i++) {
     const add = adds[i] ?? [];
-    const remove = changes.list === 'credits' ? ((removes[i] ?? []) as PendingCredit[]).map((c) => ({ cardNumber: c.cardNumber, creditSeq: c.creditSeq })) : (removes[i] ?? []);
-    out.push({ type: 'listDelta', list: changes.list, fromVersion, toVersion, chunkIndex: i, chunkCount: n, digest, add, remove } as ListDelta);
+    const remove =
+      changes.list === 'credits'
+        ? ((removes[i] ?? []) as PendingCredit[]).map((c) => ({ cardNumber: c.cardNumber, creditSeq: c.creditSeq }))
+        : (removes[i] ?? []);
+    out.push({
+      type: 'listDelta',
+      list: changes.list,
+      fromVersion,
+      toVersion,
+      chunkIndex: i,
+      chunkCount: n,
+      digest,
+      add,
+      remove,
+    } as ListDelta);
   }
   return out;
 }

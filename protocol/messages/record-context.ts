@@ -57,7 +57,13 @@ export function advance(ctx: RecordContext, rec: WireRecord): void {
   ctx.prevAtMs = rec.atMs;
   if (rec.kind === KIND.intent && typeof rec.card === 'number') ctx.intentCards.set(rec.seq, rec.card);
   const b = rec.body as Record<string, unknown> | null;
-  if (rec.kind === KIND.signIn && b && typeof b === 'object' && typeof b.cardNumber === 'number' && typeof b.shift === 'string') {
+  if (
+    rec.kind === KIND.signIn &&
+    b &&
+    typeof b === 'object' &&
+    typeof b.cardNumber === 'number' &&
+    typeof b.shift === 'string'
+  ) {
     ctx.shift = { operator: b.cardNumber, shift: b.shift };
   }
   if (rec.kind === KIND.signOut) ctx.shift = null;
@@ -94,12 +100,20 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 export function sameRecord(a: WireRecord, b: WireRecord): boolean {
-  return a.seq === b.seq && a.kind === b.kind && a.atMs === b.atMs && a.card === b.card && a.ref === b.ref && sameJson(a.body, b.body);
+  return (
+    a.seq === b.seq &&
+    a.kind === b.kind &&
+    a.atMs === b.atMs &&
+    a.card === b.card &&
+    a.ref === b.ref &&
+    sameJson(a.body, b.body)
+  );
 }
 
 /** Writes |atMs − prev| and says whether it went backwards (for the item byte). */
 export function timeDelta(atMs: number, ctx: RecordContext): { neg: boolean; dt: number } {
-  if (!Number.isSafeInteger(atMs) || atMs < 0) throw new EncodeError(`record atMs ${atMs} is not a non-negative integer`);
+  if (!Number.isSafeInteger(atMs) || atMs < 0)
+    throw new EncodeError(`record atMs ${atMs} is not a non-negative integer`);
   return { neg: atMs < ctx.prevAtMs, dt: Math.abs(atMs - ctx.prevAtMs) };
 }
 

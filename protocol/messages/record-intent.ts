@@ -42,7 +42,15 @@ const TX_CREDIT = 3;
  * the decoder build a huge array. More travels as the generic item.
  */
 export const CREDITS_PER_WRITE_MAX = 1024;
-const F = { uid: 0x03, subsidy: 0x04, writer: 0x08, other: 0x10, shiftCtx: 0x20, discount: 0x40, extras: 0x80 } as const;
+const F = {
+  uid: 0x03,
+  subsidy: 0x04,
+  writer: 0x08,
+  other: 0x10,
+  shiftCtx: 0x20,
+  discount: 0x40,
+  extras: 0x80,
+} as const;
 const X = { undoOf: 0x01, items: 0x02, day: 0x04, shift: 0x08, spentRaw: 0x10, otherFull: 0x20 } as const;
 const UID_CODE_BYTES = [0, 4, 7] as const;
 
@@ -59,8 +67,24 @@ export function encodeIntent(rec: WireRecord, commit: WireRecord | null, ctx: Re
   const sign = tx === 0 ? 1 : -1;
   const charged = sign * (b.chargedAmount as number);
   const fromSubsidy = sign * (b.fromSubsidy as number);
-  const nums = [b.cardNumber, b.counterBefore, charged, fromSubsidy, n.subsidy, n.balance, n.lastCreditSeq, n.spentToday, b.writerBefore];
-  if (uid === null || !nums.every((v) => isUint(v)) || typeof b.discountAmount !== 'number' || !Number.isSafeInteger(b.discountAmount)) return null;
+  const nums = [
+    b.cardNumber,
+    b.counterBefore,
+    charged,
+    fromSubsidy,
+    n.subsidy,
+    n.balance,
+    n.lastCreditSeq,
+    n.spentToday,
+    b.writerBefore,
+  ];
+  if (
+    uid === null ||
+    !nums.every((v) => isUint(v)) ||
+    typeof b.discountAmount !== 'number' ||
+    !Number.isSafeInteger(b.discountAmount)
+  )
+    return null;
   const spent = n.spentToday as number;
   const creditCount = tx === TX_CREDIT ? contiguousCredits(b.creditSeqs, n.lastCreditSeq as number) : 0;
   if (creditCount < 0) return null;
@@ -89,9 +113,13 @@ export function encodeIntent(rec: WireRecord, commit: WireRecord | null, ctx: Re
   w.u8((commit ? ITEM.intentCommit : ITEM.intent) | (t.neg ? NEG_DT : 0) | (tx << 5) | (b.unit === 'uses' ? 0x80 : 0));
   w.varint(t.dt).u8(f);
   if (x !== 0) w.u8(x);
-  w.varint(b.cardNumber as number).varint(b.counterBefore as number).varint(charged);
+  w.varint(b.cardNumber as number)
+    .varint(b.counterBefore as number)
+    .varint(charged);
   if (f & F.subsidy) w.varint(fromSubsidy).varint(n.subsidy as number);
-  w.varint(n.balance as number).varint(n.lastCreditSeq as number).varint(spentRaw ? spent : spent - charged);
+  w.varint(n.balance as number)
+    .varint(n.lastCreditSeq as number)
+    .varint(spentRaw ? spent : spent - charged);
   if (tx === TX_CREDIT) w.varint(creditCount);
   // Writers are terminal ids; a site's terminals have nearby ids, so each travels as a signed delta (one byte).
   if (f & F.writer) w.svarint((b.writerBefore as number) - ctx.terminalId);
@@ -99,7 +127,8 @@ export function encodeIntent(rec: WireRecord, commit: WireRecord | null, ctx: Re
   if (x & X.otherFull) {
     if (!isObject(o)) w.varint(0);
     else if (!isUint(o.counter) || !isUint(o.writer)) return null;
-    else w.varint(1 + zigzag((b.counterBefore as number) - 1 - o.counter)).svarint(o.writer - (b.writerBefore as number));
+    else
+      w.varint(1 + zigzag((b.counterBefore as number) - 1 - o.counter)).svarint(o.writer - (b.writerBefore as number));
   }
   if (f & F.discount) w.svarint(b.discountAmount);
   if (commit) {
@@ -140,7 +169,8 @@ export function decodeIntent(r: Reader, item: number, seq: number, ctx: RecordCo
   const x = f & F.extras ? r.u8('intent extras') : 0;
   if (x & ~0x3f) r.fail(`intent extras: reserved bits set (0x${x.toString(16)})`);
   if (f & F.extras && x === 0) r.fail('intent extras: flag set but no extra');
-  if ((f & F.shiftCtx && x & X.shift) || (f & F.shiftCtx && ctx.shift === null)) r.fail('intent: shift from context without an open shift, or twice');
+  if ((f & F.shiftCtx && x & X.shift) || (f & F.shiftCtx && ctx.shift === null))
+    r.fail('intent: shift from context without an open shift, or twice');
   const cardNumber = r.varint('cardNumber', 0xffff_ffff);
   const counterBefore = r.varint('counterBefore');
   const charged = r.varint('chargedAmount');
@@ -150,13 +180,20 @@ export function decodeIntent(r: Reader, item: number, seq: number, ctx: RecordCo
   const lastCreditSeq = r.varint('next.lastCreditSeq');
   const spentField = r.varint('spentToday');
   const creditCount = tx === 'credit' ? r.varint('credit count', CREDITS_PER_WRITE_MAX) : 0;
-  if (!r.failed && tx === 'credit' && (creditCount < 1 || creditCount > lastCreditSeq)) r.fail(`intent: ${creditCount} credits cannot end at lastCreditSeq ${lastCreditSeq}`);
+  if (!r.failed && tx === 'credit' && (creditCount < 1 || creditCount > lastCreditSeq))
+    r.fail(`intent: ${creditCount} credits cannot end at lastCreditSeq ${lastCreditSeq}`);
   const writerBefore = ctx.terminalId + (f & F.writer ? r.svarint('writerBefore') : 0);
-  let otherSlot: { counter: number; writer: number } | null = { counter: counterBefore - 1, writer: writerBefore + (f & F.other ? r.svarint('otherSlot.writer') : 0) };
+  let otherSlot: { counter: number; writer: number } | null = {
+    counter: counterBefore - 1,
+    writer: writerBefore + (f & F.other ? r.svarint('otherSlot.writer') : 0),
+  };
   if (x & X.otherFull) {
     if (f & F.other) r.fail('intent: other slot given twice');
     const v = r.varint('otherSlot');
-    otherSlot = v === 0 ? null : { counter: counterBefore - 1 - unzigzag(v - 1), writer: writerBefore + r.svarint('otherSlot.writer') };
+    otherSlot =
+      v === 0
+        ? null
+        : { counter: counterBefore - 1 - unzigzag(v - 1), writer: writerBefore + r.svarint('otherSlot.writer') };
   }
   if (writerBefore < 0 || (otherSlot !== null && otherSlot.writer < 0)) r.fail('intent: writer terminal id below 0');
   const discountAmount = f & F.discount ? r.svarint('discountAmount') : 0;
@@ -188,12 +225,20 @@ export function decodeIntent(r: Reader, item: number, seq: number, ctx: RecordCo
     },
   };
   readExtras(r, x, seq, body, f & F.shiftCtx ? ctx.shift : null);
-  if (tx === 'credit' && !r.failed) body.creditSeqs = Array.from({ length: creditCount }, (_, i) => lastCreditSeq - creditCount + 1 + i);
+  if (tx === 'credit' && !r.failed)
+    body.creditSeqs = Array.from({ length: creditCount }, (_, i) => lastCreditSeq - creditCount + 1 + i);
   const intent: WireRecord = { seq, kind: KIND.intent, atMs, card: cardNumber, ref: null, body };
   if (r.failed) return [];
   advance(ctx, intent);
   if (commitDt < 0) return [intent];
-  const commit: WireRecord = { seq: seq + 1, kind: KIND.commit, atMs: atMs + commitDt, card: cardNumber, ref: seq, body: { intentSeq: seq } };
+  const commit: WireRecord = {
+    seq: seq + 1,
+    kind: KIND.commit,
+    atMs: atMs + commitDt,
+    card: cardNumber,
+    ref: seq,
+    body: { intentSeq: seq },
+  };
   advance(ctx, commit);
   return [intent, commit];
 }
@@ -221,7 +266,8 @@ function readExtras(r: Reader, x: number, seq: number, body: Body, shift: Record
 
 /** The count of a credit write's creditSeqs when they run contiguously up to lastCreditSeq (§6.5); −1 otherwise. */
 function contiguousCredits(seqs: unknown, lastCreditSeq: number): number {
-  if (!Array.isArray(seqs) || seqs.length < 1 || seqs.length > CREDITS_PER_WRITE_MAX || seqs.length > lastCreditSeq) return -1;
+  if (!Array.isArray(seqs) || seqs.length < 1 || seqs.length > CREDITS_PER_WRITE_MAX || seqs.length > lastCreditSeq)
+    return -1;
   const first = lastCreditSeq - seqs.length + 1;
   return seqs.every((s, i) => s === first + i) ? seqs.length : -1;
 }

@@ -19,6 +19,7 @@ export const KIND = {
   onlineResult: 'online.result',
   signOut: 'operator.signout',
   clockStep: 'clock.step',
+  issued: 'card.issued',
 } as const;
 
 export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
@@ -126,6 +127,16 @@ export interface ClockStepBody {
   offsetMs: number;
 }
 
+/**
+ * card.issued: a card this terminal (an issuing desk; the simulator standing in
+ * for one) gave out. The backend learns from it which cards exist, so its admin
+ * refuses credits and list changes for a number nobody holds. Travels as the
+ * generic item.
+ */
+export interface CardIssuedBody {
+  cardNumber: number;
+}
+
 /** The body each record kind carries: what the journal's append is checked against. */
 export interface RecordBodies {
   [KIND.intent]: IntentBody;
@@ -139,6 +150,7 @@ export interface RecordBodies {
   [KIND.onlineRequest]: OnlineRequestBody;
   [KIND.onlineResult]: OnlineResultBody;
   [KIND.clockStep]: ClockStepBody;
+  [KIND.issued]: CardIssuedBody;
 }
 
 export type RecordKind = keyof RecordBodies;

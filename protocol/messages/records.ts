@@ -33,7 +33,19 @@ import { EncodeError, Reader, Writer } from './varint.ts';
  */
 
 /** Item-byte bits each item may use; any other bit set is a decode error. */
-const ALLOWED_BITS: Record<number, number> = { 0: 0x70, 1: 0xf0, 2: 0xf0, 3: 0x30, 4: 0x30, 5: 0x30, 6: 0x70, 7: 0x70, 8: 0x10, 9: 0x10, 10: 0x00 };
+const ALLOWED_BITS: Record<number, number> = {
+  0: 0x70,
+  1: 0xf0,
+  2: 0xf0,
+  3: 0x30,
+  4: 0x30,
+  5: 0x30,
+  6: 0x70,
+  7: 0x70,
+  8: 0x10,
+  9: 0x10,
+  10: 0x00,
+};
 const CARD_BIT = 0x20;
 const BIT6 = 0x40;
 const KIND_BYTES_MAX = 64;
@@ -41,14 +53,40 @@ const BODY_BYTES_MAX = 16 * 1024;
 
 /** tap.refused reasons with a one-byte code (1-based); any other reason travels as text. */
 export const REFUSAL_CODES = [
-  'blacklisted', 'expired', 'frozen', 'wrong-tenant', 'class-not-allowed', 'below-min', 'above-max', 'daily-limit',
-  'pin-wrong', 'pin-locked', 'pin-not-set', 'insufficient-balance', 'balance-cap', 'counter-rollback', 'card-worn-out',
-  'unreadable', 'forged', 'foreign-card', 'operator-required', 'nothing-to-undo', 'undo-expired', 'undo-other-card',
+  'blacklisted',
+  'expired',
+  'frozen',
+  'wrong-tenant',
+  'class-not-allowed',
+  'below-min',
+  'above-max',
+  'daily-limit',
+  'pin-wrong',
+  'pin-locked',
+  'pin-not-set',
+  'insufficient-balance',
+  'balance-cap',
+  'counter-rollback',
+  'card-worn-out',
+  'unreadable',
+  'forged',
+  'foreign-card',
+  'operator-required',
+  'nothing-to-undo',
+  'undo-expired',
+  'undo-other-card',
   'other-card-pending',
 ] as const;
 
-const CLOSING: Record<string, number> = { [KIND.commit]: ITEM.commit, [KIND.abort]: ITEM.abort, [KIND.uncertain]: ITEM.uncertain, [KIND.settle]: ITEM.settle };
-const CLOSING_KIND: Record<number, string> = Object.fromEntries(Object.entries(CLOSING).map(([kind, item]) => [item, kind]));
+const CLOSING: Record<string, number> = {
+  [KIND.commit]: ITEM.commit,
+  [KIND.abort]: ITEM.abort,
+  [KIND.uncertain]: ITEM.uncertain,
+  [KIND.settle]: ITEM.settle,
+};
+const CLOSING_KIND: Record<number, string> = Object.fromEntries(
+  Object.entries(CLOSING).map(([kind, item]) => [item, kind]),
+);
 
 function head(w: Writer, item: number, rec: WireRecord, ctx: RecordContext): Writer {
   const t = timeDelta(rec.atMs, ctx);
@@ -66,16 +104,29 @@ function encodeSmall(rec: WireRecord, ctx: RecordContext): Uint8Array | null {
     const landed = closing === ITEM.settle && b.outcome === 'landed';
     head(w, closing | (explicit ? CARD_BIT : 0) | (landed ? BIT6 : 0), rec, ctx).varint(rec.seq - rec.ref);
     if (explicit) w.varint(rec.card);
-    if (closing === ITEM.abort || closing === ITEM.uncertain) w.str(typeof b.problem === 'string' ? b.problem : '', 1024);
+    if (closing === ITEM.abort || closing === ITEM.uncertain)
+      w.str(typeof b.problem === 'string' ? b.problem : '', 1024);
     if (closing === ITEM.settle) w.varint(isUint(b.counterSeen) ? b.counterSeen : 0);
     return w.finish();
   }
-  if (!isObject(b) || !isUint(b.cardNumber, 0xffff_ffff)) return rec.kind === KIND.refused && isObject(b) && b.cardNumber === null ? encodeRefused(w, rec, ctx, b) : null;
+  if (!isObject(b) || !isUint(b.cardNumber, 0xffff_ffff))
+    return rec.kind === KIND.refused && isObject(b) && b.cardNumber === null ? encodeRefused(w, rec, ctx, b) : null;
   if (rec.kind === KIND.refused) return encodeRefused(w, rec, ctx, b);
   if (rec.kind === KIND.signIn) return head(w, ITEM.signIn, rec, ctx).varint(b.cardNumber).finish();
   if (rec.kind === KIND.signOut) {
-    if (!isUint(rec.ref) || rec.ref >= rec.seq || !Number.isSafeInteger(b.count) || !Number.isSafeInteger(b.amountCents)) return null;
-    return head(w, ITEM.signOut, rec, ctx).varint(b.cardNumber).varint(rec.seq - rec.ref).svarint(b.count as number).svarint(b.amountCents as number).finish();
+    if (
+      !isUint(rec.ref) ||
+      rec.ref >= rec.seq ||
+      !Number.isSafeInteger(b.count) ||
+      !Number.isSafeInteger(b.amountCents)
+    )
+      return null;
+    return head(w, ITEM.signOut, rec, ctx)
+      .varint(b.cardNumber)
+      .varint(rec.seq - rec.ref)
+      .svarint(b.count as number)
+      .svarint(b.amountCents as number)
+      .finish();
   }
   return null;
 }
@@ -97,7 +148,9 @@ export function sortedJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : sortedJson(v))).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson(o[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -105,9 +158,16 @@ export function sortedJson(value: unknown): string {
 
 function encodeGeneric(rec: WireRecord, ctx: RecordContext, sorted: boolean): Uint8Array {
   const json = sorted ? sortedJson(rec.body) : JSON.stringify(rec.body);
-  if (typeof json !== 'string' || !sameJson(JSON.parse(json), rec.body)) throw new EncodeError(`record ${rec.seq}: body is not a JSON value`);
-  if (rec.card !== null && !isUint(rec.card)) throw new EncodeError(`record ${rec.seq}: card ${rec.card} is not an unsigned integer`);
-  const w = head(new Writer(), ITEM.generic | (rec.card !== null ? CARD_BIT : 0) | (rec.ref !== null ? BIT6 : 0), rec, ctx);
+  if (typeof json !== 'string' || !sameJson(JSON.parse(json), rec.body))
+    throw new EncodeError(`record ${rec.seq}: body is not a JSON value`);
+  if (rec.card !== null && !isUint(rec.card))
+    throw new EncodeError(`record ${rec.seq}: card ${rec.card} is not an unsigned integer`);
+  const w = head(
+    new Writer(),
+    ITEM.generic | (rec.card !== null ? CARD_BIT : 0) | (rec.ref !== null ? BIT6 : 0),
+    rec,
+    ctx,
+  );
   w.str(rec.kind, KIND_BYTES_MAX, 'kind');
   if (rec.card !== null) w.varint(rec.card);
   if (rec.ref !== null) writeRefGap(w, rec.seq, rec.ref);
@@ -146,8 +206,15 @@ function exactFor(form: 'wire' | 'canonical', bytes: Uint8Array, recs: WireRecor
  * no decode-back check, and sorted JSON in a generic item — a pure function
  * of the record that both sides compute cheaply (PROTOCOL.md §6.6.4).
  */
-export function encodeItem(rec: WireRecord, next: WireRecord | undefined, ctx: RecordContext, fold: boolean, form: 'wire' | 'canonical' = 'wire'): { bytes: Uint8Array; records: 1 | 2 } {
-  if (typeof rec.kind !== 'string' || rec.kind.length === 0) throw new EncodeError(`record ${rec.seq}: kind must be a non-empty string`);
+export function encodeItem(
+  rec: WireRecord,
+  next: WireRecord | undefined,
+  ctx: RecordContext,
+  fold: boolean,
+  form: 'wire' | 'canonical' = 'wire',
+): { bytes: Uint8Array; records: 1 | 2 } {
+  if (typeof rec.kind !== 'string' || rec.kind.length === 0)
+    throw new EncodeError(`record ${rec.seq}: kind must be a non-empty string`);
   let out: { bytes: Uint8Array; records: 1 | 2 } | null = null;
   if (rec.kind === KIND.intent) {
     if (fold && next && next.kind === KIND.commit && next.seq === rec.seq + 1) {
@@ -177,7 +244,11 @@ export function decodeItem(r: Reader, ctx: RecordContext, seq: number): WireReco
   const k = item & ITEM_MASK;
   const allowed = ALLOWED_BITS[k];
   if (allowed === undefined || item & ~(allowed | ITEM_MASK)) {
-    r.fail(allowed === undefined ? `unknown record item ${k}` : `record item ${k}: reserved bits set (0x${item.toString(16)})`);
+    r.fail(
+      allowed === undefined
+        ? `unknown record item ${k}`
+        : `record item ${k}: reserved bits set (0x${item.toString(16)})`,
+    );
     return [];
   }
   if (k === ITEM.intent || k === ITEM.intentCommit) return decodeIntent(r, item, seq, ctx);
@@ -196,7 +267,12 @@ export function decodeItem(r: Reader, ctx: RecordContext, seq: number): WireReco
   } else if (k === ITEM.signOut) {
     const card = r.varint('cardNumber', 0xffff_ffff);
     const ref = readRef(r, seq);
-    const body = { cardNumber: card, shift: `${ctx.terminalId}-${ref}`, count: r.svarint('count'), amountCents: r.svarint('amountCents') };
+    const body = {
+      cardNumber: card,
+      shift: `${ctx.terminalId}-${ref}`,
+      count: r.svarint('count'),
+      amountCents: r.svarint('amountCents'),
+    };
     rec = { seq, kind: KIND.signOut, atMs, card, ref, body };
   } else rec = decodeClosing(r, item, seq, atMs, ctx);
   if (r.failed) return [];
@@ -209,10 +285,14 @@ function decodeClosing(r: Reader, item: number, seq: number, atMs: number, ctx: 
   const kind = CLOSING_KIND[k];
   const ref = readRef(r, seq);
   const known = ctx.intentCards.get(ref);
-  const card = item & CARD_BIT ? r.varint('card', 0xffff_ffff) : (known ?? r.fail(`${kind} of seq ${ref}: card not given and that intent is not in this batch`));
+  const card =
+    item & CARD_BIT
+      ? r.varint('card', 0xffff_ffff)
+      : (known ?? r.fail(`${kind} of seq ${ref}: card not given and that intent is not in this batch`));
   let body: Record<string, unknown> = { intentSeq: ref };
   if (k === ITEM.abort || k === ITEM.uncertain) body = { intentSeq: ref, problem: r.str('problem', 1024) };
-  if (k === ITEM.settle) body = { intentSeq: ref, outcome: item & BIT6 ? 'landed' : 'not-landed', counterSeen: r.varint('counterSeen') };
+  if (k === ITEM.settle)
+    body = { intentSeq: ref, outcome: item & BIT6 ? 'landed' : 'not-landed', counterSeen: r.varint('counterSeen') };
   if (k !== ITEM.settle && item & BIT6) r.fail(`${kind}: bit 6 is reserved`);
   return { seq, kind, atMs, card, ref, body };
 }

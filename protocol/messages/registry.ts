@@ -1,12 +1,45 @@
-import { adviceAckCodec, adviceCodec, authorizeRequestCodec, authorizeResponseCodec, reversalAckCodec, reversalCodec } from './authorize.ts';
+import {
+  adviceAckCodec,
+  adviceCodec,
+  authorizeRequestCodec,
+  authorizeResponseCodec,
+  reversalAckCodec,
+  reversalCodec,
+} from './authorize.ts';
 import type { Advice, AdviceAck, AuthorizeRequest, AuthorizeResponse, Reversal, StanAck } from './authorize.ts';
 import type { Codec } from './codec.ts';
 import { commandCodec, commandResultCodec, type Command, type CommandResult } from './command.ts';
 import { configAckCodec, configPushCodec, type ConfigAck, type ConfigPush } from './config.ts';
-import { byeCodec, challengeCodec, errorCodec, helloCodec, keyRotateAckCodec, keyRotateCodec, noteCodec, proveCodec, welcomeCodec } from './control.ts';
+import {
+  byeCodec,
+  challengeCodec,
+  errorCodec,
+  helloCodec,
+  keyRotateAckCodec,
+  keyRotateCodec,
+  noteCodec,
+  proveCodec,
+  welcomeCodec,
+} from './control.ts';
 import type { Bye, Challenge, ErrorMessage, Hello, KeyRotate, KeyRotateAck, Note, Prove, Welcome } from './control.ts';
-import { journalAckCodec, journalBatchCodec, journalResendCodec, type JournalAck, type JournalBatch, type JournalResend } from './journal.ts';
-import { listAckCodec, listDeltaCodec, listPullCodec, listSnapshotCodec, type ListAck, type ListDelta, type ListPull, type ListSnapshot } from './lists.ts';
+import {
+  journalAckCodec,
+  journalBatchCodec,
+  journalResendCodec,
+  type JournalAck,
+  type JournalBatch,
+  type JournalResend,
+} from './journal.ts';
+import {
+  listAckCodec,
+  listDeltaCodec,
+  listPullCodec,
+  listSnapshotCodec,
+  type ListAck,
+  type ListDelta,
+  type ListPull,
+  type ListSnapshot,
+} from './lists.ts';
 import { statusAckCodec, statusCodec, type Status, type StatusAck } from './status.ts';
 import { timeRequestCodec, timeResponseCodec, type TimeRequest, type TimeResponse } from './time.ts';
 import { Reader, Writer } from './varint.ts';
@@ -112,7 +145,8 @@ export type DecodeResult = { ok: true; message: Message } | { ok: false; error: 
 /** Decodes a payload of type `code`. Never throws. */
 export function decodeMessage(code: number, payload: Uint8Array): DecodeResult {
   const c = BY_CODE.get(code);
-  if (!c) return { ok: false, error: `unknown message type 0x${code.toString(16).padStart(2, '0')}`, unknownType: true };
+  if (!c)
+    return { ok: false, error: `unknown message type 0x${code.toString(16).padStart(2, '0')}`, unknownType: true };
   const r = new Reader(payload);
   let m: Message;
   try {

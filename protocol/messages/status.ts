@@ -10,7 +10,17 @@ import { EncodeError } from './varint.ts';
  * so drift is watched without a separate TIME exchange.
  */
 
-export const PeripheralKind = makeEnum({ reader: 1, printer: 2, 'bill-acceptor': 3, relay: 4, 'door-sensor': 5, display: 6, keypad: 7, storage: 8, wiegand: 9 });
+export const PeripheralKind = makeEnum({
+  reader: 1,
+  printer: 2,
+  'bill-acceptor': 3,
+  relay: 4,
+  'door-sensor': 5,
+  display: 6,
+  keypad: 7,
+  storage: 8,
+  wiegand: 9,
+});
 export const Health = makeEnum({ ok: 0, degraded: 1, failed: 2, absent: 3 });
 /** Peripherals one STATUS reports, at most: a terminal has a handful; the bound keeps a decoder's work small. */
 export const PERIPHERALS_MAX = 64;
@@ -52,14 +62,17 @@ export const statusCodec: Codec<Status> = {
   encode(w, m) {
     w.varint(m.terminalTimeMs, 'terminalTimeMs');
     ClockState.write(w, m.clock, 'clock');
-    w.svarint(m.clockDriftMs, 'clockDriftMs').varint(m.journalLastSeq, 'journalLastSeq').varint(m.journalQueueDepth, 'journalQueueDepth');
+    w.svarint(m.clockDriftMs, 'clockDriftMs')
+      .varint(m.journalLastSeq, 'journalLastSeq')
+      .varint(m.journalQueueDepth, 'journalQueueDepth');
     w.varint(m.lists.length, 'lists');
     for (const l of m.lists) {
       ListIdEnum.write(w, l.list, 'list');
       w.varint(l.version, 'version');
     }
     w.varint(m.configVersion, 'configVersion').u8(m.locked ? 1 : 0, 'flags');
-    if (m.peripherals.length > PERIPHERALS_MAX) throw new EncodeError(`peripherals: ${m.peripherals.length} > ${PERIPHERALS_MAX}`);
+    if (m.peripherals.length > PERIPHERALS_MAX)
+      throw new EncodeError(`peripherals: ${m.peripherals.length} > ${PERIPHERALS_MAX}`);
     w.varint(m.peripherals.length, 'peripherals');
     for (const p of m.peripherals) {
       PeripheralKind.write(w, p.kind, 'peripheral kind');
@@ -84,13 +97,18 @@ export const statusCodec: Codec<Status> = {
       peripherals: [],
     };
     const lists = r.count('lists', 2, 16);
-    for (let i = 0; i < lists && !r.failed; i++) m.lists.push({ list: ListIdEnum.read(r, 'list'), version: r.varint('version') });
+    for (let i = 0; i < lists && !r.failed; i++)
+      m.lists.push({ list: ListIdEnum.read(r, 'list'), version: r.varint('version') });
     m.configVersion = r.varint('configVersion');
     const flags = r.u8('flags');
     if ((flags & ~1) !== 0) r.fail(`status flags: reserved bits set (0x${flags.toString(16)})`);
     m.locked = (flags & 1) !== 0;
     const n = r.count('peripherals', 2, PERIPHERALS_MAX);
-    for (let i = 0; i < n && !r.failed; i++) m.peripherals.push({ kind: PeripheralKind.read(r, 'peripheral kind'), health: Health.read(r, 'peripheral health') });
+    for (let i = 0; i < n && !r.failed; i++)
+      m.peripherals.push({
+        kind: PeripheralKind.read(r, 'peripheral kind'),
+        health: Health.read(r, 'peripheral health'),
+      });
     const t = readTlvs(r, [2, 4, 6]);
     const fw = t.str(2);
     const up = t.varint(4);

@@ -47,10 +47,19 @@ export const timeResponseCodec: Codec<TimeResponse> = {
   from: 'backend',
   cap: CAP.time,
   encode(w, m) {
-    w.varint(m.t1Ms, 't1Ms').varint(m.t2Ms, 't2Ms').varint(m.t3Ms, 't3Ms').svarint(m.utcOffsetMinutes, 'utcOffsetMinutes');
+    w.varint(m.t1Ms, 't1Ms')
+      .varint(m.t2Ms, 't2Ms')
+      .varint(m.t3Ms, 't3Ms')
+      .svarint(m.utcOffsetMinutes, 'utcOffsetMinutes');
   },
   decode(r) {
-    const m: TimeResponse = { type: 'timeResponse', t1Ms: r.varint('t1Ms'), t2Ms: r.varint('t2Ms'), t3Ms: r.varint('t3Ms'), utcOffsetMinutes: r.svarint('utcOffsetMinutes') };
+    const m: TimeResponse = {
+      type: 'timeResponse',
+      t1Ms: r.varint('t1Ms'),
+      t2Ms: r.varint('t2Ms'),
+      t3Ms: r.varint('t3Ms'),
+      utcOffsetMinutes: r.svarint('utcOffsetMinutes'),
+    };
     readTlvs(r, []);
     if (Math.abs(m.utcOffsetMinutes) > 18 * 60) r.fail(`utcOffsetMinutes ${m.utcOffsetMinutes} beyond ±18 h`);
     return m;

@@ -20,7 +20,8 @@ export class TlvWriter {
 
   private tag(tag: number, length: number): Writer {
     if (tag <= this.last) throw new EncodeError(`tlv tag ${tag} after ${this.last}: tags must ascend`);
-    if (length > TLV_VALUE_BYTES_MAX) throw new EncodeError(`tlv tag ${tag}: ${length} bytes, at most ${TLV_VALUE_BYTES_MAX}`);
+    if (length > TLV_VALUE_BYTES_MAX)
+      throw new EncodeError(`tlv tag ${tag}: ${length} bytes, at most ${TLV_VALUE_BYTES_MAX}`);
     this.last = tag;
     return this.w.varint(tag, 'tlv tag').varint(length, 'tlv length');
   }

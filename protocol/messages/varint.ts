@@ -20,7 +20,8 @@ export class EncodeError extends Error {
 }
 
 export function checkUint(value: number, field: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isSafeInteger(value) || value < 0 || value > max) throw new EncodeError(`${field}: ${value} is not an integer in 0..${max}`);
+  if (!Number.isSafeInteger(value) || value < 0 || value > max)
+    throw new EncodeError(`${field}: ${value} is not an integer in 0..${max}`);
   return value;
 }
 
@@ -96,12 +97,14 @@ export class Writer {
   }
 
   svarint(value: number, field = 'svarint'): this {
-    if (!Number.isSafeInteger(value) || Math.abs(value) > ZIGZAG_ABS_MAX) throw new EncodeError(`${field}: ${value} is not a signed integer within ±${ZIGZAG_ABS_MAX}`);
+    if (!Number.isSafeInteger(value) || Math.abs(value) > ZIGZAG_ABS_MAX)
+      throw new EncodeError(`${field}: ${value} is not a signed integer within ±${ZIGZAG_ABS_MAX}`);
     return this.varint(zigzag(value), field);
   }
 
   bytes(b: Uint8Array, exactLength?: number, field = 'bytes'): this {
-    if (exactLength !== undefined && b.length !== exactLength) throw new EncodeError(`${field}: ${b.length} bytes, must be ${exactLength}`);
+    if (exactLength !== undefined && b.length !== exactLength)
+      throw new EncodeError(`${field}: ${b.length} bytes, must be ${exactLength}`);
     this.room(b.length);
     this.buf.set(b, this.len);
     this.len += b.length;
@@ -234,11 +237,13 @@ export class Reader {
    */
   count(field: string, minBytesEach: number, max = Number.MAX_SAFE_INTEGER): number {
     const n = this.varint(field, max);
-    if (n * minBytesEach > this.remaining) return this.fail(`${field}: ${n} items cannot fit in ${this.remaining} bytes`);
+    if (n * minBytesEach > this.remaining)
+      return this.fail(`${field}: ${n} items cannot fit in ${this.remaining} bytes`);
     return n;
   }
 
   expectEnd(what: string): void {
-    if (this.error === null && this.pos !== this.end) this.fail(`${what}: ${this.end - this.pos} unexpected trailing byte(s)`);
+    if (this.error === null && this.pos !== this.end)
+      this.fail(`${what}: ${this.end - this.pos} unexpected trailing byte(s)`);
   }
 }

@@ -30,9 +30,13 @@ export class Accounts {
   constructor(private readonly db: Database.Database) {
     this.q = {
       balance: db.prepare<[number], number>('SELECT balance_cents FROM accounts WHERE card = ?').pluck(),
-      setBalance: db.prepare('INSERT INTO accounts (card, balance_cents) VALUES (?, ?) ON CONFLICT (card) DO UPDATE SET balance_cents = excluded.balance_cents'),
+      setBalance: db.prepare(
+        'INSERT INTO accounts (card, balance_cents) VALUES (?, ?) ON CONFLICT (card) DO UPDATE SET balance_cents = excluded.balance_cents',
+      ),
       move: db.prepare('UPDATE accounts SET balance_cents = balance_cents + ? WHERE card = ?'),
-      auth: db.prepare<[number, number], AuthRow>('SELECT card, amount_cents, state, reason, auth_code, balance_after, charged_cents FROM auths WHERE terminal = ? AND stan = ?'),
+      auth: db.prepare<[number, number], AuthRow>(
+        'SELECT card, amount_cents, state, reason, auth_code, balance_after, charged_cents FROM auths WHERE terminal = ? AND stan = ?',
+      ),
       putAuth: db.prepare(
         `INSERT INTO auths (terminal, stan, card, amount_cents, state, reason, auth_code, balance_after, charged_cents, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (terminal, stan) DO UPDATE SET state = excluded.state, charged_cents = excluded.charged_cents, balance_after = excluded.balance_after`,
@@ -69,7 +73,15 @@ export class Accounts {
       const approved = reason === 'none';
       const after = approved ? (balance as number) - m.amountCents : (balance ?? 0);
       if (approved) this.q.move.run(-m.amountCents, m.cardNumber);
-      const row: AuthRow = { card: m.cardNumber, amount_cents: m.amountCents, state: approved ? 'approved' : 'declined', reason, auth_code: approved ? authCode(terminal, m.stan) : 0, balance_after: after, charged_cents: approved ? m.amountCents : 0 };
+      const row: AuthRow = {
+        card: m.cardNumber,
+        amount_cents: m.amountCents,
+        state: approved ? 'approved' : 'declined',
+        reason,
+        auth_code: approved ? authCode(terminal, m.stan) : 0,
+        balance_after: after,
+        charged_cents: approved ? m.amountCents : 0,
+      };
       this.put(terminal, m.stan, row, nowMs);
       return response(m.stan, row);
     })();
@@ -85,7 +97,20 @@ export class Accounts {
       if (before === null) this.q.setBalance.run(card, 0);
       this.q.move.run(-amountCents, card);
       const after = (before ?? 0) - amountCents;
-      this.put(terminal, stan, { card, amount_cents: amountCents, state: 'advised', reason: 'none', auth_code: 0, balance_after: after, charged_cents: amountCents }, nowMs);
+      this.put(
+        terminal,
+        stan,
+        {
+          card,
+          amount_cents: amountCents,
+          state: 'advised',
+          reason: 'none',
+          auth_code: 0,
+          balance_after: after,
+          charged_cents: amountCents,
+        },
+        nowMs,
+      );
       return after < 0 ? 'overdrawn' : 'posted';
     })();
   }
@@ -96,11 +121,30 @@ export class Accounts {
       const known = this.q.auth.get(terminal, stan);
       if (known && known.charged_cents > 0) {
         this.q.move.run(known.charged_cents, known.card);
-        this.put(terminal, stan, { ...known, state: 'reversed', charged_cents: 0, balance_after: (this.balance(known.card) ?? 0) }, nowMs);
+        this.put(
+          terminal,
+          stan,
+          { ...known, state: 'reversed', charged_cents: 0, balance_after: this.balance(known.card) ?? 0 },
+          nowMs,
+        );
         return true;
       }
       // Booked as reversed, so a request with this STAN arriving later is not approved.
-      if (!known) this.put(terminal, stan, { card, amount_cents: 0, state: 'reversed', reason: 'too-late', auth_code: 0, balance_after: this.balance(card) ?? 0, charged_cents: 0 }, nowMs);
+      if (!known)
+        this.put(
+          terminal,
+          stan,
+          {
+            card,
+            amount_cents: 0,
+            state: 'reversed',
+            reason: 'too-late',
+            auth_code: 0,
+            balance_after: this.balance(card) ?? 0,
+            charged_cents: 0,
+          },
+          nowMs,
+        );
       return false;
     })();
   }
@@ -117,17 +161,45 @@ export class Accounts {
   }
 
   private put(terminal: number, stan: number, r: AuthRow, nowMs: number): void {
-    this.q.putAuth.run(terminal, stan, r.card, r.amount_cents, r.state, r.reason, r.auth_code, r.balance_after, r.charged_cents, nowMs);
+    this.q.putAuth.run(
+      terminal,
+      stan,
+      r.card,
+      r.amount_cents,
+      r.state,
+      r.reason,
+      r.auth_code,
+      r.balance_after,
+      r.charged_cents,
+      nowMs,
+    );
   }
 }
 
 function response(stan: number, r: AuthRow): AuthorizeResponse {
   const approved = r.state === 'approved' || (r.state === 'advised' && r.auth_code !== 0);
-  if (r.state === 'reversed') return { type: 'authorizeResponse', stan, result: 'declined', reason: 'too-late', approvedAmountCents: 0, balanceCents: r.balance_after, authCode: 0 };
-  return { type: 'authorizeResponse', stan, result: approved ? 'approved' : 'declined', reason: approved ? 'none' : r.reason, approvedAmountCents: approved ? r.amount_cents : 0, balanceCents: r.balance_after, authCode: r.auth_code };
+  if (r.state === 'reversed')
+    return {
+      type: 'authorizeResponse',
+      stan,
+      result: 'declined',
+      reason: 'too-late',
+      approvedAmountCents: 0,
+      balanceCents: r.balance_after,
+      authCode: 0,
+    };
+  return {
+    type: 'authorizeResponse',
+    stan,
+    result: approved ? 'approved' : 'declined',
+    reason: approved ? 'none' : r.reason,
+    approvedAmountCents: approved ? r.amount_cents : 0,
+    balanceCents: r.balance_after,
+    authCode: r.auth_code,
+  };
 }
 
 /** A six-digit approval code (ISO 8583 field 38) derived from the booking, so a repeat shows the same one. */
 function authCode(terminal: number, stan: number): number {
-  return 100_000 + ((Math.imul(stan, 2_654_435_761) ^ Math.imul(terminal, 40_503)) >>> 0) % 900_000;
+  return 100_000 + (((Math.imul(stan, 2_654_435_761) ^ Math.imul(terminal, 40_503)) >>> 0) % 900_000);
 }

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { ConfigError, parseConfig } from '../../firmware/config/schema.ts';
 import type { AdminResult } from './admin.ts';
+import { configTooBig } from './configs.ts';
 import type { Backend } from './backend.ts';
 
 /**
  * `onecard backend config push|show`: config versions per terminal
  * (PROTOCOL.md §6.8, simulator/backend/configs.ts). The backend numbers a
- * pushed document and checks nothing but its size; the terminal validates
- * it and its answer (applied, rejected with the field that is wrong, stale)
- * is what `config show` prints.
+ * pushed document after checking it as the terminal will (the same schema,
+ * and the terminal id it is for), so a broken file is refused here and never
+ * queued; the terminal checks again (what its installer set for this box is
+ * known there only) and its answer (applied, rejected with the field that is
+ * wrong, stale) is what `config show` prints.
  *
  * The file is read by the CLI process (readConfigFileArg), never by the
  * server: the admin command may run in a server started elsewhere, and a
@@ -19,7 +23,10 @@ export const CONFIG_HELP = [
   '  config show <terminal>         config versions pushed to a terminal and its answers',
 ];
 
-const usage = (): AdminResult => ({ code: 2, lines: ['usage: onecard backend config push <terminal> <file.json> | config show <terminal>'] });
+const usage = (): AdminResult => ({
+  code: 2,
+  lines: ['usage: onecard backend config push <terminal> <file.json> | config show <terminal>'],
+});
 
 function terminalId(s: string | undefined): number | null {
   return s !== undefined && /^\d{1,10}$/.test(s) && Number(s) <= 0xffff_ffff ? Number(s) : null;
@@ -42,13 +49,38 @@ export function configAdmin(b: Backend, args: string[]): AdminResult {
   const terminal = terminalId(t);
   if (terminal === null) return usage();
   if (sub === 'push' && file !== undefined && body !== undefined && args.length === 4) {
+    const wrong = checkDocument(body, terminal, file);
+    if (wrong !== null) return { code: 1, lines: [`${wrong}; nothing queued`] };
     const r = b.pushConfig(terminal, body);
     const online = b.connected().has(terminal);
-    const where = r.sent ? 'sent' : online ? 'queued: sent at its next STATUS if it offers config push' : 'queued until it connects';
+    const where = r.sent
+      ? 'sent'
+      : online
+        ? 'queued: sent at its next STATUS if it offers config push'
+        : 'queued until it connects';
     return { code: 0, lines: [`config v${r.version} (corr ${r.corrId}, ${file}) for terminal ${terminal}: ${where}`] };
   }
   if (sub === 'show' && args.length === 2) return show(b, terminal);
   return usage();
+}
+
+/** Null when `body` is a config the terminal would take; else what is wrong with it. */
+function checkDocument(body: string, terminal: number, file: string): string | null {
+  const tooBig = configTooBig(body);
+  if (tooBig !== null) return `${file}: ${tooBig}`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch (err) {
+    return `${file}: not valid JSON (${(err as Error).message})`;
+  }
+  try {
+    const config = parseConfig(raw, file);
+    return config.terminal.id === terminal ? null : `${file}: terminal.id is ${config.terminal.id}, not ${terminal}`;
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
 }
 
 function show(b: Backend, terminal: number): AdminResult {

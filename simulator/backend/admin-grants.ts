@@ -16,11 +16,14 @@ import type { Backend } from './backend.ts';
 export const GRANT_HELP = [
   '  grant <card> <doors> <from> <until>   door access: doors a bit mask (door n = bit n), from/until a date-time',
   '                                 (2026-11-23T14:00, backend offset) or card-epoch minutes; until may be +90m/+2h/+1d',
-  '  grant revoke <card>            take a card\'s grant away',
-  '  grant show <card>              the card\'s grant and the grants version',
+  "  grant revoke <card>            take a card's grant away",
+  "  grant show <card>              the card's grant and the grants version",
 ];
 
-const usage: AdminResult = { code: 2, lines: ['usage: onecard backend grant <card> <doors> <from> <until> | grant revoke <card> | grant show <card>'] };
+const usage: AdminResult = {
+  code: 2,
+  lines: ['usage: onecard backend grant <card> <doors> <from> <until> | grant revoke <card> | grant show <card>'],
+};
 const U32_MAX = 0xffff_ffff;
 
 function uint(s: string | undefined): number | null {
@@ -64,19 +67,35 @@ export function grantAdmin(b: Backend, args: string[]): AdminResult {
       const g = b.lists.grants.get(card);
       const v = b.lists.version('grants');
       if (!g) return { code: 0, lines: [`card ${card} has no grant (grants version ${v})`] };
-      return { code: 0, lines: [`card ${card}: doors 0x${g.doors.toString(16)} from ${minuteText(g.validFromMinute, off)} until ${minuteText(g.validUntilMinute, off)} (grants version ${v})`] };
+      return {
+        code: 0,
+        lines: [
+          `card ${card}: doors 0x${g.doors.toString(16)} from ${minuteText(g.validFromMinute, off)} until ${minuteText(g.validUntilMinute, off)} (grants version ${v})`,
+        ],
+      };
     }
     const v = b.grantRevoke(card);
-    if (v === null) return { code: 0, lines: [`card ${card} had no grant (grants version ${b.lists.version('grants')})`] };
-    return { code: 0, lines: [`card ${card}: grant revoked, grants version ${v}, pushed to ${b.connected().size} connected terminal(s) that keep grants`] };
+    if (v === null)
+      return { code: 0, lines: [`card ${card} had no grant (grants version ${b.lists.version('grants')})`] };
+    return {
+      code: 0,
+      lines: [
+        `card ${card}: grant revoked, grants version ${v}, pushed to ${b.connected().size} connected terminal(s) that keep grants`,
+      ],
+    };
   }
   const card = uint(first);
   const doors = uint(second);
   const from = parseMinute(third, off);
   const until = from === null ? null : parseUntil(fourth, from, off);
   if (card === null || doors === null || from === null || until === null || args.length !== 4) return usage;
+  const unknown = b.cards.refusal(card);
+  if (unknown !== null) return { code: 1, lines: [unknown] };
   const v = b.grant(card, doors, from, until);
   const what = `card ${card}: doors 0x${doors.toString(16)} from ${minuteText(from, off)} until ${minuteText(until, off)}`;
   if (v === null) return { code: 0, lines: [`${what}: already so (grants version ${b.lists.version('grants')})`] };
-  return { code: 0, lines: [`${what}: grants version ${v}, pushed to ${b.connected().size} connected terminal(s) that keep grants`] };
+  return {
+    code: 0,
+    lines: [`${what}: grants version ${v}, pushed to ${b.connected().size} connected terminal(s) that keep grants`],
+  };
 }

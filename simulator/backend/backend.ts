@@ -4,8 +4,10 @@ import type { Clock } from '../../firmware/core/clock.ts';
 import { silentLogger, type Logger } from '../../firmware/core/log.ts';
 import type { Link } from '../../firmware/sync/link.ts';
 import { systemScheduler, TimerSlot, type Scheduler } from '../../firmware/sync/scheduler.ts';
-import { type CommandArgs, type Message, type PendingCredit, type Status } from '../../protocol/index.ts';
+import type { CommandArgs, Message, PendingCredit, Status } from '../../protocol/index.ts';
 import { Accounts } from './accounts.ts';
+import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS } from './admission.ts';
+import { CardRegister } from './card-register.ts';
 import { Commands } from './commands.ts';
 import { Configs } from './configs.ts';
 import { JournalStore } from './journal-store.ts';
@@ -13,6 +15,7 @@ import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
 import { Meta, openBackendDb } from './schema.ts';
+import { SyncAlarms } from './sync-alarms.ts';
 import { TerminalSession, type SessionHost } from './terminal-session.ts';
 
 /**
@@ -41,15 +44,23 @@ export class Backend implements SessionHost {
   readonly log: Logger;
   readonly utcOffsetMinutes: number;
   readonly heartbeatMs: number;
+  /** An unauthenticated connection is ended after this (admission.ts). */
+  readonly handshakeTimeoutMs = BACKEND_HANDSHAKE_TIMEOUT_MS;
   readonly lists: ListStore;
   readonly ledger: Ledger;
   readonly accounts: Accounts;
+  /** Cards known to be issued: admin credits and list changes are for these only (card-register.ts). */
+  readonly cards: CardRegister;
   readonly journal: JournalStore;
   readonly commands: Commands;
   readonly configs: Configs;
+  /** What stops a terminal's sync, as standing alarms (sync-alarms.ts). */
+  readonly alarms: SyncAlarms;
   /** Terminal keys and their rotation (PROTOCOL.md §4.6). */
   readonly keys: KeyRotations;
   private readonly sessions = new Set<TerminalSession>();
+  /** Network connections not yet authenticated, and what they may cost (admission.ts: `exposure()`). */
+  readonly admission = new Admission();
   private readonly masterKey: Uint8Array;
   private readonly clock: Clock;
   private readonly tickSlot: TimerSlot;
@@ -77,9 +88,11 @@ export class Backend implements SessionHost {
     this.lists = new ListStore(db);
     this.ledger = new Ledger(db);
     this.accounts = new Accounts(db);
-    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, () => this.nowMs());
+    this.cards = new CardRegister(db);
+    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, () => this.nowMs());
     this.commands = new Commands(db, () => this.nowMs());
     this.configs = new Configs(db, () => this.nowMs(), this.log);
+    this.alarms = new SyncAlarms(db, this.log, () => this.nowMs());
     this.keys = new KeyRotations(db, this.masterKey, this.rnd, this.log, () => this.nowMs());
     this.tickSlot = new TimerSlot(opts.scheduler ?? systemScheduler);
     this.tickSlot.arm(this.tickMs, () => this.tick());
@@ -117,9 +130,19 @@ export class Backend implements SessionHost {
     return this.keys.request(terminal, this.connected().get(terminal));
   }
 
-  /** Serves one connection. */
-  accept(link: Link): TerminalSession {
-    const s = new TerminalSession(this, link);
+  /**
+   * Serves one connection. One from the network (`peer`, its address) is counted until it
+   * authenticates, and refused at once (closed, null) when that address has too many
+   * unauthenticated ones already, or all do (admission.ts).
+   */
+  accept(link: Link, peer: string | null = null): TerminalSession | null {
+    const admit = this.stopped || peer === null ? { ok: true as const } : this.admission.admit(peer, link);
+    if (!admit.ok) {
+      this.log.warn('backend.connection-refused', { peer, reason: admit.reason });
+      link.close(`refused: ${admit.reason}`);
+      return null;
+    }
+    const s = new TerminalSession(this, link, peer);
     if (this.stopped) s.close();
     else this.sessions.add(s);
     return s;
@@ -140,14 +163,24 @@ export class Backend implements SessionHost {
   cardFound(card: number): number | null {
     return this.changed(this.lists.blacklistRemove([card]));
   }
-  credit(card: number, amountCents: number, purse: PendingCredit['purse'] = 'subsidy', reason: PendingCredit['reason'] = 'subsidy'): PendingCredit {
-    const r = this.lists.issueCredit({ cardNumber: card, amount: amountCents, purse, reason, expiryDay: 0 }, this.nowMs());
+  credit(
+    card: number,
+    amountCents: number,
+    purse: PendingCredit['purse'] = 'subsidy',
+    reason: PendingCredit['reason'] = 'subsidy',
+  ): PendingCredit {
+    const r = this.lists.issueCredit(
+      { cardNumber: card, amount: amountCents, purse, reason, expiryDay: 0 },
+      this.nowMs(),
+    );
     this.changed(r.version);
     return r.credit;
   }
   /** A door grant (§6.4 list 1; one per card, replacing its last): minutes since 2000-01-01T00:00Z, until exclusive. */
   grant(card: number, doors: number, validFromMinute: number, validUntilMinute: number): number | null {
-    return this.changed(this.lists.grantSet({ cardNumber: card, doors, validFromMinute, validUntilMinute }, this.nowMs()));
+    return this.changed(
+      this.lists.grantSet({ cardNumber: card, doors, validFromMinute, validUntilMinute }, this.nowMs()),
+    );
   }
   grantRevoke(card: number): number | null {
     return this.changed(this.lists.grantRevoke(card));
@@ -172,11 +205,19 @@ export class Backend implements SessionHost {
   }
   /** The terminal's last STATUS (§6.3: clock, queue, lists, peripherals), as stored; null before its first. */
   lastStatus(terminal: number): Status | null {
-    const row = this.db.prepare<[number], string | null>('SELECT status FROM terminals WHERE id = ?').pluck().get(terminal);
+    const row = this.db
+      .prepare<[number], string | null>('SELECT status FROM terminals WHERE id = ?')
+      .pluck()
+      .get(terminal);
     return row ? (JSON.parse(row) as Status) : null;
   }
   alerts(): { atMs: number; kind: string; card: number | null; terminal: number | null; detail: string }[] {
-    return this.db.prepare<[], { at_ms: number; kind: string; card: number | null; terminal: number | null; detail: string }>('SELECT at_ms, kind, card, terminal, detail FROM alerts ORDER BY id').all().map((a) => ({ atMs: a.at_ms, kind: a.kind, card: a.card, terminal: a.terminal, detail: a.detail }));
+    return this.db
+      .prepare<[], { at_ms: number; kind: string; card: number | null; terminal: number | null; detail: string }>(
+        'SELECT at_ms, kind, card, terminal, detail FROM alerts ORDER BY id',
+      )
+      .all()
+      .map((a) => ({ atMs: a.at_ms, kind: a.kind, card: a.card, terminal: a.terminal, detail: a.detail }));
   }
 
   private changed(version: number | null): number | null {
@@ -202,17 +243,28 @@ export class Backend implements SessionHost {
   }
 
   opened(s: TerminalSession): void {
+    this.admission.release(s.link);
     const t = s.terminalId as number;
     this.journal.touch(t);
     // One session per terminal: a new one means the old link is dead and has not noticed yet.
     for (const other of this.sessions) if (other !== s && other.terminalId === t && other.open) other.close('normal');
-    this.log.info('backend.opened', { terminal: t, firmware: s.session.info?.firmware, generation: s.session.info?.keyId });
+    this.log.info('backend.opened', {
+      terminal: t,
+      firmware: s.session.info?.firmware,
+      generation: s.session.info?.keyId,
+    });
+    this.alarms.clear(t, 'wrong-key');
     this.keys.opened(s);
   }
 
   closed(s: TerminalSession, reason: string): void {
+    this.admission.release(s.link);
     this.sessions.delete(s);
     if (s.terminalId !== null) this.log.info('backend.closed', { terminal: s.terminalId, reason });
+  }
+
+  authFailed(s: TerminalSession, detail: string): void {
+    this.alarms.authFailed(s.claimedTerminalId, s.peer, detail);
   }
 
   keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void {
@@ -229,18 +281,34 @@ export class Backend implements SessionHost {
     switch (m.type) {
       case 'status':
         s.send({ type: 'statusAck', backendTimeMs: now });
-        this.db.prepare('UPDATE terminals SET status = ?, last_seen_ms = ? WHERE id = ?').run(JSON.stringify(m), now, t);
+        this.db
+          .prepare('UPDATE terminals SET status = ?, last_seen_ms = ? WHERE id = ?')
+          .run(JSON.stringify(m), now, t);
         s.noteStatus(m);
+        this.alarms.status(t, m, this.journal.highWater(t));
         this.commands.sendQueued(s);
         this.configs.sendDue(s);
         return;
       case 'timeRequest':
-        s.send({ type: 'timeResponse', t1Ms: m.t1Ms, t2Ms: now, t3Ms: this.nowMs(), utcOffsetMinutes: this.utcOffsetMinutes });
+        s.send({
+          type: 'timeResponse',
+          t1Ms: m.t1Ms,
+          t2Ms: now,
+          t3Ms: this.nowMs(),
+          utcOffsetMinutes: this.utcOffsetMinutes,
+        });
         return;
       case 'journalBatch': {
         const r = this.journal.ingest(t, m, payload);
         s.send(r.ack);
-        if (r.ack.status !== 'ok') this.log.info('backend.journal-ack', { terminal: t, status: r.ack.status, ackUpto: r.ack.ackUpto, baseSeq: m.records[0]?.seq });
+        if (r.ack.status !== 'ok')
+          this.log.info('backend.journal-ack', {
+            terminal: t,
+            status: r.ack.status,
+            ackUpto: r.ack.ackUpto,
+            baseSeq: m.records[0]?.seq,
+          });
+        this.alarms.upload(t, r.ack, r.stored);
         if (r.clones.length) this.log.error('backend.clone-detected', { terminal: t, cards: r.clones });
         if (r.listsChanged) this.pushAll();
         return;
@@ -254,7 +322,11 @@ export class Backend implements SessionHost {
         s.send(this.accounts.authorize(t, m, now, this.lists.isBlacklisted(m.cardNumber)));
         return;
       case 'advice':
-        s.send({ type: 'adviceAck', stan: m.stan, status: this.accounts.advice(t, m.stan, m.cardNumber, m.amountCents, now) });
+        s.send({
+          type: 'adviceAck',
+          stan: m.stan,
+          status: this.accounts.advice(t, m.stan, m.cardNumber, m.amountCents, now),
+        });
         return;
       case 'reversal':
         this.accounts.reversal(t, m.stan, 0, now);

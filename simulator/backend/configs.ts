@@ -29,8 +29,24 @@ export interface ConfigRow {
   problem: string | null;
 }
 
-type Row = { corr_id: number; version: number; created_ms: number; sent_ms: number | null; status: ConfigPushStatus; in_force: number | null; problem: string | null };
+type Row = {
+  corr_id: number;
+  version: number;
+  created_ms: number;
+  sent_ms: number | null;
+  status: ConfigPushStatus;
+  in_force: number | null;
+  problem: string | null;
+};
 const COLUMNS = 'corr_id, version, created_ms, sent_ms, status, in_force, problem';
+
+/** Null when `body` fits one CONFIG_PUSH; else why not. */
+export function configTooBig(body: string): string | null {
+  const bytes = Buffer.byteLength(body, 'utf8');
+  return bytes > CONFIG_BYTES_MAX
+    ? `the config is ${bytes} bytes; a push carries at most ${CONFIG_BYTES_MAX} (PROTOCOL.md §7)`
+    : null;
+}
 
 export class Configs {
   private readonly q;
@@ -43,19 +59,29 @@ export class Configs {
     this.q = {
       maxVersion: db.prepare<[number], number | null>('SELECT MAX(version) FROM configs WHERE terminal = ?').pluck(),
       reported: db.prepare<[number], string | null>('SELECT status FROM terminals WHERE id = ?').pluck(),
-      supersede: db.prepare("UPDATE configs SET status = 'superseded' WHERE terminal = ? AND status IN ('queued', 'sent')"),
+      supersede: db.prepare(
+        "UPDATE configs SET status = 'superseded' WHERE terminal = ? AND status IN ('queued', 'sent')",
+      ),
       add: db.prepare('INSERT INTO configs (terminal, version, body, created_ms) VALUES (?, ?, ?, ?)'),
-      latest: db.prepare<[number], Row & { body: string }>(`SELECT ${COLUMNS}, body FROM configs WHERE terminal = ? ORDER BY version DESC LIMIT 1`),
-      sent: db.prepare("UPDATE configs SET status = 'sent', sent_ms = ?, in_force = NULL, problem = NULL WHERE corr_id = ?"),
-      ack: db.prepare('UPDATE configs SET status = ?, in_force = ?, problem = ?, acked_ms = ? WHERE corr_id = ? AND terminal = ?'),
-      history: db.prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM configs WHERE terminal = ? ORDER BY version DESC LIMIT ?`),
+      latest: db.prepare<[number], Row & { body: string }>(
+        `SELECT ${COLUMNS}, body FROM configs WHERE terminal = ? ORDER BY version DESC LIMIT 1`,
+      ),
+      sent: db.prepare(
+        "UPDATE configs SET status = 'sent', sent_ms = ?, in_force = NULL, problem = NULL WHERE corr_id = ?",
+      ),
+      ack: db.prepare(
+        'UPDATE configs SET status = ?, in_force = ?, problem = ?, acked_ms = ? WHERE corr_id = ? AND terminal = ?',
+      ),
+      history: db.prepare<[number, number], Row>(
+        `SELECT ${COLUMNS} FROM configs WHERE terminal = ? ORDER BY version DESC LIMIT ?`,
+      ),
     };
   }
 
   /** Numbers and stores a new config for a terminal; older versions not yet answered are superseded. */
   add(terminal: number, body: string): { corrId: number; version: number } {
-    const bytes = Buffer.byteLength(body, 'utf8');
-    if (bytes > CONFIG_BYTES_MAX) throw new Error(`the config is ${bytes} bytes; a push carries at most ${CONFIG_BYTES_MAX} (PROTOCOL.md §7)`);
+    const tooBig = configTooBig(body);
+    if (tooBig !== null) throw new Error(tooBig);
     return this.db
       .transaction(() => {
         // Above what the terminal reports too: after a restored backend, or a terminal moved from
@@ -84,7 +110,8 @@ export class Configs {
     const row = this.q.latest.get(terminal);
     if (!row || row.version <= held || row.status === 'rejected') return false;
     if (row.sent_ms !== null && row.sent_ms >= s.openedMs) return false;
-    if (!s.send({ type: 'configPush', corrId: row.corr_id, version: row.version, format: 'json', body: row.body })) return false;
+    if (!s.send({ type: 'configPush', corrId: row.corr_id, version: row.version, format: 'json', body: row.body }))
+      return false;
     this.q.sent.run(this.nowMs(), row.corr_id);
     this.log.info('backend.config-sent', { terminal, corrId: row.corr_id, version: row.version, held });
     return true;
@@ -99,6 +126,14 @@ export class Configs {
 
   /** Newest first. */
   history(terminal: number, limit = 10): ConfigRow[] {
-    return this.q.history.all(terminal, limit).map((r) => ({ corrId: r.corr_id, version: r.version, createdMs: r.created_ms, sentMs: r.sent_ms, status: r.status, inForce: r.in_force, problem: r.problem }));
+    return this.q.history.all(terminal, limit).map((r) => ({
+      corrId: r.corr_id,
+      version: r.version,
+      createdMs: r.created_ms,
+      sentMs: r.sent_ms,
+      status: r.status,
+      inForce: r.in_force,
+      problem: r.problem,
+    }));
   }
 }

@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
-import { CHAIN_ZERO, chainNext, sameBytes, type JournalAck, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
+import {
+  CHAIN_ZERO,
+  chainNext,
+  sameBytes,
+  type JournalAck,
+  type JournalBatch,
+  type WireRecord,
+} from '../../protocol/index.ts';
 import type { Accounts } from './accounts.ts';
+import type { CardRegister } from './card-register.ts';
 import { isCommitOf, type Ledger } from './ledger.ts';
 import type { ListStore } from './lists.ts';
 import { RecordRows, type StoredRecord } from './record-rows.ts';
@@ -28,7 +36,6 @@ interface TerminalRow {
   chain_head: Uint8Array;
 }
 
-
 export class JournalStore {
   private readonly q;
   private readonly rows: RecordRows;
@@ -38,13 +45,18 @@ export class JournalStore {
     private readonly ledger: Ledger,
     private readonly lists: ListStore,
     private readonly accounts: Accounts,
+    private readonly cards: CardRegister,
     private readonly nowMs: () => number,
   ) {
     this.q = {
       terminal: db.prepare<[number], TerminalRow>('SELECT high_seq, chain_head FROM terminals WHERE id = ?'),
-      addTerminal: db.prepare('INSERT OR IGNORE INTO terminals (id, high_seq, chain_head, first_seen_ms, last_seen_ms) VALUES (?, 0, ?, ?, ?)'),
+      addTerminal: db.prepare(
+        'INSERT OR IGNORE INTO terminals (id, high_seq, chain_head, first_seen_ms, last_seen_ms) VALUES (?, 0, ?, ?, ?)',
+      ),
       setHigh: db.prepare('UPDATE terminals SET high_seq = ?, chain_head = ?, last_seen_ms = ? WHERE id = ?'),
-      chainAt: db.prepare<[number, number], Uint8Array>('SELECT chain FROM records WHERE terminal = ? AND seq = ?').pluck(),
+      chainAt: db
+        .prepare<[number, number], Uint8Array>('SELECT chain FROM records WHERE terminal = ? AND seq = ?')
+        .pluck(),
     };
     this.rows = new RecordRows(db);
   }
@@ -69,7 +81,17 @@ export class JournalStore {
     const row = this.q.terminal.get(terminal) as TerminalRow;
     const t = { high_seq: row.high_seq, chain_head: Uint8Array.from(row.chain_head) }; // SQLite gives a Buffer
     const H = t.high_seq;
-    const result = (status: JournalAck['status'], extra: Partial<JournalAck> = {}, h = H, head = t.chain_head): IngestResult => ({ ack: { type: 'journalAck', ackUpto: h, chainHead: head, status, ...extra }, stored: 0, listsChanged: false, clones: [] });
+    const result = (
+      status: JournalAck['status'],
+      extra: Partial<JournalAck> = {},
+      h = H,
+      head = t.chain_head,
+    ): IngestResult => ({
+      ack: { type: 'journalAck', ackUpto: h, chainHead: head, status, ...extra },
+      stored: 0,
+      listsChanged: false,
+      clones: [],
+    });
     if (batch.terminalId !== terminal) return result('malformed');
     const recs = batch.records;
     if (recs.length === 0) return result('ok'); // the probe (§6.6.1)
@@ -83,7 +105,12 @@ export class JournalStore {
     if (base > H + 1) {
       // Answering a resend with records the terminal pruned: what is below is gone for good.
       if (batch.prunedBelow !== base) return result('gap');
-      recordAlert(this.db, { atMs: this.nowMs(), kind: 'hole', terminal, detail: `records ${H + 1}..${base - 1} were pruned by the terminal before the backend held them` });
+      recordAlert(this.db, {
+        atMs: this.nowMs(),
+        kind: 'hole',
+        terminal,
+        detail: `records ${H + 1}..${base - 1} were pruned by the terminal before the backend held them`,
+      });
       trustedPrev = true;
     }
     if (!trustedPrev) {
@@ -100,7 +127,13 @@ export class JournalStore {
     return this.db.transaction(() => this.store(terminal, batch, payload, chains, Math.max(H, base - 1)))();
   }
 
-  private store(terminal: number, batch: JournalBatch, payload: Uint8Array | undefined, chains: Uint8Array[], H: number): IngestResult {
+  private store(
+    terminal: number,
+    batch: JournalBatch,
+    payload: Uint8Array | undefined,
+    chains: Uint8Array[],
+    H: number,
+  ): IngestResult {
     const recs = batch.records;
     let stored = 0;
     let listsChanged = false;
@@ -110,14 +143,22 @@ export class JournalStore {
     stored = this.rows.insert(terminal, batch, payload, chains, first);
     for (let i = first; i < recs.length; i++) {
       const r = recs[i];
+      this.cards.onRecord(terminal, r, now);
       // An intent and its commit side by side land together (ledger.ts): the commit then has nothing left to do.
       if (i > 0 && recs[i - 1].seq > H && isCommitOf(r, recs[i - 1])) continue;
       const landing = this.ledger.onRecord(terminal, r, recs[i + 1]);
       if (landing) {
-        if (landing.lastCreditSeq > 0 && this.lists.creditsApplied(landing.card, landing.lastCreditSeq, now) !== null) listsChanged = true;
+        if (landing.lastCreditSeq > 0 && this.lists.creditsApplied(landing.card, landing.lastCreditSeq, now) !== null)
+          listsChanged = true;
         if (landing.clashWith) {
           clones.push(landing.card);
-          recordAlert(this.db, { atMs: now, kind: 'clone', card: landing.card, terminal, detail: `counter spent twice with different contents: ${terminal}#${landing.seq} and ${landing.clashWith.terminal}#${landing.clashWith.seq}` });
+          recordAlert(this.db, {
+            atMs: now,
+            kind: 'clone',
+            card: landing.card,
+            terminal,
+            detail: `counter spent twice with different contents: ${terminal}#${landing.seq} and ${landing.clashWith.terminal}#${landing.clashWith.seq}`,
+          });
           if (this.lists.blacklistAdd([landing.card], 'clone', now) !== null) listsChanged = true;
         }
       } else if (r.kind === 'online.result') this.onlineResult(terminal, r, recs, now);

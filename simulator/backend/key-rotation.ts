@@ -78,23 +78,34 @@ export class KeyRotations {
     db.exec(STATE_SQL);
     this.q = {
       state: db.prepare<[number], StateRow>('SELECT * FROM terminal_key_state WHERE terminal = ?'),
-      enrolled: db.prepare<[number, number], Uint8Array>('SELECT key FROM terminal_keys WHERE terminal = ? AND key_id = ?').pluck(),
+      enrolled: db
+        .prepare<[number, number], Uint8Array>('SELECT key FROM terminal_keys WHERE terminal = ? AND key_id = ?')
+        .pluck(),
       putKey: db.prepare('INSERT OR REPLACE INTO terminal_keys (terminal, key_id, key) VALUES (?, ?, ?)'),
       dropKey: db.prepare('DELETE FROM terminal_keys WHERE terminal = ? AND key_id = ?'),
       dropOthers: db.prepare('DELETE FROM terminal_keys WHERE terminal = ? AND key_id <> ?'),
-      request: db.prepare('INSERT INTO terminal_key_state (terminal, requested) VALUES (?, 1) ON CONFLICT (terminal) DO UPDATE SET requested = 1'),
+      request: db.prepare(
+        'INSERT INTO terminal_key_state (terminal, requested) VALUES (?, 1) ON CONFLICT (terminal) DO UPDATE SET requested = 1',
+      ),
       pin: db.prepare('UPDATE terminal_key_state SET current_id = ? WHERE terminal = ? AND current_id IS NULL'),
       offer: db.prepare('UPDATE terminal_key_state SET pending_id = ?, confirmed = 0, corr_id = ? WHERE terminal = ?'),
-      confirm: db.prepare('UPDATE terminal_key_state SET confirmed = 1 WHERE terminal = ? AND pending_id = ? AND corr_id = ?'),
-      promote: db.prepare('UPDATE terminal_key_state SET current_id = pending_id, pending_id = NULL, confirmed = 0, requested = 0 WHERE terminal = ?'),
-      abandon: db.prepare('UPDATE terminal_key_state SET pending_id = NULL, confirmed = 0, requested = 0 WHERE terminal = ?'),
+      confirm: db.prepare(
+        'UPDATE terminal_key_state SET confirmed = 1 WHERE terminal = ? AND pending_id = ? AND corr_id = ?',
+      ),
+      promote: db.prepare(
+        'UPDATE terminal_key_state SET current_id = pending_id, pending_id = NULL, confirmed = 0, requested = 0 WHERE terminal = ?',
+      ),
+      abandon: db.prepare(
+        'UPDATE terminal_key_state SET pending_id = NULL, confirmed = 0, requested = 0 WHERE terminal = ?',
+      ),
     };
   }
 
   /** The key a HELLO of (terminal, keyId) must prove, or null when that generation may not open a session. */
   keyFor(terminal: number, keyId: number): Uint8Array | null {
     const st = this.q.state.get(terminal);
-    if (st && st.current_id !== null && keyId !== st.current_id && !(keyId === st.pending_id && st.confirmed === 1)) return null;
+    if (st && st.current_id !== null && keyId !== st.current_id && !(keyId === st.pending_id && st.confirmed === 1))
+      return null;
     return this.material(terminal, keyId);
   }
 
@@ -106,7 +117,12 @@ export class KeyRotations {
   /** Where a rotation stands, for the admin (never the key). */
   describe(terminal: number): { current: number; pending: number | null; confirmed: boolean; requested: boolean } {
     const st = this.q.state.get(terminal);
-    return { current: st?.current_id ?? 1, pending: st?.pending_id ?? null, confirmed: st?.confirmed === 1, requested: st?.requested === 1 };
+    return {
+      current: st?.current_id ?? 1,
+      pending: st?.pending_id ?? null,
+      confirmed: st?.confirmed === 1,
+      requested: st?.requested === 1,
+    };
   }
 
   /** `key rotate`: remembered durably; offered at once on `online`, else at the terminal's next session. True when offered now. */
@@ -140,7 +156,8 @@ export class KeyRotations {
   retry(online: ReadonlyMap<number, RekeySession>): void {
     for (const [t, o] of this.sent) {
       const st = this.q.state.get(t);
-      if (online.get(t) !== o.session || !st || st.requested !== 1 || st.pending_id === null || st.confirmed === 1) this.sent.delete(t);
+      if (online.get(t) !== o.session || !st || st.requested !== 1 || st.pending_id === null || st.confirmed === 1)
+        this.sent.delete(t);
       else if (this.nowMs() - o.atMs >= KEY_OFFER_RETRY_MS) this.offer(t, o.session);
     }
   }
@@ -149,7 +166,11 @@ export class KeyRotations {
   confirmed(terminal: number, corrId: number, keyId: number): void {
     this.sent.delete(terminal);
     const done = this.q.confirm.run(terminal, keyId, corrId).changes > 0;
-    this.log.info(done ? 'backend.key-confirmed' : 'backend.key-confirm-stale', { terminal, generation: keyId, corrId });
+    this.log.info(done ? 'backend.key-confirmed' : 'backend.key-confirm-stale', {
+      terminal,
+      generation: keyId,
+      corrId,
+    });
   }
 
   /** KEY_ROTATE_ACK whose check did not match: the new key is not accepted, and a person should look. */
@@ -161,7 +182,12 @@ export class KeyRotations {
       .transaction(() => {
         if (pending !== st.current_id) this.q.dropKey.run(terminal, pending);
         this.q.abandon.run(terminal);
-        recordAlert(this.db, { atMs: this.nowMs(), kind: 'key-check', terminal, detail: `terminal ${terminal} acknowledged key generation ${pending} with a wrong check; rotation abandoned, generation ${st.current_id} stays` });
+        recordAlert(this.db, {
+          atMs: this.nowMs(),
+          kind: 'key-check',
+          terminal,
+          detail: `terminal ${terminal} acknowledged key generation ${pending} with a wrong check; rotation abandoned, generation ${st.current_id} stays`,
+        });
       })
       .immediate();
     this.log.error('backend.key-check-failed', { terminal, generation: pending });
@@ -202,7 +228,8 @@ export class KeyRotations {
   /** A random key for generation `keyId` of terminal `t` instead of the derived one; returned for the terminal's key file. */
   enrol(t: number, keyId: number): Uint8Array {
     const key = this.randomBytes(TERMINAL_KEY_BYTES);
-    if (key.length !== TERMINAL_KEY_BYTES) throw new RangeError(`randomBytes(${TERMINAL_KEY_BYTES}) returned ${key.length} bytes`);
+    if (key.length !== TERMINAL_KEY_BYTES)
+      throw new RangeError(`randomBytes(${TERMINAL_KEY_BYTES}) returned ${key.length} bytes`);
     this.q.putKey.run(t, keyId, key);
     return key;
   }

@@ -72,8 +72,12 @@ export class Ledger {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landed')`,
       ),
       setOutcome: db.prepare("UPDATE card_tx SET outcome = ? WHERE terminal = ? AND seq = ? AND outcome = 'open'"),
-      open: db.prepare<[number, number], TxRow>("SELECT * FROM card_tx WHERE terminal = ? AND seq = ? AND outcome = 'open'"),
-      landedAt: db.prepare<[number, number], TxRow>("SELECT * FROM card_tx WHERE card = ? AND counter_after = ? AND outcome = 'landed' LIMIT 1"),
+      open: db.prepare<[number, number], TxRow>(
+        "SELECT * FROM card_tx WHERE terminal = ? AND seq = ? AND outcome = 'open'",
+      ),
+      landedAt: db.prepare<[number, number], TxRow>(
+        "SELECT * FROM card_tx WHERE card = ? AND counter_after = ? AND outcome = 'landed' LIMIT 1",
+      ),
       ofCard: db.prepare<[number], TxRow>('SELECT * FROM card_tx WHERE card = ? ORDER BY counter_after, terminal, seq'),
       cards: db.prepare<[], number>('SELECT DISTINCT card FROM card_tx ORDER BY card').pluck(),
     };
@@ -91,11 +95,30 @@ export class Ledger {
       if (!isLedgerIntent(b)) return null;
       const n = b.next;
       const o = b.otherSlot as { counter: number; writer: number } | null;
-      const row = [terminal, r.seq, b.cardNumber, b.tx, b.counterBefore, b.counterAfter, b.chargedAmount, b.writerBefore, o?.counter ?? null, o?.writer ?? null, JSON.stringify(n)];
+      const row = [
+        terminal,
+        r.seq,
+        b.cardNumber,
+        b.tx,
+        b.counterBefore,
+        b.counterAfter,
+        b.chargedAmount,
+        b.writerBefore,
+        o?.counter ?? null,
+        o?.writer ?? null,
+        JSON.stringify(n),
+      ];
       if (committedBy && isCommitOf(committedBy, r)) {
         // One landed write per counter: a second one is a clone. The lookup reads the index page the insert writes anyway.
         const free = this.q.landedAt.get(b.cardNumber as number, b.counterAfter as number) === undefined;
-        if (free && this.q.intentLanded.run(...row).changes === 1) return { card: b.cardNumber as number, terminal, seq: r.seq, lastCreditSeq: n.lastCreditSeq, clashWith: null };
+        if (free && this.q.intentLanded.run(...row).changes === 1)
+          return {
+            card: b.cardNumber as number,
+            terminal,
+            seq: r.seq,
+            lastCreditSeq: n.lastCreditSeq,
+            clashWith: null,
+          };
         // Held already, or another write landed at this counter — the long way tells which.
         this.q.intent.run(...row);
         return this.land(terminal, r.seq);
@@ -105,7 +128,8 @@ export class Ledger {
     }
     if (r.ref === null) return null;
     if (r.kind === KIND.commit || (r.kind === KIND.settle && b.outcome === 'landed')) return this.land(terminal, r.ref);
-    if (r.kind === KIND.abort || (r.kind === KIND.settle && b.outcome === 'not-landed')) this.q.setOutcome.run('not-landed', terminal, r.ref);
+    if (r.kind === KIND.abort || (r.kind === KIND.settle && b.outcome === 'not-landed'))
+      this.q.setOutcome.run('not-landed', terminal, r.ref);
     return null;
   }
 
@@ -132,7 +156,13 @@ export class Ledger {
     const clash = !samePurse(purseOf(other), purseOf(me));
     // It did land (money moved on a card, even a copied one): kept as 'clone', which counts as landed.
     this.q.setOutcome.run(clash ? 'clone' : 'duplicate', me.terminal, me.seq);
-    return { card: me.card, terminal: me.terminal, seq: me.seq, lastCreditSeq: purseOf(me).lastCreditSeq, clashWith: clash ? { terminal: other.terminal, seq: other.seq } : null };
+    return {
+      card: me.card,
+      terminal: me.terminal,
+      seq: me.seq,
+      lastCreditSeq: purseOf(me).lastCreditSeq,
+      clashWith: clash ? { terminal: other.terminal, seq: other.seq } : null,
+    };
   }
 
   cards(): number[] {

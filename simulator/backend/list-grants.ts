@@ -32,9 +32,12 @@ export function ensureGrantsSchema(db: Database.Database): void {
 export function checkGrant(g: Grant): void {
   const u32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= U32_MAX;
   if (!u32(g.cardNumber)) throw new RangeError(`card must be 0..${U32_MAX}, got ${g.cardNumber}`);
-  if (!u32(g.doors) || g.doors === 0) throw new RangeError(`doors must be a non-empty bit mask (1..${U32_MAX}), got ${g.doors}`);
+  if (!u32(g.doors) || g.doors === 0)
+    throw new RangeError(`doors must be a non-empty bit mask (1..${U32_MAX}), got ${g.doors}`);
   if (!u32(g.validFromMinute) || !u32(g.validUntilMinute) || g.validUntilMinute <= g.validFromMinute) {
-    throw new RangeError(`a grant must be valid for at least a minute: from ${g.validFromMinute} until ${g.validUntilMinute}`);
+    throw new RangeError(
+      `a grant must be valid for at least a minute: from ${g.validFromMinute} until ${g.validUntilMinute}`,
+    );
   }
 }
 
@@ -44,7 +47,12 @@ interface GrantRow {
   valid_from: number;
   valid_until: number;
 }
-const toGrant = (r: GrantRow): Grant => ({ cardNumber: r.card, doors: r.doors, validFromMinute: r.valid_from, validUntilMinute: r.valid_until });
+const toGrant = (r: GrantRow): Grant => ({
+  cardNumber: r.card,
+  doors: r.doors,
+  validFromMinute: r.valid_from,
+  validUntilMinute: r.valid_until,
+});
 
 /** The grants table's statements; the versioning is ListStore's. */
 export class GrantTable {
@@ -54,7 +62,9 @@ export class GrantTable {
     ensureGrantsSchema(db);
     this.q = {
       get: db.prepare<[number], GrantRow>('SELECT card, doors, valid_from, valid_until FROM grants WHERE card = ?'),
-      put: db.prepare('INSERT OR REPLACE INTO grants (card, doors, valid_from, valid_until, set_ms) VALUES (?, ?, ?, ?, ?)'),
+      put: db.prepare(
+        'INSERT OR REPLACE INTO grants (card, doors, valid_from, valid_until, set_ms) VALUES (?, ?, ?, ?, ?)',
+      ),
       remove: db.prepare('DELETE FROM grants WHERE card = ?'),
       all: db.prepare<[], GrantRow>('SELECT card, doors, valid_from, valid_until FROM grants ORDER BY card'),
       count: db.prepare<[], number>('SELECT count(*) FROM grants').pluck(),
@@ -77,7 +87,13 @@ export class GrantTable {
   /** Sets the card's grant inside a ListStore change; returns 0 when it already holds exactly this one. */
   set(g: Grant, atMs: number, d: ListDigest): number {
     const old = this.get(g.cardNumber);
-    if (old && old.doors === g.doors && old.validFromMinute === g.validFromMinute && old.validUntilMinute === g.validUntilMinute) return 0;
+    if (
+      old &&
+      old.doors === g.doors &&
+      old.validFromMinute === g.validFromMinute &&
+      old.validUntilMinute === g.validUntilMinute
+    )
+      return 0;
     if (old) d.remove('grants', old);
     this.q.put.run(g.cardNumber, g.doors, g.validFromMinute, g.validUntilMinute, atMs);
     d.add('grants', g);

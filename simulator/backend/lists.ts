@@ -1,5 +1,14 @@
 import type Database from 'better-sqlite3';
-import { deltaChunks, ListDigest, snapshotChunks, type CreditKey, type Grant, type ListDelta, type ListSnapshot, type PendingCredit } from '../../protocol/index.ts';
+import {
+  deltaChunks,
+  ListDigest,
+  snapshotChunks,
+  type CreditKey,
+  type Grant,
+  type ListDelta,
+  type ListSnapshot,
+  type PendingCredit,
+} from '../../protocol/index.ts';
 import { checkGrant, GrantTable } from './list-grants.ts';
 
 /**
@@ -38,7 +47,14 @@ interface CreditRow {
   expiry_day: number;
 }
 
-const toCredit = (r: CreditRow): PendingCredit => ({ cardNumber: r.card, creditSeq: r.credit_seq, amount: r.amount, purse: r.purse, reason: r.reason, expiryDay: r.expiry_day });
+const toCredit = (r: CreditRow): PendingCredit => ({
+  cardNumber: r.card,
+  creditSeq: r.credit_seq,
+  amount: r.amount,
+  purse: r.purse,
+  reason: r.reason,
+  expiryDay: r.expiry_day,
+});
 
 export class ListStore {
   private readonly q;
@@ -50,20 +66,36 @@ export class ListStore {
       meta: db.prepare<[string], MetaRow>('SELECT version, d_count, d_a, d_b FROM list_meta WHERE list = ?'),
       setMeta: db.prepare('UPDATE list_meta SET version = ?, d_count = ?, d_a = ?, d_b = ? WHERE list = ?'),
       log: db.prepare('INSERT INTO list_log (list, version, k1, k2, op) VALUES (?, ?, ?, ?, ?)'),
-      changesSince: db.prepare<[string, number, number], { k1: number; k2: number; op: number }>('SELECT k1, k2, op FROM list_log WHERE list = ? AND version > ? ORDER BY version LIMIT ?'),
+      changesSince: db.prepare<[string, number, number], { k1: number; k2: number; op: number }>(
+        'SELECT k1, k2, op FROM list_log WHERE list = ? AND version > ? ORDER BY version LIMIT ?',
+      ),
       blHas: db.prepare<[number], number>('SELECT 1 FROM blacklist WHERE card = ?').pluck(),
       blAdd: db.prepare('INSERT INTO blacklist (card, reason, at_ms) VALUES (?, ?, ?)'),
       blRemove: db.prepare('DELETE FROM blacklist WHERE card = ?'),
       blAll: db.prepare<[], number>('SELECT card FROM blacklist ORDER BY card').pluck(),
       blCount: db.prepare<[], number>('SELECT count(*) FROM blacklist').pluck(),
       crLastSeq: db.prepare<[number], number | null>('SELECT max(credit_seq) FROM credits WHERE card = ?').pluck(),
-      crAdd: db.prepare('INSERT INTO credits (card, credit_seq, amount, purse, reason, expiry_day, issued_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      crGet: db.prepare<[number, number], CreditRow>('SELECT card, credit_seq, amount, purse, reason, expiry_day FROM credits WHERE card = ? AND credit_seq = ?'),
-      crAnyUnapplied: db.prepare<[number, number], number>('SELECT 1 FROM credits WHERE card = ? AND credit_seq <= ? AND applied_ms IS NULL LIMIT 1').pluck(),
-      crUnapplied: db.prepare<[number, number], CreditRow>('SELECT card, credit_seq, amount, purse, reason, expiry_day FROM credits WHERE card = ? AND credit_seq <= ? AND applied_ms IS NULL ORDER BY credit_seq'),
+      crAdd: db.prepare(
+        'INSERT INTO credits (card, credit_seq, amount, purse, reason, expiry_day, issued_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      crGet: db.prepare<[number, number], CreditRow>(
+        'SELECT card, credit_seq, amount, purse, reason, expiry_day FROM credits WHERE card = ? AND credit_seq = ?',
+      ),
+      crAnyUnapplied: db
+        .prepare<[number, number], number>(
+          'SELECT 1 FROM credits WHERE card = ? AND credit_seq <= ? AND applied_ms IS NULL LIMIT 1',
+        )
+        .pluck(),
+      crUnapplied: db.prepare<[number, number], CreditRow>(
+        'SELECT card, credit_seq, amount, purse, reason, expiry_day FROM credits WHERE card = ? AND credit_seq <= ? AND applied_ms IS NULL ORDER BY credit_seq',
+      ),
       crApply: db.prepare('UPDATE credits SET applied_ms = ? WHERE card = ? AND credit_seq = ?'),
-      crPending: db.prepare<[], CreditRow>('SELECT card, credit_seq, amount, purse, reason, expiry_day FROM credits WHERE applied_ms IS NULL ORDER BY card, credit_seq'),
-      crForCard: db.prepare<[number], CreditRow & { applied_ms: number | null }>('SELECT card, credit_seq, amount, purse, reason, expiry_day, applied_ms FROM credits WHERE card = ? ORDER BY credit_seq'),
+      crPending: db.prepare<[], CreditRow>(
+        'SELECT card, credit_seq, amount, purse, reason, expiry_day FROM credits WHERE applied_ms IS NULL ORDER BY card, credit_seq',
+      ),
+      crForCard: db.prepare<[number], CreditRow & { applied_ms: number | null }>(
+        'SELECT card, credit_seq, amount, purse, reason, expiry_day, applied_ms FROM credits WHERE card = ? ORDER BY credit_seq',
+      ),
     };
   }
 
@@ -128,7 +160,8 @@ export class ListStore {
 
   /** A new pending credit for a card (its next creditSeq); returns it with the list version. */
   issueCredit(c: Omit<PendingCredit, 'creditSeq'>, atMs: number): { credit: PendingCredit; version: number } {
-    if (!Number.isSafeInteger(c.amount) || c.amount <= 0) throw new RangeError(`credit amount must be a positive whole number of cents, got ${c.amount}`);
+    if (!Number.isSafeInteger(c.amount) || c.amount <= 0)
+      throw new RangeError(`credit amount must be a positive whole number of cents, got ${c.amount}`);
     let credit: PendingCredit | null = null;
     const version = this.change('credits', (v, d) => {
       credit = { ...c, creditSeq: (this.q.crLastSeq.get(c.cardNumber) ?? 0) + 1 };
@@ -166,7 +199,8 @@ export class ListStore {
     const digest = new ListDigest(m.d_count, m.d_a, m.d_b).bytes();
     if (held < m.version) {
       const rows = this.q.changesSince.all(list, held, DELTA_CHANGES_MAX + 1);
-      if (rows.length <= DELTA_CHANGES_MAX) return deltaChunks(this.fold(list, rows), held, m.version, digest, maxPayloadBytes);
+      if (rows.length <= DELTA_CHANGES_MAX)
+        return deltaChunks(this.fold(list, rows), held, m.version, digest, maxPayloadBytes);
     }
     return this.snapshot(list, maxPayloadBytes);
   }
@@ -193,11 +227,23 @@ export class ListStore {
     const last = new Map<string, { k1: number; k2: number; op: number }>();
     for (const r of rows) last.set(`${r.k1}/${r.k2}`, r);
     const byKey = [...last.values()].sort((a, b) => a.k1 - b.k1 || a.k2 - b.k2);
-    if (list === 'blacklist') return { list, add: byKey.filter((r) => r.op === ADD).map((r) => r.k1), remove: byKey.filter((r) => r.op === REMOVE).map((r) => r.k1) };
+    if (list === 'blacklist')
+      return {
+        list,
+        add: byKey.filter((r) => r.op === ADD).map((r) => r.k1),
+        remove: byKey.filter((r) => r.op === REMOVE).map((r) => r.k1),
+      };
     // The last change of a card was a set: the grant it holds now is that one.
-    if (list === 'grants') return { list, add: byKey.filter((r) => r.op === ADD).map((r) => this.grants.get(r.k1) as Grant), remove: byKey.filter((r) => r.op === REMOVE).map((r) => r.k1) };
+    if (list === 'grants')
+      return {
+        list,
+        add: byKey.filter((r) => r.op === ADD).map((r) => this.grants.get(r.k1) as Grant),
+        remove: byKey.filter((r) => r.op === REMOVE).map((r) => r.k1),
+      };
     const add = byKey.filter((r) => r.op === ADD).map((r) => toCredit(this.q.crGet.get(r.k1, r.k2) as CreditRow));
-    const remove: CreditKey[] = byKey.filter((r) => r.op === REMOVE).map((r) => ({ cardNumber: r.k1, creditSeq: r.k2 }));
+    const remove: CreditKey[] = byKey
+      .filter((r) => r.op === REMOVE)
+      .map((r) => ({ cardNumber: r.k1, creditSeq: r.k2 }));
     return { list, add, remove };
   }
 

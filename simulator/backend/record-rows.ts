@@ -24,7 +24,8 @@ interface Row {
   arrival: number;
 }
 
-const INSERT_RECORDS = 'INSERT INTO records (terminal, seq, kind, at_ms, card, ref, body, chain, arrival, batch) VALUES';
+const INSERT_RECORDS =
+  'INSERT INTO records (terminal, seq, kind, at_ms, card, ref, body, chain, arrival, batch) VALUES';
 const RECORD_VALUES = "(?, ?, ?, ?, ?, ?, '', ?, ?, ?)";
 /** 9 parameters a row; 8–32 rows a statement measured alike, far below SQLite's 32,766 parameters. */
 const ROWS_PER_INSERT = 16;
@@ -41,7 +42,9 @@ export class RecordRows {
       insertBatch: db.prepare('INSERT INTO batches (terminal, payload) VALUES (?, ?)'),
       batch: db.prepare<[number], Uint8Array>('SELECT payload FROM batches WHERE id = ?').pluck(),
       one: db.prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM records WHERE terminal = ? AND seq = ?`),
-      after: db.prepare<[number, number, number], Row>(`SELECT ${COLUMNS} FROM records WHERE terminal = ? AND seq > ? ORDER BY seq LIMIT ?`),
+      after: db.prepare<[number, number, number], Row>(
+        `SELECT ${COLUMNS} FROM records WHERE terminal = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
       maxArrival: db.prepare<[], number | null>('SELECT max(arrival) FROM records').pluck(),
     };
     this.arrival = this.q.maxArrival.get() ?? 0;
@@ -51,10 +54,26 @@ export class RecordRows {
    * Stores recs[from..] with their chain values and the batch they came in
    * (`payload` as received; re-encoded when a caller hands a decoded batch only).
    */
-  insert(terminal: number, batch: JournalBatch, payload: Uint8Array | undefined, chains: Uint8Array[], from: number): number {
+  insert(
+    terminal: number,
+    batch: JournalBatch,
+    payload: Uint8Array | undefined,
+    chains: Uint8Array[],
+    from: number,
+  ): number {
     const recs = batch.records;
     const id = Number(this.q.insertBatch.run(terminal, payload ?? encodeMessage(batch).payload).lastInsertRowid);
-    const row = (i: number) => [terminal, recs[i].seq, recs[i].kind, recs[i].atMs, recs[i].card, recs[i].ref, chains[i], ++this.arrival, id];
+    const row = (i: number) => [
+      terminal,
+      recs[i].seq,
+      recs[i].kind,
+      recs[i].atMs,
+      recs[i].card,
+      recs[i].ref,
+      chains[i],
+      ++this.arrival,
+      id,
+    ];
     let i = from;
     for (; i + ROWS_PER_INSERT <= recs.length; i += ROWS_PER_INSERT) {
       const params: unknown[] = [];
@@ -94,7 +113,10 @@ export class RecordRows {
   private decodeBatch(id: number): Map<number, WireRecord> {
     const payload = this.q.batch.get(id);
     const d = payload ? decodeMessage(0x30, payload) : null;
-    if (!d?.ok || d.message.type !== 'journalBatch') throw new Error(`backend store damaged: batch ${id} ${d && !d.ok ? `does not decode: ${d.error}` : 'is missing'}`);
+    if (!d?.ok || d.message.type !== 'journalBatch')
+      throw new Error(
+        `backend store damaged: batch ${id} ${d && !d.ok ? `does not decode: ${d.error}` : 'is missing'}`,
+      );
     return new Map(d.message.records.map((r) => [r.seq, r]));
   }
 }

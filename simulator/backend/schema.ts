@@ -106,7 +106,8 @@ export function openBackendDb(path: string): Database.Database {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === 0) db.transaction(() => db.exec(SCHEMA_SQL)).immediate();
     else if (version === 1) db.transaction(() => db.exec(MIGRATE_1_TO_2)).immediate();
-    else if (version !== SCHEMA_VERSION) throw new Error(`${path}: backend schema version ${version}, this build reads ${SCHEMA_VERSION}`);
+    else if (version !== SCHEMA_VERSION)
+      throw new Error(`${path}: backend schema version ${version}, this build reads ${SCHEMA_VERSION}`);
     db.exec(CONFIG_SQL);
     return db;
   } catch (err) {
@@ -121,7 +122,9 @@ export class Meta {
   private readonly put;
   constructor(db: Database.Database) {
     this.get = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck();
-    this.put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    this.put = db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
   }
   read(key: string): string | undefined {
     return this.get.get(key);
@@ -131,6 +134,15 @@ export class Meta {
   }
 }
 
-export function recordAlert(db: Database.Database, a: { atMs: number; kind: string; card?: number | null; terminal?: number | null; detail: string }): void {
-  db.prepare('INSERT INTO alerts (at_ms, kind, card, terminal, detail) VALUES (?, ?, ?, ?, ?)').run(a.atMs, a.kind, a.card ?? null, a.terminal ?? null, a.detail);
+export function recordAlert(
+  db: Database.Database,
+  a: { atMs: number; kind: string; card?: number | null; terminal?: number | null; detail: string },
+): void {
+  db.prepare('INSERT INTO alerts (at_ms, kind, card, terminal, detail) VALUES (?, ?, ?, ?, ?)').run(
+    a.atMs,
+    a.kind,
+    a.card ?? null,
+    a.terminal ?? null,
+    a.detail,
+  );
 }

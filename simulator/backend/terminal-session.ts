@@ -1,6 +1,17 @@
 import type { Logger } from '../../firmware/core/log.ts';
 import type { Link } from '../../firmware/sync/link.ts';
-import { LIST_CAP, Session, type ListAck, type ListPull, type Message, type OpenedInfo, type SendResult, type SessionEvent, type Status } from '../../protocol/index.ts';
+import { keyRefused } from '../../firmware/sync/sync-alarm.ts';
+import {
+  LIST_CAP,
+  Session,
+  type ListAck,
+  type ListPull,
+  type Message,
+  type OpenedInfo,
+  type SendResult,
+  type SessionEvent,
+  type Status,
+} from '../../protocol/index.ts';
 import type { ServedList } from './lists.ts';
 
 /**
@@ -17,12 +28,15 @@ export interface SessionHost {
   keyFor(terminalId: number, keyId: number): Uint8Array | null;
   utcOffsetMinutes: number;
   heartbeatMs: number;
+  handshakeTimeoutMs: number;
   opened(s: TerminalSession): void;
   /** `payload`: the message's bytes as received (the journal keeps a batch's verbatim). */
   message(s: TerminalSession, m: Message, payload: Uint8Array): void;
   closed(s: TerminalSession, reason: string): void;
   /** KEY_ROTATE_ACK whose check matched the key offered (PROTOCOL.md §4.6). */
   keyConfirmed(s: TerminalSession, corrId: number, keyId: number): void;
+  /** The handshake failed on the proof or an unknown key (PROTOCOL.md §4.3): a wrong key, or a stranger. */
+  authFailed(s: TerminalSession, detail: string): void;
   /** KEY_ROTATE_ACK whose check did not match. */
   keyCheckFailed(s: TerminalSession): void;
   /** What brings this terminal's `list` from `held` to current ([] when current). */
@@ -54,12 +68,28 @@ export class TerminalSession {
   ]);
   lastStatus: Status | null = null;
   readonly stats = { rejected: 0 };
+  /** The terminal id its HELLO claimed (before the handshake proves it): whom a failed authentication names. */
+  claimedTerminalId: number | null = null;
 
   constructor(
     private readonly host: SessionHost,
     readonly link: Link,
+    /** The network address it came from; null for an in-process link (not counted by admission.ts). */
+    readonly peer: string | null = null,
   ) {
-    this.session = Session.backend({ nowMs: () => host.nowMs(), randomBytes: (n) => host.randomBytes(n), keyFor: (t, k) => host.keyFor(t, k), utcOffsetMinutes: host.utcOffsetMinutes, heartbeatMs: host.heartbeatMs });
+    const keyFor = (t: number, k: number) => {
+      this.claimedTerminalId = t;
+      return host.keyFor(t, k);
+    };
+    const { utcOffsetMinutes, heartbeatMs, handshakeTimeoutMs } = host;
+    this.session = Session.backend({
+      nowMs: () => host.nowMs(),
+      randomBytes: (n) => host.randomBytes(n),
+      keyFor,
+      utcOffsetMinutes,
+      heartbeatMs,
+      handshakeTimeoutMs,
+    });
     link.onData((bytes) => {
       try {
         for (const e of this.session.receiveData(bytes)) this.onEvent(e);
@@ -92,7 +122,13 @@ export class TerminalSession {
   send(m: Message): boolean {
     if (!this.open) return false;
     const r = this.session.send(m);
-    if (!r.ok) this.host.log.warn('backend.not-sent', { terminal: this.terminalId, type: m.type, error: r.error, detail: r.detail });
+    if (!r.ok)
+      this.host.log.warn('backend.not-sent', {
+        terminal: this.terminalId,
+        type: m.type,
+        error: r.error,
+        detail: r.detail,
+      });
     this.flush();
     return r.ok;
   }
@@ -116,7 +152,8 @@ export class TerminalSession {
   private tickOnce(): void {
     for (const e of this.session.tick()) this.onEvent(e);
     if (this.open) {
-      for (const [list, p] of this.push) if (p.sent && this.host.nowMs() - p.sent.atMs >= LIST_RESEND_MS) this.sendList(list, true);
+      for (const [list, p] of this.push)
+        if (p.sent && this.host.nowMs() - p.sent.atMs >= LIST_RESEND_MS) this.sendList(list, true);
     }
     this.flush();
   }
@@ -141,10 +178,21 @@ export class TerminalSession {
     p.held = m.version;
     p.sent = null;
     if (m.status === 'version-mismatch' || m.status === 'digest-mismatch' || m.status === 'chunk-error') {
-      this.host.log.warn('backend.list-refused', { terminal: this.terminalId, list: m.list, status: m.status, problem: m.problem });
+      this.host.log.warn('backend.list-refused', {
+        terminal: this.terminalId,
+        list: m.list,
+        status: m.status,
+        problem: m.problem,
+      });
       return void this.sendList(m.list as ServedList, true, true);
     }
-    if (m.status !== 'applied') this.host.log.error('backend.list-failed', { terminal: this.terminalId, list: m.list, status: m.status, problem: m.problem });
+    if (m.status !== 'applied')
+      this.host.log.error('backend.list-failed', {
+        terminal: this.terminalId,
+        list: m.list,
+        status: m.status,
+        problem: m.problem,
+      });
     else this.pushLists();
   }
 
@@ -166,7 +214,13 @@ export class TerminalSession {
     p.sent = null;
     const rest = m.resumeVersion === undefined ? null : this.host.listResume(list, m.resumeVersion, m.resumeChunk ?? 0);
     if (rest === null) return this.sendList(list, true, m.haveVersion === 0);
-    this.host.log.info('backend.list-resume', { terminal: this.terminalId, list, version: m.resumeVersion, fromChunk: m.resumeChunk ?? 0, chunks: rest.length });
+    this.host.log.info('backend.list-resume', {
+      terminal: this.terminalId,
+      list,
+      version: m.resumeVersion,
+      fromChunk: m.resumeChunk ?? 0,
+      chunks: rest.length,
+    });
     for (const c of rest) this.send(c);
     p.sent = { version: m.resumeVersion as number, atMs: this.host.nowMs() };
   }
@@ -203,10 +257,17 @@ export class TerminalSession {
     else if (e.type === 'rejected') {
       // PROTOCOL.md §4.4: a MAC failure or replay is a security event; logged, never answered.
       this.stats.rejected++;
-      this.host.log.warn('backend.rejected', { terminal: this.terminalId, reason: e.reason, detail: e.detail, seq: e.seq, msgType: e.msgType });
+      this.host.log.warn('backend.rejected', {
+        terminal: this.terminalId,
+        reason: e.reason,
+        detail: e.detail,
+        seq: e.seq,
+        msgType: e.msgType,
+      });
       if (e.reason === 'key-check') this.host.keyCheckFailed(this);
     } else if (e.type === 'keyConfirmed') this.host.keyConfirmed(this, e.corrId, e.keyId);
     else if (e.type === 'closed') {
+      if (this.terminalId === null && keyRefused(e)) this.host.authFailed(this, e.detail);
       this.flush();
       this.link.close(`session ${e.reason}`);
       this.end(`session ${e.reason}: ${e.detail}`);

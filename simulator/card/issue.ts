@@ -21,7 +21,8 @@ export interface SimCardSpec {
 
 /** Issues a blank virtual card with the card application, as the issuer role does. */
 export async function issueSimCard(spec: SimCardSpec, master: MasterKeys, clock: Clock): Promise<VirtualClassicCard> {
-  if (!/^([0-9a-f]{8}|[0-9a-f]{14})$/i.test(spec.uid)) throw new Error(`card "${spec.name}": uid must be 8 or 14 hex digits, got "${spec.uid}"`);
+  if (!/^([0-9a-f]{8}|[0-9a-f]{14})$/i.test(spec.uid))
+    throw new Error(`card "${spec.name}": uid must be 8 or 14 hex digits, got "${spec.uid}"`);
   const card = VirtualClassicCard.blank(new Uint8Array(Buffer.from(spec.uid, 'hex')));
   const reader = new VirtualReader();
   reader.place(card);
@@ -36,7 +37,15 @@ export async function issueSimCard(spec: SimCardSpec, master: MasterKeys, clock:
       issueDay: today,
       flags: { frozen: spec.frozen ?? false, pinRequired: false, countPurse: spec.countPurse ?? false },
     },
-    { counter: 0, balance: spec.balanceCents ?? 0, subsidy: spec.subsidyCents ?? 0, lastCreditSeq: 0, day: today, spentToday: 0, writerTerminalId: 0 },
+    {
+      counter: 0,
+      balance: spec.balanceCents ?? 0,
+      subsidy: spec.subsidyCents ?? 0,
+      lastCreditSeq: 0,
+      day: today,
+      spentToday: 0,
+      writerTerminalId: 0,
+    },
     spec.pin,
   );
   reader.remove();

@@ -5,9 +5,29 @@ import { sameBytes } from '../../protocol/keys.ts';
  * emulator can drive it. It enforces the access bits like a real card and can
  * be told to leave the field mid-write (tearing) or before an operation.
  */
-import { ACCESS_BITS_BYTES, ACCESS_BITS_OFFSET, TRANSPORT_CONDITIONS, type AccessConditions, type TrailerPart } from '../../firmware/card/access-bits.ts';
-import { dataBlockPermits, decodeAccessBits, encodeAccessBits, keyBReadable, trailerPermits } from '../../firmware/card/access-bits.ts';
-import { BLOCK_BYTES, BLOCKS_1K, CardError, KEY_BYTES, sectorOfBlock, trailerBlockOf, type KeyType } from '../../firmware/card/session.ts';
+import {
+  ACCESS_BITS_BYTES,
+  ACCESS_BITS_OFFSET,
+  TRANSPORT_CONDITIONS,
+  type AccessConditions,
+  type TrailerPart,
+} from '../../firmware/card/access-bits.ts';
+import {
+  dataBlockPermits,
+  decodeAccessBits,
+  encodeAccessBits,
+  keyBReadable,
+  trailerPermits,
+} from '../../firmware/card/access-bits.ts';
+import {
+  BLOCK_BYTES,
+  BLOCKS_1K,
+  CardError,
+  KEY_BYTES,
+  sectorOfBlock,
+  trailerBlockOf,
+  type KeyType,
+} from '../../firmware/card/session.ts';
 
 export const CARD_1K_BYTES = BLOCKS_1K * BLOCK_BYTES;
 export const SAK_CLASSIC_1K = 0x08;
@@ -71,7 +91,8 @@ export class VirtualClassicCard {
   /** A card with exactly these 1024 bytes (e.g. a dump taken earlier, or a clone). */
   static fromDump(uid: Uint8Array, bytes: Uint8Array): VirtualClassicCard {
     checkUid(uid);
-    if (bytes.length !== CARD_1K_BYTES) throw new RangeError(`dump must be ${CARD_1K_BYTES} bytes, got ${bytes.length}`);
+    if (bytes.length !== CARD_1K_BYTES)
+      throw new RangeError(`dump must be ${CARD_1K_BYTES} bytes, got ${bytes.length}`);
     return new VirtualClassicCard(uid, bytes.slice());
   }
 
@@ -146,7 +167,8 @@ export class VirtualClassicCard {
    * slot. `fill: 'erased'` (0x00 after the cut) lets tests show that too.
    */
   armTear(afterBytes: number, fill: TearFill = 'prefix'): void {
-    if (!Number.isInteger(afterBytes) || afterBytes < 0) throw new RangeError(`afterBytes must be a whole number >= 0, got ${afterBytes}`);
+    if (!Number.isInteger(afterBytes) || afterBytes < 0)
+      throw new RangeError(`afterBytes must be a whole number >= 0, got ${afterBytes}`);
     this.tear = { remainingBytes: afterBytes, fill };
   }
 
@@ -187,7 +209,8 @@ export class VirtualClassicCard {
     const { keyType, conditions } = this.accessFor(block);
     if (!isTrailer(block)) {
       const bReadable = keyBReadable(conditions[3]);
-      if (!dataBlockPermits(conditions[block % 4]!, 'read', keyType, bReadable)) this.nak('access-denied', `block ${block} is not readable with key ${keyType}`);
+      if (!dataBlockPermits(conditions[block % 4]!, 'read', keyType, bReadable))
+        this.nak('access-denied', `block ${block} is not readable with key ${keyType}`);
       return this.blockView(block).slice();
     }
     // Trailer: parts the key may not read come back as zeros (Key A never reads).
@@ -208,7 +231,8 @@ export class VirtualClassicCard {
    */
   write(block: number, data: Uint8Array): void {
     checkBlock(block);
-    if (data.length !== BLOCK_BYTES) throw new CardError('bad-block', `write needs ${BLOCK_BYTES} bytes, got ${data.length}`);
+    if (data.length !== BLOCK_BYTES)
+      throw new CardError('bad-block', `write needs ${BLOCK_BYTES} bytes, got ${data.length}`);
     this.beginOp();
     const { keyType, conditions } = this.accessFor(block);
     if (block === 0) this.nak('access-denied', 'block 0 is read-only');
@@ -216,7 +240,8 @@ export class VirtualClassicCard {
       const current = this.blockView(block);
       for (const [part, from, to] of TRAILER_RANGES) {
         if (sameBytes(current.subarray(from, to), data.subarray(from, to))) continue;
-        if (!trailerPermits(conditions[3], part, 'write', keyType)) this.nak('access-denied', `trailer ${block}: key ${keyType} may not change ${part}`);
+        if (!trailerPermits(conditions[3], part, 'write', keyType))
+          this.nak('access-denied', `trailer ${block}: key ${keyType} may not change ${part}`);
       }
     } else if (!dataBlockPermits(conditions[block % 4]!, 'write', keyType, keyBReadable(conditions[3]))) {
       this.nak('access-denied', `block ${block} is not writable with key ${keyType}`);
@@ -290,5 +315,6 @@ export class VirtualClassicCard {
 }
 
 function checkBlock(block: number): void {
-  if (!Number.isInteger(block) || block < 0 || block >= BLOCKS_1K) throw new CardError('bad-block', `block ${block} is not in 0..${BLOCKS_1K - 1}`);
+  if (!Number.isInteger(block) || block < 0 || block >= BLOCKS_1K)
+    throw new CardError('bad-block', `block ${block} is not in 0..${BLOCKS_1K - 1}`);
 }

@@ -3,13 +3,7 @@
  * firmware sees over it. Sessions are tied to one selection of one card: once
  * the card leaves (removal, tear) or is selected again, the old session is dead.
  */
-import {
-  CardError,
-  SECTORS_1K,
-  trailerBlockOf,
-  type CardSession,
-  type KeyType,
-} from '../../firmware/card/session.ts';
+import { CardError, SECTORS_1K, trailerBlockOf, type CardSession, type KeyType } from '../../firmware/card/session.ts';
 import type { VirtualClassicCard } from './virtual-classic.ts';
 
 export class VirtualReader {

@@ -24,11 +24,14 @@ export const HELP = [
 ];
 
 export class SimShell {
-  private shownSeq = 0;
+  /** Journal records up to here were there before this shell (a terminal kept with --data): not news. */
+  private shownSeq: number;
   constructor(
     private readonly world: SimWorld,
     private readonly terminalName: string,
-  ) {}
+  ) {
+    this.shownSeq = this.terminal.journal.lastSeq();
+  }
 
   private get terminal() {
     return this.world.terminal(this.terminalName).terminal;
@@ -36,7 +39,10 @@ export class SimShell {
 
   private render(out: PosOutput | null): string[] {
     if (!out) return [];
-    const lines = [`  cashier : ${out.screen.cashier.zh}  |  ${out.screen.cashier.en}`, `  customer: ${out.screen.customer.zh}  |  ${out.screen.customer.en}`];
+    const lines = [
+      `  cashier : ${out.screen.cashier.zh}  |  ${out.screen.cashier.en}`,
+      `  customer: ${out.screen.customer.zh}  |  ${out.screen.customer.en}`,
+    ];
     if (out.beeps.length) lines.push(`  beep    : ${out.beeps.join(' ')}`);
     for (const r of out.receipts) lines.push('  receipt :', ...r.lines.map((l) => `    ${l}`));
     return [...lines, ...this.newJournal()];
@@ -48,17 +54,28 @@ export class SimShell {
     return recs.map((r) => `  journal : #${r.seq} ${r.kind}${r.ref !== null ? ` ->#${r.ref}` : ''} ${summary(r.body)}`);
   }
 
-  private keys(keys: string[]): PosOutput | null {
+  /**
+   * Presses the keys in order and stops at the first the POS refuses (an error
+   * beep): pressing on would turn a refused line into another one — `topup 500`
+   * with no operator into a 500.00 sale, `12*2+1` in free entry into 1221.00.
+   */
+  private keys(keys: string[]): string[] {
     let out: PosOutput | null = null;
-    for (const k of keys) out = this.terminal.pos.key(k);
-    return out;
+    for (const [i, k] of keys.entries()) {
+      out = this.terminal.pos.key(k);
+      if (!out.beeps.includes('error')) continue;
+      const rest = keys.slice(i + 1);
+      const note = `  refused : key "${k}"${rest.length ? `; not pressed: ${rest.join(' ')}` : ''}`;
+      return [...this.render(out), note];
+    }
+    return this.render(out);
   }
 
   /** Runs one command line; returns the lines to print, or null to quit. */
   async exec(line: string): Promise<string[] | null> {
     const [cmd, ...args] = line.trim().split(/\s+/);
     if (!cmd) return [];
-    if (/^\d+(\.\d{0,2})?$/.test(cmd)) return this.render(this.keys([...splitKeys(cmd), 'confirm']));
+    if (/^\d+(\.\d{0,2})?$/.test(cmd)) return this.keys([...splitKeys(cmd), 'confirm']);
     switch (cmd) {
       case 'quit':
       case 'exit':
@@ -66,11 +83,11 @@ export class SimShell {
       case 'help':
         return HELP;
       case 'keys':
-        return this.render(this.keys(splitKeys(args.join(' '))));
+        return this.keys(splitKeys(args.join(' ')));
       case 'pin':
-        return this.render(this.keys([...(args[0] ?? '')].concat('confirm')));
+        return this.keys([...(args[0] ?? '')].concat('confirm'));
       case 'topup':
-        return this.render(this.keys(['topup', ...splitKeys(args[0] ?? ''), 'confirm']));
+        return this.keys(['topup', ...splitKeys(args[0] ?? ''), 'confirm']);
       case 'tap':
         return this.tap(args);
       case 'cards':
@@ -91,7 +108,7 @@ export class SimShell {
         return r.ok ? [`  money reconciles: ${r.landed} landed writes`] : r.problems.map((p) => `  PROBLEM ${p}`);
       }
       default:
-        if (NAMED_KEYS.has(cmd)) return this.render(this.keys([cmd]));
+        if (NAMED_KEYS.has(cmd)) return this.keys([cmd]);
         return [`  unknown command "${cmd}" — type help`];
     }
   }
@@ -114,15 +131,29 @@ export class SimShell {
     const lines: string[] = [];
     for (const [name, c] of this.world.cards) {
       const img = await this.world.inspect(name);
-      const unit = img.identity.flags.countPurse ? `${img.purse.balance} uses` : `balance ${formatCents(img.purse.balance)} subsidy ${formatCents(img.purse.subsidy)}`;
-      lines.push(`  ${name.padEnd(8)} no. ${c.spec.number} class ${c.spec.cardClass}  ${unit}  counter ${img.purse.counter}`);
+      const unit = img.identity.flags.countPurse
+        ? `${img.purse.balance} uses`
+        : `balance ${formatCents(img.purse.balance)} subsidy ${formatCents(img.purse.subsidy)}`;
+      lines.push(
+        `  ${name.padEnd(8)} no. ${c.spec.number} class ${c.spec.cardClass}  ${unit}  counter ${img.purse.counter}`,
+      );
     }
     return lines;
   }
 }
 
 function summary(body: Record<string, unknown>): string {
-  const keep = ['tx', 'cardNumber', 'chargedAmount', 'counterBefore', 'counterAfter', 'outcome', 'reason', 'problem', 'shift'];
+  const keep = [
+    'tx',
+    'cardNumber',
+    'chargedAmount',
+    'counterBefore',
+    'counterAfter',
+    'outcome',
+    'reason',
+    'problem',
+    'shift',
+  ];
   return keep
     .filter((k) => body[k] !== undefined)
     .map((k) => `${k}=${body[k]}`)

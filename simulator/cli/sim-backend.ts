@@ -1,17 +1,26 @@
-import { systemRandom } from '../../firmware/core/random.ts';
 import type { Clock } from '../../firmware/core/clock.ts';
 import type { Logger } from '../../firmware/core/log.ts';
-import { SessionAuthorizer, syncTerminal, systemScheduler, webSocketDialer, type TerminalSync } from '../../firmware/sync/index.ts';
+import { systemRandom } from '../../firmware/core/random.ts';
+import {
+  SessionAuthorizer,
+  syncTerminal,
+  systemScheduler,
+  type TerminalSync,
+  webSocketDialer,
+} from '../../firmware/sync/index.ts';
+import { CARD_ISSUED_KIND } from '../backend/card-register.ts';
+import type { SyncAlarm } from '../../firmware/sync/sync-alarm.ts';
 import type { SimWorld } from '../world.ts';
+import type { TerminalKey } from './terminal-key.ts';
 
 /**
- * `onecard sim --backend URL --key HEX`: the simulated terminal talks to a real
+ * `onecard sim --backend URL --terminal ID`: the simulated terminal talks to a real
  * backend over WebSocket. This is a composition root: the simulated clock
  * follows wall time here, and the sync client runs on real timers.
  */
 export interface SimBackendLink {
   authorizer: SessionAuthorizer;
-  /** The key generation the terminal dials with (from --key N:HEX; 1 without N). */
+  /** The key generation the terminal dials with (from its key file: N:HEX, or 1). */
   keyId: number;
   /** Waits (wall time, at most maxMs) until the session is open; false if it is not. */
   connected(maxMs: number): Promise<boolean>;
@@ -19,6 +28,8 @@ export interface SimBackendLink {
   drained(maxMs: number): Promise<boolean>;
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
   locked(): { locked: boolean; text: string };
+  /** What stops the terminal's sync (uploads stopped, key refused, clock far off), for its screen; null when none. */
+  syncAlarm(): SyncAlarm | null;
   attach(world: SimWorld, terminalName: string): void;
   close(): void;
 }
@@ -26,6 +37,18 @@ export interface SimBackendLink {
 const CLOCK_FOLLOW_MS = 100;
 /** How often a scripted run looks whether its session is open, or its journal reached the backend. */
 const POLL_MS = 100;
+
+/**
+ * The world's cards were issued by the simulator, which stands in for the
+ * issuing desk: the terminal journals a `card.issued` for each, and the
+ * backend registers them when the journal arrives (simulator/backend/
+ * card-register.ts), so the admin may credit, grant or blacklist them.
+ */
+export function registerWorldCards(world: SimWorld, terminalName: string): void {
+  const journal = world.terminal(terminalName).terminal.journal;
+  for (const c of world.cards.values())
+    journal.append(CARD_ISSUED_KIND, { cardNumber: c.spec.number }, { card: c.spec.number });
+}
 
 async function waitFor(done: () => boolean, maxMs: number): Promise<boolean> {
   for (let waitedMs = 0; !done(); waitedMs += POLL_MS) {
@@ -35,14 +58,27 @@ async function waitFor(done: () => boolean, maxMs: number): Promise<boolean> {
   return true;
 }
 
+/** A URL a terminal can dial: ws:// or wss:// with a host; anything else is refused at start, not retried for ever. */
+export function checkBackendUrl(text: string): string | { ok: string } {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return 'is not a URL (ws://HOST:PORT)';
+  }
+  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') return 'must start with ws:// or wss://';
+  if (!u.hostname) return 'names no host';
+  return { ok: text };
+}
+
 /** `clockOf`: the terminal's clock (its deadlines are in it: OnlineSales computes them from it). */
-export function simBackendLink(url: string, keyHex: string, clockOf: () => Clock, log: Logger): SimBackendLink {
-  if (!/^wss?:\/\//.test(url)) throw new Error(`--backend takes a ws:// or wss:// URL, got "${url}"`);
-  // `N:HEX` from key generation 2 on (a rotated terminal: simulator/backend/admin-keys.ts).
-  const keyArg = /^(?:([1-9]\d{0,9}):)?([0-9a-fA-F]{64})$/.exec(keyHex);
-  if (!keyArg) throw new Error('--key takes the terminal secret as 64 hex digits, or N:HEX for generation N (onecard backend key <terminal id>)');
-  const keyId = Number(keyArg[1] ?? 1);
-  const key = new Uint8Array(Buffer.from(keyArg[2], 'hex'));
+export function simBackendLink(
+  url: string,
+  terminalKey: TerminalKey,
+  clockOf: () => Clock,
+  log: Logger,
+): SimBackendLink {
+  const { keyId, key } = terminalKey;
   // The authorizer exists before the terminal opens: it reads the terminal's clock once there is one.
   const clock = { nowMs: () => clockOf().nowMs() };
   const authorizer = new SessionAuthorizer(clock, systemScheduler, log);
@@ -54,6 +90,7 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => Clock
     connected: (maxMs) => waitFor(() => sync?.client.connected === true, maxMs),
     drained: (maxMs) => waitFor(() => sync?.client.queueDepth() === 0, maxMs),
     locked: () => sync?.client.locked ?? { locked: false, text: '' },
+    syncAlarm: () => sync?.client.syncAlarm ?? null,
     attach(world, terminalName) {
       follow = setInterval(() => {
         const now = Date.now(); // the sim's composition root: wall time in, simulated clock out
@@ -70,6 +107,7 @@ export function simBackendLink(url: string, keyHex: string, clockOf: () => Clock
         sync.client.start();
       };
       world.restartHooks.push({ before: () => sync?.close(), after: open });
+      registerWorldCards(world, terminalName);
       open();
     },
     close() {

@@ -95,7 +95,9 @@ export class ChipState {
 
   status1(): number {
     const { hi, lo } = this.alerts();
-    const irq = (this.comIrq & this.regs[Reg.ComIEn]! & COM_IRQ_BITS) !== 0 || (this.divIrq & this.regs[Reg.DivIEn]! & DIV_IRQ_BITS) !== 0;
+    const irq =
+      (this.comIrq & this.regs[Reg.ComIEn]! & COM_IRQ_BITS) !== 0 ||
+      (this.divIrq & this.regs[Reg.DivIEn]! & DIV_IRQ_BITS) !== 0;
     const crcReady = this.command !== Cmd.CalcCRC || (this.divIrq & DivIrq.CRC) !== 0;
     return (
       (this.crc === 0 ? Status1.CRCOk : 0) |

@@ -5,7 +5,17 @@
  * chip starts commands but never finishes them.
  */
 import { CRC_A_PRESET, crcAUpdate } from '../../drivers/card/mfrc522/crc.ts';
-import { BIT_FRAMING_START_SEND, BIT_FRAMING_TX_LAST_BITS_MASK, Cmd, COMMAND_MASK, ComIrq, DivIrq, Err, Picc, Reg } from '../../drivers/card/mfrc522/registers.ts';
+import {
+  BIT_FRAMING_START_SEND,
+  BIT_FRAMING_TX_LAST_BITS_MASK,
+  Cmd,
+  COMMAND_MASK,
+  ComIrq,
+  DivIrq,
+  Err,
+  Picc,
+  Reg,
+} from '../../drivers/card/mfrc522/registers.ts';
 import { MEM_BUFFER_BYTES, type ChipState } from './chip-state.ts';
 import type { RfField } from './field.ts';
 import type { RfFrame } from './picc.ts';
@@ -85,7 +95,12 @@ export class CommandUnit {
     const ok =
       wellFormed &&
       this.field.authenticate(
-        { keyType: fifo[0] === Picc.AUTH_A ? 'A' : 'B', block: fifo[1]!, key: fifo.slice(2, 8), uid4: fifo.slice(8, 12) },
+        {
+          keyType: fifo[0] === Picc.AUTH_A ? 'A' : 'B',
+          block: fifo[1]!,
+          key: fifo.slice(2, 8),
+          uid4: fifo.slice(8, 12),
+        },
         s.crypto1,
         s.timeoutUs(),
       );

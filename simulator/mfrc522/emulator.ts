@@ -131,7 +131,11 @@ export class Mfrc522Emulator implements SpiBus {
         s.poll();
         return s.status1();
       case Reg.Status2: // ModemState 01 = waiting for StartSend, else idle
-        return (s.regs[Reg.Status2]! & 0xc0) | (s.crypto1 ? STATUS2_MF_CRYPTO1_ON : 0) | (s.command === Cmd.Transceive ? 0x01 : 0x00);
+        return (
+          (s.regs[Reg.Status2]! & 0xc0) |
+          (s.crypto1 ? STATUS2_MF_CRYPTO1_ON : 0) |
+          (s.command === Cmd.Transceive ? 0x01 : 0x00)
+        );
       case Reg.FIFOData: {
         const byte = s.fifo.pop();
         s.fifoChanged();

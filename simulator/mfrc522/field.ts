@@ -70,7 +70,8 @@ export class RfField {
 
   /** The card leaves the field around the n-th next frame (0 = the next one), MFAuthent counting as one. */
   armRemoval(afterFrames: number, point: RemovalPoint): void {
-    if (!Number.isInteger(afterFrames) || afterFrames < 0) throw new RangeError(`afterFrames must be a whole number >= 0, got ${afterFrames}`);
+    if (!Number.isInteger(afterFrames) || afterFrames < 0)
+      throw new RangeError(`afterFrames must be a whole number >= 0, got ${afterFrames}`);
     this.removal = { framesLeft: afterFrames, point };
   }
   /** The next `n` answers get one bit flipped on the way back (noise): the reader sees a CRC error. */
@@ -104,7 +105,14 @@ export class RfField {
       answer = { bytes: flipBit(answer.bytes), lastBits: answer.lastBits };
     }
     const rxBits = answer === null ? 0 : answerBits(answer);
-    this.log({ op, txBits: frame.bits, rxBits, roundTrips: 1, answered: answer !== null, timeoutUs: answer === null ? timeoutUs : 0 });
+    this.log({
+      op,
+      txBits: frame.bits,
+      rxBits,
+      roundTrips: 1,
+      answered: answer !== null,
+      timeoutUs: answer === null ? timeoutUs : 0,
+    });
     return answer;
   }
 
@@ -132,7 +140,14 @@ export class RfField {
     if (this.strike('after-card')) ok = false;
     // A card that refuses the key still sent its nonce (pass 1); it stays silent on pass 3.
     const rxBits = ok ? AUTH_RX_BYTES * 8 : answered ? (AUTH_RX_BYTES / 2) * 8 : 0;
-    this.log({ op: 'AUTH', txBits: AUTH_TX_BYTES * 8, rxBits, roundTrips: 2, answered: ok, timeoutUs: ok ? 0 : timeoutUs });
+    this.log({
+      op: 'AUTH',
+      txBits: AUTH_TX_BYTES * 8,
+      rxBits,
+      roundTrips: 2,
+      answered: ok,
+      timeoutUs: ok ? 0 : timeoutUs,
+    });
     return ok;
   }
 

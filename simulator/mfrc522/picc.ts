@@ -29,7 +29,17 @@ export interface RfAnswer {
   bytes: Uint8Array;
   lastBits: number;
 }
-export type PiccOp = 'REQA' | 'WUPA' | 'ANTICOLL' | 'SELECT' | 'AUTH' | 'READ' | 'WRITE' | 'WRITE-DATA' | 'HLTA' | 'OTHER';
+export type PiccOp =
+  | 'REQA'
+  | 'WUPA'
+  | 'ANTICOLL'
+  | 'SELECT'
+  | 'AUTH'
+  | 'READ'
+  | 'WRITE'
+  | 'WRITE-DATA'
+  | 'HLTA'
+  | 'OTHER';
 export interface PiccReply {
   op: PiccOp;
   answer: RfAnswer | null;
@@ -133,7 +143,8 @@ export class PiccMachine {
     }
     if (s.kind === 'authenticated' && crcOk && op === 'READ') return this.read(frame.bytes[1]!);
     if (s.kind === 'authenticated' && crcOk && op === 'WRITE') return this.writeCommand(s.sector, frame.bytes[1]!);
-    if (s.kind === 'write-data' && crcOk && frame.bytes.length === WRITE_DATA_FRAME_BYTES) return this.writeData(s.sector, s.block, frame.bytes.subarray(0, BLOCK_BYTES));
+    if (s.kind === 'write-data' && crcOk && frame.bytes.length === WRITE_DATA_FRAME_BYTES)
+      return this.writeData(s.sector, s.block, frame.bytes.subarray(0, BLOCK_BYTES));
     if (s.kind !== 'halt') this.to({ kind: 'idle' });
     return null;
   }
@@ -154,7 +165,8 @@ export class PiccMachine {
     const mine = cascadeBytes(this.card.uid, level);
     if (sel !== SEL_BY_LEVEL[level - 1]) return this.silentIdle();
     if (nvb === Picc.NVB_ANTICOLL && frame.bytes.length === 2) return full(Uint8Array.of(...mine, bcc(mine)));
-    if (nvb !== Picc.NVB_SELECT || frame.bytes.length !== SELECT_FRAME_BYTES || !checkCrcA(frame.bytes)) return this.silentIdle();
+    if (nvb !== Picc.NVB_SELECT || frame.bytes.length !== SELECT_FRAME_BYTES || !checkCrcA(frame.bytes))
+      return this.silentIdle();
     const named = frame.bytes.subarray(2, 7);
     if (!mine.every((b, i) => named[i] === b) || named[4] !== bcc(mine)) return this.silentIdle();
     if (level < this.levels) {
@@ -242,7 +254,8 @@ export function classify(frame: RfFrame, state?: PiccState): PiccOp {
     return 'OTHER';
   }
   if (state?.kind === 'write-data') return 'WRITE-DATA';
-  if (b0 === Picc.SEL_CL1 || b0 === Picc.SEL_CL2 || b0 === Picc.SEL_CL3) return frame.bytes[1] === Picc.NVB_SELECT ? 'SELECT' : 'ANTICOLL';
+  if (b0 === Picc.SEL_CL1 || b0 === Picc.SEL_CL2 || b0 === Picc.SEL_CL3)
+    return frame.bytes[1] === Picc.NVB_SELECT ? 'SELECT' : 'ANTICOLL';
   if (b0 === Picc.HLTA && frame.bytes[1] === 0x00) return 'HLTA';
   if (b0 === Picc.READ && frame.bytes.length === 4) return 'READ';
   if (b0 === Picc.WRITE && frame.bytes.length === 4) return 'WRITE';

@@ -25,7 +25,15 @@ export interface FaultPlan {
   disconnectPerMille: number;
 }
 
-export const CLEAN: FaultPlan = { latencyMs: 1, jitterMs: 0, dropPerMille: 0, duplicatePerMille: 0, reorderPerMille: 0, corruptPerMille: 0, disconnectPerMille: 0 };
+export const CLEAN: FaultPlan = {
+  latencyMs: 1,
+  jitterMs: 0,
+  dropPerMille: 0,
+  duplicatePerMille: 0,
+  reorderPerMille: 0,
+  corruptPerMille: 0,
+  disconnectPerMille: 0,
+};
 
 /** Swarm testing (docs/architecture.md, code habits): which faults are on, and how often, is drawn from the seed. */
 export function drawFaults(random: Random): FaultPlan {
@@ -143,7 +151,11 @@ export interface VirtualLinkPair {
 }
 
 /** A connected pair; `random` is needed only when the plan has faults. */
-export function virtualLinkPair(scheduler: Scheduler, plan: FaultPlan = CLEAN, random: Random | null = null): VirtualLinkPair {
+export function virtualLinkPair(
+  scheduler: Scheduler,
+  plan: FaultPlan = CLEAN,
+  random: Random | null = null,
+): VirtualLinkPair {
   const wire = new Wire(scheduler, plan, random);
   const client = new VirtualEnd(wire, 'client');
   const server = new VirtualEnd(wire, 'server');

@@ -26,7 +26,12 @@ export class VirtualScheduler implements Scheduler {
   constructor(readonly clock: ManualClock) {}
 
   after(delayMs: number, fn: () => void): Cancel {
-    const t: Timer = { atMs: this.clock.nowMs() + Math.max(0, Math.ceil(delayMs)), order: this.order++, fn, live: true };
+    const t: Timer = {
+      atMs: this.clock.nowMs() + Math.max(0, Math.ceil(delayMs)),
+      order: this.order++,
+      fn,
+      live: true,
+    };
     this.push(t);
     return () => {
       t.live = false;

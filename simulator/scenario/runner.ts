@@ -15,14 +15,28 @@ export interface ScenarioResult {
   transcript: string[];
 }
 
-export async function runScenario(sc: Scenario, opts: { dataDir?: string; reader?: SimReaderKind } = {}): Promise<ScenarioResult> {
-  const world = new SimWorld({ seed: sc.seed, startMs: Date.parse(sc.start), reader: opts.reader ?? 'virtual', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+export async function runScenario(
+  sc: Scenario,
+  opts: { dataDir?: string; reader?: SimReaderKind } = {},
+): Promise<ScenarioResult> {
+  const world = new SimWorld({
+    seed: sc.seed,
+    startMs: Date.parse(sc.start),
+    reader: opts.reader ?? 'virtual',
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+  });
   const failures: string[] = [];
   const transcript: string[] = [];
   const last = new Map<string, PosOutput>();
   try {
     for (const t of sc.terminals) {
-      const terminal = world.addTerminal({ name: t.name, id: t.id, ...(t.tenant !== undefined ? { tenantId: t.tenant } : {}), ...(t.pos ? { pos: t.pos } : {}), ...(t.cardClasses ? { cardClasses: t.cardClasses } : {}) });
+      const terminal = world.addTerminal({
+        name: t.name,
+        id: t.id,
+        ...(t.tenant !== undefined ? { tenantId: t.tenant } : {}),
+        ...(t.pos ? { pos: t.pos } : {}),
+        ...(t.cardClasses ? { cardClasses: t.cardClasses } : {}),
+      });
       if (t.blacklist?.length) terminal.blacklist.replaceAll(1, t.blacklist);
     }
     for (const c of sc.cards) {
@@ -47,7 +61,9 @@ export async function runScenario(sc: Scenario, opts: { dataDir?: string; reader
       const out = await runStep(world, step, name);
       if (out) {
         last.set(name, out);
-        transcript.push(`${label} ${name}: ${out.screen.cashier.en} | ${out.screen.customer.en}${out.beeps.length ? ` [${out.beeps.join(',')}]` : ''}`);
+        transcript.push(
+          `${label} ${name}: ${out.screen.cashier.en} | ${out.screen.customer.en}${out.beeps.length ? ` [${out.beeps.join(',')}]` : ''}`,
+        );
       }
       if (step.expect) {
         const problems = await check(world, step.expect, step.expect.terminal ?? name, last);
@@ -78,32 +94,60 @@ async function runStep(world: SimWorld, step: ScenarioStep, name: string): Promi
   return null;
 }
 
-async function check(world: SimWorld, e: Expectation, terminalName: string, last: Map<string, PosOutput>): Promise<string[]> {
+async function check(
+  world: SimWorld,
+  e: Expectation,
+  terminalName: string,
+  last: Map<string, PosOutput>,
+): Promise<string[]> {
   const problems: string[] = [];
   if (e.card !== undefined) {
     const card = await world.inspect(e.card);
     const unitOf = (n: number) => (card.identity.flags.countPurse ? `${n}` : formatCents(n));
-    if (e.balance !== undefined && card.purse.balance !== toUnits(e.balance)) problems.push(`card ${e.card} balance: expected ${unitOf(toUnits(e.balance))}, found ${unitOf(card.purse.balance)}`);
-    if (e.subsidy !== undefined && card.purse.subsidy !== toUnits(e.subsidy)) problems.push(`card ${e.card} subsidy: expected ${unitOf(toUnits(e.subsidy))}, found ${unitOf(card.purse.subsidy)}`);
-    if (e.counter !== undefined && card.purse.counter !== e.counter) problems.push(`card ${e.card} counter: expected ${e.counter}, found ${card.purse.counter}`);
+    if (e.balance !== undefined && card.purse.balance !== toUnits(e.balance))
+      problems.push(
+        `card ${e.card} balance: expected ${unitOf(toUnits(e.balance))}, found ${unitOf(card.purse.balance)}`,
+      );
+    if (e.subsidy !== undefined && card.purse.subsidy !== toUnits(e.subsidy))
+      problems.push(
+        `card ${e.card} subsidy: expected ${unitOf(toUnits(e.subsidy))}, found ${unitOf(card.purse.subsidy)}`,
+      );
+    if (e.counter !== undefined && card.purse.counter !== e.counter)
+      problems.push(`card ${e.card} counter: expected ${e.counter}, found ${card.purse.counter}`);
   }
   const t = world.terminal(terminalName).terminal;
   const out = last.get(terminalName);
-  const shown = out ? [out.screen.cashier.zh, out.screen.cashier.en, out.screen.customer.zh, out.screen.customer.en] : [];
-  if (e.display !== undefined && !shown.some((l) => l.includes(e.display!))) problems.push(`terminal ${terminalName} display: expected to contain "${e.display}", shows ${JSON.stringify(shown)}`);
-  if (e.notDisplay !== undefined && shown.some((l) => l.includes(e.notDisplay!))) problems.push(`terminal ${terminalName} display: must not contain "${e.notDisplay}", shows ${JSON.stringify(shown)}`);
-  if (e.beep !== undefined && !out?.beeps.includes(e.beep)) problems.push(`terminal ${terminalName} beep: expected "${e.beep}", got ${JSON.stringify(out?.beeps ?? [])}`);
-  if (e.receipt !== undefined && !out?.receipts.some((r) => r.lines.some((l) => l.includes(e.receipt!)))) problems.push(`terminal ${terminalName} receipt: expected a line containing "${e.receipt}"`);
-  if (e.mode !== undefined && t.pos.mode !== e.mode) problems.push(`terminal ${terminalName} mode: expected ${e.mode}, is ${t.pos.mode}`);
+  const shown = out
+    ? [out.screen.cashier.zh, out.screen.cashier.en, out.screen.customer.zh, out.screen.customer.en]
+    : [];
+  if (e.display !== undefined && !shown.some((l) => l.includes(e.display!)))
+    problems.push(
+      `terminal ${terminalName} display: expected to contain "${e.display}", shows ${JSON.stringify(shown)}`,
+    );
+  if (e.notDisplay !== undefined && shown.some((l) => l.includes(e.notDisplay!)))
+    problems.push(
+      `terminal ${terminalName} display: must not contain "${e.notDisplay}", shows ${JSON.stringify(shown)}`,
+    );
+  if (e.beep !== undefined && !out?.beeps.includes(e.beep))
+    problems.push(`terminal ${terminalName} beep: expected "${e.beep}", got ${JSON.stringify(out?.beeps ?? [])}`);
+  if (e.receipt !== undefined && !out?.receipts.some((r) => r.lines.some((l) => l.includes(e.receipt!))))
+    problems.push(`terminal ${terminalName} receipt: expected a line containing "${e.receipt}"`);
+  if (e.mode !== undefined && t.pos.mode !== e.mode)
+    problems.push(`terminal ${terminalName} mode: expected ${e.mode}, is ${t.pos.mode}`);
   if (e.journal !== undefined) {
     const count = [...scanJournal(t.journal)].filter((r) => r.kind === e.journal!.kind).length;
-    if (count !== e.journal.count) problems.push(`terminal ${terminalName} journal: expected ${e.journal.count} "${e.journal.kind}" records, found ${count}`);
+    if (count !== e.journal.count)
+      problems.push(
+        `terminal ${terminalName} journal: expected ${e.journal.count} "${e.journal.kind}" records, found ${count}`,
+      );
   }
   if (e.totals !== undefined) {
     const got = t.journal.totals(e.totals.scope, e.totals.key);
     const want = toUnits(e.totals.amount);
     if (got.count !== e.totals.count || got.amountCents !== want) {
-      problems.push(`terminal ${terminalName} totals ${e.totals.scope} ${e.totals.key}: expected ${e.totals.count} / ${formatCents(want)}, found ${got.count} / ${formatCents(got.amountCents)}`);
+      problems.push(
+        `terminal ${terminalName} totals ${e.totals.scope} ${e.totals.key}: expected ${e.totals.count} / ${formatCents(want)}, found ${got.count} / ${formatCents(got.amountCents)}`,
+      );
     }
   }
   if (e.reconciled) {

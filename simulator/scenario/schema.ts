@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KIND } from '../../protocol/index.ts';
 import { parseAmount } from '../../firmware/core/money.ts';
 import { fieldPath } from '../../firmware/config/schema.ts';
 
@@ -25,8 +26,14 @@ const CardSpec = z.object({
   class: z.number().int().min(0).max(255),
   balance: amount.default(0),
   subsidy: amount.default(0),
-  pin: z.string().regex(/^\d{4,6}$/).optional(),
-  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  pin: z
+    .string()
+    .regex(/^\d{4,6}$/)
+    .optional(),
+  expires: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   frozen: z.boolean().optional(),
   countPurse: z.boolean().optional(),
   tenant: z.number().int().min(0).max(0xffff).optional(),
@@ -54,7 +61,9 @@ const Expect = z
     mode: z.string().optional(),
     receipt: z.string().optional(),
     journal: z.object({ kind: z.string(), count: z.number().int().min(0) }).optional(),
-    totals: z.object({ scope: z.string().default('sales-day'), key: z.string(), count: z.number().int(), amount: amount }).optional(),
+    totals: z
+      .object({ scope: z.string().default('sales-day'), key: z.string(), count: z.number().int(), amount: amount })
+      .optional(),
     reconciled: z.literal(true).optional(),
   })
   .strict();
@@ -72,14 +81,19 @@ const Step = z
     note: z.string().optional(),
   })
   .strict()
-  .refine((s) => [s.keys, s.tap, s.advance, s.restart, s.expect].filter((x) => x !== undefined).length === 1, 'each step does exactly one of keys, tap, advance, restart, expect');
+  .refine(
+    (s) => [s.keys, s.tap, s.advance, s.restart, s.expect].filter((x) => x !== undefined).length === 1,
+    'each step does exactly one of keys, tap, advance, restart, expect',
+  );
 
 export const ScenarioSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().optional(),
     seed: z.number().int().min(0).default(1),
-    start: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'start must be an ISO date-time like 2026-11-23T11:30:00+08:00'),
+    start: z
+      .string()
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'start must be an ISO date-time like 2026-11-23T11:30:00+08:00'),
     terminals: z.array(TerminalSpec).min(1),
     cards: z.array(CardSpec).default([]),
     steps: z.array(Step).max(SCENARIO_STEPS_MAX),
@@ -96,12 +110,80 @@ export function durationMs(d: string): number {
   return Number(m[1]) * unit;
 }
 
+/** Throws, naming the file, the step and the field, for a file that does not parse or that the runner could not carry out. */
 export function parseScenario(raw: unknown, source: string): Scenario {
   const r = ScenarioSchema.safeParse(raw);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const path = fieldPath(issue.path);
-  throw new Error(`${source}: invalid scenario at "${path}": ${issue.message}`);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new Error(`${source}: invalid scenario at "${fieldPath(issue.path)}": ${issue.message}`);
+  }
+  const wrong = scenarioProblem(r.data);
+  if (wrong !== null) throw new Error(`${source}: invalid scenario: ${wrong}`);
+  return r.data;
+}
+
+/** What an expectation can check; one that checks none of them would pass whatever happened. */
+const CHECKS = [
+  'balance',
+  'subsidy',
+  'counter',
+  'display',
+  'notDisplay',
+  'beep',
+  'mode',
+  'receipt',
+  'journal',
+  'totals',
+  'reconciled',
+] as const;
+/** Checks on a card: without `card` they have nothing to read. */
+const CARD_CHECKS = ['balance', 'subsidy', 'counter'] as const;
+
+/**
+ * What the schema cannot say: every name a step uses is declared, every
+ * expectation checks something it can evaluate, fault options ride on a tap.
+ * The first problem, or null.
+ */
+function scenarioProblem(sc: Scenario): string | null {
+  const terminals = sc.terminals.map((t) => t.name);
+  const cards = sc.cards.map((c) => c.name);
+  for (const [what, names] of [
+    ['terminals', terminals],
+    ['cards', cards],
+  ] as const) {
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) return `${what}: "${twice}" is defined twice`;
+  }
+  const unknown = (kind: string, name: string, have: string[]) =>
+    `${kind} "${name}" is not declared (have: ${have.join(', ') || 'none'})`;
+  for (const [i, step] of sc.steps.entries()) {
+    const at = `step ${i + 1}`;
+    if (step.terminal !== undefined && !terminals.includes(step.terminal))
+      return `${at} terminal: ${unknown('terminal', step.terminal, terminals)}`;
+    if (step.tap !== undefined && !cards.includes(step.tap)) return `${at} tap: ${unknown('card', step.tap, cards)}`;
+    if (step.tap === undefined) {
+      const fault = (['tearAfterBytes', 'removeBeforeOp'] as const).find((f) => step[f] !== undefined);
+      if (fault)
+        return `${at} ${fault}: only a "tap" step can ${fault === 'tearAfterBytes' ? 'tear' : 'pull the card'}`;
+    }
+    const e = step.expect;
+    if (e === undefined) continue;
+    if (e.terminal !== undefined && !terminals.includes(e.terminal))
+      return `${at} expect.terminal: ${unknown('terminal', e.terminal, terminals)}`;
+    if (e.card !== undefined && !cards.includes(e.card)) return `${at} expect.card: ${unknown('card', e.card, cards)}`;
+    // A misspelt kind counts 0 records: with `count: 0` it would pass whatever the journal holds.
+    const kinds: string[] = Object.values(KIND);
+    if (e.journal !== undefined && !kinds.includes(e.journal.kind)) {
+      return `${at} expect.journal.kind: "${e.journal.kind}" is not a record kind (${kinds.join(', ')})`;
+    }
+    const cardCheck = CARD_CHECKS.find((f) => e[f] !== undefined);
+    if (e.card === undefined && cardCheck) return `${at} expect.${cardCheck}: needs "card" (whose ${cardCheck}?)`;
+    if (e.card !== undefined && !cardCheck)
+      return `${at} expect.card: names a card but checks none of ${CARD_CHECKS.join(', ')}`;
+    if (!CHECKS.some((f) => e[f] !== undefined))
+      return `${at} expect: checks nothing (give one of ${CHECKS.join(', ')})`;
+  }
+  return null;
 }
 
 /** "12.50 confirm" → ['1','2','.','5','0','confirm']: named keys stay whole, other tokens are typed character by character. */

@@ -31,6 +31,8 @@ export interface SimTerminalSpec {
   authorizer?: OnlineAuthorizer;
   /** The backend's remote lock, as the sync client holds it. */
   locked?: () => { locked: boolean; text: string };
+  /** The sync client's stopped-sync mark (SyncClient.syncAlarm). */
+  syncAlarm?: () => { reason: string } | null;
   /** The terminal's clock this far from the world's at start (a Pi without RTC boots with any time). */
   clockOffsetMs?: number;
 }

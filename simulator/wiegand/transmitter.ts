@@ -22,8 +22,10 @@ function toBits(value: number, width: number): WiegandBit[] {
 /** The frame: even parity bit, facility, number, odd parity bit. */
 export function wiegandBits(format: WiegandFormat, facility: number, cardNumber: number): WiegandBit[] {
   const { facilityBits, numberBits } = LAYOUT[format];
-  if (!Number.isInteger(facility) || facility < 0 || facility >= 2 ** facilityBits) throw new RangeError(`facility ${facility} does not fit ${facilityBits} bits`);
-  if (!Number.isInteger(cardNumber) || cardNumber < 0 || cardNumber >= 2 ** numberBits) throw new RangeError(`card number ${cardNumber} does not fit ${numberBits} bits`);
+  if (!Number.isInteger(facility) || facility < 0 || facility >= 2 ** facilityBits)
+    throw new RangeError(`facility ${facility} does not fit ${facilityBits} bits`);
+  if (!Number.isInteger(cardNumber) || cardNumber < 0 || cardNumber >= 2 ** numberBits)
+    throw new RangeError(`card number ${cardNumber} does not fit ${numberBits} bits`);
   const data = [...toBits(facility, facilityBits), ...toBits(cardNumber, numberBits)];
   const half = data.length / 2;
   const onesFirst = data.slice(0, half).filter((b) => b === 1).length;
@@ -54,7 +56,8 @@ export function pulseTrain(bits: readonly WiegandBit[], opts: PulseTrainOptions 
   const start = opts.startUs ?? 0;
   const width = opts.pulseWidthUs ?? PULSE_WIDTH_US_DEFAULT;
   const interval = opts.intervalUs ?? BIT_INTERVAL_US_DEFAULT;
-  if (width <= 0 || interval <= width) throw new RangeError(`need 0 < pulseWidthUs < intervalUs, got ${width} / ${interval}`);
+  if (width <= 0 || interval <= width)
+    throw new RangeError(`need 0 < pulseWidthUs < intervalUs, got ${width} / ${interval}`);
   const flips = new Set(opts.flipBits ?? []);
   return bits.map((b, i) => {
     const bit = flips.has(i) ? 1 - b : b;

@@ -22,7 +22,11 @@ test('configs pushed by the admin are applied, refused or delivered at the next 
     writeFileSync(path, JSON.stringify(installed, null, 2));
     let applied = 0;
     const applyConfig = (c: typeof installed) => (applied++, terminal().applyConfig(c));
-    const connect = (): Synced => syncTerminal(w, 'pos1', net, auth, { config: { current: () => terminal().config, path }, hooks: { applyConfig } });
+    const connect = (): Synced =>
+      syncTerminal(w, 'pos1', net, auth, {
+        config: { current: () => terminal().config, path },
+        hooks: { applyConfig },
+      });
     let synced = connect();
     assert.ok(await net.until(() => synced.client.connected, 10_000));
     await net.run(100); // its first STATUS arrives
@@ -30,7 +34,9 @@ test('configs pushed by the admin are applied, refused or delivered at the next 
     const doc = (pos: Record<string, unknown>) => JSON.stringify({ ...installed, pos: { ...installed.pos, ...pos } });
 
     // 1. Online: sent at once, applied, the role takes it, STATUS reports it.
-    assert.deepEqual(admin('config', 'push', '101', 'canteen.json', doc({ receiptCopies: 2 })).lines, ['config v1 (corr 1, canteen.json) for terminal 101: sent']);
+    assert.deepEqual(admin('config', 'push', '101', 'canteen.json', doc({ receiptCopies: 2 })).lines, [
+      'config v1 (corr 1, canteen.json) for terminal 101: sent',
+    ]);
     await net.run(500);
     for (const k of ['6', 'confirm']) w.key('pos1', k);
     assert.equal((await net.settle(w.tap('pos1', 'alice'))).receipts.length, 2, 'the POS prints two copies now');
@@ -42,17 +48,48 @@ test('configs pushed by the admin are applied, refused or delivered at the next 
     assert.equal(shownV1[0], 'terminal 101: config v1 in force (last STATUS), online');
     assert.match(shownV1[1], /^ {2}v1 corr 1 pushed 2026-11-23T03:30:00\.\d{3}Z: applied \(v1 in force\)$/);
 
-    // 2. Invalid: refused with the field; the file and the version in force stay.
+    // 2. Invalid: the admin refuses what the schema refuses, with the field, and queues nothing;
+    //    what only the terminal can judge (what its installer set) it refuses there, and says so.
     const fileV1 = readFileSync(path, 'utf8');
-    admin('config', 'push', '101', 'bad.json', doc({ maxSaleCents: -5 }));
+    const refused = admin('config', 'push', '101', 'bad.json', doc({ maxSaleCents: -5 }));
+    assert.equal(refused.code, 1);
+    assert.match(refused.lines[0], /^bad\.json: invalid field "pos\.maxSaleCents": .*; nothing queued$/);
+    assert.match(
+      admin('config', 'push', '101', 'broken.json', '{"pos": ').lines[0],
+      /^broken\.json: not valid JSON .*; nothing queued$/,
+    );
+    assert.match(
+      admin(
+        'config',
+        'push',
+        '101',
+        'other.json',
+        JSON.stringify({ ...installed, terminal: { ...installed.terminal, id: 102 } }),
+      ).lines[0],
+      /terminal\.id is 102, not 101/,
+    );
+    assert.equal(net.b.configs.history(101).length, 1, 'nothing queued');
+    admin(
+      'config',
+      'push',
+      '101',
+      'moved.json',
+      JSON.stringify({ ...installed, storage: { ...installed.storage, dataDir: '/elsewhere' } }),
+    );
     await net.run(500);
     const shown = admin('config', 'show', '101').lines;
-    assert.match(shown[1], /^ {2}v2 corr 2 pushed .*: rejected \(v1 in force\): config v2: invalid field "pos\.maxSaleCents": /);
+    assert.match(
+      shown[1],
+      /^ {2}v2 corr 2 pushed .*: rejected \(v1 in force\): config v2: invalid field "storage\.dataDir": /,
+    );
     assert.equal(readFileSync(path, 'utf8'), fileV1);
     assert.equal(synced.client.status().configVersion, 1);
 
     // 3. A corrId the terminal already answered (its ack lost): answered from memory, not applied again.
-    net.b.connected().get(101)?.send({ type: 'configPush', corrId: 1, version: 1, format: 'json', body: doc({ receiptCopies: 2 }) });
+    net.b
+      .connected()
+      .get(101)
+      ?.send({ type: 'configPush', corrId: 1, version: 1, format: 'json', body: doc({ receiptCopies: 2 }) });
     await net.run(500);
     assert.equal(net.logged('sync.config-repeated').length, 1);
     assert.equal(applied, 1, 'the role took v1 once');
@@ -61,7 +98,9 @@ test('configs pushed by the admin are applied, refused or delivered at the next 
     synced.client.stop();
     synced.state.close();
     await net.run(1_000);
-    assert.deepEqual(admin('config', 'push', '101', 'canteen.json', doc({ receiptCopies: 3 })).lines, ['config v3 (corr 3, canteen.json) for terminal 101: queued until it connects']);
+    assert.deepEqual(admin('config', 'push', '101', 'canteen.json', doc({ receiptCopies: 3 })).lines, [
+      'config v3 (corr 3, canteen.json) for terminal 101: queued until it connects',
+    ]);
     synced = connect();
     assert.ok(await net.until(() => synced.client.status().configVersion === 3, 10_000));
     assert.equal(terminal().config.pos.receiptCopies, 3);
@@ -85,7 +124,10 @@ test('config push: bad admin arguments are answered with the usage', () => {
   try {
     assert.equal(runAdmin(net.b, ['config', 'push', 'x', 'a.json', '{}']).code, 2);
     assert.equal(runAdmin(net.b, ['config', 'show']).code, 2);
-    assert.deepEqual(runAdmin(net.b, ['config', 'show', '7']).lines, ['terminal 7: no STATUS yet, offline', '  no config pushed']);
+    assert.deepEqual(runAdmin(net.b, ['config', 'show', '7']).lines, [
+      'terminal 7: no STATUS yet, offline',
+      '  no config pushed',
+    ]);
     const big = runAdmin(net.b, ['config', 'push', '7', 'big.json', 'x'.repeat(40_000)]);
     assert.equal(big.code, 1);
     assert.match(big.lines[0], /40000 bytes; a push carries at most 30720/);

@@ -22,9 +22,20 @@ const CARDS = [
   { name: 'bob', uid: '04b2c3d4', number: 1002, balanceCents: 30_000 },
   { name: 'carol', uid: '04c3d4e5', number: 1003, balanceCents: 40_000 },
 ];
-const TERMINALS = [['pos1', 101], ['pos2', 102]] as const;
+const TERMINALS = [
+  ['pos1', 101],
+  ['pos2', 102],
+] as const;
 /** What the seeds did, summed: the test is only worth something if every fault actually happened. */
-const seen = { dropped: 0, duplicated: 0, reordered: 0, corrupted: 0, disconnects: 0, backendRestarts: 0, connections: 0 };
+const seen = {
+  dropped: 0,
+  duplicated: 0,
+  reordered: 0,
+  corrupted: 0,
+  disconnects: 0,
+  backendRestarts: 0,
+  connections: 0,
+};
 
 /** The journal as the client sees it, with a check on every ack: only what the backend stores may be freed. */
 function guardedJournal(j: Journal, net: Net, id: number, violations: string[]): Journal {
@@ -77,27 +88,45 @@ async function runSeed(seed: number): Promise<void> {
     // Heal the network; what was cut reconnects, and everything drains.
     net.plan = CLEAN;
     for (const l of net.links) l.cut('healing');
-    const drained = () => TERMINALS.every(([name, id]) => net.backend?.journal.highWater(id) === w.terminal(name).terminal.journal.lastSeq() && w.terminal(name).terminal.journal.stats().unacked === 0);
+    const drained = () =>
+      TERMINALS.every(
+        ([name, id]) =>
+          net.backend?.journal.highWater(id) === w.terminal(name).terminal.journal.lastSeq() &&
+          w.terminal(name).terminal.journal.stats().unacked === 0,
+      );
     assert.ok(await net.until(drained, 600_000), `${tag}: drained`);
 
     assert.deepEqual(violations, [], tag);
     for (const [name, id] of TERMINALS) {
-      const journal = [...scanJournal(w.terminal(name).terminal.journal)].map(({ seq, kind, atMs, card, ref, body }) => ({ seq, kind, atMs, card, ref, body }));
+      const journal = [...scanJournal(w.terminal(name).terminal.journal)].map(
+        ({ seq, kind, atMs, card, ref, body }) => ({ seq, kind, atMs, card, ref, body }),
+      );
       const stored = net.b.journal.records(id);
-      assert.deepEqual(stored.map(({ arrival: _, ...rec }) => rec), journal, `${tag}: terminal ${id} records at the backend`);
-      for (let i = 1; i < stored.length; i++) assert.ok(stored[i].arrival > stored[i - 1].arrival, `${tag}: terminal ${id} stored in seq order`);
+      assert.deepEqual(
+        stored.map(({ arrival: _, ...rec }) => rec),
+        journal,
+        `${tag}: terminal ${id} records at the backend`,
+      );
+      for (let i = 1; i < stored.length; i++)
+        assert.ok(stored[i].arrival > stored[i - 1].arrival, `${tag}: terminal ${id} stored in seq order`);
     }
     const cards = await w.reconcile();
     assert.deepEqual(cards.problems, [], tag);
     for (const c of CARDS) {
       const report = net.b.cardReport(c.number);
       const card = await w.inspect(c.name);
-      assert.equal(c.balanceCents - report.movedCents, card.purse.balance + card.purse.subsidy, `${tag}: ${c.name} money at the backend`);
+      assert.equal(
+        c.balanceCents - report.movedCents,
+        card.purse.balance + card.purse.subsidy,
+        `${tag}: ${c.name} money at the backend`,
+      );
       assert.equal(report.counter, card.purse.counter, `${tag}: ${c.name} counter`);
       assert.deepEqual([report.gaps, report.open], [[], 0], tag);
     }
     assert.deepEqual(net.b.alerts(), [], tag);
-    for (const l of net.links) for (const k of ['dropped', 'duplicated', 'reordered', 'corrupted', 'disconnects'] as const) seen[k] += l.stats[k];
+    for (const l of net.links)
+      for (const k of ['dropped', 'duplicated', 'reordered', 'corrupted', 'disconnects'] as const)
+        seen[k] += l.stats[k];
     seen.connections += net.links.length;
   } finally {
     for (const s of synced) {
@@ -112,5 +141,6 @@ async function runSeed(seed: number): Promise<void> {
 test(`faulty link, ${SEEDS} seeds: exactly once, in order, freed only when acknowledged, money reconciles`, async () => {
   for (let seed = 1; seed <= SEEDS; seed++) await runSeed(seed);
   if (process.env.SHOW_SEEN) console.log(seen);
-  for (const [fault, n] of Object.entries(seen)) assert.ok(n > 0, `no ${fault} in ${SEEDS} seeds: ${JSON.stringify(seen)}`);
+  for (const [fault, n] of Object.entries(seen))
+    assert.ok(n > 0, `no ${fault} in ${SEEDS} seeds: ${JSON.stringify(seen)}`);
 });

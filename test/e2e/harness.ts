@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../firmware/core/clock.ts';
+import type { ManualClock } from '../../firmware/core/clock.ts';
 import { JsonLogger, MemorySink, silentLogger, type Logger } from '../../firmware/core/log.ts';
 import { SeededRandom } from '../../firmware/core/random.ts';
 import { SessionAuthorizer } from '../../firmware/sync/authorizer.ts';
@@ -44,7 +44,14 @@ export class Net {
   }
 
   startBackend(): Backend {
-    this.backend = Backend.open({ dbPath: this.dbPath, clock: this.clock, scheduler: this.sched, log: this.log.child({ side: 'backend' }), randomBytes: (n) => this.random.bytes(n), masterKey: new Uint8Array(32).fill(7) });
+    this.backend = Backend.open({
+      dbPath: this.dbPath,
+      clock: this.clock,
+      scheduler: this.sched,
+      log: this.log.child({ side: 'backend' }),
+      randomBytes: (n) => this.random.bytes(n),
+      masterKey: new Uint8Array(32).fill(7),
+    });
     return this.backend;
   }
 
@@ -72,7 +79,9 @@ export class Net {
 
   /** Lines of the shared log containing `event`. */
   logged(event: string): Record<string, unknown>[] {
-    return this.logSink.lines.filter((l) => l.includes(`"${event}"`)).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return this.logSink.lines
+      .filter((l) => l.includes(`"${event}"`))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
   run(ms: number): Promise<void> {
@@ -109,7 +118,13 @@ export function authorizerFor(net: Net): SessionAuthorizer {
 }
 
 /** Connects a SimWorld terminal to the net's backend with a SyncClient. */
-export function syncTerminal(world: SimWorld, name: string, net: Net, authorizer: SessionAuthorizer, extra: Partial<SyncClientDeps> & { options?: Partial<SyncOptions> } = {}): Synced {
+export function syncTerminal(
+  world: SimWorld,
+  name: string,
+  net: Net,
+  authorizer: SessionAuthorizer,
+  extra: Partial<SyncClientDeps> & { options?: Partial<SyncOptions> } = {},
+): Synced {
   const t: Terminal = world.terminal(name).terminal;
   const id = t.config.terminal.id;
   const state = SyncState.open({ path: join(t.config.storage.dataDir, 'sync.db'), log: silentLogger });

@@ -61,7 +61,14 @@ export class KeyRig {
 
   /** Runs until the terminal's current generation is `keyId`, with nothing pending, and it is connected. */
   async settledAt(keyId: number, maxMs = 120_000): Promise<void> {
-    const ok = await this.untilShared(() => this.synced !== null && this.client.connected && this.keys().current().keyId === keyId && this.keys().pending() === null, maxMs);
+    const ok = await this.untilShared(
+      () =>
+        this.synced !== null &&
+        this.client.connected &&
+        this.keys().current().keyId === keyId &&
+        this.keys().pending() === null,
+      maxMs,
+    );
     assert.ok(ok, `terminal settled at key generation ${keyId}`);
   }
 
@@ -70,7 +77,8 @@ export class KeyRig {
     const b = this.net.b;
     assert.deepEqual(b.keys.describe(TERMINAL), { current: keyId, pending: null, confirmed: false, requested: false });
     assert.equal(hex(this.keys().current().key), hex(b.keyFor(TERMINAL, keyId) as Uint8Array));
-    for (let k = 1; k < keyId; k++) assert.equal(b.keyFor(TERMINAL, k), null, `generation ${k} no longer opens a session`);
+    for (let k = 1; k < keyId; k++)
+      assert.equal(b.keyFor(TERMINAL, k), null, `generation ${k} no longer opens a session`);
     this.assertNoSecrets(secrets);
   }
 
@@ -82,7 +90,9 @@ export class KeyRig {
   sharedKey(): boolean {
     if (!this.synced || !this.net.backend) return true;
     const k = this.keys();
-    return [k.current(), k.pending()].some((g) => g !== null && hex(g.key) === hex(this.net.b.keyFor(TERMINAL, g.keyId) ?? new Uint8Array()));
+    return [k.current(), k.pending()].some(
+      (g) => g !== null && hex(g.key) === hex(this.net.b.keyFor(TERMINAL, g.keyId) ?? new Uint8Array()),
+    );
   }
 
   /** Runs until `done`, checking sharedKey() at every step; fails at the first step without one. */
@@ -99,7 +109,12 @@ export class KeyRig {
   assertNoSecrets(secrets: Uint8Array[]): void {
     const journal = JSON.stringify(this.w.terminal('pos1').terminal.journal.after(0, 1_000));
     const texts = [...this.net.logSink.lines, JSON.stringify(this.net.b.alerts()), journal];
-    for (const s of secrets) for (const t of texts) assert.ok(!t.includes(hex(s)) && !t.includes(hex(s.subarray(0, 8))), 'a key leaked into a log, an alert or the journal');
+    for (const s of secrets)
+      for (const t of texts)
+        assert.ok(
+          !t.includes(hex(s)) && !t.includes(hex(s.subarray(0, 8))),
+          'a key leaked into a log, an alert or the journal',
+        );
   }
 
   close(): void {

@@ -21,24 +21,36 @@ test('power cut after the terminal stored the key, before the ack: it dials unde
   try {
     const offer = SyncKeyStore.prototype.offer;
     let cut = false;
-    t.mock.method(SyncKeyStore.prototype, 'offer', function (this: SyncKeyStore, corrId: number, keyId: number, key: Uint8Array) {
-      offer.call(this, corrId, keyId, key);
-      if (cut) return;
-      cut = true;
-      throw new Error('power cut');
-    });
+    t.mock.method(
+      SyncKeyStore.prototype,
+      'offer',
+      function (this: SyncKeyStore, corrId: number, keyId: number, key: Uint8Array) {
+        offer.call(this, corrId, keyId, key);
+        if (cut) return;
+        cut = true;
+        throw new Error('power cut');
+      },
+    );
     assert.ok(await r.untilShared(() => r.client.connected, 10_000));
     assert.equal(r.net.b.rotateKey(TERMINAL), true);
     assert.ok(await r.untilShared(() => cut, 5_000));
     r.powerCut();
     r.boot();
-    assert.deepEqual([r.keys().current().keyId, r.keys().pending()?.keyId, r.keys().pending()?.acked], [1, 2, false], 'stored durably, never acknowledged');
+    assert.deepEqual(
+      [r.keys().current().keyId, r.keys().pending()?.keyId, r.keys().pending()?.acked],
+      [1, 2, false],
+      'stored durably, never acknowledged',
+    );
     assert.deepEqual(r.net.b.keys.describe(TERMINAL), { current: 1, pending: 2, confirmed: false, requested: true });
     await r.settledAt(2, 60_000);
     r.assertRotatedTo(2, [derived(1), derived(2)]);
     assert.deepEqual(r.opened(), [1, 1, 2]);
     assert.equal(r.net.logged('sync.key-unacked-dropped').length, 1);
-    assert.deepEqual(r.net.logged('backend.key-offered').map((l) => l.generation), [2, 2], 'the same generation offered again');
+    assert.deepEqual(
+      r.net.logged('backend.key-offered').map((l) => l.generation),
+      [2, 2],
+      'the same generation offered again',
+    );
   } finally {
     r.close();
   }
@@ -72,16 +84,20 @@ test('ack delivered, then the link is cut and the backend restarts before the re
   try {
     const confirmed = KeyRotations.prototype.confirmed;
     let cut = false;
-    t.mock.method(KeyRotations.prototype, 'confirmed', function (this: KeyRotations, terminal: number, corrId: number, keyId: number) {
-      confirmed.call(this, terminal, corrId, keyId);
-      if (cut) return;
-      cut = true;
-      cutLinks(r, 'cut after the ack arrived');
-      r.net.sched.after(0, () => {
-        r.net.stopBackend();
-        r.net.startBackend();
-      });
-    });
+    t.mock.method(
+      KeyRotations.prototype,
+      'confirmed',
+      function (this: KeyRotations, terminal: number, corrId: number, keyId: number) {
+        confirmed.call(this, terminal, corrId, keyId);
+        if (cut) return;
+        cut = true;
+        cutLinks(r, 'cut after the ack arrived');
+        r.net.sched.after(0, () => {
+          r.net.stopBackend();
+          r.net.startBackend();
+        });
+      },
+    );
     assert.ok(await r.untilShared(() => r.client.connected, 10_000));
     assert.equal(r.net.b.rotateKey(TERMINAL), true);
     assert.ok(await r.untilShared(() => cut, 5_000));
@@ -106,7 +122,10 @@ test('backend restart after it stored the offer, before the terminal got it: off
     await r.settledAt(2, 60_000);
     r.assertRotatedTo(2, [derived(1), derived(2)]);
     assert.deepEqual(r.opened(), [1, 1, 2]);
-    assert.deepEqual(r.net.logged('backend.key-offered').map((l) => l.corrId), [1, 2]);
+    assert.deepEqual(
+      r.net.logged('backend.key-offered').map((l) => l.corrId),
+      [1, 2],
+    );
   } finally {
     r.close();
   }
@@ -126,7 +145,11 @@ test('cut after the backend made the new key current, before the terminal heard 
     assert.ok(await r.untilShared(() => r.client.connected, 10_000));
     assert.equal(r.net.b.rotateKey(TERMINAL), true);
     assert.ok(await r.untilShared(() => cut, 5_000));
-    assert.deepEqual([r.keys().current().keyId, r.keys().pending()?.keyId], [1, 2], 'the terminal has not heard it succeed');
+    assert.deepEqual(
+      [r.keys().current().keyId, r.keys().pending()?.keyId],
+      [1, 2],
+      'the terminal has not heard it succeed',
+    );
     assert.equal(r.net.b.keyFor(TERMINAL, 1), null, 'the backend has forgotten the old key');
     await r.settledAt(2, 60_000);
     r.assertRotatedTo(2, [derived(1), derived(2)]);

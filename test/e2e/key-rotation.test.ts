@@ -15,12 +15,23 @@ test('rotation of an online terminal completes; the next session uses the new ge
     assert.ok(await r.net.until(() => r.client.connected, 10_000));
     assert.equal(runAdmin(r.net.b, ['key', String(TERMINAL)]).lines[0], hex(derived(1)));
     const out = runAdmin(r.net.b, ['key', 'rotate', String(TERMINAL)]);
-    assert.deepEqual(out, { code: 0, lines: [`terminal ${TERMINAL}: key generation 2 offered; it becomes current when the terminal's handshake under it succeeds`] });
+    assert.deepEqual(out, {
+      code: 0,
+      lines: [
+        `terminal ${TERMINAL}: key generation 2 offered; it becomes current when the terminal's handshake under it succeeds`,
+      ],
+    });
     await r.settledAt(2, 10_000);
     r.assertRotatedTo(2, [derived(1), derived(2)]);
-    assert.equal(hex(r.keys().current().key), hex(derived(2)), 'the new key of a derived terminal is K_t(MK, id, keyId+1)');
+    assert.equal(
+      hex(r.keys().current().key),
+      hex(derived(2)),
+      'the new key of a derived terminal is K_t(MK, id, keyId+1)',
+    );
     assert.equal(runAdmin(r.net.b, ['key', String(TERMINAL)]).lines[0], `2:${hex(derived(2))}`);
-    assert.deepEqual(runAdmin(r.net.b, ['key', 'show', String(TERMINAL)]).lines, [`terminal ${TERMINAL}: key generation 2`]);
+    assert.deepEqual(runAdmin(r.net.b, ['key', 'show', String(TERMINAL)]).lines, [
+      `terminal ${TERMINAL}: key generation 2`,
+    ]);
     assert.deepEqual(r.opened(), [1, 2]);
     assert.equal(r.net.logged('sync.key-rotated').length, 1);
 
@@ -45,8 +56,12 @@ test('a rotation asked for while the terminal is offline is offered at its next 
   try {
     const k1 = r.net.b.keyFor(TERMINAL, 1) as Uint8Array;
     assert.notEqual(hex(k1), hex(derived(1)));
-    assert.deepEqual(runAdmin(r.net.b, ['key', 'rotate', String(TERMINAL)]).lines, [`terminal ${TERMINAL}: key rotation queued (the terminal is offline); offered at its next session`]);
-    assert.deepEqual(runAdmin(r.net.b, ['key', 'show', String(TERMINAL)]).lines, [`terminal ${TERMINAL}: key generation 1, rotation queued for its next session`]);
+    assert.deepEqual(runAdmin(r.net.b, ['key', 'rotate', String(TERMINAL)]).lines, [
+      `terminal ${TERMINAL}: key rotation queued (the terminal is offline); offered at its next session`,
+    ]);
+    assert.deepEqual(runAdmin(r.net.b, ['key', 'show', String(TERMINAL)]).lines, [
+      `terminal ${TERMINAL}: key generation 1, rotation queued for its next session`,
+    ]);
     r.boot();
     await r.settledAt(2, 20_000);
     const k2 = r.net.b.keyFor(TERMINAL, 2) as Uint8Array;
@@ -80,9 +95,17 @@ test('an acknowledgement with a wrong key check is rejected: the rotation is aba
     assert.equal(r.net.b.rotateKey(TERMINAL), true);
     assert.ok(await r.net.until(() => r.net.logged('sync.key-fallback').length === 1, 30_000));
     await r.settledAt(1, 30_000);
-    assert.deepEqual(r.net.b.keys.describe(TERMINAL), { current: 1, pending: null, confirmed: false, requested: false });
+    assert.deepEqual(r.net.b.keys.describe(TERMINAL), {
+      current: 1,
+      pending: null,
+      confirmed: false,
+      requested: false,
+    });
     assert.equal(r.net.b.keyFor(TERMINAL, 2), null);
-    assert.deepEqual(r.net.b.alerts().map((a) => [a.kind, a.terminal]), [['key-check', TERMINAL]]);
+    assert.deepEqual(
+      r.net.b.alerts().map((a) => [a.kind, a.terminal]),
+      [['key-check', TERMINAL]],
+    );
     assert.equal(r.net.logged('backend.rejected').filter((l) => l.reason === 'key-check').length, 1);
     // It stays on generation 1: nothing is offered again until an admin asks.
     await r.net.run(120_000);
@@ -104,7 +127,14 @@ test('a terminal that cannot rotate keeps the request queued; a HELLO under a ge
     const dialAs = (keyId: number, caps?: number) => {
       const pair = virtualLinkPair(r.net.sched);
       b.accept(pair.server);
-      const s = Session.terminal({ nowMs: () => clock.nowMs(), randomBytes: (n) => rng.bytes(n), terminalId: TERMINAL, keyId, key: derived(keyId), ...(caps !== undefined ? { caps } : {}) });
+      const s = Session.terminal({
+        nowMs: () => clock.nowMs(),
+        randomBytes: (n) => rng.bytes(n),
+        terminalId: TERMINAL,
+        keyId,
+        key: derived(keyId),
+        ...(caps !== undefined ? { caps } : {}),
+      });
       pair.client.onData((bytes) => {
         s.receiveData(bytes);
         for (const f of s.takeOutbound()) pair.client.send(f);

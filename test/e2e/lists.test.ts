@@ -29,7 +29,8 @@ function countingDialer(net: Net, cutAfter: number | null) {
     link.onData = (handler) =>
       onData((bytes) => {
         if (bytes[3] === SNAPSHOT) {
-          if (i === 0 && cutAfter !== null && perConnection[i] >= cutAfter) return pair.cut('test: link dropped mid-snapshot');
+          if (i === 0 && cutAfter !== null && perConnection[i] >= cutAfter)
+            return pair.cut('test: link dropped mid-snapshot');
           perConnection[i]++;
         }
         handler(bytes);
@@ -66,11 +67,21 @@ test('a 150k blacklist snapshot survives a dropped link and a restart, resuming 
     const second = countingDialer(net, null);
     s = syncTerminal(w, 'pos1', net, auth, { dial: second.dial });
     assert.ok(await net.until(() => bl().version() === 1, 20_000), 'the snapshot is switched in');
-    assert.deepEqual(net.logged('backend.list-resume').map((l) => [l.fromChunk, l.chunks]), [[2, chunkCount - 2]]);
+    assert.deepEqual(
+      net.logged('backend.list-resume').map((l) => [l.fromChunk, l.chunks]),
+      [[2, chunkCount - 2]],
+    );
     assert.deepEqual(second.perConnection, [chunkCount - 2], 'only the missing chunks crossed the link again');
-    assert.deepEqual([bl().size(), bl().has(LOST[0]), bl().has(LOST.at(-1) as number), bl().has(LOST[0] + 1)], [LOST.length, true, true, false]);
+    assert.deepEqual(
+      [bl().size(), bl().has(LOST[0]), bl().has(LOST.at(-1) as number), bl().has(LOST[0] + 1)],
+      [LOST.length, true, true, false],
+    );
     await net.run(200);
-    assert.equal(net.b.db.prepare('SELECT held_blacklist FROM terminals WHERE id = 201').pluck().get(), 1, 'LIST_ACK applied reached the backend');
+    assert.equal(
+      net.b.db.prepare('SELECT held_blacklist FROM terminals WHERE id = 201').pluck().get(),
+      1,
+      'LIST_ACK applied reached the backend',
+    );
 
     // 4. The next change is a delta, digest-checked at the terminal.
     runAdmin(net.b, ['card', 'found', String(LOST[7])]);
@@ -103,20 +114,41 @@ test('door grants reach only the terminal that keeps them, set and revoked by th
     assert.ok(await net.until(() => door.synced.client.connected && pos.client.connected, 10_000));
     await net.run(2_000);
 
+    assert.equal(runAdmin(net.b, ['card', 'register', '1001']).code, 0, 'a grant is for a card the backend knows');
     const r = runAdmin(net.b, ['grant', '1001', '5', '2026-11-23T14:00', '+90m']);
     assert.equal(r.code, 0, r.lines.join('\n'));
-    assert.match(r.lines[0], /card 1001: doors 0x5 from 2026-11-23T14:00 \(minute \d+\) until 2026-11-23T15:30 .*grants version 1/);
+    assert.match(
+      r.lines[0],
+      /card 1001: doors 0x5 from 2026-11-23T14:00 \(minute \d+\) until 2026-11-23T15:30 .*grants version 1/,
+    );
     assert.ok(await net.until(() => door.grants.version() === 1, 2_000), 'pushed at once');
     const from = cardMinute(Date.parse('2026-11-23T14:00:00+08:00'));
-    assert.deepEqual([door.grants.grantFor(1001, from - 1), door.grants.opens(1001, 2, from), door.grants.opens(1001, 1, from), door.grants.grantFor(1001, from + 90)], [null, true, false, null]);
+    assert.deepEqual(
+      [
+        door.grants.grantFor(1001, from - 1),
+        door.grants.opens(1001, 2, from),
+        door.grants.opens(1001, 1, from),
+        door.grants.grantFor(1001, from + 90),
+      ],
+      [null, true, false, null],
+    );
 
     assert.equal(runAdmin(net.b, ['grant', 'revoke', '1001']).code, 0);
     assert.ok(await net.until(() => door.grants.version() === 2, 2_000));
     assert.equal(door.grants.grantFor(1001, from), null);
     await net.run(500);
-    const held = net.b.db.prepare<[number], { held_grants: number | null }>('SELECT held_grants FROM terminals WHERE id = ?');
-    assert.deepEqual([held.get(301)?.held_grants, held.get(302)?.held_grants], [2, null], 'the POS never got grants (no capability)');
-    assert.deepEqual(net.b.lastStatus(301)?.lists.map((l) => l.list), ['blacklist', 'grants', 'credits']);
+    const held = net.b.db.prepare<[number], { held_grants: number | null }>(
+      'SELECT held_grants FROM terminals WHERE id = ?',
+    );
+    assert.deepEqual(
+      [held.get(301)?.held_grants, held.get(302)?.held_grants],
+      [2, null],
+      'the POS never got grants (no capability)',
+    );
+    assert.deepEqual(
+      net.b.lastStatus(301)?.lists.map((l) => l.list),
+      ['blacklist', 'grants', 'credits'],
+    );
     assert.deepEqual(net.logged('sync.list-refused'), []);
     assert.equal(runAdmin(net.b, ['grant', '1001', '5', 'tomorrow', '+1h']).code, 2, 'a bad time is a usage error');
     for (const s of [door.synced, pos]) {

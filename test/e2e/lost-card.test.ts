@@ -16,7 +16,10 @@ test('a card reported lost is refused at an online terminal within 2 s of the re
   const net = new Net(w.clock, 3);
   net.plan = { ...net.plan, latencyMs: 40 };
   try {
-    const terminals = [['pos1', 101], ['pos2', 102]] as const;
+    const terminals = [
+      ['pos1', 101],
+      ['pos2', 102],
+    ] as const;
     const synced = terminals.map(([name, id]) => {
       const auth = authorizerFor(net);
       w.addTerminal({ name, id, authorizer: auth });
@@ -30,6 +33,7 @@ test('a card reported lost is refused at an online terminal within 2 s of the re
     assert.deepEqual((await net.settle(w.tap('pos1', 'alice'))).beeps, ['ok']);
 
     const reportedMs = w.clock.nowMs();
+    assert.equal(runAdmin(net.b, ['card', 'register', '1001']).code, 0, 'the desk issued it');
     const r = runAdmin(net.b, ['card', 'lost', '1001']);
     assert.equal(r.code, 0, r.lines.join('\n'));
     assert.match(r.lines[0], /pushed to 2 connected terminal/);
@@ -45,7 +49,11 @@ test('a card reported lost is refused at an online terminal within 2 s of the re
     assert.ok(appliedAfterMs <= 200, `applied ${appliedAfterMs} ms after the report (one round trip is 80 ms)`);
     // The backend knows both terminals hold the version (LIST_ACK).
     await net.run(200);
-    for (const [, id] of terminals) assert.equal(net.b.db.prepare('SELECT held_blacklist FROM terminals WHERE id = ?').pluck().get(id), net.b.lists.version('blacklist'));
+    for (const [, id] of terminals)
+      assert.equal(
+        net.b.db.prepare('SELECT held_blacklist FROM terminals WHERE id = ?').pluck().get(id),
+        net.b.lists.version('blacklist'),
+      );
     for (const s of synced) {
       s.client.stop();
       s.state.close();

@@ -13,7 +13,10 @@ async function setup(seed: number, pos: Record<string, unknown> = {}) {
   const w = new SimWorld({ seed, startMs: START });
   const net = new Net(w.clock, seed);
   const synced: Synced[] = [];
-  for (const [name, id] of [['pos1', 101], ['pos2', 102]] as const) {
+  for (const [name, id] of [
+    ['pos1', 101],
+    ['pos2', 102],
+  ] as const) {
     const auth = authorizerFor(net);
     w.addTerminal({ name, id, authorizer: auth, pos });
     synced.push(syncTerminal(w, name, net, auth));
@@ -57,7 +60,10 @@ test('a pending credit issued at the backend reaches both terminals and lands on
     assert.deepEqual([card.purse.balance + card.purse.subsidy, card.purse.lastCreditSeq], [2_500, 1], 'credited once');
     await drain();
     assert.equal(net.b.cardReport(1001).movedCents, -2_000 + 500);
-    const txs = net.b.db.prepare<[], string>('SELECT tx FROM card_tx WHERE card = 1001 ORDER BY counter_after').pluck().all();
+    const txs = net.b.db
+      .prepare<[], string>('SELECT tx FROM card_tx WHERE card = 1001 ORDER BY counter_after')
+      .pluck()
+      .all();
     assert.deepEqual(txs, ['credit', 'sale'], 'the credit reached the backend as tx credit (§6.5)');
     assert.deepEqual((await w.reconcile()).problems, []);
   } finally {
@@ -66,7 +72,9 @@ test('a pending credit issued at the backend reaches both terminals and lands on
 });
 
 test('online account: approved, declined, and a late answer or a dead backend booked once as advice', async () => {
-  const { w, net, synced, sell, drain, done } = await setup(22, { online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 2_000, offlineFloorPerCardDayCents: 10_000 } });
+  const { w, net, synced, sell, drain, done } = await setup(22, {
+    online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 2_000, offlineFloorPerCardDayCents: 10_000 },
+  });
   try {
     await w.addCard({ name: 'dave', uid: '04d4d4d4', number: 5005, cardClass: 5 });
     net.b.setAccount(5005, 10_000);
@@ -93,7 +101,9 @@ test('online account: approved, declined, and a late answer or a dead backend bo
     await drain();
     await net.run(35_000); // owed advices/reversals retried and acknowledged
 
-    const outcomes = [...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === 'online.result').map((r) => (r.body as { outcome: string }).outcome);
+    const outcomes = [...scanJournal(w.terminal('pos1').terminal.journal)]
+      .filter((r) => r.kind === 'online.result')
+      .map((r) => (r.body as { outcome: string }).outcome);
     assert.deepEqual(outcomes, ['approved', 'declined', 'offline-approved', 'offline-declined', 'offline-approved']);
     // 100.00 − 12.00 − 5.00 (approved late, then advised: charged once) − 3.00 (advice); the 25.00 approved late was reversed.
     assert.equal(net.b.accounts.balance(5005), 8_000);
@@ -106,7 +116,9 @@ test('online account: approved, declined, and a late answer or a dead backend bo
 });
 
 test('an online sale tells the backend the UID the card answered with', async () => {
-  const { w, net, sell, done } = await setup(24, { online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 2_000, offlineFloorPerCardDayCents: 10_000 } });
+  const { w, net, sell, done } = await setup(24, {
+    online: { deadlineMs: 1_500, offlineFloorPerSaleCents: 2_000, offlineFloorPerCardDayCents: 10_000 },
+  });
   try {
     await w.addCard({ name: 'dave', uid: '04d4d4d4', number: 5005, cardClass: 5 });
     net.b.setAccount(5005, 10_000);
@@ -116,7 +128,10 @@ test('an online sale tells the backend the UID the card answered with', async ()
     backend.message = (s, m) => (seen.push(m), handle(s, m));
     assert.equal((await sell('pos1', 'dave', '12')).screen.customer.en, 'Paid 12.00 balance 88.00');
     const asked = seen.filter((m) => m.type === 'authorizeRequest');
-    assert.deepEqual(asked.map((m) => [m.cardNumber, Buffer.from(m.uid).toString('hex')]), [[5005, '04d4d4d4']]);
+    assert.deepEqual(
+      asked.map((m) => [m.cardNumber, Buffer.from(m.uid).toString('hex')]),
+      [[5005, '04d4d4d4']],
+    );
   } finally {
     done();
   }

@@ -7,7 +7,7 @@ import { Net, authorizerFor, syncTerminal } from './harness.ts';
 /** STATUS (PROTOCOL.md §6.3) end to end: the terminal reports its peripherals, the backend keeps and shows the last report. */
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
-test('STATUS carries the reader\'s health; the backend keeps the last one and shows it', async () => {
+test("STATUS carries the reader's health; the backend keeps the last one and shows it", async () => {
   const w = new SimWorld({ seed: 31, startMs: START, reader: 'mfrc522' });
   const net = new Net(w.clock, 31);
   const auth = authorizerFor(net);

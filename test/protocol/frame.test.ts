@@ -1,17 +1,31 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { crc16, crc32, encodeFrame, FrameDecoder, frameBytes, HEADER_BYTES, PAYLOAD_BYTES_DEFAULT, type FrameEvent } from '../../protocol/index.ts';
+import {
+  crc16,
+  crc32,
+  encodeFrame,
+  FrameDecoder,
+  frameBytes,
+  HEADER_BYTES,
+  PAYLOAD_BYTES_DEFAULT,
+  type FrameEvent,
+} from '../../protocol/index.ts';
 import { concat, Prng, randomChunks } from './helpers.ts';
 import { hex } from './json.ts';
 
 /** Layer 1 alone: the frame decoder over every chunking, resync, limits. */
 
-const vectors = JSON.parse(readFileSync(new URL('../vectors/protocol/messages.json', import.meta.url), 'utf8')) as { messages: { frame: { hex: string } }[] };
+const vectors = JSON.parse(readFileSync(new URL('../vectors/protocol/messages.json', import.meta.url), 'utf8')) as {
+  messages: { frame: { hex: string } }[];
+};
 const FRAMES = vectors.messages.map((m) => Uint8Array.from(Buffer.from(m.frame.hex, 'hex')));
 const STREAM = concat(FRAMES);
 
-function feed(chunks: Uint8Array[], decoder = new FrameDecoder()): { frames: string[]; skipped: number; errors: string[]; maxBuffered: number } {
+function feed(
+  chunks: Uint8Array[],
+  decoder = new FrameDecoder(),
+): { frames: string[]; skipped: number; errors: string[]; maxBuffered: number } {
   const frames: string[] = [];
   const errors: string[] = [];
   let skipped = 0;
@@ -96,7 +110,11 @@ test('a frame hidden inside a bad frame is found by rescanning from the byte aft
   const inner = FRAMES[0];
   // A header that passes its CRC and claims a payload long enough to swallow `inner`; its frame CRC will fail.
   const outer = encodeFrame({ type: 0x70, seq: 9, payload: new Uint8Array(inner.length + 10) });
-  const fake = concat([outer.subarray(0, HEADER_BYTES), inner, new Uint8Array(outer.length - HEADER_BYTES - inner.length)]);
+  const fake = concat([
+    outer.subarray(0, HEADER_BYTES),
+    inner,
+    new Uint8Array(outer.length - HEADER_BYTES - inner.length),
+  ]);
   const r = feed([fake, FRAMES[1]]);
   assert.deepEqual(r.frames, [hex(inner), hex(FRAMES[1])]);
   assert.ok(r.errors.includes('bad-crc'));
@@ -106,7 +124,10 @@ test('limits: a length above the maximum is a header error at once, not a wait',
   const d = new FrameDecoder({ maxPayloadBytes: 64 });
   const big = encodeFrame({ type: 0x80, seq: 0, payload: new Uint8Array(65) });
   const events = d.push(big.subarray(0, HEADER_BYTES));
-  assert.deepEqual(events.map((e) => (e.kind === 'error' ? e.error : 'frame')), ['too-long', 'garbage']);
+  assert.deepEqual(
+    events.map((e) => (e.kind === 'error' ? e.error : 'frame')),
+    ['too-long', 'garbage'],
+  );
   assert.ok(d.bufferedBytes < HEADER_BYTES);
   const ok = encodeFrame({ type: 0x80, seq: 0, payload: new Uint8Array(64) });
   assert.equal(feed([ok], new FrameDecoder({ maxPayloadBytes: 64 })).frames.length, 1);
@@ -117,7 +138,10 @@ test('limits: the buffer never exceeds one largest frame, whatever arrives', () 
   assert.equal(d.capacityBytes, frameBytes(PAYLOAD_BYTES_DEFAULT, true));
   const rng = new Prng(5);
   // Headers that pass their CRC and promise the largest payload, then never deliver it: worst case for buffering.
-  const liar = encodeFrame({ type: 0x30, seq: 1, payload: new Uint8Array(PAYLOAD_BYTES_DEFAULT) }).subarray(0, HEADER_BYTES);
+  const liar = encodeFrame({ type: 0x30, seq: 1, payload: new Uint8Array(PAYLOAD_BYTES_DEFAULT) }).subarray(
+    0,
+    HEADER_BYTES,
+  );
   for (let i = 0; i < 200; i++) {
     d.push(rng.int(2) ? liar : rng.bytes(rng.int(4000)));
     assert.ok(d.bufferedBytes <= d.capacityBytes, `held ${d.bufferedBytes}`);
@@ -136,7 +160,9 @@ test('reserved flags, wrong version and bad header CRC are reported by name', ()
     const h = crc16(g, 0, 11);
     g[11] = h & 0xff;
     g[12] = h >>> 8;
-    const kinds = new FrameDecoder().push(g).flatMap((e: FrameEvent) => (e.kind === 'error' && e.error !== 'garbage' ? [e.error] : []));
+    const kinds = new FrameDecoder()
+      .push(g)
+      .flatMap((e: FrameEvent) => (e.kind === 'error' && e.error !== 'garbage' ? [e.error] : []));
     assert.deepEqual(kinds, [error]);
   }
   const g = f.slice();
@@ -148,7 +174,10 @@ test('the encoder refuses what the header cannot say', () => {
   assert.throws(() => encodeFrame({ type: 256, seq: 0, payload: new Uint8Array() }), RangeError);
   assert.throws(() => encodeFrame({ type: 1, seq: 2 ** 32, payload: new Uint8Array() }), RangeError);
   assert.throws(() => encodeFrame({ type: 1, seq: 0, payload: new Uint8Array(0x10000) }), RangeError);
-  assert.throws(() => encodeFrame({ type: 1, seq: 0, payload: new Uint8Array(), mac: () => new Uint8Array(4) }), RangeError);
+  assert.throws(
+    () => encodeFrame({ type: 1, seq: 0, payload: new Uint8Array(), mac: () => new Uint8Array(4) }),
+    RangeError,
+  );
 });
 
 test('CRC check values (CRC-16/AUG-CCITT as OSDP, CRC-32/ISO-HDLC as zlib)', () => {

@@ -57,11 +57,16 @@ export const WORK_PER_BYTE_MAX = 16;
 const FAILURES_KEPT = 10;
 
 function seedFrames(): Uint8Array[] {
-  const msgs = JSON.parse(readFileSync(new URL('../vectors/protocol/messages.json', import.meta.url), 'utf8')) as { messages: { frame: { hex: string } }[] };
+  const msgs = JSON.parse(readFileSync(new URL('../vectors/protocol/messages.json', import.meta.url), 'utf8')) as {
+    messages: { frame: { hex: string } }[];
+  };
   return msgs.messages.map((m) => Uint8Array.from(Buffer.from(m.frame.hex, 'hex')));
 }
 
-const KNOWN_TYPES = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x20, 0x21, 0x22, 0x23, 0x30, 0x31, 0x32, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x50, 0x51, 0x60, 0x61, 0x70, 0x71, 0x80];
+const KNOWN_TYPES = [
+  0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x20, 0x21, 0x22, 0x23, 0x30, 0x31, 0x32, 0x40, 0x41,
+  0x42, 0x43, 0x44, 0x45, 0x50, 0x51, 0x60, 0x61, 0x70, 0x71, 0x80,
+];
 
 /** Recomputes header CRC and frame CRC as far as the (possibly broken) layout allows. */
 function repair(f: Uint8Array): void {
@@ -149,7 +154,8 @@ function checkMessage(type: number, payload: Uint8Array, s: FuzzStats): void {
   const d = decodeMessage(type, payload);
   if (!d.ok) {
     s.messagesRejected++;
-    if (d.error.startsWith('decoder fault')) fail(s, `type 0x${type.toString(16)} ${Buffer.from(payload).toString('hex')}: ${d.error}`);
+    if (d.error.startsWith('decoder fault'))
+      fail(s, `type 0x${type.toString(16)} ${Buffer.from(payload).toString('hex')}: ${d.error}`);
     return;
   }
   s.messagesOk++;
@@ -158,9 +164,16 @@ function checkMessage(type: number, payload: Uint8Array, s: FuzzStats): void {
     // Canonical encoders give the same bytes back (cheap check); when not (a skipped unknown tag, a record re-chosen compact), compare values.
     if (Buffer.compare(again.payload, payload) === 0) return;
     const d2 = decodeMessage(again.code, again.payload);
-    if (!d2.ok || !isDeepStrictEqual(d2.message, d.message)) fail(s, `type 0x${type.toString(16)} ${Buffer.from(payload).toString('hex')}: decoded value does not survive re-encoding`);
+    if (!d2.ok || !isDeepStrictEqual(d2.message, d.message))
+      fail(
+        s,
+        `type 0x${type.toString(16)} ${Buffer.from(payload).toString('hex')}: decoded value does not survive re-encoding`,
+      );
   } catch (err) {
-    fail(s, `type 0x${type.toString(16)} ${Buffer.from(payload).toString('hex')}: re-encoding a decoded message threw ${(err as Error).message}`);
+    fail(
+      s,
+      `type 0x${type.toString(16)} ${Buffer.from(payload).toString('hex')}: re-encoding a decoded message threw ${(err as Error).message}`,
+    );
   }
 }
 
@@ -172,7 +185,19 @@ export function runFuzz(opts: FuzzOptions): FuzzStats {
   const rng = new Prng(opts.seed);
   const seeds = seedFrames();
   const decoder = new FrameDecoder();
-  const s: FuzzStats = { frames: 0, bytes: 0, framesDecoded: 0, messagesOk: 0, messagesRejected: 0, frameErrors: 0, maxBufferedBytes: 0, capacityBytes: decoder.capacityBytes, maxPushWorkPerByte: 0, workPerByte: 0, failures: [] };
+  const s: FuzzStats = {
+    frames: 0,
+    bytes: 0,
+    framesDecoded: 0,
+    messagesOk: 0,
+    messagesRejected: 0,
+    frameErrors: 0,
+    maxBufferedBytes: 0,
+    capacityBytes: decoder.capacityBytes,
+    maxPushWorkPerByte: 0,
+    workPerByte: 0,
+    failures: [],
+  };
   const batch: Uint8Array[] = [];
   const flush = () => {
     const stream = Buffer.concat(batch);
@@ -193,7 +218,8 @@ export function runFuzz(opts: FuzzOptions): FuzzStats {
       }
       const workPerByte = (decoder.stats.bytesWorked - workedBefore) / heldBytes;
       if (workPerByte > s.maxPushWorkPerByte) s.maxPushWorkPerByte = workPerByte;
-      if (workPerByte > PUSH_WORK_PER_BYTE_MAX) fail(s, `a push of ${n} bytes worked ${workPerByte.toFixed(1)} per byte`);
+      if (workPerByte > PUSH_WORK_PER_BYTE_MAX)
+        fail(s, `a push of ${n} bytes worked ${workPerByte.toFixed(1)} per byte`);
       at += n;
       s.maxBufferedBytes = Math.max(s.maxBufferedBytes, decoder.bufferedBytes);
       for (const e of events) {
@@ -204,13 +230,16 @@ export function runFuzz(opts: FuzzOptions): FuzzStats {
         }
       }
     }
-    if (s.maxBufferedBytes > s.capacityBytes) fail(s, `decoder held ${s.maxBufferedBytes} bytes > capacity ${s.capacityBytes}`);
+    if (s.maxBufferedBytes > s.capacityBytes)
+      fail(s, `decoder held ${s.maxBufferedBytes} bytes > capacity ${s.capacityBytes}`);
   };
   for (let i = 0; i < opts.frames; i++) {
     const r = rng.int(10);
-    const f = r < 2 ? randomFrame(rng) : r < 9 ? mutate(seeds[rng.int(seeds.length)], rng) : seeds[rng.int(seeds.length)];
+    const f =
+      r < 2 ? randomFrame(rng) : r < 9 ? mutate(seeds[rng.int(seeds.length)], rng) : seeds[rng.int(seeds.length)];
     // Most mutated frames go straight to the message decoder too: a CRC-valid frame is not needed to fuzz a payload.
-    if (r >= 2 && f.length > HEADER_BYTES && rng.int(4) === 0) checkMessage(f[3], f.subarray(HEADER_BYTES, Math.max(HEADER_BYTES, f.length - 12)), s);
+    if (r >= 2 && f.length > HEADER_BYTES && rng.int(4) === 0)
+      checkMessage(f[3], f.subarray(HEADER_BYTES, Math.max(HEADER_BYTES, f.length - 12)), s);
     batch.push(f);
     if (rng.int(16) === 0) batch.push(rng.bytes(rng.int(24)));
     s.frames++;

@@ -24,7 +24,9 @@ export class Prng {
   }
 }
 
-export const MASTER_KEY = Uint8Array.from(Buffer.from('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', 'hex'));
+export const MASTER_KEY = Uint8Array.from(
+  Buffer.from('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', 'hex'),
+);
 export const TERMINAL_ID = 1042;
 
 export function clock(startMs = 1_795_000_000_000): { nowMs: () => number; advance: (ms: number) => void } {
@@ -60,11 +62,25 @@ export interface Pair {
 }
 
 /** A terminal and a backend session with deterministic randomness, keyed from MASTER_KEY. */
-export function pair(opts: { seed?: number; terminalKey?: Uint8Array; replayWindow?: number; keyFor?: (t: number, k: number) => Uint8Array | null } = {}): Pair {
+export function pair(
+  opts: {
+    seed?: number;
+    terminalKey?: Uint8Array;
+    replayWindow?: number;
+    keyFor?: (t: number, k: number) => Uint8Array | null;
+  } = {},
+): Pair {
   const rng = new Prng(opts.seed ?? 1);
   const c = clock();
   const key = deriveTerminalKey(MASTER_KEY, TERMINAL_ID, 1);
-  const terminal = Session.terminal({ nowMs: c.nowMs, randomBytes: (n) => rng.bytes(n), terminalId: TERMINAL_ID, keyId: 1, key: opts.terminalKey ?? key, replayWindow: opts.replayWindow });
+  const terminal = Session.terminal({
+    nowMs: c.nowMs,
+    randomBytes: (n) => rng.bytes(n),
+    terminalId: TERMINAL_ID,
+    keyId: 1,
+    key: opts.terminalKey ?? key,
+    replayWindow: opts.replayWindow,
+  });
   const backend = Session.backend({
     nowMs: c.nowMs,
     randomBytes: (n) => rng.bytes(n),
@@ -90,7 +106,8 @@ export function connected(seed = 1): Pair {
   const p = pair({ seed });
   p.terminal.connect();
   pump(p);
-  if (p.terminal.state !== 'open' || p.backend.state !== 'open') throw new Error(`handshake failed: ${JSON.stringify(p.events)}`);
+  if (p.terminal.state !== 'open' || p.backend.state !== 'open')
+    throw new Error(`handshake failed: ${JSON.stringify(p.events)}`);
   p.events.terminal.length = 0;
   p.events.backend.length = 0;
   return p;

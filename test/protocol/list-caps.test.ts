@@ -7,7 +7,12 @@ import { pair, pump } from './helpers.ts';
 const delta = (list: 'blacklist' | 'grants'): Message =>
   list === 'blacklist'
     ? deltaChunks({ list, add: [5], remove: [] }, 0, 1, new Uint8Array(12))[0]
-    : deltaChunks({ list, add: [{ cardNumber: 5, doors: 1, validFromMinute: 0, validUntilMinute: 60 }], remove: [] }, 0, 1, new Uint8Array(12))[0];
+    : deltaChunks(
+        { list, add: [{ cardNumber: 5, doors: 1, validFromMinute: 0, validUntilMinute: 60 }], remove: [] },
+        0,
+        1,
+        new Uint8Array(12),
+      )[0];
 const rejected = (events: SessionEvent[]) => events.flatMap((e) => (e.type === 'rejected' ? [e.reason] : []));
 
 test('list codecs: each list under its own bit', () => {

@@ -1,14 +1,26 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { decodeMessage, encodeMessage, EncodeError, FrameDecoder, Reader, Writer, type Message } from '../../protocol/index.ts';
+import {
+  decodeMessage,
+  encodeMessage,
+  EncodeError,
+  FrameDecoder,
+  Reader,
+  Writer,
+  type Message,
+} from '../../protocol/index.ts';
 import { readTlvs, TlvWriter } from '../../protocol/messages/tlv.ts';
 import { Prng, randomChunks } from './helpers.ts';
 import { fromJson } from './json.ts';
 
 /** Layer 2: the byte readers and every message codec. */
 
-const vectors = (JSON.parse(readFileSync(new URL('../vectors/protocol/messages.json', import.meta.url), 'utf8')) as { messages: { name: string; code: number; payloadHex: string; decoded: unknown; frame: { hex: string } }[] }).messages;
+const vectors = (
+  JSON.parse(readFileSync(new URL('../vectors/protocol/messages.json', import.meta.url), 'utf8')) as {
+    messages: { name: string; code: number; payloadHex: string; decoded: unknown; frame: { hex: string } }[];
+  }
+).messages;
 
 test('varint: boundaries round-trip; the reader refuses overlong, non-canonical and truncated input', () => {
   for (const v of [0, 1, 127, 128, 16383, 16384, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER]) {
@@ -27,7 +39,8 @@ test('varint: boundaries round-trip; the reader refuses overlong, non-canonical 
   assert.match(bad([0x80]), /needs 1 byte/);
   assert.match(bad([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]), /longer than 8/);
   assert.match(bad([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]), /exceeds/);
-  for (const v of [0, -1, 1, -64, 64, -(2 ** 40), 2 ** 40]) assert.equal(new Reader(new Writer().svarint(v).finish()).svarint(), v);
+  for (const v of [0, -1, 1, -64, 64, -(2 ** 40), 2 ** 40])
+    assert.equal(new Reader(new Writer().svarint(v).finish()).svarint(), v);
   assert.throws(() => new Writer().varint(-1), EncodeError);
   assert.throws(() => new Writer().varint(1.5), EncodeError);
 });
@@ -102,7 +115,46 @@ test('unknown message type codes are reported as unknown, not as bad payloads', 
 test('encoders refuse values the wire cannot carry, with the field named', () => {
   assert.throws(() => encodeMessage({ type: 'timeRequest', t1Ms: -1, clock: 'synced' }), /t1Ms/);
   assert.throws(() => encodeMessage({ type: 'timeRequest', t1Ms: 1, clock: 'sometimes' as 'synced' }), /clock/);
-  assert.throws(() => encodeMessage({ type: 'listDelta', list: 'blacklist', fromVersion: 2, toVersion: 2, chunkIndex: 0, chunkCount: 1, digest: new Uint8Array(12), add: [], remove: [] }), /forward/);
-  assert.throws(() => encodeMessage({ type: 'listSnapshot', list: 'blacklist', version: 1, chunkIndex: 0, chunkCount: 1, digest: new Uint8Array(12), totalEntries: 2, entries: [5, 3] }), /sorted/);
-  assert.throws(() => encodeMessage({ type: 'hello', terminalId: 1, keyId: 1, versionMin: 1, versionMax: 1, caps: 0, nonce: new Uint8Array(8) }), /nonce/);
+  assert.throws(
+    () =>
+      encodeMessage({
+        type: 'listDelta',
+        list: 'blacklist',
+        fromVersion: 2,
+        toVersion: 2,
+        chunkIndex: 0,
+        chunkCount: 1,
+        digest: new Uint8Array(12),
+        add: [],
+        remove: [],
+      }),
+    /forward/,
+  );
+  assert.throws(
+    () =>
+      encodeMessage({
+        type: 'listSnapshot',
+        list: 'blacklist',
+        version: 1,
+        chunkIndex: 0,
+        chunkCount: 1,
+        digest: new Uint8Array(12),
+        totalEntries: 2,
+        entries: [5, 3],
+      }),
+    /sorted/,
+  );
+  assert.throws(
+    () =>
+      encodeMessage({
+        type: 'hello',
+        terminalId: 1,
+        keyId: 1,
+        versionMin: 1,
+        versionMax: 1,
+        caps: 0,
+        nonce: new Uint8Array(8),
+      }),
+    /nonce/,
+  );
 });

@@ -7,6 +7,7 @@ import type { OnlineAuthorizer } from '../../firmware/online/authorizer.ts';
 import { Journal } from '../../firmware/store/journal/journal.ts';
 import { ClockWatch } from '../../firmware/sync/clock-watch.ts';
 import { runScenario } from '../../simulator/scenario/runner.ts';
+import { registerWorldCards } from '../../simulator/cli/sim-backend.ts';
 import { parseScenario } from '../../simulator/scenario/schema.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { KIND } from '../../protocol/index.ts';
@@ -25,19 +26,24 @@ const schema = JSON.parse(
 const defs = schema.$defs as Record<string, Schema>;
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
-/** Every append of every Journal while `run` runs: what the firmware itself writes. */
+/** Every append of every Journal while `run` runs, deferred ones too: what the firmware itself writes. */
 async function journaled(run: () => Promise<void>): Promise<{ kind: string; body: unknown }[]> {
   const seen: { kind: string; body: unknown }[] = [];
-  const append = Journal.prototype.append;
-  Journal.prototype.append = function (this: Journal, ...args: Parameters<Journal['append']>) {
-    const rec = append.apply(this, args);
-    seen.push({ kind: rec.kind, body: rec.body });
-    return rec;
-  } as Journal['append'];
+  type Append = (this: Journal, ...args: Parameters<Journal['append']>) => ReturnType<Journal['append']>;
+  const methods = ['append', 'appendDeferred'] as const;
+  const proto = Journal.prototype as unknown as Record<(typeof methods)[number], Append>;
+  const originals = methods.map((m) => proto[m]);
+  methods.forEach((m, i) => {
+    proto[m] = function (this: Journal, ...args) {
+      const rec = originals[i].apply(this, args);
+      seen.push({ kind: rec.kind, body: rec.body });
+      return rec;
+    };
+  });
   try {
     await run();
   } finally {
-    Journal.prototype.append = append;
+    methods.forEach((m, i) => (proto[m] = originals[i]));
   }
   return seen;
 }
@@ -67,6 +73,8 @@ async function creditsAndClock(): Promise<void> {
     await w.tap('pos1', 'alice', { tearAfterBytes: 0 }); // gone before the first byte: card.abort
     // §6.2: the sync client's clock watch, writing to this terminal's journal, stepping its clock.
     new ClockWatch(t.clock, silentLogger, t.terminal.journal, t.clock).welcomed(t.clock.nowMs() - 3_600_000);
+    // The simulator, standing in for the issuing desk, journals the cards of its world (sim --backend).
+    registerWorldCards(w, 'pos1');
   } finally {
     w.close();
   }

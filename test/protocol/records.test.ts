@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { realisticSales } from '../../bench/protocol-sales.ts';
 import { uploadBytes } from '../../bench/protocol-size.ts';
-import { batchItems, buildJournalBatch, canonicalRecord, chainOver, CHAIN_ZERO, decodeMessage, EncodeError, encodeMessage, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
+import {
+  batchItems,
+  buildJournalBatch,
+  canonicalRecord,
+  chainOver,
+  CHAIN_ZERO,
+  decodeMessage,
+  EncodeError,
+  encodeMessage,
+  type JournalBatch,
+  type WireRecord,
+} from '../../protocol/index.ts';
 import { Prng } from './helpers.ts';
 
 /** Journal records on the wire: lossless whatever the body, compact when it can be, batch-independent chain. */
@@ -40,10 +51,16 @@ test('a committed sale costs at most 32 bytes on the wire, all overheads include
   // Nearly all sales fold into one compact item (no JSON): the generic fallback is for odd records.
   const batch = buildJournalBatch(realisticSales({ sales: 500, seed: 6 }), OPTS);
   const items = batchItems(batch);
-  assert.ok(items.every((it) => it.records === 2 || it.records === 0), 'every sale folded with its commit');
-  const sizes = items.filter((it) => it.records === 2).map((it) => it.bytes.length).sort((a, b) => a - b);
+  assert.ok(
+    items.every((it) => it.records === 2 || it.records === 0),
+    'every sale folded with its commit',
+  );
+  const sizes = items
+    .filter((it) => it.records === 2)
+    .map((it) => it.bytes.length)
+    .sort((a, b) => a - b);
   assert.ok(sizes[sizes.length >> 1] <= 30, `median item ${sizes[sizes.length >> 1]} bytes`);
-  assert.ok(sizes.at(-1) as number <= 48, 'even a sale with three menu lines and every optional field stays small');
+  assert.ok((sizes.at(-1) as number) <= 48, 'even a sale with three menu lines and every optional field stays small');
 });
 
 /** Mutates one field of a realistic record in a way the compact item cannot carry, or into something odd. */
@@ -97,13 +114,62 @@ test('every record kind of the terminal, alone or split across batches at every 
   const t = records[0].atMs;
   let seq = records.length;
   const more: WireRecord[] = [
-    { seq: ++seq, kind: 'operator.signin', atMs: t + 1, card: 900002, ref: null, body: { cardNumber: 900002, name: '#900002', shift: `1042-${seq}`, signInSeq: seq, atMs: t + 1 } },
-    { seq: ++seq, kind: 'card.uncertain', atMs: t + 2, card: records[0].card, ref: 1, body: { intentSeq: 1, problem: 'terminal restarted during the card write' } },
-    { seq: ++seq, kind: 'card.settle', atMs: t - 5000, card: records[0].card, ref: 1, body: { intentSeq: 1, outcome: 'not-landed', counterSeen: 10 } },
-    { seq: ++seq, kind: 'card.abort', atMs: t + 3, card: records[2].card, ref: 3, body: { intentSeq: 3, problem: 'x' } },
-    { seq: ++seq, kind: 'tap.refused', atMs: t + 4, card: null, ref: null, body: { cardNumber: null, uid: '04aabbcc', reason: 'foreign-card', detail: '' } },
-    { seq: ++seq, kind: 'tap.refused', atMs: t + 5, card: 5, ref: null, body: { cardNumber: 5, uid: '', reason: 'a-new-reason', detail: 'from a newer firmware' } },
-    { seq: ++seq, kind: 'operator.signout', atMs: t + 6, card: 900002, ref: seq - 6, body: { cardNumber: 900002, shift: `1042-${seq - 6}`, count: -1, amountCents: -300 } },
+    {
+      seq: ++seq,
+      kind: 'operator.signin',
+      atMs: t + 1,
+      card: 900002,
+      ref: null,
+      body: { cardNumber: 900002, name: '#900002', shift: `1042-${seq}`, signInSeq: seq, atMs: t + 1 },
+    },
+    {
+      seq: ++seq,
+      kind: 'card.uncertain',
+      atMs: t + 2,
+      card: records[0].card,
+      ref: 1,
+      body: { intentSeq: 1, problem: 'terminal restarted during the card write' },
+    },
+    {
+      seq: ++seq,
+      kind: 'card.settle',
+      atMs: t - 5000,
+      card: records[0].card,
+      ref: 1,
+      body: { intentSeq: 1, outcome: 'not-landed', counterSeen: 10 },
+    },
+    {
+      seq: ++seq,
+      kind: 'card.abort',
+      atMs: t + 3,
+      card: records[2].card,
+      ref: 3,
+      body: { intentSeq: 3, problem: 'x' },
+    },
+    {
+      seq: ++seq,
+      kind: 'tap.refused',
+      atMs: t + 4,
+      card: null,
+      ref: null,
+      body: { cardNumber: null, uid: '04aabbcc', reason: 'foreign-card', detail: '' },
+    },
+    {
+      seq: ++seq,
+      kind: 'tap.refused',
+      atMs: t + 5,
+      card: 5,
+      ref: null,
+      body: { cardNumber: 5, uid: '', reason: 'a-new-reason', detail: 'from a newer firmware' },
+    },
+    {
+      seq: ++seq,
+      kind: 'operator.signout',
+      atMs: t + 6,
+      card: 900002,
+      ref: seq - 6,
+      body: { cardNumber: 900002, shift: `1042-${seq - 6}`, count: -1, amountCents: -300 },
+    },
   ];
   const all = [...records, ...more];
   assert.deepStrictEqual(roundTrip(all), all);
@@ -129,9 +195,14 @@ test('the hash chain does not depend on how records are cut into batches', () =>
     assert.deepStrictEqual(chain, whole);
   }
   // Key order in a body does not matter, even for a record that travels as JSON.
-  const reordered = records.map((r) => ({ ...r, body: Object.fromEntries(Object.entries(r.body as object).reverse()) }));
+  const reordered = records.map((r) => ({
+    ...r,
+    body: Object.fromEntries(Object.entries(r.body as object).reverse()),
+  }));
   reordered[7] = { ...reordered[7], body: { zzz: 1, ...(reordered[7].body as object), aaa: [2, { y: 1, x: 2 }] } };
-  const withOdd = records.map((r, i) => (i === 7 ? { ...r, body: { aaa: [2, { x: 2, y: 1 }], ...(r.body as object), zzz: 1 } } : r));
+  const withOdd = records.map((r, i) =>
+    i === 7 ? { ...r, body: { aaa: [2, { x: 2, y: 1 }], ...(r.body as object), zzz: 1 } } : r,
+  );
   assert.deepStrictEqual(chainOver(CHAIN_ZERO, reordered, 1042), chainOver(CHAIN_ZERO, withOdd, 1042));
   const altered = records.map((r) => ({ ...r }));
   altered[50] = { ...altered[50], atMs: altered[50].atMs + 1 };
@@ -140,7 +211,18 @@ test('the hash chain does not depend on how records are cut into batches', () =>
 
 test('a batch refuses records that are not consecutive, and the decoder refuses an orphan compact commit', () => {
   const records = realisticSales({ sales: 3, seed: 11 });
-  assert.throws(() => encodeMessage({ type: 'journalBatch', terminalId: 1, utcOffsetMinutes: 0, chainPrev: CHAIN_ZERO, chainLast: CHAIN_ZERO, records: [records[0], records[2]] }), EncodeError);
+  assert.throws(
+    () =>
+      encodeMessage({
+        type: 'journalBatch',
+        terminalId: 1,
+        utcOffsetMinutes: 0,
+        chainPrev: CHAIN_ZERO,
+        chainLast: CHAIN_ZERO,
+        records: [records[0], records[2]],
+      }),
+    EncodeError,
+  );
   // A commit whose intent is in the batch omits its card; cut the intent away and the item no longer decodes.
   const batch = buildJournalBatch(records.slice(2, 4), OPTS);
   const items = batchItems({ ...batch, records: [records[2]] }).filter((it) => it.records > 0);
@@ -153,12 +235,26 @@ test('a batch refuses records that are not consecutive, and the decoder refuses 
 test('the decoder refuses a compact commit whose intent is neither in the batch nor named', async () => {
   const { Writer } = await import('../../protocol/index.ts');
   const [intent, commit] = realisticSales({ sales: 1, seed: 12 });
-  const refused: WireRecord = { seq: 2, kind: 'tap.refused', atMs: intent.atMs + 10, card: null, ref: null, body: { cardNumber: null, uid: '', reason: 'unreadable', detail: '' } };
+  const refused: WireRecord = {
+    seq: 2,
+    kind: 'tap.refused',
+    atMs: intent.atMs + 10,
+    card: null,
+    ref: null,
+    body: { cardNumber: null, uid: '', reason: 'unreadable', detail: '' },
+  };
   const late: WireRecord = { ...commit, seq: 3, atMs: intent.atMs + 20 };
   const batch = buildJournalBatch([intent, refused, late], OPTS);
   const items = batchItems(batch).filter((it) => it.records > 0);
   assert.equal(items.length, 3, 'intent, refusal, commit: not folded');
-  const w = new Writer().varint(2).varint(2).varint(intent.atMs).u32(1042).svarint(480).bytes(CHAIN_ZERO).bytes(CHAIN_ZERO);
+  const w = new Writer()
+    .varint(2)
+    .varint(2)
+    .varint(intent.atMs)
+    .u32(1042)
+    .svarint(480)
+    .bytes(CHAIN_ZERO)
+    .bytes(CHAIN_ZERO);
   w.bytes(items[1].bytes).bytes(items[2].bytes);
   const d = decodeMessage(0x30, w.finish());
   assert.ok(!d.ok && /card not given/.test(d.error), d.ok ? 'decoded' : d.error);
@@ -167,7 +263,9 @@ test('the decoder refuses a compact commit whose intent is neither in the batch 
 test('canonical items are built without the decode-back check, and both sides still agree', () => {
   const records = realisticSales({ sales: 20, seed: 11 });
   // An intent with a field the compact item has no room for travels as a generic item…
-  const odd = records.map((r, i) => (i === 4 ? { ...r, body: { ...(r.body as object), note: 'cash drawer jammed' } } : r));
+  const odd = records.map((r, i) =>
+    i === 4 ? { ...r, body: { ...(r.body as object), note: 'cash drawer jammed' } } : r,
+  );
   const batch = buildJournalBatch(odd, OPTS);
   const d = decodeMessage(0x30, encodeMessage(batch).payload);
   assert.ok(d.ok);
@@ -179,6 +277,17 @@ test('canonical items are built without the decode-back check, and both sides st
   assert.deepStrictEqual(canonicalRecord(odd[4], 1042), canonicalRecord(records[4], 1042));
   // Money is in it: a charged amount changed on the way breaks the chain.
   const body = records[4].body as Record<string, unknown>;
-  const cheaper = records.map((r, i) => (i === 4 ? { ...r, body: { ...body, chargedAmount: (body.chargedAmount as number) - 1, fromBalance: (body.fromBalance as number) - 1 } } : r));
+  const cheaper = records.map((r, i) =>
+    i === 4
+      ? {
+          ...r,
+          body: {
+            ...body,
+            chargedAmount: (body.chargedAmount as number) - 1,
+            fromBalance: (body.fromBalance as number) - 1,
+          },
+        }
+      : r,
+  );
   assert.notDeepStrictEqual(chainOver(CHAIN_ZERO, cheaper, 1042), chainOver(CHAIN_ZERO, records, 1042));
 });

@@ -1,11 +1,34 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crc32, deriveTerminalKey, encodeFrame, encodeMessage, HEADER_BYTES, MAC_BYTES, Session, TRANSITIONS, type Message, type SendResult, type SessionEvent } from '../../protocol/index.ts';
+import {
+  crc32,
+  deriveTerminalKey,
+  encodeFrame,
+  encodeMessage,
+  HEADER_BYTES,
+  MAC_BYTES,
+  Session,
+  TRANSITIONS,
+  type Message,
+  type SendResult,
+  type SessionEvent,
+} from '../../protocol/index.ts';
 import { connected, MASTER_KEY, pair, Prng, pump, randomChunks, TERMINAL_ID } from './helpers.ts';
 
 /** Layer 3: the sans-IO session in both roles. */
 
-const status = (seq = 1): Message => ({ type: 'status', terminalTimeMs: 1_795_000_000_000 + seq, clock: 'synced', clockDriftMs: 0, journalLastSeq: seq, journalQueueDepth: 0, lists: [], configVersion: 1, locked: false, peripherals: [] });
+const status = (seq = 1): Message => ({
+  type: 'status',
+  terminalTimeMs: 1_795_000_000_000 + seq,
+  clock: 'synced',
+  clockDriftMs: 0,
+  journalLastSeq: seq,
+  journalQueueDepth: 0,
+  lists: [],
+  configVersion: 1,
+  locked: false,
+  peripherals: [],
+});
 const rejected = (events: SessionEvent[]) => events.flatMap((e) => (e.type === 'rejected' ? [e.reason] : []));
 const messages = (events: SessionEvent[]) => events.flatMap((e) => (e.type === 'message' ? [e.message] : []));
 const closed = (events: SessionEvent[]) => events.flatMap((e) => (e.type === 'closed' ? [e.reason] : []));
@@ -43,8 +66,11 @@ test('handshake over a byte-at-a-time and randomly split link', () => {
     const p = pair({ seed: trial });
     p.terminal.connect();
     for (let round = 0; round < 10; round++) {
-      for (const f of p.terminal.takeOutbound()) for (const c of randomChunks(f, rng, trial % 2 ? f.length : 6)) p.events.backend.push(...p.backend.receiveData(c));
-      for (const f of p.backend.takeOutbound()) for (const c of randomChunks(f, rng, 6)) p.events.terminal.push(...p.terminal.receiveData(c));
+      for (const f of p.terminal.takeOutbound())
+        for (const c of randomChunks(f, rng, trial % 2 ? f.length : 6))
+          p.events.backend.push(...p.backend.receiveData(c));
+      for (const f of p.backend.takeOutbound())
+        for (const c of randomChunks(f, rng, 6)) p.events.terminal.push(...p.terminal.receiveData(c));
     }
     assert.equal(p.terminal.state, 'open', `trial ${trial}`);
     assert.equal(p.backend.state, 'open');
@@ -66,7 +92,11 @@ test('a fake terminal that ignores the backend proof still cannot prove itself',
   const good = pair();
   good.terminal.connect();
   const hello = good.terminal.takeOutbound();
-  const backend = Session.backend({ nowMs: good.clock.nowMs, randomBytes: (n) => new Uint8Array(n).fill(7), keyFor: (t, k) => deriveTerminalKey(MASTER_KEY, t, k) });
+  const backend = Session.backend({
+    nowMs: good.clock.nowMs,
+    randomBytes: (n) => new Uint8Array(n).fill(7),
+    keyFor: (t, k) => deriveTerminalKey(MASTER_KEY, t, k),
+  });
   backend.receiveData(hello[0]);
   backend.takeOutbound();
   const forgedProve = encodeFrame({ type: 0x03, seq: 1, payload: new Uint8Array(16).fill(0x42) });
@@ -156,7 +186,10 @@ test('key rotation: offered, stored, confirmed; a new handshake under the new ke
   pump(p);
   const offered = p.events.terminal.find((e) => e.type === 'keyOffered');
   assert.ok(offered && offered.type === 'keyOffered');
-  assert.deepEqual([offered.corrId, offered.keyId, Buffer.from(offered.key).toString('hex')], [7, 2, Buffer.from(newKey).toString('hex')]);
+  assert.deepEqual(
+    [offered.corrId, offered.keyId, Buffer.from(offered.key).toString('hex')],
+    [7, 2, Buffer.from(newKey).toString('hex')],
+  );
   assert.ok(p.terminal.confirmKey(7).ok);
   pump(p);
   assert.ok(p.events.backend.some((e) => e.type === 'keyConfirmed' && e.keyId === 2));
@@ -165,9 +198,24 @@ test('key rotation: offered, stored, confirmed; a new handshake under the new ke
   assert.deepEqual(closed(p.events.backend), ['peer-bye']);
   // Reconnect under generation 2; the backend knows it as pending.
   const rng = new Prng(4);
-  const t2 = Session.terminal({ nowMs: p.clock.nowMs, randomBytes: (n) => rng.bytes(n), terminalId: TERMINAL_ID, keyId: 2, key: offered.key });
-  const b2 = Session.backend({ nowMs: p.clock.nowMs, randomBytes: (n) => rng.bytes(n), keyFor: (_t, k) => (k === 2 ? newKey : null) });
-  const q = { terminal: t2, backend: b2, clock: p.clock, events: { terminal: [] as SessionEvent[], backend: [] as SessionEvent[] } };
+  const t2 = Session.terminal({
+    nowMs: p.clock.nowMs,
+    randomBytes: (n) => rng.bytes(n),
+    terminalId: TERMINAL_ID,
+    keyId: 2,
+    key: offered.key,
+  });
+  const b2 = Session.backend({
+    nowMs: p.clock.nowMs,
+    randomBytes: (n) => rng.bytes(n),
+    keyFor: (_t, k) => (k === 2 ? newKey : null),
+  });
+  const q = {
+    terminal: t2,
+    backend: b2,
+    clock: p.clock,
+    events: { terminal: [] as SessionEvent[], backend: [] as SessionEvent[] },
+  };
   t2.connect();
   pump(q);
   assert.equal(b2.state, 'open');
@@ -201,7 +249,18 @@ test('direction and capability are enforced on send and on receive', () => {
   const p = connected();
   assert.equal(p.terminal.send({ type: 'statusAck', backendTimeMs: 1 }).ok, false);
   assert.equal(p.backend.send(status()).ok, false);
-  assert.equal(p.terminal.send({ type: 'hello', terminalId: 1, keyId: 1, versionMin: 1, versionMax: 1, caps: 0, nonce: new Uint8Array(16) }).ok, false);
+  assert.equal(
+    p.terminal.send({
+      type: 'hello',
+      terminalId: 1,
+      keyId: 1,
+      versionMin: 1,
+      versionMax: 1,
+      caps: 0,
+      nonce: new Uint8Array(16),
+    }).ok,
+    false,
+  );
   const q = pair();
   (q.backend as unknown as { opts: { caps: number } }).opts.caps = 0x001; // backend offers journal only
   q.terminal.connect();
@@ -214,12 +273,46 @@ test('a send that cannot happen says why as a code (SendResult), with a detail f
   const why = (r: SendResult) => (r.ok ? 'sent' : r.error);
   const p = connected();
   assert.equal(why(p.terminal.send({ type: 'statusAck', backendTimeMs: 1 })), 'not-allowed');
-  assert.equal(why(p.terminal.send({ type: 'hello', terminalId: 1, keyId: 1, versionMin: 1, versionMax: 1, caps: 0, nonce: new Uint8Array(16) })), 'not-allowed');
-  assert.equal(why(p.terminal.send({ ...status(), clock: 'bogus' } as unknown as Message)), 'encode', 'an EncodeError is a value, not a throw');
-  const big = (seq: number) => ({ seq, kind: 'note.big', atMs: 1_795_000_000_000, card: null, ref: null, body: { text: 'x'.repeat(15_000) } });
-  const batch: Message = { type: 'journalBatch', terminalId: TERMINAL_ID, utcOffsetMinutes: 480, chainPrev: new Uint8Array(16), chainLast: new Uint8Array(16), records: [big(1), big(2), big(3)] };
+  assert.equal(
+    why(
+      p.terminal.send({
+        type: 'hello',
+        terminalId: 1,
+        keyId: 1,
+        versionMin: 1,
+        versionMax: 1,
+        caps: 0,
+        nonce: new Uint8Array(16),
+      }),
+    ),
+    'not-allowed',
+  );
+  assert.equal(
+    why(p.terminal.send({ ...status(), clock: 'bogus' } as unknown as Message)),
+    'encode',
+    'an EncodeError is a value, not a throw',
+  );
+  const big = (seq: number) => ({
+    seq,
+    kind: 'note.big',
+    atMs: 1_795_000_000_000,
+    card: null,
+    ref: null,
+    body: { text: 'x'.repeat(15_000) },
+  });
+  const batch: Message = {
+    type: 'journalBatch',
+    terminalId: TERMINAL_ID,
+    utcOffsetMinutes: 480,
+    chainPrev: new Uint8Array(16),
+    chainLast: new Uint8Array(16),
+    records: [big(1), big(2), big(3)],
+  };
   const tooLarge = p.terminal.send(batch);
-  assert.ok(!tooLarge.ok && tooLarge.error === 'too-large' && /exceeds the peer's 32768/.test(tooLarge.detail), JSON.stringify(tooLarge));
+  assert.ok(
+    !tooLarge.ok && tooLarge.error === 'too-large' && /exceeds the peer's 32768/.test(tooLarge.detail),
+    JSON.stringify(tooLarge),
+  );
   assert.equal(why(p.terminal.confirmKey(99)), 'no-key-offered');
   assert.equal(why(p.terminal.connect()), 'not-open');
   const q = pair();
@@ -256,14 +349,29 @@ test('version negotiation: no common version is refused with a reason', () => {
 });
 
 test('the transition table lists every state and nothing leaves closed', () => {
-  assert.deepEqual(Object.keys(TRANSITIONS).sort(), ['await-hello', 'challenge-sent', 'closed', 'hello-sent', 'idle', 'open', 'prove-sent']);
+  assert.deepEqual(Object.keys(TRANSITIONS).sort(), [
+    'await-hello',
+    'challenge-sent',
+    'closed',
+    'hello-sent',
+    'idle',
+    'open',
+    'prove-sent',
+  ]);
   assert.deepEqual(TRANSITIONS.closed, {});
   for (const [state, moves] of Object.entries(TRANSITIONS)) if (state !== 'closed') assert.equal(moves.fail, 'closed');
 });
 
 test('a journal batch naming another terminal is refused', () => {
   const p = connected();
-  const batch = { type: 'journalBatch', terminalId: TERMINAL_ID + 1, utcOffsetMinutes: 480, chainPrev: new Uint8Array(16), chainLast: new Uint8Array(16), records: [] } as const;
+  const batch = {
+    type: 'journalBatch',
+    terminalId: TERMINAL_ID + 1,
+    utcOffsetMinutes: 480,
+    chainPrev: new Uint8Array(16),
+    chainLast: new Uint8Array(16),
+    records: [],
+  } as const;
   assert.ok(p.terminal.send({ ...batch, records: [] }).ok);
   pump(p);
   assert.deepEqual(rejected(p.events.backend), ['unexpected']);

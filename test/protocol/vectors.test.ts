@@ -28,7 +28,8 @@ import { fromJson, hex, unhex } from './json.ts';
  * generate.ts) checked both ways against the code: encode(decoded) == hex
  * and decode(hex) == decoded. PROTOCOL.md quotes the same hex.
  */
-const load = (name: string) => JSON.parse(readFileSync(new URL(`../vectors/protocol/${name}`, import.meta.url), 'utf8'));
+const load = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../vectors/protocol/${name}`, import.meta.url), 'utf8'));
 const hs = load('handshake.json');
 const msgs = load('messages.json');
 const journal = load('journal.json');
@@ -39,7 +40,12 @@ const rejects = load('rejects.json');
 test('every message type has a vector', async () => {
   const { allCodecs } = await import('../../protocol/index.ts');
   const covered = new Set(msgs.messages.map((m: { type: string }) => m.type));
-  assert.deepEqual(allCodecs().map((c) => c.type).filter((t) => !covered.has(t)), []);
+  assert.deepEqual(
+    allCodecs()
+      .map((c) => c.type)
+      .filter((t) => !covered.has(t)),
+    [],
+  );
 });
 
 for (const v of msgs.messages) {
@@ -52,7 +58,12 @@ for (const v of msgs.messages) {
     assert.ok(back.ok, back.ok ? '' : back.error);
     assert.deepStrictEqual(back.message, decoded);
     const key = v.frame.macKey ? unhex(hs[v.frame.macKey]) : null;
-    const frame = encodeFrame({ type: code, seq: v.frame.seq, payload, mac: key ? (s) => frameMac(key, s, 8) : undefined });
+    const frame = encodeFrame({
+      type: code,
+      seq: v.frame.seq,
+      payload,
+      mac: key ? (s) => frameMac(key, s, 8) : undefined,
+    });
     assert.equal(hex(frame), v.frame.hex);
     const events = new FrameDecoder().push(unhex(v.frame.hex));
     assert.equal(events.length, 1);
@@ -65,15 +76,27 @@ test('handshake transcript: the sessions reproduce every frame, and each derived
   const key = deriveTerminalKey(unhex(hs.masterKey), hs.terminalId, hs.keyId);
   assert.equal(hex(key), hs.terminalKey);
   const now = () => hs.backendTimeMs;
-  const terminal = Session.terminal({ nowMs: now, randomBytes: () => unhex(hs.nonceTerminal), terminalId: hs.terminalId, keyId: hs.keyId, key, firmware: 'onecard 0.1.0' });
-  const backend = Session.backend({ nowMs: now, randomBytes: () => unhex(hs.nonceBackend), keyFor: (t, k) => deriveTerminalKey(unhex(hs.masterKey), t, k), utcOffsetMinutes: 480 });
+  const terminal = Session.terminal({
+    nowMs: now,
+    randomBytes: () => unhex(hs.nonceTerminal),
+    terminalId: hs.terminalId,
+    keyId: hs.keyId,
+    key,
+    firmware: 'onecard 0.1.0',
+  });
+  const backend = Session.backend({
+    nowMs: now,
+    randomBytes: () => unhex(hs.nonceBackend),
+    keyFor: (t, k) => deriveTerminalKey(unhex(hs.masterKey), t, k),
+    utcOffsetMinutes: 480,
+  });
   const seen: string[] = [];
   const pump = () => {
     for (let i = 0; i < 10; i++) {
       const t = terminal.takeOutbound();
       const b = backend.takeOutbound();
-      for (const f of t) (seen.push(hex(f)), backend.receiveData(f));
-      for (const f of b) (seen.push(hex(f)), terminal.receiveData(f));
+      for (const f of t) seen.push(hex(f)), backend.receiveData(f);
+      for (const f of b) seen.push(hex(f)), terminal.receiveData(f);
     }
   };
   terminal.connect();
@@ -82,14 +105,20 @@ test('handshake transcript: the sessions reproduce every frame, and each derived
   pump();
   terminal.confirmKey(hs.rotation.corrId);
   pump();
-  assert.deepEqual(seen, hs.frames.map((f: { hex: string }) => f.hex));
+  assert.deepEqual(
+    seen,
+    hs.frames.map((f: { hex: string }) => f.hex),
+  );
   const payload = (h: string) => unhex(h).subarray(13, 13 + (unhex(h)[9] | (unhex(h)[10] << 8)));
   const hello = payload(hs.frames[0].hex);
   const challenge = payload(hs.frames[1].hex);
   assert.equal(hex(transcriptForBackendProof(hello, challenge)), hs.th0);
   assert.equal(hex(backendProof(key, hello, challenge)), hs.proofBackend);
   const s = handshakeSecrets(key, hello, challenge);
-  assert.deepEqual([hex(s.transcript), hex(s.terminalProof), hex(s.keys.macT2B), hex(s.keys.macB2T), hex(s.keys.wrap)], [hs.th, hs.proofTerminal, hs.macT2B, hs.macB2T, hs.wrap]);
+  assert.deepEqual(
+    [hex(s.transcript), hex(s.terminalProof), hex(s.keys.macT2B), hex(s.keys.macB2T), hex(s.keys.wrap)],
+    [hs.th, hs.proofTerminal, hs.macT2B, hs.macB2T, hs.wrap],
+  );
   assert.equal(hex(keyCheck(unhex(hs.rotation.newKey), hs.rotation.newKeyId)), hs.rotation.keyCheck);
 });
 
@@ -98,7 +127,10 @@ test('journal batch: item by item, and the hash chain record by record', () => {
   const v = msgs.messages.find((m: { name: string }) => m.name === 'journalBatch');
   const batch = fromJson(v.decoded) as JournalBatch;
   assert.deepStrictEqual(batch.records, records);
-  assert.deepEqual(batchItems(batch).map((it) => hex(it.bytes)), journal.items.map((it: { hex: string }) => it.hex));
+  assert.deepEqual(
+    batchItems(batch).map((it) => hex(it.bytes)),
+    journal.items.map((it: { hex: string }) => it.hex),
+  );
   let chain = unhex(journal.chainPrev);
   for (const [i, r] of records.entries()) {
     assert.equal(hex(canonicalRecord(r, journal.terminalId)), journal.chain[i].canonical);
@@ -111,12 +143,20 @@ test('journal batch: item by item, and the hash chain record by record', () => {
 for (const c of journalCases.cases) {
   test(`journal case ${c.name}: the batch both ways, item by item, and the chain with each record's canonical item`, () => {
     const records = fromJson(c.records) as WireRecord[];
-    const batch = buildJournalBatch(records, { terminalId: journalCases.terminalId, utcOffsetMinutes: journalCases.utcOffsetMinutes, chainPrev: unhex(c.chainPrev), maxPayloadBytes: 32768 });
+    const batch = buildJournalBatch(records, {
+      terminalId: journalCases.terminalId,
+      utcOffsetMinutes: journalCases.utcOffsetMinutes,
+      chainPrev: unhex(c.chainPrev),
+      maxPayloadBytes: 32768,
+    });
     assert.equal(hex(encodeMessage(batch).payload), c.payloadHex);
     const back = decodeMessage(0x30, unhex(c.payloadHex));
     assert.ok(back.ok, back.ok ? '' : back.error);
     assert.deepStrictEqual((back.message as JournalBatch).records, records);
-    assert.deepEqual(batchItems(batch).map((it) => [it.bytes[0] & 0x0f, hex(it.bytes)]), c.items.map((it: { item: number; hex: string }) => [it.item, it.hex]));
+    assert.deepEqual(
+      batchItems(batch).map((it) => [it.bytes[0] & 0x0f, hex(it.bytes)]),
+      c.items.map((it: { item: number; hex: string }) => [it.item, it.hex]),
+    );
     let chain = unhex(c.chainPrev);
     for (const [i, r] of records.entries()) {
       const canonical = canonicalRecord(r, journalCases.terminalId);
@@ -132,7 +172,10 @@ test('journal cases: item 10 (context, no dt) and a negative dt occur; a record 
   const [ctx, generic] = journalCases.cases;
   assert.equal(ctx.items[0].item, 10);
   assert.deepEqual(ctx.items[0].seqs, []);
-  assert.ok(ctx.items.some((it: { hex: string }) => (parseInt(it.hex.slice(0, 2), 16) & 0x10) !== 0), 'an item with bit 4: negative dt');
+  assert.ok(
+    ctx.items.some((it: { hex: string }) => (parseInt(it.hex.slice(0, 2), 16) & 0x10) !== 0),
+    'an item with bit 4: negative dt',
+  );
   const credit = generic.items.find((it: { seqs: number[] }) => it.seqs[0] === 121);
   assert.equal(credit.item, 0);
   assert.equal(generic.chain.find((ch: { seq: number }) => ch.seq === 121).canonicalItem, 1);
@@ -146,7 +189,10 @@ test('framing: CRC check values and the resync stream', () => {
   assert.equal(frames.crc32CheckValue, 'cbf43926');
   const events = new FrameDecoder().push(unhex(frames.stream.hex));
   assert.equal(events.filter((e) => e.kind === 'frame').length, frames.stream.frames);
-  assert.deepEqual(events.flatMap((e) => (e.kind === 'error' ? [e.error] : [])), frames.stream.errors);
+  assert.deepEqual(
+    events.flatMap((e) => (e.kind === 'error' ? [e.error] : [])),
+    frames.stream.errors,
+  );
   for (const e of events) if (e.kind === 'frame') assert.equal(hex(e.frame.raw), frames.unsecuredNote.hex);
 });
 
@@ -169,7 +215,11 @@ for (const a of rejects.accept) {
 
 test('PROTOCOL.md quotes every vector payload', () => {
   const doc = readFileSync(new URL('../../protocol/PROTOCOL.md', import.meta.url), 'utf8');
-  const blocks = [...doc.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1].replace(/[\s|]/g, '').toLowerCase()).join('#');
-  const missing = msgs.messages.filter((m: { payloadHex: string }) => !blocks.includes(m.payloadHex)).map((m: { name: string }) => m.name);
+  const blocks = [...doc.matchAll(/```[a-z]*\n([\s\S]*?)```/g)]
+    .map((m) => m[1].replace(/[\s|]/g, '').toLowerCase())
+    .join('#');
+  const missing = msgs.messages
+    .filter((m: { payloadHex: string }) => !blocks.includes(m.payloadHex))
+    .map((m: { name: string }) => m.name);
   assert.deepEqual(missing, []);
 });

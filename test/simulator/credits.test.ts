@@ -4,14 +4,26 @@ import { SimWorld } from '../../simulator/world.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
 import { KIND } from '../../firmware/card-tx/records.ts';
 import { cardDay, cardDayToIso } from '../../firmware/core/clock.ts';
-import { batchItems, buildJournalBatch, CHAIN_ZERO, decodeMessage, encodeMessage, type JournalBatch, type WireRecord } from '../../protocol/index.ts';
+import {
+  batchItems,
+  buildJournalBatch,
+  CHAIN_ZERO,
+  decodeMessage,
+  encodeMessage,
+  type JournalBatch,
+  type WireRecord,
+} from '../../protocol/index.ts';
 
 /** Money invariant 5 (docs/architecture.md): a credit handed to every terminal lands on the card at most once. */
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
 async function setup(): Promise<SimWorld> {
   const w = new SimWorld({ seed: 9, startMs: START });
-  for (const [name, id] of [['pos1', 101], ['pos2', 102]] as const) w.addTerminal({ name, id });
+  for (const [name, id] of [
+    ['pos1', 101],
+    ['pos2', 102],
+  ] as const)
+    w.addTerminal({ name, id });
   await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
   // The backend hands the same two credits to both terminals.
   for (const t of ['pos1', 'pos2']) {
@@ -30,13 +42,19 @@ test('credits held by two terminals land once, at the first tap, and a sale foll
     const sale = await w.tap('pos1', 'alice');
     assert.equal(sale.screen.customer.en, 'Paid 12.00 balance 348.00');
     const card = await w.inspect('alice');
-    assert.deepEqual([card.purse.balance, card.purse.subsidy, card.purse.lastCreditSeq, card.purse.counter], [6_000, 28_800, 2, 2]);
+    assert.deepEqual(
+      [card.purse.balance, card.purse.subsidy, card.purse.lastCreditSeq, card.purse.counter],
+      [6_000, 28_800, 2, 2],
+    );
     const q = await w.tap('pos2', 'alice');
     assert.equal(q.screen.customer.en, 'Balance 60.00 subsidy 288.00', 'pos2 sees the credits already on the card');
     assert.equal((await w.inspect('alice')).purse.counter, 2, 'pos2 wrote nothing');
     assert.equal(w.terminal('pos1').terminal.credits.size(), 0, 'applied credits are forgotten');
     assert.deepEqual((await w.reconcile()).problems, []);
-    assert.deepEqual(w.terminal('pos1').terminal.journal.totals('credit-day', '2026-11-23'), { count: 2, amountCents: 35_000 });
+    assert.deepEqual(w.terminal('pos1').terminal.journal.totals('credit-day', '2026-11-23'), {
+      count: 2,
+      amountCents: 35_000,
+    });
   } finally {
     w.close();
   }
@@ -80,7 +98,14 @@ test('a malformed credit batch is refused whole', async () => {
   const w = await setup();
   try {
     const credits = w.terminal('pos1').terminal.credits;
-    assert.throws(() => credits.add([{ card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 }, { card: 8, creditSeq: 1, balanceCents: 1.5, subsidyCents: 0, expiryDay: 0 }]), /whole cents/);
+    assert.throws(
+      () =>
+        credits.add([
+          { card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 },
+          { card: 8, creditSeq: 1, balanceCents: 1.5, subsidyCents: 0, expiryDay: 0 },
+        ]),
+      /whole cents/,
+    );
     assert.equal(credits.size(), 2, 'nothing of the bad batch stored');
   } finally {
     w.close();
@@ -91,13 +116,31 @@ test('a credit applied at a tap travels as a compact intent item (tx credit) and
   const w = await setup();
   try {
     await w.tap('pos1', 'alice');
-    const records: WireRecord[] = [...scanJournal(w.terminal('pos1').terminal.journal)].map((r) => ({ seq: r.seq, kind: r.kind, atMs: r.atMs, card: r.card, ref: r.ref, body: r.body }));
+    const records: WireRecord[] = [...scanJournal(w.terminal('pos1').terminal.journal)].map((r) => ({
+      seq: r.seq,
+      kind: r.kind,
+      atMs: r.atMs,
+      card: r.card,
+      ref: r.ref,
+      body: r.body,
+    }));
     const intent = records.find((r) => r.kind === KIND.intent) as WireRecord;
-    assert.deepEqual([(intent.body as { tx: string }).tx, (intent.body as { creditSeqs: number[] }).creditSeqs], ['credit', [1, 2]]);
-    const batch = buildJournalBatch(records, { terminalId: 101, utcOffsetMinutes: 480, chainPrev: CHAIN_ZERO, maxPayloadBytes: 32_768 });
+    assert.deepEqual(
+      [(intent.body as { tx: string }).tx, (intent.body as { creditSeqs: number[] }).creditSeqs],
+      ['credit', [1, 2]],
+    );
+    const batch = buildJournalBatch(records, {
+      terminalId: 101,
+      utcOffsetMinutes: 480,
+      chainPrev: CHAIN_ZERO,
+      maxPayloadBytes: 32_768,
+    });
     const items = batchItems(batch).filter((it) => it.records > 0);
     // Item 2 (intent + commit), tx code 3 in bits 5–6 (PROTOCOL.md §6.6.2): not the generic JSON item.
-    assert.deepEqual(items.map((it) => [it.bytes[0] & 0x0f, (it.bytes[0] >>> 5) & 3]), [[2, 3]]);
+    assert.deepEqual(
+      items.map((it) => [it.bytes[0] & 0x0f, (it.bytes[0] >>> 5) & 3]),
+      [[2, 3]],
+    );
     assert.ok(items[0].bytes.length < 40, `${items[0].bytes.length} bytes`);
     const { code, payload } = encodeMessage(batch);
     const back = decodeMessage(code, payload);
@@ -108,7 +151,7 @@ test('a credit applied at a tap travels as a compact intent item (tx credit) and
   }
 });
 
-test('credits apply contiguously from the card\'s lastCreditSeq: a missing one holds back those after it', async () => {
+test("credits apply contiguously from the card's lastCreditSeq: a missing one holds back those after it", async () => {
   const w = new SimWorld({ seed: 9, startMs: START });
   try {
     w.addTerminal({ name: 'pos1', id: 101 });
@@ -138,7 +181,7 @@ test('an expired credit is forfeited: its seq is used up with no money and the l
     w.addTerminal({ name: 'pos1', id: 101 });
     await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
     const today = cardDay(w.clock.nowMs(), w.terminal('pos1').terminal.config.terminal.utcOffsetMinutes);
-    assert.equal(cardDayToIso(today), '2026-11-23', 'the tap\'s card day is the local one');
+    assert.equal(cardDayToIso(today), '2026-11-23', "the tap's card day is the local one");
     const credits = w.terminal('pos1').terminal.credits;
     credits.add([
       { card: 1001, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 },
@@ -148,12 +191,18 @@ test('an expired credit is forfeited: its seq is used up with no money and the l
     for (let tap = 0; tap < 2; tap++) {
       await w.tap('pos1', 'alice');
       const card = await w.inspect('alice');
-      assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq, card.purse.counter], [1_400, 3, 1], `tap ${tap}: credits 1 and 3, 2 forfeited, one write`);
+      assert.deepEqual(
+        [card.purse.balance, card.purse.lastCreditSeq, card.purse.counter],
+        [1_400, 3, 1],
+        `tap ${tap}: credits 1 and 3, 2 forfeited, one write`,
+      );
     }
     assert.equal(credits.size(), 0, 'all three used up');
     const intents = [...scanJournal(w.terminal('pos1').terminal.journal)].filter((r) => r.kind === KIND.intent);
     assert.deepEqual(
-      intents.map((r) => r.body as { creditSeqs: number[]; forfeitedSeqs?: number[]; chargedAmount: number }).map((b) => [b.creditSeqs, b.forfeitedSeqs, b.chargedAmount]),
+      intents
+        .map((r) => r.body as { creditSeqs: number[]; forfeitedSeqs?: number[]; chargedAmount: number })
+        .map((b) => [b.creditSeqs, b.forfeitedSeqs, b.chargedAmount]),
       [[[1, 2, 3], [2], -400]],
       'the journal says which seq was forfeited, for the backend',
     );
@@ -165,7 +214,11 @@ test('an expired credit is forfeited: its seq is used up with no money and the l
     ]);
     await w.tap('pos1', 'bob');
     const bob = await w.inspect('bob');
-    assert.deepEqual([bob.purse.balance, bob.purse.subsidy, bob.purse.lastCreditSeq], [100, 200, 2], 'valid through its expiry day');
+    assert.deepEqual(
+      [bob.purse.balance, bob.purse.subsidy, bob.purse.lastCreditSeq],
+      [100, 200, 2],
+      'valid through its expiry day',
+    );
     assert.deepEqual((await w.reconcile()).problems, []);
   } finally {
     w.close();
@@ -178,11 +231,17 @@ test('a credit pending at midnight expires with the day it was valid through', a
     w.addTerminal({ name: 'pos1', id: 101 });
     await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
     const today = cardDay(w.clock.nowMs(), w.terminal('pos1').terminal.config.terminal.utcOffsetMinutes);
-    w.terminal('pos1').terminal.credits.add([{ card: 1001, creditSeq: 1, balanceCents: 500, subsidyCents: 0, expiryDay: today }]);
+    w.terminal('pos1').terminal.credits.add([
+      { card: 1001, creditSeq: 1, balanceCents: 500, subsidyCents: 0, expiryDay: today },
+    ]);
     w.clock.advance(13 * 3_600_000); // 11:30 + 13 h: 00:30 local the next day
     await w.tap('pos1', 'alice');
     const card = await w.inspect('alice');
-    assert.deepEqual([card.purse.balance, card.purse.lastCreditSeq, card.purse.counter], [1_000, 1, 1], 'forfeited: no money, its seq used up');
+    assert.deepEqual(
+      [card.purse.balance, card.purse.lastCreditSeq, card.purse.counter],
+      [1_000, 1, 1],
+      'forfeited: no money, its seq used up',
+    );
   } finally {
     w.close();
   }

@@ -11,7 +11,7 @@ test('the demo world seeds its own lists offline only; against a backend it star
     const b = online.terminal('pos1').terminal;
     assert.equal(a.blacklist.version(), 1);
     assert.ok(a.blacklist.has(3003));
-    assert.equal(b.blacklist.version(), 0, 'a seeded version 1 would hide the backend\'s version 1');
+    assert.equal(b.blacklist.version(), 0, "a seeded version 1 would hide the backend's version 1");
     assert.ok(!b.blacklist.has(3003));
     assert.equal(b.credits.forCard(1002, 0).length, 0);
     assert.equal(a.credits.forCard(1002, 0).length, 1);

@@ -16,10 +16,31 @@ const CARDS = ['alice', 'bob'] as const;
 // Tears cluster where it matters: in the MAC block (uncertain) and right at its end (landed, ack lost).
 const tearByte = fc.oneof(fc.integer({ min: 0, max: 32 }), fc.integer({ min: 17, max: 32 }), fc.constant(32));
 const op = fc.oneof(
-  fc.record({ kind: fc.constant('sale' as const), at: fc.constantFrom(...TERMINALS), card: fc.constantFrom(...CARDS), cents: fc.integer({ min: 1, max: 4_000 }), tear: fc.option(tearByte, { freq: 2 }) }),
-  fc.record({ kind: fc.constant('undo' as const), at: fc.constantFrom(...TERMINALS), card: fc.constantFrom(...CARDS), tear: fc.option(tearByte, { freq: 3 }) }),
-  fc.record({ kind: fc.constant('topup' as const), at: fc.constantFrom(...TERMINALS), card: fc.constantFrom(...CARDS), cents: fc.integer({ min: 1, max: 5_000 }), tear: fc.option(tearByte, { freq: 3 }) }),
-  fc.record({ kind: fc.constant('retap' as const), at: fc.constantFrom(...TERMINALS), card: fc.constantFrom(...CARDS) }),
+  fc.record({
+    kind: fc.constant('sale' as const),
+    at: fc.constantFrom(...TERMINALS),
+    card: fc.constantFrom(...CARDS),
+    cents: fc.integer({ min: 1, max: 4_000 }),
+    tear: fc.option(tearByte, { freq: 2 }),
+  }),
+  fc.record({
+    kind: fc.constant('undo' as const),
+    at: fc.constantFrom(...TERMINALS),
+    card: fc.constantFrom(...CARDS),
+    tear: fc.option(tearByte, { freq: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('topup' as const),
+    at: fc.constantFrom(...TERMINALS),
+    card: fc.constantFrom(...CARDS),
+    cents: fc.integer({ min: 1, max: 5_000 }),
+    tear: fc.option(tearByte, { freq: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('retap' as const),
+    at: fc.constantFrom(...TERMINALS),
+    card: fc.constantFrom(...CARDS),
+  }),
   fc.record({ kind: fc.constant('cancel' as const), at: fc.constantFrom(...TERMINALS) }),
   fc.record({ kind: fc.constant('restart' as const), at: fc.constantFrom(...TERMINALS) }),
   fc.record({ kind: fc.constant('wait' as const), minutes: fc.integer({ min: 1, max: 600 }) }),
@@ -30,7 +51,15 @@ async function run(ops: Op[]): Promise<string[]> {
   const w = new SimWorld({ seed: 3, startMs: START });
   try {
     TERMINALS.forEach((name, i) => w.addTerminal({ name, id: 201 + i }));
-    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 20_000, subsidyCents: 3_000, pin: '1234' });
+    await w.addCard({
+      name: 'alice',
+      uid: '04a1b2c3',
+      number: 1001,
+      cardClass: 1,
+      balanceCents: 20_000,
+      subsidyCents: 3_000,
+      pin: '1234',
+    });
     await w.addCard({ name: 'bob', uid: '04112233445566', number: 1002, cardClass: 2, balanceCents: 5_000 });
     await w.addCard({ name: 'op', uid: '04000009', number: 9001, cardClass: 9 });
     for (const t of TERMINALS) await w.tap(t, 'op'); // top-ups need an operator

@@ -31,17 +31,31 @@ test('a wrong expectation fails the run with a readable message naming the step'
 });
 
 test('onecard sim --scenario: exit 0 on pass, 1 on a failed expectation, 2 on a malformed file', () => {
-  const ok = spawnSync('node', ['bin/onecard.js', 'sim', '--scenario', 'examples/torn-write.json'], { encoding: 'utf8' });
+  const ok = spawnSync('node', ['bin/onecard.js', 'sim', '--scenario', 'examples/torn-write.json'], {
+    encoding: 'utf8',
+  });
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /scenario "torn write, tap again": passed/);
-  const bad = spawnSync('node', ['bin/onecard.js', 'sim', '--scenario', 'test/fixtures/wrong-expectation.json'], { encoding: 'utf8' });
+  const bad = spawnSync('node', ['bin/onecard.js', 'sim', '--scenario', 'test/fixtures/wrong-expectation.json'], {
+    encoding: 'utf8',
+  });
   assert.equal(bad.status, 1);
   assert.match(bad.stdout, /FAILED\n {2}✗ step 3: card alice balance: expected 40\.00, found 37\.50/);
   const dir = mkdtempSync(join(tmpdir(), 'onecard-sc-'));
-  writeFileSync(join(dir, 'broken.json'), JSON.stringify({ name: 'x', start: '2026-11-23T11:30:00Z', terminals: [{ name: 'pos1', id: 1 }], steps: [{ tap: 'a', keys: '1' }] }));
-  const malformed = spawnSync('node', ['bin/onecard.js', 'sim', '--scenario', join(dir, 'broken.json')], { encoding: 'utf8' });
+  writeFileSync(
+    join(dir, 'broken.json'),
+    JSON.stringify({
+      name: 'x',
+      start: '2026-11-23T11:30:00Z',
+      terminals: [{ name: 'pos1', id: 1 }],
+      steps: [{ tap: 'a', keys: '1' }],
+    }),
+  );
+  const malformed = spawnSync('node', ['bin/onecard.js', 'sim', '--scenario', join(dir, 'broken.json')], {
+    encoding: 'utf8',
+  });
   assert.equal(malformed.status, 2);
-  assert.match(malformed.stdout, /invalid scenario at "steps\[0\]": each step does exactly one of/);
+  assert.match(malformed.stderr, /invalid scenario at "steps\[0\]": each step does exactly one of/);
 });
 
 test('onecard sim without a terminal on stdin runs the built-in demo and exits 0', () => {

@@ -135,9 +135,17 @@ export class Mfrc522Chip {
     await this.write(Reg.BitFraming, txLastBits);
     await this.write(Reg.Command, Cmd.Transceive);
     await this.write(Reg.BitFraming, BIT_FRAMING_START_SEND | txLastBits);
-    const irq = await this.waitFor('Transceive', Reg.ComIrq, (v) => (v & (ComIrq.Rx | ComIrq.Idle | ComIrq.Timer)) !== 0);
+    const irq = await this.waitFor(
+      'Transceive',
+      Reg.ComIrq,
+      (v) => (v & (ComIrq.Rx | ComIrq.Idle | ComIrq.Timer)) !== 0,
+    );
     if ((irq & (ComIrq.Rx | ComIrq.Idle)) === 0) return { kind: 'timeout' };
-    const [errorReg, levelReg, control] = (await this.readMany([Reg.Error, Reg.FIFOLevel, Reg.Control])) as [number, number, number];
+    const [errorReg, levelReg, control] = (await this.readMany([Reg.Error, Reg.FIFOLevel, Reg.Control])) as [
+      number,
+      number,
+      number,
+    ];
     if (errorReg & RX_ERRORS) return { kind: 'error', errorReg };
     const level = levelReg & FIFO_LEVEL_MASK;
     const lastBits = control & CONTROL_RX_LAST_BITS_MASK;
@@ -157,7 +165,11 @@ export class Mfrc522Chip {
   async mfAuthent(fifo: Uint8Array): Promise<boolean> {
     await this.prepare(fifo);
     await this.write(Reg.Command, Cmd.MFAuthent);
-    const irq = await this.waitFor('MFAuthent', Reg.ComIrq, (v) => (v & (ComIrq.Idle | ComIrq.Timer | ComIrq.Err)) !== 0);
+    const irq = await this.waitFor(
+      'MFAuthent',
+      Reg.ComIrq,
+      (v) => (v & (ComIrq.Idle | ComIrq.Timer | ComIrq.Err)) !== 0,
+    );
     // A failed authentication leaves the command running: stop it before anything else.
     if ((irq & ComIrq.Idle) === 0) await this.write(Reg.Command, Cmd.Idle);
     const status2 = await this.read(Reg.Status2);

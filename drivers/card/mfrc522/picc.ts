@@ -65,7 +65,8 @@ export async function selectCard(chip: Mfrc522Chip, atqa: Uint8Array): Promise<P
     const f = failure(anticoll);
     if (f || anticoll.kind !== 'answer') return f!;
     const part = anticoll.bytes;
-    if (part.length !== CL_ANSWER_BYTES || anticoll.bits !== CL_ANSWER_BYTES * 8) return garbled(`anticollision answer of ${anticoll.bits} bits`);
+    if (part.length !== CL_ANSWER_BYTES || anticoll.bits !== CL_ANSWER_BYTES * 8)
+      return garbled(`anticollision answer of ${anticoll.bits} bits`);
     if (bccOf(part.subarray(0, 4)) !== part[4]) return garbled('anticollision BCC mismatch');
     const sel = await chip.transceive(withCrcA([SEL[level]!, Picc.NVB_SELECT, ...part]));
     const g = failure(sel);
@@ -99,7 +100,13 @@ export async function reselect(chip: Mfrc522Chip, uid: Uint8Array): Promise<Picc
  * them). The key goes only into the FIFO. False covers both a wrong key and a
  * card that left: the chip cannot tell them apart (both end in TimerIRq).
  */
-export async function authenticate(chip: Mfrc522Chip, keyType: KeyType, block: number, key: Uint8Array, uid: Uint8Array): Promise<boolean> {
+export async function authenticate(
+  chip: Mfrc522Chip,
+  keyType: KeyType,
+  block: number,
+  key: Uint8Array,
+  uid: Uint8Array,
+): Promise<boolean> {
   const fifo = new Uint8Array(12);
   fifo[0] = keyType === 'A' ? Picc.AUTH_A : Picc.AUTH_B;
   fifo[1] = block;
@@ -117,7 +124,8 @@ export async function readBlock(chip: Mfrc522Chip, block: number): Promise<PiccO
   const f = failure(r);
   if (f || r.kind !== 'answer') return f!;
   if (r.bits === ACK_BITS) return { kind: 'nak', code: r.bytes[0]! & 0x0f };
-  if (r.bytes.length !== READ_ANSWER_BYTES || r.bits !== READ_ANSWER_BYTES * 8) return garbled(`read answer of ${r.bits} bits`);
+  if (r.bytes.length !== READ_ANSWER_BYTES || r.bits !== READ_ANSWER_BYTES * 8)
+    return garbled(`read answer of ${r.bits} bits`);
   if (!checkCrcA(r.bytes)) return garbled('read answer with a bad CRC_A');
   return ok(r.bytes.slice(0, 16));
 }
@@ -133,7 +141,11 @@ async function expectAck(chip: Mfrc522Chip, frame: Uint8Array): Promise<PiccOutc
 }
 
 /** Write (A0): the block number, ACK, then the 16 bytes, ACK (docs/hardware.md). */
-export async function writeBlock(chip: Mfrc522Chip, block: number, data: Uint8Array): Promise<PiccOutcome<void> & { phase: 1 | 2 }> {
+export async function writeBlock(
+  chip: Mfrc522Chip,
+  block: number,
+  data: Uint8Array,
+): Promise<PiccOutcome<void> & { phase: 1 | 2 }> {
   const first = await expectAck(chip, Uint8Array.of(Picc.WRITE, block));
   if (first.kind !== 'ok') return { ...first, phase: 1 };
   return { ...(await expectAck(chip, data)), phase: 2 };

@@ -15,7 +15,16 @@ import type { CardReader } from '../index.ts';
 import { ChipHungError, Mfrc522Chip } from './chip.ts';
 import { crcA } from './crc.ts';
 import * as picc from './picc.ts';
-import { MODE_CRC_A, Reg, TMODE_TAUTO, TX_ASK_FORCE_100, TX_CONTROL_ANTENNA, VERSION_FM17522, VERSION_V1, VERSION_V2 } from './registers.ts';
+import {
+  MODE_CRC_A,
+  Reg,
+  TMODE_TAUTO,
+  TX_ASK_FORCE_100,
+  TX_CONTROL_ANTENNA,
+  VERSION_FM17522,
+  VERSION_V1,
+  VERSION_V2,
+} from './registers.ts';
 import { Mfrc522Session, type SessionHost } from './session.ts';
 
 export interface Mfrc522ReaderOptions {
@@ -90,21 +99,33 @@ async function initChip(chip: Mfrc522Chip, log: Logger): Promise<ChipVersion> {
   }
   const code = await chip.read(Reg.Version);
   // All-zero or all-one reads mean nothing drives MISO: wiring, power or the wrong chip select.
-  if (code === 0x00 || code === 0xff) throw new Mfrc522InitError('no-chip', `no MFRC522 answers on SPI (VersionReg reads ${hex(code)})`);
+  if (code === 0x00 || code === 0xff)
+    throw new Mfrc522InitError('no-chip', `no MFRC522 answers on SPI (VersionReg reads ${hex(code)})`);
   const version = KNOWN_VERSIONS.get(code);
-  if (!version) throw new Mfrc522InitError('unknown-version', `VersionReg ${hex(code)} is not a known MFRC522 (counterfeit chip?)`);
+  if (!version)
+    throw new Mfrc522InitError('unknown-version', `VersionReg ${hex(code)} is not a known MFRC522 (counterfeit chip?)`);
   if (!version.genuine) log.warn('mfrc522.clone-chip', { version: hex(code), name: version.name });
   await configure(chip);
   // The CRC coprocessor must agree with CRC_A: a cheap proof that commands run and the FIFO works.
   const [lsb, msb] = await chip.calcCrc(CRC_SELFTEST_INPUT);
   const [wantLsb, wantMsb] = crcA(CRC_SELFTEST_INPUT);
-  if (lsb !== wantLsb || msb !== wantMsb) throw new Mfrc522InitError('self-test', `CRC coprocessor gave ${hex(lsb!)} ${hex(msb!)} for 50 00 (want 57 CD)`);
+  if (lsb !== wantLsb || msb !== wantMsb)
+    throw new Mfrc522InitError('self-test', `CRC coprocessor gave ${hex(lsb!)} ${hex(msb!)} for 50 00 (want 57 CD)`);
   log.info('mfrc522.ready', { version: hex(code), name: version.name });
   return version;
 }
 
 export class Mfrc522Reader implements CardReader, SessionHost {
-  readonly counters: ReaderCounters = { detects: 0, cardsSelected: 0, emptyPolls: 0, garbled: 0, removals: 0, authFailures: 0, naks: 0, recoveries: 0 };
+  readonly counters: ReaderCounters = {
+    detects: 0,
+    cardsSelected: 0,
+    emptyPolls: 0,
+    garbled: 0,
+    removals: 0,
+    authFailures: 0,
+    naks: 0,
+    recoveries: 0,
+  };
   private generation = 0;
   private current: Mfrc522Session | null = null;
   private tail: Promise<unknown> = Promise.resolve();
@@ -120,7 +141,11 @@ export class Mfrc522Reader implements CardReader, SessionHost {
   /** Resets and self-tests the chip (VersionReg, CRC coprocessor) and turns the field on; throws Mfrc522InitError. */
   static async open(bus: SpiBus, opts: Mfrc522ReaderOptions = {}): Promise<Mfrc522Reader> {
     const log = opts.log ?? silentLogger;
-    const chip = new Mfrc522Chip(bus, { pollLimit: opts.pollLimit, clock: opts.clock, commandTimeoutMs: opts.commandTimeoutMs });
+    const chip = new Mfrc522Chip(bus, {
+      pollLimit: opts.pollLimit,
+      clock: opts.clock,
+      commandTimeoutMs: opts.commandTimeoutMs,
+    });
     const version = await initChip(chip, log);
     return new Mfrc522Reader(bus, chip, version, log, opts.wake ?? false);
   }
@@ -163,13 +188,15 @@ export class Mfrc522Reader implements CardReader, SessionHost {
 
   exclusive<T>(generation: number, fn: () => Promise<T>): Promise<T> {
     return this.serialize(async () => {
-      if (generation !== this.generation) throw new CardError('removed', 'the card was deselected (another detect or a reader reset)');
+      if (generation !== this.generation)
+        throw new CardError('removed', 'the card was deselected (another detect or a reader reset)');
       try {
         return await fn();
       } catch (err) {
         if (err instanceof CardError || err instanceof TypeError || err instanceof RangeError) throw err; // the latter two are bugs
         // The bus itself failed (device gone, ioctl error): an operating error, reported as the contract says.
-        if (!(err instanceof ChipHungError)) throw new CardError('transport', `SPI transfer failed: ${(err as Error).message}`);
+        if (!(err instanceof ChipHungError))
+          throw new CardError('transport', `SPI transfer failed: ${(err as Error).message}`);
         try {
           await this.recoverLocked(err.message);
         } catch (again) {

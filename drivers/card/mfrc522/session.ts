@@ -59,7 +59,8 @@ export class Mfrc522Session implements CardSession {
   }
 
   async authenticate(sector: number, keyType: KeyType, key: Uint8Array): Promise<void> {
-    if (!Number.isInteger(sector) || sector < 0 || sector >= SECTORS_1K) throw new CardError('bad-block', `sector ${sector} is not in 0..${SECTORS_1K - 1}`);
+    if (!Number.isInteger(sector) || sector < 0 || sector >= SECTORS_1K)
+      throw new CardError('bad-block', `sector ${sector} is not in 0..${SECTORS_1K - 1}`);
     if (key.length !== KEY_BYTES) throw new RangeError(`a key is ${KEY_BYTES} bytes, got ${key.length}`);
     return this.op(async (chip) => {
       if (this.cardIdle) await this.wake();
@@ -85,7 +86,8 @@ export class Mfrc522Session implements CardSession {
 
   async writeBlock(block: number, data: Uint8Array): Promise<void> {
     checkBlock(block);
-    if (data.length !== BLOCK_BYTES) throw new CardError('bad-block', `write needs ${BLOCK_BYTES} bytes, got ${data.length}`);
+    if (data.length !== BLOCK_BYTES)
+      throw new CardError('bad-block', `write needs ${BLOCK_BYTES} bytes, got ${data.length}`);
     return this.op(async (chip) => {
       this.checkAuthenticated(block);
       const r = await picc.writeBlock(chip, block, data);
@@ -122,7 +124,8 @@ export class Mfrc522Session implements CardSession {
   }
 
   private checkAuthenticated(block: number): void {
-    if (this.authSector !== sectorOfBlock(block)) throw new CardError('not-authenticated', `block ${block} is outside the authenticated sector`);
+    if (this.authSector !== sectorOfBlock(block))
+      throw new CardError('not-authenticated', `block ${block} is outside the authenticated sector`);
   }
 
   /** Re-selects this card (WUPA + anticollision + select); a card that does not come back is gone. */
@@ -158,5 +161,6 @@ export class Mfrc522Session implements CardSession {
 }
 
 function checkBlock(block: number): void {
-  if (!Number.isInteger(block) || block < 0 || block >= BLOCKS_1K) throw new CardError('bad-block', `block ${block} is not in 0..${BLOCKS_1K - 1}`);
+  if (!Number.isInteger(block) || block < 0 || block >= BLOCKS_1K)
+    throw new CardError('bad-block', `block ${block} is not in 0..${BLOCKS_1K - 1}`);
 }

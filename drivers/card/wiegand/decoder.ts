@@ -35,14 +35,18 @@ export interface DecoderCounters {
 }
 
 /** Parity, layout and value of one complete frame; pure. */
-export function decodeFrame(bits: readonly WiegandBit[]): { ok: true; read: UidRead } | { ok: false; reason: 'parity' | 'length'; detail: string } {
+export function decodeFrame(
+  bits: readonly WiegandBit[],
+): { ok: true; read: UidRead } | { ok: false; reason: 'parity' | 'length'; detail: string } {
   const n = bits.length;
   if (n !== 26 && n !== 34) return { ok: false, reason: 'length', detail: `${n} bits is neither Wiegand 26 nor 34` };
   const half = (n - 2) / 2;
   const ones = (from: number, to: number) => bits.slice(from, to).reduce<number>((sum, b) => sum + b, 0);
   // Leading parity + first half even; second half + trailing parity odd.
-  if (ones(0, 1 + half) % 2 !== 0) return { ok: false, reason: 'parity', detail: 'even parity over the first half fails' };
-  if (ones(1 + half, n) % 2 !== 1) return { ok: false, reason: 'parity', detail: 'odd parity over the second half fails' };
+  if (ones(0, 1 + half) % 2 !== 0)
+    return { ok: false, reason: 'parity', detail: 'even parity over the first half fails' };
+  if (ones(1 + half, n) % 2 !== 1)
+    return { ok: false, reason: 'parity', detail: 'odd parity over the second half fails' };
   const value = (from: number, to: number) => bits.slice(from, to).reduce<number>((v, b) => v * 2 + b, 0);
   const facilityBits = n === 26 ? 8 : 16;
   return {
@@ -57,7 +61,11 @@ export function decodeFrame(bits: readonly WiegandBit[]): { ok: true; read: UidR
 
 export class WiegandDecoder {
   private state: DecoderState = { kind: 'idle' };
-  readonly counters: DecoderCounters = { frames: 0, cards: 0, rejected: { parity: 0, length: 0, overflow: 0, 'time-reversed': 0 } };
+  readonly counters: DecoderCounters = {
+    frames: 0,
+    cards: 0,
+    rejected: { parity: 0, length: 0, overflow: 0, 'time-reversed': 0 },
+  };
 
   constructor(private readonly frameGapUs = FRAME_GAP_US_DEFAULT) {}
 

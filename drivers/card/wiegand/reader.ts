@@ -26,11 +26,7 @@ export class WiegandReader implements UidReader {
   private readonly unwatch: (() => void)[];
   private readonly log: Logger;
 
-  constructor(
-    gpio: GpioInput,
-    lines: WiegandLines,
-    opts: WiegandReaderOptions = {},
-  ) {
+  constructor(gpio: GpioInput, lines: WiegandLines, opts: WiegandReaderOptions = {}) {
     this.log = opts.log ?? silentLogger;
     this.decoder = new WiegandDecoder(opts.frameGapUs ?? FRAME_GAP_US_DEFAULT);
     this.unwatch = [

@@ -44,7 +44,9 @@ export function checkCounter(counter: unknown): number {
 
 export function checkKind(kind: unknown): string {
   if (typeof kind !== 'string' || !KIND_PATTERN.test(kind)) {
-    throw new RangeError(`journal kind must match ${KIND_PATTERN} (lowercase word, ≤ 32 chars), got ${JSON.stringify(kind)}`);
+    throw new RangeError(
+      `journal kind must match ${KIND_PATTERN} (lowercase word, ≤ 32 chars), got ${JSON.stringify(kind)}`,
+    );
   }
   return kind;
 }
@@ -79,7 +81,9 @@ export function checkTotals(totals: readonly TotalsDelta[] | undefined): readonl
     for (const name of ['scope', 'key'] as const) {
       const v = t[name];
       if (typeof v !== 'string' || v.length === 0 || v.length > TOTALS_NAME_MAX_CHARS) {
-        throw new RangeError(`totals ${name} must be a string of 1..${TOTALS_NAME_MAX_CHARS} chars, got ${JSON.stringify(v)}`);
+        throw new RangeError(
+          `totals ${name} must be a string of 1..${TOTALS_NAME_MAX_CHARS} chars, got ${JSON.stringify(v)}`,
+        );
       }
     }
     for (const name of ['count', 'amountCents'] as const) {

@@ -29,7 +29,9 @@ export function encodeBody(kind: string, body: unknown): string {
   const text = JSON.stringify(body);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > JOURNAL_BODY_MAX_BYTES) {
-    throw new JournalBodyError(`journal '${kind}' body is ${bytes} bytes, more than the ${JOURNAL_BODY_MAX_BYTES} allowed`);
+    throw new JournalBodyError(
+      `journal '${kind}' body is ${bytes} bytes, more than the ${JOURNAL_BODY_MAX_BYTES} allowed`,
+    );
   }
   return text;
 }

@@ -34,7 +34,14 @@ export function isRecordOf<K extends keyof RecordBodies>(
  * bytes, null card/ref as empty. Kinds cannot contain `|`, so the fields
  * cannot shift into each other.
  */
-export function recordCrc(seq: number, kind: string, atMs: number, card: number | null, ref: number | null, body: string): number {
+export function recordCrc(
+  seq: number,
+  kind: string,
+  atMs: number,
+  card: number | null,
+  ref: number | null,
+  body: string,
+): number {
   const head = `${seq}|${kind}|${atMs}|${card ?? ''}|${ref ?? ''}|`;
   return crc32Text(body, crc32Text(head));
 }

@@ -85,6 +85,14 @@ export function ensureJournalSchema(db: Database.Database, path: string): void {
  * A journal row as stored, read as an array (better-sqlite3 raw mode): the
  * upload reads every record, and an object per row cost a third of the read.
  */
-export type JournalRow = [seq: number, kind: string, atMs: number, card: number | null, ref: number | null, body: string, crc: number];
+export type JournalRow = [
+  seq: number,
+  kind: string,
+  atMs: number,
+  card: number | null,
+  ref: number | null,
+  body: string,
+  crc: number,
+];
 
 export const ROW_COLUMNS = 'seq, kind, at_ms, card, ref, body, crc';

@@ -1,15 +1,29 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/log.ts';
-import { checkCard, checkCounter, checkKind, checkLimit, checkSeq, checkTotals, READ_RECORDS_MAX, type AppendOptions, type TotalsDelta } from './journal-args.ts';
+import {
+  checkCard,
+  checkCounter,
+  checkKind,
+  checkLimit,
+  checkSeq,
+  checkTotals,
+  READ_RECORDS_MAX,
+  type AppendOptions,
+  type TotalsDelta,
+} from './journal-args.ts';
 import { encodeBody } from './journal-body.ts';
 import { recordCrc, rowCrcOk, rowToRecord, type JournalRecord } from './journal-codec.ts';
 import { ensureJournalSchema, ROW_COLUMNS, type JournalRow } from './journal-schema.ts';
+import { prepareQueries, type JournalQueries, type Meta } from './journal-queries.ts';
 import type { RecordBodies } from '../../../protocol/messages/record-kinds.ts';
 import { durabilityOf, openSqlite, type Durability } from '../sqlite-open.ts';
+import type { Scheduler } from '../../sync/scheduler.ts';
+import { JournalSync } from './journal-sync.ts';
 
 export type { AppendOptions, TotalsDelta } from './journal-args.ts';
 export { isRecordOf, type JournalRecord } from './journal-codec.ts';
+export { DEFERRED_SYNC_DELAY_MS } from './journal-sync.ts';
 
 /**
  * Recovery checks the CRC of every unacknowledged record (those still owed to
@@ -24,10 +38,8 @@ export const RECOVERY_TAIL_RECORDS = 1000;
  */
 export const PRUNE_BATCH_MAX = 10_000;
 
-interface Meta {
-  last_seq: number;
-  acked_upto: number;
-}
+/** Runs one append's transaction: as it is (append), or without its fsync (appendDeferred). */
+type Commit = (tx: () => number) => number;
 
 /**
  * The money journal: append-only records with terminal-local sequence numbers.
@@ -35,7 +47,8 @@ interface Meta {
  * Contract:
  * - `append` is all-or-nothing: the record and its totals commit in one
  *   transaction that is fsync'd (synchronous=FULL) before it returns; if it
- *   throws, nothing was written.
+ *   throws, nothing was written. `appendDeferred` is the same transaction
+ *   without its fsync, which follows within DEFERRED_SYNC_DELAY_MS (journal-sync.ts).
  * - seq is strictly increasing and never reused, even after pruning.
  * - A record leaves only through `pruneAcked`, and only once acknowledged.
  * - A record whose CRC fails is logged, counted and returned flagged
@@ -48,8 +61,16 @@ export class Journal<M extends object = RecordBodies> {
   /** journal_meta.acked_upto, mirrored: a read says whether each record is acknowledged. */
   private ackedUptoMem = 0;
   private readonly openQueries = new Map<string, Database.Statement<unknown[], JournalRow>>();
-  private readonly q;
-  private readonly appendTx: (kind: string, atMs: number, card: number | null, ref: number | null, body: string, totals: readonly TotalsDelta[], cardCounter: number | null) => number;
+  private readonly q: JournalQueries;
+  private readonly appendTx: (
+    kind: string,
+    atMs: number,
+    card: number | null,
+    ref: number | null,
+    body: string,
+    totals: readonly TotalsDelta[],
+    cardCounter: number | null,
+  ) => number;
   private readonly ackTx: (uptoSeq: number) => number;
   private readonly pruneTx: (keepLast: number) => { deleted: number; uptoSeq: number };
 
@@ -58,39 +79,16 @@ export class Journal<M extends object = RecordBodies> {
     private readonly clock: Clock,
     private readonly log: Logger,
     readonly path: string,
+    private readonly sync: JournalSync,
   ) {
-    const rows = (sql: string) => db.prepare<unknown[], JournalRow>(sql).raw(true);
-    this.q = {
-      meta: db.prepare<[], Meta>('SELECT last_seq, acked_upto FROM journal_meta WHERE id = 1'),
-      setLastSeq: db.prepare('UPDATE journal_meta SET last_seq = ? WHERE id = 1'),
-      setAckedUpto: db.prepare('UPDATE journal_meta SET acked_upto = ? WHERE id = 1'),
-      insert: db.prepare('INSERT INTO journal (seq, kind, at_ms, card, ref, body, crc) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      addTotals: db.prepare(
-        `INSERT INTO totals (scope, key, count, amount_cents) VALUES (?, ?, ?, ?)
-         ON CONFLICT (scope, key) DO UPDATE SET count = count + excluded.count, amount_cents = amount_cents + excluded.amount_cents`,
-      ),
-      totals: db.prepare<[string, string], { count: number; amount_cents: number }>('SELECT count, amount_cents FROM totals WHERE scope = ? AND key = ?'),
-      seeCard: db.prepare('INSERT INTO card_seen (card, counter) VALUES (?, ?) ON CONFLICT (card) DO UPDATE SET counter = max(counter, excluded.counter)'),
-      cardCounter: db.prepare<[number], number>('SELECT counter FROM card_seen WHERE card = ?').pluck(),
-      get: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq = ?`),
-      after: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`),
-      byCard: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE card = ? ORDER BY seq DESC LIMIT ?`),
-      referencing: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE ref = ? ORDER BY seq LIMIT ?`),
-      unacked: rows(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`),
-      pruneCutoff: db.prepare<[number, number], number>('SELECT seq FROM journal WHERE seq <= ? ORDER BY seq DESC LIMIT 1 OFFSET ?').pluck(),
-      oldestSeq: db.prepare<[], number | null>('SELECT min(seq) FROM journal').pluck(),
-      maxSeq: db.prepare<[], number | null>('SELECT max(seq) FROM journal').pluck(),
-      deleteUpto: db.prepare('DELETE FROM journal WHERE seq <= ?'),
-      countAll: db.prepare<[], number>('SELECT count(*) FROM journal').pluck(),
-      countAfter: db.prepare<[number], number>('SELECT count(*) FROM journal WHERE seq > ?').pluck(),
-      ackedAfter: db.prepare<[number], number>('SELECT count(*) FROM journal WHERE seq > ? AND acked != 0').pluck(),
-    };
+    this.q = prepareQueries(db);
     this.appendTx = db.transaction((kind, atMs, card, ref, body, totals, cardCounter) => {
       // The exclusive lock makes this process the only writer, so the next seq
       // lives in memory: no meta row rewritten per record (one page less per fsync).
       const seq = this.lastSeqMem + 1;
       // A ref names an earlier record; a later or unknown one is a caller bug.
-      if (ref !== null && (ref < 1 || ref > this.lastSeqMem)) throw new RangeError(`ref ${ref} is not an earlier journal seq (last is ${this.lastSeqMem})`);
+      if (ref !== null && (ref < 1 || ref > this.lastSeqMem))
+        throw new RangeError(`ref ${ref} is not an earlier journal seq (last is ${this.lastSeqMem})`);
       this.q.insert.run(seq, kind, atMs, card, ref, body, recordCrc(seq, kind, atMs, card, ref, body));
       for (const t of totals) this.q.addTotals.run(t.scope, t.key, t.count, t.amountCents);
       if (card !== null && cardCounter !== null) this.q.seeCard.run(card, cardCounter);
@@ -98,7 +96,8 @@ export class Journal<M extends object = RecordBodies> {
     }).immediate;
     this.ackTx = db.transaction((uptoSeq: number) => {
       const meta = this.meta();
-      if (uptoSeq > this.lastSeqMem) throw new RangeError(`cannot acknowledge up to seq ${uptoSeq}: last written is ${this.lastSeqMem}`);
+      if (uptoSeq > this.lastSeqMem)
+        throw new RangeError(`cannot acknowledge up to seq ${uptoSeq}: last written is ${this.lastSeqMem}`);
       if (uptoSeq <= meta.acked_upto) return 0; // a repeated ack (retransmission) changes nothing
       // One meta row, not a flag per record: rewriting every acknowledged row doubled what the SD card takes.
       this.q.setAckedUpto.run(uptoSeq);
@@ -124,11 +123,16 @@ export class Journal<M extends object = RecordBodies> {
     clock: Clock;
     log: Logger;
     pageSizeBytes?: number;
+    /** Runs the deferred records' fsync (journal-sync.ts); real timers unless a simulation hands in its own. */
+    scheduler?: Scheduler;
+    /** The bench's baseline only: appendDeferred fsyncs too, as every record did before. */
+    everyRecordSynced?: boolean;
   }): Journal<M> {
     const { db } = openSqlite({ path: opts.path, pageSizeBytes: opts.pageSizeBytes });
     try {
       ensureJournalSchema(db, opts.path);
-      const journal = new Journal<M>(db, opts.clock, opts.log, opts.path);
+      const sync = new JournalSync(db, opts.path, opts.log, !!opts.everyRecordSynced, opts.scheduler);
+      const journal = new Journal<M>(db, opts.clock, opts.log, opts.path, sync);
       journal.recover();
       return journal;
     } catch (err) {
@@ -139,6 +143,21 @@ export class Journal<M extends object = RecordBodies> {
 
   /** The body is checked at compile time against the kind's (RecordBodies), and at run time by encodeBody. */
   append<K extends keyof M & string>(kind: K, body: M[K], opts: AppendOptions = {}): JournalRecord<M[K]> {
+    const record = this.write(kind, body, opts, (tx) => tx());
+    this.sync.synced(1);
+    return record;
+  }
+
+  /**
+   * As append, but returns before the fsync (journal-sync.ts bounds the wait).
+   * Only for a record whose loss at a power cut is recovered from one already
+   * durable: a card write's outcome, which the card settles again from its intent.
+   */
+  appendDeferred<K extends keyof M & string>(kind: K, body: M[K], opts: AppendOptions = {}): JournalRecord<M[K]> {
+    return this.write(kind, body, opts, (tx) => this.sync.deferred(tx));
+  }
+
+  private write<K extends keyof M & string>(kind: K, body: M[K], opts: AppendOptions, commit: Commit) {
     checkKind(kind);
     const card = opts.card === undefined ? null : checkCard(opts.card);
     const ref = opts.ref === undefined ? null : checkSeq(opts.ref, 'ref');
@@ -147,7 +166,7 @@ export class Journal<M extends object = RecordBodies> {
     const atMs = this.clock.nowMs();
     if (!Number.isSafeInteger(atMs)) throw new RangeError(`clock gave ${atMs}, not a whole number of ms`);
     const cardCounter = opts.cardCounter === undefined ? null : checkCounter(opts.cardCounter);
-    const seq = this.appendTx(kind, atMs, card, ref, text, totals, cardCounter);
+    const seq = commit(() => this.appendTx(kind, atMs, card, ref, text, totals, cardCounter));
     this.lastSeqMem = seq;
     // The parsed text, not the caller's object: exactly what a later read returns.
     return { seq, kind, atMs, card, ref, body: JSON.parse(text) as M[K], acked: false };
@@ -189,11 +208,13 @@ export class Journal<M extends object = RecordBodies> {
   private openQuery(kind: string): Database.Statement<unknown[], JournalRow> {
     let q = this.openQueries.get(kind);
     if (!q) {
-      q = this.db.prepare<unknown[], JournalRow>(
-        `SELECT ${ROW_COLUMNS} FROM journal AS j WHERE j.kind = '${kind}' AND NOT EXISTS (
+      q = this.db
+        .prepare<unknown[], JournalRow>(
+          `SELECT ${ROW_COLUMNS} FROM journal AS j WHERE j.kind = '${kind}' AND NOT EXISTS (
            SELECT 1 FROM journal AS c WHERE c.ref = j.seq AND c.kind IN (SELECT value FROM json_each(?))
          ) ORDER BY j.seq LIMIT ?`,
-      ).raw(true);
+        )
+        .raw(true);
       this.openQueries.set(kind, q);
     }
     return q;
@@ -206,6 +227,7 @@ export class Journal<M extends object = RecordBodies> {
   /** Acknowledges every record up to `uptoSeq` (cumulative, idempotent); returns how many changed. */
   ack(uptoSeq: number): number {
     const changed = this.ackTx(checkSeq(uptoSeq, 'ack seq'));
+    if (changed > 0) this.sync.synced(0);
     this.ackedUptoMem = Math.max(this.ackedUptoMem, uptoSeq);
     if (changed > 0) this.log.debug('journal.acked', { uptoSeq, records: changed });
     return changed;
@@ -217,8 +239,10 @@ export class Journal<M extends object = RecordBodies> {
    * Returns how many were deleted (at most PRUNE_BATCH_MAX per call).
    */
   pruneAcked(keepLast: number): number {
-    if (!Number.isSafeInteger(keepLast) || keepLast < 0) throw new RangeError(`keepLast must be a non-negative integer, got ${keepLast}`);
+    if (!Number.isSafeInteger(keepLast) || keepLast < 0)
+      throw new RangeError(`keepLast must be a non-negative integer, got ${keepLast}`);
     const { deleted, uptoSeq } = this.pruneTx(keepLast);
+    if (deleted > 0) this.sync.synced(0);
     if (deleted > 0) this.log.info('journal.pruned', { records: deleted, uptoSeq });
     return deleted;
   }
@@ -239,13 +263,17 @@ export class Journal<M extends object = RecordBodies> {
 
   /** `corrupt`: records found with a bad CRC since open (at recovery or on read). */
   stats(): { records: number; unacked: number; corrupt: number } {
-    return { records: this.q.countAll.get()!, unacked: this.q.countAfter.get(this.meta().acked_upto)!, corrupt: this.corruptSeqs.size };
+    return {
+      records: this.q.countAll.get()!,
+      unacked: this.q.countAfter.get(this.meta().acked_upto)!,
+      corrupt: this.corruptSeqs.size,
+    };
   }
 
   /**
-   * Moves the WAL into the main file now (SQLite also does this by itself every
-   * 1000 pages). Useful after pruning; the lock is exclusive, so only this
-   * connection can do it.
+   * Moves the WAL into the main file now (journal-sync.ts also does it off the
+   * tap path every CHECKPOINT_EVERY_RECORDS). Useful after pruning; the lock is
+   * exclusive, so only this connection can do it.
    */
   checkpoint(mode: 'PASSIVE' | 'TRUNCATE' | 'RESTART'): void {
     const [result] = this.db.pragma(`wal_checkpoint(${mode})`) as { busy: number }[];
@@ -257,7 +285,18 @@ export class Journal<M extends object = RecordBodies> {
     return durabilityOf(this.db);
   }
 
+  /** Makes every record durable now (the upload calls it before a record leaves the terminal). */
+  flush(): boolean {
+    return this.sync.flush();
+  }
+
+  /** fsyncs asked for since open, and records written but not yet fsync'd. */
+  fsyncs(): { done: number; waiting: number } {
+    return { done: this.sync.fsyncs, waiting: this.sync.waiting };
+  }
+
   close(): void {
+    this.sync.close();
     this.db.close();
   }
 
@@ -275,17 +314,32 @@ export class Journal<M extends object = RecordBodies> {
     this.lastSeqMem = Math.max(maxSeq, meta.last_seq);
     this.ackedUptoMem = meta.acked_upto;
     // Pair assertion on what ack maintains: if it fails the file was altered outside this class.
-    if (meta.acked_upto > this.lastSeqMem) throw new Error(`${this.path}: acked_upto ${meta.acked_upto} is above the last seq ${this.lastSeqMem}; the file is damaged`);
+    if (meta.acked_upto > this.lastSeqMem)
+      throw new Error(
+        `${this.path}: acked_upto ${meta.acked_upto} is above the last seq ${this.lastSeqMem}; the file is damaged`,
+      );
     const ackedBeyond = this.q.ackedAfter.get(meta.acked_upto)!;
-    if (ackedBeyond > 0) throw new Error(`${this.path}: ${ackedBeyond} records after acked_upto ${meta.acked_upto} are marked acknowledged; the file is damaged`);
+    if (ackedBeyond > 0)
+      throw new Error(
+        `${this.path}: ${ackedBeyond} records after acked_upto ${meta.acked_upto} are marked acknowledged; the file is damaged`,
+      );
 
     const fromSeq = Math.max(0, Math.min(meta.acked_upto, this.lastSeqMem - RECOVERY_TAIL_RECORDS));
     let checked = 0;
-    for (const row of this.db.prepare<[number], JournalRow>(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq`).raw(true).iterate(fromSeq)) {
+    for (const row of this.db
+      .prepare<[number], JournalRow>(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq`)
+      .raw(true)
+      .iterate(fromSeq)) {
       checked++;
       if (!rowCrcOk(row)) this.noteCorrupt(row[0]);
     }
-    this.log.info('journal.recovered', { path: this.path, lastSeq: this.lastSeqMem, ackedUpto: meta.acked_upto, checked, corrupt: this.corruptSeqs.size });
+    this.log.info('journal.recovered', {
+      path: this.path,
+      lastSeq: this.lastSeqMem,
+      ackedUpto: meta.acked_upto,
+      checked,
+      corrupt: this.corruptSeqs.size,
+    });
   }
 
   private toRecords(rows: JournalRow[]): JournalRecord[] {

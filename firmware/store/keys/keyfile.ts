@@ -91,7 +91,7 @@ export function deriveSimMasterKeys(seed: number): MasterKeys {
 }
 
 /** Opens first and checks the open file, so the file checked is the file read. */
-function readPrivateFile(path: string): string {
+export function readPrivateFile(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -132,15 +132,19 @@ function parseKeyFile(path: string, raw: unknown): MasterKeys {
   if (!isPlainObject(keys)) return fail('"keys" must be an object');
   for (const name of Object.keys(keys)) {
     // Names are not secret; values are, so only names appear in messages.
-    if (!(MASTER_KEY_NAMES as readonly string[]).includes(name)) fail(`unknown key "${name}" (expected ${MASTER_KEY_NAMES.join(', ')})`);
+    if (!(MASTER_KEY_NAMES as readonly string[]).includes(name))
+      fail(`unknown key "${name}" (expected ${MASTER_KEY_NAMES.join(', ')})`);
   }
   const bytes = {} as Record<MasterKeyName, Uint8Array>;
   for (const name of MASTER_KEY_NAMES) {
     const value = keys[name];
     if (value === undefined) return fail(`keys.${name} is missing`);
-    if (typeof value !== 'string') return fail(`keys.${name} must be a string of 32 hex characters, got ${typeof value}`);
+    if (typeof value !== 'string')
+      return fail(`keys.${name} must be a string of 32 hex characters, got ${typeof value}`);
     if (!KEY_HEX.test(value)) {
-      return fail(`keys.${name} must be 32 hex characters (${MASTER_KEY_BYTES} bytes), got ${value.length} characters${value.length === 32 ? ' with non-hex ones' : ''}`);
+      return fail(
+        `keys.${name} must be 32 hex characters (${MASTER_KEY_BYTES} bytes), got ${value.length} characters${value.length === 32 ? ' with non-hex ones' : ''}`,
+      );
     }
     bytes[name] = Buffer.from(value, 'hex');
   }

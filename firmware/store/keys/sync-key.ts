@@ -45,12 +45,18 @@ interface Stored {
 
 /** A generation that refuses to print its key. */
 function sealedGeneration<T extends KeyGeneration>(g: T): T {
-  return sealed({ ...g, key: new Uint8Array(g.key) }, { keyId: g.keyId, key: '[redacted]' }, `KeyGeneration ${g.keyId} [redacted]`) as T;
+  return sealed(
+    { ...g, key: new Uint8Array(g.key) },
+    { keyId: g.keyId, key: '[redacted]' },
+    `KeyGeneration ${g.keyId} [redacted]`,
+  ) as T;
 }
 
 function checkGeneration(keyId: number, key: Uint8Array): void {
-  if (!Number.isSafeInteger(keyId) || keyId < 1 || keyId > KEY_ID_MAX) throw new RangeError(`key generation must be 1..${KEY_ID_MAX}, got ${keyId}`);
-  if (!(key instanceof Uint8Array) || key.length !== TERMINAL_KEY_BYTES) throw new RangeError(`a terminal key of generation ${keyId} must be ${TERMINAL_KEY_BYTES} bytes`);
+  if (!Number.isSafeInteger(keyId) || keyId < 1 || keyId > KEY_ID_MAX)
+    throw new RangeError(`key generation must be 1..${KEY_ID_MAX}, got ${keyId}`);
+  if (!(key instanceof Uint8Array) || key.length !== TERMINAL_KEY_BYTES)
+    throw new RangeError(`a terminal key of generation ${keyId} must be ${TERMINAL_KEY_BYTES} bytes`);
 }
 
 const encode = (s: Stored): string => JSON.stringify(s);
@@ -75,7 +81,12 @@ export class SyncKeyStore {
   pending(): PendingGeneration | null {
     const s = this.read(PENDING);
     if (!s) return null;
-    return sealedGeneration({ keyId: s.keyId, key: new Uint8Array(Buffer.from(s.key, 'hex')), corrId: s.corrId ?? 0, acked: s.acked === true });
+    return sealedGeneration({
+      keyId: s.keyId,
+      key: new Uint8Array(Buffer.from(s.key, 'hex')),
+      corrId: s.corrId ?? 0,
+      acked: s.acked === true,
+    });
   }
 
   /**
@@ -123,7 +134,8 @@ export class SyncKeyStore {
       // JSON.parse's message quotes its input, which is key material: say only which value.
       throw new Error(`terminal key store: ${name} is not valid JSON`);
     }
-    if (typeof s.key !== 'string' || !/^[0-9a-f]{64}$/.test(s.key) || !Number.isSafeInteger(s.keyId)) throw new Error(`terminal key store: ${name} is damaged`);
+    if (typeof s.key !== 'string' || !/^[0-9a-f]{64}$/.test(s.key) || !Number.isSafeInteger(s.keyId))
+      throw new Error(`terminal key store: ${name} is damaged`);
     return s;
   }
 }

@@ -44,7 +44,9 @@ export const BLACKLIST_SPEC: ListTableSpec<number> = {
 export class Blacklist extends ListFile<number> {
   /** Opens, creates or upgrades the list file (`:memory:` for tests). */
   static open(opts: { path: string; log: Logger }): Blacklist {
-    const { db, table } = ListFile.openTable(opts, BLACKLIST_SPEC, SCHEMA_VERSION, { 1: (db) => addStagingAndDigest(db, BLACKLIST_SPEC as ListTableSpec<unknown>) });
+    const { db, table } = ListFile.openTable(opts, BLACKLIST_SPEC, SCHEMA_VERSION, {
+      1: (db) => addStagingAndDigest(db, BLACKLIST_SPEC as ListTableSpec<unknown>),
+    });
     return new Blacklist(db, table);
   }
 

@@ -32,11 +32,23 @@ export const GRANTS_SPEC: ListTableSpec<Grant> = {
   replaces: true,
   key: (g) => g.cardNumber,
   values: (g) => [g.cardNumber, g.doors, g.validFromMinute, g.validUntilMinute],
-  fromRow: (r) => ({ cardNumber: r[0] as number, doors: r[1] as number, validFromMinute: r[2] as number, validUntilMinute: r[3] as number }),
+  fromRow: (r) => ({
+    cardNumber: r[0] as number,
+    doors: r[1] as number,
+    validFromMinute: r[2] as number,
+    validUntilMinute: r[3] as number,
+  }),
   check(g) {
     checkCard(g.cardNumber);
-    if (!u32(g.doors) || !u32(g.validFromMinute) || !u32(g.validUntilMinute) || g.validUntilMinute < g.validFromMinute) {
-      throw new RangeError(`grant for card ${g.cardNumber}: doors and minutes must be u32 with until ≥ from, got ${JSON.stringify(g)}`);
+    if (
+      !u32(g.doors) ||
+      !u32(g.validFromMinute) ||
+      !u32(g.validUntilMinute) ||
+      g.validUntilMinute < g.validFromMinute
+    ) {
+      throw new RangeError(
+        `grant for card ${g.cardNumber}: doors and minutes must be u32 with until ≥ from, got ${JSON.stringify(g)}`,
+      );
     }
   },
 };

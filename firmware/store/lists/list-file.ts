@@ -22,7 +22,12 @@ export abstract class ListFile<E> {
    * `upgrades[v]` brings a file of version v to v + 1, in one transaction.
    * A file with tables but no version is someone else's: refused.
    */
-  protected static openTable<E>(opts: { path: string; log: Logger }, spec: ListTableSpec<E>, schemaVersion: number, upgrades: Record<number, (db: Database.Database) => void> = {}): { db: Database.Database; table: ListTable<E> } {
+  protected static openTable<E>(
+    opts: { path: string; log: Logger },
+    spec: ListTableSpec<E>,
+    schemaVersion: number,
+    upgrades: Record<number, (db: Database.Database) => void> = {},
+  ): { db: Database.Database; table: ListTable<E> } {
     const { path, log } = opts;
     const { db } = openSqlite({ path });
     try {
@@ -30,7 +35,8 @@ export abstract class ListFile<E> {
       let version = db.pragma('user_version', { simple: true }) as number;
       if (version === 0) {
         const tables = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`).pluck().get() as number;
-        if (tables !== 0) throw new ListError('invalid', `${path}: has tables but no ${L} schema version; not a ${L} file`);
+        if (tables !== 0)
+          throw new ListError('invalid', `${path}: has tables but no ${L} schema version; not a ${L} file`);
         db.transaction(() => {
           db.exec(listSchemaSql(spec as ListTableSpec<unknown>));
           db.pragma(`user_version = ${schemaVersion}`);
@@ -45,7 +51,11 @@ export abstract class ListFile<E> {
         }).immediate();
         if (version + 1 === schemaVersion) log.info(`${L}.upgraded`, { path, from, to: schemaVersion });
       }
-      if (version !== schemaVersion) throw new ListError('invalid', `${path}: ${L} schema version ${version}, this build reads version ${schemaVersion}`);
+      if (version !== schemaVersion)
+        throw new ListError(
+          'invalid',
+          `${path}: ${L} schema version ${version}, this build reads version ${schemaVersion}`,
+        );
       const table = new ListTable(db, spec, log, path);
       const meta = table.meta();
       log.info(`${L}.open`, { path, version: meta.version, size: meta.size, staged: table.staged()?.version ?? null });
@@ -87,7 +97,13 @@ export abstract class ListFile<E> {
    * exceed its limit. Adding a listed key (grants: replacing its entry) or
    * removing an absent one is not an error (deltas may overlap a snapshot).
    */
-  applyDelta(fromVersion: number, toVersion: number, add: readonly E[], remove: readonly number[], expectedDigest?: Uint8Array): void {
+  applyDelta(
+    fromVersion: number,
+    toVersion: number,
+    add: readonly E[],
+    remove: readonly number[],
+    expectedDigest?: Uint8Array,
+  ): void {
     this.table.applyDelta(fromVersion, toVersion, add, remove, expectedDigest);
   }
 

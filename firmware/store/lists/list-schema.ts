@@ -103,15 +103,26 @@ ${stageSql(spec)}`;
  */
 export function addStagingAndDigest(db: Database.Database, spec: ListTableSpec<unknown>): void {
   const L = spec.list;
-  for (const c of ['d_count', 'd_a', 'd_b']) db.exec(`ALTER TABLE ${L}_meta ADD COLUMN ${c} INTEGER NOT NULL DEFAULT 0`);
+  for (const c of ['d_count', 'd_a', 'd_b'])
+    db.exec(`ALTER TABLE ${L}_meta ADD COLUMN ${c} INTEGER NOT NULL DEFAULT 0`);
   db.exec(stageSql(spec));
   const d = new ListDigest();
-  for (const row of db.prepare(`SELECT ${columnNames(spec).join(', ')} FROM ${L}`).raw().iterate() as Iterable<unknown[]>) d.add(spec.list, spec.fromRow(row) as never);
-  db.prepare(`UPDATE ${L}_meta SET size = ?, d_count = ?, d_a = ?, d_b = ? WHERE id = 1`).run(d.count, d.count, d.a, d.b);
+  for (const row of db
+    .prepare(`SELECT ${columnNames(spec).join(', ')} FROM ${L}`)
+    .raw()
+    .iterate() as Iterable<unknown[]>)
+    d.add(spec.list, spec.fromRow(row) as never);
+  db.prepare(`UPDATE ${L}_meta SET size = ?, d_count = ?, d_a = ?, d_b = ? WHERE id = 1`).run(
+    d.count,
+    d.count,
+    d.a,
+    d.b,
+  );
 }
 
 export function checkVersion(list: string, version: number, what: string): void {
-  if (!Number.isSafeInteger(version) || version < 0) throw new ListError('invalid', `${list} ${what} must be a non-negative integer, got ${version}`);
+  if (!Number.isSafeInteger(version) || version < 0)
+    throw new ListError('invalid', `${list} ${what} must be a non-negative integer, got ${version}`);
 }
 
 export function digestHex(d: Uint8Array): string {

@@ -55,8 +55,12 @@ export class ListStage<E> {
     const L = spec.list;
     const cols = columnNames(spec);
     this.q = {
-      meta: db.prepare<[], StageMetaRow>(`SELECT version, chunk_count, total_entries, digest, size, d_count, d_a, d_b FROM ${L}_stage_meta WHERE id = 1`),
-      begin: db.prepare(`INSERT INTO ${L}_stage_meta (id, version, chunk_count, total_entries, digest, size, d_count, d_a, d_b) VALUES (1, ?, ?, ?, ?, 0, 0, 0, 0)`),
+      meta: db.prepare<[], StageMetaRow>(
+        `SELECT version, chunk_count, total_entries, digest, size, d_count, d_a, d_b FROM ${L}_stage_meta WHERE id = 1`,
+      ),
+      begin: db.prepare(
+        `INSERT INTO ${L}_stage_meta (id, version, chunk_count, total_entries, digest, size, d_count, d_a, d_b) VALUES (1, ?, ?, ?, ?, 0, 0, 0, 0)`,
+      ),
       progress: db.prepare(`UPDATE ${L}_stage_meta SET size = ?, d_count = ?, d_a = ?, d_b = ? WHERE id = 1`),
       chunks: db.prepare<[], number>(`SELECT chunk FROM ${L}_stage_chunks ORDER BY chunk`).pluck(),
       hasChunk: db.prepare<[number], number>(`SELECT 1 FROM ${L}_stage_chunks WHERE chunk = ?`).pluck(),
@@ -103,9 +107,17 @@ export class ListStage<E> {
   /** Starts staging a snapshot; the stage must be empty (discard() first). */
   begin(s: { version: number; chunkCount: number; totalEntries: number; digest: Uint8Array }): void {
     const { list, maxEntries } = this.spec;
-    if (s.totalEntries > maxEntries) throw new ListError('too-large', `${list} snapshot ${s.version} has ${s.totalEntries} entries (limit ${maxEntries})`);
+    if (s.totalEntries > maxEntries)
+      throw new ListError(
+        'too-large',
+        `${list} snapshot ${s.version} has ${s.totalEntries} entries (limit ${maxEntries})`,
+      );
     this.db.transaction(() => this.q.begin.run(s.version, s.chunkCount, s.totalEntries, s.digest)).immediate();
-    this.log.info(`${list}.stage-begin`, { version: s.version, chunkCount: s.chunkCount, totalEntries: s.totalEntries });
+    this.log.info(`${list}.stage-begin`, {
+      version: s.version,
+      chunkCount: s.chunkCount,
+      totalEntries: s.totalEntries,
+    });
   }
 
   /**
@@ -128,7 +140,11 @@ export class ListStage<E> {
           d.add(list, e as ListEntry);
           size++;
         }
-        if (size > m.total_entries || size > maxEntries) throw new ListError('chunk-error', `${list} snapshot ${m.version}: chunks hold more than its ${m.total_entries} entries`);
+        if (size > m.total_entries || size > maxEntries)
+          throw new ListError(
+            'chunk-error',
+            `${list} snapshot ${m.version}: chunks hold more than its ${m.total_entries} entries`,
+          );
         this.q.progress.run(size, d.count, d.a, d.b);
         if (lastOfChunk) this.q.markChunk.run(chunkIndex);
       })
@@ -148,10 +164,19 @@ export class ListStage<E> {
         const s = this.staged();
         if (s === null) throw new Error(`bug: ${L} switch with nothing staged`);
         const m = this.q.meta.get() as StageMetaRow;
-        if (!s.complete) throw new ListError('chunk-error', `${L} snapshot ${s.version}: ${s.chunksHeld} of ${s.chunkCount} chunks staged`);
-        if (s.size !== s.totalEntries) throw new ListError('chunk-error', `${L} snapshot ${s.version} holds ${s.size} of ${s.totalEntries} entries`);
+        if (!s.complete)
+          throw new ListError(
+            'chunk-error',
+            `${L} snapshot ${s.version}: ${s.chunksHeld} of ${s.chunkCount} chunks staged`,
+          );
+        if (s.size !== s.totalEntries)
+          throw new ListError('chunk-error', `${L} snapshot ${s.version} holds ${s.size} of ${s.totalEntries} entries`);
         const got = new ListDigest(m.d_count, m.d_a, m.d_b).bytes();
-        if (!sameBytes(got, s.digest)) throw new ListError('digest-mismatch', `${L} snapshot ${s.version}: staged digest ${digestHex(got)}, the backend's ${digestHex(s.digest)}`);
+        if (!sameBytes(got, s.digest))
+          throw new ListError(
+            'digest-mismatch',
+            `${L} snapshot ${s.version}: staged digest ${digestHex(got)}, the backend's ${digestHex(s.digest)}`,
+          );
         const previousVersion = this.q.liveVersion.get() as number;
         this.db.exec(`DROP TABLE ${L}; ALTER TABLE ${L}_stage RENAME TO ${L}; ${stageTableSql(this.spec)}`);
         this.q.liveMeta.run(s.version, s.size, m.d_count, m.d_a, m.d_b);

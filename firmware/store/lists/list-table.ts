@@ -3,7 +3,15 @@ import type { Logger } from '../../core/log.ts';
 import { ListDigest, type ListEntry } from '../../../protocol/index.ts';
 import { checkCard } from '../journal/journal-args.ts';
 import { ListStage, type StagedSnapshot } from './list-stage.ts';
-import { checkVersion, columnNames, digestHex, ListError, sameBytes, type ListMeta, type ListTableSpec } from './list-schema.ts';
+import {
+  checkVersion,
+  columnNames,
+  digestHex,
+  ListError,
+  sameBytes,
+  type ListMeta,
+  type ListTableSpec,
+} from './list-schema.ts';
 
 /**
  * One versioned list keyed by card (blacklist, grants) in its SQLite file:
@@ -37,12 +45,18 @@ export class ListTable<E> {
     return {
       has: this.db.prepare<[number], number>(`SELECT 1 FROM ${L} WHERE card = ?`).pluck(),
       get: this.db.prepare<[number], unknown[]>(`SELECT ${cols.join(', ')} FROM ${L} WHERE card = ?`).raw(),
-      meta: this.db.prepare<[], { version: number; size: number; d_count: number; d_a: number; d_b: number }>(`SELECT version, size, d_count, d_a, d_b FROM ${L}_meta WHERE id = 1`),
-      setMeta: this.db.prepare(`UPDATE ${L}_meta SET version = ?, size = ?, d_count = ?, d_a = ?, d_b = ? WHERE id = 1`),
+      meta: this.db.prepare<[], { version: number; size: number; d_count: number; d_a: number; d_b: number }>(
+        `SELECT version, size, d_count, d_a, d_b FROM ${L}_meta WHERE id = 1`,
+      ),
+      setMeta: this.db.prepare(
+        `UPDATE ${L}_meta SET version = ?, size = ?, d_count = ?, d_a = ?, d_b = ? WHERE id = 1`,
+      ),
       insert: this.db.prepare(`INSERT OR IGNORE INTO ${L} (${cols.join(', ')}) VALUES (${marks})`),
       replace: this.db.prepare(`INSERT OR REPLACE INTO ${L} (${cols.join(', ')}) VALUES (${marks})`),
       // A replacing list must know what it removes (the digest subtracts the whole entry); a set of cards does not.
-      remove: this.db.prepare<[number], unknown[]>(`DELETE FROM ${L} WHERE card = ? RETURNING ${cols.join(', ')}`).raw(),
+      remove: this.db
+        .prepare<[number], unknown[]>(`DELETE FROM ${L} WHERE card = ? RETURNING ${cols.join(', ')}`)
+        .raw(),
       removeKey: this.db.prepare(`DELETE FROM ${L} WHERE card = ?`),
       count: this.db.prepare<[], number>(`SELECT count(*) FROM ${L}`).pluck(),
     };
@@ -74,12 +88,22 @@ export class ListTable<E> {
    * or the transaction rolls back and a ListError 'digest-mismatch' is thrown.
    * Adding a held entry or removing an absent key is not an error.
    */
-  applyDelta(fromVersion: number, toVersion: number, add: readonly E[], remove: readonly number[], expectedDigest?: Uint8Array): void {
+  applyDelta(
+    fromVersion: number,
+    toVersion: number,
+    add: readonly E[],
+    remove: readonly number[],
+    expectedDigest?: Uint8Array,
+  ): void {
     const { list, maxEntries } = this.spec;
     checkVersion(list, fromVersion, 'fromVersion');
     checkVersion(list, toVersion, 'toVersion');
     const what = `${list} delta ${fromVersion}→${toVersion}`;
-    if (add.length + remove.length > maxEntries) throw new ListError('too-large', `${what} has ${add.length + remove.length} entries (limit ${maxEntries}); send a snapshot`);
+    if (add.length + remove.length > maxEntries)
+      throw new ListError(
+        'too-large',
+        `${what} has ${add.length + remove.length} entries (limit ${maxEntries}); send a snapshot`,
+      );
     if (!(toVersion > fromVersion)) throw new ListError('invalid', `${what} does not move forward`);
     add.forEach((e) => this.spec.check(e));
     remove.forEach(checkCard);
@@ -89,19 +113,28 @@ export class ListTable<E> {
     const result = this.db
       .transaction(() => {
         const meta = this.meta();
-        if (meta.version !== fromVersion) throw new ListError('version-mismatch', `${what} does not apply: list is at version ${meta.version}`);
+        if (meta.version !== fromVersion)
+          throw new ListError('version-mismatch', `${what} does not apply: list is at version ${meta.version}`);
         const d = meta.digest;
         let size = meta.size;
         for (const card of remove) {
-          const row = this.spec.replaces ? this.q.remove.get(card) : this.q.removeKey.run(card).changes === 1 ? [card] : undefined;
+          const row = this.spec.replaces
+            ? this.q.remove.get(card)
+            : this.q.removeKey.run(card).changes === 1
+              ? [card]
+              : undefined;
           if (row === undefined) continue;
           d.remove(list, this.spec.fromRow(row) as ListEntry);
           size--;
         }
         for (const e of add) size += this.addOne(e, d);
-        if (size > maxEntries) throw new ListError('too-large', `${what} would make ${size} entries (limit ${maxEntries})`);
+        if (size > maxEntries)
+          throw new ListError('too-large', `${what} would make ${size} entries (limit ${maxEntries})`);
         if (expectedDigest !== undefined && !sameBytes(d.bytes(), expectedDigest)) {
-          throw new ListError('digest-mismatch', `${what}: digest after applying is ${digestHex(d.bytes())}, the backend's is ${digestHex(expectedDigest)}`);
+          throw new ListError(
+            'digest-mismatch',
+            `${what}: digest after applying is ${digestHex(d.bytes())}, the backend's is ${digestHex(expectedDigest)}`,
+          );
         }
         this.q.setMeta.run(toVersion, size, d.count, d.a, d.b);
         return { size, added: add.length, removed: remove.length };
@@ -149,7 +182,8 @@ export class ListTable<E> {
     for (const e of entries) {
       this.spec.check(e);
       // Bound memory as we go: a runaway iterable must not exhaust the heap.
-      if (out.length >= maxEntries * 2) throw new ListError('too-large', `${list} snapshot has more than ${maxEntries * 2} entries`);
+      if (out.length >= maxEntries * 2)
+        throw new ListError('too-large', `${list} snapshot has more than ${maxEntries * 2} entries`);
       out.push(e);
     }
     // Ascending inserts fill B-tree pages left to right: 1.4 s vs 3.0 s in random order (1M, measured).
@@ -157,7 +191,8 @@ export class ListTable<E> {
     const key = this.spec.key;
     out.sort((a, b) => key(a) - key(b));
     const unique = out.filter((e, i) => i + 1 === out.length || key(out[i + 1]) !== key(e));
-    if (unique.length > maxEntries) throw new ListError('too-large', `${list} snapshot has ${unique.length} entries (limit ${maxEntries})`);
+    if (unique.length > maxEntries)
+      throw new ListError('too-large', `${list} snapshot has ${unique.length} entries (limit ${maxEntries})`);
     return unique;
   }
 

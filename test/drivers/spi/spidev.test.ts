@@ -23,7 +23,9 @@ test('bad speeds are refused before anything is loaded', async () => {
   await assert.rejects(SpidevBus.open({ device: '/dev/spidev0.0', speedHz: 0 }), /speedHz must be/);
 });
 
-test('without the native spi-device package, open says how to install it', { skip: spiDeviceInstalled() && 'spi-device is installed here' }, async () => {
+test('without the native spi-device package, open says how to install it', {
+  skip: spiDeviceInstalled() && 'spi-device is installed here',
+}, async () => {
   await assert.rejects(SpidevBus.open({ device: '/dev/spidev0.0' }), {
     message: 'spi-device is not installed: npm install spi-device on the terminal',
   });

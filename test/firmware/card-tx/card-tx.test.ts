@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CardApp, type CardImage } from '../../../firmware/card/app.ts';
 import type { CardKeys } from '../../../firmware/card/keys.ts';
 import type { CardIdentity, PurseState } from '../../../firmware/card/layout.ts';
-import type { CardSession } from '../../../firmware/card/session.ts';
 import { ManualClock } from '../../../firmware/core/clock.ts';
 import { silentLogger } from '../../../firmware/core/log.ts';
 import { CardTransactions } from '../../../firmware/card-tx/card-tx.ts';
@@ -16,6 +15,7 @@ import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { VirtualClassicCard } from '../../../simulator/card/virtual-classic.ts';
 import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
 import { scanJournal } from '../../../simulator/journal-scan.ts';
+import { atFirstWrite, copyJournal } from './power-cut.ts';
 
 const T = Date.parse('2026-11-23T03:30:00Z');
 const UTC_OFFSET_MINUTES = 480;
@@ -71,34 +71,13 @@ function sale(card: CardImage) {
   return { kind: 'approve' as const, next, ...charged };
 }
 
-/** A session that runs `first` once, just before the first block write reaches the card. */
-function atFirstWrite(inner: CardSession, first: () => void): CardSession {
-  let done = false;
-  return {
-    uid: inner.uid,
-    authenticate: (sector, keyType, key) => inner.authenticate(sector, keyType, key),
-    readBlock: (block) => inner.readBlock(block),
-    writeBlock: async (block, data) => {
-      if (!done) {
-        done = true;
-        first();
-      }
-      return inner.writeBlock(block, data);
-    },
-  };
-}
-
 /**
  * The power goes at the first card byte: what is in the journal's files at that
  * instant is all a restart has. Copies them (the WAL too) and recovers a terminal
  * from the copy: the sale's intent must be there, and recovery must mark it uncertain.
  */
 function journalAsACutWouldLeaveIt(r: Rig): Journal {
-  const cut = mkdtempSync(join(r.dir, 'cut-'));
-  for (const suffix of ['', '-wal']) {
-    const file = `journal.db${suffix}`;
-    if (existsSync(join(r.dir, file))) copyFileSync(join(r.dir, file), join(cut, file));
-  }
+  const cut = copyJournal(r.dir, r.dir);
   return Journal.open({ path: join(cut, 'journal.db'), clock: new ManualClock(T + 1_000), log: silentLogger });
 }
 

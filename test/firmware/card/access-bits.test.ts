@@ -76,7 +76,10 @@ test('data block permissions follow the §1.3 table', () => {
 });
 
 test('trailer permissions follow the §1.3 table', () => {
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].filter((c) => keyBReadable(c as 0)), [0, 1, 2]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 7].filter((c) => keyBReadable(c as 0)),
+    [0, 1, 2],
+  );
   // Transport (001): key A does everything except read key A; key B is data.
   assert.equal(trailerPermits(0b001, 'keyA', 'read', 'A'), false);
   assert.equal(trailerPermits(0b001, 'keyA', 'write', 'A'), true);

@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CardApp, type CardImage, type ReadResult } from '../../../firmware/card/app.ts';
 import type { CardKeys } from '../../../firmware/card/keys.ts';
-import { APP_SECTORS, pinVerifier, PURSE_SLOTS, type CardIdentity, type PurseState } from '../../../firmware/card/layout.ts';
+import {
+  APP_SECTORS,
+  pinVerifier,
+  PURSE_SLOTS,
+  type CardIdentity,
+  type PurseState,
+} from '../../../firmware/card/layout.ts';
 import { BLOCK_BYTES, trailerBlockOf } from '../../../firmware/card/session.ts';
 import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { VirtualClassicCard, type TearFill } from '../../../simulator/card/virtual-classic.ts';
@@ -26,7 +32,15 @@ const IDENTITY: Omit<CardIdentity, 'pinVerifier'> = {
   issueDay: 9823,
   flags: { frozen: false, pinRequired: true, countPurse: false },
 };
-const PURSE: PurseState = { counter: 0, balance: 4750, subsidy: 1000, lastCreditSeq: 0, day: 9823, spentToday: 0, writerTerminalId: 0 };
+const PURSE: PurseState = {
+  counter: 0,
+  balance: 4750,
+  subsidy: 1000,
+  lastCreditSeq: 0,
+  day: 9823,
+  spentToday: 0,
+  writerTerminalId: 0,
+};
 
 interface Issued {
   card: VirtualClassicCard;
@@ -56,7 +70,13 @@ async function readOk(t: Issued): Promise<{ card: CardImage; keys: CardKeys }> {
 
 /** The next purse state a debit would write. */
 function debit(p: PurseState, amount: number, terminal = 101): PurseState {
-  return { ...p, counter: p.counter + 1, balance: p.balance - amount, spentToday: p.spentToday + amount, writerTerminalId: terminal };
+  return {
+    ...p,
+    counter: p.counter + 1,
+    balance: p.balance - amount,
+    spentToday: p.spentToday + amount,
+    writerTerminalId: terminal,
+  };
 }
 
 function dumpBlock(card: VirtualClassicCard, block: number): Uint8Array {
@@ -65,7 +85,8 @@ function dumpBlock(card: VirtualClassicCard, block: number): Uint8Array {
 
 function withBlocks(card: VirtualClassicCard, edits: Record<number, (b: Uint8Array) => void>): VirtualClassicCard {
   const dump = card.dump();
-  for (const [block, edit] of Object.entries(edits)) edit(dump.subarray(Number(block) * BLOCK_BYTES, (Number(block) + 1) * BLOCK_BYTES));
+  for (const [block, edit] of Object.entries(edits))
+    edit(dump.subarray(Number(block) * BLOCK_BYTES, (Number(block) + 1) * BLOCK_BYTES));
   return VirtualClassicCard.fromDump(card.uid, dump);
 }
 
@@ -87,7 +108,8 @@ for (const uidHex of [UID4, UID7]) {
     assert.deepEqual(card.slots[0], { ok: true, value: PURSE });
     assert.deepEqual(card.slots[1], { ok: false, problem: 'empty slot' });
     // Unused blocks of the application sectors are zeros.
-    for (const block of [6, 10, 12, 13, 14]) assert.equal(hex(dumpBlock(t.card, block)), '00'.repeat(16), `block ${block}`);
+    for (const block of [6, 10, 12, 13, 14])
+      assert.equal(hex(dumpBlock(t.card, block)), '00'.repeat(16), `block ${block}`);
   });
 
   test(`issue (${uidHex.length / 2}-byte UID): trailers hold 78 77 88 69 and the card's keys; transport key no longer opens sectors 1-3`, async () => {
@@ -102,8 +124,17 @@ for (const uidHex of [UID4, UID7]) {
     const transportTrailer = 'ffffffffffffff078069ffffffffffff';
     for (let sector = 0; sector < 16; sector++) {
       const isApp = (APP_SECTORS as readonly number[]).includes(sector);
-      assert.equal(t.card.authenticate(trailerBlockOf(sector), 'A', TRANSPORT_KEY), !isApp, `transport key A on sector ${sector}`);
-      if (!isApp) assert.equal(hex(dumpBlock(t.card, trailerBlockOf(sector))), transportTrailer, `sector ${sector} stays transport`);
+      assert.equal(
+        t.card.authenticate(trailerBlockOf(sector), 'A', TRANSPORT_KEY),
+        !isApp,
+        `transport key A on sector ${sector}`,
+      );
+      if (!isApp)
+        assert.equal(
+          hex(dumpBlock(t.card, trailerBlockOf(sector))),
+          transportTrailer,
+          `sector ${sector} stays transport`,
+        );
     }
     // Key A reads but cannot write the data blocks; key B does both (access 100 / trailer 011).
     assert.ok(t.card.authenticate(trailerBlockOf(2), 'A', keys.keyA(2)));
@@ -116,7 +147,7 @@ for (const uidHex of [UID4, UID7]) {
   });
 }
 
-test("the keys of card X do not open card Y (per-card derived keys)", async () => {
+test('the keys of card X do not open card Y (per-card derived keys)', async () => {
   const x = await issue(UID4);
   const y = await issue('04a1b2c4');
   const z = await issue(UID7);
@@ -162,10 +193,16 @@ test("writePurse with a wrong counter, or onto another card, throws a 'bug:' Err
   const { card, keys } = await readOk(t);
   const before = t.card.dump();
   for (const counter of [card.purse.counter, card.purse.counter + 2, card.purse.counter - 1]) {
-    await assert.rejects(app.writePurse(t.reader.open()!, card, keys, { ...debit(card.purse, 1), counter }), (e: unknown) => e instanceof Error && e.message.startsWith('bug:'));
+    await assert.rejects(
+      app.writePurse(t.reader.open()!, card, keys, { ...debit(card.purse, 1), counter }),
+      (e: unknown) => e instanceof Error && e.message.startsWith('bug:'),
+    );
   }
   const other = await issue('04a1b2c4');
-  await assert.rejects(app.writePurse(other.reader.open()!, card, keys, debit(card.purse, 1)), /^Error: bug: writing a purse to a different card/);
+  await assert.rejects(
+    app.writePurse(other.reader.open()!, card, keys, debit(card.purse, 1)),
+    /^Error: bug: writing a purse to a different card/,
+  );
   assert.equal(hex(t.card.dump()), hex(before));
 });
 
@@ -244,13 +281,19 @@ test("a card removed during read → 'removed', at every operation", async () =>
  * A (no MAC), then block B (data + MAC). armTear(k) lets k of them land.
  */
 for (const fill of ['prefix', 'erased'] as const satisfies readonly TearFill[]) {
-  for (const start of ['fresh card (target slot empty)', 'after one write (target slot holds an older valid state)'] as const) {
+  for (const start of [
+    'fresh card (target slot empty)',
+    'after one write (target slot holds an older valid state)',
+  ] as const) {
     test(`writePurse torn after k = 0..32 bytes (${fill} fill, ${start}): old or new state, never anything else`, async () => {
       for (let k = 0; k <= 32; k++) {
         const t = await issue(k % 2 === 0 ? UID4 : UID7);
         if (start.startsWith('after')) {
           const r0 = await readOk(t);
-          assert.equal((await app.writePurse(t.reader.open()!, r0.card, r0.keys, debit(r0.card.purse, 1))).kind, 'written');
+          assert.equal(
+            (await app.writePurse(t.reader.open()!, r0.card, r0.keys, debit(r0.card.purse, 1))).kind,
+            'written',
+          );
         }
         const { card, keys } = await readOk(t);
         const old = card.purse;
@@ -267,7 +310,11 @@ for (const fill of ['prefix', 'erased'] as const satisfies readonly TearFill[]) 
         const targetBlocks: readonly number[] = PURSE_SLOTS[target].blocks;
         for (let block = 0; block < 64; block++) {
           if (targetBlocks.includes(block)) continue;
-          assert.equal(hex(dump.subarray(block * 16, block * 16 + 16)), hex(before.subarray(block * 16, block * 16 + 16)), `k=${k}: block ${block} untouched`);
+          assert.equal(
+            hex(dump.subarray(block * 16, block * 16 + 16)),
+            hex(before.subarray(block * 16, block * 16 + 16)),
+            `k=${k}: block ${block} untouched`,
+          );
         }
 
         const after = await readOk(t);
@@ -276,7 +323,11 @@ for (const fill of ['prefix', 'erased'] as const satisfies readonly TearFill[]) 
         assert.equal(after.card.current, k < 32 ? card.current : target, `k=${k}`);
         // The card stays usable: the next write (from whatever was read) goes through.
         const again = debit(after.card.purse, 5);
-        assert.deepEqual(await app.writePurse(t.reader.open()!, after.card, after.keys, again), { kind: 'written' }, `k=${k}: next write`);
+        assert.deepEqual(
+          await app.writePurse(t.reader.open()!, after.card, after.keys, again),
+          { kind: 'written' },
+          `k=${k}: next write`,
+        );
         assert.deepEqual((await readOk(t)).card.purse, again);
       }
     });

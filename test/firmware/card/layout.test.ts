@@ -57,7 +57,9 @@ interface Vectors {
   cards: CardVector[];
 }
 
-const vectors = JSON.parse(readFileSync(new URL('../../vectors/card-layout-v1.json', import.meta.url), 'utf8')) as Vectors;
+const vectors = JSON.parse(
+  readFileSync(new URL('../../vectors/card-layout-v1.json', import.meta.url), 'utf8'),
+) as Vectors;
 const master: MasterKeys = deriveSimMasterKeys(1);
 
 function identityOf(v: CardVector): CardIdentity {
@@ -90,7 +92,15 @@ test('vectors: the fixed example is the one the brief describes', () => {
     assert.equal(cardDayToIso(id.expiryDay), vectors.example.expiryIso);
     assert.equal(cardDayToIso(id.issueDay), vectors.example.issueIso);
     const [s0, s1] = v.decoded.slots;
-    assert.deepEqual(s0, { counter: 5, balance: 4750, subsidy: 1000, lastCreditSeq: 3, day: s0.day, spentToday: 1250, writerTerminalId: 101 });
+    assert.deepEqual(s0, {
+      counter: 5,
+      balance: 4750,
+      subsidy: 1000,
+      lastCreditSeq: 3,
+      day: s0.day,
+      spentToday: 1250,
+      writerTerminalId: 101,
+    });
     assert.equal(cardDayToIso(s0.day), vectors.example.purseDayIso);
     assert.deepEqual(s1, { ...s0, counter: 6 });
   }
@@ -128,14 +138,20 @@ test('vectors: encode(decoded) === hex for every block of sectors 1-3', () => {
     for (const [slot, state] of v.decoded.slots.entries()) {
       const [a, b] = encodePurse(state, uid, keys.mac);
       const blocks = PURSE_SLOTS[slot]!.blocks;
-      assert.deepEqual([hex(a), hex(b)], [v.blocks[String(blocks[0])], v.blocks[String(blocks[1])]], `${v.uid} slot ${slot}`);
+      assert.deepEqual(
+        [hex(a), hex(b)],
+        [v.blocks[String(blocks[0])], v.blocks[String(blocks[1])]],
+        `${v.uid} slot ${slot}`,
+      );
     }
     for (const sector of APP_SECTORS) {
       assert.equal(hex(sectorTrailer(keys, sector)), v.blocks[String(sector * 4 + 3)], `${v.uid} trailer ${sector}`);
     }
     for (const unused of [6, 10, 14]) assert.equal(v.blocks[String(unused)], '00'.repeat(16));
     assert.deepEqual(
-      Object.keys(v.blocks).map(Number).sort((x, y) => x - y),
+      Object.keys(v.blocks)
+        .map(Number)
+        .sort((x, y) => x - y),
       [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
     );
   }
@@ -145,9 +161,13 @@ test('vectors: decode(hex) === decoded', () => {
   for (const v of vectors.cards) {
     const uid = bytes(v.uid);
     const keys = deriveCardKeys(master, uid);
-    const identity = mustDecode(decodeIdentity(block(v, IDENTITY_BLOCKS[0]), block(v, IDENTITY_BLOCKS[1]), uid, keys.mac));
+    const identity = mustDecode(
+      decodeIdentity(block(v, IDENTITY_BLOCKS[0]), block(v, IDENTITY_BLOCKS[1]), uid, keys.mac),
+    );
     assert.deepEqual(identity, identityOf(v));
-    const slots = [0, 1].map((i) => decodePurse(block(v, PURSE_SLOTS[i]!.blocks[0]), block(v, PURSE_SLOTS[i]!.blocks[1]), uid, keys.mac));
+    const slots = [0, 1].map((i) =>
+      decodePurse(block(v, PURSE_SLOTS[i]!.blocks[0]), block(v, PURSE_SLOTS[i]!.blocks[1]), uid, keys.mac),
+    );
     assert.deepEqual(slots.map(mustDecode), v.decoded.slots);
     assert.equal(currentSlot([slots[0]!, slots[1]!]), v.decoded.current);
   }
@@ -232,9 +252,20 @@ test('every field at its limit round-trips (max and zero)', () => {
   };
   assert.equal(COUNTER_MAX, 0xff_ffff);
   assert.equal(U32_MAX, 0xffff_ffff);
-  const zeroPurse: PurseState = { counter: 0, balance: 0, subsidy: 0, lastCreditSeq: 0, day: 0, spentToday: 0, writerTerminalId: 0 };
+  const zeroPurse: PurseState = {
+    counter: 0,
+    balance: 0,
+    subsidy: 0,
+    lastCreditSeq: 0,
+    day: 0,
+    spentToday: 0,
+    writerTerminalId: 0,
+  };
   for (const p of [maxPurse, zeroPurse]) {
-    for (const [uid, keys] of [[UID4, KEYS4], [UID7, KEYS7]] as const) {
+    for (const [uid, keys] of [
+      [UID4, KEYS4],
+      [UID7, KEYS7],
+    ] as const) {
       const [a, b] = encodePurse(p, uid, keys.mac);
       assert.deepEqual(mustDecode(decodePurse(a, b, uid, keys.mac)), p);
     }
@@ -261,7 +292,10 @@ test('every field at its limit round-trips (max and zero)', () => {
     pinVerifier: new Uint8Array(4),
   };
   for (const id of [maxId, zeroId]) {
-    for (const [uid, keys] of [[UID4, KEYS4], [UID7, KEYS7]] as const) {
+    for (const [uid, keys] of [
+      [UID4, KEYS4],
+      [UID7, KEYS7],
+    ] as const) {
       const [a, b] = encodeIdentity(id, uid, keys.mac);
       assert.deepEqual(mustDecode(decodeIdentity(a, b, uid, keys.mac)), id);
     }
@@ -269,7 +303,11 @@ test('every field at its limit round-trips (max and zero)', () => {
   const [ia] = encodeIdentity(maxId, UID4, KEYS4.mac);
   assert.equal(hex(ia), '0107' + 'ff'.repeat(11) + '000000');
   // Each flag on its own bit: frozen 0, pinRequired 1, countPurse 2.
-  for (const [flag, bit] of [['frozen', 1], ['pinRequired', 2], ['countPurse', 4]] as const) {
+  for (const [flag, bit] of [
+    ['frozen', 1],
+    ['pinRequired', 2],
+    ['countPurse', 4],
+  ] as const) {
     const flags = { frozen: false, pinRequired: false, countPurse: false, [flag]: true };
     const [a, b] = encodeIdentity({ ...ID, flags }, UID4, KEYS4.mac);
     assert.equal(a[1], bit, flag);
@@ -305,7 +343,11 @@ test('out-of-range values throw RangeError', () => {
     }
   }
   for (const len of [0, 3, 5, 8]) {
-    assert.throws(() => encodeIdentity({ ...ID, pinVerifier: new Uint8Array(len) }, UID4, KEYS4.mac), RangeError, `pinVerifier of ${len} bytes`);
+    assert.throws(
+      () => encodeIdentity({ ...ID, pinVerifier: new Uint8Array(len) }, UID4, KEYS4.mac),
+      RangeError,
+      `pinVerifier of ${len} bytes`,
+    );
   }
 });
 
@@ -318,7 +360,10 @@ function flipBit(blocks: [Uint8Array, Uint8Array], bit: number): [Uint8Array, Ui
 }
 
 test('a single flipped bit anywhere in a purse slot (all 256 positions) makes decodePurse fail', () => {
-  for (const [uid, keys] of [[UID4, KEYS4], [UID7, KEYS7]] as const) {
+  for (const [uid, keys] of [
+    [UID4, KEYS4],
+    [UID7, KEYS7],
+  ] as const) {
     const slot = encodePurse(PURSE, uid, keys.mac);
     assert.ok(decodePurse(slot[0], slot[1], uid, keys.mac).ok);
     for (let bit = 0; bit < 256; bit++) {
@@ -330,7 +375,10 @@ test('a single flipped bit anywhere in a purse slot (all 256 positions) makes de
 });
 
 test('a single flipped bit anywhere in the identity (all 256 positions) makes decodeIdentity fail', () => {
-  for (const [uid, keys] of [[UID4, KEYS4], [UID7, KEYS7]] as const) {
+  for (const [uid, keys] of [
+    [UID4, KEYS4],
+    [UID7, KEYS7],
+  ] as const) {
     const blocks = encodeIdentity(ID, uid, keys.mac);
     assert.ok(decodeIdentity(blocks[0], blocks[1], uid, keys.mac).ok);
     for (let bit = 0; bit < 256; bit++) {
@@ -420,7 +468,20 @@ test('pinVerifier differs per PIN and per UID and rejects non-digit PINs', () =>
   const a = hex(pinVerifier('1234', UID4, KEYS4.mac));
   assert.notEqual(hex(pinVerifier('1234', UID7, KEYS7.mac)), a);
   assert.notEqual(hex(pinVerifier('1234', bytes('04a1b2c4'), KEYS4.mac)), a);
-  for (const bad of ['', '123', '1234567', '12a4', 'abcd', ' 1234', '1234 ', '1234\n', '12.4', '-123', '１２３４', '١٢٣٤']) {
+  for (const bad of [
+    '',
+    '123',
+    '1234567',
+    '12a4',
+    'abcd',
+    ' 1234',
+    '1234 ',
+    '1234\n',
+    '12.4',
+    '-123',
+    '１２３４',
+    '١٢٣٤',
+  ]) {
     assert.throws(() => pinVerifier(bad, UID4, KEYS4.mac), RangeError, JSON.stringify(bad));
   }
 });

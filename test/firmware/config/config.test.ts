@@ -35,9 +35,18 @@ test('a broken config is refused with a message naming the field', () => {
   assert.equal(refusedField({ ...good, terminal: { ...good.terminal, id: 0x1_000_000 } }), 'terminal.id');
   assert.equal(refusedField({ ...good, terminal: { ...good.terminal, id: '101' } }), 'terminal.id');
   assert.equal(refusedField({ ...good, pos: { ...good.pos, maxSaleCents: 12.5 } }), 'pos.maxSaleCents');
-  assert.equal(refusedField({ ...good, pos: { ...good.pos, minSaleCents: 500, maxSaleCents: 100 } }), 'pos.minSaleCents');
-  assert.equal(refusedField({ ...good, pos: { ...good.pos, menu: [{ code: 1000, name: { zh: 'x', en: 'x' }, priceCents: 1 }] } }), 'pos.menu[0].code');
-  assert.equal(refusedField({ ...good, pos: { ...good.pos, menu: [...good.pos.menu, ...good.pos.menu] } }), 'pos.menu[1].code');
+  assert.equal(
+    refusedField({ ...good, pos: { ...good.pos, minSaleCents: 500, maxSaleCents: 100 } }),
+    'pos.minSaleCents',
+  );
+  assert.equal(
+    refusedField({ ...good, pos: { ...good.pos, menu: [{ code: 1000, name: { zh: 'x', en: 'x' }, priceCents: 1 }] } }),
+    'pos.menu[0].code',
+  );
+  assert.equal(
+    refusedField({ ...good, pos: { ...good.pos, menu: [...good.pos.menu, ...good.pos.menu] } }),
+    'pos.menu[1].code',
+  );
   assert.equal(refusedField({ ...good, pos: { entryMode: 'item' } }), 'pos.menu');
   assert.equal(refusedField({ ...good, pos: { entryMode: 'fixed' } }), 'pos.fixedPriceCents');
   assert.equal(refusedField({ ...good, pos: { allowedClasses: [7] } }), 'pos.allowedClasses[0]');
@@ -54,7 +63,11 @@ test('the config file: a broken file is refused naming the field, and the file i
   assert.equal(db.data.terminal.name, 'Canteen 1');
   const broken = JSON.stringify({ ...good, pos: { ...good.pos, receiptCopies: 9 } });
   writeFileSync(path, broken);
-  await assert.rejects(openConfig(path), (e: Error) => e instanceof ConfigError && e.field === 'pos.receiptCopies' && e.message.includes('pos.receiptCopies'));
+  await assert.rejects(
+    openConfig(path),
+    (e: Error) =>
+      e instanceof ConfigError && e.field === 'pos.receiptCopies' && e.message.includes('pos.receiptCopies'),
+  );
   assert.equal(readFileSync(path, 'utf8'), broken, 'nothing rewritten');
   writeFileSync(path, '{ not json');
   await assert.rejects(openConfig(path), /not valid JSON/);

@@ -9,7 +9,14 @@ test('logs are JSON lines with the event and fields; secrets are redacted whatev
   const log = new JsonLogger(sink, () => 1_700_000_000_000).child({ terminal: 101 });
   const master = deriveSimMasterKeys(1);
   const card = deriveCardKeys(master, new Uint8Array([4, 1, 2, 3]));
-  log.info('test.event', { cardNumber: 1001, pin: '1234', keyB: 'a1b2', masterKeys: master, nested: { secret: 'x', uid: new Uint8Array([1, 2]) }, card });
+  log.info('test.event', {
+    cardNumber: 1001,
+    pin: '1234',
+    keyB: 'a1b2',
+    masterKeys: master,
+    nested: { secret: 'x', uid: new Uint8Array([1, 2]) },
+    card,
+  });
   const rec = JSON.parse(sink.lines[0]);
   assert.equal(rec.event, 'test.event');
   assert.equal(rec.terminal, 101);

@@ -4,7 +4,12 @@ import { SimWorld } from '../../../simulator/world.ts';
 import { scanJournal } from '../../../simulator/journal-scan.ts';
 import { KIND } from '../../../firmware/card-tx/records.ts';
 import { isRecordOf } from '../../../firmware/store/journal/journal.ts';
-import type { OfflineReason, OnlineAuthorizer, OnlineAuthRequest, OnlineAuthResult } from '../../../firmware/online/authorizer.ts';
+import type {
+  OfflineReason,
+  OnlineAuthorizer,
+  OnlineAuthRequest,
+  OnlineAuthResult,
+} from '../../../firmware/online/authorizer.ts';
 
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 
@@ -45,7 +50,10 @@ async function setup(up: boolean) {
     for (const k of [...amount, 'confirm']) w.key('pos1', k);
     return w.tap('pos1', 'dave');
   };
-  const bodies = () => [...scanJournal(w.terminal('pos1').terminal.journal)].flatMap((r) => (isRecordOf(r, KIND.onlineResult) ? [r.body] : []));
+  const bodies = () =>
+    [...scanJournal(w.terminal('pos1').terminal.journal)].flatMap((r) =>
+      isRecordOf(r, KIND.onlineResult) ? [r.body] : [],
+    );
   const results = () => bodies().map((b) => b.outcome);
   return { w, backend, sell, results, bodies };
 }

@@ -56,7 +56,10 @@ test('a new file starts at the current schema and keeps expiryDay', () => {
   const path = join(dir, 'new.db');
   const credits = PendingCredits.open({ path, log: silentLogger });
   credits.add([{ card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0xffff }]);
-  assert.deepEqual(credits.forCard(7, 0).map((c) => c.expiryDay), [0xffff]);
+  assert.deepEqual(
+    credits.forCard(7, 0).map((c) => c.expiryDay),
+    [0xffff],
+  );
   credits.close();
   const db = new Database(path, { readonly: true });
   assert.equal(db.pragma('user_version', { simple: true }), CREDITS_SCHEMA_VERSION);
@@ -68,13 +71,23 @@ test('a file from a newer build is refused, not guessed at', () => {
   const db = new Database(path);
   db.pragma(`user_version = ${CREDITS_SCHEMA_VERSION + 1}`);
   db.close();
-  assert.throws(() => PendingCredits.open({ path, log: silentLogger }), /credits schema version 3, this build reads 1\.\.2/);
+  assert.throws(
+    () => PendingCredits.open({ path, log: silentLogger }),
+    /credits schema version 3, this build reads 1\.\.2/,
+  );
 });
 
 test('expiryDay must be a card day (u16): a bad one refuses the whole batch', () => {
   const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
   for (const expiryDay of [-1, 0x1_0000, 1.5]) {
-    assert.throws(() => credits.add([{ card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 }, { card: 7, creditSeq: 2, balanceCents: 100, subsidyCents: 0, expiryDay }]), /expiryDay must be a card day/);
+    assert.throws(
+      () =>
+        credits.add([
+          { card: 7, creditSeq: 1, balanceCents: 100, subsidyCents: 0, expiryDay: 0 },
+          { card: 7, creditSeq: 2, balanceCents: 100, subsidyCents: 0, expiryDay },
+        ]),
+      /expiryDay must be a card day/,
+    );
   }
   assert.equal(credits.size(), 0);
   credits.close();

@@ -18,7 +18,8 @@ interface Config {
 function parseConfig(raw: unknown): Config {
   if (typeof raw !== 'object' || raw === null) throw new Error('expected an object');
   const { terminalId, name } = raw as Record<string, unknown>;
-  if (!Number.isInteger(terminalId)) throw new Error(`terminalId must be an integer, got ${JSON.stringify(terminalId)}`);
+  if (!Number.isInteger(terminalId))
+    throw new Error(`terminalId must be an integer, got ${JSON.stringify(terminalId)}`);
   if (typeof name !== 'string') throw new Error('name must be a string');
   return { terminalId: terminalId as number, name };
 }
@@ -31,7 +32,9 @@ test('writeFileDurable replaces the file and leaves no temp file', () => {
   assert.equal(existsSync(tempPathFor(path)), false);
 });
 
-test('writeFileDurable applies the mode exactly, also over a stale temp file', { skip: process.platform === 'win32' }, () => {
+test('writeFileDurable applies the mode exactly, also over a stale temp file', {
+  skip: process.platform === 'win32',
+}, () => {
   const path = join(dir, 'secret');
   writeFileSync(tempPathFor(path), 'stale', { mode: 0o644 });
   writeFileDurable(path, 'x', 0o600);
@@ -63,14 +66,19 @@ test('lowdb adapter: a file that fails the parse is refused with the problem and
   const text = '{"terminalId": 1.5, "name": "x"}';
   writeFileSync(path, text);
   const adapter = new DurableJsonFile(path, parseConfig);
-  await assert.rejects(adapter.read(), (err: Error) => err.message.includes(path) && err.message.includes('terminalId must be an integer, got 1.5'));
+  await assert.rejects(
+    adapter.read(),
+    (err: Error) => err.message.includes(path) && err.message.includes('terminalId must be an integer, got 1.5'),
+  );
   assert.equal(readFileSync(path, 'utf8'), text);
 });
 
 test('lowdb adapter: malformed JSON is refused, naming the file', async () => {
   const path = join(dir, 'broken.json');
   writeFileSync(path, '{"terminalId": 1,');
-  await assert.rejects(new DurableJsonFile(path, parseConfig).read(), (err: Error) => err.message.startsWith(`${path}: not valid JSON`));
+  await assert.rejects(new DurableJsonFile(path, parseConfig).read(), (err: Error) =>
+    err.message.startsWith(`${path}: not valid JSON`),
+  );
   assert.equal(readFileSync(path, 'utf8'), '{"terminalId": 1,');
 });
 

@@ -15,17 +15,31 @@ function setup() {
   return { clock, sched, auth, sent, attach: () => auth.attach({ send: (m) => (sent.push(m), true) }) };
 }
 const UID = Uint8Array.of(0x04, 0xd4, 0xd4, 0xd4);
-const approve = (stan: number, amount: number): AuthorizeResponse => ({ type: 'authorizeResponse', stan, result: 'approved', reason: 'none', approvedAmountCents: amount, balanceCents: 100, authCode: 123456 });
+const approve = (stan: number, amount: number): AuthorizeResponse => ({
+  type: 'authorizeResponse',
+  stan,
+  result: 'approved',
+  reason: 'none',
+  approvedAmountCents: amount,
+  balanceCents: 100,
+  authCode: 123456,
+});
 
 test('no session: unavailable at once, the backend unreachable (the request never left)', async () => {
   const { auth, clock } = setup();
-  assert.deepEqual(await auth.authorize({ stan: 1, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500), { kind: 'unavailable', why: 'backend-unreachable' });
+  assert.deepEqual(
+    await auth.authorize({ stan: 1, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500),
+    { kind: 'unavailable', why: 'backend-unreachable' },
+  );
 });
 
 test('a send that fails is backend-unreachable; a backend that says retry is a timeout (§6.7)', async () => {
   const { auth, clock } = setup();
   auth.attach({ send: () => false });
-  assert.deepEqual(await auth.authorize({ stan: 2, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500), { kind: 'unavailable', why: 'backend-unreachable' });
+  assert.deepEqual(
+    await auth.authorize({ stan: 2, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500),
+    { kind: 'unavailable', why: 'backend-unreachable' },
+  );
   auth.attach({ send: () => true });
   const p = auth.authorize({ stan: 3, cardNumber: 5, uid: UID, amountCents: 100 }, clock.nowMs() + 1_500);
   auth.onResponse({ ...approve(3, 0), result: 'retry', reason: 'system-error' });
@@ -37,7 +51,7 @@ test('an answer in time approves or declines; the request says how long the term
   attach();
   const p = auth.authorize({ stan: 7, cardNumber: 5005, uid: UID, amountCents: 1_200 }, clock.nowMs() + 1_500);
   assert.deepEqual([sent[0].stan, sent[0].amountCents, sent[0].deadlineMs, sent[0].purpose], [7, 1_200, 1_500, 'sale']);
-  assert.deepEqual(sent[0].uid, UID, 'the card\'s UID goes with the request');
+  assert.deepEqual(sent[0].uid, UID, "the card's UID goes with the request");
   await sched.run(300);
   auth.onResponse(approve(7, 1_200));
   assert.deepEqual(await p, { kind: 'approved', authCode: '123456', balanceCents: 100 });
@@ -50,7 +64,9 @@ test('no answer by the deadline: unavailable; the late approval is dropped, neve
   const { auth, clock, sched, attach } = setup();
   attach();
   let result: unknown = null;
-  void auth.authorize({ stan: 9, cardNumber: 5005, uid: UID, amountCents: 500 }, clock.nowMs() + 1_500).then((r) => (result = r));
+  void auth
+    .authorize({ stan: 9, cardNumber: 5005, uid: UID, amountCents: 500 }, clock.nowMs() + 1_500)
+    .then((r) => (result = r));
   await sched.run(1_499);
   assert.equal(result, null, 'still waiting 1 ms before the deadline');
   await sched.run(1);

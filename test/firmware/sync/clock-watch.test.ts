@@ -10,7 +10,12 @@ function setup(stepper?: (from: number, to: number) => boolean) {
   const clock = new ManualClock(T);
   const sink = new MemorySink();
   const journaled: { kind: string; body: unknown }[] = [];
-  const w = new ClockWatch(clock, new JsonLogger(sink, () => clock.nowMs()), { append: (kind, body) => journaled.push({ kind, body }) }, stepper ? { stepClock: stepper } : undefined);
+  const w = new ClockWatch(
+    clock,
+    new JsonLogger(sink, () => clock.nowMs()),
+    { append: (kind, body) => journaled.push({ kind, body }) },
+    stepper ? { stepClock: stepper } : undefined,
+  );
   /** A TIME exchange with a 100 ms round trip against a backend `offsetMs` ahead. */
   const exchange = (offsetMs: number) => {
     const req = w.request();
@@ -48,7 +53,9 @@ test('with a stepper, a jump is applied and journaled as clock.step', () => {
   exchange(10_000);
   assert.equal(steps.length, 1);
   assert.equal(steps[0][1] - steps[0][0], 10_000);
-  assert.deepEqual(journaled, [{ kind: 'clock.step', body: { fromMs: steps[0][0], toMs: steps[0][1], offsetMs: 10_000 } }]);
+  assert.deepEqual(journaled, [
+    { kind: 'clock.step', body: { fromMs: steps[0][0], toMs: steps[0][1], offsetMs: 10_000 } },
+  ]);
   assert.equal(w.clockDriftMs, 0);
 });
 

@@ -9,14 +9,37 @@ function setup(backendNowMs: number | null = 1_000) {
   const state = SyncState.open({ path: ':memory:', log: silentLogger });
   const pulls: string[] = [];
   const journal = {
-    get: (seq: number) => (seq === 4 ? { seq, kind: 'card.intent', atMs: 0, card: 1001, ref: null, body: { tx: 'sale', cardNumber: 1001, chargedAmount: 1_250 }, acked: true } : undefined),
+    get: (seq: number) =>
+      seq === 4
+        ? {
+            seq,
+            kind: 'card.intent',
+            atMs: 0,
+            card: 1001,
+            ref: null,
+            body: { tx: 'sale', cardNumber: 1001, chargedAmount: 1_250 },
+            acked: true,
+          }
+        : undefined,
     lastSeq: () => 5,
   };
   let lockChanges = 0;
   const settings: string[] = [];
-  const setConfig = (key: string, value: string) => (settings.push(`${key}=${value}`), { status: 'done' as const, detail: `${key} set` });
-  const runner = new CommandRunner({ results: state, lock: state, journal, backendNowMs: () => backendNowMs, pullList: (list, scratch) => (pulls.push(`${list}${scratch ? ' from scratch' : ''}`), true), setConfig, hooks: { onLockChange: () => lockChanges++ }, log: silentLogger });
-  const cmd = (corrId: number, c: Partial<Command> & Pick<Command, 'command'>) => runner.run({ type: 'command', corrId, notAfterMs: 0, ...c } as Command);
+  const setConfig = (key: string, value: string) => (
+    settings.push(`${key}=${value}`), { status: 'done' as const, detail: `${key} set` }
+  );
+  const runner = new CommandRunner({
+    results: state,
+    lock: state,
+    journal,
+    backendNowMs: () => backendNowMs,
+    pullList: (list, scratch) => (pulls.push(`${list}${scratch ? ' from scratch' : ''}`), true),
+    setConfig,
+    hooks: { onLockChange: () => lockChanges++ },
+    log: silentLogger,
+  });
+  const cmd = (corrId: number, c: Partial<Command> & Pick<Command, 'command'>) =>
+    runner.run({ type: 'command', corrId, notAfterMs: 0, ...c } as Command);
   return { state, runner, cmd, pulls, settings, lockChanges: () => lockChanges };
 }
 
@@ -32,9 +55,19 @@ test('lock and unlock set the durable flag; a repeated corrId is answered from m
 
 test('reprint answers with the sale; a POS refuses to open a door; unknown codes are said so', () => {
   const { cmd } = setup();
-  assert.deepEqual(cmd(3, { command: 'reprint', journalSeq: 4 }), { type: 'commandResult', corrId: 3, status: 'done', detail: 'receipt of #4: card 1001 amount 1250 cents' });
+  assert.deepEqual(cmd(3, { command: 'reprint', journalSeq: 4 }), {
+    type: 'commandResult',
+    corrId: 3,
+    status: 'done',
+    detail: 'receipt of #4: card 1001 amount 1250 cents',
+  });
   assert.equal(cmd(4, { command: 'reprint', journalSeq: 3 }).status, 'failed');
-  assert.deepEqual(cmd(5, { command: 'open-door', door: 1, pulseMs: 3_000 }), { type: 'commandResult', corrId: 5, status: 'refused', detail: 'unsupported: this terminal has no door relay' });
+  assert.deepEqual(cmd(5, { command: 'open-door', door: 1, pulseMs: 3_000 }), {
+    type: 'commandResult',
+    corrId: 5,
+    status: 'refused',
+    detail: 'unsupported: this terminal has no door relay',
+  });
   assert.equal(cmd(6, { command: 'unknown', code: 9, args: new Uint8Array(0) }).status, 'unknown-command');
 });
 

@@ -18,7 +18,11 @@ const installed = {
   pos: { receiptCopies: 1 },
 };
 type Doc = typeof installed;
-const withPos = (pos: Record<string, unknown>, extra: Partial<Record<keyof Doc, unknown>> = {}) => ({ ...installed, ...extra, pos: { ...installed.pos, ...pos } });
+const withPos = (pos: Record<string, unknown>, extra: Partial<Record<keyof Doc, unknown>> = {}) => ({
+  ...installed,
+  ...extra,
+  pos: { ...installed.pos, ...pos },
+});
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-config-push-'));
@@ -42,7 +46,14 @@ function setup() {
       log: silentLogger,
     });
   let rx = make();
-  const push = (corrId: number, version: number, doc: unknown) => rx.receive({ type: 'configPush', corrId, version, format: 'json', body: typeof doc === 'string' ? doc : JSON.stringify(doc) } satisfies ConfigPush);
+  const push = (corrId: number, version: number, doc: unknown) =>
+    rx.receive({
+      type: 'configPush',
+      corrId,
+      version,
+      format: 'json',
+      body: typeof doc === 'string' ? doc : JSON.stringify(doc),
+    } satisfies ConfigPush);
   return {
     path,
     push,
@@ -66,7 +77,12 @@ test('a valid push is written durably, handed to the role, and becomes the versi
   const s = setup();
   try {
     assert.equal(s.state().configVersion(), 0);
-    assert.deepEqual(s.push(1, 3, withPos({ receiptCopies: 2 })), { type: 'configAck', corrId: 1, version: 3, status: 'applied' });
+    assert.deepEqual(s.push(1, 3, withPos({ receiptCopies: 2 })), {
+      type: 'configAck',
+      corrId: 1,
+      version: 3,
+      status: 'applied',
+    });
     assert.equal(s.state().configVersion(), 3);
     assert.equal(s.applied.length, 1);
     assert.equal(s.applied[0].pos.receiptCopies, 2);
@@ -84,7 +100,13 @@ test('a setting read at start is applied on disk and named in the ack as waiting
   const s = setup();
   try {
     const ack = s.push(1, 1, { ...installed, terminal: { ...installed.terminal, utcOffsetMinutes: 420 } });
-    assert.deepEqual(ack, { type: 'configAck', corrId: 1, version: 1, status: 'applied', problem: 'takes effect on restart: terminal.utcOffsetMinutes' });
+    assert.deepEqual(ack, {
+      type: 'configAck',
+      corrId: 1,
+      version: 1,
+      status: 'applied',
+      problem: 'takes effect on restart: terminal.utcOffsetMinutes',
+    });
   } finally {
     s.close();
   }
@@ -98,13 +120,19 @@ test('an invalid push is rejected with the field and the reason; the old config 
     assert.equal(ack.status, 'rejected');
     assert.equal(ack.version, 0);
     assert.match(ack.problem ?? '', /^config v1: invalid field "pos\.maxSaleCents": .*expected int/);
-    assert.match(s.push(2, 1, withPos({ menu: [{ code: 1000, name: { zh: 'x', en: 'x' }, priceCents: 1 }] })).problem ?? '', /invalid field "pos\.menu\[0\]\.code"/);
+    assert.match(
+      s.push(2, 1, withPos({ menu: [{ code: 1000, name: { zh: 'x', en: 'x' }, priceCents: 1 }] })).problem ?? '',
+      /invalid field "pos\.menu\[0\]\.code"/,
+    );
     assert.match(s.push(3, 1, '{"terminal": ').problem ?? '', /^config v1: not valid JSON/);
     // Valid by the schema, but not this box: identity and storage are the installer's.
     const other = s.push(4, 1, { ...installed, terminal: { ...installed.terminal, id: 7 } });
     assert.equal(other.status, 'rejected');
     assert.match(other.problem ?? '', /^config v1: invalid field "terminal\.id": 7 here is 101/);
-    assert.match(s.push(5, 1, { ...installed, storage: { ...installed.storage, dataDir: '/tmp/x' } }).problem ?? '', /invalid field "storage\.dataDir"/);
+    assert.match(
+      s.push(5, 1, { ...installed, storage: { ...installed.storage, dataDir: '/tmp/x' } }).problem ?? '',
+      /invalid field "storage\.dataDir"/,
+    );
     assert.equal(readFileSync(s.path, 'utf8'), before);
     assert.equal(s.state().configVersion(), 0);
     assert.equal(s.applied.length, 0);
@@ -118,8 +146,18 @@ test('a push not above the version in force is stale and changes nothing', () =>
   try {
     assert.equal(s.push(1, 5, withPos({ receiptCopies: 2 })).status, 'applied');
     const after = readFileSync(s.path, 'utf8');
-    assert.deepEqual(s.push(2, 5, withPos({ receiptCopies: 3 })), { type: 'configAck', corrId: 2, version: 5, status: 'stale' });
-    assert.deepEqual(s.push(3, 4, withPos({ receiptCopies: 4 })), { type: 'configAck', corrId: 3, version: 5, status: 'stale' });
+    assert.deepEqual(s.push(2, 5, withPos({ receiptCopies: 3 })), {
+      type: 'configAck',
+      corrId: 2,
+      version: 5,
+      status: 'stale',
+    });
+    assert.deepEqual(s.push(3, 4, withPos({ receiptCopies: 4 })), {
+      type: 'configAck',
+      corrId: 3,
+      version: 5,
+      status: 'stale',
+    });
     assert.equal(readFileSync(s.path, 'utf8'), after);
     assert.equal(s.applied.length, 1);
     assert.equal(s.state().configVersion(), 5);
@@ -147,7 +185,16 @@ test('a runtime without a config source refuses as before', () => {
   const state = SyncState.open({ path: ':memory:', log: silentLogger });
   const rx = new ConfigReceiver({ source: null, state, hooks: {}, log: silentLogger });
   assert.equal(rx.accepts, false);
-  assert.deepEqual(rx.receive({ type: 'configPush', corrId: 1, version: 1, format: 'json', body: JSON.stringify(installed) }), { type: 'configAck', corrId: 1, version: 0, status: 'rejected', problem: 'this runtime takes its config from its file' });
+  assert.deepEqual(
+    rx.receive({ type: 'configPush', corrId: 1, version: 1, format: 'json', body: JSON.stringify(installed) }),
+    {
+      type: 'configAck',
+      corrId: 1,
+      version: 0,
+      status: 'rejected',
+      problem: 'this runtime takes its config from its file',
+    },
+  );
   state.close();
 });
 
@@ -183,13 +230,16 @@ test('set-config changes one setting through the same checks, saved and applied;
     assert.match(r.detail, /pos\.receiptCopies set \(config v3 with this change\)/);
     assert.equal(s.applied.at(-1)?.pos.receiptCopies, 2);
     assert.equal((await openConfig(s.path)).data.pos.receiptCopies, 2, 'in the file a restart loads');
-    assert.equal(s.state().configVersion(), 3, 'versions are the backend\'s to number');
+    assert.equal(s.state().configVersion(), 3, "versions are the backend's to number");
     const before = readFileSync(s.path, 'utf8');
     const bad = s.set('pos.receiptCopies', '9');
     assert.equal(bad.status, 'bad-args');
     assert.match(bad.detail, /receiptCopies/);
     assert.equal(s.set('pos.receiptCopies', 'two').status, 'bad-args', 'not JSON');
     assert.equal(s.set('pos..x', '1').status, 'bad-args', 'not a path');
+    const unknown = s.set('pos.nonsense', '5');
+    assert.equal(unknown.status, 'bad-args', 'a setting the config does not have');
+    assert.match(unknown.detail, /no setting "pos\.nonsense"/);
     assert.equal(s.set('terminal.id', '102').status, 'bad-args', 'what the installer set stays');
     assert.equal(readFileSync(s.path, 'utf8'), before, 'a refused setting changes nothing');
     assert.equal(s.applied.at(-1)?.pos.receiptCopies, 2);

@@ -30,9 +30,22 @@ function withOldList(dir: string) {
   return s;
 }
 
-const oldVisible = (s: ReturnType<typeof openStores>) => assert.deepEqual([s.blacklist.version(), s.blacklist.has(2), s.blacklist.has(NEW[0]), s.blacklist.size()], [8, true, false, 3]);
+const oldVisible = (s: ReturnType<typeof openStores>) =>
+  assert.deepEqual(
+    [s.blacklist.version(), s.blacklist.has(2), s.blacklist.has(NEW[0]), s.blacklist.size()],
+    [8, true, false, 3],
+  );
 const newVisible = (s: ReturnType<typeof openStores>) => {
-  assert.deepEqual([s.blacklist.version(), s.blacklist.has(2), s.blacklist.has(NEW[0]), s.blacklist.has(NEW.at(-1) as number), s.blacklist.size()], [9, false, true, true, NEW.length]);
+  assert.deepEqual(
+    [
+      s.blacklist.version(),
+      s.blacklist.has(2),
+      s.blacklist.has(NEW[0]),
+      s.blacklist.has(NEW.at(-1) as number),
+      s.blacklist.size(),
+    ],
+    [9, false, true, true, NEW.length],
+  );
   assert.deepEqual(s.blacklist.digest(), ListDigest.of('blacklist', NEW).bytes());
   assert.equal(s.blacklist.countEntries(), NEW.length);
 };
@@ -43,7 +56,12 @@ test('chunks are staged in bounded slices, invisible to taps until the switch', 
   assert.ok(CHUNKS.length >= 12);
   const big = snapshotChunks({ list: 'blacklist', entries: NEW }, 9, 64 * 1024)[0];
   assert.ok(big.entries.length > 2 * STAGE_SLICE_ENTRIES, 'one large chunk');
-  s.applier.receive({ ...big, chunkCount: 1, totalEntries: big.entries.length, digest: ListDigest.of('blacklist', big.entries).bytes() });
+  s.applier.receive({
+    ...big,
+    chunkCount: 1,
+    totalEntries: big.entries.length,
+    digest: ListDigest.of('blacklist', big.entries).bytes(),
+  });
   let steps = 0;
   while (s.applier.busy && s.blacklist.version() === 8) {
     s.applier.step();
@@ -64,7 +82,9 @@ test('a dropped link: the chunks held are kept, LIST_PULL resumes at the first m
   assert.deepEqual(drain(s.applier), []);
   s.applier.reset();
   oldVisible(s);
-  assert.deepEqual(s.applier.resumePulls(), [{ type: 'listPull', list: 'blacklist', haveVersion: 8, resumeVersion: 9, resumeChunk: 7 }]);
+  assert.deepEqual(s.applier.resumePulls(), [
+    { type: 'listPull', list: 'blacklist', haveVersion: 8, resumeVersion: 9, resumeChunk: 7 },
+  ]);
   // The backend resends from chunk 7 (chunk 9 comes again: held, skipped).
   for (const c of CHUNKS.slice(7)) s.applier.receive(c);
   assert.deepEqual(drain(s.applier), [{ type: 'listAck', list: 'blacklist', version: 9, status: 'applied' }]);
@@ -81,14 +101,18 @@ test('a terminal restart mid-snapshot, twice: the stage survives each, LIST_PULL
   s.close();
   s = openStores(dir);
   oldVisible(s);
-  assert.deepEqual(s.applier.resumePulls(), [{ type: 'listPull', list: 'blacklist', haveVersion: 8, resumeVersion: 9, resumeChunk: 5 }]);
+  assert.deepEqual(s.applier.resumePulls(), [
+    { type: 'listPull', list: 'blacklist', haveVersion: 8, resumeVersion: 9, resumeChunk: 5 },
+  ]);
   s.applier.receive(CHUNKS[5]);
   s.applier.step(); // chunk 5 staged in one slice
   for (const c of CHUNKS.slice(6)) s.applier.receive(c);
   s.applier.step(); // one more slice, then power off again
   s.close();
   s = openStores(dir);
-  assert.deepEqual(s.applier.resumePulls(), [{ type: 'listPull', list: 'blacklist', haveVersion: 8, resumeVersion: 9, resumeChunk: 7 }]);
+  assert.deepEqual(s.applier.resumePulls(), [
+    { type: 'listPull', list: 'blacklist', haveVersion: 8, resumeVersion: 9, resumeChunk: 7 },
+  ]);
   for (const c of CHUNKS.slice(7)) s.applier.receive(c);
   assert.equal(drain(s.applier).at(-1)?.status, 'applied');
   newVisible(s);

@@ -33,19 +33,30 @@ function forwarder(journal: Map<number, JournalRecord>) {
   return new OwedForwarder(store, { get: (seq) => journal.get(seq) }, silentLogger);
 }
 
-test('an advice and a reversal carry the STAN of the sale\'s request, never one of their own', () => {
+test("an advice and a reversal carry the STAN of the sale's request, never one of their own", () => {
   const journal = new Map([
     [41, request(41, 500)],
     [43, request(43, 2_500)],
   ]);
-  const fresh = forwarder(journal).note([result(42, 41, 'offline-approved', 'timeout'), result(44, 43, 'offline-declined', 'timeout')]);
+  const fresh = forwarder(journal).note([
+    result(42, 41, 'offline-approved', 'timeout'),
+    result(44, 43, 'offline-declined', 'timeout'),
+  ]);
   assert.deepEqual(fresh.map(owedMessage), [
-    { type: 'advice', stan: 41, cardNumber: 5005, amountCents: 500, atMs: T + 1_500, reason: 'timeout', journalSeq: 42 },
+    {
+      type: 'advice',
+      stan: 41,
+      cardNumber: 5005,
+      amountCents: 500,
+      atMs: T + 1_500,
+      reason: 'timeout',
+      journalSeq: 42,
+    },
     { type: 'reversal', stan: 43, reason: 'not-completed', amountCents: 2_500, atMs: T + 1_500 },
   ]);
 });
 
-test('the advice says why the sale went offline, from the sale\'s online.result (§6.7)', () => {
+test("the advice says why the sale went offline, from the sale's online.result (§6.7)", () => {
   const journal = new Map([41, 43, 45].map((seq) => [seq, request(seq, 500)] as const));
   const fresh = forwarder(journal).note([
     result(42, 41, 'offline-approved', 'backend-unreachable'),
@@ -60,7 +71,13 @@ test('the advice says why the sale went offline, from the sale\'s online.result 
       [45, 'timeout'],
     ],
   );
-  assert.equal(forwarder(journal).note([result(48, 41, 'offline-approved', 'whatever')]).map(owedMessage)[0].reason, 'timeout', 'an unknown reason is not sent on');
+  assert.equal(
+    forwarder(journal)
+      .note([result(48, 41, 'offline-approved', 'whatever')])
+      .map(owedMessage)[0].reason,
+    'timeout',
+    'an unknown reason is not sent on',
+  );
 });
 
 test('an owed advice keeps its reason across a restart; one owed by an older state file goes as timeout', () => {
@@ -72,7 +89,9 @@ test('an owed advice keeps its reason across a restart; one owed by an older sta
     state.close();
     const db = new Database(path);
     db.exec('ALTER TABLE owed DROP COLUMN advice_reason; PRAGMA user_version = 2;');
-    db.prepare("INSERT INTO owed (stan, kind, card, amount_cents, at_ms, journal_seq) VALUES (31, 'advice', 5005, 700, ?, 32)").run(T);
+    db.prepare(
+      "INSERT INTO owed (stan, kind, card, amount_cents, at_ms, journal_seq) VALUES (31, 'advice', 5005, 700, ?, 32)",
+    ).run(T);
     db.close();
     state = SyncState.open({ path, log: silentLogger });
     const owed = new OwedForwarder(state, { get: (seq) => (seq === 41 ? request(41, 500) : undefined) }, silentLogger);
@@ -80,7 +99,10 @@ test('an owed advice keeps its reason across a restart; one owed by an older sta
     state.close();
     state = SyncState.open({ path, log: silentLogger });
     assert.deepEqual(
-      state.owed(10).map(owedMessage).map((m) => [m.stan, m.type === 'advice' ? m.reason : null]),
+      state
+        .owed(10)
+        .map(owedMessage)
+        .map((m) => [m.stan, m.type === 'advice' ? m.reason : null]),
       [
         [31, 'timeout'],
         [41, 'backend-unreachable'],
@@ -98,10 +120,26 @@ test('the backend books a late-approved request and its advice once: the shared 
     const accounts = new Accounts(db);
     accounts.setBalance(5005, 10_000);
     // The request reached the backend and was approved, but the answer came after the terminal's deadline.
-    const approved = accounts.authorize(101, { type: 'authorizeRequest', stan: 41, purpose: 'sale', cardNumber: 5005, uid: Uint8Array.of(4, 0xd4, 0xd4, 0xd4), amountCents: 500, terminalTimeMs: T, deadlineMs: 1_500 }, T + 2_000, false);
+    const approved = accounts.authorize(
+      101,
+      {
+        type: 'authorizeRequest',
+        stan: 41,
+        purpose: 'sale',
+        cardNumber: 5005,
+        uid: Uint8Array.of(4, 0xd4, 0xd4, 0xd4),
+        amountCents: 500,
+        terminalTimeMs: T,
+        deadlineMs: 1_500,
+      },
+      T + 2_000,
+      false,
+    );
     assert.equal(approved.result, 'approved');
     // The terminal approved the sale offline meanwhile and advises it, under the request's STAN.
-    const [advice] = forwarder(new Map([[41, request(41, 500)]])).note([result(42, 41, 'offline-approved')]).map(owedMessage);
+    const [advice] = forwarder(new Map([[41, request(41, 500)]]))
+      .note([result(42, 41, 'offline-approved')])
+      .map(owedMessage);
     assert.equal(advice.stan, 41);
     assert.equal(accounts.advice(101, advice.stan, 5005, 500, T + 3_000), 'duplicate');
     assert.equal(accounts.balance(5005), 9_500, 'charged once');
@@ -111,7 +149,7 @@ test('the backend books a late-approved request and its advice once: the shared 
   }
 });
 
-test('PROTOCOL.md §6.7 says the same: the advice carries the request\'s STAN', () => {
+test("PROTOCOL.md §6.7 says the same: the advice carries the request's STAN", () => {
   const doc = readFileSync(new URL('../../../protocol/PROTOCOL.md', import.meta.url), 'utf8');
   const s67 = doc.slice(doc.indexOf('### 6.7 '), doc.indexOf('### 6.8 '));
   assert.match(s67, /\*\*ADVICE `0x44`\*\*: stan u32 \(the STAN of the sale's request/);

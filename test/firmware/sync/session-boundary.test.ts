@@ -57,7 +57,11 @@ test('replayed and MAC-forged frames are rejected and logged on both sides', asy
     p.server.send(forge(lastAck));
     await net.run(100);
 
-    const reasons = (event: string) => net.logged(event).map((l) => l.reason).sort();
+    const reasons = (event: string) =>
+      net
+        .logged(event)
+        .map((l) => l.reason)
+        .sort();
     assert.deepEqual(reasons('backend.rejected'), ['mac', 'replay']);
     assert.deepEqual(reasons('sync.rejected'), ['mac', 'replay']);
     assert.equal(net.b.journal.highWater(101), highBefore, 'nothing stored twice');

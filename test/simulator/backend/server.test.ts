@@ -3,60 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../../../firmware/core/clock.ts';
-import { silentLogger } from '../../../firmware/core/log.ts';
-import { SeededRandom } from '../../../firmware/core/random.ts';
-import { Blacklist } from '../../../firmware/store/lists/blacklist.ts';
-import { PendingCredits } from '../../../firmware/store/credits.ts';
-import { Journal } from '../../../firmware/store/journal/journal.ts';
-import { SyncClient, type SyncEvent } from '../../../firmware/sync/client.ts';
-import type { Dial } from '../../../firmware/sync/link.ts';
-import { systemScheduler } from '../../../firmware/sync/scheduler.ts';
-import { SyncState } from '../../../firmware/sync/sync-state.ts';
 import { dialTcp } from '../../../firmware/sync/tcp-link.ts';
 import { webSocketDialer } from '../../../firmware/sync/ws-link.ts';
 import { backendMain, serveBackend } from '../../../simulator/backend/main.ts';
+import { terminal } from './loopback-terminal.ts';
 
 /**
  * The backend on real loopback sockets (WebSocket and raw TCP, the same
  * frames), and its admin command reaching a connected terminal through the
  * running server. Waits are on events, with a bound; nothing sleeps.
  */
-const wall: Clock = { nowMs: () => Date.now() };
-
-function terminal(dir: string, dial: Dial, key: Uint8Array) {
-  const journal = Journal.open({ path: join(dir, 'journal.db'), clock: wall, log: silentLogger });
-  const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log: silentLogger });
-  const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
-  const state = SyncState.open({ path: ':memory:', log: silentLogger });
-  const waiters: { pred: (e: SyncEvent) => boolean; resolve: () => void }[] = [];
-  const seen: SyncEvent[] = [];
-  const onEvent = (e: SyncEvent) => {
-    seen.push(e);
-    for (const w of waiters) if (w.pred(e)) w.resolve();
-  };
-  const client = new SyncClient({ terminalId: 101, keyId: 1, key, utcOffsetMinutes: 480, journal, blacklist, credits, state, dial, clock: wall, scheduler: systemScheduler, random: new SeededRandom(1), log: silentLogger, onEvent });
-  const next = (pred: (e: SyncEvent) => boolean, what: string) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000);
-      waiters.push({
-        pred,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      });
-    });
-  const close = () => {
-    client.stop();
-    journal.close();
-    blacklist.close();
-    credits.close();
-    state.close();
-  };
-  return { journal, blacklist, client, next, close, seen };
-}
-
 test('onecard backend: a terminal over WebSocket; `card lost` through the running server reaches it at once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-server-'));
   const dbPath = join(dir, 'backend.db');
@@ -73,6 +29,7 @@ test('onecard backend: a terminal over WebSocket; `card lost` through the runnin
 
     const got = t.next((e) => e.type === 'list' && e.list === 'blacklist' && e.status === 'applied', 'blacklist delta');
     const lines: string[] = [];
+    assert.equal(await backendMain(['card', 'register', '777', '--db', dbPath], () => {}), 0);
     const seenBefore = t.seen.length;
     assert.equal(await backendMain(['card', 'lost', '777', '--db', dbPath], (l) => lines.push(l)), 0);
     assert.match(lines[0], /card 777 blacklisted: blacklist version 1, pushed to 1 connected terminal/);
@@ -80,7 +37,10 @@ test('onecard backend: a terminal over WebSocket; `card lost` through the runnin
     assert.ok(t.blacklist.has(777));
     // Pushed down the open session: the only event since the command is the list applied, with no
     // reconnect in between (a new session would fetch lists too). Counted, not timed.
-    assert.deepEqual(t.seen.slice(seenBefore).map((e) => e.type), ['list']);
+    assert.deepEqual(
+      t.seen.slice(seenBefore).map((e) => e.type),
+      ['list'],
+    );
 
     const status: string[] = [];
     await backendMain(['terminals', '--db', dbPath], (l) => status.push(l));
@@ -95,9 +55,18 @@ test('onecard backend: a terminal over WebSocket; `card lost` through the runnin
 test('raw TCP carries the same frames', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-server-'));
   const server = await serveBackend({ dbPath: join(dir, 'backend.db'), port: 0, tcpPort: 0 });
-  const t = terminal(dir, () => dialTcp('127.0.0.1', server.tcpPort as number), server.backend.keyFor(101, 1) as Uint8Array);
+  const t = terminal(
+    dir,
+    () => dialTcp('127.0.0.1', server.tcpPort as number),
+    server.backend.keyFor(101, 1) as Uint8Array,
+  );
   try {
-    for (let i = 0; i < 50; i++) t.journal.append('tap.refused', { cardNumber: i, uid: '04a1b2c3', reason: 'expired', detail: `#${i}` }, { card: i });
+    for (let i = 0; i < 50; i++)
+      t.journal.append(
+        'tap.refused',
+        { cardNumber: i, uid: '04a1b2c3', reason: 'expired', detail: `#${i}` },
+        { card: i },
+      );
     const acked = t.next((e) => e.type === 'acked' && e.upto === 50, 'ack of record 50');
     t.client.start();
     await acked;
@@ -119,6 +88,10 @@ test('admin commands with no server running open the database themselves', async
       out.length = 0;
       return backendMain([...args, '--db', dbPath], (l) => out.push(l));
     };
+    assert.equal(await run('card', 'lost', '1001'), 2, 'no database yet: only init creates one');
+    assert.match(out[0], /no backend database at .*backend\.db; create one with: onecard backend init/);
+    assert.equal(await backendMain(['init', '--db', dbPath], (l) => out.push(l)), 0);
+    assert.equal(await run('card', 'register', '1001', '5005'), 0);
     assert.equal(await run('card', 'lost', '1001'), 0);
     assert.equal(await run('credit', '1001', '20.00'), 0);
     assert.match(out[0], /credit 1001#1: 20.00 to subsidy, credits version 1/);

@@ -133,7 +133,10 @@ test('trailer write refused when it would change a part the key may not write', 
   card.write(7, trailer(KEY_A, bits100, KEY_B));
   assert.ok(card.authenticate(7, 'B', KEY_B));
   const before = hex(card.dump().subarray(112, 128));
-  assert.throws(() => card.write(7, trailer(KEY_A, encodeAccessBits([0, 0, 0, 0b011]), KEY_B)), cardError('access-denied'));
+  assert.throws(
+    () => card.write(7, trailer(KEY_A, encodeAccessBits([0, 0, 0, 0b011]), KEY_B)),
+    cardError('access-denied'),
+  );
   assert.equal(hex(card.dump().subarray(112, 128)), before);
   // Changing only the keys is fine.
   assert.ok(card.authenticate(7, 'B', KEY_B));
@@ -149,7 +152,11 @@ test('a trailer written with inconsistent access bits is accepted and locks the 
   assert.equal(hex(card.dump().subarray(118, 121)), 'ffffff');
   // Still authenticated from before the write, but every access is now refused.
   assert.throws(() => card.read(4), cardError('access-denied'));
-  for (const [type, key] of [['A', KEY_A], ['B', KEY_B], ['A', TRANSPORT_KEY]] as const) {
+  for (const [type, key] of [
+    ['A', KEY_A],
+    ['B', KEY_B],
+    ['A', TRANSPORT_KEY],
+  ] as const) {
     assert.equal(card.authenticate(4, type, key), false);
   }
   // The neighbouring sector is unaffected.

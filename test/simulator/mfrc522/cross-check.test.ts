@@ -35,7 +35,12 @@ function loadMfrc522Rpi(): Mfrc522RpiClass | string {
   }
   const rpioPath = createRequire(main).resolve('rpio');
   const rpioStub = { open() {}, write() {}, close() {}, OUTPUT: 1, INPUT: 0, LOW: 0, HIGH: 1 };
-  require.cache[rpioPath] = { id: rpioPath, filename: rpioPath, loaded: true, exports: rpioStub } as unknown as NodeJS.Module;
+  require.cache[rpioPath] = {
+    id: rpioPath,
+    filename: rpioPath,
+    loaded: true,
+    exports: rpioStub,
+  } as unknown as NodeJS.Module;
   return require('mfrc522-rpi') as Mfrc522RpiClass;
 }
 
@@ -106,15 +111,36 @@ test('mfrc522-rpi needs exactly the SPI operations traced on an independent fake
     quietly(fn);
     return emu.stats.transfers;
   };
-  assert.equal(ops(() => rc.findCard()), 18);
+  assert.equal(
+    ops(() => rc.findCard()),
+    18,
+  );
   emu.place(VirtualClassicCard.blank(UID));
-  assert.equal(ops(() => rc.findCard()), 19);
+  assert.equal(
+    ops(() => rc.findCard()),
+    19,
+  );
   const uid = rc.getUid().data;
-  assert.equal(ops(() => rc.getUid()), 23);
-  assert.equal(ops(() => rc.selectCard(uid)), 42);
-  assert.equal(ops(() => rc.authenticate(8, KEY, uid)), 24);
-  assert.equal(ops(() => rc.getDataForBlock(8)), 45);
-  assert.equal(ops(() => rc.writeDataToBlock(9, new Array(16).fill(1))), 88);
+  assert.equal(
+    ops(() => rc.getUid()),
+    23,
+  );
+  assert.equal(
+    ops(() => rc.selectCard(uid)),
+    42,
+  );
+  assert.equal(
+    ops(() => rc.authenticate(8, KEY, uid)),
+    24,
+  );
+  assert.equal(
+    ops(() => rc.getDataForBlock(8)),
+    45,
+  );
+  assert.equal(
+    ops(() => rc.writeDataToBlock(9, new Array(16).fill(1))),
+    88,
+  );
 });
 
 test('mfrc522-rpi: a wrong key fails, and the card answers a new request afterwards', { skip }, () => {

@@ -41,9 +41,14 @@ test('reset values, VersionReg, and burst reads of mixed registers', () => {
   assert.equal(r(Reg.ComIrq), 0x14, 'IdleIRq and LoAlertIRq after reset');
   assert.equal(r(Reg.Mode), 0x3f);
   assert.equal(r(Reg.TxControl), 0x80, 'antenna off after reset');
-  const rx = emu.transferSync(Uint8Array.of(spiReadAddress(Reg.Version), spiReadAddress(Reg.Mode), spiReadAddress(Reg.TxControl), 0));
+  const rx = emu.transferSync(
+    Uint8Array.of(spiReadAddress(Reg.Version), spiReadAddress(Reg.Mode), spiReadAddress(Reg.TxControl), 0),
+  );
   assert.equal(hex(rx.subarray(1)), '923f80');
-  assert.equal(new Mfrc522Emulator({ version: 0x88 }).transferSync(Uint8Array.of(spiReadAddress(Reg.Version), 0))[1], 0x88);
+  assert.equal(
+    new Mfrc522Emulator({ version: 0x88 }).transferSync(Uint8Array.of(spiReadAddress(Reg.Version), 0))[1],
+    0x88,
+  );
 });
 
 test('ComIrqReg Set1 and DivIrqReg Set2: bit 7 chooses set or clear of the marked bits', () => {
@@ -109,7 +114,10 @@ test('no card: TimerIRq when TAuto is set, nothing at all when it is not; the RF
   const { irq } = transceive([0x26], 7);
   assert.equal(irq & 0x31, 0x01, 'TimerIRq, no RxIRq');
   const last = emu.field.exchanges.at(-1)!;
-  assert.deepEqual({ op: last.op, answered: last.answered, timeoutUs: Math.round(last.timeoutUs) }, { op: 'REQA', answered: false, timeoutUs: 25_025 }); // (1000+1)·(2·169+1) / 13.56 MHz
+  assert.deepEqual(
+    { op: last.op, answered: last.answered, timeoutUs: Math.round(last.timeoutUs) },
+    { op: 'REQA', answered: false, timeoutUs: 25_025 },
+  ); // (1000+1)·(2·169+1) / 13.56 MHz
 });
 
 test('a card answers REQA only as a 7-bit short frame, only with the antenna on, and HALT hears only WUPA', () => {
@@ -152,7 +160,11 @@ test('MFCrypto1On: set by MFAuthent only, cleared by software, SoftReset, and a 
   assert.deepEqual({ fifo: hex(ack.fifo), lastBits: ack.lastBits }, { fifo: '0a', lastBits: 4 });
   w(Reg.Status2, 0x00);
   assert.equal(r(Reg.Status2) & 0x08, 0);
-  assert.equal(transceive(withCrcA(new Uint8Array(16))).irq & 0x20, 0, 'the card no longer understands the clear frame');
+  assert.equal(
+    transceive(withCrcA(new Uint8Array(16))).irq & 0x20,
+    0,
+    'the card no longer understands the clear frame',
+  );
   w(Reg.Command, Cmd.SoftReset);
   assert.equal(r(Reg.TxControl), 0x80);
 });

@@ -13,7 +13,12 @@ test('selftest reader on the emulator: chip version, then UID/ATQA/SAK of the ca
 
 test('selftest reader on spidev without the native package is a clear chip-side failure', async () => {
   const lines: string[] = [];
-  const code = await selftestReader({ reader: 'spidev', device: '/dev/spidev0.0', attempts: 1, out: (l) => lines.push(l) });
+  const code = await selftestReader({
+    reader: 'spidev',
+    device: '/dev/spidev0.0',
+    attempts: 1,
+    out: (l) => lines.push(l),
+  });
   // On a terminal with spi-device but no reader wired, open or init fails the same way.
   assert.equal(code, EXIT_CHIP_FAULT);
   assert.match(lines.join('\n'), /spi-device is not installed|self-test FAILED|cannot open SPI/);
@@ -32,7 +37,9 @@ test('bench: one POS tap costs a fixed SPI budget; the tap→beep MODEL (unmeasu
 });
 
 test('RF model: a REQA nobody answers costs its airtime and the timer period', () => {
-  const m = modelRf([{ op: 'REQA', txBits: 7, rxBits: 0, txBytes: 1, rxBytes: 0, roundTrips: 1, answered: false, timeoutUs: 25_025 }]);
+  const m = modelRf([
+    { op: 'REQA', txBits: 7, rxBits: 0, txBytes: 1, rxBytes: 0, roundTrips: 1, answered: false, timeoutUs: 25_025 },
+  ]);
   assert.equal(m.unansweredWaitMs, 25.03);
   assert.equal(m.cardProcessingMs, 0);
   assert.ok(m.airtimeMs > 0.2 && m.airtimeMs < 0.3, `${m.airtimeMs}`); // 9 bits × 9.44 µs + 2 × 86 µs

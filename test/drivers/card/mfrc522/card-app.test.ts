@@ -17,8 +17,23 @@ const MASTER: MasterKeys = {
   cardKeyB: Uint8Array.from({ length: 16 }, (_, i) => 0x40 + i),
   cardMac: Uint8Array.from({ length: 16 }, (_, i) => 0x80 + i),
 };
-const IDENTITY = { tenantId: 7, cardNumber: 100_234, cardClass: 1, expiryDay: 10_000, issueDay: 9_000, flags: { frozen: false, pinRequired: false, countPurse: false } };
-const PURSE: PurseState = { counter: 0, balance: 5_000, subsidy: 0, lastCreditSeq: 0, day: 9_000, spentToday: 0, writerTerminalId: 1 };
+const IDENTITY = {
+  tenantId: 7,
+  cardNumber: 100_234,
+  cardClass: 1,
+  expiryDay: 10_000,
+  issueDay: 9_000,
+  flags: { frozen: false, pinRequired: false, countPurse: false },
+};
+const PURSE: PurseState = {
+  counter: 0,
+  balance: 5_000,
+  subsidy: 0,
+  lastCreditSeq: 0,
+  day: 9_000,
+  spentToday: 0,
+  writerTerminalId: 1,
+};
 
 async function issuedCard(uid: Uint8Array) {
   const emu = new Mfrc522Emulator();
@@ -43,14 +58,21 @@ async function issuedCard(uid: Uint8Array) {
   return { emu, reader, app, card, tap, read };
 }
 
-const debit = (c: CardImage, amount: number): PurseState => ({ ...c.purse, counter: c.purse.counter + 1, balance: c.purse.balance - amount, spentToday: c.purse.spentToday + amount });
+const debit = (c: CardImage, amount: number): PurseState => ({
+  ...c.purse,
+  counter: c.purse.counter + 1,
+  balance: c.purse.balance - amount,
+  spentToday: c.purse.spentToday + amount,
+});
 
 for (const uid of [Uint8Array.of(0x11, 0x22, 0x33, 0x44), Uint8Array.of(0x04, 0x51, 0x62, 0x73, 0x84, 0x95, 0xa6)]) {
   test(`POS sale on a ${uid.length}-byte UID card: issue, read, debit with read-back, read again`, async () => {
     const t = await issuedCard(uid);
     const first = await t.read();
     assert.equal(first.card.purse.balance, 5_000);
-    assert.deepEqual(await t.app.writePurse(first.session, first.card, first.keys, debit(first.card, 1_250)), { kind: 'written' });
+    assert.deepEqual(await t.app.writePurse(first.session, first.card, first.keys, debit(first.card, 1_250)), {
+      kind: 'written',
+    });
     const second = await t.read();
     assert.deepEqual([second.card.purse.balance, second.card.purse.counter], [3_750, 1]);
   });
@@ -76,7 +98,10 @@ test('a card lifted between frames of a sale: uncertain, and the next tap shows 
   const t = await issuedCard(Uint8Array.of(0x31, 0x42, 0x53, 0x64));
   const before = await t.read();
   t.emu.field.armRemoval(3, 'before-card');
-  assert.equal((await t.app.writePurse(before.session, before.card, before.keys, debit(before.card, 500))).kind, 'uncertain');
+  assert.equal(
+    (await t.app.writePurse(before.session, before.card, before.keys, debit(before.card, 500))).kind,
+    'uncertain',
+  );
   const after = await t.read();
   assert.equal(after.card.purse.counter, 0, 'the second block never reached the card: the old slot stays current');
 

@@ -18,7 +18,11 @@ const isCardError = (code: string) => (err: unknown) => err instanceof CardError
 async function rig(emuOpts: Mfrc522EmulatorOptions = {}, readerOpts: Mfrc522ReaderOptions = {}) {
   const emu = new Mfrc522Emulator(emuOpts);
   const sink = new MemorySink();
-  const reader = await Mfrc522Reader.open(emu, { log: new JsonLogger(sink, () => 0, 'debug'), pollLimit: 50, ...readerOpts });
+  const reader = await Mfrc522Reader.open(emu, {
+    log: new JsonLogger(sink, () => 0, 'debug'),
+    pollLimit: 50,
+    ...readerOpts,
+  });
   return { emu, reader, sink };
 }
 
@@ -56,7 +60,10 @@ test('4-byte and 7-byte UIDs are selected over one and two cascade levels', asyn
   const four = await withCard(UID4);
   assert.deepEqual([hex(four.session.uid), hex(four.session.atqa), four.session.sak], ['deadbeef', '0400', 0x08]);
   const seven = await withCard(UID7);
-  assert.deepEqual([hex(seven.session.uid), hex(seven.session.atqa), seven.session.sak], ['04112233445566', '4400', 0x08]);
+  assert.deepEqual(
+    [hex(seven.session.uid), hex(seven.session.atqa), seven.session.sak],
+    ['04112233445566', '4400', 0x08],
+  );
   assert.deepEqual(
     seven.emu.field.exchanges.map((x) => x.op),
     ['REQA', 'ANTICOLL', 'SELECT', 'ANTICOLL', 'SELECT'],
@@ -138,7 +145,10 @@ test('card torn away mid-write: removed, the block is what the virtual card mode
 });
 
 test('removal at any frame of a write: before the data phase nothing lands, after it the data landed but the ACK is lost', async () => {
-  for (const [point, landed] of [['before-card', false], ['after-card', true]] as const) {
+  for (const [point, landed] of [
+    ['before-card', false],
+    ['after-card', true],
+  ] as const) {
     const { emu, card, session } = await withCard();
     await session.authenticate(1, 'A', TRANSPORT);
     emu.field.armRemoval(1, point); // frame 0 = "A0 05", frame 1 = the 16 data bytes
@@ -223,11 +233,17 @@ test('two cards in the field: the lowest UID is selected, the other on the next 
 test('a failing SPI bus: transport for a session operation, a rejected promise for detect', async () => {
   const emu = new Mfrc522Emulator();
   let broken = false;
-  const bus = { transfer: (tx: Uint8Array) => (broken ? Promise.reject(new Error('EIO')) : emu.transfer(tx)), close: () => emu.close() };
+  const bus = {
+    transfer: (tx: Uint8Array) => (broken ? Promise.reject(new Error('EIO')) : emu.transfer(tx)),
+    close: () => emu.close(),
+  };
   const reader = await Mfrc522Reader.open(bus);
   emu.place(VirtualClassicCard.blank(UID4));
   const session = (await reader.detect())!;
   broken = true;
-  await assert.rejects(session.authenticate(1, 'A', TRANSPORT), (e) => isCardError('transport')(e) && /SPI transfer failed: EIO/.test((e as Error).message));
+  await assert.rejects(
+    session.authenticate(1, 'A', TRANSPORT),
+    (e) => isCardError('transport')(e) && /SPI transfer failed: EIO/.test((e as Error).message),
+  );
   await assert.rejects(reader.detect(), /EIO/);
 });

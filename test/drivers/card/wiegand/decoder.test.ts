@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame, WiegandDecoder, type WiegandBit, type WiegandEvent } from '../../../../drivers/card/wiegand/decoder.ts';
+import {
+  decodeFrame,
+  WiegandDecoder,
+  type WiegandBit,
+  type WiegandEvent,
+} from '../../../../drivers/card/wiegand/decoder.ts';
 import { WiegandReader } from '../../../../drivers/card/wiegand/reader.ts';
 import type { UidRead } from '../../../../drivers/card/index.ts';
 import { JsonLogger, MemorySink } from '../../../../firmware/core/log.ts';
@@ -24,7 +29,10 @@ test('golden frames: 26-bit facility 1 / card 1, and a 34-bit frame, both ways',
   assert.equal(str(wiegandBits('wiegand26', 1, 1)), g26);
   // 34-bit FC 0x1234, CN 0xABCD: first half 0001 0010 0011 0100 (5 ones → P_even 1), second 1010 1011 1100 1101 (10 ones → P_odd 1).
   const g34 = '1' + '0001001000110100' + '1010101111001101' + '1';
-  assert.deepEqual(decodeFrame(bitsOf(g34)), { ok: true, read: { format: 'wiegand34', facility: 0x1234, cardNumber: 0xabcd } });
+  assert.deepEqual(decodeFrame(bitsOf(g34)), {
+    ok: true,
+    read: { format: 'wiegand34', facility: 0x1234, cardNumber: 0xabcd },
+  });
   assert.equal(str(wiegandBits('wiegand34', 0x1234, 0xabcd)), g34);
 });
 
@@ -37,9 +45,19 @@ test('round trip through pulse trains of any timing, limits included', () => {
     ['wiegand34', 4_660, 1],
   ];
   for (const [format, facility, cardNumber] of cases) {
-    for (const [pulseWidthUs, intervalUs] of [[20, 200], [50, 2_000], [100, 24_000]]) {
-      const events = decodeTrain(pulseTrain(wiegandBits(format, facility, cardNumber), { pulseWidthUs, intervalUs, startUs: 7 }));
-      assert.deepEqual(events, [{ kind: 'card', read: { format, facility, cardNumber } }], `${format} ${facility}/${cardNumber} @${intervalUs}`);
+    for (const [pulseWidthUs, intervalUs] of [
+      [20, 200],
+      [50, 2_000],
+      [100, 24_000],
+    ]) {
+      const events = decodeTrain(
+        pulseTrain(wiegandBits(format, facility, cardNumber), { pulseWidthUs, intervalUs, startUs: 7 }),
+      );
+      assert.deepEqual(
+        events,
+        [{ kind: 'card', read: { format, facility, cardNumber } }],
+        `${format} ${facility}/${cardNumber} @${intervalUs}`,
+      );
     }
   }
   assert.throws(() => wiegandBits('wiegand26', 256, 0), RangeError);
@@ -51,7 +69,11 @@ test('any single flipped bit is a parity error: rejected, counted, no card', () 
     for (let i = 0; i < bits.length; i++) {
       const decoder = new WiegandDecoder();
       const events = decodeTrain(pulseTrain(bits, { flipBits: [i] }), decoder);
-      assert.deepEqual(events.map((e) => e.kind === 'rejected' && e.reason), ['parity'], `${format} bit ${i}`);
+      assert.deepEqual(
+        events.map((e) => e.kind === 'rejected' && e.reason),
+        ['parity'],
+        `${format} bit ${i}`,
+      );
       assert.deepEqual([decoder.counters.cards, decoder.counters.rejected.parity], [0, 1]);
     }
   }
@@ -73,14 +95,20 @@ test('frames end on a gap over 25 ms, judged from timestamps: by the next pulse 
   const b = pulseTrain(wiegandBits('wiegand26', 2, 200), { startUs: a.at(-1)!.fallingUs + 25_001 });
   const seen: WiegandEvent[] = [];
   for (const p of [...a, ...b]) seen.push(...decoder.pulse(p.line === 'd0' ? 0 : 1, p.fallingUs));
-  assert.deepEqual(seen.map((e) => e.kind === 'card' && e.read.cardNumber), [100], 'the first pulse of b ended a');
+  assert.deepEqual(
+    seen.map((e) => e.kind === 'card' && e.read.cardNumber),
+    [100],
+    'the first pulse of b ended a',
+  );
   const lastUs = b.at(-1)!.fallingUs;
   assert.equal(decoder.flush(lastUs + 25_000), null, 'exactly 25 ms of silence is not yet a gap');
   assert.equal(decoder.bitsPending, 26);
   const end = decoder.flush(lastUs + 25_001);
   assert.equal(end?.kind === 'card' && end.read.cardNumber, 200);
   assert.equal(decoder.flush(lastUs + 99_999_999), null, 'nothing pending');
-  const glued = decodeTrain(pulseTrain([...wiegandBits('wiegand26', 1, 1), ...wiegandBits('wiegand26', 1, 1)], { intervalUs: 25_000 }));
+  const glued = decodeTrain(
+    pulseTrain([...wiegandBits('wiegand26', 1, 1), ...wiegandBits('wiegand26', 1, 1)], { intervalUs: 25_000 }),
+  );
   assert.equal(glued[0]?.kind === 'rejected' && glued[0].reason, 'length', '25 ms apart is still one frame (52 bits)');
 });
 

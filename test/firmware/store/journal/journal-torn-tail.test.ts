@@ -82,7 +82,11 @@ function recoverAndCheck(dir: string, db: Buffer, wal: Buffer, expectLast: boole
   const label = `wal bytes ${wal.length}`;
   assert.equal(journal.lastSeq(), lastSeq, label);
   const records = journal.after(0, 100);
-  assert.deepEqual(records.map((r) => r.seq), Array.from({ length: lastSeq }, (_, k) => k + 1), label);
+  assert.deepEqual(
+    records.map((r) => r.seq),
+    Array.from({ length: lastSeq }, (_, k) => k + 1),
+    label,
+  );
   for (const r of records) {
     assert.deepEqual(r.body, body(r.seq), label);
     assert.equal(r.card, 500 + r.seq, label);
@@ -115,7 +119,8 @@ test('torn tail: WAL cut at every byte of the last record', () => {
   assert.ok(s1 - s0 >= FRAME_BYTES, `the last record's frames: ${s0}..${s1}`);
   assert.deepEqual(s.walAfter.subarray(0, s0), s.walBefore, 'WAL grew by appending only');
   const dir = join(root, 'plain-cut');
-  for (let t = s0; t <= s1; t++) recoverAndCheck(dir, s.db, s.walAfter.subarray(0, t), t === s1, t % 97 === 0 || t === s1);
+  for (let t = s0; t <= s1; t++)
+    recoverAndCheck(dir, s.db, s.walAfter.subarray(0, t), t === s1, t % 97 === 0 || t === s1);
 });
 
 test('torn tail after a checkpoint: WAL truncated to empty, then cut at every byte of the new record', () => {
@@ -123,7 +128,8 @@ test('torn tail after a checkpoint: WAL truncated to empty, then cut at every by
   assert.equal(s.walBefore.length, 0);
   const s1 = s.walAfter.length;
   const dir = join(root, 'checkpointed-cut');
-  for (let t = 0; t <= s1; t++) recoverAndCheck(dir, s.db, s.walAfter.subarray(0, t), t === s1, t % 97 === 0 || t === s1);
+  for (let t = 0; t <= s1; t++)
+    recoverAndCheck(dir, s.db, s.walAfter.subarray(0, t), t === s1, t % 97 === 0 || t === s1);
 });
 
 test('torn write after a checkpoint: the restarted WAL overwrites old frames, torn at sampled bytes', () => {
@@ -132,7 +138,10 @@ test('torn write after a checkpoint: the restarted WAL overwrites old frames, to
   // and the old generation's frames after it, which recovery must not replay.
   const s = capture('restarted', 'RESTART');
   const end = endOfCurrentFrames(s.walAfter);
-  assert.ok(end > WAL_HEADER_BYTES && end < s.walBefore.length, `new generation ends at ${end}, old WAL is ${s.walBefore.length}`);
+  assert.ok(
+    end > WAL_HEADER_BYTES && end < s.walBefore.length,
+    `new generation ends at ${end}, old WAL is ${s.walBefore.length}`,
+  );
   const dir = join(root, 'restarted-cut');
   // Sampled to keep the file under ~10 s: every byte of the WAL header and of
   // each frame header (salts, commit size, checksums), every 7th byte of page

@@ -42,31 +42,56 @@ test('append returns what get reads back; seq strictly increases across reopen',
   f.clock.advance(1500);
   const b = j.append('topup', { amountCents: 5000 }, { card: 1001 });
   assert.deepEqual([a.seq, b.seq], [1, 2]);
-  assert.deepEqual(j.get(1), { seq: 1, kind: 'sale', atMs: START_MS, card: 1001, ref: null, body: { amountCents: 350, items: [{ code: 12, qty: 2 }] }, acked: false });
+  assert.deepEqual(j.get(1), {
+    seq: 1,
+    kind: 'sale',
+    atMs: START_MS,
+    card: 1001,
+    ref: null,
+    body: { amountCents: 350, items: [{ code: 12, qty: 2 }] },
+    acked: false,
+  });
   assert.equal(j.get(2)?.atMs, START_MS + 1500);
   j.close();
   j = f.open();
   assert.equal(j.lastSeq(), 2);
   assert.equal(j.append('sale', { amountCents: 1 }).seq, 3);
-  assert.deepEqual(j.after(0, 10).map((r) => r.seq), [1, 2, 3]);
-  assert.deepEqual(j.after(1, 1).map((r) => r.seq), [2]);
+  assert.deepEqual(
+    j.after(0, 10).map((r) => r.seq),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    j.after(1, 1).map((r) => r.seq),
+    [2],
+  );
   j.close();
 });
 
 test('totals move in the same transaction as the record, or not at all', () => {
   const f = fresh();
   const j = f.open();
-  j.append('sale', { amountCents: 350 }, { totals: [...day(350), { scope: 'shift', key: 'S1', count: 1, amountCents: 350 }] });
+  j.append(
+    'sale',
+    { amountCents: 350 },
+    { totals: [...day(350), { scope: 'shift', key: 'S1', count: 1, amountCents: 350 }] },
+  );
   j.append('sale', { amountCents: 150 }, { totals: day(150) });
   assert.deepEqual(j.totals('day', '2026-11-23'), { count: 2, amountCents: 500 });
   assert.deepEqual(j.totals('shift', 'S1'), { count: 1, amountCents: 350 });
   assert.deepEqual(j.totals('day', '2026-11-24'), { count: 0, amountCents: 0 });
   // A ref to a seq that does not exist yet fails inside the transaction: no row, no totals.
-  assert.throws(() => j.append('sale.undo', { amountCents: -350 }, { ref: 99, totals: day(-350) }), /ref 99 is not an earlier journal seq/);
+  assert.throws(
+    () => j.append('sale.undo', { amountCents: -350 }, { ref: 99, totals: day(-350) }),
+    /ref 99 is not an earlier journal seq/,
+  );
   assert.deepEqual(j.totals('day', '2026-11-23'), { count: 2, amountCents: 500 });
   assert.equal(j.lastSeq(), 2);
   assert.equal(j.stats().records, 2);
-  j.append('sale.undo', { amountCents: -350 }, { ref: 1, totals: [{ scope: 'day', key: '2026-11-23', count: -1, amountCents: -350 }] });
+  j.append(
+    'sale.undo',
+    { amountCents: -350 },
+    { ref: 1, totals: [{ scope: 'day', key: '2026-11-23', count: -1, amountCents: -350 }] },
+  );
   assert.deepEqual(j.totals('day', '2026-11-23'), { count: 1, amountCents: 150 });
   j.close();
 });
@@ -81,12 +106,30 @@ test('referencing() and open() follow refs', () => {
   j.append('note', {}, { ref: i2.seq }); // references, but is not a closing kind
   j.append('abort', {}, { card: 8, ref: i3.seq });
   j.append('note', {}, { ref: i1.seq });
-  assert.deepEqual(j.referencing(i1.seq).map((r) => r.kind), ['commit', 'note']);
-  assert.deepEqual(j.open('intent', ['commit', 'abort']).map((r) => r.seq), [i2.seq]);
-  assert.deepEqual(j.open('intent', ['commit']).map((r) => r.seq), [i2.seq, i3.seq]);
-  assert.deepEqual(j.open('intent', []).map((r) => r.seq), [1, 2, 3]);
-  assert.deepEqual(j.byCard(7, 10).map((r) => r.seq), [4, 2, 1]); // newest first
-  assert.deepEqual(j.byCard(7, 2).map((r) => r.seq), [4, 2]);
+  assert.deepEqual(
+    j.referencing(i1.seq).map((r) => r.kind),
+    ['commit', 'note'],
+  );
+  assert.deepEqual(
+    j.open('intent', ['commit', 'abort']).map((r) => r.seq),
+    [i2.seq],
+  );
+  assert.deepEqual(
+    j.open('intent', ['commit']).map((r) => r.seq),
+    [i2.seq, i3.seq],
+  );
+  assert.deepEqual(
+    j.open('intent', []).map((r) => r.seq),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    j.byCard(7, 10).map((r) => r.seq),
+    [4, 2, 1],
+  ); // newest first
+  assert.deepEqual(
+    j.byCard(7, 2).map((r) => r.seq),
+    [4, 2],
+  );
   j.close();
 });
 
@@ -94,17 +137,26 @@ test('ack/unacked/prune: only acknowledged records leave, seq is never reused', 
   const f = fresh();
   let j = f.open();
   for (let i = 1; i <= 10; i++) j.append('sale', { amountCents: i });
-  assert.deepEqual(j.unacked(3).map((r) => r.seq), [1, 2, 3]);
+  assert.deepEqual(
+    j.unacked(3).map((r) => r.seq),
+    [1, 2, 3],
+  );
   assert.equal(j.pruneAcked(0), 0, 'nothing acknowledged, nothing pruned');
   assert.equal(j.ack(6), 6);
   assert.equal(j.ack(6), 0, 'a repeated ack changes nothing');
   assert.equal(j.ack(4), 0, 'an older ack changes nothing');
   assert.throws(() => j.ack(11), /cannot acknowledge up to seq 11: last written is 10/);
-  assert.deepEqual(j.unacked(100).map((r) => r.seq), [7, 8, 9, 10]);
+  assert.deepEqual(
+    j.unacked(100).map((r) => r.seq),
+    [7, 8, 9, 10],
+  );
   assert.equal(j.get(6)?.acked, true);
   assert.equal(j.get(7)?.acked, false);
   assert.equal(j.pruneAcked(2), 4); // keeps acked 5 and 6
-  assert.deepEqual(j.after(0, 100).map((r) => r.seq), [5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(
+    j.after(0, 100).map((r) => r.seq),
+    [5, 6, 7, 8, 9, 10],
+  );
   assert.equal(j.pruneAcked(0), 2);
   assert.equal(j.pruneAcked(0), 0, 'unacked records are never pruned');
   assert.deepEqual(j.stats(), { records: 4, unacked: 4, corrupt: 0 });
@@ -114,7 +166,11 @@ test('ack/unacked/prune: only acknowledged records leave, seq is never reused', 
   j.close();
   j = f.open();
   assert.equal(j.lastSeq(), 10);
-  assert.equal(j.append('sale', { amountCents: 1 }).seq, 11, 'an empty journal still continues after the highest seq ever assigned');
+  assert.equal(
+    j.append('sale', { amountCents: 1 }).seq,
+    11,
+    'an empty journal still continues after the highest seq ever assigned',
+  );
   j.close();
 });
 
@@ -126,7 +182,8 @@ test('pruneAcked deletes at most PRUNE_BATCH_MAX per call', () => {
   const db = new Database(f.path);
   const insert = db.prepare('INSERT INTO journal (seq, kind, at_ms, body, crc) VALUES (?, ?, ?, ?, ?)');
   db.transaction(() => {
-    for (let seq = 1; seq <= n; seq++) insert.run(seq, 'sale', START_MS, '{}', recordCrc(seq, 'sale', START_MS, null, null, '{}'));
+    for (let seq = 1; seq <= n; seq++)
+      insert.run(seq, 'sale', START_MS, '{}', recordCrc(seq, 'sale', START_MS, null, null, '{}'));
     db.prepare('UPDATE journal_meta SET last_seq = ?').run(n);
   })();
   db.close();
@@ -151,7 +208,10 @@ test('a body whose CRC fails is detected on reopen, logged by seq, and kept as i
   assert.equal(j.stats().corrupt, 1);
   assert.equal(j.stats().records, 5);
   const logged = sink.lines.map((l) => JSON.parse(l)).filter((l) => l.event === 'journal.corrupt');
-  assert.deepEqual(logged.map((l) => [l.level, l.seq, l.body]), [['error', 3, undefined]]);
+  assert.deepEqual(
+    logged.map((l) => [l.level, l.seq, l.body]),
+    [['error', 3, undefined]],
+  );
   const rec = j.get(3);
   assert.equal(rec?.corrupt, true);
   assert.deepEqual(rec?.body, { amountCents: 9900 });
@@ -166,7 +226,10 @@ test('bad bodies and arguments are refused with clear errors and nothing is writ
   const j = f.open();
   j.append('sale', { amountCents: 100 }, { totals: day(100) });
   const refused: [() => unknown, RegExp][] = [
-    [() => j.append('sale', { amountCents: 12.5 }, { totals: day(12) }), /at amountCents: money must be an integer number of cents, got 12\.5/],
+    [
+      () => j.append('sale', { amountCents: 12.5 }, { totals: day(12) }),
+      /at amountCents: money must be an integer number of cents, got 12\.5/,
+    ],
     [() => j.append('sale', { items: [{ priceCents: 0.1 }] }), /at items\[0\]\.priceCents: money must be an integer/],
     [() => j.append('sale', { feeCents: '12' }), /at feeCents: money must be an integer number of cents, got a string/],
     [() => j.append('sale', { ratio: NaN }), /NaN is not representable in JSON/],
@@ -179,7 +242,10 @@ test('bad bodies and arguments are refused with clear errors and nothing is writ
     [() => j.append('Sale|x', {}), /journal kind must match/],
     [() => j.append('sale', {}, { card: -1 }), /card number must be an integer/],
     [() => j.append('sale', {}, { card: 2 ** 32 }), /card number must be an integer/],
-    [() => j.append('sale', {}, { totals: [{ scope: 'day', key: 'd', count: 1, amountCents: 0.5 }] }), /amountCents must be an integer/],
+    [
+      () => j.append('sale', {}, { totals: [{ scope: 'day', key: 'd', count: 1, amountCents: 0.5 }] }),
+      /amountCents must be an integer/,
+    ],
   ];
   for (const [fn, message] of refused) assert.throws(fn, message);
   assert.equal(j.lastSeq(), 1);
@@ -194,5 +260,8 @@ test('a file that is not a journal is refused', () => {
   const db = new Database(path);
   db.exec('CREATE TABLE t (x)');
   db.close();
-  assert.throws(() => Journal.open<AnyBodies>({ path, clock: new ManualClock(0), log: silentLogger }), /not a journal file/);
+  assert.throws(
+    () => Journal.open<AnyBodies>({ path, clock: new ManualClock(0), log: silentLogger }),
+    /not a journal file/,
+  );
 });

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { JsonLogger, MemorySink } from '../../../../firmware/core/log.ts';
-import { deriveSimMasterKeys, loadKeyFile, masterKeys, writeKeyFile, type MasterKeys } from '../../../../firmware/store/keys/keyfile.ts';
+import {
+  deriveSimMasterKeys,
+  loadKeyFile,
+  masterKeys,
+  writeKeyFile,
+  type MasterKeys,
+} from '../../../../firmware/store/keys/keyfile.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'onecard-keys-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,7 +77,10 @@ test('refuses a key that is not 32 hex characters, without printing it', () => {
     [KEY_A.slice(0, 31) + 'g', /cardKeyA must be 32 hex characters .* with non-hex ones/],
   ];
   for (const [bad, expected] of cases) {
-    const path = writeRaw('badkey.json', JSON.stringify({ version: 1, keys: { cardKeyA: bad, cardKeyB: KEY_B, cardMac: MAC } }));
+    const path = writeRaw(
+      'badkey.json',
+      JSON.stringify({ version: 1, keys: { cardKeyA: bad, cardKeyB: KEY_B, cardMac: MAC } }),
+    );
     assert.throws(
       () => loadKeyFile(path),
       (err: Error) => {
@@ -130,5 +139,8 @@ test('masterKeys copies its input and rejects wrong lengths', () => {
   const keys = masterKeys({ cardKeyA: a, cardKeyB: new Uint8Array(16), cardMac: new Uint8Array(16) });
   a.fill(9);
   assert.equal(keys.cardKeyA[0], 1);
-  assert.throws(() => masterKeys({ cardKeyA: new Uint8Array(6), cardKeyB: new Uint8Array(16), cardMac: new Uint8Array(16) }), /cardKeyA must be 16 bytes/);
+  assert.throws(
+    () => masterKeys({ cardKeyA: new Uint8Array(6), cardKeyB: new Uint8Array(16), cardMac: new Uint8Array(16) }),
+    /cardKeyA must be 16 bytes/,
+  );
 });

@@ -31,7 +31,8 @@ test('the seed becomes current once; a stored generation survives a reopen and t
     store.offer(7, 2, K2);
     assert.ok(store.acked(2));
     state.close();
-    if (process.platform !== 'win32') assert.equal(statSync(path).mode & 0o077, 0, 'the file holding the key is its owner\'s only');
+    if (process.platform !== 'win32')
+      assert.equal(statSync(path).mode & 0o077, 0, "the file holding the key is its owner's only");
     state = SyncState.open({ path, log: silentLogger });
     store = new SyncKeyStore(state, { keyId: 9, key: new Uint8Array(32) });
     assert.deepEqual([store.current().keyId, hex(store.current().key)], [1, hex(K1)]);
@@ -59,9 +60,13 @@ test('keys print redacted; a damaged value is reported without its content', () 
   const state = SyncState.open({ path: ':memory:', log: silentLogger });
   const store = new SyncKeyStore(state, { keyId: 1, key: K1 });
   const g = store.current();
-  for (const text of [JSON.stringify(g), inspect(g), String(g), JSON.stringify({ g })]) assert.ok(!text.includes('11'.repeat(8)), text);
+  for (const text of [JSON.stringify(g), inspect(g), String(g), JSON.stringify({ g })])
+    assert.ok(!text.includes('11'.repeat(8)), text);
   state.setValues({ 'terminal-key.pending': `{"keyId":2,"key":"${hex(K2)}` });
-  assert.throws(() => store.pending(), (err: Error) => /not valid JSON/.test(err.message) && !err.message.includes('2222'));
+  assert.throws(
+    () => store.pending(),
+    (err: Error) => /not valid JSON/.test(err.message) && !err.message.includes('2222'),
+  );
   state.close();
 });
 
@@ -85,15 +90,28 @@ test('dial choice: an unacknowledged key is dropped; an acknowledged one is trie
   assert.equal(store.pending(), null, 'the backend does not hold it: forgotten');
   assert.equal(rekey.forDial().keyId, 1);
 
-  assert.equal(rekey.offered({ corrId: 4, keyId: 2, key: K2 }, () => ({ ok: true, seq: 9 })), true);
+  assert.equal(
+    rekey.offered({ corrId: 4, keyId: 2, key: K2 }, () => ({ ok: true, seq: 9 })),
+    true,
+  );
   assert.equal(rekey.forDial().keyId, 2);
   assert.equal(rekey.forDial().keyId, 1);
   rekey.opened(1);
   assert.equal(store.pending(), null, 'the old generation opened: the backend never made the new one current');
 
-  assert.equal(rekey.offered({ corrId: 5, keyId: 2, key: K2 }, () => ({ ok: false, error: 'not-open', detail: 'session not open' })), false);
+  assert.equal(
+    rekey.offered({ corrId: 5, keyId: 2, key: K2 }, () => ({
+      ok: false,
+      error: 'not-open',
+      detail: 'session not open',
+    })),
+    false,
+  );
   assert.equal(store.pending()?.acked, false, 'no acknowledgement left: not marked');
-  assert.equal(rekey.offered({ corrId: 6, keyId: 2, key: K2 }, () => ({ ok: true, seq: 10 })), true);
+  assert.equal(
+    rekey.offered({ corrId: 6, keyId: 2, key: K2 }, () => ({ ok: true, seq: 10 })),
+    true,
+  );
   assert.equal(rekey.forDial().keyId, 2);
   rekey.opened(2);
   assert.deepEqual([rekey.generation, store.pending()], [2, null]);

@@ -23,9 +23,15 @@ test('deltas add and remove cards, and persist', () => {
   const path = join(dir, 'persist.db');
   let list = Blacklist.open({ path, log: silentLogger });
   list.applyDelta(0, 1, [10, 20, 30, 2 ** 32 - 1], []);
-  assert.deepEqual([10, 20, 30, 2 ** 32 - 1, 11].map((c) => list.has(c)), [true, true, true, true, false]);
+  assert.deepEqual(
+    [10, 20, 30, 2 ** 32 - 1, 11].map((c) => list.has(c)),
+    [true, true, true, true, false],
+  );
   list.applyDelta(1, 3, [40, 10], [20, 99]); // 10 already listed, 99 never was: both fine
-  assert.deepEqual([10, 20, 30, 40].map((c) => list.has(c)), [true, false, true, true]);
+  assert.deepEqual(
+    [10, 20, 30, 40].map((c) => list.has(c)),
+    [true, false, true, true],
+  );
   assert.equal(list.size(), 4);
   assert.equal(list.countEntries(), 4);
   assert.equal(list.version(), 3);
@@ -42,7 +48,10 @@ test('a delta that does not apply changes nothing', () => {
   const unchanged = () => {
     assert.equal(list.version(), 5);
     assert.equal(list.size(), 3);
-    assert.deepEqual([1, 2, 3, 4, 7].map((c) => list.has(c)), [true, true, true, false, false]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 7].map((c) => list.has(c)),
+      [true, true, true, false, false],
+    );
   };
   assert.throws(() => list.applyDelta(4, 6, [4], [1]), /delta 4→6 does not apply: list is at version 5/);
   unchanged();
@@ -62,7 +71,10 @@ test('replaceAll swaps the whole list atomically; a bad snapshot changes nothing
   list.replaceAll(9, [8, 7, 7, 100]);
   assert.equal(list.version(), 9);
   assert.equal(list.size(), 3, 'duplicates count once');
-  assert.deepEqual([5, 6, 7, 8, 100].map((c) => list.has(c)), [false, false, true, true, true]);
+  assert.deepEqual(
+    [5, 6, 7, 8, 100].map((c) => list.has(c)),
+    [false, false, true, true, true],
+  );
   assert.throws(() => list.replaceAll(10, [1, 2, NaN]), /card number must be an integer/);
   assert.equal(list.version(), 9);
   assert.equal(list.size(), 3);
@@ -75,9 +87,12 @@ test('100k-entry snapshot, then lookups of members and non-members', () => {
   const count = 100_000;
   // An odd multiplier is a bijection on 32-bit numbers: i < count never collides with i >= count.
   const card = (i: number) => Math.imul(i + 1, 0x9e3779b1) >>> 0;
-  list.replaceAll(1, (function* () {
-    for (let i = 0; i < count; i++) yield card(i);
-  })());
+  list.replaceAll(
+    1,
+    (function* () {
+      for (let i = 0; i < count; i++) yield card(i);
+    })(),
+  );
   assert.equal(list.size(), count);
   assert.equal(list.countEntries(), count);
   for (let i = 0; i < count; i += 97) assert.equal(list.has(card(i)), true, `member ${i}`);

@@ -29,7 +29,10 @@ test('grantFor answers by time: from inclusive, until exclusive; opens() by door
   assert.deepEqual(g.grantFor(1001, UNTIL - 1), meeting);
   assert.equal(g.grantFor(1001, UNTIL), null, 'until is exclusive');
   assert.equal(g.grantFor(1002, FROM), null, 'no grant');
-  assert.deepEqual([0, 1, 2, 31].map((door) => g.opens(1001, door, FROM + 10)), [true, false, true, false]);
+  assert.deepEqual(
+    [0, 1, 2, 31].map((door) => g.opens(1001, door, FROM + 10)),
+    [true, false, true, false],
+  );
   assert.throws(() => g.opens(1001, 32, FROM), /door must be 0\.\.31/);
   g.close();
 });
@@ -55,7 +58,10 @@ test('a grants delta whose digest differs rolls back; a malformed grant writes n
   const g = Grants.open({ path: ':memory:', log: silentLogger });
   g.applyDelta(0, 1, [meeting], []);
   const wrong = ListDigest.of('grants', [{ ...meeting, doors: 0b111 }]).bytes();
-  assert.throws(() => g.applyDelta(1, 2, [{ ...meeting, doors: 0b11 }], [], wrong), (e: Error & { status?: string }) => e.status === 'digest-mismatch');
+  assert.throws(
+    () => g.applyDelta(1, 2, [{ ...meeting, doors: 0b11 }], [], wrong),
+    (e: Error & { status?: string }) => e.status === 'digest-mismatch',
+  );
   assert.deepEqual([g.version(), g.grantFor(1001, FROM)?.doors], [1, 0b101]);
   assert.throws(() => g.applyDelta(1, 2, [{ ...meeting, validUntilMinute: FROM - 1 }], []), /until ≥ from/);
   assert.equal(g.version(), 1);

@@ -1,0 +1,35 @@
+import type { Duplex } from 'node:stream';
+import type { CcnetPort } from './link.ts';
+
+/** CCNET runs at 9600 8N1 (the validator's factory setting). */
+export const CCNET_BAUD = 9600;
+
+/** Any Duplex (a SerialPort, a binding-mock port) as a CcnetPort. */
+export function streamPort(stream: Duplex): CcnetPort {
+  stream.on('error', () => {}); // surfaces as no reply; without a listener it would crash the process
+  return {
+    write: (bytes) => new Promise((resolve, reject) => stream.write(bytes, (e) => (e ? reject(e) : resolve()))),
+    onData: (handler) => stream.on('data', (chunk: Buffer) => handler(new Uint8Array(chunk))),
+    close: () => new Promise((resolve) => (stream.destroyed ? resolve() : stream.end(() => resolve()))),
+  };
+}
+
+export async function openCcnetSerial(
+  path: string,
+): Promise<{ ok: true; port: CcnetPort } | { ok: false; error: string }> {
+  // Loaded on first use: the native binding is only needed on a kiosk with a validator.
+  const { SerialPort } = await import('serialport');
+  return new Promise((resolve) => {
+    const sp = new SerialPort({
+      path,
+      baudRate: CCNET_BAUD,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      autoOpen: false,
+    });
+    sp.open((e) =>
+      resolve(e ? { ok: false, error: `bill validator ${path}: ${e.message}` } : { ok: true, port: streamPort(sp) }),
+    );
+  });
+}
