@@ -56,7 +56,7 @@ export async function benchJournal(opts: { records?: number; dir: string }): Pro
     log: silentLogger,
   });
   // Same bytes per record for the baseline: the record as a JSON line.
-  const line = JSON.stringify({ seq: 1, kind: 'sale', atMs: START_MS, card: 123456, body: saleBody(0) }) + '\n';
+  const line = `${JSON.stringify({ seq: 1, kind: 'sale', atMs: START_MS, card: 123456, body: saleBody(0) })}\n`;
   const rawFd = openSync(join(dir, 'raw.jsonl'), 'a');
   let seq = 0;
   // Records as a sale writes them: an intent before the card write, a commit

@@ -43,7 +43,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const text = JSON.stringify(data, null, 2) + '\n';
+    const text = `${JSON.stringify(data, null, 2)}\n`;
     // Validate what will actually be read back (after JSON drops undefined,
     // functions, Dates become strings...), not the in-memory object.
     this.check(JSON.parse(text), 'refusing to write');

@@ -78,13 +78,10 @@ export class SyncClient {
       { blacklist: d.blacklist, ...(d.grants ? { grants: d.grants } : {}), credits: d.credits, versions: d.state },
       this.log,
     );
-    this.listPump = new ListPump(
-      this.lists,
-      d.scheduler,
-      (ack) =>
-        void (this.conn.send(ack),
-        d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status })),
-    );
+    this.listPump = new ListPump(this.lists, d.scheduler, (ack) => {
+      this.conn.send(ack);
+      d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status });
+    });
     this.owed = new OwedForwarder(d.state, d.journal, this.log);
     this.commands = new CommandRunner({
       results: d.state,

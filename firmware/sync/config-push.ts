@@ -187,7 +187,7 @@ export class ConfigReceiver {
     if (path === undefined) return null;
     try {
       // 0600 like the file the installer wrote (openConfig's adapter): it names the key file.
-      writeFileDurable(path, JSON.stringify(raw, null, 2) + '\n', 0o600);
+      writeFileDurable(path, `${JSON.stringify(raw, null, 2)}\n`, 0o600);
       return null;
     } catch (err) {
       this.d.log.error('sync.config-save-failed', { path, error: err });

@@ -79,7 +79,7 @@ export class TerminalRekey implements DialKeys {
     }
     const p = this.store.pending();
     // Opened under the old key: the backend still holds it, so it has not made the new one current.
-    if (p && p.acked) this.fallBack(p.keyId, 'the old generation opened a session');
+    if (p?.acked) this.fallBack(p.keyId, 'the old generation opened a session');
   }
 
   handshakeFailed(reason: CloseReason): void {

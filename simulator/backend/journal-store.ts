@@ -99,7 +99,10 @@ export class JournalStore {
     // Recompute the chain over the batch: the end-to-end check that nothing was altered on the way.
     const chains: Uint8Array[] = [];
     let h = batch.chainPrev;
-    for (const r of recs) chains.push((h = chainNext(h, r, terminal)));
+    for (const r of recs) {
+      h = chainNext(h, r, terminal);
+      chains.push(h);
+    }
     if (!sameBytes(h, batch.chainLast)) return result('malformed');
     let trustedPrev = false;
     if (base > H + 1) {

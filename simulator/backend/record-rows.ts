@@ -101,7 +101,10 @@ export class RecordRows {
       if (r.batch === null) body = JSON.parse(r.body);
       else {
         let bySeq = batches.get(r.batch);
-        if (!bySeq) batches.set(r.batch, (bySeq = this.decodeBatch(r.batch)));
+        if (!bySeq) {
+          bySeq = this.decodeBatch(r.batch);
+          batches.set(r.batch, bySeq);
+        }
         const rec = bySeq.get(r.seq);
         if (!rec) throw new Error(`backend store damaged: record ${r.seq} is not in its batch ${r.batch}`);
         body = rec.body;

@@ -21,7 +21,10 @@ test('configs pushed by the admin are applied, refused or delivered at the next 
     const path = join(installed.storage.dataDir, 'terminal.json');
     writeFileSync(path, JSON.stringify(installed, null, 2));
     let applied = 0;
-    const applyConfig = (c: typeof installed) => (applied++, terminal().applyConfig(c));
+    const applyConfig = (c: typeof installed) => {
+      applied++;
+      return terminal().applyConfig(c);
+    };
     const connect = (): Synced =>
       syncTerminal(w, 'pos1', net, auth, {
         config: { current: () => terminal().config, path },

@@ -125,7 +125,10 @@ test('an online sale tells the backend the UID the card answered with', async ()
     const seen: Message[] = [];
     const backend = net.b;
     const handle = backend.message.bind(backend);
-    backend.message = (s, m) => (seen.push(m), handle(s, m));
+    backend.message = (s, m) => {
+      seen.push(m);
+      return handle(s, m);
+    };
     assert.equal((await sell('pos1', 'dave', '12')).screen.customer.en, 'Paid 12.00 balance 88.00');
     const asked = seen.filter((m) => m.type === 'authorizeRequest');
     assert.deepEqual(

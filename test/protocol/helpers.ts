@@ -31,7 +31,12 @@ export const TERMINAL_ID = 1042;
 
 export function clock(startMs = 1_795_000_000_000): { nowMs: () => number; advance: (ms: number) => void } {
   let now = startMs;
-  return { nowMs: () => now, advance: (ms) => void (now += ms) };
+  return {
+    nowMs: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 /** Splits bytes at random points (including none and one-byte pieces). */

@@ -51,7 +51,7 @@ test('reader: a failed read latches, stops at the end and never throws', () => {
   assert.equal(r.u8('b'), 0);
   assert.match(r.error ?? '', /^a: needs 4 byte/);
   assert.equal(r.str('c'), '');
-  assert.equal(new Reader(Uint8Array.from([2, 0xc3, 0x28])).str('s') + '', '');
+  assert.equal(`${new Reader(Uint8Array.from([2, 0xc3, 0x28])).str('s')}`, '');
   const lying = new Reader(Uint8Array.from([0xff, 0xff, 0x03, 1]));
   assert.equal(lying.count('items', 1), 0);
   assert.match(lying.error ?? '', /cannot fit/);

@@ -95,8 +95,14 @@ test('handshake transcript: the sessions reproduce every frame, and each derived
     for (let i = 0; i < 10; i++) {
       const t = terminal.takeOutbound();
       const b = backend.takeOutbound();
-      for (const f of t) seen.push(hex(f)), backend.receiveData(f);
-      for (const f of b) seen.push(hex(f)), terminal.receiveData(f);
+      for (const f of t) {
+        seen.push(hex(f));
+        backend.receiveData(f);
+      }
+      for (const f of b) {
+        seen.push(hex(f));
+        terminal.receiveData(f);
+      }
     }
   };
   terminal.connect();

@@ -72,7 +72,7 @@ export function writeKeyFile(path: string, keys: MasterKeys): void {
     }
     hexKeys[name] = Buffer.from(key).toString('hex');
   }
-  const text = JSON.stringify({ version: KEY_FILE_VERSION, keys: hexKeys }, null, 2) + '\n';
+  const text = `${JSON.stringify({ version: KEY_FILE_VERSION, keys: hexKeys }, null, 2)}\n`;
   writeFileDurable(path, text, 0o600);
 }
 

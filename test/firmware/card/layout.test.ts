@@ -271,7 +271,7 @@ test('every field at its limit round-trips (max and zero)', () => {
     }
   }
   const [ma] = encodePurse(maxPurse, UID4, KEYS4.mac);
-  assert.equal(hex(ma), '01' + 'ff'.repeat(15));
+  assert.equal(hex(ma), `01${'ff'.repeat(15)}`);
 
   const maxId: CardIdentity = {
     tenantId: 0xffff,
@@ -301,7 +301,7 @@ test('every field at its limit round-trips (max and zero)', () => {
     }
   }
   const [ia] = encodeIdentity(maxId, UID4, KEYS4.mac);
-  assert.equal(hex(ia), '0107' + 'ff'.repeat(11) + '000000');
+  assert.equal(hex(ia), `0107${'ff'.repeat(11)}000000`);
   // Each flag on its own bit: frozen 0, pinRequired 1, countPurse 2.
   for (const [flag, bit] of [
     ['frozen', 1],

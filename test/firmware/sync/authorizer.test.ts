@@ -12,7 +12,7 @@ function setup() {
   const sched = new VirtualScheduler(clock);
   const auth = new SessionAuthorizer(clock, sched, silentLogger);
   const sent: AuthorizeRequest[] = [];
-  return { clock, sched, auth, sent, attach: () => auth.attach({ send: (m) => (sent.push(m), true) }) };
+  return { clock, sched, auth, sent, attach: () => auth.attach({ send: (m) => sent.push(m) > 0 }) };
 }
 const UID = Uint8Array.of(0x04, 0xd4, 0xd4, 0xd4);
 const approve = (stan: number, amount: number): AuthorizeResponse => ({

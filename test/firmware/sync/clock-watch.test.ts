@@ -49,7 +49,7 @@ test('without a stepper a jump is logged and reported (estimated, with the drift
 
 test('with a stepper, a jump is applied and journaled as clock.step', () => {
   const steps: [number, number][] = [];
-  const { w, exchange, journaled } = setup((from, to) => (steps.push([from, to]), true));
+  const { w, exchange, journaled } = setup((from, to) => steps.push([from, to]) > 0);
   exchange(10_000);
   assert.equal(steps.length, 1);
   assert.equal(steps[0][1] - steps[0][0], 10_000);

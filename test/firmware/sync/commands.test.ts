@@ -25,15 +25,16 @@ function setup(backendNowMs: number | null = 1_000) {
   };
   let lockChanges = 0;
   const settings: string[] = [];
-  const setConfig = (key: string, value: string) => (
-    settings.push(`${key}=${value}`), { status: 'done' as const, detail: `${key} set` }
-  );
+  const setConfig = (key: string, value: string) => {
+    settings.push(`${key}=${value}`);
+    return { status: 'done' as const, detail: `${key} set` };
+  };
   const runner = new CommandRunner({
     results: state,
     lock: state,
     journal,
     backendNowMs: () => backendNowMs,
-    pullList: (list, scratch) => (pulls.push(`${list}${scratch ? ' from scratch' : ''}`), true),
+    pullList: (list, scratch) => pulls.push(`${list}${scratch ? ' from scratch' : ''}`) > 0,
     setConfig,
     hooks: { onLockChange: () => lockChanges++ },
     log: silentLogger,

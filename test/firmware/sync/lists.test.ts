@@ -39,7 +39,10 @@ test('a snapshot whose digest does not match is refused and changes nothing', ()
 
 test('deltas apply only on their from-version; a delta seen again is acknowledged again', () => {
   const { blacklist, applier } = openStores(null);
-  const step = (d: ReturnType<typeof blDelta>) => (d.forEach((c) => applier.receive(c)), drain(applier));
+  const step = (d: ReturnType<typeof blDelta>) => {
+    for (const c of d) applier.receive(c);
+    return drain(applier);
+  };
   assert.equal(step(blDelta(0, 1, [5, 6], [], [5, 6]))[0].status, 'applied');
   assert.equal(step(blDelta(0, 1, [5, 6], [], [5, 6]))[0].status, 'applied', 'a retransmission after a lost ack');
   assert.deepEqual(step(blDelta(2, 3, [7], [], [5, 6, 7])), [
@@ -73,7 +76,10 @@ test('a delta whose digest after applying differs is rolled back and answered di
 
 test('pending credits go to the credit store durably, removals forget applied ones, the version is kept', () => {
   const { credits, state, applier } = openStores(null);
-  const run = (d: ReturnType<typeof deltaChunks>) => (d.forEach((c) => applier.receive(c)), drain(applier)[0]);
+  const run = (d: ReturnType<typeof deltaChunks>) => {
+    for (const c of d) applier.receive(c);
+    return drain(applier)[0];
+  };
   const c = (
     card: number,
     creditSeq: number,

@@ -29,7 +29,7 @@ const result = (seq: number, stan: number, outcome: string, offlineReason?: stri
 
 function forwarder(journal: Map<number, JournalRecord>) {
   const owed: Owed[] = [];
-  const store = { addOwed: (o: Owed) => (owed.push(o), true), owed: () => owed, clearOwed: () => true };
+  const store = { addOwed: (o: Owed) => owed.push(o) > 0, owed: () => owed, clearOwed: () => true };
   return new OwedForwarder(store, { get: (seq) => journal.get(seq) }, silentLogger);
 }
 

@@ -35,8 +35,14 @@ test('replayed and MAC-forged frames are rejected and logged on both sides', asy
       dial: () => {
         const p = virtualLinkPair(net.sched);
         const send = { c: p.client.send.bind(p.client), s: p.server.send.bind(p.server) };
-        p.client.send = (b) => (toBackend.push(b.slice()), send.c(b));
-        p.server.send = (b) => (toTerminal.push(b.slice()), send.s(b));
+        p.client.send = (b) => {
+          toBackend.push(b.slice());
+          return send.c(b);
+        };
+        p.server.send = (b) => {
+          toTerminal.push(b.slice());
+          return send.s(b);
+        };
         net.b.accept(p.server);
         pair = p;
         return Promise.resolve(p.client);

@@ -74,7 +74,7 @@ test('refuses malformed JSON without quoting the content', () => {
 test('refuses a key that is not 32 hex characters, without printing it', () => {
   const cases: [string, RegExp][] = [
     [KEY_A.slice(0, 31), /cardKeyA must be 32 hex characters .* got 31 characters/],
-    [KEY_A.slice(0, 31) + 'g', /cardKeyA must be 32 hex characters .* with non-hex ones/],
+    [`${KEY_A.slice(0, 31)}g`, /cardKeyA must be 32 hex characters .* with non-hex ones/],
   ];
   for (const [bad, expected] of cases) {
     const path = writeRaw(
