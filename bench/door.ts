@@ -107,7 +107,7 @@ async function timeTaps(taps: number, lookups: Pick<DoorLists, 'blacklisted' | '
         exitButton: null,
         heldOpenMs: 10_000,
         alarm: null,
-        signals: {},
+        signals: null,
       },
     ],
     cardRules: { tenantId: 1, classes: new Map(), allowedClasses: [] },

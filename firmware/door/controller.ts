@@ -2,8 +2,6 @@ import type { Clock } from '../../base/clock.ts';
 import type { Logger } from '../../base/log.ts';
 import type { Cancel, Scheduler } from '../../base/scheduler.ts';
 import { type GpioPort, type Level, opposite } from '../../drivers/gpio/index.ts';
-import { PULSE_MS_MAX } from '../../drivers/gpio/port.ts';
-import { Signals, type SignalWiring } from '../../drivers/signal/signals.ts';
 import type { CardRules } from '../policy/policy.ts';
 import {
   type Credential,
@@ -42,6 +40,8 @@ import type { DoorRefusal } from './reasons.ts';
 export const DOORS_PER_CONTROLLER_MAX = 4;
 /** Contacts and push buttons bounce for < 20 ms; longer would swallow a quick second press. */
 export const INPUT_DEBOUNCE_US = 20_000;
+/** One grant releases the latch for at most 30 s: longer is a propped door (free passage is the mode for that). */
+export const RELEASE_MS_MAX = 30_000;
 /** Held-open alarm after at most 10 min: beyond that it is no alarm, a propped door goes unnoticed. */
 export const HELD_OPEN_MS_MAX = 600_000;
 
@@ -72,7 +72,13 @@ export interface DoorWiring {
   heldOpenMs: number;
   /** An output (siren, alarm panel input) held on while the door is forced or held open. */
   alarm: { line: number; activeLow?: boolean } | null;
-  signals: SignalWiring;
+  /** The door's buzzer and LEDs (drivers/signal's Signals, built by the composition root); null when it has none. */
+  signals: DoorSignals | null;
+}
+
+/** What the controller plays: accepted and refused for taps, error when an alarm starts. */
+export interface DoorSignals {
+  show(name: 'accepted' | 'refused' | 'error'): void;
 }
 
 /** What a door decision or alarm leaves behind: the runtime journals these (record kinds door.*). */
@@ -107,7 +113,6 @@ interface Door {
   releaseLevel: Level;
   timers: Partial<Record<DoorTimer, Cancel>>;
   alarms: Set<DoorAlarm>;
-  signals: Signals;
 }
 
 const onLevel = (activeLow: boolean | undefined): Level => (activeLow ? 0 : 1);
@@ -123,8 +128,8 @@ export function checkDoorWiring(doors: readonly DoorWiring[]): string[] {
     if (!Number.isInteger(d.spec.id) || d.spec.id < 0 || d.spec.id > 31) problems.push(`${name}: id must be 0..31`);
     if (ids.has(d.spec.id)) problems.push(`${name}: id used twice`);
     ids.add(d.spec.id);
-    if (!Number.isInteger(d.relay.releaseMs) || d.relay.releaseMs < 1 || d.relay.releaseMs > PULSE_MS_MAX)
-      problems.push(`${name}: relay.releaseMs must be whole ms in 1..${PULSE_MS_MAX}`);
+    if (!Number.isInteger(d.relay.releaseMs) || d.relay.releaseMs < 1 || d.relay.releaseMs > RELEASE_MS_MAX)
+      problems.push(`${name}: relay.releaseMs must be whole ms in 1..${RELEASE_MS_MAX}`);
     if (!Number.isInteger(d.heldOpenMs) || d.heldOpenMs < 1 || d.heldOpenMs > HELD_OPEN_MS_MAX)
       problems.push(`${name}: heldOpenMs must be whole ms in 1..${HELD_OPEN_MS_MAX}`);
     if (d.spec.partnerId !== null && !doors.some((o) => o.spec.id === d.spec.partnerId && o !== d))
@@ -186,7 +191,6 @@ export class DoorController {
       releaseLevel,
       timers: {},
       alarms: new Set(),
-      signals: new Signals(port, this.o.scheduler, wiring.signals),
     };
     this.doors.set(wiring.spec.id, door);
     const watch = (input: InputWiring, onActive: (active: boolean) => void) =>
@@ -224,7 +228,7 @@ export class DoorController {
       const { reason, detail, cardNumber } = verdict;
       this.o.record({ kind: 'door.refused', doorId, reason, detail, cardNumber });
       // The exit button is not answered with beeps: the person inside hears the door stay shut.
-      if (req.kind === 'tap') door.signals.show('refused');
+      if (req.kind === 'tap') door.wiring.signals?.show('refused');
       return verdict;
     }
     if (verdict.cardNumber !== null && verdict.presence !== null)
@@ -233,7 +237,7 @@ export class DoorController {
     const { cause, cardNumber, passbackViolation } = verdict;
     this.o.record({ kind: 'door.granted', doorId, cause, cardNumber, direction, passbackViolation });
     this.move(door, { kind: 'release' });
-    if (req.kind === 'tap') door.signals.show('accepted');
+    if (req.kind === 'tap') door.wiring.signals?.show('accepted');
     return verdict;
   }
 
@@ -280,7 +284,7 @@ export class DoorController {
         else door.alarms.delete(e.alarm);
         this.o.record({ kind: 'door.alarm', doorId: door.wiring.spec.id, alarm: e.alarm, on: e.on });
         if (e.on) this.o.log.warn('door.alarm', { door: door.wiring.spec.id, alarm: e.alarm });
-        if (e.on) door.signals.show('error');
+        if (e.on) door.wiring.signals?.show('error');
         if (door.wiring.alarm) {
           const on = onLevel(door.wiring.alarm.activeLow);
           port.write(door.wiring.alarm.line, door.alarms.size > 0 ? on : opposite(on));

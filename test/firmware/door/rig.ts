@@ -1,6 +1,7 @@
 import { ManualClock } from '../../../firmware/core/clock.ts';
 import { silentLogger } from '../../../base/log.ts';
 import { Gpio } from '../../../drivers/gpio/port.ts';
+import { Signals } from '../../../drivers/signal/signals.ts';
 import { DoorController, type DoorRecord, type DoorWiring } from '../../../firmware/door/controller.ts';
 import type { DoorMode, DoorSpec } from '../../../firmware/door/decide.ts';
 import { SimGpioLines } from '../../../simulator/gpio/sim-lines.ts';
@@ -30,20 +31,30 @@ export function wiring(id: number, over: Partial<DoorWiring> = {}, spec: Partial
     exitButton: { line: PINS.exit[id]!, activeLevel: 0 },
     heldOpenMs: HELD_OPEN_MS,
     alarm: { line: PINS.alarm[id]! },
-    signals: id === 0 ? { buzzer: { line: PINS.buzzer }, green: { line: PINS.green }, red: { line: PINS.red } } : {},
+    signals: null,
     ...over,
   };
 }
 
-/** A controller on the GPIO twin at Monday 09:00 local (office hours); doors start shut (contact low). */
-export function doorRig(doors: DoorWiring[] = [wiring(0)], mode: DoorMode = 'normal') {
+/**
+ * A controller on the GPIO twin at Monday 09:00 local (office hours); doors start shut (contact low).
+ * Door 0 has the buzzer and the LEDs, played by drivers/signal on the same port.
+ */
+export function doorRig(wired: DoorWiring[] = [wiring(0)], mode: DoorMode = 'normal') {
   const clock = new ManualClock(localMs('2026-12-07', 9));
   const scheduler = new VirtualScheduler(clock);
   const pins = new SimGpioLines(clock);
+  const port = new Gpio(pins, scheduler);
+  const signals = new Signals(port, scheduler, {
+    buzzer: { line: PINS.buzzer },
+    green: { line: PINS.green },
+    red: { line: PINS.red },
+  });
+  const doors = wired.map((d) => (d.spec.id === 0 ? { ...d, signals } : d));
   for (const d of doors) if (d.contact) pins.drive(d.contact.line, 0);
   const records: DoorRecord[] = [];
   const controller = new DoorController({
-    port: new Gpio(pins, scheduler),
+    port,
     scheduler,
     clock,
     log: silentLogger,
