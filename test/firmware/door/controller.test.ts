@@ -221,3 +221,24 @@ test('wiring mistakes are refused with every problem named, before any line is c
   assert.match(problems.join('\n'), /interlock partner 9/);
   assert.throws(() => doorRig(five), /door wiring: doors: 5/);
 });
+
+test('four doors on one controller: each relay pulses on its own line for its own release time', async () => {
+  const doors = [0, 1, 2, 3].map((id) =>
+    wiring(id, {
+      relay: { line: 40 + id, wiring: 'fail-secure', releaseMs: 1_000 * (id + 1) },
+      contact: null,
+      exitButton: null,
+      alarm: null,
+    }),
+  );
+  const rig = doorRig(doors);
+  for (const id of [0, 1, 2, 3]) assert.equal(rig.controller.remoteOpen(id).kind, 'open', `door ${id}`);
+  await rig.run(5_000);
+  for (const id of [0, 1, 2, 3]) {
+    assert.deepEqual(rig.changes(40 + id), [
+      [0, 0],
+      [0, 1],
+      [1_000 * (id + 1), 0],
+    ]);
+  }
+});
