@@ -59,13 +59,13 @@ try {
 
   const door = await benchDoor({ dir });
   line(
-    'door tap→relay p50 (1M blacklist, 100k grant)',
+    'door tap→relay p50, 1M blacklist 100k grants',
     `${f(door.relayP50Ms)} ms`,
     `${f(door.heapRelayP50Ms)} ms lists in-heap Sets`,
     '',
   );
   line(
-    'door tap→relay p99 (1M blacklist, 100k grant)',
+    'door tap→relay p99, 1M blacklist 100k grants',
     `${f(door.relayP99Ms)} ms`,
     `${f(door.heapRelayP99Ms)} ms lists in-heap Sets`,
     'p99 ≤ 1 ms',
