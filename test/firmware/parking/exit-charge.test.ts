@@ -17,18 +17,11 @@ import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { VirtualClassicCard } from '../../../simulator/card/virtual-classic.ts';
 import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
 import { cardRules, identity, localMs, OFFSET_MIN } from '../door/fixtures.ts';
+import { RATES } from './rates.ts';
 
 const app = new CardApp(deriveSimMasterKeys(1));
 const ENTRY_MS = localMs('2026-12-07', 22, 10);
 const EXIT_MS = localMs('2026-12-08', 1, 40);
-const RATES = {
-  freeMinutes: 15,
-  stepMinutes: 60,
-  firstStepCents: 500,
-  stepCents: 300,
-  dailyCapCents: 3_000,
-  lostTicketCents: 5_000,
-};
 const BALANCE_CENTS = 4_750;
 /** The door fixtures' staff card, issued here with no PIN. */
 const { pinVerifier: _noPin, ...IDENTITY } = identity();

@@ -1,20 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isoToCardDay } from '../../../firmware/core/clock.ts';
-import { checkRateTable, parkingFee, type RateTable } from '../../../firmware/parking/fee.ts';
+import { checkRateTable, parkingFee } from '../../../firmware/parking/fee.ts';
 import { decideGate, type GateRequest, type GateVerdict, type ParkingFacts } from '../../../firmware/parking/gate.ts';
 import type { Credential } from '../../../firmware/policy/credential.ts';
 import { cardRules, identity, localMs, LOST_CARD, OFFSET_MIN, STAFF, VISITOR } from '../door/fixtures.ts';
+import { RATES } from './rates.ts';
 
-/** 15 free minutes, then ¥5 the first hour, ¥3 each hour after, at most ¥30 a day; ¥50 for a lost ticket. */
-const RATES: RateTable = {
-  freeMinutes: 15,
-  stepMinutes: 60,
-  firstStepCents: 500,
-  stepCents: 300,
-  dailyCapCents: 3_000,
-  lostTicketCents: 5_000,
-};
 const fee = (from: [string, number, number], to: [string, number, number]) => {
   const r = parkingFee(localMs(...from), localMs(...to), RATES, OFFSET_MIN);
   if (!r.ok) throw new Error(r.message);
