@@ -1,35 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KIND } from '../../../firmware/card-tx/records.ts';
-import { cashboxCount, owedCents } from '../../../firmware/kiosk/owed.ts';
 import { screenText } from '../../../firmware/kiosk/screen.ts';
-import { RMB_TABLE } from '../../../simulator/cash/ccnet/emulator.ts';
-import { CUSTOMER, kioskRig, type KioskRig } from './rig.ts';
+import { assertNoMoneyLost, type KioskRig, sessionWithOneBill } from './rig.ts';
 
-const valueOf = (billType: number) => RMB_TABLE.find((b) => b.billType === billType)!.valueCents;
 const alarms = (w: KioskRig) =>
   w.journal
     .after(0, 1_000)
     .filter((r) => r.kind === KIND.cashAlarm)
     .map((r) => (r.body as { alarm: string }).alarm);
-
-/** No money lost: the card holds its start plus every bill in the cassette, once; nothing left owed. */
-async function noMoneyLost(w: KioskRig): Promise<void> {
-  const cassetteCents = w.emulator.cassette.reduce((n, t) => n + valueOf(t), 0);
-  assert.equal(owedCents(w.journal, CUSTOMER), 0);
-  assert.equal(await w.cardBalance(), 1_000 + cassetteCents);
-  assert.deepEqual(cashboxCount(w.journal), { count: w.emulator.cassette.length, amountCents: cassetteCents });
-}
-
-async function session(): Promise<KioskRig> {
-  const w = await kioskRig();
-  await w.run(6);
-  await w.tap(w.customer);
-  await w.run(2);
-  w.emulator.insert(2);
-  await w.run(8);
-  return w;
-}
 
 for (const [fault, make, fix, message] of [
   ['jammed', (w: KioskRig) => w.emulator.jam(), (w: KioskRig) => w.emulator.clearJam(), 'Bill jammed'],
@@ -42,7 +21,7 @@ for (const [fault, make, fix, message] of [
   ['cheated', (w: KioskRig) => w.emulator.cheat(), () => {}, 'Tampering'],
 ] as const) {
   test(`${fault}: a clear message, a cash.alarm record, STATUS degraded; after it the kiosk takes bills again`, async () => {
-    const w = await session();
+    const w = await sessionWithOneBill();
     make(w);
     await w.run(1); // a cheat is over at the next poll: the message shows for what it was
     assert.deepEqual(alarms(w), [fault]);
@@ -55,13 +34,13 @@ for (const [fault, make, fix, message] of [
     assert.equal(w.kiosk.screen.kind, 'balance');
     w.emulator.insert(1);
     await w.run(8);
-    await noMoneyLost(w);
+    await assertNoMoneyLost(w);
     await w.close();
   });
 }
 
 test('a jam with the bill stacking, its "stacked" never reported: the STACK went out, so it is credited once the jam clears', async () => {
-  const w = await session();
+  const w = await sessionWithOneBill();
   w.emulator.insert(3);
   for (let i = 0; i < 10 && w.driver.device.kind !== 'stacking'; i++) await w.run();
   w.emulator.jam();
@@ -71,12 +50,12 @@ test('a jam with the bill stacking, its "stacked" never reported: the STACK went
   // The bill had reached the cassette; the jam took the place of its "stacked" report, which never came.
   assert.deepEqual(w.emulator.cassette, [2, 3]);
   await w.run(4);
-  await noMoneyLost(w);
+  await assertNoMoneyLost(w);
   await w.close();
 });
 
 test('the validator loses power mid-stack: "not answering", a record, and the bill in the stacker is credited once', async () => {
-  const w = await session();
+  const w = await sessionWithOneBill();
   w.emulator.insert(3);
   for (let i = 0; i < 10 && w.driver.device.kind !== 'escrow'; i++) await w.run();
   await w.driver.cycle(); // STACK goes out; the bill is moving into the stacker
@@ -88,6 +67,6 @@ test('the validator loses power mid-stack: "not answering", a record, and the bi
   w.emulator.powerOn();
   await w.run(12);
   assert.deepEqual(w.emulator.cassette, [2, 3]);
-  await noMoneyLost(w);
+  await assertNoMoneyLost(w);
   await w.close();
 });

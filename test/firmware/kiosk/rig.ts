@@ -18,7 +18,8 @@ import { Journal } from '../../../firmware/store/journal/journal.ts';
 import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { VirtualClassicCard } from '../../../simulator/card/virtual-classic.ts';
 import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
-import type { CcnetEmulator } from '../../../simulator/cash/ccnet/emulator.ts';
+import { type CcnetEmulator, RMB_TABLE } from '../../../simulator/cash/ccnet/emulator.ts';
+import { cashboxCount, owedCents } from '../../../firmware/kiosk/owed.ts';
 import { copyJournal, restoreJournal } from '../card-tx/power-cut.ts';
 import { rig as ccnetRig, VirtualTime } from '../../drivers/cash/harness.ts';
 
@@ -218,3 +219,25 @@ export async function kioskRig(opts: { balanceCents?: number; emulator?: CcnetEm
 }
 
 export type KioskRig = Awaited<ReturnType<typeof kioskRig>>;
+
+/** Booted, the customer's card on the reader, one ¥10 bill stacked and credited. */
+export async function sessionWithOneBill(): Promise<KioskRig> {
+  const w = await kioskRig();
+  await w.run(6);
+  await w.tap(w.customer);
+  await w.run(2);
+  w.emulator.insert(2);
+  await w.run(8);
+  return w;
+}
+
+/** No money lost: the card holds its start plus every bill in the cassette, once; nothing left owed; the box agrees. */
+export async function assertNoMoneyLost(w: KioskRig, startCents = 1_000): Promise<void> {
+  const cassetteCents = w.emulator.cassette.reduce(
+    (n, t) => n + RMB_TABLE.find((b) => b.billType === t)!.valueCents,
+    0,
+  );
+  assert.equal(owedCents(w.journal, CUSTOMER), 0, 'nothing left owed with the card on the reader');
+  assert.equal(await w.cardBalance(), startCents + cassetteCents, 'the card holds each stacked bill once');
+  assert.deepEqual(cashboxCount(w.journal), { count: w.emulator.cassette.length, amountCents: cassetteCents });
+}

@@ -1,4 +1,4 @@
-import { kioskRig } from './rig.ts';
+import { sessionWithOneBill } from './rig.ts';
 
 /**
  * A kiosk run that journals every cash.* record kind: a bill stacked and
@@ -6,12 +6,7 @@ import { kioskRig } from './rig.ts';
  * The protocol's schema test runs it to see each kind's body as the firmware writes it.
  */
 export async function kioskTour(): Promise<void> {
-  const w = await kioskRig();
-  await w.run(6);
-  await w.tap(w.customer);
-  await w.run(2);
-  w.emulator.insert(2);
-  await w.run(8);
+  const w = await sessionWithOneBill();
   w.log.at = { event: 'kiosk.bill', field: 'step', value: 'stacking' };
   w.emulator.insert(1);
   try {
