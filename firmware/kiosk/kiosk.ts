@@ -12,7 +12,15 @@ import type { Logger } from '../core/log.ts';
 import { checkCard, decide, type PolicyContext, type PolicyRules } from '../policy/policy.ts';
 import type { Journal } from '../store/journal/journal.ts';
 import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, next } from './machine.ts';
-import { CASH_DAY_SCOPE, CASHBOX_KEY, CASHBOX_SCOPE, cashboxCount, openStacks, owedCents, stackedTotals } from './owed.ts';
+import {
+  CASH_DAY_SCOPE,
+  CASHBOX_KEY,
+  CASHBOX_SCOPE,
+  cashboxCount,
+  openStacks,
+  owedCents,
+  stackedTotals,
+} from './owed.ts';
 import type { TopupReceipts } from './receipts.ts';
 import type { KioskScreen } from './screen.ts';
 
@@ -94,7 +102,15 @@ export class KioskApp {
     if (this.d.tx.openIntents(number).length > 0) return this.dispatch({ kind: 'card-refused', reason: 'unsettled' });
     const decideFor = (c: CardImage, req: Parameters<typeof decide>[1]) => decide(this.context(c), req);
     const today = cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes);
-    const credited = await applyPendingCredits(this.d.credits, this.d.tx, decideFor, session, read.card, read.keys, today);
+    const credited = await applyPendingCredits(
+      this.d.credits,
+      this.d.tx,
+      decideFor,
+      session,
+      read.card,
+      read.keys,
+      today,
+    );
     if (credited.kind === 'cut') return this.dispatch({ kind: 'card-refused', reason: 'card removed' });
     this.present = { session, card: credited.card, keys: read.keys };
     if (owedCents(this.d.journal, number) > 0) {
@@ -209,7 +225,11 @@ export class KioskApp {
     }
     const owedBefore = owedCents(this.d.journal, cardNumber);
     const totals = stackedTotals(cardNumber, valueCents, this.d.clock.nowMs(), this.d.utcOffsetMinutes);
-    this.d.journal.append(KIND.cashStacked, { cardNumber, billType: open.body.billType, valueCents }, { ...ref, totals });
+    this.d.journal.append(
+      KIND.cashStacked,
+      { cardNumber, billType: open.body.billType, valueCents },
+      { ...ref, totals },
+    );
     // Pair assertion, after the read-back: the card is owed exactly this bill more.
     const owedAfter = owedCents(this.d.journal, cardNumber);
     if (owedAfter - owedBefore !== valueCents)
@@ -263,7 +283,10 @@ export class KioskApp {
   }
 
   private async dispatch(event: KioskEvent): Promise<void> {
-    const out = next(this.memory, event, { billTable: this.d.acceptor.billTable ?? [], topupMaxCents: this.d.topupMaxCents });
+    const out = next(this.memory, event, {
+      billTable: this.d.acceptor.billTable ?? [],
+      topupMaxCents: this.d.topupMaxCents,
+    });
     this.move(out.memory, event.kind);
     for (const effect of out.effects) await this.run(effect);
   }
@@ -281,7 +304,7 @@ export class KioskApp {
         this.d.acceptor.enable(e.billTypes);
         return;
       case 'stack':
-        // Durable before STACK goes out: whatever the acceptor says after a restart, the journal knows whose bill it is.
+        // Durable before STACK goes out: whatever the acceptor says after a restart, the journal knows whose bill.
         this.d.journal.append(
           KIND.cashStack,
           { cardNumber: e.cardNumber, billType: e.billType, valueCents: e.valueCents },

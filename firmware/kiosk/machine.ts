@@ -83,11 +83,17 @@ function ready(memory: KioskMemory, s: Extract<KioskState, { kind: 'topup' }>, f
     : { kind: 'balance', balanceCents: holds(s.card), insertedCents: s.insertedCents, roomCents: Math.max(0, room) };
   return {
     memory: { ...memory, state: { ...s, bill: null } },
-    effects: [{ kind: 'enable', billTypes: types }, { kind: 'show', screen }],
+    effects: [
+      { kind: 'enable', billTypes: types },
+      { kind: 'show', screen },
+    ],
   };
 }
 
-const then = (step: KioskStep, ...effects: KioskEffect[]): KioskStep => ({ ...step, effects: [...step.effects, ...effects] });
+const then = (step: KioskStep, ...effects: KioskEffect[]): KioskStep => ({
+  ...step,
+  effects: [...step.effects, ...effects],
+});
 
 const idle = (memory: KioskMemory, screen: KioskScreen = { kind: 'idle' }): KioskStep => ({
   memory: { ...memory, state: { kind: 'idle' } },
@@ -104,7 +110,10 @@ export function next(memory: KioskMemory, event: KioskEvent, f: KioskFacts): Kio
     case 'operator-card':
       if (s.kind === 'operator') return idle(memory);
       if (s.kind !== 'idle') return stay();
-      return { memory: { ...memory, state: { kind: 'operator', cardNumber: event.cardNumber } }, effects: [disable, { kind: 'show-cashbox' }] };
+      return {
+        memory: { ...memory, state: { kind: 'operator', cardNumber: event.cardNumber } },
+        effects: [disable, { kind: 'show-cashbox' }],
+      };
     case 'card-refused':
       return s.kind === 'idle' ? stay({ kind: 'show', screen: { kind: 'refused', reason: event.reason } }) : stay();
     case 'card-gone':
@@ -122,7 +131,12 @@ export function next(memory: KioskMemory, event: KioskEvent, f: KioskFacts): Kio
       return {
         memory: { ...memory, state: { ...s, bill } },
         effects: [
-          { kind: 'stack', cardNumber: s.card.identity.cardNumber, billType: event.billType, valueCents: event.valueCents },
+          {
+            kind: 'stack',
+            cardNumber: s.card.identity.cardNumber,
+            billType: event.billType,
+            valueCents: event.valueCents,
+          },
           { kind: 'show', screen: { kind: 'accepting', valueCents: event.valueCents } },
         ],
       };

@@ -31,7 +31,10 @@ export function screenText(s: KioskScreen): [string, string] {
         `Balance ${yuan(s.balanceCents)}  inserted ${yuan(s.insertedCents)}  room ${yuan(s.roomCents)}`,
       ];
     case 'accepting':
-      return [`正在收取 ${yuan(s.valueCents)}，请勿移开卡片`, `Taking ${yuan(s.valueCents)}: keep your card on the reader`];
+      return [
+        `正在收取 ${yuan(s.valueCents)}，请勿移开卡片`,
+        `Taking ${yuan(s.valueCents)}: keep your card on the reader`,
+      ];
     case 'bill-back':
       return [`纸币已退回（${s.reason}）`, `Bill given back (${s.reason})`];
     case 'card-gone':

@@ -16,7 +16,7 @@ async function insert(w: KioskRig, billType: number): Promise<void> {
   await w.run(8);
 }
 
-test('a bill stacked is journaled, then credited to the card, then a receipt: balance, cash box and day total move together', async () => {
+test('a bill stacked is journaled, then credited to the card, then a receipt; balance and cash box move together', async () => {
   const w = await kioskRig();
   await w.tap(w.customer);
   await until(w, 'idle');

@@ -30,7 +30,12 @@ export const OPERATOR = 9001;
 export const CAP_CENTS = 50_000;
 export const TOPUP_MAX_CENTS = 20_000;
 const cardApp = new CardApp(deriveSimMasterKeys(1));
-const klass = { name: { zh: '员工', en: 'Staff' }, discountPercent: 0, dailyLimitCents: 10_000, account: 'purse' as const };
+const klass = {
+  name: { zh: '员工', en: 'Staff' },
+  discountPercent: 0,
+  dailyLimitCents: 10_000,
+  account: 'purse' as const,
+};
 export const RULES: PolicyRules = {
   tenantId: 1,
   terminalId: 201,
