@@ -1,4 +1,4 @@
-import type { BillEntry } from '../../drivers/cash/ccnet/index.ts';
+import type { BillEntry } from '../../drivers/cash/index.ts';
 import { overCap, type PolicyContext } from '../policy/policy.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { BillEntry } from '../../drivers/cash/ccnet/index.ts';
+import type { BillEntry } from '../../drivers/cash/index.ts';
 import type { PolicyContext } from '../policy/policy.ts';
 import { acceptableBills } from './bills.ts';
 import type { KioskScreen } from './screen.ts';
