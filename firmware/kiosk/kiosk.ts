@@ -277,7 +277,11 @@ export class KioskApp {
           { card: e.cardNumber },
         );
         this.step('stacking', { billType: e.billType });
-        this.d.acceptor.stack();
+        {
+          const sent = this.d.acceptor.stack();
+          // The bill left escrow before the decision (the validator's own timeout): no STACK, so it is not ours.
+          if (!sent.ok) return this.returned(sent.error);
+        }
         return;
       case 'return':
         this.d.acceptor.returnBill();
