@@ -1,14 +1,21 @@
-import type { TerminalConfig } from '../config/schema.ts';
+import type { MenuItem, TerminalConfig } from '../config/schema.ts';
 import { formatCents, formatPurse } from '../core/money.ts';
-import type { MenuItem } from '../config/schema.ts';
+import type { ReceiptDoc } from '../receipts/document.ts';
+import { localTime } from '../receipts/head.ts';
+import { type SaleFacts, saleReceipt } from '../receipts/templates.ts';
 import type { SaleLine } from './entry.ts';
 
 /**
- * A receipt as lines of text; the printer driver turns it into ESC/POS bytes
- * (GB18030). Built from the committed record, so a reprint shows the same.
+ * A POS receipt, built from the committed record so a reprint shows the same:
+ * `doc` is what the printer prints (firmware/receipts: 58/80 mm, Chinese or
+ * English per config pos.printer, the record's reference as a QR), `lines` the
+ * bilingual text the simulator's display shows.
  */
 export interface Receipt {
   lines: string[];
+  doc: ReceiptDoc;
+  /** The facts it was made from: its print-once invoice is printed from them (receipts/invoice.ts). */
+  sale: SaleFacts;
 }
 
 export function receiptFor(r: {
@@ -24,10 +31,7 @@ export function receiptFor(r: {
   atMs: number;
   operator: string | null;
 }): Receipt {
-  const local = new Date(r.atMs + r.config.terminal.utcOffsetMinutes * 60_000)
-    .toISOString()
-    .replace('T', ' ')
-    .slice(0, 19);
+  const local = localTime(r.atMs, r.config.terminal.utcOffsetMinutes);
   const lines = [
     `${r.config.terminal.name}`,
     `终端 Terminal ${r.config.terminal.id}  流水 No. ${r.intentSeq}`,
@@ -35,14 +39,32 @@ export function receiptFor(r: {
     `卡号 Card ${r.cardNumber}`,
   ];
   const menu = new Map(r.config.pos.menu.map((m) => [m.code, m]));
-  for (const l of r.lines) {
+  const sold = r.lines.map((l) => {
+    const name = menu.get(l.code)?.name ?? { zh: `${l.code}`, en: `${l.code}` };
+    return { name, qty: l.qty, amountCents: l.qty * l.priceCents };
+  });
+  for (const [i, l] of r.lines.entries()) {
     const item = menu.get(l.code);
-    lines.push(`${item?.name.zh ?? l.code} ${item?.name.en ?? ''} x${l.qty}  ${formatCents(l.qty * l.priceCents)}`);
+    lines.push(`${item?.name.zh ?? l.code} ${item?.name.en ?? ''} x${l.qty}  ${formatCents(sold[i]!.amountCents)}`);
   }
   if (r.unit === 'cents' && r.listAmountCents !== r.charged) lines.push(`原价 List ${formatCents(r.listAmountCents)}`);
   lines.push(`实收 Paid ${formatPurse(r.charged, r.unit)}`, `余额 Balance ${formatPurse(r.balance, r.unit)}`);
   if (r.operator) lines.push(`操作员 Operator ${r.operator}`);
-  return { lines };
+  const facts: SaleFacts = {
+    shopName: r.config.terminal.name,
+    terminalId: r.config.terminal.id,
+    seq: r.intentSeq,
+    atMs: r.atMs,
+    utcOffsetMinutes: r.config.terminal.utcOffsetMinutes,
+    operator: r.operator,
+    cardNumber: r.cardNumber,
+    unit: r.unit,
+    lines: sold,
+    listAmountCents: r.listAmountCents,
+    chargedAmount: r.charged,
+    balance: r.balance,
+  };
+  return { lines, doc: saleReceipt(facts, r.config.pos.printer.language), sale: facts };
 }
 
 /**

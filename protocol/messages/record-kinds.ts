@@ -20,6 +20,7 @@ export const KIND = {
   signOut: 'operator.signout',
   clockStep: 'clock.step',
   issued: 'card.issued',
+  invoicePrinted: 'invoice.printed',
 } as const;
 
 export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
@@ -137,6 +138,16 @@ export interface CardIssuedBody {
   cardNumber: number;
 }
 
+/**
+ * invoice.printed: a sale's print-once invoice went to the printer. Journaled
+ * before the bytes go, so a power cut cannot yield a second original: every
+ * print after the first (copy true) says COPY.
+ */
+export interface InvoicePrintedBody {
+  intentSeq: number;
+  copy: boolean;
+}
+
 /** The body each record kind carries: what the journal's append is checked against. */
 export interface RecordBodies {
   [KIND.intent]: IntentBody;
@@ -151,6 +162,7 @@ export interface RecordBodies {
   [KIND.onlineResult]: OnlineResultBody;
   [KIND.clockStep]: ClockStepBody;
   [KIND.issued]: CardIssuedBody;
+  [KIND.invoicePrinted]: InvoicePrintedBody;
 }
 
 export type RecordKind = keyof RecordBodies;
