@@ -2,7 +2,18 @@ import type { MenuItem, TerminalConfig } from '../config/schema.ts';
 import { formatCents, formatPurse } from '../core/money.ts';
 import type { ReceiptDoc } from '../receipts/document.ts';
 import { localTime } from '../receipts/head.ts';
-import { type SaleFacts, saleReceipt } from '../receipts/templates.ts';
+import type { ReceiptHead } from '../receipts/head.ts';
+import { docText } from '../receipts/layout.ts';
+import { PAPER } from '../receipts/paper.ts';
+import {
+  type CountAndAmount,
+  type SaleFacts,
+  saleReceipt,
+  topupReceipt,
+  totalsReceipt,
+  undoReceipt,
+} from '../receipts/templates.ts';
+import type { IntentBody } from '../../protocol/messages/record-kinds.ts';
 import type { SaleLine } from './entry.ts';
 
 /**
@@ -14,8 +25,71 @@ import type { SaleLine } from './entry.ts';
 export interface Receipt {
   lines: string[];
   doc: ReceiptDoc;
-  /** The facts it was made from: its print-once invoice is printed from them (receipts/invoice.ts). */
-  sale: SaleFacts;
+  /** A sale's facts: its print-once invoice is printed from them (receipts/invoice.ts). */
+  sale?: SaleFacts;
+}
+
+/** Where and when, for every receipt of this till: the record's seq is its reference. */
+function headOf(config: TerminalConfig, seq: number, atMs: number, operator: string | null): ReceiptHead {
+  const { name, id, utcOffsetMinutes } = config.terminal;
+  return { shopName: name, terminalId: id, seq, atMs, utcOffsetMinutes, operator };
+}
+
+/** A receipt other than a sale's: the display shows the printed text (in the receipts' language). */
+function printedAs(config: TerminalConfig, doc: ReceiptDoc): Receipt {
+  return { lines: docText(doc, PAPER[config.pos.printer.paperMm].columns), doc };
+}
+
+export function undoReceiptFor(
+  config: TerminalConfig,
+  intent: { seq: number; body: IntentBody },
+  balance: number,
+  atMs: number,
+  operator: string | null,
+): Receipt {
+  const b = intent.body;
+  const facts = { ...headOf(config, intent.seq, atMs, operator), cardNumber: b.cardNumber, unit: b.unit, balance };
+  const doc = undoReceipt(
+    { ...facts, undoOf: b.undoOf ?? 0, refundedAmount: -b.chargedAmount },
+    config.pos.printer.language,
+  );
+  return printedAs(config, doc);
+}
+
+export function topupReceiptFor(
+  config: TerminalConfig,
+  intent: { seq: number; body: IntentBody },
+  balanceCents: number,
+  atMs: number,
+  operator: string | null,
+): Receipt {
+  const head = headOf(config, intent.seq, atMs, operator);
+  const facts = {
+    ...head,
+    cardNumber: intent.body.cardNumber,
+    creditedCents: -intent.body.chargedAmount,
+    balanceCents,
+  };
+  return printedAs(config, topupReceipt(facts, config.pos.printer.language));
+}
+
+/** The day's (and the open shift's) totals as the journal counts them, referenced by its last record. */
+export function totalsReceiptsFor(
+  config: TerminalConfig,
+  lastSeq: number,
+  atMs: number,
+  day: { key: string; sales: CountAndAmount; topups: CountAndAmount },
+  shift: { key: string; sales: CountAndAmount; operator: string } | null,
+): Receipt[] {
+  const language = config.pos.printer.language;
+  const dayDoc = totalsReceipt(
+    { ...headOf(config, lastSeq, atMs, shift?.operator ?? null), scope: 'day', ...day },
+    language,
+  );
+  if (!shift) return [printedAs(config, dayDoc)];
+  const shiftHead = headOf(config, lastSeq, atMs, shift.operator);
+  const shiftDoc = totalsReceipt({ ...shiftHead, scope: 'shift', key: shift.key, sales: shift.sales }, language);
+  return [printedAs(config, dayDoc), printedAs(config, shiftDoc)];
 }
 
 export function receiptFor(r: {
@@ -51,12 +125,7 @@ export function receiptFor(r: {
   lines.push(`实收 Paid ${formatPurse(r.charged, r.unit)}`, `余额 Balance ${formatPurse(r.balance, r.unit)}`);
   if (r.operator) lines.push(`操作员 Operator ${r.operator}`);
   const facts: SaleFacts = {
-    shopName: r.config.terminal.name,
-    terminalId: r.config.terminal.id,
-    seq: r.intentSeq,
-    atMs: r.atMs,
-    utcOffsetMinutes: r.config.terminal.utcOffsetMinutes,
-    operator: r.operator,
+    ...headOf(r.config, r.intentSeq, r.atMs, r.operator),
     cardNumber: r.cardNumber,
     unit: r.unit,
     lines: sold,

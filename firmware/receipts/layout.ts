@@ -42,3 +42,13 @@ function itemsOf(line: DocLine, s: PrintSettings): PrintItem[] {
 export function layoutJob(doc: ReceiptDoc, settings: PrintSettings): PrintJob {
   return { items: [...doc.lines.flatMap((l) => itemsOf(l, settings)), { kind: 'cut', partial: true }] };
 }
+
+/** The document as plain text lines of `columns` (a screen, a shell): what the paper shows, without styles. */
+export function docText(doc: ReceiptDoc, columns: number): string[] {
+  return doc.lines.flatMap((l): string[] => {
+    if (l.kind === 'pair') return pairLines(l.label, l.value, columns);
+    if (l.kind === 'rule') return ['-'.repeat(columns)];
+    if (l.kind === 'qr') return [];
+    return wrapColumns(l.text, columns);
+  });
+}

@@ -105,29 +105,33 @@ export interface CountAndAmount {
   amountCents: number;
 }
 
+/**
+ * What the journal's totals counters hold: sales net of their undos (an undo
+ * counts −1 and its refund), and the day's top-ups (cash taken, kept apart).
+ */
 export interface TotalsFacts extends ReceiptHead {
   scope: 'day' | 'shift';
   /** The day (YYYY-MM-DD) or the shift id. */
   key: string;
   sales: CountAndAmount;
-  undos: CountAndAmount;
-  topups: CountAndAmount;
+  /** Top-ups are counted per day only: absent on a shift's totals. */
+  topups?: CountAndAmount;
 }
 
 export function totalsReceipt(f: TotalsFacts, language: Language): ReceiptDoc {
   const t = LABELS[language];
-  // Net = what the cards paid this till: sales less what was given back (top-ups are cash in, counted apart).
-  const netCents = f.sales.amountCents - f.undos.amountCents;
+  const topups: DocLine[] = f.topups
+    ? [
+        { kind: 'pair', label: t.topups, value: `${f.topups.count}` },
+        { kind: 'pair', label: t.topupsAmount, value: formatCents(f.topups.amountCents) },
+      ]
+    : [];
   const body: DocLine[] = [
     { kind: 'pair', label: t.period, value: f.key },
     { kind: 'rule' },
     { kind: 'pair', label: t.sales, value: `${f.sales.count}` },
-    { kind: 'pair', label: t.salesAmount, value: formatCents(f.sales.amountCents) },
-    { kind: 'pair', label: t.undos, value: `${f.undos.count}` },
-    { kind: 'pair', label: t.undosAmount, value: formatCents(f.undos.amountCents) },
-    { kind: 'pair', label: t.topups, value: `${f.topups.count}` },
-    { kind: 'pair', label: t.topupsAmount, value: formatCents(f.topups.amountCents) },
-    { kind: 'pair', label: t.net, value: formatCents(netCents), bold: true },
+    { kind: 'pair', label: t.salesAmount, value: formatCents(f.sales.amountCents), bold: true },
+    ...topups,
   ];
   const kind = f.scope === 'day' ? t.dayTotals : t.shiftTotals;
   return { lines: [...headLines(f, kind, t), ...body, ...footLines(f, t)] };

@@ -91,7 +91,7 @@ async function invoice(): Promise<void> {
     w.addTerminal({ name: 'pos1', id: 101 });
     await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
     for (const k of ['2', 'confirm']) w.key('pos1', k);
-    const sale = (await w.tap('pos1', 'alice')).receipts[0]!.sale;
+    const sale = (await w.tap('pos1', 'alice')).receipts[0]!.sale!;
     const t = w.terminal('pos1').terminal;
     const printer = new EscPosPrinter(simTransport(new SimPrinter()));
     for (let i = 0; i < 2; i++) await printInvoice(t.journal, printer, sale, t.config.pos.printer);

@@ -14,7 +14,7 @@ test('a sale has one original invoice: its print is journaled, every later print
   const w = await posWorld('virtual');
   try {
     press(w, '12.5 confirm');
-    const sale = (await w.tap('pos1', 'alice')).receipts[0]!.sale;
+    const sale = (await w.tap('pos1', 'alice')).receipts[0]!.sale!;
     const journal = w.terminal('pos1').terminal.journal;
     const sim = new SimPrinter();
     const printer = new EscPosPrinter(simTransport(sim));
@@ -39,7 +39,7 @@ test('an original cut short by the paper is journaled all the same: its reprint 
   const w = await posWorld('virtual');
   try {
     press(w, '12.5 confirm');
-    const sale = (await w.tap('pos1', 'alice')).receipts[0]!.sale;
+    const sale = (await w.tap('pos1', 'alice')).receipts[0]!.sale!;
     const journal = w.terminal('pos1').terminal.journal;
     const sim = new SimPrinter({ paperLinesLeft: 3 });
     const printer = new EscPosPrinter(simTransport(sim));

@@ -40,7 +40,7 @@ test('the POS prints its sale receipt on any ReceiptPrinter: pos.receiptCopies c
     const out = await printPosReceipts(new EscPosPrinter(simTransport(sim)), paid.receipts, config.pos);
     assert.deepEqual({ printed: out.printed, owed: out.owed.length }, { printed: 2, owed: 0 });
     assert.equal(cuts(sim), 2);
-    const reference = `R101-${paid.receipts[0]!.sale.seq}`;
+    const reference = `R101-${paid.receipts[0]!.sale!.seq}`;
     assert.equal(sim.transcript().split(reference).length - 1, 2, 'the reference printed on each copy');
     assert.match(sim.transcript(), /Paid {2,}12\.50/);
     assert.match(sim.transcript(), /\[RASTER /, 'no native QR on this printer: rasterised');

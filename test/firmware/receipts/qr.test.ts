@@ -52,6 +52,6 @@ test('the native QR (80 mm) stores the reference for the printer to draw', () =>
 test('a reference is R<terminal id>-<journal seq>, and reads back; anything else is not ours', () => {
   assert.equal(receiptReference(101, 42), 'R101-42');
   assert.deepEqual(parseReceiptReference('R101-42'), { terminalId: 101, seq: 42 });
-  for (const bad of ['R101-0', 'R0-1', '101-42', 'R101-42 ', 'R1-99999999999999999', 'r101-42'])
+  for (const bad of ['R101-01', 'R0-1', '101-42', 'R101-42 ', 'R1-99999999999999999', 'r101-42'])
     assert.equal(parseReceiptReference(bad), null, bad);
 });

@@ -45,12 +45,13 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
         seq: 60,
         scope: 'day',
         key: '2026-12-05',
-        sales: { count: 12, amountCents: 18_450 },
-        undos: { count: 1, amountCents: 2_925 },
+        sales: { count: 11, amountCents: 15_525 },
         topups: { count: 2, amountCents: 10_000 },
       },
       l,
     ),
+  'totals-shift': (l) =>
+    totalsReceipt({ ...head, seq: 61, scope: 'shift', key: '101-7', sales: { count: 3, amountCents: 4_200 } }, l),
   invoice: (l) => invoiceReceipt(SALE, false, l),
   'invoice-copy': (l) => invoiceReceipt(SALE, true, l),
 };
