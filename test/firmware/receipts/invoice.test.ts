@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EscPosPrinter } from '../../../drivers/printer/printer.ts';
-import { printInvoice } from '../../../firmware/receipts/invoice.ts';
+import { EscPosPrinter, type ReceiptPrinter } from '../../../drivers/printer/printer.ts';
+import { invoicePrintedBefore, printInvoice } from '../../../firmware/receipts/invoice.ts';
 import { KIND } from '../../../protocol/index.ts';
 import { scanJournal } from '../../../simulator/journal-scan.ts';
 import { SimPrinter } from '../../../simulator/printer/sim-printer.ts';
@@ -50,6 +50,31 @@ test('an original cut short by the paper is journaled all the same: its reprint 
     const reprint = await printInvoice(journal, printer, { ...sale }, { ...settings, language: 'en' });
     assert.deepEqual(reprint, { copy: true, print: { printed: true } });
     assert.match(sim.transcript(), /INVOICE COPY/);
+  } finally {
+    w.close();
+  }
+});
+
+test('the invoice is journaled before its bytes leave: a power cut during the print cannot make a second original', async () => {
+  const w = await posWorld('virtual');
+  try {
+    press(w, '12.5 confirm');
+    const sale = (await w.tap('pos1', 'alice')).receipts[0]!.sale!;
+    const journal = w.terminal('pos1').terminal.journal;
+    const seenAtPrint: boolean[] = [];
+    // The printer asks the journal what a restart would find if the power went now, as the bytes go.
+    const printer: ReceiptPrinter = {
+      status: async () => ({ known: false, reason: 'no-reply' }),
+      print: async () => {
+        seenAtPrint.push(invoicePrintedBefore(journal, sale.seq));
+        return { ok: false, stage: 'io', reason: 'io', detail: 'power cut' };
+      },
+      close: async () => {},
+    };
+    await printInvoice(journal, printer, sale, settings);
+    assert.deepEqual(seenAtPrint, [true]);
+    const after = await printInvoice(journal, new EscPosPrinter(simTransport(new SimPrinter())), sale, settings);
+    assert.equal(after.copy, true);
   } finally {
     w.close();
   }
