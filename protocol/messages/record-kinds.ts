@@ -20,6 +20,12 @@ export const KIND = {
   signOut: 'operator.signout',
   clockStep: 'clock.step',
   issued: 'card.issued',
+  cashStack: 'cash.stack',
+  cashStacked: 'cash.stacked',
+  cashReturned: 'cash.returned',
+  cashAlarm: 'cash.alarm',
+  cashEmptied: 'cash.emptied',
+  invoicePrinted: 'invoice.printed',
 } as const;
 
 export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
@@ -137,6 +143,53 @@ export interface CardIssuedBody {
   cardNumber: number;
 }
 
+/**
+ * cash.stack: a kiosk is about to tell its bill acceptor to stack a bill held in
+ * escrow for this card; journaled (durable) before STACK goes out, so a restart
+ * knows whose bill a later "stacked" (or a power-up "bill in stacker") is.
+ */
+export interface CashStackBody {
+  cardNumber: number;
+  billType: number;
+  valueCents: number;
+}
+
+/** cash.stacked (ref: the cash.stack): the bill is in the cassette; the card is owed valueCents. */
+export interface CashStackedBody {
+  cardNumber: number;
+  billType: number;
+  valueCents: number;
+}
+
+/** cash.returned (ref: the cash.stack): the bill went back to the customer (or never left escrow): nothing owed. */
+export interface CashReturnedBody {
+  billType: number;
+  reason: string;
+}
+
+/** cash.alarm: the bill acceptor stopped (jam, cassette removed or full, cheat, no reply, failure). */
+export interface CashAlarmBody {
+  alarm: string;
+  detail: string;
+}
+
+/** cash.emptied: an operator took the cassette out and counted it; the cash-box count starts again from 0. */
+export interface CashEmptiedBody {
+  operator: number;
+  count: number;
+  amountCents: number;
+}
+
+/**
+ * invoice.printed: a sale's print-once invoice went to the printer. Journaled
+ * before the bytes go, so a power cut cannot yield a second original: every
+ * print after the first (copy true) says COPY.
+ */
+export interface InvoicePrintedBody {
+  intentSeq: number;
+  copy: boolean;
+}
+
 /** The body each record kind carries: what the journal's append is checked against. */
 export interface RecordBodies {
   [KIND.intent]: IntentBody;
@@ -151,6 +204,12 @@ export interface RecordBodies {
   [KIND.onlineResult]: OnlineResultBody;
   [KIND.clockStep]: ClockStepBody;
   [KIND.issued]: CardIssuedBody;
+  [KIND.cashStack]: CashStackBody;
+  [KIND.cashStacked]: CashStackedBody;
+  [KIND.cashReturned]: CashReturnedBody;
+  [KIND.cashAlarm]: CashAlarmBody;
+  [KIND.cashEmptied]: CashEmptiedBody;
+  [KIND.invoicePrinted]: InvoicePrintedBody;
 }
 
 export type RecordKind = keyof RecordBodies;
