@@ -39,7 +39,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
       return simMain(rest, io.out, io.err);
     }
     case 'backend': {
-      const { backendMain } = await import('../simulator/backend/main.ts');
+      const { backendMain } = await import('../backend/main.ts');
       return backendMain(rest, io.out, io.err);
     }
     case 'run': {

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { BackendServer } from '../simulator/backend/server.ts';
+import { BackendServer } from '../backend/server.ts';
 
 /**
  * The reference backend in its own thread, for bench/sync-upload.ts: a

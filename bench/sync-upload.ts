@@ -18,7 +18,7 @@ import { systemScheduler } from '../firmware/sync/scheduler.ts';
 import { SyncState } from '../firmware/sync/sync-state.ts';
 import { dialWebSocket } from '../firmware/sync/ws-link.ts';
 import type { WireRecord } from '../protocol/index.ts';
-import { BackendServer } from '../simulator/backend/server.ts';
+import { BackendServer } from '../backend/server.ts';
 import { realisticSales } from './protocol-sales.ts';
 
 /**

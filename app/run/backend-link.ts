@@ -12,7 +12,7 @@ import {
 } from '../../firmware/sync/index.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
 import type { PeripheralHealth, Status } from '../../protocol/index.ts';
-import { parseKeyText } from '../../simulator/backend/admin-keys.ts';
+import { parseKeyText } from '../../backend/admin-keys.ts';
 import type { Opened } from '../registry.ts';
 
 /**

@@ -6,7 +6,7 @@ import type { UploadAlarm } from './uploader.ts';
  * screen can show (SyncClient.syncAlarm): uploads stopped (conflict,
  * backend-ahead …), the backend refused our key, or our clock is far from
  * the backend's. The backend raises the same conditions as alarms
- * (simulator/backend/sync-alarms.ts), so both ends say it.
+ * (backend/sync-alarms.ts), so both ends say it.
  */
 export type SyncAlarm = UploadAlarm | { reason: 'wrong-key' | 'clock-off'; detail: string };
 

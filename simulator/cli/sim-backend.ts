@@ -8,7 +8,7 @@ import {
   type TerminalSync,
   webSocketDialer,
 } from '../../firmware/sync/index.ts';
-import { CARD_ISSUED_KIND } from '../backend/card-register.ts';
+import { CARD_ISSUED_KIND } from '../../backend/card-register.ts';
 import type { SyncAlarm } from '../../firmware/sync/sync-alarm.ts';
 import type { SimWorld } from '../world.ts';
 import type { TerminalKey } from './terminal-key.ts';
@@ -41,7 +41,7 @@ const POLL_MS = 100;
 /**
  * The world's cards were issued by the simulator, which stands in for the
  * issuing desk: the terminal journals a `card.issued` for each, and the
- * backend registers them when the journal arrives (simulator/backend/
+ * backend registers them when the journal arrives (backend/
  * card-register.ts), so the admin may credit, grant or blacklist them.
  */
 export function registerWorldCards(world: SimWorld, terminalName: string): void {

@@ -11,7 +11,7 @@ import {
   type CommandSpec,
 } from '../../base/cli-args.ts';
 import { LOG_OPTIONS, openLog } from '../../base/cli-log.ts';
-import { defaultDbPath } from '../backend/admin-client.ts';
+import { defaultDbPath } from '../../backend/admin-client.ts';
 import { parseScenario, type Scenario } from '../scenario/schema.ts';
 import { runScenario } from '../scenario/runner.ts';
 import type { SimReaderKind, SimWorld } from '../world.ts';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPrivateFile } from '../../firmware/store/keys/keyfile.ts';
 import { writeFileDurable } from '../../firmware/store/durable-file.ts';
-import { askRunningBackend } from '../backend/admin-client.ts';
-import { parseKeyText } from '../backend/admin-keys.ts';
+import { askRunningBackend } from '../../backend/admin-client.ts';
+import { parseKeyText } from '../../backend/admin-keys.ts';
 
 /**
  * Where `onecard sim --backend` gets its terminal key — never from the command

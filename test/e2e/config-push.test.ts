@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAdmin } from '../../simulator/backend/admin.ts';
+import { runAdmin } from '../../backend/admin.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { Net, authorizerFor, syncTerminal, type Synced } from './harness.ts';
 

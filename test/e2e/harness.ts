@@ -8,7 +8,7 @@ import { SessionAuthorizer } from '../../firmware/sync/authorizer.ts';
 import { SyncClient, type SyncClientDeps, type SyncOptions } from '../../firmware/sync/client.ts';
 import type { Dial } from '../../firmware/sync/link.ts';
 import { SyncState } from '../../firmware/sync/sync-state.ts';
-import { Backend } from '../../simulator/backend/backend.ts';
+import { Backend } from '../../backend/backend.ts';
 import { CLEAN, virtualLinkPair, type FaultPlan, type VirtualLinkPair } from '../../simulator/net/virtual-link.ts';
 import { VirtualScheduler } from '../../simulator/net/virtual-scheduler.ts';
 import type { SimWorld } from '../../simulator/world.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SeededRandom } from '../../firmware/core/random.ts';
 import { SyncKeyStore } from '../../firmware/store/keys/sync-key.ts';
-import { KeyRotations, type RekeySession } from '../../simulator/backend/key-rotation.ts';
+import { KeyRotations, type RekeySession } from '../../backend/key-rotation.ts';
 import { drawFaults } from '../../simulator/net/virtual-link.ts';
 import { KeyRig, TERMINAL, derived, hex } from './key-rig.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { KeyRotation } from '../../protocol/rotation.ts';
 import { Session } from '../../protocol/index.ts';
 import { SeededRandom } from '../../firmware/core/random.ts';
-import { runAdmin } from '../../simulator/backend/admin.ts';
+import { runAdmin } from '../../backend/admin.ts';
 import { virtualLinkPair } from '../../simulator/net/virtual-link.ts';
 import { KeyRig, TERMINAL, derived, hex } from './key-rig.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../firmware/core/log.ts';
 import { cardMinute, Grants } from '../../firmware/store/lists/grants.ts';
 import type { Dial } from '../../firmware/sync/link.ts';
-import { runAdmin } from '../../simulator/backend/admin.ts';
+import { runAdmin } from '../../backend/admin.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { Net, authorizerFor, syncTerminal } from './harness.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimWorld } from '../../simulator/world.ts';
-import { runAdmin } from '../../simulator/backend/admin.ts';
+import { runAdmin } from '../../backend/admin.ts';
 import { Net, authorizerFor, syncTerminal } from './harness.ts';
 
 /**

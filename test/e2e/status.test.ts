@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runAdmin } from '../../simulator/backend/admin.ts';
+import { runAdmin } from '../../backend/admin.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { Net, authorizerFor, syncTerminal } from './harness.ts';
 

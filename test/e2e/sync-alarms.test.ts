@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Clock } from '../../firmware/core/clock.ts';
 import { CLOCK_FAR_MS, type ClockStepper } from '../../firmware/sync/clock-watch.ts';
 import { buildJournalBatch, CHAIN_ZERO } from '../../protocol/index.ts';
-import { runAdmin } from '../../simulator/backend/admin.ts';
+import { runAdmin } from '../../backend/admin.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { Net, authorizerFor, syncTerminal, type Synced } from './harness.ts';
 
@@ -12,7 +12,7 @@ import { Net, authorizerFor, syncTerminal, type Synced } from './harness.ts';
  * README's two-shell flow run twice on one backend database (a new journal
  * under an id the backend holds records of), a wrong key, a clock far off.
  * Each is an alarm in `backend status` / `backend terminals` and the
- * terminal's syncAlarm. (A wrong key is in test/simulator/backend/wrong-key.test.ts,
+ * terminal's syncAlarm. (A wrong key is in test/backend/wrong-key.test.ts,
  * on real sockets: a virtual link drops what is in flight when it closes,
  * the terminal's ERROR auth-failed with it.)
  */

@@ -73,6 +73,84 @@ interface Exception {
 }
 const EXCEPTIONS: readonly Exception[] = [
   {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/core/log.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: the logger; base/log.ts holds it already: import from there',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/core/clock.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: Clock from base/; cardMinute to protocol/card-day.ts',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/core/money.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: money text (formatCents, parseAmount) to base/',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/config/schema.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: CONFIG_PUSH checks via protocol/config.schema.json',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/config/setting.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: set-config validation: same plan as the config schema',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/sync/link.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: the Link contract both ends use: to base/',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/sync/scheduler.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: real timers and TimerSlot to base/scheduler.ts',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/sync/tcp-link.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: the TCP transport: to base/ once link.ts is there',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/sync/ws-link.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: the WebSocket transport: to base/ once link.ts is there',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/sync/clock-watch.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: CLOCK_FAR_MS: both ends must agree, to protocol/',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/sync/sync-alarm.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: the sync-alarm kinds: both ends say them, to protocol/',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/store/sqlite-open.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: SQLite opening (WAL, FULL, 0600) to base/',
+  },
+  {
+    fromPrefix: 'backend/',
+    toPrefix: 'firmware/store/durable-file.ts',
+    dynamicOnly: false,
+    why: 'backend/ came out of simulator/ with it; plan: durable file writes: a shared leaf, to base/',
+  },
+  {
     fromPrefix: 'drivers/optional-addon.ts',
     toPrefix: null,
     dynamicOnly: true,

@@ -9,8 +9,8 @@ import type { JournalRecord } from '../../../firmware/store/journal/journal.ts';
 import { OwedForwarder, owedMessage } from '../../../firmware/sync/owed.ts';
 import { SyncState, type Owed } from '../../../firmware/sync/sync-state.ts';
 import type { WireRecord } from '../../../protocol/index.ts';
-import { Accounts } from '../../../simulator/backend/accounts.ts';
-import { openBackendDb } from '../../../simulator/backend/schema.ts';
+import { Accounts } from '../../../backend/accounts.ts';
+import { openBackendDb } from '../../../backend/schema.ts';
 
 /** PROTOCOL.md §6.7 "One STAN per sale": a reversal or an advice points at its sale by the request's STAN. */
 const T = 1_795_000_000_000;

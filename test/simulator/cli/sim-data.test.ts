@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveBackend } from '../../../simulator/backend/main.ts';
+import { serveBackend } from '../../../backend/main.ts';
 import { runCli } from '../../app/run-cli.ts';
 
 /**

@@ -1,0 +1,277 @@
+import { checkSetConfig } from '../firmware/config/setting.ts';
+import { formatCents, parseAmount } from '../firmware/core/money.ts';
+import type { CommandArgs, Status } from '../protocol/index.ts';
+import { CONFIG_HELP, configAdmin } from './admin-config.ts';
+import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
+import { KEY_HELP, keyAdmin } from './admin-keys.ts';
+import type { Backend } from './backend.ts';
+import { COMMAND_UNANSWERED, type CommandRow } from './commands.ts';
+
+/**
+ * The admin command language of `onecard backend …`, on a Backend — the
+ * running server's (through POST /admin) or one opened on the database
+ * when no server runs. Pure of I/O: lines out, an exit code.
+ */
+export const ADMIN_HELP = [
+  'admin commands (onecard backend <command> [--db FILE]):',
+  '  card lost <number>             blacklist a card; every connected terminal gets the delta at once',
+  '  card found <number>            take it off the blacklist',
+  '  card show <number>             counter ledger, credits and account of a card',
+  '  card register <number>...      cards issued elsewhere (the desk): credit, account, grant, lost need a known card',
+  '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00) to the subsidy wallet unless balance is named',
+  '  account <card> <amount>        set an online account balance',
+  '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>   [--wait]',
+  '                                 a remote command; --wait: until the terminal answers (at most 30 s)',
+  "  command show <id>              a command and the terminal's answer",
+  '  commands [terminal]            the last 20 commands and their answers',
+  ...GRANT_HELP,
+  ...CONFIG_HELP,
+  ...KEY_HELP,
+  '  terminals                      terminals seen, their high-water marks and list versions',
+  '  status                         list versions, alerts (clones, holes), bookings',
+];
+
+export interface AdminResult {
+  code: number;
+  lines: string[];
+  /** A command was queued: its corrId, for `--wait` (main.ts) to watch. */
+  queuedCommand?: number;
+  /** `command show`: the command's status (queued, sent, or the terminal's answer). */
+  commandStatus?: string;
+}
+
+/** `commands` lists this many. */
+const COMMANDS_LISTED = 20;
+
+const usage = (line: string): AdminResult => ({ code: 2, lines: [`usage: onecard backend ${line}`] });
+
+function uint(s: string | undefined): number | null {
+  return s !== undefined && /^\d{1,10}$/.test(s) && Number(s) <= 0xffff_ffff ? Number(s) : null;
+}
+
+export function runAdmin(backend: Backend, args: string[]): AdminResult {
+  try {
+    return dispatch(backend, args);
+  } catch (err) {
+    return { code: 1, lines: [`error: ${(err as Error).message}`] };
+  }
+}
+
+function dispatch(b: Backend, args: string[]): AdminResult {
+  const [cmd, sub, x, y] = args;
+  switch (cmd) {
+    case 'card': {
+      if (sub === 'register') return register(b, args.slice(2));
+      const card = uint(x);
+      if (card === null || !['lost', 'found', 'show'].includes(sub) || args.length !== 3)
+        return usage('card lost|found|show <number> | card register <number>...');
+      if (sub === 'show') return cardShow(b, card);
+      const unknown = sub === 'lost' ? b.cards.refusal(card) : null;
+      if (unknown !== null) return { code: 1, lines: [unknown] };
+      const v = sub === 'lost' ? b.cardLost(card) : b.cardFound(card);
+      const online = b.connected().size;
+      if (v === null)
+        return {
+          code: 0,
+          lines: [
+            `card ${card} was already ${sub === 'lost' ? 'on' : 'off'} the blacklist (version ${b.lists.version('blacklist')})`,
+          ],
+        };
+      return {
+        code: 0,
+        lines: [
+          `card ${card} ${sub === 'lost' ? 'blacklisted' : 'taken off the blacklist'}: blacklist version ${v}, pushed to ${online} connected terminal(s)`,
+        ],
+      };
+    }
+    case 'credit': {
+      const card = uint(sub);
+      const cents = x === undefined ? null : parseAmount(x);
+      const purse = y ?? 'subsidy';
+      if (card === null || cents === null || cents === 0 || (purse !== 'subsidy' && purse !== 'balance'))
+        return usage('credit <card> <amount> [subsidy|balance]');
+      const unknown = b.cards.refusal(card);
+      if (unknown !== null) return { code: 1, lines: [unknown] };
+      const c = b.credit(card, cents, purse, purse === 'subsidy' ? 'subsidy' : 'topup');
+      return {
+        code: 0,
+        lines: [
+          `credit ${card}#${c.creditSeq}: ${formatCents(cents)} to ${purse}, credits version ${b.lists.version('credits')}`,
+        ],
+      };
+    }
+    case 'account': {
+      const card = uint(sub);
+      const cents = x === undefined ? null : parseAmount(x);
+      if (card === null || cents === null) return usage('account <card> <amount>');
+      const unknown = b.cards.refusal(card);
+      if (unknown !== null) return { code: 1, lines: [unknown] };
+      b.setAccount(card, cents);
+      return { code: 0, lines: [`account ${card}: balance ${formatCents(cents)}`] };
+    }
+    case 'command':
+      if (sub === 'show') return commandShow(b, args.slice(2));
+      return command(b, args.slice(1));
+    case 'commands': {
+      const terminal = sub === undefined ? null : uint(sub);
+      if (terminal === null && sub !== undefined) return usage('commands [terminal]');
+      const rows = b.commands.recent(terminal, COMMANDS_LISTED);
+      return { code: 0, lines: rows.length ? rows.map(commandLine) : ['no commands'] };
+    }
+    case 'config':
+      return configAdmin(b, args.slice(1));
+    case 'grant':
+      return grantAdmin(b, args.slice(1));
+    case 'key':
+    case 'enrol':
+      return keyAdmin(b, args);
+    case 'terminals':
+      return terminals(b);
+    case 'status':
+      return status(b);
+    default:
+      return { code: 2, lines: [`unknown admin command ${JSON.stringify(cmd ?? '')}`, ...ADMIN_HELP] };
+  }
+}
+
+function command(b: Backend, args: string[]): AdminResult {
+  const [t, what, arg, ...rest] = args;
+  const terminal = uint(t);
+  let c: CommandArgs | null = null;
+  if (what === 'lock')
+    c = { command: 'lock', text: [arg, ...rest].filter((s) => s !== undefined).join(' ') || '暂停服务 Out of service' };
+  else if (what === 'unlock') c = { command: 'unlock' };
+  else if (what === 'reprint') c = { command: 'reprint', journalSeq: uint(arg) ?? 0 };
+  else if (what === 'open-door') c = { command: 'open-door', door: uint(arg) ?? 1, pulseMs: 3_000 };
+  // One setting (a dotted path, a JSON value): the terminal checks it like a pushed config.
+  else if (what === 'set-config' && arg !== undefined && rest.length > 0)
+    c = { command: 'set-config', key: arg, value: rest.join(' ') };
+  if (terminal === null || c === null)
+    return usage(
+      'command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>',
+    );
+  // The same check the terminal makes, so a typo is refused here and not only on the terminal's stderr.
+  const wrong = c.command === 'set-config' ? checkSetConfig(c.key, c.value) : null;
+  if (wrong !== null) return { code: 1, lines: [`${wrong}; nothing queued`] };
+  // A door must not open an hour after someone asked (§6.9): commands expire after a minute.
+  const corrId = b.command(terminal, c, c.command === 'open-door' ? b.nowMs() + 60_000 : 0);
+  const online = b.connected().has(terminal);
+  return {
+    code: 0,
+    lines: [
+      `command ${corrId} (${c.command}) for terminal ${terminal}: ${online ? 'sent' : 'queued until it connects'}`,
+    ],
+    queuedCommand: corrId,
+  };
+}
+
+function commandShow(b: Backend, args: string[]): AdminResult {
+  const corrId = uint(args[0]);
+  if (corrId === null || args.length !== 1) return usage('command show <id>');
+  const row = b.commands.get(corrId);
+  if (row === null) return { code: 1, lines: [`no command ${corrId}`] };
+  return { code: 0, lines: [commandLine(row)], commandStatus: row.status };
+}
+
+/** One command as the admin reads it: id, terminal, what, when, and the terminal's answer (or that there is none yet). */
+export function commandLine(row: CommandRow): string {
+  const c = JSON.parse(row.command) as CommandArgs;
+  const what =
+    c.command === 'set-config'
+      ? `set-config ${c.key} ${c.value}`
+      : c.command === 'lock'
+        ? `lock "${c.text}"`
+        : c.command;
+  const answer = COMMAND_UNANSWERED.includes(row.status)
+    ? `${row.status}, no answer yet`
+    : `${row.status}${row.detail ? `: ${row.detail}` : ''}`;
+  return `command ${row.corr_id} (${what}) for terminal ${row.terminal}, ${new Date(row.created_ms).toISOString()}: ${answer}`;
+}
+
+function register(b: Backend, numbers: string[]): AdminResult {
+  const cards = numbers.map(uint);
+  if (cards.length === 0 || cards.some((c) => c === null)) return usage('card register <number>...');
+  const added = b.cards.register(cards as number[], 'admin', b.nowMs());
+  return { code: 0, lines: [`${added} card(s) registered, ${cards.length - added} known already`] };
+}
+
+function cardShow(b: Backend, card: number): AdminResult {
+  const r = b.cardReport(card);
+  const lines = [
+    `card ${card}${b.lists.isBlacklisted(card) ? ' (BLACKLISTED)' : ''}`,
+    `  counter ${r.counter}, ${r.landed} landed write(s), ${formatCents(r.movedCents)} moved, ${r.open} unsettled${r.gaps.length ? `, counters not seen yet: ${r.gaps.join(',')}` : ''}`,
+  ];
+  if (r.purse)
+    lines.push(
+      `  purse after counter ${r.counter}: balance ${formatCents(r.purse.balance)} subsidy ${formatCents(r.purse.subsidy)} lastCreditSeq ${r.purse.lastCreditSeq}`,
+    );
+  for (const c of b.lists.creditsOf(card))
+    lines.push(
+      `  credit #${c.creditSeq} ${formatCents(c.amount)} ${c.purse}: ${c.appliedMs === null ? 'pending' : 'applied'}`,
+    );
+  const acct = b.accounts.balance(card);
+  if (acct !== null) lines.push(`  online account balance ${formatCents(acct)}`);
+  for (const a of b.alerts().filter((a) => a.card === card)) lines.push(`  ALERT ${a.kind}: ${a.detail}`);
+  return { code: 0, lines };
+}
+
+function terminals(b: Backend): AdminResult {
+  const rows = b.db
+    .prepare<
+      [],
+      {
+        id: number;
+        high_seq: number;
+        last_seen_ms: number;
+        held_blacklist: number | null;
+        held_credits: number | null;
+        status: string | null;
+      }
+    >('SELECT id, high_seq, last_seen_ms, held_blacklist, held_credits, status FROM terminals ORDER BY id')
+    .all();
+  const online = b.connected();
+  if (rows.length === 0) return { code: 0, lines: ['no terminal has connected yet'] };
+  const alarms = b.alarms.list();
+  return {
+    code: 0,
+    lines: rows.map((r) => {
+      const s = r.status
+        ? (JSON.parse(r.status) as Pick<
+            Status,
+            'journalQueueDepth' | 'clockDriftMs' | 'locked' | 'peripherals' | 'lists'
+          >)
+        : null;
+      // Acknowledged versions; before any LIST_ACK, what the last STATUS said it held.
+      const held = (list: string, acked: number | null) =>
+        acked ?? s?.lists?.find((l) => l.list === list)?.version ?? '?';
+      // The last STATUS's peripherals (§6.3), e.g. "reader ok, printer degraded"; older rows may lack them.
+      const devices = s?.peripherals?.length ? `, ${s.peripherals.map((p) => `${p.kind} ${p.health}`).join(', ')}` : '';
+      // What stops its sync first: "acked to 2" alone would look healthy.
+      const stopped = alarms.filter((a) => a.terminal === r.id).map((a) => `SYNC STOPPED (${a.kind}): ${a.detail}`);
+      return `terminal ${r.id}: ${stopped.length ? `${stopped.join('; ')}; ` : ''}${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
+    }),
+  };
+}
+
+function status(b: Backend): AdminResult {
+  const alerts = b.alerts();
+  const alarms = b.alarms.list();
+  const bookings = b.accounts.counts();
+  return {
+    code: 0,
+    lines: [
+      `blacklist version ${b.lists.version('blacklist')} (${b.lists.blacklistSize()} cards), credits version ${b.lists.version('credits')}, grants version ${b.lists.version('grants')} (${b.lists.grants.size()} cards)`,
+      `terminals online: ${[...b.connected().keys()].join(', ') || 'none'}`,
+      `online bookings: ${bookings.approved} approved, ${bookings.advised} advised, ${bookings.reversed} reversed, ${bookings.declined} declined`,
+      `alerts: ${alerts.length + alarms.length}`,
+      ...alarms.map(
+        (a) =>
+          `  ${new Date(a.sinceMs).toISOString()} sync stopped (${a.kind}) terminal ${a.terminal}${a.count > 1 ? ` (${a.count} times, last ${new Date(a.lastMs).toISOString()})` : ''}: ${a.detail}`,
+      ),
+      ...alerts.map(
+        (a) =>
+          `  ${new Date(a.atMs).toISOString()} ${a.kind}${a.card !== null ? ` card ${a.card}` : ''}${a.terminal !== null ? ` terminal ${a.terminal}` : ''}: ${a.detail}`,
+      ),
+    ],
+  };
+}

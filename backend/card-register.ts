@@ -1,0 +1,66 @@
+import type Database from 'better-sqlite3';
+import { KIND, type WireRecord } from '../protocol/index.ts';
+
+/**
+ * The cards this backend knows were issued, so an admin typo (`credit 424242
+ * 100.00`) is refused instead of owed for ever to a card nobody holds. A card
+ * is known when it was registered — by `onecard backend card register`, or by
+ * a `card.issued` journal record from a terminal that issues cards (the
+ * simulator's terminal journals its world's cards this way; the issuing desk
+ * will) — or when a terminal's records show it was written (the counter
+ * ledger has it).
+ *
+ * Added after backend schema 2 without a bump (as configs and grants were):
+ * the table is created where missing on every open.
+ */
+const CARDS_SQL = `
+CREATE TABLE IF NOT EXISTS cards (
+  card INTEGER PRIMARY KEY NOT NULL, registered_ms INTEGER NOT NULL, source TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
+/** The journal record kind a card issue is written as (body: `{ cardNumber }`, card column set). */
+export const CARD_ISSUED_KIND = KIND.issued;
+
+const U32_MAX = 0xffff_ffff;
+
+export class CardRegister {
+  private readonly q;
+
+  constructor(db: Database.Database) {
+    db.exec(CARDS_SQL);
+    this.q = {
+      add: db.prepare('INSERT OR IGNORE INTO cards (card, registered_ms, source) VALUES (?, ?, ?)'),
+      registered: db.prepare<[number], number>('SELECT 1 FROM cards WHERE card = ?').pluck(),
+      written: db.prepare<[number], number>('SELECT 1 FROM card_tx WHERE card = ? LIMIT 1').pluck(),
+    };
+  }
+
+  /** Registers cards (once each; again is harmless); returns how many were new. */
+  register(cards: readonly number[], source: string, nowMs: number): number {
+    let added = 0;
+    for (const c of cards) {
+      if (!Number.isInteger(c) || c < 0 || c > U32_MAX) throw new RangeError(`card must be 0..${U32_MAX}, got ${c}`);
+      added += this.q.add.run(c, nowMs, source).changes;
+    }
+    return added;
+  }
+
+  known(card: number): boolean {
+    return this.q.registered.get(card) !== undefined || this.q.written.get(card) !== undefined;
+  }
+
+  /** Why an admin change for `card` is refused (null: the card is known): the message says how to register one. */
+  refusal(card: number): string | null {
+    if (this.known(card)) return null;
+    const known = 'never issued or seen at a terminal';
+    return `card ${card} is not known here (${known}); nothing changed. A card the desk issued: card register ${card}`;
+  }
+
+  /** A stored journal record: registers the card of a `card.issued` (called inside the ingest transaction). */
+  onRecord(terminal: number, r: WireRecord, nowMs: number): void {
+    if (r.kind !== CARD_ISSUED_KIND) return;
+    const card = r.card ?? (r.body as { cardNumber?: unknown } | null)?.cardNumber;
+    if (typeof card === 'number') this.register([card], `terminal ${terminal}#${r.seq}`, nowMs);
+  }
+}
