@@ -1,4 +1,4 @@
-import { CARD_EPOCH_MS, cardMinute } from '../firmware/core/clock.ts';
+import { CARD_EPOCH_MS, cardMinute } from '../protocol/card-day.ts';
 import type { AdminResult } from './admin.ts';
 import type { Backend } from './backend.ts';
 

@@ -1,9 +1,9 @@
 import { randomBytes as osRandomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Clock } from '../firmware/core/clock.ts';
-import { silentLogger, type Logger } from '../firmware/core/log.ts';
+import type { Clock } from '../base/clock.ts';
+import { silentLogger, type Logger } from '../base/log.ts';
 import type { Link } from '../firmware/sync/link.ts';
-import { systemScheduler, TimerSlot, type Scheduler } from '../firmware/sync/scheduler.ts';
+import { systemScheduler, TimerSlot, type Scheduler } from '../base/scheduler.ts';
 import type { CommandArgs, Message, PendingCredit, Status } from '../protocol/index.ts';
 import { Accounts } from './accounts.ts';
 import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS } from './admission.ts';

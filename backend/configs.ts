@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from '../firmware/core/log.ts';
+import type { Logger } from '../base/log.ts';
 import { CAP, CONFIG_BYTES_MAX, type ConfigAck } from '../protocol/index.ts';
 import type { TerminalSession } from './terminal-session.ts';
 

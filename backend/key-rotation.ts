@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from '../firmware/core/log.ts';
+import type { Logger } from '../base/log.ts';
 import { CAP, deriveTerminalKey, TERMINAL_KEY_BYTES, type OpenedInfo, type SendResult } from '../protocol/index.ts';
 import { recordAlert } from './schema.ts';
 

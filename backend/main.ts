@@ -11,7 +11,7 @@ import {
   type OptionSpec,
 } from '../base/cli-args.ts';
 import { LOG_OPTIONS, openLog } from '../base/cli-log.ts';
-import type { Logger } from '../firmware/core/log.ts';
+import type { Logger } from '../base/log.ts';
 import { writeFileDurable } from '../firmware/store/durable-file.ts';
 import { readConfigFileArg } from './admin-config.ts';
 import { adminFilePath, askRunningBackend, defaultDbPath, type AdminFile } from './admin-client.ts';

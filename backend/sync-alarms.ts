@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from '../firmware/core/log.ts';
+import type { Logger } from '../base/log.ts';
 import { CLOCK_FAR_MS } from '../firmware/sync/clock-watch.ts';
 import type { JournalAck, Status } from '../protocol/index.ts';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../firmware/core/log.ts';
+import type { Logger } from '../base/log.ts';
 import type { Link } from '../firmware/sync/link.ts';
 import { keyRefused } from '../firmware/sync/sync-alarm.ts';
 import {

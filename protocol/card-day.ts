@@ -13,3 +13,8 @@ export const CARD_EPOCH_MS = 946_684_800_000;
 export function cardDay(atMs: number, utcOffsetMinutes: number): number {
   return Math.floor((atMs + utcOffsetMinutes * 60_000 - CARD_EPOCH_MS) / MS_PER_DAY);
 }
+
+/** Minutes since the card epoch (2000-01-01T00:00Z, UTC): door grants' time (PROTOCOL.md §6.4 list 1 carries no zone). */
+export function cardMinute(nowMs: number): number {
+  return Math.floor((nowMs - CARD_EPOCH_MS) / 60_000);
+}

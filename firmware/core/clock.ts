@@ -31,15 +31,10 @@ export class SteppedClock implements Clock {
   }
 }
 
-/** Card days (what a card stores) are defined with what travels, in protocol/. */
-export { CARD_EPOCH_MS, cardDay } from '../../protocol/card-day.ts';
+/** Card days and minutes (what a card and a grant carry) are defined with what travels, in protocol/. */
+export { CARD_EPOCH_MS, cardDay, cardMinute } from '../../protocol/card-day.ts';
 
 const MS_PER_DAY = 86_400_000;
-
-/** Minutes since the card epoch (2000-01-01T00:00Z, UTC): door grants' time (PROTOCOL.md §6.4 list 1 carries no zone). */
-export function cardMinute(nowMs: number): number {
-  return Math.floor((nowMs - CARD_EPOCH_MS) / 60_000);
-}
 
 /** Minutes since local midnight, for schedules and shifts. */
 export function minuteOfDay(nowMs: number, utcOffsetMinutes: number): number {

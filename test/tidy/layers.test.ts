@@ -74,18 +74,6 @@ interface Exception {
 const EXCEPTIONS: readonly Exception[] = [
   {
     fromPrefix: 'backend/',
-    toPrefix: 'firmware/core/log.ts',
-    dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: the logger; base/log.ts holds it already: import from there',
-  },
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/core/clock.ts',
-    dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: Clock from base/; cardMinute to protocol/card-day.ts',
-  },
-  {
-    fromPrefix: 'backend/',
     toPrefix: 'firmware/core/money.ts',
     dynamicOnly: false,
     why: 'backend/ came out of simulator/ with it; plan: money text (formatCents, parseAmount) to base/',
@@ -107,12 +95,6 @@ const EXCEPTIONS: readonly Exception[] = [
     toPrefix: 'firmware/sync/link.ts',
     dynamicOnly: false,
     why: 'backend/ came out of simulator/ with it; plan: the Link contract both ends use: to base/',
-  },
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/sync/scheduler.ts',
-    dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: real timers and TimerSlot to base/scheduler.ts',
   },
   {
     fromPrefix: 'backend/',
