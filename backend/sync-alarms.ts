@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../base/log.ts';
-import { CLOCK_FAR_MS } from '../firmware/sync/clock-watch.ts';
+import { CLOCK_FAR_MS } from '../protocol/index.ts';
 import type { JournalAck, Status } from '../protocol/index.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from '../base/log.ts';
 import type { Link } from '../firmware/sync/link.ts';
-import { keyRefused } from '../firmware/sync/sync-alarm.ts';
+import { keyRefused } from '../protocol/index.ts';
 import {
   LIST_CAP,
   Session,

@@ -52,7 +52,7 @@ export type {
   Prove,
   Welcome,
 } from './messages/control.ts';
-export { clockOffset } from './messages/time.ts';
+export { CLOCK_FAR_MS, clockOffset } from './messages/time.ts';
 export type { ClockStateName, TimeRequest, TimeResponse } from './messages/time.ts';
 export type { PeripheralHealth, Status, StatusAck } from './messages/status.ts';
 export { PERIPHERALS_MAX, STATUS_ALARM_BYTES_MAX } from './messages/status.ts';
@@ -83,7 +83,7 @@ export { COMMAND_CODES } from './messages/command.ts';
 export type { Command, CommandArgs, CommandResult } from './messages/command.ts';
 
 // Layer 3: session
-export { Session } from './session.ts';
+export { keyRefused, Session } from './session.ts';
 export { PROTOCOL_VERSION_MAX, PROTOCOL_VERSION_MIN } from './handshake.ts';
 export { REPLAY_WINDOW_DEFAULT } from './replay.ts';
 export {

@@ -199,3 +199,13 @@ export class Session extends SessionCore {
     this.lastRxMs = this.opts.nowMs();
   }
 }
+
+/**
+ * Whether a handshake ended on the key: this side's proof check failed
+ * (auth-failed), or the peer said so in its ERROR. Either side may notice
+ * first — a terminal checks the backend's proof before sending its own — so
+ * both ends read both forms.
+ */
+export function keyRefused(e: { reason: string; detail: string }): boolean {
+  return e.reason === 'auth-failed' || (e.reason === 'refused' && e.detail.startsWith('peer refused: auth-failed'));
+}

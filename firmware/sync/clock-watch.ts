@@ -15,12 +15,8 @@ import { clockOffset, KIND, type ClockStateName, type TimeRequest, type TimeResp
 export const TIME_ROUND_TRIP_MS_MAX = 2_000;
 /** §6.2: beyond this, a correction is a jump (journaled), not a slew. */
 export const CLOCK_STEP_MS = 2_000;
-/**
- * A clock this far from the backend's needs a person: card days turn at the
- * wrong midnight, and a remote open-door (valid one minute) is judged wrong.
- * The terminal marks it (SyncClient.syncAlarm), the backend raises an alarm.
- */
-export const CLOCK_FAR_MS = 60_000;
+/** Both ends judge a far clock by the same bound: it lives in protocol/ (messages/time.ts). */
+export { CLOCK_FAR_MS } from '../../protocol/index.ts';
 /**
  * §6.2 first fix: WELCOME's time is off by the one-way delay (seconds on a slow link), so it steps only
  * an obviously wrong clock; the TIME exchange that follows measures the round trip and steps the rest.

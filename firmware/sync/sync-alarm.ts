@@ -1,5 +1,8 @@
-import { CLOCK_FAR_MS } from './clock-watch.ts';
+import { CLOCK_FAR_MS } from '../../protocol/index.ts';
 import type { UploadAlarm } from './uploader.ts';
+
+/** Both ends read a refused key the same way: the rule lives in protocol/ (session.ts). */
+export { keyRefused } from '../../protocol/index.ts';
 
 /**
  * The terminal's mark for "sync has stopped and needs a person", one value a
@@ -21,16 +24,6 @@ export function syncAlarm(
   if (Math.abs(clockDriftMs) > CLOCK_FAR_MS)
     return { reason: 'clock-off', detail: `clock ${Math.round(Math.abs(clockDriftMs) / 1000)} s off the backend's` };
   return null;
-}
-
-/**
- * Whether a handshake ended on the key: this side's proof check failed
- * (auth-failed), or the peer said so in its ERROR. Either side may notice
- * first — a terminal checks the backend's proof before sending its own — so
- * both ends read both forms.
- */
-export function keyRefused(e: { reason: string; detail: string }): boolean {
-  return e.reason === 'auth-failed' || (e.reason === 'refused' && e.detail.startsWith('peer refused: auth-failed'));
 }
 
 /**

@@ -76,3 +76,10 @@ export function clockOffset(resp: TimeResponse, t4Ms: number): { offsetMs: numbe
     roundTripMs: t4Ms - resp.t1Ms - (resp.t3Ms - resp.t2Ms),
   };
 }
+
+/**
+ * A clock this far from the backend's needs a person: card days turn at the
+ * wrong midnight, and a remote open-door (valid one minute) is judged wrong.
+ * The terminal marks it (SyncClient.syncAlarm), the backend raises an alarm.
+ */
+export const CLOCK_FAR_MS = 60_000;

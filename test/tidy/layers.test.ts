@@ -110,18 +110,6 @@ const EXCEPTIONS: readonly Exception[] = [
   },
   {
     fromPrefix: 'backend/',
-    toPrefix: 'firmware/sync/clock-watch.ts',
-    dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: CLOCK_FAR_MS: both ends must agree, to protocol/',
-  },
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/sync/sync-alarm.ts',
-    dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: the sync-alarm kinds: both ends say them, to protocol/',
-  },
-  {
-    fromPrefix: 'backend/',
     toPrefix: 'firmware/store/sqlite-open.ts',
     dynamicOnly: false,
     why: 'backend/ came out of simulator/ with it; plan: SQLite opening (WAL, FULL, 0600) to base/',
