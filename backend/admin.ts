@@ -1,5 +1,5 @@
 import { checkSetConfig } from '../firmware/config/setting.ts';
-import { formatCents, parseAmount } from '../firmware/core/money.ts';
+import { formatCents, parseAmount } from '../base/money.ts';
 import type { CommandArgs, Status } from '../protocol/index.ts';
 import { CONFIG_HELP, configAdmin } from './admin-config.ts';
 import { GRANT_HELP, grantAdmin } from './admin-grants.ts';

@@ -2,7 +2,7 @@ import { randomBytes as osRandomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../base/clock.ts';
 import { silentLogger, type Logger } from '../base/log.ts';
-import type { Link } from '../firmware/sync/link.ts';
+import type { Link } from '../base/link.ts';
 import { systemScheduler, TimerSlot, type Scheduler } from '../base/scheduler.ts';
 import type { CommandArgs, Message, PendingCredit, Status } from '../protocol/index.ts';
 import { Accounts } from './accounts.ts';

@@ -12,7 +12,7 @@ import {
 } from '../base/cli-args.ts';
 import { LOG_OPTIONS, openLog } from '../base/cli-log.ts';
 import type { Logger } from '../base/log.ts';
-import { writeFileDurable } from '../firmware/store/durable-file.ts';
+import { writeFileDurable } from '../base/durable-file.ts';
 import { readConfigFileArg } from './admin-config.ts';
 import { adminFilePath, askRunningBackend, defaultDbPath, type AdminFile } from './admin-client.ts';
 import { ADMIN_HELP, runAdmin, type AdminResult } from './admin.ts';

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, isIP, type Server as TcpServer } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { TcpLink } from '../firmware/sync/tcp-link.ts';
+import { TcpLink } from '../base/tcp-link.ts';
 import { WebSocketLink } from '../firmware/sync/ws-link.ts';
 import { runAdmin } from './admin.ts';
 import { WS_MESSAGE_BYTES_MAX } from './admission.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from '../base/log.ts';
-import type { Link } from '../firmware/sync/link.ts';
+import type { Link } from '../base/link.ts';
 import { keyRefused } from '../protocol/index.ts';
 import {
   LIST_CAP,

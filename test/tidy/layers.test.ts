@@ -74,51 +74,30 @@ interface Exception {
 const EXCEPTIONS: readonly Exception[] = [
   {
     fromPrefix: 'backend/',
-    toPrefix: 'firmware/core/money.ts',
-    dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: money text (formatCents, parseAmount) to base/',
-  },
-  {
-    fromPrefix: 'backend/',
     toPrefix: 'firmware/config/schema.ts',
     dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: CONFIG_PUSH checks via protocol/config.schema.json',
+    // The admin refuses a bad CONFIG_PUSH before it is queued, with the terminal's own checks.
+    why: 'plan: check pushes against protocol/config.schema.json (the published schema) instead',
   },
   {
     fromPrefix: 'backend/',
     toPrefix: 'firmware/config/setting.ts',
     dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: set-config validation: same plan as the config schema',
-  },
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/sync/link.ts',
-    dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: the Link contract both ends use: to base/',
-  },
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/sync/tcp-link.ts',
-    dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: the TCP transport: to base/ once link.ts is there',
+    why: 'set-config checks each setting as the terminal will; plan: the same schema as CONFIG_PUSH',
   },
   {
     fromPrefix: 'backend/',
     toPrefix: 'firmware/sync/ws-link.ts',
     dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: the WebSocket transport: to base/ once link.ts is there',
+    // base/ takes node built-ins only (a backend vendors it alone); this link needs the ws package.
+    why: 'plan: a backend/ server-side WebSocketLink over base/link.ts, or allow ws in base/',
   },
   {
     fromPrefix: 'backend/',
     toPrefix: 'firmware/store/sqlite-open.ts',
     dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: SQLite opening (WAL, FULL, 0600) to base/',
-  },
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/store/durable-file.ts',
-    dynamicOnly: false,
-    why: 'backend/ came out of simulator/ with it; plan: durable file writes: a shared leaf, to base/',
+    // One rule for opening SQLite (WAL, synchronous=FULL, 0600) for both; it needs better-sqlite3, not a built-in.
+    why: 'plan: base/ allows better-sqlite3 for this one file, or node:sqlite when it is stable',
   },
   {
     fromPrefix: 'drivers/optional-addon.ts',
