@@ -24,6 +24,10 @@ const HELP_CASES = [
   ['backend', 'enrol', '--help'],
   ['backend', 'terminals', '-h'],
   ['selftest', 'reader', '--help'],
+  ['selftest', 'display', '--help'],
+  ['selftest', 'keypad', '--help'],
+  ['selftest', 'voice', '--help'],
+  ['selftest', 'customer-display', '-h'],
 ];
 
 const MISTAKES: [string[], RegExp][] = [
@@ -39,6 +43,12 @@ const MISTAKES: [string[], RegExp][] = [
   [['backend', '--host', '999.1.1.1'], /--host "999\.1\.1\.1": is not an IP address/],
   [['backend', 'status', '--bogus'], /unknown option: --bogus/],
   [['selftest', 'reader', '--bogus'], /unknown option: --bogus/],
+  [['selftest', 'display', '--bogus'], /unknown option: --bogus/],
+  [['selftest', 'display', '--panel', 'x'], /--panel "x": must be one of/],
+  [['selftest', 'keypad', '--device', '/tmp/x'], /must be a device under \/dev\/input\//],
+  [['selftest', 'customer-display', '--kind', 'led'], /--kind "led"/],
+  [['selftest', 'voice', '--lang', 'fr'], /--lang "fr"/],
+  [['selftest', 'frob'], /unknown test "frob" \(reader, display, keypad, voice, customer-display\)/],
   [['nonsense'], /unknown command "nonsense"/],
   [['backend', 'frob', '--help'], /onecard backend: unknown command "frob"/],
 ];

@@ -23,10 +23,7 @@ test('the voice: results are spoken, an amount still due is not', () => {
     sentenceFor(screens.paid(1250, 8700, 'cents').figure, 'zh')?.clips.join(''),
     '消费十二元五角pause余额八十七元',
   );
-  assert.deepEqual(sentenceFor(screens.refused('blacklisted').figure, 'en')?.clips, [
-    'refused',
-    'reason-blacklisted',
-  ]);
+  assert.deepEqual(sentenceFor(screens.refused('blacklisted').figure, 'en')?.clips, ['refused', 'reason-blacklisted']);
 });
 
 test('the status line is local time from the injected clock', () => {
