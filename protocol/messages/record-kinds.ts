@@ -25,6 +25,7 @@ export const KIND = {
   cashReturned: 'cash.returned',
   cashAlarm: 'cash.alarm',
   cashEmptied: 'cash.emptied',
+  invoicePrinted: 'invoice.printed',
 } as const;
 
 export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
@@ -179,6 +180,16 @@ export interface CashEmptiedBody {
   amountCents: number;
 }
 
+/**
+ * invoice.printed: a sale's print-once invoice went to the printer. Journaled
+ * before the bytes go, so a power cut cannot yield a second original: every
+ * print after the first (copy true) says COPY.
+ */
+export interface InvoicePrintedBody {
+  intentSeq: number;
+  copy: boolean;
+}
+
 /** The body each record kind carries: what the journal's append is checked against. */
 export interface RecordBodies {
   [KIND.intent]: IntentBody;
@@ -198,6 +209,7 @@ export interface RecordBodies {
   [KIND.cashReturned]: CashReturnedBody;
   [KIND.cashAlarm]: CashAlarmBody;
   [KIND.cashEmptied]: CashEmptiedBody;
+  [KIND.invoicePrinted]: InvoicePrintedBody;
 }
 
 export type RecordKind = keyof RecordBodies;
