@@ -71,18 +71,3 @@ export class Face {
 }
 
 const errorOf = (r: { ok: true } | { ok: false; error: string }): string | null => (r.ok ? null : r.error);
-
-const MS_PER_MINUTE = 60_000;
-const MINUTES_PER_DAY = 24 * 60;
-
-/** The panel's status line from the injected clock: "11:30" local time and the link state. */
-export function clockStatus(nowMs: () => number, utcOffsetMinutes: number, online: () => boolean): () => StatusFacts {
-  return () => {
-    const minutes =
-      (((Math.floor(nowMs() / MS_PER_MINUTE) + utcOffsetMinutes) % MINUTES_PER_DAY) + MINUTES_PER_DAY) %
-      MINUTES_PER_DAY;
-    const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
-    const mm = String(minutes % 60).padStart(2, '0');
-    return { time: `${hh}:${mm}`, online: online() };
-  };
-}

@@ -34,6 +34,7 @@ const MISTAKES: [string[], RegExp][] = [
   [['sim', '--bogus'], /unknown option: --bogus/],
   [['sim', '--reader', 'foo'], /--reader "foo": must be one of virtual, mfrc522/],
   [['sim', '--seed', 'abc'], /--seed "abc"/],
+  [['sim', '--panel', '3x3'], /--panel "3x3": must be one of 128x64, 20x4, none/],
   [['sim', '--key', 'ab'.repeat(32)], /unknown option: --key/],
   [['sim', '--backend', 'http://127.0.0.1:1'], /--backend "http:\/\/127\.0\.0\.1:1": must start with ws:\/\//],
   [['sim', '--backend', 'not a url'], /--backend "not a url": is not a URL/],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clockStatus, Face } from '../../app/face.ts';
+import { Face } from '../../app/face.ts';
+import { clockStatus } from '../../drivers/display/status.ts';
 import { poleShowFor, sentenceFor } from '../../app/face-plan.ts';
 import { JsonLogger, MemorySink } from '../../base/log.ts';
 import type { Display } from '../../drivers/display/index.ts';

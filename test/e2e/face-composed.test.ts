@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Face, clockStatus } from '../../app/face.ts';
+import { Face } from '../../app/face.ts';
+import { clockStatus } from '../../drivers/display/status.ts';
 import { type Faced, FacedPos } from '../../app/faced-pos.ts';
 import { openPeripherals } from '../../app/registry.ts';
 import { silentLogger } from '../../base/log.ts';
