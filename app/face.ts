@@ -20,8 +20,9 @@ type Part = 'display' | 'customer-display' | 'voice';
  * Puts every POS output on the face: the cashier's panel, the pole display's
  * amount and lamp, the spoken result. A dead device is logged once when it
  * fails and once when it comes back, and never stops a sale; the voice is
- * started last and not waited for, so it delays neither the beep nor the
- * display, and a new tap (`interrupt`) cuts a sentence still playing.
+ * started once the panel has its bytes and is not waited for, so it delays
+ * neither the beep nor the display, and a new tap (`interrupt`) cuts a
+ * sentence still playing.
  */
 export class Face {
   private readonly failing = new Set<Part>();
@@ -43,11 +44,13 @@ export class Face {
         : pole === 'clear'
           ? customerDisplay.clear()
           : customerDisplay.show(pole.lamp, pole.amountCents);
+    if (shown) this.outcome('display', errorOf(await shown));
+    // Spoken once the panel has its bytes: spawning the player blocks the event loop for a millisecond or two,
+    // which would hold back the panel's remaining writes (bench/face-composed.ts measured it).
     const sentence = voice ? sentenceFor(out.screen.figure, voice.lang) : null;
     if (voice && sentence) {
       void voice.player.say(sentence).then((r) => this.outcome('voice', typeof r === 'string' ? null : r.error));
     }
-    if (shown) this.outcome('display', errorOf(await shown));
     if (poled) this.outcome('customer-display', errorOf(await poled));
   }
 
