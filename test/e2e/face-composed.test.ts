@@ -95,3 +95,38 @@ test('a 12.50 sale keyed on the keypad twin reaches the panel, the pole display 
     w.close();
   }
 });
+
+test('simple keypad mode: one key of the keypad twin is one price, on the panel and the pole display', async () => {
+  const w = await posWorld('virtual', { entryMode: 'simple' });
+  const opened = await openPeripherals(FACE, { clock: w.clock, scheduler: soon, nowUs: () => 0, log: silentLogger });
+  assert.ok(opened.ok, opened.ok ? '' : opened.message);
+  const p = opened.value;
+  try {
+    const status = clockStatus(
+      () => w.clock.nowMs(),
+      480,
+      () => true,
+    );
+    const keyed: Faced[] = [];
+    new FacedPos(
+      w.terminal('pos1').terminal.pos,
+      new Face(p.face.devices, status, silentLogger),
+      (f) => keyed.push(f),
+      p.keys,
+    );
+    // KPPLUS is the simple keypad's 2.00 key (the seeds' simple keys: + = 2.00).
+    p.face.twins.keypad!.press([{ key: 'KPPLUS' }]);
+    await tick();
+    await Promise.all(keyed.map((k) => k.shown));
+    assert.equal(keyed.length, 1);
+    assert.equal(p.face.twins.display!.rows()[0], '11:30       在线');
+    assert.match(p.face.twins.display!.rows()[1]!, /^应收 2\.00/);
+    assert.deepEqual(
+      [p.face.twins.customerDisplay!.glass().lamp, p.face.twins.customerDisplay!.glass().lines.A],
+      [2, '2.00'],
+    );
+  } finally {
+    await p.close();
+    w.close();
+  }
+});
