@@ -14,7 +14,8 @@ export interface FaceDevices {
   voice?: { player: VoicePlayer; lang: Lang };
 }
 
-type Part = 'display' | 'customer-display' | 'voice';
+/** The face's parts, as its log and the terminal's STATUS name them. */
+export type FacePart = 'display' | 'customer-display' | 'voice' | 'keypad';
 
 /**
  * Puts every POS output on the face: the cashier's panel, the pole display's
@@ -25,12 +26,12 @@ type Part = 'display' | 'customer-display' | 'voice';
  * sentence still playing.
  */
 export class Face {
-  private readonly failing = new Set<Part>();
-
   constructor(
     readonly devices: FaceDevices,
     private readonly status: () => StatusFacts,
     private readonly log: Logger,
+    /** The parts failing now: shared with the registry, which reports them in STATUS (OpenedFace.failing). */
+    private readonly failing = new Set<FacePart>(),
   ) {}
 
   /** Resolves when the panel and the pole display have their bytes; the sentence goes on playing. */
@@ -59,7 +60,7 @@ export class Face {
     this.devices.voice?.player.stop();
   }
 
-  private outcome(part: Part, error: string | null): void {
+  private outcome(part: FacePart, error: string | null): void {
     if (error && !this.failing.has(part)) {
       this.failing.add(part);
       this.log.warn('face.failed', { part, error });

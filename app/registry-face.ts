@@ -33,7 +33,8 @@ import { Hd44780Twin } from '../simulator/display/hd44780-twin.ts';
 import { St7920Twin } from '../simulator/display/st7920-twin.ts';
 import { type ScriptedPress, scriptBytes } from '../simulator/keypad/twin.ts';
 import { VoiceTwin } from '../simulator/voice/twin.ts';
-import type { FaceDevices } from './face.ts';
+import type { FaceDevices, FacePart } from './face.ts';
+import type { PeripheralHealth } from '../protocol/index.ts';
 import type { Opened, RegistryDeps } from './registry.ts';
 
 /** The panel twins decode the bus bytes back to the text on the glass. */
@@ -47,6 +48,10 @@ export interface FaceTwins {
 export interface OpenedFace {
   devices: FaceDevices;
   twins: FaceTwins;
+  /** The parts failing now; the Face built on these devices keeps it (pass it to its constructor). */
+  failing: Set<FacePart>;
+  /** The panel and the keypad as STATUS reports them (the protocol has no kind for a pole display or voice). */
+  health(): PeripheralHealth[];
   close(): Promise<void>;
 }
 export interface FaceConfig {
@@ -124,11 +129,15 @@ export function openKeypad(
   onKey: (key: PosKey) => void,
   d: RegistryDeps,
   gpio: GpioPort | undefined,
+  failing?: Set<FacePart>,
 ): Opened<{ close(): void; twin?: FaceTwins['keypad'] }> {
   const on = {
     onKey,
     onNote: (note: string) => d.log.info('keypad.note', { note }),
-    onError: (error: string) => d.log.warn('keypad.failed', { error }),
+    onError: (error: string) => {
+      failing?.add('keypad');
+      d.log.warn('keypad.failed', { error });
+    },
   };
   switch (c.kind) {
     case 'usb': {
@@ -207,6 +216,7 @@ export async function openFace(
 ): Promise<Opened<OpenedFace>> {
   const devices: FaceDevices = {};
   const twins: FaceTwins = {};
+  const failing = new Set<FacePart>();
   let keypadClose = (): void => {};
   const close = async (): Promise<void> => {
     keypadClose();
@@ -236,10 +246,14 @@ export async function openFace(
     if (v.twin) twins.voice = v.twin;
   }
   if (c.keypad) {
-    const k = openKeypad(c.keypad, onKey, d, gpio);
+    const k = openKeypad(c.keypad, onKey, d, gpio, failing);
     if (!k.ok) return fail(k.message);
     keypadClose = k.value.close;
     if (k.value.twin) twins.keypad = k.value.twin;
   }
-  return { ok: true, value: { devices, twins, close } };
+  const health = (): PeripheralHealth[] => [
+    ...(c.display ? [{ kind: 'display' as const, health: failing.has('display') ? 'failed' : 'ok' } as const] : []),
+    ...(c.keypad ? [{ kind: 'keypad' as const, health: failing.has('keypad') ? 'failed' : 'ok' } as const] : []),
+  ];
+  return { ok: true, value: { devices, twins, failing, health, close } };
 }

@@ -142,7 +142,7 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
       ...(gpio ? { gpio } : {}),
       face: face.value,
       keys,
-      health: () => [{ kind: 'reader', health: reader.value.health() }],
+      health: () => [{ kind: 'reader', health: reader.value.health() }, ...face.value.health()],
       close: async () => {
         await face.value.close();
         await closeGpio();

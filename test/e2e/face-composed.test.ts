@@ -50,7 +50,7 @@ test('a 12.50 sale keyed on the keypad twin reaches the panel, the pole display 
       480,
       () => false,
     );
-    const face = new Face(p.face.devices, status, silentLogger);
+    const face = new Face(p.face.devices, status, silentLogger, p.face.failing);
     const keyed: Faced[] = [];
     const pos = new FacedPos(w.terminal('pos1').terminal.pos, face, (f) => keyed.push(f), p.keys);
 
@@ -125,6 +125,41 @@ test('simple keypad mode: one key of the keypad twin is one price, on the panel 
       [p.face.twins.customerDisplay!.glass().lamp, p.face.twins.customerDisplay!.glass().lines.A],
       [2, '2.00'],
     );
+  } finally {
+    await p.close();
+    w.close();
+  }
+});
+
+test('a panel whose bus dies: the sale goes on, STATUS reports the display failed', async () => {
+  const w = await posWorld('virtual');
+  const config = PeripheralsSchema.parse({
+    reader: { kind: 'virtual' },
+    display: { kind: 'twin', panel: 'hd44780-20x4' },
+    keypad: { kind: 'scripted' },
+  });
+  const opened = await openPeripherals(config, { clock: w.clock, scheduler: soon, nowUs: () => 0, log: silentLogger });
+  assert.ok(opened.ok, opened.ok ? '' : opened.message);
+  const p = opened.value;
+  try {
+    const status = clockStatus(
+      () => w.clock.nowMs(),
+      480,
+      () => false,
+    );
+    const pos = new FacedPos(
+      w.terminal('pos1').terminal.pos,
+      new Face(p.face.devices, status, silentLogger, p.face.failing),
+    );
+    assert.deepEqual(p.health().slice(1), [
+      { kind: 'display', health: 'ok' },
+      { kind: 'keypad', health: 'ok' },
+    ]);
+    await p.face.twins.display!.close();
+    const keyed = pos.key('5');
+    await keyed.shown;
+    assert.equal(keyed.out.screen.customer.en, '5');
+    assert.deepEqual(p.health()[1], { kind: 'display', health: 'failed' });
   } finally {
     await p.close();
     w.close();
