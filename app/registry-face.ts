@@ -6,6 +6,7 @@
  * code that runs here is the code a terminal runs. Failures name the field.
  */
 import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CustomerDisplay } from '../drivers/customer-display/index.ts';
 import { POLE_BAUD_DEFAULT, PoleDisplay } from '../drivers/customer-display/pole.ts';
 import { openSerialPort, SerialLink } from '../drivers/customer-display/serial.ts';
@@ -61,18 +62,19 @@ export interface FaceConfig {
   voice?: VoiceConfig | undefined;
 }
 
-/** The drivers' init waits (the LCD's clear takes 1.6 ms) go through the injected scheduler, never a raw timer. */
-const waiter =
-  (d: RegistryDeps) =>
-  (ms: number): Promise<void> =>
-    new Promise((resolve) => d.scheduler.after(ms, resolve));
+/**
+ * A device's settle time (the LCD's 1.6 ms clear, a matrix row's 5 ms) on a
+ * real timer that holds the process open: the service's scheduler unrefs its
+ * timers, and a start-up waiting on one alone would end the process. A twin
+ * has nothing to settle and waits for nothing, so the simulator stays
+ * deterministic.
+ */
+const settle = (ms: number): Promise<void> => sleep(ms);
+const noSettle = async (): Promise<void> => {};
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-export async function openDisplay(
-  c: DisplayConfig,
-  d: RegistryDeps,
-): Promise<Opened<{ display: Display; twin?: DisplayTwin }>> {
-  const wait = waiter(d);
+export async function openDisplay(c: DisplayConfig): Promise<Opened<{ display: Display; twin?: DisplayTwin }>> {
+  const wait = c.kind === 'twin' ? noSettle : settle;
   try {
     switch (c.kind) {
       case 'st7920':
@@ -176,7 +178,7 @@ function openMatrix(
   const paced = {
     selectRow: async (row: number) => {
       await port.selectRow(row);
-      await waiter(d)(MATRIX_ROW_SETTLE_MS);
+      await settle(MATRIX_ROW_SETTLE_MS);
     },
     readColumns: () => port.readColumns(),
   };
@@ -229,7 +231,7 @@ export async function openFace(
     return { ok: false, message };
   };
   if (c.display) {
-    const r = await openDisplay(c.display, d);
+    const r = await openDisplay(c.display);
     if (!r.ok) return fail(r.message);
     devices.display = r.value.display;
     if (r.value.twin) twins.display = r.value.twin;

@@ -122,7 +122,7 @@ export async function selftestFace(test: FaceTest, o: Options, io: CliIo): Promi
           : { kind: 'hd44780', size: panel.slice(-4), ...(str(o, 'device') ? { device: str(o, 'device') } : {}) };
       const c = parsed(DisplayConfigSchema, raw);
       if (typeof c === 'string') return usage(c);
-      const opened = await openDisplay(c, d);
+      const opened = await openDisplay(c);
       if (!opened.ok) return fault(opened.message);
       const r = await displaySelftest(opened.value.display);
       if (opened.value.twin) for (const row of opened.value.twin.rows()) io.out(`|${row}|`);
