@@ -29,11 +29,12 @@ import type {
   KeypadConfig,
   VoiceConfig,
 } from '../firmware/config/face-schema.ts';
-import { CustomerDisplayTwin } from '../simulator/customer-display/twin.ts';
-import { Hd44780Twin } from '../simulator/display/hd44780-twin.ts';
-import { St7920Twin } from '../simulator/display/st7920-twin.ts';
-import { type ScriptedPress, scriptBytes } from '../simulator/keypad/twin.ts';
-import { VoiceTwin } from '../simulator/voice/twin.ts';
+// The twins are loaded only when a config names them: a device's run never loads simulator code.
+import type { CustomerDisplayTwin } from '../simulator/customer-display/twin.ts';
+import type { Hd44780Twin } from '../simulator/display/hd44780-twin.ts';
+import type { St7920Twin } from '../simulator/display/st7920-twin.ts';
+import type { ScriptedPress } from '../simulator/keypad/twin.ts';
+import type { VoiceTwin } from '../simulator/voice/twin.ts';
 import type { FaceDevices, FacePart } from './face.ts';
 import type { PeripheralHealth } from '../protocol/index.ts';
 import type { Opened, RegistryDeps } from './registry.ts';
@@ -88,10 +89,12 @@ export async function openDisplay(c: DisplayConfig): Promise<Opened<{ display: D
         return { ok: true, value: { display: new ConsoleDisplay(process.stdout) } };
       case 'twin': {
         if (c.panel === 'st7920-128x64') {
+          const { St7920Twin } = await import('../simulator/display/st7920-twin.ts');
           const twin = new St7920Twin();
           return { ok: true, value: { display: await St7920Display.open(twin, wait), twin } };
         }
         const panel = c.panel === 'hd44780-16x2' ? PANELS.hd44780_16x2 : PANELS.hd44780_20x4;
+        const { Hd44780Twin } = await import('../simulator/display/hd44780-twin.ts');
         const twin = new Hd44780Twin(panel.columns, panel.rows);
         return { ok: true, value: { display: await Hd44780Display.open(panel, twin, wait), twin } };
       }
@@ -109,6 +112,7 @@ export async function openCustomerDisplay(
   let twin: CustomerDisplayTwin | undefined;
   try {
     if (c.device === 'twin') {
+      const { CustomerDisplayTwin } = await import('../simulator/customer-display/twin.ts');
       twin = await CustomerDisplayTwin.open(c.kind, baud);
       link = twin.link;
     } else link = new SerialLink(await openSerialPort(c.device, baud), c.kind);
@@ -126,13 +130,13 @@ export async function openCustomerDisplay(
 /** A matrix is scanned a row every 5 ms (past the gpiod edge latency); a pass of four rows is 20 ms. */
 const MATRIX_ROW_SETTLE_MS = 5;
 
-export function openKeypad(
+export async function openKeypad(
   c: KeypadConfig,
   onKey: (key: PosKey) => void,
   d: RegistryDeps,
   gpio: GpioPort | undefined,
   failing?: Set<FacePart>,
-): Opened<{ close(): void; twin?: FaceTwins['keypad'] }> {
+): Promise<Opened<{ close(): void; twin?: FaceTwins['keypad'] }>> {
   const on = {
     onKey,
     onNote: (note: string) => d.log.info('keypad.note', { note }),
@@ -148,6 +152,7 @@ export function openKeypad(
     }
     case 'scripted': {
       // The real decoder and key map on the kernel's 64-bit event bytes.
+      const { scriptBytes } = await import('../simulator/keypad/twin.ts');
       const source = new PassThrough();
       const config: UsbKeypadConfig = {
         device: '/dev/input/twin',
@@ -203,8 +208,11 @@ function openMatrix(
   };
 }
 
-export function openVoice(c: VoiceConfig): { devices: NonNullable<FaceDevices['voice']>; twin?: VoiceTwin } {
+export async function openVoice(
+  c: VoiceConfig,
+): Promise<{ devices: NonNullable<FaceDevices['voice']>; twin?: VoiceTwin }> {
   if (c.kind === 'aplay') return { devices: { player: AplayPlayer.open(c.clipDir), lang: c.lang } };
+  const { VoiceTwin } = await import('../simulator/voice/twin.ts');
   const twin = new VoiceTwin();
   return { devices: { player: twin, lang: c.lang }, twin };
 }
@@ -243,12 +251,12 @@ export async function openFace(
     if (r.value.twin) twins.customerDisplay = r.value.twin;
   }
   if (c.voice) {
-    const v = openVoice(c.voice);
+    const v = await openVoice(c.voice);
     devices.voice = v.devices;
     if (v.twin) twins.voice = v.twin;
   }
   if (c.keypad) {
-    const k = openKeypad(c.keypad, onKey, d, gpio, failing);
+    const k = await openKeypad(c.keypad, onKey, d, gpio, failing);
     if (!k.ok) return fail(k.message);
     keypadClose = k.value.close;
     if (k.value.twin) twins.keypad = k.value.twin;

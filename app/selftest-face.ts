@@ -161,7 +161,7 @@ export async function selftestFace(test: FaceTest, o: Options, io: CliIo): Promi
         failed = resolve;
       });
       const log = { ...silentLogger, warn: (_e: string, f?: Record<string, unknown>) => failed(String(f?.error)) };
-      const opened = openKeypad(c, echo.onKey, { ...d, log }, undefined);
+      const opened = await openKeypad(c, echo.onKey, { ...d, log }, undefined);
       if (!opened.ok) return fault(opened.message);
       opened.value.twin?.press(DEMO_PRESSES);
       const error = await Promise.race([echo.done.then(() => null), failure]);
@@ -175,7 +175,7 @@ export async function selftestFace(test: FaceTest, o: Options, io: CliIo): Promi
         twin ? { kind: 'twin', lang } : { kind: 'aplay', lang, clipDir: str(o, 'clips') ?? CLIPS_DEFAULT },
       );
       if (typeof c === 'string') return usage(c);
-      const v = openVoice(c);
+      const v = await openVoice(c);
       const saying = voiceSelftest(v.devices.player, lang);
       if (v.twin) {
         io.out(`said: ${v.twin.said.at(-1)?.text ?? ''}`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UsbKeypadSchema } from '../../drivers/keypad/keymap.ts';
+import { KeypadConfigSchema } from '../../drivers/keypad/config.ts';
 
 /**
  * The terminal's face in the config (`peripherals.display`, `.customerDisplay`,
@@ -52,21 +52,7 @@ export const CustomerDisplayConfigSchema = z
   .strict();
 export type CustomerDisplayConfig = z.infer<typeof CustomerDisplayConfigSchema>;
 
-const gpioLine = z.number().int().min(0).max(511);
-export const KeypadConfigSchema = z.discriminatedUnion('kind', [
-  UsbKeypadSchema.extend({ kind: z.literal('usb') }).strict(),
-  /** A 4×4 membrane matrix on peripherals.gpio's lines: rows top to bottom, columns left to right. */
-  z
-    .object({
-      kind: z.literal('matrix'),
-      rows: z.array(gpioLine).length(4),
-      columns: z.array(gpioLine).length(4),
-    })
-    .strict(),
-  /** The simulator's twin: key presses a test or the sim script, as the kernel's event bytes. */
-  z.object({ kind: z.literal('scripted') }).strict(),
-]);
-export type KeypadConfig = z.infer<typeof KeypadConfigSchema>;
+export { KeypadConfigSchema, type KeypadConfig } from '../../drivers/keypad/config.ts';
 
 export const VoiceConfigSchema = z.discriminatedUnion('kind', [
   z
