@@ -6,6 +6,9 @@ import type { TerminalConfig } from '../../firmware/config/schema.ts';
 import { deriveSimMasterKeys, loadKeyFile } from '../../firmware/store/keys/keyfile.ts';
 import { composeTerminal } from '../../firmware/terminal/compose.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
+import { clockStatus } from '../../drivers/display/status.ts';
+import { Face } from '../face.ts';
+import { type Faced, FacedPos } from '../faced-pos.ts';
 import { openPeripherals, type Opened, type Peripherals } from '../registry.ts';
 import { openBackendLink, type BackendLink } from './backend-link.ts';
 import { nextPresence, type Presence } from './presence.ts';
@@ -72,6 +75,17 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     return { ok: false, message: `storage.dataDir: cannot open the stores: ${(e as Error).message}` };
   }
   link?.attach(terminal, peripherals.health);
+  const online = () => link?.status()?.connected === true;
+  const status = clockStatus(() => d.clock.nowMs(), config.terminal.utcOffsetMinutes, online);
+  const face = new Face(peripherals.face.devices, status, d.log, peripherals.face.failing);
+  // Each result beeps at once; the panel, the pole display and the voice follow without holding the beep.
+  const signalled = (f: Faced): Promise<void> => {
+    const signal = signalOf(f.out);
+    if (signal) peripherals.gpio?.signals.show(signal);
+    return f.shown;
+  };
+  const pos = new FacedPos(terminal.pos, face, (f) => void signalled(f), peripherals.keys);
+  void face.present({ screen: terminal.pos.screen, beeps: [], receipts: [] });
   let presence: Presence = { kind: 'empty' };
   let lastPollMs: number | null = null;
   let taps = 0;
@@ -94,9 +108,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     presence = step.presence;
     if (session && step.tap) {
       taps++;
-      const out = await terminal.pos.tap(session);
-      const signal = signalOf(out);
-      if (signal) peripherals.gpio?.signals.show(signal);
+      await signalled(await pos.tap(session));
     }
     return READER_POLL_MS;
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
+import { FaceConfigShape } from './face-schema.ts';
 
 /**
  * The terminal's one config file, validated on load. Every limit here is a
@@ -125,9 +126,11 @@ export type ReaderConfig = z.infer<typeof ReaderConfigSchema>;
 
 /** What is wired to this terminal; read by the composition root only (app/), never by a role. */
 export const PeripheralsSchema = z
-  .object({ reader: ReaderConfigSchema, gpio: GpioConfigSchema.optional() })
+  .object({ reader: ReaderConfigSchema, gpio: GpioConfigSchema.optional(), ...FaceConfigShape })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.keypad?.kind === 'matrix' && !p.gpio)
+      ctx.addIssue({ code: 'custom', path: ['keypad'], message: 'a matrix keypad needs peripherals.gpio' });
     if (p.reader.kind === 'wiegand' && !p.gpio?.wiegand)
       ctx.addIssue({ code: 'custom', path: ['gpio', 'wiegand'], message: 'a wiegand reader needs its lines: d0, d1' });
   });

@@ -19,6 +19,7 @@ import { checkBackendUrl, simBackendLink, type SimBackendLink } from './sim-back
 import { DEFAULT_START, DEFAULT_TERMINAL_ID, DEMO_SCRIPT, defaultWorld } from './default-world.ts';
 import { createSimDataDir, LOG_FILE, openSimData, saveSimData } from './sim-data.ts';
 import { HELP, SimShell } from './shell.ts';
+import { PANEL_CHOICES, PANEL_DEFAULT, type PanelChoice, panelOf } from './panel-view.ts';
 import { terminalKey } from './terminal-key.ts';
 
 /**
@@ -54,6 +55,12 @@ export const SIM: CommandSpec = {
     },
     { name: 'data', value: 'DIR', help: 'keep the terminal (journal, lists, key) and the cards in DIR across runs' },
     { name: 'demo', help: 'run the built-in demo even at a terminal' },
+    {
+      name: 'panel',
+      value: 'SIZE',
+      help: `the cashier's panel beside the text: ${PANEL_CHOICES.join(' | ')} (default ${PANEL_DEFAULT})`,
+      check: oneOf(PANEL_CHOICES),
+    },
     { name: 'backend', value: 'URL', help: 'sync with a backend at ws://HOST:PORT', check: checkBackendUrl },
     {
       name: 'terminal',
@@ -170,7 +177,8 @@ export async function simMain(
       dataDir === undefined ? () => {} : () => saveSimData(dataDir, w, { seed, terminalId, synced: link !== null });
     save();
     if (before) out(`pos1 restored from ${dataDir}: journal at #${w.terminal('pos1').terminal.journal.lastSeq()}`);
-    const shell = new SimShell(world, 'pos1');
+    const panel = panelOf((o.panel as PanelChoice | undefined) ?? PANEL_DEFAULT);
+    const shell = new SimShell(world, 'pos1', panel, () => link?.online() === true);
     if (interactive) return await prompt(shell, save, out);
     if (link !== null && !o.demo) return await scripted(shell, link, save, out);
     out(`onecard sim — built-in demo (seed ${seed}); run it in a terminal to type your own commands`);
