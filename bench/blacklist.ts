@@ -23,7 +23,7 @@ export interface BlacklistBenchResult {
 const DEFAULT_LOOKUPS = 20_000;
 
 /** Deterministic spread of card numbers over the 32-bit space (a multiplicative hash). */
-function cardAt(i: number): number {
+export function cardAt(i: number): number {
   return Math.imul(i + 1, 0x9e3779b1) >>> 0;
 }
 
@@ -90,7 +90,7 @@ function sampleNs(probes: number[], has: (card: number) => boolean): Float64Arra
   return out;
 }
 
-function percentile(samples: Float64Array, q: number): number {
+export function percentile(samples: Float64Array, q: number): number {
   const sorted = Float64Array.from(samples).sort();
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }

@@ -101,8 +101,21 @@ export async function benchJournal(opts: { records?: number; dir: string }): Pro
   }
 }
 
+/** One bulk record: its kind, card and body, and the cents it adds to the day's totals. */
+export interface BulkRecord {
+  kind: string;
+  card: number;
+  body: Record<string, unknown>;
+  amountCents: number;
+}
+
+const saleRecord = (seq: number): BulkRecord => {
+  const body = saleBody(seq);
+  return { kind: 'sale', card: 100_000 + (seq % 5000), body, amountCents: body.amountCents as number };
+};
+
 /**
- * Fills a new journal at `path` with n sale records over 5,000 cards, in one
+ * Fills a new journal at `path` with n records (sales over 5,000 cards unless told), in one
  * transaction (setup, not what is measured), all acknowledged except the
  * newest `unackedTail`. Rows carry real CRCs, so recovery accepts them.
  */
@@ -110,6 +123,7 @@ export async function buildLargeJournal(
   path: string,
   n: number,
   unackedTail = 1000,
+  recordAt: (seq: number) => BulkRecord = saleRecord,
 ): Promise<{ buildMs: number; fileBytes: number }> {
   const startNs = process.hrtime.bigint();
   Journal.open({ path, clock: new ManualClock(START_MS), log: silentLogger }).close();
@@ -126,20 +140,11 @@ export async function buildLargeJournal(
     db.transaction(() => {
       let totalCents = 0;
       for (let seq = 1; seq <= n; seq++) {
-        const body = saleBody(seq);
-        totalCents += body.amountCents as number;
+        const { kind, card, body, amountCents } = recordAt(seq);
+        totalCents += amountCents;
         const text = JSON.stringify(body);
         const atMs = START_MS + seq * 1000;
-        const card = 100_000 + (seq % 5000);
-        insert.run(
-          seq,
-          'sale',
-          atMs,
-          card,
-          text,
-          recordCrc(seq, 'sale', atMs, card, null, text),
-          seq <= ackedUpto ? 1 : 0,
-        );
+        insert.run(seq, kind, atMs, card, text, recordCrc(seq, kind, atMs, card, null, text), seq <= ackedUpto ? 1 : 0);
       }
       db.prepare('UPDATE journal_meta SET last_seq = ?, acked_upto = ? WHERE id = 1').run(n, ackedUpto);
       db.prepare(`INSERT INTO totals (scope, key, count, amount_cents) VALUES ('day', 'bulk', ?, ?)`).run(
@@ -154,12 +159,12 @@ export async function buildLargeJournal(
   return { buildMs: Number(process.hrtime.bigint() - startNs) / 1e6, fileBytes: statSync(path).size };
 }
 
-function timeNs(fn: () => void): bigint {
+export function timeNs(fn: () => void): bigint {
   const start = process.hrtime.bigint();
   fn();
   return process.hrtime.bigint() - start;
 }
 
-function perSec(count: number, ns: bigint): number {
+export function perSec(count: number, ns: bigint): number {
   return count / (Number(ns) / 1e9);
 }

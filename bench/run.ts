@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchAttendance } from './attendance.ts';
 import { benchBlacklist } from './blacklist.ts';
+import { benchDoor } from './door.ts';
 import { benchFace } from './face.ts';
 import { benchJournal } from './journal.ts';
 import { benchTap } from './tap.ts';
@@ -53,6 +55,35 @@ try {
     `${Math.round(journal.durableAppendsPerSec)}/s`,
     `${Math.round(journal.rawFsyncAppendsPerSec)}/s raw write+fsync`,
     `ratio ${f(journal.ratio, 2)} (≥ 0.80)`,
+  );
+
+  const door = await benchDoor({ dir });
+  line(
+    'door tap→relay p50, 1M blacklist 100k grants',
+    `${f(door.relayP50Ms)} ms`,
+    `${f(door.heapRelayP50Ms)} ms lists in-heap Sets`,
+    '',
+  );
+  line(
+    'door tap→relay p99, 1M blacklist 100k grants',
+    `${f(door.relayP99Ms)} ms`,
+    `${f(door.heapRelayP99Ms)} ms lists in-heap Sets`,
+    'p99 ≤ 1 ms',
+  );
+
+  const att = await benchAttendance({ dir });
+  const rate = `${Math.round(att.appendsPerSec)}/s`;
+  line(
+    `punch appends/s at ${att.punches / 1000}k punches offline`,
+    rate,
+    `${Math.round(att.rawFsyncAppendsPerSec)}/s raw write+fsync`,
+    `ratio ${f(att.appendsPerSec / att.rawFsyncAppendsPerSec, 2)}`,
+  );
+  line(
+    '  punch store size, restart, last punch',
+    `${f(att.bytesPerPunch, 0)} B/punch`,
+    `open ${Math.round(att.openMs)} ms (CRC of all unacked)`,
+    `lookup p99 ${f(att.lastPunchP99Us, 0)} µs`,
   );
 
   const bl = await benchBlacklist({ dir });

@@ -44,6 +44,9 @@ export function afterWrite(card: CardImage, next: PurseState): CardImage {
   return { ...card, slots, current: target, purse: next };
 }
 
+/** Totals scope of the cents topped up onto each card here (key: card number), moved with the write's final record. */
+export const TOPUP_CARD_SCOPE = 'topup-card';
+
 export interface SettledIntent {
   intent: JournalRecord<IntentBody>;
   outcome: 'landed' | 'not-landed';
@@ -230,7 +233,14 @@ export class CardTransactions {
   totalsOf(body: IntentBody, atMs: number): TotalsDelta[] {
     // Counted on the day of the sale, even when an uncertain write settles after midnight.
     const day = cardDayToIso(cardDay(atMs, this.utcOffsetMinutes));
-    if (body.tx === 'topup') return [{ scope: 'topup-day', key: day, count: 1, amountCents: -body.chargedAmount }];
+    if (body.tx === 'topup') {
+      // Per card as well: a kiosk owes a card its stacked bills less the top-ups that landed (firmware/kiosk/owed.ts).
+      const card = String(body.cardNumber);
+      return [
+        { scope: 'topup-day', key: day, count: 1, amountCents: -body.chargedAmount },
+        { scope: TOPUP_CARD_SCOPE, key: card, count: 1, amountCents: -body.chargedAmount },
+      ];
+    }
     if (body.tx === 'credit')
       return [{ scope: 'credit-day', key: day, count: body.creditSeqs?.length ?? 1, amountCents: -body.chargedAmount }];
     const scope = body.unit === 'uses' ? 'uses' : 'sales';

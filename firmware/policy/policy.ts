@@ -54,8 +54,13 @@ export type Decision =
 
 const refuse = (reason: RefusalCode, detail: string): Decision => ({ kind: 'refuse', reason, detail });
 
+/** What checkCard reads of the rules: a door or a punch clock has no money rules. */
+export type CardRules = Pick<PolicyRules, 'tenantId' | 'classes' | 'allowedClasses'>;
+
 /** Checks that apply to any use of the card, money or not. */
-export function checkCard(ctx: Omit<PolicyContext, 'purse'> & { purse?: PurseState }): Decision | null {
+export function checkCard(
+  ctx: Omit<PolicyContext, 'purse' | 'rules'> & { purse?: PurseState; rules: CardRules },
+): Decision | null {
   const { identity, rules } = ctx;
   if (identity.tenantId !== rules.tenantId) return refuse('wrong-tenant', `tenant ${identity.tenantId}`);
   if (ctx.blacklisted) return refuse('blacklisted', `card ${identity.cardNumber} is on the blacklist`);

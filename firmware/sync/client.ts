@@ -1,13 +1,6 @@
 import type { Logger } from '../core/log.ts';
 import { SyncKeyStore } from '../store/keys/sync-key.ts';
-import {
-  CAP,
-  codecOf,
-  STATUS_ALARM_BYTES_MAX,
-  type Message,
-  type OpenedInfo,
-  type Status,
-} from '../../protocol/index.ts';
+import { CAP, codecOf, type Message, type OpenedInfo, type Status } from '../../protocol/index.ts';
 import type { WireRecord } from '../../protocol/index.ts';
 import { SYNC_DEFAULTS, type SyncClientDeps, type SyncOptions } from './client-options.ts';
 import { SessionAuthorizer } from './authorizer.ts';
@@ -20,24 +13,9 @@ import { ListApplier } from './lists.ts';
 import { OwedForwarder, owedMessage } from './owed.ts';
 import { TerminalRekey } from './rekey.ts';
 import { TimerSlot } from './scheduler.ts';
+import { statusReport } from './status-report.ts';
 import { SyncAlarmMark, type SyncAlarm } from './sync-alarm.ts';
 import { UPLOADER_DEFAULTS, Uploader, type UploadAlarm } from './uploader.ts';
-
-/**
- * The terminal's sync client: the terminal's side of every conversation of
- * PROTOCOL.md §8 over a Connection that it keeps open. It owns no money
- * state: the journal, the lists and the credits stay in their stores, and
- * this only moves them — so a tap never waits on it. All its work runs in
- * link callbacks and scheduler turns.
- */
-
-/** STATUS tlv 6 (§6.3): why upload stopped, cut to what the codec carries. */
-function alarmText(a: UploadAlarm): string {
-  const text = `upload stopped (${a.reason}): ${a.detail}`;
-  // A UTF-16 unit is at most 3 bytes of UTF-8: a quarter of the limit in units always fits.
-  if (Buffer.byteLength(text) <= STATUS_ALARM_BYTES_MAX) return text;
-  return `${text.slice(0, STATUS_ALARM_BYTES_MAX / 4 - 1)}…`;
-}
 
 export {
   SYNC_DEFAULTS,
@@ -47,6 +25,13 @@ export {
   type SyncOptions,
 } from './client-options.ts';
 
+/**
+ * The terminal's sync client: the terminal's side of every conversation of
+ * PROTOCOL.md §8 over a Connection that it keeps open. It owns no money
+ * state: the journal, the lists and the credits stay in their stores, and
+ * this only moves them — so a tap never waits on it. All its work runs in
+ * link callbacks and scheduler turns.
+ */
 export class SyncClient {
   readonly authorizer: SessionAuthorizer;
   private readonly opts: SyncOptions;
@@ -278,26 +263,8 @@ export class SyncClient {
 
   /** The STATUS this terminal would send now (also for the dashboard). */
   status(): Status {
-    const now = this.d.clock.nowMs();
-    return {
-      type: 'status',
-      terminalTimeMs: (this.d.terminalClock ?? this.d.clock).nowMs(),
-      clock: this.clockWatch.state,
-      clockDriftMs: this.clockWatch.clockDriftMs,
-      journalLastSeq: this.d.journal.lastSeq(),
-      journalQueueDepth: Math.max(0, this.queueDepth()),
-      lists: [
-        { list: 'blacklist', version: this.lists.held('blacklist') },
-        ...(this.d.grants ? [{ list: 'grants' as const, version: this.lists.held('grants') }] : []),
-        { list: 'credits', version: this.lists.held('credits') },
-      ],
-      configVersion: this.d.state.configVersion(),
-      locked: this.d.state.lock().locked,
-      peripherals: (this.d.peripherals?.() ?? []).slice(0, 64), // the codec's PERIPHERALS_MAX
-      ...(this.d.firmware ? { firmware: this.d.firmware } : {}),
-      uptimeS: Math.floor((now - this.startedMs) / 1000),
-      ...(this.uploadAlarm ? { alarm: alarmText(this.uploadAlarm) } : {}),
-    };
+    const { clockWatch, lists, startedMs, uploadAlarm } = this;
+    return statusReport(this.d, { clockWatch, lists, queueDepth: this.queueDepth(), startedMs, uploadAlarm });
   }
 
   private sendStatus(): void {

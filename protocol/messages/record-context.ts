@@ -48,6 +48,10 @@ export const ITEM = {
 export const ITEM_MASK = 0x0f;
 /** Bit 4 of the item byte: the time delta is negative (the clock was stepped back). */
 export const NEG_DT = 0x10;
+/** Bit 5 of the item byte, in the items that use it: the record's card travels explicitly. */
+export const CARD_BIT = 0x20;
+/** Bit 6 of the item byte: a flag whose meaning is the item's own (a settle's outcome, a generic item's ref). */
+export const BIT6 = 0x40;
 
 export { KIND } from './record-kinds.ts';
 export { cardDay } from '../card-day.ts';
@@ -115,6 +119,12 @@ export function timeDelta(atMs: number, ctx: RecordContext): { neg: boolean; dt:
   if (!Number.isSafeInteger(atMs) || atMs < 0)
     throw new EncodeError(`record atMs ${atMs} is not a non-negative integer`);
   return { neg: atMs < ctx.prevAtMs, dt: Math.abs(atMs - ctx.prevAtMs) };
+}
+
+/** An item's first bytes: the item byte (with NEG_DT when time went back) and the time delta. */
+export function writeHead(w: Writer, item: number, rec: WireRecord, ctx: RecordContext): Writer {
+  const t = timeDelta(rec.atMs, ctx);
+  return w.u8(item | (t.neg ? NEG_DT : 0)).varint(t.dt);
 }
 
 export function readTime(r: Reader, item: number, ctx: RecordContext): number {

@@ -20,6 +20,11 @@ export const KIND = {
   signOut: 'operator.signout',
   clockStep: 'clock.step',
   issued: 'card.issued',
+  cashStack: 'cash.stack',
+  cashStacked: 'cash.stacked',
+  cashReturned: 'cash.returned',
+  cashAlarm: 'cash.alarm',
+  cashEmptied: 'cash.emptied',
 } as const;
 
 export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
@@ -137,6 +142,43 @@ export interface CardIssuedBody {
   cardNumber: number;
 }
 
+/**
+ * cash.stack: a kiosk is about to tell its bill acceptor to stack a bill held in
+ * escrow for this card; journaled (durable) before STACK goes out, so a restart
+ * knows whose bill a later "stacked" (or a power-up "bill in stacker") is.
+ */
+export interface CashStackBody {
+  cardNumber: number;
+  billType: number;
+  valueCents: number;
+}
+
+/** cash.stacked (ref: the cash.stack): the bill is in the cassette; the card is owed valueCents. */
+export interface CashStackedBody {
+  cardNumber: number;
+  billType: number;
+  valueCents: number;
+}
+
+/** cash.returned (ref: the cash.stack): the bill went back to the customer (or never left escrow): nothing owed. */
+export interface CashReturnedBody {
+  billType: number;
+  reason: string;
+}
+
+/** cash.alarm: the bill acceptor stopped (jam, cassette removed or full, cheat, no reply, failure). */
+export interface CashAlarmBody {
+  alarm: string;
+  detail: string;
+}
+
+/** cash.emptied: an operator took the cassette out and counted it; the cash-box count starts again from 0. */
+export interface CashEmptiedBody {
+  operator: number;
+  count: number;
+  amountCents: number;
+}
+
 /** The body each record kind carries: what the journal's append is checked against. */
 export interface RecordBodies {
   [KIND.intent]: IntentBody;
@@ -151,6 +193,11 @@ export interface RecordBodies {
   [KIND.onlineResult]: OnlineResultBody;
   [KIND.clockStep]: ClockStepBody;
   [KIND.issued]: CardIssuedBody;
+  [KIND.cashStack]: CashStackBody;
+  [KIND.cashStacked]: CashStackedBody;
+  [KIND.cashReturned]: CashReturnedBody;
+  [KIND.cashAlarm]: CashAlarmBody;
+  [KIND.cashEmptied]: CashEmptiedBody;
 }
 
 export type RecordKind = keyof RecordBodies;

@@ -1,19 +1,18 @@
 import { decodeIntent, encodeIntent } from './record-intent.ts';
+import { decodeSmall, encodeSmall } from './record-small-kinds.ts';
 import {
   advance,
-  bytesToHex,
-  hexToBytes,
-  isObject,
-  isUint,
+  BIT6,
+  CARD_BIT,
   ITEM,
   ITEM_MASK,
+  isUint,
   KIND,
-  NEG_DT,
   readRef,
   readTime,
   sameJson,
   sameRecord,
-  timeDelta,
+  writeHead,
   writeRefGap,
   type RecordContext,
   type WireRecord,
@@ -46,102 +45,8 @@ const ALLOWED_BITS: Record<number, number> = {
   9: 0x10,
   10: 0x00,
 };
-const CARD_BIT = 0x20;
-const BIT6 = 0x40;
 const KIND_BYTES_MAX = 64;
 const BODY_BYTES_MAX = 16 * 1024;
-
-/** tap.refused reasons with a one-byte code (1-based); any other reason travels as text. */
-export const REFUSAL_CODES = [
-  'blacklisted',
-  'expired',
-  'frozen',
-  'wrong-tenant',
-  'class-not-allowed',
-  'below-min',
-  'above-max',
-  'daily-limit',
-  'pin-wrong',
-  'pin-locked',
-  'pin-not-set',
-  'insufficient-balance',
-  'balance-cap',
-  'counter-rollback',
-  'card-worn-out',
-  'unreadable',
-  'forged',
-  'foreign-card',
-  'operator-required',
-  'nothing-to-undo',
-  'undo-expired',
-  'undo-other-card',
-  'other-card-pending',
-] as const;
-
-const CLOSING: Record<string, number> = {
-  [KIND.commit]: ITEM.commit,
-  [KIND.abort]: ITEM.abort,
-  [KIND.uncertain]: ITEM.uncertain,
-  [KIND.settle]: ITEM.settle,
-};
-const CLOSING_KIND: Record<number, string> = Object.fromEntries(
-  Object.entries(CLOSING).map(([kind, item]) => [item, kind]),
-);
-
-function head(w: Writer, item: number, rec: WireRecord, ctx: RecordContext): Writer {
-  const t = timeDelta(rec.atMs, ctx);
-  return w.u8(item | (t.neg ? NEG_DT : 0)).varint(t.dt);
-}
-
-/** Compact item of a non-intent kind, or null (the verify step decides whether it is exact). */
-function encodeSmall(rec: WireRecord, ctx: RecordContext): Uint8Array | null {
-  const b = rec.body;
-  const w = new Writer();
-  const closing = CLOSING[rec.kind];
-  if (closing !== undefined) {
-    if (!isObject(b) || !isUint(rec.ref) || rec.ref >= rec.seq || !isUint(rec.card, 0xffff_ffff)) return null;
-    const explicit = ctx.intentCards.get(rec.ref) !== rec.card;
-    const landed = closing === ITEM.settle && b.outcome === 'landed';
-    head(w, closing | (explicit ? CARD_BIT : 0) | (landed ? BIT6 : 0), rec, ctx).varint(rec.seq - rec.ref);
-    if (explicit) w.varint(rec.card);
-    if (closing === ITEM.abort || closing === ITEM.uncertain)
-      w.str(typeof b.problem === 'string' ? b.problem : '', 1024);
-    if (closing === ITEM.settle) w.varint(isUint(b.counterSeen) ? b.counterSeen : 0);
-    return w.finish();
-  }
-  if (!isObject(b) || !isUint(b.cardNumber, 0xffff_ffff))
-    return rec.kind === KIND.refused && isObject(b) && b.cardNumber === null ? encodeRefused(w, rec, ctx, b) : null;
-  if (rec.kind === KIND.refused) return encodeRefused(w, rec, ctx, b);
-  if (rec.kind === KIND.signIn) return head(w, ITEM.signIn, rec, ctx).varint(b.cardNumber).finish();
-  if (rec.kind === KIND.signOut) {
-    if (
-      !isUint(rec.ref) ||
-      rec.ref >= rec.seq ||
-      !Number.isSafeInteger(b.count) ||
-      !Number.isSafeInteger(b.amountCents)
-    )
-      return null;
-    return head(w, ITEM.signOut, rec, ctx)
-      .varint(b.cardNumber)
-      .varint(rec.seq - rec.ref)
-      .svarint(b.count as number)
-      .svarint(b.amountCents as number)
-      .finish();
-  }
-  return null;
-}
-
-function encodeRefused(w: Writer, rec: WireRecord, ctx: RecordContext, b: Record<string, unknown>): Uint8Array | null {
-  const uid = typeof b.uid === 'string' ? hexToBytes(b.uid) : null;
-  if (uid === null || typeof b.reason !== 'string' || typeof b.detail !== 'string') return null;
-  const code = REFUSAL_CODES.indexOf(b.reason as (typeof REFUSAL_CODES)[number]) + 1;
-  head(w, ITEM.refused | (b.cardNumber !== null ? CARD_BIT : 0) | (code === 0 ? BIT6 : 0), rec, ctx);
-  if (b.cardNumber !== null) w.varint(b.cardNumber as number);
-  w.lenBytes(uid, 64);
-  if (code === 0) w.str(b.reason, 64);
-  else w.u8(code);
-  return w.str(b.detail, 1024).finish();
-}
 
 /** JSON with object keys sorted at every level: the hash chain's form, independent of key order. */
 export function sortedJson(value: unknown): string {
@@ -162,7 +67,7 @@ function encodeGeneric(rec: WireRecord, ctx: RecordContext, sorted: boolean): Ui
     throw new EncodeError(`record ${rec.seq}: body is not a JSON value`);
   if (rec.card !== null && !isUint(rec.card))
     throw new EncodeError(`record ${rec.seq}: card ${rec.card} is not an unsigned integer`);
-  const w = head(
+  const w = writeHead(
     new Writer(),
     ITEM.generic | (rec.card !== null ? CARD_BIT : 0) | (rec.ref !== null ? BIT6 : 0),
     rec,
@@ -257,58 +162,10 @@ export function decodeItem(r: Reader, ctx: RecordContext, seq: number): WireReco
     return [];
   }
   const atMs = readTime(r, item, ctx);
-  let rec: WireRecord;
-  if (k === ITEM.generic) rec = decodeGeneric(r, item, seq, atMs);
-  else if (k === ITEM.refused) rec = decodeRefused(r, item, seq, atMs);
-  else if (k === ITEM.signIn) {
-    const card = r.varint('cardNumber', 0xffff_ffff);
-    const body = { cardNumber: card, name: `#${card}`, shift: `${ctx.terminalId}-${seq}`, signInSeq: seq, atMs };
-    rec = { seq, kind: KIND.signIn, atMs, card, ref: null, body };
-  } else if (k === ITEM.signOut) {
-    const card = r.varint('cardNumber', 0xffff_ffff);
-    const ref = readRef(r, seq);
-    const body = {
-      cardNumber: card,
-      shift: `${ctx.terminalId}-${ref}`,
-      count: r.svarint('count'),
-      amountCents: r.svarint('amountCents'),
-    };
-    rec = { seq, kind: KIND.signOut, atMs, card, ref, body };
-  } else rec = decodeClosing(r, item, seq, atMs, ctx);
+  const rec = k === ITEM.generic ? decodeGeneric(r, item, seq, atMs) : decodeSmall(r, item, seq, atMs, ctx);
   if (r.failed) return [];
   advance(ctx, rec);
   return [rec];
-}
-
-function decodeClosing(r: Reader, item: number, seq: number, atMs: number, ctx: RecordContext): WireRecord {
-  const k = item & ITEM_MASK;
-  const kind = CLOSING_KIND[k];
-  const ref = readRef(r, seq);
-  const known = ctx.intentCards.get(ref);
-  const card =
-    item & CARD_BIT
-      ? r.varint('card', 0xffff_ffff)
-      : (known ?? r.fail(`${kind} of seq ${ref}: card not given and that intent is not in this batch`));
-  let body: Record<string, unknown> = { intentSeq: ref };
-  if (k === ITEM.abort || k === ITEM.uncertain) body = { intentSeq: ref, problem: r.str('problem', 1024) };
-  if (k === ITEM.settle)
-    body = { intentSeq: ref, outcome: item & BIT6 ? 'landed' : 'not-landed', counterSeen: r.varint('counterSeen') };
-  if (k !== ITEM.settle && item & BIT6) r.fail(`${kind}: bit 6 is reserved`);
-  return { seq, kind, atMs, card, ref, body };
-}
-
-function decodeRefused(r: Reader, item: number, seq: number, atMs: number): WireRecord {
-  const card = item & CARD_BIT ? r.varint('cardNumber', 0xffff_ffff) : null;
-  const uid = bytesToHex(r.lenBytes('uid', 64));
-  let reason: string;
-  if (item & BIT6) reason = r.str('reason', 64);
-  else {
-    const code = r.u8('reason code');
-    reason = REFUSAL_CODES[code - 1] ?? '';
-    if (reason === '' && !r.failed) r.fail(`unknown refusal code ${code}`);
-  }
-  const body = { cardNumber: card, uid, reason, detail: r.str('detail', 1024) };
-  return { seq, kind: KIND.refused, atMs, card, ref: null, body };
 }
 
 function decodeGeneric(r: Reader, item: number, seq: number, atMs: number): WireRecord {

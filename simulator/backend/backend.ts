@@ -16,6 +16,7 @@ import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
 import { Meta, openBackendDb } from './schema.ts';
 import { SyncAlarms } from './sync-alarms.ts';
+import { serveMessage } from './terminal-messages.ts';
 import { TerminalSession, type SessionHost } from './terminal-session.ts';
 
 /**
@@ -226,7 +227,7 @@ export class Backend implements SessionHost {
   }
 
   /** §6.4: after a change, the new version goes at once to every open session. */
-  private pushAll(): void {
+  pushAll(): void {
     for (const s of this.sessions) s.pushLists();
   }
 
@@ -276,69 +277,7 @@ export class Backend implements SessionHost {
   }
 
   message(s: TerminalSession, m: Message, payload?: Uint8Array): void {
-    const t = s.terminalId as number;
-    const now = this.nowMs();
-    switch (m.type) {
-      case 'status':
-        s.send({ type: 'statusAck', backendTimeMs: now });
-        this.db
-          .prepare('UPDATE terminals SET status = ?, last_seen_ms = ? WHERE id = ?')
-          .run(JSON.stringify(m), now, t);
-        s.noteStatus(m);
-        this.alarms.status(t, m, this.journal.highWater(t));
-        this.commands.sendQueued(s);
-        this.configs.sendDue(s);
-        return;
-      case 'timeRequest':
-        s.send({
-          type: 'timeResponse',
-          t1Ms: m.t1Ms,
-          t2Ms: now,
-          t3Ms: this.nowMs(),
-          utcOffsetMinutes: this.utcOffsetMinutes,
-        });
-        return;
-      case 'journalBatch': {
-        const r = this.journal.ingest(t, m, payload);
-        s.send(r.ack);
-        if (r.ack.status !== 'ok')
-          this.log.info('backend.journal-ack', {
-            terminal: t,
-            status: r.ack.status,
-            ackUpto: r.ack.ackUpto,
-            baseSeq: m.records[0]?.seq,
-          });
-        this.alarms.upload(t, r.ack, r.stored);
-        if (r.clones.length) this.log.error('backend.clone-detected', { terminal: t, cards: r.clones });
-        if (r.listsChanged) this.pushAll();
-        return;
-      }
-      case 'listAck':
-        this.db.prepare(`UPDATE terminals SET held_${m.list} = ? WHERE id = ?`).run(m.version, t);
-        return s.noteListAck(m);
-      case 'listPull':
-        return s.pull(m);
-      case 'authorizeRequest':
-        s.send(this.accounts.authorize(t, m, now, this.lists.isBlacklisted(m.cardNumber)));
-        return;
-      case 'advice':
-        s.send({
-          type: 'adviceAck',
-          stan: m.stan,
-          status: this.accounts.advice(t, m.stan, m.cardNumber, m.amountCents, now),
-        });
-        return;
-      case 'reversal':
-        this.accounts.reversal(t, m.stan, 0, now);
-        s.send({ type: 'reversalAck', stan: m.stan });
-        return;
-      case 'commandResult':
-        return this.commands.result(t, m);
-      case 'configAck':
-        return this.configs.ack(t, m);
-      default:
-        this.log.info('backend.message', { terminal: t, type: m.type });
-    }
+    serveMessage(this, s, m, payload);
   }
 
   private tick(): void {

@@ -1,38 +1,33 @@
 import { sameBytes } from '../../protocol/keys.ts';
-/**
- * A MIFARE Classic 1K card held in memory, at PICC level (select, auth, read,
- * write, halt), so both the virtual reader and a register-level MFRC522
- * emulator can drive it. It enforces the access bits like a real card and can
- * be told to leave the field mid-write (tearing) or before an operation.
- */
 import {
   ACCESS_BITS_BYTES,
   ACCESS_BITS_OFFSET,
-  TRANSPORT_CONDITIONS,
-  type AccessConditions,
-  type TrailerPart,
-} from '../../firmware/card/access-bits.ts';
-import {
   dataBlockPermits,
   decodeAccessBits,
-  encodeAccessBits,
   keyBReadable,
   trailerPermits,
+  type AccessConditions,
 } from '../../firmware/card/access-bits.ts';
 import {
   BLOCK_BYTES,
-  BLOCKS_1K,
   CardError,
   KEY_BYTES,
   sectorOfBlock,
   trailerBlockOf,
   type KeyType,
 } from '../../firmware/card/session.ts';
+import {
+  blankImage,
+  CARD_1K_BYTES,
+  checkBlock,
+  checkUid,
+  isTrailer,
+  KEY_B_OFFSET,
+  SAK_CLASSIC_1K,
+  TRAILER_RANGES,
+} from './classic-image.ts';
 
-export const CARD_1K_BYTES = BLOCKS_1K * BLOCK_BYTES;
-export const SAK_CLASSIC_1K = 0x08;
-const USER_BYTE_TRANSPORT = 0x69;
-const KEY_B_OFFSET = 10;
+export { CARD_1K_BYTES, SAK_CLASSIC_1K } from './classic-image.ts';
 
 /**
  * What a torn block holds after the cut. 'prefix': the old bytes; 'erased':
@@ -40,19 +35,12 @@ const KEY_B_OFFSET = 10;
  */
 export type TearFill = 'prefix' | 'erased';
 
-/** Byte ranges of the three trailer parts; the user byte (9) goes with the access bits. */
-const TRAILER_RANGES: readonly [TrailerPart, number, number][] = [
-  ['keyA', 0, KEY_BYTES],
-  ['accessBits', ACCESS_BITS_OFFSET, KEY_B_OFFSET],
-  ['keyB', KEY_B_OFFSET, BLOCK_BYTES],
-];
-
-const isTrailer = (block: number): boolean => block % 4 === 3;
-
-function checkUid(uid: Uint8Array): void {
-  if (uid.length !== 4 && uid.length !== 7) throw new RangeError(`UID must be 4 or 7 bytes, got ${uid.length}`);
-}
-
+/**
+ * A MIFARE Classic 1K card held in memory, at PICC level (select, auth, read,
+ * write, halt), so both the virtual reader and a register-level MFRC522
+ * emulator can drive it. It enforces the access bits like a real card and can
+ * be told to leave the field mid-write (tearing) or before an operation.
+ */
 export class VirtualClassicCard {
   private readonly memory: Uint8Array;
   private readonly uidBytes: Uint8Array;
@@ -72,20 +60,7 @@ export class VirtualClassicCard {
 
   /** A factory-fresh card: manufacturer block 0, every trailer in transport state. */
   static blank(uid: Uint8Array): VirtualClassicCard {
-    checkUid(uid);
-    const memory = new Uint8Array(CARD_1K_BYTES);
-    memory.set(uid, 0);
-    if (uid.length === 4) {
-      memory[4] = uid.reduce((bcc, b) => bcc ^ b, 0);
-      memory.set([SAK_CLASSIC_1K, 0x04, 0x00], 5);
-    } else {
-      memory.set([SAK_CLASSIC_1K, 0x44, 0x00], 7);
-    }
-    const trailer = new Uint8Array(BLOCK_BYTES).fill(0xff);
-    trailer.set(encodeAccessBits(TRANSPORT_CONDITIONS), ACCESS_BITS_OFFSET);
-    trailer[ACCESS_BITS_OFFSET + ACCESS_BITS_BYTES] = USER_BYTE_TRANSPORT;
-    for (let sector = 0; sector < BLOCKS_1K / 4; sector++) memory.set(trailer, trailerBlockOf(sector) * BLOCK_BYTES);
-    return new VirtualClassicCard(uid, memory);
+    return new VirtualClassicCard(uid, blankImage(uid));
   }
 
   /** A card with exactly these 1024 bytes (e.g. a dump taken earlier, or a clone). */
@@ -312,9 +287,4 @@ export class VirtualClassicCard {
   private blockView(block: number): Uint8Array {
     return this.memory.subarray(block * BLOCK_BYTES, (block + 1) * BLOCK_BYTES);
   }
-}
-
-function checkBlock(block: number): void {
-  if (!Number.isInteger(block) || block < 0 || block >= BLOCKS_1K)
-    throw new CardError('bad-block', `block ${block} is not in 0..${BLOCKS_1K - 1}`);
 }

@@ -12,6 +12,7 @@ import { parseScenario } from '../../simulator/scenario/schema.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { KIND } from '../../protocol/index.ts';
 import { validate, type Schema } from './json-schema.ts';
+import { kioskTour } from '../firmware/kiosk/tour.ts';
 
 /**
  * PROTOCOL.md §6.6.6: the record bodies a backend receives are published as
@@ -116,6 +117,7 @@ test('every body the firmware journals matches the published schema of its kind,
     await scenarios();
     await creditsAndClock();
     await online();
+    await kioskTour();
   });
   const problems = seen.flatMap((r) =>
     defs[r.kind] ? validate(defs[r.kind], r.body, schema, r.kind) : [`${r.kind}: not in the schema`],

@@ -44,3 +44,28 @@ export function prepareQueries(db: Database.Database) {
 }
 
 export type JournalQueries = ReturnType<typeof prepareQueries>;
+
+/** Records of a kind that no record of the closing kinds (a JSON array, the first parameter) references. */
+export type OpenRecordsQuery = (kind: string) => Database.Statement<unknown[], JournalRow>;
+
+/**
+ * One statement per kind, prepared on first use. The kind goes into the SQL as a literal
+ * (checkKind allows no quotes) so SQLite can use its partial index.
+ */
+export function openRecordsQuery(db: Database.Database): OpenRecordsQuery {
+  const byKind = new Map<string, Database.Statement<unknown[], JournalRow>>();
+  return (kind) => {
+    let q = byKind.get(kind);
+    if (!q) {
+      q = db
+        .prepare<unknown[], JournalRow>(
+          `SELECT ${ROW_COLUMNS} FROM journal AS j WHERE j.kind = '${kind}' AND NOT EXISTS (
+           SELECT 1 FROM journal AS c WHERE c.ref = j.seq AND c.kind IN (SELECT value FROM json_each(?))
+         ) ORDER BY j.seq LIMIT ?`,
+        )
+        .raw(true);
+      byKind.set(kind, q);
+    }
+    return q;
+  };
+}

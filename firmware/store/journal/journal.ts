@@ -10,12 +10,19 @@ import {
   checkTotals,
   READ_RECORDS_MAX,
   type AppendOptions,
-  type TotalsDelta,
 } from './journal-args.ts';
 import { encodeBody } from './journal-body.ts';
-import { recordCrc, rowCrcOk, rowToRecord, type JournalRecord } from './journal-codec.ts';
-import { ensureJournalSchema, ROW_COLUMNS, type JournalRow } from './journal-schema.ts';
-import { prepareQueries, type JournalQueries, type Meta } from './journal-queries.ts';
+import { rowToRecord, type JournalRecord } from './journal-codec.ts';
+import { ensureJournalSchema, type JournalRow } from './journal-schema.ts';
+import {
+  openRecordsQuery,
+  prepareQueries,
+  type JournalQueries,
+  type Meta,
+  type OpenRecordsQuery,
+} from './journal-queries.ts';
+import { recoverJournal } from './journal-recovery.ts';
+import { prepareWrites, type JournalWrites } from './journal-writes.ts';
 import type { RecordBodies } from '../../../protocol/messages/record-kinds.ts';
 import { durabilityOf, openSqlite, type Durability } from '../sqlite-open.ts';
 import type { Scheduler } from '../../sync/scheduler.ts';
@@ -24,19 +31,8 @@ import { JournalSync } from './journal-sync.ts';
 export type { AppendOptions, TotalsDelta } from './journal-args.ts';
 export { isRecordOf, type JournalRecord } from './journal-codec.ts';
 export { DEFERRED_SYNC_DELAY_MS } from './journal-sync.ts';
-
-/**
- * Recovery checks the CRC of every unacknowledged record (those still owed to
- * the backend) and of this many newest ones; older acknowledged records are
- * the backend's already, and checking a million at boot would delay the first tap.
- */
-export const RECOVERY_TAIL_RECORDS = 1000;
-/**
- * One prune transaction deletes at most this many rows, so the write lock (and
- * a tap waiting for it) is held briefly: 50,000 took 320 ms on a 1M-record
- * journal here, so 10,000 is ~65 ms. Call again while it returns this.
- */
-export const PRUNE_BATCH_MAX = 10_000;
+export { RECOVERY_TAIL_RECORDS } from './journal-recovery.ts';
+export { PRUNE_BATCH_MAX } from './journal-writes.ts';
 
 /** Runs one append's transaction: as it is (append), or without its fsync (appendDeferred). */
 type Commit = (tx: () => number) => number;
@@ -60,19 +56,9 @@ export class Journal<M extends object = RecordBodies> {
   private lastSeqMem = 0;
   /** journal_meta.acked_upto, mirrored: a read says whether each record is acknowledged. */
   private ackedUptoMem = 0;
-  private readonly openQueries = new Map<string, Database.Statement<unknown[], JournalRow>>();
   private readonly q: JournalQueries;
-  private readonly appendTx: (
-    kind: string,
-    atMs: number,
-    card: number | null,
-    ref: number | null,
-    body: string,
-    totals: readonly TotalsDelta[],
-    cardCounter: number | null,
-  ) => number;
-  private readonly ackTx: (uptoSeq: number) => number;
-  private readonly pruneTx: (keepLast: number) => { deleted: number; uptoSeq: number };
+  private readonly openRecords: OpenRecordsQuery;
+  private readonly writes: JournalWrites;
 
   private constructor(
     private readonly db: Database.Database,
@@ -82,39 +68,13 @@ export class Journal<M extends object = RecordBodies> {
     private readonly sync: JournalSync,
   ) {
     this.q = prepareQueries(db);
-    this.appendTx = db.transaction((kind, atMs, card, ref, body, totals, cardCounter) => {
-      // The exclusive lock makes this process the only writer, so the next seq
-      // lives in memory: no meta row rewritten per record (one page less per fsync).
-      const seq = this.lastSeqMem + 1;
-      // A ref names an earlier record; a later or unknown one is a caller bug.
-      if (ref !== null && (ref < 1 || ref > this.lastSeqMem))
-        throw new RangeError(`ref ${ref} is not an earlier journal seq (last is ${this.lastSeqMem})`);
-      this.q.insert.run(seq, kind, atMs, card, ref, body, recordCrc(seq, kind, atMs, card, ref, body));
-      for (const t of totals) this.q.addTotals.run(t.scope, t.key, t.count, t.amountCents);
-      if (card !== null && cardCounter !== null) this.q.seeCard.run(card, cardCounter);
-      return seq;
-    }).immediate;
-    this.ackTx = db.transaction((uptoSeq: number) => {
-      const meta = this.meta();
-      if (uptoSeq > this.lastSeqMem)
-        throw new RangeError(`cannot acknowledge up to seq ${uptoSeq}: last written is ${this.lastSeqMem}`);
-      if (uptoSeq <= meta.acked_upto) return 0; // a repeated ack (retransmission) changes nothing
-      // One meta row, not a flag per record: rewriting every acknowledged row doubled what the SD card takes.
-      this.q.setAckedUpto.run(uptoSeq);
-      return uptoSeq - meta.acked_upto;
-    }).immediate;
-    this.pruneTx = db.transaction((keepLast: number) => {
-      const meta = this.meta();
-      const cutoff = this.q.pruneCutoff.get(meta.acked_upto, keepLast);
-      const oldest = this.q.oldestSeq.get();
-      if (cutoff === undefined || oldest === null || oldest === undefined) return { deleted: 0, uptoSeq: 0 };
-      // Seqs are contiguous, so a seq range bounds the batch.
-      const uptoSeq = Math.min(cutoff, oldest + PRUNE_BATCH_MAX - 1);
-      // Deleting rows could lower max(seq): record the highest seq first so it is never reused.
-      this.q.setLastSeq.run(this.lastSeqMem);
-      // uptoSeq ≤ the cutoff ≤ acked_upto: only acknowledged records go.
-      return { deleted: this.q.deleteUpto.run(uptoSeq).changes, uptoSeq };
-    }).immediate;
+    this.openRecords = openRecordsQuery(db);
+    this.writes = prepareWrites(
+      db,
+      this.q,
+      () => this.lastSeqMem,
+      () => this.meta(),
+    );
   }
 
   /** Opens (creating if needed) and recovers: SQLite replays its WAL, then CRCs are checked. */
@@ -166,7 +126,7 @@ export class Journal<M extends object = RecordBodies> {
     const atMs = this.clock.nowMs();
     if (!Number.isSafeInteger(atMs)) throw new RangeError(`clock gave ${atMs}, not a whole number of ms`);
     const cardCounter = opts.cardCounter === undefined ? null : checkCounter(opts.cardCounter);
-    const seq = commit(() => this.appendTx(kind, atMs, card, ref, text, totals, cardCounter));
+    const seq = commit(() => this.writes.append(kind, atMs, card, ref, text, totals, cardCounter));
     this.lastSeqMem = seq;
     // The parsed text, not the caller's object: exactly what a later read returns.
     return { seq, kind, atMs, card, ref, body: JSON.parse(text) as M[K], acked: false };
@@ -198,26 +158,10 @@ export class Journal<M extends object = RecordBodies> {
   open<K extends keyof M & string>(kind: K, closingKinds: readonly (keyof M & string)[]): JournalRecord<M[K]>[] {
     checkKind(kind);
     closingKinds.forEach(checkKind);
-    const rows = this.openQuery(kind).all(JSON.stringify(closingKinds), READ_RECORDS_MAX);
+    const rows = this.openRecords(kind).all(JSON.stringify(closingKinds), READ_RECORDS_MAX);
     if (rows.length === READ_RECORDS_MAX) this.log.warn('journal.open-truncated', { kind, limit: READ_RECORDS_MAX });
     // A record of `kind` was appended with M[kind]'s body (append's type); a corrupt one is flagged.
     return this.toRecords(rows) as JournalRecord<never>[];
-  }
-
-  /** The kind goes into the SQL as a literal (checkKind allows no quotes) so SQLite can use its partial index. */
-  private openQuery(kind: string): Database.Statement<unknown[], JournalRow> {
-    let q = this.openQueries.get(kind);
-    if (!q) {
-      q = this.db
-        .prepare<unknown[], JournalRow>(
-          `SELECT ${ROW_COLUMNS} FROM journal AS j WHERE j.kind = '${kind}' AND NOT EXISTS (
-           SELECT 1 FROM journal AS c WHERE c.ref = j.seq AND c.kind IN (SELECT value FROM json_each(?))
-         ) ORDER BY j.seq LIMIT ?`,
-        )
-        .raw(true);
-      this.openQueries.set(kind, q);
-    }
-    return q;
   }
 
   unacked(limit: number): JournalRecord[] {
@@ -226,7 +170,7 @@ export class Journal<M extends object = RecordBodies> {
 
   /** Acknowledges every record up to `uptoSeq` (cumulative, idempotent); returns how many changed. */
   ack(uptoSeq: number): number {
-    const changed = this.ackTx(checkSeq(uptoSeq, 'ack seq'));
+    const changed = this.writes.ack(checkSeq(uptoSeq, 'ack seq'));
     if (changed > 0) this.sync.synced(0);
     this.ackedUptoMem = Math.max(this.ackedUptoMem, uptoSeq);
     if (changed > 0) this.log.debug('journal.acked', { uptoSeq, records: changed });
@@ -241,7 +185,7 @@ export class Journal<M extends object = RecordBodies> {
   pruneAcked(keepLast: number): number {
     if (!Number.isSafeInteger(keepLast) || keepLast < 0)
       throw new RangeError(`keepLast must be a non-negative integer, got ${keepLast}`);
-    const { deleted, uptoSeq } = this.pruneTx(keepLast);
+    const { deleted, uptoSeq } = this.writes.prune(keepLast);
     if (deleted > 0) this.sync.synced(0);
     if (deleted > 0) this.log.info('journal.pruned', { records: deleted, uptoSeq });
     return deleted;
@@ -306,38 +250,17 @@ export class Journal<M extends object = RecordBodies> {
     return meta;
   }
 
-  /** Checks the invariants the rest relies on, then the CRCs recovery promises. */
+  /** Takes up where the file left off (journal-recovery.ts), noting any record whose CRC failed. */
   private recover(): void {
-    const meta = this.meta();
-    const maxSeq = this.q.maxSeq.get() ?? 0;
-    // journal_meta.last_seq is written before each prune; max(seq) covers every append since.
-    this.lastSeqMem = Math.max(maxSeq, meta.last_seq);
-    this.ackedUptoMem = meta.acked_upto;
-    // Pair assertion on what ack maintains: if it fails the file was altered outside this class.
-    if (meta.acked_upto > this.lastSeqMem)
-      throw new Error(
-        `${this.path}: acked_upto ${meta.acked_upto} is above the last seq ${this.lastSeqMem}; the file is damaged`,
-      );
-    const ackedBeyond = this.q.ackedAfter.get(meta.acked_upto)!;
-    if (ackedBeyond > 0)
-      throw new Error(
-        `${this.path}: ${ackedBeyond} records after acked_upto ${meta.acked_upto} are marked acknowledged; the file is damaged`,
-      );
-
-    const fromSeq = Math.max(0, Math.min(meta.acked_upto, this.lastSeqMem - RECOVERY_TAIL_RECORDS));
-    let checked = 0;
-    for (const row of this.db
-      .prepare<[number], JournalRow>(`SELECT ${ROW_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq`)
-      .raw(true)
-      .iterate(fromSeq)) {
-      checked++;
-      if (!rowCrcOk(row)) this.noteCorrupt(row[0]);
-    }
+    const r = recoverJournal(this.db, this.q, this.meta(), this.path);
+    this.lastSeqMem = r.lastSeq;
+    this.ackedUptoMem = r.ackedUpto;
+    for (const seq of r.corruptSeqs) this.noteCorrupt(seq);
     this.log.info('journal.recovered', {
       path: this.path,
-      lastSeq: this.lastSeqMem,
-      ackedUpto: meta.acked_upto,
-      checked,
+      lastSeq: r.lastSeq,
+      ackedUpto: r.ackedUpto,
+      checked: r.checked,
       corrupt: this.corruptSeqs.size,
     });
   }

@@ -1,0 +1,307 @@
+import type { BillEntry, CashEvent } from '../../drivers/cash/index.ts';
+import type { PeripheralHealth } from '../../protocol/messages/status.ts';
+import type { CardImage } from '../card/app.ts';
+import type { CardKeys } from '../card/keys.ts';
+import type { CardSession } from '../card/session.ts';
+import { afterWrite } from '../card-tx/card-tx.ts';
+import { applyPendingCredits } from '../card-tx/credits-at-tap.ts';
+import { KIND } from '../card-tx/records.ts';
+import { cardDay, cardDayToIso } from '../core/clock.ts';
+import { checkCard, decide, type PolicyContext } from '../policy/policy.ts';
+import type { BillStep, KioskDeps } from './deps.ts';
+import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, next } from './machine.ts';
+import {
+  CASH_DAY_SCOPE,
+  CASHBOX_KEY,
+  CASHBOX_SCOPE,
+  cashboxCount,
+  openStacks,
+  owedCents,
+  stackedTotals,
+} from './owed.ts';
+import type { KioskScreen } from './screen.ts';
+
+interface Present {
+  session: CardSession;
+  card: CardImage;
+  keys: CardKeys;
+}
+
+/**
+ * The self-service top-up kiosk: the I/O shell around machine.ts. It takes
+ * card taps and the acceptor's events, journals each bill's life, writes the
+ * card through CardTransactions and is the one place the state moves (move()).
+ */
+export class KioskApp {
+  private memory: KioskMemory = initialMemory();
+  private present: Present | null = null;
+  screen: KioskScreen = { kind: 'idle' };
+  private tableSeen: readonly BillEntry[] | undefined;
+
+  constructor(private readonly d: KioskDeps) {}
+
+  get state(): KioskMemory {
+    return this.memory;
+  }
+
+  /**
+   * Start-up: a card write cut by the power is marked uncertain (the card settles
+   * it at its next tap). An open cash.stack stays open: the acceptor's first
+   * events of this run (stacked, power-up, escrow at start) say where its bill went.
+   */
+  recover(): void {
+    this.d.tx.recoverInterrupted();
+    const open = openStacks(this.d.journal);
+    if (open.length) this.d.log.warn('kiosk.stack-open', { stackSeqs: open.map((r) => r.seq).join(',') });
+  }
+
+  /** A card on the reader: settle, pending credits, what it is owed here, then the top-up. */
+  async tap(session: CardSession): Promise<void> {
+    const read = await this.d.cards.read(session);
+    if (!read.ok) return this.dispatch({ kind: 'card-refused', reason: read.problem });
+    const number = read.card.identity.cardNumber;
+    if (this.d.operatorCards.has(number)) return this.dispatch({ kind: 'operator-card', cardNumber: number });
+    const refusal = checkCard(this.context(read.card));
+    if (refusal?.kind === 'refuse') return this.dispatch({ kind: 'card-refused', reason: refusal.reason });
+    this.d.tx.settleOpen(read.card);
+    // An intent the card could not answer yet: paying what is owed now could pay it twice if that one landed.
+    if (this.d.tx.openIntents(number).length > 0) return this.dispatch({ kind: 'card-refused', reason: 'unsettled' });
+    const decideFor = (c: CardImage, req: Parameters<typeof decide>[1]) => decide(this.context(c), req);
+    const today = cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes);
+    const credited = await applyPendingCredits(
+      this.d.credits,
+      this.d.tx,
+      decideFor,
+      session,
+      read.card,
+      read.keys,
+      today,
+    );
+    if (credited.kind === 'cut') return this.dispatch({ kind: 'card-refused', reason: 'card removed' });
+    this.present = { session, card: credited.card, keys: read.keys };
+    if (owedCents(this.d.journal, number) > 0) {
+      const paid = await this.payOwed(number);
+      if (paid.kind === 'credit-cut') return this.dispatch(paid);
+    }
+    if (!this.present) return;
+    await this.dispatch({ kind: 'card', card: this.context(this.present.card) });
+  }
+
+  cardGone(): Promise<void> {
+    this.present = null;
+    return this.dispatch({ kind: 'card-gone' });
+  }
+
+  finish(): Promise<void> {
+    return this.dispatch({ kind: 'finish' });
+  }
+
+  /** Takes the acceptor's events and acts on each, oldest first (call after each poll cycle). */
+  async pump(): Promise<void> {
+    const table = this.d.acceptor.billTable;
+    if (table !== this.tableSeen) {
+      this.tableSeen = table;
+      if (table) await this.dispatch({ kind: 'bill-table' });
+    }
+    for (const e of this.d.acceptor.takeEvents()) await this.onCash(e);
+    // The validator ACKs away its "stacked" at the first poll: a run cut between that poll and the journal
+    // finds it idle with the stack still open. STACK had gone out (else the bill would be in escrow): it is in.
+    const settled = ['idle', 'disabled'].includes(this.d.acceptor.device.kind);
+    if (settled && openStacks(this.d.journal).length > 0) {
+      this.step('stacked', {});
+      if (this.settleStack('stacked', null)) await this.afterJournaled(null);
+    }
+  }
+
+  /** An operator emptied the cassette: the count so far is journaled and the cash box starts from 0. */
+  emptied(operatorCard: number): { count: number; amountCents: number } {
+    const box = cashboxCount(this.d.journal);
+    const totals = [{ scope: CASHBOX_SCOPE, key: CASHBOX_KEY, count: -box.count, amountCents: -box.amountCents }];
+    this.d.journal.append(KIND.cashEmptied, { operator: operatorCard, ...box }, { card: operatorCard, totals });
+    this.d.log.info('kiosk.cash-emptied', { ...box });
+    return box;
+  }
+
+  /** STATUS: the acceptor's health, degraded while an alarm is in force. */
+  health(): PeripheralHealth {
+    return { kind: 'bill-acceptor', health: this.memory.alarm ? 'degraded' : 'ok' };
+  }
+
+  private async onCash(e: CashEvent): Promise<void> {
+    switch (e.kind) {
+      case 'escrow':
+        this.step('escrowed', { billType: e.billType });
+        return this.dispatch({ kind: 'escrow', billType: e.billType, valueCents: e.valueCents });
+      case 'stacked':
+        this.step('stacked', { billType: e.billType });
+        if (this.settleStack('stacked', e.billType)) return this.afterJournaled(e.id);
+        // No open cash.stack: its cash.stacked is journaled already (the cut fell before the ACK).
+        this.d.acceptor.acknowledge(e.id);
+        return;
+      case 'power-up':
+        // The STACK went out: a bill not in the validator is in the stacker or already in the cassette.
+        if (e.bill === 'in-validator') return this.returned('in the validator at power-up');
+        if (this.settleStack('stacked', null)) return this.afterJournaled(null);
+        return;
+      case 'returned':
+      case 'escrow-at-start':
+      case 'escrow-timeout':
+        return this.returned(e.kind);
+      case 'rejected':
+        return this.dispatch({ kind: 'bill-back', reason: e.text });
+      case 'alarm':
+        return this.dispatch({ kind: 'alarm', alarm: e.alarm, detail: e.detail });
+      case 'alarm-cleared':
+        return this.dispatch({ kind: 'alarm-cleared' });
+      case 'refused':
+      case 'anomaly':
+        this.d.log.warn('kiosk.acceptor', { ...e });
+        return;
+    }
+  }
+
+  private async returned(reason: string): Promise<void> {
+    this.settleStack('returned', null, reason);
+    await this.dispatch({ kind: 'bill-back', reason });
+  }
+
+  /** The stacked bill is durable in the journal: the validator may take the next one, the card is owed it. */
+  private async afterJournaled(stackedId: number | null): Promise<void> {
+    this.step('journaled', {});
+    if (stackedId !== null) this.d.acceptor.acknowledge(stackedId);
+    const s = this.memory.state;
+    if (s.kind === 'topup' && s.bill) await this.dispatch({ kind: 'stacked', valueCents: s.bill.valueCents });
+  }
+
+  /**
+   * Closes the open cash.stack, if any, as stacked (durable, with the cash-box,
+   * day and card-owed counters) or returned. Its value is the stack record's: a
+   * restarted driver may not have read the bill table yet. True when one closed.
+   */
+  private settleStack(as: 'stacked' | 'returned', billType: number | null, reason = ''): boolean {
+    const open = openStacks(this.d.journal)[0];
+    if (!open) return false;
+    const { cardNumber, valueCents } = open.body;
+    if (billType !== null && billType !== open.body.billType)
+      this.d.log.warn('kiosk.bill-type-differs', { stackSeq: open.seq, journaled: open.body.billType, billType });
+    const ref = { card: cardNumber, ref: open.seq };
+    if (as === 'returned') {
+      this.d.journal.append(KIND.cashReturned, { billType: open.body.billType, reason }, ref);
+      return true;
+    }
+    const owedBefore = owedCents(this.d.journal, cardNumber);
+    const totals = stackedTotals(cardNumber, valueCents, this.d.clock.nowMs(), this.d.utcOffsetMinutes);
+    this.d.journal.append(
+      KIND.cashStacked,
+      { cardNumber, billType: open.body.billType, valueCents },
+      { ...ref, totals },
+    );
+    // Pair assertion, after the read-back: the card is owed exactly this bill more.
+    const owedAfter = owedCents(this.d.journal, cardNumber);
+    if (owedAfter - owedBefore !== valueCents)
+      throw new Error(`bug: stacked ${valueCents} moved card ${cardNumber}'s owed by ${owedAfter - owedBefore}`);
+    return true;
+  }
+
+  /** Writes what the card is owed here as one top-up; a write that does not land leaves it owed. */
+  private async payOwed(cardNumber: number): Promise<Extract<KioskEvent, { kind: 'credited' | 'credit-cut' }>> {
+    const owed = owedCents(this.d.journal, cardNumber);
+    const p = this.present;
+    if (!p || p.card.identity.cardNumber !== cardNumber) return { kind: 'credit-cut', owedCents: owed };
+    const ctx = this.context(p.card);
+    if (owed <= 0) return { kind: 'credited', card: ctx, amountCents: 0 };
+    const decision = decide(ctx, { kind: 'credit', amountCents: owed });
+    if (decision.kind !== 'approve') {
+      this.d.log.warn('kiosk.owed-refused', { cardNumber, owed, reason: decision.kind });
+      return { kind: 'credit-cut', owedCents: owed };
+    }
+    const outcome = await this.d.tx.execute(p.session, p.card, p.keys, decision, {
+      tx: 'topup',
+      listAmountCents: owed,
+    });
+    if (outcome.kind !== 'committed') {
+      this.present = null;
+      return { kind: 'credit-cut', owedCents: owed };
+    }
+    this.step('card-written', { cardNumber, amountCents: owed });
+    const card = afterWrite(p.card, decision.next);
+    this.present = { ...p, card };
+    const balanceCents = card.purse.balance + card.purse.subsidy;
+    await this.d.receipts.topup({ cardNumber, amountCents: owed, balanceCents, intentSeq: outcome.intent.seq });
+    this.step('receipt-printed', { cardNumber });
+    return { kind: 'credited', card: this.context(card), amountCents: owed };
+  }
+
+  private context(card: CardImage): PolicyContext {
+    const number = card.identity.cardNumber;
+    return {
+      identity: card.identity,
+      purse: card.purse,
+      blacklisted: this.d.blacklisted(number),
+      lastSeenCounter: this.d.tx.lastSeenCounter(number),
+      today: cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes),
+      rules: this.d.rules,
+    };
+  }
+
+  private step(step: BillStep, fields: Record<string, number>): void {
+    this.d.log.info('kiosk.bill', { step, ...fields });
+  }
+
+  private async dispatch(event: KioskEvent): Promise<void> {
+    const out = next(this.memory, event, {
+      billTable: this.d.acceptor.billTable ?? [],
+      topupMaxCents: this.d.topupMaxCents,
+    });
+    this.move(out.memory, event.kind);
+    for (const effect of out.effects) await this.run(effect);
+  }
+
+  /** The one place the kiosk's state changes, and is logged. */
+  private move(memory: KioskMemory, cause: KioskEvent['kind']): void {
+    const from = this.memory.state.kind;
+    this.memory = memory;
+    if (from !== memory.state.kind) this.d.log.info('kiosk.state', { from, to: memory.state.kind, cause });
+  }
+
+  private async run(e: KioskEffect): Promise<void> {
+    switch (e.kind) {
+      case 'enable':
+        this.d.acceptor.enable(e.billTypes);
+        return;
+      case 'stack':
+        // Durable before STACK goes out: whatever the acceptor says after a restart, the journal knows whose bill.
+        this.d.journal.append(
+          KIND.cashStack,
+          { cardNumber: e.cardNumber, billType: e.billType, valueCents: e.valueCents },
+          { card: e.cardNumber },
+        );
+        this.step('stacking', { billType: e.billType });
+        {
+          const sent = this.d.acceptor.stack();
+          // The bill left escrow before the decision (the validator's own timeout): no STACK, so it is not ours.
+          if (!sent.ok) return this.returned(sent.error);
+        }
+        return;
+      case 'return':
+        this.d.acceptor.returnBill();
+        return;
+      case 'credit':
+        return this.dispatch(await this.payOwed(e.cardNumber));
+      case 'journal-alarm':
+        this.d.journal.append(KIND.cashAlarm, { alarm: e.alarm, detail: e.detail });
+        this.d.log.warn('kiosk.alarm', { alarm: e.alarm, detail: e.detail });
+        return;
+      case 'show':
+        this.screen = e.screen;
+        return;
+      case 'show-cashbox': {
+        const box = cashboxCount(this.d.journal);
+        const day = cardDayToIso(cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes));
+        const dayCents = this.d.journal.totals(CASH_DAY_SCOPE, day).amountCents;
+        this.screen = { kind: 'cashbox', count: box.count, amountCents: box.amountCents, dayCents };
+        return;
+      }
+    }
+  }
+}

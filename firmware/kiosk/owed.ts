@@ -1,0 +1,39 @@
+import { TOPUP_CARD_SCOPE } from '../card-tx/card-tx.ts';
+import { cardDay, cardDayToIso } from '../core/clock.ts';
+import { KIND } from '../card-tx/records.ts';
+import type { Journal, TotalsDelta } from '../store/journal/journal.ts';
+
+/**
+ * What the kiosk owes, from the journal's totals (they move in the same
+ * transaction as the record that makes them true, so a power cut cannot split
+ * them): a card is owed the bills stacked for it here less the top-ups that
+ * landed on it here. Every top-up a kiosk writes pays stacked bills, nothing else.
+ */
+export const CASH_CARD_SCOPE = 'cash-card';
+/** The cash box: bills stacked since the cassette was last emptied (one counter, key CASHBOX_KEY). */
+export const CASHBOX_SCOPE = 'cashbox';
+export const CASHBOX_KEY = 'in';
+export const CASH_DAY_SCOPE = 'cash-day';
+
+export function owedCents(journal: Journal, cardNumber: number): number {
+  const key = String(cardNumber);
+  const stacked = journal.totals(CASH_CARD_SCOPE, key).amountCents;
+  const toppedUp = journal.totals(TOPUP_CARD_SCOPE, key).amountCents;
+  return stacked - toppedUp;
+}
+
+/** The counters a stacked bill moves, with its cash.stacked record. */
+export function stackedTotals(cardNumber: number, valueCents: number, atMs: number, utcOffsetMinutes: number) {
+  const day = cardDayToIso(cardDay(atMs, utcOffsetMinutes));
+  const one = (scope: string, key: string): TotalsDelta => ({ scope, key, count: 1, amountCents: valueCents });
+  return [one(CASH_CARD_SCOPE, String(cardNumber)), one(CASHBOX_SCOPE, CASHBOX_KEY), one(CASH_DAY_SCOPE, day)];
+}
+
+export function cashboxCount(journal: Journal): { count: number; amountCents: number } {
+  return journal.totals(CASHBOX_SCOPE, CASHBOX_KEY);
+}
+
+/** cash.stack records whose bill has not been settled as stacked or returned: at most one in a healthy kiosk. */
+export function openStacks(journal: Journal) {
+  return journal.open(KIND.cashStack, [KIND.cashStacked, KIND.cashReturned]);
+}

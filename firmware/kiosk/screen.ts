@@ -1,0 +1,55 @@
+/** What the kiosk's screen says, in Chinese and English; amounts in cents, formatted by the screen. */
+export type KioskScreen =
+  | { kind: 'idle' }
+  | { kind: 'balance'; balanceCents: number; insertedCents: number; roomCents: number }
+  | { kind: 'accepting'; valueCents: number }
+  | { kind: 'bill-back'; reason: string }
+  | { kind: 'card-gone'; owedCents: number }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'alarm'; alarm: string }
+  | { kind: 'cashbox'; count: number; amountCents: number; dayCents: number };
+
+const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
+
+const ALARM_TEXT: Record<string, [string, string]> = {
+  jammed: ['纸币卡住，请联系工作人员', 'Bill jammed: please call staff'],
+  'cassette-removed': ['钱箱已取出，暂停收款', 'Cash box removed: not accepting bills'],
+  'cassette-full': ['钱箱已满，暂停收款', 'Cash box full: not accepting bills'],
+  cheated: ['检测到异常操作，已记录', 'Tampering detected and recorded'],
+  'no-response': ['收款机无响应，暂停收款', 'Bill acceptor not answering: not accepting bills'],
+  failure: ['收款机故障，请联系工作人员', 'Bill acceptor failure: please call staff'],
+};
+
+/** The two lines (Chinese, English) a screen shows. */
+export function screenText(s: KioskScreen): [string, string] {
+  switch (s.kind) {
+    case 'idle':
+      return ['请刷卡充值', 'Tap your card to top up'];
+    case 'balance':
+      return [
+        `余额 ${yuan(s.balanceCents)}  已投入 ${yuan(s.insertedCents)}  还可投入 ${yuan(s.roomCents)}`,
+        `Balance ${yuan(s.balanceCents)}  inserted ${yuan(s.insertedCents)}  room ${yuan(s.roomCents)}`,
+      ];
+    case 'accepting':
+      return [
+        `正在收取 ${yuan(s.valueCents)}，请勿移开卡片`,
+        `Taking ${yuan(s.valueCents)}: keep your card on the reader`,
+      ];
+    case 'bill-back':
+      return [`纸币已退回（${s.reason}）`, `Bill given back (${s.reason})`];
+    case 'card-gone':
+      return [
+        `卡片已移开，${yuan(s.owedCents)} 待写入，请再次刷卡`,
+        `Card removed: ${yuan(s.owedCents)} is kept for it, tap again`,
+      ];
+    case 'refused':
+      return [`无法充值：${s.reason}`, `Cannot top up: ${s.reason}`];
+    case 'alarm':
+      return ALARM_TEXT[s.alarm] ?? [`收款机报警：${s.alarm}`, `Bill acceptor alarm: ${s.alarm}`];
+    case 'cashbox':
+      return [
+        `钱箱 ${s.count} 张 ${yuan(s.amountCents)}  今日 ${yuan(s.dayCents)}`,
+        `Cash box ${s.count} bills ${yuan(s.amountCents)}  today ${yuan(s.dayCents)}`,
+      ];
+  }
+}
