@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
+import { AttendanceRoleSchema, DoorRoleSchema, ParkingRoleSchema } from './roles-schema.ts';
 
 /**
  * The terminal's one config file, validated on load. Every limit here is a
@@ -135,19 +136,26 @@ export const ConfigSchema = z
       tenantId: z.number().int().min(0).max(0xffff),
       utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
       roles: z
-        .array(z.enum(['pos']))
+        .array(z.enum(['pos', 'door', 'attendance', 'parking']))
         .min(1)
         .default(['pos']),
     }),
     storage: z.object({ dataDir: z.string().min(1), keyFile: z.string().min(1) }),
     cardClasses: z.array(CardClassSchema).min(1).max(256),
     pos: PosSchema.default(PosSchema.parse({})),
+    /** The role's own section: required when terminal.roles names it (roles-schema.ts). */
+    door: DoorRoleSchema.optional(),
+    attendance: AttendanceRoleSchema.optional(),
+    parking: ParkingRoleSchema.optional(),
     /** Left out by configs pushed or generated inside the simulator; `onecard run` needs it. */
     peripherals: PeripheralsSchema.optional(),
     /** Left out: the terminal runs offline (its lists as last received). */
     backend: BackendLinkSchema.optional(),
     /** A simulated terminal only: its master keys derive from this seed instead of storage.keyFile. */
-    sim: z.object({ seed: z.number().int().min(0).max(0xffff_ffff) }).strict().optional(),
+    sim: z
+      .object({ seed: z.number().int().min(0).max(0xffff_ffff) })
+      .strict()
+      .optional(),
   })
   .superRefine((cfg, ctx) => {
     const twinsOnly = cfg.peripherals === undefined || cfg.peripherals.reader.kind === 'virtual';
@@ -157,6 +165,9 @@ export const ConfigSchema = z
         path: ['sim'],
         message: 'a terminal with a real reader takes its keys from storage.keyFile: remove "sim"',
       });
+    for (const role of ['door', 'attendance', 'parking'] as const)
+      if (cfg.terminal.roles.includes(role) && !cfg[role])
+        ctx.addIssue({ code: 'custom', path: [role], message: `the ${role} role needs its "${role}" section` });
     const ids = new Set(cfg.cardClasses.map((c) => c.id));
     cfg.pos.allowedClasses.forEach((id, i) => {
       if (!ids.has(id))

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import type { Scheduler } from '../../base/scheduler.ts';
+import type { GpioPort } from '../../drivers/gpio/index.ts';
+import type { DoorController, DoorSignals } from '../door/controller.ts';
+import { openDoorRole } from '../door/door-role.ts';
+import { Grants } from '../store/lists/grants.ts';
+import type { Terminal, TerminalDeps } from './terminal.ts';
+
+/**
+ * What a role beside the POS adds to the terminal's stores: its app, and what
+ * it must close. The POS itself lives on Terminal (it was there first).
+ */
+export type RoleApp = { role: 'pos' } | { role: 'door'; doors: DoorController; grants: Grants };
+
+/** The GPIO the composition root opened (the driver on a device, the driver on the twin in the simulator). */
+export interface RoleGpio {
+  port: GpioPort;
+  scheduler: Scheduler;
+  signals: DoorSignals | null;
+}
+
+export type RoleOpen = { ok: true; app: RoleApp } | { ok: false; message: string };
+
+export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
+  const door = d.config.door;
+  if (!door) return { ok: false, message: 'the door role needs its "door" section' };
+  if (!d.gpio) return { ok: false, message: 'the door role needs GPIO (peripherals.gpio, or the simulator twin)' };
+  const log = d.log.child({ terminal: d.config.terminal.id, role: 'door' });
+  const grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
+  const doors = openDoorRole({
+    config: d.config,
+    door,
+    journal: t.journal,
+    blacklist: t.blacklist,
+    grants,
+    port: d.gpio.port,
+    scheduler: d.gpio.scheduler,
+    clock: d.clock,
+    log,
+    signals: d.gpio.signals,
+  });
+  return { ok: true, app: { role: 'door', doors, grants } };
+}
+
+export function closeRoleApp(app: RoleApp): void {
+  if (app.role === 'door') {
+    app.doors.close();
+    app.grants.close();
+  }
+}
