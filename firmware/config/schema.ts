@@ -59,6 +59,20 @@ export const PosSchema = z
     balanceCapCents: cents.default(1_000_000),
     undoWindowMs: z.number().int().min(0).max(3_600_000).default(120_000),
     receiptCopies: z.number().int().min(0).max(5).default(1),
+    /** The receipt printer: roll width, whether it draws QR codes itself (GS ( k), the receipts' language. */
+    printer: z
+      .object({
+        paperMm: z
+          .number()
+          .int()
+          .min(58)
+          .max(80)
+          .refine((mm) => mm === 58 || mm === 80, 'must be 58 or 80')
+          .default(58),
+        nativeQr: z.boolean().default(true),
+        language: z.enum(['zh', 'en']).default('zh'),
+      })
+      .default({ paperMm: 58, nativeQr: true, language: 'zh' }),
     usesPerSale: z.number().int().min(1).max(100).default(1),
     requireOperator: z.boolean().default(false),
     allowTopup: z.boolean().default(true),

@@ -12,7 +12,7 @@ import type { JournalRecord } from '../store/journal/journal.ts';
 import type { SettledIntent, TxMeta } from '../card-tx/card-tx.ts';
 import type { IntentBody } from '../card-tx/records.ts';
 import type { SaleLine } from './entry.ts';
-import { linesOf, receiptFor, type Receipt } from './receipt.ts';
+import { linesOf, type Receipt, receiptFor, topupReceiptFor, undoReceiptFor } from './receipt.ts';
 import { screens, type PinReason } from './screen.ts';
 import type { LastSale, PosMemory, PosState, Request } from './state.ts';
 import type { PosEffect, PosEvent, PosFacts, PosStep } from './machine.ts';
@@ -194,9 +194,16 @@ function finished(m: PosMemory, request: Request, intent: JournalRecord<IntentBo
   const { chargedAmount: charged, next: after, unit } = intent.body;
   const shownBalance = balanceShown(after, unit);
   const rest = rested(m, f);
-  if (request.kind === 'undo')
-    return shown({ ...rest, lastSale: null }, screens.refunded(-charged, shownBalance, unit), 'ok'); // one undo per sale
-  if (request.kind === 'topup') return shown(rest, screens.toppedUp(-charged, shownBalance), 'ok');
+  const operator = f.operator?.name ?? null;
+  if (request.kind === 'undo') {
+    const receipt = undoReceiptFor(f.config, intent, shownBalance, f.nowMs, operator);
+    // One undo per sale.
+    return shown({ ...rest, lastSale: null }, screens.refunded(-charged, shownBalance, unit), 'ok', [receipt]);
+  }
+  if (request.kind === 'topup') {
+    const receipt = topupReceiptFor(f.config, intent, shownBalance, f.nowMs, operator);
+    return shown(rest, screens.toppedUp(-charged, shownBalance), 'ok', [receipt]);
+  }
   const sold = soldFrom(intent, f, request.lines, request.amountCents);
   return shown({ ...rest, lastSale: sold.lastSale }, screens.paid(charged, shownBalance, unit), 'ok', sold.receipts);
 }

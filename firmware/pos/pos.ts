@@ -11,7 +11,7 @@ import { applyPendingCredits, type CreditSource } from '../card-tx/credits-at-ta
 import { CLOSING_KINDS, hex, KIND, type RefusedBody } from '../card-tx/records.ts';
 import { labelOf } from './machine-steps.ts';
 import type { Key } from './entry.ts';
-import type { Receipt } from './receipt.ts';
+import { type Receipt, totalsReceiptsFor } from './receipt.ts';
 import { screens, type Beep, type Screen } from './screen.ts';
 import type { PosMemory, PosState, Request, Unsettled } from './state.ts';
 import { OperatorDesk } from './operator.ts';
@@ -159,7 +159,7 @@ export class PosApp {
         this.show(this.restingScreen(), e.beep);
         return null;
       case 'show-totals':
-        this.show(this.totalsScreen(), null);
+        this.showTotals();
         return null;
       case 'refuse': {
         const body: RefusedBody = { cardNumber: e.cardNumber, uid: hex(e.uid), reason: e.reason, detail: e.detail };
@@ -202,10 +202,20 @@ export class PosApp {
     return this.out;
   }
 
-  private totalsScreen(): Screen {
-    const day = this.d.journal.totals('sales-day', cardDayToIso(this.today()));
-    const shift = this.operators.current ? this.d.journal.totals('sales-shift', this.operators.current.shift) : null;
-    return screens.totals(day, shift);
+  /** The totals key: the day's (and open shift's) sales on screen, and their totals receipts. */
+  private showTotals(): void {
+    const dayKey = cardDayToIso(this.today());
+    const day = this.d.journal.totals('sales-day', dayKey);
+    const op = this.operators.current;
+    const shift = op ? this.d.journal.totals('sales-shift', op.shift) : null;
+    const receipts = totalsReceiptsFor(
+      this.d.config,
+      this.d.journal.lastSeq(),
+      this.d.clock.nowMs(),
+      { key: dayKey, sales: day, topups: this.d.journal.totals('topup-day', dayKey) },
+      op && shift ? { key: op.shift, sales: shift, operator: op.name } : null,
+    );
+    this.show(screens.totals(day, shift), null, receipts);
   }
 
   // ── taps ────────────────────────────────────────────────────────────────

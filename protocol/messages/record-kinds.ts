@@ -31,6 +31,7 @@ export const KIND = {
   punch: 'punch',
   parkingEntry: 'parking.entry',
   parkingExit: 'parking.exit',
+  invoicePrinted: 'invoice.printed',
 } as const;
 
 export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
@@ -241,6 +242,16 @@ export interface ParkingExitBody {
   operator: number | null;
 }
 
+/**
+ * invoice.printed: a sale's print-once invoice went to the printer. Journaled
+ * before the bytes go, so a power cut cannot yield a second original: every
+ * print after the first (copy true) says COPY.
+ */
+export interface InvoicePrintedBody {
+  intentSeq: number;
+  copy: boolean;
+}
+
 /** The body each record kind carries: what the journal's append is checked against. */
 export interface RecordBodies {
   [KIND.intent]: IntentBody;
@@ -266,6 +277,7 @@ export interface RecordBodies {
   [KIND.punch]: PunchBody;
   [KIND.parkingEntry]: ParkingEntryBody;
   [KIND.parkingExit]: ParkingExitBody;
+  [KIND.invoicePrinted]: InvoicePrintedBody;
 }
 
 export type RecordKind = keyof RecordBodies;

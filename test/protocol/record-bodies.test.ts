@@ -11,6 +11,10 @@ import { registerWorldCards } from '../../simulator/cli/sim-backend.ts';
 import { parseScenario } from '../../simulator/scenario/schema.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { KIND } from '../../protocol/index.ts';
+import { EscPosPrinter } from '../../drivers/printer/printer.ts';
+import { printInvoice } from '../../firmware/receipts/invoice.ts';
+import { SimPrinter } from '../../simulator/printer/sim-printer.ts';
+import { simTransport } from '../../simulator/printer/transport.ts';
 import { validate, type Schema } from './json-schema.ts';
 import { kioskTour } from '../firmware/kiosk/tour.ts';
 import { rolesTour } from '../firmware/roles/tour.ts';
@@ -82,6 +86,22 @@ async function creditsAndClock(): Promise<void> {
   }
 }
 
+/** A sale's print-once invoice, printed twice on the printer twin: invoice.printed, original then copy. */
+async function invoice(): Promise<void> {
+  const w = new SimWorld({ seed: 11, startMs: START });
+  try {
+    w.addTerminal({ name: 'pos1', id: 101 });
+    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
+    for (const k of ['2', 'confirm']) w.key('pos1', k);
+    const sale = (await w.tap('pos1', 'alice')).receipts[0]!.sale!;
+    const t = w.terminal('pos1').terminal;
+    const printer = new EscPosPrinter(simTransport(new SimPrinter()));
+    for (let i = 0; i < 2; i++) await printInvoice(t.journal, printer, sale, t.config.pos.printer);
+  } finally {
+    w.close();
+  }
+}
+
 async function online(): Promise<void> {
   let up = true;
   const authorizer: OnlineAuthorizer = {
@@ -120,6 +140,7 @@ test('every body the firmware journals matches the published schema of its kind,
     await online();
     await kioskTour();
     await rolesTour();
+    await invoice();
   });
   const problems = seen.flatMap((r) =>
     defs[r.kind] ? validate(defs[r.kind], r.body, schema, r.kind) : [`${r.kind}: not in the schema`],
