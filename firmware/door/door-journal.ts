@@ -1,6 +1,7 @@
 import { KIND } from '../../protocol/index.ts';
-import type { Journal } from '../store/journal/journal.ts';
+import { isRecordOf, type Journal } from '../store/journal/journal.ts';
 import type { DoorRecord } from './controller.ts';
+import { type Presence, presenceAfter } from './decide.ts';
 
 /**
  * A door's decisions and alarms go through the journal like sales: durable
@@ -23,4 +24,21 @@ export function journalDoorRecord(journal: Journal, r: DoorRecord): number {
       return journal.append(KIND.doorAlarm, body).seq;
     }
   }
+}
+
+/** A card's records on a door terminal are mostly its passages: its last one with a side is among its newest. */
+const PRESENCE_SCAN_RECORDS = 32;
+
+/**
+ * Where the journal last saw the card pass a paired reader of a door with
+ * anti-passback (`doorIds`): what the controller knew before a restart. Null
+ * when the journal no longer holds such a passage (first use, or pruned after
+ * the backend acknowledged it): the next passage is let through, as at first use.
+ */
+export function journaledPresence(journal: Journal, cardNumber: number, doorIds: ReadonlySet<number>): Presence | null {
+  for (const r of journal.byCard(cardNumber, PRESENCE_SCAN_RECORDS)) {
+    if (isRecordOf(r, KIND.doorGranted) && r.body.direction !== null && doorIds.has(r.body.doorId))
+      return presenceAfter(r.body.direction);
+  }
+  return null;
 }

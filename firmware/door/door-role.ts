@@ -9,7 +9,7 @@ import type { Blacklist } from '../store/lists/blacklist.ts';
 import type { Grants } from '../store/lists/grants.ts';
 import { DoorController, type DoorSignals, type DoorWiring } from './controller.ts';
 import type { DoorLists, DoorSchedules } from './decide.ts';
-import { journalDoorRecord } from './door-journal.ts';
+import { journaledPresence, journalDoorRecord } from './door-journal.ts';
 
 /**
  * The door role as the composition root opens it: the controller on the
@@ -58,6 +58,7 @@ export function openDoorRole(d: DoorRoleDeps): DoorController {
     // Version 0: from the config, until the holiday list syncs from the backend.
     holidays: { version: 0, days: new Set(d.door.holidays.map(isoToCardDay)) },
   };
+  const passbackDoors = new Set(d.door.doors.filter((x) => x.antiPassback !== 'off').map((x) => x.id));
   return new DoorController({
     port: d.port,
     scheduler: d.scheduler,
@@ -73,5 +74,7 @@ export function openDoorRole(d: DoorRoleDeps): DoorController {
     lists,
     schedules,
     record: (r) => journalDoorRecord(d.journal, r),
+    // Anti-passback survives a restart: the journal holds every passage (door.granted with its side).
+    presenceAtStart: (n) => journaledPresence(d.journal, n, passbackDoors),
   });
 }

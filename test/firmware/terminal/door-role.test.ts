@@ -20,7 +20,11 @@ const RELAY_LINE = 5;
 const CONTACT_LINE = 6;
 
 /** A terminal whose config names the door role: one door, its relay on line 5, office hours for staff. */
-function doorConfig(dir: string, over: Record<string, unknown> = {}): TerminalConfig {
+function doorConfig(
+  dir: string,
+  over: Record<string, unknown> = {},
+  door: Record<string, unknown> = {},
+): TerminalConfig {
   const base = JSON.parse(JSON.stringify(simTerminalConfig({ name: 'door1', id: 301 }, dir))) as Record<
     string,
     unknown
@@ -34,6 +38,7 @@ function doorConfig(dir: string, over: Record<string, unknown> = {}): TerminalCo
           id: 0,
           relay: { line: RELAY_LINE, wiring: 'fail-secure', releaseMs: 3_000 },
           contact: { line: CONTACT_LINE, activeLevel: 1 },
+          ...door,
         },
       ],
       timeZones: [OFFICE, NIGHT],
@@ -43,15 +48,14 @@ function doorConfig(dir: string, over: Record<string, unknown> = {}): TerminalCo
   });
 }
 
-function rig() {
-  const dir = mkdtempSync(join(tmpdir(), 'onecard-door-role-'));
+function rig(dir = mkdtempSync(join(tmpdir(), 'onecard-door-role-')), door: Record<string, unknown> = {}) {
   const clock = new ManualClock(localMs('2026-12-07', 9));
   const scheduler = new VirtualScheduler(clock);
   const pins = new SimGpioLines(clock);
   pins.drive(CONTACT_LINE, 0);
   const port = new Gpio(pins, scheduler);
   const terminal = composeTerminal({
-    config: doorConfig(dir),
+    config: doorConfig(dir, {}, door),
     masterKeys: deriveSimMasterKeys(7),
     clock,
     log: silentLogger,
@@ -59,11 +63,11 @@ function rig() {
     gpio: { port, scheduler, signals: null },
   });
   const startUs = clock.nowMs() * 1000;
-  const close = () => {
+  const close = (keep = false) => {
     terminal.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   };
-  return { terminal, clock, scheduler, pins, relay: () => pins.changes(RELAY_LINE, startUs), close };
+  return { dir, terminal, clock, scheduler, pins, relay: () => pins.changes(RELAY_LINE, startUs), close };
 }
 
 test('a door terminal from its config: a valid tap pulses the relay through the GPIO driver and is journaled', async () => {
@@ -119,5 +123,23 @@ test('the door role refuses a config without its section, and a door terminal wi
     assert.throws(() => composeTerminal(deps), /door: the door role needs GPIO/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('anti-passback survives a restart: the journal says the card is inside', async () => {
+  const hard = { antiPassback: 'hard' };
+  const tapIn = (r: ReturnType<typeof rig>, direction: 'in' | 'out') => {
+    if (r.terminal.role.role !== 'door') throw new Error('not a door terminal');
+    return r.terminal.role.doors.tap(0, { kind: 'card', identity: identity({ cardNumber: 1001 }) }, direction).kind;
+  };
+  const first = rig(undefined, hard);
+  assert.equal(tapIn(first, 'in'), 'open');
+  first.close(true); // the terminal restarts: what is on disk is all there is
+  const second = rig(first.dir, hard);
+  try {
+    assert.equal(tapIn(second, 'in'), 'shut', 'still inside after the restart: a second entry is refused');
+    assert.equal(tapIn(second, 'out'), 'open');
+  } finally {
+    second.close();
   }
 });
