@@ -4,6 +4,7 @@ import type { DoorRoleConfig } from '../config/roles-schema.ts';
 import type { TerminalConfig } from '../config/schema.ts';
 import { type Clock, isoToCardDay } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
+import { cardRulesForAnyClass } from '../policy/card-rules.ts';
 import type { Journal } from '../store/journal/journal.ts';
 import type { Blacklist } from '../store/lists/blacklist.ts';
 import type { Grants } from '../store/lists/grants.ts';
@@ -66,11 +67,7 @@ export function openDoorRole(d: DoorRoleDeps): DoorController {
     log: d.log,
     doors: doorWiringOf(d.door, d.signals),
     // Every class may be checked at a door: the access rules say which opens what.
-    cardRules: {
-      tenantId: d.config.terminal.tenantId,
-      classes: new Map(d.config.cardClasses.map((c) => [c.id, c])),
-      allowedClasses: [],
-    },
+    cardRules: cardRulesForAnyClass(d.config),
     lists,
     schedules,
     record: (r) => journalDoorRecord(d.journal, r),

@@ -1,6 +1,6 @@
 import type { TerminalConfig } from '../config/schema.ts';
 import { ConfigError } from '../config/schema.ts';
-import { openDoorApp, type RoleOpen } from './role-app.ts';
+import { openAttendanceApp, openDoorApp, type RoleOpen } from './role-app.ts';
 import { Terminal, type TerminalDeps } from './terminal.ts';
 
 /**
@@ -15,7 +15,7 @@ export type Role = TerminalConfig['terminal']['roles'][number];
 const ROLES: Record<Role, (d: TerminalDeps) => Terminal> = {
   pos: (d) => Terminal.open(d),
   door: (d) => withRole(d, 'door', openDoorApp),
-  attendance: (d) => withRole(d, 'attendance', notYet),
+  attendance: (d) => withRole(d, 'attendance', openAttendanceApp),
   parking: (d) => withRole(d, 'parking', notYet),
 };
 

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import type { Scheduler } from '../../base/scheduler.ts';
 import type { GpioPort } from '../../drivers/gpio/index.ts';
+import { PunchClock } from '../attendance/punch-clock.ts';
+import { PunchStore } from '../attendance/punch-store.ts';
 import type { DoorController, DoorSignals } from '../door/controller.ts';
 import { openDoorRole } from '../door/door-role.ts';
+import { cardRulesForAnyClass } from '../policy/card-rules.ts';
 import { Grants } from '../store/lists/grants.ts';
 import type { Terminal, TerminalDeps } from './terminal.ts';
 
@@ -10,7 +13,10 @@ import type { Terminal, TerminalDeps } from './terminal.ts';
  * What a role beside the POS adds to the terminal's stores: its app, and what
  * it must close. The POS itself lives on Terminal (it was there first).
  */
-export type RoleApp = { role: 'pos' } | { role: 'door'; doors: DoorController; grants: Grants };
+export type RoleApp =
+  | { role: 'pos' }
+  | { role: 'door'; doors: DoorController; grants: Grants }
+  | { role: 'attendance'; punches: PunchClock };
 
 /** The GPIO the composition root opened (the driver on a device, the driver on the twin in the simulator). */
 export interface RoleGpio {
@@ -40,6 +46,23 @@ export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
     signals: d.gpio.signals,
   });
   return { ok: true, app: { role: 'door', doors, grants } };
+}
+
+export function openAttendanceApp(t: Terminal, d: TerminalDeps): RoleOpen {
+  const attendance = d.config.attendance;
+  if (!attendance) return { ok: false, message: 'the attendance role needs its "attendance" section' };
+  const punches = new PunchClock({
+    store: new PunchStore(t.journal),
+    cardRules: cardRulesForAnyClass(d.config),
+    blacklisted: (n) => t.blacklist.has(n),
+    // The names list does not travel yet: the display shows the card number.
+    nameOf: () => null,
+    duplicateWindowMs: attendance.duplicateWindowMs,
+    utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
+    clock: d.clock,
+    log: d.log.child({ terminal: d.config.terminal.id, role: 'attendance' }),
+  });
+  return { ok: true, app: { role: 'attendance', punches } };
 }
 
 export function closeRoleApp(app: RoleApp): void {
