@@ -13,6 +13,9 @@ const USAGE = [
   '                      it runs the shell commands read from stdin, then waits for the journal ack',
   '  backend init        create a reference backend database (its master key inside)',
   '  backend             serve it; `onecard backend help` lists its admin commands',
+  '  run --config FILE   the terminal its config describes, as a service (JSON logs on stdout; SIGTERM stops)',
+  '  status --config FILE  ask the running service of that config how it is',
+  '  config check FILE   check a terminal config;  config example --role pos   print a commented one',
   '  selftest reader     report the card reader chip (/dev/spidev0.0) and read a presented card',
   '  help | --help | --version',
 ];
@@ -38,6 +41,18 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     case 'backend': {
       const { backendMain } = await import('../simulator/backend/main.ts');
       return backendMain(rest, io.out, io.err);
+    }
+    case 'run': {
+      const { runMain } = await import('./run/run-command.ts');
+      return runMain(rest, io);
+    }
+    case 'status': {
+      const { statusMain } = await import('./run/run-command.ts');
+      return statusMain(rest, io);
+    }
+    case 'config': {
+      const { configMain } = await import('./config/config-command.ts');
+      return configMain(rest, io);
     }
     case 'selftest': {
       if (rest[0] !== 'reader') {

@@ -1,6 +1,7 @@
 import { SimWorld, type SimReaderKind } from '../world.ts';
 import type { OnlineAuthorizer } from '../../firmware/online/authorizer.ts';
 import type { SimCardSpec } from '../card/issue.ts';
+import type { Logger } from '../../base/log.ts';
 
 /** The embedded default of `onecard sim`: one canteen POS and a handful of cards. */
 export const DEFAULT_START = '2026-11-23T11:30:00+08:00';
@@ -24,6 +25,8 @@ const DEFAULT_CARDS: SimCardSpec[] = [
 
 export interface DefaultWorldOptions {
   startMs?: number;
+  /** The terminal's log (`onecard sim --log-level`); silent by default. */
+  log?: Logger;
   authorizer?: OnlineAuthorizer;
   locked?: () => { locked: boolean; text: string };
   /** The sync client's stopped-sync mark, shown on the cashier's resting screen. */
@@ -46,6 +49,7 @@ export async function defaultWorld(
     startMs: opts.startMs ?? Date.parse(DEFAULT_START),
     reader,
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   const pos = world.addTerminal({
     name: 'pos1',

@@ -149,6 +149,7 @@ export async function simMain(
   try {
     const worldOpts = {
       terminalId,
+      log: logged.log,
       ...(dataDir !== undefined ? { dataDir } : {}),
       ...(kept?.kind === 'existing' ? { cardImages: kept.cards } : {}),
     };

@@ -1,0 +1,53 @@
+import type { Role } from '../../firmware/terminal/compose.ts';
+
+/**
+ * `onecard config example --role ROLE`: a commented config that passes
+ * `onecard config check` (a test holds it) and runs on a Pi wired as
+ * docs/install.md's pin table says. One entry per role, beside the role seam.
+ */
+const POS = `// onecard terminal config: one canteen POS. JSON with // comments.
+// Check it with: onecard config check FILE   Run it with: onecard run --config FILE
+// Relative paths are taken from this file's folder.
+{
+  "terminal": {
+    "id": 101, // this terminal's number at the backend (1..16777215)
+    "name": "Canteen till 1",
+    "tenantId": 1,
+    "utcOffsetMinutes": 480, // local time for the card's day and the daily limits (UTC+8)
+    "roles": ["pos"]
+  },
+  "storage": {
+    "dataDir": "/var/lib/onecard", // journal, lists, credits: on the SD card, owner-only
+    "keyFile": "/etc/onecard/master-keys.json" // the card master keys, 0600 (refused otherwise)
+  },
+  "peripherals": {
+    // MFRC522 on SPI0, chip select CE0 (enable SPI: dtparam=spi=on in /boot/firmware/config.txt)
+    "reader": { "kind": "mfrc522", "device": "/dev/spidev0.0", "speedHz": 4000000 },
+    "gpio": {
+      "backend": "gpiod", // the GPIO character device (apt install gpiod); "onoff" for old sysfs kernels
+      "chip": "gpiochip0", // a Pi 5's header is gpiochip4 on older kernels: see gpiodetect
+      "signals": {
+        "buzzer": { "line": 18 }, // BCM numbers: header pin 12
+        "green": { "line": 23 }, // pin 16
+        "red": { "line": 24 } // pin 18
+      }
+    }
+  },
+  "backend": {
+    "url": "wss://onecard.example.org:8443", // where the reference backend listens
+    "terminalKeyFile": "/etc/onecard/terminal.key" // onecard backend key 101 --out FILE; 0600
+  },
+  "cardClasses": [
+    { "id": 1, "name": { "zh": "员工", "en": "Staff" }, "dailyLimitCents": 10000 },
+    { "id": 2, "name": { "zh": "学生", "en": "Student" }, "discountPercent": 10 },
+    { "id": 9, "name": { "zh": "操作员", "en": "Operator" }, "operator": true }
+  ],
+  "pos": {
+    "entryMode": "free", // the cashier keys the amount; "item", "fixed" and "simple" also exist
+    "maxSaleCents": 100000, // 1000.00 per sale at most
+    "requireOperator": true // a cashier signs in with an operator card first
+  }
+}
+`;
+
+export const CONFIG_EXAMPLES: Record<Role, string> = { pos: POS };

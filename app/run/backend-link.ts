@@ -1,0 +1,68 @@
+import type { Clock } from '../../base/clock.ts';
+import type { Logger } from '../../base/log.ts';
+import type { TerminalConfig } from '../../firmware/config/schema.ts';
+import { systemRandom } from '../../firmware/core/random.ts';
+import { readPrivateFile } from '../../firmware/store/keys/keyfile.ts';
+import {
+  SessionAuthorizer,
+  syncTerminal,
+  systemScheduler,
+  type TerminalSync,
+  webSocketDialer,
+} from '../../firmware/sync/index.ts';
+import type { Terminal } from '../../firmware/terminal/terminal.ts';
+import type { PeripheralHealth, Status } from '../../protocol/index.ts';
+import { parseKeyText } from '../../simulator/backend/admin-keys.ts';
+import type { Opened } from '../registry.ts';
+
+/**
+ * The config's `backend` section made live: the terminal key read from its
+ * 0600 file (the message names the file, never its content), the online
+ * authorizer handed to the terminal before it opens, then the sync client.
+ */
+export interface BackendLink {
+  authorizer: SessionAuthorizer;
+  locked(): { locked: boolean; text: string };
+  syncAlarm(): { reason: string } | null;
+  attach(terminal: Terminal, peripherals: () => PeripheralHealth[]): void;
+  status(): (Status & { connected: boolean }) | null;
+  close(): void;
+}
+
+export function openBackendLink(
+  link: NonNullable<TerminalConfig['backend']>,
+  clock: Clock,
+  log: Logger,
+): Opened<BackendLink> {
+  let text: string;
+  try {
+    text = readPrivateFile(link.terminalKeyFile);
+  } catch (e) {
+    return { ok: false, message: `backend.terminalKeyFile: ${(e as Error).message}` };
+  }
+  const key = parseKeyText(text);
+  if (key === null)
+    return { ok: false, message: `backend.terminalKeyFile: ${link.terminalKeyFile} holds no terminal key (N:HEX)` };
+  const authorizer = new SessionAuthorizer(clock, systemScheduler, log);
+  let sync: TerminalSync | null = null;
+  return {
+    ok: true,
+    value: {
+      authorizer,
+      locked: () => sync?.client.locked ?? { locked: false, text: '' },
+      syncAlarm: () => sync?.client.syncAlarm ?? null,
+      attach(terminal, peripherals) {
+        sync = syncTerminal(terminal, {
+          ...{ keyId: key.keyId, key: key.key, dial: webSocketDialer(link.url), clock },
+          ...{ scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals },
+        });
+        sync.client.start();
+      },
+      status: () => (sync ? { ...sync.client.status(), connected: sync.client.connected } : null),
+      close() {
+        sync?.close();
+        sync = null;
+      },
+    },
+  };
+}

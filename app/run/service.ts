@@ -1,0 +1,130 @@
+import type { Clock } from '../../base/clock.ts';
+import type { Logger } from '../../base/log.ts';
+import type { Scheduler } from '../../base/scheduler.ts';
+import type { MasterKeys } from '../../firmware/card/keys.ts';
+import type { TerminalConfig } from '../../firmware/config/schema.ts';
+import { deriveSimMasterKeys, loadKeyFile } from '../../firmware/store/keys/keyfile.ts';
+import { composeTerminal } from '../../firmware/terminal/compose.ts';
+import type { Terminal } from '../../firmware/terminal/terminal.ts';
+import { openPeripherals, type Opened, type Peripherals } from '../registry.ts';
+import { openBackendLink, type BackendLink } from './backend-link.ts';
+import { nextPresence, type Presence } from './presence.ts';
+import { signalOf } from './signal-of.ts';
+
+/**
+ * A terminal running as a service: the config's terminal composed, its
+ * peripherals opened through the registry, and the reader polled until
+ * stop(). Everything timed goes through the injected scheduler.
+ */
+export interface ServiceDeps {
+  clock: Clock;
+  scheduler: Scheduler;
+  nowUs: () => number;
+  log: Logger;
+}
+
+export interface RunningTerminal {
+  terminal: Terminal;
+  peripherals: Peripherals;
+  /** The sync client's link, when the config names a backend. */
+  link: BackendLink | null;
+  /** Last poll of the reader (ms on the clock) and taps handed to the role: for `onecard status`. */
+  loop(): { lastPollMs: number | null; taps: number; readerFaults: number };
+  /** Stops polling, lets a tap in progress finish, closes the peripherals and the stores. */
+  stop(): Promise<void>;
+}
+
+/** A card is noticed within this of arriving; the MFRC522's own detect waits up to 25 ms on top. */
+export const READER_POLL_MS = 50;
+/** After a reader fault, wait this long before polling again, so a dead chip does not flood the log. */
+const READER_FAULT_BACKOFF_MS = 1_000;
+
+export function masterKeysOf(config: TerminalConfig): Opened<MasterKeys> {
+  if (config.sim) return { ok: true, value: deriveSimMasterKeys(config.sim.seed) };
+  try {
+    return { ok: true, value: loadKeyFile(config.storage.keyFile) };
+  } catch (e) {
+    return { ok: false, message: `storage.keyFile: ${(e as Error).message}` };
+  }
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Promise<Opened<RunningTerminal>> {
+  if (config.peripherals === undefined)
+    return { ok: false, message: 'peripherals: missing; a terminal needs at least its reader ("reader": {"kind": …})' };
+  const keys = masterKeysOf(config);
+  if (!keys.ok) return keys;
+  const linked = config.backend ? openBackendLink(config.backend, d.clock, d.log) : null;
+  if (linked && !linked.ok) return linked;
+  const link = linked?.value ?? null;
+  const opened = await openPeripherals(config.peripherals, d);
+  if (!opened.ok) return opened;
+  const peripherals = opened.value;
+  let terminal: Terminal;
+  try {
+    terminal = composeTerminal({
+      ...{ config, masterKeys: keys.value, clock: d.clock, log: d.log, scheduler: d.scheduler },
+      ...(link ? { authorizer: link.authorizer, locked: link.locked, syncAlarm: link.syncAlarm } : {}),
+    });
+  } catch (e) {
+    await peripherals.close();
+    return { ok: false, message: `storage.dataDir: cannot open the stores: ${(e as Error).message}` };
+  }
+  link?.attach(terminal, peripherals.health);
+  let presence: Presence = { kind: 'empty' };
+  let lastPollMs: number | null = null;
+  let taps = 0;
+  let readerFaults = 0;
+  let stopped = false;
+  let cancel: () => void = () => {};
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const poll = async (): Promise<number> => {
+    lastPollMs = d.clock.nowMs();
+    let session: Awaited<ReturnType<typeof peripherals.reader.reader.detect>>;
+    try {
+      session = await peripherals.reader.reader.detect();
+    } catch (e) {
+      readerFaults++;
+      d.log.error('reader.fault', { message: (e as Error).message });
+      return READER_FAULT_BACKOFF_MS;
+    }
+    const step = nextPresence(presence, session ? { kind: 'card', uidHex: hex(session.uid) } : { kind: 'none' });
+    presence = step.presence;
+    if (session && step.tap) {
+      taps++;
+      const out = await terminal.pos.tap(session);
+      const signal = signalOf(out);
+      if (signal) peripherals.gpio?.signals.show(signal);
+    }
+    return READER_POLL_MS;
+  };
+  const schedule = (delayMs: number) => {
+    cancel = d.scheduler.after(delayMs, () => {
+      inFlight = poll().then((next) => {
+        if (!stopped) schedule(next);
+      });
+    });
+  };
+  schedule(0);
+  return {
+    ok: true,
+    value: {
+      terminal,
+      peripherals,
+      link,
+      loop: () => ({ lastPollMs, taps, readerFaults }),
+      async stop() {
+        stopped = true;
+        cancel();
+        await inFlight;
+        link?.close();
+        await peripherals.close();
+        const journalLastSeq = terminal.journal.lastSeq();
+        terminal.close();
+        d.log.info('terminal.stopped', { terminal: config.terminal.id, journalLastSeq, journal: 'closed' });
+      },
+    },
+  };
+}

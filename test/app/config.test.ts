@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfigText, readConfigFile, stripLineComments } from '../../app/config/config-file.ts';
+import { runCli, STACK_FRAME } from './run-cli.ts';
+
+/** The terminal's one config file: `//` comments, the schema, every refusal naming the field and the fix. */
+test('// comments go, // inside a string stays (a URL), line numbers are kept', () => {
+  const text = '{\n  "url": "ws://host:1", // the backend\n  // a whole line\n  "a": "x\\"//y"\n}\n';
+  const stripped = stripLineComments(text);
+  assert.deepEqual(JSON.parse(stripped), { url: 'ws://host:1', a: 'x"//y' });
+  assert.equal(stripped.split('\n').length, text.split('\n').length);
+});
+
+test('onecard config example --role pos prints a commented config that the check takes', async () => {
+  const r = await runCli(['config', 'example', '--role', 'pos']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\/\/ /);
+  const read = parseConfigText(r.stdout, 'example');
+  assert.ok(read.ok, read.ok ? '' : read.message);
+  assert.equal(read.config.peripherals?.reader.kind, 'mfrc522');
+  assert.equal(read.config.backend?.terminalKeyFile, '/etc/onecard/terminal.key');
+  const wrong = await runCli(['config', 'example', '--role', 'till']);
+  assert.equal(wrong.code, 2);
+});
+
+test('a broken config is refused with the field and the fix; relative paths are the file folder`s', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-config-'));
+  try {
+    const example = (await runCli(['config', 'example'])).stdout;
+    const good = join(dir, 'good.json');
+    writeFileSync(good, example.replace('"/var/lib/onecard"', '"data"'));
+    const ok = await runCli(['config', 'check', good]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /ok — terminal 101 \(pos\), reader mfrc522/);
+    const read = readConfigFile(good);
+    assert.ok(read.ok);
+    assert.equal(read.config.storage.dataDir, join(dir, 'data'));
+
+    const cases: [string, string, RegExp][] = [
+      ['"device": "/dev/spidev0.0"', '"device": "/dev/ttyS0"', /"peripherals\.reader\.device": an SPI device like/],
+      ['"kind": "mfrc522"', '"kind": "nfc"', /"peripherals\.reader\.kind"/],
+      ['"url": "wss://onecard.example.org:8443"', '"url": "http://x"', /"backend\.url": a backend address/],
+      ['"line": 23', '"line": 18', /"peripherals\.gpio": line 18 is already signals\.buzzer/],
+      ['"storage": {', '"sim": { "seed": 1 }, "storage": {', /"sim": a terminal with a real reader/],
+    ];
+    for (const [from, to, field] of cases) {
+      const bad = join(dir, 'bad.json');
+      writeFileSync(bad, example.replace(from, to));
+      const r = await runCli(['config', 'check', bad]);
+      assert.equal(r.code, 2, `${to}: ${r.stdout}`);
+      assert.match(r.stderr, field);
+      assert.match(r.stderr, /onecard config example --role pos/, 'the fix');
+      assert.doesNotMatch(r.stderr, STACK_FRAME);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

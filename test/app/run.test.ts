@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ONECARD, runCli } from './run-cli.ts';
+
+/**
+ * `onecard run --config examples/terminal-sim.json` (every peripheral a twin)
+ * as systemd would run it: stdin closed, JSON log lines on stdout, `onecard
+ * status` answering over the data dir's socket, SIGTERM stopping it cleanly.
+ */
+/** A guard, not a timing assertion: a service that ignores SIGTERM fails the test instead of hanging the suite. */
+const SERVICE = { timeout: 180_000 };
+const EXAMPLE = fileURLToPath(new URL('../../examples/terminal-sim.json', import.meta.url));
+
+function startService(config: string) {
+  const child = spawn(process.execPath, [ONECARD, 'run', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const seen: { event: string; resolve: () => void }[] = [];
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString('utf8');
+    for (const s of seen) if (stdout.includes(`"event":"${s.event}"`)) s.resolve();
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => ({ stdout, stderr }),
+    /** Resolves once the service has logged `event` (or fails the test when it exits first). */
+    logged: (event: string) =>
+      Promise.race([
+        new Promise<void>((resolve) => {
+          if (stdout.includes(`"event":"${event}"`)) resolve();
+          else seen.push({ event, resolve });
+        }),
+        exited.then((code) => assert.fail(`exited ${code} before ${event}: ${stderr}`)),
+      ]),
+  };
+}
+
+const events = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+
+test(
+  'onecard run keeps running with stdin closed, answers onecard status, stops on SIGTERM with exit 0',
+  SERVICE,
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'onecard-run-'));
+    try {
+      const config = join(dir, 'terminal.json');
+      copyFileSync(EXAMPLE, config);
+      const service = startService(config);
+      t.after(() => service.child.kill('SIGKILL')); // only if a failure left it running
+      await service.logged('terminal.ready');
+      const dataDir = join(dir, 'terminal-sim-data');
+      assert.equal(statSync(join(dataDir, 'status.sock')).mode & 0o777, 0o600);
+
+      const status = await runCli(['status', '--config', config]);
+      assert.equal(status.code, 0, status.stderr);
+      const s = JSON.parse(status.stdout) as Record<string, unknown>;
+      assert.equal(s.terminal, 101);
+      assert.equal(s.queueDepth, 0);
+      assert.deepEqual(s.peripherals, [{ kind: 'reader', health: 'ok' }]);
+      assert.deepEqual(s.lists, [{ list: 'blacklist', version: 0 }]);
+      assert.ok(typeof (s.clock as { source: string }).source === 'string');
+
+      service.child.kill('SIGTERM');
+      assert.equal(await service.exited, 0, service.output().stderr);
+      const stopped = events(service.output().stdout).find((e) => e.event === 'terminal.stopped');
+      assert.equal(stopped?.journal, 'closed');
+      // SQLite folds the WAL back and deletes it when its last connection closes: the journal was closed.
+      assert.equal(existsSync(join(dataDir, 'journal.db-wal')), false, 'journal closed');
+      assert.equal(existsSync(join(dataDir, 'status.sock')), false, 'socket removed');
+      const after = await runCli(['status', '--config', config]);
+      assert.equal(after.code, 1);
+      assert.match(after.stderr, /no onecard service running/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'onecard run and onecard sim open their terminal through the same composition (composeTerminal)',
+  SERVICE,
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'onecard-run-'));
+    try {
+      const config = join(dir, 'terminal.json');
+      copyFileSync(EXAMPLE, config);
+      const service = startService(config);
+      t.after(() => service.child.kill('SIGKILL'));
+      await service.logged('terminal.ready');
+      service.child.kill('SIGTERM');
+      assert.equal(await service.exited, 0);
+      const run = events(service.output().stdout).filter((e) => e.event === 'terminal.composed');
+      assert.deepEqual(run, [{ ...run[0], terminal: 101, role: 'pos', reader: 'virtual' }]);
+
+      const sim = await runCli(['sim', '--log-level', 'info']);
+      assert.equal(sim.code, 0, sim.stderr);
+      const composed = events(sim.stderr).filter((e) => e.event === 'terminal.composed');
+      // The demo restarts its terminal once: opened twice, both times through composeTerminal.
+      assert.equal(composed.length, 2);
+      assert.deepEqual(composed[0], { ...composed[0], terminal: 101, role: 'pos', reader: 'simulator' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test('onecard run refuses a config it cannot run, naming the field, and opens nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-run-'));
+  try {
+    const r = await runCli(['run', '--config', join(dir, 'missing.json')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /missing\.json: cannot read \(ENOENT\)/);
+    const noFlag = await runCli(['run']);
+    assert.equal(noFlag.code, 2);
+    assert.match(noFlag.stderr, /--config FILE is required/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
