@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../base/log.ts';
 import { Gpio } from '../../drivers/gpio/port.ts';
-import type { CardIdentity } from '../../firmware/card/layout.ts';
+import { CardApp } from '../../firmware/card/app.ts';
 import { parseConfig } from '../../firmware/config/schema.ts';
-import { isoToCardDay, ManualClock } from '../../firmware/core/clock.ts';
+import { ManualClock } from '../../firmware/core/clock.ts';
 import { deriveSimMasterKeys } from '../../firmware/store/keys/keyfile.ts';
 import { composeTerminal } from '../../firmware/terminal/compose.ts';
+import { roleTap } from '../../firmware/terminal/role-tap.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
+import { issueSimCard } from '../card/issue.ts';
+import { VirtualReader } from '../card/virtual-reader.ts';
+import type { VirtualClassicCard } from '../card/virtual-classic.ts';
 import { SimGpioLines } from '../gpio/sim-lines.ts';
 import { VirtualScheduler } from '../net/virtual-scheduler.ts';
 import { simTerminalConfig } from '../terminal/default-config.ts';
@@ -18,8 +22,8 @@ import { simTerminalConfig } from '../terminal/default-config.ts';
  * device (composeTerminal), its relay, contact and exit button on the GPIO
  * twin driven by the real GPIO driver. The shell taps cards, opens and shuts
  * the door, presses the exit button and prints what the relay line did.
- * Cards are handed to the door as read (their identity): the reader is not in
- * this loop yet.
+ * A tap places the card on the virtual reader; the door reads and MAC-checks
+ * its identity through the card application (roleTap) as `onecard run` does.
  */
 export const DOOR_PINS = { relay: 5, contact: 6, exitButton: 13, alarm: 19 } as const;
 const START = '2026-12-07T09:00:00+08:00'; // a Monday, office hours
@@ -28,10 +32,12 @@ const OFFICE_ZONE = 1;
 const h = (hour: number) => hour * 60;
 const weekday = [{ fromMinute: h(7), untilMinute: h(19) }];
 
-const CARDS: Record<string, { cardNumber: number; cardClass: number; lost?: true }> = {
-  alice: { cardNumber: 1001, cardClass: STAFF_CLASS },
-  carol: { cardNumber: 3003, cardClass: 3 }, // a visitor: no rule for her class
-  lost: { cardNumber: 4004, cardClass: STAFF_CLASS, lost: true },
+const CARDS: Record<string, { uid: string; number: number; cardClass: number; lost?: true }> = {
+  alice: { uid: '04a1b2c3', number: 1001, cardClass: STAFF_CLASS },
+  carol: { uid: '04c3c3c3', number: 3003, cardClass: 3 }, // a visitor: no rule for her class
+  lost: { uid: '04f4f4f4', number: 4004, cardClass: STAFF_CLASS, lost: true },
+  // Issued with another site's keys: it does not even authenticate, so the door never sees a number.
+  forged: { uid: '04e0e0e0', number: 1001, cardClass: STAFF_CLASS },
 };
 
 export const DOOR_DEMO_SCRIPT = [
@@ -39,6 +45,7 @@ export const DOOR_DEMO_SCRIPT = [
   'wait 4000',
   'tap lost',
   'tap carol',
+  'tap forged',
   'open',
   'wait 100',
   'shut',
@@ -54,7 +61,23 @@ export class DoorSim {
   /** How many relay changes were shown already: the claim at start is not a click. */
   private shown = 0;
 
-  constructor(seed: number, log: Logger) {
+  private readonly cards = new Map<string, VirtualClassicCard>();
+  private readonly reader = new VirtualReader();
+  private readonly cardApp: CardApp;
+
+  /** The door terminal, and the cards issued with the world's keys: taps read them through the card application. */
+  static async open(seed: number, log: Logger): Promise<DoorSim> {
+    const sim = new DoorSim(seed, log);
+    for (const [name, c] of Object.entries(CARDS))
+      sim.cards.set(
+        name,
+        await issueSimCard({ name, ...c }, deriveSimMasterKeys(name === 'forged' ? seed + 1 : seed), sim.clock),
+      );
+    return sim;
+  }
+
+  private constructor(seed: number, log: Logger) {
+    this.cardApp = new CardApp(deriveSimMasterKeys(seed));
     const base = JSON.parse(JSON.stringify(simTerminalConfig({ name: 'door1', id: 301 }, this.dir)));
     const config = parseConfig({
       ...base,
@@ -86,7 +109,7 @@ export class DoorSim {
     });
     const lost = Object.values(CARDS)
       .filter((c) => c.lost)
-      .map((c) => c.cardNumber);
+      .map((c) => c.number);
     this.terminal.blacklist.applyDelta(0, 1, lost, []);
     this.shown = this.pins.changes(DOOR_PINS.relay).length;
   }
@@ -109,11 +132,14 @@ export class DoorSim {
           'wait MS    let time pass; relay   the relay line so far; state   the door',
         ];
       case 'tap': {
-        const card = arg === undefined ? undefined : CARDS[arg];
+        const card = arg === undefined ? undefined : this.cards.get(arg);
         if (!card) return [`no card "${arg ?? ''}" (${Object.keys(CARDS).join(', ')})`];
-        const v = doors.tap(0, { kind: 'card', identity: identityOf(card) });
+        this.reader.place(card);
+        const session = this.reader.open();
+        const out = session ? await roleTap(this.terminal.role, this.cardApp, session) : null;
+        this.reader.remove();
         await this.scheduler.run(50);
-        const said = v.kind === 'open' ? `open (${v.cause})` : `shut: ${v.reason} — ${v.detail}`;
+        const said = out === null ? 'no card in the field' : out.kind === 'accepted' ? out.text : `shut — ${out.text}`;
         return [`door 0: ${said}`, ...this.relayNews()];
       }
       case 'open':
@@ -165,16 +191,4 @@ export class DoorSim {
     this.terminal.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function identityOf(c: { cardNumber: number; cardClass: number }): CardIdentity {
-  return {
-    tenantId: 1,
-    cardNumber: c.cardNumber,
-    cardClass: c.cardClass,
-    expiryDay: isoToCardDay('2030-01-01'),
-    issueDay: isoToCardDay('2024-01-01'),
-    flags: { frozen: false, pinRequired: false, countPurse: false },
-    pinVerifier: new Uint8Array(4),
-  };
 }

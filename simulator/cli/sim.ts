@@ -205,7 +205,7 @@ export async function simMain(
 async function doorSim(seed: number, o: Record<string, unknown>, interactive: boolean, io: CliIo): Promise<number> {
   const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, () => Date.now(), !interactive);
   if ('error' in logged) return refuse(io.err, logged.error);
-  const sim = new DoorSim(seed, logged.log);
+  const sim = await DoorSim.open(seed, logged.log);
   try {
     if (!interactive) {
       io.out('onecard sim --role door — built-in demo; run it in a terminal to type your own commands');

@@ -5,19 +5,22 @@ import { DOOR_PINS, DoorSim } from '../../../simulator/cli/sim-door.ts';
 import { simMain } from '../../../simulator/cli/sim.ts';
 
 test('sim --role door: a person sees the relay click on a valid tap and stay shut on a lost card', async () => {
-  const sim = new DoorSim(1, silentLogger);
+  const sim = await DoorSim.open(1, silentLogger);
   try {
     assert.deepEqual(await sim.exec('tap alice'), ['door 0: open (schedule)', 'relay: *click* line 5 → 1 (released)']);
     assert.deepEqual(await sim.exec('wait 4000'), ['door 0 is locked', 'relay: *click* line 5 → 0 (held)']);
     const lost = (await sim.exec('tap lost')) ?? [];
-    assert.match(lost[0] ?? '', /shut: blacklisted/);
+    assert.equal(lost[0], 'door 0: shut — card 4004 is on the blacklist');
     assert.equal(lost[1], 'relay: no change (latch held)');
     assert.deepEqual(
       sim.pins.changes(DOOR_PINS.relay).map(([, level]) => level),
       [0, 1, 0],
       'claimed held, one release, held again: nothing for the lost card',
     );
-    assert.deepEqual(await sim.exec('tap nobody'), ['no card "nobody" (alice, carol, lost)']);
+    const forged = (await sim.exec('tap forged')) ?? [];
+    assert.match(forged[0] ?? '', /^door 0: shut — card not read \(auth-failed\)/);
+    assert.deepEqual(sim.pins.changes(DOOR_PINS.relay).length, 3, 'the forged card moved nothing either');
+    assert.deepEqual(await sim.exec('tap nobody'), ['no card "nobody" (alice, carol, lost, forged)']);
   } finally {
     sim.close();
   }
