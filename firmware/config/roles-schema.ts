@@ -112,9 +112,13 @@ export const AttendanceRoleSchema = z
 const fee = z.number().int().min(0).max(FEE_CENTS_MAX);
 export const ParkingRoleSchema = z
   .object({
-    /** Which gate this terminal drives: a car park has an entry terminal and an exit terminal. */
-    gate: z.enum(['entry', 'exit']),
-    relay,
+    /**
+     * One terminal drives both barriers, each with its own reader: the car
+     * inside (anti-passback) and its entry time are this terminal's own
+     * journal, so the exit knows them offline.
+     */
+    entryRelay: relay,
+    exitRelay: relay,
     rates: z
       .object({
         freeMinutes: z

@@ -1,6 +1,6 @@
 import type { TerminalConfig } from '../config/schema.ts';
 import { ConfigError } from '../config/schema.ts';
-import { openAttendanceApp, openDoorApp, type RoleOpen } from './role-app.ts';
+import { openAttendanceApp, openDoorApp, openParkingApp, type RoleOpen } from './role-app.ts';
 import { Terminal, type TerminalDeps } from './terminal.ts';
 
 /**
@@ -16,10 +16,8 @@ const ROLES: Record<Role, (d: TerminalDeps) => Terminal> = {
   pos: (d) => Terminal.open(d),
   door: (d) => withRole(d, 'door', openDoorApp),
   attendance: (d) => withRole(d, 'attendance', openAttendanceApp),
-  parking: (d) => withRole(d, 'parking', notYet),
+  parking: (d) => withRole(d, 'parking', openParkingApp),
 };
-
-const notYet = (): RoleOpen => ({ ok: false, message: 'this role is not wired into the terminal yet' });
 
 /** The terminal's stores, then the role's app on them; a role that cannot open closes the stores again. */
 function withRole(d: TerminalDeps, role: Role, open: (t: Terminal, d: TerminalDeps) => RoleOpen): Terminal {

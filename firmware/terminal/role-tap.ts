@@ -12,7 +12,8 @@ export type RoleTapOutcome = { kind: 'accepted' | 'refused'; text: string };
  * pulled away) opens nothing and punches nothing.
  */
 export async function roleTap(app: RoleApp, cards: CardApp, session: CardSession): Promise<RoleTapOutcome | null> {
-  if (app.role === 'pos') return null;
+  // Parking taps come per barrier (ParkingGates.tap): one reader cannot say which.
+  if (app.role === 'pos' || app.role === 'parking') return null;
   const read = await cards.read(session);
   if (!read.ok) return { kind: 'refused', text: `card not read (${read.reason}): ${read.problem}` };
   const credential = { kind: 'card' as const, identity: read.card.identity };
