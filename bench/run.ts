@@ -7,6 +7,7 @@ import { benchDoor } from './door.ts';
 import { benchFace } from './face.ts';
 import { benchJournal } from './journal.ts';
 import { benchTap } from './tap.ts';
+import { benchStart } from './start.ts';
 import { benchMfrc522 } from './mfrc522.ts';
 import { benchProtocolSize } from './protocol-size.ts';
 import { benchSyncLists, benchSyncUpload } from './sync-upload.ts';
@@ -28,6 +29,23 @@ try {
   console.log(`onecard bench — ${new Date().toISOString()} — node ${process.version}\n`);
   line('figure', 'value', 'baseline (same run)', 'goal');
   line('-'.repeat(44), '-'.repeat(22), '-'.repeat(34), '-'.repeat(16));
+
+  const start = await benchStart({ dir });
+  const ms = (n: number) => `${Math.round(n)} ms`;
+  line(
+    'onecard run start→ready (1M blacklist, 1M journal)',
+    ms(start.large.readyMs),
+    `${ms(start.empty.readyMs)} empty terminal`,
+    '≤ 1 s',
+  );
+  line('  RSS at ready', `${f(start.large.rssMb, 1)} MB`, `${f(start.empty.rssMb, 1)} MB empty terminal`, '≤ 100 MB');
+  line('  of which node + tsx (onecard --version)', ms(start.versionMs), '', '');
+  line(
+    "  in-process: open → first tap's result",
+    ms(start.large.firstTapMs),
+    `${ms(start.empty.firstTapMs)} empty terminal`,
+    '',
+  );
 
   const tap = await benchTap({ dir });
   line(

@@ -57,7 +57,7 @@ async function journaled(run: () => Promise<void>): Promise<{ kind: string; body
 async function scenarios(): Promise<void> {
   const dir = new URL('../../examples/', import.meta.url);
   for (const f of readdirSync(dir)
-    .filter((n) => n.endsWith('.json'))
+    .filter((n) => n.endsWith('.json') && !n.startsWith('terminal-')) // terminal-*: configs, not scenarios
     .sort()) {
     await runScenario(parseScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8')), f));
   }
