@@ -139,7 +139,8 @@ export class DoorSim {
         const out = session ? await roleTap(this.terminal.role, this.cardApp, session) : null;
         this.reader.remove();
         await this.scheduler.run(50);
-        const said = out === null ? 'no card in the field' : out.kind === 'accepted' ? out.text : `shut — ${out.text}`;
+        const refused = out?.kind === 'refused' ? `shut — ${out.text}` : null;
+        const said = out === null ? 'no card in the field' : (refused ?? out.text);
         return [`door 0: ${said}`, ...this.relayNews()];
       }
       case 'open':

@@ -13,7 +13,7 @@ import { KIND } from '../../../protocol/index.ts';
 import { simTerminalConfig } from '../../../simulator/terminal/default-config.ts';
 import { identity, localMs, LOST_CARD } from '../door/fixtures.ts';
 
-test('an attendance terminal from its config: a key chooses the punch, a repeat is no second punch, a lost card none', () => {
+test('an attendance terminal: a key chooses the punch, a repeat is no second punch, a lost card none', () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-attendance-role-'));
   const base = JSON.parse(JSON.stringify(simTerminalConfig({ name: 'clock1', id: 401 }, dir)));
   const clock = new ManualClock(localMs('2026-12-07', 8, 30));

@@ -70,7 +70,7 @@ function rig(dir = mkdtempSync(join(tmpdir(), 'onecard-door-role-')), door: Reco
   return { dir, terminal, clock, scheduler, pins, relay: () => pins.changes(RELAY_LINE, startUs), close };
 }
 
-test('a door terminal from its config: a valid tap pulses the relay through the GPIO driver and is journaled', async () => {
+test('a door terminal from its config: a valid tap pulses the relay through the GPIO driver, journaled', async () => {
   const r = rig();
   try {
     assert.equal(r.terminal.role.role, 'door');

@@ -73,7 +73,7 @@ async function rig() {
   return { terminal, clock, scheduler, card, tap, balance, lifts, close };
 }
 
-test('a parking terminal from its config: entry lifts the entry barrier, a second entry is refused, the exit charges the purse', async () => {
+test('parking: entry lifts its barrier, a second entry is refused, the exit charges the purse', async () => {
   const r = await rig();
   try {
     assert.equal((await r.tap('entry')).kind, 'lifted');

@@ -7,7 +7,8 @@ import { simMain } from '../../../simulator/cli/sim.ts';
 test('sim --role door: a person sees the relay click on a valid tap and stay shut on a lost card', async () => {
   const sim = await DoorSim.open(1, silentLogger);
   try {
-    assert.deepEqual(await sim.exec('tap alice'), ['door 0: open (schedule)', 'relay: *click* line 5 → 1 (released)']);
+    const released = 'relay: *click* line 5 → 1 (released)';
+    assert.deepEqual(await sim.exec('tap alice'), ['door 0: open (schedule)', released]);
     assert.deepEqual(await sim.exec('wait 4000'), ['door 0 is locked', 'relay: *click* line 5 → 0 (held)']);
     const lost = (await sim.exec('tap lost')) ?? [];
     assert.equal(lost[0], 'door 0: shut — card 4004 is on the blacklist');
