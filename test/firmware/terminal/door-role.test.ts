@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../../base/log.ts';
@@ -142,4 +142,11 @@ test('anti-passback survives a restart: the journal says the card is inside', as
   } finally {
     second.close();
   }
+});
+
+test('examples/terminal-door-sim.json is a door terminal config (onecard run --config)', () => {
+  const raw = JSON.parse(readFileSync(new URL('../../../examples/terminal-door-sim.json', import.meta.url), 'utf8'));
+  const config = parseConfig(raw, 'terminal-door-sim.json');
+  assert.deepEqual(config.terminal.roles, ['door']);
+  assert.equal(config.door?.doors[0]?.relay.wiring, 'fail-secure');
 });
