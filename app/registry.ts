@@ -17,8 +17,9 @@ import { Signals } from '../drivers/signal/signals.ts';
 import { SpidevBus } from '../drivers/spi/spidev.ts';
 import type { PeripheralsConfig, ReaderConfig } from '../firmware/config/schema.ts';
 import type { PeripheralHealth } from '../protocol/index.ts';
-import { VirtualReader } from '../simulator/card/virtual-reader.ts';
-import { SimGpioLines } from '../simulator/gpio/sim-lines.ts';
+// The twins are loaded only when a config names them: a device's run never loads simulator code.
+import type { VirtualReader } from '../simulator/card/virtual-reader.ts';
+import type { SimGpioLines } from '../simulator/gpio/sim-lines.ts';
 
 export interface RegistryDeps {
   clock: Clock;
@@ -62,6 +63,7 @@ const READERS: { [K in ReaderConfig['kind']]: ReaderOpener<Extract<ReaderConfig,
     return { ok: false, message: 'peripherals.reader: wiegand yields card numbers only; the pos role needs mfrc522' };
   },
   async virtual() {
+    const { VirtualReader } = await import('../simulator/card/virtual-reader.ts');
     const twin = new VirtualReader();
     const reader: CardReader = { detect: async () => twin.open(), close: async () => twin.remove() };
     return { ok: true, value: { reader, health: () => 'ok', twin } };
@@ -79,11 +81,14 @@ export async function openSignals(
   d: RegistryDeps,
 ): Promise<Opened<{ port: GpioPort; signals: Signals; twin?: SimGpioLines }>> {
   let twin: SimGpioLines | undefined;
-  const sim = () => {
-    twin = new SimGpioLines(d.clock);
-    return twin;
-  };
-  const opened = await openGpio(c, { scheduler: d.scheduler, nowUs: d.nowUs, log: d.log, sim });
+  const Twin = c.backend === 'sim' ? (await import('../simulator/gpio/sim-lines.ts')).SimGpioLines : null;
+  const sim = Twin
+    ? () => {
+        twin = new Twin(d.clock);
+        return twin;
+      }
+    : undefined;
+  const opened = await openGpio(c, { scheduler: d.scheduler, nowUs: d.nowUs, log: d.log, ...(sim ? { sim } : {}) });
   if (!opened.ok) return { ok: false, message: `peripherals.gpio: ${opened.message}` };
   const signals = new Signals(opened.port, d.scheduler, c.signals);
   return { ok: true, value: { port: opened.port, signals, ...(twin ? { twin } : {}) } };
