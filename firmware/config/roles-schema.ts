@@ -141,3 +141,23 @@ export const ParkingRoleSchema = z
     passClasses: z.array(z.number().int().min(0).max(255)).max(256).default([]),
   })
   .strict();
+
+/** Every GPIO line a role's section claims, with what for: a line is one thing (schema.ts checks them together). */
+export function roleLines(c: {
+  door?: DoorRoleConfig | undefined;
+  parking?: z.infer<typeof ParkingRoleSchema> | undefined;
+}): [number, string][] {
+  const lines: [number, string][] = [];
+  c.door?.doors.forEach((d, i) => {
+    const at = `door.doors[${i}]`;
+    lines.push([d.relay.line, `${at}.relay`]);
+    if (d.contact) lines.push([d.contact.line, `${at}.contact`]);
+    if (d.exitButton) lines.push([d.exitButton.line, `${at}.exitButton`]);
+    if (d.alarm) lines.push([d.alarm.line, `${at}.alarm`]);
+  });
+  if (c.parking) {
+    lines.push([c.parking.entryRelay.line, 'parking.entryRelay']);
+    lines.push([c.parking.exitRelay.line, 'parking.exitRelay']);
+  }
+  return lines;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
-import { AttendanceRoleSchema, DoorRoleSchema, ParkingRoleSchema } from './roles-schema.ts';
+import { AttendanceRoleSchema, DoorRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
 
 /**
  * The terminal's one config file, validated on load. Every limit here is a
@@ -182,6 +182,25 @@ export const ConfigSchema = z
     for (const role of ['door', 'attendance', 'parking'] as const)
       if (cfg.terminal.roles.includes(role) && !cfg[role])
         ctx.addIssue({ code: 'custom', path: [role], message: `the ${role} role needs its "${role}" section` });
+    const gpio = cfg.peripherals?.gpio;
+    const used = new Map<number, string>();
+    for (const [n, what] of [
+      ...Object.entries(gpio?.signals ?? {}).flatMap(([k, p]): [number, string][] =>
+        p ? [[p.line, `signals.${k}`]] : [],
+      ),
+      ...(gpio?.wiegand
+        ? ([
+            [gpio.wiegand.d0, 'wiegand.d0'],
+            [gpio.wiegand.d1, 'wiegand.d1'],
+          ] as [number, string][])
+        : []),
+      ...roleLines(cfg),
+    ]) {
+      const other = used.get(n);
+      if (other)
+        ctx.addIssue({ code: 'custom', path: [], message: `GPIO line ${n} is already ${other}: give ${what} its own` });
+      used.set(n, what);
+    }
     const ids = new Set(cfg.cardClasses.map((c) => c.id));
     cfg.pos.allowedClasses.forEach((id, i) => {
       if (!ids.has(id))

@@ -114,6 +114,10 @@ test('the door role refuses a config without its section, and a door terminal wi
   const dir = mkdtempSync(join(tmpdir(), 'onecard-door-role-'));
   try {
     assert.throws(() => doorConfig(dir, { door: undefined }), /the door role needs its "door" section/);
+    assert.throws(
+      () => doorConfig(dir, {}, { exitButton: { line: RELAY_LINE, activeLevel: 0 } }),
+      /GPIO line 5 is already door.doors\[0\].relay: give door.doors\[0\].exitButton its own/,
+    );
     const deps = {
       config: doorConfig(dir),
       masterKeys: deriveSimMasterKeys(7),
