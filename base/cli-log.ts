@@ -24,13 +24,15 @@ export interface OpenedLog {
  * The logger the options ask for. `stderrByDefault` false keeps logs off
  * stderr unless asked (an interactive prompt must not be written over).
  * `nowMs` stamps each line: the caller, a composition root, passes wall time.
+ * `defaultLevel` applies when no --log-level is given.
  */
 export function openLog(
   options: Record<string, unknown>,
   nowMs: () => number,
   stderrByDefault = true,
+  defaultLevel: LogLevelOption = 'info',
 ): OpenedLog | { error: string } {
-  const level = (options['log-level'] as LogLevelOption | undefined) ?? 'info';
+  const level = (options['log-level'] as LogLevelOption | undefined) ?? defaultLevel;
   const file = options['log-file'] as string | undefined;
   if (level === 'off' || (file === undefined && !stderrByDefault && options['log-level'] === undefined)) {
     return { log: silentLogger, close() {} };

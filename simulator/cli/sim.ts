@@ -141,7 +141,8 @@ export async function simMain(
   // At the prompt a kept terminal logs beside its data, as a device would, instead of over the prompt.
   const logBeside = interactive && dataDir !== undefined && o['log-file'] === undefined && o['log-level'] === undefined;
   if (logBeside) logOptions['log-file'] = join(dataDir, LOG_FILE);
-  const logged = openLog(logOptions, () => Date.now(), !interactive);
+  // The offline demo is for reading the screens: only warnings and errors join it unless asked for.
+  const logged = openLog(logOptions, () => Date.now(), !interactive, backendUrl === undefined ? 'warn' : 'info');
   if ('error' in logged) return refuse(err, logged.error);
   if (logBeside) out(`logs: ${logOptions['log-file']}`);
   let link: SimBackendLink | null = null;
