@@ -4,6 +4,7 @@ import { CardApp } from '../../../firmware/card/app.ts';
 import type { KeyRing } from '../../../firmware/card/key-ring.ts';
 import type { PurseState } from '../../../firmware/card/layout.ts';
 import { rekeyCard } from '../../../firmware/card/rekey.ts';
+import { rekeyBulk } from '../../../firmware/card/rekey-bulk.ts';
 import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { VirtualClassicCard, type TearFill } from '../../../simulator/card/virtual-classic.ts';
 import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
@@ -91,3 +92,21 @@ for (const fill of ['prefix'] as TearFill[]) {
     }
   });
 }
+
+test('the desk bulk re-key counts re-keyed and current cards and lists the refused one by UID', async () => {
+  const old = await issuedOnOld();
+  const twice = await issuedOnOld();
+  await rekeyCard(twice.reader.open()!, RING);
+  const stranger = VirtualClassicCard.blank(new Uint8Array([4, 9, 9, 9]));
+  const strangerReader = new VirtualReader();
+  strangerReader.place(stranger);
+  async function* presented() {
+    yield old.reader.open()!;
+    yield twice.reader.open()!;
+    yield strangerReader.open()!;
+  }
+  const report = await rekeyBulk(presented(), RING);
+  assert.equal(report.rekeyed, 1);
+  assert.equal(report.alreadyCurrent, 1);
+  assert.deepEqual(report.needAttention.map((l) => [l.uidHex, l.outcome.kind]), [['04090909', 'refused']]);
+});
