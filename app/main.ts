@@ -17,6 +17,8 @@ const USAGE = [
   '  status --config FILE  ask the running service of that config how it is',
   '  config check FILE   check a terminal config;  config example --role pos   print a commented one',
   '  selftest reader     report the card reader chip (/dev/spidev0.0) and read a presented card',
+  '  selftest display|keypad|voice|customer-display   test pattern, key echo, a sentence, each lamp',
+  '                      (--emulator: the same on the simulator twin)',
   '  help | --help | --version',
 ];
 
@@ -55,11 +57,19 @@ async function main(argv: string[], io: CliIo): Promise<number> {
       return configMain(rest, io);
     }
     case 'selftest': {
+      const { FACE_SELFTESTS, FACE_TESTS, selftestFace } = await import('./selftest-face.ts');
+      const face = FACE_TESTS.find((t) => t === rest[0]);
+      if (face) {
+        const p = parseOrExit(FACE_SELFTESTS[face], rest.slice(1), io);
+        if (typeof p === 'number') return p;
+        return selftestFace(face, p.options, io);
+      }
       if (rest[0] !== 'reader') {
+        const which = ['reader', ...FACE_TESTS].join(', ');
         io.err(
           rest[0] === undefined
-            ? 'onecard selftest: which? (reader)'
-            : `onecard selftest: unknown test "${rest[0]}" (reader)`,
+            ? `onecard selftest: which? (${which})`
+            : `onecard selftest: unknown test "${rest[0]}" (${which})`,
         );
         return EXIT_USAGE;
       }

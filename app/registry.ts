@@ -20,6 +20,8 @@ import type { PeripheralHealth } from '../protocol/index.ts';
 // The twins are loaded only when a config names them: a device's run never loads simulator code.
 import type { VirtualReader } from '../simulator/card/virtual-reader.ts';
 import type { SimGpioLines } from '../simulator/gpio/sim-lines.ts';
+import type { PosKey } from '../drivers/keypad/keymap.ts';
+import { type OpenedFace, openFace } from './registry-face.ts';
 
 export interface RegistryDeps {
   clock: Clock;
@@ -97,8 +99,21 @@ export async function openSignals(
 export interface Peripherals {
   reader: OpenedReader;
   gpio?: { port: GpioPort; signals: Signals; twin?: SimGpioLines };
+  /** Display, customer display, keypad, voice: whichever the config names (app/registry-face.ts). */
+  face: OpenedFace;
+  /** Where the keypad's keys go: the composition points it at the POS once the terminal is open. */
+  keys: KeyRelay;
   health(): PeripheralHealth[];
   close(): Promise<void>;
+}
+
+/** The keypad opens before the POS exists: its keys wait here (dropped, never queued) until `to` names the POS. */
+export class KeyRelay {
+  private target: ((key: PosKey) => void) | null = null;
+  to(target: (key: PosKey) => void): void {
+    this.target = target;
+  }
+  readonly key = (key: PosKey): void => this.target?.(key);
 }
 
 /** Everything the config's `peripherals` names, opened; the first failure closes what was opened. */
@@ -114,15 +129,28 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
     }
     gpio = g.value;
   }
+  const closeGpio = async (): Promise<void> => {
+    gpio?.signals.stop();
+    await gpio?.port.close();
+  };
+  const keys = new KeyRelay();
+  const face = await openFace(c, keys.key, d, gpio?.port);
+  if (!face.ok) {
+    await closeGpio();
+    await reader.value.reader.close();
+    return face;
+  }
   return {
     ok: true,
     value: {
       reader: reader.value,
       ...(gpio ? { gpio } : {}),
-      health: () => [{ kind: 'reader', health: reader.value.health() }],
+      face: face.value,
+      keys,
+      health: () => [{ kind: 'reader', health: reader.value.health() }, ...face.value.health()],
       close: async () => {
-        gpio?.signals.stop();
-        await gpio?.port.close();
+        await face.value.close();
+        await closeGpio();
         await reader.value.reader.close();
       },
     },

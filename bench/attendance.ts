@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ManualClock } from '../firmware/core/clock.ts';
 import { silentLogger } from '../firmware/core/log.ts';
 import type { PunchBody } from '../firmware/attendance/punch.ts';
-import { PUNCH_KIND, PunchStore, type PunchBodies } from '../firmware/attendance/punch-store.ts';
+import { PUNCH_KIND, PunchStore } from '../firmware/attendance/punch-store.ts';
 import { Journal } from '../firmware/store/journal/journal.ts';
 import { percentile } from './blacklist.ts';
 import { buildLargeJournal, perSec, timeNs } from './journal.ts';
@@ -51,7 +51,7 @@ export async function benchAttendance(opts: { dir: string; punches?: number }): 
   });
   const clock = new ManualClock(START_MS + punches * 1000);
   const openStart = process.hrtime.bigint();
-  const journal = Journal.open<PunchBodies>({ path, clock, log: silentLogger });
+  const journal = Journal.open({ path, clock, log: silentLogger });
   const openMs = Number(process.hrtime.bigint() - openStart) / 1e6;
   const store = new PunchStore(journal);
   const line = `${JSON.stringify({ seq: 1, kind: PUNCH_KIND, atMs: START_MS, card: 200_000, body: punchAt(1) })}\n`;

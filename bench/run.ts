@@ -5,6 +5,7 @@ import { benchAttendance } from './attendance.ts';
 import { benchBlacklist } from './blacklist.ts';
 import { benchDoor } from './door.ts';
 import { benchFace } from './face.ts';
+import { benchFaceComposed } from './face-composed.ts';
 import { benchJournal } from './journal.ts';
 import { benchTap } from './tap.ts';
 import { benchStart } from './start.ts';
@@ -206,6 +207,19 @@ try {
     'decision→sentence clips / player spawned',
     `${f(face.sentenceP50Us, 1)} µs / ${f(face.spawnP50Ms, 2)} ms`,
     '`true` stands in for aplay',
+    '+ ALSA open on a Pi',
+  );
+  const composed = await benchFaceComposed();
+  line(
+    'POS output→Face→ST7920 bytes, p50/p99',
+    `${f(composed.displayP50Ms)} / ${f(composed.displayP99Ms)} ms`,
+    `baseline ${f(face.st7920HostP50Ms)} ms (driver alone)`,
+    '(into the twin)',
+  );
+  line(
+    'POS output→Face→player spawned, p50/p99',
+    `${f(composed.playerP50Ms, 2)} / ${f(composed.playerP99Ms, 2)} ms`,
+    `baseline ${f(face.spawnP50Ms, 2)} ms (spawn alone)`,
     '+ ALSA open on a Pi',
   );
   console.log(`\nMFRC522 RF model: ${await benchRfModelNote()}`);

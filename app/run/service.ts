@@ -4,8 +4,13 @@ import type { Scheduler } from '../../base/scheduler.ts';
 import type { MasterKeys } from '../../firmware/card/keys.ts';
 import type { TerminalConfig } from '../../firmware/config/schema.ts';
 import { deriveSimMasterKeys, loadKeyFile } from '../../firmware/store/keys/keyfile.ts';
+import { CardApp } from '../../firmware/card/app.ts';
 import { composeTerminal } from '../../firmware/terminal/compose.ts';
+import { roleTap } from '../../firmware/terminal/role-tap.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
+import { clockStatus } from '../../drivers/display/status.ts';
+import { Face } from '../face.ts';
+import { type Faced, FacedPos } from '../faced-pos.ts';
 import { openPeripherals, type Opened, type Peripherals } from '../registry.ts';
 import { openBackendLink, type BackendLink } from './backend-link.ts';
 import { nextPresence, type Presence } from './presence.ts';
@@ -66,12 +71,28 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     terminal = composeTerminal({
       ...{ config, masterKeys: keys.value, clock: d.clock, log: d.log, scheduler: d.scheduler },
       ...(link ? { authorizer: link.authorizer, locked: link.locked, syncAlarm: link.syncAlarm } : {}),
+      // The door role drives its relays through the same GPIO driver the signals use.
+      ...(peripherals.gpio
+        ? { gpio: { port: peripherals.gpio.port, scheduler: d.scheduler, signals: peripherals.gpio.signals } }
+        : {}),
     });
   } catch (e) {
     await peripherals.close();
     return { ok: false, message: `storage.dataDir: cannot open the stores: ${(e as Error).message}` };
   }
   link?.attach(terminal, peripherals.health);
+  const online = () => link?.status()?.connected === true;
+  const status = clockStatus(() => d.clock.nowMs(), config.terminal.utcOffsetMinutes, online);
+  const face = new Face(peripherals.face.devices, status, d.log, peripherals.face.failing);
+  // Each result beeps at once; the panel, the pole display and the voice follow without holding the beep.
+  const signalled = (f: Faced): Promise<void> => {
+    const signal = signalOf(f.out);
+    if (signal) peripherals.gpio?.signals.show(signal);
+    return f.shown;
+  };
+  const pos = new FacedPos(terminal.pos, face, (f) => void signalled(f), peripherals.keys);
+  void face.present({ screen: terminal.pos.screen, beeps: [], receipts: [] });
+  const roleCards = new CardApp(keys.value);
   let presence: Presence = { kind: 'empty' };
   let lastPollMs: number | null = null;
   let taps = 0;
@@ -94,9 +115,14 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     presence = step.presence;
     if (session && step.tap) {
       taps++;
-      const out = await terminal.pos.tap(session);
-      const signal = signalOf(out);
-      if (signal) peripherals.gpio?.signals.show(signal);
+      if (terminal.role.role !== 'pos') {
+        // Door and attendance: the role journals its decision; the door's own signals play at the door.
+        const out = await roleTap(terminal.role, roleCards, session);
+        if (out) d.log.info('role.tap', { role: terminal.role.role, outcome: out.kind, text: out.text });
+        if (out && terminal.role.role === 'attendance') peripherals.gpio?.signals.show(out.kind);
+        return READER_POLL_MS;
+      }
+      await signalled(await pos.tap(session));
     }
     return READER_POLL_MS;
   };

@@ -1,4 +1,5 @@
-import type { Journal, JournalRecord } from '../store/journal/journal.ts';
+import { KIND } from '../../protocol/index.ts';
+import { isRecordOf, type Journal, type JournalRecord } from '../store/journal/journal.ts';
 import type { LastPunch, PunchBody } from './punch.ts';
 
 /**
@@ -9,16 +10,13 @@ import type { LastPunch, PunchBody } from './punch.ts';
  * so it holds hundreds of thousands of punches offline (bench/attendance.ts
  * measures it beside a raw fsync), and the duplicate window survives a restart.
  */
-export const PUNCH_KIND = 'punch';
-export interface PunchBodies {
-  [PUNCH_KIND]: PunchBody;
-}
+export const PUNCH_KIND = KIND.punch;
 
 /** A card's last punch is among its newest records; other kinds on the same card are few on a punch clock. */
 const LAST_PUNCH_SCAN_RECORDS = 16;
 
 export class PunchStore {
-  constructor(private readonly journal: Journal<PunchBodies>) {}
+  constructor(private readonly journal: Journal) {}
 
   /** Durable when it returns (the journal's contract). */
   append(body: PunchBody): JournalRecord<PunchBody> {
@@ -32,7 +30,7 @@ export class PunchStore {
 
   lastPunch(cardNumber: number): LastPunch | null {
     for (const r of this.journal.byCard(cardNumber, LAST_PUNCH_SCAN_RECORDS)) {
-      if (r.kind === PUNCH_KIND && !r.corrupt) return { type: (r.body as unknown as PunchBody).type, atMs: r.atMs };
+      if (isRecordOf(r, PUNCH_KIND)) return { type: r.body.type, atMs: r.atMs };
     }
     return null;
   }

@@ -1,3 +1,4 @@
+import type { PunchBody } from '../../protocol/index.ts';
 import { cardDay } from '../core/clock.ts';
 import { cardNumberOf, checkCredential, type CardRefusal, type Credential } from '../policy/credential.ts';
 import type { CardRules } from '../policy/policy.ts';
@@ -8,26 +9,18 @@ import type { CardRules } from '../policy/policy.ts';
  * Wiegand readers punch like card applications (their number is all the
  * clock needs); a lost card is refused offline like anywhere else.
  */
-export type PunchType = 'in' | 'out' | 'break';
+export type PunchType = PunchBody['type'];
 export const PUNCH_TYPES: readonly PunchType[] = ['in', 'out', 'break'];
 /** How the type was chosen: a key pressed before the tap, or the reader's own type (an "in" reader by the door). */
-export type PunchVia = 'key' | 'reader';
+export type PunchVia = PunchBody['via'];
 
 /** A second tap this soon with the same type is the same punch: people tap twice when unsure it beeped. */
 export const DUPLICATE_WINDOW_MS_DEFAULT = 60_000;
 /** Beyond 10 minutes a "duplicate" is a real second punch (back from a short errand). */
 export const DUPLICATE_WINDOW_MS_MAX = 600_000;
 
-/** What a punch journals (record kind `punch`). */
-export interface PunchBody {
-  cardNumber: number;
-  type: PunchType;
-  via: PunchVia;
-  /** A UID-only card or a Wiegand number: no card application was read. */
-  uidOnly: boolean;
-  /** The local card day, so a report groups punches by the day people worked. */
-  day: number;
-}
+/** What a punch journals (record kind `punch`): the protocol's body, since it travels. */
+export type { PunchBody };
 
 export interface LastPunch {
   type: PunchType;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
+import { FaceConfigShape } from './face-schema.ts';
+import { AttendanceRoleSchema, DoorRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
 
 /**
  * The terminal's one config file, validated on load. Every limit here is a
@@ -125,9 +127,11 @@ export type ReaderConfig = z.infer<typeof ReaderConfigSchema>;
 
 /** What is wired to this terminal; read by the composition root only (app/), never by a role. */
 export const PeripheralsSchema = z
-  .object({ reader: ReaderConfigSchema, gpio: GpioConfigSchema.optional() })
+  .object({ reader: ReaderConfigSchema, gpio: GpioConfigSchema.optional(), ...FaceConfigShape })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.keypad?.kind === 'matrix' && !p.gpio)
+      ctx.addIssue({ code: 'custom', path: ['keypad'], message: 'a matrix keypad needs peripherals.gpio' });
     if (p.reader.kind === 'wiegand' && !p.gpio?.wiegand)
       ctx.addIssue({ code: 'custom', path: ['gpio', 'wiegand'], message: 'a wiegand reader needs its lines: d0, d1' });
   });
@@ -149,13 +153,17 @@ export const ConfigSchema = z
       tenantId: z.number().int().min(0).max(0xffff),
       utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
       roles: z
-        .array(z.enum(['pos']))
+        .array(z.enum(['pos', 'door', 'attendance', 'parking']))
         .min(1)
         .default(['pos']),
     }),
     storage: z.object({ dataDir: z.string().min(1), keyFile: z.string().min(1) }),
     cardClasses: z.array(CardClassSchema).min(1).max(256),
     pos: PosSchema.default(PosSchema.parse({})),
+    /** The role's own section: required when terminal.roles names it (roles-schema.ts). */
+    door: DoorRoleSchema.optional(),
+    attendance: AttendanceRoleSchema.optional(),
+    parking: ParkingRoleSchema.optional(),
     /** Left out by configs pushed or generated inside the simulator; `onecard run` needs it. */
     peripherals: PeripheralsSchema.optional(),
     /** Left out: the terminal runs offline (its lists as last received). */
@@ -174,6 +182,28 @@ export const ConfigSchema = z
         path: ['sim'],
         message: 'a terminal with a real reader takes its keys from storage.keyFile: remove "sim"',
       });
+    for (const role of ['door', 'attendance', 'parking'] as const)
+      if (cfg.terminal.roles.includes(role) && !cfg[role])
+        ctx.addIssue({ code: 'custom', path: [role], message: `the ${role} role needs its "${role}" section` });
+    const gpio = cfg.peripherals?.gpio;
+    const used = new Map<number, string>();
+    for (const [n, what] of [
+      ...Object.entries(gpio?.signals ?? {}).flatMap(([k, p]): [number, string][] =>
+        p ? [[p.line, `signals.${k}`]] : [],
+      ),
+      ...(gpio?.wiegand
+        ? ([
+            [gpio.wiegand.d0, 'wiegand.d0'],
+            [gpio.wiegand.d1, 'wiegand.d1'],
+          ] as [number, string][])
+        : []),
+      ...roleLines(cfg),
+    ]) {
+      const other = used.get(n);
+      if (other)
+        ctx.addIssue({ code: 'custom', path: [], message: `GPIO line ${n} is already ${other}: give ${what} its own` });
+      used.set(n, what);
+    }
     const ids = new Set(cfg.cardClasses.map((c) => c.id));
     cfg.pos.allowedClasses.forEach((id, i) => {
       if (!ids.has(id))

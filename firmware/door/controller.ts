@@ -105,6 +105,11 @@ export interface DoorControllerOptions {
   schedules: DoorSchedules;
   mode?: DoorMode;
   record(r: DoorRecord): void;
+  /**
+   * Where a card was last seen before this start (anti-passback across a
+   * restart), asked once per card the first time it taps; null: unknown.
+   */
+  presenceAtStart?(cardNumber: number): Presence | null;
 }
 
 interface Door {
@@ -212,13 +217,21 @@ export class DoorController {
     return door;
   }
 
+  private presenceOf(cardNumber: number): Presence | null {
+    if (!this.presence.has(cardNumber) && this.o.presenceAtStart) {
+      const before = this.o.presenceAtStart(cardNumber);
+      if (before !== null) this.presence.set(cardNumber, before);
+    }
+    return this.presence.get(cardNumber) ?? null;
+  }
+
   private request(door: Door, req: DoorRequest): DoorVerdict {
     const verdict = decideDoor(req, {
       door: door.wiring.spec,
       cardRules: this.o.cardRules,
       lists: this.o.lists,
       schedules: this.o.schedules,
-      presenceOf: (n) => this.presence.get(n) ?? null,
+      presenceOf: (n) => this.presenceOf(n),
       isShut: (id) => this.doors.get(id)?.state.kind === 'locked',
       mode: this.mode,
       nowMs: this.o.clock.nowMs(),

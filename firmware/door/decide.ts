@@ -164,6 +164,9 @@ function accessCause(c: Credential, f: DoorFacts): { kind: 'open'; cause: GrantC
 }
 
 /** In through an in-reader flips the card inside; a second "in" without an "out" is a passback. */
+/** Where a passage through a paired reader leaves the card: one rule for the decision and the restart. */
+export const presenceAfter = (direction: Direction): Presence => (direction === 'in' ? 'inside' : 'outside');
+
 function passback(
   granted: Extract<DoorVerdict, { kind: 'open' }>,
   direction: Direction | null,
@@ -171,7 +174,7 @@ function passback(
 ): DoorVerdict {
   const cardNumber = granted.cardNumber as number;
   if (f.door.antiPassback === 'off' || direction === null) return granted;
-  const after: Presence = direction === 'in' ? 'inside' : 'outside';
+  const after = presenceAfter(direction);
   const violation = f.presenceOf(cardNumber) === after;
   if (violation && f.door.antiPassback === 'hard')
     return shut('passback', `card ${cardNumber} is already ${after}`, cardNumber);

@@ -1,3 +1,4 @@
+import type { ParkingEntryBody, ParkingExitBody } from '../../protocol/index.ts';
 import { cardDay } from '../core/clock.ts';
 import { cardNumberOf, checkCredential, type CardRefusal, type Credential } from '../policy/credential.ts';
 import type { CardRules } from '../policy/policy.ts';
@@ -49,22 +50,8 @@ export type GateRequest =
       cardNumber: number | null;
     };
 
-/** parking.entry */
-export interface ParkingEntryBody {
-  cardNumber: number | null;
-  pass: boolean;
-  operator: number | null;
-}
-
-/** parking.exit: what the stay cost and why. */
-export interface ParkingExitBody {
-  cardNumber: number | null;
-  entryMs: number | null;
-  feeCents: number;
-  pass: boolean;
-  lostTicket: boolean;
-  operator: number | null;
-}
+/** parking.entry and parking.exit: the protocol's bodies, since they travel. */
+export type { ParkingEntryBody, ParkingExitBody };
 
 export type GateVerdict =
   | { kind: 'enter'; body: ParkingEntryBody }

@@ -13,7 +13,18 @@ export interface Text {
 export interface Screen {
   cashier: Text;
   customer: Text;
+  /** The screen's amounts as numbers, for the pole display and the voice (never parsed back from the text). */
+  figure?: Figure;
 }
+
+/** What a result screen is about, in cents: due (total lamp), paid or topped up with the balance, refused, retap. */
+export type Figure =
+  | { kind: 'due'; amountCents: number }
+  | { kind: 'paid'; amountCents: number; balanceCents: number | null }
+  | { kind: 'topped-up'; amountCents: number; balanceCents: number }
+  | { kind: 'balance'; balanceCents: number }
+  | { kind: 'refused'; reason: RefusalCode }
+  | { kind: 'tap-again' };
 
 export type Beep = 'ok' | 'error' | 'retry' | 'key';
 
@@ -54,10 +65,12 @@ export const screens = {
       ? {
           cashier: t(`充值 ${formatCents(amountCents)},请刷卡`, `Top-up ${formatCents(amountCents)}, tap card`),
           customer: t(`充值 ${formatCents(amountCents)} 元`, `Top-up ${formatCents(amountCents)}`),
+          figure: { kind: 'due', amountCents },
         }
       : {
           cashier: t(`应收 ${formatCents(amountCents)},请刷卡`, `Due ${formatCents(amountCents)}, tap card`),
           customer: t(`请付 ${formatCents(amountCents)} 元`, `Please pay ${formatCents(amountCents)}`),
+          figure: { kind: 'due', amountCents },
         },
   paid: (charged: number, balance: number, unit: 'cents' | 'uses'): Screen =>
     unit === 'uses'
@@ -71,6 +84,7 @@ export const screens = {
             `扣款 ${formatCents(charged)} 余额 ${formatCents(balance)}`,
             `Paid ${formatCents(charged)} balance ${formatCents(balance)}`,
           ),
+          figure: { kind: 'paid', amountCents: charged, balanceCents: balance },
         },
   paidOnline: (charged: number, balance: number | null, offline: boolean): Screen => ({
     cashier: offline
@@ -83,6 +97,7 @@ export const screens = {
             `扣款 ${formatCents(charged)} 余额 ${formatCents(balance)}`,
             `Paid ${formatCents(charged)} balance ${formatCents(balance)}`,
           ),
+    figure: { kind: 'paid', amountCents: charged, balanceCents: balance },
   }),
   toppedUp: (amount: number, balance: number): Screen => ({
     cashier: t(`充值成功 ${formatCents(amount)}`, `Topped up ${formatCents(amount)}`),
@@ -90,6 +105,7 @@ export const screens = {
       `充值 ${formatCents(amount)} 余额 ${formatCents(balance)}`,
       `Top-up ${formatCents(amount)} balance ${formatCents(balance)}`,
     ),
+    figure: { kind: 'topped-up', amountCents: amount, balanceCents: balance },
   }),
   refunded: (amount: number, balance: number, unit: 'cents' | 'uses'): Screen => ({
     cashier: t(`已撤销 ${formatPurse(amount, unit)}`, `Undone ${formatPurse(amount, unit)}`),
@@ -114,14 +130,17 @@ export const screens = {
             `余额 ${formatCents(balance)} 补贴 ${formatCents(subsidy)}`,
             `Balance ${formatCents(balance)} subsidy ${formatCents(subsidy)}`,
           ),
+    ...(unit === 'cents' ? { figure: { kind: 'balance', balanceCents: balance } as const } : {}),
   }),
   refused: (reason: RefusalCode): Screen => ({
     cashier: t(`拒绝: ${REFUSAL_TEXT[reason].zh}`, `Refused: ${REFUSAL_TEXT[reason].en}`),
     customer: REFUSAL_TEXT[reason],
+    figure: { kind: 'refused', reason },
   }),
   tapAgain: (): Screen => ({
     cashier: t('写卡中断,请重刷同一张卡', 'Write interrupted: tap the same card again'),
     customer: t('请重新刷卡', 'Please tap again'),
+    figure: { kind: 'tap-again' },
   }),
   enterPin: (digits: number, why: PinReason): Screen => ({
     cashier: t('等待输入密码', 'Waiting for PIN'),

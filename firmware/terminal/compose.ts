@@ -1,4 +1,6 @@
 import type { TerminalConfig } from '../config/schema.ts';
+import { ConfigError } from '../config/schema.ts';
+import { openAttendanceApp, openDoorApp, openParkingApp, type RoleOpen } from './role-app.ts';
 import { Terminal, type TerminalDeps } from './terminal.ts';
 
 /**
@@ -12,7 +14,22 @@ export type Role = TerminalConfig['terminal']['roles'][number];
 
 const ROLES: Record<Role, (d: TerminalDeps) => Terminal> = {
   pos: (d) => Terminal.open(d),
+  door: (d) => withRole(d, 'door', openDoorApp),
+  attendance: (d) => withRole(d, 'attendance', openAttendanceApp),
+  parking: (d) => withRole(d, 'parking', openParkingApp),
 };
+
+/** The terminal's stores, then the role's app on them; a role that cannot open closes the stores again. */
+function withRole(d: TerminalDeps, role: Role, open: (t: Terminal, d: TerminalDeps) => RoleOpen): Terminal {
+  const t = Terminal.open(d);
+  const r = open(t, d);
+  if (!r.ok) {
+    t.close();
+    throw new ConfigError(role, `${role}: ${r.message}`);
+  }
+  t.role = r.app;
+  return t;
+}
 
 /** Opens the terminal its config describes; logs `terminal.composed` (the tests see both paths reach it). */
 export function composeTerminal(d: TerminalDeps): Terminal {

@@ -14,6 +14,7 @@ import { offlineOnly, type OnlineAuthorizer } from '../online/authorizer.ts';
 import { OnlineSales } from '../pos/online-sale.ts';
 import { CardTransactions } from '../card-tx/card-tx.ts';
 import type { Scheduler } from '../sync/scheduler.ts';
+import { closeRoleApp, type RoleApp, type RoleGpio } from './role-app.ts';
 
 /**
  * One terminal put together from its config: stores opened and recovered,
@@ -35,10 +36,14 @@ export interface TerminalDeps {
   scheduler?: Scheduler;
   /** The bench's baseline only: every journal record fsync'd before the next step, as before. */
   everyRecordSynced?: boolean;
+  /** The GPIO port for the roles that drive relays (door, parking); the POS needs none. */
+  gpio?: RoleGpio;
 }
 
 export class Terminal {
   private latest: TerminalConfig;
+  /** The role's own app beside the stores (role-app.ts); set once by composeTerminal. */
+  role: RoleApp = { role: 'pos' };
 
   private constructor(
     /** The config the stores and the role were opened with. */
@@ -122,6 +127,7 @@ export class Terminal {
   }
 
   close(): void {
+    closeRoleApp(this.role);
     this.journal.close();
     this.blacklist.close();
     this.credits.close();

@@ -25,6 +25,12 @@ export const KIND = {
   cashReturned: 'cash.returned',
   cashAlarm: 'cash.alarm',
   cashEmptied: 'cash.emptied',
+  doorGranted: 'door.granted',
+  doorRefused: 'door.refused',
+  doorAlarm: 'door.alarm',
+  punch: 'punch',
+  parkingEntry: 'parking.entry',
+  parkingExit: 'parking.exit',
   invoicePrinted: 'invoice.printed',
 } as const;
 
@@ -180,6 +186,62 @@ export interface CashEmptiedBody {
   amountCents: number;
 }
 
+/** door.granted: a door released. cardNumber null for the exit button, a remote open, free passage. */
+export interface DoorGrantedBody {
+  doorId: number;
+  /** 'schedule' | 'grant' | 'free-passage' | 'exit-button' | 'remote' */
+  cause: string;
+  cardNumber: number | null;
+  /** The paired reader's side; null on a door without anti-passback readers. */
+  direction: 'in' | 'out' | null;
+  /** Soft anti-passback: let through, but the card was already on this side. */
+  passbackViolation: boolean;
+}
+
+/** door.refused: a door stayed shut, and why (a card refusal code or the door's own: no-access, passback, …). */
+export interface DoorRefusedBody {
+  doorId: number;
+  reason: string;
+  detail: string;
+  cardNumber: number | null;
+}
+
+/** door.alarm: a door's alarm started (on) or ended. */
+export interface DoorAlarmBody {
+  doorId: number;
+  alarm: 'held-open' | 'forced';
+  on: boolean;
+}
+
+/** punch: one attendance punch (a duplicate within the window is not journaled). */
+export interface PunchBody {
+  cardNumber: number;
+  type: 'in' | 'out' | 'break';
+  /** Chosen by a key before the tap, or by the reader's own type. */
+  via: 'key' | 'reader';
+  /** A UID-only card or a Wiegand number: no card application was read. */
+  uidOnly: boolean;
+  /** The local card day the punch belongs to. */
+  day: number;
+}
+
+/** parking.entry: the entry gate opened. operator: the operator's card on an override, else null. */
+export interface ParkingEntryBody {
+  cardNumber: number | null;
+  pass: boolean;
+  operator: number | null;
+}
+
+/** parking.exit: the exit gate opened, what the stay cost and why (the charge itself is a card.intent). */
+export interface ParkingExitBody {
+  cardNumber: number | null;
+  entryMs: number | null;
+  feeCents: number;
+  pass: boolean;
+  lostTicket: boolean;
+  operator: number | null;
+}
+
 /**
  * invoice.printed: a sale's print-once invoice went to the printer. Journaled
  * before the bytes go, so a power cut cannot yield a second original: every
@@ -209,6 +271,12 @@ export interface RecordBodies {
   [KIND.cashReturned]: CashReturnedBody;
   [KIND.cashAlarm]: CashAlarmBody;
   [KIND.cashEmptied]: CashEmptiedBody;
+  [KIND.doorGranted]: DoorGrantedBody;
+  [KIND.doorRefused]: DoorRefusedBody;
+  [KIND.doorAlarm]: DoorAlarmBody;
+  [KIND.punch]: PunchBody;
+  [KIND.parkingEntry]: ParkingEntryBody;
+  [KIND.parkingExit]: ParkingExitBody;
   [KIND.invoicePrinted]: InvoicePrintedBody;
 }
 

@@ -1,7 +1,10 @@
+import type { PanelSize, StatusFacts } from '../../drivers/display/index.ts';
+import { clockStatus } from '../../drivers/display/status.ts';
 import { formatCents } from '../../firmware/core/money.ts';
 import type { PosOutput } from '../../firmware/pos/pos.ts';
 import { durationMs, NAMED_KEYS, splitKeys } from '../scenario/schema.ts';
 import type { SimWorld } from '../world.ts';
+import { besidePanel } from './panel-view.ts';
 
 /**
  * The command language of `onecard sim`: what a person types to drive a
@@ -29,6 +32,9 @@ export class SimShell {
   constructor(
     private readonly world: SimWorld,
     private readonly terminalName: string,
+    /** The cashier's panel drawn beside the text (`--panel`); null: the text alone. */
+    private readonly panel: PanelSize | null = null,
+    private readonly online: () => boolean = () => false,
   ) {
     this.shownSeq = this.terminal.journal.lastSeq();
   }
@@ -39,13 +45,20 @@ export class SimShell {
 
   private render(out: PosOutput | null): string[] {
     if (!out) return [];
-    const lines = [
+    const text = [
       `  cashier : ${out.screen.cashier.zh}  |  ${out.screen.cashier.en}`,
       `  customer: ${out.screen.customer.zh}  |  ${out.screen.customer.en}`,
     ];
-    if (out.beeps.length) lines.push(`  beep    : ${out.beeps.join(' ')}`);
+    if (out.beeps.length) text.push(`  beep    : ${out.beeps.join(' ')}`);
+    const lines = this.panel ? besidePanel(out.screen, this.status(), this.panel, text) : text;
     for (const r of out.receipts) lines.push('  receipt :', ...r.lines.map((l) => `    ${l}`));
     return [...lines, ...this.newJournal()];
+  }
+
+  /** The panel's status line: the terminal's own clock; online when a sync link says so. */
+  private status(): StatusFacts {
+    const t = this.world.terminal(this.terminalName);
+    return clockStatus(() => t.clock.nowMs(), this.terminal.config.terminal.utcOffsetMinutes, this.online)();
   }
 
   private newJournal(): string[] {

@@ -24,6 +24,8 @@ export interface SimBackendLink {
   keyId: number;
   /** Waits (wall time, at most maxMs) until the session is open; false if it is not. */
   connected(maxMs: number): Promise<boolean>;
+  /** The session is open now (the panel's 在线/online mark). */
+  online(): boolean;
   /** Waits (wall time, at most maxMs) until the backend has acknowledged every journal record; false if it has not. */
   drained(maxMs: number): Promise<boolean>;
   /** The backend's remote lock for the terminal (unlocked until the client says otherwise). */
@@ -88,6 +90,7 @@ export function simBackendLink(
     authorizer,
     keyId,
     connected: (maxMs) => waitFor(() => sync?.client.connected === true, maxMs),
+    online: () => sync?.client.connected === true,
     drained: (maxMs) => waitFor(() => sync?.client.queueDepth() === 0, maxMs),
     locked: () => sync?.client.locked ?? { locked: false, text: '' },
     syncAlarm: () => sync?.client.syncAlarm ?? null,

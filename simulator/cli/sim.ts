@@ -19,6 +19,8 @@ import { checkBackendUrl, simBackendLink, type SimBackendLink } from './sim-back
 import { DEFAULT_START, DEFAULT_TERMINAL_ID, DEMO_SCRIPT, defaultWorld } from './default-world.ts';
 import { createSimDataDir, LOG_FILE, openSimData, saveSimData } from './sim-data.ts';
 import { HELP, SimShell } from './shell.ts';
+import { PANEL_CHOICES, PANEL_DEFAULT, type PanelChoice, panelOf } from './panel-view.ts';
+import { DOOR_DEMO_SCRIPT, DoorSim } from './sim-door.ts';
 import { terminalKey } from './terminal-key.ts';
 
 /**
@@ -48,12 +50,24 @@ export const SIM: CommandSpec = {
       check: oneOf(['virtual', 'mfrc522'] as const),
     },
     {
+      name: 'role',
+      value: 'ROLE',
+      help: 'pos (default) or door: a door terminal whose relay you watch on the GPIO twin',
+      check: oneOf(['pos', 'door'] as const),
+    },
+    {
       name: 'scenario',
       value: 'FILE',
       help: 'run a scenario file (docs/scenarios.md); exit 1 when an expectation fails',
     },
     { name: 'data', value: 'DIR', help: 'keep the terminal (journal, lists, key) and the cards in DIR across runs' },
     { name: 'demo', help: 'run the built-in demo even at a terminal' },
+    {
+      name: 'panel',
+      value: 'SIZE',
+      help: `the cashier's panel beside the text: ${PANEL_CHOICES.join(' | ')} (default ${PANEL_DEFAULT})`,
+      check: oneOf(PANEL_CHOICES),
+    },
     { name: 'backend', value: 'URL', help: 'sync with a backend at ws://HOST:PORT', check: checkBackendUrl },
     {
       name: 'terminal',
@@ -92,6 +106,12 @@ export async function simMain(
   const o = p.options;
   const usage = (message: string) => refuse(err, `onecard sim: ${message} (onecard sim --help)`);
   const reader = (o.reader as SimReaderKind | undefined) ?? 'virtual';
+  if (o.role === 'door') {
+    const extra = ['scenario', 'backend', 'data', 'reader', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);
+    if (extra.length)
+      return usage(`--role door runs on its own; ${extra.map((k) => `--${k}`).join(', ')} do not apply`);
+    return doorSim((o.seed as number | undefined) ?? 1, o, process.stdin.isTTY === true && !o.demo, io);
+  }
   if (typeof o.scenario === 'string') {
     const extra = ['backend', 'data', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);
     if (extra.length)
@@ -170,7 +190,8 @@ export async function simMain(
       dataDir === undefined ? () => {} : () => saveSimData(dataDir, w, { seed, terminalId, synced: link !== null });
     save();
     if (before) out(`pos1 restored from ${dataDir}: journal at #${w.terminal('pos1').terminal.journal.lastSeq()}`);
-    const shell = new SimShell(world, 'pos1');
+    const panel = panelOf((o.panel as PanelChoice | undefined) ?? PANEL_DEFAULT);
+    const shell = new SimShell(world, 'pos1', panel, () => link?.online() === true);
     if (interactive) return await prompt(shell, save, out);
     if (link !== null && !o.demo) return await scripted(shell, link, save, out);
     out(`onecard sim — built-in demo (seed ${seed}); run it in a terminal to type your own commands`);
@@ -185,6 +206,37 @@ export async function simMain(
   } finally {
     link?.close();
     world?.close();
+    logged.close();
+  }
+}
+
+/** `--role door`: the door terminal's shell, at the prompt or the demo script. */
+async function doorSim(seed: number, o: Record<string, unknown>, interactive: boolean, io: CliIo): Promise<number> {
+  const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, () => Date.now(), !interactive);
+  if ('error' in logged) return refuse(io.err, logged.error);
+  const sim = await DoorSim.open(seed, logged.log);
+  try {
+    if (!interactive) {
+      io.out('onecard sim --role door — built-in demo; run it in a terminal to type your own commands');
+      for (const line of DOOR_DEMO_SCRIPT) {
+        io.out(`> ${line}`);
+        for (const l of (await sim.exec(line)) ?? []) io.out(l);
+      }
+      return 0;
+    }
+    io.out('onecard sim --role door — a door terminal on the GPIO twin. Type help.');
+    const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'door1> ' });
+    rl.prompt();
+    for await (const line of rl) {
+      const lines = await sim.exec(line);
+      if (lines === null) break;
+      for (const l of lines) io.out(l);
+      rl.prompt();
+    }
+    rl.close();
+    return 0;
+  } finally {
+    sim.close();
     logged.close();
   }
 }

@@ -24,12 +24,17 @@ const HELP_CASES = [
   ['backend', 'enrol', '--help'],
   ['backend', 'terminals', '-h'],
   ['selftest', 'reader', '--help'],
+  ['selftest', 'display', '--help'],
+  ['selftest', 'keypad', '--help'],
+  ['selftest', 'voice', '--help'],
+  ['selftest', 'customer-display', '-h'],
 ];
 
 const MISTAKES: [string[], RegExp][] = [
   [['sim', '--bogus'], /unknown option: --bogus/],
   [['sim', '--reader', 'foo'], /--reader "foo": must be one of virtual, mfrc522/],
   [['sim', '--seed', 'abc'], /--seed "abc"/],
+  [['sim', '--panel', '3x3'], /--panel "3x3": must be one of 128x64, 20x4, none/],
   [['sim', '--key', 'ab'.repeat(32)], /unknown option: --key/],
   [['sim', '--backend', 'http://127.0.0.1:1'], /--backend "http:\/\/127\.0\.0\.1:1": must start with ws:\/\//],
   [['sim', '--backend', 'not a url'], /--backend "not a url": is not a URL/],
@@ -39,6 +44,12 @@ const MISTAKES: [string[], RegExp][] = [
   [['backend', '--host', '999.1.1.1'], /--host "999\.1\.1\.1": is not an IP address/],
   [['backend', 'status', '--bogus'], /unknown option: --bogus/],
   [['selftest', 'reader', '--bogus'], /unknown option: --bogus/],
+  [['selftest', 'display', '--bogus'], /unknown option: --bogus/],
+  [['selftest', 'display', '--panel', 'x'], /--panel "x": must be one of/],
+  [['selftest', 'keypad', '--device', '/tmp/x'], /must be a device under \/dev\/input\//],
+  [['selftest', 'customer-display', '--kind', 'led'], /--kind "led"/],
+  [['selftest', 'voice', '--lang', 'fr'], /--lang "fr"/],
+  [['selftest', 'frob'], /unknown test "frob" \(reader, display, keypad, voice, customer-display\)/],
   [['nonsense'], /unknown command "nonsense"/],
   [['backend', 'frob', '--help'], /onecard backend: unknown command "frob"/],
 ];

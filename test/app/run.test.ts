@@ -68,7 +68,12 @@ test(
       const s = JSON.parse(status.stdout) as Record<string, unknown>;
       assert.equal(s.terminal, 101);
       assert.equal(s.queueDepth, 0);
-      assert.deepEqual(s.peripherals, [{ kind: 'reader', health: 'ok' }]);
+      // The example's face twins: the panel and the keypad are in STATUS (the protocol has no pole or voice kind).
+      assert.deepEqual(s.peripherals, [
+        { kind: 'reader', health: 'ok' },
+        { kind: 'display', health: 'ok' },
+        { kind: 'keypad', health: 'ok' },
+      ]);
       assert.deepEqual(s.lists, [{ list: 'blacklist', version: 0 }]);
       assert.ok(typeof (s.clock as { source: string }).source === 'string');
 

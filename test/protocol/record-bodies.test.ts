@@ -17,6 +17,7 @@ import { SimPrinter } from '../../simulator/printer/sim-printer.ts';
 import { simTransport } from '../../simulator/printer/transport.ts';
 import { validate, type Schema } from './json-schema.ts';
 import { kioskTour } from '../firmware/kiosk/tour.ts';
+import { rolesTour } from '../firmware/roles/tour.ts';
 
 /**
  * PROTOCOL.md §6.6.6: the record bodies a backend receives are published as
@@ -138,6 +139,7 @@ test('every body the firmware journals matches the published schema of its kind,
     await creditsAndClock();
     await online();
     await kioskTour();
+    await rolesTour();
     await invoice();
   });
   const problems = seen.flatMap((r) =>
@@ -174,4 +176,16 @@ test('the schema refuses what it should: a wrong type, a missing field, an unkno
 
 test('the schema lists exactly the record kinds protocol/ defines (KIND)', () => {
   assert.deepEqual(Object.keys(defs).sort(), Object.values(KIND).sort());
+});
+
+test('the golden journal vectors carry bodies the schema accepts (journal-cases.json)', () => {
+  const cases = JSON.parse(
+    readFileSync(new URL('../vectors/protocol/journal-cases.json', import.meta.url), 'utf8'),
+  ) as { cases: { records: { kind: string; body: unknown }[] }[] };
+  const records = cases.cases.flatMap((c) => c.records);
+  assert.ok(records.some((r) => r.kind === KIND.doorAlarm) && records.some((r) => r.kind === KIND.parkingExit));
+  const problems = records.flatMap((r) =>
+    defs[r.kind] ? validate(defs[r.kind], r.body, schema, r.kind) : [`${r.kind}: not in the schema`],
+  );
+  assert.deepEqual(problems, []);
 });

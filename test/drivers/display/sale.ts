@@ -43,7 +43,8 @@ export async function saleVectors(): Promise<{ file: string; json: Record<string
     const json = {
       panel: panel.name,
       bus,
-      screen: SALE_SCREEN,
+      // The text the layout reads (the screen's figure is the pole display's and the voice's, not the panel's).
+      screen: { cashier: SALE_SCREEN.cashier, customer: SALE_SCREEN.customer },
       status: SALE_STATUS,
       lines,
       initHex: hex(run.twin.sent.slice(0, initBytes)),

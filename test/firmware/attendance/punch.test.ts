@@ -14,7 +14,7 @@ import {
   type PunchVerdict,
   punchTypeForKey,
 } from '../../../firmware/attendance/punch.ts';
-import { PunchStore, type PunchBodies } from '../../../firmware/attendance/punch-store.ts';
+import { PunchStore } from '../../../firmware/attendance/punch-store.ts';
 import type { Credential } from '../../../firmware/policy/credential.ts';
 import { Journal } from '../../../firmware/store/journal/journal.ts';
 import { cardRules, identity, localMs, LOST_CARD, OFFSET_MIN } from '../door/fixtures.ts';
@@ -114,7 +114,7 @@ test('the punch store is the journal: punches survive a restart and so does the 
   const path = join(dir, 'journal.db');
   const clock = new ManualClock(localMs('2026-12-07', 8, 30));
   try {
-    let journal = Journal.open<PunchBodies>({ path, clock, log: silentLogger });
+    let journal = Journal.open({ path, clock, log: silentLogger });
     let store = new PunchStore(journal);
     const tap = (type: PunchType) => {
       const v = decidePunch(card(), type, 'key', { ...facts(clock.nowMs()), lastPunch: (n) => store.lastPunch(n) });
@@ -124,7 +124,7 @@ test('the punch store is the journal: punches survive a restart and so does the 
     assert.equal(tap('in'), 'punch');
     journal.close(); // the terminal restarts: what is on disk is all there is
     clock.advance(10_000);
-    journal = Journal.open<PunchBodies>({ path, clock, log: silentLogger });
+    journal = Journal.open({ path, clock, log: silentLogger });
     store = new PunchStore(journal);
     assert.deepEqual(store.lastPunch(1001), { type: 'in', atMs: localMs('2026-12-07', 8, 30) });
     assert.equal(tap('in'), 'duplicate', 'the window holds across the restart');

@@ -115,6 +115,25 @@ export const JOURNAL_CASES: { name: string; meaning: string; records: WireRecord
       { seq: 123, kind: 'tap.refused', atMs: T0 + 731_000, card: null, ref: null, body: { cardNumber: null, uid: '04e5e6e7', reason: 'foreign-card', detail: 'not a onecard application' } },
     ],
   },
+  {
+    name: 'role-records',
+    meaning:
+      'Records 124–130 of the door, attendance and parking roles (§6.6.6), all generic items: a door released on a schedule for a card read on the in reader, ' +
+      'a lost card refused at the same door, the door forced and shut again (door.alarm on, off), a punch chosen by key, and a car park entry and exit ' +
+      '(2 h, 800 cents; the charge itself would be a card.intent before the exit).',
+    records: [
+      { seq: 124, kind: 'door.granted', atMs: T0 + 740_000, card: 20230517, ref: null, body: { doorId: 1, cause: 'schedule', cardNumber: 20230517, direction: 'in', passbackViolation: false } },
+      { seq: 125, kind: 'door.refused', atMs: T0 + 741_000, card: 10000123, ref: null, body: { doorId: 1, reason: 'blacklisted', detail: 'card reported lost', cardNumber: 10000123 } },
+      { seq: 126, kind: 'door.alarm', atMs: T0 + 745_000, card: null, ref: null, body: { doorId: 1, alarm: 'forced', on: true } },
+      { seq: 127, kind: 'door.alarm', atMs: T0 + 751_000, card: null, ref: null, body: { doorId: 1, alarm: 'forced', on: false } },
+      { seq: 128, kind: 'punch', atMs: T0 + 760_000, card: 20230517, ref: null, body: { cardNumber: 20230517, type: 'in', via: 'key', uidOnly: false, day: DAY } },
+      { seq: 129, kind: 'parking.entry', atMs: T0 + 770_000, card: 20230517, ref: null, body: { cardNumber: 20230517, pass: false, operator: null } },
+      {
+        seq: 130, kind: 'parking.exit', atMs: T0 + 7_970_000, card: 20230517, ref: null,
+        body: { cardNumber: 20230517, entryMs: T0 + 770_000, feeCents: 800, pass: false, lostTicket: false, operator: null },
+      },
+    ],
+  },
 ];
 
 const blacklistV42 = [10000007, 10000123, 10000456, 20000001, 20231234];

@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import type { Scheduler } from '../../base/scheduler.ts';
+import type { GpioPort } from '../../drivers/gpio/index.ts';
+import { PunchClock } from '../attendance/punch-clock.ts';
+import { CardApp } from '../card/app.ts';
+import { PunchStore } from '../attendance/punch-store.ts';
+import type { DoorController, DoorSignals } from '../door/controller.ts';
+import { openDoorRole } from '../door/door-role.ts';
+import { cardRulesForAnyClass } from '../policy/card-rules.ts';
+import { Grants } from '../store/lists/grants.ts';
+import { ParkingGates } from '../parking/gate-app.ts';
+import { FEE_CENTS_MAX } from '../parking/fee.ts';
+import { rulesFor } from '../pos/config-swap.ts';
+import type { Terminal, TerminalDeps } from './terminal.ts';
+
+/**
+ * What a role beside the POS adds to the terminal's stores: its app, and what
+ * it must close. The POS itself lives on Terminal (it was there first).
+ */
+export type RoleApp =
+  | { role: 'pos' }
+  | { role: 'door'; doors: DoorController; grants: Grants }
+  | { role: 'attendance'; punches: PunchClock }
+  | { role: 'parking'; gates: ParkingGates };
+
+/** The GPIO the composition root opened (the driver on a device, the driver on the twin in the simulator). */
+export interface RoleGpio {
+  port: GpioPort;
+  scheduler: Scheduler;
+  signals: DoorSignals | null;
+}
+
+export type RoleOpen = { ok: true; app: RoleApp } | { ok: false; message: string };
+
+export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
+  const door = d.config.door;
+  if (!door) return { ok: false, message: 'the door role needs its "door" section' };
+  if (!d.gpio) return { ok: false, message: 'the door role needs GPIO (peripherals.gpio, or the simulator twin)' };
+  const log = d.log.child({ terminal: d.config.terminal.id, role: 'door' });
+  const grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
+  const doors = openDoorRole({
+    config: d.config,
+    door,
+    journal: t.journal,
+    blacklist: t.blacklist,
+    grants,
+    port: d.gpio.port,
+    scheduler: d.gpio.scheduler,
+    clock: d.clock,
+    log,
+    signals: d.gpio.signals,
+  });
+  return { ok: true, app: { role: 'door', doors, grants } };
+}
+
+export function openAttendanceApp(t: Terminal, d: TerminalDeps): RoleOpen {
+  const attendance = d.config.attendance;
+  if (!attendance) return { ok: false, message: 'the attendance role needs its "attendance" section' };
+  const punches = new PunchClock({
+    store: new PunchStore(t.journal),
+    cardRules: cardRulesForAnyClass(d.config),
+    blacklisted: (n) => t.blacklist.has(n),
+    // The names list does not travel yet: the display shows the card number.
+    nameOf: () => null,
+    duplicateWindowMs: attendance.duplicateWindowMs,
+    utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
+    clock: d.clock,
+    log: d.log.child({ terminal: d.config.terminal.id, role: 'attendance' }),
+  });
+  return { ok: true, app: { role: 'attendance', punches } };
+}
+
+export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
+  const parking = d.config.parking;
+  if (!parking) return { ok: false, message: 'the parking role needs its "parking" section' };
+  if (!d.gpio) return { ok: false, message: 'the parking role needs GPIO (peripherals.gpio, or the simulator twin)' };
+  const gates = new ParkingGates({
+    port: d.gpio.port,
+    relays: { entry: parking.entryRelay, exit: parking.exitRelay },
+    journal: t.journal,
+    tx: t.tx,
+    cards: new CardApp(d.masterKeys),
+    cardRules: cardRulesForAnyClass(d.config),
+    // The exit's debit is a fee, not a sale: the POS's sale limits and classes do not bound it.
+    moneyRules: { ...rulesFor(d.config), allowedClasses: [], minSaleCents: 0, maxSaleCents: FEE_CENTS_MAX },
+    blacklisted: (n) => t.blacklist.has(n),
+    rates: parking.rates,
+    passClasses: parking.passClasses,
+    utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
+    clock: d.clock,
+    log: d.log.child({ terminal: d.config.terminal.id, role: 'parking' }),
+  });
+  return { ok: true, app: { role: 'parking', gates } };
+}
+
+export function closeRoleApp(app: RoleApp): void {
+  if (app.role === 'door') {
+    app.doors.close();
+    app.grants.close();
+  }
+}

@@ -1,0 +1,28 @@
+import type { CardSession } from '../card/session.ts';
+import type { CardApp } from '../card/app.ts';
+import type { RoleApp } from './role-app.ts';
+
+/** What a role's tap came to, for the signals and the log; the role's app journals the decision itself. */
+export type RoleTapOutcome = { kind: 'accepted' | 'refused'; text: string };
+
+/**
+ * A card at a door's or a punch clock's reader: its identity is read and
+ * MAC-checked (key A only: these terminals hold no key that writes money),
+ * then handed to the role. A card that does not read (forged, not ours,
+ * pulled away) opens nothing and punches nothing.
+ */
+export async function roleTap(app: RoleApp, cards: CardApp, session: CardSession): Promise<RoleTapOutcome | null> {
+  // Parking taps come per barrier (ParkingGates.tap): one reader cannot say which.
+  if (app.role === 'pos' || app.role === 'parking') return null;
+  const read = await cards.read(session);
+  if (!read.ok) return { kind: 'refused', text: `card not read (${read.reason}): ${read.problem}` };
+  const credential = { kind: 'card' as const, identity: read.card.identity };
+  if (app.role === 'door') {
+    // The reader of a single-door terminal is door 0's; paired readers come with a reader per side.
+    const v = app.doors.tap(0, credential);
+    return v.kind === 'open' ? { kind: 'accepted', text: `open (${v.cause})` } : { kind: 'refused', text: v.detail };
+  }
+  const v = app.punches.tap(credential);
+  if (v.kind === 'refuse') return { kind: 'refused', text: v.detail };
+  return { kind: 'accepted', text: v.kind === 'punch' ? `punch ${v.body.type}` : `already punched ${v.type}` };
+}
