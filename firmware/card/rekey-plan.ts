@@ -43,8 +43,9 @@ export function rekeyPlan(probes: readonly SectorProbe[], ring: KeyRing): RekeyP
       // Older than previous: those master keys are on no terminal any more; the desk must re-issue.
       return {
         kind: 'refused',
-        reason: `sector ${sector} opens with no key version this terminal holds (${heldText}): `
-          + 'the card is keyed by an older version or is not ours; re-issue it at the desk',
+        reason:
+          `sector ${sector} opens with no key version this terminal holds (${heldText}): ` +
+          'the card is keyed by an older version or is not ours; re-issue it at the desk',
       };
     }
   }

@@ -54,7 +54,11 @@ test('a card of a version older than previous is refused with a clear reason', (
   }
   const onlyCurrent: KeyRing = { current: RING.current, previous: null };
   assert.equal(rekeyPlan(probe(2, 2, 2), onlyCurrent).kind, 'refused');
-  assert.equal(rekeyPlan(probe(3, 3, 3).slice(0, 2), RING).kind, 'refused', 'a sector left unprobed is not taken as current');
+  assert.equal(
+    rekeyPlan(probe(3, 3, 3).slice(0, 2), RING).kind,
+    'refused',
+    'a sector left unprobed is not taken as current',
+  );
 });
 
 test('every cut of a trailer rewrite leaves key B old, new or one of the torn candidates', () => {

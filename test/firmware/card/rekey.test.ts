@@ -108,5 +108,8 @@ test('the desk bulk re-key counts re-keyed and current cards and lists the refus
   const report = await rekeyBulk(presented(), RING);
   assert.equal(report.rekeyed, 1);
   assert.equal(report.alreadyCurrent, 1);
-  assert.deepEqual(report.needAttention.map((l) => [l.uidHex, l.outcome.kind]), [['04090909', 'refused']]);
+  assert.deepEqual(
+    report.needAttention.map((l) => [l.uidHex, l.outcome.kind]),
+    [['04090909', 'refused']],
+  );
 });

@@ -71,7 +71,11 @@ test('a ring whose previous version is not below the current one is refused, wit
   body.previous.keyVersion = 1;
   assert.throws(() => loadKeyRing(writeRaw('nomac.json', body)), /previous\.keys\.cardMac is missing/);
   assert.throws(
-    () => writeKeyRing(join(dir, 'bad.json'), { current: { keyVersion: 1, keys: NEW }, previous: { keyVersion: 1, keys: OLD } }),
+    () =>
+      writeKeyRing(join(dir, 'bad.json'), {
+        current: { keyVersion: 1, keys: NEW },
+        previous: { keyVersion: 1, keys: OLD },
+      }),
     /must be below current/,
   );
 });
