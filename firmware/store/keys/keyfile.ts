@@ -15,11 +15,19 @@ import { writeFileDurable } from '../durable-file.ts';
 // One definition, owned by the card application that uses the keys.
 export type { MasterKeys } from '../../card/keys.ts';
 import type { MasterKeys } from '../../card/keys.ts';
+import { keyRingProblem, type KeyRing, type KeySet } from '../../card/key-ring.ts';
 
 export const MASTER_KEY_NAMES = ['cardKeyA', 'cardKeyB', 'cardMac'] as const;
 export type MasterKeyName = (typeof MASTER_KEY_NAMES)[number];
 
-export const KEY_FILE_VERSION = 1;
+/**
+ * 2 holds key versions (current + previous, for a re-keying rollover). 1 held a
+ * single unnumbered set: still read, as key version 1 with no previous set.
+ */
+export const KEY_FILE_VERSION = 2;
+const KEY_FILE_VERSION_SINGLE_SET = 1;
+/** What a version-1 file's keys are called once versions exist. */
+export const FIRST_KEY_VERSION = 1;
 /** AES-128. */
 export const MASTER_KEY_BYTES = 16;
 /** A key file is ~150 bytes; anything much bigger is the wrong file. */
@@ -51,6 +59,11 @@ export function masterKeys(keys: Record<MasterKeyName, Uint8Array>): MasterKeys 
  * or whose keys are not 32 hex characters.
  */
 export function loadKeyFile(path: string): MasterKeys {
+  return loadKeyRing(path).current.keys;
+}
+
+/** Reads the key file with all its key versions (a version-1 file is key version 1 alone). */
+export function loadKeyRing(path: string): KeyRing {
   const text = readPrivateFile(path);
   let raw: unknown;
   try {
@@ -62,8 +75,22 @@ export function loadKeyFile(path: string): MasterKeys {
   return parseKeyFile(path, raw);
 }
 
-/** Writes the key file durably, readable and writable by its owner only. */
+/** Writes a key file holding one set, as key version 1, readable and writable by its owner only. */
 export function writeKeyFile(path: string, keys: MasterKeys): void {
+  writeKeyRing(path, { current: { keyVersion: FIRST_KEY_VERSION, keys }, previous: null });
+}
+
+/** Writes the key file with its key versions durably, readable and writable by its owner only. */
+export function writeKeyRing(path: string, ring: KeyRing): void {
+  const problem = keyRingProblem(ring.current.keyVersion, ring.previous?.keyVersion ?? null);
+  if (problem !== null) throw new Error(`key file ${path}: ${problem}`);
+  const setJson = (set: KeySet) => ({ keyVersion: set.keyVersion, keys: hexKeysOf(path, set.keys) });
+  const body: Record<string, unknown> = { version: KEY_FILE_VERSION, current: setJson(ring.current) };
+  if (ring.previous !== null) body.previous = setJson(ring.previous);
+  writeFileDurable(path, `${JSON.stringify(body, null, 2)}\n`, 0o600);
+}
+
+function hexKeysOf(path: string, keys: MasterKeys): Record<string, string> {
   const hexKeys: Record<string, string> = {};
   for (const name of MASTER_KEY_NAMES) {
     const key = keys[name];
@@ -72,8 +99,7 @@ export function writeKeyFile(path: string, keys: MasterKeys): void {
     }
     hexKeys[name] = Buffer.from(key).toString('hex');
   }
-  const text = `${JSON.stringify({ version: KEY_FILE_VERSION, keys: hexKeys }, null, 2)}\n`;
-  writeFileDurable(path, text, 0o600);
+  return hexKeys;
 }
 
 /**
@@ -119,17 +145,42 @@ export function readPrivateFile(path: string): string {
   }
 }
 
-function parseKeyFile(path: string, raw: unknown): MasterKeys {
-  const fail = (problem: string): never => {
+type Fail = (problem: string) => never;
+
+function parseKeyFile(path: string, raw: unknown): KeyRing {
+  const fail: Fail = (problem) => {
     throw new Error(`key file ${path}: ${problem}`);
   };
   if (!isPlainObject(raw)) return fail('expected a JSON object');
+  if (raw.version === KEY_FILE_VERSION_SINGLE_SET) {
+    // Compat: the single set every terminal had before key versions.
+    return { current: { keyVersion: FIRST_KEY_VERSION, keys: parseKeys(fail, raw.keys, 'keys') }, previous: null };
+  }
   if (raw.version !== KEY_FILE_VERSION) {
     const got = typeof raw.version === 'number' ? String(raw.version) : typeof raw.version;
-    return fail(`version must be ${KEY_FILE_VERSION}, got ${got}`);
+    return fail(`version must be ${KEY_FILE_VERSION} (or ${KEY_FILE_VERSION_SINGLE_SET}), got ${got}`);
   }
-  const keys = raw.keys;
-  if (!isPlainObject(keys)) return fail('"keys" must be an object');
+  for (const name of Object.keys(raw)) {
+    if (!['version', 'current', 'previous'].includes(name)) fail(`unknown field "${name}"`);
+  }
+  const current = parseKeySet(fail, raw.current, 'current');
+  const previous = raw.previous === undefined ? null : parseKeySet(fail, raw.previous, 'previous');
+  const problem = keyRingProblem(current.keyVersion, previous?.keyVersion ?? null);
+  if (problem !== null) return fail(problem);
+  return { current, previous };
+}
+
+function parseKeySet(fail: Fail, raw: unknown, label: string): KeySet {
+  if (!isPlainObject(raw)) return fail(`"${label}" must be an object with keyVersion and keys`);
+  const keyVersion = raw.keyVersion;
+  if (typeof keyVersion !== 'number' || !Number.isSafeInteger(keyVersion) || keyVersion < 1) {
+    return fail(`${label}.keyVersion must be a positive integer`);
+  }
+  return { keyVersion, keys: parseKeys(fail, raw.keys, `${label}.keys`) };
+}
+
+function parseKeys(fail: Fail, keys: unknown, label: string): MasterKeys {
+  if (!isPlainObject(keys)) return fail(`"${label}" must be an object`);
   for (const name of Object.keys(keys)) {
     // Names are not secret; values are, so only names appear in messages.
     if (!(MASTER_KEY_NAMES as readonly string[]).includes(name))
@@ -138,12 +189,13 @@ function parseKeyFile(path: string, raw: unknown): MasterKeys {
   const bytes = {} as Record<MasterKeyName, Uint8Array>;
   for (const name of MASTER_KEY_NAMES) {
     const value = keys[name];
-    if (value === undefined) return fail(`keys.${name} is missing`);
+    if (value === undefined) return fail(`${label}.${name} is missing`);
     if (typeof value !== 'string')
-      return fail(`keys.${name} must be a string of 32 hex characters, got ${typeof value}`);
+      return fail(`${label}.${name} must be a string of 32 hex characters, got ${typeof value}`);
     if (!KEY_HEX.test(value)) {
+      const nonHex = value.length === 32 ? ' with non-hex ones' : '';
       return fail(
-        `keys.${name} must be 32 hex characters (${MASTER_KEY_BYTES} bytes), got ${value.length} characters${value.length === 32 ? ' with non-hex ones' : ''}`,
+        `${label}.${name} must be 32 hex characters (${MASTER_KEY_BYTES} bytes), got ${value.length} characters${nonHex}`,
       );
     }
     bytes[name] = Buffer.from(value, 'hex');

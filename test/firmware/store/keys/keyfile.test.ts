@@ -93,8 +93,8 @@ test('refuses a key that is not 32 hex characters, without printing it', () => {
   }
   const missing = writeRaw('missing.json', JSON.stringify({ version: 1, keys: { cardKeyA: KEY_A, cardKeyB: KEY_B } }));
   assert.throws(() => loadKeyFile(missing), /keys\.cardMac is missing/);
-  const version = writeRaw('v2.json', JSON.stringify({ version: 2, keys: {} }));
-  assert.throws(() => loadKeyFile(version), /version must be 1, got 2/);
+  const version = writeRaw('v3.json', JSON.stringify({ version: 3, keys: {} }));
+  assert.throws(() => loadKeyFile(version), /version must be 2 \(or 1\), got 3/);
 });
 
 test('writeKeyFile writes mode 0600 and round-trips', () => {
