@@ -24,5 +24,8 @@ export async function roleTap(app: RoleApp, cards: CardApp, session: CardSession
   }
   const v = app.punches.tap(credential);
   if (v.kind === 'refuse') return { kind: 'refused', text: v.detail };
-  return { kind: 'accepted', text: v.kind === 'punch' ? `punch ${v.body.type}` : `already punched ${v.type}` };
+  if (v.kind === 'punch') return { kind: 'accepted', text: `punch ${v.body.type}, card ${v.body.cardNumber}` };
+  // Shown with its age, so a person sees why the second tap stored nothing.
+  const agoS = Math.floor(v.sinceMs / 1000);
+  return { kind: 'accepted', text: `already punched ${v.type} ${agoS} s ago, card ${v.cardNumber}: not stored again` };
 }

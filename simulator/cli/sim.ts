@@ -20,7 +20,7 @@ import { DEFAULT_START, DEFAULT_TERMINAL_ID, DEMO_SCRIPT, defaultWorld } from '.
 import { createSimDataDir, LOG_FILE, openSimData, saveSimData } from './sim-data.ts';
 import { HELP, SimShell } from './shell.ts';
 import { PANEL_CHOICES, PANEL_DEFAULT, type PanelChoice, panelOf } from './panel-view.ts';
-import { DOOR_DEMO_SCRIPT, DoorSim } from './sim-door.ts';
+import { roleSim, SIM_ROLES, type SimRole } from './sim-role.ts';
 import { terminalKey } from './terminal-key.ts';
 
 /**
@@ -30,6 +30,7 @@ import { terminalKey } from './terminal-key.ts';
  * (an integrator's script against their backend); `--demo` runs the demo instead.
  */
 const TERMINAL_ID_MAX = 0xff_ffff; // the config's terminal id range
+const ROLES_BESIDE_POS = Object.keys(SIM_ROLES) as SimRole[];
 
 export const SIM: CommandSpec = {
   command: 'onecard sim',
@@ -52,8 +53,10 @@ export const SIM: CommandSpec = {
     {
       name: 'role',
       value: 'ROLE',
-      help: 'pos (default) or door: a door terminal whose relay you watch on the GPIO twin',
-      check: oneOf(['pos', 'door'] as const),
+      help:
+        'pos (default), door (watch its relay on the GPIO twin), attendance (a punch clock)\n' +
+        'or parking (entry and exit barriers; the fee from the purse)',
+      check: oneOf(['pos', ...ROLES_BESIDE_POS] as const),
     },
     {
       name: 'scenario',
@@ -106,11 +109,12 @@ export async function simMain(
   const o = p.options;
   const usage = (message: string) => refuse(err, `onecard sim: ${message} (onecard sim --help)`);
   const reader = (o.reader as SimReaderKind | undefined) ?? 'virtual';
-  if (o.role === 'door') {
-    const extra = ['scenario', 'backend', 'data', 'reader', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);
+  if (o.role !== undefined && o.role !== 'pos') {
+    const role = o.role as SimRole;
+    const extra = ['scenario', 'backend', 'data', 'reader', 'panel', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);
     if (extra.length)
-      return usage(`--role door runs on its own; ${extra.map((k) => `--${k}`).join(', ')} do not apply`);
-    return doorSim((o.seed as number | undefined) ?? 1, o, process.stdin.isTTY === true && !o.demo, io);
+      return usage(`--role ${role} runs on its own; ${extra.map((k) => `--${k}`).join(', ')} do not apply`);
+    return roleSim(role, (o.seed as number | undefined) ?? 1, o, process.stdin.isTTY === true && !o.demo, io);
   }
   if (typeof o.scenario === 'string') {
     const extra = ['backend', 'data', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);
@@ -206,37 +210,6 @@ export async function simMain(
   } finally {
     link?.close();
     world?.close();
-    logged.close();
-  }
-}
-
-/** `--role door`: the door terminal's shell, at the prompt or the demo script. */
-async function doorSim(seed: number, o: Record<string, unknown>, interactive: boolean, io: CliIo): Promise<number> {
-  const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, () => Date.now(), !interactive);
-  if ('error' in logged) return refuse(io.err, logged.error);
-  const sim = await DoorSim.open(seed, logged.log);
-  try {
-    if (!interactive) {
-      io.out('onecard sim --role door — built-in demo; run it in a terminal to type your own commands');
-      for (const line of DOOR_DEMO_SCRIPT) {
-        io.out(`> ${line}`);
-        for (const l of (await sim.exec(line)) ?? []) io.out(l);
-      }
-      return 0;
-    }
-    io.out('onecard sim --role door — a door terminal on the GPIO twin. Type help.');
-    const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'door1> ' });
-    rl.prompt();
-    for await (const line of rl) {
-      const lines = await sim.exec(line);
-      if (lines === null) break;
-      for (const l of lines) io.out(l);
-      rl.prompt();
-    }
-    rl.close();
-    return 0;
-  } finally {
-    sim.close();
     logged.close();
   }
 }
