@@ -75,7 +75,8 @@ export class AttendanceSim {
         return [
           `tap CARD   punch (${this.sim.cardNames.join(', ')}); the type is "in" unless a key chose another`,
           'in | out | break   press F1 | F2 | F3 before the tap; key K   any other key',
-          `wait 30s   let time pass; a repeat within ${DUPLICATE_WINDOW_MS / 1000} s is not stored; punches   the journal`,
+          `wait 30s   let time pass; a repeat within ${DUPLICATE_WINDOW_MS / 1000} s is not stored`,
+          'punches    the punches the journal holds',
         ];
       case 'in':
       case 'out':
@@ -86,7 +87,8 @@ export class AttendanceSim {
       case 'tap': {
         const out = await this.sim.present(arg, async (s) => (s ? roleTap(role, this.sim.cardApp, s) : null));
         if (out === null && !this.sim.cardNames.includes(arg ?? '')) return [this.sim.noCard(arg)];
-        const said = out === null ? 'no card in the field' : `${out.kind === 'refused' ? 'refused — ' : ''}${out.text}`;
+        const refused = out?.kind === 'refused' ? 'refused — ' : '';
+        const said = out === null ? 'no card in the field' : `${refused}${out.text}`;
         return [`${this.sim.localTime()} ${arg}: ${said}`];
       }
       case 'wait': {
