@@ -8,6 +8,7 @@ import { applyPendingCredits } from '../card-tx/credits-at-tap.ts';
 import { KIND } from '../card-tx/records.ts';
 import { cardDay, cardDayToIso } from '../core/clock.ts';
 import { checkCard, decide, type PolicyContext } from '../policy/policy.ts';
+import { policyContextFor } from '../policy/context.ts';
 import type { BillStep, KioskDeps } from './deps.ts';
 import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, next } from './machine.ts';
 import {
@@ -233,15 +234,11 @@ export class KioskApp {
   }
 
   private context(card: CardImage): PolicyContext {
-    const number = card.identity.cardNumber;
-    return {
-      identity: card.identity,
-      purse: card.purse,
-      blacklisted: this.d.blacklisted(number),
-      lastSeenCounter: this.d.tx.lastSeenCounter(number),
-      today: cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes),
-      rules: this.d.rules,
+    const lookups = {
+      blacklisted: (n: number) => this.d.blacklisted(n),
+      lastSeenCounter: (n: number) => this.d.tx.lastSeenCounter(n),
     };
+    return policyContextFor(card, lookups, cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes), this.d.rules);
   }
 
   private step(step: BillStep, fields: Record<string, number>): void {

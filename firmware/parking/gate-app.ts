@@ -4,7 +4,8 @@ import type { CardSession } from '../card/session.ts';
 import type { CardTransactions } from '../card-tx/card-tx.ts';
 import { cardDay, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
-import type { CardRules, PolicyRules } from '../policy/policy.ts';
+import type { CardRules, PolicyContext, PolicyRules } from '../policy/policy.ts';
+import { policyContextFor } from '../policy/context.ts';
 import { isRecordOf, type Journal } from '../store/journal/journal.ts';
 import { KIND } from '../../protocol/index.ts';
 import { chargeAtExit } from './exit-charge.ts';
@@ -123,15 +124,11 @@ export class ParkingGates {
     };
   }
 
-  private moneyContext(card: CardImage) {
-    const n = card.identity.cardNumber;
-    return {
-      identity: card.identity,
-      purse: card.purse,
-      blacklisted: this.d.blacklisted(n),
-      lastSeenCounter: this.d.tx.lastSeenCounter(n),
-      today: cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes),
-      rules: this.d.moneyRules,
+  private moneyContext(card: CardImage): PolicyContext {
+    const lookups = {
+      blacklisted: (n: number) => this.d.blacklisted(n),
+      lastSeenCounter: (n: number) => this.d.tx.lastSeenCounter(n),
     };
+    return policyContextFor(card, lookups, cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes), this.d.moneyRules);
   }
 }

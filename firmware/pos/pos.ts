@@ -4,6 +4,7 @@ import type { TerminalConfig } from '../config/schema.ts';
 import { cardDay, cardDayToIso, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import { decide, type Decision, type PolicyContext, type PolicyRequest, type PolicyRules } from '../policy/policy.ts';
+import { policyContextFor } from '../policy/context.ts';
 import type { Journal } from '../store/journal/journal.ts';
 import type { OnlineSales } from './online-sale.ts';
 import type { CardTransactions } from '../card-tx/card-tx.ts';
@@ -261,14 +262,10 @@ export class PosApp {
   }
 
   private policyContext(card: CardImage): PolicyContext {
-    const n = card.identity.cardNumber;
-    return {
-      identity: card.identity,
-      purse: card.purse,
-      blacklisted: this.d.blacklist.has(n),
-      lastSeenCounter: this.d.tx.lastSeenCounter(n),
-      today: this.today(),
-      rules: this.rules,
+    const lookups = {
+      blacklisted: (n: number) => this.d.blacklist.has(n),
+      lastSeenCounter: (n: number) => this.d.tx.lastSeenCounter(n),
     };
+    return policyContextFor(card, lookups, this.today(), this.rules);
   }
 }
