@@ -42,6 +42,11 @@ export function minuteOfDay(nowMs: number, utcOffsetMinutes: number): number {
   return Math.floor((((localMs % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 60_000);
 }
 
+/** Local wall time `YYYY-MM-DD HH:MM:SS` of a record's atMs, for people (the clock is the caller's, injected). */
+export function localTime(atMs: number, utcOffsetMinutes: number): string {
+  return new Date(atMs + utcOffsetMinutes * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
 /** ISO date (YYYY-MM-DD) of a card day number, for people and reports. */
 export function cardDayToIso(day: number): string {
   return new Date(CARD_EPOCH_MS + day * MS_PER_DAY).toISOString().slice(0, 10);

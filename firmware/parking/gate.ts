@@ -1,5 +1,5 @@
 import type { ParkingEntryBody, ParkingExitBody } from '../../protocol/index.ts';
-import { cardDay } from '../core/clock.ts';
+import { cardDay, localTime } from '../core/clock.ts';
 import { cardNumberOf, checkCredential, type CardRefusal, type Credential } from '../policy/credential.ts';
 import type { CardRules } from '../policy/policy.ts';
 import { parkingFee, type RateTable } from './fee.ts';
@@ -77,7 +77,11 @@ export function decideGate(req: GateRequest, f: ParkingFacts): GateVerdict {
   const entryMs = f.entryOf(cardNumber);
   if (req.kind === 'entry') {
     if (entryMs !== null)
-      return refuse('already-inside', `card ${cardNumber} entered at ${entryMs} and has not left`, cardNumber);
+      return refuse(
+        'already-inside',
+        `card ${cardNumber} entered at ${localTime(entryMs, f.utcOffsetMinutes)} and has not left`,
+        cardNumber,
+      );
     return { kind: 'enter', body: { cardNumber, pass, operator: null } };
   }
   if (entryMs === null) return refuse('not-inside', `no entry recorded for card ${cardNumber}`, cardNumber);

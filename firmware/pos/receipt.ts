@@ -1,7 +1,7 @@
 import type { MenuItem, TerminalConfig } from '../config/schema.ts';
 import { formatCents, formatPurse } from '../core/money.ts';
 import type { ReceiptDoc } from '../receipts/document.ts';
-import { localTime } from '../receipts/head.ts';
+import { localTime } from '../core/clock.ts';
 import type { ReceiptHead } from '../receipts/head.ts';
 import { docText } from '../receipts/layout.ts';
 import { PAPER } from '../receipts/paper.ts';

@@ -1,3 +1,4 @@
+import { localTime } from '../core/clock.ts';
 import type { DocLine } from './document.ts';
 import type { Labels } from './labels.ts';
 import { receiptReference } from './reference.ts';
@@ -11,11 +12,6 @@ export interface ReceiptHead {
   atMs: number;
   utcOffsetMinutes: number;
   operator: string | null;
-}
-
-/** Local wall time `YYYY-MM-DD HH:MM:SS` of a record's atMs (the clock is the caller's, injected). */
-export function localTime(atMs: number, utcOffsetMinutes: number): string {
-  return new Date(atMs + utcOffsetMinutes * 60_000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
 export function headLines(h: ReceiptHead, kind: string, t: Labels): DocLine[] {
