@@ -35,8 +35,9 @@ const ROLES_BESIDE_POS = Object.keys(SIM_ROLES) as SimRole[];
 export const SIM: CommandSpec = {
   command: 'onecard sim',
   summary:
-    'A simulated canteen POS: interactive at a terminal, a short built-in demo otherwise; with --backend and\n' +
-    'stdin not a terminal, it runs the shell commands read from stdin, then waits for the backend to hold its journal.',
+    'A simulated terminal (a canteen POS unless --role says door, attendance or parking): interactive at a\n' +
+    'terminal, a short built-in demo otherwise; with --backend and stdin not a terminal, it runs the shell\n' +
+    'commands read from stdin, then waits for the backend to hold its journal.',
   options: [
     {
       name: 'seed',
