@@ -18,3 +18,18 @@ export function cardDay(atMs: number, utcOffsetMinutes: number): number {
 export function cardMinute(nowMs: number): number {
   return Math.floor((nowMs - CARD_EPOCH_MS) / 60_000);
 }
+
+/** ISO date (YYYY-MM-DD) of a card day number, for people and reports. */
+export function cardDayToIso(day: number): string {
+  return new Date(CARD_EPOCH_MS + day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** Card day number of an ISO date (YYYY-MM-DD); throws on anything else. */
+export function isoToCardDay(iso: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) throw new Error(`not a date (YYYY-MM-DD): ${JSON.stringify(iso)}`);
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Date.UTC rolls 2026-02-30 over to March: a date that does not come back unchanged does not exist.
+  if (new Date(ms).toISOString().slice(0, 10) !== iso) throw new Error(`no such date: ${iso}`);
+  return Math.round((ms - CARD_EPOCH_MS) / MS_PER_DAY);
+}

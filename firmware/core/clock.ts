@@ -1,5 +1,4 @@
 import type { Clock } from '../../base/clock.ts';
-import { CARD_EPOCH_MS } from '../../protocol/card-day.ts';
 
 /** Clock and ManualClock live in the shared leaf base/ (drivers take a clock too); the terminal's own time is here. */
 export { type Clock, ManualClock } from '../../base/clock.ts';
@@ -32,7 +31,7 @@ export class SteppedClock implements Clock {
 }
 
 /** Card days and minutes (what a card and a grant carry) are defined with what travels, in protocol/. */
-export { CARD_EPOCH_MS, cardDay, cardMinute } from '../../protocol/card-day.ts';
+export { CARD_EPOCH_MS, cardDay, cardDayToIso, cardMinute, isoToCardDay } from '../../protocol/card-day.ts';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -45,19 +44,4 @@ export function minuteOfDay(nowMs: number, utcOffsetMinutes: number): number {
 /** Local wall time `YYYY-MM-DD HH:MM:SS` of a record's atMs, for people (the clock is the caller's, injected). */
 export function localTime(atMs: number, utcOffsetMinutes: number): string {
   return new Date(atMs + utcOffsetMinutes * 60_000).toISOString().replace('T', ' ').slice(0, 19);
-}
-
-/** ISO date (YYYY-MM-DD) of a card day number, for people and reports. */
-export function cardDayToIso(day: number): string {
-  return new Date(CARD_EPOCH_MS + day * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-/** Card day number of an ISO date (YYYY-MM-DD); throws on anything else. */
-export function isoToCardDay(iso: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) throw new Error(`not a date (YYYY-MM-DD): ${JSON.stringify(iso)}`);
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  // Date.UTC rolls 2026-02-30 over to March: a date that does not come back unchanged does not exist.
-  if (new Date(ms).toISOString().slice(0, 10) !== iso) throw new Error(`no such date: ${iso}`);
-  return Math.round((ms - CARD_EPOCH_MS) / MS_PER_DAY);
 }
