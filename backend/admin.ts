@@ -2,6 +2,7 @@ import { checkSetConfig } from '../firmware/config/setting.ts';
 import { formatCents, parseAmount } from '../base/money.ts';
 import type { CommandArgs, Status } from '../protocol/index.ts';
 import { CONFIG_HELP, configAdmin } from './admin-config.ts';
+import { CREDITS_HELP, creditReason, creditsAdmin } from './credit-import.ts';
 import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';
 import type { Backend } from './backend.ts';
@@ -19,6 +20,7 @@ export const ADMIN_HELP = [
   '  card show <number>             counter ledger, credits and account of a card',
   '  card register <number>...      cards issued elsewhere (the desk): credit, account, grant, lost need a known card',
   '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00) to the subsidy wallet unless balance is named',
+  ...CREDITS_HELP,
   '  account <card> <amount>        set an online account balance',
   '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>   [--wait]',
   '                                 a remote command; --wait: until the terminal answers (at most 30 s)',
@@ -92,7 +94,7 @@ function dispatch(b: Backend, args: string[]): AdminResult {
         return usage('credit <card> <amount> [subsidy|balance]');
       const unknown = b.cards.refusal(card);
       if (unknown !== null) return { code: 1, lines: [unknown] };
-      const c = b.credit(card, cents, purse, purse === 'subsidy' ? 'subsidy' : 'topup');
+      const c = b.credit(card, cents, purse, creditReason(purse));
       return {
         code: 0,
         lines: [
@@ -100,6 +102,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
         ],
       };
     }
+    case 'credits':
+      return creditsAdmin(b, args.slice(1));
     case 'account': {
       const card = uint(sub);
       const cents = x === undefined ? null : parseAmount(x);

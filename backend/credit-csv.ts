@@ -37,7 +37,7 @@ export function checkCreditCsv(text: string, refusalOf: (card: number) => string
       refusals.push({ line, reason });
       continue;
     }
-    const key = `${reason.card},${reason.amountCents},${reason.wallet},${reason.expiry ?? ''}`;
+    const key = normalisedRow(reason);
     const first = seen.get(key);
     if (first !== undefined) {
       refusals.push({ line, reason: `duplicate of line ${first}` });
@@ -48,6 +48,11 @@ export function checkCreditCsv(text: string, refusalOf: (card: number) => string
   }
   if (refusals.length > 0) return { ok: false, refusals };
   return { ok: true, rows };
+}
+
+/** A row as one line, whatever its spacing or order in the file: duplicates and a batch's hash compare these. */
+export function normalisedRow(r: Omit<CreditRow, 'line'>): string {
+  return `${r.card},${r.amountCents},${r.wallet},${r.expiry ?? ''}`;
 }
 
 function rowRefusal(

@@ -160,17 +160,31 @@ export class ListStore {
 
   /** A new pending credit for a card (its next creditSeq); returns it with the list version. */
   issueCredit(c: Omit<PendingCredit, 'creditSeq'>, atMs: number): { credit: PendingCredit; version: number } {
-    if (!Number.isSafeInteger(c.amount) || c.amount <= 0)
-      throw new RangeError(`credit amount must be a positive whole number of cents, got ${c.amount}`);
-    let credit: PendingCredit | null = null;
+    const r = this.issueCredits([c], atMs);
+    return { credit: r.credits[0] as PendingCredit, version: r.version };
+  }
+
+  /** Several credits as one list version (a `credits import` batch): all land in the list or none. */
+  issueCredits(
+    batch: readonly Omit<PendingCredit, 'creditSeq'>[],
+    atMs: number,
+  ): { credits: PendingCredit[]; version: number } {
+    for (const c of batch)
+      if (!Number.isSafeInteger(c.amount) || c.amount <= 0)
+        throw new RangeError(`credit amount must be a positive whole number of cents, got ${c.amount}`);
+    const credits: PendingCredit[] = [];
     const version = this.change('credits', (v, d) => {
-      credit = { ...c, creditSeq: (this.q.crLastSeq.get(c.cardNumber) ?? 0) + 1 };
-      this.q.crAdd.run(c.cardNumber, credit.creditSeq, c.amount, c.purse, c.reason, c.expiryDay, atMs);
-      this.q.log.run('credits', v, c.cardNumber, credit.creditSeq, ADD);
-      d.add('credits', credit);
-      return 1;
+      for (const c of batch) {
+        const credit = { ...c, creditSeq: (this.q.crLastSeq.get(c.cardNumber) ?? 0) + 1 };
+        this.q.crAdd.run(c.cardNumber, credit.creditSeq, c.amount, c.purse, c.reason, c.expiryDay, atMs);
+        this.q.log.run('credits', v, c.cardNumber, credit.creditSeq, ADD);
+        d.add('credits', credit);
+        credits.push(credit);
+      }
+      return credits.length;
     });
-    return { credit: credit as unknown as PendingCredit, version: version as number };
+    if (version === null) throw new RangeError('a credit batch needs at least one credit');
+    return { credits, version };
   }
 
   /** The card shows lastCreditSeq = upto: credits ≤ upto landed (§6.5); they leave list 2. Returns the new version or null. */

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname } from 'node:path';
 import {
@@ -19,6 +19,7 @@ import { ADMIN_HELP, runAdmin, type AdminResult } from './admin.ts';
 import { parseKeyText } from './admin-keys.ts';
 import { Backend } from './backend.ts';
 import { COMMAND_UNANSWERED } from './commands.ts';
+import { readCreditsFileArg } from './credit-import.ts';
 import { BackendServer } from './server.ts';
 
 /**
@@ -135,7 +136,7 @@ export async function backendMain(
   if (p.options.out !== undefined && (args.length !== 2 || args[1] === 'rotate' || args[1] === 'show')) {
     return refuse(err, `onecard backend ${word}: --out goes with \`key <terminal>\` or \`enrol <terminal>\` only`);
   }
-  const unreadable = readConfigFileArg(args);
+  const unreadable = readConfigFileArg(args) ?? readCreditsFileArg(args, (path) => readFileSync(path, 'utf8'));
   if (unreadable !== null) return refuse(err, unreadable);
   const r = await admin(dbPath, args);
   if (r.code !== EXIT_OK) {

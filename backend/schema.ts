@@ -22,8 +22,9 @@ import { openSqlite } from '../firmware/store/sqlite-open.ts';
  *   accounts, auths        online accounts and every STAN booked
  *   commands      remote commands and their results
  *   configs       config versions pushed per terminal and the terminal's answer (CONFIG_SQL)
+ *   credit_batches  each `credits import` file applied, by the hash of its rows: a re-import is refused
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Added after version 1 without a bump: a table only, created where missing (configs.ts reads it). */
 const CONFIG_SQL = `
@@ -33,6 +34,13 @@ CREATE TABLE IF NOT EXISTS configs (
   in_force INTEGER, problem TEXT, acked_ms INTEGER, UNIQUE (terminal, version)
 );
 `;
+
+/** One row per imported credits file (credit-import.ts); rows_hash makes the same file land once. */
+const CREDIT_BATCHES_SQL = `
+CREATE TABLE IF NOT EXISTS credit_batches (
+  id INTEGER PRIMARY KEY, rows_hash TEXT NOT NULL UNIQUE, row_count INTEGER NOT NULL,
+  total_cents INTEGER NOT NULL, credits_version INTEGER NOT NULL, imported_ms INTEGER NOT NULL
+);`;
 
 const SCHEMA_SQL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
@@ -84,6 +92,7 @@ CREATE TABLE commands (
   corr_id INTEGER PRIMARY KEY, terminal INTEGER NOT NULL, command TEXT NOT NULL, created_ms INTEGER NOT NULL,
   sent_ms INTEGER, status TEXT NOT NULL DEFAULT 'queued', detail TEXT
 );
+${CREDIT_BATCHES_SQL}
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
@@ -95,6 +104,12 @@ CREATE TABLE batches (id INTEGER PRIMARY KEY, terminal INTEGER NOT NULL, payload
 PRAGMA user_version = 2;
 `;
 
+/** Schema 3 adds the credit batches (IF NOT EXISTS: a test may fake an older file from a newer one). */
+const MIGRATE_2_TO_3 = `
+${CREDIT_BATCHES_SQL}
+PRAGMA user_version = 3;
+`;
+
 /** A server's page cache (SQLite's default is 2 MB): card-ordered ledger indexes are written at random places. */
 const CACHE_KIB = 65_536;
 
@@ -104,10 +119,15 @@ export function openBackendDb(path: string): Database.Database {
   // The file holds the master key every terminal key derives from: openSqlite makes it owner-only (0600).
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version === 0) db.transaction(() => db.exec(SCHEMA_SQL)).immediate();
-    else if (version === 1) db.transaction(() => db.exec(MIGRATE_1_TO_2)).immediate();
-    else if (version !== SCHEMA_VERSION)
+    if (version > SCHEMA_VERSION)
       throw new Error(`${path}: backend schema version ${version}, this build reads ${SCHEMA_VERSION}`);
+    if (version === 0) db.transaction(() => db.exec(SCHEMA_SQL)).immediate();
+    // Step by step in one transaction: a file from any older build ends at SCHEMA_VERSION or stays as it was.
+    else if (version < SCHEMA_VERSION)
+      db.transaction(() => {
+        if (version < 2) db.exec(MIGRATE_1_TO_2);
+        db.exec(MIGRATE_2_TO_3);
+      }).immediate();
     db.exec(CONFIG_SQL);
     return db;
   } catch (err) {

@@ -6,6 +6,7 @@ import { TcpLink } from '../base/tcp-link.ts';
 import { WebSocketLink } from '../firmware/sync/ws-link.ts';
 import { runAdmin } from './admin.ts';
 import { WS_MESSAGE_BYTES_MAX } from './admission.ts';
+import { CREDITS_FILE_BYTES_MAX } from './credit-import.ts';
 import { Backend, type BackendOptions } from './backend.ts';
 
 /**
@@ -29,8 +30,8 @@ export interface ListenOptions {
   adminPort?: number;
 }
 
-/** An admin request body beyond this is not an admin command. */
-const ADMIN_BODY_BYTES_MAX = 64 * 1024;
+/** An admin request body beyond this is not an admin command: the largest is a credits CSV, JSON-escaped. */
+const ADMIN_BODY_BYTES_MAX = 2 * CREDITS_FILE_BYTES_MAX;
 
 /** Whether `host` names this machine's loopback (the only place admin may listen). */
 export function isLoopbackHost(host: string): boolean {
