@@ -29,10 +29,16 @@ const MALFORMED: [unknown, RegExp][] = [
     { ...withSteps({ expect: { relayLevel: 1 } }), terminals: [{ name: 'pos1', id: 1 }] },
     /step 1 expect\.relayLevel: only a door terminal has a relay/,
   ],
-  [{ ...withSteps(), terminals: [{ ...door, door: undefined }] }, /terminal "door1": role "door" needs a "door" section/],
+  [
+    { ...withSteps(), terminals: [{ ...door, door: undefined }] },
+    /terminal "door1": role "door" needs a "door" section/,
+  ],
   [{ ...withSteps(), terminals: [{ ...door, role: 'pos' }] }, /terminal "door1": a "door" section needs role "door"/],
   [
-    { ...withSteps(), terminals: [{ ...door, door: { ...door.door, rules: [{ cardClass: 1, doors: 1, timeZoneId: 7 }] } }] },
+    {
+      ...withSteps(),
+      terminals: [{ ...door, door: { ...door.door, rules: [{ cardClass: 1, doors: 1, timeZoneId: 7 }] } }],
+    },
     /terminal "door1": invalid field "door\.rules\[0\]\.timeZoneId": unknown time zone 7/,
   ],
   [withSteps({ contact: 'ajar' }), /invalid scenario at "steps\[0\]\.contact"/],
