@@ -161,11 +161,11 @@ export class SimWorld {
     return { port: new Gpio(pins, this.scheduler), scheduler: this.scheduler, signals: null };
   }
 
-  /** A card at a door terminal's reader (door 0's), read and MAC-checked through the card application. */
-  async doorTap(terminalName: string, cardName: string): Promise<RoleTapOutcome> {
+  /** A card at the reader of one door of a door terminal, read and MAC-checked through the card application. */
+  async doorTap(terminalName: string, cardName: string, doorId: number): Promise<RoleTapOutcome> {
     const t = this.terminal(terminalName);
     const out = await this.present(t, this.card(cardName).card, {}, (s) =>
-      roleTap(t.terminal.role, new CardApp(this.masterKeys), s),
+      roleTap(t.terminal.role, new CardApp(this.masterKeys), s, doorId),
     );
     if (out === null) throw new Error(`terminal "${terminalName}" is not a door`);
     await this.scheduler.run(0); // the relay's claim and pulse start ride on the event loop

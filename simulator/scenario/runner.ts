@@ -98,35 +98,40 @@ async function runStep(world: SimWorld, step: ScenarioStep, name: string): Promi
   return null;
 }
 
+/** The door of that id in a door terminal's config, or undefined (not a door terminal). */
+function doorOf(world: SimWorld, terminalName: string, doorId = 0) {
+  return world.terminal(terminalName).terminal.config.door?.doors.find((d) => d.id === doorId);
+}
+
 /** A tap, contact or exit-button step at a door terminal: what the door did, or null when the step is not one. */
 async function runDoorStep(world: SimWorld, step: ScenarioStep, name: string): Promise<string | null> {
-  const t = world.terminal(name);
-  const door = t.terminal.config.door?.doors[0];
+  const door = doorOf(world, name, step.door);
   if (!door) return null;
+  const at = `door ${door.id}`;
   if (step.tap !== undefined) {
-    const out = await world.doorTap(name, step.tap);
-    return `door 0 ${out.kind}: ${out.text}`;
+    const out = await world.doorTap(name, step.tap, door.id);
+    return `${at} ${out.kind}: ${out.text}`;
   }
   if (step.contact !== undefined) {
-    if (!door.contact) return 'door 0 has no contact';
+    if (!door.contact) return `${at} has no contact`;
     const active = door.contact.activeLevel;
     await world.driveInput(name, door.contact.line, step.contact === 'open' ? active : active ? 0 : 1);
-    return `door 0 contact ${step.contact}`;
+    return `${at} contact ${step.contact}`;
   }
   if (step.push !== undefined) {
-    if (!door.exitButton) return 'door 0 has no exit button';
+    if (!door.exitButton) return `${at} has no exit button`;
     const active = door.exitButton.activeLevel;
     await world.driveInput(name, door.exitButton.line, active);
     await world.driveInput(name, door.exitButton.line, active ? 0 : 1);
-    return 'door 0 exit button pushed';
+    return `${at} exit button pushed`;
   }
   return null;
 }
 
-/** Door 0's relay line: its level now and how often it changed after the claim (the first entry). */
+/** A door's relay line: its level now and how often it changed after the claim (the first entry). */
 function relayProblems(world: SimWorld, e: Expectation, terminalName: string): string[] {
   const t = world.terminal(terminalName);
-  const line = t.terminal.config.door?.doors[0]?.relay.line;
+  const line = doorOf(world, terminalName, e.door)?.relay.line;
   if (line === undefined || !t.pins) return [];
   const changes = t.pins.changes(line).filter(([, level], i, all) => i === 0 || level !== all[i - 1][1]);
   const problems: string[] = [];

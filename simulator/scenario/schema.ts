@@ -69,9 +69,11 @@ const Expect = z
       .object({ scope: z.string().default('sales-day'), key: z.string(), count: z.number().int(), amount: amount })
       .optional(),
     reconciled: z.literal(true).optional(),
-    /** Door 0's relay line level now (the raw level: what "released" is depends on the wiring). */
+    /** Whose relay the relay checks read: a door id of the terminal's door section (default 0). */
+    door: z.number().int().min(0).optional(),
+    /** The door's relay line level now (the raw level: what "released" is depends on the wiring). */
     relayLevel: z.union([z.literal(0), z.literal(1)]).optional(),
-    /** How many times door 0's relay line changed since the terminal claimed it. */
+    /** How many times the door's relay line changed since the terminal claimed it. */
     relayChanges: z.number().int().min(0).optional(),
   })
   .strict();
@@ -85,10 +87,12 @@ const Step = z
     removeBeforeOp: z.number().int().min(0).max(100).optional(),
     advance: duration.optional(),
     restart: z.boolean().optional(),
-    /** Door 0's contact: the door swings open or falls shut. */
+    /** The door's contact: the door swings open or falls shut. */
     contact: z.enum(['open', 'shut']).optional(),
-    /** Door 0's exit button pressed and let go. */
+    /** The door's exit button pressed and let go. */
     push: z.literal(true).optional(),
+    /** Which door a tap, contact or push step is at: a door id of the terminal's door section (default 0). */
+    door: z.number().int().min(0).optional(),
     expect: Expect.optional(),
     note: z.string().optional(),
   })
@@ -158,6 +162,13 @@ const POS_CHECKS = ['display', 'notDisplay', 'beep', 'mode', 'receipt', 'totals'
 /** Checks that read a door's relay: a POS has none. */
 const DOOR_CHECKS = ['relayLevel', 'relayChanges'] as const;
 
+/** Whether the terminal's door section has a door of that id (called after the sections were checked). */
+function doorIdProblem(sc: Scenario, terminalName: string, doorId: number): string | null {
+  const section = sc.terminals.find((t) => t.name === terminalName)?.door as { doors?: { id?: unknown }[] } | undefined;
+  const ids = (section?.doors ?? []).map((d) => d.id);
+  return ids.includes(doorId) ? null : `terminal "${terminalName}" has no door ${doorId} (has: ${ids.join(', ')})`;
+}
+
 /** A door terminal's `door` section as the terminal would take it, or why not (a config file's message). */
 function doorSectionProblem(t: Scenario['terminals'][number]): string | null {
   if (t.role === 'door' && t.door === undefined) return `terminal "${t.name}": role "door" needs a "door" section`;
@@ -209,6 +220,11 @@ function scenarioProblem(sc: Scenario): string | null {
       return `${at} tap: a door only reads a card; tearing faults are for a POS`;
     const doorStep = step.contact !== undefined ? 'contact' : step.push !== undefined ? 'push' : null;
     if (!stepDoor && doorStep) return `${at} ${doorStep}: only a door terminal has a ${doorStep}`;
+    if (step.door !== undefined) {
+      if (step.tap === undefined && doorStep === null) return `${at} door: only a tap, contact or push is at a door`;
+      const wrong = doorIdProblem(sc, step.terminal ?? terminals[0], step.door);
+      if (wrong !== null) return `${at} door: ${wrong}`;
+    }
     const e = step.expect;
     if (e === undefined) continue;
     if (e.terminal !== undefined && !terminals.includes(e.terminal))
@@ -218,6 +234,11 @@ function scenarioProblem(sc: Scenario): string | null {
     if (checkedDoor && posCheck) return `${at} expect.${posCheck}: a door terminal has no ${posCheck}`;
     const doorCheck = DOOR_CHECKS.find((f) => e[f] !== undefined);
     if (!checkedDoor && doorCheck) return `${at} expect.${doorCheck}: only a door terminal has a relay`;
+    if (e.door !== undefined) {
+      if (!doorCheck) return `${at} expect.door: names a door but checks none of ${DOOR_CHECKS.join(', ')}`;
+      const wrong = doorIdProblem(sc, e.terminal ?? step.terminal ?? terminals[0], e.door);
+      if (wrong !== null) return `${at} expect.door: ${wrong}`;
+    }
     if (e.card !== undefined && !cards.includes(e.card)) return `${at} expect.card: ${unknown('card', e.card, cards)}`;
     // A misspelt kind counts 0 records: with `count: 0` it would pass whatever the journal holds.
     const kinds: string[] = Object.values(KIND);

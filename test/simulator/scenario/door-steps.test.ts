@@ -42,6 +42,13 @@ const MALFORMED: [unknown, RegExp][] = [
     /terminal "door1": invalid field "door\.rules\[0\]\.timeZoneId": unknown time zone 7/,
   ],
   [withSteps({ contact: 'ajar' }), /invalid scenario at "steps\[0\]\.contact"/],
+  [withSteps({ tap: 'alice', door: 2 }), /step 1 door: terminal "door1" has no door 2 \(has: 0\)/],
+  [withSteps({ advance: '1s', door: 0 }), /step 1 door: only a tap, contact or push is at a door/],
+  [withSteps({ expect: { door: 3, relayLevel: 0 } }), /step 1 expect\.door: terminal "door1" has no door 3/],
+  [
+    withSteps({ expect: { door: 0, journal: { kind: 'door.alarm', count: 0 } } }),
+    /step 1 expect\.door: names a door but checks none of relayLevel, relayChanges/,
+  ],
 ];
 
 test('a door scenario the runner cannot carry out as written is malformed, naming the step and the field', () => {
@@ -98,4 +105,27 @@ test('onecard sim --scenario on a door: exit 0 when it passes, 2 with one line f
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /invalid scenario: step 1 keys: a door terminal has no keypad\n$/);
   assert.doesNotMatch(bad.stderr, / {4}at /);
+});
+
+test('a tap names its door: a card for door 0 only opens door 0, and door 1 stays shut', async () => {
+  // Door 1 on its own lines; the only rule (doors: 0b01) lets staff through door 0 alone.
+  const second = { id: 1, relay: { line: 20, wiring: 'fail-secure', releaseMs: 3_000 }, heldOpenMs: 10_000 };
+  const twoDoors = { ...door.door, doors: [door.door.doors[0], second] };
+  const sc = parseScenario(
+    {
+      ...withSteps(
+        { tap: 'alice', door: 1 },
+        { expect: { door: 1, relayLevel: 0, relayChanges: 0, journal: { kind: 'door.refused', count: 1 } } },
+        { expect: { relayChanges: 0 } },
+        { tap: 'alice', door: 0 },
+        { expect: { door: 0, relayLevel: 1, journal: { kind: 'door.granted', count: 1 } } },
+        { expect: { door: 1, relayChanges: 0 } },
+      ),
+      terminals: [{ ...door, door: twoDoors }],
+    },
+    'two doors',
+  );
+  const r = await runScenario(sc);
+  assert.deepEqual(r.failures, []);
+  assert.match(r.transcript[0], /^step 1 door1: door 1 refused: /);
 });
