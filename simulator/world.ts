@@ -9,7 +9,7 @@ import { SeededRandom } from '../firmware/core/random.ts';
 import type { PosOutput } from '../firmware/pos/pos.ts';
 import { deriveSimMasterKeys } from '../firmware/store/keys/keyfile.ts';
 import type { Terminal } from '../firmware/terminal/terminal.ts';
-import { composeTerminal } from '../firmware/terminal/compose.ts';
+import { composedOrThrow, composeTerminal } from '../firmware/terminal/compose.ts';
 import { reconcile, type CardLedger, type ReconcileReport } from './reconcile.ts';
 import { issueSimCard, type SimCardSpec } from './card/issue.ts';
 import { VirtualClassicCard } from './card/virtual-classic.ts';
@@ -100,12 +100,14 @@ export class SimWorld {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
     const clock = new SteppedClock(this.clock, spec.clockOffsetMs ?? 0);
-    const terminal = composeTerminal({
-      ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
-      ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
-      ...(spec.locked ? { locked: spec.locked } : {}),
-      ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
-    });
+    const terminal = composedOrThrow(
+      composeTerminal({
+        ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
+        ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
+        ...(spec.locked ? { locked: spec.locked } : {}),
+        ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
+      }),
+    );
     this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader() });
     return terminal;
   }
@@ -119,12 +121,14 @@ export class SimWorld {
     for (const h of this.restartHooks) h.before?.(terminalName, t.terminal);
     t.terminal.close();
     whileOff?.(t.terminal.config.storage.dataDir);
-    t.terminal = composeTerminal({
-      ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
-      ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
-      ...(t.spec.locked ? { locked: t.spec.locked } : {}),
-      ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
-    });
+    t.terminal = composedOrThrow(
+      composeTerminal({
+        ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
+        ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
+        ...(t.spec.locked ? { locked: t.spec.locked } : {}),
+        ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
+      }),
+    );
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
   }
