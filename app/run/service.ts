@@ -96,8 +96,9 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     if (signal) peripherals.gpio?.signals.show(signal);
     return f.shown;
   };
-  const pos = new FacedPos(terminal.pos, face, (f) => void signalled(f), peripherals.keys);
-  void face.present({ screen: terminal.pos.screen, beeps: [], receipts: [] });
+  // Only a POS terminal has a POS (and its screen at rest); the other roles answer taps through roleTap.
+  const pos = terminal.hasPos ? new FacedPos(terminal.pos, face, (f) => void signalled(f), peripherals.keys) : null;
+  if (pos) void face.present({ screen: terminal.pos.screen, beeps: [], receipts: [] });
   const roleCards = new CardApp(keys.value);
   let presence: Presence = { kind: 'empty' };
   let lastPollMs: number | null = null;
@@ -121,7 +122,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     presence = step.presence;
     if (session && step.tap) {
       taps++;
-      if (terminal.role.role !== 'pos') {
+      if (pos === null) {
         // Door and attendance: the role journals its decision; the door's own signals play at the door.
         const out = await roleTap(terminal.role, roleCards, session);
         if (out) d.log.info('role.tap', { role: terminal.role.role, outcome: out.kind, text: out.text });

@@ -26,7 +26,7 @@ const ROLES: Record<Role, (d: TerminalDeps) => Composed> = {
 
 /** The terminal's stores, then the role's app on them; a role that cannot open closes the stores again. */
 function withRole(d: TerminalDeps, open: (t: Terminal, d: TerminalDeps) => RoleOpen): Composed {
-  const t = Terminal.open(d);
+  const t = Terminal.openStores(d);
   const r = open(t, d);
   if (!r.ok) {
     t.close();

@@ -76,6 +76,9 @@ test('a door terminal from its config: a valid tap pulses the relay through the 
   const r = rig();
   try {
     assert.equal(r.terminal.role.role, 'door');
+    // Only the role's app is opened: a door terminal builds no POS, and asking for one says why.
+    assert.equal(r.terminal.hasPos, false);
+    assert.throws(() => r.terminal.pos, /^Error: terminal 301 has the door role: it has no POS$/);
     if (r.terminal.role.role !== 'door') return;
     const claimed = r.relay().length;
     const verdict = r.terminal.role.doors.tap(0, { kind: 'card', identity: identity({ cardNumber: 1001 }) });
