@@ -10,7 +10,7 @@ import { SeededRandom } from '../firmware/core/random.ts';
 import type { PosOutput } from '../firmware/pos/pos.ts';
 import { deriveSimMasterKeys } from '../firmware/store/keys/keyfile.ts';
 import type { Terminal } from '../firmware/terminal/terminal.ts';
-import { composeTerminal } from '../firmware/terminal/compose.ts';
+import { composedOrThrow, composeTerminal } from '../firmware/terminal/compose.ts';
 import { reconcile, type CardLedger, type ReconcileReport } from './reconcile.ts';
 import { issueSimCard, type SimCardSpec } from './card/issue.ts';
 import { VirtualClassicCard } from './card/virtual-classic.ts';
@@ -116,13 +116,15 @@ export class SimWorld {
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
     const clock = new SteppedClock(this.clock, spec.clockOffsetMs ?? 0);
     const pins = config.door ? this.restingDoorLines(config.door.doors) : undefined;
-    const terminal = composeTerminal({
-      ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
-      ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
-      ...(spec.locked ? { locked: spec.locked } : {}),
-      ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
-      ...(pins ? { scheduler: this.scheduler, gpio: this.gpioOn(pins) } : {}),
-    });
+    const terminal = composedOrThrow(
+      composeTerminal({
+        ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
+        ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
+        ...(spec.locked ? { locked: spec.locked } : {}),
+        ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
+        ...(pins ? { scheduler: this.scheduler, gpio: this.gpioOn(pins) } : {}),
+      }),
+    );
     this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader(), ...(pins ? { pins } : {}) });
     return terminal;
   }
@@ -136,14 +138,16 @@ export class SimWorld {
     for (const h of this.restartHooks) h.before?.(terminalName, t.terminal);
     t.terminal.close();
     whileOff?.(t.terminal.config.storage.dataDir);
-    t.terminal = composeTerminal({
-      ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
-      ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
-      ...(t.spec.locked ? { locked: t.spec.locked } : {}),
-      ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
-      // A fresh driver on the same twin: the old one still counts its lines as claimed.
-      ...(t.pins ? { scheduler: this.scheduler, gpio: this.gpioOn(t.pins) } : {}),
-    });
+    t.terminal = composedOrThrow(
+      composeTerminal({
+        ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
+        ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
+        ...(t.spec.locked ? { locked: t.spec.locked } : {}),
+        ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
+        // A fresh driver on the same twin: the old one still counts its lines as claimed.
+        ...(t.pins ? { scheduler: this.scheduler, gpio: this.gpioOn(t.pins) } : {}),
+      }),
+    );
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
   }

@@ -53,7 +53,11 @@ const MALFORMED: [unknown, RegExp][] = [
 
 test('a door scenario the runner cannot carry out as written is malformed, naming the step and the field', () => {
   for (const [raw, said] of MALFORMED) {
-    assert.throws(() => parseScenario(raw, 'f.json'), (e: Error) => said.test(e.message), JSON.stringify(raw));
+    assert.throws(
+      () => parseScenario(raw, 'f.json'),
+      (e: Error) => said.test(e.message),
+      JSON.stringify(raw),
+    );
   }
 });
 
