@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CardApp, type CardImage } from '../firmware/card/app.ts';
+import type { CardSession } from '../firmware/card/session.ts';
 import type { MasterKeys } from '../firmware/card/keys.ts';
 import { ManualClock, SteppedClock } from '../firmware/core/clock.ts';
 import { silentLogger, type Logger } from '../firmware/core/log.ts';
@@ -9,7 +10,7 @@ import { SeededRandom } from '../firmware/core/random.ts';
 import type { PosOutput } from '../firmware/pos/pos.ts';
 import { deriveSimMasterKeys } from '../firmware/store/keys/keyfile.ts';
 import type { Terminal } from '../firmware/terminal/terminal.ts';
-import { composeTerminal } from '../firmware/terminal/compose.ts';
+import { composedOrThrow, composeTerminal } from '../firmware/terminal/compose.ts';
 import { reconcile, type CardLedger, type ReconcileReport } from './reconcile.ts';
 import { issueSimCard, type SimCardSpec } from './card/issue.ts';
 import { VirtualClassicCard } from './card/virtual-classic.ts';
@@ -17,7 +18,13 @@ import { VirtualReader } from './card/virtual-reader.ts';
 import { Mfrc522Emulator } from './mfrc522/emulator.ts';
 import { Mfrc522Reader } from '../drivers/card/mfrc522/reader.ts';
 import { simTerminalConfig, type SimTerminalSpec } from './terminal/default-config.ts';
+import type { TerminalConfig } from '../firmware/config/schema.ts';
 import type { PeripheralHealth } from '../protocol/index.ts';
+import { Gpio } from '../drivers/gpio/port.ts';
+import { roleTap, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
+import type { RoleGpio } from '../firmware/terminal/role-app.ts';
+import { SimGpioLines } from './gpio/sim-lines.ts';
+import { VirtualScheduler } from './net/virtual-scheduler.ts';
 
 /** Faults to inject into one tap. */
 export interface TapFaults {
@@ -40,7 +47,12 @@ interface SimTerminal {
   reader: VirtualReader;
   /** With `reader: 'mfrc522'`: the real driver on the register-level emulator, opened at the first tap. */
   chip?: { emulator: Mfrc522Emulator; driver: Mfrc522Reader };
+  /** A door terminal's GPIO twin: its relay, contact and exit button lines, with their timeline. */
+  pins?: SimGpioLines;
 }
+
+/** How long an input settles after the world drives it: the door's debounce (ms) is shorter. */
+export const DOOR_INPUT_SETTLE_MS = 50;
 
 /**
  * How taps reach the terminal: 'virtual' hands the card application a session
@@ -55,6 +67,8 @@ export type SimReaderKind = 'virtual' | 'mfrc522';
  */
 export class SimWorld {
   readonly clock: ManualClock;
+  /** The world's timers (relay pulses, held-open alarms): `advance` runs them at their virtual instant. */
+  readonly scheduler: VirtualScheduler;
   readonly random: SeededRandom;
   readonly masterKeys: MasterKeys;
   readonly cards = new Map<string, SimCard>();
@@ -72,6 +86,7 @@ export class SimWorld {
   constructor(opts: { seed: number; startMs: number; dataDir?: string; log?: Logger; reader?: SimReaderKind }) {
     this.readerKind = opts.reader ?? 'virtual';
     this.clock = new ManualClock(opts.startMs);
+    this.scheduler = new VirtualScheduler(this.clock);
     this.random = new SeededRandom(opts.seed);
     this.masterKeys = deriveSimMasterKeys(opts.seed);
     this.ownsDir = opts.dataDir === undefined;
@@ -100,13 +115,17 @@ export class SimWorld {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
     const clock = new SteppedClock(this.clock, spec.clockOffsetMs ?? 0);
-    const terminal = composeTerminal({
-      ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
-      ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
-      ...(spec.locked ? { locked: spec.locked } : {}),
-      ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
-    });
-    this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader() });
+    const pins = config.door ? this.restingDoorLines(config.door.doors) : undefined;
+    const terminal = composedOrThrow(
+      composeTerminal({
+        ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
+        ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
+        ...(spec.locked ? { locked: spec.locked } : {}),
+        ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
+        ...(pins ? { scheduler: this.scheduler, gpio: this.gpioOn(pins) } : {}),
+      }),
+    );
+    this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader(), ...(pins ? { pins } : {}) });
     return terminal;
   }
 
@@ -119,14 +138,50 @@ export class SimWorld {
     for (const h of this.restartHooks) h.before?.(terminalName, t.terminal);
     t.terminal.close();
     whileOff?.(t.terminal.config.storage.dataDir);
-    t.terminal = composeTerminal({
-      ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
-      ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
-      ...(t.spec.locked ? { locked: t.spec.locked } : {}),
-      ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
-    });
+    t.terminal = composedOrThrow(
+      composeTerminal({
+        ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
+        ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
+        ...(t.spec.locked ? { locked: t.spec.locked } : {}),
+        ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
+        // A fresh driver on the same twin: the old one still counts its lines as claimed.
+        ...(t.pins ? { scheduler: this.scheduler, gpio: this.gpioOn(t.pins) } : {}),
+      }),
+    );
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
+  }
+
+  /** A door's twin with its inputs at rest before the terminal claims them: contacts shut, buttons up. */
+  private restingDoorLines(doors: NonNullable<TerminalConfig['door']>['doors']): SimGpioLines {
+    const pins = new SimGpioLines(this.clock);
+    for (const d of doors) {
+      for (const input of [d.contact, d.exitButton]) if (input) pins.drive(input.line, input.activeLevel ? 0 : 1);
+    }
+    return pins;
+  }
+
+  private gpioOn(pins: SimGpioLines): RoleGpio {
+    return { port: new Gpio(pins, this.scheduler), scheduler: this.scheduler, signals: null };
+  }
+
+  /** A card at the reader of one door of a door terminal, read and MAC-checked through the card application. */
+  async doorTap(terminalName: string, cardName: string, doorId: number): Promise<RoleTapOutcome> {
+    const t = this.terminal(terminalName);
+    const out = await this.present(t, this.card(cardName).card, {}, (s) =>
+      roleTap(t.terminal.role, new CardApp(this.masterKeys), s, doorId),
+    );
+    if (out === null) throw new Error(`terminal "${terminalName}" is not a door`);
+    await this.scheduler.run(0); // the relay's claim and pulse start ride on the event loop
+    return out;
+  }
+
+  /** The world drives a door terminal's input line (contact, exit button), then lets it settle past the debounce. */
+  async driveInput(terminalName: string, line: number, level: 0 | 1): Promise<void> {
+    const { pins } = this.terminal(terminalName);
+    if (!pins) throw new Error(`terminal "${terminalName}" has no GPIO twin`);
+    pins.drive(line, level);
+    await this.scheduler.run(DOOR_INPUT_SETTLE_MS);
   }
 
   terminal(name: string): SimTerminal {
@@ -148,22 +203,36 @@ export class SimWorld {
   /** Places the card on the terminal's reader, lets the terminal run its tap, and takes the card away. */
   async tap(terminalName: string, cardName: string, faults: TapFaults = {}): Promise<PosOutput> {
     const t = this.terminal(terminalName);
-    const { card } = this.card(cardName);
-    if (this.readerKind === 'mfrc522') return this.tapThroughChip(t, card, faults);
+    return this.present(t, this.card(cardName).card, faults, (s) => t.terminal.pos.tap(s));
+  }
+
+  /** The card on the terminal's reader (virtual, or the MFRC522 driver on its emulator) while `use` runs. */
+  private async present<T>(
+    t: SimTerminal,
+    card: VirtualClassicCard,
+    faults: TapFaults,
+    use: (session: CardSession) => Promise<T>,
+  ): Promise<T> {
+    if (this.readerKind === 'mfrc522') return this.presentThroughChip(t, card, faults, use);
     t.reader.remove();
     t.reader.place(card);
     const session = t.reader.open()!;
     if (faults.tearAfterBytes !== undefined) card.armTear(faults.tearAfterBytes);
     if (faults.removeBeforeOp !== undefined) card.armRemovalBeforeOp(faults.removeBeforeOp);
     try {
-      return await t.terminal.pos.tap(session);
+      return await use(session);
     } finally {
       card.disarm();
       t.reader.remove();
     }
   }
 
-  private async tapThroughChip(t: SimTerminal, card: VirtualClassicCard, faults: TapFaults): Promise<PosOutput> {
+  private async presentThroughChip<T>(
+    t: SimTerminal,
+    card: VirtualClassicCard,
+    faults: TapFaults,
+    use: (session: CardSession) => Promise<T>,
+  ): Promise<T> {
     if (!t.chip) {
       const emulator = new Mfrc522Emulator();
       t.chip = { emulator, driver: await Mfrc522Reader.open(emulator, { log: this.log }) };
@@ -175,7 +244,7 @@ export class SimWorld {
       if (!session) throw new Error('the emulated MFRC522 did not detect the card');
       if (faults.tearAfterBytes !== undefined) card.armTear(faults.tearAfterBytes);
       if (faults.removeBeforeOp !== undefined) card.armRemovalBeforeOp(faults.removeBeforeOp);
-      return await t.terminal.pos.tap(session);
+      return await use(session);
     } finally {
       card.disarm();
       emulator.field.remove(card);

@@ -4,6 +4,7 @@ import type { TerminalConfig } from '../../firmware/config/schema.ts';
 import { systemRandom } from '../../firmware/core/random.ts';
 import { readPrivateFile } from '../../firmware/store/keys/keyfile.ts';
 import {
+  type LastSync,
   SessionAuthorizer,
   syncTerminal,
   systemScheduler,
@@ -25,7 +26,7 @@ export interface BackendLink {
   locked(): { locked: boolean; text: string };
   syncAlarm(): { reason: string } | null;
   attach(terminal: Terminal, peripherals: () => PeripheralHealth[]): void;
-  status(): (Status & { connected: boolean }) | null;
+  status(): (Status & { connected: boolean; lastSync: LastSync }) | null;
   close(): void;
 }
 
@@ -58,7 +59,11 @@ export function openBackendLink(
         });
         sync.client.start();
       },
-      status: () => (sync ? { ...sync.client.status(), connected: sync.client.connected } : null),
+      status: () => {
+        if (!sync) return null;
+        const { client } = sync;
+        return { ...client.status(), connected: client.connected, lastSync: client.lastSync() };
+      },
       close() {
         sync?.close();
         sync = null;

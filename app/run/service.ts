@@ -5,7 +5,7 @@ import type { MasterKeys } from '../../firmware/card/keys.ts';
 import type { TerminalConfig } from '../../firmware/config/schema.ts';
 import { deriveSimMasterKeys, loadKeyFile } from '../../firmware/store/keys/keyfile.ts';
 import { CardApp } from '../../firmware/card/app.ts';
-import { composeTerminal } from '../../firmware/terminal/compose.ts';
+import { type Composed, composeTerminal } from '../../firmware/terminal/compose.ts';
 import { roleTap } from '../../firmware/terminal/role-tap.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
 import { clockStatus } from '../../drivers/display/status.ts';
@@ -66,9 +66,9 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   const opened = await openPeripherals(config.peripherals, d);
   if (!opened.ok) return opened;
   const peripherals = opened.value;
-  let terminal: Terminal;
+  let composed: Composed;
   try {
-    terminal = composeTerminal({
+    composed = composeTerminal({
       ...{ config, masterKeys: keys.value, clock: d.clock, log: d.log, scheduler: d.scheduler },
       ...(link ? { authorizer: link.authorizer, locked: link.locked, syncAlarm: link.syncAlarm } : {}),
       // The door role drives its relays through the same GPIO driver the signals use.
@@ -77,9 +77,15 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
         : {}),
     });
   } catch (e) {
+    // Only the stores throw: a role that cannot open on this config is a value (below).
     await peripherals.close();
     return { ok: false, message: `storage.dataDir: cannot open the stores: ${(e as Error).message}` };
   }
+  if (!composed.ok) {
+    await peripherals.close();
+    return { ok: false, message: composed.message };
+  }
+  const terminal = composed.terminal;
   link?.attach(terminal, peripherals.health);
   const online = () => link?.status()?.connected === true;
   const status = clockStatus(() => d.clock.nowMs(), config.terminal.utcOffsetMinutes, online);
@@ -90,8 +96,9 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     if (signal) peripherals.gpio?.signals.show(signal);
     return f.shown;
   };
-  const pos = new FacedPos(terminal.pos, face, (f) => void signalled(f), peripherals.keys);
-  void face.present({ screen: terminal.pos.screen, beeps: [], receipts: [] });
+  // Only a POS terminal has a POS (and its screen at rest); the other roles answer taps through roleTap.
+  const pos = terminal.hasPos ? new FacedPos(terminal.pos, face, (f) => void signalled(f), peripherals.keys) : null;
+  if (pos) void face.present({ screen: terminal.pos.screen, beeps: [], receipts: [] });
   const roleCards = new CardApp(keys.value);
   let presence: Presence = { kind: 'empty' };
   let lastPollMs: number | null = null;
@@ -115,7 +122,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     presence = step.presence;
     if (session && step.tap) {
       taps++;
-      if (terminal.role.role !== 'pos') {
+      if (pos === null) {
         // Door and attendance: the role journals its decision; the door's own signals play at the door.
         const out = await roleTap(terminal.role, roleCards, session);
         if (out) d.log.info('role.tap', { role: terminal.role.role, outcome: out.kind, text: out.text });

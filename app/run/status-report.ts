@@ -1,3 +1,5 @@
+import { localTime } from '../../firmware/core/clock.ts';
+import type { LastSync } from '../../firmware/sync/index.ts';
 import type { RunningTerminal } from './service.ts';
 
 /**
@@ -17,12 +19,30 @@ export function statusReport(t: RunningTerminal, startedMs: number, nowMs: numbe
     queueDepth: sync?.journalQueueDepth ?? journal.stats().unacked,
     lists: sync?.lists ?? [{ list: 'blacklist', version: blacklist.version() }],
     backend: sync === null ? 'none (offline terminal)' : sync.connected ? 'connected' : 'not connected',
-    sync: sync === null ? null : { locked: sync.locked, alarm: sync.alarm ?? null },
+    sync:
+      sync === null
+        ? null
+        : {
+            locked: sync.locked,
+            alarm: sync.alarm ?? null,
+            ...lastSyncShown(sync.lastSync, config.terminal.utcOffsetMinutes),
+          },
     clock:
       sync === null
         ? { source: 'system clock, not checked (no backend)' }
-        : { source: sync.clock, driftMs: sync.clockDriftMs },
+        : { source: CLOCK_SOURCES[sync.lastSync.clockSource], state: sync.clock, driftMs: sync.clockDriftMs },
     peripherals: t.peripherals.health(),
     reader: { lastPollMs: loop.lastPollMs, taps: loop.taps, faults: loop.readerFaults },
   };
+}
+
+const CLOCK_SOURCES: Record<LastSync['clockSource'], string> = {
+  backend: 'backend (a jump is stepped to its time)',
+  local: 'local (never stepped; the drift from the backend is reported)',
+};
+
+/** The last session and ack on the terminal's clock, as local time (a person reads them). */
+export function lastSyncShown(s: LastSync, utcOffsetMinutes: number) {
+  const shown = (ms: number | null) => (ms === null ? 'none since start' : localTime(ms, utcOffsetMinutes));
+  return { lastSessionOpened: shown(s.openedMs), lastJournalAck: shown(s.ackedMs) };
 }

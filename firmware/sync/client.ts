@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import { SyncKeyStore } from '../store/keys/sync-key.ts';
 import { CAP, codecOf, type Message, type OpenedInfo, type Status } from '../../protocol/index.ts';
@@ -25,6 +26,14 @@ export {
   type SyncOptions,
 } from './client-options.ts';
 
+export interface LastSync {
+  /** Terminal clock ms when the last session opened; null when none has since start. */
+  openedMs: number | null;
+  /** Terminal clock ms of the last journal acknowledgement (status ok); null when none has since start. */
+  ackedMs: number | null;
+  clockSource: 'backend' | 'local';
+}
+
 /**
  * The terminal's sync client: the terminal's side of every conversation of
  * PROTOCOL.md §8 over a Connection that it keeps open. It owns no money
@@ -50,15 +59,20 @@ export class SyncClient {
   private lastTimeSyncMs = 0;
   private lastOwedMs = 0;
   private readonly startedMs: number;
+  /** Terminal clock ms of the last session opened and the last journal ack (null before any): `onecard status`. */
+  private lastOpenedMs: number | null = null;
+  /** The time the journal and the decisions read (SyncClientDeps.terminalClock), else the session clock. */
+  private readonly terminalClock: Clock;
+  private lastAckMs: number | null = null;
   readonly stats = { rejected: 0 };
 
   constructor(private readonly d: SyncClientDeps) {
     this.opts = { ...SYNC_DEFAULTS, ...d.options };
     this.log = d.log.child({ sync: d.terminalId });
+    this.terminalClock = d.terminalClock ?? d.clock;
     this.authorizer = d.authorizer ?? new SessionAuthorizer(d.clock, d.scheduler, this.log);
-    const terminalClock = d.terminalClock ?? d.clock;
     const stepper = d.hooks?.stepClock ? (d.hooks as ClockStepper) : d.terminalClock;
-    this.clockWatch = new ClockWatch(terminalClock, this.log, d.journal, stepper);
+    this.clockWatch = new ClockWatch(this.terminalClock, this.log, d.journal, stepper);
     this.lists = new ListApplier(
       { blacklist: d.blacklist, ...(d.grants ? { grants: d.grants } : {}), credits: d.credits, versions: d.state },
       this.log,
@@ -143,6 +157,13 @@ export class SyncClient {
     return this.mark.current(this.uploader?.alarm ?? null, this.clockWatch.clockDriftMs);
   }
   private readonly mark = new SyncAlarmMark();
+  /** When sync last worked, on the terminal's clock, and whether that clock follows the backend's. */
+  lastSync(): LastSync {
+    return { openedMs: this.lastOpenedMs, ackedMs: this.lastAckMs, clockSource: this.clockWatch.source };
+  }
+  private terminalNowMs(): number {
+    return this.terminalClock.nowMs();
+  }
   /** Records journaled but not yet acknowledged, as far as this session knows (-1 before the first ack). */
   queueDepth(): number {
     const h = this.uploader?.highWater;
@@ -162,6 +183,7 @@ export class SyncClient {
   private onOpened(info: OpenedInfo): void {
     const d = this.d;
     this.mark.opened();
+    this.lastOpenedMs = this.terminalNowMs();
     this.heartbeatMs = info.heartbeatMs;
     if (info.backendTimeMs !== undefined) this.clockWatch.welcomed(info.backendTimeMs);
     this.authorizer.attach({ send: (m) => this.conn.send(m) });
@@ -208,6 +230,7 @@ export class SyncClient {
       case 'journalAck':
         this.uploader?.onAck(m);
         if (m.status === 'ok') this.mark.acked(this.uploader?.alarm ?? null);
+        if (m.status === 'ok') this.lastAckMs = this.terminalNowMs();
         if (m.status === 'ok') this.d.onEvent?.({ type: 'acked', upto: m.ackUpto });
         return this.schedulePump();
       case 'journalResend':

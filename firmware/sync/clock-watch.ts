@@ -42,6 +42,11 @@ export class ClockWatch {
     private readonly stepper?: ClockStepper,
   ) {}
 
+  /** `backend`: a jump is stepped to the backend's time; `local`: nothing can step it, only the drift is reported. */
+  get source(): 'backend' | 'local' {
+    return this.stepper ? 'backend' : 'local';
+  }
+
   get state(): ClockStateName {
     return this.synced ? 'synced' : this.backendOffsetMs !== null ? 'estimated' : 'unknown';
   }

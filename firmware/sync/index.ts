@@ -18,6 +18,7 @@ export { Backoff, BACKOFF_DEFAULT, type BackoffPolicy } from './backoff.ts';
 export {
   SyncClient,
   SYNC_DEFAULTS,
+  type LastSync,
   TERMINAL_CAPS,
   type SyncClientDeps,
   type SyncEvent,

@@ -30,12 +30,24 @@ export interface RoleGpio {
   signals: DoorSignals | null;
 }
 
-export type RoleOpen = { ok: true; app: RoleApp } | { ok: false; message: string };
+/** A refusal names the config field to change and how (composeTerminal hands it on as a value). */
+export type RoleOpen = { ok: true; app: RoleApp } | { ok: false; field: string; message: string };
+
+const needsSection = (role: string): RoleOpen => ({
+  ok: false,
+  field: role,
+  message: `the ${role} role needs its "${role}" section: add one (docs/roles.md)`,
+});
+const needsGpio = (role: string): RoleOpen => ({
+  ok: false,
+  field: 'peripherals.gpio',
+  message: `the ${role} role drives relays through GPIO: add "peripherals.gpio" (docs/install.md, docs/gpio.md)`,
+});
 
 export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const door = d.config.door;
-  if (!door) return { ok: false, message: 'the door role needs its "door" section' };
-  if (!d.gpio) return { ok: false, message: 'the door role needs GPIO (peripherals.gpio, or the simulator twin)' };
+  if (!door) return needsSection('door');
+  if (!d.gpio) return needsGpio('door');
   const log = d.log.child({ terminal: d.config.terminal.id, role: 'door' });
   const grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
   const doors = openDoorRole({
@@ -55,7 +67,7 @@ export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
 
 export function openAttendanceApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const attendance = d.config.attendance;
-  if (!attendance) return { ok: false, message: 'the attendance role needs its "attendance" section' };
+  if (!attendance) return needsSection('attendance');
   const punches = new PunchClock({
     store: new PunchStore(t.journal),
     cardRules: cardRulesForAnyClass(d.config),
@@ -72,8 +84,8 @@ export function openAttendanceApp(t: Terminal, d: TerminalDeps): RoleOpen {
 
 export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const parking = d.config.parking;
-  if (!parking) return { ok: false, message: 'the parking role needs its "parking" section' };
-  if (!d.gpio) return { ok: false, message: 'the parking role needs GPIO (peripherals.gpio, or the simulator twin)' };
+  if (!parking) return needsSection('parking');
+  if (!d.gpio) return needsGpio('parking');
   const gates = new ParkingGates({
     port: d.gpio.port,
     relays: { entry: parking.entryRelay, exit: parking.exitRelay },

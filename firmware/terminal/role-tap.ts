@@ -11,15 +11,20 @@ export type RoleTapOutcome = { kind: 'accepted' | 'refused'; text: string };
  * then handed to the role. A card that does not read (forged, not ours,
  * pulled away) opens nothing and punches nothing.
  */
-export async function roleTap(app: RoleApp, cards: CardApp, session: CardSession): Promise<RoleTapOutcome | null> {
+export async function roleTap(
+  app: RoleApp,
+  cards: CardApp,
+  session: CardSession,
+  doorId = 0,
+): Promise<RoleTapOutcome | null> {
   // Parking taps come per barrier (ParkingGates.tap): one reader cannot say which.
   if (app.role === 'pos' || app.role === 'parking') return null;
   const read = await cards.read(session);
   if (!read.ok) return { kind: 'refused', text: `card not read (${read.reason}): ${read.problem}` };
   const credential = { kind: 'card' as const, identity: read.card.identity };
   if (app.role === 'door') {
-    // The reader of a single-door terminal is door 0's; paired readers come with a reader per side.
-    const v = app.doors.tap(0, credential);
+    // A single-door terminal's reader is door 0's; a controller of several doors has a reader per door.
+    const v = app.doors.tap(doorId, credential);
     return v.kind === 'open' ? { kind: 'accepted', text: `open (${v.cause})` } : { kind: 'refused', text: v.detail };
   }
   const v = app.punches.tap(credential);

@@ -52,9 +52,25 @@ export class Terminal {
     readonly blacklist: Blacklist,
     readonly credits: PendingCredits,
     readonly tx: CardTransactions,
-    readonly pos: PosApp,
+    private readonly cards: CardApp,
   ) {
     this.latest = openedWith;
+  }
+
+  /** The POS of a POS terminal; a door, attendance or parking terminal opens none (composeTerminal). */
+  private posApp: PosApp | null = null;
+
+  /** The POS app; asking a terminal of another role for it is a wiring bug, said plainly. */
+  get pos(): PosApp {
+    if (this.posApp === null) {
+      const { id, roles } = this.openedWith.terminal;
+      throw new Error(`terminal ${id} has the ${roles.join(', ')} role: it has no POS`);
+    }
+    return this.posApp;
+  }
+
+  get hasPos(): boolean {
+    return this.posApp !== null;
   }
 
   /** The config in force: the one opened with, or the last one pushed (what a restart opens with). */
@@ -69,11 +85,19 @@ export class Terminal {
    */
   applyConfig(next: TerminalConfig): { restartNeeded: string[] } {
     this.latest = next;
-    this.pos.applyConfig(next);
+    this.posApp?.applyConfig(next);
     return { restartNeeded: restartNeeded(this.openedWith, next) };
   }
 
+  /** The stores and the POS: a POS terminal (the bench and the POS tests open one directly). */
   static open(d: TerminalDeps): Terminal {
+    const t = Terminal.openStores(d);
+    t.posApp = t.openPos(d);
+    return t;
+  }
+
+  /** The stores only, recovered: a role beside the POS adds its own app (role-app.ts). */
+  static openStores(d: TerminalDeps): Terminal {
     const dir = d.config.storage.dataDir;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const log = d.log.child({ terminal: d.config.terminal.id });
@@ -95,6 +119,12 @@ export class Terminal {
       blacklistVersion: blacklist.version(),
       ...journal.stats(),
     });
+    return new Terminal(d.config, journal, blacklist, credits, tx, cards);
+  }
+
+  private openPos(d: TerminalDeps): PosApp {
+    const { journal, blacklist, credits, cards, tx } = this;
+    const log = d.log.child({ terminal: d.config.terminal.id });
     const o = d.config.pos.online;
     const online = new OnlineSales(
       journal,
@@ -110,7 +140,7 @@ export class Terminal {
     );
     const unanswered = online.recoverInterrupted();
     if (unanswered > 0) log.warn('online.interrupted', { requests: unanswered });
-    const pos = new PosApp({
+    return new PosApp({
       config: d.config,
       journal,
       blacklist,
@@ -123,7 +153,6 @@ export class Terminal {
       locked: d.locked ?? (() => ({ locked: false, text: '' })),
       syncAlarm: d.syncAlarm ?? (() => null),
     });
-    return new Terminal(d.config, journal, blacklist, credits, tx, pos);
   }
 
   close(): void {

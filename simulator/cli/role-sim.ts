@@ -8,7 +8,7 @@ import type { CardSession } from '../../firmware/card/session.ts';
 import { parseConfig } from '../../firmware/config/schema.ts';
 import { ManualClock } from '../../firmware/core/clock.ts';
 import { deriveSimMasterKeys } from '../../firmware/store/keys/keyfile.ts';
-import { composeTerminal } from '../../firmware/terminal/compose.ts';
+import { composedOrThrow, composeTerminal } from '../../firmware/terminal/compose.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
 import { durationMs } from '../scenario/schema.ts';
 import { issueSimCard, type SimCardSpec } from '../card/issue.ts';
@@ -80,14 +80,16 @@ export class RoleSim {
     const base = JSON.parse(JSON.stringify(simTerminalConfig({ name: spec.name, id: spec.id }, this.dir)));
     const config = parseConfig({ ...base, terminal: { ...base.terminal, roles: spec.roles }, ...spec.sections });
     for (const [line, level] of spec.restingInputs ?? []) this.pins.drive(line, level);
-    this.terminal = composeTerminal({
-      config,
-      masterKeys: deriveSimMasterKeys(seed),
-      clock: this.clock,
-      log,
-      scheduler: this.scheduler,
-      gpio: { port: new Gpio(this.pins, this.scheduler), scheduler: this.scheduler, signals: null },
-    });
+    this.terminal = composedOrThrow(
+      composeTerminal({
+        config,
+        masterKeys: deriveSimMasterKeys(seed),
+        clock: this.clock,
+        log,
+        scheduler: this.scheduler,
+        gpio: { port: new Gpio(this.pins, this.scheduler), scheduler: this.scheduler, signals: null },
+      }),
+    );
     const lost = Object.values(spec.cards).flatMap((c) => (c.lost ? [c.number] : []));
     this.terminal.blacklist.applyDelta(0, 1, lost, []);
   }

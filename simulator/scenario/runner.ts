@@ -36,6 +36,7 @@ export async function runScenario(
         ...(t.tenant !== undefined ? { tenantId: t.tenant } : {}),
         ...(t.pos ? { pos: t.pos } : {}),
         ...(t.cardClasses ? { cardClasses: t.cardClasses } : {}),
+        ...(t.door ? { door: t.door } : {}),
       });
       if (t.blacklist?.length) terminal.blacklist.replaceAll(1, t.blacklist);
     }
@@ -58,7 +59,9 @@ export async function runScenario(
     for (const [i, step] of sc.steps.entries()) {
       const label = `step ${i + 1}${step.note ? ` (${step.note})` : ''}`;
       const name = step.terminal ?? defaultTerminal;
-      const out = await runStep(world, step, name);
+      const said = await runDoorStep(world, step, name);
+      if (said !== null) transcript.push(`${label} ${name}: ${said}`);
+      const out = said === null ? await runStep(world, step, name) : null;
       if (out) {
         last.set(name, out);
         transcript.push(
@@ -89,9 +92,57 @@ async function runStep(world: SimWorld, step: ScenarioStep, name: string): Promi
       ...(step.removeBeforeOp !== undefined ? { removeBeforeOp: step.removeBeforeOp } : {}),
     });
   }
-  if (step.advance !== undefined) world.clock.advance(durationMs(step.advance));
+  // The world's timers fire on the way: a relay pulse ends, a held-open alarm starts, at its virtual instant.
+  if (step.advance !== undefined) await world.scheduler.run(durationMs(step.advance));
   if (step.restart) world.restart(name);
   return null;
+}
+
+/** The door of that id in a door terminal's config, or undefined (not a door terminal). */
+function doorOf(world: SimWorld, terminalName: string, doorId = 0) {
+  return world.terminal(terminalName).terminal.config.door?.doors.find((d) => d.id === doorId);
+}
+
+/** A tap, contact or exit-button step at a door terminal: what the door did, or null when the step is not one. */
+async function runDoorStep(world: SimWorld, step: ScenarioStep, name: string): Promise<string | null> {
+  const door = doorOf(world, name, step.door);
+  if (!door) return null;
+  const at = `door ${door.id}`;
+  if (step.tap !== undefined) {
+    const out = await world.doorTap(name, step.tap, door.id);
+    return `${at} ${out.kind}: ${out.text}`;
+  }
+  if (step.contact !== undefined) {
+    if (!door.contact) return `${at} has no contact`;
+    const active = door.contact.activeLevel;
+    await world.driveInput(name, door.contact.line, step.contact === 'open' ? active : active ? 0 : 1);
+    return `${at} contact ${step.contact}`;
+  }
+  if (step.push !== undefined) {
+    if (!door.exitButton) return `${at} has no exit button`;
+    const active = door.exitButton.activeLevel;
+    await world.driveInput(name, door.exitButton.line, active);
+    await world.driveInput(name, door.exitButton.line, active ? 0 : 1);
+    return `${at} exit button pushed`;
+  }
+  return null;
+}
+
+/** A door's relay line: its level now and how often it changed after the claim (the first entry). */
+function relayProblems(world: SimWorld, e: Expectation, terminalName: string): string[] {
+  const t = world.terminal(terminalName);
+  const line = doorOf(world, terminalName, e.door)?.relay.line;
+  if (line === undefined || !t.pins) return [];
+  const changes = t.pins.changes(line).filter(([, level], i, all) => i === 0 || level !== all[i - 1][1]);
+  const problems: string[] = [];
+  const level = changes.at(-1)?.[1];
+  if (e.relayLevel !== undefined && level !== e.relayLevel)
+    problems.push(`terminal ${terminalName} relay line ${line}: expected level ${e.relayLevel}, is ${level}`);
+  if (e.relayChanges !== undefined && changes.length - 1 !== e.relayChanges)
+    problems.push(
+      `terminal ${terminalName} relay line ${line}: expected ${e.relayChanges} changes, found ${changes.length - 1}`,
+    );
+  return problems;
 }
 
 async function check(
@@ -100,7 +151,7 @@ async function check(
   terminalName: string,
   last: Map<string, PosOutput>,
 ): Promise<string[]> {
-  const problems: string[] = [];
+  const problems: string[] = relayProblems(world, e, terminalName);
   if (e.card !== undefined) {
     const card = await world.inspect(e.card);
     const unitOf = (n: number) => (card.identity.flags.countPurse ? `${n}` : formatCents(n));

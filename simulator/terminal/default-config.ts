@@ -35,15 +35,20 @@ export interface SimTerminalSpec {
   syncAlarm?: () => { reason: string } | null;
   /** The terminal's clock this far from the world's at start (a Pi without RTC boots with any time). */
   clockOffsetMs?: number;
+  /** A door terminal: its `door` config section, checked like a config file's; without it the terminal is a POS. */
+  door?: Record<string, unknown>;
 }
 
 export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {
   return parseConfig(
     {
-      terminal: { id: spec.id, name: spec.name, tenantId: spec.tenantId ?? 1, utcOffsetMinutes: 480, roles: ['pos'] },
+      terminal: {
+        ...{ id: spec.id, name: spec.name, tenantId: spec.tenantId ?? 1, utcOffsetMinutes: 480 },
+        roles: [spec.door ? 'door' : 'pos'],
+      },
       storage: { dataDir, keyFile: `${dataDir}/keys.json` },
       cardClasses: spec.cardClasses ?? DEFAULT_CARD_CLASSES,
-      pos: { menu: DEFAULT_MENU, ...spec.pos },
+      ...(spec.door ? { door: spec.door } : { pos: { menu: DEFAULT_MENU, ...spec.pos } }),
     },
     `terminal "${spec.name}"`,
   );

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfigFile } from '../../app/config/config-file.ts';
 import { startTerminal } from '../../app/run/service.ts';
+import { parseConfig } from '../../firmware/config/schema.ts';
 import { silentLogger } from '../../base/log.ts';
 import { ManualClock } from '../../firmware/core/clock.ts';
 import { deriveSimMasterKeys } from '../../firmware/store/keys/keyfile.ts';
@@ -54,6 +55,38 @@ test('a card left on the reader taps once; its result plays on the buzzer; a lif
     await scheduler.run(200);
     assert.equal(t.loop().taps, 2);
     await t.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a role its peripherals cannot carry is refused naming the field, not as a store error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-service-'));
+  try {
+    const read = readConfigFile(EXAMPLE);
+    assert.ok(read.ok);
+    const { gpio: _gpio, ...noGpio } = read.config.peripherals ?? { reader: { kind: 'virtual' } };
+    const config = parseConfig({
+      ...read.config,
+      terminal: { ...read.config.terminal, roles: ['door'] },
+      storage: { ...read.config.storage, dataDir: join(dir, 'data') },
+      peripherals: noGpio,
+      door: {
+        doors: [{ id: 0, relay: { line: 5, wiring: 'fail-secure', releaseMs: 3_000 } }],
+        timeZones: [],
+        rules: [],
+      },
+    });
+    const clock = new ManualClock(Date.parse('2026-11-23T11:30:00+08:00'));
+    const started = await startTerminal(config, {
+      ...{ clock, scheduler: new VirtualScheduler(clock), log: silentLogger },
+      nowUs: () => clock.nowMs() * 1000,
+    });
+    assert.ok(!started.ok);
+    assert.match(
+      started.message,
+      /^peripherals\.gpio: the door role drives relays through GPIO: add "peripherals.gpio"/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

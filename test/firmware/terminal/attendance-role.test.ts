@@ -8,7 +8,7 @@ import { parseConfig } from '../../../firmware/config/schema.ts';
 import { ManualClock } from '../../../firmware/core/clock.ts';
 import { isRecordOf } from '../../../firmware/store/journal/journal.ts';
 import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
-import { composeTerminal } from '../../../firmware/terminal/compose.ts';
+import { composedOrThrow, composeTerminal } from '../../../firmware/terminal/compose.ts';
 import { KIND } from '../../../protocol/index.ts';
 import { simTerminalConfig } from '../../../simulator/terminal/default-config.ts';
 import { identity, localMs, LOST_CARD } from '../door/fixtures.ts';
@@ -17,16 +17,18 @@ test('an attendance terminal: a key chooses the punch, a repeat is no second pun
   const dir = mkdtempSync(join(tmpdir(), 'onecard-attendance-role-'));
   const base = JSON.parse(JSON.stringify(simTerminalConfig({ name: 'clock1', id: 401 }, dir)));
   const clock = new ManualClock(localMs('2026-12-07', 8, 30));
-  const terminal = composeTerminal({
-    config: parseConfig({
-      ...base,
-      terminal: { ...base.terminal, roles: ['attendance'] },
-      attendance: { duplicateWindowMs: 60_000 },
+  const terminal = composedOrThrow(
+    composeTerminal({
+      config: parseConfig({
+        ...base,
+        terminal: { ...base.terminal, roles: ['attendance'] },
+        attendance: { duplicateWindowMs: 60_000 },
+      }),
+      masterKeys: deriveSimMasterKeys(3),
+      clock,
+      log: silentLogger,
     }),
-    masterKeys: deriveSimMasterKeys(3),
-    clock,
-    log: silentLogger,
-  });
+  );
   try {
     if (terminal.role.role !== 'attendance') throw new Error('not an attendance terminal');
     const punches = terminal.role.punches;

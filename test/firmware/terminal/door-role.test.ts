@@ -9,7 +9,7 @@ import { parseConfig, type TerminalConfig } from '../../../firmware/config/schem
 import { ManualClock } from '../../../firmware/core/clock.ts';
 import { isRecordOf } from '../../../firmware/store/journal/journal.ts';
 import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
-import { composeTerminal } from '../../../firmware/terminal/compose.ts';
+import { composedOrThrow, composeTerminal } from '../../../firmware/terminal/compose.ts';
 import { KIND } from '../../../protocol/index.ts';
 import { SimGpioLines } from '../../../simulator/gpio/sim-lines.ts';
 import { VirtualScheduler } from '../../../simulator/net/virtual-scheduler.ts';
@@ -54,14 +54,16 @@ function rig(dir = mkdtempSync(join(tmpdir(), 'onecard-door-role-')), door: Reco
   const pins = new SimGpioLines(clock);
   pins.drive(CONTACT_LINE, 0);
   const port = new Gpio(pins, scheduler);
-  const terminal = composeTerminal({
-    config: doorConfig(dir, {}, door),
-    masterKeys: deriveSimMasterKeys(7),
-    clock,
-    log: silentLogger,
-    scheduler,
-    gpio: { port, scheduler, signals: null },
-  });
+  const terminal = composedOrThrow(
+    composeTerminal({
+      config: doorConfig(dir, {}, door),
+      masterKeys: deriveSimMasterKeys(7),
+      clock,
+      log: silentLogger,
+      scheduler,
+      gpio: { port, scheduler, signals: null },
+    }),
+  );
   const startUs = clock.nowMs() * 1000;
   const close = (keep = false) => {
     terminal.close();
@@ -74,6 +76,9 @@ test('a door terminal from its config: a valid tap pulses the relay through the 
   const r = rig();
   try {
     assert.equal(r.terminal.role.role, 'door');
+    // Only the role's app is opened: a door terminal builds no POS, and asking for one says why.
+    assert.equal(r.terminal.hasPos, false);
+    assert.throws(() => r.terminal.pos, /^Error: terminal 301 has the door role: it has no POS$/);
     if (r.terminal.role.role !== 'door') return;
     const claimed = r.relay().length;
     const verdict = r.terminal.role.doors.tap(0, { kind: 'card', identity: identity({ cardNumber: 1001 }) });
@@ -124,7 +129,22 @@ test('the door role refuses a config without its section, and a door terminal wi
       clock: new ManualClock(0),
       log: silentLogger,
     };
-    assert.throws(() => composeTerminal(deps), /door: the door role needs GPIO/);
+    // Refusals are values naming the field to change and where the fix is, not exceptions.
+    const noGpio = composeTerminal(deps);
+    assert.ok(!noGpio.ok);
+    assert.equal(noGpio.field, 'peripherals.gpio');
+    assert.match(
+      noGpio.message,
+      /^peripherals\.gpio: the door role drives relays through GPIO: add "peripherals.gpio"/,
+    );
+    // The schema refuses a door role without its section; a config built in code can still reach compose.
+    const { door: _door, ...noDoorSection } = deps.config;
+    const noDoor = composeTerminal({ ...deps, config: noDoorSection });
+    assert.deepEqual(noDoor, {
+      ok: false,
+      field: 'door',
+      message: 'door: the door role needs its "door" section: add one (docs/roles.md)',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { CardApp } from '../../../firmware/card/app.ts';
 import { parseConfig } from '../../../firmware/config/schema.ts';
 import { ManualClock } from '../../../firmware/core/clock.ts';
 import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
-import { composeTerminal } from '../../../firmware/terminal/compose.ts';
+import { composedOrThrow, composeTerminal } from '../../../firmware/terminal/compose.ts';
 import { KIND } from '../../../protocol/index.ts';
 import { issueSimCard } from '../../../simulator/card/issue.ts';
 import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
@@ -30,22 +30,24 @@ async function rig() {
   const scheduler = new VirtualScheduler(clock);
   const pins = new SimGpioLines(clock);
   const masterKeys = deriveSimMasterKeys(5);
-  const terminal = composeTerminal({
-    config: parseConfig({
-      ...base,
-      terminal: { ...base.terminal, roles: ['parking'] },
-      parking: {
-        entryRelay: { line: ENTRY_LINE, wiring: 'fail-secure', releaseMs: 2_000 },
-        exitRelay: { line: EXIT_LINE, wiring: 'fail-secure', releaseMs: 2_000 },
-        rates: RATES,
-      },
+  const terminal = composedOrThrow(
+    composeTerminal({
+      config: parseConfig({
+        ...base,
+        terminal: { ...base.terminal, roles: ['parking'] },
+        parking: {
+          entryRelay: { line: ENTRY_LINE, wiring: 'fail-secure', releaseMs: 2_000 },
+          exitRelay: { line: EXIT_LINE, wiring: 'fail-secure', releaseMs: 2_000 },
+          rates: RATES,
+        },
+      }),
+      masterKeys,
+      clock,
+      log: silentLogger,
+      scheduler,
+      gpio: { port: new Gpio(pins, scheduler), scheduler, signals: null },
     }),
-    masterKeys,
-    clock,
-    log: silentLogger,
-    scheduler,
-    gpio: { port: new Gpio(pins, scheduler), scheduler, signals: null },
-  });
+  );
   const card = await issueSimCard(
     { name: 'dan', uid: '04d0d0d0', number: 2002, cardClass: 1, balanceCents: BALANCE_CENTS },
     masterKeys,
