@@ -21,8 +21,10 @@ import { simTerminalConfig, type SimTerminalSpec } from './terminal/default-conf
 import type { TerminalConfig } from '../firmware/config/schema.ts';
 import type { PeripheralHealth } from '../protocol/index.ts';
 import { Gpio } from '../drivers/gpio/port.ts';
-import { roleTap, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
+import type { Level } from '../drivers/gpio/index.ts';
+import { roleTap, type RoleReader, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
 import type { RoleGpio } from '../firmware/terminal/role-app.ts';
+import type { GateOutcome, OverrideAction } from '../firmware/parking/gate-app.ts';
 import { SimGpioLines } from './gpio/sim-lines.ts';
 import { VirtualScheduler } from './net/virtual-scheduler.ts';
 
@@ -47,7 +49,7 @@ interface SimTerminal {
   reader: VirtualReader;
   /** With `reader: 'mfrc522'`: the real driver on the register-level emulator, opened at the first tap. */
   chip?: { emulator: Mfrc522Emulator; driver: Mfrc522Reader };
-  /** A door terminal's GPIO twin: its relay, contact and exit button lines, with their timeline. */
+  /** A door's or car park's GPIO twin: relays, contacts and exit buttons, with their timeline. */
   pins?: SimGpioLines;
 }
 
@@ -115,18 +117,23 @@ export class SimWorld {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
     const clock = new SteppedClock(this.clock, spec.clockOffsetMs ?? 0);
-    const pins = config.door ? this.restingDoorLines(config.door.doors) : undefined;
-    const terminal = composedOrThrow(
-      composeTerminal({
-        ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
-        ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
-        ...(spec.locked ? { locked: spec.locked } : {}),
-        ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
-        ...(pins ? { scheduler: this.scheduler, gpio: this.gpioOn(pins) } : {}),
-      }),
-    );
+    const pins = config.door || config.parking ? this.restingTwin(config) : undefined;
+    const terminal = this.compose({ spec, clock, ...(pins ? { pins } : {}) }, config);
     this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader(), ...(pins ? { pins } : {}) });
     return terminal;
+  }
+
+  /** The terminal composed as a device would be: its GPIO (if any) a fresh driver on its twin. */
+  private compose(t: Pick<SimTerminal, 'spec' | 'clock' | 'pins'>, config: TerminalConfig): Terminal {
+    return composedOrThrow(
+      composeTerminal({
+        ...{ config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
+        ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
+        ...(t.spec.locked ? { locked: t.spec.locked } : {}),
+        ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
+        ...(t.pins ? { scheduler: this.scheduler, gpio: this.gpioOn(t.pins) } : {}),
+      }),
+    );
   }
 
   /**
@@ -138,24 +145,16 @@ export class SimWorld {
     for (const h of this.restartHooks) h.before?.(terminalName, t.terminal);
     t.terminal.close();
     whileOff?.(t.terminal.config.storage.dataDir);
-    t.terminal = composedOrThrow(
-      composeTerminal({
-        ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
-        ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
-        ...(t.spec.locked ? { locked: t.spec.locked } : {}),
-        ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
-        // A fresh driver on the same twin: the old one still counts its lines as claimed.
-        ...(t.pins ? { scheduler: this.scheduler, gpio: this.gpioOn(t.pins) } : {}),
-      }),
-    );
+    // A fresh driver on the same twin: the old one still counts its lines as claimed.
+    t.terminal = this.compose(t, t.terminal.config);
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
   }
 
-  /** A door's twin with its inputs at rest before the terminal claims them: contacts shut, buttons up. */
-  private restingDoorLines(doors: NonNullable<TerminalConfig['door']>['doors']): SimGpioLines {
+  /** A role terminal's GPIO twin with its inputs at rest before the terminal claims them: contacts shut, buttons up. */
+  private restingTwin(config: TerminalConfig): SimGpioLines {
     const pins = new SimGpioLines(this.clock);
-    for (const d of doors) {
+    for (const d of config.door?.doors ?? []) {
       for (const input of [d.contact, d.exitButton]) if (input) pins.drive(input.line, input.activeLevel ? 0 : 1);
     }
     return pins;
@@ -165,14 +164,55 @@ export class SimWorld {
     return { port: new Gpio(pins, this.scheduler), scheduler: this.scheduler, signals: null };
   }
 
-  /** A card at the reader of one door of a door terminal, read and MAC-checked through the card application. */
-  async doorTap(terminalName: string, cardName: string, doorId: number): Promise<RoleTapOutcome> {
+  /**
+   * An output line's levels as [ms since `fromUs`, level], each a real change:
+   * the claim at start is the first entry, a claim again after a restart at
+   * the same level is not a change.
+   */
+  lineTimeline(terminalName: string, line: number, fromUs = 0): [number, Level][] {
+    const { pins } = this.terminal(terminalName);
+    if (!pins) throw new Error(`terminal "${terminalName}" has no GPIO twin`);
+    return pins.changes(line, fromUs).filter(([, level], i, all) => i === 0 || level !== all[i - 1][1]);
+  }
+
+  /**
+   * A card at one reader of a role terminal (a door's, a punch clock's, a
+   * barrier's), handled as `onecard run` handles it (roleTap); then the
+   * relay's claim and pulse start, which ride on the event loop, run.
+   */
+  async roleTap(
+    terminalName: string,
+    cardName: string,
+    reader: RoleReader,
+    faults: TapFaults = {},
+  ): Promise<RoleTapOutcome> {
     const t = this.terminal(terminalName);
-    const out = await this.present(t, this.card(cardName).card, {}, (s) =>
-      roleTap(t.terminal.role, new CardApp(this.masterKeys), s, doorId),
+    const out = await this.present(t, this.card(cardName).card, faults, (s) =>
+      roleTap(t.terminal.role, new CardApp(this.masterKeys), s, reader),
     );
-    if (out === null) throw new Error(`terminal "${terminalName}" is not a door`);
-    await this.scheduler.run(0); // the relay's claim and pulse start ride on the event loop
+    if (out === null) throw new Error(`terminal "${terminalName}" has no reader like ${JSON.stringify(reader)}`);
+    await this.scheduler.run(0);
+    return out;
+  }
+
+  /**
+   * The operator at a car park's booth overrides a barrier; a lost ticket's
+   * fee is taken from `cardName`'s card at the exit reader.
+   */
+  async gateOverride(
+    terminalName: string,
+    action: OverrideAction,
+    operatorCard: number,
+    cardName: string | null,
+  ): Promise<GateOutcome> {
+    const t = this.terminal(terminalName);
+    const app = t.terminal.role;
+    if (app.role !== 'parking') throw new Error(`terminal "${terminalName}" is not a car park`);
+    const out =
+      cardName === null
+        ? await app.gates.override(action, operatorCard, null)
+        : await this.present(t, this.card(cardName).card, {}, (s) => app.gates.override(action, operatorCard, s));
+    await this.scheduler.run(0);
     return out;
   }
 

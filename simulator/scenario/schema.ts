@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { KIND } from '../../protocol/index.ts';
 import { parseAmount } from '../../firmware/core/money.ts';
 import { fieldPath } from '../../firmware/config/schema.ts';
-import { simTerminalConfig } from '../terminal/default-config.ts';
+import {
+  RoleExpectFields,
+  RoleStepFields,
+  ROLE_CHECKS,
+  roleExpectProblem,
+  roleSectionProblem,
+  roleStepProblem,
+  SCENARIO_ROLES,
+} from './role-fields.ts';
 
 /**
  * Scenario files (docs/scenarios.md): cards, terminals and timed steps with
@@ -47,9 +55,11 @@ const TerminalSpec = z.object({
   pos: z.record(z.string(), z.unknown()).optional(),
   cardClasses: z.array(z.unknown()).optional(),
   blacklist: z.array(z.number().int().min(0)).optional(),
-  /** A door terminal: its `door` section as in a config file (docs/roles.md); checked by parseConfig. */
-  role: z.enum(['pos', 'door']).default('pos'),
+  /** A role terminal: its section (`door`, `attendance`, `parking`) as in a config file (docs/roles.md). */
+  role: z.enum(SCENARIO_ROLES).default('pos'),
   door: z.record(z.string(), z.unknown()).optional(),
+  attendance: z.record(z.string(), z.unknown()).optional(),
+  parking: z.record(z.string(), z.unknown()).optional(),
 });
 
 const Expect = z
@@ -75,6 +85,7 @@ const Expect = z
     relayLevel: z.union([z.literal(0), z.literal(1)]).optional(),
     /** How many times the door's relay line changed since the terminal claimed it. */
     relayChanges: z.number().int().min(0).optional(),
+    ...RoleExpectFields,
   })
   .strict();
 
@@ -93,14 +104,16 @@ const Step = z
     push: z.literal(true).optional(),
     /** Which door a tap, contact or push step is at: a door id of the terminal's door section (default 0). */
     door: z.number().int().min(0).optional(),
+    ...RoleStepFields,
     expect: Expect.optional(),
     note: z.string().optional(),
   })
   .strict()
   .refine(
     (s) =>
-      [s.keys, s.tap, s.advance, s.restart, s.contact, s.push, s.expect].filter((x) => x !== undefined).length === 1,
-    'each step does exactly one of keys, tap, advance, restart, contact, push, expect',
+      [s.keys, s.tap, s.advance, s.restart, s.contact, s.push, s.override, s.expect].filter((x) => x !== undefined)
+        .length === 1,
+    'each step does exactly one of keys, tap, advance, restart, contact, push, override, expect',
   );
 
 export const ScenarioSchema = z
@@ -152,35 +165,10 @@ const CHECKS = [
   'journal',
   'totals',
   'reconciled',
-  'relayLevel',
-  'relayChanges',
+  ...ROLE_CHECKS,
 ] as const;
 /** Checks on a card: without `card` they have nothing to read. */
 const CARD_CHECKS = ['balance', 'subsidy', 'counter'] as const;
-/** Checks that read a POS screen, printer or till: a door has none of them. */
-const POS_CHECKS = ['display', 'notDisplay', 'beep', 'mode', 'receipt', 'totals'] as const;
-/** Checks that read a door's relay: a POS has none. */
-const DOOR_CHECKS = ['relayLevel', 'relayChanges'] as const;
-
-/** Whether the terminal's door section has a door of that id (called after the sections were checked). */
-function doorIdProblem(sc: Scenario, terminalName: string, doorId: number): string | null {
-  const section = sc.terminals.find((t) => t.name === terminalName)?.door as { doors?: { id?: unknown }[] } | undefined;
-  const ids = (section?.doors ?? []).map((d) => d.id);
-  return ids.includes(doorId) ? null : `terminal "${terminalName}" has no door ${doorId} (has: ${ids.join(', ')})`;
-}
-
-/** A door terminal's `door` section as the terminal would take it, or why not (a config file's message). */
-function doorSectionProblem(t: Scenario['terminals'][number]): string | null {
-  if (t.role === 'door' && t.door === undefined) return `terminal "${t.name}": role "door" needs a "door" section`;
-  if (t.role !== 'door' && t.door !== undefined) return `terminal "${t.name}": a "door" section needs role "door"`;
-  if (t.door === undefined) return null;
-  try {
-    simTerminalConfig({ name: t.name, id: t.id, door: t.door }, '/nonexistent');
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 /**
  * What the schema cannot say: every name a step uses is declared, every
@@ -198,10 +186,9 @@ function scenarioProblem(sc: Scenario): string | null {
     if (twice !== undefined) return `${what}: "${twice}" is defined twice`;
   }
   for (const t of sc.terminals) {
-    const wrong = doorSectionProblem(t);
+    const wrong = roleSectionProblem(t);
     if (wrong !== null) return wrong;
   }
-  const isDoor = (name: string) => sc.terminals.find((t) => t.name === name)?.role === 'door';
   const unknown = (kind: string, name: string, have: string[]) =>
     `${kind} "${name}" is not declared (have: ${have.join(', ') || 'none'})`;
   for (const [i, step] of sc.steps.entries()) {
@@ -214,31 +201,14 @@ function scenarioProblem(sc: Scenario): string | null {
       if (fault)
         return `${at} ${fault}: only a "tap" step can ${fault === 'tearAfterBytes' ? 'tear' : 'pull the card'}`;
     }
-    const stepDoor = isDoor(step.terminal ?? terminals[0]);
-    if (stepDoor && step.keys !== undefined) return `${at} keys: a door terminal has no keypad`;
-    if (stepDoor && step.tap !== undefined && (step.tearAfterBytes ?? step.removeBeforeOp) !== undefined)
-      return `${at} tap: a door only reads a card; tearing faults are for a POS`;
-    const doorStep = step.contact !== undefined ? 'contact' : step.push !== undefined ? 'push' : null;
-    if (!stepDoor && doorStep) return `${at} ${doorStep}: only a door terminal has a ${doorStep}`;
-    if (step.door !== undefined) {
-      if (step.tap === undefined && doorStep === null) return `${at} door: only a tap, contact or push is at a door`;
-      const wrong = doorIdProblem(sc, step.terminal ?? terminals[0], step.door);
-      if (wrong !== null) return `${at} door: ${wrong}`;
-    }
+    const roleWrong = roleStepProblem(sc, step, at);
+    if (roleWrong !== null) return roleWrong;
     const e = step.expect;
     if (e === undefined) continue;
     if (e.terminal !== undefined && !terminals.includes(e.terminal))
       return `${at} expect.terminal: ${unknown('terminal', e.terminal, terminals)}`;
-    const checkedDoor = isDoor(e.terminal ?? step.terminal ?? terminals[0]);
-    const posCheck = POS_CHECKS.find((f) => e[f] !== undefined);
-    if (checkedDoor && posCheck) return `${at} expect.${posCheck}: a door terminal has no ${posCheck}`;
-    const doorCheck = DOOR_CHECKS.find((f) => e[f] !== undefined);
-    if (!checkedDoor && doorCheck) return `${at} expect.${doorCheck}: only a door terminal has a relay`;
-    if (e.door !== undefined) {
-      if (!doorCheck) return `${at} expect.door: names a door but checks none of ${DOOR_CHECKS.join(', ')}`;
-      const wrong = doorIdProblem(sc, e.terminal ?? step.terminal ?? terminals[0], e.door);
-      if (wrong !== null) return `${at} expect.door: ${wrong}`;
-    }
+    const expectWrong = roleExpectProblem(sc, e, e.terminal ?? step.terminal ?? terminals[0], at);
+    if (expectWrong !== null) return expectWrong;
     if (e.card !== undefined && !cards.includes(e.card)) return `${at} expect.card: ${unknown('card', e.card, cards)}`;
     // A misspelt kind counts 0 records: with `count: 0` it would pass whatever the journal holds.
     const kinds: string[] = Object.values(KIND);

@@ -37,6 +37,15 @@ export interface SimTerminalSpec {
   clockOffsetMs?: number;
   /** A door terminal: its `door` config section, checked like a config file's; without it the terminal is a POS. */
   door?: Record<string, unknown>;
+  /** A punch clock: its `attendance` section. */
+  attendance?: Record<string, unknown>;
+  /** A car park's barriers: its `parking` section. */
+  parking?: Record<string, unknown>;
+}
+
+/** The role a sim terminal plays: the one whose section it carries, else the POS. */
+export function simRoleOf(spec: SimTerminalSpec): 'pos' | 'door' | 'attendance' | 'parking' {
+  return spec.door ? 'door' : spec.attendance ? 'attendance' : spec.parking ? 'parking' : 'pos';
 }
 
 export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {
@@ -44,12 +53,19 @@ export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): Termi
     {
       terminal: {
         ...{ id: spec.id, name: spec.name, tenantId: spec.tenantId ?? 1, utcOffsetMinutes: 480 },
-        roles: [spec.door ? 'door' : 'pos'],
+        roles: [simRoleOf(spec)],
       },
       storage: { dataDir, keyFile: `${dataDir}/keys.json` },
       cardClasses: spec.cardClasses ?? DEFAULT_CARD_CLASSES,
-      ...(spec.door ? { door: spec.door } : { pos: { menu: DEFAULT_MENU, ...spec.pos } }),
+      ...roleSections(spec),
     },
     `terminal "${spec.name}"`,
   );
+}
+
+function roleSections(spec: SimTerminalSpec): Record<string, unknown> {
+  if (spec.door) return { door: spec.door };
+  if (spec.attendance) return { attendance: spec.attendance };
+  if (spec.parking) return { parking: spec.parking };
+  return { pos: { menu: DEFAULT_MENU, ...spec.pos } };
 }
