@@ -40,12 +40,17 @@ export interface RoleSimSpec {
   /** The role's config section(s), e.g. `{ door: {...} }`: validated exactly like a terminal's config file. */
   sections: Record<string, unknown>;
   cards: Record<string, RoleSimCard>;
-  /** Input lines and the level they rest at before the terminal starts (a shut door contact). */
-  restingInputs?: [number, 0 | 1][];
 }
 
 /** The longest `wait`: a day of virtual time per command keeps a typo from spinning through a year of timers. */
 export const WAIT_MS_MAX = 3_600_000 * 24;
+
+/** A shell's `wait` argument: 4000 (ms) or 30s, 5m, 3h, at most a day; else the message saying so. */
+export function waitMs(arg: string | undefined): number | string {
+  const ms = /^\d+$/.test(arg ?? '') ? Number(arg) : /^\d+(ms|s|m|h|d)$/.test(arg ?? '') ? durationMs(arg!) : NaN;
+  if (!Number.isSafeInteger(ms) || ms > WAIT_MS_MAX) return 'wait: a duration like 4000 (ms), 30s, 5m, 3h; at most 1d';
+  return ms;
+}
 
 export class RoleSim {
   private readonly dir = mkdtempSync(join(tmpdir(), 'onecard-sim-role-'));
@@ -79,7 +84,6 @@ export class RoleSim {
     this.cardApp = new CardApp(deriveSimMasterKeys(seed));
     const base = JSON.parse(JSON.stringify(simTerminalConfig({ name: spec.name, id: spec.id }, this.dir)));
     const config = parseConfig({ ...base, terminal: { ...base.terminal, roles: spec.roles }, ...spec.sections });
-    for (const [line, level] of spec.restingInputs ?? []) this.pins.drive(line, level);
     this.terminal = composedOrThrow(
       composeTerminal({
         config,
@@ -134,9 +138,8 @@ export class RoleSim {
 
   /** `wait 4000` (ms) or `wait 3h`: runs virtual time, every timer firing at its instant. A message when malformed. */
   async wait(arg: string | undefined): Promise<string | null> {
-    const ms = /^\d+$/.test(arg ?? '') ? Number(arg) : /^\d+(ms|s|m|h|d)$/.test(arg ?? '') ? durationMs(arg!) : NaN;
-    if (!Number.isSafeInteger(ms) || ms > WAIT_MS_MAX)
-      return `wait: a duration like 4000 (ms), 30s, 5m, 3h; at most 1d`;
+    const ms = waitMs(arg);
+    if (typeof ms === 'string') return ms;
     await this.scheduler.run(ms);
     return null;
   }
