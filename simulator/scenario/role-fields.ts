@@ -90,7 +90,8 @@ function doorIdProblem(sc: Scenario, terminalName: string, doorId: number): stri
 }
 
 /** How a message names the role: the POS in capitals, as people write it. */
-const label = (role: ScenarioRole) => (role === 'pos' ? 'POS' : role);
+const label = (role: ScenarioRole) =>
+  role === 'pos' ? 'a POS' : role === 'attendance' ? 'an attendance' : `a ${role}`;
 
 export const roleOf = (sc: Scenario, name: string): ScenarioRole =>
   sc.terminals.find((t) => t.name === name)?.role ?? 'pos';
@@ -102,11 +103,11 @@ export function roleStepProblem(sc: Scenario, step: ScenarioStep, at: string): s
   const cards = sc.cards.map((c) => c.name);
   for (const [field, need] of Object.entries(STEP_ROLES)) {
     if (step[field as keyof ScenarioStep] !== undefined && !need.roles.includes(role))
-      return `${at} ${field}: a ${label(role)} terminal has no ${need.lacks}`;
+      return `${at} ${field}: ${label(role)} terminal has no ${need.lacks}`;
   }
   const faulty = (step.tearAfterBytes ?? step.removeBeforeOp) !== undefined;
   if (step.tap !== undefined && faulty && role !== 'pos' && role !== 'parking')
-    return `${at} tap: a ${role} terminal only reads a card; tearing faults are for a POS or a car park's exit`;
+    return `${at} tap: ${label(role)} terminal only reads a card; tearing faults are for a POS or a car park's exit`;
   if (role === 'door' && step.reader === 'break') return `${at} reader: a door's paired readers are "in" or "out"`;
   if (step.reader !== undefined && step.tap === undefined) return `${at} reader: only a tap is at a reader`;
   if (role === 'parking' && step.tap !== undefined && step.gate === undefined)
@@ -142,7 +143,7 @@ export function roleExpectProblem(sc: Scenario, e: Expectation, terminalName: st
   const role = roleOf(sc, terminalName);
   for (const [field, need] of Object.entries(CHECK_ROLES)) {
     if (e[field as keyof Expectation] !== undefined && !need.roles.includes(role))
-      return `${at} expect.${field}: a ${label(role)} terminal has no ${need.lacks}`;
+      return `${at} expect.${field}: ${label(role)} terminal has no ${need.lacks}`;
   }
   const relayCheck = RELAY_CHECKS.find((f) => e[f] !== undefined);
   if (e.door !== undefined) {
@@ -150,7 +151,7 @@ export function roleExpectProblem(sc: Scenario, e: Expectation, terminalName: st
     const wrong = doorIdProblem(sc, terminalName, e.door);
     if (wrong !== null) return `${at} expect.door: ${wrong}`;
   }
-  if (e.gate !== undefined && role !== 'parking') return `${at} expect.gate: a ${label(role)} terminal has no barrier`;
+  if (e.gate !== undefined && role !== 'parking') return `${at} expect.gate: ${label(role)} terminal has no barrier`;
   if (e.gate !== undefined && !relayCheck)
     return `${at} expect.gate: names a barrier but checks none of ${RELAY_CHECKS.join(', ')}`;
   if (role === 'parking' && relayCheck && e.gate === undefined)
