@@ -110,6 +110,18 @@ export const AttendanceRoleSchema = z
   .strict();
 
 const fee = z.number().int().min(0).max(FEE_CENTS_MAX);
+
+/** The card readers a terminal may have (peripherals.reader, peripherals.reader2): MFRC522s on SPI CE0 and CE1. */
+export const READER_SLOTS = ['reader', 'reader2'] as const;
+export type ReaderSlot = (typeof READER_SLOTS)[number];
+
+/** A car park's lane: the reader by a barrier and the barrier a card there opens. */
+const LaneSchema = z
+  .object({
+    reader: z.enum(READER_SLOTS, { message: 'the lane\'s reader: "reader" or "reader2" (a key of peripherals)' }),
+    barrier: z.enum(['entry', 'exit'], { message: 'the barrier a card at this reader opens: "entry" or "exit"' }),
+  })
+  .strict();
 export const ParkingRoleSchema = z
   .object({
     /**
@@ -139,8 +151,34 @@ export const ParkingRoleSchema = z
       .strict(),
     /** Card classes that park free (staff with a parking place). */
     passClasses: z.array(z.number().int().min(0).max(255)).max(256).default([]),
+    /**
+     * Which barrier each reader opens (`onecard run` needs one lane per
+     * barrier; schema.ts checks the readers exist). One reader serves one
+     * barrier: it cannot tell which one a car is at.
+     */
+    lanes: z.array(LaneSchema).max(2).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    p.lanes.forEach((lane, i) => {
+      const first = p.lanes.findIndex((l) => l.barrier === lane.barrier);
+      if (first !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lanes', i, 'barrier'],
+          message: `the ${lane.barrier} barrier has a lane already (lanes[${first}]): one reader per barrier`,
+        });
+      const reader = p.lanes.findIndex((l) => l.reader === lane.reader);
+      if (reader !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lanes', i, 'reader'],
+          message:
+            `${lane.reader} opens the ${p.lanes[reader].barrier} barrier already: ` +
+            'one reader cannot tell which barrier a car is at; wire "reader2"',
+        });
+    });
+  });
 
 /** Every GPIO line a role's section claims, with what for: a line is one thing (schema.ts checks them together). */
 export function roleLines(c: {
