@@ -5,6 +5,7 @@ import { CONFIG_HELP, configAdmin } from './admin-config.ts';
 import { CREDITS_HELP, creditReason, creditsAdmin } from './credit-import.ts';
 import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';
+import { HOLDER_HELP, holderAdmin } from './admin-holders.ts';
 import { RECORDS_HELP, recordsAdmin } from './admin-records.ts';
 import type { Backend } from './backend.ts';
 import { COMMAND_UNANSWERED, type CommandRow } from './commands.ts';
@@ -28,6 +29,7 @@ export const ADMIN_HELP = [
   "  command show <id>              a command and the terminal's answer",
   '  commands [terminal]            the last 20 commands and their answers',
   ...GRANT_HELP,
+  ...HOLDER_HELP,
   ...CONFIG_HELP,
   ...KEY_HELP,
   ...RECORDS_HELP,
@@ -128,6 +130,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       return configAdmin(b, args.slice(1));
     case 'grant':
       return grantAdmin(b, args.slice(1));
+    case 'holder':
+      return holderAdmin(b, args.slice(1));
     case 'key':
     case 'enrol':
       return keyAdmin(b, args);

@@ -65,7 +65,8 @@ const AccessRuleSchema = z.union([
   z
     .object({ cardClass: z.number().int().min(0).max(255), doors: z.number().int(), timeZoneId: z.number().int() })
     .strict(),
-  z.object({ group: z.number().int().min(0), doors: z.number().int(), timeZoneId: z.number().int() }).strict(),
+  // Groups come from the holders list as a bit mask: group n is bit n.
+  z.object({ group: z.number().int().min(0).max(31), doors: z.number().int(), timeZoneId: z.number().int() }).strict(),
 ]);
 
 export const DoorRoleSchema = z

@@ -10,7 +10,7 @@ import { isRecordOf, type Journal } from '../store/journal/journal.ts';
 import { KIND } from '../../protocol/index.ts';
 import { chargeAtExit } from './exit-charge.ts';
 import type { RateTable } from './fee.ts';
-import { decideGate, type GateRequest, type GateVerdict, type ParkingFacts } from './gate.ts';
+import { decideGate, type GateRequest, type GateVerdict, type ParkingFacts, type ParkingPass } from './gate.ts';
 import { journalGateVerdict } from './gate-journal.ts';
 
 /**
@@ -42,6 +42,8 @@ export interface ParkingGatesDeps {
   blacklisted(cardNumber: number): boolean;
   rates: RateTable;
   passClasses: readonly number[];
+  /** The card's pass from the holders list (list 3), or null. */
+  passOf(cardNumber: number): ParkingPass | null;
   utcOffsetMinutes: number;
   clock: Clock;
   log: Logger;
@@ -150,8 +152,7 @@ export class ParkingGates {
       cardRules: this.d.cardRules,
       blacklisted: (n) => this.d.blacklisted(n),
       entryOf: (n) => this.entryOf(n),
-      // The monthly-pass list does not travel yet: pass classes only.
-      passOf: () => null,
+      passOf: (n) => this.d.passOf(n),
       passClasses: this.d.passClasses,
       rates: this.d.rates,
       utcOffsetMinutes: this.d.utcOffsetMinutes,

@@ -8,6 +8,7 @@ import type { DoorController, DoorSignals } from '../door/controller.ts';
 import { openDoorRole } from '../door/door-role.ts';
 import { cardRulesForAnyClass } from '../policy/card-rules.ts';
 import { Grants } from '../store/lists/grants.ts';
+import { Holders } from '../store/lists/holders.ts';
 import { ParkingGates } from '../parking/gate-app.ts';
 import { FEE_CENTS_MAX } from '../parking/fee.ts';
 import { rulesFor } from '../pos/config-swap.ts';
@@ -19,9 +20,9 @@ import type { Terminal, TerminalDeps } from './terminal.ts';
  */
 export type RoleApp =
   | { role: 'pos' }
-  | { role: 'door'; doors: DoorController; grants: Grants }
-  | { role: 'attendance'; punches: PunchClock }
-  | { role: 'parking'; gates: ParkingGates };
+  | { role: 'door'; doors: DoorController; grants: Grants; holders: Holders }
+  | { role: 'attendance'; punches: PunchClock; holders: Holders }
+  | { role: 'parking'; gates: ParkingGates; holders: Holders };
 
 /** The GPIO the composition root opened (the driver on a device, the driver on the twin in the simulator). */
 export interface RoleGpio {
@@ -44,48 +45,59 @@ const needsGpio = (role: string): RoleOpen => ({
   message: `the ${role} role drives relays through GPIO: add "peripherals.gpio" (docs/install.md, docs/gpio.md)`,
 });
 
+/** The holders list (list 3: names, groups, passes) as synced, beside the terminal's other stores. */
+function openHolders(d: TerminalDeps, log: TerminalDeps['log']): Holders {
+  return Holders.open({ path: join(d.config.storage.dataDir, 'holders.db'), log });
+}
+
 export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const door = d.config.door;
   if (!door) return needsSection('door');
   if (!d.gpio) return needsGpio('door');
   const log = d.log.child({ terminal: d.config.terminal.id, role: 'door' });
   const grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
+  const holders = openHolders(d, log);
   const doors = openDoorRole({
     config: d.config,
     door,
     journal: t.journal,
     blacklist: t.blacklist,
     grants,
+    holders,
     port: d.gpio.port,
     scheduler: d.gpio.scheduler,
     clock: d.clock,
     log,
     signals: d.gpio.signals,
   });
-  return { ok: true, app: { role: 'door', doors, grants } };
+  return { ok: true, app: { role: 'door', doors, grants, holders } };
 }
 
 export function openAttendanceApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const attendance = d.config.attendance;
   if (!attendance) return needsSection('attendance');
+  const log = d.log.child({ terminal: d.config.terminal.id, role: 'attendance' });
+  const holders = openHolders(d, log);
   const punches = new PunchClock({
     store: new PunchStore(t.journal),
     cardRules: cardRulesForAnyClass(d.config),
     blacklisted: (n) => t.blacklist.has(n),
-    // The names list does not travel yet: the display shows the card number.
-    nameOf: () => null,
+    // The holders list's name, when the backend sent one; else the display shows the card number.
+    nameOf: (n) => holders.nameOf(n),
     duplicateWindowMs: attendance.duplicateWindowMs,
     utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
     clock: d.clock,
-    log: d.log.child({ terminal: d.config.terminal.id, role: 'attendance' }),
+    log,
   });
-  return { ok: true, app: { role: 'attendance', punches } };
+  return { ok: true, app: { role: 'attendance', punches, holders } };
 }
 
 export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const parking = d.config.parking;
   if (!parking) return needsSection('parking');
   if (!d.gpio) return needsGpio('parking');
+  const log = d.log.child({ terminal: d.config.terminal.id, role: 'parking' });
+  const holders = openHolders(d, log);
   const gates = new ParkingGates({
     port: d.gpio.port,
     relays: { entry: parking.entryRelay, exit: parking.exitRelay },
@@ -98,11 +110,12 @@ export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
     blacklisted: (n) => t.blacklist.has(n),
     rates: parking.rates,
     passClasses: parking.passClasses,
+    passOf: (n) => holders.passOf(n),
     utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
     clock: d.clock,
-    log: d.log.child({ terminal: d.config.terminal.id, role: 'parking' }),
+    log,
   });
-  return { ok: true, app: { role: 'parking', gates } };
+  return { ok: true, app: { role: 'parking', gates, holders } };
 }
 
 export function closeRoleApp(app: RoleApp): void {
@@ -110,4 +123,5 @@ export function closeRoleApp(app: RoleApp): void {
     app.doors.close();
     app.grants.close();
   }
+  if (app.role !== 'pos') app.holders.close();
 }

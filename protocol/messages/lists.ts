@@ -11,12 +11,15 @@ import {
   readCreditKeys,
   readCredits,
   readGrants,
+  readHolders,
   writeCards,
   writeCreditKeys,
   writeCredits,
   writeGrants,
+  writeHolders,
   type CreditKey,
   type Grant,
+  type Holder,
   type ListEntry,
   type ListId,
   type PendingCredit,
@@ -40,17 +43,24 @@ export const LIST_CHUNKS_MAX = 0xffff;
  * message naming list 1 needs `grants` agreed, whatever else was. A POS that
  * keeps no grants thus never receives them and may never be sent them.
  */
-export const LIST_CAP: Record<ListId, number> = { blacklist: CAP.blacklist, grants: CAP.grants, credits: CAP.credits };
-const LIST_CAPS = CAP.blacklist | CAP.grants | CAP.credits;
+export const LIST_CAP: Record<ListId, number> = {
+  blacklist: CAP.blacklist,
+  grants: CAP.grants,
+  credits: CAP.credits,
+  holders: CAP.holders,
+};
+const LIST_CAPS = CAP.blacklist | CAP.grants | CAP.credits | CAP.holders;
 
 export type ListChanges =
   | { list: 'blacklist'; add: number[]; remove: number[] }
   | { list: 'grants'; add: Grant[]; remove: number[] }
+  | { list: 'holders'; add: Holder[]; remove: number[] }
   | { list: 'credits'; add: PendingCredit[]; remove: CreditKey[] };
 
 export type ListContent =
   | { list: 'blacklist'; entries: number[] }
   | { list: 'grants'; entries: Grant[] }
+  | { list: 'holders'; entries: Holder[] }
   | { list: 'credits'; entries: PendingCredit[] };
 
 interface Chunked {
@@ -66,12 +76,14 @@ export type ListSnapshot = { type: 'listSnapshot'; version: number; totalEntries
 function writeEntries(w: Writer, c: ListContent | { list: ListId; entries: ListEntry[] }, field: string): void {
   if (c.list === 'blacklist') writeCards(w, c.entries as number[], field);
   else if (c.list === 'grants') writeGrants(w, c.entries as Grant[], field);
+  else if (c.list === 'holders') writeHolders(w, c.entries as Holder[], field);
   else writeCredits(w, c.entries as PendingCredit[], field);
 }
 
 function readEntries(r: Reader, list: ListId, field: string): ListEntry[] {
   if (list === 'blacklist') return readCards(r, field);
   if (list === 'grants') return readGrants(r, field);
+  if (list === 'holders') return readHolders(r, field);
   return readCredits(r, field);
 }
 
