@@ -24,7 +24,6 @@ import { Gpio } from '../drivers/gpio/port.ts';
 import type { Level } from '../drivers/gpio/index.ts';
 import { roleTap, type RoleReader, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
 import type { RoleGpio } from '../firmware/terminal/role-app.ts';
-import type { GateOutcome, OverrideAction } from '../firmware/parking/gate-app.ts';
 import { SimGpioLines } from './gpio/sim-lines.ts';
 import { VirtualScheduler } from './net/virtual-scheduler.ts';
 
@@ -164,11 +163,7 @@ export class SimWorld {
     return { port: new Gpio(pins, this.scheduler), scheduler: this.scheduler, signals: null };
   }
 
-  /**
-   * An output line's levels as [ms since `fromUs`, level], each a real change:
-   * the claim at start is the first entry, a claim again after a restart at
-   * the same level is not a change.
-   */
+  /** An output line's levels as [ms since `fromUs`, level], each a real change (the claim at start first). */
   lineTimeline(terminalName: string, line: number, fromUs = 0): [number, Level][] {
     const { pins } = this.terminal(terminalName);
     if (!pins) throw new Error(`terminal "${terminalName}" has no GPIO twin`);
@@ -191,27 +186,6 @@ export class SimWorld {
       roleTap(t.terminal.role, new CardApp(this.masterKeys), s, reader),
     );
     if (out === null) throw new Error(`terminal "${terminalName}" has no reader like ${JSON.stringify(reader)}`);
-    await this.scheduler.run(0);
-    return out;
-  }
-
-  /**
-   * The operator at a car park's booth overrides a barrier; a lost ticket's
-   * fee is taken from `cardName`'s card at the exit reader.
-   */
-  async gateOverride(
-    terminalName: string,
-    action: OverrideAction,
-    operatorCard: number,
-    cardName: string | null,
-  ): Promise<GateOutcome> {
-    const t = this.terminal(terminalName);
-    const app = t.terminal.role;
-    if (app.role !== 'parking') throw new Error(`terminal "${terminalName}" is not a car park`);
-    const out =
-      cardName === null
-        ? await app.gates.override(action, operatorCard, null)
-        : await this.present(t, this.card(cardName).card, {}, (s) => app.gates.override(action, operatorCard, s));
     await this.scheduler.run(0);
     return out;
   }
@@ -247,7 +221,7 @@ export class SimWorld {
   }
 
   /** The card on the terminal's reader (virtual, or the MFRC522 driver on its emulator) while `use` runs. */
-  private async present<T>(
+  async present<T>(
     t: SimTerminal,
     card: VirtualClassicCard,
     faults: TapFaults,

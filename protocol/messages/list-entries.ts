@@ -1,4 +1,5 @@
 import { makeEnum } from './codec.ts';
+import { holderBytes, holderWords, type Holder } from './list-holders.ts';
 import { checkUint, EncodeError, varintSize, zigzag, type Reader, type Writer } from './varint.ts';
 
 /**
@@ -6,6 +7,8 @@ import { checkUint, EncodeError, varintSize, zigzag, type Reader, type Writer } 
  * digest. Entries travel sorted by key, each key as a gap from the previous
  * one, so a dense million-card blacklist costs about one byte a card.
  */
+
+export type { Holder } from './list-holders.ts';
 
 export const ListIdEnum = makeEnum({ blacklist: 0, grants: 1, credits: 2, holders: 3 });
 export type ListId = (typeof ListIdEnum.values)[number];
@@ -21,23 +24,6 @@ export interface Grant {
   validFromMinute: number;
   /** Minutes since the card epoch, exclusive; ≥ validFromMinute. */
   validUntilMinute: number;
-}
-
-/** A holder's name on the wire: 64 bytes of UTF-8 is 21 CJK characters or 64 Latin ones, more than a display line. */
-export const HOLDER_NAME_BYTES_MAX = 64;
-/** Pass days are card days (days since 2000-01-01): u16, as on the card. */
-export const CARD_DAY_MAX = 0xffff;
-
-/**
- * What the site knows of a card's holder beyond the card (list 3): the name a
- * punch clock shows, the access groups door rules name (a bit mask, group n =
- * bit n), and a car-park pass valid through `passUntilDay` (a card day; 0: none).
- */
-export interface Holder {
-  cardNumber: number;
-  name: string;
-  groups: number;
-  passUntilDay: number;
 }
 
 export const CreditPurse = makeEnum({ balance: 0, subsidy: 1 });
@@ -121,38 +107,6 @@ export function readGrants(r: Reader, field: string): Grant[] {
     out.push({ cardNumber: cards[i], doors, validFromMinute: from, validUntilMinute: from + minutes });
   }
   return r.failed ? [] : out;
-}
-
-export function writeHolders(w: Writer, holders: readonly Holder[], field: string): void {
-  writeCards(
-    w,
-    holders.map((h) => h.cardNumber),
-    field,
-  );
-  for (const h of holders)
-    w.str(h.name, HOLDER_NAME_BYTES_MAX, 'name')
-      .varint(checkUint(h.groups, 'groups', U32_MAX), 'groups')
-      .varint(checkUint(h.passUntilDay, 'passUntilDay', CARD_DAY_MAX), 'passUntilDay');
-}
-
-export function readHolders(r: Reader, field: string): Holder[] {
-  const cards = readCards(r, field);
-  const out: Holder[] = [];
-  for (let i = 0; i < cards.length && !r.failed; i++) {
-    const name = r.str('name', HOLDER_NAME_BYTES_MAX);
-    const groups = r.varint('groups', U32_MAX);
-    const passUntilDay = r.varint('passUntilDay', CARD_DAY_MAX);
-    out.push({ cardNumber: cards[i], name, groups, passUntilDay });
-  }
-  return r.failed ? [] : out;
-}
-
-/** A name's UTF-8 bytes as little-endian u32 words, its length first: how it enters the digest. */
-function nameWords(name: string): number[] {
-  const b = new TextEncoder().encode(name);
-  const words = [b.length];
-  for (let i = 0; i < b.length; i += 4) words.push((b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0);
-  return words;
 }
 
 function writeKeyed(w: Writer, keys: readonly CreditKey[], field: string, each: (i: number) => void): void {
@@ -243,9 +197,7 @@ export function entryBytes(list: ListId, prev: ListEntry | null, e: ListEntry): 
   }
   if (list === 'holders') {
     const h = e as Holder;
-    const gap = prev === null ? h.cardNumber : h.cardNumber - (prev as Holder).cardNumber - 1;
-    const nameBytes = new TextEncoder().encode(h.name).length;
-    return varintSize(gap) + varintSize(nameBytes) + nameBytes + varintSize(h.groups) + varintSize(h.passUntilDay);
+    return varintSize(prev === null ? h.cardNumber : h.cardNumber - (prev as Holder).cardNumber - 1) + holderBytes(h);
   }
   const c = e as PendingCredit;
   const p = prev as PendingCredit | null;
@@ -286,10 +238,7 @@ export function entryWords(list: ListId, e: ListEntry): number[] {
     const g = e as Grant;
     return [g.cardNumber, g.doors >>> 0, g.validFromMinute >>> 0, g.validUntilMinute >>> 0];
   }
-  if (list === 'holders') {
-    const h = e as Holder;
-    return [h.cardNumber, h.groups >>> 0, h.passUntilDay, ...nameWords(h.name)];
-  }
+  if (list === 'holders') return holderWords(e as Holder);
   const c = e as PendingCredit;
   return [
     c.cardNumber,

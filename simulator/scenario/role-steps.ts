@@ -1,4 +1,5 @@
 import { formatCents } from '../../firmware/core/money.ts';
+import type { GateOutcome, OverrideAction } from '../../firmware/parking/gate-app.ts';
 import { isRecordOf } from '../../firmware/store/journal/journal.ts';
 import { KIND } from '../../protocol/index.ts';
 import { scanJournal } from '../journal-scan.ts';
@@ -45,13 +46,32 @@ export async function runRoleStep(world: SimWorld, step: ScenarioStep, name: str
     return (await world.roleTap(name, step.tap, { gate: step.gate }, faults)).text;
   if (step.override !== undefined && step.operator !== undefined) {
     const operator = world.card(step.operator).spec.number;
-    const out = await world.gateOverride(name, step.override, operator, step.card ?? null);
+    const out = await gateOverride(world, name, step.override, operator, step.card ?? null);
     const fee = out.kind === 'lifted' && out.gate === 'exit' ? `, fee ${formatCents(out.feeCents)}` : '';
     return out.kind === 'lifted'
       ? `override ${step.override}: ${out.gate} barrier up${fee}`
       : `override ${step.override}: ${out.gate} barrier stays down — ${out.detail}`;
   }
   return null;
+}
+
+/** The operator at a car park's booth overrides a barrier; a lost ticket's fee is taken from `cardName`'s card. */
+async function gateOverride(
+  world: SimWorld,
+  terminalName: string,
+  action: OverrideAction,
+  operatorCard: number,
+  cardName: string | null,
+): Promise<GateOutcome> {
+  const t = world.terminal(terminalName);
+  const app = t.terminal.role;
+  if (app.role !== 'parking') throw new Error(`terminal "${terminalName}" is not a car park`);
+  const out =
+    cardName === null
+      ? await app.gates.override(action, operatorCard, null)
+      : await world.present(t, world.card(cardName).card, {}, (s) => app.gates.override(action, operatorCard, s));
+  await world.scheduler.run(0);
+  return out;
 }
 
 /** The door of that id in a door terminal's config, or undefined (not a door terminal). */
