@@ -26,11 +26,12 @@ export function recordsAdmin(b: Backend, args: string[]): AdminResult {
     )
     .all(terminal);
   if (counts.length === 0) return { code: 0, lines: [`terminal ${terminal} has uploaded no records`] };
+  const total = counts.reduce((sum, c) => sum + c.n, 0);
   if (kind === undefined)
     return {
       code: 0,
       lines: [
-        `terminal ${terminal}: ${counts.reduce((sum, c) => sum + c.n, 0)} records, acked to ${b.journal.highWater(terminal)}`,
+        `terminal ${terminal}: ${total} records, acked to ${b.journal.highWater(terminal)}`,
         ...counts.map((c) => `  ${c.kind.padEnd(16)} ${c.n}`),
       ],
     };

@@ -38,7 +38,7 @@ export function holderProblem(h: Holder): string | null {
   const u32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= U32_MAX;
   if (!u32(h.cardNumber)) return `card must be 0..${U32_MAX}, got ${h.cardNumber}`;
   if (new TextEncoder().encode(h.name).length > HOLDER_NAME_BYTES_MAX)
-    return `a name is at most ${HOLDER_NAME_BYTES_MAX} bytes of UTF-8 (about ${HOLDER_NAME_BYTES_MAX / 3} Chinese characters)`;
+    return `a name is at most ${HOLDER_NAME_BYTES_MAX} bytes of UTF-8 (${HOLDER_NAME_BYTES_MAX / 3} CJK characters)`;
   if (!u32(h.groups)) return `groups must be a bit mask 0..${U32_MAX}`;
   if (!Number.isInteger(h.passUntilDay) || h.passUntilDay < 0 || h.passUntilDay > 0xffff)
     return `a pass day must be a card day 0..65535, got ${h.passUntilDay}`;

@@ -38,7 +38,8 @@ export const HOLDERS_SPEC: ListTableSpec<Holder> = {
     const dayOk = Number.isInteger(h.passUntilDay) && h.passUntilDay >= 0 && h.passUntilDay <= 0xffff;
     if (typeof h.name !== 'string' || utf8Bytes(h.name) > HOLDER_NAME_BYTES_MAX || !groupsOk || !dayOk)
       throw new RangeError(
-        `holder of card ${h.cardNumber}: a name of ≤ ${HOLDER_NAME_BYTES_MAX} bytes, a u32 group mask and a card day, got ${JSON.stringify(h)}`,
+        `holder of card ${h.cardNumber}: a name of ≤ ${HOLDER_NAME_BYTES_MAX} bytes, a u32 group mask ` +
+          `and a card day, got ${JSON.stringify(h)}`,
       );
   },
 };

@@ -66,7 +66,8 @@ test('each role check fails when the terminal did something else', async () => {
   );
   assert.deepEqual((await runScenario(wrongParking)).failures, [
     'step 2: terminal park1 relay line 12: expected 1 changes, found 0',
-    'step 2: terminal park1 display: expected to contain "barrier up", shows ["exit: barrier stays down — no entry recorded for card 1002"]',
+    'step 2: terminal park1 display: expected to contain "barrier up", ' +
+      'shows ["exit: barrier stays down — no entry recorded for card 1002"]',
     'step 4: terminal park1 relay line 5: expected level 1, is 0',
   ]);
   const wrongDoor = parseScenario(

@@ -183,7 +183,7 @@ export function examples(): Example[] {
     e('listSnapshot-grants', 'Door grants version 7, chunk 2 of 3: two meeting-room grants for today.', {
       type: 'listSnapshot', list: 'grants', version: 7, chunkIndex: 1, chunkCount: 3, digest: new Uint8Array(DIGEST_BYTES).fill(0x11), totalEntries: 5, entries: grants,
     }),
-    e('listDelta-holders', 'Holders 3→4: a name, group 2 and a pass for one card; a name for another; one card removed.', {
+    e('listDelta-holders', 'Holders 3→4: name, group 2, pass for one card; a name for another; one removed.', {
       type: 'listDelta', list: 'holders', fromVersion: 3, toVersion: 4, chunkIndex: 0, chunkCount: 1,
       digest: ListDigest.of('holders', holders).bytes(), add: holders, remove: [20230999],
     }),
