@@ -4,6 +4,7 @@ import { runAdmin } from '../../backend/admin.ts';
 import type { Holders } from '../../firmware/store/lists/holders.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { Net, authorizerFor, syncTerminal } from './harness.ts';
+import { ALWAYS_ZONE, PARKING } from './role-sections.ts';
 
 /**
  * The holders list (PROTOCOL.md §6.4 list 3) from the backend's admin to the
@@ -13,25 +14,12 @@ import { Net, authorizerFor, syncTerminal } from './harness.ts';
  * composes them, synced over loopback links on virtual time.
  */
 const START = Date.parse('2026-12-07T09:00:00+08:00'); // a Monday morning
-const ALWAYS = [{ fromMinute: 0, untilMinute: 1440 }];
 const PROJECT_GROUP = 2;
 const DOOR = {
   doors: [{ id: 0, relay: { line: 5, wiring: 'fail-secure', releaseMs: 3_000 } }],
-  timeZones: [{ id: 1, week: Array(7).fill(ALWAYS), holiday: ALWAYS }],
+  timeZones: [ALWAYS_ZONE],
   // Only the project group opens the lab: no rule names a card class.
   rules: [{ group: PROJECT_GROUP, doors: 1, timeZoneId: 1 }],
-};
-const PARKING = {
-  entryRelay: { line: 5, wiring: 'fail-secure', releaseMs: 2_000 },
-  exitRelay: { line: 12, wiring: 'fail-secure', releaseMs: 2_000 },
-  rates: {
-    freeMinutes: 15,
-    stepMinutes: 60,
-    firstStepCents: 500,
-    stepCents: 300,
-    dailyCapCents: 3_000,
-    lostTicketCents: 5_000,
-  },
 };
 const TERMINALS = [
   { name: 'lab', id: 302, door: DOOR },

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { runAdmin } from '../../backend/admin.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { Net, authorizerFor, syncTerminal } from './harness.ts';
+import { ALWAYS_ZONE, PARKING } from './role-sections.ts';
 
 /**
  * Role records reach the backend: a door, a punch clock and a car park, each
@@ -13,7 +14,6 @@ import { Net, authorizerFor, syncTerminal } from './harness.ts';
  * the ledger exactly once although the first exit tap tore the write.
  */
 const START = Date.parse('2026-12-07T22:10:00+08:00'); // a Monday night: the stay runs over midnight
-const ALWAYS = [{ fromMinute: 0, untilMinute: 1440 }];
 const DOOR = {
   doors: [
     {
@@ -23,20 +23,8 @@ const DOOR = {
       contact: { line: 6, activeLevel: 1 },
     },
   ],
-  timeZones: [{ id: 1, week: Array(7).fill(ALWAYS), holiday: ALWAYS }],
+  timeZones: [ALWAYS_ZONE],
   rules: [{ cardClass: 1, doors: 1, timeZoneId: 1 }],
-};
-const PARKING = {
-  entryRelay: { line: 5, wiring: 'fail-secure', releaseMs: 2_000 },
-  exitRelay: { line: 12, wiring: 'fail-secure', releaseMs: 2_000 },
-  rates: {
-    freeMinutes: 15,
-    stepMinutes: 60,
-    firstStepCents: 500,
-    stepCents: 300,
-    dailyCapCents: 3_000,
-    lostTicketCents: 5_000,
-  },
 };
 const TERMINALS = [
   { name: 'door1', id: 301, door: DOOR },
