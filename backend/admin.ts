@@ -7,6 +7,7 @@ import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';
 import type { Backend } from './backend.ts';
 import { checkCardCsv } from './card-csv.ts';
+import { IMPORT_HELP, importAdmin } from './journal-import.ts';
 import { COMMAND_UNANSWERED, type CommandRow } from './commands.ts';
 
 /**
@@ -23,6 +24,7 @@ export const ADMIN_HELP = [
   '  card register --csv <file>     the cards of a CSV (header card, one a line): all or none, in one transaction',
   '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00) to the subsidy wallet unless balance is named',
   ...CREDITS_HELP,
+  ...IMPORT_HELP,
   '  account <card> <amount>        set an online account balance',
   '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>   [--wait]',
   '                                 a remote command; --wait: until the terminal answers (at most 30 s)',
@@ -106,6 +108,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
     }
     case 'credits':
       return creditsAdmin(b, args.slice(1));
+    case 'import':
+      return importAdmin(b, args.slice(1));
     case 'account': {
       const card = uint(sub);
       const cents = x === undefined ? null : parseAmount(x);

@@ -22,6 +22,7 @@ import { COMMAND_UNANSWERED } from './commands.ts';
 import { readCreditsFileArg } from './credit-import.ts';
 import { readAdminFile } from './admin-file.ts';
 import { CARD_CSV_BYTES_MAX } from './card-csv.ts';
+import { EXPORT_FILE_BYTES_MAX } from './journal-import.ts';
 import { BackendServer } from './server.ts';
 
 /**
@@ -144,7 +145,8 @@ export async function backendMain(
   const unreadable =
     readConfigFileArg(args) ??
     readCreditsFileArg(args, (path) => readFileSync(path, 'utf8')) ??
-    (typeof csv === 'string' ? readCardCsvArg(args, csv) : null);
+    (typeof csv === 'string' ? readCardCsvArg(args, csv) : null) ??
+    readExportArg(args);
   if (unreadable !== null) return refuse(err, unreadable);
   const r = await admin(dbPath, args);
   if (r.code !== EXIT_OK) {
@@ -219,6 +221,15 @@ function readCardCsvArg(args: string[], path: string): string | null {
   const file = readAdminFile(path, CARD_CSV_BYTES_MAX, (p) => readFileSync(p, 'utf8'));
   if ('error' in file) return file.error;
   args.push('--csv', path, file.text);
+  return null;
+}
+
+/** `import FILE`: the export's text goes with the command, as a credits file's does. */
+function readExportArg(args: string[]): string | null {
+  if (args[0] !== 'import' || args.length !== 2) return null;
+  const file = readAdminFile(args[1] as string, EXPORT_FILE_BYTES_MAX, (p) => readFileSync(p, 'utf8'));
+  if ('error' in file) return file.error;
+  args.push(file.text);
   return null;
 }
 
