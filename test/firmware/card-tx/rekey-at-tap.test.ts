@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { CardApp } from '../../../firmware/card/app.ts';
 import type { KeyRing } from '../../../firmware/card/key-ring.ts';
@@ -141,6 +142,27 @@ test('a card keyed before the previous version is refused as not ours and left a
       .terminal.journal.after(0, 10)
       .filter((r) => r.kind === KIND.refused);
     assert.match(JSON.stringify(refused[0]?.body), /no key version this terminal holds \(3 or 2\)/);
+  } finally {
+    w.close();
+  }
+});
+
+test('a door re-keys too: the card is on the new version, journaled, and the door opens', async () => {
+  const door = JSON.parse(readFileSync(new URL('../../../examples/door-valid-card.json', import.meta.url), 'utf8'))
+    .terminals[0].door;
+  const w = new SimWorld({ seed: 36, startMs: Date.parse('2026-12-07T09:00:00+08:00') });
+  try {
+    const ring = rollover(w);
+    w.addTerminal({ name: 'door1', id: 301, door, keyRing: ring });
+    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 0 });
+    const out = await w.doorTap('door1', 'alice', 0);
+    assert.equal(out.kind, 'accepted', out.text);
+    const kinds = w
+      .terminal('door1')
+      .terminal.journal.after(0, 10)
+      .map((r) => r.kind);
+    assert.deepEqual(kinds, [KIND.rekeyed, KIND.doorGranted]);
+    assert.deepEqual((await onNewKeys(w.card('alice').card, ring)).rekey, { kind: 'current', keyVersion: 2 });
   } finally {
     w.close();
   }
