@@ -73,7 +73,7 @@ export function exportJournal(o: ExportOptions): ExportResult {
     let written = 0;
     while (page.length > 0) {
       for (const r of page) {
-        w.record({ seq: r.seq, kind: r.kind, atMs: r.atMs, card: r.card, ref: r.ref, body: r.body });
+        w.record(r); // the writer takes the wire fields of the journal's record, nothing more
         written++;
         if (written % o.progressEvery === 0) o.progress(`exported ${written} records (to seq ${r.seq})`);
       }
