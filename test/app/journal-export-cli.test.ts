@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { journalMain } from '../../app/journal/export-command.ts';
-import { backendMain } from '../../backend/main.ts';
+import { backendMain, serveBackend } from '../../backend/main.ts';
 import { silentLogger } from '../../firmware/core/log.ts';
 import { Journal } from '../../firmware/store/journal/journal.ts';
 
@@ -89,6 +89,13 @@ test('exported at the terminal, imported at the backend once; a changed byte is 
     assert.equal(await c.backend('import', stick, '--db', db), 0);
     assert.match(c.out[0], /: 0 new, 3 held already$/);
     assert.equal(await c.backend('card', 'show', '1002', '--db', db), 0, 'card.issued registered the card');
+    const server = await serveBackend({ dbPath: db });
+    try {
+      assert.equal(await c.backend('import', stick, '--db', db), 0, 'through the running server');
+      assert.match(c.out[0], /: 0 new, 3 held already$/);
+    } finally {
+      await server.stop();
+    }
 
     const text = readFileSync(stick, 'utf8');
     writeFileSync(stick, text.replace('"cardNumber":1002', '"cardNumber":1004'));

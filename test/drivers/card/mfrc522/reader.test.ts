@@ -112,7 +112,7 @@ test('a wrong key is auth-failed (no key bytes in the message or log); the right
   await session.readBlock(4);
 });
 
-test('a wrong key while another sector is open (a nested authentication) is auth-failed, and the card answers next', async () => {
+test('a wrong key while another sector is open (nested authentication) is auth-failed; the card answers next', async () => {
   // MFCrypto1On stays set from the open sector: the driver must not take it for a success (a key probe tries
   // several keys in a row, and a real card that refused one has dropped to IDLE until it is re-selected).
   const { session, reader } = await withCard();
