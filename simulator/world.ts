@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CardApp, type CardImage } from '../firmware/card/app.ts';
 import type { CardSession } from '../firmware/card/session.ts';
+import type { KeyRing } from '../firmware/card/key-ring.ts';
 import type { MasterKeys } from '../firmware/card/keys.ts';
 import { ManualClock, SteppedClock } from '../firmware/core/clock.ts';
 import { silentLogger, type Logger } from '../firmware/core/log.ts';
@@ -126,7 +127,7 @@ export class SimWorld {
   private compose(t: Pick<SimTerminal, 'spec' | 'clock' | 'pins'>, config: TerminalConfig): Terminal {
     return composedOrThrow(
       composeTerminal({
-        ...{ config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
+        ...{ config, clock: t.clock, log: this.log, ...this.keysOf(t.spec) },
         ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
         ...(t.spec.locked ? { locked: t.spec.locked } : {}),
         ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
@@ -148,6 +149,13 @@ export class SimWorld {
     t.terminal = this.compose(t, t.terminal.config);
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
+  }
+
+  /** The world's keys, or the terminal's own key versions (a rollover under test). */
+  private keysOf(spec: SimTerminalSpec): { masterKeys: MasterKeys; keyRing?: KeyRing } {
+    return spec.keyRing
+      ? { masterKeys: spec.keyRing.current.keys, keyRing: spec.keyRing }
+      : { masterKeys: this.masterKeys };
   }
 
   /** A role terminal's GPIO twin with its inputs at rest before the terminal claims them: contacts shut, buttons up. */
@@ -183,7 +191,7 @@ export class SimWorld {
   ): Promise<RoleTapOutcome> {
     const t = this.terminal(terminalName);
     const out = await this.present(t, this.card(cardName).card, faults, (s) =>
-      roleTap(t.terminal.role, new CardApp(this.masterKeys), s, reader),
+      roleTap(t.terminal.role, t.terminal.cards, s, reader),
     );
     if (out === null) throw new Error(`terminal "${terminalName}" has no reader like ${JSON.stringify(reader)}`);
     await this.scheduler.run(0);
