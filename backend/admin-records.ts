@@ -8,8 +8,7 @@ import type { Backend } from './backend.ts';
  * each; with one, its newest records and their bodies.
  */
 export const RECORDS_HELP = [
-  '  records <terminal> [kind]      records a terminal uploaded: the count per kind (door.granted, punch,',
-  '                                 parking.exit, …); with a kind, its newest records and their bodies',
+  '  records <terminal> [kind]      count per record kind a terminal uploaded; with a kind, its newest bodies',
 ];
 
 /** A kind's listing shows this many, newest first: enough for a glance, the database has them all. */
