@@ -1,8 +1,6 @@
 import type { Logger } from '../../base/log.ts';
-import { deriveSimMasterKeys } from '../../firmware/store/keys/keyfile.ts';
-import { issueSimCard } from '../card/issue.ts';
-import { SimWorld } from '../world.ts';
-import { waitMs } from './role-sim.ts';
+import type { SimWorld } from '../world.ts';
+import { noCard, openRoleWorld, type RoleShellSpec, waitMs } from './role-world.ts';
 
 /**
  * `onecard sim --role door`: one door terminal of a SimWorld, composed from
@@ -21,28 +19,34 @@ const weekday = [{ fromMinute: h(7), untilMinute: h(19) }];
 
 const TERMINAL = 'door1';
 const START = '2026-12-07T09:00:00+08:00'; // a Monday, office hours
-const DOOR_SECTION = {
-  doors: [
-    {
-      id: 0,
-      relay: { line: DOOR_PINS.relay, wiring: 'fail-secure', releaseMs: 3_000 },
-      contact: { line: DOOR_PINS.contact, activeLevel: 1 },
-      exitButton: { line: DOOR_PINS.exitButton, activeLevel: 0 },
-      alarm: { line: DOOR_PINS.alarm },
-      heldOpenMs: 10_000,
+
+const DOOR_SIM: RoleShellSpec = {
+  start: START,
+  terminal: {
+    name: TERMINAL,
+    id: 301,
+    door: {
+      doors: [
+        {
+          id: 0,
+          relay: { line: DOOR_PINS.relay, wiring: 'fail-secure', releaseMs: 3_000 },
+          contact: { line: DOOR_PINS.contact, activeLevel: 1 },
+          exitButton: { line: DOOR_PINS.exitButton, activeLevel: 0 },
+          alarm: { line: DOOR_PINS.alarm },
+          heldOpenMs: 10_000,
+        },
+      ],
+      timeZones: [{ id: OFFICE_ZONE, week: [weekday, weekday, weekday, weekday, weekday, [], []], holiday: [] }],
+      rules: [{ cardClass: STAFF_CLASS, doors: 0b1, timeZoneId: OFFICE_ZONE }],
     },
-  ],
-  timeZones: [{ id: OFFICE_ZONE, week: [weekday, weekday, weekday, weekday, weekday, [], []], holiday: [] }],
-  rules: [{ cardClass: STAFF_CLASS, doors: 0b1, timeZoneId: OFFICE_ZONE }],
+  },
+  cards: {
+    alice: { uid: '04a1b2c3', number: 1001, cardClass: STAFF_CLASS },
+    carol: { uid: '04c3c3c3', number: 3003, cardClass: 3 }, // a visitor: no rule for her class
+    lost: { uid: '04f4f4f4', number: 4004, cardClass: STAFF_CLASS, lost: true },
+    forged: { uid: '04e0e0e0', number: 1001, cardClass: STAFF_CLASS, foreign: true },
+  },
 };
-const CARDS = [
-  { name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: STAFF_CLASS },
-  { name: 'carol', uid: '04c3c3c3', number: 3003, cardClass: 3 }, // a visitor: no rule for her class
-  { name: 'lost', uid: '04f4f4f4', number: 4004, cardClass: STAFF_CLASS },
-];
-const LOST = [4004];
-/** Issued with another site's keys: it does not authenticate, so the door never sees a number. */
-const FORGED = { name: 'forged', uid: '04e0e0e0', number: 1001, cardClass: STAFF_CLASS };
 
 export const DOOR_DEMO_SCRIPT = [
   'tap alice',
@@ -61,18 +65,7 @@ export class DoorSim {
   private shown: number;
 
   static async open(seed: number, log: Logger): Promise<DoorSim> {
-    const world = new SimWorld({ seed, startMs: Date.parse(START), log });
-    try {
-      world.addTerminal({ name: TERMINAL, id: 301, door: DOOR_SECTION });
-      for (const c of CARDS) await world.addCard(c);
-      const card = await issueSimCard(FORGED, deriveSimMasterKeys(seed + 1), world.clock);
-      world.cards.set(FORGED.name, { spec: FORGED, card });
-      world.terminal(TERMINAL).terminal.blacklist.replaceAll(1, LOST);
-      return new DoorSim(world);
-    } catch (e) {
-      world.close();
-      throw e;
-    }
+    return new DoorSim(await openRoleWorld(DOOR_SIM, seed, log));
   }
 
   private constructor(private readonly world: SimWorld) {
@@ -109,7 +102,7 @@ export class DoorSim {
           'wait MS    let time pass (or 30s, 5m); relay   the relay line so far; state   the door',
         ];
       case 'tap': {
-        if (!this.world.cards.has(arg ?? '')) return [`no card "${arg ?? ''}" (${this.cardNames.join(', ')})`];
+        if (!this.world.cards.has(arg ?? '')) return [noCard(this.world, arg)];
         const out = await this.world.roleTap(TERMINAL, arg!, { doorId: 0 });
         await scheduler.run(50);
         return [`door 0: ${out.kind === 'refused' ? `shut — ${out.text}` : out.text}`, ...this.relayNews()];
