@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runAdmin } from '../../backend/admin.ts';
 import type { Holders } from '../../firmware/store/lists/holders.ts';
 import { SimWorld } from '../../simulator/world.ts';
-import { Net, authorizerFor, syncTerminal } from './harness.ts';
+import { Net, authorizerFor, stopSynced, syncTerminal } from './harness.ts';
 import { ALWAYS_ZONE, PARKING } from './role-sections.ts';
 
 /**
@@ -77,10 +77,7 @@ test('names, groups and passes set at the backend reach the punch clock, the doo
     assert.equal((await tap('park1', { gate: 'exit' })).text, 'exit: barrier up, fee 0.00');
     assert.equal((await w.inspect('alice')).purse.balance, 5_000, 'the purse untouched');
     assert.match(admin('holder', 'show', '1001'), /name "王 Alice", groups \(none\), pass through 2026-12-31/);
-    for (const s of synced) {
-      s.client.stop();
-      s.state.close();
-    }
+    stopSynced(synced);
   } finally {
     w.close();
     net.close();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runAdmin } from '../../backend/admin.ts';
 import { SimWorld } from '../../simulator/world.ts';
-import { Net, authorizerFor, syncTerminal } from './harness.ts';
+import { Net, authorizerFor, stopSynced, syncTerminal } from './harness.ts';
 import { ALWAYS_ZONE, PARKING } from './role-sections.ts';
 
 /**
@@ -95,10 +95,7 @@ test('door, attendance and parking records are uploaded, acknowledged and listed
     const ledger = net.b.cardReport(1001);
     assert.deepEqual([ledger.landed, ledger.movedCents, ledger.open], [1, 1_400, 0], 'the fee landed once');
     assert.equal(runAdmin(net.b, ['records', '401', 'door.granted']).code, 1, 'a kind it never sent');
-    for (const s of synced) {
-      s.client.stop();
-      s.state.close();
-    }
+    stopSynced(synced);
   } finally {
     w.close();
     net.close();
