@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldPath } from '../../protocol/field-path.ts';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
 import { FaceConfigShape } from './face-schema.ts';
 import { AttendanceRoleSchema, DoorRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
@@ -226,15 +227,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** A schema issue's path as people write it: `pos.menu[0].code`; `(root)` for the whole document. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return (
-    path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-      .join('')
-      .replace(/^\./, '') || '(root)'
-  );
-}
+export { fieldPath } from '../../protocol/field-path.ts';
 
 /** Validates raw JSON; a broken config is refused with the path of the first bad field. */
 export function parseConfig(raw: unknown, source = 'config'): TerminalConfig {
