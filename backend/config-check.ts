@@ -20,7 +20,7 @@ function configSchema(): JsonSchema {
   return loaded;
 }
 
-/** Null when `raw` is a config the schema takes; else `<source>: invalid field "<path>": <what>` as the terminal says it. */
+/** Null when the schema takes `raw`; else `<source>: invalid field "<path>": <what>`, as the terminal says it. */
 export function configIssue(raw: unknown, source: string): string | null {
   const issue = checkJson(configSchema(), raw);
   if (issue === null) return null;

@@ -50,6 +50,7 @@ function hasType(v: unknown, t: string): boolean {
   return typeName(v) === t;
 }
 
+const quote = (v: unknown) => JSON.stringify(v);
 const fail = (path: SchemaPath, message: string): SchemaIssue => ({ path, message });
 
 /** The first issue of `value` against `schema`, or null when it fits. */
@@ -64,7 +65,7 @@ export function checkJson(schema: JsonSchema, value: unknown, path: SchemaPath =
   if (schema.const !== undefined && value !== schema.const)
     return fail(path, `Invalid input: expected ${JSON.stringify(schema.const)}`);
   if (schema.enum !== undefined && !(schema.enum as unknown[]).includes(value))
-    return fail(path, `Invalid option: expected one of ${(schema.enum as unknown[]).map((e) => JSON.stringify(e)).join('|')}`);
+    return fail(path, `Invalid option: expected one of ${(schema.enum as unknown[]).map(quote).join('|')}`);
   if (typeof value === 'number') return numberIssue(schema, value, path);
   if (typeof value === 'string') return stringIssue(schema, value, path);
   if (Array.isArray(value)) return arrayIssue(schema, value, path);
@@ -143,7 +144,7 @@ function union(branches: readonly JsonSchema[], value: unknown, path: SchemaPath
   if (meant >= 0) return issues[meant];
   const tag = commonTag(branches);
   if (tag !== null && isObject(value)) {
-    const allowed = branches.map((b) => JSON.stringify(constOf(b, tag))).join('|');
+    const allowed = branches.map((b) => quote(constOf(b, tag))).join('|');
     return fail([...path, tag], `Invalid option: expected one of ${allowed}`);
   }
   return fail(path, `Invalid input: ${typeName(value)} fits none of its ${branches.length} forms`);

@@ -5,6 +5,7 @@ import type { MasterKeys } from '../../firmware/card/keys.ts';
 import type { TerminalConfig } from '../../firmware/config/schema.ts';
 import { deriveSimMasterKeys, loadKeyFile } from '../../firmware/store/keys/keyfile.ts';
 import { CardApp } from '../../firmware/card/app.ts';
+import { SteppedClock } from '../../firmware/core/clock.ts';
 import { type Composed, composeTerminal } from '../../firmware/terminal/compose.ts';
 import { roleTap } from '../../firmware/terminal/role-tap.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
@@ -60,7 +61,12 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     return { ok: false, message: 'peripherals: missing; a terminal needs at least its reader ("reader": {"kind": …})' };
   const keys = masterKeysOf(config);
   if (!keys.ok) return keys;
-  const linked = config.backend ? openBackendLink(config.backend, d.clock, d.log) : null;
+  // The terminal's time (PROTOCOL.md §6.2): the system clock plus the backend's correction, stepped by the
+  // sync client and journaled as clock.step. Journal, decisions and the idle screen read it; timers and the
+  // reader loop keep d.clock, so a step is not a silence. A Pi has no RTC: it may boot an hour off.
+  const terminalClock = new SteppedClock(d.clock);
+  const clocks = { session: d.clock, terminalClock };
+  const linked = config.backend ? openBackendLink(config.backend, clocks, d.log) : null;
   if (linked && !linked.ok) return linked;
   const link = linked?.value ?? null;
   const opened = await openPeripherals(config.peripherals, d);
@@ -69,7 +75,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   let composed: Composed;
   try {
     composed = composeTerminal({
-      ...{ config, masterKeys: keys.value, clock: d.clock, log: d.log, scheduler: d.scheduler },
+      ...{ config, masterKeys: keys.value, clock: terminalClock, log: d.log, scheduler: d.scheduler },
       ...(link ? { authorizer: link.authorizer, locked: link.locked, syncAlarm: link.syncAlarm } : {}),
       // The door role drives its relays through the same GPIO driver the signals use.
       ...(peripherals.gpio
@@ -88,7 +94,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   const terminal = composed.terminal;
   link?.attach(terminal, peripherals.health);
   const online = () => link?.status()?.connected === true;
-  const status = clockStatus(() => d.clock.nowMs(), config.terminal.utcOffsetMinutes, online);
+  const status = clockStatus(() => terminalClock.nowMs(), config.terminal.utcOffsetMinutes, online);
   const face = new Face(peripherals.face.devices, status, d.log, peripherals.face.failing);
   // Each result beeps at once; the panel, the pole display and the voice follow without holding the beep.
   const signalled = (f: Faced): Promise<void> => {

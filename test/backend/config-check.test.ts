@@ -28,6 +28,7 @@ const withChange = (change: (c: any) => void) => {
   return c;
 };
 
+const RICE = { code: 1, name: { zh: '饭', en: 'rice' }, priceCents: 350 };
 const CASES: [string, unknown][] = [
   ['the example as it is', base],
   ['the door example', JSON.parse(readFileSync('examples/terminal-door-sim.json', 'utf8'))],
@@ -40,7 +41,7 @@ const CASES: [string, unknown][] = [
   ['an unknown peripheral', withChange((c) => (c.peripherals.fan = { kind: 'twin' }))],
   ['a reader kind unknown', withChange((c) => (c.peripherals.reader = { kind: 'nfc' }))],
   ['an mfrc522 on no SPI device', withChange((c) => (c.peripherals.reader = { kind: 'mfrc522', device: '/dev/x' }))],
-  ['a menu item priced 0', withChange((c) => (c.pos = { menu: [{ code: 1, name: { zh: 'a', en: 'a' }, priceCents: 0 }] }))],
+  ['a menu item priced 0', withChange((c) => (c.pos = { menu: [{ ...RICE, priceCents: 0 }] }))],
   ['receipt copies 9', withChange((c) => (c.pos = { ...(c.pos ?? {}), receiptCopies: 9 }))],
   ['a backend url without scheme', withChange((c) => (c.backend = { url: 'host:1', terminalKeyFile: 'k' }))],
 ];
