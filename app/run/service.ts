@@ -83,9 +83,9 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
         : {}),
     });
   } catch (e) {
-    // Only the stores throw: a role that cannot open on this config is a value (below).
+    // A config's problems come back as values naming their field (below); a throw here is a bug, said as one.
     await peripherals.close();
-    return { ok: false, message: `storage.dataDir: cannot open the stores: ${(e as Error).message}` };
+    return { ok: false, message: `cannot open the terminal (a bug, please report it): ${(e as Error).message}` };
   }
   if (!composed.ok) {
     await peripherals.close();
