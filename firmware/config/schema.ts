@@ -199,6 +199,7 @@ export const ConfigSchema = z
           ] as [number, string][])
         : []),
       ...roleLines(cfg),
+      ...matrixLines(cfg.peripherals?.keypad),
     ]) {
       const other = used.get(n);
       if (other)
@@ -211,6 +212,15 @@ export const ConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['pos', 'allowedClasses', i], message: `unknown card class ${id}` });
     });
   });
+
+/** A matrix keypad's eight lines, named as the collision message says them. */
+function matrixLines(keypad: PeripheralsConfig['keypad']): [number, string][] {
+  if (keypad?.kind !== 'matrix') return [];
+  return [
+    ...keypad.rows.map((n, i): [number, string] => [n, `keypad.rows[${i}]`]),
+    ...keypad.columns.map((n, i): [number, string] => [n, `keypad.columns[${i}]`]),
+  ];
+}
 
 export type TerminalConfig = z.infer<typeof ConfigSchema>;
 export type PosConfig = TerminalConfig['pos'];
