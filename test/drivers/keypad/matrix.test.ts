@@ -112,7 +112,11 @@ test("the config's matrix map: the registry scans the pad on GPIO and hands on t
   const keys: PosKey[] = [];
   let heard: () => void = () => {};
   const deps = { clock, scheduler: { after: () => () => {} }, nowUs: () => 0, log: silentLogger };
-  const opened = await openKeypad(parsed, (k) => (keys.push(k), heard()), deps, gpio);
+  const onKey = (k: PosKey) => {
+    keys.push(k);
+    heard();
+  };
+  const opened = await openKeypad(parsed, onKey, deps, gpio);
   assert.ok(opened.ok);
   try {
     held.add('A');
