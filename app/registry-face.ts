@@ -166,9 +166,7 @@ export async function openKeypad(
       return { ok: true, value: { close: () => keypad.close(), twin } };
     }
     case 'matrix':
-      return gpio
-        ? openMatrix(c, gpio, onKey, d)
-        : { ok: false, message: 'peripherals.keypad: no gpio' };
+      return gpio ? openMatrix(c, gpio, onKey, d) : { ok: false, message: 'peripherals.keypad: no gpio' };
   }
 }
 

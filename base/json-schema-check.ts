@@ -184,7 +184,7 @@ export function schemaAt(schema: JsonSchema, path: readonly string[]): JsonSchem
 function propertyOf(s: JsonSchema, name: string): JsonSchema | null {
   const props = s.properties as Record<string, JsonSchema> | undefined;
   if (props && Object.hasOwn(props, name)) return props[name];
-  for (const b of ((s.anyOf ?? s.oneOf ?? []) as JsonSchema[])) {
+  for (const b of (s.anyOf ?? s.oneOf ?? []) as JsonSchema[]) {
     const hit = propertyOf(b, name);
     if (hit) return hit;
   }
