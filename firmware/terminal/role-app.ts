@@ -31,7 +31,14 @@ export interface RoleGpio {
 }
 
 /** A refusal names the config field to change and how (composeTerminal hands it on as a value). */
-export type RoleOpen = { ok: true; app: RoleApp } | { ok: false; field: string; message: string };
+export type RoleOpen = { ok: true; app: RoleApp } | RoleRefused;
+type RoleRefused = { ok: false; field: string; message: string };
+
+/** A store that will not open (a data dir not writable, a file of another program): the data dir is the field. */
+export function storesRefused(dataDir: string, e: unknown): RoleRefused {
+  const message = `cannot open the stores in ${dataDir}: ${(e as Error).message}`;
+  return { ok: false, field: 'storage.dataDir', message };
+}
 
 const needsSection = (role: string): RoleOpen => ({
   ok: false,
@@ -49,26 +56,54 @@ function openHolders(d: TerminalDeps, log: TerminalDeps['log']): Holders {
   return Holders.open({ path: join(d.config.storage.dataDir, 'holders.db'), log });
 }
 
+/** The holders store, or the refusal naming the data dir when it will not open. */
+function holdersOrRefusal(d: TerminalDeps, log: TerminalDeps['log']): Holders | RoleRefused {
+  try {
+    return openHolders(d, log);
+  } catch (e) {
+    return storesRefused(d.config.storage.dataDir, e);
+  }
+}
+
 export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const door = d.config.door;
   if (!door) return needsSection('door');
   if (!d.gpio) return needsGpio('door');
   const log = d.log.child({ terminal: d.config.terminal.id, role: 'door' });
-  const grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
-  const holders = openHolders(d, log);
-  const doors = openDoorRole({
-    config: d.config,
-    door,
-    journal: t.journal,
-    blacklist: t.blacklist,
-    grants,
-    holders,
-    port: d.gpio.port,
-    scheduler: d.gpio.scheduler,
-    clock: d.clock,
-    log,
-    signals: d.gpio.signals,
-  });
+  let grants: Grants;
+  let holders: Holders;
+  try {
+    grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
+  } catch (e) {
+    return storesRefused(d.config.storage.dataDir, e);
+  }
+  const opened = holdersOrRefusal(d, log);
+  if (!(opened instanceof Holders)) {
+    grants.close();
+    return opened;
+  }
+  holders = opened;
+  let doors: DoorController;
+  try {
+    doors = openDoorRole({
+      config: d.config,
+      door,
+      journal: t.journal,
+      blacklist: t.blacklist,
+      grants,
+      holders,
+      port: d.gpio.port,
+      scheduler: d.gpio.scheduler,
+      clock: d.clock,
+      log,
+      signals: d.gpio.signals,
+    });
+  } catch (e) {
+    // The caller closes the terminal's stores; these are the role's.
+    grants.close();
+    holders.close();
+    throw e;
+  }
   return { ok: true, app: { role: 'door', doors, grants, holders } };
 }
 
@@ -76,7 +111,8 @@ export function openAttendanceApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const attendance = d.config.attendance;
   if (!attendance) return needsSection('attendance');
   const log = d.log.child({ terminal: d.config.terminal.id, role: 'attendance' });
-  const holders = openHolders(d, log);
+  const holders = holdersOrRefusal(d, log);
+  if (!(holders instanceof Holders)) return holders;
   const punches = new PunchClock({
     store: new PunchStore(t.journal),
     cardRules: cardRulesForAnyClass(d.config),
@@ -96,24 +132,31 @@ export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
   if (!parking) return needsSection('parking');
   if (!d.gpio) return needsGpio('parking');
   const log = d.log.child({ terminal: d.config.terminal.id, role: 'parking' });
-  const holders = openHolders(d, log);
-  const gates = new ParkingGates({
-    port: d.gpio.port,
-    relays: { entry: parking.entryRelay, exit: parking.exitRelay },
-    journal: t.journal,
-    tx: t.tx,
-    cards: t.cards,
-    cardRules: cardRulesForAnyClass(d.config),
-    // The exit's debit is a fee, not a sale: the POS's sale limits and classes do not bound it.
-    moneyRules: { ...rulesFor(d.config), allowedClasses: [], minSaleCents: 0, maxSaleCents: FEE_CENTS_MAX },
-    blacklisted: (n) => t.blacklist.has(n),
-    rates: parking.rates,
-    passClasses: parking.passClasses,
-    passOf: (n) => holders.passOf(n),
-    utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
-    clock: d.clock,
-    log,
-  });
+  const holders = holdersOrRefusal(d, log);
+  if (!(holders instanceof Holders)) return holders;
+  let gates: ParkingGates;
+  try {
+    gates = new ParkingGates({
+      port: d.gpio.port,
+      relays: { entry: parking.entryRelay, exit: parking.exitRelay },
+      journal: t.journal,
+      tx: t.tx,
+      cards: t.cards,
+      cardRules: cardRulesForAnyClass(d.config),
+      // The exit's debit is a fee, not a sale: the POS's sale limits and classes do not bound it.
+      moneyRules: { ...rulesFor(d.config), allowedClasses: [], minSaleCents: 0, maxSaleCents: FEE_CENTS_MAX },
+      blacklisted: (n) => t.blacklist.has(n),
+      rates: parking.rates,
+      passClasses: parking.passClasses,
+      passOf: (n) => holders.passOf(n),
+      utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
+      clock: d.clock,
+      log,
+    });
+  } catch (e) {
+    holders.close(); // the caller closes the terminal's stores; this one is the role's
+    throw e;
+  }
   return { ok: true, app: { role: 'parking', gates, holders } };
 }
 
