@@ -32,6 +32,8 @@ export const KIND = {
   parkingEntry: 'parking.entry',
   parkingExit: 'parking.exit',
   invoicePrinted: 'invoice.printed',
+  deskIssue: 'desk.issue',
+  deskCancel: 'desk.cancel',
 } as const;
 
 export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
@@ -252,6 +254,34 @@ export interface InvoicePrintedBody {
   copy: boolean;
 }
 
+/**
+ * desk.issue: the card office is about to issue a blank card (开户, or 补卡 when
+ * `replaces` names the card it replaces). Journaled before the first card byte;
+ * a `card.issued` referring to it follows once the card reads back as issued.
+ * The holder's name stays at the backend: the card carries only its number.
+ */
+export interface DeskIssueBody {
+  cardNumber: number;
+  uid: string;
+  holder: string;
+  cardClass: number;
+  expiryDay: number;
+  pinSet: boolean;
+  /** 补卡: the lost card this one replaces (the backend carries its provable balance over); else null. */
+  replaces: number | null;
+}
+
+/**
+ * desk.cancel (ref: the payout's card.intent, or null when the card held nothing):
+ * 销户/退卡. The card's balance was paid out in cash and its subsidy forfeited by
+ * that write; the backend lists the number so the card is refused everywhere.
+ */
+export interface DeskCancelBody {
+  cardNumber: number;
+  paidOutCents: number;
+  forfeitedSubsidyCents: number;
+}
+
 /** The body each record kind carries: what the journal's append is checked against. */
 export interface RecordBodies {
   [KIND.intent]: IntentBody;
@@ -278,6 +308,8 @@ export interface RecordBodies {
   [KIND.parkingEntry]: ParkingEntryBody;
   [KIND.parkingExit]: ParkingExitBody;
   [KIND.invoicePrinted]: InvoicePrintedBody;
+  [KIND.deskIssue]: DeskIssueBody;
+  [KIND.deskCancel]: DeskCancelBody;
 }
 
 export type RecordKind = keyof RecordBodies;
