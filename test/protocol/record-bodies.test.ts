@@ -18,6 +18,7 @@ import { simTransport } from '../../simulator/printer/transport.ts';
 import { validate, type Schema } from './json-schema.ts';
 import { kioskTour } from '../firmware/kiosk/tour.ts';
 import { rolesTour } from '../firmware/roles/tour.ts';
+import { deskTour } from '../firmware/desk/tour.ts';
 
 /**
  * PROTOCOL.md §6.6.6: the record bodies a backend receives are published as
@@ -141,6 +142,7 @@ test('every body the firmware journals matches the published schema of its kind,
     await kioskTour();
     await rolesTour();
     await invoice();
+    await deskTour();
   });
   const problems = seen.flatMap((r) =>
     defs[r.kind] ? validate(defs[r.kind], r.body, schema, r.kind) : [`${r.kind}: not in the schema`],
