@@ -25,7 +25,7 @@ export async function wipeCard(session: CardSession, keys: CardKeys): Promise<Wi
   const zero = new Uint8Array(16);
   try {
     for (const sector of [...APP_SECTORS].reverse()) {
-      const opened = await openSector(session, sector, keys.keyB(sector));
+      const opened = await openSector(session, sector, keys);
       if (opened === 'transport') continue; // wiped by an earlier attempt
       if (opened === null) return { kind: 'uncertain', problem: `sector ${sector} opens with no key this desk knows` };
       for (let i = 0; i < 3; i++) await session.writeBlock(sector * 4 + i, zero);
@@ -42,14 +42,19 @@ export async function wipeCard(session: CardSession, keys: CardKeys): Promise<Wi
 
 /**
  * Opens a sector for the wipe: with the card's key B, with the transport key
- * (wiped already), or with a key B a trailer torn on its way to transport can
- * hold (rekey-plan.ts). Null: none opens it.
+ * (wiped already), or with a key a trailer torn mid-write can hold
+ * (rekey-plan.ts). Null: none opens it — a cut inside the access bits locks a
+ * MIFARE sector for good, and the card is set aside (no money is on it then).
  */
-async function openSector(session: CardSession, sector: number, keyB: Uint8Array): Promise<'keyB' | 'transport' | null> {
-  if (await opens(session, sector, 'B', keyB)) return 'keyB';
+async function openSector(session: CardSession, sector: number, keys: CardKeys): Promise<'open' | 'transport' | null> {
+  const keyB = keys.keyB(sector);
+  if (await opens(session, sector, 'B', keyB)) return 'open';
   if (await opens(session, sector, 'A', TRANSPORT_KEY)) return 'transport';
-  for (const torn of tornKeyCandidates(keyB, TRANSPORT_KEY))
-    if (await opens(session, sector, 'B', torn)) return 'keyB';
+  // Behind our access bits only key B writes: a trailer cut on its way to transport (a wipe) or from it (an issue).
+  const keysB = [TRANSPORT_KEY, ...tornKeyCandidates(keyB, TRANSPORT_KEY), ...tornKeyCandidates(TRANSPORT_KEY, keyB)];
+  for (const k of keysB) if (await opens(session, sector, 'B', k)) return 'open';
+  // An issue cut in key A: the access bits are still transport's, and key A writes everything.
+  for (const k of tornKeyCandidates(TRANSPORT_KEY, keys.keyA(sector))) if (await opens(session, sector, 'A', k)) return 'open';
   return null;
 }
 

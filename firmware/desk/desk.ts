@@ -105,9 +105,8 @@ export class DeskApp {
     if (resume?.stage === 'deposit') return this.openingDeposit(spec, session, true);
     let issueSeq = resume?.ref ?? null;
     if (resume?.stage === 'issue' && issueSeq !== null) {
-      // Cut mid-issue: finished already (only the read-back was lost), or wiped back to blank and issued again.
-      const back = await this.d.cards.read(session);
-      if (back.ok && back.card.identity.cardNumber === spec.cardNumber) return this.issued(spec, issueSeq, session);
+      // Cut mid-issue: wiped back to blank and issued again. Even a card that reads may hold a torn key B
+      // (a card that reads but can never be written); no money is on it yet, so starting over is free.
       const wiped = await wipeCard(session, this.d.cards.keysFor(session.uid));
       if (wiped.kind !== 'wiped') return { kind: 'cut', uid, resume, problem: wiped.problem };
     } else {
