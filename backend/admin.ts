@@ -19,6 +19,7 @@ export const ADMIN_HELP = [
   '  card found <number>            take it off the blacklist',
   '  card show <number>             counter ledger, credits and account of a card',
   '  card register <number>...      cards issued elsewhere (the desk): credit, account, grant, lost need a known card',
+  '  card replace <old> <new>       补卡 by hand: old listed, new owed its proven balance (docs/cards.md)',
   '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00) to the subsidy wallet unless balance is named',
   ...CREDITS_HELP,
   '  account <card> <amount>        set an online account balance',
@@ -59,17 +60,34 @@ export function runAdmin(backend: Backend, args: string[]): AdminResult {
   }
 }
 
+function replace(b: Backend, args: string[]): AdminResult {
+  const [old, neu] = args.map(uint);
+  if (args.length !== 2 || old === null || neu === null || old === undefined || neu === undefined)
+    return usage('card replace <old> <new>');
+  const unknown = b.cards.refusal(old) ?? b.cards.refusal(neu);
+  if (unknown !== null) return { code: 1, lines: [unknown] };
+  const r = b.cardReplace(old, neu);
+  if (!r.ok) return { code: 1, lines: [`${r.problem}; nothing changed`] };
+  const cents = formatCents(r.replacement.carriedCents);
+  return { code: 0, lines: [`card ${old} replaced by ${neu}: ${old} listed, ${neu} owed ${cents} (proven at counter ${r.replacement.provenCounter})`] };
+}
+
 function dispatch(b: Backend, args: string[]): AdminResult {
   const [cmd, sub, x, y] = args;
   switch (cmd) {
     case 'card': {
       if (sub === 'register') return register(b, args.slice(2));
+      if (sub === 'replace') return replace(b, args.slice(2));
       const card = uint(x);
       if (card === null || !['lost', 'found', 'show'].includes(sub) || args.length !== 3)
         return usage('card lost|found|show <number> | card register <number>...');
       if (sub === 'show') return cardShow(b, card);
       const unknown = sub === 'lost' ? b.cards.refusal(card) : null;
       if (unknown !== null) return { code: 1, lines: [unknown] };
+      const replaced = sub === 'found' ? b.replacements.of(card) : null;
+      // Its money went to the replacement: taken off the list, the old card would spend it a second time.
+      if (replaced)
+        return { code: 1, lines: [`card ${card} was replaced by ${replaced.newCard}: it stays listed; nothing changed`] };
       const v = sub === 'lost' ? b.cardLost(card) : b.cardFound(card);
       const online = b.connected().size;
       if (v === null)

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimWorld } from '../../simulator/world.ts';
+import { runAdmin } from '../../backend/admin.ts';
 import { correctionCents } from '../../backend/replacements.ts';
 import type { LandedWrite } from '../../backend/ledger.ts';
 import { Net, authorizerFor, syncTerminal, type Synced } from '../e2e/harness.ts';
@@ -125,4 +126,25 @@ test('correctionCents counts the old card\'s landed writes above the proven coun
   assert.equal(correctionCents(landed, 1), -300);
   assert.equal(correctionCents(landed, 3), 0);
   assert.equal(correctionCents(landed, 5), 0);
+});
+
+test('card replace by hand: refused for unknown cards and twice; a replaced card cannot be found again', async () => {
+  const w = new SimWorld({ seed: 16, startMs: START });
+  const net = new Net(w.clock, 16, { log: false });
+  try {
+    assert.match(runAdmin(net.b, ['card', 'replace', '1001']).lines.join(), /usage|card replace <old> <new>/);
+    assert.equal(runAdmin(net.b, ['card', 'replace', '1001', '2002']).code, 1, 'unknown cards');
+    net.b.cards.register([OLD, NEW], 'test', w.clock.nowMs());
+    const r = runAdmin(net.b, ['card', 'replace', '1001', '2002']);
+    assert.equal(r.code, 0, r.lines.join('\n'));
+    assert.match(r.lines[0], /card 1001 replaced by 2002: 1001 listed, 2002 owed 0\.00/);
+    assert.match(runAdmin(net.b, ['card', 'replace', '1001', '2002']).lines[0], /replaced already; nothing changed/);
+    const found = runAdmin(net.b, ['card', 'found', '1001']);
+    assert.equal(found.code, 1);
+    assert.match(found.lines[0], /replaced by 2002: it stays listed/);
+    assert.ok(net.b.lists.isBlacklisted(OLD));
+  } finally {
+    w.close();
+    net.close();
+  }
 });
