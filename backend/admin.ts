@@ -69,7 +69,8 @@ function replace(b: Backend, args: string[]): AdminResult {
   const r = b.cardReplace(old, neu);
   if (!r.ok) return { code: 1, lines: [`${r.problem}; nothing changed`] };
   const cents = formatCents(r.replacement.carriedCents);
-  return { code: 0, lines: [`card ${old} replaced by ${neu}: ${old} listed, ${neu} owed ${cents} (proven at counter ${r.replacement.provenCounter})`] };
+  const proven = `proven at counter ${r.replacement.provenCounter}`;
+  return { code: 0, lines: [`card ${old} replaced by ${neu}: ${old} listed, ${neu} owed ${cents} (${proven})`] };
 }
 
 function dispatch(b: Backend, args: string[]): AdminResult {
@@ -87,7 +88,10 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       const replaced = sub === 'found' ? b.replacements.of(card) : null;
       // Its money went to the replacement: taken off the list, the old card would spend it a second time.
       if (replaced)
-        return { code: 1, lines: [`card ${card} was replaced by ${replaced.newCard}: it stays listed; nothing changed`] };
+        return {
+          code: 1,
+          lines: [`card ${card} was replaced by ${replaced.newCard}: it stays listed; nothing changed`],
+        };
       const v = sub === 'lost' ? b.cardLost(card) : b.cardFound(card);
       const online = b.connected().size;
       if (v === null)

@@ -107,7 +107,13 @@ export class Replacements {
       };
       const credits = (['balance', 'subsidy'] as const)
         .filter((purse) => carry[purse] !== 0)
-        .map((purse) => ({ cardNumber: newCard, amount: carry[purse], purse, reason: 'adjust' as const, expiryDay: 0 }));
+        .map((purse) => ({
+          cardNumber: newCard,
+          amount: carry[purse],
+          purse,
+          reason: 'adjust' as const,
+          expiryDay: 0,
+        }));
       if (credits.length) this.lists.issueCredits(credits, nowMs);
       const carriedCents = carry.balance + carry.subsidy;
       this.q.add.run(oldCard, newCard, top?.counterAfter ?? 0, carriedCents, nowMs);

@@ -106,7 +106,8 @@ export class SimWorld {
   /** A blank card (transport keys, nothing written), for the desk to issue. */
   addBlankCard(name: string, uid: string): SimCard {
     if (this.cards.has(name)) throw new Error(`card "${name}" defined twice`);
-    const sim = { spec: { name, uid, number: 0, cardClass: 0 }, card: VirtualClassicCard.blank(Buffer.from(uid, 'hex')) };
+    const card = VirtualClassicCard.blank(Buffer.from(uid, 'hex'));
+    const sim = { spec: { name, uid, number: 0, cardClass: 0 }, card };
     this.cards.set(name, sim);
     return sim;
   }

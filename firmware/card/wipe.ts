@@ -35,7 +35,8 @@ export async function wipeCard(session: CardSession, keys: CardKeys): Promise<Wi
     }
     return { kind: 'wiped' };
   } catch (e) {
-    if (e instanceof CardError) return { kind: 'uncertain', problem: e.code === 'removed' ? 'card left the field' : e.message };
+    if (e instanceof CardError)
+      return { kind: 'uncertain', problem: e.code === 'removed' ? 'card left the field' : e.message };
     throw e; // a bug, not an operating error
   }
 }
@@ -54,7 +55,8 @@ async function openSector(session: CardSession, sector: number, keys: CardKeys):
   const keysB = [TRANSPORT_KEY, ...tornKeyCandidates(keyB, TRANSPORT_KEY), ...tornKeyCandidates(TRANSPORT_KEY, keyB)];
   for (const k of keysB) if (await opens(session, sector, 'B', k)) return 'open';
   // An issue cut in key A: the access bits are still transport's, and key A writes everything.
-  for (const k of tornKeyCandidates(TRANSPORT_KEY, keys.keyA(sector))) if (await opens(session, sector, 'A', k)) return 'open';
+  for (const k of tornKeyCandidates(TRANSPORT_KEY, keys.keyA(sector)))
+    if (await opens(session, sector, 'A', k)) return 'open';
   return null;
 }
 

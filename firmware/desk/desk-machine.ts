@@ -55,7 +55,10 @@ export function next(state: DeskState, event: DeskEvent): DeskStep {
   switch (event.kind) {
     case 'request':
       if (state.mode === 'retap')
-        return show(state, `finish first: place card ${state.uid} again (or abandon; its next tap anywhere settles it)`);
+        return show(
+          state,
+          `finish first: place card ${state.uid} again (or abandon; its next tap anywhere settles it)`,
+        );
       return show({ mode: 'await-card', op: event.op }, `${event.op.kind}: place the card on the reader`);
     case 'abandon':
       if (state.mode === 'idle') return show(state, 'nothing to abandon');

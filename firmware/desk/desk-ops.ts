@@ -58,7 +58,15 @@ function amountProblem(cents: number, rules: PolicyRules, what: string): string 
 
 /** The purse a new card starts with: empty; money goes on through card.intent writes the ledger sees. */
 export function issuedPurse(today: number, terminalId: number): PurseState {
-  return { counter: 0, balance: 0, subsidy: 0, lastCreditSeq: 0, day: today, spentToday: 0, writerTerminalId: terminalId };
+  return {
+    counter: 0,
+    balance: 0,
+    subsidy: 0,
+    lastCreditSeq: 0,
+    day: today,
+    spentToday: 0,
+    writerTerminalId: terminalId,
+  };
 }
 
 /**
@@ -73,7 +81,8 @@ export function decidePayout(
   terminalId: number,
 ): Extract<Decision, { kind: 'approve' }> | { kind: 'refuse'; detail: string } {
   if (blacklisted) return { kind: 'refuse', detail: 'the card is listed lost or replaced: unloss it first' };
-  if (card.identity.flags.countPurse) return { kind: 'refuse', detail: 'a count card holds uses, not money to pay out' };
+  if (card.identity.flags.countPurse)
+    return { kind: 'refuse', detail: 'a count card holds uses, not money to pay out' };
   const p = card.purse;
   const next: PurseState = { ...p, counter: p.counter + 1, balance: 0, subsidy: 0, writerTerminalId: terminalId };
   return {

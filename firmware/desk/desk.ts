@@ -1,4 +1,4 @@
-import { CardApp, type CardImage } from '../card/app.ts';
+import type { CardApp, CardImage } from '../card/app.ts';
 import type { CardKeys } from '../card/keys.ts';
 import type { CardSession } from '../card/session.ts';
 import { wipeCard } from '../card/wipe.ts';
@@ -158,7 +158,8 @@ export class DeskApp {
   }
 
   private issuedLines(spec: IssueSpec, depositCents: number): string[] {
-    const carried = spec.replaces === null ? [] : [`replaces card ${spec.replaces}: its balance comes once the backend answers`];
+    const carried =
+      spec.replaces === null ? [] : [`replaces card ${spec.replaces}: its balance comes once the backend answers`];
     return [
       `issued card ${spec.cardNumber} to ${spec.holder}, class ${spec.cardClass}, valid through ${cardDayToIso(spec.expiryDay)}`,
       ...(depositCents > 0 ? [`deposit ${formatCents(depositCents)} taken`] : []),
@@ -191,7 +192,10 @@ export class DeskApp {
       listAmountCents: amountCents,
     });
     if (out.kind === 'committed')
-      return { kind: 'done', lines: [`deposit ${formatCents(amountCents)} taken`, this.purseLine({ ...read.card, purse: decision.next })] };
+      return {
+        kind: 'done',
+        lines: [`deposit ${formatCents(amountCents)} taken`, this.purseLine({ ...read.card, purse: decision.next })],
+      };
     return { kind: 'cut', uid, resume, problem: out.problem };
   }
 
@@ -234,8 +238,10 @@ export class DeskApp {
       tx: 'sale',
       listAmountCents: decision.chargedAmount,
     });
-    if (out.kind === 'aborted') return { kind: 'refused', detail: `nothing paid out (${out.problem}): place the card again` };
-    if (out.kind === 'uncertain') return { kind: 'cut', uid, resume: { stage: 'cancel', ref: out.intent.seq }, problem: out.problem };
+    if (out.kind === 'aborted')
+      return { kind: 'refused', detail: `nothing paid out (${out.problem}): place the card again` };
+    if (out.kind === 'uncertain')
+      return { kind: 'cut', uid, resume: { stage: 'cancel', ref: out.intent.seq }, problem: out.problem };
     return this.cancelled(session, cardNumber, decision.fromBalance, decision.fromSubsidy, out.intent.seq);
   }
 
@@ -270,7 +276,8 @@ export class DeskApp {
   /** Reads the card, settles its open writes and lands its pending credits, as every money terminal does first. */
   private async readAndLoad(session: CardSession, resume: Resume): Promise<ReadCard> {
     const read = await this.d.cards.read(session);
-    if (!read.ok) return { ok: false, result: { kind: 'refused', detail: `card not read (${read.reason}): ${read.problem}` } };
+    if (!read.ok)
+      return { ok: false, result: { kind: 'refused', detail: `card not read (${read.reason}): ${read.problem}` } };
     const settled = this.d.tx.settleOpen(read.card);
     const credit = await applyPendingCredits(
       this.d.credits,
@@ -282,7 +289,10 @@ export class DeskApp {
       this.today(),
     );
     if (credit.kind === 'cut')
-      return { ok: false, result: { kind: 'cut', uid: hex(session.uid), resume, problem: 'card left while its credits were written' } };
+      return {
+        ok: false,
+        result: { kind: 'cut', uid: hex(session.uid), resume, problem: 'card left while its credits were written' },
+      };
     return { ok: true, card: credit.card, keys: read.keys, settled };
   }
 

@@ -182,7 +182,9 @@ export class DeskSim {
           else this.backend.cardFound(h.number);
           await this.inStep();
           const pos2 = this.syncs.has('pos2') ? '' : ' (pos2 is offline: it learns at its next sync)';
-          return [`card ${h.number} ${cmd === 'lost' ? 'reported lost (挂失)' : 'found again (解挂)'}: every online terminal holds it${pos2}`];
+          return [
+            `card ${h.number} ${cmd === 'lost' ? 'reported lost (挂失)' : 'found again (解挂)'}: every online terminal holds it${pos2}`,
+          ];
         });
       case 'replace':
         return this.withHeld((h) => this.replace(h));
@@ -232,7 +234,8 @@ export class DeskSim {
     out.push(...(await this.issue([old.holder], old)));
     if (this.held === old) return out;
     const carried = this.backend.replacements.of(old.number);
-    if (carried) out.push(`backend: card ${old.number} proven at ${formatCents(carried.carriedCents)}, owed to the new card`);
+    if (carried)
+      out.push(`backend: card ${old.number} proven at ${formatCents(carried.carriedCents)}, owed to the new card`);
     out.push(...(await this.atDesk({ kind: 'read' }, (this.held as HeldCard).name)));
     return out;
   }
@@ -260,7 +263,9 @@ export class DeskSim {
   private backendView(h: HeldCard): string[] {
     const report = this.backend.cardReport(h.number);
     const purse = report.purse ? formatCents(report.purse.balance + report.purse.subsidy) : 'nothing landed yet';
-    const lines = [`backend: card ${h.number} ledger ${purse} at counter ${report.counter}, open writes ${report.open}`];
+    const lines = [
+      `backend: card ${h.number} ledger ${purse} at counter ${report.counter}, open writes ${report.open}`,
+    ];
     for (const c of this.issued) {
       const r = this.backend.replacements.of(c.number);
       if (r)
@@ -268,7 +273,14 @@ export class DeskSim {
           `  ${r.oldCard} → ${r.newCard}: carried ${formatCents(r.carriedCents)}, corrected ${formatCents(r.correctedCents)} since`,
         );
     }
-    lines.push(`  blacklist: ${this.issued.filter((c) => this.backend.lists.isBlacklisted(c.number)).map((c) => c.number).join(', ') || 'none'}`);
+    lines.push(
+      `  blacklist: ${
+        this.issued
+          .filter((c) => this.backend.lists.isBlacklisted(c.number))
+          .map((c) => c.number)
+          .join(', ') || 'none'
+      }`,
+    );
     return lines;
   }
 
@@ -291,4 +303,3 @@ const HELP = [
   'refund                 退卡: pay the balance out in cash, wipe the card, the number is blacklisted',
   'backend                what the backend holds of the card in hand; cards: every card issued',
 ];
-

@@ -99,7 +99,7 @@ for (const order of permutations<Far>(['pos1', 'pos2', 'pos3'])) {
       await net.settle(w.tap('desk', 'new'));
       assert.equal(await purseCents(w, 'new'), OPENING_CENTS - SALES_CENTS - spentNewCents);
       const after = net.b.replacements.of(OLD);
-      assert.equal(after?.correctedCents, -SALES_CENTS, 'the corrections are the old card\'s late sales, once each');
+      assert.equal(after?.correctedCents, -SALES_CENTS, "the corrections are the old card's late sales, once each");
       assert.ok(w.terminal('pos1').terminal.blacklist.has(OLD), 'the old number is listed everywhere');
     } finally {
       for (const s of links) {
@@ -112,7 +112,7 @@ for (const order of permutations<Far>(['pos1', 'pos2', 'pos3'])) {
   });
 }
 
-test('correctionCents counts the old card\'s landed writes above the proven counter, credits left out', () => {
+test("correctionCents counts the old card's landed writes above the proven counter, credits left out", () => {
   const purse = { counter: 0, balance: 0, subsidy: 0, lastCreditSeq: 0, day: 0, spentToday: 0, writerTerminalId: 0 };
   const w = (counterAfter: number, tx: string, chargedCents: number): LandedWrite => ({
     terminal: 1,
@@ -122,7 +122,13 @@ test('correctionCents counts the old card\'s landed writes above the proven coun
     chargedCents,
     purse,
   });
-  const landed = [w(1, 'topup', -5_000), w(2, 'sale', 300), w(3, 'credit', -1_000), w(4, 'sale', 200), w(5, 'undo', -200)];
+  const landed = [
+    w(1, 'topup', -5_000),
+    w(2, 'sale', 300),
+    w(3, 'credit', -1_000),
+    w(4, 'sale', 200),
+    w(5, 'undo', -200),
+  ];
   assert.equal(correctionCents(landed, 1), -300);
   assert.equal(correctionCents(landed, 3), 0);
   assert.equal(correctionCents(landed, 5), 0);

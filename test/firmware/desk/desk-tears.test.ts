@@ -30,10 +30,14 @@ function deskOf(w: SimWorld): DeskApp {
 function landed(journal: Journal, card: number): IntentBody[] {
   const out: IntentBody[] = [];
   const recs: JournalRecord[] = [];
-  for (let page = journal.after(0, 1_000); page.length; page = journal.after(page.at(-1)!.seq, 1_000)) recs.push(...page);
+  for (let page = journal.after(0, 1_000); page.length; page = journal.after(page.at(-1)!.seq, 1_000))
+    recs.push(...page);
   const closed = new Set(
     recs
-      .filter((r) => r.kind === KIND.commit || (r.kind === KIND.settle && (r.body as { outcome: string }).outcome === 'landed'))
+      .filter(
+        (r) =>
+          r.kind === KIND.commit || (r.kind === KIND.settle && (r.body as { outcome: string }).outcome === 'landed'),
+      )
       .map((r) => r.ref),
   );
   for (const r of recs) if (isRecordOf(r, KIND.intent) && r.card === card && closed.has(r.seq)) out.push(r.body);
@@ -61,7 +65,15 @@ test('an issue with its opening deposit, cut at every byte, lands the deposit at
       w.addBlankCard(name, uidOf(k));
       desk.request({
         kind: 'issue',
-        spec: { holder: 'Zhao', cardNumber, cardClass: 1, expiryDay: today + 30, pin: null, depositCents: DEPOSIT_CENTS, replaces: null },
+        spec: {
+          holder: 'Zhao',
+          cardNumber,
+          cardClass: 1,
+          expiryDay: today + 30,
+          pin: null,
+          depositCents: DEPOSIT_CENTS,
+          replaces: null,
+        },
       });
       const first = await w.deskTap('desk', name, { tearAfterBytes: k });
       const second = desk.state.mode === 'retap' ? await w.deskTap('desk', name) : first;
@@ -80,7 +92,7 @@ test('an issue with its opening deposit, cut at every byte, lands the deposit at
         desk.abandon();
       }
     }
-    assert.deepEqual(locked, accessBitCuts(0, 3), 'only a cut inside a trailer\'s access bits locks the card');
+    assert.deepEqual(locked, accessBitCuts(0, 3), "only a cut inside a trailer's access bits locks the card");
   } finally {
     w.close();
   }
@@ -100,12 +112,21 @@ test('a cancellation cut at every byte pays out once, journals it once, and ends
       w.addBlankCard(name, uidOf(1_000 + k));
       desk.request({
         kind: 'issue',
-        spec: { holder: 'Qian', cardNumber, cardClass: 1, expiryDay: today + 30, pin: null, depositCents: DEPOSIT_CENTS, replaces: null },
+        spec: {
+          holder: 'Qian',
+          cardNumber,
+          cardClass: 1,
+          expiryDay: today + 30,
+          pin: null,
+          depositCents: DEPOSIT_CENTS,
+          replaces: null,
+        },
       });
       await w.deskTap('desk', name);
       desk.request({ kind: 'cancel' });
       const shown = [...(await w.deskTap('desk', name, { tearAfterBytes: k }))];
-      for (let again = 0; again < 3 && desk.state.mode !== 'idle'; again++) shown.push(...(await w.deskTap('desk', name)));
+      for (let again = 0; again < 3 && desk.state.mode !== 'idle'; again++)
+        shown.push(...(await w.deskTap('desk', name)));
       const text = shown.join('\n');
       const payouts = landed(journal, cardNumber).filter((b) => b.tx === 'sale');
       const cancels = recordsOf(journal, KIND.deskCancel, cardNumber);
