@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Scheduler } from '../../base/scheduler.ts';
 import type { GpioPort } from '../../drivers/gpio/index.ts';
 import { PunchClock } from '../attendance/punch-clock.ts';
-import { CardApp } from '../card/app.ts';
 import { PunchStore } from '../attendance/punch-store.ts';
 import { DeskApp } from '../desk/desk.ts';
 import type { DoorController, DoorSignals } from '../door/controller.ts';
@@ -93,7 +92,7 @@ export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
     relays: { entry: parking.entryRelay, exit: parking.exitRelay },
     journal: t.journal,
     tx: t.tx,
-    cards: new CardApp(d.masterKeys),
+    cards: t.cards,
     cardRules: cardRulesForAnyClass(d.config),
     // The exit's debit is a fee, not a sale: the POS's sale limits and classes do not bound it.
     moneyRules: { ...rulesFor(d.config), allowedClasses: [], minSaleCents: 0, maxSaleCents: FEE_CENTS_MAX },
@@ -112,7 +111,8 @@ export function openDeskApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const desk = new DeskApp({
     journal: t.journal,
     tx: t.tx,
-    cards: new CardApp(d.masterKeys),
+    // The terminal's card application: during a key rollover it re-keys a card read on the previous keys.
+    cards: t.cards,
     credits: t.credits,
     blacklisted: (n) => t.blacklist.has(n),
     // The POS's money rules (classes, balance cap) bound the desk's deposits too.
