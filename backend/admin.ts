@@ -64,6 +64,12 @@ export function runAdmin(backend: Backend, args: string[]): AdminResult {
   }
 }
 
+/** Why an admin change for a replaced card is refused (null: not replaced); `instead` says what to do. */
+function replacedRefusal(b: Backend, card: number, instead: string): string | null {
+  const r = b.replacements.of(card);
+  return r ? `card ${card} was replaced by ${r.newCard}: ${instead}; nothing changed` : null;
+}
+
 function replace(b: Backend, args: string[]): AdminResult {
   const [old, neu] = args.map(uint);
   if (args.length !== 2 || old === null || neu === null || old === undefined || neu === undefined)
@@ -89,13 +95,9 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       if (sub === 'show') return cardShow(b, card);
       const unknown = sub === 'lost' ? b.cards.refusal(card) : null;
       if (unknown !== null) return { code: 1, lines: [unknown] };
-      const replaced = sub === 'found' ? b.replacements.of(card) : null;
       // Its money went to the replacement: taken off the list, the old card would spend it a second time.
-      if (replaced)
-        return {
-          code: 1,
-          lines: [`card ${card} was replaced by ${replaced.newCard}: it stays listed; nothing changed`],
-        };
+      const replaced = sub === 'found' ? replacedRefusal(b, card, 'it stays listed') : null;
+      if (replaced !== null) return { code: 1, lines: [replaced] };
       const v = sub === 'lost' ? b.cardLost(card) : b.cardFound(card);
       const online = b.connected().size;
       if (v === null)
@@ -118,7 +120,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       const purse = y ?? 'subsidy';
       if (card === null || cents === null || cents === 0 || (purse !== 'subsidy' && purse !== 'balance'))
         return usage('credit <card> <amount> [subsidy|balance]');
-      const unknown = b.cards.refusal(card);
+      // A replaced card is listed everywhere: a credit to it would never land.
+      const unknown = b.cards.refusal(card) ?? replacedRefusal(b, card, `credit ${b.replacements.of(card)?.newCard}`);
       if (unknown !== null) return { code: 1, lines: [unknown] };
       const c = b.credit(card, cents, purse, creditReason(purse));
       return {

@@ -148,6 +148,9 @@ test('card replace by hand: refused for unknown cards and twice; a replaced card
     const found = runAdmin(net.b, ['card', 'found', '1001']);
     assert.equal(found.code, 1);
     assert.match(found.lines[0], /replaced by 2002: it stays listed/);
+    const credit = runAdmin(net.b, ['credit', '1001', '5.00']);
+    assert.equal(credit.code, 1);
+    assert.match(credit.lines[0], /replaced by 2002: credit 2002; nothing changed/);
     assert.ok(net.b.lists.isBlacklisted(OLD));
   } finally {
     w.close();
