@@ -26,6 +26,10 @@ export interface DeskDeps {
   log: Logger;
 }
 
+/** A cut write whose card moved on elsewhere: the backend settles it from every terminal's journal. */
+const UNKNOWN_OUTCOME =
+  'the earlier write cannot be told from this card (it was used elsewhere since): take no cash; the backend settles it';
+
 type ReadCard =
   | { ok: true; card: CardImage; keys: CardKeys; settled: SettledIntent[] }
   | { ok: false; result: DeskResult };
@@ -102,7 +106,7 @@ export class DeskApp {
 
   private async issue(spec: IssueSpec, resume: Resume | null, session: CardSession): Promise<DeskResult> {
     const uid = hex(session.uid);
-    if (resume?.stage === 'deposit') return this.openingDeposit(spec, session, true);
+    if (resume?.stage === 'deposit') return this.openingDeposit(spec, session, resume);
     let issueSeq = resume?.ref ?? null;
     if (resume?.stage === 'issue' && issueSeq !== null) {
       // Cut mid-issue: wiped back to blank and issued again. Even a card that reads may hold a torn key B
@@ -149,11 +153,11 @@ export class DeskApp {
     this.d.journal.append(KIND.issued, { cardNumber: spec.cardNumber }, { card: spec.cardNumber, ref: issueSeq });
     this.d.log.info('desk.issued', { cardNumber: spec.cardNumber, replaces: spec.replaces });
     if (spec.depositCents === 0) return { kind: 'done', lines: this.issuedLines(spec, 0) };
-    return this.openingDeposit(spec, session, false);
+    return this.openingDeposit(spec, session, null);
   }
 
-  private async openingDeposit(spec: IssueSpec, session: CardSession, resumed: boolean): Promise<DeskResult> {
-    const r = await this.topup(spec.depositCents, session, resumed);
+  private async openingDeposit(spec: IssueSpec, session: CardSession, resume: Resume | null): Promise<DeskResult> {
+    const r = await this.topup(spec.depositCents, session, resume);
     return r.kind === 'done' ? { kind: 'done', lines: this.issuedLines(spec, spec.depositCents) } : r;
   }
 
@@ -170,20 +174,22 @@ export class DeskApp {
   // ── deposit (充值) and read ──────────────────────────────────────────────
 
   private deposit(amountCents: number, session: CardSession, resume: Resume | null): Promise<DeskResult> {
-    return this.topup(amountCents, session, resume !== null);
+    return this.topup(amountCents, session, resume);
   }
 
   /**
-   * Cash on the card: a top-up write. Cut: the card comes back (`resumed`), its
-   * read settles the cut write, and a landed one is the deposit: never taken twice.
+   * Cash on the card: a top-up write. Cut: the card comes back (`resume` names
+   * the cut write), its read settles that write, and a landed one is the
+   * deposit: never taken twice.
    */
-  private async topup(amountCents: number, session: CardSession, resumed: boolean): Promise<DeskResult> {
+  private async topup(amountCents: number, session: CardSession, resume: Resume | null): Promise<DeskResult> {
     const uid = hex(session.uid);
-    const resume: Resume = { stage: 'deposit', ref: null };
-    const read = await this.readAndLoad(session, resume);
+    const read = await this.readAndLoad(session, resume ?? { stage: 'deposit', ref: null });
     if (!read.ok) return read.result;
-    const landed = read.settled.some((s) => s.outcome === 'landed' && s.intent.body.tx === 'topup');
-    if (resumed && landed) return { kind: 'done', lines: [`the earlier deposit landed: ${this.purseLine(read.card)}`] };
+    const earlier = this.earlierWrite(read, resume?.ref ?? null);
+    if (earlier === 'landed')
+      return { kind: 'done', lines: [`the earlier deposit landed: ${this.purseLine(read.card)}`] };
+    if (earlier === 'open') return { kind: 'refused', detail: UNKNOWN_OUTCOME };
     const decision = decide(this.context(read.card), { kind: 'credit', amountCents });
     if (decision.kind !== 'approve')
       return { kind: 'refused', detail: decision.kind === 'refuse' ? decision.detail : 'the card asks for a PIN' };
@@ -196,7 +202,20 @@ export class DeskApp {
         kind: 'done',
         lines: [`deposit ${formatCents(amountCents)} taken`, this.purseLine({ ...read.card, purse: decision.next })],
       };
-    return { kind: 'cut', uid, resume, problem: out.problem };
+    return { kind: 'cut', uid, resume: { stage: 'deposit', ref: out.intent.seq }, problem: out.problem };
+  }
+
+  /**
+   * What became of a cut write (its intent seq) now that its card was read:
+   * landed, not (aborted, or settled not-landed: write again), or still open —
+   * the card moved on elsewhere twice, so only the backend can tell: doing it
+   * again could move the money twice.
+   */
+  private earlierWrite(read: Extract<ReadCard, { ok: true }>, seq: number | null): 'landed' | 'not' | 'open' {
+    if (seq === null) return 'not';
+    if (read.settled.some((s) => s.intent.seq === seq && s.outcome === 'landed')) return 'landed';
+    const open = this.d.tx.openIntents(read.card.identity.cardNumber).some((r) => r.seq === seq);
+    return open ? 'open' : 'not';
   }
 
   private async readOut(session: CardSession): Promise<DeskResult> {
@@ -227,10 +246,11 @@ export class DeskApp {
     const cardNumber = read.card.identity.cardNumber;
     // A payout cut earlier: settled by the read above; landed means only the cancellation's record and wipe remain.
     const payoutSeq = resume?.ref ?? null;
-    const earlier = payoutSeq === null ? undefined : this.d.journal.get(payoutSeq);
-    const landed = read.settled.some((s) => s.intent.seq === payoutSeq && s.outcome === 'landed');
-    if (landed && earlier && isRecordOf(earlier, KIND.intent))
-      return this.cancelled(session, cardNumber, earlier.body.fromBalance, earlier.body.fromSubsidy, payoutSeq);
+    const earlier = this.earlierWrite(read, payoutSeq);
+    const payout = payoutSeq === null ? undefined : this.d.journal.get(payoutSeq);
+    if (earlier === 'open') return { kind: 'refused', detail: UNKNOWN_OUTCOME };
+    if (earlier === 'landed' && payout && isRecordOf(payout, KIND.intent))
+      return this.cancelled(session, cardNumber, payout.body.fromBalance, payout.body.fromSubsidy, payoutSeq);
     const decision = decidePayout(read.card, this.d.blacklisted(cardNumber), this.d.rules.terminalId);
     if (decision.kind === 'refuse') return { kind: 'refused', detail: decision.detail };
     if (decision.chargedAmount === 0) return this.cancelled(session, cardNumber, 0, 0, null);

@@ -161,3 +161,32 @@ function recordsOf(journal: Journal, kind: string, card: number): JournalRecord[
     out.push(...page.filter((r) => r.kind === kind && r.card === card));
   return out;
 }
+
+test('a deposit cut, then the card used twice elsewhere: the desk takes no cash again and says why', async () => {
+  const w = new SimWorld({ seed: 43, startMs: START });
+  try {
+    w.addTerminal({ name: 'desk', id: 100, desk: true });
+    w.addTerminal({ name: 'pos1', id: 101 });
+    const desk = deskOf(w);
+    const journal = w.terminal('desk').terminal.journal;
+    const today = cardDay(w.clock.nowMs(), 480);
+    w.addBlankCard('card', '04a7a7a7');
+    const spec = { holder: 'Sun', cardNumber: 9_001, cardClass: 1, expiryDay: today + 30, pin: null, replaces: null };
+    desk.request({ kind: 'issue', spec: { ...spec, depositCents: 5_000 } });
+    await w.deskTap('desk', 'card');
+    desk.request({ kind: 'deposit', amountCents: DEPOSIT_CENTS });
+    // The whole write lands, its acknowledgement does not: uncertain at the desk.
+    await w.deskTap('desk', 'card', { tearAfterBytes: 32 });
+    assert.equal(desk.state.mode, 'retap');
+    for (const amount of ['1', '2']) {
+      for (const k of [amount, 'confirm']) w.key('pos1', k);
+      assert.deepEqual((await w.tap('pos1', 'card')).beeps, ['ok']);
+    }
+    const back = await w.deskTap('desk', 'card');
+    assert.match(back.join('\n'), /refused: the earlier write cannot be told from this card .*take no cash/);
+    assert.equal(recordsOf(journal, KIND.intent, 9_001).length, 2, 'the opening deposit and the cut one: no third');
+    assert.equal((await w.inspect('card')).purse.balance, 5_000 + DEPOSIT_CENTS - 300, 'the cut deposit did land');
+  } finally {
+    w.close();
+  }
+});
