@@ -34,7 +34,12 @@ export const HOLDER_CHARS_MAX = 64;
 const PIN_PATTERN = /^\d{4,6}$/;
 
 /** Why the office cannot ask for this operation (a clear message, nothing changes), or null. */
-export function opProblem(op: DeskOp, rules: PolicyRules, today: number): string | null {
+export function opProblem(
+  op: DeskOp,
+  rules: PolicyRules,
+  today: number,
+  listed: (cardNumber: number) => boolean,
+): string | null {
   if (op.kind === 'deposit') return amountProblem(op.amountCents, rules, 'deposit');
   if (op.kind !== 'issue') return null;
   const s = op.spec;
@@ -42,6 +47,8 @@ export function opProblem(op: DeskOp, rules: PolicyRules, today: number): string
     return `holder must be 1..${HOLDER_CHARS_MAX} characters`;
   if (!Number.isInteger(s.cardNumber) || s.cardNumber < 1 || s.cardNumber > U32_MAX)
     return `card number must be 1..${U32_MAX}`;
+  // A listed number is refused at every terminal: a card issued under it would be useless.
+  if (listed(s.cardNumber)) return `card number ${s.cardNumber} is listed (lost, replaced or cancelled): use another`;
   if (!rules.classes.has(s.cardClass)) return `card class ${s.cardClass} is not in this terminal's config`;
   if (!Number.isInteger(s.expiryDay) || s.expiryDay <= today) return 'expiry must be a day after today';
   if (s.pin !== null && !PIN_PATTERN.test(s.pin)) return 'PIN must be 4 to 6 digits';

@@ -54,7 +54,7 @@ export class DeskApp {
 
   /** The operator asks for an operation; a bad one is refused with the reason and changes nothing. */
   request(op: DeskOp): string[] {
-    const problem = opProblem(op, this.d.rules, this.today());
+    const problem = opProblem(op, this.d.rules, this.today(), this.d.blacklisted);
     if (problem) return [`refused: ${problem}`];
     return this.run({ kind: 'request', op });
   }

@@ -185,6 +185,10 @@ test('the desk refuses a bad request with the reason and changes nothing', async
     assert.match(d.request({ kind: 'issue', spec: spec(r, { pin: '12' }) }).join(), /PIN must be 4 to 6 digits/);
     assert.match(d.request({ kind: 'issue', spec: spec(r, { cardClass: 77 }) }).join(), /class 77 is not/);
     assert.match(d.request({ kind: 'issue', spec: spec(r, { holder: ' ' }) }).join(), /holder must be/);
+    r.net.b.cards.register([CARD], 'test', r.w.clock.nowMs());
+    r.net.b.cardLost(CARD);
+    await inStep(r);
+    assert.match(d.request({ kind: 'issue', spec: spec(r, {}) }).join(), /card number 3001 is listed/);
     assert.equal(d.state.mode, 'idle');
     assert.equal(r.w.terminal('desk').terminal.journal.lastSeq(), seq);
   } finally {
