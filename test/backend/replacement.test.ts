@@ -157,3 +157,49 @@ test('card replace by hand: refused for unknown cards and twice; a replaced card
     net.close();
   }
 });
+
+test('replacement: a credit the old card applied offline after the proven counter is not paid twice', async () => {
+  const w = new SimWorld({ seed: 17, startMs: START });
+  const net = new Net(w.clock, 17, { log: false });
+  const links: Synced[] = [];
+  try {
+    const deskAuth = authorizerFor(net);
+    w.addTerminal({ name: 'desk', id: 100, authorizer: deskAuth });
+    const desk = syncTerminal(w, 'desk', net, deskAuth);
+    links.push(desk);
+    const posAuth = authorizerFor(net);
+    w.addTerminal({ name: 'pos1', id: 101, authorizer: posAuth });
+    let pos = syncTerminal(w, 'pos1', net, posAuth);
+    await w.addCard({ name: 'old', uid: '04a1b2c3', number: OLD, cardClass: 1 });
+    await w.addCard({ name: 'new', uid: '04d1d2d3', number: NEW, cardClass: 1 });
+    net.b.cards.register([OLD, NEW], 'test', w.clock.nowMs());
+    net.b.credit(OLD, OPENING_CENTS, 'balance', 'topup');
+    await synced(w, net, 'desk', desk);
+    await net.settle(w.tap('desk', 'old'));
+    // A subsidy is owed; pos1 holds it, then goes offline and lands it on the old card with a sale.
+    net.b.credit(OLD, 2_000, 'subsidy', 'subsidy');
+    await synced(w, net, 'desk', desk);
+    await synced(w, net, 'pos1', pos);
+    pos.client.stop();
+    pos.state.close();
+    await sell(w, net, 'pos1', 'old', '3');
+    assert.equal(await purseCents(w, 'old'), OPENING_CENTS + 2_000 - 300, 'the credit landed offline, then the sale');
+
+    const r = net.b.cardReplace(OLD, NEW);
+    assert.ok(r.ok && r.replacement.carriedCents === OPENING_CENTS + 2_000, 'the owed subsidy is carried');
+    pos = syncTerminal(w, 'pos1', net, posAuth);
+    links.push(pos);
+    await synced(w, net, 'pos1', pos);
+    await synced(w, net, 'desk', desk);
+    await net.settle(w.tap('desk', 'new'));
+    assert.equal(await purseCents(w, 'new'), OPENING_CENTS + 2_000 - 300, 'the sale taken back, the credit not again');
+    assert.equal(net.b.replacements.of(OLD)?.correctedCents, -300);
+  } finally {
+    for (const s of links) {
+      s.client.stop();
+      s.state.close();
+    }
+    w.close();
+    net.close();
+  }
+});
