@@ -106,11 +106,8 @@ export class SimWorld {
 
   /** A blank card (transport keys, nothing written), for the desk to issue. */
   addBlankCard(name: string, uid: string): SimCard {
-    if (this.cards.has(name)) throw new Error(`card "${name}" defined twice`);
-    const card = VirtualClassicCard.blank(Buffer.from(uid, 'hex'));
-    const sim = { spec: { name, uid, number: 0, cardClass: 0 }, card };
-    this.cards.set(name, sim);
-    return sim;
+    const blank = VirtualClassicCard.blank(Buffer.from(uid, 'hex')).dump();
+    return this.restoreCard({ name, uid, number: 0, cardClass: 0 }, blank);
   }
 
   /** A card as it was left by an earlier run (`onecard sim --data`): these 1024 bytes, not a new issue. */

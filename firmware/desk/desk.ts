@@ -1,38 +1,19 @@
-import type { CardApp, CardImage } from '../card/app.ts';
-import type { CardKeys } from '../card/keys.ts';
 import type { CardSession } from '../card/session.ts';
 import { wipeCard } from '../card/wipe.ts';
-import { applyPendingCredits, type CreditSource } from '../card-tx/credits-at-tap.ts';
-import type { CardTransactions, SettledIntent } from '../card-tx/card-tx.ts';
 import { hex, KIND } from '../card-tx/records.ts';
-import { cardDay, cardDayToIso, type Clock } from '../core/clock.ts';
-import type { Logger } from '../core/log.ts';
+import { cardDayToIso } from '../core/clock.ts';
 import { formatCents } from '../core/money.ts';
-import { policyContextFor } from '../policy/context.ts';
-import { decide, type PolicyContext, type PolicyRules } from '../policy/policy.ts';
-import { isRecordOf, type Journal } from '../store/journal/journal.ts';
+import { decide } from '../policy/policy.ts';
+import { isRecordOf } from '../store/journal/journal.ts';
+import { DeskCards, purseLine, type DeskDeps } from './desk-card.ts';
 import { next, type DeskEvent, type DeskResult, type DeskState, type DeskStep, type Resume } from './desk-machine.ts';
 import { decidePayout, issuedPurse, opProblem, type DeskOp, type IssueSpec } from './desk-ops.ts';
 
-export interface DeskDeps {
-  journal: Journal;
-  tx: CardTransactions;
-  cards: CardApp;
-  credits: CreditSource;
-  blacklisted(cardNumber: number): boolean;
-  rules: PolicyRules;
-  utcOffsetMinutes: number;
-  clock: Clock;
-  log: Logger;
-}
+export type { DeskDeps } from './desk-card.ts';
 
 /** A cut write whose card moved on elsewhere: the backend settles it from every terminal's journal. */
 const UNKNOWN_OUTCOME =
   'the earlier write cannot be told from this card (it was used elsewhere since): take no cash; the backend settles it';
-
-type ReadCard =
-  | { ok: true; card: CardImage; keys: CardKeys; settled: SettledIntent[] }
-  | { ok: false; result: DeskResult };
 
 /**
  * The card office (issuer role): the pure machine (desk-machine.ts) decides,
@@ -46,7 +27,11 @@ export class DeskApp {
   private st: DeskState = { mode: 'idle' };
   private shown: string[] = [];
 
-  constructor(private readonly d: DeskDeps) {}
+  private readonly cards: DeskCards;
+
+  constructor(private readonly d: DeskDeps) {
+    this.cards = new DeskCards(d);
+  }
 
   get state(): DeskState {
     return this.st;
@@ -54,7 +39,7 @@ export class DeskApp {
 
   /** The operator asks for an operation; a bad one is refused with the reason and changes nothing. */
   request(op: DeskOp): string[] {
-    const problem = opProblem(op, this.d.rules, this.today(), this.d.blacklisted);
+    const problem = opProblem(op, this.d.rules, this.cards.today(), this.d.blacklisted);
     if (problem) return [`refused: ${problem}`];
     return this.run({ kind: 'request', op });
   }
@@ -128,7 +113,7 @@ export class DeskApp {
         { card: spec.cardNumber },
       ).seq;
     }
-    const today = this.today();
+    const today = this.cards.today();
     const written = await this.d.cards.issue(
       session,
       {
@@ -184,13 +169,12 @@ export class DeskApp {
    */
   private async topup(amountCents: number, session: CardSession, resume: Resume | null): Promise<DeskResult> {
     const uid = hex(session.uid);
-    const read = await this.readAndLoad(session, resume ?? { stage: 'deposit', ref: null });
+    const read = await this.cards.readAndLoad(session, resume ?? { stage: 'deposit', ref: null });
     if (!read.ok) return read.result;
-    const earlier = this.earlierWrite(read, resume?.ref ?? null);
-    if (earlier === 'landed')
-      return { kind: 'done', lines: [`the earlier deposit landed: ${this.purseLine(read.card)}`] };
+    const earlier = this.cards.earlierWrite(read, resume?.ref ?? null);
+    if (earlier === 'landed') return { kind: 'done', lines: [`the earlier deposit landed: ${purseLine(read.card)}`] };
     if (earlier === 'open') return { kind: 'refused', detail: UNKNOWN_OUTCOME };
-    const decision = decide(this.context(read.card), { kind: 'credit', amountCents });
+    const decision = decide(this.cards.context(read.card), { kind: 'credit', amountCents });
     if (decision.kind !== 'approve')
       return { kind: 'refused', detail: decision.kind === 'refuse' ? decision.detail : 'the card asks for a PIN' };
     const out = await this.d.tx.execute(session, read.card, read.keys, decision, {
@@ -200,26 +184,13 @@ export class DeskApp {
     if (out.kind === 'committed')
       return {
         kind: 'done',
-        lines: [`deposit ${formatCents(amountCents)} taken`, this.purseLine({ ...read.card, purse: decision.next })],
+        lines: [`deposit ${formatCents(amountCents)} taken`, purseLine({ ...read.card, purse: decision.next })],
       };
     return { kind: 'cut', uid, resume: { stage: 'deposit', ref: out.intent.seq }, problem: out.problem };
   }
 
-  /**
-   * What became of a cut write (its intent seq) now that its card was read:
-   * landed, not (aborted, or settled not-landed: write again), or still open —
-   * the card moved on elsewhere twice, so only the backend can tell: doing it
-   * again could move the money twice.
-   */
-  private earlierWrite(read: Extract<ReadCard, { ok: true }>, seq: number | null): 'landed' | 'not' | 'open' {
-    if (seq === null) return 'not';
-    if (read.settled.some((s) => s.intent.seq === seq && s.outcome === 'landed')) return 'landed';
-    const open = this.d.tx.openIntents(read.card.identity.cardNumber).some((r) => r.seq === seq);
-    return open ? 'open' : 'not';
-  }
-
   private async readOut(session: CardSession): Promise<DeskResult> {
-    const read = await this.readAndLoad(session, { stage: 'deposit', ref: null });
+    const read = await this.cards.readAndLoad(session, { stage: 'deposit', ref: null });
     if (!read.ok) return read.result;
     const id = read.card.identity;
     const listed = this.d.blacklisted(id.cardNumber);
@@ -229,7 +200,7 @@ export class DeskApp {
       lines: [
         `card ${id.cardNumber} (uid ${hex(read.card.uid)}), class ${id.cardClass}, tenant ${id.tenantId}`,
         `issued ${cardDayToIso(id.issueDay)}, valid through ${cardDayToIso(id.expiryDay)}, PIN ${pinSet ? 'set' : 'not set'}`,
-        this.purseLine(read.card),
+        purseLine(read.card),
         `counter ${read.card.purse.counter}, credits applied up to #${read.card.purse.lastCreditSeq}`,
         listed ? 'LISTED: lost, replaced or cancelled — refused at every terminal' : 'not listed',
       ],
@@ -241,12 +212,12 @@ export class DeskApp {
   private async cancel(resume: Resume | null, session: CardSession): Promise<DeskResult> {
     const uid = hex(session.uid);
     if (resume?.stage === 'wipe') return this.wipe(session, []);
-    const read = await this.readAndLoad(session, { stage: 'cancel', ref: null });
+    const read = await this.cards.readAndLoad(session, { stage: 'cancel', ref: null });
     if (!read.ok) return read.result;
     const cardNumber = read.card.identity.cardNumber;
     // A payout cut earlier: settled by the read above; landed means only the cancellation's record and wipe remain.
     const payoutSeq = resume?.ref ?? null;
-    const earlier = this.earlierWrite(read, payoutSeq);
+    const earlier = this.cards.earlierWrite(read, payoutSeq);
     const payout = payoutSeq === null ? undefined : this.d.journal.get(payoutSeq);
     if (earlier === 'open') return { kind: 'refused', detail: UNKNOWN_OUTCOME };
     if (earlier === 'landed' && payout && isRecordOf(payout, KIND.intent))
@@ -289,44 +260,5 @@ export class DeskApp {
     if (wiped.kind === 'wiped') return { kind: 'done', lines: [...lines, 'card wiped back to transport keys'] };
     // The money is settled and journaled; only the erase is left for the same card.
     return { kind: 'cut', uid: hex(session.uid), resume: { stage: 'wipe', ref: null }, problem: wiped.problem };
-  }
-
-  // ── shared ──────────────────────────────────────────────────────────────
-
-  /** Reads the card, settles its open writes and lands its pending credits, as every money terminal does first. */
-  private async readAndLoad(session: CardSession, resume: Resume): Promise<ReadCard> {
-    const read = await this.d.cards.read(session);
-    if (!read.ok)
-      return { ok: false, result: { kind: 'refused', detail: `card not read (${read.reason}): ${read.problem}` } };
-    const settled = this.d.tx.settleOpen(read.card);
-    const credit = await applyPendingCredits(
-      this.d.credits,
-      this.d.tx,
-      (card, req) => decide(this.context(card), req),
-      session,
-      read.card,
-      read.keys,
-      this.today(),
-    );
-    if (credit.kind === 'cut')
-      return {
-        ok: false,
-        result: { kind: 'cut', uid: hex(session.uid), resume, problem: 'card left while its credits were written' },
-      };
-    return { ok: true, card: credit.card, keys: read.keys, settled };
-  }
-
-  private context(card: CardImage): PolicyContext {
-    const lookups = { blacklisted: this.d.blacklisted, lastSeenCounter: (n: number) => this.d.tx.lastSeenCounter(n) };
-    return policyContextFor(card, lookups, this.today(), this.d.rules);
-  }
-
-  private purseLine(card: Pick<CardImage, 'purse'>): string {
-    const p = card.purse;
-    return `balance ${formatCents(p.balance)}, subsidy ${formatCents(p.subsidy)}, total ${formatCents(p.balance + p.subsidy)}`;
-  }
-
-  private today(): number {
-    return cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes);
   }
 }
