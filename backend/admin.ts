@@ -267,6 +267,12 @@ function cardShow(b: Backend, card: number): AdminResult {
     );
   const acct = b.accounts.balance(card);
   if (acct !== null) lines.push(`  online account balance ${formatCents(acct)}`);
+  const rep = b.replacements.of(card) ?? b.replacements.replacing(card);
+  if (rep)
+    lines.push(
+      `  补卡 ${rep.oldCard} → ${rep.newCard}: carried ${formatCents(rep.carriedCents)} (counter ${rep.provenCounter}),` +
+        ` corrected ${formatCents(rep.correctedCents)} since`,
+    );
   for (const a of b.alerts().filter((a) => a.card === card)) lines.push(`  ALERT ${a.kind}: ${a.detail}`);
   return { code: 0, lines };
 }

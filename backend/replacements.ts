@@ -83,6 +83,12 @@ export class Replacements {
     return r ? toReplacement(r) : null;
   }
 
+  /** The replacement that made `newCard`, if it is one. */
+  replacing(newCard: number): Replacement | null {
+    const r = this.q.ofNew.get(newCard);
+    return r ? toReplacement(r) : null;
+  }
+
   /**
    * Replaces `oldCard` by `newCard`: the old number is blacklisted, the credits
    * it was still owed leave list 2, and the new card is owed its proven purse

@@ -152,6 +152,11 @@ test('card replace by hand: refused for unknown cards and twice; a replaced card
     assert.equal(credit.code, 1);
     assert.match(credit.lines[0], /replaced by 2002: credit 2002; nothing changed/);
     assert.ok(net.b.lists.isBlacklisted(OLD));
+    for (const card of ['1001', '2002'])
+      assert.match(
+        runAdmin(net.b, ['card', 'show', card]).lines.join('\n'),
+        /补卡 1001 → 2002: carried 0\.00 \(counter 0\)/,
+      );
   } finally {
     w.close();
     net.close();
