@@ -58,6 +58,8 @@ export class DeskSim {
   private readonly sched: VirtualScheduler;
   private readonly backend: Backend;
   private readonly syncs = new Map<string, TerminalSync>();
+  /** Each terminal's online authorizer, made with it; pos2's sync starts later with its own. */
+  private readonly authorizers = new Map<string, SessionAuthorizer>();
   private readonly issued: HeldCard[] = [];
   /** The card the holder has in hand: the last one issued. */
   private held: HeldCard | null = null;
@@ -90,7 +92,6 @@ export class DeskSim {
       if (name !== 'pos2') this.connect(name);
     }
   }
-  private readonly authorizers = new Map<string, SessionAuthorizer>();
 
   static async open(seed: number, log: Logger): Promise<DeskSim> {
     const sim = new DeskSim(seed, log);
