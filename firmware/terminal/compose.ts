@@ -1,5 +1,12 @@
 import type { TerminalConfig } from '../config/schema.ts';
-import { openAttendanceApp, openDeskApp, openDoorApp, openParkingApp, type RoleOpen, storesRefused } from './role-app.ts';
+import {
+  openAttendanceApp,
+  openDeskApp,
+  openDoorApp,
+  openParkingApp,
+  type RoleOpen,
+  storesRefused,
+} from './role-app.ts';
 import { Terminal, type TerminalDeps } from './terminal.ts';
 
 /**
