@@ -22,7 +22,6 @@ import { simTerminalConfig, type SimTerminalSpec } from './terminal/default-conf
 import type { TerminalConfig } from '../firmware/config/schema.ts';
 import type { PeripheralHealth } from '../protocol/index.ts';
 import { Gpio } from '../drivers/gpio/port.ts';
-import type { Level } from '../drivers/gpio/index.ts';
 import { roleTap, type RoleReader, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
 import type { RoleGpio } from '../firmware/terminal/role-app.ts';
 import { SimGpioLines } from './gpio/sim-lines.ts';
@@ -105,6 +104,12 @@ export class SimWorld {
     return sim;
   }
 
+  /** A blank card (transport keys, nothing written), for the desk to issue. */
+  addBlankCard(name: string, uid: string): SimCard {
+    const blank = VirtualClassicCard.blank(Buffer.from(uid, 'hex')).dump();
+    return this.restoreCard({ name, uid, number: 0, cardClass: 0 }, blank);
+  }
+
   /** A card as it was left by an earlier run (`onecard sim --data`): these 1024 bytes, not a new issue. */
   restoreCard(spec: SimCardSpec, dump: Uint8Array): SimCard {
     if (this.cards.has(spec.name)) throw new Error(`card "${spec.name}" defined twice`);
@@ -171,30 +176,14 @@ export class SimWorld {
     return { port: new Gpio(pins, this.scheduler), scheduler: this.scheduler, signals: null };
   }
 
-  /** An output line's levels as [ms since `fromUs`, level], each a real change (the claim at start first). */
-  lineTimeline(terminalName: string, line: number, fromUs = 0): [number, Level][] {
-    const { pins } = this.terminal(terminalName);
-    if (!pins) throw new Error(`terminal "${terminalName}" has no GPIO twin`);
-    return pins.changes(line, fromUs).filter(([, level], i, all) => i === 0 || level !== all[i - 1][1]);
-  }
-
-  /**
-   * A card at one reader of a role terminal (a door's, a punch clock's, a
-   * barrier's), handled as `onecard run` handles it (roleTap); then the
-   * relay's claim and pulse start, which ride on the event loop, run.
-   */
-  async roleTap(
-    terminalName: string,
-    cardName: string,
-    reader: RoleReader,
-    faults: TapFaults = {},
-  ): Promise<RoleTapOutcome> {
+  /** A card at a role terminal's reader, handled as `onecard run` does (roleTap); the relay's pulse starts. */
+  async roleTap(terminalName: string, cardName: string, reader: RoleReader, faults: TapFaults = {}) {
     const t = this.terminal(terminalName);
-    const out = await this.present(t, this.card(cardName).card, faults, (s) =>
+    const out: RoleTapOutcome | null = await this.present(t, this.card(cardName).card, faults, (s) =>
       roleTap(t.terminal.role, t.terminal.cards, s, reader),
     );
     if (out === null) throw new Error(`terminal "${terminalName}" has no reader like ${JSON.stringify(reader)}`);
-    await this.scheduler.run(0);
+    await this.scheduler.run(0); // the relay's claim and pulse start ride on the event loop
     return out;
   }
 
@@ -220,6 +209,14 @@ export class SimWorld {
 
   key(terminalName: string, key: string): PosOutput {
     return this.terminal(terminalName).terminal.pos.key(key);
+  }
+
+  /** The card on a desk terminal's reader: the operation its operator chose runs on it (firmware/desk). */
+  async deskTap(terminalName: string, cardName: string, faults: TapFaults = {}): Promise<string[]> {
+    const t = this.terminal(terminalName);
+    const role = t.terminal.role;
+    if (role.role !== 'desk') throw new Error(`terminal "${terminalName}" is not a desk`);
+    return this.present(t, this.card(cardName).card, faults, (s) => role.desk.tap(s));
   }
 
   /** Places the card on the terminal's reader, lets the terminal run its tap, and takes the card away. */

@@ -63,7 +63,7 @@ export function syncTerminal(
   const role = terminal.role;
   const roleLists = {
     ...(role.role === 'door' ? { grants: role.grants } : {}),
-    ...(role.role !== 'pos' ? { holders: role.holders } : {}),
+    ...('holders' in role ? { holders: role.holders } : {}),
   };
   const client = new SyncClient({
     ...roleLists,

@@ -38,7 +38,8 @@ export async function roleTap(
   session: CardSession,
   reader: RoleReader = {},
 ): Promise<RoleTapOutcome | null> {
-  if (app.role === 'pos') return null;
+  // The desk's tap runs the operation its operator chose (DeskApp.tap).
+  if (app.role === 'pos' || app.role === 'desk') return null;
   if (app.role === 'parking') return reader.gate === undefined ? null : gateTap(app, session, reader.gate);
   const read = await cards.read(session);
   if (!read.ok) return { kind: 'refused', text: `card not read (${read.reason}): ${read.problem}` };

@@ -131,7 +131,7 @@ export class DoorSim {
   }
 
   private relayLine(fromUs = 0) {
-    return this.world.lineTimeline(TERMINAL, DOOR_PINS.relay, fromUs);
+    return this.pins.levels(DOOR_PINS.relay, fromUs);
   }
 
   /** The relay's changes since last shown: a click a person can see. */

@@ -151,7 +151,7 @@ export class ParkingSim {
   }
 
   private changes(gate: Gate, fromUs = 0) {
-    return this.world.lineTimeline(TERMINAL, GATE_PINS[gate], fromUs);
+    return this.world.terminal(TERMINAL).pins!.levels(GATE_PINS[gate], fromUs);
   }
 
   /** Each barrier's relay changes since last shown: a lift a person can see. */

@@ -117,7 +117,7 @@ export function roleProblems(world: SimWorld, e: Expectation, terminalName: stri
   const problems: string[] = [];
   const line = relayLineOf(world, e, terminalName);
   if (line !== undefined && (e.relayLevel !== undefined || e.relayChanges !== undefined)) {
-    const changes = world.lineTimeline(terminalName, line);
+    const changes = world.terminal(terminalName).pins!.levels(line);
     const level = changes.at(-1)?.[1];
     if (e.relayLevel !== undefined && level !== e.relayLevel)
       problems.push(`terminal ${terminalName} relay line ${line}: expected level ${e.relayLevel}, is ${level}`);

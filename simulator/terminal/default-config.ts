@@ -44,11 +44,16 @@ export interface SimTerminalSpec {
   attendance?: Record<string, unknown>;
   /** A car park's barriers: its `parking` section. */
   parking?: Record<string, unknown>;
+  /** A card office (docs/cards.md): the desk role, with the POS's money rules. */
+  desk?: true;
 }
 
-/** The role a sim terminal plays: the one whose section it carries, else the POS. */
-export function simRoleOf(spec: SimTerminalSpec): 'pos' | 'door' | 'attendance' | 'parking' {
-  return spec.door ? 'door' : spec.attendance ? 'attendance' : spec.parking ? 'parking' : 'pos';
+/** The role a sim terminal plays: the one whose section it carries (or the desk's flag), else the POS. */
+export function simRoleOf(spec: SimTerminalSpec): 'pos' | 'door' | 'attendance' | 'parking' | 'desk' {
+  if (spec.door) return 'door';
+  if (spec.attendance) return 'attendance';
+  if (spec.parking) return 'parking';
+  return spec.desk ? 'desk' : 'pos';
 }
 
 export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {

@@ -33,7 +33,7 @@ test('names, groups and passes set at the backend reach the punch clock, the doo
   try {
     const holdersOf = (name: string): Holders => {
       const role = w.terminal(name).terminal.role;
-      if (role.role === 'pos') throw new Error(`${name} keeps no holders`);
+      if (!('holders' in role)) throw new Error(`${name} keeps no holders`);
       return role.holders;
     };
     const synced = TERMINALS.map((spec) => {
