@@ -117,7 +117,7 @@ export class Terminal {
       journalLastSeq: journal.lastSeq(),
       interrupted,
       blacklistVersion: blacklist.version(),
-      ...journal.stats(),
+      ...journal.health(), // not stats(): its count of every record would hold the start back
     });
     return new Terminal(d.config, journal, blacklist, credits, tx, cards);
   }
