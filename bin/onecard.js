@@ -21,7 +21,13 @@ function builtAtMs() {
 
 /** True when some .ts file under `dir` was modified after `sinceMs` (stops at the first one). */
 function newerSource(dir, sinceMs) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false; // a device may carry dist/ without the sources
+  }
+  for (const entry of entries) {
     const path = new URL(entry.name, dir);
     if (entry.isDirectory()) {
       if (newerSource(new URL(`${entry.name}/`, dir), sinceMs)) return true;

@@ -68,6 +68,14 @@ test('bin/onecard.js runs dist/ when no source is newer than the build, else the
 
     rmSync(join(dir, 'dist'), { recursive: true });
     assert.equal(run(), 'sources', 'no build: the sources');
+
+    // A device that carries dist/ alone: no source directory to compare with.
+    for (const d of ['app', 'backend', 'base', 'drivers', 'firmware', 'protocol', 'simulator'])
+      rmSync(join(dir, d), { recursive: true });
+    mkdirSync(join(dir, 'dist/app'), { recursive: true });
+    writeFileSync(join(dir, 'dist/app/main.js'), "console.log('dist');\n");
+    writeFileSync(stamp, '{"type":"module"}');
+    assert.equal(run(), 'dist', 'dist/ without the sources runs');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
