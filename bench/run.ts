@@ -8,6 +8,7 @@ import { benchFace } from './face.ts';
 import { benchFaceComposed } from './face-composed.ts';
 import { benchJournal } from './journal.ts';
 import { benchTap } from './tap.ts';
+import { benchTapFsyncs } from './tap-fsyncs.ts';
 import { benchStart } from './start.ts';
 import { benchMfrc522 } from './mfrc522.ts';
 import { benchProtocolSize } from './protocol-size.ts';
@@ -75,7 +76,27 @@ try {
   const saleBefore = `${f(tap.baselineSaleP50Ms, 2)} / ${f(tap.baselineSaleP99Ms, 2)} ms all records fsync'd`;
   line('tap→beep sale p50 / p99 (1M journal)', sale, saleBefore, 'p99 ≤ 1 ms');
   const onPath = [tap.saleFsyncsOnPath, tap.baselineFsyncsOnPath].map(fsyncs);
-  line('  fsyncs between tap and beep', onPath[0], onPath[1], 'one (sim card, no RF)');
+  line('  fsyncs between tap and beep (journal tally)', onPath[0], onPath[1], 'one (sim card, no RF)');
+  const straced = benchTapFsyncs();
+  line(
+    '  fsync+fdatasync syscalls tap→beep (strace)',
+    straced ? fsyncs(straced.onPath) : 'strace unavailable',
+    straced ? `${straced.afterResults} after the ${straced.sales} results` : '',
+    'one',
+  );
+  const p50p99 = (a: number, b: number) => `${f(a, 2)} / ${f(b, 2)} ms`;
+  line(
+    '  of which the intent append (SQLite + fsync)',
+    p50p99(tap.intentAppendP50Ms, tap.intentAppendP99Ms),
+    `raw write+fdatasync ${p50p99(tap.rawFsyncP50Ms, tap.rawFsyncP99Ms)}`,
+    'the disk bounds it',
+  );
+  line(
+    '  tap→beep less the intent append',
+    p50p99(tap.saleWithoutIntentP50Ms, tap.saleWithoutIntentP99Ms),
+    'the terminal\'s own code + sim card',
+    'p99 ≤ 1 ms',
+  );
 
   const journal = await benchJournal({ dir });
   line(
