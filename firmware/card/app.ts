@@ -47,7 +47,12 @@ export type WriteOutcome =
   | { kind: 'not-written'; problem: string }
   | { kind: 'uncertain'; problem: string };
 
-/** Tracks the authenticated sector so a sector is authenticated once per visit. */
+/**
+ * Tracks the authenticated sector so a sector is authenticated once per visit,
+ * across a read and the write that follows it on the same session (an auth is
+ * ~2 ms of card time plus two RF round trips). Forgotten on any card error: a
+ * NAK or a lost card ends the card's authentication.
+ */
 class SectorAuth {
   private sector = -1;
   private keyType: KeyType | null = null;
@@ -57,11 +62,26 @@ class SectorAuth {
   ) {}
   async use(sector: number, keyType: KeyType): Promise<void> {
     if (this.sector === sector && this.keyType === keyType) return;
-    this.sector = -1;
+    this.forget();
     await this.session.authenticate(sector, keyType, keyType === 'A' ? this.keys.keyA(sector) : this.keys.keyB(sector));
     this.sector = sector;
     this.keyType = keyType;
   }
+  forget(): void {
+    this.sector = -1;
+    this.keyType = null;
+  }
+}
+
+export interface CardAppOptions {
+  /**
+   * A terminal that writes purses (the POS) reads them with key B too (the
+   * access bits let key B read, §5 of LAYOUT.md), so when the slot to write is
+   * in the sector read last, the write needs no authentication of its own.
+   * Other terminals read with key A: a read-only terminal needs no key that can
+   * write money.
+   */
+  writesPurses?: boolean;
 }
 
 function failureOf(e: unknown): { reason: ReadFailure; problem: string } {
@@ -74,15 +94,33 @@ function failureOf(e: unknown): { reason: ReadFailure; problem: string } {
 }
 
 export class CardApp {
-  constructor(private readonly master: MasterKeys) {}
+  /** Per card session: what the last read or write left authenticated. */
+  private readonly auths = new WeakMap<CardSession, SectorAuth>();
+  private readonly purseKey: KeyType;
+
+  constructor(
+    private readonly master: MasterKeys,
+    opts: CardAppOptions = {},
+  ) {
+    this.purseKey = opts.writesPurses ? 'B' : 'A';
+  }
 
   keysFor(uid: Uint8Array): CardKeys {
     return deriveCardKeys(this.master, uid);
   }
 
+  private authOf(session: CardSession, keys: CardKeys): SectorAuth {
+    let auth = this.auths.get(session);
+    if (auth === undefined) {
+      auth = new SectorAuth(session, keys);
+      this.auths.set(session, auth);
+    }
+    return auth;
+  }
+
   async read(session: CardSession): Promise<ReadResult> {
     const keys = this.keysFor(session.uid);
-    const auth = new SectorAuth(session, keys);
+    const auth = this.authOf(session, keys);
     try {
       await auth.use(IDENTITY_SECTOR, 'A');
       const idA = await session.readBlock(IDENTITY_BLOCKS[0]);
@@ -96,8 +134,7 @@ export class CardApp {
         };
       const slots: DecodeResult<PurseState>[] = [];
       for (const slot of PURSE_SLOTS) {
-        // Key A reads: a read-only terminal (door, attendance) holds no key that can write money.
-        await auth.use(slot.sector, 'A');
+        await auth.use(slot.sector, this.purseKey);
         slots.push(
           decodePurse(
             await session.readBlock(slot.blocks[0]),
@@ -118,6 +155,7 @@ export class CardApp {
       const purse = (pair[current] as { ok: true; value: PurseState }).value;
       return { ok: true, keys, card: { uid: session.uid, identity: identity.value, slots: pair, current, purse } };
     } catch (e) {
+      auth.forget();
       return { ok: false, ...failureOf(e) };
     }
   }
@@ -133,11 +171,13 @@ export class CardApp {
     if (!equalBytes(session.uid, card.uid)) throw new Error('bug: writing a purse to a different card');
     const target = PURSE_SLOTS[card.current === 0 ? 1 : 0];
     const [blockA, blockB] = encodePurse(next, card.uid, keys.mac);
-    const auth = new SectorAuth(session, keys);
+    // Already authenticated when the read ended in the target's sector with key B (CardAppOptions).
+    const auth = this.authOf(session, keys);
     try {
       await auth.use(target.sector, 'B');
       await session.writeBlock(target.blocks[0], blockA);
     } catch (e) {
+      auth.forget();
       // The MAC lives in the second block, still old: the new slot cannot be valid.
       return { kind: 'not-written', problem: failureOf(e).problem };
     }
@@ -153,6 +193,7 @@ export class CardApp {
       return { kind: 'written' };
     } catch (e) {
       if (e instanceof Error && e.message.startsWith('bug:')) throw e;
+      auth.forget();
       return { kind: 'uncertain', problem: failureOf(e).problem };
     }
   }
@@ -169,6 +210,7 @@ export class CardApp {
     pin?: string,
   ): Promise<WriteOutcome> {
     const keys = this.keysFor(session.uid);
+    this.auths.delete(session); // issue authenticates with the transport key, outside the tracker
     const verifier = pin === undefined ? new Uint8Array(4) : pinVerifier(pin, session.uid, keys.mac);
     const transportKey = new Uint8Array(6).fill(0xff);
     const [idA, idB] = encodeIdentity({ ...identity, pinVerifier: verifier }, session.uid, keys.mac);

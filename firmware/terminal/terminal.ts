@@ -110,7 +110,8 @@ export class Terminal {
     });
     const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log });
     const credits = PendingCredits.open({ path: join(dir, 'credits.db'), log });
-    const cards = new CardApp(d.masterKeys);
+    // A POS writes purses: it reads them with key B too, so a sale's write often needs no auth of its own.
+    const cards = new CardApp(d.masterKeys, { writesPurses: d.config.terminal.roles.includes('pos') });
     const tx = new CardTransactions(journal, cards, log, d.config.terminal.utcOffsetMinutes);
     const interrupted = tx.recoverInterrupted();
     log.info('terminal.started', {
