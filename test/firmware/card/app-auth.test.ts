@@ -61,7 +61,11 @@ async function read(app: CardApp, s: Recording): Promise<{ card: CardImage; keys
   return r;
 }
 
-const spend = (card: CardImage) => ({ ...card.purse, counter: card.purse.counter + 1, balance: card.purse.balance - 100 });
+const spend = (card: CardImage) => ({
+  ...card.purse,
+  counter: card.purse.counter + 1,
+  balance: card.purse.balance - 100,
+});
 
 test('a POS sale into the sector read last sends no auth; into the other one, one auth with key B', async () => {
   const app = new CardApp(masterKeys, { writesPurses: true });
@@ -83,7 +87,10 @@ test('a read-only terminal reads every sector with key A; its write, if asked, a
   const app = new CardApp(masterKeys);
   const s = await presented();
   const r = await read(app, s);
-  assert.deepEqual(s.calls.filter((c) => c.startsWith('auth')), ['auth 1A', 'auth 2A', 'auth 3A']);
+  assert.deepEqual(
+    s.calls.filter((c) => c.startsWith('auth')),
+    ['auth 1A', 'auth 2A', 'auth 3A'],
+  );
   s.calls.length = 0;
   await app.writePurse(s, r.card, r.keys, spend(r.card));
   assert.equal(s.calls[0], 'auth 3B');

@@ -38,7 +38,7 @@ function planOf(path: string, kind: string): string {
   }
 }
 
-test("every kind the terminal opens at start is found through its index, not a scan of the journal", () => {
+test('every kind the terminal opens at start is found through its index, not a scan of the journal', () => {
   const path = join(root, 'new.db');
   open(path).close();
   for (const kind of [KIND.intent, KIND.signIn, KIND.onlineRequest]) {
