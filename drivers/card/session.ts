@@ -6,6 +6,9 @@
  * Contract:
  * - Every method either completes or throws a CardError; nothing is retried here.
  * - After a `removed` error the session is dead: every later call throws `removed`.
+ * - After an `auth-failed` error the session has re-selected the card (a real card drops to IDLE on a
+ *   failed authentication and answers nothing else): the next call works, so a caller may try several
+ *   keys in a row (the re-key probe, firmware/card/rekey.ts).
  * - `writeBlock` that throws may or may not have changed the block (the card can
  *   leave mid-write): the caller must treat the block as unknown until read back.
  * - Keys are 6 bytes and are never logged or put into error messages.
@@ -21,6 +24,13 @@ export interface CardSession {
   readBlock(block: number): Promise<Uint8Array>;
   /** Write one 16-byte block (0..63) of the authenticated sector. */
   writeBlock(block: number, data: Uint8Array): Promise<void>;
+  /**
+   * The sector and key the card is authenticated with now, as far as the
+   * session knows (null: none). Optional: without it a caller authenticates
+   * every time. It lets the card application skip an authentication the card
+   * already holds (~2 ms of card time), whoever made it.
+   */
+  authenticatedAs?(): { sector: number; keyType: KeyType } | null;
 }
 
 export type CardErrorCode =

@@ -47,30 +47,21 @@ export type WriteOutcome =
   | { kind: 'not-written'; problem: string }
   | { kind: 'uncertain'; problem: string };
 
+function authenticate(session: CardSession, keys: CardKeys, sector: number, keyType: KeyType): Promise<void> {
+  return session.authenticate(sector, keyType, keyType === 'A' ? keys.keyA(sector) : keys.keyB(sector));
+}
+
 /**
- * Tracks the authenticated sector so a sector is authenticated once per visit,
- * across a read and the write that follows it on the same session (an auth is
- * ~2 ms of card time plus two RF round trips). Forgotten on any card error: a
- * NAK or a lost card ends the card's authentication.
+ * The card holds this authentication now, says the session (an auth is ~2 ms
+ * of card time and two RF round trips). The session is asked, not a memory of
+ * our own, so an authentication made by anyone else in between (the re-key
+ * check does one) or lost to an error is seen. Only a write uses it: a read
+ * authenticates every sector itself, as it is also the check that the
+ * current keys open the card.
  */
-class SectorAuth {
-  private sector = -1;
-  private keyType: KeyType | null = null;
-  constructor(
-    private readonly session: CardSession,
-    private readonly keys: CardKeys,
-  ) {}
-  async use(sector: number, keyType: KeyType): Promise<void> {
-    if (this.sector === sector && this.keyType === keyType) return;
-    this.forget();
-    await this.session.authenticate(sector, keyType, keyType === 'A' ? this.keys.keyA(sector) : this.keys.keyB(sector));
-    this.sector = sector;
-    this.keyType = keyType;
-  }
-  forget(): void {
-    this.sector = -1;
-    this.keyType = null;
-  }
+function holds(session: CardSession, sector: number, keyType: KeyType): boolean {
+  const held = session.authenticatedAs?.();
+  return held !== null && held !== undefined && held.sector === sector && held.keyType === keyType;
 }
 
 export interface CardAppOptions {
@@ -94,8 +85,6 @@ function failureOf(e: unknown): { reason: ReadFailure; problem: string } {
 }
 
 export class CardApp {
-  /** Per card session: what the last read or write left authenticated. */
-  private readonly auths = new WeakMap<CardSession, SectorAuth>();
   private readonly purseKey: KeyType;
 
   constructor(
@@ -109,20 +98,10 @@ export class CardApp {
     return deriveCardKeys(this.master, uid);
   }
 
-  private authOf(session: CardSession, keys: CardKeys): SectorAuth {
-    let auth = this.auths.get(session);
-    if (auth === undefined) {
-      auth = new SectorAuth(session, keys);
-      this.auths.set(session, auth);
-    }
-    return auth;
-  }
-
   async read(session: CardSession): Promise<ReadResult> {
     const keys = this.keysFor(session.uid);
-    const auth = this.authOf(session, keys);
     try {
-      await auth.use(IDENTITY_SECTOR, 'A');
+      await authenticate(session, keys, IDENTITY_SECTOR, 'A');
       const idA = await session.readBlock(IDENTITY_BLOCKS[0]);
       const idB = await session.readBlock(IDENTITY_BLOCKS[1]);
       const identity = decodeIdentity(idA, idB, session.uid, keys.mac);
@@ -134,7 +113,7 @@ export class CardApp {
         };
       const slots: DecodeResult<PurseState>[] = [];
       for (const slot of PURSE_SLOTS) {
-        await auth.use(slot.sector, this.purseKey);
+        await authenticate(session, keys, slot.sector, this.purseKey);
         slots.push(
           decodePurse(
             await session.readBlock(slot.blocks[0]),
@@ -155,7 +134,6 @@ export class CardApp {
       const purse = (pair[current] as { ok: true; value: PurseState }).value;
       return { ok: true, keys, card: { uid: session.uid, identity: identity.value, slots: pair, current, purse } };
     } catch (e) {
-      auth.forget();
       return { ok: false, ...failureOf(e) };
     }
   }
@@ -171,13 +149,11 @@ export class CardApp {
     if (!equalBytes(session.uid, card.uid)) throw new Error('bug: writing a purse to a different card');
     const target = PURSE_SLOTS[card.current === 0 ? 1 : 0];
     const [blockA, blockB] = encodePurse(next, card.uid, keys.mac);
-    // Already authenticated when the read ended in the target's sector with key B (CardAppOptions).
-    const auth = this.authOf(session, keys);
     try {
-      await auth.use(target.sector, 'B');
+      // Often held already: a POS's read ends in the target's sector with key B (CardAppOptions).
+      if (!holds(session, target.sector, 'B')) await authenticate(session, keys, target.sector, 'B');
       await session.writeBlock(target.blocks[0], blockA);
     } catch (e) {
-      auth.forget();
       // The MAC lives in the second block, still old: the new slot cannot be valid.
       return { kind: 'not-written', problem: failureOf(e).problem };
     }
@@ -193,7 +169,6 @@ export class CardApp {
       return { kind: 'written' };
     } catch (e) {
       if (e instanceof Error && e.message.startsWith('bug:')) throw e;
-      auth.forget();
       return { kind: 'uncertain', problem: failureOf(e).problem };
     }
   }
@@ -210,7 +185,6 @@ export class CardApp {
     pin?: string,
   ): Promise<WriteOutcome> {
     const keys = this.keysFor(session.uid);
-    this.auths.delete(session); // issue authenticates with the transport key, outside the tracker
     const verifier = pin === undefined ? new Uint8Array(4) : pinVerifier(pin, session.uid, keys.mac);
     const transportKey = new Uint8Array(6).fill(0xff);
     const [idA, idB] = encodeIdentity({ ...identity, pinVerifier: verifier }, session.uid, keys.mac);

@@ -166,10 +166,13 @@ export class Mfrc522Chip {
       [Reg.ComIrq, Reg.Status2],
       ([v]) => (v! & (ComIrq.Idle | ComIrq.Timer | ComIrq.Err)) !== 0,
     )) as [number, number];
+    // MFCrypto1On alone does not tell: a nested authentication (another sector while one is open) that
+    // fails leaves it set from the earlier one, and the card has dropped to IDLE. Only a command that
+    // ended by itself, with Crypto1 on (read in the poll that saw it end), authenticated.
     if ((irq & ComIrq.Idle) !== 0) return (status2 & STATUS2_MF_CRYPTO1_ON) !== 0;
     // A failed authentication leaves the command running: stop it before anything else.
     await this.write(Reg.Command, Cmd.Idle);
-    return ((await this.read(Reg.Status2)) & STATUS2_MF_CRYPTO1_ON) !== 0;
+    return false;
   }
 
   /** Ends the Crypto1 session (clears MFCrypto1On; the other writable Status2 bits stay 0). */

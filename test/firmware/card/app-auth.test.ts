@@ -18,10 +18,9 @@ import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
 const masterKeys = deriveSimMasterKeys(3);
 const clock = new ManualClock(Date.parse('2026-11-23T11:30:00+08:00'));
 
-/** A session that notes every command, and fails the write it is told to. */
+/** A session that notes every command. */
 class Recording implements CardSession {
   readonly calls: string[] = [];
-  failNextWrite = false;
   constructor(private readonly inner: CardSession) {}
   get uid() {
     return this.inner.uid;
@@ -36,11 +35,10 @@ class Recording implements CardSession {
   }
   writeBlock(block: number, data: Uint8Array) {
     this.calls.push(`write ${block}`);
-    if (this.failNextWrite) {
-      this.failNextWrite = false;
-      return Promise.reject(new CardError('transport', 'CRC error on the ACK'));
-    }
     return this.inner.writeBlock(block, data);
+  }
+  authenticatedAs() {
+    return this.inner.authenticatedAs?.() ?? null;
   }
 }
 
@@ -96,13 +94,22 @@ test('a read-only terminal reads every sector with key A; its write, if asked, a
   assert.equal(s.calls[0], 'auth 3B');
 });
 
-test('after a failed write the next write authenticates again', async () => {
+test('an authentication made or lost between the read and the write is seen: the write authenticates', async () => {
   const app = new CardApp(masterKeys, { writesPurses: true });
-  const s = await presented();
-  const r = await read(app, s);
-  s.failNextWrite = true;
-  assert.equal((await app.writePurse(s, r.card, r.keys, spend(r.card))).kind, 'not-written');
-  s.calls.length = 0;
-  assert.equal((await app.writePurse(s, r.card, r.keys, spend(r.card))).kind, 'written');
-  assert.deepEqual(s.calls.slice(0, 2), ['auth 3B', 'write 12'], 'a failed command may have ended the authentication');
+  const keys = app.keysFor(Uint8Array.from([0x04, 0xa1, 0xb2, 0xc3]));
+  // Another sector opened in between (the re-key check opens sector 1 with key B).
+  const other = await presented();
+  const r1 = await read(app, other);
+  await other.authenticate(1, 'B', keys.keyB(1));
+  other.calls.length = 0;
+  assert.equal((await app.writePurse(other, r1.card, r1.keys, spend(r1.card))).kind, 'written');
+  assert.deepEqual(other.calls.slice(0, 2), ['auth 3B', 'write 12']);
+
+  // The authentication lost: a wrong key sends the card back to IDLE.
+  const lost = await presented();
+  const r2 = await read(app, lost);
+  await assert.rejects(lost.authenticate(3, 'B', new Uint8Array(6)), CardError);
+  lost.calls.length = 0;
+  assert.equal((await app.writePurse(lost, r2.card, r2.keys, spend(r2.card))).kind, 'written');
+  assert.deepEqual(lost.calls.slice(0, 2), ['auth 3B', 'write 12']);
 });
