@@ -3,6 +3,7 @@ import type { Scheduler } from '../../base/scheduler.ts';
 import type { GpioPort } from '../../drivers/gpio/index.ts';
 import { PunchClock } from '../attendance/punch-clock.ts';
 import { PunchStore } from '../attendance/punch-store.ts';
+import { DeskApp } from '../desk/desk.ts';
 import type { DoorController, DoorSignals } from '../door/controller.ts';
 import { openDoorRole } from '../door/door-role.ts';
 import { cardRulesForAnyClass } from '../policy/card-rules.ts';
@@ -20,7 +21,8 @@ export type RoleApp =
   | { role: 'pos' }
   | { role: 'door'; doors: DoorController; grants: Grants }
   | { role: 'attendance'; punches: PunchClock }
-  | { role: 'parking'; gates: ParkingGates };
+  | { role: 'parking'; gates: ParkingGates }
+  | { role: 'desk'; desk: DeskApp };
 
 /** The GPIO the composition root opened (the driver on a device, the driver on the twin in the simulator). */
 export interface RoleGpio {
@@ -30,7 +32,14 @@ export interface RoleGpio {
 }
 
 /** A refusal names the config field to change and how (composeTerminal hands it on as a value). */
-export type RoleOpen = { ok: true; app: RoleApp } | { ok: false; field: string; message: string };
+export type RoleOpen = { ok: true; app: RoleApp } | RoleRefused;
+type RoleRefused = { ok: false; field: string; message: string };
+
+/** A store that will not open (a data dir not writable, a file of another program): the data dir is the field. */
+export function storesRefused(dataDir: string, e: unknown): RoleRefused {
+  const message = `cannot open the stores in ${dataDir}: ${(e as Error).message}`;
+  return { ok: false, field: 'storage.dataDir', message };
+}
 
 const needsSection = (role: string): RoleOpen => ({
   ok: false,
@@ -48,19 +57,30 @@ export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
   if (!door) return needsSection('door');
   if (!d.gpio) return needsGpio('door');
   const log = d.log.child({ terminal: d.config.terminal.id, role: 'door' });
-  const grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
-  const doors = openDoorRole({
-    config: d.config,
-    door,
-    journal: t.journal,
-    blacklist: t.blacklist,
-    grants,
-    port: d.gpio.port,
-    scheduler: d.gpio.scheduler,
-    clock: d.clock,
-    log,
-    signals: d.gpio.signals,
-  });
+  let grants: Grants;
+  try {
+    grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
+  } catch (e) {
+    return storesRefused(d.config.storage.dataDir, e);
+  }
+  let doors: DoorController;
+  try {
+    doors = openDoorRole({
+      config: d.config,
+      door,
+      journal: t.journal,
+      blacklist: t.blacklist,
+      grants,
+      port: d.gpio.port,
+      scheduler: d.gpio.scheduler,
+      clock: d.clock,
+      log,
+      signals: d.gpio.signals,
+    });
+  } catch (e) {
+    grants.close(); // the caller closes the terminal's stores; this one is the role's
+    throw e;
+  }
   return { ok: true, app: { role: 'door', doors, grants } };
 }
 
@@ -102,6 +122,24 @@ export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
     log: d.log.child({ terminal: d.config.terminal.id, role: 'parking' }),
   });
   return { ok: true, app: { role: 'parking', gates } };
+}
+
+/** The card office (issuer): the desk reader, the card transaction path and the lists; no config section of its own. */
+export function openDeskApp(t: Terminal, d: TerminalDeps): RoleOpen {
+  const desk = new DeskApp({
+    journal: t.journal,
+    tx: t.tx,
+    // The terminal's card application: during a key rollover it re-keys a card read on the previous keys.
+    cards: t.cards,
+    credits: t.credits,
+    blacklisted: (n) => t.blacklist.has(n),
+    // The POS's money rules (classes, balance cap) bound the desk's deposits too.
+    rules: rulesFor(d.config),
+    utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
+    clock: d.clock,
+    log: d.log.child({ terminal: d.config.terminal.id, role: 'desk' }),
+  });
+  return { ok: true, app: { role: 'desk', desk } };
 }
 
 export function closeRoleApp(app: RoleApp): void {
