@@ -20,7 +20,7 @@ import {
   owedCents,
   stackedTotals,
 } from './owed.ts';
-import type { KioskScreen } from './screen.ts';
+import { type KioskScreen, screenView } from './screen.ts';
 
 interface Present {
   session: CardSession;
@@ -52,6 +52,7 @@ export class KioskApp {
    */
   recover(): void {
     this.d.tx.recoverInterrupted();
+    this.show(this.screen);
     const open = openStacks(this.d.journal);
     if (open.length) this.d.log.warn('kiosk.stack-open', { stackSeqs: open.map((r) => r.seq).join(',') });
   }
@@ -261,6 +262,12 @@ export class KioskApp {
     if (from !== memory.state.kind) this.d.log.info('kiosk.state', { from, to: memory.state.kind, cause });
   }
 
+  /** The one place the screen changes: kept, and pushed to the screen driver. */
+  private show(screen: KioskScreen): void {
+    this.screen = screen;
+    this.d.screenDisplay?.show(screenView(screen));
+  }
+
   private async run(e: KioskEffect): Promise<void> {
     switch (e.kind) {
       case 'enable':
@@ -290,14 +297,12 @@ export class KioskApp {
         this.d.log.warn('kiosk.alarm', { alarm: e.alarm, detail: e.detail });
         return;
       case 'show':
-        this.screen = e.screen;
-        return;
+        return this.show(e.screen);
       case 'show-cashbox': {
         const box = cashboxCount(this.d.journal);
         const day = cardDayToIso(cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes));
         const dayCents = this.d.journal.totals(CASH_DAY_SCOPE, day).amountCents;
-        this.screen = { kind: 'cashbox', count: box.count, amountCents: box.amountCents, dayCents };
-        return;
+        return this.show({ kind: 'cashbox', count: box.count, amountCents: box.amountCents, dayCents });
       }
     }
   }

@@ -1,3 +1,5 @@
+import type { KioskTone, KioskView } from '../../drivers/kiosk-screen/index.ts';
+
 /** What the kiosk's screen says, in Chinese and English; amounts in cents, formatted by the screen. */
 export type KioskScreen =
   | { kind: 'idle' }
@@ -52,4 +54,40 @@ export function screenText(s: KioskScreen): [string, string] {
         `Cash box ${s.count} bills ${yuan(s.amountCents)}  today ${yuan(s.dayCents)}`,
       ];
   }
+}
+
+const TONE: Record<KioskScreen['kind'], KioskTone> = {
+  idle: 'calm',
+  balance: 'calm',
+  cashbox: 'calm',
+  accepting: 'busy',
+  'bill-back': 'warn',
+  'card-gone': 'warn',
+  refused: 'warn',
+  alarm: 'alarm',
+};
+
+/** The screen as a kiosk screen driver shows it: the text, and the amounts formatted here, once. */
+export function screenView(s: KioskScreen): KioskView {
+  const [zh, en] = screenText(s);
+  const view: KioskView = {
+    kind: s.kind,
+    tone: TONE[s.kind],
+    lines: { zh, en },
+    balance: null,
+    inserted: null,
+    room: null,
+    progressPercent: null,
+  };
+  if (s.kind !== 'balance') return view;
+  const takeableCents = s.insertedCents + s.roomCents;
+  // Nothing more may go in (the card at its cap): the bar is full, not empty.
+  const progressPercent = takeableCents === 0 ? 100 : Math.floor((100 * s.insertedCents) / takeableCents);
+  return {
+    ...view,
+    balance: yuan(s.balanceCents),
+    inserted: yuan(s.insertedCents),
+    room: yuan(s.roomCents),
+    progressPercent,
+  };
 }
