@@ -80,11 +80,17 @@ export function screenView(s: KioskScreen): KioskView {
     progressPercent: null,
   };
   if (s.kind !== 'balance') return view;
+  // The amounts have their own places on this screen: the message says what to do.
+  const lines =
+    s.roomCents > 0
+      ? { zh: '请投入纸币，充值完成后取走卡片', en: 'Insert bills; take your card when you are done' }
+      : { zh: '已达充值上限，请取走卡片', en: 'Top-up limit reached: please take your card' };
   const takeableCents = s.insertedCents + s.roomCents;
   // Nothing more may go in (the card at its cap): the bar is full, not empty.
   const progressPercent = takeableCents === 0 ? 100 : Math.floor((100 * s.insertedCents) / takeableCents);
   return {
     ...view,
+    lines,
     balance: yuan(s.balanceCents),
     inserted: yuan(s.insertedCents),
     room: yuan(s.roomCents),

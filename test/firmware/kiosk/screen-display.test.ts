@@ -18,10 +18,10 @@ test('screenView: amounts formatted once, progress toward what the session may t
       progressPercent: 10,
     },
   );
-  assert.match(balance.lines.zh, /余额 ¥20\.00/);
-  assert.match(balance.lines.en, /Balance ¥20\.00/);
+  assert.match(balance.lines.en, /Insert bills/, 'the amounts have their places: the message says what to do');
   const atCap = screenView({ kind: 'balance', balanceCents: 50_000, insertedCents: 0, roomCents: 0 });
   assert.equal(atCap.progressPercent, 100, 'nothing more may go in: the bar is full');
+  assert.match(atCap.lines.zh, /已达充值上限/);
   const alarm = screenView({ kind: 'alarm', alarm: 'jammed' });
   assert.deepEqual([alarm.tone, alarm.balance, alarm.progressPercent], ['alarm', null, null]);
   assert.deepEqual(alarm.lines, { zh: '纸币卡住，请联系工作人员', en: 'Bill jammed: please call staff' });
