@@ -22,7 +22,7 @@ const status = (url: string) =>
     }).on('error', reject),
   );
 
-test('peripherals.kioskScreen "twin" opens the recorder; "web" the page on loopback, closed with the rest', async () => {
+test('kioskScreen "twin" opens the recorder; "web" the page on loopback, closed with the rest', async () => {
   const twin = await open({ kind: 'twin' });
   assert.ok(twin.ok);
   assert.ok(twin.value.kioskScreen?.twin instanceof KioskScreenTwin);
@@ -43,7 +43,7 @@ test('peripherals.kioskScreen "twin" opens the recorder; "web" the page on loopb
   await none.value.close();
 });
 
-test('a kiosk screen beyond loopback is refused by the config with the reason; a busy port names the field', async () => {
+test('beyond loopback: refused by the config with the reason; a busy port: an error naming the field', async () => {
   const parsed = PeripheralsSchema.safeParse({
     reader: { kind: 'virtual' },
     kioskScreen: { kind: 'web', host: '0.0.0.0' },

@@ -29,7 +29,7 @@ test('screenView: amounts formatted once, progress toward what the session may t
   assert.equal(screenView({ kind: 'card-gone', owedCents: 1_000 }).tone, 'warn');
 });
 
-test('the kiosk pushes each screen it shows: idle at boot, the balance, the bill, the risen balance, an alarm', async () => {
+test('the kiosk pushes each screen: idle at boot, the balance, the bill, the risen balance, an alarm', async () => {
   const twin = new KioskScreenTwin();
   const w = await kioskRig({ screenDisplay: twin });
   assert.equal(twin.current?.kind, 'idle', 'the screen is there from boot, before any event');
