@@ -31,9 +31,10 @@ after(() => web.close());
 function get(
   path: string,
   headers: Record<string, string> = {},
+  method = 'GET',
 ): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${web.url.replace(/\/$/, '')}${path}`, { headers }, (res) => {
+    const req = request(`${web.url.replace(/\/$/, '')}${path}`, { headers, method }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -90,6 +91,8 @@ test('the page is served whole from loopback: Chinese and English, nothing fetch
     assert.ok(r.body.includes(text), text);
   assert.doesNotMatch(r.body, /(src|href)\s*=\s*["']?(https?:)?\/\//i, 'no script, style or font from another host');
   assert.equal((await get('/nothing')).status, 404);
+  assert.equal((await get('/', {}, 'POST')).status, 405, 'the page takes nothing');
+  assert.equal((await get('/ws')).status, 426, 'the state comes over a WebSocket only');
   assert.equal((await get('/', { host: 'rebound.example:80' })).status, 421, 'a DNS name rebound to us is not ours');
 });
 
