@@ -83,10 +83,11 @@ export class WebKioskScreen implements KioskScreenDisplay {
     } catch (e) {
       return { ok: false, error: `cannot read the kiosk page: ${(e as Error).message}` };
     }
-    // A DNS name rebound to 127.0.0.1 reaches us under its own name: only ours are answered.
+    // A DNS name rebound to 127.0.0.1 reaches us under its own name: only ours are answered. A site
+    // that opened the screen to its network reaches it by names we cannot know: any is taken then.
     const ourName = (req: IncomingMessage) => {
       const name = hostName(req.headers.host);
-      return name === o.host || isLoopbackHost(name);
+      return o.allowNonLoopback || name === o.host || isLoopbackHost(name);
     };
     const http = createServer((req, res) => answer(req, res, page, ourName(req)));
     http.maxConnections = CONNECTIONS_MAX;
@@ -97,6 +98,8 @@ export class WebKioskScreen implements KioskScreenDisplay {
     });
     let screen: WebKioskScreen | null = null;
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // The socket is ours from here: a peer resetting it must not end the runtime.
+      socket.on('error', () => socket.destroy());
       const refused = upgradeRefusal(req, ourName(req), wss.clients.size);
       if (refused) {
         socket.end(`HTTP/1.1 ${refused}\r\nconnection: close\r\n\r\n`);
@@ -109,6 +112,7 @@ export class WebKioskScreen implements KioskScreenDisplay {
       http.listen(o.port, o.host, () => resolve((http.address() as { port: number }).port));
     });
     if (port instanceof Error) return { ok: false, error: `cannot listen on ${o.host}:${o.port}: ${port.message}` };
+    http.on('error', (e) => o.log.warn('kiosk-screen.server-error', { error: e.message }));
     const shown = o.host.includes(':') ? `[${o.host}]` : o.host;
     screen = new WebKioskScreen(http, wss, o.log, `http://${shown}:${port}/`, port);
     o.log.info('kiosk-screen.listening', { url: screen.url });

@@ -154,3 +154,20 @@ test('a host beyond loopback is refused with the reason, unless the config allow
     allowNonLoopback: false,
   });
 });
+
+test('a screen the config opened to the network answers the names the network knows it by', {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const opened = await WebKioskScreen.open({ host: '127.0.0.1', port: 0, allowNonLoopback: true, log: silentLogger });
+  assert.ok(opened.ok);
+  const status = await new Promise<number>((resolve, reject) =>
+    request(opened.screen.url, { headers: { host: 'kiosk.lan' }, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end(),
+  );
+  assert.equal(status, 200);
+  await opened.screen.close();
+});
