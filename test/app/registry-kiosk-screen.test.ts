@@ -31,11 +31,16 @@ test('kioskScreen "twin" opens the recorder; "web" the page on loopback, closed 
 
   const web = await open({ kind: 'web', port: 0 });
   assert.ok(web.ok, web.ok ? '' : web.message);
-  const url = web.value.kioskScreen?.url ?? '';
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-  assert.equal(await status(url), 200);
-  await web.value.close();
-  await assert.rejects(status(url), /ECONNREFUSED/, 'the port is free again after close');
+  try {
+    const url = web.value.kioskScreen?.url ?? '';
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.equal(await status(url), 200);
+    await web.value.close();
+    await assert.rejects(status(url), /ECONNREFUSED/, 'the port is free again after close');
+  } finally {
+    // A failed check must not leave the server holding the test process open.
+    await web.value.kioskScreen?.screen.close();
+  }
 
   const none = await open(undefined);
   assert.ok(none.ok);
@@ -56,10 +61,11 @@ test('beyond loopback: refused by the config with the reason; a busy port: an er
   assert.ok(first.ok);
   const port = Number(new URL(first.value.kioskScreen?.url ?? '').port);
   const second = await open({ kind: 'web', port });
+  await first.value.close();
+  if (second.ok) await second.value.close();
   assert.equal(second.ok, false);
   assert.match(
     second.ok ? '' : second.message,
     /^peripherals\.kioskScreen: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/,
   );
-  await first.value.close();
 });

@@ -168,6 +168,6 @@ test('a screen the config opened to the network answers the names the network kn
       .on('error', reject)
       .end(),
   );
-  assert.equal(status, 200);
   await opened.screen.close();
+  assert.equal(status, 200);
 });
