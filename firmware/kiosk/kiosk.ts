@@ -36,13 +36,24 @@ interface Present {
 export class KioskApp {
   private memory: KioskMemory = initialMemory();
   private present: Present | null = null;
-  screen: KioskScreen = { kind: 'idle' };
+  private shown: KioskScreen = { kind: 'idle' };
   private tableSeen: readonly BillEntry[] | undefined;
 
   constructor(private readonly d: KioskDeps) {}
 
   get state(): KioskMemory {
     return this.memory;
+  }
+
+  /** What the screen shows now. */
+  get screen(): KioskScreen {
+    return this.shown;
+  }
+
+  /** Every change of the screen, wherever it is made, also goes to the screen driver (the web page). */
+  private set screen(screen: KioskScreen) {
+    this.shown = screen;
+    this.d.screenDisplay?.show(screenView(screen));
   }
 
   /**
@@ -52,7 +63,7 @@ export class KioskApp {
    */
   recover(): void {
     this.d.tx.recoverInterrupted();
-    this.show(this.screen);
+    this.d.screenDisplay?.show(screenView(this.shown)); // a page has the screen from boot
     const open = openStacks(this.d.journal);
     if (open.length) this.d.log.warn('kiosk.stack-open', { stackSeqs: open.map((r) => r.seq).join(',') });
   }
@@ -262,12 +273,6 @@ export class KioskApp {
     if (from !== memory.state.kind) this.d.log.info('kiosk.state', { from, to: memory.state.kind, cause });
   }
 
-  /** The one place the screen changes: kept, and pushed to the screen driver. */
-  private show(screen: KioskScreen): void {
-    this.screen = screen;
-    this.d.screenDisplay?.show(screenView(screen));
-  }
-
   private async run(e: KioskEffect): Promise<void> {
     switch (e.kind) {
       case 'enable':
@@ -297,12 +302,14 @@ export class KioskApp {
         this.d.log.warn('kiosk.alarm', { alarm: e.alarm, detail: e.detail });
         return;
       case 'show':
-        return this.show(e.screen);
+        this.screen = e.screen;
+        return;
       case 'show-cashbox': {
         const box = cashboxCount(this.d.journal);
         const day = cardDayToIso(cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes));
         const dayCents = this.d.journal.totals(CASH_DAY_SCOPE, day).amountCents;
-        return this.show({ kind: 'cashbox', count: box.count, amountCents: box.amountCents, dayCents });
+        this.screen = { kind: 'cashbox', count: box.count, amountCents: box.amountCents, dayCents };
+        return;
       }
     }
   }
