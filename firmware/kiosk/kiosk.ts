@@ -16,11 +16,17 @@ import {
   CASHBOX_KEY,
   CASHBOX_SCOPE,
   cashboxCount,
+  handedTotals,
   openStacks,
   owedCents,
   stackedTotals,
 } from './owed.ts';
+import { type TopupPrint, type TopupReceipt, topupReceiptOf } from './receipts.ts';
 import type { KioskScreen } from './screen.ts';
+import type { IntentBody } from '../../protocol/messages/record-kinds.ts';
+
+/** How often owed receipts are tried again while the printer is faulty: a status read each time, no more. */
+export const REPRINT_RETRY_MS = 10_000;
 
 interface Present {
   session: CardSession;
@@ -34,12 +40,17 @@ interface Present {
  * card through CardTransactions and is the one place the state moves (move()).
  */
 export class KioskApp {
-  private memory: KioskMemory = initialMemory();
+  private memory: KioskMemory;
   private present: Present | null = null;
-  screen: KioskScreen = { kind: 'idle' };
+  screen: KioskScreen;
   private tableSeen: readonly BillEntry[] | undefined;
+  /** The clock's time at which owed receipts are tried next (0: at the next pump). */
+  private reprintAtMs = 0;
 
-  constructor(private readonly d: KioskDeps) {}
+  constructor(private readonly d: KioskDeps) {
+    this.memory = initialMemory(!d.acceptorEnabled);
+    this.screen = d.acceptorEnabled ? { kind: 'idle' } : { kind: 'disabled', balanceCents: null };
+  }
 
   get state(): KioskMemory {
     return this.memory;
@@ -97,6 +108,13 @@ export class KioskApp {
     return this.dispatch({ kind: 'finish' });
   }
 
+  /** The backend's switch (config kiosk.acceptorEnabled): off enables no bill type until it is on again. */
+  setAcceptorEnabled(enabled: boolean): Promise<void> {
+    if (enabled === !this.memory.disabled) return Promise.resolve();
+    this.d.log.info('kiosk.acceptor-switched', { enabled: enabled ? 1 : 0 });
+    return this.dispatch({ kind: 'remote', enabled });
+  }
+
   /** Takes the acceptor's events and acts on each, oldest first (call after each poll cycle). */
   async pump(): Promise<void> {
     const table = this.d.acceptor.billTable;
@@ -112,6 +130,29 @@ export class KioskApp {
       this.step('stacked', {});
       if (this.settleStack('stacked', null)) await this.afterJournaled(null);
     }
+    if (this.d.clock.nowMs() >= this.reprintAtMs && this.memory.state.kind !== 'topup') await this.reprintOwed();
+  }
+
+  /**
+   * Prints the receipts a printer fault left owed (receipt.unprinted), each as a
+   * COPY, oldest first; stops at the first that fails and tries again after
+   * REPRINT_RETRY_MS. Returns how many came out.
+   */
+  async reprintOwed(): Promise<number> {
+    this.reprintAtMs = this.d.clock.nowMs() + REPRINT_RETRY_MS;
+    const owed = this.d.journal.open(KIND.receiptUnprinted, [KIND.receiptReprinted]);
+    let printed = 0;
+    for (const u of owed) {
+      const intent = this.d.journal.get(u.body.intentSeq);
+      if (intent?.kind !== KIND.intent) continue;
+      const print = await this.d.receipts.topup(topupReceiptOf(intent as typeof intent & { body: IntentBody }, true));
+      if (!print.printed) return printed;
+      const ref = { ref: u.seq, ...(u.card === null ? {} : { card: u.card }) };
+      this.d.journal.append(KIND.receiptReprinted, { intentSeq: u.body.intentSeq }, ref);
+      printed++;
+    }
+    if (this.memory.printerFault !== null || printed > 0) await this.dispatch({ kind: 'printer-back' });
+    return printed;
   }
 
   /** An operator emptied the cassette: the count so far is journaled and the cash box starts from 0. */
@@ -125,7 +166,12 @@ export class KioskApp {
 
   /** STATUS: the acceptor's health, degraded while an alarm is in force. */
   health(): PeripheralHealth {
-    return { kind: 'bill-acceptor', health: this.memory.alarm ? 'degraded' : 'ok' };
+    return { kind: 'bill-acceptor', health: this.memory.alarm || this.memory.disabled ? 'degraded' : 'ok' };
+  }
+
+  /** STATUS: the receipt printer, degraded while a receipt it did not finish is owed. */
+  printerHealth(): PeripheralHealth {
+    return { kind: 'printer', health: this.memory.printerFault ? 'degraded' : 'ok' };
   }
 
   private async onCash(e: CashEvent): Promise<void> {
@@ -207,14 +253,21 @@ export class KioskApp {
   /** Writes what the card is owed here as one top-up; a write that does not land leaves it owed. */
   private async payOwed(cardNumber: number): Promise<Extract<KioskEvent, { kind: 'credited' | 'credit-cut' }>> {
     const owed = owedCents(this.d.journal, cardNumber);
+    const cut = (): Extract<KioskEvent, { kind: 'credit-cut' }> => ({
+      kind: 'credit-cut',
+      cardNumber,
+      owedCents: owed,
+      // A write whose outcome the card has not told may have paid it: handing it over too could pay it twice.
+      handOver: this.d.handOverOwed && owed > 0 && this.d.tx.openIntents(cardNumber).length === 0,
+    });
     const p = this.present;
-    if (!p || p.card.identity.cardNumber !== cardNumber) return { kind: 'credit-cut', owedCents: owed };
+    if (!p || p.card.identity.cardNumber !== cardNumber) return cut();
     const ctx = this.context(p.card);
-    if (owed <= 0) return { kind: 'credited', card: ctx, amountCents: 0 };
+    if (owed <= 0) return { kind: 'credited', card: ctx, amountCents: 0, receiptFault: null };
     const decision = decide(ctx, { kind: 'credit', amountCents: owed });
     if (decision.kind !== 'approve') {
       this.d.log.warn('kiosk.owed-refused', { cardNumber, owed, reason: decision.kind });
-      return { kind: 'credit-cut', owedCents: owed };
+      return cut();
     }
     const outcome = await this.d.tx.execute(p.session, p.card, p.keys, decision, {
       tx: 'topup',
@@ -222,15 +275,48 @@ export class KioskApp {
     });
     if (outcome.kind !== 'committed') {
       this.present = null;
-      return { kind: 'credit-cut', owedCents: owed };
+      return cut();
     }
     this.step('card-written', { cardNumber, amountCents: owed });
     const card = afterWrite(p.card, decision.next);
     this.present = { ...p, card };
     const balanceCents = card.purse.balance + card.purse.subsidy;
-    await this.d.receipts.topup({ cardNumber, amountCents: owed, balanceCents, intentSeq: outcome.intent.seq });
-    this.step('receipt-printed', { cardNumber });
-    return { kind: 'credited', card: this.context(card), amountCents: owed };
+    const intentSeq = outcome.intent.seq;
+    const receipt = { cardNumber, amountCents: owed, balanceCents, intentSeq, atMs: outcome.intent.atMs, copy: false };
+    const print = await this.printTopup(receipt);
+    return { kind: 'credited', card: this.context(card), amountCents: owed, receiptFault: print };
+  }
+
+  /** A receipt after the write; one the printer refused or cut short is journaled as owed. Null when printed. */
+  private async printTopup(r: TopupReceipt): Promise<string | null> {
+    const print: TopupPrint = await this.d.receipts.topup(r);
+    if (print.printed) {
+      this.step('receipt-printed', { cardNumber: r.cardNumber });
+      return null;
+    }
+    this.d.log.warn('kiosk.receipt-unprinted', { intentSeq: r.intentSeq, reason: print.reason, owed: print.owed });
+    if (print.owed) {
+      const body = { intentSeq: r.intentSeq, reason: print.reason, detail: print.detail };
+      this.d.journal.append(KIND.receiptUnprinted, body, { card: r.cardNumber, ref: r.intentSeq });
+      this.reprintAtMs = this.d.clock.nowMs() + REPRINT_RETRY_MS;
+    }
+    return print.reason;
+  }
+
+  /**
+   * Hands what the card is owed here to the backend (cash.handover): the record
+   * and the counter that lowers this kiosk's owed move in one transaction, so
+   * from then on only the backend's pending credit pays it (docs/kiosk.md).
+   */
+  private handOver(cardNumber: number): void {
+    const owed = owedCents(this.d.journal, cardNumber);
+    if (owed <= 0) return;
+    const totals = handedTotals(cardNumber, owed);
+    this.d.journal.append(KIND.cashHandover, { cardNumber, amountCents: owed }, { card: cardNumber, totals });
+    // Pair assertion, after the read-back: nothing of it is left for this kiosk to pay.
+    const left = owedCents(this.d.journal, cardNumber);
+    if (left !== 0) throw new Error(`bug: card ${cardNumber} still owed ${left} after handing over ${owed}`);
+    this.d.log.info('kiosk.handed-over', { cardNumber, amountCents: owed });
   }
 
   private context(card: CardImage): PolicyContext {
@@ -285,6 +371,8 @@ export class KioskApp {
         return;
       case 'credit':
         return this.dispatch(await this.payOwed(e.cardNumber));
+      case 'hand-over':
+        return this.handOver(e.cardNumber);
       case 'journal-alarm':
         this.d.journal.append(KIND.cashAlarm, { alarm: e.alarm, detail: e.detail });
         this.d.log.warn('kiosk.alarm', { alarm: e.alarm, detail: e.detail });

@@ -7,9 +7,12 @@ import type { Journal, TotalsDelta } from '../store/journal/journal.ts';
  * What the kiosk owes, from the journal's totals (they move in the same
  * transaction as the record that makes them true, so a power cut cannot split
  * them): a card is owed the bills stacked for it here less the top-ups that
- * landed on it here. Every top-up a kiosk writes pays stacked bills, nothing else.
+ * landed on it here and what was handed to the backend (cash.handover). Every
+ * top-up a kiosk writes pays stacked bills, nothing else.
  */
 export const CASH_CARD_SCOPE = 'cash-card';
+/** What this kiosk handed to the backend per card: the backend's pending credit pays it, never this kiosk. */
+export const CASH_HANDED_SCOPE = 'cash-handed';
 /** The cash box: bills stacked since the cassette was last emptied (one counter, key CASHBOX_KEY). */
 export const CASHBOX_SCOPE = 'cashbox';
 export const CASHBOX_KEY = 'in';
@@ -19,7 +22,8 @@ export function owedCents(journal: Journal, cardNumber: number): number {
   const key = String(cardNumber);
   const stacked = journal.totals(CASH_CARD_SCOPE, key).amountCents;
   const toppedUp = journal.totals(TOPUP_CARD_SCOPE, key).amountCents;
-  return stacked - toppedUp;
+  const handed = journal.totals(CASH_HANDED_SCOPE, key).amountCents;
+  return stacked - toppedUp - handed;
 }
 
 /** The counters a stacked bill moves, with its cash.stacked record. */
@@ -27,6 +31,11 @@ export function stackedTotals(cardNumber: number, valueCents: number, atMs: numb
   const day = cardDayToIso(cardDay(atMs, utcOffsetMinutes));
   const one = (scope: string, key: string): TotalsDelta => ({ scope, key, count: 1, amountCents: valueCents });
   return [one(CASH_CARD_SCOPE, String(cardNumber)), one(CASHBOX_SCOPE, CASHBOX_KEY), one(CASH_DAY_SCOPE, day)];
+}
+
+/** The counter a cash.handover moves, in the same transaction: the kiosk's owed drops by what the backend took. */
+export function handedTotals(cardNumber: number, amountCents: number): TotalsDelta[] {
+  return [{ scope: CASH_HANDED_SCOPE, key: String(cardNumber), count: 1, amountCents }];
 }
 
 export function cashboxCount(journal: Journal): { count: number; amountCents: number } {

@@ -1,10 +1,20 @@
 /** What the kiosk's screen says, in Chinese and English; amounts in cents, formatted by the screen. */
 export type KioskScreen =
   | { kind: 'idle' }
-  | { kind: 'balance'; balanceCents: number; insertedCents: number; roomCents: number }
+  | {
+      kind: 'balance';
+      balanceCents: number;
+      insertedCents: number;
+      roomCents: number;
+      /** The last receipt did not print (paper out …): it is owed and comes out as a COPY later. */
+      receiptFault?: string;
+    }
   | { kind: 'accepting'; valueCents: number }
   | { kind: 'bill-back'; reason: string }
-  | { kind: 'card-gone'; owedCents: number }
+  /** handedOver: the amount went to the backend as a pending credit (any terminal writes it). */
+  | { kind: 'card-gone'; owedCents: number; handedOver: boolean }
+  /** Switched off from the backend; the card's balance when one is on the reader. */
+  | { kind: 'disabled'; balanceCents: number | null }
   | { kind: 'refused'; reason: string }
   | { kind: 'alarm'; alarm: string }
   | { kind: 'cashbox'; count: number; amountCents: number; dayCents: number };
@@ -20,16 +30,27 @@ const ALARM_TEXT: Record<string, [string, string]> = {
   failure: ['收款机故障，请联系工作人员', 'Bill acceptor failure: please call staff'],
 };
 
+/** A receipt that did not print: the money is on the card either way, so the text says so. */
+const RECEIPT_FAULT_TEXT: Record<string, [string, string]> = {
+  'paper-out': ['打印机缺纸，已充值成功，凭条稍后补打', 'Printer out of paper: topped up, the receipt prints later'],
+  'cover-open': ['打印机盖未关，已充值成功，凭条稍后补打', 'Printer cover open: topped up, the receipt prints later'],
+  other: ['凭条未打印，已充值成功，稍后补打', 'Receipt not printed: topped up, it prints later'],
+};
+
 /** The two lines (Chinese, English) a screen shows. */
 export function screenText(s: KioskScreen): [string, string] {
   switch (s.kind) {
     case 'idle':
       return ['请刷卡充值', 'Tap your card to top up'];
-    case 'balance':
-      return [
+    case 'balance': {
+      const lines: [string, string] = [
         `余额 ${yuan(s.balanceCents)}  已投入 ${yuan(s.insertedCents)}  还可投入 ${yuan(s.roomCents)}`,
         `Balance ${yuan(s.balanceCents)}  inserted ${yuan(s.insertedCents)}  room ${yuan(s.roomCents)}`,
       ];
+      if (!s.receiptFault) return lines;
+      const [zh, en] = RECEIPT_FAULT_TEXT[s.receiptFault] ?? RECEIPT_FAULT_TEXT.other!;
+      return [`${lines[0]}  ${zh}`, `${lines[1]}  ${en}`];
+    }
     case 'accepting':
       return [
         `正在收取 ${yuan(s.valueCents)}，请勿移开卡片`,
@@ -38,10 +59,21 @@ export function screenText(s: KioskScreen): [string, string] {
     case 'bill-back':
       return [`纸币已退回（${s.reason}）`, `Bill given back (${s.reason})`];
     case 'card-gone':
+      if (s.handedOver)
+        return [
+          `卡片已移开，${yuan(s.owedCents)} 已转为待领款，可在任一终端刷卡领取`,
+          `Card removed: ${yuan(s.owedCents)} waits for it at every terminal, tap any to collect`,
+        ];
       return [
         `卡片已移开，${yuan(s.owedCents)} 待写入，请再次刷卡`,
         `Card removed: ${yuan(s.owedCents)} is kept for it, tap again`,
       ];
+    case 'disabled': {
+      const zh = '收款机已由管理员暂停，暂不收款';
+      const en = 'Bill acceptor switched off by the operator: not accepting bills';
+      if (s.balanceCents === null) return [zh, en];
+      return [`${zh}  余额 ${yuan(s.balanceCents)}`, `${en}  balance ${yuan(s.balanceCents)}`];
+    }
     case 'refused':
       return [`无法充值：${s.reason}`, `Cannot top up: ${s.reason}`];
     case 'alarm':

@@ -1,5 +1,5 @@
 import type { TerminalConfig } from '../config/schema.ts';
-import { openAttendanceApp, openDoorApp, openParkingApp, type RoleOpen } from './role-app.ts';
+import { openAttendanceApp, openDoorApp, openKioskApp, openParkingApp, type RoleOpen } from './role-app.ts';
 import { Terminal, type TerminalDeps } from './terminal.ts';
 
 /**
@@ -22,6 +22,7 @@ const ROLES: Record<Role, (d: TerminalDeps) => Composed> = {
   door: (d) => withRole(d, openDoorApp),
   attendance: (d) => withRole(d, openAttendanceApp),
   parking: (d) => withRole(d, openParkingApp),
+  kiosk: (d) => withRole(d, openKioskApp),
 };
 
 /** The terminal's stores, then the role's app on them; a role that cannot open closes the stores again. */

@@ -17,8 +17,9 @@ export async function roleTap(
   session: CardSession,
   doorId = 0,
 ): Promise<RoleTapOutcome | null> {
-  // Parking taps come per barrier (ParkingGates.tap): one reader cannot say which.
-  if (app.role === 'pos' || app.role === 'parking') return null;
+  // Parking taps come per barrier (ParkingGates.tap): one reader cannot say which. A kiosk keeps
+  // the card on its reader for the whole top-up (KioskApp.tap / cardGone).
+  if (app.role === 'pos' || app.role === 'parking' || app.role === 'kiosk') return null;
   const read = await cards.read(session);
   if (!read.ok) return { kind: 'refused', text: `card not read (${read.reason}): ${read.problem}` };
   const credential = { kind: 'card' as const, identity: read.card.identity };

@@ -25,6 +25,9 @@ export const KIND = {
   cashReturned: 'cash.returned',
   cashAlarm: 'cash.alarm',
   cashEmptied: 'cash.emptied',
+  cashHandover: 'cash.handover',
+  receiptUnprinted: 'receipt.unprinted',
+  receiptReprinted: 'receipt.reprinted',
   doorGranted: 'door.granted',
   doorRefused: 'door.refused',
   doorAlarm: 'door.alarm',
@@ -186,6 +189,33 @@ export interface CashEmptiedBody {
   amountCents: number;
 }
 
+/**
+ * cash.handover: a kiosk hands what a card is owed (bills stacked, not yet
+ * written to the card) to the backend, which books it as an ordinary pending
+ * credit that any terminal pays once. The kiosk's owed drops by amountCents in
+ * the same transaction: from this record on, only the backend's credit pays it.
+ */
+export interface CashHandoverBody {
+  cardNumber: number;
+  amountCents: number;
+}
+
+/**
+ * receipt.unprinted (ref: the card.intent): the printer refused the receipt of
+ * this write or cut it short (paper out, cover open). The money is on the card;
+ * the receipt is owed and reprinted, marked COPY, when the printer is back.
+ */
+export interface ReceiptUnprintedBody {
+  intentSeq: number;
+  reason: string;
+  detail: string;
+}
+
+/** receipt.reprinted (ref: the receipt.unprinted): the owed receipt came out, as a COPY. */
+export interface ReceiptReprintedBody {
+  intentSeq: number;
+}
+
 /** door.granted: a door released. cardNumber null for the exit button, a remote open, free passage. */
 export interface DoorGrantedBody {
   doorId: number;
@@ -271,6 +301,9 @@ export interface RecordBodies {
   [KIND.cashReturned]: CashReturnedBody;
   [KIND.cashAlarm]: CashAlarmBody;
   [KIND.cashEmptied]: CashEmptiedBody;
+  [KIND.cashHandover]: CashHandoverBody;
+  [KIND.receiptUnprinted]: ReceiptUnprintedBody;
+  [KIND.receiptReprinted]: ReceiptReprintedBody;
   [KIND.doorGranted]: DoorGrantedBody;
   [KIND.doorRefused]: DoorRefusedBody;
   [KIND.doorAlarm]: DoorAlarmBody;
