@@ -25,6 +25,8 @@ import { roleTap, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
 import type { RoleGpio } from '../firmware/terminal/role-app.ts';
 import { SimGpioLines } from './gpio/sim-lines.ts';
 import { VirtualScheduler } from './net/virtual-scheduler.ts';
+import { KioskTwins } from './cash/kiosk-twins.ts';
+import type { KioskApp } from '../firmware/kiosk/kiosk.ts';
 
 /** Faults to inject into one tap. */
 export interface TapFaults {
@@ -49,6 +51,8 @@ interface SimTerminal {
   chip?: { emulator: Mfrc522Emulator; driver: Mfrc522Reader };
   /** A door terminal's GPIO twin: its relay, contact and exit button lines, with their timeline. */
   pins?: SimGpioLines;
+  /** A kiosk's bill validator and printer twins (SimWorld.addKiosk). */
+  cash?: KioskTwins;
 }
 
 /** How long an input settles after the world drives it: the door's debounce (ms) is shorter. */
@@ -111,7 +115,42 @@ export class SimWorld {
     return sim;
   }
 
-  addTerminal(spec: SimTerminalSpec): Terminal {
+  /** A top-up kiosk (spec.kiosk its config section) on the validator and printer twins, through the real drivers. */
+  async addKiosk(spec: SimTerminalSpec & { kiosk: Record<string, unknown> }): Promise<KioskApp> {
+    const cash = await KioskTwins.open(this.log);
+    this.addTerminal(spec, cash);
+    await cash.cycle(this.kiosk(spec.name), 6); // power-up, reset, bill table: the validator ready and idle
+    return this.kiosk(spec.name);
+  }
+
+  /** The kiosk app of a kiosk terminal. */
+  kiosk(terminalName: string): KioskApp {
+    const role = this.terminal(terminalName).terminal.role;
+    if (role.role !== 'kiosk') throw new Error(`terminal "${terminalName}" is not a kiosk`);
+    return role.kiosk;
+  }
+
+  /** A card laid on a kiosk's reader: it stays there (a top-up takes many polls) until kioskCardGone. */
+  async kioskTap(terminalName: string, cardName: string): Promise<void> {
+    const t = this.terminal(terminalName);
+    t.reader.remove();
+    t.reader.place(this.card(cardName).card);
+    await this.kiosk(terminalName).tap(t.reader.open()!);
+  }
+
+  async kioskCardGone(terminalName: string): Promise<void> {
+    this.terminal(terminalName).reader.remove();
+    await this.kiosk(terminalName).cardGone();
+  }
+
+  /** Poll cycles of a kiosk's validator, the kiosk acting on each. */
+  async kioskRun(terminalName: string, cycles: number): Promise<void> {
+    const t = this.terminal(terminalName);
+    if (!t.cash) throw new Error(`terminal "${terminalName}" is not a kiosk`);
+    await t.cash.cycle(this.kiosk(terminalName), cycles);
+  }
+
+  addTerminal(spec: SimTerminalSpec, cash?: KioskTwins): Terminal {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
     const clock = new SteppedClock(this.clock, spec.clockOffsetMs ?? 0);
@@ -123,9 +162,11 @@ export class SimWorld {
         ...(spec.locked ? { locked: spec.locked } : {}),
         ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
         ...(pins ? { scheduler: this.scheduler, gpio: this.gpioOn(pins) } : {}),
+        ...(cash ? { cash: cash.cash } : {}),
       }),
     );
-    this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader(), ...(pins ? { pins } : {}) });
+    const twins = { ...(pins ? { pins } : {}), ...(cash ? { cash } : {}) };
+    this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader(), ...twins });
     return terminal;
   }
 
@@ -146,6 +187,7 @@ export class SimWorld {
         ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
         // A fresh driver on the same twin: the old one still counts its lines as claimed.
         ...(t.pins ? { scheduler: this.scheduler, gpio: this.gpioOn(t.pins) } : {}),
+        ...(t.cash ? { cash: t.cash.cash } : {}),
       }),
     );
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
@@ -290,7 +332,10 @@ export class SimWorld {
   }
 
   close(): void {
-    for (const t of this.terminals.values()) t.terminal.close();
+    for (const t of this.terminals.values()) {
+      t.terminal.close();
+      void t.cash?.close();
+    }
     if (this.ownsDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

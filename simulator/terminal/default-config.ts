@@ -37,6 +37,8 @@ export interface SimTerminalSpec {
   clockOffsetMs?: number;
   /** A door terminal: its `door` config section, checked like a config file's; without it the terminal is a POS. */
   door?: Record<string, unknown>;
+  /** A top-up kiosk: its `kiosk` config section (SimWorld.addKiosk gives it the cash twins). */
+  kiosk?: Record<string, unknown>;
 }
 
 export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {
@@ -44,11 +46,12 @@ export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): Termi
     {
       terminal: {
         ...{ id: spec.id, name: spec.name, tenantId: spec.tenantId ?? 1, utcOffsetMinutes: 480 },
-        roles: [spec.door ? 'door' : 'pos'],
+        roles: [spec.door ? 'door' : spec.kiosk ? 'kiosk' : 'pos'],
       },
       storage: { dataDir, keyFile: `${dataDir}/keys.json` },
       cardClasses: spec.cardClasses ?? DEFAULT_CARD_CLASSES,
       ...(spec.door ? { door: spec.door } : { pos: { menu: DEFAULT_MENU, ...spec.pos } }),
+      ...(spec.kiosk ? { kiosk: spec.kiosk } : {}),
     },
     `terminal "${spec.name}"`,
   );

@@ -1,0 +1,49 @@
+import { CcnetDriver } from '../../drivers/cash/ccnet/driver.ts';
+import { EscPosPrinter } from '../../drivers/printer/printer.ts';
+import type { Logger } from '../../base/log.ts';
+import type { KioskApp } from '../../firmware/kiosk/kiosk.ts';
+import type { TerminalDeps } from '../../firmware/terminal/terminal.ts';
+import { SimPrinter } from '../printer/sim-printer.ts';
+import { simTransport } from '../printer/transport.ts';
+import { CcnetEmulator } from './ccnet/emulator.ts';
+import { openEmulatedValidator } from './ccnet/mock-port.ts';
+import { SpinTime } from './ccnet/spin-time.ts';
+
+/**
+ * A kiosk's cash peripherals as twins, driven by the real driver code: the
+ * CCNET driver on the validator emulator (behind @serialport/binding-mock) and
+ * the ESC/POS driver on the printer twin. The sim, the scenario runner and the
+ * e2e tests give `cash` to composeTerminal and call `cycle()` for each poll.
+ */
+export class KioskTwins {
+  private constructor(
+    readonly emulator: CcnetEmulator,
+    readonly driver: CcnetDriver,
+    readonly printer: SimPrinter,
+    readonly cash: NonNullable<TerminalDeps['cash']>,
+    private readonly closePort: () => Promise<void>,
+  ) {}
+
+  private static ports = 0;
+
+  static async open(log: Logger, printer = new SimPrinter()): Promise<KioskTwins> {
+    const emulator = new CcnetEmulator();
+    const opened = await openEmulatedValidator(`/dev/ttySimKiosk${KioskTwins.ports++}`, emulator);
+    const time = new SpinTime();
+    const driver = new CcnetDriver(opened.port, { scheduler: time, clock: time, logger: log });
+    const cash = { acceptor: driver, printer: new EscPosPrinter(simTransport(printer)) };
+    return new KioskTwins(emulator, driver, printer, cash, opened.close);
+  }
+
+  /** `n` poll cycles, the kiosk acting on what the validator said after each (as startPolling + pump would). */
+  async cycle(kiosk: KioskApp, n = 1): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      await this.driver.cycle();
+      await kiosk.pump();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.closePort();
+  }
+}
