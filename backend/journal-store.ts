@@ -193,7 +193,13 @@ export class JournalStore {
       });
       return false;
     }
-    const credit = { cardNumber, amount: amountCents as number, purse: 'balance', reason: 'topup', expiryDay: 0 } as const;
+    const credit = {
+      cardNumber,
+      amount: amountCents as number,
+      purse: 'balance',
+      reason: 'topup',
+      expiryDay: 0,
+    } as const;
     this.lists.issueCredit(credit, now);
     return true;
   }
@@ -208,4 +214,5 @@ export class JournalStore {
   }
 }
 
-const isCardNumber = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) > 0 && (n as number) <= 0xffff_ffff;
+const isCardNumber = (n: unknown): n is number =>
+  Number.isSafeInteger(n) && (n as number) > 0 && (n as number) <= 0xffff_ffff;

@@ -25,7 +25,7 @@ import { roleTap, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
 import type { RoleGpio } from '../firmware/terminal/role-app.ts';
 import { SimGpioLines } from './gpio/sim-lines.ts';
 import { VirtualScheduler } from './net/virtual-scheduler.ts';
-import { KioskTwins } from './cash/kiosk-twins.ts';
+import { BILL_CYCLES, type KioskFault, KioskTwins } from './cash/kiosk-twins.ts';
 import type { KioskApp } from '../firmware/kiosk/kiosk.ts';
 
 /** Faults to inject into one tap. */
@@ -145,9 +145,26 @@ export class SimWorld {
 
   /** Poll cycles of a kiosk's validator, the kiosk acting on each. */
   async kioskRun(terminalName: string, cycles: number): Promise<void> {
-    const t = this.terminal(terminalName);
-    if (!t.cash) throw new Error(`terminal "${terminalName}" is not a kiosk`);
-    await t.cash.cycle(this.kiosk(terminalName), cycles);
+    await this.twins(terminalName).cycle(this.kiosk(terminalName), cycles);
+  }
+
+  /** A bill at a kiosk's slot, through its whole life (credited, or given back); a message when none went in. */
+  async kioskBill(terminalName: string, valueCents: number): Promise<string | null> {
+    const refused = this.twins(terminalName).insertBill(valueCents);
+    if (refused === null) await this.kioskRun(terminalName, BILL_CYCLES);
+    return refused;
+  }
+
+  /** A jam, the cassette out or in, the paper out or in; the kiosk sees it at the next polls. */
+  async kioskFault(terminalName: string, fault: KioskFault): Promise<void> {
+    this.twins(terminalName).fault(fault);
+    await this.kioskRun(terminalName, 2);
+  }
+
+  twins(terminalName: string): KioskTwins {
+    const { cash } = this.terminal(terminalName);
+    if (!cash) throw new Error(`terminal "${terminalName}" is not a kiosk`);
+    return cash;
   }
 
   addTerminal(spec: SimTerminalSpec, cash?: KioskTwins): Terminal {

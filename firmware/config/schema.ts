@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
 import { FaceConfigShape } from './face-schema.ts';
-import {
-  AttendanceRoleSchema,
-  DoorRoleSchema,
-  KioskRoleSchema,
-  ParkingRoleSchema,
-  roleLines,
-} from './roles-schema.ts';
+import { AttendanceRoleSchema, DoorRoleSchema, KioskRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
 
 /**
  * The terminal's one config file, validated on load. Every limit here is a

@@ -130,7 +130,10 @@ export class KioskApp {
       this.step('stacked', {});
       if (this.settleStack('stacked', null)) await this.afterJournaled(null);
     }
-    if (this.d.clock.nowMs() >= this.reprintAtMs && this.memory.state.kind !== 'topup') await this.reprintOwed();
+    // Not while a bill is on its way in: its own receipt comes first.
+    const s = this.memory.state;
+    const billInHand = s.kind === 'topup' && s.bill !== null;
+    if (this.d.clock.nowMs() >= this.reprintAtMs && !billInHand) await this.reprintOwed();
   }
 
   /**

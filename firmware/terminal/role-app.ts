@@ -124,7 +124,11 @@ export function openKioskApp(t: Terminal, d: TerminalDeps): RoleOpen {
     cards: new CardApp(d.masterKeys),
     acceptor: d.cash.acceptor,
     credits: t.credits,
-    receipts: printedReceipts(d.cash.printer, d.config.pos.printer, { shopName: name, terminalId: id, utcOffsetMinutes }),
+    receipts: printedReceipts(d.cash.printer, d.config.pos.printer, {
+      shopName: name,
+      terminalId: id,
+      utcOffsetMinutes,
+    }),
     log: d.log.child({ terminal: id, role: 'kiosk' }),
     clock: d.clock,
     utcOffsetMinutes,

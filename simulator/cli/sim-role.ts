@@ -4,10 +4,11 @@ import { openLog } from '../../base/cli-log.ts';
 import type { Logger } from '../../base/log.ts';
 import { ATTENDANCE_DEMO_SCRIPT, AttendanceSim } from './sim-attendance.ts';
 import { DOOR_DEMO_SCRIPT, DoorSim } from './sim-door.ts';
+import { KIOSK_DEMO_SCRIPT, KioskSim } from './sim-kiosk.ts';
 import { PARKING_DEMO_SCRIPT, ParkingSim } from './sim-parking.ts';
 
 /**
- * `onecard sim --role door|attendance|parking`: one terminal of the role, at
+ * `onecard sim --role door|attendance|parking|kiosk`: one terminal of the role, at
  * the prompt (stdin a terminal) or its built-in demo (stdin not a terminal).
  * Each role's shell takes one line and gives back the lines to print.
  */
@@ -41,6 +42,12 @@ export const SIM_ROLES = {
     demo: PARKING_DEMO_SCRIPT,
     prompt: 'park1> ',
     about: 'a car park: entry and exit barriers on the GPIO twin',
+  },
+  kiosk: {
+    open: (seed, log) => KioskSim.open(seed, log),
+    demo: KIOSK_DEMO_SCRIPT,
+    prompt: 'kiosk1> ',
+    about: 'a top-up kiosk: the CCNET bill validator and the receipt printer as twins',
   },
 } as const satisfies Record<string, RoleSimKind>;
 export type SimRole = keyof typeof SIM_ROLES;
