@@ -321,10 +321,14 @@ export class SimWorld {
     return [{ kind: 'reader', health: chip && chip.driver.counters.recoveries > 0 ? 'degraded' : 'ok' }];
   }
 
-  /** Reads a card as the issuer would, for expectations and reports (not through any terminal). */
+  /**
+   * Reads a card as the issuer would, for expectations and reports (not through
+   * any terminal): a copy of its bytes, so a card lying on a kiosk's reader stays there.
+   */
   async inspect(cardName: string): Promise<CardImage> {
     const reader = new VirtualReader();
-    reader.place(this.card(cardName).card);
+    const { card } = this.card(cardName);
+    reader.place(VirtualClassicCard.fromDump(card.uid, card.dump()));
     const r = await new CardApp(this.masterKeys).read(reader.open()!);
     reader.remove();
     if (!r.ok) throw new Error(`card "${cardName}" unreadable: ${r.problem}`);
