@@ -7,6 +7,7 @@ import { benchDoor } from './door.ts';
 import { benchFace } from './face.ts';
 import { benchFaceComposed } from './face-composed.ts';
 import { benchJournal } from './journal.ts';
+import { benchKiosk } from './kiosk.ts';
 import { benchTap } from './tap.ts';
 import { benchStart } from './start.ts';
 import { benchMfrc522 } from './mfrc522.ts';
@@ -221,6 +222,13 @@ try {
     `${f(composed.playerP50Ms, 2)} / ${f(composed.playerP99Ms, 2)} ms`,
     `baseline ${f(face.spawnP50Ms, 2)} ms (spawn alone)`,
     '+ ALSA open on a Pi',
+  );
+  const kiosk = await benchKiosk({ dir });
+  line(
+    'kiosk bill stacked→credit on card p50/p99',
+    `${f(kiosk.creditP50Ms, 2)} / ${f(kiosk.creditP99Ms, 2)} ms`,
+    `${f(kiosk.rawFsyncP50Ms, 2)} / ${f(kiosk.rawFsyncP99Ms, 2)} ms raw append+fsync`,
+    'p99 ≤ 50 ms',
   );
   console.log(`\nMFRC522 RF model: ${await benchRfModelNote()}`);
   console.log(`\nsetup (building the 1M journal and blacklist) took ${Math.round(tap.setupMs)} ms`);
