@@ -63,12 +63,12 @@ export async function benchKiosk(opts: { dir: string; bills?: number }): Promise
   const world = new SimWorld({ seed: 7, startMs: START_MS, dataDir: dir, log: steps });
   try {
     const kiosk = { topupMaxCents: 500_000, handOverOwed: false };
-    await world.addKiosk({ name: 'kiosk1', id: 301, kiosk, pos: { balanceCapCents: 1_000_000 } });
+    await world.kiosks.add({ name: 'kiosk1', id: 301, kiosk, pos: { balanceCapCents: 1_000_000 } });
     await world.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 0 });
-    await world.kioskTap('kiosk1', 'alice');
-    await world.kioskRun('kiosk1', 2);
+    await world.kiosks.tap('kiosk1', 'alice');
+    await world.kiosks.run('kiosk1', 2);
     for (let i = 0; i < bills; i++) {
-      const refused = await world.kioskBill('kiosk1', BILL_CENTS);
+      const refused = await world.kiosks.bill('kiosk1', BILL_CENTS);
       if (refused !== null) throw new Error(`bench kiosk: bill ${i} not taken: ${refused}`);
     }
     const card = await world.inspect('alice');

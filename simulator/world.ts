@@ -25,8 +25,8 @@ import { roleTap, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
 import type { RoleGpio } from '../firmware/terminal/role-app.ts';
 import { SimGpioLines } from './gpio/sim-lines.ts';
 import { VirtualScheduler } from './net/virtual-scheduler.ts';
-import { BILL_CYCLES, type KioskFault, KioskTwins } from './cash/kiosk-twins.ts';
-import type { KioskApp } from '../firmware/kiosk/kiosk.ts';
+import type { KioskTwins } from './cash/kiosk-twins.ts';
+import { SimKiosks } from './sim-kiosks.ts';
 
 /** Faults to inject into one tap. */
 export interface TapFaults {
@@ -51,7 +51,7 @@ interface SimTerminal {
   chip?: { emulator: Mfrc522Emulator; driver: Mfrc522Reader };
   /** A door terminal's GPIO twin: its relay, contact and exit button lines, with their timeline. */
   pins?: SimGpioLines;
-  /** A kiosk's bill validator and printer twins (SimWorld.addKiosk). */
+  /** A kiosk's bill validator and printer twins (SimKiosks.add). */
   cash?: KioskTwins;
 }
 
@@ -96,8 +96,11 @@ export class SimWorld {
     this.ownsDir = opts.dataDir === undefined;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'onecard-sim-'));
     this.log = opts.log ?? silentLogger;
+    this.kiosks = new SimKiosks(this, this.log);
   }
   private readonly log: Logger;
+  /** The top-up kiosks of this world: added, tapped, fed bills (sim-kiosks.ts). */
+  readonly kiosks: SimKiosks;
 
   async addCard(spec: SimCardSpec): Promise<SimCard> {
     if (this.cards.has(spec.name)) throw new Error(`card "${spec.name}" defined twice`);
@@ -113,58 +116,6 @@ export class SimWorld {
     const sim = { spec, card: VirtualClassicCard.fromDump(Buffer.from(spec.uid, 'hex'), dump) };
     this.cards.set(spec.name, sim);
     return sim;
-  }
-
-  /** A top-up kiosk (spec.kiosk its config section) on the validator and printer twins, through the real drivers. */
-  async addKiosk(spec: SimTerminalSpec & { kiosk: Record<string, unknown> }): Promise<KioskApp> {
-    const cash = await KioskTwins.open(this.log);
-    this.addTerminal(spec, cash);
-    await cash.cycle(this.kiosk(spec.name), 6); // power-up, reset, bill table: the validator ready and idle
-    return this.kiosk(spec.name);
-  }
-
-  /** The kiosk app of a kiosk terminal. */
-  kiosk(terminalName: string): KioskApp {
-    const role = this.terminal(terminalName).terminal.role;
-    if (role.role !== 'kiosk') throw new Error(`terminal "${terminalName}" is not a kiosk`);
-    return role.kiosk;
-  }
-
-  /** A card laid on a kiosk's reader: it stays there (a top-up takes many polls) until kioskCardGone. */
-  async kioskTap(terminalName: string, cardName: string): Promise<void> {
-    const t = this.terminal(terminalName);
-    t.reader.remove();
-    t.reader.place(this.card(cardName).card);
-    await this.kiosk(terminalName).tap(t.reader.open()!);
-  }
-
-  async kioskCardGone(terminalName: string): Promise<void> {
-    this.terminal(terminalName).reader.remove();
-    await this.kiosk(terminalName).cardGone();
-  }
-
-  /** Poll cycles of a kiosk's validator, the kiosk acting on each. */
-  async kioskRun(terminalName: string, cycles: number): Promise<void> {
-    await this.twins(terminalName).cycle(this.kiosk(terminalName), cycles);
-  }
-
-  /** A bill at a kiosk's slot, through its whole life (credited, or given back); a message when none went in. */
-  async kioskBill(terminalName: string, valueCents: number): Promise<string | null> {
-    const refused = this.twins(terminalName).insertBill(valueCents);
-    if (refused === null) await this.kioskRun(terminalName, BILL_CYCLES);
-    return refused;
-  }
-
-  /** A jam, the cassette out or in, the paper out or in; the kiosk sees it at the next polls. */
-  async kioskFault(terminalName: string, fault: KioskFault): Promise<void> {
-    this.twins(terminalName).fault(fault);
-    await this.kioskRun(terminalName, 2);
-  }
-
-  twins(terminalName: string): KioskTwins {
-    const { cash } = this.terminal(terminalName);
-    if (!cash) throw new Error(`terminal "${terminalName}" is not a kiosk`);
-    return cash;
   }
 
   addTerminal(spec: SimTerminalSpec, cash?: KioskTwins): Terminal {

@@ -11,22 +11,10 @@ import { checkCard, decide, type PolicyContext } from '../policy/policy.ts';
 import { policyContextFor } from '../policy/context.ts';
 import type { BillStep, KioskDeps } from './deps.ts';
 import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, next } from './machine.ts';
-import {
-  CASH_DAY_SCOPE,
-  CASHBOX_KEY,
-  CASHBOX_SCOPE,
-  cashboxCount,
-  handedTotals,
-  openStacks,
-  owedCents,
-  stackedTotals,
-} from './owed.ts';
-import { type TopupPrint, type TopupReceipt, topupReceiptOf } from './receipts.ts';
+import { CASH_DAY_SCOPE, CASHBOX_KEY, CASHBOX_SCOPE, cashboxCount, handOver, openStacks, owedCents } from './owed.ts';
+import { ReceiptDesk } from './receipt-desk.ts';
+import { closeStack } from './stacks.ts';
 import type { KioskScreen } from './screen.ts';
-import type { IntentBody } from '../../protocol/messages/record-kinds.ts';
-
-/** How often owed receipts are tried again while the printer is faulty: a status read each time, no more. */
-export const REPRINT_RETRY_MS = 10_000;
 
 interface Present {
   session: CardSession;
@@ -44,11 +32,11 @@ export class KioskApp {
   private present: Present | null = null;
   screen: KioskScreen;
   private tableSeen: readonly BillEntry[] | undefined;
-  /** The clock's time at which owed receipts are tried next (0: at the next pump). */
-  private reprintAtMs = 0;
+  private readonly desk: ReceiptDesk;
 
   constructor(private readonly d: KioskDeps) {
     this.memory = initialMemory(!d.acceptorEnabled);
+    this.desk = new ReceiptDesk(d);
     this.screen = d.acceptorEnabled ? { kind: 'idle' } : { kind: 'disabled', balanceCents: null };
   }
 
@@ -133,29 +121,14 @@ export class KioskApp {
     // Not while a bill is on its way in: its own receipt comes first.
     const s = this.memory.state;
     const billInHand = s.kind === 'topup' && s.bill !== null;
-    if (this.d.clock.nowMs() >= this.reprintAtMs && !billInHand) await this.reprintOwed();
+    if (this.desk.due && !billInHand) await this.reprintOwed();
   }
 
-  /**
-   * Prints the receipts a printer fault left owed (receipt.unprinted), each as a
-   * COPY, oldest first; stops at the first that fails and tries again after
-   * REPRINT_RETRY_MS. Returns how many came out.
-   */
+  /** Prints the receipts a printer fault left owed, as COPY (receipt-desk.ts); the printer is back once all are out. */
   async reprintOwed(): Promise<number> {
-    this.reprintAtMs = this.d.clock.nowMs() + REPRINT_RETRY_MS;
-    const owed = this.d.journal.open(KIND.receiptUnprinted, [KIND.receiptReprinted]);
-    let printed = 0;
-    for (const u of owed) {
-      const intent = this.d.journal.get(u.body.intentSeq);
-      if (intent?.kind !== KIND.intent) continue;
-      const print = await this.d.receipts.topup(topupReceiptOf(intent as typeof intent & { body: IntentBody }, true));
-      if (!print.printed) return printed;
-      const ref = { ref: u.seq, ...(u.card === null ? {} : { card: u.card }) };
-      this.d.journal.append(KIND.receiptReprinted, { intentSeq: u.body.intentSeq }, ref);
-      printed++;
-    }
-    if (this.memory.printerFault !== null || printed > 0) await this.dispatch({ kind: 'printer-back' });
-    return printed;
+    const r = await this.desk.reprintOwed();
+    if (r.allOut && (this.memory.printerFault !== null || r.printed > 0)) await this.dispatch({ kind: 'printer-back' });
+    return r.printed;
   }
 
   /** An operator emptied the cassette: the count so far is journaled and the cash box starts from 0. */
@@ -223,34 +196,9 @@ export class KioskApp {
     if (s.kind === 'topup' && s.bill) await this.dispatch({ kind: 'stacked', valueCents: s.bill.valueCents });
   }
 
-  /**
-   * Closes the open cash.stack, if any, as stacked (durable, with the cash-box,
-   * day and card-owed counters) or returned. Its value is the stack record's: a
-   * restarted driver may not have read the bill table yet. True when one closed.
-   */
+  /** Closes the open cash.stack, if any, as stacked or returned (stacks.ts). True when one closed. */
   private settleStack(as: 'stacked' | 'returned', billType: number | null, reason = ''): boolean {
-    const open = openStacks(this.d.journal)[0];
-    if (!open) return false;
-    const { cardNumber, valueCents } = open.body;
-    if (billType !== null && billType !== open.body.billType)
-      this.d.log.warn('kiosk.bill-type-differs', { stackSeq: open.seq, journaled: open.body.billType, billType });
-    const ref = { card: cardNumber, ref: open.seq };
-    if (as === 'returned') {
-      this.d.journal.append(KIND.cashReturned, { billType: open.body.billType, reason }, ref);
-      return true;
-    }
-    const owedBefore = owedCents(this.d.journal, cardNumber);
-    const totals = stackedTotals(cardNumber, valueCents, this.d.clock.nowMs(), this.d.utcOffsetMinutes);
-    this.d.journal.append(
-      KIND.cashStacked,
-      { cardNumber, billType: open.body.billType, valueCents },
-      { ...ref, totals },
-    );
-    // Pair assertion, after the read-back: the card is owed exactly this bill more.
-    const owedAfter = owedCents(this.d.journal, cardNumber);
-    if (owedAfter - owedBefore !== valueCents)
-      throw new Error(`bug: stacked ${valueCents} moved card ${cardNumber}'s owed by ${owedAfter - owedBefore}`);
-    return true;
+    return closeStack(this.d, as, billType, reason);
   }
 
   /** Writes what the card is owed here as one top-up; a write that does not land leaves it owed. */
@@ -286,40 +234,9 @@ export class KioskApp {
     const balanceCents = card.purse.balance + card.purse.subsidy;
     const intentSeq = outcome.intent.seq;
     const receipt = { cardNumber, amountCents: owed, balanceCents, intentSeq, atMs: outcome.intent.atMs, copy: false };
-    const print = await this.printTopup(receipt);
+    const print = await this.desk.print(receipt);
+    if (print === null) this.step('receipt-printed', { cardNumber });
     return { kind: 'credited', card: this.context(card), amountCents: owed, receiptFault: print };
-  }
-
-  /** A receipt after the write; one the printer refused or cut short is journaled as owed. Null when printed. */
-  private async printTopup(r: TopupReceipt): Promise<string | null> {
-    const print: TopupPrint = await this.d.receipts.topup(r);
-    if (print.printed) {
-      this.step('receipt-printed', { cardNumber: r.cardNumber });
-      return null;
-    }
-    this.d.log.warn('kiosk.receipt-unprinted', { intentSeq: r.intentSeq, reason: print.reason, owed: print.owed });
-    if (print.owed) {
-      const body = { intentSeq: r.intentSeq, reason: print.reason, detail: print.detail };
-      this.d.journal.append(KIND.receiptUnprinted, body, { card: r.cardNumber, ref: r.intentSeq });
-      this.reprintAtMs = this.d.clock.nowMs() + REPRINT_RETRY_MS;
-    }
-    return print.reason;
-  }
-
-  /**
-   * Hands what the card is owed here to the backend (cash.handover): the record
-   * and the counter that lowers this kiosk's owed move in one transaction, so
-   * from then on only the backend's pending credit pays it (docs/kiosk.md).
-   */
-  private handOver(cardNumber: number): void {
-    const owed = owedCents(this.d.journal, cardNumber);
-    if (owed <= 0) return;
-    const totals = handedTotals(cardNumber, owed);
-    this.d.journal.append(KIND.cashHandover, { cardNumber, amountCents: owed }, { card: cardNumber, totals });
-    // Pair assertion, after the read-back: nothing of it is left for this kiosk to pay.
-    const left = owedCents(this.d.journal, cardNumber);
-    if (left !== 0) throw new Error(`bug: card ${cardNumber} still owed ${left} after handing over ${owed}`);
-    this.d.log.info('kiosk.handed-over', { cardNumber, amountCents: owed });
   }
 
   private context(card: CardImage): PolicyContext {
@@ -374,8 +291,11 @@ export class KioskApp {
         return;
       case 'credit':
         return this.dispatch(await this.payOwed(e.cardNumber));
-      case 'hand-over':
-        return this.handOver(e.cardNumber);
+      case 'hand-over': {
+        const amountCents = handOver(this.d.journal, e.cardNumber);
+        if (amountCents > 0) this.d.log.info('kiosk.handed-over', { cardNumber: e.cardNumber, amountCents });
+        return;
+      }
       case 'journal-alarm':
         this.d.journal.append(KIND.cashAlarm, { alarm: e.alarm, detail: e.detail });
         this.d.log.warn('kiosk.alarm', { alarm: e.alarm, detail: e.detail });

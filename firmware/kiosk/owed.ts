@@ -33,9 +33,21 @@ export function stackedTotals(cardNumber: number, valueCents: number, atMs: numb
   return [one(CASH_CARD_SCOPE, String(cardNumber)), one(CASHBOX_SCOPE, CASHBOX_KEY), one(CASH_DAY_SCOPE, day)];
 }
 
-/** The counter a cash.handover moves, in the same transaction: the kiosk's owed drops by what the backend took. */
-export function handedTotals(cardNumber: number, amountCents: number): TotalsDelta[] {
-  return [{ scope: CASH_HANDED_SCOPE, key: String(cardNumber), count: 1, amountCents }];
+/**
+ * Hands what the card is owed here to the backend (cash.handover): the record
+ * and the counter that lowers this kiosk's owed move in one transaction, so
+ * from then on only the backend's pending credit pays it (docs/kiosk.md).
+ * Returns the amount handed over (0: nothing was owed).
+ */
+export function handOver(journal: Journal, cardNumber: number): number {
+  const owed = owedCents(journal, cardNumber);
+  if (owed <= 0) return 0;
+  const totals = [{ scope: CASH_HANDED_SCOPE, key: String(cardNumber), count: 1, amountCents: owed }];
+  journal.append(KIND.cashHandover, { cardNumber, amountCents: owed }, { card: cardNumber, totals });
+  // Pair assertion, after the read-back: nothing of it is left for this kiosk to pay.
+  const left = owedCents(journal, cardNumber);
+  if (left !== 0) throw new Error(`bug: card ${cardNumber} still owed ${left} after handing over ${owed}`);
+  return owed;
 }
 
 export function cashboxCount(journal: Journal): { count: number; amountCents: number } {

@@ -69,7 +69,7 @@ export class KioskSim {
     const world = new SimWorld({ seed, startMs: START_MS, log });
     // Standalone (no backend): a card that leaves owing gets it at its next tap here.
     const kiosk = { topupMaxCents: 20_000, operatorCards: [OPERATOR_CARD], handOverOwed: false };
-    await world.addKiosk({
+    await world.kiosks.add({
       name: KIOSK,
       id: 301,
       kiosk,
@@ -87,7 +87,7 @@ export class KioskSim {
     const [cmd, arg] = words;
     const fault = FAULT_WORDS[words.join(' ')];
     if (fault) {
-      await this.world.kioskFault(KIOSK, fault);
+      await this.world.kiosks.fault(KIOSK, fault);
       return this.news();
     }
     switch (cmd) {
@@ -109,25 +109,25 @@ export class KioskSim {
       case 'remove':
         if (this.onReader === null) return ['no card on the reader'];
         this.onReader = null;
-        await this.world.kioskCardGone(KIOSK);
+        await this.world.kiosks.cardGone(KIOSK);
         return this.news();
       case 'bill': {
         const yuan = Number(arg);
         if (!/^\d+$/.test(arg ?? '')) return ['bill N: a whole number of yuan (1, 5, 10, 20, 50, 100)'];
-        const refused = await this.world.kioskBill(KIOSK, yuan * 100);
+        const refused = await this.world.kiosks.bill(KIOSK, yuan * 100);
         return refused === null ? this.news() : [refused];
       }
       case 'wait': {
         const ms = /^\d+(ms|s|m|h|d)$/.test(arg ?? '') ? durationMs(arg!) : Number.NaN;
         if (!(ms <= WAIT_MS_MAX)) return ['wait: a duration like 10s, 5m, 3h; at most 1d'];
         this.world.clock.advance(ms);
-        await this.world.kioskRun(KIOSK, 1);
+        await this.world.kiosks.run(KIOSK, 1);
         return this.news();
       }
       case 'cards':
         return this.cards();
       case 'receipts':
-        return this.world.twins(KIOSK).printer.transcript().split('\n');
+        return this.world.kiosks.twins(KIOSK).printer.transcript().split('\n');
       default:
         return [`unknown command "${words.join(' ')}" (help; faults: ${KIOSK_FAULTS.join(', ')})`];
     }
@@ -136,21 +136,21 @@ export class KioskSim {
   private async tap(name: string | undefined): Promise<string[]> {
     if (name === undefined || !Object.hasOwn(CARDS, name))
       return [`no card "${name ?? ''}" (${Object.keys(CARDS).join(', ')})`];
-    if (this.onReader !== null) await this.world.kioskCardGone(KIOSK);
+    if (this.onReader !== null) await this.world.kiosks.cardGone(KIOSK);
     this.onReader = name as CardName;
-    await this.world.kioskTap(KIOSK, name);
-    await this.world.kioskRun(KIOSK, 2); // the bill types this card may take reach the validator
+    await this.world.kiosks.tap(KIOSK, name);
+    await this.world.kiosks.run(KIOSK, 2); // the bill types this card may take reach the validator
     return this.news();
   }
 
   /** The screen when it changed, then any paper the printer put out since the last command. */
   private news(): string[] {
     const out: string[] = [];
-    const [zh, en] = screenText(this.world.kiosk(KIOSK).screen);
+    const [zh, en] = screenText(this.world.kiosks.app(KIOSK).screen);
     const screen = `screen: ${zh}\n        ${en}`;
     if (screen !== this.lastScreen) out.push(...screen.split('\n'));
     this.lastScreen = screen;
-    const paper = this.world.twins(KIOSK).printer.transcript();
+    const paper = this.world.kiosks.twins(KIOSK).printer.transcript();
     const fresh = paper.slice(this.printedChars).trim();
     this.printedChars = paper.length;
     if (fresh) out.push('printer:', ...fresh.split('\n').map((l) => `  | ${l.replace(LAYOUT_TAGS, '')}`));
@@ -163,8 +163,8 @@ export class KioskSim {
       const c = await this.world.inspect(name);
       out.push(`${name}: card ${c.identity.cardNumber} balance ${formatCents(c.purse.balance + c.purse.subsidy)}`);
     }
-    const box = this.world.kiosk(KIOSK).health();
-    out.push(`bill acceptor: ${box.health}; cassette holds ${this.world.twins(KIOSK).emulator.cassette.length} bills`);
+    const box = this.world.kiosks.app(KIOSK).health();
+    out.push(`bill acceptor: ${box.health}; cassette holds ${this.world.kiosks.twins(KIOSK).emulator.cassette.length} bills`);
     return out;
   }
 

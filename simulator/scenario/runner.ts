@@ -39,7 +39,7 @@ export async function runScenario(
         ...(t.cardClasses ? { cardClasses: t.cardClasses } : {}),
         ...(t.door ? { door: t.door } : {}),
       };
-      if (t.kiosk) await world.addKiosk({ ...spec, kiosk: t.kiosk });
+      if (t.kiosk) await world.kiosks.add({ ...spec, kiosk: t.kiosk });
       else world.addTerminal(spec);
       if (t.blacklist?.length) world.terminal(t.name).terminal.blacklist.replaceAll(1, t.blacklist);
     }
@@ -141,24 +141,24 @@ async function runKioskStep(world: SimWorld, step: ScenarioStep, name: string): 
   if (world.terminal(name).terminal.role.role !== 'kiosk') return null;
   let did: string;
   if (step.tap !== undefined) {
-    await world.kioskTap(name, step.tap);
-    await world.kioskRun(name, 2); // the bill types this card may take reach the validator
+    await world.kiosks.tap(name, step.tap);
+    await world.kiosks.run(name, 2); // the bill types this card may take reach the validator
     did = `tap ${step.tap}`;
   } else if (step.bill !== undefined) {
-    const refused = await world.kioskBill(name, toUnits(step.bill));
+    const refused = await world.kiosks.bill(name, toUnits(step.bill));
     did = refused ?? `bill ${formatCents(toUnits(step.bill))}`;
   } else if (step.fault !== undefined) {
-    await world.kioskFault(name, step.fault);
+    await world.kiosks.fault(name, step.fault);
     did = step.fault;
   } else if (step.remove) {
-    await world.kioskCardGone(name);
+    await world.kiosks.cardGone(name);
     did = 'card removed';
   } else if (step.advance !== undefined) {
     await world.scheduler.run(durationMs(step.advance));
-    await world.kioskRun(name, 1);
+    await world.kiosks.run(name, 1);
     did = `advance ${step.advance}`;
   } else return null;
-  return `${did} | ${screenText(world.kiosk(name).screen)[1]}`;
+  return `${did} | ${screenText(world.kiosks.app(name).screen)[1]}`;
 }
 
 /** A door's relay line: its level now and how often it changed after the claim (the first entry). */
@@ -219,7 +219,7 @@ async function check(
     problems.push(`terminal ${terminalName} beep: expected "${e.beep}", got ${JSON.stringify(out?.beeps ?? [])}`);
   // A kiosk's receipts are what its printer twin put on paper; a POS's, what its last output printed.
   const printed = kiosk
-    ? world.twins(terminalName).printer.transcript().split('\n')
+    ? world.kiosks.twins(terminalName).printer.transcript().split('\n')
     : (out?.receipts.flatMap((r) => r.lines) ?? []);
   if (e.receipt !== undefined && !printed.some((l) => l.includes(e.receipt!)))
     problems.push(`terminal ${terminalName} receipt: expected a line containing "${e.receipt}"`);

@@ -37,7 +37,7 @@ export interface SimTerminalSpec {
   clockOffsetMs?: number;
   /** A door terminal: its `door` config section, checked like a config file's; without it the terminal is a POS. */
   door?: Record<string, unknown>;
-  /** A top-up kiosk: its `kiosk` config section (SimWorld.addKiosk gives it the cash twins). */
+  /** A top-up kiosk: its `kiosk` config section (SimWorld.kiosks.add gives it the cash twins). */
   kiosk?: Record<string, unknown>;
 }
 

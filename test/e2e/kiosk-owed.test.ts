@@ -17,7 +17,7 @@ test('a bill stacked for a card that left: credited once at a POS, not again bac
   const net = new Net(w.clock, 41);
   const posAuth = authorizerFor(net);
   w.addTerminal({ name: 'pos1', id: 101, authorizer: posAuth });
-  await w.addKiosk({ name: 'kiosk1', id: 301, kiosk: { handOverOwed: true } });
+  await w.kiosks.add({ name: 'kiosk1', id: 301, kiosk: { handOverOwed: true } });
   await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
   const synced = [syncTerminal(w, 'pos1', net, posAuth), syncTerminal(w, 'kiosk1', net, authorizerFor(net))];
   try {
@@ -25,15 +25,15 @@ test('a bill stacked for a card that left: credited once at a POS, not again bac
     const kiosk = w.terminal('kiosk1');
     const { emulator, driver } = kiosk.cash!;
 
-    await w.kioskTap('kiosk1', 'alice');
-    await w.kioskRun('kiosk1', 2); // the bill types the card may take go to the validator
+    await w.kiosks.tap('kiosk1', 'alice');
+    await w.kiosks.run('kiosk1', 2); // the bill types the card may take go to the validator
     emulator.insert(3); // ¥20
-    for (let i = 0; i < 20 && driver.device.kind !== 'stacking'; i++) await w.kioskRun('kiosk1', 1);
-    await w.kioskCardGone('kiosk1'); // pulled away while the bill goes into the cassette
-    await w.kioskRun('kiosk1', 8);
+    for (let i = 0; i < 20 && driver.device.kind !== 'stacking'; i++) await w.kiosks.run('kiosk1', 1);
+    await w.kiosks.cardGone('kiosk1'); // pulled away while the bill goes into the cassette
+    await w.kiosks.run('kiosk1', 8);
     assert.deepEqual(emulator.cassette, [3]);
     assert.equal(owedCents(kiosk.terminal.journal, 1001), 0, 'handed over: the kiosk owes nothing');
-    assert.equal(w.kiosk('kiosk1').screen.kind, 'card-gone');
+    assert.equal(w.kiosks.app('kiosk1').screen.kind, 'card-gone');
 
     // The journal goes up; the backend books the pending credit and pushes it to every terminal.
     const held = () => w.terminal('pos1').terminal.credits.size() === 1;
@@ -48,9 +48,9 @@ test('a bill stacked for a card that left: credited once at a POS, not again bac
     assert.ok(await net.until(() => synced.every((s) => s.client.queueDepth() === 0), 60_000));
 
     // Back at the kiosk: nothing more goes on the card (its local owed went with the handover).
-    await net.settle(w.kioskTap('kiosk1', 'alice'));
-    await w.kioskRun('kiosk1', 2);
-    await w.kioskCardGone('kiosk1');
+    await net.settle(w.kiosks.tap('kiosk1', 'alice'));
+    await w.kiosks.run('kiosk1', 2);
+    await w.kiosks.cardGone('kiosk1');
     const card = await w.inspect('alice');
     assert.deepEqual([card.purse.balance + card.purse.subsidy, card.purse.lastCreditSeq], [3_000, 1], 'credited once');
     const kinds = kiosk.terminal.journal.after(0, 1_000).map((r) => r.kind);

@@ -9,8 +9,8 @@ const START = Date.parse('2026-11-23T11:30:00+08:00');
 test('set-config kiosk.acceptorEnabled false: all bill types off, the screen says so, STATUS degraded; true again', async () => {
   const w = new SimWorld({ seed: 43, startMs: START });
   const net = new Net(w.clock, 43);
-  await w.addKiosk({ name: 'kiosk1', id: 301, kiosk: {} });
-  const kiosk = () => w.kiosk('kiosk1');
+  await w.kiosks.add({ name: 'kiosk1', id: 301, kiosk: {} });
+  const kiosk = () => w.kiosks.app('kiosk1');
   const terminal = () => w.terminal('kiosk1').terminal;
   const synced = syncTerminal(w, 'kiosk1', net, authorizerFor(net), {
     config: { current: () => terminal().config },
@@ -23,15 +23,15 @@ test('set-config kiosk.acceptorEnabled false: all bill types off, the screen say
     const enables = () => emulator.received.filter((p) => p[0] === 0x34).map((p) => [p[1], p[2], p[3]]);
     // A card on the reader: its bill types go to the validator, so the switch has something to turn off.
     await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
-    await w.kioskTap('kiosk1', 'alice');
-    await w.kioskRun('kiosk1', 2);
+    await w.kiosks.tap('kiosk1', 'alice');
+    await w.kiosks.run('kiosk1', 2);
     assert.notDeepEqual(enables().at(-1), [0, 0, 0]);
     const off = net.b.command(301, { command: 'set-config', key: 'kiosk.acceptorEnabled', value: 'false' });
     await net.run(500);
     assert.equal(net.b.commands.status(off)?.status, 'done');
     assert.equal(terminal().config.kiosk?.acceptorEnabled, false);
     assert.deepEqual(kiosk().screen, { kind: 'disabled', balanceCents: 1_000 });
-    await w.kioskRun('kiosk1', 2);
+    await w.kiosks.run('kiosk1', 2);
     assert.deepEqual(enables().at(-1), [0, 0, 0], 'ENABLE BILL TYPES all zero');
     assert.equal(driver.device.kind, 'disabled');
     await net.run(70_000); // a heartbeat: STATUS carries the acceptor's health
@@ -42,9 +42,9 @@ test('set-config kiosk.acceptorEnabled false: all bill types off, the screen say
     assert.equal(net.b.commands.status(on)?.status, 'done');
     assert.equal(kiosk().screen.kind, 'balance');
     assert.equal(kiosk().health().health, 'ok');
-    await w.kioskRun('kiosk1', 2);
+    await w.kiosks.run('kiosk1', 2);
     assert.notDeepEqual(enables().at(-1), [0, 0, 0]);
-    await w.kioskCardGone('kiosk1');
+    await w.kiosks.cardGone('kiosk1');
   } finally {
     synced.client.stop();
     synced.state.close();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KIND } from '../../../firmware/card-tx/records.ts';
-import { REPRINT_RETRY_MS } from '../../../firmware/kiosk/kiosk.ts';
+import { REPRINT_RETRY_MS } from '../../../firmware/kiosk/receipt-desk.ts';
 import { owedCents } from '../../../firmware/kiosk/owed.ts';
 import { screenText } from '../../../firmware/kiosk/screen.ts';
 import { SimPrinter } from '../../../simulator/printer/sim-printer.ts';

@@ -1,4 +1,4 @@
-import { REPRINT_RETRY_MS } from '../../../firmware/kiosk/kiosk.ts';
+import { REPRINT_RETRY_MS } from '../../../firmware/kiosk/receipt-desk.ts';
 import { SimPrinter } from '../../../simulator/printer/sim-printer.ts';
 import { kioskRig, sessionWithOneBill } from './rig.ts';
 
