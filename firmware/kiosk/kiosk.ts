@@ -7,7 +7,7 @@ import { afterWrite } from '../card-tx/card-tx.ts';
 import { applyPendingCredits } from '../card-tx/credits-at-tap.ts';
 import { KIND } from '../card-tx/records.ts';
 import { cardDay, cardDayToIso } from '../core/clock.ts';
-import { checkCard, decide, type PolicyContext } from '../policy/policy.ts';
+import { checkCard, decide, type PolicyContext, type PolicyRules } from '../policy/policy.ts';
 import { policyContextFor } from '../policy/context.ts';
 import type { BillStep, KioskDeps } from './deps.ts';
 import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, next } from './machine.ts';
@@ -33,10 +33,13 @@ export class KioskApp {
   screen: KioskScreen;
   private tableSeen: readonly BillEntry[] | undefined;
   private readonly desk: ReceiptDesk;
+  /** The policy rules in force: a pushed config replaces them between events (takeRules). */
+  private rules: PolicyRules;
 
   constructor(private readonly d: KioskDeps) {
     this.memory = initialMemory(!d.acceptorEnabled);
     this.desk = new ReceiptDesk(d);
+    this.rules = d.rules;
     this.screen = d.acceptorEnabled ? { kind: 'idle' } : { kind: 'disabled', balanceCents: null };
   }
 
@@ -94,6 +97,11 @@ export class KioskApp {
 
   finish(): Promise<void> {
     return this.dispatch({ kind: 'finish' });
+  }
+
+  /** A pushed config's rules (classes, balance cap): each next decision and enable uses them. */
+  takeRules(rules: PolicyRules): void {
+    this.rules = rules;
   }
 
   /** The backend's switch (config kiosk.acceptorEnabled): off enables no bill type until it is on again. */
@@ -244,7 +252,7 @@ export class KioskApp {
       blacklisted: (n: number) => this.d.blacklisted(n),
       lastSeenCounter: (n: number) => this.d.tx.lastSeenCounter(n),
     };
-    return policyContextFor(card, lookups, cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes), this.d.rules);
+    return policyContextFor(card, lookups, cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes), this.rules);
   }
 
   private step(step: BillStep, fields: Record<string, number>): void {

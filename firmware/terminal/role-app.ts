@@ -147,6 +147,7 @@ export function openKioskApp(t: Terminal, d: TerminalDeps): RoleOpen {
 /** A pushed config (set-config, CONFIG_PUSH) reaching what a role takes between taps. */
 export function applyRoleConfig(app: RoleApp, next: TerminalDeps['config']): Promise<void> {
   if (app.role !== 'kiosk') return Promise.resolve();
+  app.kiosk.takeRules(rulesFor(next));
   return app.kiosk.setAcceptorEnabled(next.kiosk?.acceptorEnabled ?? true);
 }
 

@@ -45,6 +45,11 @@ test('set-config kiosk.acceptorEnabled false: all bill types off, the screen say
     await w.kiosks.run('kiosk1', 2);
     assert.notDeepEqual(enables().at(-1), [0, 0, 0]);
     await w.kiosks.cardGone('kiosk1');
+
+    // The session limit is read when the kiosk opens: a push says it waits for a restart.
+    const limit = net.b.command(301, { command: 'set-config', key: 'kiosk.topupMaxCents', value: '10000' });
+    await net.run(500);
+    assert.match(net.b.commands.status(limit)?.detail ?? '', /takes effect on restart: kiosk\.topupMaxCents/);
   } finally {
     synced.client.stop();
     synced.state.close();
