@@ -164,7 +164,9 @@ export class KioskSim {
       out.push(`${name}: card ${c.identity.cardNumber} balance ${formatCents(c.purse.balance + c.purse.subsidy)}`);
     }
     const box = this.world.kiosks.app(KIOSK).health();
-    out.push(`bill acceptor: ${box.health}; cassette holds ${this.world.kiosks.twins(KIOSK).emulator.cassette.length} bills`);
+    out.push(
+      `bill acceptor: ${box.health}; cassette holds ${this.world.kiosks.twins(KIOSK).emulator.cassette.length} bills`,
+    );
     return out;
   }
 
