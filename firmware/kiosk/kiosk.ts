@@ -6,12 +6,12 @@ import type { CardSession } from '../card/session.ts';
 import { afterWrite } from '../card-tx/card-tx.ts';
 import { applyPendingCredits } from '../card-tx/credits-at-tap.ts';
 import { KIND } from '../card-tx/records.ts';
-import { cardDay, cardDayToIso } from '../core/clock.ts';
+import { cardDay } from '../core/clock.ts';
 import { checkCard, decide, type PolicyContext, type PolicyRules } from '../policy/policy.ts';
 import { policyContextFor } from '../policy/context.ts';
 import type { BillStep, KioskDeps } from './deps.ts';
 import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, next } from './machine.ts';
-import { CASH_DAY_SCOPE, CASHBOX_KEY, CASHBOX_SCOPE, cashboxCount, handOver, openStacks, owedCents } from './owed.ts';
+import { cashboxScreen, emptyCashbox, handOver, openStacks, owedCents } from './owed.ts';
 import { ReceiptDesk } from './receipt-desk.ts';
 import { closeStack } from './stacks.ts';
 import type { KioskScreen } from './screen.ts';
@@ -141,9 +141,7 @@ export class KioskApp {
 
   /** An operator emptied the cassette: the count so far is journaled and the cash box starts from 0. */
   emptied(operatorCard: number): { count: number; amountCents: number } {
-    const box = cashboxCount(this.d.journal);
-    const totals = [{ scope: CASHBOX_SCOPE, key: CASHBOX_KEY, count: -box.count, amountCents: -box.amountCents }];
-    this.d.journal.append(KIND.cashEmptied, { operator: operatorCard, ...box }, { card: operatorCard, totals });
+    const box = emptyCashbox(this.d.journal, operatorCard);
     this.d.log.info('kiosk.cash-emptied', { ...box });
     return box;
   }
@@ -311,13 +309,9 @@ export class KioskApp {
       case 'show':
         this.screen = e.screen;
         return;
-      case 'show-cashbox': {
-        const box = cashboxCount(this.d.journal);
-        const day = cardDayToIso(cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes));
-        const dayCents = this.d.journal.totals(CASH_DAY_SCOPE, day).amountCents;
-        this.screen = { kind: 'cashbox', count: box.count, amountCents: box.amountCents, dayCents };
+      case 'show-cashbox':
+        this.screen = cashboxScreen(this.d.journal, this.d.clock.nowMs(), this.d.utcOffsetMinutes);
         return;
-      }
     }
   }
 }

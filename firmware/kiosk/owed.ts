@@ -2,6 +2,7 @@ import { TOPUP_CARD_SCOPE } from '../card-tx/card-tx.ts';
 import { cardDay, cardDayToIso } from '../core/clock.ts';
 import { KIND } from '../card-tx/records.ts';
 import type { Journal, TotalsDelta } from '../store/journal/journal.ts';
+import type { KioskScreen } from './screen.ts';
 
 /**
  * What the kiosk owes, from the journal's totals (they move in the same
@@ -52,6 +53,21 @@ export function handOver(journal: Journal, cardNumber: number): number {
 
 export function cashboxCount(journal: Journal): { count: number; amountCents: number } {
   return journal.totals(CASHBOX_SCOPE, CASHBOX_KEY);
+}
+
+/** An operator emptied the cassette: the count so far is journaled and the cash box starts from 0, together. */
+export function emptyCashbox(journal: Journal, operatorCard: number): { count: number; amountCents: number } {
+  const box = cashboxCount(journal);
+  const totals = [{ scope: CASHBOX_SCOPE, key: CASHBOX_KEY, count: -box.count, amountCents: -box.amountCents }];
+  journal.append(KIND.cashEmptied, { operator: operatorCard, ...box }, { card: operatorCard, totals });
+  return box;
+}
+
+/** What the operator sees: the cash box since it was last emptied, and the day's cash. */
+export function cashboxScreen(journal: Journal, nowMs: number, utcOffsetMinutes: number): KioskScreen {
+  const box = cashboxCount(journal);
+  const day = cardDayToIso(cardDay(nowMs, utcOffsetMinutes));
+  return { kind: 'cashbox', ...box, dayCents: journal.totals(CASH_DAY_SCOPE, day).amountCents };
 }
 
 /** cash.stack records whose bill has not been settled as stacked or returned: at most one in a healthy kiosk. */
