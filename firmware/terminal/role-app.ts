@@ -120,7 +120,7 @@ export function openKioskApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const app = new KioskApp({
     journal: t.journal,
     tx: t.tx,
-    cards: new CardApp(d.masterKeys),
+    cards: t.cards,
     acceptor: d.cash.acceptor,
     credits: t.credits,
     receipts: printedReceipts(d.cash.printer, d.config.pos.printer, {
