@@ -97,10 +97,9 @@ export class SimWorld {
     this.ownsDir = opts.dataDir === undefined;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'onecard-sim-'));
     this.log = opts.log ?? silentLogger;
-    this.kiosks = new SimKiosks(this, this.log);
+    this.kiosks = new SimKiosks(this, this.log); // the top-up kiosks: added, tapped, fed bills
   }
   private readonly log: Logger;
-  /** The top-up kiosks of this world: added, tapped, fed bills (sim-kiosks.ts). */
   readonly kiosks: SimKiosks;
 
   async addCard(spec: SimCardSpec): Promise<SimCard> {
@@ -280,10 +279,7 @@ export class SimWorld {
     return [{ kind: 'reader', health: chip && chip.driver.counters.recoveries > 0 ? 'degraded' : 'ok' }];
   }
 
-  /**
-   * Reads a card as the issuer would, for expectations and reports (not through
-   * any terminal): a copy of its bytes, so a card lying on a kiosk's reader stays there.
-   */
+  /** Reads a copy of a card as the issuer would, for expectations and reports: a card on a kiosk stays there. */
   async inspect(cardName: string): Promise<CardImage> {
     const reader = new VirtualReader();
     const { card } = this.card(cardName);
