@@ -169,8 +169,9 @@ export class ListStore {
     batch: readonly Omit<PendingCredit, 'creditSeq'>[],
     atMs: number,
   ): { credits: PendingCredit[]; version: number } {
+    // Negative only as an adjustment: a pending debit (a replaced card's late sales, replacements.ts).
     for (const c of batch)
-      if (!Number.isSafeInteger(c.amount) || c.amount <= 0)
+      if (!Number.isSafeInteger(c.amount) || c.amount === 0 || (c.amount < 0 && c.reason !== 'adjust'))
         throw new RangeError(`credit amount must be a positive whole number of cents, got ${c.amount}`);
     const credits: PendingCredit[] = [];
     const version = this.change('credits', (v, d) => {

@@ -166,8 +166,10 @@ function checkCredit(c: PendingCredit): void {
   const ok = (n: number) => Number.isInteger(n) && n >= 0 && n <= U32_MAX;
   if (!ok(c.creditSeq) || c.creditSeq === 0)
     throw new RangeError(`credit for card ${c.card}: creditSeq must be 1..${U32_MAX}, got ${c.creditSeq}`);
-  if (!ok(c.balanceCents) || !ok(c.subsidyCents))
-    throw new RangeError(`credit ${c.card}#${c.creditSeq}: amounts must be whole cents 0..${U32_MAX}`);
+  // Signed: a negative amount is a pending debit (a replaced card's late sales, docs/cards.md).
+  const signed = (n: number) => Number.isInteger(n) && Math.abs(n) <= U32_MAX;
+  if (!signed(c.balanceCents) || !signed(c.subsidyCents))
+    throw new RangeError(`credit ${c.card}#${c.creditSeq}: amounts must be whole cents within ±${U32_MAX}`);
   if (c.balanceCents + c.subsidyCents === 0) throw new RangeError(`credit ${c.card}#${c.creditSeq}: empty credit`);
   if (!Number.isInteger(c.expiryDay) || c.expiryDay < 0 || c.expiryDay > CARD_DAY_MAX)
     throw new RangeError(

@@ -1,6 +1,7 @@
 import type { TerminalConfig } from '../config/schema.ts';
 import {
   openAttendanceApp,
+  openDeskApp,
   openDoorApp,
   openKioskApp,
   openParkingApp,
@@ -37,6 +38,7 @@ const ROLES: Record<Role, (d: TerminalDeps) => Composed> = {
   door: (d) => withRole(d, 'door', openDoorApp),
   attendance: (d) => withRole(d, 'attendance', openAttendanceApp),
   parking: (d) => withRole(d, 'parking', openParkingApp),
+  desk: (d) => withRole(d, 'desk', openDeskApp),
   kiosk: (d) => withRole(d, 'kiosk', openKioskApp),
 };
 

@@ -1,4 +1,5 @@
 import type { PurseEvidence } from '../settlement.ts';
+import type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
 import type {
   CashAlarmBody,
   CashEmptiedBody,
@@ -10,6 +11,7 @@ import type {
   ReceiptUnprintedBody,
 } from './cash-records.ts';
 
+export type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
 export type * from './cash-records.ts';
 
 /**
@@ -47,6 +49,8 @@ export const KIND = {
   parkingEntry: 'parking.entry',
   parkingExit: 'parking.exit',
   invoicePrinted: 'invoice.printed',
+  deskIssue: 'desk.issue',
+  deskCancel: 'desk.cancel',
   rekeyed: 'card.rekeyed',
 } as const;
 
@@ -275,6 +279,8 @@ export interface RecordBodies {
   [KIND.parkingEntry]: ParkingEntryBody;
   [KIND.parkingExit]: ParkingExitBody;
   [KIND.invoicePrinted]: InvoicePrintedBody;
+  [KIND.deskIssue]: DeskIssueBody;
+  [KIND.deskCancel]: DeskCancelBody;
   [KIND.rekeyed]: CardRekeyedBody;
 }
 

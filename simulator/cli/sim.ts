@@ -35,7 +35,7 @@ const ROLES_BESIDE_POS = Object.keys(SIM_ROLES) as SimRole[];
 export const SIM: CommandSpec = {
   command: 'onecard sim',
   summary:
-    'A simulated terminal (a canteen POS unless --role says door, attendance, parking or kiosk):\n' +
+    'A simulated terminal (a canteen POS unless --role says door, attendance, parking, desk or kiosk):\n' +
     'interactive at a terminal, a short built-in demo otherwise; with --backend and stdin not a terminal, it\n' +
     'runs the shell commands read from stdin, then waits for the backend to hold its journal.',
   options: [
@@ -56,8 +56,9 @@ export const SIM: CommandSpec = {
       value: 'ROLE',
       help:
         'pos (default), door (watch its relay on the GPIO twin), attendance (a punch clock)\n' +
-        'parking (entry and exit barriers; the fee from the purse) or kiosk (a top-up kiosk:\n' +
-        'bills into the CCNET emulator, receipts on the printer twin)',
+        'parking (entry and exit barriers; the fee from the purse), desk (the card office: issue,\n' +
+        'deposit, loss, replacement, refund, with the reference backend in-process) or kiosk (a top-up\n' +
+        'kiosk: bills into the CCNET emulator, receipts on the printer twin)',
       check: oneOf(['pos', ...ROLES_BESIDE_POS] as const),
     },
     {
