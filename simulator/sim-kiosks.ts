@@ -11,7 +11,7 @@ import type { SimWorld } from './world.ts';
  */
 export class SimKiosks {
   constructor(
-    private readonly world: Pick<SimWorld, 'terminal' | 'card' | 'addTerminal'>,
+    private readonly world: Pick<SimWorld, 'terminal' | 'terminals' | 'card' | 'addTerminal'>,
     private readonly log: Logger,
   ) {}
 
@@ -59,6 +59,11 @@ export class SimKiosks {
   async fault(terminalName: string, fault: KioskFault): Promise<void> {
     this.twins(terminalName).fault(fault);
     await this.run(terminalName, 2);
+  }
+
+  /** Closes the twins' serial ports (the world closes the terminals). */
+  close(): void {
+    for (const t of this.world.terminals.values()) void t.cash?.close();
   }
 
   twins(terminalName: string): KioskTwins {

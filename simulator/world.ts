@@ -12,7 +12,7 @@ import type { PosOutput } from '../firmware/pos/pos.ts';
 import { deriveSimMasterKeys } from '../firmware/store/keys/keyfile.ts';
 import type { Terminal } from '../firmware/terminal/terminal.ts';
 import { composedOrThrow, composeTerminal } from '../firmware/terminal/compose.ts';
-import { reconcile, type CardLedger, type ReconcileReport } from './reconcile.ts';
+import { reconcileWorld, type ReconcileReport } from './reconcile.ts';
 import { issueSimCard, type SimCardSpec } from './card/issue.ts';
 import { VirtualClassicCard } from './card/virtual-classic.ts';
 import { VirtualReader } from './card/virtual-reader.ts';
@@ -305,27 +305,13 @@ export class SimWorld {
   }
 
   /** The money invariant over every card and every terminal's journal (see reconcile.ts). */
-  async reconcile(): Promise<ReconcileReport> {
-    const ledgers: CardLedger[] = [];
-    for (const [name, c] of this.cards) {
-      ledgers.push({
-        name,
-        issuedTotal: (c.spec.balanceCents ?? 0) + (c.spec.subsidyCents ?? 0),
-        card: await this.inspect(name),
-      });
-    }
-    const journals = [...this.terminals.values()].map((t) => ({
-      terminalId: t.terminal.config.terminal.id,
-      journal: t.terminal.journal,
-    }));
-    return reconcile(journals, ledgers);
+  reconcile(): Promise<ReconcileReport> {
+    return reconcileWorld(this);
   }
 
   close(): void {
-    for (const t of this.terminals.values()) {
-      t.terminal.close();
-      void t.cash?.close();
-    }
+    for (const t of this.terminals.values()) t.terminal.close();
+    this.kiosks.close();
     if (this.ownsDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
