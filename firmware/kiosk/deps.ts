@@ -1,5 +1,6 @@
 import type { Clock } from '../../base/clock.ts';
 import type { BillEntry, CashEvent } from '../../drivers/cash/index.ts';
+import type { KioskScreenDisplay } from '../../drivers/kiosk-screen/index.ts';
 import type { CardApp } from '../card/app.ts';
 import type { CardTransactions } from '../card-tx/card-tx.ts';
 import type { CreditSource } from '../card-tx/credits-at-tap.ts';
@@ -38,6 +39,8 @@ export interface KioskDeps {
   /** A card that leaves owing hands it to the backend as a pending credit (a kiosk with a backend link). */
   handOverOwed: boolean;
   blacklisted(cardNumber: number): boolean;
+  /** Where the screen goes (the web page, the simulator's recorder); left out, it is only kept in `screen`. */
+  screenDisplay?: KioskScreenDisplay;
 }
 
 /** The steps of a bill's life, logged as `kiosk.bill` (a power cut can fall after any of them). */

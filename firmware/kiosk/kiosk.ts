@@ -14,7 +14,7 @@ import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, nex
 import { cashboxScreen, emptyCashbox, handOver, openStacks, owedCents } from './owed.ts';
 import { ReceiptDesk } from './receipt-desk.ts';
 import { closeStack } from './stacks.ts';
-import type { KioskScreen } from './screen.ts';
+import { type KioskScreen, screenView } from './screen.ts';
 
 interface Present {
   session: CardSession;
@@ -30,7 +30,7 @@ interface Present {
 export class KioskApp {
   private memory: KioskMemory;
   private present: Present | null = null;
-  screen: KioskScreen;
+  private shown: KioskScreen = { kind: 'idle' };
   private tableSeen: readonly BillEntry[] | undefined;
   private readonly desk: ReceiptDesk;
   /** The policy rules in force: a pushed config replaces them between events (takeRules). */
@@ -47,6 +47,17 @@ export class KioskApp {
     return this.memory;
   }
 
+  /** What the screen shows now. */
+  get screen(): KioskScreen {
+    return this.shown;
+  }
+
+  /** Every change of the screen, wherever it is made, also goes to the screen driver (the web page). */
+  private set screen(screen: KioskScreen) {
+    this.shown = screen;
+    this.d.screenDisplay?.show(screenView(screen));
+  }
+
   /**
    * Start-up: a card write cut by the power is marked uncertain (the card settles
    * it at its next tap). An open cash.stack stays open: the acceptor's first
@@ -54,6 +65,7 @@ export class KioskApp {
    */
   recover(): void {
     this.d.tx.recoverInterrupted();
+    this.d.screenDisplay?.show(screenView(this.shown)); // a page has the screen from boot
     const open = openStacks(this.d.journal);
     if (open.length) this.d.log.warn('kiosk.stack-open', { stackSeqs: open.map((r) => r.seq).join(',') });
   }
@@ -71,15 +83,8 @@ export class KioskApp {
     if (this.d.tx.openIntents(number).length > 0) return this.dispatch({ kind: 'card-refused', reason: 'unsettled' });
     const decideFor = (c: CardImage, req: Parameters<typeof decide>[1]) => decide(this.context(c), req);
     const today = cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes);
-    const credited = await applyPendingCredits(
-      this.d.credits,
-      this.d.tx,
-      decideFor,
-      session,
-      read.card,
-      read.keys,
-      today,
-    );
+    const { credits, tx } = this.d;
+    const credited = await applyPendingCredits(credits, tx, decideFor, session, read.card, read.keys, today);
     if (credited.kind === 'cut') return this.dispatch({ kind: 'card-refused', reason: 'card removed' });
     this.present = { session, card: credited.card, keys: read.keys };
     if (owedCents(this.d.journal, number) > 0) {
@@ -124,7 +129,7 @@ export class KioskApp {
     const settled = ['idle', 'disabled'].includes(this.d.acceptor.device.kind);
     if (settled && openStacks(this.d.journal).length > 0) {
       this.step('stacked', {});
-      if (this.settleStack('stacked', null)) await this.afterJournaled(null);
+      if (closeStack(this.d, 'stacked', null, '')) await this.afterJournaled(null);
     }
     // Not while a bill is on its way in: its own receipt comes first.
     const s = this.memory.state;
@@ -163,14 +168,14 @@ export class KioskApp {
         return this.dispatch({ kind: 'escrow', billType: e.billType, valueCents: e.valueCents });
       case 'stacked':
         this.step('stacked', { billType: e.billType });
-        if (this.settleStack('stacked', e.billType)) return this.afterJournaled(e.id);
+        if (closeStack(this.d, 'stacked', e.billType, '')) return this.afterJournaled(e.id);
         // No open cash.stack: its cash.stacked is journaled already (the cut fell before the ACK).
         this.d.acceptor.acknowledge(e.id);
         return;
       case 'power-up':
         // The STACK went out: a bill not in the validator is in the stacker or already in the cassette.
         if (e.bill === 'in-validator') return this.returned('in the validator at power-up');
-        if (this.settleStack('stacked', null)) return this.afterJournaled(null);
+        if (closeStack(this.d, 'stacked', null, '')) return this.afterJournaled(null);
         return;
       case 'returned':
       case 'escrow-at-start':
@@ -190,7 +195,7 @@ export class KioskApp {
   }
 
   private async returned(reason: string): Promise<void> {
-    this.settleStack('returned', null, reason);
+    closeStack(this.d, 'returned', null, reason);
     await this.dispatch({ kind: 'bill-back', reason });
   }
 
@@ -200,11 +205,6 @@ export class KioskApp {
     if (stackedId !== null) this.d.acceptor.acknowledge(stackedId);
     const s = this.memory.state;
     if (s.kind === 'topup' && s.bill) await this.dispatch({ kind: 'stacked', valueCents: s.bill.valueCents });
-  }
-
-  /** Closes the open cash.stack, if any, as stacked or returned (stacks.ts). True when one closed. */
-  private settleStack(as: 'stacked' | 'returned', billType: number | null, reason = ''): boolean {
-    return closeStack(this.d, as, billType, reason);
   }
 
   /** Writes what the card is owed here as one top-up; a write that does not land leaves it owed. */

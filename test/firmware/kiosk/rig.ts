@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogFields, Logger } from '../../../base/log.ts';
 import { CcnetDriver } from '../../../drivers/cash/ccnet/driver.ts';
+import type { KioskScreenDisplay } from '../../../drivers/kiosk-screen/index.ts';
 import { CardApp } from '../../../firmware/card/app.ts';
 import type { CardIdentity, PurseState } from '../../../firmware/card/layout.ts';
 import { CardTransactions } from '../../../firmware/card-tx/card-tx.ts';
@@ -126,7 +127,13 @@ export class MemoryCredits implements CreditSource {
  * validator) the way a power cut and a boot would.
  */
 export async function kioskRig(
-  opts: { balanceCents?: number; emulator?: CcnetEmulator; handOverOwed?: boolean; printer?: SimPrinter } = {},
+  opts: {
+    balanceCents?: number;
+    emulator?: CcnetEmulator;
+    handOverOwed?: boolean;
+    printer?: SimPrinter;
+    screenDisplay?: KioskScreenDisplay;
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-'));
   const clock = new ManualClock(T);
@@ -177,6 +184,7 @@ export async function kioskRig(
       blacklisted: () => false,
       acceptorEnabled: true,
       handOverOwed: opts.handOverOwed ?? false,
+      ...(opts.screenDisplay ? { screenDisplay: opts.screenDisplay } : {}),
     });
     kiosk.recover();
     return kiosk;
