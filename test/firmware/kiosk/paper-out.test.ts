@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { KIND } from '../../../firmware/card-tx/records.ts';
 import { REPRINT_RETRY_MS } from '../../../firmware/kiosk/receipt-desk.ts';
 import { owedCents } from '../../../firmware/kiosk/owed.ts';
-import { screenText } from '../../../firmware/kiosk/screen.ts';
+import { screenText, screenView } from '../../../firmware/kiosk/screen.ts';
 import { SimPrinter } from '../../../simulator/printer/sim-printer.ts';
 import { CUSTOMER, kioskRig } from './rig.ts';
 
@@ -50,4 +50,18 @@ test('paper out mid-receipt: money on the card, a receipt.unprinted record, a cl
   assert.equal(printer.captured.length, bytes);
   assert.equal(await w.cardBalance(), 2_000);
   await w.close();
+});
+
+test('the web screen says why no receipt came, and shows the balance of a kiosk switched off', () => {
+  const faulty = screenView({
+    kind: 'balance',
+    balanceCents: 2_000,
+    insertedCents: 1_000,
+    roomCents: 19_000,
+    receiptFault: 'paper-out',
+  });
+  assert.equal(faulty.lines.en, 'Printer out of paper: topped up, the receipt prints later');
+  assert.equal(faulty.balance, '¥20.00');
+  const off = screenView({ kind: 'disabled', balanceCents: 2_000 });
+  assert.deepEqual([off.tone, off.balance], ['warn', '¥20.00']);
 });
