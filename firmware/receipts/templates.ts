@@ -90,14 +90,16 @@ export interface TopupFacts extends ReceiptHead {
   balanceCents: number;
 }
 
-export function topupReceipt(f: TopupFacts, language: Language): ReceiptDoc {
+/** copy: a reprint (the first print was cut short or refused by the printer) says COPY in its title and body. */
+export function topupReceipt(f: TopupFacts, language: Language, copy = false): ReceiptDoc {
   const t = LABELS[language];
   const body: DocLine[] = [
     { kind: 'pair', label: t.card, value: `${f.cardNumber}` },
     { kind: 'pair', label: t.credited, value: formatCents(f.creditedCents), bold: true },
     { kind: 'pair', label: t.balance, value: formatCents(f.balanceCents) },
+    ...(copy ? [{ kind: 'text', text: t.copy, align: 'center', bold: true } as const] : []),
   ];
-  return { lines: [...headLines(f, t.topup, t), ...body, ...footLines(f, t)] };
+  return { lines: [...headLines(f, copy ? `${t.topup} ${t.copy}` : t.topup, t), ...body, ...footLines(f, t)] };
 }
 
 export interface CountAndAmount {

@@ -38,8 +38,9 @@ export async function roleTap(
   session: CardSession,
   reader: RoleReader = {},
 ): Promise<RoleTapOutcome | null> {
-  // The desk's tap runs the operation its operator chose (DeskApp.tap).
-  if (app.role === 'pos' || app.role === 'desk') return null;
+  // The desk's tap runs the operation its operator chose (DeskApp.tap). A kiosk keeps
+  // the card on its reader for the whole top-up (KioskApp.tap / cardGone).
+  if (app.role === 'pos' || app.role === 'desk' || app.role === 'kiosk') return null;
   if (app.role === 'parking') return reader.gate === undefined ? null : gateTap(app, session, reader.gate);
   const read = await cards.read(session);
   if (!read.ok) return { kind: 'refused', text: `card not read (${read.reason}): ${read.problem}` };

@@ -8,7 +8,7 @@ import type { Expectation, Scenario, ScenarioStep } from './schema.ts';
  * has (a door has no keypad, a POS no relay), which door or barrier a step
  * names, the role's config section checked like a config file's.
  */
-export const SCENARIO_ROLES = ['pos', 'door', 'attendance', 'parking'] as const;
+export const SCENARIO_ROLES = ['pos', 'door', 'attendance', 'parking', 'kiosk'] as const;
 export type ScenarioRole = (typeof SCENARIO_ROLES)[number];
 type TerminalSpec = Scenario['terminals'][number];
 
@@ -37,7 +37,7 @@ export const RoleExpectFields = {
 
 /** What each step field needs of the terminal, and what the terminal is said to lack otherwise. */
 const STEP_ROLES: Record<string, { roles: ScenarioRole[]; lacks: string }> = {
-  keys: { roles: ['pos', 'attendance'], lacks: 'keypad' },
+  keys: { roles: ['pos', 'attendance', 'kiosk'], lacks: 'keypad' },
   contact: { roles: ['door'], lacks: 'contact' },
   push: { roles: ['door'], lacks: 'push' },
   override: { roles: ['parking'], lacks: 'operator override' },
@@ -47,12 +47,12 @@ const STEP_ROLES: Record<string, { roles: ScenarioRole[]; lacks: string }> = {
 
 /** What each check needs of the terminal. */
 const CHECK_ROLES: Record<string, { roles: ScenarioRole[]; lacks: string }> = {
-  display: { roles: ['pos', 'attendance', 'parking'], lacks: 'display' },
-  notDisplay: { roles: ['pos', 'attendance', 'parking'], lacks: 'display' },
-  beep: { roles: ['pos'], lacks: 'beep' },
-  mode: { roles: ['pos'], lacks: 'mode' },
-  receipt: { roles: ['pos'], lacks: 'receipt' },
-  totals: { roles: ['pos'], lacks: 'totals' },
+  display: { roles: ['pos', 'attendance', 'parking', 'kiosk'], lacks: 'display' },
+  notDisplay: { roles: ['pos', 'attendance', 'parking', 'kiosk'], lacks: 'display' },
+  beep: { roles: ['pos', 'kiosk'], lacks: 'beep' },
+  mode: { roles: ['pos', 'kiosk'], lacks: 'mode' },
+  receipt: { roles: ['pos', 'kiosk'], lacks: 'receipt' },
+  totals: { roles: ['pos', 'kiosk'], lacks: 'totals' },
   relayLevel: { roles: ['door', 'parking'], lacks: 'relay' },
   relayChanges: { roles: ['door', 'parking'], lacks: 'relay' },
   passbackViolations: { roles: ['door'], lacks: 'anti-passback' },
@@ -61,7 +61,7 @@ export const RELAY_CHECKS = ['relayLevel', 'relayChanges'] as const;
 /** Every check a role terminal adds to the POS's (schema.ts lists them all). */
 export const ROLE_CHECKS = [...RELAY_CHECKS, 'passbackViolations'] as const;
 
-const SECTIONS = ['door', 'attendance', 'parking'] as const;
+const SECTIONS = ['door', 'attendance', 'parking', 'kiosk'] as const;
 
 /** A role terminal's section as the terminal would take it, or why not (a config file's message). */
 export function roleSectionProblem(t: TerminalSpec): string | null {

@@ -11,6 +11,7 @@ import {
   roleStepProblem,
   SCENARIO_ROLES,
 } from './role-fields.ts';
+import { KIOSK_FAULTS } from '../cash/kiosk-twins.ts';
 
 /**
  * Scenario files (docs/scenarios.md): cards, terminals and timed steps with
@@ -60,6 +61,8 @@ const TerminalSpec = z.object({
   door: z.record(z.string(), z.unknown()).optional(),
   attendance: z.record(z.string(), z.unknown()).optional(),
   parking: z.record(z.string(), z.unknown()).optional(),
+  /** A top-up kiosk: its `kiosk` section as in a config file (docs/kiosk.md); its validator and printer are twins. */
+  kiosk: z.record(z.string(), z.unknown()).optional(),
 });
 
 const Expect = z
@@ -89,6 +92,20 @@ const Expect = z
   })
   .strict();
 
+const STEP_ACTIONS = [
+  'keys',
+  'tap',
+  'advance',
+  'restart',
+  'contact',
+  'push',
+  'override',
+  'bill',
+  'fault',
+  'remove',
+  'expect',
+] as const;
+
 const Step = z
   .object({
     terminal: z.string().optional(),
@@ -105,15 +122,19 @@ const Step = z
     /** Which door a tap, contact or push step is at: a door id of the terminal's door section (default 0). */
     door: z.number().int().min(0).optional(),
     ...RoleStepFields,
+    /** A bill at a kiosk's slot ("50"): it goes through its whole life (credited, or given back) in this step. */
+    bill: amount.optional(),
+    /** Something done to a kiosk's validator or printer: jam, cassette-out, paper-out … and back. */
+    fault: z.enum(KIOSK_FAULTS).optional(),
+    /** The card taken off a kiosk's reader (a tap at a kiosk leaves it there). */
+    remove: z.literal(true).optional(),
     expect: Expect.optional(),
     note: z.string().optional(),
   })
   .strict()
   .refine(
-    (s) =>
-      [s.keys, s.tap, s.advance, s.restart, s.contact, s.push, s.override, s.expect].filter((x) => x !== undefined)
-        .length === 1,
-    'each step does exactly one of keys, tap, advance, restart, contact, push, override, expect',
+    (s) => STEP_ACTIONS.filter((a) => s[a] !== undefined).length === 1,
+    `each step does exactly one of ${STEP_ACTIONS.join(', ')}`,
   );
 
 export const ScenarioSchema = z
@@ -169,6 +190,10 @@ const CHECKS = [
 ] as const;
 /** Checks on a card: without `card` they have nothing to read. */
 const CARD_CHECKS = ['balance', 'subsidy', 'counter'] as const;
+/** Of the POS's checks, what a kiosk has no part of: it beeps nothing and has no till mode. */
+const NOT_KIOSK_CHECKS = ['beep', 'mode'] as const;
+/** Steps only a kiosk takes. */
+const KIOSK_STEPS = ['bill', 'fault', 'remove'] as const;
 
 /**
  * What the schema cannot say: every name a step uses is declared, every
@@ -189,6 +214,7 @@ function scenarioProblem(sc: Scenario): string | null {
     const wrong = roleSectionProblem(t);
     if (wrong !== null) return wrong;
   }
+  const isKiosk = (name: string) => sc.terminals.find((t) => t.name === name)?.role === 'kiosk';
   const unknown = (kind: string, name: string, have: string[]) =>
     `${kind} "${name}" is not declared (have: ${have.join(', ') || 'none'})`;
   for (const [i, step] of sc.steps.entries()) {
@@ -201,12 +227,23 @@ function scenarioProblem(sc: Scenario): string | null {
       if (fault)
         return `${at} ${fault}: only a "tap" step can ${fault === 'tearAfterBytes' ? 'tear' : 'pull the card'}`;
     }
+    const stepKiosk = isKiosk(step.terminal ?? terminals[0]);
+    const kioskStep = KIOSK_STEPS.find((f) => step[f] !== undefined);
+    if (!stepKiosk && kioskStep) return `${at} ${kioskStep}: only a kiosk terminal takes a ${kioskStep} step`;
+    if (stepKiosk && step.keys !== undefined)
+      return `${at} keys: a kiosk has no keypad (its steps: tap, bill, fault, remove)`;
+    if (stepKiosk && step.tap !== undefined && (step.tearAfterBytes ?? step.removeBeforeOp) !== undefined)
+      return `${at} tap: tearing faults are for a POS; at a kiosk, "remove" takes the card away`;
+    if (step.bill !== undefined && toUnits(step.bill) <= 0) return `${at} bill: a bill is worth something`;
     const roleWrong = roleStepProblem(sc, step, at);
     if (roleWrong !== null) return roleWrong;
     const e = step.expect;
     if (e === undefined) continue;
     if (e.terminal !== undefined && !terminals.includes(e.terminal))
       return `${at} expect.terminal: ${unknown('terminal', e.terminal, terminals)}`;
+    const kioskOff = NOT_KIOSK_CHECKS.find((f) => e[f] !== undefined);
+    if (isKiosk(e.terminal ?? step.terminal ?? terminals[0]) && kioskOff)
+      return `${at} expect.${kioskOff}: a kiosk has no ${kioskOff}`;
     const expectWrong = roleExpectProblem(sc, e, e.terminal ?? step.terminal ?? terminals[0], at);
     if (expectWrong !== null) return expectWrong;
     if (e.card !== undefined && !cards.includes(e.card)) return `${at} expect.card: ${unknown('card', e.card, cards)}`;

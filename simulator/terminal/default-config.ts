@@ -46,13 +46,16 @@ export interface SimTerminalSpec {
   parking?: Record<string, unknown>;
   /** A card office (docs/cards.md): the desk role, with the POS's money rules. */
   desk?: true;
+  /** A top-up kiosk: its `kiosk` config section (SimWorld.kiosks.add gives it the cash twins). */
+  kiosk?: Record<string, unknown>;
 }
 
 /** The role a sim terminal plays: the one whose section it carries (or the desk's flag), else the POS. */
-export function simRoleOf(spec: SimTerminalSpec): 'pos' | 'door' | 'attendance' | 'parking' | 'desk' {
+export function simRoleOf(spec: SimTerminalSpec): 'pos' | 'door' | 'attendance' | 'parking' | 'desk' | 'kiosk' {
   if (spec.door) return 'door';
   if (spec.attendance) return 'attendance';
   if (spec.parking) return 'parking';
+  if (spec.kiosk) return 'kiosk';
   return spec.desk ? 'desk' : 'pos';
 }
 
@@ -75,5 +78,6 @@ function roleSections(spec: SimTerminalSpec): Record<string, unknown> {
   if (spec.door) return { door: spec.door };
   if (spec.attendance) return { attendance: spec.attendance };
   if (spec.parking) return { parking: spec.parking };
-  return { pos: { menu: DEFAULT_MENU, ...spec.pos } };
+  // A desk and a kiosk keep the POS's money rules beside their own section.
+  return { pos: { menu: DEFAULT_MENU, ...spec.pos }, ...(spec.kiosk ? { kiosk: spec.kiosk } : {}) };
 }
