@@ -6,6 +6,7 @@ import { CREDITS_HELP, creditReason, creditsAdmin } from './credit-import.ts';
 import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';
 import { HOLDER_HELP, holderAdmin } from './admin-holders.ts';
+import { HOLIDAY_HELP, holidayAdmin } from './admin-holidays.ts';
 import { RECORDS_HELP, recordsAdmin } from './admin-records.ts';
 import type { Backend } from './backend.ts';
 import { checkCardCsv } from './card-csv.ts';
@@ -35,6 +36,7 @@ export const ADMIN_HELP = [
   '  commands [terminal]            the last 20 commands and their answers',
   ...GRANT_HELP,
   ...HOLDER_HELP,
+  ...HOLIDAY_HELP,
   ...CONFIG_HELP,
   ...KEY_HELP,
   ...RECORDS_HELP,
@@ -163,6 +165,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       return grantAdmin(b, args.slice(1));
     case 'holder':
       return holderAdmin(b, args.slice(1));
+    case 'holiday':
+      return holidayAdmin(b, args.slice(1));
     case 'key':
     case 'enrol':
       return keyAdmin(b, args);

@@ -202,6 +202,10 @@ export class Backend implements SessionHost {
   holderSet(card: number, change: (h: Holder) => Holder): number | null {
     return this.changed(this.lists.holderSet(card, change, this.nowMs()));
   }
+  /** Adds or removes holidays (§6.4.2 list 4 keys: site × 65,536 + card day); pushed at once. */
+  holidaysChange(keys: readonly number[], add: boolean): number | null {
+    return this.changed(this.lists.holidaysChange(keys, add, this.nowMs()));
+  }
   setAccount(card: number, balanceCents: number): void {
     this.accounts.setBalance(card, balanceCents);
   }

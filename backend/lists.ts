@@ -12,11 +12,12 @@ import {
 } from '../protocol/index.ts';
 import { checkGrant, GrantTable } from './list-grants.ts';
 import { HolderTable, holderProblem } from './list-holders.ts';
+import { HolidayTable } from './list-holidays.ts';
 
 /**
  * The backend's versioned lists (PROTOCOL.md §6.4): the blacklist (list 0),
  * door grants (list 1, list-grants.ts), pending credits (list 2) and holders (list 3,
- * list-holders.ts: names, groups, parking passes). Every change makes one new version; the
+ * list-holders.ts: names, groups, parking passes) and holidays (list 4, list-holidays.ts). Every change makes one new version; the
  * change log keeps what each version did, so a terminal at any older version
  * gets a delta (folded: the last change per key wins), and one too far
  * behind — or ahead, after a restore — gets a snapshot. The digest of the
@@ -27,7 +28,7 @@ import { HolderTable, holderProblem } from './list-holders.ts';
  * version is the same entries in every session: a terminal that staged
  * chunks 0..k−1 and lost the link resumes at chunk k (`resume`).
  */
-export type ServedList = 'blacklist' | 'grants' | 'credits' | 'holders';
+export type ServedList = 'blacklist' | 'grants' | 'credits' | 'holders' | 'holidays';
 
 /** Beyond this many logged changes a snapshot is cheaper to send and to apply than a delta. */
 export const DELTA_CHANGES_MAX = 50_000;
@@ -63,10 +64,12 @@ export class ListStore {
   private readonly q;
   readonly grants: GrantTable;
   readonly holders: HolderTable;
+  readonly holidays: HolidayTable;
 
   constructor(private readonly db: Database.Database) {
     this.grants = new GrantTable(db);
     this.holders = new HolderTable(db);
+    this.holidays = new HolidayTable(db);
     this.q = {
       meta: db.prepare<[string], MetaRow>('SELECT version, d_count, d_a, d_b FROM list_meta WHERE list = ?'),
       setMeta: db.prepare('UPDATE list_meta SET version = ?, d_count = ?, d_a = ?, d_b = ? WHERE list = ?'),
@@ -179,6 +182,20 @@ export class ListStore {
     });
   }
 
+  /** Adds (`add`) or removes holiday keys (site × 65,536 + card day); returns the new version, or null when unchanged. */
+  holidaysChange(keys: readonly number[], add: boolean, atMs: number): number | null {
+    return this.change('holidays', (v, d) => {
+      let n = 0;
+      for (const key of new Set(keys)) {
+        const done = add ? this.holidays.add(key, atMs, d) : this.holidays.remove(key, d);
+        if (done === 0) continue;
+        this.q.log.run('holidays', v, key, 0, add ? ADD : REMOVE);
+        n++;
+      }
+      return n;
+    });
+  }
+
   /** A new pending credit for a card (its next creditSeq); returns it with the list version. */
   issueCredit(c: Omit<PendingCredit, 'creditSeq'>, atMs: number): { credit: PendingCredit; version: number } {
     const r = this.issueCredits([c], atMs);
@@ -246,6 +263,7 @@ export class ListStore {
     if (list === 'blacklist') return snapshotChunks({ list, entries: this.q.blAll.all() }, v, maxPayloadBytes);
     if (list === 'grants') return snapshotChunks({ list, entries: this.grants.all() }, v, maxPayloadBytes);
     if (list === 'holders') return snapshotChunks({ list, entries: this.holders.all() }, v, maxPayloadBytes);
+    if (list === 'holidays') return snapshotChunks({ list, entries: this.holidays.all() }, v, maxPayloadBytes);
     return snapshotChunks({ list, entries: this.q.crPending.all().map(toCredit) }, v, maxPayloadBytes);
   }
 
@@ -264,7 +282,7 @@ export class ListStore {
     const last = new Map<string, { k1: number; k2: number; op: number }>();
     for (const r of rows) last.set(`${r.k1}/${r.k2}`, r);
     const byKey = [...last.values()].sort((a, b) => a.k1 - b.k1 || a.k2 - b.k2);
-    if (list === 'blacklist')
+    if (list === 'blacklist' || list === 'holidays')
       return {
         list,
         add: byKey.filter((r) => r.op === ADD).map((r) => r.k1),

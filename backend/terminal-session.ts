@@ -65,6 +65,7 @@ export class TerminalSession {
     ['blacklist', { held: null, sent: null }],
     ['grants', { held: null, sent: null }],
     ['holders', { held: null, sent: null }],
+    ['holidays', { held: null, sent: null }],
     ['credits', { held: null, sent: null }],
   ]);
   lastStatus: Status | null = null;

@@ -59,6 +59,7 @@ export { PERIPHERALS_MAX, STATUS_ALARM_BYTES_MAX } from './messages/status.ts';
 export { ListDigest, DIGEST_BYTES } from './messages/list-entries.ts';
 export type { CreditKey, Grant, Holder, ListEntry, ListId, PendingCredit } from './messages/list-entries.ts';
 export { HOLDER_NAME_BYTES_MAX } from './messages/list-holders.ts';
+export { HOLIDAY_SITE_MAX, holidayKey, holidayOfKey, type Holiday } from './messages/list-holidays.ts';
 export { deltaChunks, LIST_CAP, LIST_CHUNKS_MAX, snapshotChunks } from './messages/lists.ts';
 export type { ListAck, ListChanges, ListContent, ListDelta, ListPull, ListSnapshot } from './messages/lists.ts';
 export { batchItems, buildJournalBatch, JOURNAL_BATCH_RECORDS_MAX } from './messages/journal.ts';

@@ -74,7 +74,9 @@ export const DoorRoleSchema = z
     doors: z.array(DoorSchema).min(1).max(DOORS_PER_CONTROLLER_MAX),
     timeZones: z.array(TimeZoneSchema).max(256),
     rules: z.array(AccessRuleSchema).max(1024),
-    /** Local dates (YYYY-MM-DD) until the holiday list syncs from the backend. */
+    /** Holidays the backend pushes for this site (list 4) count beside those for every site; 0: none. */
+    site: z.number().int().min(0).max(0xffff).default(0),
+    /** Local dates (YYYY-MM-DD) that are holidays here whatever the backend pushes (merged with its list). */
     holidays: z
       .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-10-01'))
       .max(366)

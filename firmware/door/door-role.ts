@@ -9,8 +9,10 @@ import type { Journal } from '../store/journal/journal.ts';
 import type { Blacklist } from '../store/lists/blacklist.ts';
 import type { Grants } from '../store/lists/grants.ts';
 import type { Holders } from '../store/lists/holders.ts';
+import type { Holidays } from '../store/lists/holidays.ts';
 import { DoorController, type DoorSignals, type DoorWiring } from './controller.ts';
 import type { DoorLists, DoorSchedules } from './decide.ts';
+import type { HolidayList } from './time-zones.ts';
 import { journaledPresence, journalDoorRecord } from './door-journal.ts';
 
 /**
@@ -28,6 +30,8 @@ export interface DoorRoleDeps {
   grants: Grants | null;
   /** The holders list (list 3): a card's access groups; null or empty before it syncs: rules by class only. */
   holders: Holders | null;
+  /** The holidays list (list 4) as synced; null or empty before it syncs: the config's holidays only. */
+  holidays: Holidays | null;
   port: GpioPort;
   scheduler: Scheduler;
   clock: Clock;
@@ -48,6 +52,22 @@ export function doorWiringOf(door: DoorRoleConfig, signals: DoorSignals | null):
   }));
 }
 
+/**
+ * The config's holidays and the backend's, merged: a day on either is a
+ * holiday. The config's stay a local fallback (a controller never synced, or
+ * a site day the backend does not know); the pushed list adds to them.
+ */
+function mergedHolidays(d: DoorRoleDeps): HolidayList {
+  const local = new Set(d.door.holidays.map(isoToCardDay));
+  const site = d.door.site;
+  return {
+    get version() {
+      return d.holidays?.version() ?? 0;
+    },
+    days: { has: (day) => local.has(day) || (d.holidays?.isHoliday(day, site) ?? false) },
+  };
+}
+
 export function openDoorRole(d: DoorRoleDeps): DoorController {
   const schedules: DoorSchedules = {
     utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
@@ -58,8 +78,7 @@ export function openDoorRole(d: DoorRoleDeps): DoorController {
     blacklisted: (n) => d.blacklist.has(n),
     grantOpens: (n, doorId, nowMinute) => d.grants?.opens(n, doorId, nowMinute) ?? false,
     groupsOf: (n) => d.holders?.groupsOf(n) ?? [],
-    // Version 0: from the config, until the holiday list syncs from the backend.
-    holidays: { version: 0, days: new Set(d.door.holidays.map(isoToCardDay)) },
+    holidays: mergedHolidays(d),
   };
   const passbackDoors = new Set(d.door.doors.filter((x) => x.antiPassback !== 'off').map((x) => x.id));
   return new DoorController({

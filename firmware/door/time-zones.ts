@@ -38,7 +38,7 @@ export interface TimeZone {
  */
 export interface HolidayList {
   version: number;
-  days: ReadonlySet<number>;
+  days: { has(day: number): boolean };
 }
 
 /** Where and when, in the site's local time, a decision is taken. */

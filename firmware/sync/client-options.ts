@@ -9,7 +9,7 @@ import type { ClockStepper } from './clock-watch.ts';
 import type { CommandHooks } from './commands.ts';
 import type { ConfigHooks, ConfigSource } from './config-push.ts';
 import type { Dial } from './link.ts';
-import type { BlacklistStore, CreditStore, GrantStore, HolderStore } from './lists.ts';
+import type { BlacklistStore, CreditStore, GrantStore, HolderStore, HolidayStore } from './lists.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { SyncState } from './sync-state.ts';
 import type { UploadJournal, UploaderOptions } from './uploader.ts';
@@ -58,6 +58,8 @@ export interface SyncClientDeps {
   grants?: GrantStore;
   /** Holders (list 3: names, groups, passes): CAP.holders is offered only with a store for them. */
   holders?: HolderStore;
+  /** Holidays (list 4): CAP.holidays is offered only with a store for them (door terminals). */
+  holidays?: HolidayStore;
   state: SyncState;
   dial: Dial;
   /** Session timers (heartbeat, timeouts, backoff): never stepped, so a clock step is not a silence. */

@@ -73,16 +73,8 @@ export class SyncClient {
     this.authorizer = d.authorizer ?? new SessionAuthorizer(d.clock, d.scheduler, this.log);
     const stepper = d.hooks?.stepClock ? (d.hooks as ClockStepper) : d.terminalClock;
     this.clockWatch = new ClockWatch(this.terminalClock, this.log, d.journal, stepper);
-    this.lists = new ListApplier(
-      {
-        blacklist: d.blacklist,
-        ...(d.grants ? { grants: d.grants } : {}),
-        ...(d.holders ? { holders: d.holders } : {}),
-        credits: d.credits,
-        versions: d.state,
-      },
-      this.log,
-    );
+    // The deps name every list store this terminal keeps (blacklist, credits, and grants, holders, holidays or not).
+    this.lists = new ListApplier({ ...d, versions: d.state }, this.log);
     this.listPump = new ListPump(this.lists, d.scheduler, (ack) => {
       this.conn.send(ack);
       d.onEvent?.({ type: 'list', list: ack.list, version: ack.version, status: ack.status });
@@ -116,6 +108,7 @@ export class SyncClient {
         caps:
           (d.grants ? this.opts.caps | CAP.grants : this.opts.caps & ~CAP.grants) |
           (d.holders ? CAP.holders : 0) |
+          (d.holidays ? CAP.holidays : 0) |
           (this.configs.accepts ? CAP.config : 0),
         dial,
         clock,

@@ -62,7 +62,7 @@ export function syncTerminal(
   // The lists only some roles keep: a door its grants; doors, punch clocks and car parks their holders.
   const role = terminal.role;
   const roleLists = {
-    ...(role.role === 'door' ? { grants: role.grants } : {}),
+    ...(role.role === 'door' ? { grants: role.grants, holidays: role.holidays } : {}),
     ...('holders' in role ? { holders: role.holders } : {}),
   };
   const client = new SyncClient({

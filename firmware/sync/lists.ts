@@ -53,6 +53,7 @@ export interface KeyedStore<E> {
 export type BlacklistStore = KeyedStore<number>;
 export type GrantStore = KeyedStore<Grant>;
 export type HolderStore = KeyedStore<Holder>;
+export type HolidayStore = KeyedStore<number>;
 export type { CreditStore, ListVersions };
 
 export interface ListStores {
@@ -61,6 +62,8 @@ export interface ListStores {
   grants?: GrantStore;
   /** Only door, punch-clock and car-park terminals keep holders (and offer CAP.holders). */
   holders?: HolderStore;
+  /** Only door terminals keep holidays (and offer CAP.holidays). */
+  holidays?: HolidayStore;
   credits: CreditStore;
   versions: ListVersions;
 }
@@ -111,7 +114,7 @@ export class ListApplier {
    */
   resumePulls(): ListPull[] {
     const out: ListPull[] = [];
-    for (const list of ['blacklist', 'grants', 'holders'] as const) {
+    for (const list of ['blacklist', 'grants', 'holders', 'holidays'] as const) {
       const s = this.keyed(list)?.stage.staged();
       if (!s) continue;
       if (s.complete) this.queueSwitch(list);
@@ -135,6 +138,8 @@ export class ListApplier {
       return this.ack(m.list, 'storage-failed', 'this terminal keeps no door grants');
     if (m.list === 'holders' && !this.stores.holders)
       return this.ack(m.list, 'storage-failed', 'this terminal keeps no holders list');
+    if (m.list === 'holidays' && !this.stores.holidays)
+      return this.ack(m.list, 'storage-failed', 'this terminal keeps no holidays list');
     if (m.type === 'listSnapshot' && m.list !== 'credits') {
       if (this.queue.length >= QUEUED_CHUNKS_MAX) {
         this.log.warn('sync.list-chunk-dropped', {
@@ -179,6 +184,7 @@ export class ListApplier {
     if (list === 'blacklist') return this.stores.blacklist as KeyedStore<ListEntry>;
     if (list === 'grants') return this.stores.grants as KeyedStore<ListEntry> | undefined;
     if (list === 'holders') return this.stores.holders as KeyedStore<ListEntry> | undefined;
+    if (list === 'holidays') return this.stores.holidays as KeyedStore<ListEntry> | undefined;
     return undefined;
   }
 

@@ -36,6 +36,7 @@ export function statusReport(d: SyncClientDeps, p: StatusParts): Status {
       { list: 'blacklist', version: p.lists.held('blacklist') },
       ...(d.grants ? [{ list: 'grants' as const, version: p.lists.held('grants') }] : []),
       ...(d.holders ? [{ list: 'holders' as const, version: p.lists.held('holders') }] : []),
+      ...(d.holidays ? [{ list: 'holidays' as const, version: p.lists.held('holidays') }] : []),
       { list: 'credits', version: p.lists.held('credits') },
     ],
     configVersion: d.state.configVersion(),

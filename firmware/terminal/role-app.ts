@@ -9,6 +9,7 @@ import { openDoorRole } from '../door/door-role.ts';
 import { cardRulesForAnyClass } from '../policy/card-rules.ts';
 import { Grants } from '../store/lists/grants.ts';
 import { Holders } from '../store/lists/holders.ts';
+import { Holidays } from '../store/lists/holidays.ts';
 import { ParkingGates } from '../parking/gate-app.ts';
 import { FEE_CENTS_MAX } from '../parking/fee.ts';
 import { rulesFor } from '../pos/config-swap.ts';
@@ -22,7 +23,7 @@ import { printedReceipts } from '../kiosk/printed-receipts.ts';
  */
 export type RoleApp =
   | { role: 'pos' }
-  | { role: 'door'; doors: DoorController; grants: Grants; holders: Holders }
+  | { role: 'door'; doors: DoorController; grants: Grants; holders: Holders; holidays: Holidays }
   | { role: 'attendance'; punches: PunchClock; holders: Holders }
   | { role: 'parking'; gates: ParkingGates; holders: Holders }
   | { role: 'desk'; desk: DeskApp }
@@ -76,15 +77,23 @@ export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
   if (!d.gpio) return needsGpio('door');
   const log = d.log.child({ terminal: d.config.terminal.id, role: 'door' });
   let grants: Grants;
+  let holidays: Holidays;
   let holders: Holders;
   try {
     grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
   } catch (e) {
     return storesRefused(d.config.storage.dataDir, e);
   }
+  try {
+    holidays = Holidays.open({ path: join(d.config.storage.dataDir, 'holidays.db'), log });
+  } catch (e) {
+    grants.close();
+    return storesRefused(d.config.storage.dataDir, e);
+  }
   const opened = holdersOrRefusal(d, log);
   if (!(opened instanceof Holders)) {
     grants.close();
+    holidays.close();
     return opened;
   }
   holders = opened;
@@ -97,6 +106,7 @@ export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
       blacklist: t.blacklist,
       grants,
       holders,
+      holidays,
       port: d.gpio.port,
       scheduler: d.gpio.scheduler,
       clock: d.clock,
@@ -106,10 +116,11 @@ export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
   } catch (e) {
     // The caller closes the terminal's stores; these are the role's.
     grants.close();
+    holidays.close();
     holders.close();
     throw e;
   }
-  return { ok: true, app: { role: 'door', doors, grants, holders } };
+  return { ok: true, app: { role: 'door', doors, grants, holders, holidays } };
 }
 
 export function openAttendanceApp(t: Terminal, d: TerminalDeps): RoleOpen {
@@ -230,6 +241,7 @@ export function closeRoleApp(app: RoleApp): void {
   if (app.role === 'door') {
     app.doors.close();
     app.grants.close();
+    app.holidays.close();
   }
   if ('holders' in app) app.holders.close();
 }

@@ -31,6 +31,7 @@ export const CAP = {
   time: 0x100,
   status: 0x200,
   holders: 0x400,
+  holidays: 0x800,
 } as const;
 /** The capabilities protocol v1 was published with: a session's default, so the handshake vectors stay v1's. */
 export const CAPS_V1 =
@@ -44,7 +45,7 @@ export const CAPS_V1 =
   CAP.keyRotation |
   CAP.time |
   CAP.status;
-/** Every capability this implementation knows: v1's and those added since (holders, list 3), offered by the backend. */
+/** Every capability this implementation knows: v1's and those added since (holders, list 3; holidays, list 4), offered by the backend. */
 export const CAPS_ALL = Object.values(CAP).reduce((a, b) => a | b, 0);
 
 /** True when the agreed capabilities allow `m`: its codec's bit, or the one its content names (LIST_*: the list's). */

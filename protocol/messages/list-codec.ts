@@ -32,14 +32,14 @@ export function readHolders(r: Reader, field: string): Holder[] {
 
 /** A list's entries, as LIST_DELTA adds and LIST_SNAPSHOT carries them (PROTOCOL.md §6.4). */
 export function writeListEntries(w: Writer, c: { list: ListId; entries: readonly ListEntry[] }, field: string): void {
-  if (c.list === 'blacklist') writeCards(w, c.entries as number[], field);
+  if (c.list === 'blacklist' || c.list === 'holidays') writeCards(w, c.entries as number[], field);
   else if (c.list === 'grants') writeGrants(w, c.entries as Grant[], field);
   else if (c.list === 'holders') writeHolders(w, c.entries as Holder[], field);
   else writeCredits(w, c.entries as PendingCredit[], field);
 }
 
 export function readListEntries(r: Reader, list: ListId, field: string): ListEntry[] {
-  if (list === 'blacklist') return readCards(r, field);
+  if (list === 'blacklist' || list === 'holidays') return readCards(r, field);
   if (list === 'grants') return readGrants(r, field);
   if (list === 'holders') return readHolders(r, field);
   return readCredits(r, field);

@@ -10,7 +10,7 @@ import { checkUint, EncodeError, varintSize, zigzag, type Reader, type Writer } 
 
 export type { Holder } from './list-holders.ts';
 
-export const ListIdEnum = makeEnum({ blacklist: 0, grants: 1, credits: 2, holders: 3 });
+export const ListIdEnum = makeEnum({ blacklist: 0, grants: 1, credits: 2, holders: 3, holidays: 4 });
 export type ListId = (typeof ListIdEnum.values)[number];
 
 export const U32_MAX = 0xffff_ffff;
@@ -184,7 +184,7 @@ export function readCredits(r: Reader, field: string): PendingCredit[] {
 
 /** Bytes `e` takes on the wire after `prev` (null: first of its chunk) — mirrors the writers above, for chunking by size. */
 export function entryBytes(list: ListId, prev: ListEntry | null, e: ListEntry): number {
-  if (list === 'blacklist') return varintSize(prev === null ? (e as number) : (e as number) - (prev as number) - 1);
+  if (list === 'blacklist' || list === 'holidays') return varintSize(prev === null ? (e as number) : (e as number) - (prev as number) - 1);
   if (list === 'grants') {
     const g = e as Grant;
     const gap = prev === null ? g.cardNumber : g.cardNumber - (prev as Grant).cardNumber - 1;
@@ -233,7 +233,7 @@ export type ListEntry = number | Grant | PendingCredit | Holder;
 
 /** The u32 words an entry contributes to the digest (PROTOCOL.md §5.3.4). */
 export function entryWords(list: ListId, e: ListEntry): number[] {
-  if (list === 'blacklist') return [e as number];
+  if (list === 'blacklist' || list === 'holidays') return [e as number];
   if (list === 'grants') {
     const g = e as Grant;
     return [g.cardNumber, g.doors >>> 0, g.validFromMinute >>> 0, g.validUntilMinute >>> 0];

@@ -43,19 +43,22 @@ export const LIST_CAP: Record<ListId, number> = {
   grants: CAP.grants,
   credits: CAP.credits,
   holders: CAP.holders,
+  holidays: CAP.holidays,
 };
-const LIST_CAPS = CAP.blacklist | CAP.grants | CAP.credits | CAP.holders;
+const LIST_CAPS = CAP.blacklist | CAP.grants | CAP.credits | CAP.holders | CAP.holidays;
 
 export type ListChanges =
   | { list: 'blacklist'; add: number[]; remove: number[] }
   | { list: 'grants'; add: Grant[]; remove: number[] }
   | { list: 'holders'; add: Holder[]; remove: number[] }
+  | { list: 'holidays'; add: number[]; remove: number[] }
   | { list: 'credits'; add: PendingCredit[]; remove: CreditKey[] };
 
 export type ListContent =
   | { list: 'blacklist'; entries: number[] }
   | { list: 'grants'; entries: Grant[] }
   | { list: 'holders'; entries: Holder[] }
+  | { list: 'holidays'; entries: number[] }
   | { list: 'credits'; entries: PendingCredit[] };
 
 interface Chunked {

@@ -21,9 +21,10 @@ test('list codecs: each list under its own bit', () => {
     grants: CAP.grants,
     credits: CAP.credits,
     holders: CAP.holders,
+    holidays: CAP.holidays,
   });
   for (const c of allCodecs().filter((c) => c.type.startsWith('list'))) {
-    assert.equal(c.cap, CAP.blacklist | CAP.grants | CAP.credits | CAP.holders, c.type);
+    assert.equal(c.cap, CAP.blacklist | CAP.grants | CAP.credits | CAP.holders | CAP.holidays, c.type);
     assert.ok(c.capOf);
   }
 });

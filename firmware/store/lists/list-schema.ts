@@ -16,7 +16,7 @@ export { sameBytes } from '../../../protocol/index.ts';
  *                   and the running digest and size of what is staged so far
  *   L_stage_chunks  the chunk indexes staged completely
  */
-export type KeyedListId = 'blacklist' | 'grants' | 'holders';
+export type KeyedListId = 'blacklist' | 'grants' | 'holders' | 'holidays';
 
 /** Which §6.4 ack status a refused change maps to. */
 export type ListErrorStatus = 'version-mismatch' | 'digest-mismatch' | 'chunk-error' | 'too-large' | 'invalid';

@@ -3,7 +3,8 @@
  * vectors hold (generate.ts writes them out). Values are realistic: a canteen
  * terminal 1042 in UTC+8 on 2026-11-23, cards of an 8-digit numbering.
  */
-import { buildJournalBatch, CHAIN_ZERO, DIGEST_BYTES, ListDigest, type Message, type WireRecord } from '../../../protocol/index.ts';
+import { buildJournalBatch, CHAIN_ZERO, DIGEST_BYTES, holidayKey, ListDigest, type Message, type WireRecord } from '../../../protocol/index.ts';
+import { isoToCardDay } from '../../../protocol/card-day.ts';
 import { cardDay } from '../../../protocol/messages/record-context.ts';
 
 export const TERMINAL_ID = 1042;
@@ -190,6 +191,9 @@ const holders = [
   { cardNumber: 20231777, name: 'Li Wei', groups: 0, passUntilDay: 0 },
 ];
 
+/** The holidays list (list 4): 2026-10-01 at every site, 2026-10-02 at site 3 (keys site × 65,536 + card day). */
+const holidays = [holidayKey({ site: 0, day: isoToCardDay('2026-10-01') }), holidayKey({ site: 3, day: isoToCardDay('2026-10-02') })];
+
 export interface Example {
   name: string;
   meaning: string;
@@ -223,6 +227,10 @@ export function examples(): Example[] {
     e('listDelta-holders', 'Holders 3→4: name, group 2, pass for one card; a name for another; one removed.', {
       type: 'listDelta', list: 'holders', fromVersion: 3, toVersion: 4, chunkIndex: 0, chunkCount: 1,
       digest: ListDigest.of('holders', holders).bytes(), add: holders, remove: [20230999],
+    }),
+    e('listDelta-holidays', 'Holidays 1→2: National Day at every site, the day after at site 3 only; none removed.', {
+      type: 'listDelta', list: 'holidays', fromVersion: 1, toVersion: 2, chunkIndex: 0, chunkCount: 1,
+      digest: ListDigest.of('holidays', holidays).bytes(), add: holidays, remove: [],
     }),
     e('listAck', 'Blacklist version 42 applied.', { type: 'listAck', list: 'blacklist', version: 42, status: 'applied' }),
     e('listAck-mismatch', 'Delta refused: the terminal is at 40, not 41 — send a snapshot.', { type: 'listAck', list: 'blacklist', version: 40, status: 'version-mismatch', problem: 'at 40' }),
