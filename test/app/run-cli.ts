@@ -32,7 +32,10 @@ export const STACK_FRAME = /^\s+at .+\(.+:\d+:\d+\)$/m;
 
 /** `onecard run --config FILE` as systemd starts it (stdin closed), its stdout watched for log events. */
 export function startService(config: string, env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, [ONECARD, 'run', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [ONECARD, 'run', '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   let stdout = '';
   let stderr = '';
   const seen: { event: string; resolve: () => void }[] = [];
