@@ -95,8 +95,69 @@ const PARKING = `// onecard terminal config: a car park's entry and exit barrier
 }
 `;
 
+const DOOR = `// onecard terminal config: a lobby door with an in-reader and an out-reader. JSON with // comments.
+// Check it with: onecard config check FILE   Run it with: onecard run --config FILE
+// Hard anti-passback: a card that went in cannot go in again until it has badged out.
+{
+  "terminal": { "id": 301, "name": "Lobby door", "tenantId": 1, "utcOffsetMinutes": 480, "roles": ["door"] },
+  "storage": { "dataDir": "/var/lib/onecard", "keyFile": "/etc/onecard/master-keys.json" },
+  "peripherals": {
+    // Two MFRC522 readers on one SPI bus: outside the door on CE0, inside on CE1
+    "reader": { "kind": "mfrc522", "device": "/dev/spidev0.0" },
+    "reader2": { "kind": "mfrc522", "device": "/dev/spidev0.1" },
+    "gpio": {
+      "backend": "gpiod",
+      "chip": "gpiochip0",
+      "signals": { "buzzer": { "line": 18 }, "green": { "line": 23 }, "red": { "line": 24 } }
+    }
+  },
+  "backend": { "url": "wss://onecard.example.org:8443", "terminalKeyFile": "/etc/onecard/terminal.key" },
+  "cardClasses": [
+    { "id": 1, "name": { "zh": "员工", "en": "Staff" } },
+    { "id": 3, "name": { "zh": "访客", "en": "Visitor" } }
+  ],
+  "door": {
+    "doors": [
+      {
+        "id": 0, // the door's bit in rules and grants (doors: 1 is door 0)
+        "antiPassback": "hard", // "soft" opens and flags the record; "off" ignores the sides
+        "relay": { "line": 5, "wiring": "fail-secure", "releaseMs": 3000 }, // a strike, released 3 s per grant
+        "contact": { "line": 6, "activeLevel": 1 }, // the door contact: held-open and forced alarms
+        "exitButton": { "line": 13, "activeLevel": 0 },
+        "heldOpenMs": 30000,
+        "signals": true
+      }
+    ],
+    // Which reader is which side of which door: a card at "reader" goes in, at "reader2" comes out
+    "readers": [
+      { "reader": "reader", "door": 0, "side": "in" },
+      { "reader": "reader2", "door": 0, "side": "out" }
+    ],
+    // Time zones: Monday first, minutes of the local day; staff 07:00-19:00 on weekdays
+    "timeZones": [
+      {
+        "id": 1,
+        "week": [
+          [{ "fromMinute": 420, "untilMinute": 1140 }],
+          [{ "fromMinute": 420, "untilMinute": 1140 }],
+          [{ "fromMinute": 420, "untilMinute": 1140 }],
+          [{ "fromMinute": 420, "untilMinute": 1140 }],
+          [{ "fromMinute": 420, "untilMinute": 1140 }],
+          [],
+          []
+        ],
+        "holiday": []
+      }
+    ],
+    "rules": [{ "cardClass": 1, "doors": 1, "timeZoneId": 1 }],
+    // Local days off beside those the backend pushes (onecard backend holiday add)
+    "holidays": ["2026-10-01"]
+  }
+}
+`;
+
 /** The roles with an example; `onecard config example --role` offers exactly these. */
-export const CONFIG_EXAMPLES = { pos: POS, parking: PARKING } satisfies Partial<Record<Role, string>>;
+export const CONFIG_EXAMPLES = { pos: POS, door: DOOR, parking: PARKING } satisfies Partial<Record<Role, string>>;
 export type ExampleRole = keyof typeof CONFIG_EXAMPLES;
 
 /** The example to point at when a config's field is wrong: its role's, else the POS's. */

@@ -46,10 +46,15 @@ export const READER_POLL_MS = 50;
 /** After a reader fault, wait this long before polling again, so a dead chip does not flood the log. */
 const READER_FAULT_BACKOFF_MS = 1_000;
 
-/** Which reader a tap came from, as the role needs it: a car park's lane names its barrier. */
+/**
+ * Which reader a tap came from, as the role needs it: a car park's lane names
+ * its barrier, a door's reader its door and side (anti-passback).
+ */
 function roleReaderAt(config: TerminalConfig, slot: ReaderSlot): RoleReader {
   const lane = config.parking?.lanes.find((l) => l.reader === slot);
-  return lane ? { gate: lane.barrier } : {};
+  if (lane) return { gate: lane.barrier };
+  const side = config.door?.readers.find((r) => r.reader === slot);
+  return side ? { doorId: side.door, direction: side.side } : {};
 }
 
 /** The key file's versions: a previous one makes every tap re-key a card still on it (rekey-at-tap.ts). */

@@ -4,6 +4,7 @@ import { DUPLICATE_WINDOW_MS_DEFAULT, DUPLICATE_WINDOW_MS_MAX } from '../attenda
 import { DOORS_PER_CONTROLLER_MAX, HELD_OPEN_MS_MAX, RELEASE_MS_MAX } from '../door/controller.ts';
 import { INTERVAL_UNTIL_MAX, INTERVALS_PER_DAY_MAX, MINUTES_PER_DAY, WEEKDAYS } from '../door/time-zones.ts';
 import { FEE_CENTS_MAX } from '../parking/fee.ts';
+import { DoorReaderSchema, doorReaderIssues } from './door-readers.ts';
 
 /**
  * The config sections of the door, attendance and parking roles: what is
@@ -81,9 +82,12 @@ export const DoorRoleSchema = z
       .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-10-01'))
       .max(366)
       .default([]),
+    /** Which reader is which side of which door (door-readers.ts); empty: the one reader is door 0's. */
+    readers: z.array(DoorReaderSchema).max(READER_SLOTS.length).default([]),
   })
   .strict()
   .superRefine((d, ctx) => {
+    for (const issue of doorReaderIssues(d)) ctx.addIssue({ code: 'custom', ...issue });
     const ids = new Set(d.doors.map((x) => x.id));
     if (ids.size !== d.doors.length) ctx.addIssue({ code: 'custom', path: ['doors'], message: 'a door id used twice' });
     d.doors.forEach((x, i) => {
@@ -114,9 +118,8 @@ export const AttendanceRoleSchema = z
 
 const fee = z.number().int().min(0).max(FEE_CENTS_MAX);
 
-/** The card readers a terminal may have (peripherals.reader, peripherals.reader2): MFRC522s on SPI CE0 and CE1. */
-export const READER_SLOTS = ['reader', 'reader2'] as const;
-export type ReaderSlot = (typeof READER_SLOTS)[number];
+import { READER_SLOTS } from './reader-slots.ts';
+export { READER_SLOTS, type ReaderSlot } from './reader-slots.ts';
 
 /** A car park's lane: the reader by a barrier and the barrier a card there opens. */
 const LaneSchema = z

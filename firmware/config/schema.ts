@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fieldPath } from '../../protocol/field-path.ts';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
 import { FaceConfigShape } from './face-schema.ts';
+import { doorReaderWiringIssues } from './door-readers.ts';
 import { AttendanceRoleSchema, DoorRoleSchema, KioskRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
 
 /**
@@ -228,6 +229,10 @@ export const ConfigSchema = z
       if (cfg.terminal.roles.includes(role) && !cfg[role])
         ctx.addIssue({ code: 'custom', path: [role], message: `the ${role} role needs its "${role}" section` });
     for (const issue of laneIssues(cfg)) ctx.addIssue({ code: 'custom', ...issue });
+    const { door, peripherals } = cfg;
+    if (door && peripherals && cfg.terminal.roles.includes('door'))
+      for (const issue of doorReaderWiringIssues(door, (slot) => peripherals[slot] !== undefined))
+        ctx.addIssue({ code: 'custom', ...issue });
     const gpio = cfg.peripherals?.gpio;
     const used = new Map<number, string>();
     for (const [n, what] of [
