@@ -50,15 +50,8 @@ const POS = `// onecard terminal config: one canteen POS. JSON with // comments.
 }
 `;
 
-const PARKING = `// onecard terminal config: a car park's entry and exit barrier on one terminal. JSON with // comments.
-// Check it with: onecard config check FILE   Run it with: onecard run --config FILE
-// One terminal drives both barriers so the car inside and its entry time are in its own journal (offline).
-{
-  "terminal": { "id": 501, "name": "Car park gate", "tenantId": 1, "utcOffsetMinutes": 480, "roles": ["parking"] },
-  "storage": { "dataDir": "/var/lib/onecard", "keyFile": "/etc/onecard/master-keys.json" },
-  "peripherals": {
-    // Two MFRC522 readers on one SPI bus: the entry post's on CE0, the exit post's on CE1
-    "reader": { "kind": "mfrc522", "device": "/dev/spidev0.0" },
+/** Two MFRC522s on one SPI bus (CE0, CE1), the signals and the backend: the car park's and the paired door's wiring. */
+const TWO_READERS_AND_BACKEND = `    "reader": { "kind": "mfrc522", "device": "/dev/spidev0.0" },
     "reader2": { "kind": "mfrc522", "device": "/dev/spidev0.1" },
     "gpio": {
       "backend": "gpiod",
@@ -67,7 +60,17 @@ const PARKING = `// onecard terminal config: a car park's entry and exit barrier
     }
   },
   "backend": { "url": "wss://onecard.example.org:8443", "terminalKeyFile": "/etc/onecard/terminal.key" },
-  "cardClasses": [
+`;
+
+const PARKING = `// onecard terminal config: a car park's entry and exit barrier on one terminal. JSON with // comments.
+// Check it with: onecard config check FILE   Run it with: onecard run --config FILE
+// One terminal drives both barriers so the car inside and its entry time are in its own journal (offline).
+{
+  "terminal": { "id": 501, "name": "Car park gate", "tenantId": 1, "utcOffsetMinutes": 480, "roles": ["parking"] },
+  "storage": { "dataDir": "/var/lib/onecard", "keyFile": "/etc/onecard/master-keys.json" },
+  "peripherals": {
+    // Two MFRC522 readers on one SPI bus: the entry post's on CE0, the exit post's on CE1
+${TWO_READERS_AND_BACKEND}  "cardClasses": [
     { "id": 1, "name": { "zh": "员工", "en": "Staff" } },
     { "id": 6, "name": { "zh": "月卡", "en": "Parking pass" } },
     { "id": 9, "name": { "zh": "操作员", "en": "Operator" }, "operator": true }
@@ -103,16 +106,7 @@ const DOOR = `// onecard terminal config: a lobby door with an in-reader and an 
   "storage": { "dataDir": "/var/lib/onecard", "keyFile": "/etc/onecard/master-keys.json" },
   "peripherals": {
     // Two MFRC522 readers on one SPI bus: outside the door on CE0, inside on CE1
-    "reader": { "kind": "mfrc522", "device": "/dev/spidev0.0" },
-    "reader2": { "kind": "mfrc522", "device": "/dev/spidev0.1" },
-    "gpio": {
-      "backend": "gpiod",
-      "chip": "gpiochip0",
-      "signals": { "buzzer": { "line": 18 }, "green": { "line": 23 }, "red": { "line": 24 } }
-    }
-  },
-  "backend": { "url": "wss://onecard.example.org:8443", "terminalKeyFile": "/etc/onecard/terminal.key" },
-  "cardClasses": [
+${TWO_READERS_AND_BACKEND}  "cardClasses": [
     { "id": 1, "name": { "zh": "员工", "en": "Staff" } },
     { "id": 3, "name": { "zh": "访客", "en": "Visitor" } }
   ],

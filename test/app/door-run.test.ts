@@ -4,17 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readConfigFile } from '../../app/config/config-file.ts';
-import { startTerminal } from '../../app/run/service.ts';
-import { silentLogger } from '../../base/log.ts';
-import { ManualClock } from '../../firmware/core/clock.ts';
 import { isRecordOf } from '../../firmware/store/journal/journal.ts';
 import { deriveSimMasterKeys } from '../../firmware/store/keys/keyfile.ts';
 import { KIND } from '../../protocol/index.ts';
 import { issueSimCard } from '../../simulator/card/issue.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
-import { VirtualScheduler } from '../../simulator/net/virtual-scheduler.ts';
 import { runCli } from './run-cli.ts';
+import { startExample } from './start-example.ts';
 
 /**
  * A door with paired readers as `onecard run` runs it (startTerminal →
@@ -30,17 +26,7 @@ const RELOCK_MS = 5_000;
 test('onecard run: a card in through the in-reader twice is refused the second time (hard anti-passback)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-door-run-'));
   try {
-    const read = readConfigFile(EXAMPLE);
-    assert.ok(read.ok, read.ok ? '' : read.message);
-    const config = { ...read.config, storage: { ...read.config.storage, dataDir: join(dir, 'data') } };
-    const clock = new ManualClock(Date.parse('2026-12-07T09:00:00+08:00'));
-    const scheduler = new VirtualScheduler(clock);
-    const started = await startTerminal(config, {
-      ...{ clock, scheduler, log: silentLogger },
-      nowUs: () => clock.nowMs() * 1000,
-    });
-    assert.ok(started.ok, started.ok ? '' : started.message);
-    const t = started.value;
+    const { t, clock, scheduler } = await startExample(EXAMPLE, dir, '2026-12-07T09:00:00+08:00');
     const [inside, outside, pins] = [t.peripherals.reader.twin, t.peripherals.reader2?.twin, t.peripherals.gpio?.twin];
     assert.ok(inside && outside && pins, 'the example is all twins, with two readers');
     const card = await issueSimCard(

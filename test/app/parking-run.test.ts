@@ -4,19 +4,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readConfigFile } from '../../app/config/config-file.ts';
-import { startTerminal } from '../../app/run/service.ts';
-import { silentLogger } from '../../base/log.ts';
 import { CardApp } from '../../firmware/card/app.ts';
-import { ManualClock } from '../../firmware/core/clock.ts';
 import { isRecordOf } from '../../firmware/store/journal/journal.ts';
 import { deriveSimMasterKeys } from '../../firmware/store/keys/keyfile.ts';
 import { KIND } from '../../protocol/index.ts';
 import { issueSimCard } from '../../simulator/card/issue.ts';
 import { VirtualReader } from '../../simulator/card/virtual-reader.ts';
 import { scanJournal } from '../../simulator/journal-scan.ts';
-import { VirtualScheduler } from '../../simulator/net/virtual-scheduler.ts';
 import { runCli } from './run-cli.ts';
+import { startExample } from './start-example.ts';
 
 /**
  * A car park as `onecard run` runs it (startTerminal → composeTerminal), all
@@ -30,17 +26,7 @@ const RELAY = { entry: 5, exit: 12 };
 test('onecard run: the entry reader lifts the entry barrier, reader2 the exit one, the fee taken once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-parking-run-'));
   try {
-    const read = readConfigFile(EXAMPLE);
-    assert.ok(read.ok, read.ok ? '' : read.message);
-    const config = { ...read.config, storage: { ...read.config.storage, dataDir: join(dir, 'data') } };
-    const clock = new ManualClock(Date.parse('2026-12-07T22:10:00+08:00'));
-    const scheduler = new VirtualScheduler(clock);
-    const started = await startTerminal(config, {
-      ...{ clock, scheduler, log: silentLogger },
-      nowUs: () => clock.nowMs() * 1000,
-    });
-    assert.ok(started.ok, started.ok ? '' : started.message);
-    const t = started.value;
+    const { t, clock, scheduler } = await startExample(EXAMPLE, dir, '2026-12-07T22:10:00+08:00');
     const [entry, exit, pins] = [t.peripherals.reader.twin, t.peripherals.reader2?.twin, t.peripherals.gpio?.twin];
     assert.ok(entry && exit && pins, 'the example is all twins, with two readers');
     const keys = deriveSimMasterKeys(1);

@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/log.ts';
 import { holidayKey } from '../../../protocol/index.ts';
-import { checkCard } from '../journal/journal-args.ts';
+import { BLACKLIST_SPEC } from './blacklist.ts';
 import type { ListTableSpec } from './list-schema.ts';
 import { ListFile } from './list-file.ts';
 
@@ -14,16 +14,11 @@ import { ListFile } from './list-file.ts';
 export const HOLIDAYS_MAX_ENTRIES = 400_000;
 const SCHEMA_VERSION = 1;
 
+// Keys are u32s stored and checked exactly as the blacklist's cards are.
 export const HOLIDAYS_SPEC: ListTableSpec<number> = {
+  ...BLACKLIST_SPEC,
   list: 'holidays',
-  extraColumns: [],
   maxEntries: HOLIDAYS_MAX_ENTRIES,
-  replaces: false,
-  key: (k) => k,
-  values: (k) => [k],
-  fromRow: (row) => row[0] as number,
-  // A key is a u32, as a card number is.
-  check: (k) => void checkCard(k),
 };
 
 export class Holidays extends ListFile<number> {
