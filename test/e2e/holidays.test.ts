@@ -18,8 +18,11 @@ const EAST_SITE = 3;
 const OFFICE_HOURS = [{ fromMinute: 8 * 60, untilMinute: 18 * 60 }];
 // Weekdays 08:00–18:00; shut at weekends and on holidays.
 const WEEKDAY_ZONE = { id: 1, week: [...Array(5).fill(OFFICE_HOURS), [], []], holiday: [] };
-const door = (site: number) => ({
+// The hq door's own config names Tuesday a local day off: merged with the backend's list, never replaced.
+const LOCAL_DAY_OFF = '2026-12-08';
+const door = (site: number, holidays: string[] = []) => ({
   site,
+  holidays,
   doors: [{ id: 0, relay: { line: 5, wiring: 'fail-secure', releaseMs: 3_000 } }],
   timeZones: [WEEKDAY_ZONE],
   rules: [{ cardClass: 1, doors: 1, timeZoneId: 1 }],
@@ -27,7 +30,7 @@ const door = (site: number) => ({
 // The decision's detail for a refusal by schedule: today (card day 9837), 09:00.
 const SHUT_TODAY = /^day 9837 minute 540$/;
 const TERMINALS = [
-  { name: 'hq', id: 311, door: door(0) },
+  { name: 'hq', id: 311, door: door(0, [LOCAL_DAY_OFF]) },
   { name: 'east', id: 312, door: door(EAST_SITE) },
 ];
 
@@ -74,6 +77,11 @@ test('a holiday added at the backend shuts the doors its weekday zone opens, aft
     assert.equal(await tap('hq'), 'open (schedule)', "another site's holiday leaves this door's weekday");
     assert.match(await tap('east'), SHUT_TODAY, "the east site's own holiday");
     assert.match(admin('holiday', 'list'), /2026-12-07 site 3\n1 holiday\(s\), holidays version 3/);
+
+    // Tuesday 09:00: the backend's list does not name it, hq's config does.
+    await net.run(24 * 3_600_000 - 5 * 5_000);
+    assert.match(await tap('hq'), /^day 9838 minute 540$/, "the config's own holiday still shuts hq");
+    assert.equal(await tap('east'), 'open (schedule)');
     stopSynced(synced);
   } finally {
     w.close();
