@@ -22,6 +22,7 @@ import type { VirtualReader } from '../simulator/card/virtual-reader.ts';
 import type { SimGpioLines } from '../simulator/gpio/sim-lines.ts';
 import type { PosKey } from '../drivers/keypad/keymap.ts';
 import { type OpenedFace, openFace } from './registry-face.ts';
+import { type OpenedCash, openCash } from './registry-cash.ts';
 import { type OpenedKioskScreen, openKioskScreen } from './registry-kiosk-screen.ts';
 
 export interface RegistryDeps {
@@ -104,6 +105,8 @@ export interface Peripherals {
   face: OpenedFace;
   /** The kiosk role's touch screen, when the config names one (peripherals.kioskScreen). */
   kioskScreen?: OpenedKioskScreen;
+  /** The kiosk role's bill acceptor and receipt printer (peripherals.billAcceptor, .printer). */
+  cash?: OpenedCash;
   /** Where the keypad's keys go: the composition points it at the POS once the terminal is open. */
   keys: KeyRelay;
   health(): PeripheralHealth[];
@@ -121,38 +124,50 @@ export class KeyRelay {
 
 /** Everything the config's `peripherals` names, opened; the first failure closes what was opened. */
 export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Promise<Opened<Peripherals>> {
+  // What opened so far, closed newest first (once) when a later part fails or by close().
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
+  const failed = async (r: { ok: false; message: string }): Promise<Opened<Peripherals>> => {
+    await closeAll();
+    return r;
+  };
   const reader = await openReader(c.reader, d);
   if (!reader.ok) return reader;
+  closers.push(() => reader.value.reader.close());
   let gpio: Peripherals['gpio'];
   if (c.gpio) {
     const g = await openSignals(c.gpio, d);
-    if (!g.ok) {
-      await reader.value.reader.close();
-      return g;
-    }
+    if (!g.ok) return failed(g);
     gpio = g.value;
+    closers.push(async () => {
+      gpio?.signals.stop();
+      await gpio?.port.close();
+    });
   }
-  const closeGpio = async (): Promise<void> => {
-    gpio?.signals.stop();
-    await gpio?.port.close();
-  };
   const keys = new KeyRelay();
   const face = await openFace(c, keys.key, d, gpio?.port);
-  if (!face.ok) {
-    await closeGpio();
-    await reader.value.reader.close();
-    return face;
-  }
+  if (!face.ok) return failed(face);
+  closers.push(() => face.value.close());
   let kioskScreen: OpenedKioskScreen | undefined;
   if (c.kioskScreen) {
     const k = await openKioskScreen(c.kioskScreen, d.log);
-    if (!k.ok) {
-      await face.value.close();
-      await closeGpio();
-      await reader.value.reader.close();
-      return k;
-    }
+    if (!k.ok) return failed(k);
     kioskScreen = k.value;
+    closers.push(() => k.value.screen.close());
+  }
+  let cash: OpenedCash | undefined;
+  if (c.billAcceptor || c.printer) {
+    if (!c.billAcceptor || !c.printer) {
+      const missing = c.billAcceptor ? 'printer' : 'billAcceptor';
+      const message = `peripherals.${missing}: the bill acceptor and the printer open together (the kiosk's); name both`;
+      return failed({ ok: false, message });
+    }
+    const opened = await openCash(c.billAcceptor, c.printer, d);
+    if (!opened.ok) return failed(opened);
+    cash = opened.value;
+    closers.push(() => opened.value.close());
   }
   return {
     ok: true,
@@ -161,14 +176,14 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
       ...(gpio ? { gpio } : {}),
       face: face.value,
       ...(kioskScreen ? { kioskScreen } : {}),
+      ...(cash ? { cash } : {}),
       keys,
-      health: () => [{ kind: 'reader', health: reader.value.health() }, ...face.value.health()],
-      close: async () => {
-        await kioskScreen?.screen.close();
-        await face.value.close();
-        await closeGpio();
-        await reader.value.reader.close();
-      },
+      health: () => [
+        { kind: 'reader', health: reader.value.health() },
+        ...face.value.health(),
+        ...(cash?.health() ?? []),
+      ],
+      close: closeAll,
     },
   };
 }

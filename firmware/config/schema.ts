@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldPath } from '../../protocol/field-path.ts';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
+import { CashConfigShape, kioskCashIssues } from './cash-schema.ts';
 import { FaceConfigShape } from './face-schema.ts';
 import { AttendanceRoleSchema, DoorRoleSchema, KioskRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
 
@@ -128,7 +129,7 @@ export type ReaderConfig = z.infer<typeof ReaderConfigSchema>;
 
 /** What is wired to this terminal; read by the composition root only (app/), never by a role. */
 export const PeripheralsSchema = z
-  .object({ reader: ReaderConfigSchema, gpio: GpioConfigSchema.optional(), ...FaceConfigShape })
+  .object({ reader: ReaderConfigSchema, gpio: GpioConfigSchema.optional(), ...FaceConfigShape, ...CashConfigShape })
   .strict()
   .superRefine((p, ctx) => {
     if (p.keypad?.kind === 'matrix' && !p.gpio)
@@ -187,6 +188,7 @@ export const ConfigSchema = z
     for (const role of ['door', 'attendance', 'parking', 'kiosk'] as const)
       if (cfg.terminal.roles.includes(role) && !cfg[role])
         ctx.addIssue({ code: 'custom', path: [role], message: `the ${role} role needs its "${role}" section` });
+    if (cfg.terminal.roles.includes('kiosk') && cfg.peripherals) kioskCashIssues(cfg.peripherals, ctx);
     const gpio = cfg.peripherals?.gpio;
     const used = new Map<number, string>();
     for (const [n, what] of [
