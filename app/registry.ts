@@ -30,6 +30,11 @@ export interface RegistryDeps {
   scheduler: Scheduler;
   nowUs: () => number;
   log: Logger;
+  /**
+   * The role keeps a card on the reader and polls it (the kiosk): the MFRC522 detects with WUPA, so the card
+   * it halted at the previous poll answers again and is not taken for gone.
+   */
+  holdsCard?: boolean;
 }
 
 export type Opened<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -52,7 +57,7 @@ const READERS: { [K in ReaderConfig['kind']]: ReaderOpener<Extract<ReaderConfig,
       return { ok: false, message: `peripherals.reader: cannot open ${c.device}: ${(e as Error).message}` };
     }
     try {
-      const chip = await Mfrc522Reader.open(bus, { log: d.log, clock: d.clock });
+      const chip = await Mfrc522Reader.open(bus, { log: d.log, clock: d.clock, wake: d.holdsCard ?? false });
       return {
         ok: true,
         value: { reader: chip, health: () => (chip.counters.recoveries > 0 ? 'degraded' : 'ok') },
@@ -161,7 +166,7 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
   if (c.billAcceptor || c.printer) {
     if (!c.billAcceptor || !c.printer) {
       const missing = c.billAcceptor ? 'printer' : 'billAcceptor';
-      const message = `peripherals.${missing}: the bill acceptor and the printer open together (the kiosk's); name both`;
+      const message = `peripherals.${missing}: the kiosk's bill acceptor and printer open together: name both`;
       return failed({ ok: false, message });
     }
     const opened = await openCash(c.billAcceptor, c.printer, d);
