@@ -50,5 +50,57 @@ const POS = `// onecard terminal config: one canteen POS. JSON with // comments.
 }
 `;
 
+const KIOSK = `// onecard terminal config: one self-service top-up kiosk (bills in, receipts out). JSON, // comments.
+// Check it with: onecard config check FILE   Run it with: onecard run --config FILE
+// Wiring: docs/install.md (the kiosk). To try it without devices, give every peripheral "kind": "twin",
+// the reader "kind": "virtual", and add "sim": { "seed": 1 } (examples/terminal-kiosk-sim.json).
+{
+  "terminal": {
+    "id": 401, // this terminal's number at the backend (1..16777215)
+    "name": "Top-up kiosk, canteen hall",
+    "tenantId": 1,
+    "utcOffsetMinutes": 480, // local time for the card's day and the receipts (UTC+8)
+    "roles": ["kiosk"]
+  },
+  "storage": {
+    "dataDir": "/var/lib/onecard", // journal, lists, credits, the cash-box count: owner-only
+    "keyFile": "/etc/onecard/master-keys.json" // the card master keys, 0600 (refused otherwise)
+  },
+  "peripherals": {
+    // MFRC522 on SPI0, chip select CE0 (enable SPI: dtparam=spi=on in /boot/firmware/config.txt)
+    "reader": { "kind": "mfrc522", "device": "/dev/spidev0.0", "speedHz": 4000000 },
+    // CashCode validator, CCNET over RS-232 through a USB-serial adapter, 9600 8N1 (the factory setting)
+    "billAcceptor": { "kind": "ccnet", "device": "/dev/ttyUSB0", "baud": 9600 },
+    // USB thermal printer (kernel usblp); "serial" (device, baud) and "tcp" (host, port 9100) also exist
+    "printer": { "kind": "usb-lp", "device": "/dev/usb/lp0" },
+    // The touch screen's page, on loopback only: Chromium in kiosk mode opens http://127.0.0.1:8780
+    "kioskScreen": { "kind": "web", "port": 8780 }
+  },
+  "backend": {
+    "url": "wss://onecard.example.org:8443", // alarms, the cash records and remote switch-off go here
+    "terminalKeyFile": "/etc/onecard/terminal.key" // onecard backend key 401 --out FILE; 0600
+  },
+  "cardClasses": [
+    { "id": 1, "name": { "zh": "员工", "en": "Staff" } },
+    { "id": 2, "name": { "zh": "学生", "en": "Student" } },
+    { "id": 9, "name": { "zh": "操作员", "en": "Operator" }, "operator": true }
+  ],
+  "pos": {
+    "balanceCapCents": 100000, // a card holds 1000.00 at most: bills that would pass it are not enabled
+    "printer": { "paperMm": 80, "nativeQr": true, "language": "zh" } // the roll, QR by the printer, receipt language
+  },
+  "kiosk": {
+    "topupMaxCents": 50000, // one session takes 500.00 in cash at most
+    "operatorCards": [9001] // these cards open the cash-box count and the day's totals
+  }
+}
+`;
+
 /** The roles with an example so far; `config example --role` offers only these. */
-export const CONFIG_EXAMPLES: Partial<Record<Role, string>> = { pos: POS };
+export const CONFIG_EXAMPLES: Partial<Record<Role, string>> = { pos: POS, kiosk: KIOSK };
+
+/** The example a config's mistakes are best fixed from: its own role's, else the POS's. */
+export function exampleRoleFor(raw: unknown): Role {
+  const role = (raw as { terminal?: { roles?: unknown[] } } | null)?.terminal?.roles?.[0];
+  return typeof role === 'string' && role in CONFIG_EXAMPLES ? (role as Role) : 'pos';
+}
