@@ -8,6 +8,7 @@ import { ManualClock } from '../../base/clock.ts';
 import { silentLogger } from '../../base/log.ts';
 import type { Scheduler } from '../../base/scheduler.ts';
 import { parseConfig } from '../../firmware/config/schema.ts';
+import { REPRINT_RETRY_MS } from '../../firmware/kiosk/receipt-desk.ts';
 import { deriveSimMasterKeys } from '../../firmware/store/keys/keyfile.ts';
 import type { KioskScreenTwin } from '../../simulator/kiosk-screen/twin.ts';
 import { issueSimCard } from '../../simulator/card/issue.ts';
@@ -67,6 +68,18 @@ test("onecard run's kiosk takes a bill on the config's twins and pushes each scr
     await turn(() => screen.current?.balance === '¥60.00', 'the balance risen by the stacked bill');
     assert.equal(screen.current?.kind, 'balance', shown());
     assert.match(printer.transcript(), /10\.00/);
+    // Paper out: the next bill is still credited; its receipt is owed and the printer reported degraded.
+    printer.runOutOfPaper();
+    await turn(() => emulator.state === 'idle', 'the validator ready for the next bill');
+    emulator.insert(2);
+    await turn(() => screen.current?.balance === '¥70.00', 'the second bill credited without paper');
+    assert.equal(run.health().find((p) => p.kind === 'printer')?.health, 'degraded');
+    printer.loadPaper();
+    clock.advance(REPRINT_RETRY_MS); // the kiosk tries an owed receipt again after this
+    await turn(() => run.health().find((p) => p.kind === 'printer')?.health === 'ok', 'the owed receipt printed');
+    // The card taken away: the reader's poll tells the kiosk, which goes back to its idle screen.
+    run.peripherals.reader.twin!.remove();
+    await turn(() => screen.current?.kind === 'idle', 'the idle screen once the card is gone');
     const health = run.health();
     assert.deepEqual(
       ['bill-acceptor', 'printer'].map((k) => health.find((p) => p.kind === k)?.health),
