@@ -105,6 +105,8 @@ export async function openSignals(
 
 export interface Peripherals {
   reader: OpenedReader;
+  /** The second reader (a car park's other barrier), when the config names one. */
+  reader2?: OpenedReader;
   gpio?: { port: GpioPort; signals: Signals; twin?: SimGpioLines };
   /** Display, customer display, keypad, voice: whichever the config names (app/registry-face.ts). */
   face: OpenedFace;
@@ -141,6 +143,14 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
   const reader = await openReader(c.reader, d);
   if (!reader.ok) return reader;
   closers.push(() => reader.value.reader.close());
+  let reader2: OpenedReader | undefined;
+  if (c.reader2) {
+    const r = await openReader(c.reader2, d);
+    const message = r.ok ? '' : r.message.replace(/^peripherals\.reader:/, 'peripherals.reader2:');
+    if (!r.ok) return failed({ ok: false, message });
+    reader2 = r.value;
+    closers.push(() => r.value.reader.close());
+  }
   let gpio: Peripherals['gpio'];
   if (c.gpio) {
     const g = await openSignals(c.gpio, d);
@@ -174,17 +184,19 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
     cash = opened.value;
     closers.push(() => opened.value.close());
   }
+  const readers = reader2 ? [reader.value, reader2] : [reader.value];
   return {
     ok: true,
     value: {
       reader: reader.value,
+      ...(reader2 ? { reader2 } : {}),
       ...(gpio ? { gpio } : {}),
       face: face.value,
       ...(kioskScreen ? { kioskScreen } : {}),
       ...(cash ? { cash } : {}),
       keys,
       health: () => [
-        { kind: 'reader', health: reader.value.health() },
+        ...readers.map((r) => ({ kind: 'reader' as const, health: r.health() })),
         ...face.value.health(),
         ...(cash?.health() ?? []),
       ],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, parseConfig, type TerminalConfig } from '../../firmware/config/schema.ts';
-import { exampleRoleFor } from './examples.ts';
+import { exampleFor } from './examples.ts';
 
 /**
  * The terminal's one config file, as an installer writes it: JSON with `//`
@@ -32,8 +32,8 @@ export function stripLineComments(text: string): string {
   return out;
 }
 
-/** Where to look for the fix of a schema complaint (the config's own role's example); every message ends with one. */
-const fixFor = (raw: unknown): string => `see \`onecard config example --role ${exampleRoleFor(raw)}\``;
+/** Where to look for the fix of a schema complaint (the field's role's example, else the config's role's). */
+const fixFor = (field: string, raw: unknown) => `see \`onecard config example --role ${exampleFor(field, raw)}\``;
 
 export function parseConfigText(text: string, source: string): ConfigRead {
   let raw: unknown;
@@ -46,7 +46,7 @@ export function parseConfigText(text: string, source: string): ConfigRead {
     return { ok: true, config: parseConfig(raw, source) };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    return { ok: false, field: e.field, message: `${e.message} (${fixFor(raw)})` };
+    return { ok: false, field: e.field, message: `${e.message} (${fixFor(e.field, raw)})` };
   }
 }
 
