@@ -26,7 +26,16 @@ export type TxOutcome =
 /** What the caller says about a write beyond the decision: the intent's own fields of that name. */
 export type TxMeta = Pick<
   IntentBody,
-  'tx' | 'listAmountCents' | 'undoOf' | 'shift' | 'operator' | 'items' | 'creditSeqs' | 'forfeitedSeqs'
+  | 'tx'
+  | 'listAmountCents'
+  | 'undoOf'
+  | 'shift'
+  | 'operator'
+  | 'items'
+  | 'creditSeqs'
+  | 'forfeitedSeqs'
+  | 'points'
+  | 'cardClass'
 >;
 
 /** A valid slot of the card holds exactly `purse` (its writer included). */
@@ -170,6 +179,8 @@ export class CardTransactions {
       ...(meta.items ? { items: meta.items } : {}),
       ...(meta.creditSeqs ? { creditSeqs: meta.creditSeqs } : {}),
       ...(meta.forfeitedSeqs ? { forfeitedSeqs: meta.forfeitedSeqs } : {}),
+      ...(meta.points ? { points: meta.points } : {}),
+      ...(meta.cardClass !== undefined ? { cardClass: meta.cardClass } : {}),
     };
     // Pair assertion: the purse moves by exactly the charged amount.
     const before = card.purse.balance + card.purse.subsidy;
@@ -235,10 +246,11 @@ export class CardTransactions {
     const day = cardDayToIso(cardDay(atMs, this.utcOffsetMinutes));
     if (body.tx === 'topup') {
       // Per card as well: a kiosk owes a card its stacked bills less the top-ups that landed (firmware/kiosk/owed.ts).
+      // Cash only (fromBalance): a top-up bonus (subsidy) is a promotion, not money in the drawer.
       const card = String(body.cardNumber);
       return [
-        { scope: 'topup-day', key: day, count: 1, amountCents: -body.chargedAmount },
-        { scope: TOPUP_CARD_SCOPE, key: card, count: 1, amountCents: -body.chargedAmount },
+        { scope: 'topup-day', key: day, count: 1, amountCents: -body.fromBalance },
+        { scope: TOPUP_CARD_SCOPE, key: card, count: 1, amountCents: -body.fromBalance },
       ];
     }
     if (body.tx === 'credit')
