@@ -5,6 +5,7 @@ import { CONFIG_HELP, configAdmin } from './admin-config.ts';
 import { CREDITS_HELP, creditReason, creditsAdmin } from './credit-import.ts';
 import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';
+import { POINTS_HELP, pointsAdmin } from './admin-points.ts';
 import type { Backend } from './backend.ts';
 import { COMMAND_UNANSWERED, type CommandRow } from './commands.ts';
 
@@ -29,6 +30,7 @@ export const ADMIN_HELP = [
   ...GRANT_HELP,
   ...CONFIG_HELP,
   ...KEY_HELP,
+  ...POINTS_HELP,
   '  terminals                      terminals seen, their high-water marks and list versions',
   '  status                         list versions, alerts (clones, holes), bookings',
 ];
@@ -126,6 +128,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       return configAdmin(b, args.slice(1));
     case 'grant':
       return grantAdmin(b, args.slice(1));
+    case 'points':
+      return pointsAdmin(b, args.slice(1));
     case 'key':
     case 'enrol':
       return keyAdmin(b, args);

@@ -14,6 +14,7 @@ import { JournalStore } from './journal-store.ts';
 import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
+import { Points } from './points.ts';
 import { Meta, openBackendDb } from './schema.ts';
 import { SyncAlarms } from './sync-alarms.ts';
 import { serveMessage } from './terminal-messages.ts';
@@ -59,6 +60,8 @@ export class Backend implements SessionHost {
   readonly alarms: SyncAlarms;
   /** Terminal keys and their rotation (PROTOCOL.md §4.6). */
   readonly keys: KeyRotations;
+  /** Member points: balances, levels, redemptions (points.ts). */
+  readonly points: Points;
   private readonly sessions = new Set<TerminalSession>();
   /** Network connections not yet authenticated, and what they may cost (admission.ts: `exposure()`). */
   readonly admission = new Admission();
@@ -90,7 +93,9 @@ export class Backend implements SessionHost {
     this.ledger = new Ledger(db);
     this.accounts = new Accounts(db);
     this.cards = new CardRegister(db);
-    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, () => this.nowMs());
+    this.points = new Points(db, this.lists, meta);
+    const now = () => this.nowMs();
+    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, now, this.points);
     this.commands = new Commands(db, () => this.nowMs());
     this.configs = new Configs(db, () => this.nowMs(), this.log);
     this.alarms = new SyncAlarms(db, this.log, () => this.nowMs());

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import {
+  CARD_CLASS_MAX,
   deltaChunks,
+  isCardClass,
   ListDigest,
   snapshotChunks,
   type CreditKey,
@@ -170,8 +172,12 @@ export class ListStore {
     atMs: number,
   ): { credits: PendingCredit[]; version: number } {
     for (const c of batch)
-      if (!Number.isSafeInteger(c.amount) || c.amount <= 0)
-        throw new RangeError(`credit amount must be a positive whole number of cents, got ${c.amount}`);
+      if (c.reason === 'level' ? !isCardClass(c.amount) : !Number.isSafeInteger(c.amount) || c.amount <= 0)
+        throw new RangeError(
+          c.reason === 'level'
+            ? `a level credit carries a card class 0..${CARD_CLASS_MAX}, got ${c.amount}`
+            : `credit amount must be a positive whole number of cents, got ${c.amount}`,
+        );
     const credits: PendingCredit[] = [];
     const version = this.change('credits', (v, d) => {
       for (const c of batch) {

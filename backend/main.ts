@@ -131,7 +131,7 @@ export async function backendMain(
   const p = parseOrExit(spec, argv, io);
   if (typeof p === 'number') return p;
   const dbPath = (p.options.db as string | undefined) ?? defaultDbPath();
-  const args = [...p.operands];
+  const args = [...p.operands, ...(word === 'points' ? pointsWords(p.options) : [])];
   // Checked before anything runs: `key rotate 101 --out f` must not rotate and then refuse.
   if (p.options.out !== undefined && (args.length !== 2 || args[1] === 'rotate' || args[1] === 'show')) {
     return refuse(err, `onecard backend ${word}: --out goes with \`key <terminal>\` or \`enrol <terminal>\` only`);
@@ -190,13 +190,35 @@ function adminSpec(word: string): CommandSpec | null {
   const printsKey = word === 'key' || word === 'enrol';
   const out: OptionSpec = { name: 'out', value: 'FILE', help: 'write the key to FILE (0600) instead of stdout' };
   const wait: OptionSpec = { name: 'wait', help: `wait up to ${COMMAND_WAIT_MS / 1000} s for the terminal's answer` };
+  if (word === 'points') return { ...adminCommand(word, mine), options: [DB_OPTION, ...POINTS_OPTIONS] };
+  return {
+    ...adminCommand(word, mine),
+    options: printsKey ? [DB_OPTION, out] : word === 'command' ? [DB_OPTION, wait] : [DB_OPTION],
+  };
+}
+
+function adminCommand(word: string, mine: string[]): CommandSpec {
   return {
     command: `onecard backend ${word}`,
     summary: mine.map((l) => l.trim()).join('\n'),
-    options: printsKey ? [DB_OPTION, out] : word === 'command' ? [DB_OPTION, wait] : [DB_OPTION],
+    options: [DB_OPTION],
     operandsMin: 1,
     operandsMax: Number.MAX_SAFE_INTEGER,
   };
+}
+
+/** `points redeem`'s options, handed to the admin command as words (admin-points.ts reads them). */
+const POINTS_OPTIONS: OptionSpec[] = [
+  { name: 'credit', help: 'redeem for a credit onto the card (lands at its next tap)' },
+  { name: 'gift', help: 'redeem for a gift handed over at the desk (a record)' },
+  { name: 'ref', value: 'SLIP', help: "the desk's slip number: the same one again is not redeemed twice" },
+];
+function pointsWords(options: Record<string, unknown>): string[] {
+  const words: string[] = [];
+  if (options.credit === true) words.push('--credit');
+  if (options.gift === true) words.push('--gift');
+  if (typeof options.ref === 'string') words.push('--ref', options.ref);
+  return words;
 }
 
 /** `key <t> --out FILE`: the key goes to an owner-only file, never through the terminal's scrollback. */
