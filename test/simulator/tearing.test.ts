@@ -6,7 +6,7 @@ import { scanJournal } from '../../simulator/journal-scan.ts';
 
 const START = Date.parse('2026-11-23T11:30:00+08:00');
 const SALE_WRITE_BYTES = 32; // one purse slot = two blocks
-const SALE_OPS = 14; // 3 sector auths + 6 reads, then auth + 2 writes + 2 read-backs
+const SALE_OPS = 16; // 3 sector auths + 8 reads (level slots too), then auth + 2 writes + 2 read-backs
 
 /** Every test runs twice: on the virtual-reader shortcut, and through the MFRC522 driver on the chip emulator. */
 const READERS = ['virtual', 'mfrc522'] as const;
