@@ -84,8 +84,12 @@ export class Points {
          ON CONFLICT (card) DO UPDATE SET balance = balance + excluded.balance, earned = earned + excluded.earned`,
       ),
       card: db.prepare<[number], CardRow>('SELECT balance, earned, level_class FROM points_cards WHERE card = ?'),
+      // Still open in the ledger: a write known not to have landed (aborted, settled not-landed) earns nothing.
       pending: db
-        .prepare<[number], number>('SELECT coalesce(sum(points), 0) FROM points_earned WHERE card = ? AND landed = 0')
+        .prepare<[number], number>(
+          `SELECT coalesce(sum(p.points), 0) FROM points_earned p JOIN card_tx t USING (terminal, seq)
+           WHERE p.card = ? AND p.landed = 0 AND t.outcome = 'open'`,
+        )
         .pluck(),
       setLevel: db.prepare('UPDATE points_cards SET level_class = ?, level_credit_seq = ? WHERE card = ?'),
       spend: db.prepare('UPDATE points_cards SET balance = balance - ? WHERE card = ? AND balance >= ?'),
