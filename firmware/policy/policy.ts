@@ -124,9 +124,11 @@ export function decide(ctx: PolicyContext, req: PolicyRequest): Decision {
         return refuse('below-min', 'top-up must be positive');
       if (identity.flags.countPurse) return refuse('class-not-allowed', 'count cards are not topped up with money');
       // The bonus rides in the same write: cash in balance, the promotion in subsidy (spent first, may expire).
-      const bonus = topupBonusCents(rules.points, req.amountCents);
-      const capped = overCap(ctx, req.amountCents, bonus);
+      // The cap refuses cash, never for a promotion: a bonus with no room left under it is not given.
+      const capped = overCap(ctx, req.amountCents, 0);
       if (capped) return capped;
+      const tier = topupBonusCents(rules.points, req.amountCents);
+      const bonus = overCap(ctx, req.amountCents, tier) ? 0 : tier;
       return approve(
         {
           ...base,

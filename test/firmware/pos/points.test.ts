@@ -80,3 +80,19 @@ test('with no points section nothing changes: no field, no line', async () => {
     w.close();
   }
 });
+
+test('a bonus that would pass the balance cap is not given; the cash still lands', async () => {
+  const w = new SimWorld({ seed: 15, startMs: START });
+  try {
+    w.addTerminal({ name: 'pos1', id: 101, points: POINTS, pos: { balanceCapCents: 15_500 } });
+    await w.addCard({ name: 'bob', uid: '04112233445566', number: 1002, cardClass: 2, balanceCents: 5_000 });
+    await w.addCard({ name: 'op', uid: '04000009', number: 9001, cardClass: 9 });
+    await w.tap('pos1', 'op');
+    press(w, 'topup 100 confirm');
+    assert.equal((await w.tap('pos1', 'bob')).screen.customer.en, 'Top-up 100.00 balance 150.00 +10 pts');
+    const card = await w.inspect('bob');
+    assert.deepEqual([card.purse.balance, card.purse.subsidy], [15_000, 0]);
+  } finally {
+    w.close();
+  }
+});
