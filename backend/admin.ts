@@ -213,10 +213,11 @@ function cardShow(b: Backend, card: number): AdminResult {
     lines.push(
       `  purse after counter ${r.counter}: balance ${formatCents(r.purse.balance)} subsidy ${formatCents(r.purse.subsidy)} lastCreditSeq ${r.purse.lastCreditSeq}`,
     );
-  for (const c of b.lists.creditsOf(card))
-    lines.push(
-      `  credit #${c.creditSeq} ${formatCents(c.amount)} ${c.purse}: ${c.appliedMs === null ? 'pending' : 'applied'}`,
-    );
+  for (const c of b.lists.creditsOf(card)) {
+    // A level credit carries a class, not money (PROTOCOL.md §6.5.1).
+    const what = c.reason === 'level' ? `level → class ${c.amount}` : `${formatCents(c.amount)} ${c.purse}`;
+    lines.push(`  credit #${c.creditSeq} ${what}: ${c.appliedMs === null ? 'pending' : 'applied'}`);
+  }
   const acct = b.accounts.balance(card);
   if (acct !== null) lines.push(`  online account balance ${formatCents(acct)}`);
   for (const a of b.alerts().filter((a) => a.card === card)) lines.push(`  ALERT ${a.kind}: ${a.detail}`);
