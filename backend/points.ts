@@ -76,8 +76,12 @@ export class Points {
   ) {
     this.q = {
       earn: db.prepare('INSERT OR IGNORE INTO points_earned (terminal, seq, card, points) VALUES (?, ?, ?, ?)'),
+      // A 'duplicate' landing (the same purse landed by a second intent, ledger.ts) moved no money again: no points.
       land: db.prepare<[number, number], { card: number; points: number }>(
-        'UPDATE points_earned SET landed = 1 WHERE terminal = ? AND seq = ? AND landed = 0 RETURNING card, points',
+        `UPDATE points_earned SET landed = 1 WHERE terminal = ? AND seq = ? AND landed = 0
+           AND (SELECT outcome FROM card_tx t WHERE t.terminal = points_earned.terminal AND t.seq = points_earned.seq)
+               IN ('landed', 'clone')
+         RETURNING card, points`,
       ),
       add: db.prepare(
         `INSERT INTO points_cards (card, balance, earned) VALUES (?, ?, ?)

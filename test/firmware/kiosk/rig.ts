@@ -120,7 +120,9 @@ export class MemoryCredits implements CreditSource {
  * builds a new runtime (journal as the cut left it, a fresh driver on the same
  * validator) the way a power cut and a boot would.
  */
-export async function kioskRig(opts: { balanceCents?: number; emulator?: CcnetEmulator } = {}) {
+export async function kioskRig(
+  opts: { balanceCents?: number; emulator?: CcnetEmulator; rules?: PolicyRules } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-'));
   const clock = new ManualClock(T);
   const cv = await ccnetRig(opts.emulator);
@@ -151,7 +153,7 @@ export async function kioskRig(opts: { balanceCents?: number; emulator?: CcnetEm
       log,
       clock,
       utcOffsetMinutes: UTC_OFFSET_MINUTES,
-      rules: RULES,
+      rules: opts.rules ?? RULES,
       topupMaxCents: TOPUP_MAX_CENTS,
       operatorCards: new Set([OPERATOR]),
       blacklisted: () => false,
