@@ -101,7 +101,8 @@ export class Points {
         'SELECT id, points, cents, credit_seq FROM points_redemptions WHERE ref = ?',
       ),
       redeem: db.prepare(
-        'INSERT INTO points_redemptions (card, points, kind, ref, cents, credit_seq, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO points_redemptions (card, points, kind, ref, cents, credit_seq, at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
   }
@@ -211,7 +212,8 @@ export class Points {
           : null;
       const id = Number(this.q.redeem.run(card, points, kind, ref, cents, creditSeq, atMs).lastInsertRowid);
       // Pair assertion: the points left the balance exactly once.
-      if (balanceNow() !== before - points) throw new Error(`bug: card ${card} redemption ${id} moved the balance wrong`);
+      if (balanceNow() !== before - points)
+        throw new Error(`bug: card ${card} redemption ${id} moved the balance wrong`);
       return { kind: 'redeemed', id, points, cents, creditSeq, balance: balanceNow() };
     })();
   }

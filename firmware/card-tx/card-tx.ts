@@ -238,7 +238,12 @@ export class CardTransactions {
   }
 
   /** Writes the intent's level unless the card holds it already; the problem when it did not surely land. */
-  private async putLevel(session: CardSession, card: CardImage, keys: CardKeys, body: IntentBody): Promise<string | null> {
+  private async putLevel(
+    session: CardSession,
+    card: CardImage,
+    keys: CardKeys,
+    body: IntentBody,
+  ): Promise<string | null> {
     const level = levelOfWrite(body.cardClass as number, body.next);
     const held = card.levels ? currentLevel(card.levels) : null;
     if (held?.cardClass === level.cardClass && held.changeSeq === level.changeSeq) return null;

@@ -254,6 +254,11 @@ export function withLevel(card: CardImage, levels: LevelSlots): CardImage {
 export function afterLevelWrite(card: CardImage, level: LevelState): CardImage {
   const held = card.levels ? currentLevelSlot(card.levels) : null;
   const written = { ok: true as const, value: level };
-  const old = card.levels ?? ([{ ok: false, problem: 'empty' }, { ok: false, problem: 'empty' }] as const);
+  const old =
+    card.levels ??
+    ([
+      { ok: false, problem: 'empty' },
+      { ok: false, problem: 'empty' },
+    ] as const);
   return withLevel(card, held === 0 ? [old[0], written] : [written, old[1]]);
 }

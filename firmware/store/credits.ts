@@ -80,7 +80,8 @@ export class PendingCredits {
     this.unsynced = unsyncedWriter(db);
     this.q = {
       put: db.prepare(
-        'INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents, expiry_day, card_class) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents, expiry_day, card_class)
+         VALUES (?, ?, ?, ?, ?, ?)`,
       ),
       forCard: db.prepare<
         [number, number, number],

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { deriveCardKeys } from '../../../firmware/card/keys.ts';
+import { deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { currentLevel, currentLevelSlot, decodeLevel, encodeLevel } from '../../../firmware/card/level.ts';
 
 /** The member level block (LAYOUT.md §9): round trip, empty, spoilt, and which slot is current. */
@@ -35,4 +38,12 @@ test('the current slot is the valid one with the higher changeSeq', () => {
   assert.equal(currentLevelSlot([at(6, 1), at(7, 4)]), 1);
   assert.equal(currentLevelSlot([at(7, 4), at(6, 1)]), 0);
   assert.deepEqual(currentLevel([at(6, 1), at(7, 4)]), { cardClass: 7, changeSeq: 4 });
+});
+
+test("LAYOUT.md §9's example block is what the codec writes", () => {
+  const mac = deriveCardKeys(deriveSimMasterKeys(1), UID).mac;
+  const hex = Buffer.from(encodeLevel({ cardClass: 7, changeSeq: 3 }, UID, mac)).toString('hex');
+  const doc = readFileSync(new URL('../../../firmware/card/LAYOUT.md', import.meta.url), 'utf8');
+  const shown = /`(01 07 [0-9a-f ]+)`/.exec(doc)?.[1]?.replaceAll(' ', '');
+  assert.equal(shown, hex);
 });

@@ -120,9 +120,7 @@ export class MemoryCredits implements CreditSource {
  * builds a new runtime (journal as the cut left it, a fresh driver on the same
  * validator) the way a power cut and a boot would.
  */
-export async function kioskRig(
-  opts: { balanceCents?: number; emulator?: CcnetEmulator; rules?: PolicyRules } = {},
-) {
+export async function kioskRig(opts: { balanceCents?: number; emulator?: CcnetEmulator; rules?: PolicyRules } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-'));
   const clock = new ManualClock(T);
   const cv = await ccnetRig(opts.emulator);
