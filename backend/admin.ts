@@ -220,6 +220,8 @@ function cardShow(b: Backend, card: number): AdminResult {
   }
   const acct = b.accounts.balance(card);
   if (acct !== null) lines.push(`  online account balance ${formatCents(acct)}`);
+  const p = b.points.show(card);
+  if (p.earned !== 0 || p.pending !== 0) lines.push(`  points ${p.balance}, ${p.earned} earned, ${p.pending} not landed yet`);
   for (const a of b.alerts().filter((a) => a.card === card)) lines.push(`  ALERT ${a.kind}: ${a.detail}`);
   return { code: 0, lines };
 }
