@@ -1,4 +1,5 @@
 import { formatCents } from '../base/money.ts';
+import type { OptionSpec } from '../base/cli-args.ts';
 import type { AdminResult } from './admin.ts';
 import type { Backend } from './backend.ts';
 import type { PointsLevel } from './points.ts';
@@ -78,4 +79,18 @@ function levels(b: Backend, spec: string): AdminResult {
     code: 0,
     lines: [parsed.length ? parsed.map((l) => `${l.minPoints} points → class ${l.cardClass}`).join(', ') : 'no levels'],
   };
+}
+
+/** `points redeem`'s options, handed to the admin command as words (redeem below reads them). */
+export const POINTS_OPTIONS: OptionSpec[] = [
+  { name: 'credit', help: 'redeem for a credit onto the card (lands at its next tap)' },
+  { name: 'gift', help: 'redeem for a gift handed over at the desk (a record)' },
+  { name: 'ref', value: 'SLIP', help: "the desk's slip number: the same one again is not redeemed twice" },
+];
+export function pointsWords(options: Record<string, unknown>): string[] {
+  const words: string[] = [];
+  if (options.credit === true) words.push('--credit');
+  if (options.gift === true) words.push('--gift');
+  if (typeof options.ref === 'string') words.push('--ref', options.ref);
+  return words;
 }

@@ -17,6 +17,7 @@ import { readConfigFileArg } from './admin-config.ts';
 import { adminFilePath, askRunningBackend, defaultDbPath, type AdminFile } from './admin-client.ts';
 import { ADMIN_HELP, runAdmin, type AdminResult } from './admin.ts';
 import { parseKeyText } from './admin-keys.ts';
+import { POINTS_OPTIONS, pointsWords } from './admin-points.ts';
 import { Backend } from './backend.ts';
 import { COMMAND_UNANSWERED } from './commands.ts';
 import { readCreditsFileArg } from './credit-import.ts';
@@ -205,20 +206,6 @@ function adminCommand(word: string, mine: string[]): CommandSpec {
     operandsMin: 1,
     operandsMax: Number.MAX_SAFE_INTEGER,
   };
-}
-
-/** `points redeem`'s options, handed to the admin command as words (admin-points.ts reads them). */
-const POINTS_OPTIONS: OptionSpec[] = [
-  { name: 'credit', help: 'redeem for a credit onto the card (lands at its next tap)' },
-  { name: 'gift', help: 'redeem for a gift handed over at the desk (a record)' },
-  { name: 'ref', value: 'SLIP', help: "the desk's slip number: the same one again is not redeemed twice" },
-];
-function pointsWords(options: Record<string, unknown>): string[] {
-  const words: string[] = [];
-  if (options.credit === true) words.push('--credit');
-  if (options.gift === true) words.push('--gift');
-  if (typeof options.ref === 'string') words.push('--ref', options.ref);
-  return words;
 }
 
 /** `key <t> --out FILE`: the key goes to an owner-only file, never through the terminal's scrollback. */
