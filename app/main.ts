@@ -15,6 +15,7 @@ const USAGE = [
   '  backend             serve it; `onecard backend help` lists its admin commands',
   '  run --config FILE   the terminal its config describes, as a service (JSON logs on stdout; SIGTERM stops)',
   '  status --config FILE  ask the running service of that config how it is',
+  '  journal export --config FILE --out FILE   the unacknowledged journal to a file carried by hand',
   '  config check FILE   check a terminal config;  config example --role pos   print a commented one',
   '  selftest reader     report the card reader chip (/dev/spidev0.0) and read a presented card',
   '  selftest display|keypad|voice|customer-display   test pattern, key echo, a sentence, each lamp',
@@ -51,6 +52,10 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     case 'status': {
       const { statusMain } = await import('./run/run-command.ts');
       return statusMain(rest, io);
+    }
+    case 'journal': {
+      const { journalMain } = await import('./journal/export-command.ts');
+      return journalMain(rest, io);
     }
     case 'config': {
       const { configMain } = await import('./config/config-command.ts');

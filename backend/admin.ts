@@ -7,6 +7,8 @@ import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';
 import { POINTS_HELP, pointsAdmin } from './admin-points.ts';
 import type { Backend } from './backend.ts';
+import { checkCardCsv } from './card-csv.ts';
+import { IMPORT_HELP, importAdmin } from './journal-import.ts';
 import { COMMAND_UNANSWERED, type CommandRow } from './commands.ts';
 
 /**
@@ -20,8 +22,10 @@ export const ADMIN_HELP = [
   '  card found <number>            take it off the blacklist',
   '  card show <number>             counter ledger, credits and account of a card',
   '  card register <number>...      cards issued elsewhere (the desk): credit, account, grant, lost need a known card',
+  '  card register --csv <file>     the cards of a CSV (header card, one a line): all or none, in one transaction',
   '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00) to the subsidy wallet unless balance is named',
   ...CREDITS_HELP,
+  ...IMPORT_HELP,
   '  account <card> <amount>        set an online account balance',
   '  command <terminal> lock [text] | unlock | reprint [seq] | open-door [door] | set-config <key> <json>   [--wait]',
   '                                 a remote command; --wait: until the terminal answers (at most 30 s)',
@@ -106,6 +110,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
     }
     case 'credits':
       return creditsAdmin(b, args.slice(1));
+    case 'import':
+      return importAdmin(b, args.slice(1));
     case 'account': {
       const card = uint(sub);
       const cents = x === undefined ? null : parseAmount(x);
@@ -197,10 +203,31 @@ export function commandLine(row: CommandRow): string {
 }
 
 function register(b: Backend, numbers: string[]): AdminResult {
+  if (numbers[0] === '--csv') return registerCsv(b, numbers.slice(1));
   const cards = numbers.map(uint);
   if (cards.length === 0 || cards.some((c) => c === null)) return usage('card register <number>...');
   const added = b.cards.register(cards as number[], 'admin', b.nowMs());
   return { code: 0, lines: [`${added} card(s) registered, ${cards.length - added} known already`] };
+}
+
+/** `args`: the file's name and its text (appended by the CLI, main.ts). */
+function registerCsv(b: Backend, args: string[]): AdminResult {
+  const [file, text] = args;
+  if (file === undefined || text === undefined || args.length !== 2) return usage('card register --csv <file>');
+  const checked = checkCardCsv(text);
+  if (!checked.ok)
+    return {
+      code: 1,
+      lines: [
+        `${file}: ${checked.refusals.length} row(s) refused; no card registered`,
+        ...checked.refusals.map((r) => `  line ${r.line}: ${r.reason}`),
+      ],
+    };
+  const added = b.cards.register(checked.cards, `admin ${file}`, b.nowMs());
+  return {
+    code: 0,
+    lines: [`${file}: ${added} card(s) registered, ${checked.cards.length - added} known already or repeated`],
+  };
 }
 
 function cardShow(b: Backend, card: number): AdminResult {

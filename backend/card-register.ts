@@ -26,9 +26,11 @@ const U32_MAX = 0xffff_ffff;
 
 export class CardRegister {
   private readonly q;
+  private readonly db: Database.Database;
 
   constructor(db: Database.Database) {
     db.exec(CARDS_SQL);
+    this.db = db;
     this.q = {
       add: db.prepare('INSERT OR IGNORE INTO cards (card, registered_ms, source) VALUES (?, ?, ?)'),
       registered: db.prepare<[number], number>('SELECT 1 FROM cards WHERE card = ?').pluck(),
@@ -36,14 +38,18 @@ export class CardRegister {
     };
   }
 
-  /** Registers cards (once each; again is harmless); returns how many were new. */
+  /**
+   * Registers cards (once each; again is harmless); returns how many were new. All or none, in one
+   * transaction: one commit (one fsync) for a whole issue run, where a commit per card took 2 ms each.
+   */
   register(cards: readonly number[], source: string, nowMs: number): number {
-    let added = 0;
-    for (const c of cards) {
-      if (!Number.isInteger(c) || c < 0 || c > U32_MAX) throw new RangeError(`card must be 0..${U32_MAX}, got ${c}`);
-      added += this.q.add.run(c, nowMs, source).changes;
-    }
-    return added;
+    const bad = cards.find((c) => !Number.isInteger(c) || c < 0 || c > U32_MAX);
+    if (bad !== undefined) throw new RangeError(`card must be 0..${U32_MAX}, got ${bad}`);
+    return this.db.transaction(() => {
+      let added = 0;
+      for (const c of cards) added += this.q.add.run(c, nowMs, source).changes;
+      return added;
+    })();
   }
 
   known(card: number): boolean {

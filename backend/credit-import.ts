@@ -3,6 +3,7 @@ import { formatCents } from '../base/money.ts';
 import { cardDay, cardDayToIso, isoToCardDay } from '../protocol/card-day.ts';
 import type { PendingCredit } from '../protocol/index.ts';
 import type { AdminResult } from './admin.ts';
+import { readAdminFile } from './admin-file.ts';
 import type { Backend } from './backend.ts';
 import { checkCreditCsv, normalisedRow, type CreditRow } from './credit-csv.ts';
 
@@ -31,16 +32,10 @@ export const CREDITS_FILE_BYTES_MAX = 4 * 1024 * 1024;
 /** CLI side: appends the file's text to `credits import <file>`; returns an error line when it cannot be read. */
 export function readCreditsFileArg(args: string[], read: (path: string) => string): string | null {
   if (args[0] !== 'credits' || args[1] !== 'import' || args.length !== 3) return null;
-  try {
-    const text = read(args[2] as string);
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > CREDITS_FILE_BYTES_MAX)
-      return `error: ${args[2]} is ${bytes} bytes, more than a credits file may be (${CREDITS_FILE_BYTES_MAX})`;
-    args.push(text);
-    return null;
-  } catch (err) {
-    return `error: cannot read ${args[2]}: ${(err as Error).message}`;
-  }
+  const file = readAdminFile(args[2] as string, CREDITS_FILE_BYTES_MAX, read);
+  if ('error' in file) return file.error;
+  args.push(file.text);
+  return null;
 }
 
 /** `args` after `credits`: `import <file> <text>` (the text appended by readCreditsFileArg). */

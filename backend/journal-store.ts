@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import {
   CHAIN_ZERO,
   chainNext,
+  chainOver,
   sameBytes,
   type JournalAck,
   type JournalBatch,
@@ -30,6 +31,26 @@ export interface IngestResult {
   listsChanged: boolean;
   /** Cards found cloned by this batch. */
   clones: number[];
+}
+
+/** What a file carried by hand did: how many of its records were new and how many held already. */
+export type CarriedResult =
+  | { ok: true; stored: number; held: number; listsChanged: boolean; clones: number[] }
+  | { ok: false; reason: string };
+
+/** A carried file goes in as batches no bigger than an upload may send (PROTOCOL.md §6.6.1). */
+const CARRIED_BATCH_RECORDS = 1_024;
+
+/** Rolls the carried file's transaction back with the reason (caught in ingestCarried). */
+class CarriedRefusal extends Error {}
+
+function carriedProblem(terminal: number, ack: JournalAck): string {
+  if (ack.status === 'conflict')
+    return (
+      `record ${ack.conflictSeq} differs from the one this backend holds from terminal ${terminal}: ` +
+      'the histories have diverged and a person must look (nothing imported)'
+    );
+  return `the upload's rule answered ${ack.status} at ${ack.ackUpto} (nothing imported)`;
 }
 
 interface TerminalRow {
@@ -120,7 +141,7 @@ export class JournalStore {
       trustedPrev = true;
     }
     if (!trustedPrev) {
-      const prev = base - 1 === 0 ? CHAIN_ZERO : base - 1 === H ? t.chain_head : this.q.chainAt.get(terminal, base - 1);
+      const prev = this.chainAt(terminal, base - 1, H, t.chain_head);
       if (!prev || !sameBytes(prev, batch.chainPrev)) return result('conflict', { conflictSeq: base });
       // Records this side already holds: if the chain agrees at the last of them, all agree (a hash chain).
       const lastDup = Math.min(H, recs[recs.length - 1].seq);
@@ -131,6 +152,61 @@ export class JournalStore {
     }
     if (recs[recs.length - 1].seq <= H) return result('ok'); // all held already: the same ack again
     return this.db.transaction(() => this.store(terminal, batch, payload, chains, Math.max(H, base - 1)))();
+  }
+
+  /**
+   * Records carried by hand (journal-import.ts), from a file the terminal's MAC vouched for: taken by the
+   * upload's own rule (`ingest`), as batches chained on from what this backend holds, all in one
+   * transaction — a file is taken whole or not at all, and a record held already is checked, not stored again.
+   */
+  ingestCarried(terminal: number, utcOffsetMinutes: number, records: readonly WireRecord[]): CarriedResult {
+    const refused = (reason: string): CarriedResult => ({ ok: false, reason });
+    if (records.length === 0) return { ok: true, stored: 0, held: 0, listsChanged: false, clones: [] };
+    this.touch(terminal);
+    try {
+      return this.db.transaction((): CarriedResult => {
+        let stored = 0;
+        let listsChanged = false;
+        const clones: number[] = [];
+        for (let i = 0; i < records.length; i += CARRIED_BATCH_RECORDS) {
+          const chunk = records.slice(i, i + CARRIED_BATCH_RECORDS);
+          const row = this.q.terminal.get(terminal) as TerminalRow;
+          const base = chunk[0].seq;
+          const prev = this.chainAt(terminal, base - 1, row.high_seq, Uint8Array.from(row.chain_head));
+          if (prev === null)
+            throw new CarriedRefusal(
+              `this backend holds terminal ${terminal}'s records up to ${row.high_seq}, the file starts at ${base}: ` +
+                `records ${row.high_seq + 1}..${base - 1} must arrive first (over the link, or an earlier export)`,
+            );
+          const batch: JournalBatch = {
+            type: 'journalBatch',
+            terminalId: terminal,
+            utcOffsetMinutes,
+            chainPrev: prev,
+            chainLast: chainOver(prev, chunk, terminal),
+            records: chunk,
+          };
+          const r = this.ingest(terminal, batch);
+          if (r.ack.status !== 'ok') throw new CarriedRefusal(carriedProblem(terminal, r.ack));
+          stored += r.stored;
+          listsChanged ||= r.listsChanged;
+          clones.push(...r.clones);
+        }
+        return { ok: true, stored, held: records.length - stored, listsChanged, clones };
+      })();
+    } catch (e) {
+      if (e instanceof CarriedRefusal) return refused(e.message);
+      throw e;
+    }
+  }
+
+  /** chain(seq) as this backend holds it (H and its head given), or null above H. */
+  private chainAt(terminal: number, seq: number, H: number, head: Uint8Array): Uint8Array | null {
+    if (seq === 0) return CHAIN_ZERO;
+    if (seq === H) return head;
+    if (seq > H) return null;
+    const stored = this.q.chainAt.get(terminal, seq);
+    return stored ? Uint8Array.from(stored) : null;
   }
 
   private store(

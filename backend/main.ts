@@ -21,6 +21,9 @@ import { POINTS_OPTIONS, pointsWords } from './admin-points.ts';
 import { Backend } from './backend.ts';
 import { COMMAND_UNANSWERED } from './commands.ts';
 import { readCreditsFileArg } from './credit-import.ts';
+import { readAdminFile } from './admin-file.ts';
+import { CARD_CSV_BYTES_MAX } from './card-csv.ts';
+import { EXPORT_FILE_BYTES_MAX } from './journal-import.ts';
 import { BackendServer } from './server.ts';
 
 /**
@@ -137,7 +140,14 @@ export async function backendMain(
   if (p.options.out !== undefined && (args.length !== 2 || args[1] === 'rotate' || args[1] === 'show')) {
     return refuse(err, `onecard backend ${word}: --out goes with \`key <terminal>\` or \`enrol <terminal>\` only`);
   }
-  const unreadable = readConfigFileArg(args) ?? readCreditsFileArg(args, (path) => readFileSync(path, 'utf8'));
+  const csv = p.options.csv;
+  if (typeof csv === 'string' && (args[1] !== 'register' || args.length !== 2))
+    return refuse(err, `onecard backend ${word}: --csv goes with \`card register\` alone`);
+  const unreadable =
+    readConfigFileArg(args) ??
+    readCreditsFileArg(args, (path) => readFileSync(path, 'utf8')) ??
+    (typeof csv === 'string' ? readCardCsvArg(args, csv) : null) ??
+    readExportArg(args);
   if (unreadable !== null) return refuse(err, unreadable);
   const r = await admin(dbPath, args);
   if (r.code !== EXIT_OK) {
@@ -190,11 +200,18 @@ function adminSpec(word: string): CommandSpec | null {
   // The two commands that print a key can put it in an owner-only file instead.
   const printsKey = word === 'key' || word === 'enrol';
   const out: OptionSpec = { name: 'out', value: 'FILE', help: 'write the key to FILE (0600) instead of stdout' };
+  const csv: OptionSpec = { name: 'csv', value: 'FILE', help: 'register the cards listed in FILE (header: card)' };
   const wait: OptionSpec = { name: 'wait', help: `wait up to ${COMMAND_WAIT_MS / 1000} s for the terminal's answer` };
   if (word === 'points') return { ...adminCommand(word, mine), options: [DB_OPTION, ...POINTS_OPTIONS] };
   return {
     ...adminCommand(word, mine),
-    options: printsKey ? [DB_OPTION, out] : word === 'command' ? [DB_OPTION, wait] : [DB_OPTION],
+    options: printsKey
+      ? [DB_OPTION, out]
+      : word === 'command'
+        ? [DB_OPTION, wait]
+        : word === 'card'
+          ? [DB_OPTION, csv]
+          : [DB_OPTION],
   };
 }
 
@@ -206,6 +223,23 @@ function adminCommand(word: string, mine: string[]): CommandSpec {
     operandsMin: 1,
     operandsMax: Number.MAX_SAFE_INTEGER,
   };
+}
+
+/** `card register --csv FILE`: the list's text goes with the command (the server may run elsewhere). */
+function readCardCsvArg(args: string[], path: string): string | null {
+  const file = readAdminFile(path, CARD_CSV_BYTES_MAX, (p) => readFileSync(p, 'utf8'));
+  if ('error' in file) return file.error;
+  args.push('--csv', path, file.text);
+  return null;
+}
+
+/** `import FILE`: the export's text goes with the command, as a credits file's does. */
+function readExportArg(args: string[]): string | null {
+  if (args[0] !== 'import' || args.length !== 2) return null;
+  const file = readAdminFile(args[1] as string, EXPORT_FILE_BYTES_MAX, (p) => readFileSync(p, 'utf8'));
+  if ('error' in file) return file.error;
+  args.push(file.text);
+  return null;
 }
 
 /** `key <t> --out FILE`: the key goes to an owner-only file, never through the terminal's scrollback. */

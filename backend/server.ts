@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { TcpLink } from '../base/tcp-link.ts';
 import { WebSocketLink } from '../firmware/sync/ws-link.ts';
 import { runAdmin } from './admin.ts';
+import { EXPORT_FILE_BYTES_MAX } from './journal-import.ts';
 import { WS_MESSAGE_BYTES_MAX } from './admission.ts';
 import { CREDITS_FILE_BYTES_MAX } from './credit-import.ts';
 import { Backend, type BackendOptions } from './backend.ts';
@@ -30,8 +31,8 @@ export interface ListenOptions {
   adminPort?: number;
 }
 
-/** An admin request body beyond this is not an admin command: the largest is a credits CSV, JSON-escaped. */
-const ADMIN_BODY_BYTES_MAX = 2 * CREDITS_FILE_BYTES_MAX;
+/** An admin request body beyond this is not an admin command: the largest is a journal export, JSON-escaped. */
+const ADMIN_BODY_BYTES_MAX = 2 * Math.max(CREDITS_FILE_BYTES_MAX, EXPORT_FILE_BYTES_MAX);
 
 /** Whether `host` names this machine's loopback (the only place admin may listen). */
 export function isLoopbackHost(host: string): boolean {

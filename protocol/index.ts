@@ -69,6 +69,16 @@ export { CARD_EPOCH_MS, cardDay } from './card-day.ts';
 export { PURSE_FIELDS, samePurse, settlement } from './settlement.ts';
 export type { CounterSighting, PurseEvidence, Settlement, SettlementEvidence } from './settlement.ts';
 export { canonicalRecord, CHAIN_BYTES, CHAIN_ZERO, chainNext, chainOver } from './messages/chain.ts';
+export {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  ExportWriter,
+  exportMacKey,
+  readExport,
+  type ExportEnd,
+  type ExportHeader,
+  type ReadExport,
+} from './journal-export.ts';
 export type {
   Advice,
   AdviceAck,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CardApp, type CardImage } from '../firmware/card/app.ts';
 import type { CardSession } from '../firmware/card/session.ts';
+import type { KeyRing } from '../firmware/card/key-ring.ts';
 import type { MasterKeys } from '../firmware/card/keys.ts';
 import { ManualClock, SteppedClock } from '../firmware/core/clock.ts';
 import { silentLogger, type Logger } from '../firmware/core/log.ts';
@@ -118,7 +119,7 @@ export class SimWorld {
     const pins = config.door ? this.restingDoorLines(config.door.doors) : undefined;
     const terminal = composedOrThrow(
       composeTerminal({
-        ...{ config, masterKeys: this.masterKeys, clock, log: this.log },
+        ...{ config, clock, log: this.log, ...this.keysOf(spec) },
         ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
         ...(spec.locked ? { locked: spec.locked } : {}),
         ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
@@ -140,7 +141,7 @@ export class SimWorld {
     whileOff?.(t.terminal.config.storage.dataDir);
     t.terminal = composedOrThrow(
       composeTerminal({
-        ...{ config: t.terminal.config, masterKeys: this.masterKeys, clock: t.clock, log: this.log },
+        ...{ config: t.terminal.config, clock: t.clock, log: this.log, ...this.keysOf(t.spec) },
         ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
         ...(t.spec.locked ? { locked: t.spec.locked } : {}),
         ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
@@ -150,6 +151,13 @@ export class SimWorld {
     );
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
+  }
+
+  /** The world's keys, or the terminal's own key versions (a rollover under test). */
+  private keysOf(spec: SimTerminalSpec): { masterKeys: MasterKeys; keyRing?: KeyRing } {
+    return spec.keyRing
+      ? { masterKeys: spec.keyRing.current.keys, keyRing: spec.keyRing }
+      : { masterKeys: this.masterKeys };
   }
 
   /** A door's twin with its inputs at rest before the terminal claims them: contacts shut, buttons up. */
@@ -169,7 +177,7 @@ export class SimWorld {
   async doorTap(terminalName: string, cardName: string, doorId: number): Promise<RoleTapOutcome> {
     const t = this.terminal(terminalName);
     const out = await this.present(t, this.card(cardName).card, {}, (s) =>
-      roleTap(t.terminal.role, new CardApp(this.masterKeys), s, doorId),
+      roleTap(t.terminal.role, t.terminal.cards, s, doorId),
     );
     if (out === null) throw new Error(`terminal "${terminalName}" is not a door`);
     await this.scheduler.run(0); // the relay's claim and pulse start ride on the event loop

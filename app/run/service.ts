@@ -1,10 +1,9 @@
 import type { Clock } from '../../base/clock.ts';
 import type { Logger } from '../../base/log.ts';
 import type { Scheduler } from '../../base/scheduler.ts';
-import type { MasterKeys } from '../../firmware/card/keys.ts';
+import type { KeyRing } from '../../firmware/card/key-ring.ts';
 import type { TerminalConfig } from '../../firmware/config/schema.ts';
-import { deriveSimMasterKeys, loadKeyFile } from '../../firmware/store/keys/keyfile.ts';
-import { CardApp } from '../../firmware/card/app.ts';
+import { deriveSimMasterKeys, loadKeyRing } from '../../firmware/store/keys/keyfile.ts';
 import { type Composed, composeTerminal } from '../../firmware/terminal/compose.ts';
 import { roleTap } from '../../firmware/terminal/role-tap.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
@@ -44,10 +43,15 @@ export const READER_POLL_MS = 50;
 /** After a reader fault, wait this long before polling again, so a dead chip does not flood the log. */
 const READER_FAULT_BACKOFF_MS = 1_000;
 
-export function masterKeysOf(config: TerminalConfig): Opened<MasterKeys> {
-  if (config.sim) return { ok: true, value: deriveSimMasterKeys(config.sim.seed) };
+/** The key file's versions: a previous one makes every tap re-key a card still on it (rekey-at-tap.ts). */
+export function keyRingOf(config: TerminalConfig): Opened<KeyRing> {
+  if (config.sim)
+    return {
+      ok: true,
+      value: { current: { keyVersion: 1, keys: deriveSimMasterKeys(config.sim.seed) }, previous: null },
+    };
   try {
-    return { ok: true, value: loadKeyFile(config.storage.keyFile) };
+    return { ok: true, value: loadKeyRing(config.storage.keyFile) };
   } catch (e) {
     return { ok: false, message: `storage.keyFile: ${(e as Error).message}` };
   }
@@ -58,8 +62,8 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Promise<Opened<RunningTerminal>> {
   if (config.peripherals === undefined)
     return { ok: false, message: 'peripherals: missing; a terminal needs at least its reader ("reader": {"kind": …})' };
-  const keys = masterKeysOf(config);
-  if (!keys.ok) return keys;
+  const ring = keyRingOf(config);
+  if (!ring.ok) return ring;
   const linked = config.backend ? openBackendLink(config.backend, d.clock, d.log) : null;
   if (linked && !linked.ok) return linked;
   const link = linked?.value ?? null;
@@ -69,7 +73,8 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   let composed: Composed;
   try {
     composed = composeTerminal({
-      ...{ config, masterKeys: keys.value, clock: d.clock, log: d.log, scheduler: d.scheduler },
+      ...{ config, masterKeys: ring.value.current.keys, keyRing: ring.value },
+      ...{ clock: d.clock, log: d.log, scheduler: d.scheduler },
       ...(link ? { authorizer: link.authorizer, locked: link.locked, syncAlarm: link.syncAlarm } : {}),
       // The door role drives its relays through the same GPIO driver the signals use.
       ...(peripherals.gpio
@@ -99,7 +104,8 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   // Only a POS terminal has a POS (and its screen at rest); the other roles answer taps through roleTap.
   const pos = terminal.hasPos ? new FacedPos(terminal.pos, face, (f) => void signalled(f), peripherals.keys) : null;
   if (pos) void face.present({ screen: terminal.pos.screen, beeps: [], receipts: [] });
-  const roleCards = new CardApp(keys.value);
+  // The terminal's own card application: a door or punch clock re-keys during a rollover like the POS.
+  const roleCards = terminal.cards;
   let presence: Presence = { kind: 'empty' };
   let lastPollMs: number | null = null;
   let taps = 0;

@@ -6,6 +6,9 @@
  * Contract:
  * - Every method either completes or throws a CardError; nothing is retried here.
  * - After a `removed` error the session is dead: every later call throws `removed`.
+ * - After an `auth-failed` error the session has re-selected the card (a real card drops to IDLE on a
+ *   failed authentication and answers nothing else): the next call works, so a caller may try several
+ *   keys in a row (the re-key probe, firmware/card/rekey.ts).
  * - `writeBlock` that throws may or may not have changed the block (the card can
  *   leave mid-write): the caller must treat the block as unknown until read back.
  * - Keys are 6 bytes and are never logged or put into error messages.

@@ -27,6 +27,19 @@ export function keyRingProblem(current: number, previous: number | null): string
   return null;
 }
 
+/**
+ * Why two key sets cannot make a rollover, or null. The data MACs (identity, purse) are under the
+ * `cardMac` of the set that issued the card, and a re-key rewrites trailers only, never the data: a
+ * ring whose versions differ in `cardMac` would leave every re-keyed card reading as forged. Until
+ * the data is re-MACed torn-safely (not built), a rollover changes `cardKeyA`/`cardKeyB` only.
+ */
+export function sharedMacProblem(current: MasterKeys, previous: MasterKeys | null): string | null {
+  if (previous === null) return null;
+  const same =
+    current.cardMac.length === previous.cardMac.length && current.cardMac.every((b, i) => b === previous.cardMac[i]);
+  return same ? null : 'previous and current must have the same cardMac: the data-MAC key cannot roll over yet';
+}
+
 /** The key sets to try on a card, newest first: a card is most likely already on the current keys. */
 export function keySetsToTry(ring: KeyRing): readonly KeySet[] {
   return ring.previous === null ? [ring.current] : [ring.current, ring.previous];

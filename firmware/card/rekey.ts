@@ -25,6 +25,11 @@ async function probeSectors(session: CardSession, ring: KeyRing): Promise<Opened
   const sets = keySetsToTry(ring);
   const out: OpenedSector[] = [];
   for (const sector of APP_SECTORS) {
+    // One sector nothing opens refuses the card (rekey-plan.ts): a foreign card costs one sector's tries, not all.
+    if (out.some((o) => o.opensWith === null)) {
+      out.push({ sector, opensWith: null, keyB: null });
+      continue;
+    }
     let found: OpenedSector = { sector, opensWith: null, keyB: null };
     for (const set of sets) {
       const keyB = deriveCardKeys(set.keys, session.uid).keyB(sector);

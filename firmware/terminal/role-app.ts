@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Scheduler } from '../../base/scheduler.ts';
 import type { GpioPort } from '../../drivers/gpio/index.ts';
 import { PunchClock } from '../attendance/punch-clock.ts';
-import { CardApp } from '../card/app.ts';
 import { PunchStore } from '../attendance/punch-store.ts';
 import type { DoorController, DoorSignals } from '../door/controller.ts';
 import { openDoorRole } from '../door/door-role.ts';
@@ -91,7 +90,7 @@ export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
     relays: { entry: parking.entryRelay, exit: parking.exitRelay },
     journal: t.journal,
     tx: t.tx,
-    cards: new CardApp(d.masterKeys),
+    cards: t.cards,
     cardRules: cardRulesForAnyClass(d.config),
     // The exit's debit is a fee, not a sale: the POS's sale limits and classes do not bound it.
     moneyRules: { ...rulesFor(d.config), allowedClasses: [], minSaleCents: 0, maxSaleCents: FEE_CENTS_MAX },

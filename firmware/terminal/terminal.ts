@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { CardApp } from '../card/app.ts';
+import type { KeyRing } from '../card/key-ring.ts';
 import type { MasterKeys } from '../card/keys.ts';
+import { cardAppFor } from '../card-tx/rekey-at-tap.ts';
 import type { TerminalConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
@@ -24,6 +26,12 @@ import { closeRoleApp, type RoleApp, type RoleGpio } from './role-app.ts';
 export interface TerminalDeps {
   config: TerminalConfig;
   masterKeys: MasterKeys;
+  /**
+   * The key file's versions (firmware/store/keys/keyfile.ts), when it holds more than `masterKeys`: with a
+   * previous version every tap re-keys a card still on it (firmware/card-tx/rekey-at-tap.ts). Its current
+   * set is `masterKeys`.
+   */
+  keyRing?: KeyRing;
   clock: Clock;
   log: Logger;
   /** The backend's answer for online-account cards; without one they run on the offline floors. */
@@ -52,7 +60,8 @@ export class Terminal {
     readonly blacklist: Blacklist,
     readonly credits: PendingCredits,
     readonly tx: CardTransactions,
-    private readonly cards: CardApp,
+    /** The card application every role of this terminal reads cards through (re-keying during a rollover). */
+    readonly cards: CardApp,
   ) {
     this.latest = openedWith;
   }
@@ -110,7 +119,9 @@ export class Terminal {
     });
     const blacklist = Blacklist.open({ path: join(dir, 'lists.db'), log });
     const credits = PendingCredits.open({ path: join(dir, 'credits.db'), log });
-    const cards = new CardApp(d.masterKeys);
+    if (d.keyRing && d.keyRing.current.keys !== d.masterKeys)
+      throw new Error('bug: the key ring given is not the one masterKeys came from');
+    const cards = d.keyRing ? cardAppFor(d.keyRing, journal, log) : new CardApp(d.masterKeys);
     const tx = new CardTransactions(journal, cards, log, d.config.terminal.utcOffsetMinutes);
     const interrupted = tx.recoverInterrupted();
     log.info('terminal.started', {

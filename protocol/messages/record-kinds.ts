@@ -32,6 +32,7 @@ export const KIND = {
   parkingEntry: 'parking.entry',
   parkingExit: 'parking.exit',
   invoicePrinted: 'invoice.printed',
+  rekeyed: 'card.rekeyed',
 } as const;
 
 export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
@@ -256,6 +257,21 @@ export interface InvoicePrintedBody {
   copy: boolean;
 }
 
+/**
+ * card.rekeyed: a card tapped during a key rollover was re-keyed in place (洗卡): the trailers of
+ * `sectors` were rewritten from key version fromKeyVersion to toKeyVersion. Written when the re-key
+ * finished at this tap (one cut short is finished, and journaled, at the card's next tap anywhere).
+ * No money moves: data blocks are never written by a re-key. Travels as the generic item.
+ */
+export interface CardRekeyedBody {
+  /** The card read after the re-key; null when it left before it could be read. */
+  cardNumber: number | null;
+  uid: string;
+  fromKeyVersion: number;
+  toKeyVersion: number;
+  sectors: number[];
+}
+
 /** The body each record kind carries: what the journal's append is checked against. */
 export interface RecordBodies {
   [KIND.intent]: IntentBody;
@@ -282,6 +298,7 @@ export interface RecordBodies {
   [KIND.parkingEntry]: ParkingEntryBody;
   [KIND.parkingExit]: ParkingExitBody;
   [KIND.invoicePrinted]: InvoicePrintedBody;
+  [KIND.rekeyed]: CardRekeyedBody;
 }
 
 export type RecordKind = keyof RecordBodies;

@@ -47,6 +47,8 @@ export class VirtualClassicCard {
   private auth: { sector: number; keyType: KeyType } | null = null;
   private present = true;
   private halted = false;
+  /** A failed authentication sends a real card to IDLE: it answers nothing but a re-select (wake). */
+  private idle = false;
   private selections = 0;
   private tear: { remainingBytes: number; fill: TearFill } | null = null;
   private removalInOps: number | null = null;
@@ -124,6 +126,18 @@ export class VirtualClassicCard {
     this.reset(true);
   }
 
+  /**
+   * WUPA + anticollision + select of this same card by the reader that holds it, after it dropped to
+   * IDLE (a failed authentication): it answers again, nothing authenticated. The reader's session goes
+   * on (the MFRC522 driver's does the same), so the selection count is kept.
+   */
+  wake(): void {
+    if (!this.present) throw new CardError('removed', 'card is not in the field');
+    this.auth = null;
+    this.halted = false;
+    this.idle = false;
+  }
+
   /** HLTA: the card stops answering until selected again. A card not in the field ignores it. */
   halt(): void {
     this.auth = null;
@@ -160,7 +174,8 @@ export class VirtualClassicCard {
 
   /**
    * Auth (60/61) against the trailer of `block`'s sector. On failure the card
-   * drops any authentication (a real card goes to IDLE/HALT).
+   * drops any authentication and goes to IDLE, as a real card does: it answers
+   * nothing more until it is woken (wake) or selected again.
    */
   authenticate(block: number, keyType: KeyType, key: Uint8Array): boolean {
     checkBlock(block);
@@ -169,11 +184,13 @@ export class VirtualClassicCard {
     const sector = sectorOfBlock(block);
     const trailer = this.blockView(trailerBlockOf(sector));
     const conditions = this.conditionsOf(sector);
-    // A sector with broken access bits is locked; a readable Key B is data, not a key.
-    if (conditions === null) return false;
-    if (keyType === 'B' && keyBReadable(conditions[3])) return false;
     const stored = keyType === 'A' ? trailer.subarray(0, KEY_BYTES) : trailer.subarray(KEY_B_OFFSET, BLOCK_BYTES);
-    if (!sameBytes(stored, key)) return false;
+    // A sector with broken access bits is locked; a readable Key B is data, not a key.
+    const opens = conditions !== null && !(keyType === 'B' && keyBReadable(conditions[3])) && sameBytes(stored, key);
+    if (!opens) {
+      this.idle = true;
+      return false;
+    }
     this.auth = { sector, keyType };
     return true;
   }
@@ -228,6 +245,7 @@ export class VirtualClassicCard {
     this.present = present;
     this.auth = null;
     this.halted = false;
+    this.idle = false;
     if (present) this.selections++;
   }
 
@@ -253,6 +271,8 @@ export class VirtualClassicCard {
   private beginOp(): void {
     if (!this.present) throw new CardError('removed', 'card is not in the field');
     if (this.halted) throw new CardError('removed', 'card is halted');
+    // What a reader sees of an IDLE card: silence, as if it had gone (the driver re-selects to tell).
+    if (this.idle) throw new CardError('removed', 'card is idle after a failed authentication: it needs a re-select');
     if (this.removalInOps === 0) {
       this.removalInOps = null;
       this.leaveField();

@@ -67,7 +67,10 @@ export class VirtualCardSession implements CardSession {
       throw new CardError('bad-block', `sector ${sector} is not in 0..${SECTORS_1K - 1}`);
     }
     const accepted = this.send(() => this.card.authenticate(trailerBlockOf(sector), keyType, key));
-    if (!accepted) throw new CardError('auth-failed', `sector ${sector} refused key ${keyType}`);
+    if (accepted) return;
+    // The card dropped to IDLE: re-select it, as the MFRC522 session does (a card that answers is still there).
+    this.send(() => this.card.wake());
+    throw new CardError('auth-failed', `sector ${sector} refused key ${keyType}`);
   }
 
   async readBlock(block: number): Promise<Uint8Array> {

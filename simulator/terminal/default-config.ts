@@ -1,5 +1,6 @@
 import { parseConfig, type TerminalConfig } from '../../firmware/config/schema.ts';
 import type { OnlineAuthorizer } from '../../firmware/online/authorizer.ts';
+import type { KeyRing } from '../../firmware/card/key-ring.ts';
 
 /**
  * The simulator's embedded default: a canteen POS with four card classes and a
@@ -37,6 +38,8 @@ export interface SimTerminalSpec {
   syncAlarm?: () => { reason: string } | null;
   /** The terminal's clock this far from the world's at start (a Pi without RTC boots with any time). */
   clockOffsetMs?: number;
+  /** A key file with versions (a rollover): its current set keys the terminal instead of the world's keys. */
+  keyRing?: KeyRing;
   /** A door terminal: its `door` config section, checked like a config file's; without it the terminal is a POS. */
   door?: Record<string, unknown>;
 }

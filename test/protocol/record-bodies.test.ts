@@ -11,6 +11,7 @@ import { registerWorldCards } from '../../simulator/cli/sim-backend.ts';
 import { parseScenario } from '../../simulator/scenario/schema.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { KIND } from '../../protocol/index.ts';
+import { deriveSimRolloverKeys } from '../../firmware/store/keys/keyfile.ts';
 import { EscPosPrinter } from '../../drivers/printer/printer.ts';
 import { printInvoice } from '../../firmware/receipts/invoice.ts';
 import { SimPrinter } from '../../simulator/printer/sim-printer.ts';
@@ -163,6 +164,21 @@ async function online(): Promise<void> {
   }
 }
 
+/** A card on the previous key version tapped at a POS during a rollover: card.rekeyed before the sale. */
+async function rekeyAtTap(): Promise<void> {
+  const w = new SimWorld({ seed: 12, startMs: START });
+  try {
+    const next = deriveSimRolloverKeys(13, w.masterKeys);
+    const keyRing = { current: { keyVersion: 2, keys: next }, previous: { keyVersion: 1, keys: w.masterKeys } };
+    w.addTerminal({ name: 'pos1', id: 101, keyRing });
+    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
+    for (const k of ['2', 'confirm']) w.key('pos1', k);
+    await w.tap('pos1', 'alice');
+  } finally {
+    w.close();
+  }
+}
+
 test('every body the firmware journals matches the published schema of its kind, and every kind occurs', async () => {
   const seen = await journaled(async () => {
     await scenarios();
@@ -172,6 +188,7 @@ test('every body the firmware journals matches the published schema of its kind,
     await rolesTour();
     await invoice();
     await points();
+    await rekeyAtTap();
   });
   const problems = seen.flatMap((r) =>
     defs[r.kind] ? validate(defs[r.kind], r.body, schema, r.kind) : [`${r.kind}: not in the schema`],

@@ -171,9 +171,13 @@ export class Mfrc522Chip {
       (v) => (v & (ComIrq.Idle | ComIrq.Timer | ComIrq.Err)) !== 0,
     );
     // A failed authentication leaves the command running: stop it before anything else.
-    if ((irq & ComIrq.Idle) === 0) await this.write(Reg.Command, Cmd.Idle);
+    const ended = (irq & ComIrq.Idle) !== 0;
+    if (!ended) await this.write(Reg.Command, Cmd.Idle);
+    // MFCrypto1On alone does not tell: a nested authentication (another sector while one is open) that
+    // fails leaves it set from the earlier one, and the card has dropped to IDLE. Only a command that
+    // ended by itself, with Crypto1 on, authenticated.
     const status2 = await this.read(Reg.Status2);
-    return (status2 & STATUS2_MF_CRYPTO1_ON) !== 0;
+    return ended && (status2 & STATUS2_MF_CRYPTO1_ON) !== 0;
   }
 
   /** Ends the Crypto1 session (clears MFCrypto1On; the other writable Status2 bits stay 0). */

@@ -15,7 +15,7 @@ import { writeFileDurable } from '../durable-file.ts';
 // One definition, owned by the card application that uses the keys.
 export type { MasterKeys } from '../../card/keys.ts';
 import type { MasterKeys } from '../../card/keys.ts';
-import { keyRingProblem, type KeyRing, type KeySet } from '../../card/key-ring.ts';
+import { keyRingProblem, sharedMacProblem, type KeyRing, type KeySet } from '../../card/key-ring.ts';
 
 export const MASTER_KEY_NAMES = ['cardKeyA', 'cardKeyB', 'cardMac'] as const;
 export type MasterKeyName = (typeof MASTER_KEY_NAMES)[number];
@@ -82,7 +82,9 @@ export function writeKeyFile(path: string, keys: MasterKeys): void {
 
 /** Writes the key file with its key versions durably, readable and writable by its owner only. */
 export function writeKeyRing(path: string, ring: KeyRing): void {
-  const problem = keyRingProblem(ring.current.keyVersion, ring.previous?.keyVersion ?? null);
+  const problem =
+    keyRingProblem(ring.current.keyVersion, ring.previous?.keyVersion ?? null) ??
+    sharedMacProblem(ring.current.keys, ring.previous?.keys ?? null);
   if (problem !== null) throw new Error(`key file ${path}: ${problem}`);
   const setJson = (set: KeySet) => ({ keyVersion: set.keyVersion, keys: hexKeysOf(path, set.keys) });
   const body: Record<string, unknown> = { version: KEY_FILE_VERSION, current: setJson(ring.current) };
@@ -114,6 +116,15 @@ export function deriveSimMasterKeys(seed: number): MasterKeys {
     keys[name] = digest.subarray(0, MASTER_KEY_BYTES);
   }
   return masterKeys(keys);
+}
+
+/**
+ * The simulator's next key version after `previous`: new card keys A and B from `seed`, the same
+ * `cardMac` (a rollover keeps the data-MAC key: sharedMacProblem). Never for a real fleet.
+ */
+export function deriveSimRolloverKeys(seed: number, previous: MasterKeys): MasterKeys {
+  const next = deriveSimMasterKeys(seed);
+  return masterKeys({ cardKeyA: next.cardKeyA, cardKeyB: next.cardKeyB, cardMac: previous.cardMac });
 }
 
 /** Opens first and checks the open file, so the file checked is the file read. */
@@ -165,7 +176,9 @@ function parseKeyFile(path: string, raw: unknown): KeyRing {
   }
   const current = parseKeySet(fail, raw.current, 'current');
   const previous = raw.previous === undefined ? null : parseKeySet(fail, raw.previous, 'previous');
-  const problem = keyRingProblem(current.keyVersion, previous?.keyVersion ?? null);
+  const problem =
+    keyRingProblem(current.keyVersion, previous?.keyVersion ?? null) ??
+    sharedMacProblem(current.keys, previous?.keys ?? null);
   if (problem !== null) return fail(problem);
   return { current, previous };
 }

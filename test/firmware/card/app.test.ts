@@ -129,6 +129,7 @@ for (const uidHex of [UID4, UID7]) {
         !isApp,
         `transport key A on sector ${sector}`,
       );
+      if (isApp) t.card.wake(); // refused: the card went IDLE
       if (!isApp)
         assert.equal(
           hex(dumpBlock(t.card, trailerBlockOf(sector))),
@@ -158,7 +159,9 @@ test('the keys of card X do not open card Y (per-card derived keys)', async () =
       assert.notEqual(hex(kx.keyA(sector)), hex(ko.keyA(sector)));
       assert.notEqual(hex(kx.keyB(sector)), hex(ko.keyB(sector)));
       assert.equal(other.card.authenticate(trailerBlockOf(sector), 'A', kx.keyA(sector)), false);
+      other.card.wake(); // a failed authentication leaves a card IDLE until re-selected
       assert.equal(other.card.authenticate(trailerBlockOf(sector), 'B', kx.keyB(sector)), false);
+      other.card.wake();
       assert.equal(other.card.authenticate(trailerBlockOf(sector), 'A', ko.keyA(sector)), true);
     }
     assert.notEqual(hex(kx.mac), hex(ko.mac));

@@ -74,14 +74,20 @@ test('UIDs other than 4 or 7 bytes are rejected; dumps round-trip', () => {
 test('transport state: key A authenticates, readable key B cannot, wrong key refused', () => {
   const card = VirtualClassicCard.blank(Uint8Array.of(1, 2, 3, 4));
   assert.equal(card.authenticate(5, 'B', TRANSPORT_KEY), false);
+  card.wake();
   assert.equal(card.authenticate(5, 'A', KEY_A), false);
+  card.wake();
   assert.equal(card.authenticate(5, 'A', TRANSPORT_KEY), true);
   assert.equal(card.authenticatedSector, 1);
   card.write(5, new Uint8Array(16).fill(7));
-  // A failed auth drops the earlier one.
+  // A failed auth drops the earlier one, and the card goes IDLE as a real one does: silent until re-selected.
   assert.equal(card.authenticate(5, 'A', KEY_A), false);
   assert.equal(card.authenticatedSector, null);
+  assert.throws(() => card.read(5), cardError('removed'));
+  assert.throws(() => card.authenticate(5, 'A', TRANSPORT_KEY), cardError('removed'));
+  card.wake();
   assert.throws(() => card.read(5), cardError('not-authenticated'));
+  assert.equal(card.authenticate(5, 'A', TRANSPORT_KEY), true);
 });
 
 test('reads and writes only inside the authenticated sector; bad blocks and block 0', () => {
@@ -101,6 +107,7 @@ test('access bits honoured: data 100 + trailer 011', () => {
   const data = new Uint8Array(16).fill(0x5a);
   // Transport key no longer works; key A reads but cannot write.
   assert.equal(card.authenticate(4, 'A', TRANSPORT_KEY), false);
+  card.wake();
   assert.ok(card.authenticate(4, 'A', KEY_A));
   assert.equal(hex(card.read(4)), '00'.repeat(16));
   assert.throws(() => card.write(4, data), cardError('access-denied'));
@@ -158,6 +165,7 @@ test('a trailer written with inconsistent access bits is accepted and locks the 
     ['A', TRANSPORT_KEY],
   ] as const) {
     assert.equal(card.authenticate(4, type, key), false);
+    card.wake();
   }
   // The neighbouring sector is unaffected.
   assert.ok(card.authenticate(8, 'A', TRANSPORT_KEY));

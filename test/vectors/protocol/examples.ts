@@ -134,6 +134,19 @@ export const JOURNAL_CASES: { name: string; meaning: string; records: WireRecord
       },
     ],
   },
+  {
+    name: 'rekey-record',
+    meaning:
+      'Record 131, a generic item: a card still on key version 1 tapped during a rollover and re-keyed in place ' +
+      'to version 2 (its purse sectors 2 and 3, then the identity sector 1) before the sale the tap was for ' +
+      '(§6.6.6 card.rekeyed).',
+    records: [
+      {
+        seq: 131, kind: 'card.rekeyed', atMs: T0 + 8_000_000, card: 20230517, ref: null,
+        body: { cardNumber: 20230517, uid: '04a1b2c3', fromKeyVersion: 1, toKeyVersion: 2, sectors: [2, 3, 1] },
+      },
+    ],
+  },
 ];
 
 const blacklistV42 = [10000007, 10000123, 10000456, 20000001, 20231234];

@@ -112,6 +112,19 @@ test('a wrong key is auth-failed (no key bytes in the message or log); the right
   await session.readBlock(4);
 });
 
+test('a wrong key while another sector is open (nested authentication) is auth-failed; the card answers next', async () => {
+  // MFCrypto1On stays set from the open sector: the driver must not take it for a success (a key probe tries
+  // several keys in a row, and a real card that refused one has dropped to IDLE until it is re-selected).
+  const { session, reader } = await withCard();
+  await session.authenticate(1, 'A', TRANSPORT);
+  const wrong = Uint8Array.of(0x13, 0x57, 0x9b, 0xdf, 0x24, 0x68);
+  await assert.rejects(session.authenticate(2, 'B', wrong), isCardError('auth-failed'));
+  assert.equal(reader.counters.authFailures, 1);
+  await assert.rejects(session.readBlock(8), isCardError('not-authenticated'), 'nothing is open after it');
+  await session.authenticate(2, 'A', TRANSPORT);
+  assert.equal(hex(await session.readBlock(8)), '00'.repeat(16));
+});
+
 test('reads outside the authenticated sector are refused locally; a NAK is access-denied, then re-auth works', async () => {
   const { emu, session, reader } = await withCard();
   await session.authenticate(0, 'A', TRANSPORT);

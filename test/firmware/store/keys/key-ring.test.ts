@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   deriveSimMasterKeys,
+  deriveSimRolloverKeys,
   loadKeyFile,
   loadKeyRing,
   writeKeyFile,
@@ -16,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'onecard-ring-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const hexOf = (k: MasterKeys) => [k.cardKeyA, k.cardKeyB, k.cardMac].map((b) => Buffer.from(b).toString('hex'));
 const OLD = deriveSimMasterKeys(1);
-const NEW = deriveSimMasterKeys(2);
+const NEW = deriveSimRolloverKeys(2, OLD);
 
 function writeRaw(name: string, body: unknown): string {
   const path = join(dir, name);
@@ -78,4 +79,15 @@ test('a ring whose previous version is not below the current one is refused, wit
       }),
     /must be below current/,
   );
+});
+
+test('a ring whose versions differ in cardMac is refused: re-keyed cards would read as forged', () => {
+  const other = deriveSimMasterKeys(2); // its own cardMac
+  const ring = { current: { keyVersion: 2, keys: other }, previous: { keyVersion: 1, keys: OLD } };
+  assert.throws(() => writeKeyRing(join(dir, 'mac.json'), ring), /same cardMac: the data-MAC key cannot roll over/);
+  const path = join(dir, 'mac-ok.json');
+  writeKeyRing(path, { current: { keyVersion: 2, keys: NEW }, previous: { keyVersion: 1, keys: OLD } });
+  const body = JSON.parse(readFileSync(path, 'utf8'));
+  body.current.keys.cardMac = hexOf(other)[2];
+  assert.throws(() => loadKeyRing(writeRaw('mac-bad.json', body)), /same cardMac/);
 });
