@@ -18,7 +18,7 @@ import { type Display, PANELS } from '../drivers/display/index.ts';
 import { St7920Display } from '../drivers/display/st7920.ts';
 import type { GpioPort } from '../drivers/gpio/index.ts';
 import { DEFAULT_USB_MAP, type PosKey, type UsbKeypadConfig } from '../drivers/keypad/keymap.ts';
-import { DEFAULT_MATRIX_MAP, matrixStart, scanOnce } from '../drivers/keypad/matrix.ts';
+import { matrixStart, scanOnce } from '../drivers/keypad/matrix.ts';
 import { gpioMatrixPort } from '../drivers/keypad/matrix-gpio.ts';
 import { UsbKeypad } from '../drivers/keypad/usb.ts';
 import { AplayPlayer } from '../drivers/voice/player.ts';
@@ -166,15 +166,12 @@ export async function openKeypad(
       return { ok: true, value: { close: () => keypad.close(), twin } };
     }
     case 'matrix':
-      return gpio
-        ? openMatrix(c.rows, c.columns, gpio, onKey, d)
-        : { ok: false, message: 'peripherals.keypad: no gpio' };
+      return gpio ? openMatrix(c, gpio, onKey, d) : { ok: false, message: 'peripherals.keypad: no gpio' };
   }
 }
 
 function openMatrix(
-  rows: readonly number[],
-  columns: readonly number[],
+  { rows, columns, map }: Extract<KeypadConfig, { kind: 'matrix' }>,
   gpio: GpioPort,
   onKey: (key: PosKey) => void,
   d: RegistryDeps,
@@ -191,7 +188,7 @@ function openMatrix(
   let stopped = false;
   const loop = async (): Promise<void> => {
     while (!stopped) {
-      const pass = await scanOnce(paced, state, DEFAULT_MATRIX_MAP);
+      const pass = await scanOnce(paced, state, map);
       state = pass.state;
       for (const k of pass.keys) onKey(k);
     }

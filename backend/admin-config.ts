@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, parseConfig } from '../firmware/config/schema.ts';
 import type { AdminResult } from './admin.ts';
+import { configIssue } from './config-check.ts';
 import { configTooBig } from './configs.ts';
 import type { Backend } from './backend.ts';
 
 /**
  * `onecard backend config push|show`: config versions per terminal
  * (PROTOCOL.md §6.8, backend/configs.ts). The backend numbers a
- * pushed document after checking it as the terminal will (the same schema,
+ * pushed document after checking it as the terminal will (the published schema,
  * and the terminal id it is for), so a broken file is refused here and never
  * queued; the terminal checks again (what its installer set for this box is
  * known there only) and its answer (applied, rejected with the field that is
@@ -74,13 +74,11 @@ function checkDocument(body: string, terminal: number, file: string): string | n
   } catch (err) {
     return `${file}: not valid JSON (${(err as Error).message})`;
   }
-  try {
-    const config = parseConfig(raw, file);
-    return config.terminal.id === terminal ? null : `${file}: terminal.id is ${config.terminal.id}, not ${terminal}`;
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
+  const wrong = configIssue(raw, file);
+  if (wrong !== null) return wrong;
+  // The schema has checked terminal.id is an integer.
+  const id = (raw as { terminal: { id: number } }).terminal.id;
+  return id === terminal ? null : `${file}: terminal.id is ${id}, not ${terminal}`;
 }
 
 function show(b: Backend, terminal: number): AdminResult {

@@ -1,7 +1,7 @@
-import { checkSetConfig } from '../firmware/config/setting.ts';
 import { formatCents, parseAmount } from '../base/money.ts';
 import type { CommandArgs, Status } from '../protocol/index.ts';
 import { CONFIG_HELP, configAdmin } from './admin-config.ts';
+import { checkSetConfig } from './config-check.ts';
 import { CREDITS_HELP, creditReason, creditsAdmin } from './credit-import.ts';
 import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';

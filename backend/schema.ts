@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqlite } from '../firmware/store/sqlite-open.ts';
+import { openSqlite } from '../base/sqlite-open.ts';
 import { POINTS_SQL } from './points.ts';
 
 /**

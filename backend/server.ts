@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTcpServer, isIP, type Server as TcpServer } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { TcpLink } from '../base/tcp-link.ts';
-import { WebSocketLink } from '../firmware/sync/ws-link.ts';
+import { WebSocketLink } from '../base/ws-link.ts';
 import { runAdmin } from './admin.ts';
 import { EXPORT_FILE_BYTES_MAX } from './journal-import.ts';
 import { WS_MESSAGE_BYTES_MAX } from './admission.ts';

@@ -16,7 +16,7 @@ import { SyncClient } from '../firmware/sync/client.ts';
 import type { Link } from '../firmware/sync/link.ts';
 import { systemScheduler } from '../firmware/sync/scheduler.ts';
 import { SyncState } from '../firmware/sync/sync-state.ts';
-import { dialWebSocket } from '../firmware/sync/ws-link.ts';
+import { dialWebSocket } from '../base/ws-link.ts';
 import type { WireRecord } from '../protocol/index.ts';
 import { BackendServer } from '../backend/server.ts';
 import { realisticSales } from './protocol-sales.ts';

@@ -4,6 +4,7 @@ import type { TerminalConfig } from '../../firmware/config/schema.ts';
 import { systemRandom } from '../../firmware/core/random.ts';
 import { readPrivateFile } from '../../firmware/store/keys/keyfile.ts';
 import {
+  type ClockStepper,
   type LastSync,
   SessionAuthorizer,
   syncTerminal,
@@ -20,6 +21,8 @@ import type { Opened } from '../registry.ts';
  * The config's `backend` section made live: the terminal key read from its
  * 0600 file (the message names the file, never its content), the online
  * authorizer handed to the terminal before it opens, then the sync client.
+ * Its session timers run on `clocks.session`; the backend's time steps
+ * `clocks.terminalClock`, the clock the terminal's journal and decisions read.
  */
 export interface BackendLink {
   authorizer: SessionAuthorizer;
@@ -32,9 +35,10 @@ export interface BackendLink {
 
 export function openBackendLink(
   link: NonNullable<TerminalConfig['backend']>,
-  clock: Clock,
+  clocks: { session: Clock; terminalClock: Clock & ClockStepper },
   log: Logger,
 ): Opened<BackendLink> {
+  const clock = clocks.session;
   let text: string;
   try {
     text = readPrivateFile(link.terminalKeyFile);
@@ -54,7 +58,8 @@ export function openBackendLink(
       syncAlarm: () => sync?.client.syncAlarm ?? null,
       attach(terminal, peripherals) {
         sync = syncTerminal(terminal, {
-          ...{ keyId: key.keyId, key: key.key, dial: webSocketDialer(link.url), clock },
+          ...{ keyId: key.keyId, key: key.key, dial: webSocketDialer(link.url) },
+          ...{ clock, terminalClock: clocks.terminalClock },
           ...{ scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals },
         });
         sync.client.start();

@@ -3,6 +3,7 @@ import type { Logger } from '../../base/log.ts';
 import type { Scheduler } from '../../base/scheduler.ts';
 import type { KeyRing } from '../../firmware/card/key-ring.ts';
 import type { TerminalConfig } from '../../firmware/config/schema.ts';
+import { SteppedClock } from '../../firmware/core/clock.ts';
 import { deriveSimMasterKeys, loadKeyRing } from '../../firmware/store/keys/keyfile.ts';
 import { type Composed, composeTerminal } from '../../firmware/terminal/compose.ts';
 import { roleTap } from '../../firmware/terminal/role-tap.ts';
@@ -64,7 +65,12 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     return { ok: false, message: 'peripherals: missing; a terminal needs at least its reader ("reader": {"kind": …})' };
   const ring = keyRingOf(config);
   if (!ring.ok) return ring;
-  const linked = config.backend ? openBackendLink(config.backend, d.clock, d.log) : null;
+  // The terminal's time (PROTOCOL.md §6.2): the system clock plus the backend's correction, stepped by the
+  // sync client and journaled as clock.step. Journal, decisions and the idle screen read it; timers and the
+  // reader loop keep d.clock, so a step is not a silence. A Pi has no RTC: it may boot an hour off.
+  const terminalClock = new SteppedClock(d.clock);
+  const clocks = { session: d.clock, terminalClock };
+  const linked = config.backend ? openBackendLink(config.backend, clocks, d.log) : null;
   if (linked && !linked.ok) return linked;
   const link = linked?.value ?? null;
   const opened = await openPeripherals(config.peripherals, d);
@@ -74,7 +80,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   try {
     composed = composeTerminal({
       ...{ config, masterKeys: ring.value.current.keys, keyRing: ring.value },
-      ...{ clock: d.clock, log: d.log, scheduler: d.scheduler },
+      ...{ clock: terminalClock, log: d.log, scheduler: d.scheduler },
       ...(link ? { authorizer: link.authorizer, locked: link.locked, syncAlarm: link.syncAlarm } : {}),
       // The door role drives its relays through the same GPIO driver the signals use.
       ...(peripherals.gpio
@@ -82,9 +88,9 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
         : {}),
     });
   } catch (e) {
-    // Only the stores throw: a role that cannot open on this config is a value (below).
+    // A config's problems come back as values naming their field (below); a throw here is a bug, said as one.
     await peripherals.close();
-    return { ok: false, message: `storage.dataDir: cannot open the stores: ${(e as Error).message}` };
+    return { ok: false, message: `cannot open the terminal (a bug, please report it): ${(e as Error).message}` };
   }
   if (!composed.ok) {
     await peripherals.close();
@@ -93,7 +99,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   const terminal = composed.terminal;
   link?.attach(terminal, peripherals.health);
   const online = () => link?.status()?.connected === true;
-  const status = clockStatus(() => d.clock.nowMs(), config.terminal.utcOffsetMinutes, online);
+  const status = clockStatus(() => terminalClock.nowMs(), config.terminal.utcOffsetMinutes, online);
   const face = new Face(peripherals.face.devices, status, d.log, peripherals.face.failing);
   // Each result beeps at once; the panel, the pole display and the voice follow without holding the beep.
   const signalled = (f: Faced): Promise<void> => {

@@ -1,5 +1,7 @@
 import { localTime } from '../../firmware/core/clock.ts';
+import { CLOCK_STEP_MS } from '../../firmware/sync/clock-watch.ts';
 import type { LastSync } from '../../firmware/sync/index.ts';
+import type { ClockStateName } from '../../protocol/index.ts';
 import type { RunningTerminal } from './service.ts';
 
 /**
@@ -30,16 +32,27 @@ export function statusReport(t: RunningTerminal, startedMs: number, nowMs: numbe
     clock:
       sync === null
         ? { source: 'system clock, not checked (no backend)' }
-        : { source: CLOCK_SOURCES[sync.lastSync.clockSource], state: sync.clock, driftMs: sync.clockDriftMs },
+        : {
+            source: clockSourceShown(sync.lastSync.clockSource, sync.clock),
+            state: sync.clock,
+            driftMs: sync.clockDriftMs,
+          },
     peripherals: t.peripherals.health(),
     reader: { lastPollMs: loop.lastPollMs, taps: loop.taps, faults: loop.readerFaults },
   };
 }
 
-const CLOCK_SOURCES: Record<LastSync['clockSource'], string> = {
-  backend: 'backend (a jump is stepped to its time)',
-  local: 'local (never stepped; the drift from the backend is reported)',
-};
+/**
+ * Whose time the terminal keeps: `backend` once a TIME exchange found it within CLOCK_STEP_MS of the
+ * backend's (or stepped it there), `local` before that and on a runtime that cannot step its clock.
+ */
+export function clockSourceShown(source: LastSync['clockSource'], state: ClockStateName): string {
+  const withinS = CLOCK_STEP_MS / 1000;
+  if (source === 'local') return 'local (never stepped; the drift from the backend is reported)';
+  return state === 'synced'
+    ? `backend (synced within ${withinS} s; a jump is stepped to its time)`
+    : `local (not synced to the backend yet; a jump of more than ${withinS} s will be stepped)`;
+}
 
 /** The last session and ack on the terminal's clock, as local time (a person reads them). */
 export function lastSyncShown(s: LastSync, utcOffsetMinutes: number) {

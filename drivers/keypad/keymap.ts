@@ -63,11 +63,27 @@ export const DEFAULT_USB_MAP: Partial<Record<LinuxKey, PosKey>> = {
   TAB: 'totals',
 };
 
+/**
+ * A key map in config, the pad's key → the POS key it means. A name the pad does not have, or a POS key
+ * that does not exist, is refused with the names allowed (the fix), never as a bare "unrecognized key".
+ * A map given replaces the default whole: a key left out of it does nothing.
+ */
+export function keyMapSchema<K extends string>(keys: readonly [K, ...K[]], pad: string) {
+  return z.partialRecord(z.enum(keys), z.enum(POS_KEYS, { error: `must be a POS key: ${POS_KEYS.join(' ')}` }), {
+    // zod reports a key outside the enum as unrecognized_keys, a code its record issue type does not list.
+    error: (iss) => {
+      const i = iss as { code: string; keys?: string[] };
+      if (i.code !== 'unrecognized_keys') return undefined;
+      return `${pad} has no key ${i.keys?.join(', ')}: use ${keys.join(' ')}`;
+    },
+  });
+}
+
 export const UsbKeypadSchema = z
   .object({
     /** e.g. /dev/input/by-id/usb-…-event-kbd: stable across reboots, unlike event0. */
     device: z.string().regex(/^\/dev\/input\//, 'must be a device under /dev/input/'),
-    map: z.partialRecord(z.enum(LINUX_KEY_NAMES), z.enum(POS_KEYS)).default(DEFAULT_USB_MAP),
+    map: keyMapSchema(LINUX_KEY_NAMES, 'a USB numeric keypad').default(DEFAULT_USB_MAP),
     /** Keys whose auto-repeat counts (holding back erases); others repeat nothing, so a held 5 is one 5. */
     repeatKeys: z.array(z.enum(POS_KEYS)).default(['back']),
     /** 'ignore': digits stay digits whatever NumLock says (a till must not go dead); 'track': off = digits silent. */

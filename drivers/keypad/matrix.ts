@@ -63,7 +63,7 @@ export function scanRow(s: MatrixState, row: number, columns: number): { state: 
 export async function scanOnce(
   port: MatrixPort,
   s: MatrixState,
-  map: Record<string, PosKey>,
+  map: Partial<Record<string, PosKey>>,
 ): Promise<{ state: MatrixState; keys: PosKey[] }> {
   let state = s;
   const keys: PosKey[] = [];
@@ -71,7 +71,10 @@ export async function scanOnce(
     await port.selectRow(row);
     const r = scanRow(state, row, await port.readColumns());
     state = r.state;
-    for (const legend of r.pressed) if (map[legend]) keys.push(map[legend]!);
+    for (const legend of r.pressed) {
+      const key = map[legend];
+      if (key) keys.push(key);
+    }
   }
   return { state, keys };
 }

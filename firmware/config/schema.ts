@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldPath } from '../../protocol/field-path.ts';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
 import { FaceConfigShape } from './face-schema.ts';
 import { POINTS_OFF, PointsSchema } from './points-schema.ts';
@@ -201,6 +202,7 @@ export const ConfigSchema = z
           ] as [number, string][])
         : []),
       ...roleLines(cfg),
+      ...matrixLines(cfg.peripherals?.keypad),
     ]) {
       const other = used.get(n);
       if (other)
@@ -213,6 +215,15 @@ export const ConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['pos', 'allowedClasses', i], message: `unknown card class ${id}` });
     });
   });
+
+/** A matrix keypad's eight lines, named as the collision message says them. */
+function matrixLines(keypad: PeripheralsConfig['keypad']): [number, string][] {
+  if (keypad?.kind !== 'matrix') return [];
+  return [
+    ...keypad.rows.map((n, i): [number, string] => [n, `keypad.rows[${i}]`]),
+    ...keypad.columns.map((n, i): [number, string] => [n, `keypad.columns[${i}]`]),
+  ];
+}
 
 export type TerminalConfig = z.infer<typeof ConfigSchema>;
 export type PosConfig = TerminalConfig['pos'];
@@ -229,15 +240,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** A schema issue's path as people write it: `pos.menu[0].code`; `(root)` for the whole document. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return (
-    path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-      .join('')
-      .replace(/^\./, '') || '(root)'
-  );
-}
+export { fieldPath } from '../../protocol/field-path.ts';
 
 /** Validates raw JSON; a broken config is refused with the path of the first bad field. */
 export function parseConfig(raw: unknown, source = 'config'): TerminalConfig {

@@ -1,13 +1,15 @@
 import type { z } from 'zod';
-import { ConfigSchema, fieldPath } from './schema.ts';
+import { checkSetConfigWith, checkSettingWith, type SettingChecker } from '../../protocol/set-config.ts';
+import { ConfigSchema } from './schema.ts';
 
 /**
  * One setting of the config by its dotted path (`pos.maxSaleCents`), as the
  * remote command set-config names it: whether the schema has such a setting,
  * and whether a value fits it on its own. Rules that tie settings together
  * (minSaleCents ≤ maxSaleCents …) need the whole config and stay with the
- * full check (parseConfig). Used by the terminal and, before it queues the
- * command, by the backend's admin.
+ * full check (parseConfig). The backend's admin makes the same check against
+ * protocol/config.schema.json (backend/config-check.ts); protocol/set-config.ts
+ * holds what the two share.
  */
 type Node = z.ZodType & { def: { type: string; innerType?: Node }; shape?: Record<string, Node> };
 
@@ -30,42 +32,21 @@ export function settingSchema(path: readonly string[]): z.ZodType | null {
   return path.length === 0 ? null : at;
 }
 
-/** Null when `value` may stand at the dotted `key`; else one line saying what is wrong. */
-export function checkSetting(key: string, value: unknown): string | null {
-  const path = key.split('.');
-  if (path.some((p) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(p))) return `"${key}" is not a dotted path of setting names`;
+/** How `value` fits the setting at `path`, by the terminal's own zod schema. */
+export const zodSettingFit: SettingChecker = (path, value) => {
   const schema = settingSchema(path);
-  if (schema === null) return `no setting "${key}" in the terminal config`;
+  if (schema === null) return { kind: 'unknown' };
   const r = schema.safeParse(value);
-  if (r.success) return null;
+  if (r.success) return { kind: 'fits' };
   const issue = r.error.issues[0];
-  const inner = fieldPath(issue.path);
-  const at = inner === '(root)' ? '' : inner.startsWith('[') ? inner : `.${inner}`;
-  return `${key}${at}: ${issue.message}`;
-}
+  return { kind: 'wrong', path: issue.path, message: issue.message };
+};
 
-/**
- * set-config keys that are not settings: they ask the backend for a list
- * again (firmware/sync/commands.ts), the value a JSON list name.
- */
-export const LIST_REQUEST_KEYS: readonly string[] = ['sync.pull', 'sync.resync'];
-export type RequestedList = 'blacklist' | 'credits';
-
-/** The list a `sync.pull` / `sync.resync` value names, or null. */
-export function requestedList(value: unknown): RequestedList | null {
-  return value === 'blacklist' || value === 'credits' ? value : null;
-}
+/** Null when `value` may stand at the dotted `key`; else one line saying what is wrong. */
+export const checkSetting = (key: string, value: unknown): string | null => checkSettingWith(zodSettingFit, key, value);
 
 /** The whole check of a set-config command (key, JSON text of the value): null when it may be sent. */
-export function checkSetConfig(key: string, valueJson: string): string | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(valueJson);
-  } catch {
-    return `set-config ${key}: value ${JSON.stringify(valueJson)} is not JSON`;
-  }
-  if (LIST_REQUEST_KEYS.includes(key))
-    return requestedList(value) === null ? `set-config ${key}: value must be "blacklist" or "credits"` : null;
-  const wrong = checkSetting(key, value);
-  return wrong === null ? null : `set-config ${wrong}`;
-}
+export const checkSetConfig = (key: string, valueJson: string): string | null =>
+  checkSetConfigWith(zodSettingFit, key, valueJson);
+
+export { LIST_REQUEST_KEYS, requestedList, type RequestedList } from '../../protocol/set-config.ts';

@@ -68,6 +68,12 @@ export function itemEntry(buffer: string, key: Key, menu: readonly MenuItem[]): 
   return { kind: 'done', amountCents: lines.reduce((s, l) => s + l.qty * l.priceCents, 0), lines };
 }
 
+/** The item the code being keyed names (the part after the last `+`), for the entry screen; null while none. */
+export function currentItem(buffer: string, menu: readonly MenuItem[]): MenuItem | null {
+  const m = /^(\d{1,3})(\*\d{0,2})?$/.exec(buffer.slice(buffer.lastIndexOf('+') + 1));
+  return m ? (menu.find((i) => i.code === Number(m[1])) ?? null) : null;
+}
+
 /** Simple keypad: each key is a price (the seeds' mapping by default). */
 export function simpleEntry(key: Key, pos: PosConfig): EntryResult {
   const cents = (pos.simpleKeys as Record<string, number | undefined>)[key];

@@ -1,7 +1,7 @@
 import { pinVerifier } from '../card/layout.ts';
 import { equalBytes } from '../crypto/cmac.ts';
-import { freeEntry, itemEntry, simpleEntry, type EntryResult, type Key } from './entry.ts';
-import { screens, type Text } from './screen.ts';
+import { currentItem, freeEntry, itemEntry, simpleEntry, type EntryResult, type Key } from './entry.ts';
+import { type Screen, screens, type Text } from './screen.ts';
 import type { PosMemory, PosState, Request } from './state.ts';
 import type { PosEffect, PosFacts, PosStep } from './machine.ts';
 import { moved, refused, rested, show, shown } from './machine-steps.ts';
@@ -31,12 +31,8 @@ export function onKey(m: PosMemory, k: Key, f: PosFacts): PosStep {
   if (pos.entryMode === 'simple' && !topup) return entered(m, simpleEntry(k, pos), false, f);
   const buffer = s.mode === 'entry' ? s.buffer : '';
   if (k === 'back') {
-    return moved(
-      m,
-      { mode: 'entry', buffer: buffer.slice(0, -1), topup },
-      screens.entry(buffer.slice(0, -1), LABEL.amount),
-      'key',
-    );
+    const left = buffer.slice(0, -1);
+    return moved(m, { mode: 'entry', buffer: left, topup }, entryScreen(left, topup, f), 'key');
   }
   return entered(
     m,
@@ -46,15 +42,18 @@ export function onKey(m: PosMemory, k: Key, f: PosFacts): PosStep {
   );
 }
 
+/** The screen while keying: a top-up's or a free amount, or in item mode the codes and the item being keyed. */
+function entryScreen(buffer: string, topup: boolean, f: PosFacts): Screen {
+  if (topup) return screens.entry(buffer, LABEL.topup);
+  const pos = f.config.pos;
+  if (pos.entryMode === 'item') return screens.itemEntry(buffer, currentItem(buffer, pos.menu));
+  return screens.entry(buffer, LABEL.amount);
+}
+
 function entered(m: PosMemory, r: EntryResult, topup: boolean, f: PosFacts): PosStep {
   if (r.kind === 'error') return shown(m, screens.message({ zh: r.zh, en: r.en }), 'error');
   if (r.kind === 'editing') {
-    return moved(
-      m,
-      { mode: 'entry', buffer: r.buffer, topup },
-      screens.entry(r.buffer, topup ? LABEL.topup : LABEL.amount),
-      'key',
-    );
+    return moved(m, { mode: 'entry', buffer: r.buffer, topup }, entryScreen(r.buffer, topup, f), 'key');
   }
   if (!topup && f.config.pos.requireOperator && !f.operator)
     return shown(rested(m, f), screens.refused('operator-required'), 'error');

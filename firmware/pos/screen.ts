@@ -63,6 +63,16 @@ export const screens = {
     cashier: t(`${label.zh}: ${buffer}`, `${label.en}: ${buffer}`),
     customer: t(buffer, buffer),
   }),
+  /**
+   * Item mode: the codes keyed so far, and the item the code being keyed names with its price. The price
+   * leads in English: a 16×2 panel has one row for it, and a long name must not push the price off.
+   */
+  itemEntry: (buffer: string, item: { name: Text; priceCents: number } | null): Screen => ({
+    cashier: t(`菜品: ${buffer}`, `Item: ${buffer}`),
+    customer: item
+      ? t(`${item.name.zh} ${formatCents(item.priceCents)}元`, `${formatCents(item.priceCents)} ${item.name.en}`)
+      : t(buffer, buffer),
+  }),
   awaitCard: (amountCents: number, topup: boolean): Screen =>
     topup
       ? {

@@ -1,7 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../core/log.ts';
 import { checkCard } from './journal/journal-args.ts';
-import { durabilityOf, openSqlite, unsyncedWriter, type Durability, type UnsyncedWrite } from './sqlite-open.ts';
+import {
+  durabilityOf,
+  openSqlite,
+  unsyncedWriter,
+  type Durability,
+  type UnsyncedWrite,
+} from '../../base/sqlite-open.ts';
 
 /**
  * Pending credits (subsidies, online top-ups) handed to every terminal, to be

@@ -34,7 +34,7 @@ export { systemScheduler, TimerSlot, type Cancel, type Scheduler } from './sched
 export { SyncState } from './sync-state.ts';
 export { dialTcp, TcpLink, tcpDialer } from './tcp-link.ts';
 export { UPLOADER_DEFAULTS, Uploader, type UploaderOptions } from './uploader.ts';
-export { dialWebSocket, webSocketDialer, WebSocketLink } from './ws-link.ts';
+export { dialWebSocket, webSocketDialer, WebSocketLink } from '../../base/ws-link.ts';
 
 export interface TerminalSync {
   client: SyncClient;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { chmodSync, existsSync } from 'node:fs';
 import type { Logger } from '../core/log.ts';
-import { durabilityOf, openSqlite, type Durability } from '../store/sqlite-open.ts';
+import { durabilityOf, openSqlite, type Durability } from '../../base/sqlite-open.ts';
 import type { Advice } from '../../protocol/index.ts';
 
 /**

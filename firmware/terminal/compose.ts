@@ -1,5 +1,5 @@
 import type { TerminalConfig } from '../config/schema.ts';
-import { openAttendanceApp, openDoorApp, openParkingApp, type RoleOpen } from './role-app.ts';
+import { openAttendanceApp, openDoorApp, openParkingApp, type RoleOpen, storesRefused } from './role-app.ts';
 import { Terminal, type TerminalDeps } from './terminal.ts';
 
 /**
@@ -12,25 +12,50 @@ import { Terminal, type TerminalDeps } from './terminal.ts';
 export type Role = TerminalConfig['terminal']['roles'][number];
 
 /**
- * A role that cannot open on this config is a value naming the field and the
- * fix (an installer's mistake, not a crash); a store that cannot open still throws.
+ * A terminal that cannot open on this config is a value naming the field and
+ * the fix (an installer's mistake, not a crash): the stores under
+ * `storage.dataDir`, or the role's section (its refusals, and what its
+ * relays' GPIO lines or its wiring threw while it opened).
  */
 export type Composed = { ok: true; terminal: Terminal } | { ok: false; field: string; message: string };
+type Refused = Extract<Composed, { ok: false }>;
+const refused = (r: { field: string; message: string }): Refused => ({
+  ...r,
+  ok: false,
+  message: `${r.field}: ${r.message}`,
+});
 
 const ROLES: Record<Role, (d: TerminalDeps) => Composed> = {
-  pos: (d) => ({ ok: true, terminal: Terminal.open(d) }),
-  door: (d) => withRole(d, openDoorApp),
-  attendance: (d) => withRole(d, openAttendanceApp),
-  parking: (d) => withRole(d, openParkingApp),
+  pos: (d) => stores(d, () => Terminal.open(d)),
+  door: (d) => withRole(d, 'door', openDoorApp),
+  attendance: (d) => withRole(d, 'attendance', openAttendanceApp),
+  parking: (d) => withRole(d, 'parking', openParkingApp),
 };
 
+/** Opens the stores (the POS opens with them); what they throw is the data dir's problem. */
+function stores(d: TerminalDeps, open: () => Terminal): Composed {
+  try {
+    return { ok: true, terminal: open() };
+  } catch (e) {
+    return refused(storesRefused(d.config.storage.dataDir, e));
+  }
+}
+
 /** The terminal's stores, then the role's app on them; a role that cannot open closes the stores again. */
-function withRole(d: TerminalDeps, open: (t: Terminal, d: TerminalDeps) => RoleOpen): Composed {
-  const t = Terminal.openStores(d);
-  const r = open(t, d);
+function withRole(d: TerminalDeps, role: Role, open: (t: Terminal, d: TerminalDeps) => RoleOpen): Composed {
+  const s = stores(d, () => Terminal.openStores(d));
+  if (!s.ok) return s;
+  const t = s.terminal;
+  let r: RoleOpen;
+  try {
+    r = open(t, d);
+  } catch (e) {
+    // A relay line the GPIO driver will not give, a wiring the controller refuses: the role's section says which.
+    r = { ok: false, field: role, message: `cannot open the ${role} role: ${(e as Error).message}` };
+  }
   if (!r.ok) {
     t.close();
-    return { ok: false, field: r.field, message: `${r.field}: ${r.message}` };
+    return refused(r);
   }
   t.role = r.app;
   return { ok: true, terminal: t };

@@ -30,7 +30,14 @@ export interface RoleGpio {
 }
 
 /** A refusal names the config field to change and how (composeTerminal hands it on as a value). */
-export type RoleOpen = { ok: true; app: RoleApp } | { ok: false; field: string; message: string };
+export type RoleOpen = { ok: true; app: RoleApp } | RoleRefused;
+type RoleRefused = { ok: false; field: string; message: string };
+
+/** A store that will not open (a data dir not writable, a file of another program): the data dir is the field. */
+export function storesRefused(dataDir: string, e: unknown): RoleRefused {
+  const message = `cannot open the stores in ${dataDir}: ${(e as Error).message}`;
+  return { ok: false, field: 'storage.dataDir', message };
+}
 
 const needsSection = (role: string): RoleOpen => ({
   ok: false,
@@ -48,19 +55,30 @@ export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
   if (!door) return needsSection('door');
   if (!d.gpio) return needsGpio('door');
   const log = d.log.child({ terminal: d.config.terminal.id, role: 'door' });
-  const grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
-  const doors = openDoorRole({
-    config: d.config,
-    door,
-    journal: t.journal,
-    blacklist: t.blacklist,
-    grants,
-    port: d.gpio.port,
-    scheduler: d.gpio.scheduler,
-    clock: d.clock,
-    log,
-    signals: d.gpio.signals,
-  });
+  let grants: Grants;
+  try {
+    grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
+  } catch (e) {
+    return storesRefused(d.config.storage.dataDir, e);
+  }
+  let doors: DoorController;
+  try {
+    doors = openDoorRole({
+      config: d.config,
+      door,
+      journal: t.journal,
+      blacklist: t.blacklist,
+      grants,
+      port: d.gpio.port,
+      scheduler: d.gpio.scheduler,
+      clock: d.clock,
+      log,
+      signals: d.gpio.signals,
+    });
+  } catch (e) {
+    grants.close(); // the caller closes the terminal's stores; this one is the role's
+    throw e;
+  }
   return { ok: true, app: { role: 'door', doors, grants } };
 }
 

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { parseConfigText, readConfigFile, stripLineComments } from '../../app/config/config-file.ts';
 import { runCli, STACK_FRAME } from './run-cli.ts';
 
+const MATRIX_LINES = '"kind": "matrix", "rows": [5, 6, 12, 13], "columns": [16, 19, 20, 21]';
+
 /** The terminal's one config file: `//` comments, the schema, every refusal naming the field and the fix. */
 test('// comments go, // inside a string stays (a URL), line numbers are kept', () => {
   const text = '{\n  "url": "ws://host:1", // the backend\n  // a whole line\n  "a": "x\\"//y"\n}\n';
@@ -45,6 +47,22 @@ test('a broken config is refused with the field and the fix; relative paths are 
       ['"url": "wss://onecard.example.org:8443"', '"url": "http://x"', /"backend\.url": a backend address/],
       ['"line": 23', '"line": 18', /"peripherals\.gpio": line 18 is already signals\.buzzer/],
       ['"storage": {', '"sim": { "seed": 1 }, "storage": {', /"sim": a terminal with a real reader/],
+      // The matrix keypad's key map: a key the pad does not have, a POS key that does not exist.
+      [
+        '"gpio": {',
+        `"keypad": { ${MATRIX_LINES}, "map": { "A": "confirm", "E": "cancel" } }, "gpio": {`,
+        /"peripherals\.keypad\.map": the 4×4 matrix keypad has no key E: use 1 2 3 A 4 5 6 B 7 8 9 C \* 0 # D/,
+      ],
+      [
+        '"gpio": {',
+        `"keypad": { ${MATRIX_LINES}, "map": { "A": "enter" } }, "gpio": {`,
+        /"peripherals\.keypad\.map\.A": must be a POS key: 0 1 2 .* confirm cancel back undo totals topup/,
+      ],
+      [
+        '"gpio": {',
+        '"keypad": { "kind": "matrix", "rows": [5, 6, 12, 18], "columns": [16, 19, 20, 21] }, "gpio": {',
+        /GPIO line 18 is already signals\.buzzer: give keypad\.rows\[3\] its own/,
+      ],
     ];
     for (const [from, to, field] of cases) {
       const bad = join(dir, 'bad.json');

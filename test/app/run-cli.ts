@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -28,3 +29,38 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
 
 /** A stack trace's frame lines: never shown for a user's mistake. */
 export const STACK_FRAME = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+/** `onecard run --config FILE` as systemd starts it (stdin closed), its stdout watched for log events. */
+export function startService(config: string) {
+  const child = spawn(process.execPath, [ONECARD, 'run', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const seen: { event: string; resolve: () => void }[] = [];
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString('utf8');
+    for (const s of seen) if (stdout.includes(`"event":"${s.event}"`)) s.resolve();
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => ({ stdout, stderr }),
+    /** Resolves once the service has logged `event` (or fails the test when it exits first). */
+    logged: (event: string) =>
+      Promise.race([
+        new Promise<void>((resolve) => {
+          if (stdout.includes(`"event":"${event}"`)) resolve();
+          else seen.push({ event, resolve });
+        }),
+        exited.then((code) => assert.fail(`exited ${code} before ${event}: ${stderr}`)),
+      ]),
+  };
+}
+
+/** The JSON log lines of a service's stdout. */
+export const events = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });

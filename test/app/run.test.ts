@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ONECARD, runCli } from './run-cli.ts';
+import { events, runCli, startService } from './run-cli.ts';
 
 /**
  * `onecard run --config examples/terminal-sim.json` (every peripheral a twin)
@@ -15,39 +14,6 @@ import { ONECARD, runCli } from './run-cli.ts';
 /** A guard, not a timing assertion: a service that ignores SIGTERM fails the test instead of hanging the suite. */
 const SERVICE = { timeout: 180_000 };
 const EXAMPLE = fileURLToPath(new URL('../../examples/terminal-sim.json', import.meta.url));
-
-function startService(config: string) {
-  const child = spawn(process.execPath, [ONECARD, 'run', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const seen: { event: string; resolve: () => void }[] = [];
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString('utf8');
-    for (const s of seen) if (stdout.includes(`"event":"${s.event}"`)) s.resolve();
-  });
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    output: () => ({ stdout, stderr }),
-    /** Resolves once the service has logged `event` (or fails the test when it exits first). */
-    logged: (event: string) =>
-      Promise.race([
-        new Promise<void>((resolve) => {
-          if (stdout.includes(`"event":"${event}"`)) resolve();
-          else seen.push({ event, resolve });
-        }),
-        exited.then((code) => assert.fail(`exited ${code} before ${event}: ${stderr}`)),
-      ]),
-  };
-}
-
-const events = (stdout: string) =>
-  stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
 
 test(
   'onecard run keeps running with stdin closed, answers onecard status, stops on SIGTERM with exit 0',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { webSocketDialer } from '../../firmware/sync/ws-link.ts';
+import { webSocketDialer } from '../../base/ws-link.ts';
 import { CARD_ISSUED_KIND } from '../../backend/card-register.ts';
 import { backendMain, serveBackend } from '../../backend/main.ts';
 import { terminal } from './loopback-terminal.ts';

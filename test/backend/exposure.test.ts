@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ManualClock } from '../../firmware/core/clock.ts';
-import { webSocketDialer } from '../../firmware/sync/ws-link.ts';
+import { webSocketDialer } from '../../base/ws-link.ts';
 import { SOM } from '../../protocol/index.ts';
 import {
   BACKEND_HANDSHAKE_TIMEOUT_MS,

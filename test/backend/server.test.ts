@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dialTcp } from '../../firmware/sync/tcp-link.ts';
-import { webSocketDialer } from '../../firmware/sync/ws-link.ts';
+import { webSocketDialer } from '../../base/ws-link.ts';
 import { backendMain, serveBackend } from '../../backend/main.ts';
 import { terminal } from './loopback-terminal.ts';
 

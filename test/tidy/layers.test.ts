@@ -40,10 +40,13 @@ interface Rule {
   may: readonly Area[] | 'any';
   /** Only node built-ins (`node:…`) from outside the tree: a backend vendors these folders alone. */
   builtinsOnly?: boolean;
+  /** With builtinsOnly: the packages it may import besides (each named in docs/dependencies.md). */
+  packages?: readonly string[];
 }
 const RULES: Record<Area, Rule> = {
   protocol: { may: ['protocol'], builtinsOnly: true },
-  base: { may: ['base'], builtinsOnly: true },
+  // The WebSocket link and the SQLite opener serve terminal and backend alike: their two packages, no others.
+  base: { may: ['base'], builtinsOnly: true, packages: ['ws', 'better-sqlite3'] },
   drivers: { may: ['drivers', 'base'] },
   firmware: { may: ['firmware', 'drivers', 'protocol', 'base'] },
   simulator: { may: ['protocol', 'base', 'drivers', 'firmware', 'simulator', 'backend'] },
@@ -72,33 +75,6 @@ interface Exception {
   why: string;
 }
 const EXCEPTIONS: readonly Exception[] = [
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/config/schema.ts',
-    dynamicOnly: false,
-    // The admin refuses a bad CONFIG_PUSH before it is queued, with the terminal's own checks.
-    why: 'plan: check pushes against protocol/config.schema.json (the published schema) instead',
-  },
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/config/setting.ts',
-    dynamicOnly: false,
-    why: 'set-config checks each setting as the terminal will; plan: the same schema as CONFIG_PUSH',
-  },
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/sync/ws-link.ts',
-    dynamicOnly: false,
-    // base/ takes node built-ins only (a backend vendors it alone); this link needs the ws package.
-    why: 'plan: a backend/ server-side WebSocketLink over base/link.ts, or allow ws in base/',
-  },
-  {
-    fromPrefix: 'backend/',
-    toPrefix: 'firmware/store/sqlite-open.ts',
-    dynamicOnly: false,
-    // One rule for opening SQLite (WAL, synchronous=FULL, 0600) for both; it needs better-sqlite3, not a built-in.
-    why: 'plan: base/ allows better-sqlite3 for this one file, or node:sqlite when it is stable',
-  },
   {
     fromPrefix: 'drivers/optional-addon.ts',
     toPrefix: null,
@@ -144,7 +120,8 @@ export function violation(e: Edge): string | null {
   const to = areaOf(e.to);
   if (to === null) {
     if (e.to.startsWith('.')) return `${e.to} is outside the layered folders`;
-    return rule.builtinsOnly && !e.to.startsWith('node:') ? `${from}/ imports node built-ins only, not ${e.to}` : null;
+    const allowed = e.to.startsWith('node:') || rule.packages?.includes(e.to) === true;
+    return rule.builtinsOnly && !allowed ? `${from}/ imports node built-ins only, not ${e.to}` : null;
   }
   if (!existsSync(e.to)) return `${e.to} does not exist`;
   if (rule.may !== 'any' && !rule.may.includes(to)) return `${from}/ may not import ${to}/`;
@@ -191,6 +168,9 @@ test('the table catches what it is for', () => {
   assert.match(violation(edge('backend/server.ts', 'firmware/core/log.ts')) ?? '', /backend\/ may not import firmware/);
   assert.match(violation(edge('protocol/frame.ts', 'base/log.ts')) ?? '', /protocol\/ may not import base/);
   assert.match(violation(edge('protocol/frame.ts', 'zod')) ?? '', /node built-ins only/);
+  assert.match(violation(edge('base/ws-link.ts', 'zod')) ?? '', /node built-ins only/);
+  assert.equal(violation(edge('base/ws-link.ts', 'ws')), null);
+  assert.match(violation(edge('protocol/frame.ts', 'ws')) ?? '', /node built-ins only/);
   assert.match(violation(edge('simulator/world.ts', 'app/main.ts')) ?? '', /simulator\/ may not import app/);
   assert.match(violation(edge('firmware/pos/pos.ts', 'app/main.ts', true)) ?? '', /firmware\/ may not import app/);
   assert.match(violation(edge('firmware/pos/pos.ts', 'drivers/card/mfrc522/reader.ts')) ?? '', /contracts/);

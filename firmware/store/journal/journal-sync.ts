@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from '../../core/log.ts';
 import { systemScheduler, TimerSlot, type Scheduler } from '../../sync/scheduler.ts';
 import { fsyncPath } from '../durable-file.ts';
-import { unsyncedWriter, type UnsyncedWrite } from '../sqlite-open.ts';
+import { unsyncedWriter, type UnsyncedWrite } from '../../../base/sqlite-open.ts';
 
 /**
  * The longest a deferred record (appendDeferred) waits for its fsync, from the

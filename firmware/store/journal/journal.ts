@@ -24,7 +24,7 @@ import {
 import { recoverJournal } from './journal-recovery.ts';
 import { prepareWrites, type JournalWrites } from './journal-writes.ts';
 import type { RecordBodies } from '../../../protocol/messages/record-kinds.ts';
-import { durabilityOf, openSqlite, type Durability } from '../sqlite-open.ts';
+import { durabilityOf, openSqlite, type Durability } from '../../../base/sqlite-open.ts';
 import type { Scheduler } from '../../sync/scheduler.ts';
 import { JournalSync } from './journal-sync.ts';
 

@@ -3,7 +3,7 @@ import type { Logger } from '../../core/log.ts';
 import { ListError, listSchemaSql, type ListTableSpec } from './list-schema.ts';
 import type { ListStage } from './list-stage.ts';
 import { ListTable } from './list-table.ts';
-import { durabilityOf, openSqlite, type Durability } from '../sqlite-open.ts';
+import { durabilityOf, openSqlite, type Durability } from '../../../base/sqlite-open.ts';
 
 /**
  * What every versioned list file (blacklist.ts, grants.ts) offers the sync

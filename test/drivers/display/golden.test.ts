@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { commandFrame, dataFrame, encodeGb2312 } from '../../../drivers/display/st7920.ts';
 import { hdCommand, hdData } from '../../../drivers/display/hd44780.ts';
-import { saleVectors } from './sale.ts';
+import { PANELS } from '../../../drivers/display/index.ts';
+import { layout } from '../../../drivers/display/layout.ts';
+import { itemEntryScreen, itemEntryVectors, SALE_STATUS, saleVectors } from './sale.ts';
 
 const vector = (file: string) =>
   JSON.parse(readFileSync(new URL(`../../vectors/display/${file}`, import.meta.url), 'utf8')) as Record<
@@ -13,6 +15,24 @@ const vector = (file: string) =>
 
 test('each panel receives exactly the golden bytes for the sale screen (init and show)', async () => {
   for (const v of await saleVectors()) assert.deepEqual(v.json, vector(v.file), v.file);
+});
+
+test("item mode: each panel shows the codes keyed and the current item's name and price (golden bytes)", async () => {
+  for (const v of await itemEntryVectors()) assert.deepEqual(v.json, vector(v.file), v.file);
+  const lines = (panel: string) => vector(`${panel}-item-entry.json`).lines as string[];
+  assert.deepEqual(lines('st7920'), ['12:34       在线', '菜品: 12*2+7    ', '红烧肉 12.50元  ', ' '.repeat(16)]);
+  // A 16×2 has one row for the item: the price leads, the name is cut at the panel's edge.
+  assert.deepEqual(lines('hd44780-16x2'), ['Item: 12*2+7    ', '12.50 Braised   ']);
+  assert.deepEqual(layout(itemEntryScreen(), SALE_STATUS, PANELS.console), [
+    `12:34${' '.repeat(31)}在线`,
+    `菜品: 12*2+7${' '.repeat(28)}`,
+    `红烧肉 12.50元${' '.repeat(26)}`,
+    ' '.repeat(40),
+  ]);
+  // A code naming no item (yet): the codes alone; "1" of "12" names none on this menu.
+  assert.deepEqual(itemEntryScreen(['1']).customer, { zh: '1', en: '1' });
+  assert.equal(itemEntryScreen(['1', '2']).customer.en, '1.50 Rice');
+  assert.equal(itemEntryScreen(['1', '2', 'back']).customer.en, '1', 'back re-reads the code left');
 });
 
 test('ST7920 frames by hand from the datasheet: sync F8/FA, then the high and the low nibble', () => {

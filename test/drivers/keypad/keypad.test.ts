@@ -113,7 +113,11 @@ test('NumLock: ignored by default; in track mode digits fall silent while it is 
 test('a broken key map is refused naming the field; every POS key the map can name exists in the POS', () => {
   const bad = parseUsbKeypadConfig({ device: '/dev/input/event0', map: { KP1: 'launch' } });
   assert.equal(bad.ok, false);
-  assert.match(bad.ok ? '' : bad.error, /^keypad\.map\.KP1: /);
+  assert.match(bad.ok ? '' : bad.error, /^keypad\.map\.KP1: must be a POS key: 0 1 2 /);
+  // A key the pad does not have is named, with the names it does have (the fix).
+  const noSuchKey = parseUsbKeypadConfig({ device: '/dev/input/event0', map: { KP11: '1' } });
+  const noKeyError = noSuchKey.ok ? '' : noSuchKey.error;
+  assert.match(noKeyError, /^keypad\.map: a USB numeric keypad has no key KP11: use BACKSPACE/);
   const wrongPath = parseUsbKeypadConfig({ device: '/tmp/kbd' });
   assert.match(wrongPath.ok ? '' : wrongPath.error, /^keypad\.device: must be a device under \/dev\/input\//);
   const unknownField = parseUsbKeypadConfig({ device: '/dev/input/event0', mapp: {} });

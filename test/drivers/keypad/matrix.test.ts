@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { silentLogger } from '../../../base/log.ts';
+import { openKeypad } from '../../../app/registry-face.ts';
+import type { GpioLines } from '../../../drivers/gpio/index.ts';
 import { Gpio } from '../../../drivers/gpio/port.ts';
+import { KeypadConfigSchema } from '../../../drivers/keypad/config.ts';
 import { DEFAULT_MATRIX_MAP, MATRIX_LEGEND, matrixStart, scanOnce, scanRow } from '../../../drivers/keypad/matrix.ts';
 import { gpioMatrixPort } from '../../../drivers/keypad/matrix-gpio.ts';
 import { SimGpioLines } from '../../../simulator/gpio/sim-lines.ts';
@@ -79,4 +83,49 @@ test('on drivers/gpio: rows driven low one at a time, a held key pulls its colum
     ROWS.map((r) => gpio.level(r)),
     [1, 1, 1, 1],
   );
+});
+
+test("the config's matrix map: the registry scans the pad on GPIO and hands on the POS key the map names", async () => {
+  const ROWS = [5, 6, 13, 19];
+  const COLS = [12, 16, 20, 21];
+  const clock = { nowMs: () => 0 };
+  const sim = new SimGpioLines(clock);
+  const held = new Set<string>();
+  const rowLevel = new Map<number, number>();
+  // A finger on the pad: whenever a row line changes, each column reads low if a held key joins it to a low row.
+  const pad: GpioLines = {
+    claimOutput: (line, initial) => sim.claimOutput(line, initial),
+    claimInput: (line, onRaw) => sim.claimInput(line, onRaw),
+    close: () => sim.close(),
+    write: (line, level) => {
+      sim.write(line, level);
+      if (!ROWS.includes(line)) return;
+      rowLevel.set(line, level);
+      COLS.forEach((col, c) => {
+        const pressed = ROWS.some((r, i) => rowLevel.get(r) === 0 && held.has(MATRIX_LEGEND[i]![c]!));
+        sim.drive(col, pressed ? 0 : 1);
+      });
+    },
+  };
+  const gpio = new Gpio(pad, { after: () => () => {} });
+  const parsed = KeypadConfigSchema.parse({ kind: 'matrix', rows: ROWS, columns: COLS, map: { A: 'topup' } });
+  const keys: PosKey[] = [];
+  let heard: () => void = () => {};
+  const deps = { clock, scheduler: { after: () => () => {} }, nowUs: () => 0, log: silentLogger };
+  const onKey = (k: PosKey) => {
+    keys.push(k);
+    heard();
+  };
+  const opened = await openKeypad(parsed, onKey, deps, gpio);
+  assert.ok(opened.ok);
+  try {
+    held.add('A');
+    await new Promise<void>((resolve) => (heard = resolve));
+    // The map given replaces the default whole: A is top-up here (confirm by default).
+    assert.deepEqual(keys, ['topup']);
+  } finally {
+    opened.value.close();
+  }
+  const defaults = KeypadConfigSchema.parse({ kind: 'matrix', rows: ROWS, columns: COLS });
+  assert.deepEqual(defaults.kind === 'matrix' && defaults.map, DEFAULT_MATRIX_MAP);
 });

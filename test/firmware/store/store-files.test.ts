@@ -6,7 +6,7 @@ import { basename, join, relative } from 'node:path';
 import { silentLogger } from '../../../firmware/core/log.ts';
 import { writeKeyFile, deriveSimMasterKeys } from '../../../firmware/store/keys/keyfile.ts';
 import { Grants } from '../../../firmware/store/lists/grants.ts';
-import { durabilityOf, STORE_FILE_MODE, type Durability } from '../../../firmware/store/sqlite-open.ts';
+import { durabilityOf, STORE_FILE_MODE, type Durability } from '../../../base/sqlite-open.ts';
 import { SimWorld } from '../../../simulator/world.ts';
 import { Net, authorizerFor, syncTerminal, type Synced } from '../../e2e/harness.ts';
 

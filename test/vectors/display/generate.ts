@@ -1,6 +1,7 @@
 /**
  * Generator of the panels' golden byte streams (test/vectors/display/*.json):
- * the sale screen (amount due 12.50, waiting for the card) as the ST7920
+ * the sale screen (amount due 12.50, waiting for the card) and the item-entry
+ * screen (item mode, "12*2+7" keyed: item 7's name and price) as the ST7920
  * (SPI) and the HD44780 behind a PCF8574 (I2C) receive it, init included.
  * Run by hand from the repository root only when a driver deliberately
  * changes, then review the diff and check it in:
@@ -11,7 +12,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { saleVectors } from '../../drivers/display/sale.ts';
+import { itemEntryVectors, saleVectors } from '../../drivers/display/sale.ts';
 
 const OUT = fileURLToPath(new URL('.', import.meta.url));
-for (const v of await saleVectors()) writeFileSync(`${OUT}${v.file}`, `${JSON.stringify(v.json, null, 2)}\n`);
+for (const v of [...(await saleVectors()), ...(await itemEntryVectors())])
+  writeFileSync(`${OUT}${v.file}`, `${JSON.stringify(v.json, null, 2)}\n`);

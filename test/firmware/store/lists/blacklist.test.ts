@@ -105,7 +105,7 @@ test('100k-entry snapshot, then lookups of members and non-members', () => {
 });
 
 test('a list file of schema 1 (no digest, no stage) is upgraded in place: digest computed once, version kept', async () => {
-  const { openSqlite } = await import('../../../../firmware/store/sqlite-open.ts');
+  const { openSqlite } = await import('../../../../base/sqlite-open.ts');
   const { ListDigest } = await import('../../../../protocol/index.ts');
   const path = join(dir, 'v1.db');
   const { db } = openSqlite({ path });

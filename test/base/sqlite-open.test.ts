@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite, STORE_FILE_MODE } from '../../../firmware/store/sqlite-open.ts';
+import { openSqlite, STORE_FILE_MODE } from '../../base/sqlite-open.ts';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
