@@ -22,6 +22,7 @@ export const ADMIN_HELP = [
   '  card found <number>            take it off the blacklist',
   '  card show <number>             counter ledger, credits and account of a card',
   '  card register <number>...      cards issued elsewhere (the desk): credit, account, grant, lost need a known card',
+  '  card replace <old> <new>       补卡 by hand: old listed, new owed its proven balance (docs/cards.md)',
   '  card register --csv <file>     the cards of a CSV (header card, one a line): all or none, in one transaction',
   '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00) to the subsidy wallet unless balance is named',
   ...CREDITS_HELP,
@@ -65,17 +66,40 @@ export function runAdmin(backend: Backend, args: string[]): AdminResult {
   }
 }
 
+/** Why an admin change for a replaced card is refused (null: not replaced); `instead` says what to do. */
+function replacedRefusal(b: Backend, card: number, instead: string): string | null {
+  const r = b.replacements.of(card);
+  return r ? `card ${card} was replaced by ${r.newCard}: ${instead}; nothing changed` : null;
+}
+
+function replace(b: Backend, args: string[]): AdminResult {
+  const [old, neu] = args.map(uint);
+  if (args.length !== 2 || old === null || neu === null || old === undefined || neu === undefined)
+    return usage('card replace <old> <new>');
+  const unknown = b.cards.refusal(old) ?? b.cards.refusal(neu);
+  if (unknown !== null) return { code: 1, lines: [unknown] };
+  const r = b.cardReplace(old, neu);
+  if (!r.ok) return { code: 1, lines: [`${r.problem}; nothing changed`] };
+  const cents = formatCents(r.replacement.carriedCents);
+  const proven = `proven at counter ${r.replacement.provenCounter}`;
+  return { code: 0, lines: [`card ${old} replaced by ${neu}: ${old} listed, ${neu} owed ${cents} (${proven})`] };
+}
+
 function dispatch(b: Backend, args: string[]): AdminResult {
   const [cmd, sub, x, y] = args;
   switch (cmd) {
     case 'card': {
       if (sub === 'register') return register(b, args.slice(2));
+      if (sub === 'replace') return replace(b, args.slice(2));
       const card = uint(x);
       if (card === null || !['lost', 'found', 'show'].includes(sub) || args.length !== 3)
         return usage('card lost|found|show <number> | card register <number>...');
       if (sub === 'show') return cardShow(b, card);
       const unknown = sub === 'lost' ? b.cards.refusal(card) : null;
       if (unknown !== null) return { code: 1, lines: [unknown] };
+      // Its money went to the replacement: taken off the list, the old card would spend it a second time.
+      const replaced = sub === 'found' ? replacedRefusal(b, card, 'it stays listed') : null;
+      if (replaced !== null) return { code: 1, lines: [replaced] };
       const v = sub === 'lost' ? b.cardLost(card) : b.cardFound(card);
       const online = b.connected().size;
       if (v === null)
@@ -98,7 +122,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       const purse = y ?? 'subsidy';
       if (card === null || cents === null || cents === 0 || (purse !== 'subsidy' && purse !== 'balance'))
         return usage('credit <card> <amount> [subsidy|balance]');
-      const unknown = b.cards.refusal(card);
+      // A replaced card is listed everywhere: a credit to it would never land.
+      const unknown = b.cards.refusal(card) ?? replacedRefusal(b, card, `credit ${b.replacements.of(card)?.newCard}`);
       if (unknown !== null) return { code: 1, lines: [unknown] };
       const c = b.credit(card, cents, purse, creditReason(purse));
       return {
@@ -249,6 +274,12 @@ function cardShow(b: Backend, card: number): AdminResult {
   if (acct !== null) lines.push(`  online account balance ${formatCents(acct)}`);
   const p = b.points.show(card);
   if (p.earned !== 0 || p.pending !== 0) lines.push(`  points ${p.balance}, ${p.earned} earned, ${p.pending} not landed yet`);
+  const rep = b.replacements.of(card) ?? b.replacements.replacing(card);
+  if (rep)
+    lines.push(
+      `  补卡 ${rep.oldCard} → ${rep.newCard}: carried ${formatCents(rep.carriedCents)} (counter ${rep.provenCounter}),` +
+        ` corrected ${formatCents(rep.correctedCents)} since`,
+    );
   for (const a of b.alerts().filter((a) => a.card === card)) lines.push(`  ALERT ${a.kind}: ${a.detail}`);
   return { code: 0, lines };
 }

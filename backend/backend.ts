@@ -9,12 +9,14 @@ import { Accounts } from './accounts.ts';
 import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS } from './admission.ts';
 import { CardRegister } from './card-register.ts';
 import { Commands } from './commands.ts';
+import { DeskRecords } from './desk-records.ts';
 import { Configs } from './configs.ts';
 import { JournalStore } from './journal-store.ts';
 import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
 import { Points } from './points.ts';
+import { Replacements, type ReplaceResult } from './replacements.ts';
 import { Meta, openBackendDb } from './schema.ts';
 import { SyncAlarms } from './sync-alarms.ts';
 import { serveMessage } from './terminal-messages.ts';
@@ -54,6 +56,8 @@ export class Backend implements SessionHost {
   /** Cards known to be issued: admin credits and list changes are for these only (card-register.ts). */
   readonly cards: CardRegister;
   readonly journal: JournalStore;
+  /** 补卡: lost cards replaced, and their late records settled onto the new card (replacements.ts). */
+  readonly replacements: Replacements;
   readonly commands: Commands;
   readonly configs: Configs;
   /** What stops a terminal's sync, as standing alarms (sync-alarms.ts). */
@@ -94,8 +98,10 @@ export class Backend implements SessionHost {
     this.accounts = new Accounts(db);
     this.cards = new CardRegister(db);
     this.points = new Points(db, this.lists, meta);
+    this.replacements = new Replacements(db, this.ledger, this.lists);
+    const desk = new DeskRecords(this.lists, this.replacements);
     const now = () => this.nowMs();
-    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, now, this.points);
+    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, now, desk, this.points);
     this.commands = new Commands(db, () => this.nowMs());
     this.configs = new Configs(db, () => this.nowMs(), this.log);
     this.alarms = new SyncAlarms(db, this.log, () => this.nowMs());
@@ -168,6 +174,12 @@ export class Backend implements SessionHost {
   }
   cardFound(card: number): number | null {
     return this.changed(this.lists.blacklistRemove([card]));
+  }
+  /** 补卡 by hand (a desk's card.issued with `replaces` does the same when it arrives): see replacements.ts. */
+  cardReplace(oldCard: number, newCard: number): ReplaceResult {
+    const r = this.replacements.replace(oldCard, newCard, this.nowMs());
+    if (r.ok) this.pushAll();
+    return r;
   }
   credit(
     card: number,

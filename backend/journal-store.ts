@@ -10,6 +10,7 @@ import {
 } from '../protocol/index.ts';
 import type { Accounts } from './accounts.ts';
 import type { CardRegister } from './card-register.ts';
+import type { DeskRecords } from './desk-records.ts';
 import { isCommitOf, type Ledger } from './ledger.ts';
 import type { ListStore } from './lists.ts';
 import type { Points } from './points.ts';
@@ -69,6 +70,8 @@ export class JournalStore {
     private readonly accounts: Accounts,
     private readonly cards: CardRegister,
     private readonly nowMs: () => number,
+    /** The card office's records: replacements and cancellations (desk-records.ts). */
+    private readonly desk: DeskRecords | null = null,
     /** Member points: an intent's points count when its write lands (points.ts). */
     private readonly points: Points | null = null,
   ) {
@@ -223,9 +226,13 @@ export class JournalStore {
     const now = this.nowMs();
     const first = recs.findIndex((r) => r.seq > H);
     stored = this.rows.insert(terminal, batch, payload, chains, first);
+    const touched = new Set<number>();
+    const lookup = (seq: number) => recs.find((x) => x.seq === seq) ?? this.rows.get(terminal, seq);
     for (let i = first; i < recs.length; i++) {
       const r = recs[i];
       this.cards.onRecord(terminal, r, now);
+      if (r.card !== null) touched.add(r.card);
+      if (this.desk?.onRecord(r, lookup, now)) listsChanged = true;
       this.points?.onIntent(terminal, r);
       // An intent and its commit side by side land together (ledger.ts): the commit then has nothing left to do.
       if (i > 0 && recs[i - 1].seq > H && isCommitOf(r, recs[i - 1])) continue;
@@ -249,6 +256,7 @@ export class JournalStore {
         }
       } else if (r.kind === 'online.result') this.onlineResult(terminal, r, recs, now);
     }
+    if (this.desk?.settle(touched, now)) listsChanged = true;
     // The caller made sure the batch reaches past H: the last record is the new high-water mark.
     const newH = recs[recs.length - 1].seq;
     const head = chains[chains.length - 1];

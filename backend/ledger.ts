@@ -53,6 +53,16 @@ export interface CardReport {
   open: number;
 }
 
+/** One landed write of a card: what it charged (+ left the card) and the purse it left. */
+export interface LandedWrite {
+  terminal: number;
+  seq: number;
+  tx: string;
+  counterAfter: number;
+  chargedCents: number;
+  purse: PurseEvidence;
+}
+
 /** A stored intent's `next`, checked as a purse when it entered the ledger. */
 function purseOf(row: TxRow): PurseEvidence {
   return JSON.parse(row.next) as PurseEvidence;
@@ -169,12 +179,30 @@ export class Ledger {
     return this.q.cards.all();
   }
 
-  report(card: number): CardReport {
+  /** The card's writes, open ones settled on evidence (a clone counts as landed: money moved). */
+  private settled(card: number): { outcome: Map<TxRow, TxRow['outcome']>; landed: TxRow[] } {
     const txs = this.q.ofCard.all(card);
     const outcome = new Map<TxRow, TxRow['outcome']>(txs.map((t) => [t, t.outcome === 'clone' ? 'landed' : t.outcome]));
     for (const t of txs) if (t.outcome === 'open') outcome.set(t, settleOnEvidence(t, txs, outcome));
     const landed = txs.filter((t) => outcome.get(t) === 'landed');
     assertOneLandedPerCounter(card, landed);
+    return { outcome, landed };
+  }
+
+  /** The card's landed writes in counter order, as report() counts them (replacements.ts settles from these). */
+  landedWrites(card: number): LandedWrite[] {
+    return this.settled(card).landed.map((t) => ({
+      terminal: t.terminal,
+      seq: t.seq,
+      tx: t.tx,
+      counterAfter: t.counter_after,
+      chargedCents: t.charged,
+      purse: purseOf(t),
+    }));
+  }
+
+  report(card: number): CardReport {
+    const { outcome, landed } = this.settled(card);
     const counters = new Set(landed.map((t) => t.counter_after));
     const top = landed.at(-1) ?? null;
     const first = landed.length ? Math.min(...landed.map((t) => t.counter_before)) : 0;

@@ -58,6 +58,11 @@ const toCredit = (r: CreditRow): PendingCredit => ({
   expiryDay: r.expiry_day,
 });
 
+/** A money credit's amount: whole cents, never 0; negative only as an adjustment (a pending debit). */
+function isCreditAmount(amount: number, reason: PendingCredit['reason']): boolean {
+  return Number.isSafeInteger(amount) && amount !== 0 && (amount > 0 || reason === 'adjust');
+}
+
 export class ListStore {
   private readonly q;
   readonly grants: GrantTable;
@@ -171,12 +176,13 @@ export class ListStore {
     batch: readonly Omit<PendingCredit, 'creditSeq'>[],
     atMs: number,
   ): { credits: PendingCredit[]; version: number } {
+    // Negative only as an adjustment: a pending debit (a replaced card's late sales, replacements.ts).
     for (const c of batch)
-      if (c.reason === 'level' ? !isCardClass(c.amount) : !Number.isSafeInteger(c.amount) || c.amount <= 0)
+      if (c.reason === 'level' ? !isCardClass(c.amount) : !isCreditAmount(c.amount, c.reason))
         throw new RangeError(
           c.reason === 'level'
             ? `a level credit carries a card class 0..${CARD_CLASS_MAX}, got ${c.amount}`
-            : `credit amount must be a positive whole number of cents, got ${c.amount}`,
+            : `credit amount must be a whole number of cents, negative only to adjust, got ${c.amount}`,
         );
     const credits: PendingCredit[] = [];
     const version = this.change('credits', (v, d) => {

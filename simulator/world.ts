@@ -104,6 +104,12 @@ export class SimWorld {
     return sim;
   }
 
+  /** A blank card (transport keys, nothing written), for the desk to issue. */
+  addBlankCard(name: string, uid: string): SimCard {
+    const blank = VirtualClassicCard.blank(Buffer.from(uid, 'hex')).dump();
+    return this.restoreCard({ name, uid, number: 0, cardClass: 0 }, blank);
+  }
+
   /** A card as it was left by an earlier run (`onecard sim --data`): these 1024 bytes, not a new issue. */
   restoreCard(spec: SimCardSpec, dump: Uint8Array): SimCard {
     if (this.cards.has(spec.name)) throw new Error(`card "${spec.name}" defined twice`);
@@ -206,6 +212,14 @@ export class SimWorld {
 
   key(terminalName: string, key: string): PosOutput {
     return this.terminal(terminalName).terminal.pos.key(key);
+  }
+
+  /** The card on a desk terminal's reader: the operation its operator chose runs on it (firmware/desk). */
+  async deskTap(terminalName: string, cardName: string, faults: TapFaults = {}): Promise<string[]> {
+    const t = this.terminal(terminalName);
+    const role = t.terminal.role;
+    if (role.role !== 'desk') throw new Error(`terminal "${terminalName}" is not a desk`);
+    return this.present(t, this.card(cardName).card, faults, (s) => role.desk.tap(s));
   }
 
   /** Places the card on the terminal's reader, lets the terminal run its tap, and takes the card away. */

@@ -155,7 +155,7 @@ export const ConfigSchema = z
       tenantId: z.number().int().min(0).max(0xffff),
       utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
       roles: z
-        .array(z.enum(['pos', 'door', 'attendance', 'parking']))
+        .array(z.enum(['pos', 'door', 'attendance', 'parking', 'desk']))
         .min(1)
         .default(['pos']),
     }),

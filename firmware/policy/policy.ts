@@ -97,6 +97,31 @@ export function overCap(
   return refuse('balance-cap', `card would hold ${balance + subsidy}, cap ${ctx.rules.balanceCapCents}`);
 }
 
+/**
+ * Pending credits as purse moves. A pending debit (negative part) larger than
+ * its own field takes the rest from the other field: the holder owes the
+ * total, whichever field holds it. Null when the purse cannot cover the total:
+ * the debit stays pending until it can (docs/cards.md).
+ */
+export function debitSplit(
+  purse: Pick<PurseState, 'balance' | 'subsidy'>,
+  addBalance: number,
+  addSubsidy: number,
+): { balance: number; subsidy: number } | null {
+  let balance = addBalance;
+  let subsidy = addSubsidy;
+  if (purse.balance + balance < 0) {
+    subsidy += purse.balance + balance;
+    balance = -purse.balance;
+  }
+  if (purse.subsidy + subsidy < 0) {
+    balance += purse.subsidy + subsidy;
+    subsidy = -purse.subsidy;
+  }
+  if (purse.balance + balance < 0) return null;
+  return { balance, subsidy };
+}
+
 /** The card's class, once checkCard has let the card through (it refuses unknown classes). */
 function knownClass(rules: PolicyRules, id: number): CardClass {
   const cardClass = rules.classes.get(id);
@@ -146,15 +171,21 @@ export function decide(ctx: PolicyContext, req: PolicyRequest): Decision {
     case 'apply-credits': {
       if (req.uptoCreditSeq <= purse.lastCreditSeq)
         return refuse('credit-applied', `credits up to ${req.uptoCreditSeq} already on the card`);
-      const capped = overCap(ctx, req.balance, req.subsidy);
+      const parts = debitSplit(purse, req.balance, req.subsidy);
+      if (!parts)
+        return refuse(
+          'insufficient-balance',
+          `a pending debit of ${-(req.balance + req.subsidy)} waits for the card to hold it (docs/cards.md)`,
+        );
+      const capped = overCap(ctx, parts.balance, parts.subsidy);
       if (capped) return capped;
       const next = {
         ...base,
-        balance: purse.balance + req.balance,
-        subsidy: purse.subsidy + req.subsidy,
+        balance: purse.balance + parts.balance,
+        subsidy: purse.subsidy + parts.subsidy,
         lastCreditSeq: req.uptoCreditSeq,
       };
-      return approve(next, -(req.balance + req.subsidy), -req.subsidy, -req.balance, 0);
+      return approve(next, -(parts.balance + parts.subsidy), -parts.subsidy, -parts.balance, 0);
     }
     case 'refund': {
       const amount = req.fromSubsidy + req.fromBalance;

@@ -191,13 +191,15 @@ function checkCredit(c: PendingCredit): void {
   const ok = (n: number) => Number.isInteger(n) && n >= 0 && n <= U32_MAX;
   if (!ok(c.creditSeq) || c.creditSeq === 0)
     throw new RangeError(`credit for card ${c.card}: creditSeq must be 1..${U32_MAX}, got ${c.creditSeq}`);
-  if (!ok(c.balanceCents) || !ok(c.subsidyCents))
-    throw new RangeError(`credit ${c.card}#${c.creditSeq}: amounts must be whole cents 0..${U32_MAX}`);
+  // Signed: a negative amount is a pending debit (a replaced card's late sales, docs/cards.md).
+  const signed = (n: number) => Number.isInteger(n) && Math.abs(n) <= U32_MAX;
+  if (!signed(c.balanceCents) || !signed(c.subsidyCents))
+    throw new RangeError(`credit ${c.card}#${c.creditSeq}: amounts must be whole cents within ±${U32_MAX}`);
   if (c.cardClass !== undefined) {
     // A level change carries a class and no money: the two never share a credit.
     if (!Number.isInteger(c.cardClass) || c.cardClass < 0 || c.cardClass > CARD_CLASS_MAX)
       throw new RangeError(`credit ${c.card}#${c.creditSeq}: cardClass must be 0..${CARD_CLASS_MAX}`);
-    if (c.balanceCents + c.subsidyCents !== 0)
+    if (c.balanceCents !== 0 || c.subsidyCents !== 0)
       throw new RangeError(`credit ${c.card}#${c.creditSeq}: a level change carries no money`);
   } else if (c.balanceCents + c.subsidyCents === 0)
     throw new RangeError(`credit ${c.card}#${c.creditSeq}: empty credit`);

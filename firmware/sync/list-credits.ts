@@ -80,15 +80,16 @@ export function applyCredits(
 function storeCredits(credits: CreditStore, add: PendingCredit[], remove: CreditKey[]): string | null {
   const stored: StoredCredit[] = [];
   for (const c of add) {
-    // A level change (§6.5): its amount is the card's new class, no money moves.
+    // A level change (§6.5.1): its amount is the card's new class, no money moves.
     if (c.reason === 'level') {
       if (!isCardClass(c.amount)) return `credit ${c.cardNumber}#${c.creditSeq}: level ${c.amount} is not a card class`;
       const key = { card: c.cardNumber, creditSeq: c.creditSeq, expiryDay: c.expiryDay };
       stored.push({ ...key, balanceCents: 0, subsidyCents: 0, cardClass: c.amount });
       continue;
     }
-    // The purse write can only add (firmware/store/credits.ts): a take-back credit needs a person.
-    if (c.amount <= 0) return `credit ${c.cardNumber}#${c.creditSeq}: amount ${c.amount} is not a positive credit`;
+    // A negative amount is a pending debit (reason adjust: a replaced card's late sales, docs/cards.md).
+    if (c.amount === 0 || (c.amount < 0 && c.reason !== 'adjust'))
+      return `credit ${c.cardNumber}#${c.creditSeq}: amount ${c.amount} is neither a credit nor an adjusting debit`;
     // expiryDay travels on: at the tap an expired credit is forfeited (§6.5), so it must still be known there.
     stored.push({
       card: c.cardNumber,

@@ -1,5 +1,12 @@
 import type { TerminalConfig } from '../config/schema.ts';
-import { openAttendanceApp, openDoorApp, openParkingApp, type RoleOpen, storesRefused } from './role-app.ts';
+import {
+  openAttendanceApp,
+  openDeskApp,
+  openDoorApp,
+  openParkingApp,
+  type RoleOpen,
+  storesRefused,
+} from './role-app.ts';
 import { Terminal, type TerminalDeps } from './terminal.ts';
 
 /**
@@ -30,6 +37,7 @@ const ROLES: Record<Role, (d: TerminalDeps) => Composed> = {
   door: (d) => withRole(d, 'door', openDoorApp),
   attendance: (d) => withRole(d, 'attendance', openAttendanceApp),
   parking: (d) => withRole(d, 'parking', openParkingApp),
+  desk: (d) => withRole(d, 'desk', openDeskApp),
 };
 
 /** Opens the stores (the POS opens with them); what they throw is the data dir's problem. */

@@ -3,6 +3,7 @@ import type { Scheduler } from '../../base/scheduler.ts';
 import type { GpioPort } from '../../drivers/gpio/index.ts';
 import { PunchClock } from '../attendance/punch-clock.ts';
 import { PunchStore } from '../attendance/punch-store.ts';
+import { DeskApp } from '../desk/desk.ts';
 import type { DoorController, DoorSignals } from '../door/controller.ts';
 import { openDoorRole } from '../door/door-role.ts';
 import { cardRulesForAnyClass } from '../policy/card-rules.ts';
@@ -20,7 +21,8 @@ export type RoleApp =
   | { role: 'pos' }
   | { role: 'door'; doors: DoorController; grants: Grants }
   | { role: 'attendance'; punches: PunchClock }
-  | { role: 'parking'; gates: ParkingGates };
+  | { role: 'parking'; gates: ParkingGates }
+  | { role: 'desk'; desk: DeskApp };
 
 /** The GPIO the composition root opened (the driver on a device, the driver on the twin in the simulator). */
 export interface RoleGpio {
@@ -120,6 +122,24 @@ export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
     log: d.log.child({ terminal: d.config.terminal.id, role: 'parking' }),
   });
   return { ok: true, app: { role: 'parking', gates } };
+}
+
+/** The card office (issuer): the desk reader, the card transaction path and the lists; no config section of its own. */
+export function openDeskApp(t: Terminal, d: TerminalDeps): RoleOpen {
+  const desk = new DeskApp({
+    journal: t.journal,
+    tx: t.tx,
+    // The terminal's card application: during a key rollover it re-keys a card read on the previous keys.
+    cards: t.cards,
+    credits: t.credits,
+    blacklisted: (n) => t.blacklist.has(n),
+    // The POS's money rules (classes, balance cap) bound the desk's deposits too.
+    rules: rulesFor(d.config),
+    utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
+    clock: d.clock,
+    log: d.log.child({ terminal: d.config.terminal.id, role: 'desk' }),
+  });
+  return { ok: true, app: { role: 'desk', desk } };
 }
 
 export function closeRoleApp(app: RoleApp): void {

@@ -1,4 +1,7 @@
 import type { PurseEvidence } from '../settlement.ts';
+import type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
+
+export type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
 
 /**
  * The journal records a terminal keeps and uploads (PROTOCOL.md §5.4.3): their
@@ -32,6 +35,8 @@ export const KIND = {
   parkingEntry: 'parking.entry',
   parkingExit: 'parking.exit',
   invoicePrinted: 'invoice.printed',
+  deskIssue: 'desk.issue',
+  deskCancel: 'desk.cancel',
   rekeyed: 'card.rekeyed',
 } as const;
 
@@ -298,6 +303,8 @@ export interface RecordBodies {
   [KIND.parkingEntry]: ParkingEntryBody;
   [KIND.parkingExit]: ParkingExitBody;
   [KIND.invoicePrinted]: InvoicePrintedBody;
+  [KIND.deskIssue]: DeskIssueBody;
+  [KIND.deskCancel]: DeskCancelBody;
   [KIND.rekeyed]: CardRekeyedBody;
 }
 

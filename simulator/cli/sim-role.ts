@@ -3,11 +3,12 @@ import { refuse, type CliIo } from '../../base/cli-args.ts';
 import { openLog } from '../../base/cli-log.ts';
 import type { Logger } from '../../base/log.ts';
 import { ATTENDANCE_DEMO_SCRIPT, AttendanceSim } from './sim-attendance.ts';
+import { DESK_DEMO_SCRIPT, DeskSim } from './sim-desk.ts';
 import { DOOR_DEMO_SCRIPT, DoorSim } from './sim-door.ts';
 import { PARKING_DEMO_SCRIPT, ParkingSim } from './sim-parking.ts';
 
 /**
- * `onecard sim --role door|attendance|parking`: one terminal of the role, at
+ * `onecard sim --role door|attendance|parking|desk`: one terminal of the role, at
  * the prompt (stdin a terminal) or its built-in demo (stdin not a terminal).
  * Each role's shell takes one line and gives back the lines to print.
  */
@@ -41,6 +42,12 @@ export const SIM_ROLES = {
     demo: PARKING_DEMO_SCRIPT,
     prompt: 'park1> ',
     about: 'a car park: entry and exit barriers on the GPIO twin',
+  },
+  desk: {
+    open: (seed, log) => DeskSim.open(seed, log),
+    demo: DESK_DEMO_SCRIPT,
+    prompt: 'desk> ',
+    about: 'the card office, with the reference backend in-process (virtual link, virtual time)',
   },
 } as const satisfies Record<string, RoleSimKind>;
 export type SimRole = keyof typeof SIM_ROLES;

@@ -35,7 +35,7 @@ const ROLES_BESIDE_POS = Object.keys(SIM_ROLES) as SimRole[];
 export const SIM: CommandSpec = {
   command: 'onecard sim',
   summary:
-    'A simulated terminal (a canteen POS unless --role says door, attendance or parking): interactive at a\n' +
+    'A simulated terminal (a canteen POS unless --role says door, attendance, parking or desk): interactive at a\n' +
     'terminal, a short built-in demo otherwise; with --backend and stdin not a terminal, it runs the shell\n' +
     'commands read from stdin, then waits for the backend to hold its journal.',
   options: [
@@ -56,7 +56,8 @@ export const SIM: CommandSpec = {
       value: 'ROLE',
       help:
         'pos (default), door (watch its relay on the GPIO twin), attendance (a punch clock)\n' +
-        'or parking (entry and exit barriers; the fee from the purse)',
+        'parking (entry and exit barriers; the fee from the purse) or desk (the card office: issue,\n' +
+        'deposit, loss, replacement, refund, with the reference backend in-process)',
       check: oneOf(['pos', ...ROLES_BESIDE_POS] as const),
     },
     {

@@ -42,6 +42,8 @@ export interface SimTerminalSpec {
   keyRing?: KeyRing;
   /** A door terminal: its `door` config section, checked like a config file's; without it the terminal is a POS. */
   door?: Record<string, unknown>;
+  /** A card office (docs/cards.md): the desk role, with the POS's money rules. */
+  desk?: true;
 }
 
 export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {
@@ -49,7 +51,7 @@ export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): Termi
     {
       terminal: {
         ...{ id: spec.id, name: spec.name, tenantId: spec.tenantId ?? 1, utcOffsetMinutes: 480 },
-        roles: [spec.door ? 'door' : 'pos'],
+        roles: [spec.door ? 'door' : spec.desk ? 'desk' : 'pos'],
       },
       storage: { dataDir, keyFile: `${dataDir}/keys.json` },
       cardClasses: spec.cardClasses ?? DEFAULT_CARD_CLASSES,

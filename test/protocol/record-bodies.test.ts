@@ -19,6 +19,7 @@ import { simTransport } from '../../simulator/printer/transport.ts';
 import { validate, type Schema } from './json-schema.ts';
 import { kioskTour } from '../firmware/kiosk/tour.ts';
 import { rolesTour } from '../firmware/roles/tour.ts';
+import { deskTour } from '../firmware/desk/tour.ts';
 
 /**
  * PROTOCOL.md §6.6.6: the record bodies a backend receives are published as
@@ -188,6 +189,7 @@ test('every body the firmware journals matches the published schema of its kind,
     await rolesTour();
     await invoice();
     await points();
+    await deskTour();
     await rekeyAtTap();
   });
   const problems = seen.flatMap((r) =>

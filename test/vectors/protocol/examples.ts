@@ -147,6 +147,30 @@ export const JOURNAL_CASES: { name: string; meaning: string; records: WireRecord
       },
     ],
   },
+  {
+    name: 'desk-records',
+    meaning:
+      'Records 132–136 of a card office (docs/cards.md), generic items: card 20239001 issued to replace lost card 20230517 (desk.issue before the first ' +
+      'byte, card.issued referring to it once the card read back), then card 20231234 cancelled: its payout is a card.intent of tx sale taking the whole ' +
+      'purse (38,450 balance, 500 subsidy), committed, and desk.cancel refers to that intent.',
+    records: [
+      {
+        seq: 132, kind: 'desk.issue', atMs: T0 + 8_000_000, card: 20239001, ref: null,
+        body: { cardNumber: 20239001, uid: '04d1d2d3', holder: 'Wang Fang', cardClass: 1, expiryDay: DAY + 1_095, pinSet: true, replaces: 20230517 },
+      },
+      { seq: 133, kind: 'card.issued', atMs: T0 + 8_000_400, card: 20239001, ref: 132, body: { cardNumber: 20239001 } },
+      {
+        seq: 134, kind: 'card.intent', atMs: T0 + 8_100_000, card: 20231234, ref: null,
+        body: {
+          tx: 'sale', cardNumber: 20231234, uid: '04e1e2e3', unit: 'cents', chargedAmount: 38_950, fromSubsidy: 500, fromBalance: 38_450, listAmountCents: 38_950, discountAmount: 0,
+          counterBefore: 40, counterAfter: 41, writerBefore: 1042, otherSlot: { counter: 39, writer: 1042 },
+          next: { counter: 41, balance: 0, subsidy: 0, lastCreditSeq: 2, day: DAY, spentToday: 0, writerTerminalId: 1042 },
+        },
+      },
+      { seq: 135, kind: 'card.commit', atMs: T0 + 8_100_160, card: 20231234, ref: 134, body: { intentSeq: 134 } },
+      { seq: 136, kind: 'desk.cancel', atMs: T0 + 8_100_200, card: 20231234, ref: 134, body: { cardNumber: 20231234, paidOutCents: 38_450, forfeitedSubsidyCents: 500 } },
+    ],
+  },
 ];
 
 const blacklistV42 = [10000007, 10000123, 10000456, 20000001, 20231234];

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { silentLogger } from '../../../base/log.ts';
+import { DeskSim } from '../../../simulator/cli/sim-desk.ts';
+
+/** `onecard sim --role desk` (docs/cards.md): the card office, the reference backend in-process. */
+test('sim --role desk runs its demo with stdin closed: issue, loss, replacement carrying the balance, late sale, refund', () => {
+  const r = spawnSync('node', ['bin/onecard.js', 'sim', '--role', 'desk', '--quiet'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /issued card 10001 to Wang Fang/);
+  assert.match(r.stdout, /pos1: Card reported lost/);
+  assert.match(r.stdout, /backend: card 10001 proven at 587\.50, owed to the new card/);
+  assert.match(r.stdout, /card 10002 [^\n]*\n[^\n]*\nbalance 587\.50/, 'the replacement carries the proven balance');
+  assert.match(
+    r.stdout,
+    /balance 579\.50, subsidy 0\.00/,
+    "the old card's late offline sale is settled onto the new card",
+  );
+  assert.match(r.stdout, /10001 → 10002: carried 587\.50, corrected -8\.00 since/);
+  assert.match(r.stdout, /card 10002 cancelled: pay out 579\.50 in cash\ncard wiped back to transport keys/);
+});
+
+test('desk sim: wrong input is answered with what to type, and changes nothing', async () => {
+  const s = await DeskSim.open(2, silentLogger);
+  try {
+    assert.deepEqual(await s.exec('read'), ['no card in hand: issue NAME first']);
+    assert.deepEqual(await s.exec('issue'), ['issue NAME [DEPOSIT]: whose card?']);
+    assert.match(
+      (await s.exec('issue Li Ming 99999999.00'))!.join('\n'),
+      /refused: opening deposit is above the balance cap/,
+    );
+    assert.deepEqual(await s.exec('read'), ['no card in hand: issue NAME first'], 'the refused issue gave out no card');
+    assert.match((await s.exec('issue Li Ming'))!.join('\n'), /issued card 10001 to Li Ming/);
+    assert.deepEqual(await s.exec('deposit ten'), ['deposit AMOUNT: an amount like 100.00']);
+    assert.deepEqual(await s.exec('sell pos9 1'), ['sell pos1|pos2 AMOUNT']);
+    assert.deepEqual(await s.exec('frobnicate'), ['unknown command "frobnicate" (help)']);
+    assert.match((await s.exec('read'))!.join('\n'), /total 0\.00/);
+    assert.equal(await s.exec('quit'), null);
+  } finally {
+    s.close();
+  }
+});
