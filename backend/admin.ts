@@ -273,7 +273,8 @@ function cardShow(b: Backend, card: number): AdminResult {
   const acct = b.accounts.balance(card);
   if (acct !== null) lines.push(`  online account balance ${formatCents(acct)}`);
   const p = b.points.show(card);
-  if (p.earned !== 0 || p.pending !== 0) lines.push(`  points ${p.balance}, ${p.earned} earned, ${p.pending} not landed yet`);
+  if (p.earned !== 0 || p.pending !== 0)
+    lines.push(`  points ${p.balance}, ${p.earned} earned, ${p.pending} not landed yet`);
   const rep = b.replacements.of(card) ?? b.replacements.replacing(card);
   if (rep)
     lines.push(
