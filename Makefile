@@ -1,6 +1,6 @@
 # The two commands of the README, and the rest of the daily work.
 # Every target installs what it needs first (npm ci, once per lockfile change).
-.PHONY: install sim test check bench fuzz clean
+.PHONY: install build sim test check bench fuzz clean
 
 NODE_MODULES := node_modules/.package-lock.json
 
@@ -9,6 +9,10 @@ $(NODE_MODULES): package.json package-lock.json
 	@touch $@
 
 install: $(NODE_MODULES)
+
+# The compiled JavaScript a device runs (dist/); bin/onecard.js falls back to the sources when it is older.
+build: $(NODE_MODULES)
+	npm run build
 
 sim: $(NODE_MODULES)
 	node bin/onecard.js sim
@@ -23,4 +27,4 @@ bench: $(NODE_MODULES)
 	npm run bench
 
 clean:
-	rm -rf node_modules
+	rm -rf node_modules dist

@@ -22,6 +22,7 @@ import type { VirtualReader } from '../simulator/card/virtual-reader.ts';
 import type { SimGpioLines } from '../simulator/gpio/sim-lines.ts';
 import type { PosKey } from '../drivers/keypad/keymap.ts';
 import { type OpenedFace, openFace } from './registry-face.ts';
+import { type OpenedKioskScreen, openKioskScreen } from './registry-kiosk-screen.ts';
 
 export interface RegistryDeps {
   clock: Clock;
@@ -101,6 +102,8 @@ export interface Peripherals {
   gpio?: { port: GpioPort; signals: Signals; twin?: SimGpioLines };
   /** Display, customer display, keypad, voice: whichever the config names (app/registry-face.ts). */
   face: OpenedFace;
+  /** The kiosk role's touch screen, when the config names one (peripherals.kioskScreen). */
+  kioskScreen?: OpenedKioskScreen;
   /** Where the keypad's keys go: the composition points it at the POS once the terminal is open. */
   keys: KeyRelay;
   health(): PeripheralHealth[];
@@ -140,15 +143,28 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
     await reader.value.reader.close();
     return face;
   }
+  let kioskScreen: OpenedKioskScreen | undefined;
+  if (c.kioskScreen) {
+    const k = await openKioskScreen(c.kioskScreen, d.log);
+    if (!k.ok) {
+      await face.value.close();
+      await closeGpio();
+      await reader.value.reader.close();
+      return k;
+    }
+    kioskScreen = k.value;
+  }
   return {
     ok: true,
     value: {
       reader: reader.value,
       ...(gpio ? { gpio } : {}),
       face: face.value,
+      ...(kioskScreen ? { kioskScreen } : {}),
       keys,
       health: () => [{ kind: 'reader', health: reader.value.health() }, ...face.value.health()],
       close: async () => {
+        await kioskScreen?.screen.close();
         await face.value.close();
         await closeGpio();
         await reader.value.reader.close();

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, isIP, type Server as TcpServer } from 'node:net';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { isLoopbackHost } from '../base/net.ts';
 import { TcpLink } from '../base/tcp-link.ts';
 import { WebSocketLink } from '../base/ws-link.ts';
 import { runAdmin } from './admin.ts';
@@ -33,12 +34,6 @@ export interface ListenOptions {
 
 /** An admin request body beyond this is not an admin command: the largest is a journal export, JSON-escaped. */
 const ADMIN_BODY_BYTES_MAX = 2 * Math.max(CREDITS_FILE_BYTES_MAX, EXPORT_FILE_BYTES_MAX);
-
-/** Whether `host` names this machine's loopback (the only place admin may listen). */
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true;
-  return isIP(host) === 4 && host.startsWith('127.');
-}
 
 /** The peer's address as the admission caps count it (an IPv4-mapped IPv6 address is the IPv4 one). */
 function peerAddress(addr: string | undefined): string {

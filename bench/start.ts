@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../base/log.ts';
@@ -18,23 +18,37 @@ import { buildLargeJournal } from './journal.ts';
  * blacklist and a 1,000,000-record journal, beside an empty terminal in the
  * same run: (a) the process as systemd starts it, spawn → `terminal.ready`
  * (stores opened and recovered, reader polled, status socket up), with its
- * RSS then; (b) in-process, startTerminal → the first tap's result, which
- * leaves out node's start and tsx's compile; (c) `onecard --version`, the
- * floor of node + tsx's loader alone.
+ * RSS then, once compiled (`npm run build`, here into the bench's own
+ * directory) and once through tsx, beside bare node started the same way;
+ * (b) in-process, startTerminal → the first tap's result, which leaves out
+ * node's start and the module loading; (c) `onecard --version`, the floor of
+ * node + the launcher (+ tsx's loader).
  */
-const ONECARD = fileURLToPath(new URL('../bin/onecard.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../examples/terminal-sim.json', import.meta.url));
 const START_MS = Date.parse('2026-11-23T11:30:00+08:00');
 
-export interface StartFigures {
+/** Each spawn figure is the median of this many runs: one run on a shared 2-core machine moves ±30 %. */
+const SPAWN_RUNS = 3;
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** What `npm run build` compiles (tsconfig.build.json), linked into the bench's copy so the launcher checks them. */
+const SOURCE_DIRS = ['app', 'backend', 'base', 'drivers', 'firmware', 'protocol', 'simulator'];
+
+export interface ReadyFigures {
   readyMs: number;
   rssMb: number;
+}
+export interface StartFigures {
+  compiled: ReadyFigures;
+  tsx: ReadyFigures;
   firstTapMs: number;
 }
 export interface StartBenchResult {
   large: StartFigures;
   empty: StartFigures;
-  versionMs: number;
+  /** `node -e` printing the ready line: the floor any node program pays. */
+  nodeEmpty: ReadyFigures;
+  versionMs: { compiled: number; tsx: number };
+  buildMs: number;
   setupMs: number;
 }
 
@@ -46,16 +60,36 @@ function configIn(dir: string): string {
   return path;
 }
 
-/** Spawns the service, waits for `terminal.ready`, reads its RSS, stops it with SIGTERM. */
-function spawnToReady(config: string): Promise<{ readyMs: number; rssMb: number }> {
+/** A launcher and the compiled tree beside the sources, as an installed device has them after `npm run build`. */
+function buildInto(dir: string): { launcher: string; ms: number } {
+  const t0 = performance.now();
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  execFileSync(process.execPath, [
+    join(ROOT, 'node_modules/typescript/bin/tsc'),
+    ...['-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')],
+  ]);
+  copyFileSync(join(ROOT, 'package.json'), join(dir, 'dist/package.json'));
+  const ms = performance.now() - t0;
+  copyFileSync(join(ROOT, 'bin/onecard.js'), join(dir, 'bin/onecard.js'));
+  for (const d of [...SOURCE_DIRS, 'node_modules']) symlinkSync(join(ROOT, d), join(dir, d));
+  return { launcher: join(dir, 'bin/onecard.js'), ms };
+}
+
+const TSX_ENV = { ...process.env, ONECARD_TSX: '1' };
+const READY_LINE = '"event":"terminal.ready"';
+/** Bare node, started the way the service is, printing the same line the service prints when ready. */
+const NODE_EMPTY = ['-e', `console.log('{${READY_LINE}}'); setInterval(() => {}, 1000);`];
+
+/** Spawns the program, waits for `terminal.ready`, reads its RSS, stops it with SIGTERM. */
+function spawnToReady(args: string[], env = process.env): Promise<ReadyFigures> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [ONECARD, 'run', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let done = false;
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString('utf8');
-      if (done || !out.includes('"event":"terminal.ready"')) return;
+      if (done || !out.includes(READY_LINE)) return;
       done = true;
       const readyMs = performance.now() - t0;
       const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
@@ -64,15 +98,23 @@ function spawnToReady(config: string): Promise<{ readyMs: number; rssMb: number 
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (!done) reject(new Error(`onecard run exited ${code} before ready`));
+      if (!done) reject(new Error(`${args.join(' ')} exited ${code} before ready`));
     });
   });
 }
 
-function timeProcess(args: string[]): Promise<number> {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function medianToReady(args: string[], env = process.env): Promise<ReadyFigures> {
+  const runs: ReadyFigures[] = [];
+  for (let i = 0; i < SPAWN_RUNS; i++) runs.push(await spawnToReady(args, env));
+  return { readyMs: median(runs.map((r) => r.readyMs)), rssMb: median(runs.map((r) => r.rssMb)) };
+}
+
+function timeProcess(args: string[], env = process.env): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [ONECARD, ...args], { stdio: 'ignore' });
+    const child = spawn(process.execPath, args, { stdio: 'ignore', env });
     child.on('error', reject);
     child.on('close', () => resolve(performance.now() - t0));
   });
@@ -131,15 +173,27 @@ export async function benchStart(opts: { dir: string; journalRecords?: number; b
   const t0 = performance.now();
   await fill(join(largeDir, 'data'), opts.journalRecords ?? 1_000_000, opts.blacklistEntries ?? 1_000_000);
   const setupMs = performance.now() - t0;
-  const versionMs = await timeProcess(['--version']);
+  const build = buildInto(join(opts.dir, 'start-build'));
+  const run = (config: string) => [build.launcher, 'run', '--config', config];
   const figures = async (config: string): Promise<StartFigures> => ({
-    ...(await spawnToReady(config)),
+    compiled: await medianToReady(run(config)),
+    tsx: await medianToReady(run(config), TSX_ENV),
     firstTapMs: await firstTap(config),
   });
+  // The first startTerminal in this process loads the peripherals' modules: not the terminal's cost, so not timed.
+  const warmDir = join(opts.dir, 'start-warm');
+  rmSync(warmDir, { recursive: true, force: true });
+  mkdirSync(warmDir, { recursive: true });
+  await firstTap(configIn(warmDir));
   const result: StartBenchResult = {
     large: await figures(largeConfig),
     empty: await figures(emptyConfig),
-    versionMs,
+    nodeEmpty: await medianToReady(NODE_EMPTY),
+    versionMs: {
+      compiled: await timeProcess([build.launcher, '--version']),
+      tsx: await timeProcess([build.launcher, '--version'], TSX_ENV),
+    },
+    buildMs: build.ms,
     setupMs,
   };
   return result;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CardApp } from '../firmware/card/app.ts';
 import { ManualClock } from '../firmware/core/clock.ts';
@@ -33,6 +33,15 @@ export interface TapBenchResult {
   baselineSaleP50Ms: number;
   baselineSaleP99Ms: number;
   baselineFsyncsOnPath: { min: number; max: number };
+  /** The intent's durable append alone (SQLite's commit with its fsync), timed inside each sale. */
+  intentAppendP50Ms: number;
+  intentAppendP99Ms: number;
+  /** Each sale's tap→beep less its intent append: what the terminal's own code costs. */
+  saleWithoutIntentP50Ms: number;
+  saleWithoutIntentP99Ms: number;
+  /** The floor on this disk, same run, same directory: a record-sized write + fdatasync. */
+  rawFsyncP50Ms: number;
+  rawFsyncP99Ms: number;
   journalRecords: number;
   blacklistEntries: number;
   setupMs: number;
@@ -100,18 +109,58 @@ async function decisions(t: Awaited<ReturnType<typeof terminalWith>>, taps: numb
 interface SaleTimes {
   ms: number[];
   fsyncsOnPath: number[];
+  /** Time inside journal.append (FULL: the fsync'd records, the intent on a sale) during each sale. */
+  durableAppendMs: number[];
+}
+
+const newTimes = (): SaleTimes => ({ ms: [], fsyncsOnPath: [], durableAppendMs: [] });
+
+/** Times every durable append of the terminal's journal into `spent[0]` (the bench's probe, not the firmware's). */
+function timeDurableAppends(t: { terminal: Terminal }, spent: number[]): void {
+  const journal = t.terminal.journal;
+  const append = journal.append;
+  journal.append = function timed(this: typeof journal, ...args) {
+    const start = process.hrtime.bigint();
+    try {
+      return append.apply(this, args);
+    } finally {
+      spent[0] += Number(process.hrtime.bigint() - start) / 1e6;
+    }
+  } as typeof append;
+}
+
+/** A sale's intent-sized write + fdatasync on the same disk: what one durable record costs at least. */
+function rawFsyncs(dir: string, count: number): number[] {
+  const fd = openSync(join(dir, 'raw-fsync.bin'), 'a');
+  const record = Buffer.alloc(4096 + 24, 0x5a); // one WAL frame: a page and its header
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const start = process.hrtime.bigint();
+      writeSync(fd, record);
+      fdatasyncSync(fd);
+      out.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 async function sales(t: Awaited<ReturnType<typeof terminalWith>>, taps: number, into: SaleTimes): Promise<void> {
   const reader = new VirtualReader();
+  const durable = [0];
+  timeDurableAppends(t, durable);
   for (let i = 0; i < taps; i++) {
     for (const k of ['1', '2', '.', '5', 'confirm']) t.terminal.pos.key(k);
     reader.place(t.card);
     const session = reader.open()!;
     const fsyncsBefore = t.terminal.journal.fsyncs().done;
+    durable[0] = 0;
     const start = process.hrtime.bigint();
     const result = await t.terminal.pos.tap(session);
     into.ms.push(Number(process.hrtime.bigint() - start) / 1e6);
+    into.durableAppendMs.push(durable[0]);
     into.fsyncsOnPath.push(t.terminal.journal.fsyncs().done - fsyncsBefore);
     if (result.beeps[0] !== 'ok') throw new Error(`bench sale: ${result.screen.cashier.en}`);
     reader.remove();
@@ -141,17 +190,23 @@ export async function benchTap(opts: {
     await decisions(empty, 100);
     const big = await decisions(large, taps);
     const small = await decisions(empty, taps);
-    const now: SaleTimes = { ms: [], fsyncsOnPath: [] };
-    const before: SaleTimes = { ms: [], fsyncsOnPath: [] };
-    await sales(large, 20, { ms: [], fsyncsOnPath: [] }); // warm-up
+    const now = newTimes();
+    const before = newTimes();
+    const raw: number[] = [];
+    await sales(large, 20, newTimes()); // warm-up
     for (let round = 0; round < SALE_ROUNDS; round++) {
       for (const baseline of round % 2 === 0 ? [false, true] : [true, false]) {
         large.reopen(baseline);
         await sales(large, SALES_PER_ROUND, baseline ? before : now);
       }
+      raw.push(...rawFsyncs(join(opts.dir, 'tap-large'), SALES_PER_ROUND));
     }
-    const sale = now.ms.sort((a, b) => a - b);
-    const baseSale = before.ms.sort((a, b) => a - b);
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    const sale = sorted(now.ms);
+    const baseSale = sorted(before.ms);
+    const intent = sorted(now.durableAppendMs);
+    const withoutIntent = sorted(now.ms.map((ms, i) => ms - now.durableAppendMs[i]));
+    const rawSorted = sorted(raw);
     return {
       decisionP50Ms: percentile(big, 50),
       decisionP99Ms: percentile(big, 99),
@@ -163,6 +218,12 @@ export async function benchTap(opts: {
       baselineSaleP50Ms: percentile(baseSale, 50),
       baselineSaleP99Ms: percentile(baseSale, 99),
       baselineFsyncsOnPath: range(before.fsyncsOnPath),
+      intentAppendP50Ms: percentile(intent, 50),
+      intentAppendP99Ms: percentile(intent, 99),
+      saleWithoutIntentP50Ms: percentile(withoutIntent, 50),
+      saleWithoutIntentP99Ms: percentile(withoutIntent, 99),
+      rawFsyncP50Ms: percentile(rawSorted, 50),
+      rawFsyncP99Ms: percentile(rawSorted, 99),
       journalRecords,
       blacklistEntries,
       setupMs,

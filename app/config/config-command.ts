@@ -35,7 +35,7 @@ export function configMain(args: string[], io: CliIo): number {
   if (sub === 'example') {
     const p = parseOrExit(EXAMPLE, rest, io);
     if (typeof p === 'number') return p;
-    io.out(CONFIG_EXAMPLES[(p.options.role as Role | undefined) ?? 'pos'].trimEnd());
+    io.out((CONFIG_EXAMPLES[(p.options.role as Role | undefined) ?? 'pos'] ?? '').trimEnd());
     return EXIT_OK;
   }
   if (sub === '--help' || sub === '-h') {

@@ -56,4 +56,5 @@ const POS = `// onecard terminal config: one canteen POS. JSON with // comments.
 }
 `;
 
-export const CONFIG_EXAMPLES: Record<Role, string> = { pos: POS };
+/** The roles with an example so far; `config example --role` offers only these. */
+export const CONFIG_EXAMPLES: Partial<Record<Role, string>> = { pos: POS };

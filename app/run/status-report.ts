@@ -18,7 +18,7 @@ export function statusReport(t: RunningTerminal, startedMs: number, nowMs: numbe
     role: config.terminal.roles[0],
     uptimeS: Math.floor((nowMs - startedMs) / 1000),
     journalLastSeq: journal.lastSeq(),
-    queueDepth: sync?.journalQueueDepth ?? journal.stats().unacked,
+    queueDepth: sync?.journalQueueDepth ?? journal.health().unacked,
     lists: sync?.lists ?? [{ list: 'blacklist', version: blacklist.version() }],
     backend: sync === null ? 'none (offline terminal)' : sync.connected ? 'connected' : 'not connected',
     sync:

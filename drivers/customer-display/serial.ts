@@ -9,6 +9,8 @@ export interface SerialPortLike {
   write(data: Buffer, cb: (err?: Error | null) => void): boolean;
   drain(cb: (err?: Error | null) => void): void;
   close(cb: (err?: Error | null) => void): void;
+  /** A stream emits 'error' beside the write callback (e.g. a write cancelled by close). */
+  on?(event: 'error', listener: (err: Error) => void): unknown;
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -17,7 +19,10 @@ export class SerialLink {
   constructor(
     private readonly port: SerialPortLike,
     readonly name: string,
-  ) {}
+  ) {
+    // The write's callback already turns the failure into a value; unheard, the event would end the process.
+    port.on?.('error', () => {});
+  }
 
   /** Resolves once the bytes have left the kernel's buffer (drain); a failure is a value. */
   write(bytes: readonly number[]): Promise<{ ok: true } | { ok: false; error: string }> {

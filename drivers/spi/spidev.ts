@@ -23,6 +23,8 @@ interface SpiDeviceMessage {
   receiveBuffer: Buffer;
   byteLength: number;
   speedHz: number;
+  /** Release chip select after this transfer, before the next one of the same ioctl. */
+  chipSelectChange?: boolean;
 }
 interface SpiDeviceHandle {
   transfer(messages: SpiDeviceMessage[], cb: (err: Error | null, messages: SpiDeviceMessage[]) => void): void;
@@ -88,6 +90,24 @@ export class SpidevBus implements SpiBus {
       this.handle.transfer([message], (err, messages) => {
         if (err) reject(err);
         else resolve(new Uint8Array(messages[0]!.receiveBuffer));
+      });
+    });
+  }
+
+  /** One ioctl (SPI_IOC_MESSAGE(n)), chip select released between the transfers: one thread-pool hop for all. */
+  transferBatch(txs: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    if (this.closed) return Promise.reject(new Error('SPI bus is closed'));
+    const messages: SpiDeviceMessage[] = txs.map((tx, i) => ({
+      sendBuffer: Buffer.from(tx),
+      receiveBuffer: Buffer.alloc(tx.length),
+      byteLength: tx.length,
+      speedHz: this.speedHz,
+      chipSelectChange: i < txs.length - 1,
+    }));
+    return new Promise((resolve, reject) => {
+      this.handle.transfer(messages, (err, done) => {
+        if (err) reject(err);
+        else resolve(done.map((m) => new Uint8Array(m.receiveBuffer)));
       });
     });
   }

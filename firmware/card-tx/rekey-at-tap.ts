@@ -1,4 +1,4 @@
-import { CardApp, type ReadResult } from '../card/app.ts';
+import { CardApp, type CardAppOptions, type ReadResult } from '../card/app.ts';
 import { sharedMacProblem, type KeyRing } from '../card/key-ring.ts';
 import { rekeyCard } from '../card/rekey.ts';
 import { deriveCardKeys } from '../card/keys.ts';
@@ -27,8 +27,9 @@ export class RekeyingCardApp extends CardApp {
     private readonly ring: KeyRing & { previous: NonNullable<KeyRing['previous']> },
     private readonly journal: Journal,
     private readonly log: Logger,
+    opts: CardAppOptions = {},
   ) {
-    super(ring.current.keys);
+    super(ring.current.keys, opts);
     const problem = sharedMacProblem(ring.current.keys, ring.previous.keys);
     if (problem !== null) throw new Error(`key ring: ${problem}`);
   }
@@ -100,7 +101,8 @@ function readFailure(e: unknown): ReadResult {
 }
 
 /** The terminal's card application: re-keying on the tap path while the key file holds a previous version. */
-export function cardAppFor(ring: KeyRing, journal: Journal, log: Logger): CardApp {
+export function cardAppFor(ring: KeyRing, journal: Journal, log: Logger, opts: CardAppOptions = {}): CardApp {
   const previous = ring.previous;
-  return previous === null ? new CardApp(ring.current.keys) : new RekeyingCardApp({ ...ring, previous }, journal, log);
+  if (previous === null) return new CardApp(ring.current.keys, opts);
+  return new RekeyingCardApp({ ...ring, previous }, journal, log, opts);
 }

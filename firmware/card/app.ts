@@ -52,21 +52,32 @@ export type WriteOutcome =
   | { kind: 'not-written'; problem: string }
   | { kind: 'uncertain'; problem: string };
 
-/** Tracks the authenticated sector so a sector is authenticated once per visit. */
-class SectorAuth {
-  private sector = -1;
-  private keyType: KeyType | null = null;
-  constructor(
-    private readonly session: CardSession,
-    private readonly keys: CardKeys,
-  ) {}
-  async use(sector: number, keyType: KeyType): Promise<void> {
-    if (this.sector === sector && this.keyType === keyType) return;
-    this.sector = -1;
-    await this.session.authenticate(sector, keyType, keyType === 'A' ? this.keys.keyA(sector) : this.keys.keyB(sector));
-    this.sector = sector;
-    this.keyType = keyType;
-  }
+function authenticate(session: CardSession, keys: CardKeys, sector: number, keyType: KeyType): Promise<void> {
+  return session.authenticate(sector, keyType, keyType === 'A' ? keys.keyA(sector) : keys.keyB(sector));
+}
+
+/**
+ * The card holds this authentication now, says the session (an auth is ~2 ms
+ * of card time and two RF round trips). The session is asked, not a memory of
+ * our own, so an authentication made by anyone else in between (the re-key
+ * check does one) or lost to an error is seen. Only a write uses it: a read
+ * authenticates every sector itself, as it is also the check that the
+ * current keys open the card.
+ */
+function holds(session: CardSession, sector: number, keyType: KeyType): boolean {
+  const held = session.authenticatedAs?.();
+  return held !== null && held !== undefined && held.sector === sector && held.keyType === keyType;
+}
+
+export interface CardAppOptions {
+  /**
+   * A terminal that writes purses (the POS) reads them with key B too (the
+   * access bits let key B read, §5 of LAYOUT.md), so when the slot to write is
+   * in the sector read last, the write needs no authentication of its own.
+   * Other terminals read with key A: a read-only terminal needs no key that can
+   * write money.
+   */
+  writesPurses?: boolean;
 }
 
 function failureOf(e: unknown): { reason: ReadFailure; problem: string } {
@@ -79,7 +90,14 @@ function failureOf(e: unknown): { reason: ReadFailure; problem: string } {
 }
 
 export class CardApp {
-  constructor(private readonly master: MasterKeys) {}
+  private readonly purseKey: KeyType;
+
+  constructor(
+    private readonly master: MasterKeys,
+    opts: CardAppOptions = {},
+  ) {
+    this.purseKey = opts.writesPurses ? 'B' : 'A';
+  }
 
   keysFor(uid: Uint8Array): CardKeys {
     return deriveCardKeys(this.master, uid);
@@ -87,9 +105,8 @@ export class CardApp {
 
   async read(session: CardSession): Promise<ReadResult> {
     const keys = this.keysFor(session.uid);
-    const auth = new SectorAuth(session, keys);
     try {
-      await auth.use(IDENTITY_SECTOR, 'A');
+      await authenticate(session, keys, IDENTITY_SECTOR, 'A');
       const idA = await session.readBlock(IDENTITY_BLOCKS[0]);
       const idB = await session.readBlock(IDENTITY_BLOCKS[1]);
       const identity = decodeIdentity(idA, idB, session.uid, keys.mac);
@@ -102,8 +119,7 @@ export class CardApp {
       const slots: DecodeResult<PurseState>[] = [];
       const levelSlots: DecodeResult<LevelState>[] = [];
       for (const [i, slot] of PURSE_SLOTS.entries()) {
-        // Key A reads: a read-only terminal (door, attendance) holds no key that can write money.
-        await auth.use(slot.sector, 'A');
+        await authenticate(session, keys, slot.sector, this.purseKey);
         slots.push(
           decodePurse(
             await session.readBlock(slot.blocks[0]),
@@ -143,9 +159,9 @@ export class CardApp {
     if (!equalBytes(session.uid, card.uid)) throw new Error('bug: writing a purse to a different card');
     const target = PURSE_SLOTS[card.current === 0 ? 1 : 0];
     const [blockA, blockB] = encodePurse(next, card.uid, keys.mac);
-    const auth = new SectorAuth(session, keys);
     try {
-      await auth.use(target.sector, 'B');
+      // Often held already: a POS's read ends in the target's sector with key B (CardAppOptions).
+      if (!holds(session, target.sector, 'B')) await authenticate(session, keys, target.sector, 'B');
       await session.writeBlock(target.blocks[0], blockA);
     } catch (e) {
       // The MAC lives in the second block, still old: the new slot cannot be valid.
@@ -176,9 +192,8 @@ export class CardApp {
     const held = card.levels ? currentLevelSlot(card.levels) : null;
     const target = LEVEL_SLOTS[held === 0 ? 1 : 0];
     const block = encodeLevel(level, card.uid, keys.mac);
-    const auth = new SectorAuth(session, keys);
     try {
-      await auth.use(target.sector, 'B');
+      if (!holds(session, target.sector, 'B')) await authenticate(session, keys, target.sector, 'B');
     } catch (e) {
       return { kind: 'not-written', problem: failureOf(e).problem };
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KeypadConfigSchema } from '../../drivers/keypad/config.ts';
+import { KioskScreenConfigSchema } from '../../drivers/kiosk-screen/config.ts';
 
 /**
  * The terminal's face in the config (`peripherals.display`, `.customerDisplay`,
@@ -53,6 +54,7 @@ export const CustomerDisplayConfigSchema = z
 export type CustomerDisplayConfig = z.infer<typeof CustomerDisplayConfigSchema>;
 
 export { KeypadConfigSchema, type KeypadConfig } from '../../drivers/keypad/config.ts';
+export { KioskScreenConfigSchema, type KioskScreenConfig } from '../../drivers/kiosk-screen/config.ts';
 
 export const VoiceConfigSchema = z.discriminatedUnion('kind', [
   z
@@ -73,4 +75,6 @@ export const FaceConfigShape = {
   customerDisplay: CustomerDisplayConfigSchema.optional(),
   keypad: KeypadConfigSchema.optional(),
   voice: VoiceConfigSchema.optional(),
+  /** The kiosk's touch screen: a local web page Chromium shows in kiosk mode, or the simulator's recorder. */
+  kioskScreen: KioskScreenConfigSchema.optional(),
 };

@@ -1,5 +1,6 @@
 import type { Clock } from '../../base/clock.ts';
 import type { BillEntry, CashEvent } from '../../drivers/cash/index.ts';
+import type { KioskScreenDisplay } from '../../drivers/kiosk-screen/index.ts';
 import type { CardApp } from '../card/app.ts';
 import type { CardTransactions } from '../card-tx/card-tx.ts';
 import type { CreditSource } from '../card-tx/credits-at-tap.ts';
@@ -34,6 +35,8 @@ export interface KioskDeps {
   topupMaxCents: number;
   operatorCards: ReadonlySet<number>;
   blacklisted(cardNumber: number): boolean;
+  /** Where the screen goes (the web page, the simulator's recorder); left out, it is only kept in `screen`. */
+  screenDisplay?: KioskScreenDisplay;
 }
 
 /** The steps of a bill's life, logged as `kiosk.bill` (a power cut can fall after any of them). */

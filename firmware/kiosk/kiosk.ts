@@ -20,7 +20,7 @@ import {
   owedCents,
   stackedTotals,
 } from './owed.ts';
-import type { KioskScreen } from './screen.ts';
+import { type KioskScreen, screenView } from './screen.ts';
 
 interface Present {
   session: CardSession;
@@ -36,13 +36,24 @@ interface Present {
 export class KioskApp {
   private memory: KioskMemory = initialMemory();
   private present: Present | null = null;
-  screen: KioskScreen = { kind: 'idle' };
+  private shown: KioskScreen = { kind: 'idle' };
   private tableSeen: readonly BillEntry[] | undefined;
 
   constructor(private readonly d: KioskDeps) {}
 
   get state(): KioskMemory {
     return this.memory;
+  }
+
+  /** What the screen shows now. */
+  get screen(): KioskScreen {
+    return this.shown;
+  }
+
+  /** Every change of the screen, wherever it is made, also goes to the screen driver (the web page). */
+  private set screen(screen: KioskScreen) {
+    this.shown = screen;
+    this.d.screenDisplay?.show(screenView(screen));
   }
 
   /**
@@ -52,6 +63,7 @@ export class KioskApp {
    */
   recover(): void {
     this.d.tx.recoverInterrupted();
+    this.d.screenDisplay?.show(screenView(this.shown)); // a page has the screen from boot
     const open = openStacks(this.d.journal);
     if (open.length) this.d.log.warn('kiosk.stack-open', { stackSeqs: open.map((r) => r.seq).join(',') });
   }

@@ -1,3 +1,5 @@
+import type { KioskTone, KioskView } from '../../drivers/kiosk-screen/index.ts';
+
 /** What the kiosk's screen says, in Chinese and English; amounts in cents, formatted by the screen. */
 export type KioskScreen =
   | { kind: 'idle' }
@@ -52,4 +54,46 @@ export function screenText(s: KioskScreen): [string, string] {
         `Cash box ${s.count} bills ${yuan(s.amountCents)}  today ${yuan(s.dayCents)}`,
       ];
   }
+}
+
+const TONE: Record<KioskScreen['kind'], KioskTone> = {
+  idle: 'calm',
+  balance: 'calm',
+  cashbox: 'calm',
+  accepting: 'busy',
+  'bill-back': 'warn',
+  'card-gone': 'warn',
+  refused: 'warn',
+  alarm: 'alarm',
+};
+
+/** The screen as a kiosk screen driver shows it: the text, and the amounts formatted here, once. */
+export function screenView(s: KioskScreen): KioskView {
+  const [zh, en] = screenText(s);
+  const view: KioskView = {
+    kind: s.kind,
+    tone: TONE[s.kind],
+    lines: { zh, en },
+    balance: null,
+    inserted: null,
+    room: null,
+    progressPercent: null,
+  };
+  if (s.kind !== 'balance') return view;
+  // The amounts have their own places on this screen: the message says what to do.
+  const lines =
+    s.roomCents > 0
+      ? { zh: '请投入纸币，充值完成后取走卡片', en: 'Insert bills; take your card when you are done' }
+      : { zh: '已达充值上限，请取走卡片', en: 'Top-up limit reached: please take your card' };
+  const takeableCents = s.insertedCents + s.roomCents;
+  // Nothing more may go in (the card at its cap): the bar is full, not empty.
+  const progressPercent = takeableCents === 0 ? 100 : Math.floor((100 * s.insertedCents) / takeableCents);
+  return {
+    ...view,
+    lines,
+    balance: yuan(s.balanceCents),
+    inserted: yuan(s.insertedCents),
+    room: yuan(s.roomCents),
+    progressPercent,
+  };
 }

@@ -121,14 +121,16 @@ export class Terminal {
     const credits = PendingCredits.open({ path: join(dir, 'credits.db'), log });
     if (d.keyRing && d.keyRing.current.keys !== d.masterKeys)
       throw new Error('bug: the key ring given is not the one masterKeys came from');
-    const cards = d.keyRing ? cardAppFor(d.keyRing, journal, log) : new CardApp(d.masterKeys);
+    // A POS writes purses: it reads them with key B too, so a sale's write often needs no auth of its own.
+    const cardOpts = { writesPurses: d.config.terminal.roles.includes('pos') };
+    const cards = d.keyRing ? cardAppFor(d.keyRing, journal, log, cardOpts) : new CardApp(d.masterKeys, cardOpts);
     const tx = new CardTransactions(journal, cards, log, d.config.terminal.utcOffsetMinutes);
     const interrupted = tx.recoverInterrupted();
     log.info('terminal.started', {
       journalLastSeq: journal.lastSeq(),
       interrupted,
       blacklistVersion: blacklist.version(),
-      ...journal.stats(),
+      ...journal.health(), // not stats(): its count of every record would hold the start back
     });
     return new Terminal(d.config, journal, blacklist, credits, tx, cards);
   }

@@ -101,6 +101,11 @@ export class VirtualClassicCard {
   get opsCount(): number {
     return this.ops;
   }
+  /** The sector and key of the current authentication, as the card holds it. */
+  get authenticated(): { sector: number; keyType: KeyType } | null {
+    return this.auth === null ? null : { ...this.auth };
+  }
+
   get authenticatedSector(): number | null {
     return this.auth?.sector ?? null;
   }

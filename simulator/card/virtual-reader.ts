@@ -77,6 +77,12 @@ export class VirtualCardSession implements CardSession {
     return this.send(() => this.card.read(block));
   }
 
+  /** What the card itself holds: a shortcut reader has no chip state of its own to keep. */
+  authenticatedAs(): { sector: number; keyType: KeyType } | null {
+    const live = !this.dead && this.card.inField && this.card.selectionCount === this.selection;
+    return live ? this.card.authenticated : null;
+  }
+
   async writeBlock(block: number, data: Uint8Array): Promise<void> {
     this.send(() => this.card.write(block, data));
   }

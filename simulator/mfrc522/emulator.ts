@@ -46,13 +46,16 @@ export interface Mfrc522EmulatorOptions {
 }
 
 export interface SpiStats {
+  /** Bus operations: a transfer, or a batch of them (one spidev ioctl). */
   transfers: number;
+  /** Chip-select assertions: one per transfer, batched or not. */
+  frames: number;
   bytes: number;
 }
 
 export class Mfrc522Emulator implements SpiBus {
   readonly field = new RfField();
-  readonly stats: SpiStats = { transfers: 0, bytes: 0 };
+  readonly stats: SpiStats = { transfers: 0, frames: 0, bytes: 0 };
   version: number;
   private readonly s: ChipState;
   private readonly commands: CommandUnit;
@@ -87,11 +90,19 @@ export class Mfrc522Emulator implements SpiBus {
   }
   resetStats(): void {
     this.stats.transfers = 0;
+    this.stats.frames = 0;
     this.stats.bytes = 0;
   }
 
   async transfer(tx: Uint8Array): Promise<Uint8Array> {
     return this.transferSync(tx);
+  }
+
+  /** In order, each its own chip select, counted as one bus operation (spidev's ioctl). */
+  async transferBatch(txs: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    const out = txs.map((tx) => this.transferSync(tx));
+    this.stats.transfers -= txs.length - 1;
+    return out;
   }
   async close(): Promise<void> {
     this.closed = true;
@@ -101,6 +112,7 @@ export class Mfrc522Emulator implements SpiBus {
   transferSync(tx: Uint8Array): Uint8Array {
     if (this.closed) throw new Error('SPI bus is closed');
     this.stats.transfers++;
+    this.stats.frames++;
     this.stats.bytes += tx.length;
     const rx = new Uint8Array(tx.length);
     if (tx.length === 0) return rx;

@@ -9,7 +9,7 @@
  */
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import type { Clock } from '../../../base/clock.ts';
-import type { SpiBus } from '../../spi/index.ts';
+import { transferAll, type SpiBus } from '../../spi/index.ts';
 import {
   BIT_FRAMING_START_SEND,
   Cmd,
@@ -88,7 +88,7 @@ export class Mfrc522Chip {
   }
 
   async write(reg: number, value: number): Promise<void> {
-    await this.bus.transfer(Uint8Array.of(spiWriteAddress(reg), value));
+    await this.bus.transfer(writeFrame(reg, value));
   }
 
   async setBits(reg: number, mask: number): Promise<void> {
@@ -101,13 +101,7 @@ export class Mfrc522Chip {
 
   /** Flushes the FIFO and fills it with `data` in one burst. */
   async loadFifo(data: Uint8Array): Promise<void> {
-    if (data.length > FIFO_BYTES) throw new RangeError(`FIFO holds ${FIFO_BYTES} bytes, got ${data.length}`);
-    await this.write(Reg.FIFOLevel, FIFO_FLUSH);
-    if (data.length === 0) return;
-    const tx = new Uint8Array(data.length + 1);
-    tx[0] = spiWriteAddress(Reg.FIFOData);
-    tx.set(data, 1);
-    await this.bus.transfer(tx);
+    await transferAll(this.bus, fifoFrames(data));
   }
 
   async readFifo(n: number): Promise<Uint8Array> {
@@ -118,34 +112,30 @@ export class Mfrc522Chip {
   /** SoftReset, then wait for PowerDown to clear (the oscillator restarting). */
   async softReset(): Promise<void> {
     await this.write(Reg.Command, Cmd.SoftReset);
-    await this.waitFor('SoftReset', Reg.Command, (v) => (v & COMMAND_POWER_DOWN) === 0);
+    await this.waitFor('SoftReset', [Reg.Command], ([v]) => (v! & COMMAND_POWER_DOWN) === 0);
   }
 
-  /** Stops whatever runs, clears every IRQ and loads the FIFO: the common start of a command. */
-  private async prepare(data: Uint8Array): Promise<void> {
-    await this.write(Reg.Command, Cmd.Idle);
-    await this.write(Reg.ComIrq, COM_IRQ_CLEAR_ALL);
-    await this.loadFifo(data);
-  }
-
-  /** Transceive `data`; `txLastBits` 7 sends a short frame (REQA/WUPA). */
+  /**
+   * Transceive `data`; `txLastBits` 7 sends a short frame (REQA/WUPA). Three bus
+   * operations when the card answers at the first poll: the start (every write
+   * below, batched), the poll, which reads the result registers along with the
+   * IRQs, and the FIFO.
+   */
   async transceive(data: Uint8Array, txLastBits = 0): Promise<TransceiveResult> {
-    await this.prepare(data);
-    // StartSend must be clear while the command is set, or the chip would send at once.
-    await this.write(Reg.BitFraming, txLastBits);
-    await this.write(Reg.Command, Cmd.Transceive);
-    await this.write(Reg.BitFraming, BIT_FRAMING_START_SEND | txLastBits);
-    const irq = await this.waitFor(
+    await transferAll(this.bus, [
+      ...startFrames(data),
+      // StartSend must be clear while the command is set, or the chip would send at once.
+      writeFrame(Reg.BitFraming, txLastBits),
+      writeFrame(Reg.Command, Cmd.Transceive),
+      writeFrame(Reg.BitFraming, BIT_FRAMING_START_SEND | txLastBits),
+    ]);
+    // Read in the same chip select as the IRQs that say the reception ended, so they describe it.
+    const [irq, errorReg, levelReg, control] = (await this.waitFor(
       'Transceive',
-      Reg.ComIrq,
-      (v) => (v & (ComIrq.Rx | ComIrq.Idle | ComIrq.Timer)) !== 0,
-    );
+      [Reg.ComIrq, Reg.Error, Reg.FIFOLevel, Reg.Control],
+      ([v]) => (v! & (ComIrq.Rx | ComIrq.Idle | ComIrq.Timer)) !== 0,
+    )) as [number, number, number, number];
     if ((irq & (ComIrq.Rx | ComIrq.Idle)) === 0) return { kind: 'timeout' };
-    const [errorReg, levelReg, control] = (await this.readMany([Reg.Error, Reg.FIFOLevel, Reg.Control])) as [
-      number,
-      number,
-      number,
-    ];
     if (errorReg & RX_ERRORS) return { kind: 'error', errorReg };
     const level = levelReg & FIFO_LEVEL_MASK;
     const lastBits = control & CONTROL_RX_LAST_BITS_MASK;
@@ -155,29 +145,34 @@ export class Mfrc522Chip {
 
   /** Transmit only (HLTA: a card never answers it, so waiting for the timer would waste 25 ms). */
   async transmit(data: Uint8Array): Promise<void> {
-    await this.prepare(data);
-    await this.write(Reg.BitFraming, 0);
-    await this.write(Reg.Command, Cmd.Transmit);
-    await this.waitFor('Transmit', Reg.ComIrq, (v) => (v & (ComIrq.Idle | ComIrq.Tx)) !== 0);
+    await transferAll(this.bus, [
+      ...startFrames(data),
+      writeFrame(Reg.BitFraming, 0),
+      writeFrame(Reg.Command, Cmd.Transmit),
+    ]);
+    await this.waitFor('Transmit', [Reg.ComIrq], ([v]) => (v! & (ComIrq.Idle | ComIrq.Tx)) !== 0);
   }
 
   /** MFAuthent with FIFO `[60|61, block, key×6, uid×4]`; true when MFCrypto1On came on. */
   async mfAuthent(fifo: Uint8Array): Promise<boolean> {
-    await this.prepare(fifo);
-    await this.write(Reg.Command, Cmd.MFAuthent);
-    const irq = await this.waitFor(
+    const start = [...startFrames(fifo), writeFrame(Reg.Command, Cmd.MFAuthent)];
+    try {
+      await transferAll(this.bus, start);
+    } finally {
+      for (const frame of start) frame.fill(0); // the FIFO burst holds the key: no copy left lying around
+    }
+    const [irq, status2] = (await this.waitFor(
       'MFAuthent',
-      Reg.ComIrq,
-      (v) => (v & (ComIrq.Idle | ComIrq.Timer | ComIrq.Err)) !== 0,
-    );
-    // A failed authentication leaves the command running: stop it before anything else.
-    const ended = (irq & ComIrq.Idle) !== 0;
-    if (!ended) await this.write(Reg.Command, Cmd.Idle);
+      [Reg.ComIrq, Reg.Status2],
+      ([v]) => (v! & (ComIrq.Idle | ComIrq.Timer | ComIrq.Err)) !== 0,
+    )) as [number, number];
     // MFCrypto1On alone does not tell: a nested authentication (another sector while one is open) that
     // fails leaves it set from the earlier one, and the card has dropped to IDLE. Only a command that
-    // ended by itself, with Crypto1 on, authenticated.
-    const status2 = await this.read(Reg.Status2);
-    return ended && (status2 & STATUS2_MF_CRYPTO1_ON) !== 0;
+    // ended by itself, with Crypto1 on (read in the poll that saw it end), authenticated.
+    if ((irq & ComIrq.Idle) !== 0) return (status2 & STATUS2_MF_CRYPTO1_ON) !== 0;
+    // A failed authentication leaves the command running: stop it before anything else.
+    await this.write(Reg.Command, Cmd.Idle);
+    return false;
   }
 
   /** Ends the Crypto1 session (clears MFCrypto1On; the other writable Status2 bits stay 0). */
@@ -187,27 +182,51 @@ export class Mfrc522Chip {
 
   /** The CRC coprocessor's CRC_A of `data`, [LSB, MSB] (used by the self-test). */
   async calcCrc(data: Uint8Array): Promise<Uint8Array> {
-    await this.write(Reg.Command, Cmd.Idle);
-    await this.write(Reg.DivIrq, DivIrq.CRC); // Set2 = 0: clears CRCIRq
-    await this.loadFifo(data);
-    await this.write(Reg.Command, Cmd.CalcCRC);
-    await this.waitFor('CalcCRC', Reg.DivIrq, (v) => (v & DivIrq.CRC) !== 0);
+    await transferAll(this.bus, [
+      writeFrame(Reg.Command, Cmd.Idle),
+      writeFrame(Reg.DivIrq, DivIrq.CRC), // Set2 = 0: clears CRCIRq
+      ...fifoFrames(data),
+      writeFrame(Reg.Command, Cmd.CalcCRC),
+    ]);
+    await this.waitFor('CalcCRC', [Reg.DivIrq], ([v]) => (v! & DivIrq.CRC) !== 0);
     const [lsb, msb] = (await this.readMany([Reg.CRCResultLSB, Reg.CRCResultMSB])) as [number, number];
     await this.write(Reg.Command, Cmd.Idle); // CalcCRC runs until stopped
     return Uint8Array.of(lsb, msb);
   }
 
-  /** Polls `reg` until `done`, yielding to the event loop before each read; throws ChipHungError past the limits. */
-  private async waitFor(what: string, reg: number, done: (value: number) => boolean): Promise<number> {
+  /**
+   * Polls `regs` (the first decides) until `done`, yielding to the event loop
+   * before each read; returns the registers as read in the poll that ended it.
+   * Throws ChipHungError past the limits.
+   */
+  private async waitFor(what: string, regs: readonly number[], done: (values: number[]) => boolean) {
     const clock = this.opts.clock;
     const deadlineMs = clock ? clock.nowMs() + this.timeoutMs : Infinity;
     for (let i = 0; i < this.pollLimit; i++) {
       await this.yieldToLoop();
       this.polls++;
-      const value = await this.read(reg);
-      if (done(value)) return value;
+      const values = await this.readMany(regs);
+      if (done(values)) return values;
       if (clock && clock.nowMs() > deadlineMs) break;
     }
     throw new ChipHungError(what);
   }
+}
+
+const writeFrame = (reg: number, value: number) => Uint8Array.of(spiWriteAddress(reg), value);
+
+/** Flush, then `data` as one burst into FIFOData (the chip keeps the address: §8.1.2.2). */
+function fifoFrames(data: Uint8Array): Uint8Array[] {
+  if (data.length > FIFO_BYTES) throw new RangeError(`FIFO holds ${FIFO_BYTES} bytes, got ${data.length}`);
+  const flush = writeFrame(Reg.FIFOLevel, FIFO_FLUSH);
+  if (data.length === 0) return [flush];
+  const burst = new Uint8Array(data.length + 1);
+  burst[0] = spiWriteAddress(Reg.FIFOData);
+  burst.set(data, 1);
+  return [flush, burst];
+}
+
+/** The common start of a command: stop whatever runs, clear every IRQ, load the FIFO. */
+function startFrames(data: Uint8Array): Uint8Array[] {
+  return [writeFrame(Reg.Command, Cmd.Idle), writeFrame(Reg.ComIrq, COM_IRQ_CLEAR_ALL), ...fifoFrames(data)];
 }

@@ -43,6 +43,7 @@ export class Mfrc522Session implements CardSession {
   /** The card fell back to IDLE (after a NAK): it needs a re-select before it listens again. */
   private cardIdle = false;
   private authSector: number | null = null;
+  private authKeyType: KeyType | null = null;
 
   constructor(
     private readonly host: SessionHost,
@@ -67,6 +68,7 @@ export class Mfrc522Session implements CardSession {
       this.authSector = null;
       if (await picc.authenticate(chip, keyType, trailerBlockOf(sector), key, this.uid)) {
         this.authSector = sector;
+        this.authKeyType = keyType;
         return;
       }
       // Wrong key and a vanished card both end in TimerIRq: a card that answers a re-select is there.
@@ -114,6 +116,11 @@ export class Mfrc522Session implements CardSession {
     if (this.dead) return;
     this.dead = true;
     if (!this.cardIdle) await picc.halt(this.host.chip);
+  }
+
+  authenticatedAs(): { sector: number; keyType: KeyType } | null {
+    if (this.dead || this.authSector === null || this.authKeyType === null) return null;
+    return { sector: this.authSector, keyType: this.authKeyType };
   }
 
   private op<T>(fn: (chip: Mfrc522Chip) => Promise<T>): Promise<T> {

@@ -25,14 +25,26 @@ import { KIND } from '../../../protocol/messages/record-kinds.ts';
  *   card below it is a restored dump (O(1) lookup at every tap).
  * - journal_meta.last_seq: written before each prune (max(seq) covers appends).
  */
-export const JOURNAL_SCHEMA_VERSION = 1;
+export const JOURNAL_SCHEMA_VERSION = 2;
 
 /**
  * Kinds that Journal.open() finds fast: each gets a partial index, so only
  * records of these kinds pay for an index entry (one page less per fsync for
  * every other record). open() on any other kind still works, by a table scan.
  */
-export const OPENABLE_KINDS = [KIND.intent, KIND.signIn] as const;
+export const OPENABLE_KINDS = [KIND.intent, KIND.signIn, KIND.onlineRequest] as const;
+
+const openIndexSql = (kind: string) =>
+  `CREATE INDEX IF NOT EXISTS "journal_open_${kind}" ON journal(seq) WHERE kind = '${kind}';`;
+
+/**
+ * From each older version to the next, run in one transaction at open. 1 → 2:
+ * online.request became openable; the restart's open() of it scanned every
+ * record (~0.1 s on a 1,000,000-record journal here, before the first tap).
+ */
+const MIGRATIONS: Record<number, string> = {
+  1: `${openIndexSql(KIND.onlineRequest)}\nPRAGMA user_version = 2;`,
+};
 
 const SCHEMA_SQL = `
 CREATE TABLE journal (
@@ -47,7 +59,7 @@ CREATE TABLE journal (
 );
 CREATE INDEX journal_card ON journal(card) WHERE card IS NOT NULL;
 CREATE INDEX journal_ref ON journal(ref) WHERE ref IS NOT NULL;
-${OPENABLE_KINDS.map((k) => `CREATE INDEX "journal_open_${k}" ON journal(seq) WHERE kind = '${k}';`).join('\n')}
+${OPENABLE_KINDS.map(openIndexSql).join('\n')}
 CREATE TABLE journal_meta (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   last_seq INTEGER NOT NULL,
@@ -72,6 +84,12 @@ PRAGMA user_version = ${JOURNAL_SCHEMA_VERSION};
 export function ensureJournalSchema(db: Database.Database, path: string): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === JOURNAL_SCHEMA_VERSION) return;
+  if (MIGRATIONS[version] !== undefined) {
+    db.transaction(() => {
+      for (let v = version; v < JOURNAL_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    }).immediate();
+    return;
+  }
   if (version === 0) {
     const tables = db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`).pluck().get() as number;
     if (tables !== 0) throw new Error(`${path}: has tables but no journal schema version; not a journal file`);

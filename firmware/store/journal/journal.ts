@@ -205,13 +205,17 @@ export class Journal<M extends object = RecordBodies> {
     return row === undefined ? { count: 0, amountCents: 0 } : { count: row.count, amountCents: row.amount_cents };
   }
 
-  /** `corrupt`: records found with a bad CRC since open (at recovery or on read). */
+  /**
+   * `corrupt`: records found with a bad CRC since open (at recovery or on read).
+   * `records` counts every row (a scan: ~70 ms on 1,000,000 records here); health() does not.
+   */
   stats(): { records: number; unacked: number; corrupt: number } {
-    return {
-      records: this.q.countAll.get()!,
-      unacked: this.q.countAfter.get(this.meta().acked_upto)!,
-      corrupt: this.corruptSeqs.size,
-    };
+    return { records: this.q.countAll.get()!, ...this.health() };
+  }
+
+  /** stats() without the full count: unacked is a rowid range, what start-up and `onecard status` can afford. */
+  health(): { unacked: number; corrupt: number } {
+    return { unacked: this.q.countAfter.get(this.meta().acked_upto)!, corrupt: this.corruptSeqs.size };
   }
 
   /**

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogFields, Logger } from '../../../base/log.ts';
 import { CcnetDriver } from '../../../drivers/cash/ccnet/driver.ts';
+import type { KioskScreenDisplay } from '../../../drivers/kiosk-screen/index.ts';
 import { CardApp } from '../../../firmware/card/app.ts';
 import type { CardIdentity, PurseState } from '../../../firmware/card/layout.ts';
 import { CardTransactions } from '../../../firmware/card-tx/card-tx.ts';
@@ -120,7 +121,14 @@ export class MemoryCredits implements CreditSource {
  * builds a new runtime (journal as the cut left it, a fresh driver on the same
  * validator) the way a power cut and a boot would.
  */
-export async function kioskRig(opts: { balanceCents?: number; emulator?: CcnetEmulator; rules?: PolicyRules } = {}) {
+export async function kioskRig(
+  opts: {
+    balanceCents?: number;
+    emulator?: CcnetEmulator;
+    screenDisplay?: KioskScreenDisplay;
+    rules?: PolicyRules;
+  } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-'));
   const clock = new ManualClock(T);
   const cv = await ccnetRig(opts.emulator);
@@ -155,6 +163,7 @@ export async function kioskRig(opts: { balanceCents?: number; emulator?: CcnetEm
       topupMaxCents: TOPUP_MAX_CENTS,
       operatorCards: new Set([OPERATOR]),
       blacklisted: () => false,
+      ...(opts.screenDisplay ? { screenDisplay: opts.screenDisplay } : {}),
     });
     kiosk.recover();
     return kiosk;

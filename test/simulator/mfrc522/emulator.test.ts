@@ -193,5 +193,18 @@ test('irqLatencyPolls holds IRQ bits back for that many IRQ reads; SPI traffic i
   w(Reg.Command, Cmd.CalcCRC);
   assert.deepEqual([r(Reg.DivIrq), r(Reg.DivIrq), r(Reg.DivIrq)], [0, 0, 0x04]);
   assert.equal(hex([r(Reg.CRCResultLSB), r(Reg.CRCResultMSB)]), hex(crcA([0x30, 0x04])));
-  assert.deepEqual(emu.stats, { transfers: 7, bytes: 3 + 2 + 3 * 2 + 2 * 2 });
+  assert.deepEqual(emu.stats, { transfers: 7, frames: 7, bytes: 3 + 2 + 3 * 2 + 2 * 2 });
+});
+
+test('a batch of transfers is one bus operation of several chip selects, applied in order', async () => {
+  const emu = new Mfrc522Emulator();
+  emu.resetStats();
+  const [, , , crc] = await emu.transferBatch([
+    Uint8Array.of(spiWriteAddress(Reg.Mode), 0x3d), // CRC preset 6363
+    Uint8Array.of(spiWriteAddress(Reg.FIFOData), 0x30, 0x04),
+    Uint8Array.of(spiWriteAddress(Reg.Command), Cmd.CalcCRC),
+    Uint8Array.of(spiReadAddress(Reg.CRCResultLSB), spiReadAddress(Reg.CRCResultMSB), 0),
+  ]);
+  assert.equal(hex([crc![1]!, crc![2]!]), hex(crcA([0x30, 0x04])), 'each frame saw the ones before it');
+  assert.deepEqual(emu.stats, { transfers: 1, frames: 4, bytes: 2 + 3 + 2 + 3 });
 });
