@@ -128,8 +128,12 @@ export class CardApp {
             keys.mac,
           ),
         );
-        // The level slot beside it, in the sector already open: one more read, no more auth.
-        levelSlots.push(decodeLevel(await session.readBlock(LEVEL_SLOTS[i].block), session.uid, keys.mac));
+        // The level slot beside it, in the sector already open: one more read, no more auth. Slot 1 is
+        // written only once slot 0 has held a level, so an empty slot 0 spares the tap the read of slot 1.
+        const first = levelSlots[0];
+        const unread = i === 1 && first !== undefined && !first.ok && first.problem === 'empty';
+        const block = unread ? null : await session.readBlock(LEVEL_SLOTS[i].block);
+        levelSlots.push(block ? decodeLevel(block, session.uid, keys.mac) : { ok: false, problem: 'empty' });
       }
       const pair = [slots[0], slots[1]] as const;
       const current = currentSlot(pair);
