@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import {
+  KIND,
   CHAIN_ZERO,
   chainNext,
   chainOver,
@@ -255,6 +256,7 @@ export class JournalStore {
           if (this.lists.blacklistAdd([landing.card], 'clone', now) !== null) listsChanged = true;
         }
       } else if (r.kind === 'online.result') this.onlineResult(terminal, r, recs, now);
+      else if (r.kind === KIND.cashHandover && this.bookHandover(terminal, r, now)) listsChanged = true;
     }
     if (this.desk?.settle(touched, now)) listsChanged = true;
     // The caller made sure the batch reaches past H: the last record is the new high-water mark.
@@ -262,6 +264,35 @@ export class JournalStore {
     const head = chains[chains.length - 1];
     this.q.setHigh.run(newH, head, now, terminal);
     return { ack: { type: 'journalAck', ackUpto: newH, chainHead: head, status: 'ok' }, stored, listsChanged, clones };
+  }
+
+  /**
+   * A kiosk handed a card's owed cash over (cash.handover): it becomes an
+   * ordinary pending credit, paid once by whichever terminal the card taps next
+   * (lastCreditSeq). Booked in the ingest transaction of the record, which runs
+   * once per record, so a resent batch books nothing twice. True when booked.
+   */
+  private bookHandover(terminal: number, r: WireRecord, now: number): boolean {
+    const b = r.body as { cardNumber?: unknown; amountCents?: unknown };
+    const { cardNumber, amountCents } = b;
+    if (!isCardNumber(cardNumber) || !Number.isSafeInteger(amountCents) || (amountCents as number) <= 0) {
+      recordAlert(this.db, {
+        atMs: now,
+        kind: 'handover-malformed',
+        terminal,
+        detail: `cash.handover #${r.seq} is not a card and a positive amount: not booked`,
+      });
+      return false;
+    }
+    const credit = {
+      cardNumber,
+      amount: amountCents as number,
+      purse: 'balance',
+      reason: 'topup',
+      expiryDay: 0,
+    } as const;
+    this.lists.issueCredit(credit, now);
+    return true;
   }
 
   private onlineResult(terminal: number, r: WireRecord, batch: WireRecord[], now: number): void {
@@ -273,3 +304,6 @@ export class JournalStore {
     this.accounts.fromJournal(terminal, b.stan, b.outcome, req.cardNumber ?? r.card ?? 0, req.amountCents ?? 0, now);
   }
 }
+
+const isCardNumber = (n: unknown): n is number =>
+  Number.isSafeInteger(n) && (n as number) > 0 && (n as number) <= 0xffff_ffff;

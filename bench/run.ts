@@ -7,6 +7,7 @@ import { benchDoor } from './door.ts';
 import { benchFace } from './face.ts';
 import { benchFaceComposed } from './face-composed.ts';
 import { benchJournal } from './journal.ts';
+import { benchKiosk } from './kiosk.ts';
 import { benchTap } from './tap.ts';
 import { benchTapFsyncs } from './tap-fsyncs.ts';
 import { benchStart } from './start.ts';
@@ -251,6 +252,13 @@ try {
     `${f(composed.playerP50Ms, 2)} / ${f(composed.playerP99Ms, 2)} ms`,
     `baseline ${f(face.spawnP50Ms, 2)} ms (spawn alone)`,
     '+ ALSA open on a Pi',
+  );
+  const kiosk = await benchKiosk({ dir });
+  line(
+    'kiosk bill stacked→credit on card p50/p99',
+    `${f(kiosk.creditP50Ms, 2)} / ${f(kiosk.creditP99Ms, 2)} ms`,
+    `${f(kiosk.rawFsyncP50Ms, 2)} / ${f(kiosk.rawFsyncP99Ms, 2)} ms raw append+fsync`,
+    'p99 ≤ 50 ms',
   );
   console.log(`\nMFRC522 RF model: ${await benchRfModelNote()}`);
   console.log(`MFRC522 SPI model: ${cardSale.spiModel}`);

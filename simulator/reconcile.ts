@@ -3,6 +3,7 @@ import { isRecordOf, type Journal, type JournalRecord } from '../firmware/store/
 import { KIND, type IntentBody } from '../protocol/messages/record-kinds.ts';
 import { settlement, type CounterSighting } from '../protocol/settlement.ts';
 import { scanJournal } from './journal-scan.ts';
+import type { SimWorld } from './world.ts';
 
 /**
  * The money invariant across a fleet, checked the way a backend would: every
@@ -95,4 +96,23 @@ export function reconcile(journals: { terminalId: number; journal: Journal }[], 
       problems.push(`${c.name}: landed counters [${counters.join(',')}], card counter ${c.card.purse.counter}`);
   }
   return { ok: problems.length === 0, problems, landed, unresolved };
+}
+
+/** The money invariant over every card of a world (read as the issuer would) and every terminal's journal. */
+export async function reconcileWorld(
+  world: Pick<SimWorld, 'cards' | 'terminals' | 'inspect'>,
+): Promise<ReconcileReport> {
+  const ledgers: CardLedger[] = [];
+  for (const [name, c] of world.cards) {
+    ledgers.push({
+      name,
+      issuedTotal: (c.spec.balanceCents ?? 0) + (c.spec.subsidyCents ?? 0),
+      card: await world.inspect(name),
+    });
+  }
+  const journals = [...world.terminals.values()].map((t) => ({
+    terminalId: t.terminal.config.terminal.id,
+    journal: t.terminal.journal,
+  }));
+  return reconcile(journals, ledgers);
 }

@@ -12,7 +12,7 @@ import type { PosOutput } from '../firmware/pos/pos.ts';
 import { deriveSimMasterKeys } from '../firmware/store/keys/keyfile.ts';
 import type { Terminal } from '../firmware/terminal/terminal.ts';
 import { composedOrThrow, composeTerminal } from '../firmware/terminal/compose.ts';
-import { reconcile, type CardLedger, type ReconcileReport } from './reconcile.ts';
+import { reconcileWorld, type ReconcileReport } from './reconcile.ts';
 import { issueSimCard, type SimCardSpec } from './card/issue.ts';
 import { VirtualClassicCard } from './card/virtual-classic.ts';
 import { VirtualReader } from './card/virtual-reader.ts';
@@ -26,6 +26,8 @@ import { roleTap, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
 import type { RoleGpio } from '../firmware/terminal/role-app.ts';
 import { SimGpioLines } from './gpio/sim-lines.ts';
 import { VirtualScheduler } from './net/virtual-scheduler.ts';
+import type { KioskTwins } from './cash/kiosk-twins.ts';
+import { SimKiosks } from './sim-kiosks.ts';
 
 /** Faults to inject into one tap. */
 export interface TapFaults {
@@ -50,6 +52,8 @@ interface SimTerminal {
   chip?: { emulator: Mfrc522Emulator; driver: Mfrc522Reader };
   /** A door terminal's GPIO twin: its relay, contact and exit button lines, with their timeline. */
   pins?: SimGpioLines;
+  /** A kiosk's bill validator and printer twins (SimKiosks.add). */
+  cash?: KioskTwins;
 }
 
 /** How long an input settles after the world drives it: the door's debounce (ms) is shorter. */
@@ -93,8 +97,10 @@ export class SimWorld {
     this.ownsDir = opts.dataDir === undefined;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'onecard-sim-'));
     this.log = opts.log ?? silentLogger;
+    this.kiosks = new SimKiosks(this, this.log); // the top-up kiosks: added, tapped, fed bills
   }
   private readonly log: Logger;
+  readonly kiosks: SimKiosks;
 
   async addCard(spec: SimCardSpec): Promise<SimCard> {
     if (this.cards.has(spec.name)) throw new Error(`card "${spec.name}" defined twice`);
@@ -118,7 +124,7 @@ export class SimWorld {
     return sim;
   }
 
-  addTerminal(spec: SimTerminalSpec): Terminal {
+  addTerminal(spec: SimTerminalSpec, cash?: KioskTwins): Terminal {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
     const clock = new SteppedClock(this.clock, spec.clockOffsetMs ?? 0);
@@ -130,9 +136,11 @@ export class SimWorld {
         ...(spec.locked ? { locked: spec.locked } : {}),
         ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
         ...(pins ? { scheduler: this.scheduler, gpio: this.gpioOn(pins) } : {}),
+        ...(cash ? { cash: cash.cash } : {}),
       }),
     );
-    this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader(), ...(pins ? { pins } : {}) });
+    const twins = { ...(pins ? { pins } : {}), ...(cash ? { cash } : {}) };
+    this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader(), ...twins });
     return terminal;
   }
 
@@ -153,6 +161,7 @@ export class SimWorld {
         ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
         // A fresh driver on the same twin: the old one still counts its lines as claimed.
         ...(t.pins ? { scheduler: this.scheduler, gpio: this.gpioOn(t.pins) } : {}),
+        ...(t.cash ? { cash: t.cash.cash } : {}),
       }),
     );
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
@@ -284,10 +293,11 @@ export class SimWorld {
     return [{ kind: 'reader', health: chip && chip.driver.counters.recoveries > 0 ? 'degraded' : 'ok' }];
   }
 
-  /** Reads a card as the issuer would, for expectations and reports (not through any terminal). */
+  /** Reads a copy of a card as the issuer would, for expectations and reports: a card on a kiosk stays there. */
   async inspect(cardName: string): Promise<CardImage> {
     const reader = new VirtualReader();
-    reader.place(this.card(cardName).card);
+    const { card } = this.card(cardName);
+    reader.place(VirtualClassicCard.fromDump(card.uid, card.dump()));
     const r = await new CardApp(this.masterKeys).read(reader.open()!);
     reader.remove();
     if (!r.ok) throw new Error(`card "${cardName}" unreadable: ${r.problem}`);
@@ -295,24 +305,13 @@ export class SimWorld {
   }
 
   /** The money invariant over every card and every terminal's journal (see reconcile.ts). */
-  async reconcile(): Promise<ReconcileReport> {
-    const ledgers: CardLedger[] = [];
-    for (const [name, c] of this.cards) {
-      ledgers.push({
-        name,
-        issuedTotal: (c.spec.balanceCents ?? 0) + (c.spec.subsidyCents ?? 0),
-        card: await this.inspect(name),
-      });
-    }
-    const journals = [...this.terminals.values()].map((t) => ({
-      terminalId: t.terminal.config.terminal.id,
-      journal: t.terminal.journal,
-    }));
-    return reconcile(journals, ledgers);
+  reconcile(): Promise<ReconcileReport> {
+    return reconcileWorld(this);
   }
 
   close(): void {
     for (const t of this.terminals.values()) t.terminal.close();
+    this.kiosks.close();
     if (this.ownsDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -142,6 +142,26 @@ export const ParkingRoleSchema = z
   })
   .strict();
 
+/** A kiosk session's cash limit can be no higher: ¥5 000 in one go is already more than a canteen card needs. */
+export const KIOSK_TOPUP_CENTS_MAX = 500_000;
+
+export const KioskRoleSchema = z
+  .object({
+    /** One session's cash limit (anti-laundering, and a wrong card cannot take much). */
+    topupMaxCents: z.number().int().min(100).max(KIOSK_TOPUP_CENTS_MAX).default(50_000),
+    /** Cards that open the cash-box count and the day's totals instead of a top-up. */
+    operatorCards: z.array(z.number().int().min(1).max(0xffff_ffff)).max(64).default([]),
+    /** The backend's switch (set-config kiosk.acceptorEnabled false): no bill type is enabled while off. */
+    acceptorEnabled: z.boolean().default(true),
+    /**
+     * A card that leaves owing hands it to the backend as a pending credit any
+     * terminal pays (docs/kiosk.md). Unset: on when the terminal has a backend link.
+     */
+    handOverOwed: z.boolean().optional(),
+  })
+  .strict();
+export type KioskRoleConfig = z.infer<typeof KioskRoleSchema>;
+
 /** Every GPIO line a role's section claims, with what for: a line is one thing (schema.ts checks them together). */
 export function roleLines(c: {
   door?: DoorRoleConfig | undefined;

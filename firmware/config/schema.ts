@@ -3,7 +3,7 @@ import { fieldPath } from '../../protocol/field-path.ts';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
 import { FaceConfigShape } from './face-schema.ts';
 import { POINTS_OFF, PointsSchema } from './points-schema.ts';
-import { AttendanceRoleSchema, DoorRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
+import { AttendanceRoleSchema, DoorRoleSchema, KioskRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
 
 /**
  * The terminal's one config file, validated on load. Every limit here is a
@@ -155,7 +155,7 @@ export const ConfigSchema = z
       tenantId: z.number().int().min(0).max(0xffff),
       utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
       roles: z
-        .array(z.enum(['pos', 'door', 'attendance', 'parking', 'desk']))
+        .array(z.enum(['pos', 'door', 'attendance', 'parking', 'desk', 'kiosk']))
         .min(1)
         .default(['pos']),
     }),
@@ -168,6 +168,7 @@ export const ConfigSchema = z
     door: DoorRoleSchema.optional(),
     attendance: AttendanceRoleSchema.optional(),
     parking: ParkingRoleSchema.optional(),
+    kiosk: KioskRoleSchema.optional(),
     /** Left out by configs pushed or generated inside the simulator; `onecard run` needs it. */
     peripherals: PeripheralsSchema.optional(),
     /** Left out: the terminal runs offline (its lists as last received). */
@@ -186,7 +187,7 @@ export const ConfigSchema = z
         path: ['sim'],
         message: 'a terminal with a real reader takes its keys from storage.keyFile: remove "sim"',
       });
-    for (const role of ['door', 'attendance', 'parking'] as const)
+    for (const role of ['door', 'attendance', 'parking', 'kiosk'] as const)
       if (cfg.terminal.roles.includes(role) && !cfg[role])
         ctx.addIssue({ code: 'custom', path: [role], message: `the ${role} role needs its "${role}" section` });
     const gpio = cfg.peripherals?.gpio;

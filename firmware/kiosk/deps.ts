@@ -34,6 +34,10 @@ export interface KioskDeps {
   /** One session's cash limit (a kiosk's anti-laundering and "wrong card" bound, set by the site). */
   topupMaxCents: number;
   operatorCards: ReadonlySet<number>;
+  /** The acceptor takes bills (config kiosk.acceptorEnabled; the backend switches it with set-config). */
+  acceptorEnabled: boolean;
+  /** A card that leaves owing hands it to the backend as a pending credit (a kiosk with a backend link). */
+  handOverOwed: boolean;
   blacklisted(cardNumber: number): boolean;
   /** Where the screen goes (the web page, the simulator's recorder); left out, it is only kept in `screen`. */
   screenDisplay?: KioskScreenDisplay;

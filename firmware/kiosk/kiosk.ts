@@ -6,20 +6,14 @@ import type { CardSession } from '../card/session.ts';
 import { afterWrite } from '../card-tx/card-tx.ts';
 import { applyPendingCredits } from '../card-tx/credits-at-tap.ts';
 import { KIND } from '../card-tx/records.ts';
-import { cardDay, cardDayToIso } from '../core/clock.ts';
-import { checkCard, decide, type PolicyContext } from '../policy/policy.ts';
+import { cardDay } from '../core/clock.ts';
+import { checkCard, decide, type PolicyContext, type PolicyRules } from '../policy/policy.ts';
 import { policyContextFor } from '../policy/context.ts';
 import type { BillStep, KioskDeps } from './deps.ts';
 import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, next } from './machine.ts';
-import {
-  CASH_DAY_SCOPE,
-  CASHBOX_KEY,
-  CASHBOX_SCOPE,
-  cashboxCount,
-  openStacks,
-  owedCents,
-  stackedTotals,
-} from './owed.ts';
+import { cashboxScreen, emptyCashbox, handOver, openStacks, owedCents } from './owed.ts';
+import { ReceiptDesk } from './receipt-desk.ts';
+import { closeStack } from './stacks.ts';
 import { type KioskScreen, screenView } from './screen.ts';
 
 interface Present {
@@ -34,12 +28,20 @@ interface Present {
  * card through CardTransactions and is the one place the state moves (move()).
  */
 export class KioskApp {
-  private memory: KioskMemory = initialMemory();
+  private memory: KioskMemory;
   private present: Present | null = null;
   private shown: KioskScreen = { kind: 'idle' };
   private tableSeen: readonly BillEntry[] | undefined;
+  private readonly desk: ReceiptDesk;
+  /** The policy rules in force: a pushed config replaces them between events (takeRules). */
+  private rules: PolicyRules;
 
-  constructor(private readonly d: KioskDeps) {}
+  constructor(private readonly d: KioskDeps) {
+    this.memory = initialMemory(!d.acceptorEnabled);
+    this.desk = new ReceiptDesk(d);
+    this.rules = d.rules;
+    this.screen = d.acceptorEnabled ? { kind: 'idle' } : { kind: 'disabled', balanceCents: null };
+  }
 
   get state(): KioskMemory {
     return this.memory;
@@ -81,15 +83,8 @@ export class KioskApp {
     if (this.d.tx.openIntents(number).length > 0) return this.dispatch({ kind: 'card-refused', reason: 'unsettled' });
     const decideFor = (c: CardImage, req: Parameters<typeof decide>[1]) => decide(this.context(c), req);
     const today = cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes);
-    const credited = await applyPendingCredits(
-      this.d.credits,
-      this.d.tx,
-      decideFor,
-      session,
-      read.card,
-      read.keys,
-      today,
-    );
+    const { credits, tx } = this.d;
+    const credited = await applyPendingCredits(credits, tx, decideFor, session, read.card, read.keys, today);
     if (credited.kind === 'cut') return this.dispatch({ kind: 'card-refused', reason: 'card removed' });
     this.present = { session, card: credited.card, keys: read.keys };
     if (owedCents(this.d.journal, number) > 0) {
@@ -109,6 +104,18 @@ export class KioskApp {
     return this.dispatch({ kind: 'finish' });
   }
 
+  /** A pushed config's rules (classes, balance cap): each next decision and enable uses them. */
+  takeRules(rules: PolicyRules): void {
+    this.rules = rules;
+  }
+
+  /** The backend's switch (config kiosk.acceptorEnabled): off enables no bill type until it is on again. */
+  setAcceptorEnabled(enabled: boolean): Promise<void> {
+    if (enabled === !this.memory.disabled) return Promise.resolve();
+    this.d.log.info('kiosk.acceptor-switched', { enabled: enabled ? 1 : 0 });
+    return this.dispatch({ kind: 'remote', enabled });
+  }
+
   /** Takes the acceptor's events and acts on each, oldest first (call after each poll cycle). */
   async pump(): Promise<void> {
     const table = this.d.acceptor.billTable;
@@ -122,22 +129,36 @@ export class KioskApp {
     const settled = ['idle', 'disabled'].includes(this.d.acceptor.device.kind);
     if (settled && openStacks(this.d.journal).length > 0) {
       this.step('stacked', {});
-      if (this.settleStack('stacked', null)) await this.afterJournaled(null);
+      if (closeStack(this.d, 'stacked', null, '')) await this.afterJournaled(null);
     }
+    // Not while a bill is on its way in: its own receipt comes first.
+    const s = this.memory.state;
+    const billInHand = s.kind === 'topup' && s.bill !== null;
+    if (this.desk.due && !billInHand) await this.reprintOwed();
+  }
+
+  /** Prints the receipts a printer fault left owed, as COPY (receipt-desk.ts); the printer is back once all are out. */
+  async reprintOwed(): Promise<number> {
+    const r = await this.desk.reprintOwed();
+    if (r.allOut && (this.memory.printerFault !== null || r.printed > 0)) await this.dispatch({ kind: 'printer-back' });
+    return r.printed;
   }
 
   /** An operator emptied the cassette: the count so far is journaled and the cash box starts from 0. */
   emptied(operatorCard: number): { count: number; amountCents: number } {
-    const box = cashboxCount(this.d.journal);
-    const totals = [{ scope: CASHBOX_SCOPE, key: CASHBOX_KEY, count: -box.count, amountCents: -box.amountCents }];
-    this.d.journal.append(KIND.cashEmptied, { operator: operatorCard, ...box }, { card: operatorCard, totals });
+    const box = emptyCashbox(this.d.journal, operatorCard);
     this.d.log.info('kiosk.cash-emptied', { ...box });
     return box;
   }
 
   /** STATUS: the acceptor's health, degraded while an alarm is in force. */
   health(): PeripheralHealth {
-    return { kind: 'bill-acceptor', health: this.memory.alarm ? 'degraded' : 'ok' };
+    return { kind: 'bill-acceptor', health: this.memory.alarm || this.memory.disabled ? 'degraded' : 'ok' };
+  }
+
+  /** STATUS: the receipt printer, degraded while a receipt it did not finish is owed. */
+  printerHealth(): PeripheralHealth {
+    return { kind: 'printer', health: this.memory.printerFault ? 'degraded' : 'ok' };
   }
 
   private async onCash(e: CashEvent): Promise<void> {
@@ -147,14 +168,14 @@ export class KioskApp {
         return this.dispatch({ kind: 'escrow', billType: e.billType, valueCents: e.valueCents });
       case 'stacked':
         this.step('stacked', { billType: e.billType });
-        if (this.settleStack('stacked', e.billType)) return this.afterJournaled(e.id);
+        if (closeStack(this.d, 'stacked', e.billType, '')) return this.afterJournaled(e.id);
         // No open cash.stack: its cash.stacked is journaled already (the cut fell before the ACK).
         this.d.acceptor.acknowledge(e.id);
         return;
       case 'power-up':
         // The STACK went out: a bill not in the validator is in the stacker or already in the cassette.
         if (e.bill === 'in-validator') return this.returned('in the validator at power-up');
-        if (this.settleStack('stacked', null)) return this.afterJournaled(null);
+        if (closeStack(this.d, 'stacked', null, '')) return this.afterJournaled(null);
         return;
       case 'returned':
       case 'escrow-at-start':
@@ -174,7 +195,7 @@ export class KioskApp {
   }
 
   private async returned(reason: string): Promise<void> {
-    this.settleStack('returned', null, reason);
+    closeStack(this.d, 'returned', null, reason);
     await this.dispatch({ kind: 'bill-back', reason });
   }
 
@@ -186,47 +207,24 @@ export class KioskApp {
     if (s.kind === 'topup' && s.bill) await this.dispatch({ kind: 'stacked', valueCents: s.bill.valueCents });
   }
 
-  /**
-   * Closes the open cash.stack, if any, as stacked (durable, with the cash-box,
-   * day and card-owed counters) or returned. Its value is the stack record's: a
-   * restarted driver may not have read the bill table yet. True when one closed.
-   */
-  private settleStack(as: 'stacked' | 'returned', billType: number | null, reason = ''): boolean {
-    const open = openStacks(this.d.journal)[0];
-    if (!open) return false;
-    const { cardNumber, valueCents } = open.body;
-    if (billType !== null && billType !== open.body.billType)
-      this.d.log.warn('kiosk.bill-type-differs', { stackSeq: open.seq, journaled: open.body.billType, billType });
-    const ref = { card: cardNumber, ref: open.seq };
-    if (as === 'returned') {
-      this.d.journal.append(KIND.cashReturned, { billType: open.body.billType, reason }, ref);
-      return true;
-    }
-    const owedBefore = owedCents(this.d.journal, cardNumber);
-    const totals = stackedTotals(cardNumber, valueCents, this.d.clock.nowMs(), this.d.utcOffsetMinutes);
-    this.d.journal.append(
-      KIND.cashStacked,
-      { cardNumber, billType: open.body.billType, valueCents },
-      { ...ref, totals },
-    );
-    // Pair assertion, after the read-back: the card is owed exactly this bill more.
-    const owedAfter = owedCents(this.d.journal, cardNumber);
-    if (owedAfter - owedBefore !== valueCents)
-      throw new Error(`bug: stacked ${valueCents} moved card ${cardNumber}'s owed by ${owedAfter - owedBefore}`);
-    return true;
-  }
-
   /** Writes what the card is owed here as one top-up; a write that does not land leaves it owed. */
   private async payOwed(cardNumber: number): Promise<Extract<KioskEvent, { kind: 'credited' | 'credit-cut' }>> {
     const owed = owedCents(this.d.journal, cardNumber);
+    const cut = (): Extract<KioskEvent, { kind: 'credit-cut' }> => ({
+      kind: 'credit-cut',
+      cardNumber,
+      owedCents: owed,
+      // A write whose outcome the card has not told may have paid it: handing it over too could pay it twice.
+      handOver: this.d.handOverOwed && owed > 0 && this.d.tx.openIntents(cardNumber).length === 0,
+    });
     const p = this.present;
-    if (!p || p.card.identity.cardNumber !== cardNumber) return { kind: 'credit-cut', owedCents: owed };
+    if (!p || p.card.identity.cardNumber !== cardNumber) return cut();
     const ctx = this.context(p.card);
-    if (owed <= 0) return { kind: 'credited', card: ctx, amountCents: 0 };
+    if (owed <= 0) return { kind: 'credited', card: ctx, amountCents: 0, receiptFault: null };
     const decision = decide(ctx, { kind: 'credit', amountCents: owed });
     if (decision.kind !== 'approve') {
       this.d.log.warn('kiosk.owed-refused', { cardNumber, owed, reason: decision.kind });
-      return { kind: 'credit-cut', owedCents: owed };
+      return cut();
     }
     const outcome = await this.d.tx.execute(p.session, p.card, p.keys, decision, {
       tx: 'topup',
@@ -234,15 +232,17 @@ export class KioskApp {
     });
     if (outcome.kind !== 'committed') {
       this.present = null;
-      return { kind: 'credit-cut', owedCents: owed };
+      return cut();
     }
     this.step('card-written', { cardNumber, amountCents: owed });
     const card = afterWrite(p.card, decision.next);
     this.present = { ...p, card };
     const balanceCents = card.purse.balance + card.purse.subsidy;
-    await this.d.receipts.topup({ cardNumber, amountCents: owed, balanceCents, intentSeq: outcome.intent.seq });
-    this.step('receipt-printed', { cardNumber });
-    return { kind: 'credited', card: this.context(card), amountCents: owed };
+    const intentSeq = outcome.intent.seq;
+    const receipt = { cardNumber, amountCents: owed, balanceCents, intentSeq, atMs: outcome.intent.atMs, copy: false };
+    const print = await this.desk.print(receipt);
+    if (print === null) this.step('receipt-printed', { cardNumber });
+    return { kind: 'credited', card: this.context(card), amountCents: owed, receiptFault: print };
   }
 
   private context(card: CardImage): PolicyContext {
@@ -250,7 +250,7 @@ export class KioskApp {
       blacklisted: (n: number) => this.d.blacklisted(n),
       lastSeenCounter: (n: number) => this.d.tx.lastSeenCounter(n),
     };
-    return policyContextFor(card, lookups, cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes), this.d.rules);
+    return policyContextFor(card, lookups, cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes), this.rules);
   }
 
   private step(step: BillStep, fields: Record<string, number>): void {
@@ -297,6 +297,11 @@ export class KioskApp {
         return;
       case 'credit':
         return this.dispatch(await this.payOwed(e.cardNumber));
+      case 'hand-over': {
+        const amountCents = handOver(this.d.journal, e.cardNumber);
+        if (amountCents > 0) this.d.log.info('kiosk.handed-over', { cardNumber: e.cardNumber, amountCents });
+        return;
+      }
       case 'journal-alarm':
         this.d.journal.append(KIND.cashAlarm, { alarm: e.alarm, detail: e.detail });
         this.d.log.warn('kiosk.alarm', { alarm: e.alarm, detail: e.detail });
@@ -304,13 +309,9 @@ export class KioskApp {
       case 'show':
         this.screen = e.screen;
         return;
-      case 'show-cashbox': {
-        const box = cashboxCount(this.d.journal);
-        const day = cardDayToIso(cardDay(this.d.clock.nowMs(), this.d.utcOffsetMinutes));
-        const dayCents = this.d.journal.totals(CASH_DAY_SCOPE, day).amountCents;
-        this.screen = { kind: 'cashbox', count: box.count, amountCents: box.amountCents, dayCents };
+      case 'show-cashbox':
+        this.screen = cashboxScreen(this.d.journal, this.d.clock.nowMs(), this.d.utcOffsetMinutes);
         return;
-      }
     }
   }
 }

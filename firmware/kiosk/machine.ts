@@ -28,9 +28,18 @@ export interface KioskMemory {
   state: KioskState;
   /** The acceptor's alarm in force (jammed, cassette-removed …), or null. */
   alarm: string | null;
+  /** Switched off from the backend (config kiosk.acceptorEnabled false): no bill type is enabled. */
+  disabled: boolean;
+  /** The printer fault that left a receipt owed (paper out …), until a receipt prints again. */
+  printerFault: string | null;
 }
 
-export const initialMemory = (): KioskMemory => ({ state: { kind: 'idle' }, alarm: null });
+export const initialMemory = (disabled = false): KioskMemory => ({
+  state: { kind: 'idle' },
+  alarm: null,
+  disabled,
+  printerFault: null,
+});
 
 export type KioskEvent =
   /** A customer card read, settled, its pending credits and what it was owed written. */
@@ -43,10 +52,17 @@ export type KioskEvent =
   /** The acceptor stacked the bill and the kiosk journaled it (cash.stacked): the card is owed it. */
   | { kind: 'stacked'; valueCents: number }
   | { kind: 'bill-back'; reason: string }
-  /** What the card was owed was written: the card as it is now. */
-  | { kind: 'credited'; card: CardContext; amountCents: number }
-  /** The write did not land (card taken away): the card keeps what it is owed, journaled. */
-  | { kind: 'credit-cut'; owedCents: number }
+  /** What the card was owed was written: the card as it is now; receiptFault: why its receipt did not print. */
+  | { kind: 'credited'; card: CardContext; amountCents: number; receiptFault: string | null }
+  /** Receipts owed since a printer fault came out (reprinted as COPY): the printer is back. */
+  | { kind: 'printer-back' }
+  /**
+   * The write did not land (card taken away): the card keeps what it is owed, journaled.
+   * handOver: the shell found nothing in the way of handing it to the backend (kiosk.ts payOwed).
+   */
+  | { kind: 'credit-cut'; cardNumber: number; owedCents: number; handOver: boolean }
+  /** The backend switched the acceptor off or on again (set-config kiosk.acceptorEnabled). */
+  | { kind: 'remote'; enabled: boolean }
   | { kind: 'alarm'; alarm: string; detail: string }
   | { kind: 'alarm-cleared' }
   /** The acceptor's bill table was read (this run's first, or after its power-up): what to accept can be said now. */
@@ -57,6 +73,8 @@ export type KioskEffect =
   | { kind: 'stack'; cardNumber: number; billType: number; valueCents: number }
   | { kind: 'return' }
   | { kind: 'credit'; cardNumber: number }
+  /** What the card is owed here becomes the backend's (cash.handover): any terminal pays it, this one never. */
+  | { kind: 'hand-over'; cardNumber: number }
   | { kind: 'journal-alarm'; alarm: string; detail: string }
   | { kind: 'show'; screen: KioskScreen }
   | { kind: 'show-cashbox' };
@@ -76,11 +94,21 @@ const disable: KioskEffect = { kind: 'enable', billTypes: [] };
 
 /** Resting in a top-up: the acceptor takes what fits, the screen shows the balance. */
 function ready(memory: KioskMemory, s: Extract<KioskState, { kind: 'topup' }>, f: KioskFacts): KioskStep {
-  const types = memory.alarm ? [] : acceptableBills(f.billTable, s.card, s.insertedCents, f.topupMaxCents);
+  const off = memory.alarm !== null || memory.disabled;
+  const types = off ? [] : acceptableBills(f.billTable, s.card, s.insertedCents, f.topupMaxCents);
   const room = Math.min(f.topupMaxCents - s.insertedCents, s.card.rules.balanceCapCents - holds(s.card));
+  const balance: KioskScreen = {
+    kind: 'balance',
+    balanceCents: holds(s.card),
+    insertedCents: s.insertedCents,
+    roomCents: Math.max(0, room),
+    ...(memory.printerFault ? { receiptFault: memory.printerFault } : {}),
+  };
   const screen: KioskScreen = memory.alarm
     ? { kind: 'alarm', alarm: memory.alarm }
-    : { kind: 'balance', balanceCents: holds(s.card), insertedCents: s.insertedCents, roomCents: Math.max(0, room) };
+    : memory.disabled
+      ? { kind: 'disabled', balanceCents: holds(s.card) }
+      : balance;
   return {
     memory: { ...memory, state: { ...s, bill: null } },
     effects: [
@@ -95,7 +123,11 @@ const then = (step: KioskStep, ...effects: KioskEffect[]): KioskStep => ({
   effects: [...step.effects, ...effects],
 });
 
-const idle = (memory: KioskMemory, screen: KioskScreen = { kind: 'idle' }): KioskStep => ({
+/** What the screen says at rest: switched off from the backend, or waiting for a card. */
+const resting = (memory: KioskMemory): KioskScreen =>
+  memory.disabled ? { kind: 'disabled', balanceCents: null } : { kind: 'idle' };
+
+const idle = (memory: KioskMemory, screen: KioskScreen = resting(memory)): KioskStep => ({
   memory: { ...memory, state: { kind: 'idle' } },
   effects: [disable, { kind: 'show', screen }],
 });
@@ -126,7 +158,7 @@ export function next(memory: KioskMemory, event: KioskEvent, f: KioskFacts): Kio
       if (s.kind !== 'topup' || s.bill || s.cardGone) return stay({ kind: 'return' });
       const ok = acceptableBills(f.billTable, s.card, s.insertedCents, f.topupMaxCents).includes(event.billType);
       // Disabled types never reach escrow; one that does (a stale enable) goes back rather than past a limit.
-      if (!ok || event.valueCents === undefined || memory.alarm) return stay({ kind: 'return' });
+      if (!ok || event.valueCents === undefined || memory.alarm || memory.disabled) return stay({ kind: 'return' });
       const bill: BillInHand = { phase: 'stacking', billType: event.billType, valueCents: event.valueCents };
       return {
         memory: { ...memory, state: { ...s, bill } },
@@ -152,13 +184,28 @@ export function next(memory: KioskMemory, event: KioskEvent, f: KioskFacts): Kio
       if (s.cardGone) return idle(memory, { kind: 'bill-back', reason: event.reason });
       return then(ready(memory, s, f), { kind: 'show', screen: { kind: 'bill-back', reason: event.reason } });
     case 'credited': {
-      if (s.kind !== 'topup') return stay();
+      // A write of 0 printed nothing: it says nothing of the printer.
+      const printed = event.amountCents === 0 ? memory : { ...memory, printerFault: event.receiptFault };
+      if (s.kind !== 'topup') return { memory: printed, effects: [] };
       const after = { ...s, card: event.card, insertedCents: s.insertedCents + event.amountCents };
-      if (s.cardGone) return idle(memory);
-      return ready(memory, after, f);
+      if (s.cardGone) return idle(printed);
+      return ready(printed, after, f);
     }
-    case 'credit-cut':
-      return idle(memory, { kind: 'card-gone', owedCents: event.owedCents });
+    case 'printer-back': {
+      const back = { ...memory, printerFault: null };
+      return s.kind === 'topup' && !s.bill && !s.cardGone ? ready(back, s, f) : { memory: back, effects: [] };
+    }
+    case 'credit-cut': {
+      const gone = idle(memory, { kind: 'card-gone', owedCents: event.owedCents, handedOver: event.handOver });
+      return event.handOver ? then(gone, { kind: 'hand-over', cardNumber: event.cardNumber }) : gone;
+    }
+    case 'remote': {
+      const switched = { ...memory, disabled: !event.enabled };
+      if (s.kind === 'topup' && !s.bill && !s.cardGone) return ready(switched, s, f);
+      // A bill on its way in finishes its life; the next ready() or idle() says what is enabled.
+      if (s.kind !== 'idle' || memory.alarm) return { memory: switched, effects: [] };
+      return { memory: switched, effects: [{ kind: 'show', screen: resting(switched) }] };
+    }
     case 'alarm': {
       const raised = { ...memory, alarm: event.alarm };
       return {
@@ -175,7 +222,7 @@ export function next(memory: KioskMemory, event: KioskEvent, f: KioskFacts): Kio
     case 'alarm-cleared': {
       const cleared = { ...memory, alarm: null };
       if (s.kind === 'topup' && !s.bill && !s.cardGone) return ready(cleared, s, f);
-      return { memory: cleared, effects: s.kind === 'idle' ? [{ kind: 'show', screen: { kind: 'idle' } }] : [] };
+      return { memory: cleared, effects: s.kind === 'idle' ? [{ kind: 'show', screen: resting(cleared) }] : [] };
     }
   }
 }

@@ -38,12 +38,23 @@ export function isResting(state: PosState, pos: TerminalConfig['pos']): boolean 
   return pos.entryMode === 'fixed' && request.lines.length === 0 && request.amountCents === pos.fixedPriceCents;
 }
 
-/** Settings the terminal reads only when it opens (clock offset of its stores, online floors, roles): a push changes them at the next start. */
-export const READ_AT_START = ['terminal.utcOffsetMinutes', 'terminal.roles', 'pos.online'] as const;
+/**
+ * Settings the terminal reads only when it opens (clock offset of its stores, online floors, roles, a
+ * kiosk's limit and operator cards): a push changes them at the next start.
+ */
+export const READ_AT_START = [
+  'terminal.utcOffsetMinutes',
+  'terminal.roles',
+  'pos.online',
+  'kiosk.topupMaxCents',
+  'kiosk.operatorCards',
+  'kiosk.handOverOwed',
+] as const;
 
 /** Which of those differ between the config the terminal opened with and a pushed one. */
 export function restartNeeded(opened: TerminalConfig, next: TerminalConfig): string[] {
   const at = (c: TerminalConfig, path: string) =>
-    path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
+    // A section the config does not have (no kiosk on a POS) reads as undefined on both sides.
+    path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], c);
   return READ_AT_START.filter((path) => JSON.stringify(at(opened, path)) !== JSON.stringify(at(next, path)));
 }

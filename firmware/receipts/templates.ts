@@ -106,7 +106,8 @@ export interface TopupFacts extends ReceiptHead {
   points?: number;
 }
 
-export function topupReceipt(f: TopupFacts, language: Language): ReceiptDoc {
+/** copy: a reprint (the first print was cut short or refused by the printer) says COPY in its title and body. */
+export function topupReceipt(f: TopupFacts, language: Language, copy = false): ReceiptDoc {
   const t = LABELS[language];
   const body: DocLine[] = [
     { kind: 'pair', label: t.card, value: `${f.cardNumber}` },
@@ -114,8 +115,9 @@ export function topupReceipt(f: TopupFacts, language: Language): ReceiptDoc {
     ...(f.bonusCents ? [{ kind: 'pair', label: t.bonus, value: formatCents(f.bonusCents) } as const] : []),
     { kind: 'pair', label: t.balance, value: formatCents(f.balanceCents) },
     ...pointsLine(f.points, language),
+    ...(copy ? [{ kind: 'text', text: t.copy, align: 'center', bold: true } as const] : []),
   ];
-  return { lines: [...headLines(f, t.topup, t), ...body, ...footLines(f, t)] };
+  return { lines: [...headLines(f, copy ? `${t.topup} ${t.copy}` : t.topup, t), ...body, ...footLines(f, t)] };
 }
 
 export interface CountAndAmount {

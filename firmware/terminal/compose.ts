@@ -3,6 +3,7 @@ import {
   openAttendanceApp,
   openDeskApp,
   openDoorApp,
+  openKioskApp,
   openParkingApp,
   type RoleOpen,
   storesRefused,
@@ -38,6 +39,7 @@ const ROLES: Record<Role, (d: TerminalDeps) => Composed> = {
   attendance: (d) => withRole(d, 'attendance', openAttendanceApp),
   parking: (d) => withRole(d, 'parking', openParkingApp),
   desk: (d) => withRole(d, 'desk', openDeskApp),
+  kiosk: (d) => withRole(d, 'kiosk', openKioskApp),
 };
 
 /** Opens the stores (the POS opens with them); what they throw is the data dir's problem. */

@@ -12,6 +12,8 @@ import { ParkingGates } from '../parking/gate-app.ts';
 import { FEE_CENTS_MAX } from '../parking/fee.ts';
 import { rulesFor } from '../pos/config-swap.ts';
 import type { Terminal, TerminalDeps } from './terminal.ts';
+import { KioskApp } from '../kiosk/kiosk.ts';
+import { printedReceipts } from '../kiosk/printed-receipts.ts';
 
 /**
  * What a role beside the POS adds to the terminal's stores: its app, and what
@@ -22,7 +24,8 @@ export type RoleApp =
   | { role: 'door'; doors: DoorController; grants: Grants }
   | { role: 'attendance'; punches: PunchClock }
   | { role: 'parking'; gates: ParkingGates }
-  | { role: 'desk'; desk: DeskApp };
+  | { role: 'desk'; desk: DeskApp }
+  | { role: 'kiosk'; kiosk: KioskApp };
 
 /** The GPIO the composition root opened (the driver on a device, the driver on the twin in the simulator). */
 export interface RoleGpio {
@@ -140,6 +143,49 @@ export function openDeskApp(t: Terminal, d: TerminalDeps): RoleOpen {
     log: d.log.child({ terminal: d.config.terminal.id, role: 'desk' }),
   });
   return { ok: true, app: { role: 'desk', desk } };
+}
+
+export function openKioskApp(t: Terminal, d: TerminalDeps): RoleOpen {
+  const kiosk = d.config.kiosk;
+  if (!kiosk) return needsSection('kiosk');
+  if (!d.cash)
+    return {
+      ok: false,
+      field: 'peripherals',
+      message: 'the kiosk role takes bills and prints receipts: it needs a bill acceptor and a printer',
+    };
+  const { id, utcOffsetMinutes, name } = d.config.terminal;
+  const app = new KioskApp({
+    journal: t.journal,
+    tx: t.tx,
+    cards: t.cards,
+    acceptor: d.cash.acceptor,
+    credits: t.credits,
+    receipts: printedReceipts(d.cash.printer, d.config.pos.printer, {
+      shopName: name,
+      terminalId: id,
+      utcOffsetMinutes,
+    }),
+    log: d.log.child({ terminal: id, role: 'kiosk' }),
+    clock: d.clock,
+    utcOffsetMinutes,
+    rules: rulesFor(d.config),
+    topupMaxCents: kiosk.topupMaxCents,
+    operatorCards: new Set(kiosk.operatorCards),
+    blacklisted: (n) => t.blacklist.has(n),
+    acceptorEnabled: kiosk.acceptorEnabled,
+    // Without a backend link nobody would book a handover: the card's money stays owed here.
+    handOverOwed: kiosk.handOverOwed ?? d.config.backend !== undefined,
+  });
+  app.recover();
+  return { ok: true, app: { role: 'kiosk', kiosk: app } };
+}
+
+/** A pushed config (set-config, CONFIG_PUSH) reaching what a role takes between taps. */
+export function applyRoleConfig(app: RoleApp, next: TerminalDeps['config']): Promise<void> {
+  if (app.role !== 'kiosk') return Promise.resolve();
+  app.kiosk.takeRules(rulesFor(next));
+  return app.kiosk.setAcceptorEnabled(next.kiosk?.acceptorEnabled ?? true);
 }
 
 export function closeRoleApp(app: RoleApp): void {

@@ -18,8 +18,9 @@ export async function roleTap(
   doorId = 0,
 ): Promise<RoleTapOutcome | null> {
   // Parking taps come per barrier (ParkingGates.tap): one reader cannot say which.
-  // The desk's tap runs the operation its operator chose (DeskApp.tap).
-  if (app.role === 'pos' || app.role === 'parking' || app.role === 'desk') return null;
+  // The desk's tap runs the operation its operator chose (DeskApp.tap). A kiosk keeps
+  // the card on its reader for the whole top-up (KioskApp.tap / cardGone).
+  if (app.role === 'pos' || app.role === 'parking' || app.role === 'desk' || app.role === 'kiosk') return null;
   const read = await cards.read(session);
   if (!read.ok) return { kind: 'refused', text: `card not read (${read.reason}): ${read.problem}` };
   const credential = { kind: 'card' as const, identity: read.card.identity };

@@ -16,7 +16,9 @@ import { offlineOnly, type OnlineAuthorizer } from '../online/authorizer.ts';
 import { OnlineSales } from '../pos/online-sale.ts';
 import { CardTransactions } from '../card-tx/card-tx.ts';
 import type { Scheduler } from '../sync/scheduler.ts';
-import { closeRoleApp, type RoleApp, type RoleGpio } from './role-app.ts';
+import { applyRoleConfig, closeRoleApp, type RoleApp, type RoleGpio } from './role-app.ts';
+import type { BillAcceptor } from '../kiosk/deps.ts';
+import type { ReceiptPrinter } from '../../drivers/printer/index.ts';
 
 /**
  * One terminal put together from its config: stores opened and recovered,
@@ -46,6 +48,8 @@ export interface TerminalDeps {
   everyRecordSynced?: boolean;
   /** The GPIO port for the roles that drive relays (door, parking); the POS needs none. */
   gpio?: RoleGpio;
+  /** The kiosk's bill acceptor (a CcnetDriver) and receipt printer, opened by the composition root. */
+  cash?: { acceptor: BillAcceptor; printer: ReceiptPrinter };
 }
 
 export class Terminal {
@@ -95,6 +99,8 @@ export class Terminal {
   applyConfig(next: TerminalConfig): { restartNeeded: string[] } {
     this.latest = next;
     this.posApp?.applyConfig(next);
+    // The kiosk's switch moves its screen and the acceptor's enable: effects that do not fail.
+    void applyRoleConfig(this.role, next);
     return { restartNeeded: restartNeeded(this.openedWith, next) };
   }
 

@@ -1,7 +1,18 @@
 import type { PurseEvidence } from '../settlement.ts';
 import type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
+import type {
+  CashAlarmBody,
+  CashEmptiedBody,
+  CashHandoverBody,
+  CashReturnedBody,
+  CashStackBody,
+  CashStackedBody,
+  ReceiptReprintedBody,
+  ReceiptUnprintedBody,
+} from './cash-records.ts';
 
 export type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
+export type * from './cash-records.ts';
 
 /**
  * The journal records a terminal keeps and uploads (PROTOCOL.md §5.4.3): their
@@ -28,6 +39,9 @@ export const KIND = {
   cashReturned: 'cash.returned',
   cashAlarm: 'cash.alarm',
   cashEmptied: 'cash.emptied',
+  cashHandover: 'cash.handover',
+  receiptUnprinted: 'receipt.unprinted',
+  receiptReprinted: 'receipt.reprinted',
   doorGranted: 'door.granted',
   doorRefused: 'door.refused',
   doorAlarm: 'door.alarm',
@@ -159,43 +173,6 @@ export interface CardIssuedBody {
   cardNumber: number;
 }
 
-/**
- * cash.stack: a kiosk is about to tell its bill acceptor to stack a bill held in
- * escrow for this card; journaled (durable) before STACK goes out, so a restart
- * knows whose bill a later "stacked" (or a power-up "bill in stacker") is.
- */
-export interface CashStackBody {
-  cardNumber: number;
-  billType: number;
-  valueCents: number;
-}
-
-/** cash.stacked (ref: the cash.stack): the bill is in the cassette; the card is owed valueCents. */
-export interface CashStackedBody {
-  cardNumber: number;
-  billType: number;
-  valueCents: number;
-}
-
-/** cash.returned (ref: the cash.stack): the bill went back to the customer (or never left escrow): nothing owed. */
-export interface CashReturnedBody {
-  billType: number;
-  reason: string;
-}
-
-/** cash.alarm: the bill acceptor stopped (jam, cassette removed or full, cheat, no reply, failure). */
-export interface CashAlarmBody {
-  alarm: string;
-  detail: string;
-}
-
-/** cash.emptied: an operator took the cassette out and counted it; the cash-box count starts again from 0. */
-export interface CashEmptiedBody {
-  operator: number;
-  count: number;
-  amountCents: number;
-}
-
 /** door.granted: a door released. cardNumber null for the exit button, a remote open, free passage. */
 export interface DoorGrantedBody {
   doorId: number;
@@ -296,6 +273,9 @@ export interface RecordBodies {
   [KIND.cashReturned]: CashReturnedBody;
   [KIND.cashAlarm]: CashAlarmBody;
   [KIND.cashEmptied]: CashEmptiedBody;
+  [KIND.cashHandover]: CashHandoverBody;
+  [KIND.receiptUnprinted]: ReceiptUnprintedBody;
+  [KIND.receiptReprinted]: ReceiptReprintedBody;
   [KIND.doorGranted]: DoorGrantedBody;
   [KIND.doorRefused]: DoorRefusedBody;
   [KIND.doorAlarm]: DoorAlarmBody;

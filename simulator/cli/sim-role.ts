@@ -5,10 +5,11 @@ import type { Logger } from '../../base/log.ts';
 import { ATTENDANCE_DEMO_SCRIPT, AttendanceSim } from './sim-attendance.ts';
 import { DESK_DEMO_SCRIPT, DeskSim } from './sim-desk.ts';
 import { DOOR_DEMO_SCRIPT, DoorSim } from './sim-door.ts';
+import { KIOSK_DEMO_SCRIPT, KioskSim } from './sim-kiosk.ts';
 import { PARKING_DEMO_SCRIPT, ParkingSim } from './sim-parking.ts';
 
 /**
- * `onecard sim --role door|attendance|parking|desk`: one terminal of the role, at
+ * `onecard sim --role door|attendance|parking|desk|kiosk`: one terminal of the role, at
  * the prompt (stdin a terminal) or its built-in demo (stdin not a terminal).
  * Each role's shell takes one line and gives back the lines to print.
  */
@@ -48,6 +49,12 @@ export const SIM_ROLES = {
     demo: DESK_DEMO_SCRIPT,
     prompt: 'desk> ',
     about: 'the card office, with the reference backend in-process (virtual link, virtual time)',
+  },
+  kiosk: {
+    open: (seed, log) => KioskSim.open(seed, log),
+    demo: KIOSK_DEMO_SCRIPT,
+    prompt: 'kiosk1> ',
+    about: 'a top-up kiosk: the CCNET bill validator and the receipt printer as twins',
   },
 } as const satisfies Record<string, RoleSimKind>;
 export type SimRole = keyof typeof SIM_ROLES;

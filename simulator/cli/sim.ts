@@ -35,9 +35,9 @@ const ROLES_BESIDE_POS = Object.keys(SIM_ROLES) as SimRole[];
 export const SIM: CommandSpec = {
   command: 'onecard sim',
   summary:
-    'A simulated terminal (a canteen POS unless --role says door, attendance, parking or desk): interactive at a\n' +
-    'terminal, a short built-in demo otherwise; with --backend and stdin not a terminal, it runs the shell\n' +
-    'commands read from stdin, then waits for the backend to hold its journal.',
+    'A simulated terminal (a canteen POS unless --role says door, attendance, parking, desk or kiosk):\n' +
+    'interactive at a terminal, a short built-in demo otherwise; with --backend and stdin not a terminal, it\n' +
+    'runs the shell commands read from stdin, then waits for the backend to hold its journal.',
   options: [
     {
       name: 'seed',
@@ -56,8 +56,9 @@ export const SIM: CommandSpec = {
       value: 'ROLE',
       help:
         'pos (default), door (watch its relay on the GPIO twin), attendance (a punch clock)\n' +
-        'parking (entry and exit barriers; the fee from the purse) or desk (the card office: issue,\n' +
-        'deposit, loss, replacement, refund, with the reference backend in-process)',
+        'parking (entry and exit barriers; the fee from the purse), desk (the card office: issue,\n' +
+        'deposit, loss, replacement, refund, with the reference backend in-process) or kiosk (a top-up\n' +
+        'kiosk: bills into the CCNET emulator, receipts on the printer twin)',
       check: oneOf(['pos', ...ROLES_BESIDE_POS] as const),
     },
     {

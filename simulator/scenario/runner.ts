@@ -1,5 +1,6 @@
 import { formatCents } from '../../firmware/core/money.ts';
 import type { PosOutput } from '../../firmware/pos/pos.ts';
+import { screenText } from '../../firmware/kiosk/screen.ts';
 import { scanJournal } from '../journal-scan.ts';
 import { SimWorld, type SimReaderKind } from '../world.ts';
 import { durationMs, splitKeys, toUnits, type Expectation, type Scenario, type ScenarioStep } from './schema.ts';
@@ -30,15 +31,17 @@ export async function runScenario(
   const last = new Map<string, PosOutput>();
   try {
     for (const t of sc.terminals) {
-      const terminal = world.addTerminal({
+      const spec = {
         name: t.name,
         id: t.id,
         ...(t.tenant !== undefined ? { tenantId: t.tenant } : {}),
         ...(t.pos ? { pos: t.pos } : {}),
         ...(t.cardClasses ? { cardClasses: t.cardClasses } : {}),
         ...(t.door ? { door: t.door } : {}),
-      });
-      if (t.blacklist?.length) terminal.blacklist.replaceAll(1, t.blacklist);
+      };
+      if (t.kiosk) await world.kiosks.add({ ...spec, kiosk: t.kiosk });
+      else world.addTerminal(spec);
+      if (t.blacklist?.length) world.terminal(t.name).terminal.blacklist.replaceAll(1, t.blacklist);
     }
     for (const c of sc.cards) {
       await world.addCard({
@@ -59,7 +62,7 @@ export async function runScenario(
     for (const [i, step] of sc.steps.entries()) {
       const label = `step ${i + 1}${step.note ? ` (${step.note})` : ''}`;
       const name = step.terminal ?? defaultTerminal;
-      const said = await runDoorStep(world, step, name);
+      const said = (await runDoorStep(world, step, name)) ?? (await runKioskStep(world, step, name));
       if (said !== null) transcript.push(`${label} ${name}: ${said}`);
       const out = said === null ? await runStep(world, step, name) : null;
       if (out) {
@@ -128,6 +131,36 @@ async function runDoorStep(world: SimWorld, step: ScenarioStep, name: string): P
   return null;
 }
 
+/**
+ * A step at a kiosk: a tap lays the card on the reader (it stays, as at a
+ * real kiosk, until `remove`), a bill goes through its whole life, a fault
+ * is done to a twin; time advanced runs a poll after it. What the screen
+ * says then, or null when the terminal is not a kiosk.
+ */
+async function runKioskStep(world: SimWorld, step: ScenarioStep, name: string): Promise<string | null> {
+  if (world.terminal(name).terminal.role.role !== 'kiosk') return null;
+  let did: string;
+  if (step.tap !== undefined) {
+    await world.kiosks.tap(name, step.tap);
+    await world.kiosks.run(name, 2); // the bill types this card may take reach the validator
+    did = `tap ${step.tap}`;
+  } else if (step.bill !== undefined) {
+    const refused = await world.kiosks.bill(name, toUnits(step.bill));
+    did = refused ?? `bill ${formatCents(toUnits(step.bill))}`;
+  } else if (step.fault !== undefined) {
+    await world.kiosks.fault(name, step.fault);
+    did = step.fault;
+  } else if (step.remove) {
+    await world.kiosks.cardGone(name);
+    did = 'card removed';
+  } else if (step.advance !== undefined) {
+    await world.scheduler.run(durationMs(step.advance));
+    await world.kiosks.run(name, 1);
+    did = `advance ${step.advance}`;
+  } else return null;
+  return `${did} | ${screenText(world.kiosks.app(name).screen)[1]}`;
+}
+
 /** A door's relay line: its level now and how often it changed after the claim (the first entry). */
 function relayProblems(world: SimWorld, e: Expectation, terminalName: string): string[] {
   const t = world.terminal(terminalName);
@@ -168,9 +201,12 @@ async function check(
   }
   const t = world.terminal(terminalName).terminal;
   const out = last.get(terminalName);
-  const shown = out
-    ? [out.screen.cashier.zh, out.screen.cashier.en, out.screen.customer.zh, out.screen.customer.en]
-    : [];
+  const kiosk = t.role.role === 'kiosk' ? t.role.kiosk : null;
+  const shown = kiosk
+    ? screenText(kiosk.screen)
+    : out
+      ? [out.screen.cashier.zh, out.screen.cashier.en, out.screen.customer.zh, out.screen.customer.en]
+      : [];
   if (e.display !== undefined && !shown.some((l) => l.includes(e.display!)))
     problems.push(
       `terminal ${terminalName} display: expected to contain "${e.display}", shows ${JSON.stringify(shown)}`,
@@ -181,7 +217,11 @@ async function check(
     );
   if (e.beep !== undefined && !out?.beeps.includes(e.beep))
     problems.push(`terminal ${terminalName} beep: expected "${e.beep}", got ${JSON.stringify(out?.beeps ?? [])}`);
-  if (e.receipt !== undefined && !out?.receipts.some((r) => r.lines.some((l) => l.includes(e.receipt!))))
+  // A kiosk's receipts are what its printer twin put on paper; a POS's, what its last output printed.
+  const printed = kiosk
+    ? world.kiosks.twins(terminalName).printer.transcript().split('\n')
+    : (out?.receipts.flatMap((r) => r.lines) ?? []);
+  if (e.receipt !== undefined && !printed.some((l) => l.includes(e.receipt!)))
     problems.push(`terminal ${terminalName} receipt: expected a line containing "${e.receipt}"`);
   if (e.mode !== undefined && t.pos.mode !== e.mode)
     problems.push(`terminal ${terminalName} mode: expected ${e.mode}, is ${t.pos.mode}`);

@@ -3,6 +3,7 @@ import { KIND } from '../../protocol/index.ts';
 import { parseAmount } from '../../firmware/core/money.ts';
 import { fieldPath } from '../../firmware/config/schema.ts';
 import { simTerminalConfig } from '../terminal/default-config.ts';
+import { KIOSK_FAULTS } from '../cash/kiosk-twins.ts';
 
 /**
  * Scenario files (docs/scenarios.md): cards, terminals and timed steps with
@@ -48,8 +49,10 @@ const TerminalSpec = z.object({
   cardClasses: z.array(z.unknown()).optional(),
   blacklist: z.array(z.number().int().min(0)).optional(),
   /** A door terminal: its `door` section as in a config file (docs/roles.md); checked by parseConfig. */
-  role: z.enum(['pos', 'door']).default('pos'),
+  role: z.enum(['pos', 'door', 'kiosk']).default('pos'),
   door: z.record(z.string(), z.unknown()).optional(),
+  /** A top-up kiosk: its `kiosk` section as in a config file (docs/kiosk.md); its validator and printer are twins. */
+  kiosk: z.record(z.string(), z.unknown()).optional(),
 });
 
 const Expect = z
@@ -78,6 +81,19 @@ const Expect = z
   })
   .strict();
 
+const STEP_ACTIONS = [
+  'keys',
+  'tap',
+  'advance',
+  'restart',
+  'contact',
+  'push',
+  'bill',
+  'fault',
+  'remove',
+  'expect',
+] as const;
+
 const Step = z
   .object({
     terminal: z.string().optional(),
@@ -93,14 +109,19 @@ const Step = z
     push: z.literal(true).optional(),
     /** Which door a tap, contact or push step is at: a door id of the terminal's door section (default 0). */
     door: z.number().int().min(0).optional(),
+    /** A bill at a kiosk's slot ("50"): it goes through its whole life (credited, or given back) in this step. */
+    bill: amount.optional(),
+    /** Something done to a kiosk's validator or printer: jam, cassette-out, paper-out … and back. */
+    fault: z.enum(KIOSK_FAULTS).optional(),
+    /** The card taken off a kiosk's reader (a tap at a kiosk leaves it there). */
+    remove: z.literal(true).optional(),
     expect: Expect.optional(),
     note: z.string().optional(),
   })
   .strict()
   .refine(
-    (s) =>
-      [s.keys, s.tap, s.advance, s.restart, s.contact, s.push, s.expect].filter((x) => x !== undefined).length === 1,
-    'each step does exactly one of keys, tap, advance, restart, contact, push, expect',
+    (s) => STEP_ACTIONS.filter((a) => s[a] !== undefined).length === 1,
+    `each step does exactly one of ${STEP_ACTIONS.join(', ')}`,
   );
 
 export const ScenarioSchema = z
@@ -159,6 +180,10 @@ const CHECKS = [
 const CARD_CHECKS = ['balance', 'subsidy', 'counter'] as const;
 /** Checks that read a POS screen, printer or till: a door has none of them. */
 const POS_CHECKS = ['display', 'notDisplay', 'beep', 'mode', 'receipt', 'totals'] as const;
+/** Of those, what a kiosk has no part of: it beeps nothing and has no till mode. */
+const NOT_KIOSK_CHECKS = ['beep', 'mode'] as const;
+/** Steps only a kiosk takes. */
+const KIOSK_STEPS = ['bill', 'fault', 'remove'] as const;
 /** Checks that read a door's relay: a POS has none. */
 const DOOR_CHECKS = ['relayLevel', 'relayChanges'] as const;
 
@@ -169,13 +194,18 @@ function doorIdProblem(sc: Scenario, terminalName: string, doorId: number): stri
   return ids.includes(doorId) ? null : `terminal "${terminalName}" has no door ${doorId} (has: ${ids.join(', ')})`;
 }
 
-/** A door terminal's `door` section as the terminal would take it, or why not (a config file's message). */
-function doorSectionProblem(t: Scenario['terminals'][number]): string | null {
-  if (t.role === 'door' && t.door === undefined) return `terminal "${t.name}": role "door" needs a "door" section`;
-  if (t.role !== 'door' && t.door !== undefined) return `terminal "${t.name}": a "door" section needs role "door"`;
-  if (t.door === undefined) return null;
+/** A door's or kiosk's section as the terminal would take it, or why not (a config file's message). */
+function roleSectionProblem(t: Scenario['terminals'][number]): string | null {
+  for (const role of ['door', 'kiosk'] as const) {
+    if (t.role === role && t[role] === undefined)
+      return `terminal "${t.name}": role "${role}" needs a "${role}" section`;
+    if (t.role !== role && t[role] !== undefined)
+      return `terminal "${t.name}": a "${role}" section needs role "${role}"`;
+  }
+  const section = t.door ? { door: t.door } : t.kiosk ? { kiosk: t.kiosk } : null;
+  if (section === null) return null;
   try {
-    simTerminalConfig({ name: t.name, id: t.id, door: t.door }, '/nonexistent');
+    simTerminalConfig({ name: t.name, id: t.id, ...section }, '/nonexistent');
     return null;
   } catch (e) {
     return (e as Error).message;
@@ -198,10 +228,11 @@ function scenarioProblem(sc: Scenario): string | null {
     if (twice !== undefined) return `${what}: "${twice}" is defined twice`;
   }
   for (const t of sc.terminals) {
-    const wrong = doorSectionProblem(t);
+    const wrong = roleSectionProblem(t);
     if (wrong !== null) return wrong;
   }
   const isDoor = (name: string) => sc.terminals.find((t) => t.name === name)?.role === 'door';
+  const isKiosk = (name: string) => sc.terminals.find((t) => t.name === name)?.role === 'kiosk';
   const unknown = (kind: string, name: string, have: string[]) =>
     `${kind} "${name}" is not declared (have: ${have.join(', ') || 'none'})`;
   for (const [i, step] of sc.steps.entries()) {
@@ -215,6 +246,14 @@ function scenarioProblem(sc: Scenario): string | null {
         return `${at} ${fault}: only a "tap" step can ${fault === 'tearAfterBytes' ? 'tear' : 'pull the card'}`;
     }
     const stepDoor = isDoor(step.terminal ?? terminals[0]);
+    const stepKiosk = isKiosk(step.terminal ?? terminals[0]);
+    const kioskStep = KIOSK_STEPS.find((f) => step[f] !== undefined);
+    if (!stepKiosk && kioskStep) return `${at} ${kioskStep}: only a kiosk terminal takes a ${kioskStep} step`;
+    if (stepKiosk && step.keys !== undefined)
+      return `${at} keys: a kiosk has no keypad (its steps: tap, bill, fault, remove)`;
+    if (stepKiosk && step.tap !== undefined && (step.tearAfterBytes ?? step.removeBeforeOp) !== undefined)
+      return `${at} tap: tearing faults are for a POS; at a kiosk, "remove" takes the card away`;
+    if (step.bill !== undefined && toUnits(step.bill) <= 0) return `${at} bill: a bill is worth something`;
     if (stepDoor && step.keys !== undefined) return `${at} keys: a door terminal has no keypad`;
     if (stepDoor && step.tap !== undefined && (step.tearAfterBytes ?? step.removeBeforeOp) !== undefined)
       return `${at} tap: a door only reads a card; tearing faults are for a POS`;
@@ -232,6 +271,9 @@ function scenarioProblem(sc: Scenario): string | null {
     const checkedDoor = isDoor(e.terminal ?? step.terminal ?? terminals[0]);
     const posCheck = POS_CHECKS.find((f) => e[f] !== undefined);
     if (checkedDoor && posCheck) return `${at} expect.${posCheck}: a door terminal has no ${posCheck}`;
+    const kioskOff = NOT_KIOSK_CHECKS.find((f) => e[f] !== undefined);
+    if (isKiosk(e.terminal ?? step.terminal ?? terminals[0]) && kioskOff)
+      return `${at} expect.${kioskOff}: a kiosk has no ${kioskOff}`;
     const doorCheck = DOOR_CHECKS.find((f) => e[f] !== undefined);
     if (!checkedDoor && doorCheck) return `${at} expect.${doorCheck}: only a door terminal has a relay`;
     if (e.door !== undefined) {

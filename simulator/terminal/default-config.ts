@@ -44,6 +44,8 @@ export interface SimTerminalSpec {
   door?: Record<string, unknown>;
   /** A card office (docs/cards.md): the desk role, with the POS's money rules. */
   desk?: true;
+  /** A top-up kiosk: its `kiosk` config section (SimWorld.kiosks.add gives it the cash twins). */
+  kiosk?: Record<string, unknown>;
 }
 
 export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {
@@ -51,12 +53,13 @@ export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): Termi
     {
       terminal: {
         ...{ id: spec.id, name: spec.name, tenantId: spec.tenantId ?? 1, utcOffsetMinutes: 480 },
-        roles: [spec.door ? 'door' : spec.desk ? 'desk' : 'pos'],
+        roles: [spec.door ? 'door' : spec.desk ? 'desk' : spec.kiosk ? 'kiosk' : 'pos'],
       },
       storage: { dataDir, keyFile: `${dataDir}/keys.json` },
       cardClasses: spec.cardClasses ?? DEFAULT_CARD_CLASSES,
       ...(spec.points ? { points: spec.points } : {}),
       ...(spec.door ? { door: spec.door } : { pos: { menu: DEFAULT_MENU, ...spec.pos } }),
+      ...(spec.kiosk ? { kiosk: spec.kiosk } : {}),
     },
     `terminal "${spec.name}"`,
   );

@@ -1,37 +1,12 @@
 import { CcnetDriver } from '../../../drivers/cash/ccnet/driver.ts';
 import type { StateKind } from '../../../drivers/cash/ccnet/device-state.ts';
-import type { Clock } from '../../../base/clock.ts';
 import { JsonLogger, MemorySink } from '../../../base/log.ts';
-import type { Scheduler } from '../../../base/scheduler.ts';
 import { CcnetEmulator } from '../../../simulator/cash/ccnet/emulator.ts';
 import { openEmulatedValidator } from '../../../simulator/cash/ccnet/mock-port.ts';
 
-/**
- * Virtual time for the driver: `nowMs` moves only when a test moves it or a
- * timer fires; a timer fires once the event loop has gone idle for a while
- * (the mock port's replies come within a few turns), so a silent device times
- * out at once and an answering one never does. No wall clock anywhere.
- */
-export class VirtualTime implements Scheduler, Clock {
-  now = 0;
-  nowMs(): number {
-    return this.now;
-  }
-  after(ms: number, fn: () => void): () => void {
-    let live = true;
-    let turns = 0;
-    const spin = () => {
-      if (!live) return;
-      if (++turns < 20) return void setImmediate(spin);
-      this.now += ms;
-      fn();
-    };
-    setImmediate(spin);
-    return () => {
-      live = false;
-    };
-  }
-}
+/** The driver's virtual time (simulator/cash/ccnet/spin-time.ts), under the name these tests know it by. */
+export { SpinTime as VirtualTime } from '../../../simulator/cash/ccnet/spin-time.ts';
+import { SpinTime as VirtualTime } from '../../../simulator/cash/ccnet/spin-time.ts';
 
 let portNo = 0;
 

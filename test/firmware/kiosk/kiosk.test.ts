@@ -60,7 +60,7 @@ test('card taken away while its bill is stacking: the bill is owed, journaled, a
   await w.run(8);
   assert.deepEqual(w.emulator.cassette, [3]);
   assert.equal(owedCents(w.journal, CUSTOMER), 2_000);
-  assert.deepEqual(w.kiosk.screen, { kind: 'card-gone', owedCents: 2_000 });
+  assert.deepEqual(w.kiosk.screen, { kind: 'card-gone', owedCents: 2_000, handedOver: false });
   assert.equal(await w.cardBalance(), 1_000);
   await w.tap(w.customer);
   assert.equal(owedCents(w.journal, CUSTOMER), 0);

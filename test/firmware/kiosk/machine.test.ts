@@ -61,3 +61,58 @@ test('an alarm disables the acceptor, is journaled and shown; clearing it enable
   const cleared = next(alarm.memory, { kind: 'alarm-cleared' }, facts);
   assert.deepEqual(cleared.effects[0], { kind: 'enable', billTypes: [0, 1, 2, 3, 4, 5] });
 });
+
+test('switched off mid-bill: the bill finishes its life, then nothing is enabled and an escrow goes back', () => {
+  const escrow = next(inTopup(1_000), { kind: 'escrow', billType: 2, valueCents: 1_000 }, facts);
+  const off = next(escrow.memory, { kind: 'remote', enabled: false }, facts);
+  assert.deepEqual(off.effects, [], 'nothing interrupts the bill on its way in');
+  const stacked = next(off.memory, { kind: 'stacked', valueCents: 1_000 }, facts);
+  const credited = next(
+    stacked.memory,
+    { kind: 'credited', card: card(2_000), amountCents: 1_000, receiptFault: null },
+    facts,
+  );
+  assert.deepEqual(credited.effects, [
+    { kind: 'enable', billTypes: [] },
+    { kind: 'show', screen: { kind: 'disabled', balanceCents: 2_000 } },
+  ]);
+  assert.deepEqual(next(credited.memory, { kind: 'escrow', billType: 0, valueCents: 100 }, facts).effects, [
+    { kind: 'return' },
+  ]);
+});
+
+test('a credit cut short hands over only when the shell found nothing in the way', () => {
+  const cut = (handOver: boolean) =>
+    next(inTopup(1_000), { kind: 'credit-cut', cardNumber: 1001, owedCents: 2_000, handOver }, facts).effects;
+  assert.deepEqual(cut(true).at(-1), { kind: 'hand-over', cardNumber: 1001 });
+  assert.deepEqual(cut(true).at(-2), {
+    kind: 'show',
+    screen: { kind: 'card-gone', owedCents: 2_000, handedOver: true },
+  });
+  assert.ok(!cut(false).some((e) => e.kind === 'hand-over'));
+});
+
+test('a receipt the printer did not finish shows on the balance until the printer is back', () => {
+  const faulty = next(
+    inTopup(1_000),
+    { kind: 'credited', card: card(2_000), amountCents: 1_000, receiptFault: 'paper-out' },
+    facts,
+  );
+  assert.equal(faulty.memory.printerFault, 'paper-out');
+  const shown = faulty.effects.find((e) => e.kind === 'show');
+  assert.deepEqual(shown, {
+    kind: 'show',
+    screen: {
+      kind: 'balance',
+      balanceCents: 2_000,
+      insertedCents: 1_000,
+      roomCents: 19_000,
+      receiptFault: 'paper-out',
+    },
+  });
+  const back = next(faulty.memory, { kind: 'printer-back' }, facts);
+  assert.equal(back.memory.printerFault, null);
+  assert.ok(
+    back.effects.some((e) => e.kind === 'show' && e.screen.kind === 'balance' && !('receiptFault' in e.screen)),
+  );
+});

@@ -22,6 +22,10 @@ import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
 import { type CcnetEmulator, RMB_TABLE } from '../../../simulator/cash/ccnet/emulator.ts';
 import { cashboxCount, owedCents } from '../../../firmware/kiosk/owed.ts';
 import { copyJournal, restoreJournal } from '../card-tx/power-cut.ts';
+import { EscPosPrinter } from '../../../drivers/printer/printer.ts';
+import { printedReceipts } from '../../../firmware/kiosk/printed-receipts.ts';
+import type { SimPrinter } from '../../../simulator/printer/sim-printer.ts';
+import { simTransport } from '../../../simulator/printer/transport.ts';
 import { rig as ccnetRig, VirtualTime } from '../../drivers/cash/harness.ts';
 
 export const T = Date.parse('2026-11-23T03:30:00Z');
@@ -30,6 +34,7 @@ export const CUSTOMER = 1001;
 export const OPERATOR = 9001;
 export const CAP_CENTS = 50_000;
 export const TOPUP_MAX_CENTS = 20_000;
+const PRINT_SETTINGS = { paperMm: 58, nativeQr: true, language: 'en' } as const;
 const cardApp = new CardApp(deriveSimMasterKeys(1));
 const klass = {
   name: { zh: '员工', en: 'Staff' },
@@ -125,6 +130,8 @@ export async function kioskRig(
   opts: {
     balanceCents?: number;
     emulator?: CcnetEmulator;
+    handOverOwed?: boolean;
+    printer?: SimPrinter;
     screenDisplay?: KioskScreenDisplay;
     rules?: PolicyRules;
   } = {},
@@ -146,6 +153,14 @@ export async function kioskRig(
   const credits = new MemoryCredits();
   const receipts: TopupReceipt[] = [];
   const log = new CutLogger(dir);
+  // With a printer twin: the real receipt module and ESC/POS driver; else every receipt "prints".
+  const onPaper = opts.printer
+    ? printedReceipts(new EscPosPrinter(simTransport(opts.printer)), PRINT_SETTINGS, {
+        shopName: 'Kiosk',
+        terminalId: RULES.terminalId,
+        utcOffsetMinutes: UTC_OFFSET_MINUTES,
+      })
+    : null;
 
   const boot = (journal: Journal, driver: CcnetDriver) => {
     const tx = new CardTransactions(journal, cardApp, log, UTC_OFFSET_MINUTES);
@@ -155,7 +170,12 @@ export async function kioskRig(
       cards: cardApp,
       acceptor: driver,
       credits,
-      receipts: { topup: async (r) => void receipts.push(r) },
+      receipts: {
+        topup: async (r) => {
+          receipts.push(r);
+          return onPaper ? onPaper.topup(r) : { printed: true };
+        },
+      },
       log,
       clock,
       utcOffsetMinutes: UTC_OFFSET_MINUTES,
@@ -163,6 +183,8 @@ export async function kioskRig(
       topupMaxCents: TOPUP_MAX_CENTS,
       operatorCards: new Set([OPERATOR]),
       blacklisted: () => false,
+      acceptorEnabled: true,
+      handOverOwed: opts.handOverOwed ?? false,
       ...(opts.screenDisplay ? { screenDisplay: opts.screenDisplay } : {}),
     });
     kiosk.recover();

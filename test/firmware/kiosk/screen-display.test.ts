@@ -26,7 +26,7 @@ test('screenView: amounts formatted once, progress toward what the session may t
   assert.deepEqual([alarm.tone, alarm.balance, alarm.progressPercent], ['alarm', null, null]);
   assert.deepEqual(alarm.lines, { zh: '纸币卡住，请联系工作人员', en: 'Bill jammed: please call staff' });
   assert.equal(screenView({ kind: 'accepting', valueCents: 1_000 }).tone, 'busy');
-  assert.equal(screenView({ kind: 'card-gone', owedCents: 1_000 }).tone, 'warn');
+  assert.equal(screenView({ kind: 'card-gone', owedCents: 1_000, handedOver: false }).tone, 'warn');
 });
 
 test('the kiosk pushes each screen: idle at boot, the balance, the bill, the risen balance, an alarm', async () => {
