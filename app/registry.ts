@@ -99,6 +99,8 @@ export async function openSignals(
 
 export interface Peripherals {
   reader: OpenedReader;
+  /** The second reader (a car park's other barrier), when the config names one. */
+  reader2?: OpenedReader;
   gpio?: { port: GpioPort; signals: Signals; twin?: SimGpioLines };
   /** Display, customer display, keypad, voice: whichever the config names (app/registry-face.ts). */
   face: OpenedFace;
@@ -123,11 +125,24 @@ export class KeyRelay {
 export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Promise<Opened<Peripherals>> {
   const reader = await openReader(c.reader, d);
   if (!reader.ok) return reader;
+  let reader2: OpenedReader | undefined;
+  if (c.reader2) {
+    const r = await openReader(c.reader2, d);
+    if (!r.ok) {
+      await reader.value.reader.close();
+      return { ok: false, message: r.message.replace(/^peripherals\.reader:/, 'peripherals.reader2:') };
+    }
+    reader2 = r.value;
+  }
+  const closeReaders = async (): Promise<void> => {
+    await reader2?.reader.close();
+    await reader.value.reader.close();
+  };
   let gpio: Peripherals['gpio'];
   if (c.gpio) {
     const g = await openSignals(c.gpio, d);
     if (!g.ok) {
-      await reader.value.reader.close();
+      await closeReaders();
       return g;
     }
     gpio = g.value;
@@ -140,7 +155,7 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
   const face = await openFace(c, keys.key, d, gpio?.port);
   if (!face.ok) {
     await closeGpio();
-    await reader.value.reader.close();
+    await closeReaders();
     return face;
   }
   let kioskScreen: OpenedKioskScreen | undefined;
@@ -149,25 +164,27 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
     if (!k.ok) {
       await face.value.close();
       await closeGpio();
-      await reader.value.reader.close();
+      await closeReaders();
       return k;
     }
     kioskScreen = k.value;
   }
+  const readers = reader2 ? [reader.value, reader2] : [reader.value];
   return {
     ok: true,
     value: {
       reader: reader.value,
+      ...(reader2 ? { reader2 } : {}),
       ...(gpio ? { gpio } : {}),
       face: face.value,
       ...(kioskScreen ? { kioskScreen } : {}),
       keys,
-      health: () => [{ kind: 'reader', health: reader.value.health() }, ...face.value.health()],
+      health: () => [...readers.map((r) => ({ kind: 'reader' as const, health: r.health() })), ...face.value.health()],
       close: async () => {
         await kioskScreen?.screen.close();
         await face.value.close();
         await closeGpio();
-        await reader.value.reader.close();
+        await closeReaders();
       },
     },
   };

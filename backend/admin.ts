@@ -6,6 +6,8 @@ import { CREDITS_HELP, creditReason, creditsAdmin } from './credit-import.ts';
 import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';
 import { POINTS_HELP, pointsAdmin } from './admin-points.ts';
+import { HOLDER_HELP, holderAdmin } from './admin-holders.ts';
+import { RECORDS_HELP, recordsAdmin } from './admin-records.ts';
 import type { Backend } from './backend.ts';
 import { checkCardCsv } from './card-csv.ts';
 import { IMPORT_HELP, importAdmin } from './journal-import.ts';
@@ -33,9 +35,11 @@ export const ADMIN_HELP = [
   "  command show <id>              a command and the terminal's answer",
   '  commands [terminal]            the last 20 commands and their answers',
   ...GRANT_HELP,
+  ...HOLDER_HELP,
   ...CONFIG_HELP,
   ...KEY_HELP,
   ...POINTS_HELP,
+  ...RECORDS_HELP,
   '  terminals                      terminals seen, their high-water marks and list versions',
   '  status                         list versions, alerts (clones, holes), bookings',
 ];
@@ -161,9 +165,13 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       return grantAdmin(b, args.slice(1));
     case 'points':
       return pointsAdmin(b, args.slice(1));
+    case 'holder':
+      return holderAdmin(b, args.slice(1));
     case 'key':
     case 'enrol':
       return keyAdmin(b, args);
+    case 'records':
+      return recordsAdmin(b, args.slice(1));
     case 'terminals':
       return terminals(b);
     case 'status':

@@ -4,7 +4,7 @@ import type { Clock } from '../base/clock.ts';
 import { silentLogger, type Logger } from '../base/log.ts';
 import type { Link } from '../base/link.ts';
 import { systemScheduler, TimerSlot, type Scheduler } from '../base/scheduler.ts';
-import type { CommandArgs, Message, PendingCredit, Status } from '../protocol/index.ts';
+import type { CommandArgs, Message, PendingCredit, Status, Holder } from '../protocol/index.ts';
 import { Accounts } from './accounts.ts';
 import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS } from './admission.ts';
 import { CardRegister } from './card-register.ts';
@@ -202,6 +202,10 @@ export class Backend implements SessionHost {
   }
   grantRevoke(card: number): number | null {
     return this.changed(this.lists.grantRevoke(card));
+  }
+  /** A card's holder entry (§6.4 list 3: name, groups, pass), changed by `change`; pushed at once. */
+  holderSet(card: number, change: (h: Holder) => Holder): number | null {
+    return this.changed(this.lists.holderSet(card, change, this.nowMs()));
   }
   setAccount(card: number, balanceCents: number): void {
     this.accounts.setBalance(card, balanceCents);

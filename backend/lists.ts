@@ -7,15 +7,18 @@ import {
   snapshotChunks,
   type CreditKey,
   type Grant,
+  type Holder,
   type ListDelta,
   type ListSnapshot,
   type PendingCredit,
 } from '../protocol/index.ts';
 import { checkGrant, GrantTable } from './list-grants.ts';
+import { HolderTable, holderProblem } from './list-holders.ts';
 
 /**
  * The backend's versioned lists (PROTOCOL.md §6.4): the blacklist (list 0),
- * door grants (list 1, list-grants.ts) and pending credits (list 2). Every change makes one new version; the
+ * door grants (list 1, list-grants.ts), pending credits (list 2) and holders (list 3,
+ * list-holders.ts: names, groups, parking passes). Every change makes one new version; the
  * change log keeps what each version did, so a terminal at any older version
  * gets a delta (folded: the last change per key wins), and one too far
  * behind — or ahead, after a restore — gets a snapshot. The digest of the
@@ -26,7 +29,7 @@ import { checkGrant, GrantTable } from './list-grants.ts';
  * version is the same entries in every session: a terminal that staged
  * chunks 0..k−1 and lost the link resumes at chunk k (`resume`).
  */
-export type ServedList = 'blacklist' | 'grants' | 'credits';
+export type ServedList = 'blacklist' | 'grants' | 'credits' | 'holders';
 
 /** Beyond this many logged changes a snapshot is cheaper to send and to apply than a delta. */
 export const DELTA_CHANGES_MAX = 50_000;
@@ -66,9 +69,11 @@ function isCreditAmount(amount: number, reason: PendingCredit['reason']): boolea
 export class ListStore {
   private readonly q;
   readonly grants: GrantTable;
+  readonly holders: HolderTable;
 
   constructor(private readonly db: Database.Database) {
     this.grants = new GrantTable(db);
+    this.holders = new HolderTable(db);
     this.q = {
       meta: db.prepare<[string], MetaRow>('SELECT version, d_count, d_a, d_b FROM list_meta WHERE list = ?'),
       setMeta: db.prepare('UPDATE list_meta SET version = ?, d_count = ?, d_a = ?, d_b = ? WHERE list = ?'),
@@ -165,6 +170,22 @@ export class ListStore {
     });
   }
 
+  /**
+   * Changes a card's holder entry (its name, groups or pass: `change` gets the
+   * entry as it stands); returns the new version, or null when unchanged.
+   */
+  holderSet(card: number, change: (h: Holder) => Holder, atMs: number): number | null {
+    const next = { ...change(this.holders.of(card)), cardNumber: card };
+    const wrong = holderProblem(next);
+    if (wrong !== null) throw new RangeError(wrong);
+    return this.change('holders', (v, d) => {
+      const done = this.holders.set(next, atMs, d);
+      if (done === null) return 0;
+      this.q.log.run('holders', v, card, 0, done === 'set' ? ADD : REMOVE);
+      return 1;
+    });
+  }
+
   /** A new pending credit for a card (its next creditSeq); returns it with the list version. */
   issueCredit(c: Omit<PendingCredit, 'creditSeq'>, atMs: number): { credit: PendingCredit; version: number } {
     const r = this.issueCredits([c], atMs);
@@ -235,6 +256,7 @@ export class ListStore {
     const v = this.version(list);
     if (list === 'blacklist') return snapshotChunks({ list, entries: this.q.blAll.all() }, v, maxPayloadBytes);
     if (list === 'grants') return snapshotChunks({ list, entries: this.grants.all() }, v, maxPayloadBytes);
+    if (list === 'holders') return snapshotChunks({ list, entries: this.holders.all() }, v, maxPayloadBytes);
     return snapshotChunks({ list, entries: this.q.crPending.all().map(toCredit) }, v, maxPayloadBytes);
   }
 
@@ -264,6 +286,12 @@ export class ListStore {
       return {
         list,
         add: byKey.filter((r) => r.op === ADD).map((r) => this.grants.get(r.k1) as Grant),
+        remove: byKey.filter((r) => r.op === REMOVE).map((r) => r.k1),
+      };
+    if (list === 'holders')
+      return {
+        list,
+        add: byKey.filter((r) => r.op === ADD).map((r) => this.holders.get(r.k1) as Holder),
         remove: byKey.filter((r) => r.op === REMOVE).map((r) => r.k1),
       };
     const add = byKey.filter((r) => r.op === ADD).map((r) => toCredit(this.q.crGet.get(r.k1, r.k2) as CreditRow));

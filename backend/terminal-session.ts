@@ -1,6 +1,6 @@
 import type { Logger } from '../base/log.ts';
 import type { Link } from '../base/link.ts';
-import { keyRefused } from '../protocol/index.ts';
+import { CAPS_ALL, keyRefused } from '../protocol/index.ts';
 import {
   LIST_CAP,
   Session,
@@ -64,6 +64,7 @@ export class TerminalSession {
   private readonly push = new Map<ServedList, Push>([
     ['blacklist', { held: null, sent: null }],
     ['grants', { held: null, sent: null }],
+    ['holders', { held: null, sent: null }],
     ['credits', { held: null, sent: null }],
   ]);
   lastStatus: Status | null = null;
@@ -89,6 +90,8 @@ export class TerminalSession {
       utcOffsetMinutes,
       heartbeatMs,
       handshakeTimeoutMs,
+      // Every list and service this backend serves; a terminal agrees to those it keeps.
+      caps: CAPS_ALL,
     });
     link.onData((bytes) => {
       try {

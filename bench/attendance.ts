@@ -39,8 +39,14 @@ const punchAt = (seq: number): PunchBody => ({
   day: 9_837 + Math.floor(seq / (STAFF * 4)),
 });
 
-export async function benchAttendance(opts: { dir: string; punches?: number }): Promise<AttendanceBenchResult> {
+export async function benchAttendance(opts: {
+  dir: string;
+  punches?: number;
+  /** Durable appends timed (default 1,000); a smoke test takes fewer. */
+  appends?: number;
+}): Promise<AttendanceBenchResult> {
   const punches = opts.punches ?? OFFLINE_PUNCHES;
+  const appends = opts.appends ?? APPENDS;
   const dir = join(opts.dir, 'bench-attendance');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -60,8 +66,8 @@ export async function benchAttendance(opts: { dir: string; punches?: number }): 
     let seq = punches;
     let storeNs = 0n;
     let rawNs = 0n;
-    const perRound = Math.ceil(APPENDS / ROUNDS);
-    for (let done = 0; done < APPENDS; done += perRound) {
+    const perRound = Math.ceil(appends / ROUNDS);
+    for (let done = 0; done < appends; done += perRound) {
       storeNs += timeNs(() => {
         for (let i = 0; i < perRound; i++) {
           clock.advance(1);

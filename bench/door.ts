@@ -32,7 +32,15 @@ const RELEASE_MS = 1;
 /** Monday 2026-12-07 09:00 at UTC+8: office hours, fixed so the run is reproducible. */
 const START_MS = Date.UTC(2026, 11, 7, 1);
 
-export async function benchDoor(opts: { dir: string; taps?: number }): Promise<DoorBenchResult> {
+/** `blacklisted` and `grants` default to the issue's sizes; a smoke test runs the same code on small lists. */
+export async function benchDoor(opts: {
+  dir: string;
+  taps?: number;
+  blacklisted?: number;
+  grants?: number;
+}): Promise<DoorBenchResult> {
+  const lost = opts.blacklisted ?? BLACKLIST_MAX_ENTRIES;
+  const granted = opts.grants ?? DOOR_BENCH_GRANTS;
   const dir = join(opts.dir, 'bench-door');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -42,16 +50,16 @@ export async function benchDoor(opts: { dir: string; taps?: number }): Promise<D
     blacklist.replaceAll(
       1,
       (function* () {
-        for (let i = 0; i < BLACKLIST_MAX_ENTRIES; i++) yield cardAt(i);
+        for (let i = 0; i < lost; i++) yield cardAt(i);
       })(),
     );
     const now = cardMinute(START_MS);
     grants.replaceAll(
       1,
       (function* () {
-        for (let i = 0; i < DOOR_BENCH_GRANTS; i++)
+        for (let i = 0; i < granted; i++)
           yield {
-            cardNumber: cardAt(BLACKLIST_MAX_ENTRIES + i),
+            cardNumber: cardAt(lost + i),
             doors: 1,
             validFromMinute: now - 60,
             validUntilMinute: now + 600,
@@ -59,16 +67,17 @@ export async function benchDoor(opts: { dir: string; taps?: number }): Promise<D
       })(),
     );
     const taps = opts.taps ?? DEFAULT_TAPS;
-    const stored = await timeTaps(taps, {
+    const holders = { first: lost, count: granted };
+    const stored = await timeTaps(taps, holders, {
       blacklisted: (n) => blacklist.has(n),
       grantOpens: (n, door, minute) => grants.opens(n, door, minute),
     });
     // Baseline: the same entries in in-heap structures, the floor without any store.
     const heapBlacklist = new Set<number>();
-    for (let i = 0; i < BLACKLIST_MAX_ENTRIES; i++) heapBlacklist.add(cardAt(i));
+    for (let i = 0; i < lost; i++) heapBlacklist.add(cardAt(i));
     const heapGrants = new Set<number>();
-    for (let i = 0; i < DOOR_BENCH_GRANTS; i++) heapGrants.add(cardAt(BLACKLIST_MAX_ENTRIES + i));
-    const heap = await timeTaps(taps, {
+    for (let i = 0; i < granted; i++) heapGrants.add(cardAt(lost + i));
+    const heap = await timeTaps(taps, holders, {
       blacklisted: (n) => heapBlacklist.has(n),
       grantOpens: (n) => heapGrants.has(n),
     });
@@ -85,7 +94,11 @@ export async function benchDoor(opts: { dir: string; taps?: number }): Promise<D
 }
 
 /** Each tap alone, by a grant holder (both lists are read), the relay checked on the timeline. */
-async function timeTaps(taps: number, lookups: Pick<DoorLists, 'blacklisted' | 'grantOpens'>): Promise<Float64Array> {
+async function timeTaps(
+  taps: number,
+  holders: { first: number; count: number },
+  lookups: Pick<DoorLists, 'blacklisted' | 'grantOpens'>,
+): Promise<Float64Array> {
   const clock = new ManualClock(START_MS);
   const scheduler = new VirtualScheduler(clock);
   const pins = new SimGpioLines(clock);
@@ -117,7 +130,7 @@ async function timeTaps(taps: number, lookups: Pick<DoorLists, 'blacklisted' | '
   });
   const out = new Float64Array(taps);
   for (let i = 0; i < taps; i++) {
-    const cardNumber = cardAt(BLACKLIST_MAX_ENTRIES + ((i * 7919) % DOOR_BENCH_GRANTS));
+    const cardNumber = cardAt(holders.first + ((i * 7919) % holders.count));
     const before = pins.timeline.length;
     const start = process.hrtime.bigint();
     controller.tap(0, { kind: 'uid', cardNumber });

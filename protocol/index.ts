@@ -38,7 +38,7 @@ export {
   IGNORABLE_TYPE_MIN,
 } from './messages/registry.ts';
 export type { DecodeResult, Message, MessageType } from './messages/registry.ts';
-export { CAP, CAPS_V1, capAgreed } from './messages/codec.ts';
+export { CAP, CAPS_ALL, CAPS_V1, capAgreed } from './messages/codec.ts';
 export { EncodeError, Reader, Writer } from './messages/varint.ts';
 export type {
   Bye,
@@ -57,7 +57,8 @@ export type { ClockStateName, TimeRequest, TimeResponse } from './messages/time.
 export type { PeripheralHealth, Status, StatusAck } from './messages/status.ts';
 export { PERIPHERALS_MAX, STATUS_ALARM_BYTES_MAX } from './messages/status.ts';
 export { CARD_CLASS_MAX, isCardClass, ListDigest, DIGEST_BYTES } from './messages/list-entries.ts';
-export type { CreditKey, Grant, ListEntry, ListId, PendingCredit } from './messages/list-entries.ts';
+export type { CreditKey, Grant, Holder, ListEntry, ListId, PendingCredit } from './messages/list-entries.ts';
+export { HOLDER_NAME_BYTES_MAX } from './messages/list-holders.ts';
 export { deltaChunks, LIST_CAP, LIST_CHUNKS_MAX, snapshotChunks } from './messages/lists.ts';
 export type { ListAck, ListChanges, ListContent, ListDelta, ListPull, ListSnapshot } from './messages/lists.ts';
 export { batchItems, buildJournalBatch, JOURNAL_BATCH_RECORDS_MAX } from './messages/journal.ts';

@@ -22,7 +22,7 @@ import { simTerminalConfig, type SimTerminalSpec } from './terminal/default-conf
 import type { TerminalConfig } from '../firmware/config/schema.ts';
 import type { PeripheralHealth } from '../protocol/index.ts';
 import { Gpio } from '../drivers/gpio/port.ts';
-import { roleTap, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
+import { roleTap, type RoleReader, type RoleTapOutcome } from '../firmware/terminal/role-tap.ts';
 import type { RoleGpio } from '../firmware/terminal/role-app.ts';
 import { SimGpioLines } from './gpio/sim-lines.ts';
 import { VirtualScheduler } from './net/virtual-scheduler.ts';
@@ -50,7 +50,7 @@ interface SimTerminal {
   reader: VirtualReader;
   /** With `reader: 'mfrc522'`: the real driver on the register-level emulator, opened at the first tap. */
   chip?: { emulator: Mfrc522Emulator; driver: Mfrc522Reader };
-  /** A door terminal's GPIO twin: its relay, contact and exit button lines, with their timeline. */
+  /** A door's or car park's GPIO twin: relays, contacts and exit buttons, with their timeline. */
   pins?: SimGpioLines;
   /** A kiosk's bill validator and printer twins (SimKiosks.add). */
   cash?: KioskTwins;
@@ -128,20 +128,25 @@ export class SimWorld {
     if (this.terminals.has(spec.name)) throw new Error(`terminal "${spec.name}" defined twice`);
     const config = simTerminalConfig(spec, join(this.dataDir, spec.name));
     const clock = new SteppedClock(this.clock, spec.clockOffsetMs ?? 0);
-    const pins = config.door ? this.restingDoorLines(config.door.doors) : undefined;
-    const terminal = composedOrThrow(
-      composeTerminal({
-        ...{ config, clock, log: this.log, ...this.keysOf(spec) },
-        ...(spec.authorizer ? { authorizer: spec.authorizer } : {}),
-        ...(spec.locked ? { locked: spec.locked } : {}),
-        ...(spec.syncAlarm ? { syncAlarm: spec.syncAlarm } : {}),
-        ...(pins ? { scheduler: this.scheduler, gpio: this.gpioOn(pins) } : {}),
-        ...(cash ? { cash: cash.cash } : {}),
-      }),
-    );
+    const pins = config.door || config.parking ? this.restingTwin(config) : undefined;
     const twins = { ...(pins ? { pins } : {}), ...(cash ? { cash } : {}) };
+    const terminal = this.compose({ spec, clock, ...twins }, config);
     this.terminals.set(spec.name, { spec, terminal, clock, reader: new VirtualReader(), ...twins });
     return terminal;
+  }
+
+  /** The terminal composed as a device would be: its GPIO (if any) a fresh driver on its twin. */
+  private compose(t: Pick<SimTerminal, 'spec' | 'clock' | 'pins' | 'cash'>, config: TerminalConfig): Terminal {
+    return composedOrThrow(
+      composeTerminal({
+        ...{ config, clock: t.clock, log: this.log, ...this.keysOf(t.spec) },
+        ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
+        ...(t.spec.locked ? { locked: t.spec.locked } : {}),
+        ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
+        ...(t.pins ? { scheduler: this.scheduler, gpio: this.gpioOn(t.pins) } : {}),
+        ...(t.cash ? { cash: t.cash.cash } : {}),
+      }),
+    );
   }
 
   /**
@@ -153,17 +158,8 @@ export class SimWorld {
     for (const h of this.restartHooks) h.before?.(terminalName, t.terminal);
     t.terminal.close();
     whileOff?.(t.terminal.config.storage.dataDir);
-    t.terminal = composedOrThrow(
-      composeTerminal({
-        ...{ config: t.terminal.config, clock: t.clock, log: this.log, ...this.keysOf(t.spec) },
-        ...(t.spec.authorizer ? { authorizer: t.spec.authorizer } : {}),
-        ...(t.spec.locked ? { locked: t.spec.locked } : {}),
-        ...(t.spec.syncAlarm ? { syncAlarm: t.spec.syncAlarm } : {}),
-        // A fresh driver on the same twin: the old one still counts its lines as claimed.
-        ...(t.pins ? { scheduler: this.scheduler, gpio: this.gpioOn(t.pins) } : {}),
-        ...(t.cash ? { cash: t.cash.cash } : {}),
-      }),
-    );
+    // A fresh driver on the same twin: the old one still counts its lines as claimed.
+    t.terminal = this.compose(t, t.terminal.config);
     for (const h of this.restartHooks) h.after?.(terminalName, t.terminal);
     return t.terminal;
   }
@@ -175,10 +171,10 @@ export class SimWorld {
       : { masterKeys: this.masterKeys };
   }
 
-  /** A door's twin with its inputs at rest before the terminal claims them: contacts shut, buttons up. */
-  private restingDoorLines(doors: NonNullable<TerminalConfig['door']>['doors']): SimGpioLines {
+  /** A role terminal's GPIO twin with its inputs at rest before the terminal claims them: contacts shut, buttons up. */
+  private restingTwin(config: TerminalConfig): SimGpioLines {
     const pins = new SimGpioLines(this.clock);
-    for (const d of doors) {
+    for (const d of config.door?.doors ?? []) {
       for (const input of [d.contact, d.exitButton]) if (input) pins.drive(input.line, input.activeLevel ? 0 : 1);
     }
     return pins;
@@ -188,13 +184,13 @@ export class SimWorld {
     return { port: new Gpio(pins, this.scheduler), scheduler: this.scheduler, signals: null };
   }
 
-  /** A card at the reader of one door of a door terminal, read and MAC-checked through the card application. */
-  async doorTap(terminalName: string, cardName: string, doorId: number): Promise<RoleTapOutcome> {
+  /** A card at a role terminal's reader, handled as `onecard run` does (roleTap); the relay's pulse starts. */
+  async roleTap(terminalName: string, cardName: string, reader: RoleReader, faults: TapFaults = {}) {
     const t = this.terminal(terminalName);
-    const out = await this.present(t, this.card(cardName).card, {}, (s) =>
-      roleTap(t.terminal.role, t.terminal.cards, s, doorId),
+    const out: RoleTapOutcome | null = await this.present(t, this.card(cardName).card, faults, (s) =>
+      roleTap(t.terminal.role, t.terminal.cards, s, reader),
     );
-    if (out === null) throw new Error(`terminal "${terminalName}" is not a door`);
+    if (out === null) throw new Error(`terminal "${terminalName}" has no reader like ${JSON.stringify(reader)}`);
     await this.scheduler.run(0); // the relay's claim and pulse start ride on the event loop
     return out;
   }
@@ -238,7 +234,7 @@ export class SimWorld {
   }
 
   /** The card on the terminal's reader (virtual, or the MFRC522 driver on its emulator) while `use` runs. */
-  private async present<T>(
+  async present<T>(
     t: SimTerminal,
     card: VirtualClassicCard,
     faults: TapFaults,

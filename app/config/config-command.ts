@@ -1,10 +1,9 @@
 import { EXIT_OK, EXIT_USAGE, oneOf, parseOrExit, refuse, type CliIo, type CommandSpec } from '../../base/cli-args.ts';
-import type { Role } from '../../firmware/terminal/compose.ts';
 import { readConfigFile } from './config-file.ts';
-import { CONFIG_EXAMPLES } from './examples.ts';
+import { CONFIG_EXAMPLES, type ExampleRole } from './examples.ts';
 
 /** `onecard config check FILE` and `onecard config example --role ROLE`. */
-const ROLES = Object.keys(CONFIG_EXAMPLES) as Role[];
+const ROLES = Object.keys(CONFIG_EXAMPLES) as ExampleRole[];
 
 const CHECK: CommandSpec = {
   command: 'onecard config check',
@@ -35,7 +34,7 @@ export function configMain(args: string[], io: CliIo): number {
   if (sub === 'example') {
     const p = parseOrExit(EXAMPLE, rest, io);
     if (typeof p === 'number') return p;
-    io.out((CONFIG_EXAMPLES[(p.options.role as Role | undefined) ?? 'pos'] ?? '').trimEnd());
+    io.out(CONFIG_EXAMPLES[(p.options.role as ExampleRole | undefined) ?? 'pos'].trimEnd());
     return EXIT_OK;
   }
   if (sub === '--help' || sub === '-h') {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, parseConfig, type TerminalConfig } from '../../firmware/config/schema.ts';
+import { exampleFor } from './examples.ts';
 
 /**
  * The terminal's one config file, as an installer writes it: JSON with `//`
@@ -31,8 +32,8 @@ export function stripLineComments(text: string): string {
   return out;
 }
 
-/** Where to look for the fix of a schema complaint; every message ends with one. */
-const FIX = 'see `onecard config example --role pos`';
+/** Where to look for the fix of a schema complaint (the example of the field's role); every message ends with one. */
+const fixFor = (field: string) => `see \`onecard config example --role ${exampleFor(field)}\``;
 
 export function parseConfigText(text: string, source: string): ConfigRead {
   let raw: unknown;
@@ -45,7 +46,7 @@ export function parseConfigText(text: string, source: string): ConfigRead {
     return { ok: true, config: parseConfig(raw, source) };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    return { ok: false, field: e.field, message: `${e.message} (${FIX})` };
+    return { ok: false, field: e.field, message: `${e.message} (${fixFor(e.field)})` };
   }
 }
 

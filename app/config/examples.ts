@@ -56,5 +56,57 @@ const POS = `// onecard terminal config: one canteen POS. JSON with // comments.
 }
 `;
 
-/** The roles with an example so far; `config example --role` offers only these. */
-export const CONFIG_EXAMPLES: Partial<Record<Role, string>> = { pos: POS };
+const PARKING = `// onecard terminal config: a car park's entry and exit barrier on one terminal. JSON with // comments.
+// Check it with: onecard config check FILE   Run it with: onecard run --config FILE
+// One terminal drives both barriers so the car inside and its entry time are in its own journal (offline).
+{
+  "terminal": { "id": 501, "name": "Car park gate", "tenantId": 1, "utcOffsetMinutes": 480, "roles": ["parking"] },
+  "storage": { "dataDir": "/var/lib/onecard", "keyFile": "/etc/onecard/master-keys.json" },
+  "peripherals": {
+    // Two MFRC522 readers on one SPI bus: the entry post's on CE0, the exit post's on CE1
+    "reader": { "kind": "mfrc522", "device": "/dev/spidev0.0" },
+    "reader2": { "kind": "mfrc522", "device": "/dev/spidev0.1" },
+    "gpio": {
+      "backend": "gpiod",
+      "chip": "gpiochip0",
+      "signals": { "buzzer": { "line": 18 }, "green": { "line": 23 }, "red": { "line": 24 } }
+    }
+  },
+  "backend": { "url": "wss://onecard.example.org:8443", "terminalKeyFile": "/etc/onecard/terminal.key" },
+  "cardClasses": [
+    { "id": 1, "name": { "zh": "员工", "en": "Staff" } },
+    { "id": 6, "name": { "zh": "月卡", "en": "Parking pass" } },
+    { "id": 9, "name": { "zh": "操作员", "en": "Operator" }, "operator": true }
+  ],
+  "parking": {
+    // Which barrier a card at each reader opens: one reader per barrier
+    "lanes": [
+      { "reader": "reader", "barrier": "entry" },
+      { "reader": "reader2", "barrier": "exit" }
+    ],
+    // Each barrier's lift relay (BCM lines), pulsed for releaseMs once the passage is journaled
+    "entryRelay": { "line": 5, "wiring": "fail-secure", "releaseMs": 2000 },
+    "exitRelay": { "line": 12, "wiring": "fail-secure", "releaseMs": 2000 },
+    // 15 free minutes, then 5.00 the first hour and 3.00 each hour after, at most 30.00 a day; 50.00 lost ticket
+    "rates": {
+      "freeMinutes": 15,
+      "stepMinutes": 60,
+      "firstStepCents": 500,
+      "stepCents": 300,
+      "dailyCapCents": 3000,
+      "lostTicketCents": 5000
+    },
+    "passClasses": [6] // card classes that park free
+  }
+}
+`;
+
+/** The roles with an example; `onecard config example --role` offers exactly these. */
+export const CONFIG_EXAMPLES = { pos: POS, parking: PARKING } satisfies Partial<Record<Role, string>>;
+export type ExampleRole = keyof typeof CONFIG_EXAMPLES;
+
+/** The example to point at when a config's field is wrong: its role's, else the POS's. */
+export function exampleFor(field: string): ExampleRole {
+  const role = field.split('.')[0];
+  return role in CONFIG_EXAMPLES ? (role as ExampleRole) : 'pos';
+}

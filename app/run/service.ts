@@ -6,7 +6,9 @@ import type { TerminalConfig } from '../../firmware/config/schema.ts';
 import { SteppedClock } from '../../firmware/core/clock.ts';
 import { deriveSimMasterKeys, loadKeyRing } from '../../firmware/store/keys/keyfile.ts';
 import { type Composed, composeTerminal } from '../../firmware/terminal/compose.ts';
-import { roleTap } from '../../firmware/terminal/role-tap.ts';
+import { type RoleReader, roleTap } from '../../firmware/terminal/role-tap.ts';
+import type { CardSession } from '../../firmware/card/session.ts';
+import type { ReaderSlot } from '../../firmware/config/roles-schema.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
 import { clockStatus } from '../../drivers/display/status.ts';
 import { Face } from '../face.ts';
@@ -43,6 +45,12 @@ export interface RunningTerminal {
 export const READER_POLL_MS = 50;
 /** After a reader fault, wait this long before polling again, so a dead chip does not flood the log. */
 const READER_FAULT_BACKOFF_MS = 1_000;
+
+/** Which reader a tap came from, as the role needs it: a car park's lane names its barrier. */
+function roleReaderAt(config: TerminalConfig, slot: ReaderSlot): RoleReader {
+  const lane = config.parking?.lanes.find((l) => l.reader === slot);
+  return lane ? { gate: lane.barrier } : {};
+}
 
 /** The key file's versions: a previous one makes every tap re-key a card still on it (rekey-at-tap.ts). */
 export function keyRingOf(config: TerminalConfig): Opened<KeyRing> {
@@ -112,7 +120,11 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   if (pos) void face.present({ screen: terminal.pos.screen, beeps: [], receipts: [] });
   // The terminal's own card application: a door or punch clock re-keys during a rollover like the POS.
   const roleCards = terminal.cards;
-  let presence: Presence = { kind: 'empty' };
+  // Each reader notices a card once however long it stays; a car park's reader says which barrier it is at.
+  const readers = [
+    { slot: 'reader' as const, opened: peripherals.reader },
+    ...(peripherals.reader2 ? [{ slot: 'reader2' as const, opened: peripherals.reader2 }] : []),
+  ].map((r) => ({ ...r, presence: { kind: 'empty' } as Presence, at: roleReaderAt(config, r.slot) }));
   let lastPollMs: number | null = null;
   let taps = 0;
   let readerFaults = 0;
@@ -120,30 +132,35 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   let cancel: () => void = () => {};
   let inFlight: Promise<void> = Promise.resolve();
 
+  const tapped = async (session: CardSession, at: RoleReader): Promise<void> => {
+    taps++;
+    if (pos !== null) {
+      await signalled(await pos.tap(session));
+      return;
+    }
+    // Door, attendance, parking: the role journals its decision; the door's own signals play at the door.
+    const out = await roleTap(terminal.role, roleCards, session, at);
+    if (out) d.log.info('role.tap', { role: terminal.role.role, outcome: out.kind, text: out.text, ...at });
+    if (out && terminal.role.role !== 'door') peripherals.gpio?.signals.show(out.kind);
+  };
   const poll = async (): Promise<number> => {
     lastPollMs = d.clock.nowMs();
-    let session: Awaited<ReturnType<typeof peripherals.reader.reader.detect>>;
-    try {
-      session = await peripherals.reader.reader.detect();
-    } catch (e) {
-      readerFaults++;
-      d.log.error('reader.fault', { message: (e as Error).message });
-      return READER_FAULT_BACKOFF_MS;
-    }
-    const step = nextPresence(presence, session ? { kind: 'card', uidHex: hex(session.uid) } : { kind: 'none' });
-    presence = step.presence;
-    if (session && step.tap) {
-      taps++;
-      if (pos === null) {
-        // Door and attendance: the role journals its decision; the door's own signals play at the door.
-        const out = await roleTap(terminal.role, roleCards, session);
-        if (out) d.log.info('role.tap', { role: terminal.role.role, outcome: out.kind, text: out.text });
-        if (out && terminal.role.role === 'attendance') peripherals.gpio?.signals.show(out.kind);
-        return READER_POLL_MS;
+    let next = READER_POLL_MS;
+    for (const r of readers) {
+      let session: CardSession | null;
+      try {
+        session = await r.opened.reader.detect();
+      } catch (e) {
+        readerFaults++;
+        d.log.error('reader.fault', { reader: r.slot, message: (e as Error).message });
+        next = READER_FAULT_BACKOFF_MS;
+        continue;
       }
-      await signalled(await pos.tap(session));
+      const step = nextPresence(r.presence, session ? { kind: 'card', uidHex: hex(session.uid) } : { kind: 'none' });
+      r.presence = step.presence;
+      if (session && step.tap) await tapped(session, r.at);
     }
-    return READER_POLL_MS;
+    return next;
   };
   const schedule = (delayMs: number) => {
     cancel = d.scheduler.after(delayMs, () => {

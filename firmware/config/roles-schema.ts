@@ -65,7 +65,8 @@ const AccessRuleSchema = z.union([
   z
     .object({ cardClass: z.number().int().min(0).max(255), doors: z.number().int(), timeZoneId: z.number().int() })
     .strict(),
-  z.object({ group: z.number().int().min(0), doors: z.number().int(), timeZoneId: z.number().int() }).strict(),
+  // Groups come from the holders list as a bit mask: group n is bit n.
+  z.object({ group: z.number().int().min(0).max(31), doors: z.number().int(), timeZoneId: z.number().int() }).strict(),
 ]);
 
 export const DoorRoleSchema = z
@@ -110,6 +111,18 @@ export const AttendanceRoleSchema = z
   .strict();
 
 const fee = z.number().int().min(0).max(FEE_CENTS_MAX);
+
+/** The card readers a terminal may have (peripherals.reader, peripherals.reader2): MFRC522s on SPI CE0 and CE1. */
+export const READER_SLOTS = ['reader', 'reader2'] as const;
+export type ReaderSlot = (typeof READER_SLOTS)[number];
+
+/** A car park's lane: the reader by a barrier and the barrier a card there opens. */
+const LaneSchema = z
+  .object({
+    reader: z.enum(READER_SLOTS, { message: 'the lane\'s reader: "reader" or "reader2" (a key of peripherals)' }),
+    barrier: z.enum(['entry', 'exit'], { message: 'the barrier a card at this reader opens: "entry" or "exit"' }),
+  })
+  .strict();
 export const ParkingRoleSchema = z
   .object({
     /**
@@ -139,8 +152,34 @@ export const ParkingRoleSchema = z
       .strict(),
     /** Card classes that park free (staff with a parking place). */
     passClasses: z.array(z.number().int().min(0).max(255)).max(256).default([]),
+    /**
+     * Which barrier each reader opens (`onecard run` needs one lane per
+     * barrier; schema.ts checks the readers exist). One reader serves one
+     * barrier: it cannot tell which one a car is at.
+     */
+    lanes: z.array(LaneSchema).max(2).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    p.lanes.forEach((lane, i) => {
+      const first = p.lanes.findIndex((l) => l.barrier === lane.barrier);
+      if (first !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lanes', i, 'barrier'],
+          message: `the ${lane.barrier} barrier has a lane already (lanes[${first}]): one reader per barrier`,
+        });
+      const reader = p.lanes.findIndex((l) => l.reader === lane.reader);
+      if (reader !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lanes', i, 'reader'],
+          message:
+            `${lane.reader} opens the ${p.lanes[reader].barrier} barrier already: ` +
+            'one reader cannot tell which barrier a car is at; wire "reader2"',
+        });
+    });
+  });
 
 /** A kiosk session's cash limit can be no higher: ¥5 000 in one go is already more than a canteen card needs. */
 export const KIOSK_TOPUP_CENTS_MAX = 500_000;

@@ -129,7 +129,13 @@ export type ReaderConfig = z.infer<typeof ReaderConfigSchema>;
 
 /** What is wired to this terminal; read by the composition root only (app/), never by a role. */
 export const PeripheralsSchema = z
-  .object({ reader: ReaderConfigSchema, gpio: GpioConfigSchema.optional(), ...FaceConfigShape })
+  .object({
+    reader: ReaderConfigSchema,
+    /** A second reader (an MFRC522 on CE1): a car park's other barrier (parking.lanes). */
+    reader2: ReaderConfigSchema.optional(),
+    gpio: GpioConfigSchema.optional(),
+    ...FaceConfigShape,
+  })
   .strict()
   .superRefine((p, ctx) => {
     if (p.keypad?.kind === 'matrix' && !p.gpio)
@@ -146,6 +152,40 @@ export const BackendLinkSchema = z
     terminalKeyFile: z.string().min(1),
   })
   .strict();
+
+/**
+ * A car park that runs (`peripherals` given) needs a lane per barrier, each
+ * on a reader the terminal has: a barrier without one only opens by hand.
+ */
+/** The reader the examples wire to each barrier: the fix a missing lane's message suggests. */
+const READER_FOR = { entry: 'reader', exit: 'reader2' } as const;
+
+function laneIssues(cfg: {
+  terminal: { roles: readonly string[] };
+  parking?: z.infer<typeof ParkingRoleSchema> | undefined;
+  peripherals?: PeripheralsConfig | undefined;
+}): { path: (string | number)[]; message: string }[] {
+  if (!cfg.parking || !cfg.peripherals || !cfg.terminal.roles.includes('parking')) return [];
+  const lanes = cfg.parking.lanes;
+  const issues = lanes.flatMap((lane, i) =>
+    cfg.peripherals?.[lane.reader] === undefined
+      ? [
+          {
+            path: ['parking', 'lanes', i, 'reader'],
+            message:
+              `no peripherals.${lane.reader}: ` +
+              'add it (e.g. {"kind": "mfrc522", "device": "/dev/spidev0.1"}) or name "reader"',
+          },
+        ]
+      : [],
+  );
+  for (const barrier of ['entry', 'exit'] as const) {
+    const lane = `{"reader": "${READER_FOR[barrier]}", "barrier": "${barrier}"}`;
+    if (!lanes.some((l) => l.barrier === barrier))
+      issues.push({ path: ['parking', 'lanes'], message: `no lane opens the ${barrier} barrier: add ${lane}` });
+  }
+  return issues;
+}
 
 export const ConfigSchema = z
   .object({
@@ -190,6 +230,7 @@ export const ConfigSchema = z
     for (const role of ['door', 'attendance', 'parking', 'kiosk'] as const)
       if (cfg.terminal.roles.includes(role) && !cfg[role])
         ctx.addIssue({ code: 'custom', path: [role], message: `the ${role} role needs its "${role}" section` });
+    for (const issue of laneIssues(cfg)) ctx.addIssue({ code: 'custom', ...issue });
     const gpio = cfg.peripherals?.gpio;
     const used = new Map<number, string>();
     for (const [n, what] of [

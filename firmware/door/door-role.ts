@@ -8,6 +8,7 @@ import { cardRulesForAnyClass } from '../policy/card-rules.ts';
 import type { Journal } from '../store/journal/journal.ts';
 import type { Blacklist } from '../store/lists/blacklist.ts';
 import type { Grants } from '../store/lists/grants.ts';
+import type { Holders } from '../store/lists/holders.ts';
 import { DoorController, type DoorSignals, type DoorWiring } from './controller.ts';
 import type { DoorLists, DoorSchedules } from './decide.ts';
 import { journaledPresence, journalDoorRecord } from './door-journal.ts';
@@ -25,6 +26,8 @@ export interface DoorRoleDeps {
   blacklist: Blacklist;
   /** The grants list (list 1) as synced; null before the first sync: no grant opens. */
   grants: Grants | null;
+  /** The holders list (list 3): a card's access groups; null or empty before it syncs: rules by class only. */
+  holders: Holders | null;
   port: GpioPort;
   scheduler: Scheduler;
   clock: Clock;
@@ -54,8 +57,7 @@ export function openDoorRole(d: DoorRoleDeps): DoorController {
   const lists: DoorLists = {
     blacklisted: (n) => d.blacklist.has(n),
     grantOpens: (n, doorId, nowMinute) => d.grants?.opens(n, doorId, nowMinute) ?? false,
-    // The groups list does not travel yet: rules by card class only until it does.
-    groupsOf: () => [],
+    groupsOf: (n) => d.holders?.groupsOf(n) ?? [],
     // Version 0: from the config, until the holiday list syncs from the backend.
     holidays: { version: 0, days: new Set(d.door.holidays.map(isoToCardDay)) },
   };

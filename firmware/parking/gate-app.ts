@@ -10,7 +10,7 @@ import { isRecordOf, type Journal } from '../store/journal/journal.ts';
 import { KIND } from '../../protocol/index.ts';
 import { chargeAtExit } from './exit-charge.ts';
 import type { RateTable } from './fee.ts';
-import { decideGate, type GateVerdict, type ParkingFacts } from './gate.ts';
+import { decideGate, type GateRequest, type GateVerdict, type ParkingFacts, type ParkingPass } from './gate.ts';
 import { journalGateVerdict } from './gate-journal.ts';
 
 /**
@@ -21,6 +21,8 @@ import { journalGateVerdict } from './gate-journal.ts';
  * barrier (a relay pulse through the GPIO driver).
  */
 export type Gate = 'entry' | 'exit';
+/** What the operator at the booth may do (./gate.ts). */
+export type OverrideAction = Extract<GateRequest, { kind: 'override' }>['action'];
 
 export interface GateRelay {
   line: number;
@@ -40,6 +42,8 @@ export interface ParkingGatesDeps {
   blacklisted(cardNumber: number): boolean;
   rates: RateTable;
   passClasses: readonly number[];
+  /** The card's pass from the holders list (list 3), or null. */
+  passOf(cardNumber: number): ParkingPass | null;
   utcOffsetMinutes: number;
   clock: Clock;
   log: Logger;
@@ -79,8 +83,41 @@ export class ParkingGates {
     const credential = { kind: 'card' as const, identity: read.card.identity };
     const v = decideGate({ kind: gate, credential }, this.facts());
     if (v.kind === 'refuse') return { kind: 'refused', gate, detail: v.detail };
+    return this.chargeThenLift(gate, v, session, read.card.identity.cardNumber);
+  }
+
+  /**
+   * The operator at the booth: open a barrier without a card check, or let a
+   * car out whose entry is not on record for the lost-ticket fee, taken from
+   * the card at the exit reader (`session`) like any exit fee. The operator's
+   * card number is journaled with the passage.
+   */
+  async override(action: OverrideAction, operatorCard: number, session: CardSession | null): Promise<GateOutcome> {
+    const gate: Gate = action === 'open-entry' ? 'entry' : 'exit';
+    let cardNumber: number | null = null;
+    if (action === 'lost-ticket') {
+      if (session === null)
+        return { kind: 'refused', gate, detail: "lost ticket: the car's card pays at the exit reader" };
+      const read = await this.d.cards.read(session);
+      if (!read.ok) return { kind: 'refused', gate, detail: `card not read (${read.reason}): ${read.problem}` };
+      cardNumber = read.card.identity.cardNumber;
+    }
+    const v = decideGate({ kind: 'override', operatorCard, action, cardNumber }, this.facts());
+    if (v.kind === 'refuse') return { kind: 'refused', gate, detail: v.detail };
+    this.d.log.info('parking.override', { action, operator: operatorCard, card: cardNumber });
+    return this.chargeThenLift(gate, v, session, cardNumber);
+  }
+
+  /** A fee is taken from the purse exactly once (a torn write is settled at the next tap), then the barrier lifts. */
+  private async chargeThenLift(
+    gate: Gate,
+    v: Exclude<GateVerdict, { kind: 'refuse' }>,
+    session: CardSession | null,
+    cardNumber: number | null,
+  ): Promise<GateOutcome> {
     if (v.kind === 'leave' && v.feeCents > 0) {
-      const cardNumber = read.card.identity.cardNumber;
+      if (session === null || cardNumber === null)
+        return { kind: 'refused', gate, detail: 'a fee is due and no card is at the reader' };
       const paid = await chargeAtExit({
         tx: this.d.tx,
         cards: this.d.cards,
@@ -115,8 +152,7 @@ export class ParkingGates {
       cardRules: this.d.cardRules,
       blacklisted: (n) => this.d.blacklisted(n),
       entryOf: (n) => this.entryOf(n),
-      // The monthly-pass list does not travel yet: pass classes only.
-      passOf: () => null,
+      passOf: (n) => this.d.passOf(n),
       passClasses: this.d.passClasses,
       rates: this.d.rates,
       utcOffsetMinutes: this.d.utcOffsetMinutes,

@@ -9,7 +9,7 @@ import type { ClockStepper } from './clock-watch.ts';
 import type { CommandHooks } from './commands.ts';
 import type { ConfigHooks, ConfigSource } from './config-push.ts';
 import type { Dial } from './link.ts';
-import type { BlacklistStore, CreditStore, GrantStore } from './lists.ts';
+import type { BlacklistStore, CreditStore, GrantStore, HolderStore } from './lists.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { SyncState } from './sync-state.ts';
 import type { UploadJournal, UploaderOptions } from './uploader.ts';
@@ -56,6 +56,8 @@ export interface SyncClientDeps {
   credits: CreditStore;
   /** Door grants (list 1): CAP.grants is offered only with a store for them (a POS has none). */
   grants?: GrantStore;
+  /** Holders (list 3: names, groups, passes): CAP.holders is offered only with a store for them. */
+  holders?: HolderStore;
   state: SyncState;
   dial: Dial;
   /** Session timers (heartbeat, timeouts, backoff): never stepped, so a clock step is not a silence. */

@@ -74,7 +74,13 @@ export class SyncClient {
     const stepper = d.hooks?.stepClock ? (d.hooks as ClockStepper) : d.terminalClock;
     this.clockWatch = new ClockWatch(this.terminalClock, this.log, d.journal, stepper);
     this.lists = new ListApplier(
-      { blacklist: d.blacklist, ...(d.grants ? { grants: d.grants } : {}), credits: d.credits, versions: d.state },
+      {
+        blacklist: d.blacklist,
+        ...(d.grants ? { grants: d.grants } : {}),
+        ...(d.holders ? { holders: d.holders } : {}),
+        credits: d.credits,
+        versions: d.state,
+      },
       this.log,
     );
     this.listPump = new ListPump(this.lists, d.scheduler, (ack) => {
@@ -109,6 +115,7 @@ export class SyncClient {
         ...(firmware ? { firmware } : {}),
         caps:
           (d.grants ? this.opts.caps | CAP.grants : this.opts.caps & ~CAP.grants) |
+          (d.holders ? CAP.holders : 0) |
           (this.configs.accepts ? CAP.config : 0),
         dial,
         clock,

@@ -59,7 +59,14 @@ export function syncTerminal(
   const state = SyncState.open({ path: join(cfg.storage.dataDir, 'sync.db'), log: d.log });
   const config = d.config ?? { current: () => terminal.config };
   const hooks = { applyConfig: (c: TerminalConfig) => terminal.applyConfig(c), ...d.hooks };
+  // The lists only some roles keep: a door its grants; doors, punch clocks and car parks their holders.
+  const role = terminal.role;
+  const roleLists = {
+    ...(role.role === 'door' ? { grants: role.grants } : {}),
+    ...('holders' in role ? { holders: role.holders } : {}),
+  };
   const client = new SyncClient({
+    ...roleLists,
     ...d,
     config,
     hooks,

@@ -4,6 +4,7 @@ import { ListError, sameBytes, type KeyedListId } from '../store/lists/list-sche
 import {
   LIST_CHUNKS_MAX,
   type Grant,
+  type Holder,
   type ListAck,
   type ListDelta,
   type ListEntry,
@@ -51,12 +52,15 @@ export interface KeyedStore<E> {
 }
 export type BlacklistStore = KeyedStore<number>;
 export type GrantStore = KeyedStore<Grant>;
+export type HolderStore = KeyedStore<Holder>;
 export type { CreditStore, ListVersions };
 
 export interface ListStores {
   blacklist: BlacklistStore;
   /** Only a terminal that opens doors keeps grants (and offers CAP.grants). */
   grants?: GrantStore;
+  /** Only door, punch-clock and car-park terminals keep holders (and offer CAP.holders). */
+  holders?: HolderStore;
   credits: CreditStore;
   versions: ListVersions;
 }
@@ -107,7 +111,7 @@ export class ListApplier {
    */
   resumePulls(): ListPull[] {
     const out: ListPull[] = [];
-    for (const list of ['blacklist', 'grants'] as const) {
+    for (const list of ['blacklist', 'grants', 'holders'] as const) {
       const s = this.keyed(list)?.stage.staged();
       if (!s) continue;
       if (s.complete) this.queueSwitch(list);
@@ -129,6 +133,8 @@ export class ListApplier {
       return this.ack(m.list, 'chunk-error', `chunk ${m.chunkIndex} of ${m.chunkCount}`);
     if (m.list === 'grants' && !this.stores.grants)
       return this.ack(m.list, 'storage-failed', 'this terminal keeps no door grants');
+    if (m.list === 'holders' && !this.stores.holders)
+      return this.ack(m.list, 'storage-failed', 'this terminal keeps no holders list');
     if (m.type === 'listSnapshot' && m.list !== 'credits') {
       if (this.queue.length >= QUEUED_CHUNKS_MAX) {
         this.log.warn('sync.list-chunk-dropped', {
@@ -172,6 +178,7 @@ export class ListApplier {
   private keyed(list: ListId): KeyedStore<ListEntry> | undefined {
     if (list === 'blacklist') return this.stores.blacklist as KeyedStore<ListEntry>;
     if (list === 'grants') return this.stores.grants as KeyedStore<ListEntry> | undefined;
+    if (list === 'holders') return this.stores.holders as KeyedStore<ListEntry> | undefined;
     return undefined;
   }
 

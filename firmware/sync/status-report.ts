@@ -35,6 +35,7 @@ export function statusReport(d: SyncClientDeps, p: StatusParts): Status {
     lists: [
       { list: 'blacklist', version: p.lists.held('blacklist') },
       ...(d.grants ? [{ list: 'grants' as const, version: p.lists.held('grants') }] : []),
+      ...(d.holders ? [{ list: 'holders' as const, version: p.lists.held('holders') }] : []),
       { list: 'credits', version: p.lists.held('credits') },
     ],
     configVersion: d.state.configVersion(),

@@ -8,6 +8,7 @@ import type { DoorController, DoorSignals } from '../door/controller.ts';
 import { openDoorRole } from '../door/door-role.ts';
 import { cardRulesForAnyClass } from '../policy/card-rules.ts';
 import { Grants } from '../store/lists/grants.ts';
+import { Holders } from '../store/lists/holders.ts';
 import { ParkingGates } from '../parking/gate-app.ts';
 import { FEE_CENTS_MAX } from '../parking/fee.ts';
 import { rulesFor } from '../pos/config-swap.ts';
@@ -21,9 +22,9 @@ import { printedReceipts } from '../kiosk/printed-receipts.ts';
  */
 export type RoleApp =
   | { role: 'pos' }
-  | { role: 'door'; doors: DoorController; grants: Grants }
-  | { role: 'attendance'; punches: PunchClock }
-  | { role: 'parking'; gates: ParkingGates }
+  | { role: 'door'; doors: DoorController; grants: Grants; holders: Holders }
+  | { role: 'attendance'; punches: PunchClock; holders: Holders }
+  | { role: 'parking'; gates: ParkingGates; holders: Holders }
   | { role: 'desk'; desk: DeskApp }
   | { role: 'kiosk'; kiosk: KioskApp };
 
@@ -55,17 +56,38 @@ const needsGpio = (role: string): RoleOpen => ({
   message: `the ${role} role drives relays through GPIO: add "peripherals.gpio" (docs/install.md, docs/gpio.md)`,
 });
 
+/** The holders list (list 3: names, groups, passes) as synced, beside the terminal's other stores. */
+function openHolders(d: TerminalDeps, log: TerminalDeps['log']): Holders {
+  return Holders.open({ path: join(d.config.storage.dataDir, 'holders.db'), log });
+}
+
+/** The holders store, or the refusal naming the data dir when it will not open. */
+function holdersOrRefusal(d: TerminalDeps, log: TerminalDeps['log']): Holders | RoleRefused {
+  try {
+    return openHolders(d, log);
+  } catch (e) {
+    return storesRefused(d.config.storage.dataDir, e);
+  }
+}
+
 export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const door = d.config.door;
   if (!door) return needsSection('door');
   if (!d.gpio) return needsGpio('door');
   const log = d.log.child({ terminal: d.config.terminal.id, role: 'door' });
   let grants: Grants;
+  let holders: Holders;
   try {
     grants = Grants.open({ path: join(d.config.storage.dataDir, 'grants.db'), log });
   } catch (e) {
     return storesRefused(d.config.storage.dataDir, e);
   }
+  const opened = holdersOrRefusal(d, log);
+  if (!(opened instanceof Holders)) {
+    grants.close();
+    return opened;
+  }
+  holders = opened;
   let doors: DoorController;
   try {
     doors = openDoorRole({
@@ -74,6 +96,7 @@ export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
       journal: t.journal,
       blacklist: t.blacklist,
       grants,
+      holders,
       port: d.gpio.port,
       scheduler: d.gpio.scheduler,
       clock: d.clock,
@@ -81,50 +104,65 @@ export function openDoorApp(t: Terminal, d: TerminalDeps): RoleOpen {
       signals: d.gpio.signals,
     });
   } catch (e) {
-    grants.close(); // the caller closes the terminal's stores; this one is the role's
+    // The caller closes the terminal's stores; these are the role's.
+    grants.close();
+    holders.close();
     throw e;
   }
-  return { ok: true, app: { role: 'door', doors, grants } };
+  return { ok: true, app: { role: 'door', doors, grants, holders } };
 }
 
 export function openAttendanceApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const attendance = d.config.attendance;
   if (!attendance) return needsSection('attendance');
+  const log = d.log.child({ terminal: d.config.terminal.id, role: 'attendance' });
+  const holders = holdersOrRefusal(d, log);
+  if (!(holders instanceof Holders)) return holders;
   const punches = new PunchClock({
     store: new PunchStore(t.journal),
     cardRules: cardRulesForAnyClass(d.config),
     blacklisted: (n) => t.blacklist.has(n),
-    // The names list does not travel yet: the display shows the card number.
-    nameOf: () => null,
+    // The holders list's name, when the backend sent one; else the display shows the card number.
+    nameOf: (n) => holders.nameOf(n),
     duplicateWindowMs: attendance.duplicateWindowMs,
     utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
     clock: d.clock,
-    log: d.log.child({ terminal: d.config.terminal.id, role: 'attendance' }),
+    log,
   });
-  return { ok: true, app: { role: 'attendance', punches } };
+  return { ok: true, app: { role: 'attendance', punches, holders } };
 }
 
 export function openParkingApp(t: Terminal, d: TerminalDeps): RoleOpen {
   const parking = d.config.parking;
   if (!parking) return needsSection('parking');
   if (!d.gpio) return needsGpio('parking');
-  const gates = new ParkingGates({
-    port: d.gpio.port,
-    relays: { entry: parking.entryRelay, exit: parking.exitRelay },
-    journal: t.journal,
-    tx: t.tx,
-    cards: t.cards,
-    cardRules: cardRulesForAnyClass(d.config),
-    // The exit's debit is a fee, not a sale: the POS's sale limits and classes do not bound it.
-    moneyRules: { ...rulesFor(d.config), allowedClasses: [], minSaleCents: 0, maxSaleCents: FEE_CENTS_MAX },
-    blacklisted: (n) => t.blacklist.has(n),
-    rates: parking.rates,
-    passClasses: parking.passClasses,
-    utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
-    clock: d.clock,
-    log: d.log.child({ terminal: d.config.terminal.id, role: 'parking' }),
-  });
-  return { ok: true, app: { role: 'parking', gates } };
+  const log = d.log.child({ terminal: d.config.terminal.id, role: 'parking' });
+  const holders = holdersOrRefusal(d, log);
+  if (!(holders instanceof Holders)) return holders;
+  let gates: ParkingGates;
+  try {
+    gates = new ParkingGates({
+      port: d.gpio.port,
+      relays: { entry: parking.entryRelay, exit: parking.exitRelay },
+      journal: t.journal,
+      tx: t.tx,
+      cards: t.cards,
+      cardRules: cardRulesForAnyClass(d.config),
+      // The exit's debit is a fee, not a sale: the POS's sale limits and classes do not bound it.
+      moneyRules: { ...rulesFor(d.config), allowedClasses: [], minSaleCents: 0, maxSaleCents: FEE_CENTS_MAX },
+      blacklisted: (n) => t.blacklist.has(n),
+      rates: parking.rates,
+      passClasses: parking.passClasses,
+      passOf: (n) => holders.passOf(n),
+      utcOffsetMinutes: d.config.terminal.utcOffsetMinutes,
+      clock: d.clock,
+      log,
+    });
+  } catch (e) {
+    holders.close(); // the caller closes the terminal's stores; this one is the role's
+    throw e;
+  }
+  return { ok: true, app: { role: 'parking', gates, holders } };
 }
 
 /** The card office (issuer): the desk reader, the card transaction path and the lists; no config section of its own. */
@@ -193,4 +231,5 @@ export function closeRoleApp(app: RoleApp): void {
     app.doors.close();
     app.grants.close();
   }
+  if ('holders' in app) app.holders.close();
 }

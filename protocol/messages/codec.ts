@@ -30,8 +30,22 @@ export const CAP = {
   keyRotation: 0x080,
   time: 0x100,
   status: 0x200,
+  holders: 0x400,
 } as const;
-export const CAPS_V1 = Object.values(CAP).reduce((a, b) => a | b, 0);
+/** The capabilities protocol v1 was published with: a session's default, so the handshake vectors stay v1's. */
+export const CAPS_V1 =
+  CAP.journal |
+  CAP.blacklist |
+  CAP.grants |
+  CAP.credits |
+  CAP.onlineAuth |
+  CAP.config |
+  CAP.commands |
+  CAP.keyRotation |
+  CAP.time |
+  CAP.status;
+/** Every capability this implementation knows: v1's and those added since (holders, list 3), offered by the backend. */
+export const CAPS_ALL = Object.values(CAP).reduce((a, b) => a | b, 0);
 
 /** True when the agreed capabilities allow `m`: its codec's bit, or the one its content names (LIST_*: the list's). */
 export function capAgreed<M extends { type: string }>(agreed: number, codec: Codec<M>, m: M): boolean {

@@ -1,4 +1,5 @@
 import { makeEnum } from './codec.ts';
+import { holderBytes, holderWords, type Holder } from './list-holders.ts';
 import { checkUint, EncodeError, varintSize, zigzag, type Reader, type Writer } from './varint.ts';
 
 /**
@@ -7,7 +8,9 @@ import { checkUint, EncodeError, varintSize, zigzag, type Reader, type Writer } 
  * one, so a dense million-card blacklist costs about one byte a card.
  */
 
-export const ListIdEnum = makeEnum({ blacklist: 0, grants: 1, credits: 2 });
+export type { Holder } from './list-holders.ts';
+
+export const ListIdEnum = makeEnum({ blacklist: 0, grants: 1, credits: 2, holders: 3 });
 export type ListId = (typeof ListIdEnum.values)[number];
 
 export const U32_MAX = 0xffff_ffff;
@@ -200,6 +203,10 @@ export function entryBytes(list: ListId, prev: ListEntry | null, e: ListEntry): 
       varintSize(g.validUntilMinute - g.validFromMinute)
     );
   }
+  if (list === 'holders') {
+    const h = e as Holder;
+    return varintSize(prev === null ? h.cardNumber : h.cardNumber - (prev as Holder).cardNumber - 1) + holderBytes(h);
+  }
   const c = e as PendingCredit;
   const p = prev as PendingCredit | null;
   const same = p !== null && p.cardNumber === c.cardNumber;
@@ -230,7 +237,7 @@ function lane(seed: number, words: readonly number[]): number {
   return fmix32((h ^ words.length) >>> 0);
 }
 
-export type ListEntry = number | Grant | PendingCredit;
+export type ListEntry = number | Grant | PendingCredit | Holder;
 
 /** The u32 words an entry contributes to the digest (PROTOCOL.md §5.3.4). */
 export function entryWords(list: ListId, e: ListEntry): number[] {
@@ -239,6 +246,7 @@ export function entryWords(list: ListId, e: ListEntry): number[] {
     const g = e as Grant;
     return [g.cardNumber, g.doors >>> 0, g.validFromMinute >>> 0, g.validUntilMinute >>> 0];
   }
+  if (list === 'holders') return holderWords(e as Holder);
   const c = e as PendingCredit;
   return [
     c.cardNumber,

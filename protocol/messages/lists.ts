@@ -9,18 +9,16 @@ import {
   ListIdEnum,
   readCards,
   readCreditKeys,
-  readCredits,
-  readGrants,
   writeCards,
   writeCreditKeys,
-  writeCredits,
-  writeGrants,
   type CreditKey,
   type Grant,
+  type Holder,
   type ListEntry,
   type ListId,
   type PendingCredit,
 } from './list-entries.ts';
+import { readListEntries, writeListEntries } from './list-codec.ts';
 import { readTlvs, TlvWriter } from './tlv.ts';
 import { EncodeError, type Writer, type Reader } from './varint.ts';
 
@@ -40,17 +38,24 @@ export const LIST_CHUNKS_MAX = 0xffff;
  * message naming list 1 needs `grants` agreed, whatever else was. A POS that
  * keeps no grants thus never receives them and may never be sent them.
  */
-export const LIST_CAP: Record<ListId, number> = { blacklist: CAP.blacklist, grants: CAP.grants, credits: CAP.credits };
-const LIST_CAPS = CAP.blacklist | CAP.grants | CAP.credits;
+export const LIST_CAP: Record<ListId, number> = {
+  blacklist: CAP.blacklist,
+  grants: CAP.grants,
+  credits: CAP.credits,
+  holders: CAP.holders,
+};
+const LIST_CAPS = CAP.blacklist | CAP.grants | CAP.credits | CAP.holders;
 
 export type ListChanges =
   | { list: 'blacklist'; add: number[]; remove: number[] }
   | { list: 'grants'; add: Grant[]; remove: number[] }
+  | { list: 'holders'; add: Holder[]; remove: number[] }
   | { list: 'credits'; add: PendingCredit[]; remove: CreditKey[] };
 
 export type ListContent =
   | { list: 'blacklist'; entries: number[] }
   | { list: 'grants'; entries: Grant[] }
+  | { list: 'holders'; entries: Holder[] }
   | { list: 'credits'; entries: PendingCredit[] };
 
 interface Chunked {
@@ -62,18 +67,6 @@ interface Chunked {
 
 export type ListDelta = { type: 'listDelta'; fromVersion: number; toVersion: number } & Chunked & ListChanges;
 export type ListSnapshot = { type: 'listSnapshot'; version: number; totalEntries: number } & Chunked & ListContent;
-
-function writeEntries(w: Writer, c: ListContent | { list: ListId; entries: ListEntry[] }, field: string): void {
-  if (c.list === 'blacklist') writeCards(w, c.entries as number[], field);
-  else if (c.list === 'grants') writeGrants(w, c.entries as Grant[], field);
-  else writeCredits(w, c.entries as PendingCredit[], field);
-}
-
-function readEntries(r: Reader, list: ListId, field: string): ListEntry[] {
-  if (list === 'blacklist') return readCards(r, field);
-  if (list === 'grants') return readGrants(r, field);
-  return readCredits(r, field);
-}
 
 function writeChunk(w: Writer, m: Chunked): void {
   if (m.chunkCount < 1 || m.chunkCount > LIST_CHUNKS_MAX || m.chunkIndex >= m.chunkCount)
@@ -100,7 +93,7 @@ export const listDeltaCodec: Codec<ListDelta> = {
     if (m.toVersion <= m.fromVersion) throw new EncodeError(`delta ${m.fromVersion}→${m.toVersion} must move forward`);
     w.varint(m.fromVersion, 'fromVersion').varint(m.toVersion, 'toVersion');
     writeChunk(w, m);
-    writeEntries(w, { list: m.list, entries: m.add }, 'add');
+    writeListEntries(w, { list: m.list, entries: m.add }, 'add');
     if (m.list === 'credits') writeCreditKeys(w, m.remove, 'remove');
     else writeCards(w, m.remove, 'remove');
   },
@@ -110,7 +103,7 @@ export const listDeltaCodec: Codec<ListDelta> = {
     const toVersion = r.varint('toVersion');
     if (!r.failed && toVersion <= fromVersion) r.fail(`delta ${fromVersion}→${toVersion} must move forward`);
     const chunk = readChunk(r);
-    const add = readEntries(r, list, 'add');
+    const add = readListEntries(r, list, 'add');
     const remove = list === 'credits' ? readCreditKeys(r, 'remove') : readCards(r, 'remove');
     readTlvs(r, []);
     return { type: 'listDelta', list, fromVersion, toVersion, ...chunk, add, remove } as ListDelta;
@@ -128,14 +121,14 @@ export const listSnapshotCodec: Codec<ListSnapshot> = {
     w.varint(m.version, 'version');
     writeChunk(w, m);
     w.varint(m.totalEntries, 'totalEntries');
-    writeEntries(w, m, 'entries');
+    writeListEntries(w, m, 'entries');
   },
   decode(r) {
     const list = ListIdEnum.read(r, 'list');
     const version = r.varint('version');
     const chunk = readChunk(r);
     const totalEntries = r.varint('totalEntries', 0xffff_ffff);
-    const entries = readEntries(r, list, 'entries');
+    const entries = readListEntries(r, list, 'entries');
     readTlvs(r, []);
     return { type: 'listSnapshot', list, version, ...chunk, totalEntries, entries } as ListSnapshot;
   },

@@ -1,10 +1,10 @@
 import type { Logger } from '../../base/log.ts';
 import { PUNCH_KEYS } from '../../firmware/attendance/punch.ts';
 import { isRecordOf } from '../../firmware/store/journal/journal.ts';
-import { roleTap } from '../../firmware/terminal/role-tap.ts';
 import { KIND } from '../../protocol/index.ts';
 import { scanJournal } from '../journal-scan.ts';
-import { RoleSim, type RoleSimSpec } from './role-sim.ts';
+import type { SimWorld } from '../world.ts';
+import { localTimeAt, noCard, openRoleWorld, type RoleShellSpec, waitMs } from './role-world.ts';
 
 /**
  * `onecard sim --role attendance`: one punch clock composed from its config
@@ -16,12 +16,10 @@ import { RoleSim, type RoleSimSpec } from './role-sim.ts';
 const DUPLICATE_WINDOW_MS = 60_000;
 const STAFF_CLASS = 1;
 
-const ATTENDANCE_SIM: RoleSimSpec = {
-  name: 'clock1',
-  id: 401,
+const TERMINAL = 'clock1';
+const ATTENDANCE_SIM: RoleShellSpec = {
   start: '2026-12-07T08:55:00+08:00', // a Monday morning
-  roles: ['attendance'],
-  sections: { attendance: { duplicateWindowMs: DUPLICATE_WINDOW_MS } },
+  terminal: { name: TERMINAL, id: 401, attendance: { duplicateWindowMs: DUPLICATE_WINDOW_MS } },
   cards: {
     alice: { uid: '04a1b2c3', number: 1001, cardClass: STAFF_CLASS },
     bob: { uid: '04112233445566', number: 1002, cardClass: STAFF_CLASS },
@@ -50,15 +48,15 @@ export const ATTENDANCE_DEMO_SCRIPT = [
 const KEY_OF_TYPE = new Map(Object.entries(PUNCH_KEYS).map(([key, type]) => [type as string, key]));
 
 export class AttendanceSim {
-  private constructor(private readonly sim: RoleSim) {}
+  private constructor(private readonly world: SimWorld) {}
 
   static async open(seed: number, log: Logger): Promise<AttendanceSim> {
-    return new AttendanceSim(await RoleSim.open(ATTENDANCE_SIM, seed, log));
+    return new AttendanceSim(await openRoleWorld(ATTENDANCE_SIM, seed, log));
   }
 
   async exec(line: string): Promise<string[] | null> {
     const [cmd, arg] = line.trim().split(/\s+/);
-    const role = this.sim.terminal.role;
+    const role = this.world.terminal(TERMINAL).terminal.role;
     if (role.role !== 'attendance') return ['not an attendance terminal'];
     const pressKey = (key: string) => {
       const r = role.punches.key(key);
@@ -73,7 +71,7 @@ export class AttendanceSim {
         return null;
       case 'help':
         return [
-          `tap CARD   punch (${this.sim.cardNames.join(', ')}); the type is "in" unless a key chose another`,
+          `tap CARD   punch (${[...this.world.cards.keys()].join(', ')}); the type is "in" unless a key chose another`,
           'in | out | break   press F1 | F2 | F3 before the tap; key K   any other key',
           `wait 30s   let time pass; a repeat within ${DUPLICATE_WINDOW_MS / 1000} s is not stored`,
           'punches    the punches the journal holds',
@@ -85,15 +83,16 @@ export class AttendanceSim {
       case 'key':
         return arg === undefined ? ['key K: which key?'] : pressKey(arg.toLowerCase());
       case 'tap': {
-        const out = await this.sim.present(arg, async (s) => (s ? roleTap(role, this.sim.cardApp, s) : null));
-        if (out === null && !this.sim.cardNames.includes(arg ?? '')) return [this.sim.noCard(arg)];
-        const refused = out?.kind === 'refused' ? 'refused — ' : '';
-        const said = out === null ? 'no card in the field' : `${refused}${out.text}`;
-        return [`${this.sim.localTime()} ${arg}: ${said}`];
+        if (!this.world.cards.has(arg ?? '')) return [noCard(this.world, arg)];
+        const out = await this.world.roleTap(TERMINAL, arg!, {});
+        const refused = out.kind === 'refused' ? 'refused — ' : '';
+        return [`${localTimeAt(this.world, TERMINAL)} ${arg}: ${refused}${out.text}`];
       }
       case 'wait': {
-        const bad = await this.sim.wait(arg);
-        return [bad ?? `clock: ${this.sim.localTime()}`];
+        const ms = waitMs(arg);
+        if (typeof ms === 'string') return [ms];
+        await this.world.scheduler.run(ms);
+        return [`clock: ${localTimeAt(this.world, TERMINAL)}`];
       }
       case 'punches':
         return this.punches();
@@ -104,13 +103,13 @@ export class AttendanceSim {
 
   /** Every punch the journal holds: the duplicates are not among them. */
   private punches(): string[] {
-    const rows = [...scanJournal(this.sim.terminal.journal)].flatMap((r) =>
+    const rows = [...scanJournal(this.world.terminal(TERMINAL).terminal.journal)].flatMap((r) =>
       isRecordOf(r, KIND.punch) ? [`  #${r.seq} card ${r.body.cardNumber} ${r.body.type} (by ${r.body.via})`] : [],
     );
     return [`punches journaled: ${rows.length}`, ...rows];
   }
 
   close(): void {
-    this.sim.close();
+    this.world.close();
   }
 }

@@ -1,14 +1,15 @@
 import type { Logger } from '../../base/log.ts';
-import { roleTap } from '../../firmware/terminal/role-tap.ts';
-import { RoleSim, type RoleSimSpec } from './role-sim.ts';
+import type { SimWorld } from '../world.ts';
+import { noCard, openRoleWorld, type RoleShellSpec, waitMs } from './role-world.ts';
 
 /**
- * `onecard sim --role door`: one door terminal composed from its config like a
- * device (composeTerminal), its relay, contact and exit button on the GPIO
- * twin driven by the real GPIO driver. The shell taps cards, opens and shuts
- * the door, presses the exit button and prints what the relay line did.
- * A tap places the card on the virtual reader; the door reads and MAC-checks
- * its identity through the card application (roleTap) as `onecard run` does.
+ * `onecard sim --role door`: one door terminal of a SimWorld, composed from
+ * its config like a device (composeTerminal), its relay, contact and exit
+ * button on the world's GPIO twin driven by the real GPIO driver — the same
+ * terminal a door scenario runs. The shell taps cards, opens and shuts the
+ * door, presses the exit button and prints what the relay line did. A tap
+ * places the card on the virtual reader; the door reads and MAC-checks its
+ * identity through the card application (roleTap) as `onecard run` does.
  */
 export const DOOR_PINS = { relay: 5, contact: 6, exitButton: 13, alarm: 19 } as const;
 const STAFF_CLASS = 1;
@@ -16,12 +17,14 @@ const OFFICE_ZONE = 1;
 const h = (hour: number) => hour * 60;
 const weekday = [{ fromMinute: h(7), untilMinute: h(19) }];
 
-const DOOR_SIM: RoleSimSpec = {
-  name: 'door1',
-  id: 301,
-  start: '2026-12-07T09:00:00+08:00', // a Monday, office hours
-  roles: ['door'],
-  sections: {
+const TERMINAL = 'door1';
+const START = '2026-12-07T09:00:00+08:00'; // a Monday, office hours
+
+const DOOR_SIM: RoleShellSpec = {
+  start: START,
+  terminal: {
+    name: TERMINAL,
+    id: 301,
     door: {
       doors: [
         {
@@ -43,7 +46,6 @@ const DOOR_SIM: RoleSimSpec = {
     lost: { uid: '04f4f4f4', number: 4004, cardClass: STAFF_CLASS, lost: true },
     forged: { uid: '04e0e0e0', number: 1001, cardClass: STAFF_CLASS, foreign: true },
   },
-  restingInputs: [[DOOR_PINS.contact, 0]], // the door starts shut
 };
 
 export const DOOR_DEMO_SCRIPT = [
@@ -63,23 +65,29 @@ export class DoorSim {
   private shown: number;
 
   static async open(seed: number, log: Logger): Promise<DoorSim> {
-    return new DoorSim(await RoleSim.open(DOOR_SIM, seed, log));
+    return new DoorSim(await openRoleWorld(DOOR_SIM, seed, log));
   }
 
-  private constructor(private readonly sim: RoleSim) {
-    this.shown = this.pins.changes(DOOR_PINS.relay).length;
+  private constructor(private readonly world: SimWorld) {
+    this.shown = this.relayLine().length;
   }
 
+  /** The door terminal's GPIO twin (its relay's timeline). */
   get pins() {
-    return this.sim.pins;
+    return this.world.terminal(TERMINAL).pins!;
+  }
+
+  private get cardNames(): string[] {
+    return [...this.world.cards.keys()];
   }
 
   async exec(line: string): Promise<string[] | null> {
     const [cmd, arg] = line.trim().split(/\s+/);
-    const role = this.sim.terminal.role;
+    const role = this.world.terminal(TERMINAL).terminal.role;
     const doors = role.role === 'door' ? role.doors : null;
     if (!doors) return ['not a door terminal'];
-    const { scheduler, pins } = this.sim;
+    const { scheduler } = this.world;
+    const state = () => `door 0 is ${doors.state(0).kind}`;
     switch (cmd) {
       case undefined:
       case '':
@@ -89,36 +97,32 @@ export class DoorSim {
         return null;
       case 'help':
         return [
-          `tap CARD   a card at the reader (${this.sim.cardNames.join(', ')})`,
+          `tap CARD   a card at the reader (${this.cardNames.join(', ')})`,
           'open | shut   the door contact; push   the exit button',
           'wait MS    let time pass (or 30s, 5m); relay   the relay line so far; state   the door',
         ];
       case 'tap': {
-        const out = await this.sim.present(arg, async (s) => (s ? roleTap(role, this.sim.cardApp, s) : null));
-        if (out === null && !this.sim.cardNames.includes(arg ?? '')) return [this.sim.noCard(arg)];
+        if (!this.world.cards.has(arg ?? '')) return [noCard(this.world, arg)];
+        const out = await this.world.roleTap(TERMINAL, arg!, { doorId: 0 });
         await scheduler.run(50);
-        const refused = out?.kind === 'refused' ? `shut — ${out.text}` : null;
-        const said = out === null ? 'no card in the field' : (refused ?? out.text);
-        return [`door 0: ${said}`, ...this.relayNews()];
+        return [`door 0: ${out.kind === 'refused' ? `shut — ${out.text}` : out.text}`, ...this.relayNews()];
       }
       case 'open':
       case 'shut':
-        pins.drive(DOOR_PINS.contact, cmd === 'open' ? 1 : 0);
-        await scheduler.run(50);
-        return [`door 0 is ${doors.state(0).kind}`, ...this.relayNews()];
+        await this.world.driveInput(TERMINAL, DOOR_PINS.contact, cmd === 'open' ? 1 : 0);
+        return [state(), ...this.relayNews()];
       case 'push':
-        pins.drive(DOOR_PINS.exitButton, 0);
-        await scheduler.run(100);
-        pins.drive(DOOR_PINS.exitButton, 1);
-        await scheduler.run(50);
-        return [`door 0 is ${doors.state(0).kind}`, ...this.relayNews()];
+        await this.world.driveInput(TERMINAL, DOOR_PINS.exitButton, 0);
+        await this.world.driveInput(TERMINAL, DOOR_PINS.exitButton, 1);
+        return [state(), ...this.relayNews()];
       case 'wait': {
-        const bad = await this.sim.wait(arg);
-        if (bad !== null) return [bad];
-        return [`door 0 is ${doors.state(0).kind}`, ...this.relayNews()];
+        const ms = waitMs(arg);
+        if (typeof ms === 'string') return [ms];
+        await scheduler.run(ms);
+        return [state(), ...this.relayNews()];
       }
       case 'state':
-        return [`door 0 is ${doors.state(0).kind}`];
+        return [state()];
       case 'relay':
         return this.timeline();
       default:
@@ -126,9 +130,13 @@ export class DoorSim {
     }
   }
 
+  private relayLine(fromUs = 0) {
+    return this.pins.levels(DOOR_PINS.relay, fromUs);
+  }
+
   /** The relay's changes since last shown: a click a person can see. */
   private relayNews(): string[] {
-    const clicks = this.pins.changes(DOOR_PINS.relay).slice(this.shown);
+    const clicks = this.relayLine().slice(this.shown);
     this.shown += clicks.length;
     if (clicks.length === 0) return ['relay: no change (latch held)'];
     return clicks.map(
@@ -137,7 +145,7 @@ export class DoorSim {
   }
 
   private timeline(): string[] {
-    const rows = this.pins.changes(DOOR_PINS.relay, this.sim.startMs * 1000);
+    const rows = this.relayLine(Date.parse(START) * 1000);
     return [
       `relay line ${DOOR_PINS.relay} (1 = strike released), ms since start:`,
       ...rows.map(([ms, level]) => `  ${String(ms).padStart(8)}  ${level}`),
@@ -145,6 +153,6 @@ export class DoorSim {
   }
 
   close(): void {
-    this.sim.close();
+    this.world.close();
   }
 }

@@ -2,7 +2,8 @@ import type { Logger } from '../../base/log.ts';
 import { formatCents } from '../../firmware/core/money.ts';
 import type { Gate } from '../../firmware/parking/gate-app.ts';
 import { DEFAULT_CARD_CLASSES } from '../terminal/default-config.ts';
-import { RoleSim, type RoleSimSpec } from './role-sim.ts';
+import type { SimWorld } from '../world.ts';
+import { localTimeAt, noCard, openRoleWorld, type RoleShellSpec, waitMs } from './role-world.ts';
 
 /**
  * `onecard sim --role parking`: one car-park terminal driving the entry and
@@ -16,12 +17,12 @@ export const GATE_PINS: Record<Gate, number> = { entry: 5, exit: 12 };
 const STAFF_CLASS = 1;
 const PASS_CLASS = 6;
 
-const PARKING_SIM: RoleSimSpec = {
-  name: 'park1',
-  id: 501,
+const TERMINAL = 'park1';
+const PARKING_SIM: RoleShellSpec = {
   start: '2026-12-07T22:10:00+08:00', // late on a Monday: a stay runs over midnight
-  roles: ['parking'],
-  sections: {
+  terminal: {
+    name: TERMINAL,
+    id: 501,
     cardClasses: [
       ...DEFAULT_CARD_CLASSES,
       { id: PASS_CLASS, name: { zh: '月卡', en: 'Parking pass' }, discountPercent: 0, dailyLimitCents: 0 },
@@ -70,12 +71,16 @@ export class ParkingSim {
   /** Relay changes shown already, per barrier: the claim at start is not a lift. */
   private readonly shown: Record<Gate, number>;
 
-  private constructor(private readonly sim: RoleSim) {
+  private constructor(private readonly world: SimWorld) {
     this.shown = { entry: this.changes('entry').length, exit: this.changes('exit').length };
   }
 
   static async open(seed: number, log: Logger): Promise<ParkingSim> {
-    return new ParkingSim(await RoleSim.open(PARKING_SIM, seed, log));
+    return new ParkingSim(await openRoleWorld(PARKING_SIM, seed, log));
+  }
+
+  private get cardNames(): string[] {
+    return [...this.world.cards.keys()];
   }
 
   async exec(line: string): Promise<string[] | null> {
@@ -89,15 +94,17 @@ export class ParkingSim {
         return null;
       case 'help':
         return [
-          `tap CARD entry|exit [tear N]   a card at that barrier's reader (${this.sim.cardNames.join(', ')});`,
+          `tap CARD entry|exit [tear N]   a card at that barrier's reader (${this.cardNames.join(', ')});`,
           '                               tear N pulls it after N bytes of card writes (32: a whole purse write)',
           'wait 3h    let time pass (ms, or 30s 5m 3h); cards   the purses; barriers   both relay lines so far',
         ];
       case 'tap':
         return this.tap(args);
       case 'wait': {
-        const bad = await this.sim.wait(args[0]);
-        return bad !== null ? [bad] : [`clock: ${this.sim.localTime()}`, ...this.barrierNews()];
+        const ms = waitMs(args[0]);
+        if (typeof ms === 'string') return [ms];
+        await this.world.scheduler.run(ms);
+        return [`clock: ${localTimeAt(this.world, TERMINAL)}`, ...this.barrierNews()];
       }
       case 'cards':
         return this.cards();
@@ -110,19 +117,20 @@ export class ParkingSim {
 
   private async tap(args: string[]): Promise<string[]> {
     const [name, gate, opt, n] = args;
-    const role = this.sim.terminal.role;
+    const t = this.world.terminal(TERMINAL);
+    const role = t.terminal.role;
     if (role.role !== 'parking') return ['not a parking terminal'];
-    if (!this.sim.cardNames.includes(name ?? '')) return [this.sim.noCard(name)];
+    if (!this.world.cards.has(name ?? '')) return [noCard(this.world, name)];
     if (gate !== 'entry' && gate !== 'exit') return ['tap CARD entry|exit: which barrier is the car at?'];
     let tear: number | undefined;
     if (opt !== undefined) {
       tear = Number(n);
       if (opt !== 'tear' || !Number.isInteger(tear) || tear < 0) return ['tap CARD entry|exit tear N: N whole bytes'];
     }
-    const out = await this.sim.present(name, async (s) => (s ? role.gates.tap(gate, s) : null), tear);
-    await this.sim.scheduler.run(50);
-    const at = `${this.sim.localTime()} ${gate} ${name}`;
-    if (out === null) return [`${at}: no card in the field`];
+    const faults = tear === undefined ? {} : { tearAfterBytes: tear };
+    const out = await this.world.present(t, this.world.card(name!).card, faults, (s) => role.gates.tap(gate, s));
+    await this.world.scheduler.run(50);
+    const at = `${localTimeAt(this.world, TERMINAL)} ${gate} ${name}`;
     if (out.kind === 'refused') return [`${at}: barrier stays down — ${out.detail}`, ...this.barrierNews()];
     if (out.kind === 'tap-again')
       return [`${at}: barrier stays down — card left mid-write (${out.detail}); tap again`, ...this.barrierNews()];
@@ -131,22 +139,19 @@ export class ParkingSim {
   }
 
   private async balance(name: string): Promise<string> {
-    const card = await this.sim.inspect(name);
-    return typeof card === 'string' ? '' : `, balance ${formatCents(card.purse.balance)}`;
+    return `, balance ${formatCents((await this.world.inspect(name)).purse.balance)}`;
   }
 
   private async cards(): Promise<string[]> {
     const rows: string[] = [];
-    for (const name of this.sim.cardNames) {
-      const card = await this.sim.inspect(name);
-      const purse = typeof card === 'string' ? card : `balance ${formatCents(card.purse.balance)}`;
-      rows.push(`  ${name.padEnd(6)} ${purse}`);
+    for (const name of this.cardNames) {
+      rows.push(`  ${name.padEnd(6)} balance ${formatCents((await this.world.inspect(name)).purse.balance)}`);
     }
     return rows;
   }
 
   private changes(gate: Gate, fromUs = 0) {
-    return this.sim.pins.changes(GATE_PINS[gate], fromUs);
+    return this.world.terminal(TERMINAL).pins!.levels(GATE_PINS[gate], fromUs);
   }
 
   /** Each barrier's relay changes since last shown: a lift a person can see. */
@@ -163,11 +168,13 @@ export class ParkingSim {
   private timelines(): string[] {
     return (['entry', 'exit'] as const).flatMap((gate) => [
       `${gate} barrier relay, line ${GATE_PINS[gate]} (1 = up), ms since start:`,
-      ...this.changes(gate, this.sim.startMs * 1000).map(([ms, level]) => `  ${String(ms).padStart(9)}  ${level}`),
+      ...this.changes(gate, Date.parse(PARKING_SIM.start) * 1000).map(
+        ([ms, level]) => `  ${String(ms).padStart(9)}  ${level}`,
+      ),
     ]);
   }
 
   close(): void {
-    this.sim.close();
+    this.world.close();
   }
 }

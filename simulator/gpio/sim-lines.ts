@@ -71,6 +71,11 @@ export class SimGpioLines implements GpioLines {
       .map((c) => [(c.atUs - fromUs) / 1000, c.level]);
   }
 
+  /** The line's real changes only (a write at the level it has is none): what a relay did, the claim first. */
+  levels(line: number, fromUs = 0): [number, Level][] {
+    return this.changes(line, fromUs).filter(([, level], i, all) => i === 0 || level !== all[i - 1][1]);
+  }
+
   private nowUs(): number {
     return this.clock.nowMs() * 1000;
   }

@@ -3,6 +3,7 @@ import type { PosOutput } from '../../firmware/pos/pos.ts';
 import { screenText } from '../../firmware/kiosk/screen.ts';
 import { scanJournal } from '../journal-scan.ts';
 import { SimWorld, type SimReaderKind } from '../world.ts';
+import { roleProblems, runRoleStep } from './role-steps.ts';
 import { durationMs, splitKeys, toUnits, type Expectation, type Scenario, type ScenarioStep } from './schema.ts';
 
 /**
@@ -29,6 +30,8 @@ export async function runScenario(
   const failures: string[] = [];
   const transcript: string[] = [];
   const last = new Map<string, PosOutput>();
+  /** A role terminal's last line (a punch clock's screen, a barrier's display): what `display` checks there. */
+  const shownByRole = new Map<string, string[]>();
   try {
     for (const t of sc.terminals) {
       const spec = {
@@ -38,6 +41,8 @@ export async function runScenario(
         ...(t.pos ? { pos: t.pos } : {}),
         ...(t.cardClasses ? { cardClasses: t.cardClasses } : {}),
         ...(t.door ? { door: t.door } : {}),
+        ...(t.attendance ? { attendance: t.attendance } : {}),
+        ...(t.parking ? { parking: t.parking } : {}),
       };
       if (t.kiosk) await world.kiosks.add({ ...spec, kiosk: t.kiosk });
       else world.addTerminal(spec);
@@ -62,8 +67,11 @@ export async function runScenario(
     for (const [i, step] of sc.steps.entries()) {
       const label = `step ${i + 1}${step.note ? ` (${step.note})` : ''}`;
       const name = step.terminal ?? defaultTerminal;
-      const said = (await runDoorStep(world, step, name)) ?? (await runKioskStep(world, step, name));
-      if (said !== null) transcript.push(`${label} ${name}: ${said}`);
+      const said = (await runRoleStep(world, step, name)) ?? (await runKioskStep(world, step, name));
+      if (said !== null) {
+        shownByRole.set(name, [said]);
+        transcript.push(`${label} ${name}: ${said}`);
+      }
       const out = said === null ? await runStep(world, step, name) : null;
       if (out) {
         last.set(name, out);
@@ -72,7 +80,7 @@ export async function runScenario(
         );
       }
       if (step.expect) {
-        const problems = await check(world, step.expect, step.expect.terminal ?? name, last);
+        const problems = await check(world, step.expect, step.expect.terminal ?? name, last, shownByRole);
         for (const p of problems) failures.push(`${label}: ${p}`);
         transcript.push(`${label} expect: ${problems.length ? 'FAILED' : 'ok'}`);
       }
@@ -98,36 +106,6 @@ async function runStep(world: SimWorld, step: ScenarioStep, name: string): Promi
   // The world's timers fire on the way: a relay pulse ends, a held-open alarm starts, at its virtual instant.
   if (step.advance !== undefined) await world.scheduler.run(durationMs(step.advance));
   if (step.restart) world.restart(name);
-  return null;
-}
-
-/** The door of that id in a door terminal's config, or undefined (not a door terminal). */
-function doorOf(world: SimWorld, terminalName: string, doorId = 0) {
-  return world.terminal(terminalName).terminal.config.door?.doors.find((d) => d.id === doorId);
-}
-
-/** A tap, contact or exit-button step at a door terminal: what the door did, or null when the step is not one. */
-async function runDoorStep(world: SimWorld, step: ScenarioStep, name: string): Promise<string | null> {
-  const door = doorOf(world, name, step.door);
-  if (!door) return null;
-  const at = `door ${door.id}`;
-  if (step.tap !== undefined) {
-    const out = await world.doorTap(name, step.tap, door.id);
-    return `${at} ${out.kind}: ${out.text}`;
-  }
-  if (step.contact !== undefined) {
-    if (!door.contact) return `${at} has no contact`;
-    const active = door.contact.activeLevel;
-    await world.driveInput(name, door.contact.line, step.contact === 'open' ? active : active ? 0 : 1);
-    return `${at} contact ${step.contact}`;
-  }
-  if (step.push !== undefined) {
-    if (!door.exitButton) return `${at} has no exit button`;
-    const active = door.exitButton.activeLevel;
-    await world.driveInput(name, door.exitButton.line, active);
-    await world.driveInput(name, door.exitButton.line, active ? 0 : 1);
-    return `${at} exit button pushed`;
-  }
   return null;
 }
 
@@ -161,30 +139,14 @@ async function runKioskStep(world: SimWorld, step: ScenarioStep, name: string): 
   return `${did} | ${screenText(world.kiosks.app(name).screen)[1]}`;
 }
 
-/** A door's relay line: its level now and how often it changed after the claim (the first entry). */
-function relayProblems(world: SimWorld, e: Expectation, terminalName: string): string[] {
-  const t = world.terminal(terminalName);
-  const line = doorOf(world, terminalName, e.door)?.relay.line;
-  if (line === undefined || !t.pins) return [];
-  const changes = t.pins.changes(line).filter(([, level], i, all) => i === 0 || level !== all[i - 1][1]);
-  const problems: string[] = [];
-  const level = changes.at(-1)?.[1];
-  if (e.relayLevel !== undefined && level !== e.relayLevel)
-    problems.push(`terminal ${terminalName} relay line ${line}: expected level ${e.relayLevel}, is ${level}`);
-  if (e.relayChanges !== undefined && changes.length - 1 !== e.relayChanges)
-    problems.push(
-      `terminal ${terminalName} relay line ${line}: expected ${e.relayChanges} changes, found ${changes.length - 1}`,
-    );
-  return problems;
-}
-
 async function check(
   world: SimWorld,
   e: Expectation,
   terminalName: string,
   last: Map<string, PosOutput>,
+  shownByRole: Map<string, string[]>,
 ): Promise<string[]> {
-  const problems: string[] = relayProblems(world, e, terminalName);
+  const problems: string[] = roleProblems(world, e, terminalName);
   if (e.card !== undefined) {
     const card = await world.inspect(e.card);
     const unitOf = (n: number) => (card.identity.flags.countPurse ? `${n}` : formatCents(n));
@@ -206,7 +168,7 @@ async function check(
     ? screenText(kiosk.screen)
     : out
       ? [out.screen.cashier.zh, out.screen.cashier.en, out.screen.customer.zh, out.screen.customer.en]
-      : [];
+      : (shownByRole.get(terminalName) ?? []);
   if (e.display !== undefined && !shown.some((l) => l.includes(e.display!)))
     problems.push(
       `terminal ${terminalName} display: expected to contain "${e.display}", shows ${JSON.stringify(shown)}`,

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { KIND } from '../../protocol/index.ts';
 import { parseAmount } from '../../firmware/core/money.ts';
 import { fieldPath } from '../../firmware/config/schema.ts';
-import { simTerminalConfig } from '../terminal/default-config.ts';
+import {
+  RoleExpectFields,
+  RoleStepFields,
+  ROLE_CHECKS,
+  roleExpectProblem,
+  roleSectionProblem,
+  roleStepProblem,
+  SCENARIO_ROLES,
+} from './role-fields.ts';
 import { KIOSK_FAULTS } from '../cash/kiosk-twins.ts';
 
 /**
@@ -48,9 +56,11 @@ const TerminalSpec = z.object({
   pos: z.record(z.string(), z.unknown()).optional(),
   cardClasses: z.array(z.unknown()).optional(),
   blacklist: z.array(z.number().int().min(0)).optional(),
-  /** A door terminal: its `door` section as in a config file (docs/roles.md); checked by parseConfig. */
-  role: z.enum(['pos', 'door', 'kiosk']).default('pos'),
+  /** A role terminal: its section (`door`, `attendance`, `parking`) as in a config file (docs/roles.md). */
+  role: z.enum(SCENARIO_ROLES).default('pos'),
   door: z.record(z.string(), z.unknown()).optional(),
+  attendance: z.record(z.string(), z.unknown()).optional(),
+  parking: z.record(z.string(), z.unknown()).optional(),
   /** A top-up kiosk: its `kiosk` section as in a config file (docs/kiosk.md); its validator and printer are twins. */
   kiosk: z.record(z.string(), z.unknown()).optional(),
 });
@@ -78,6 +88,7 @@ const Expect = z
     relayLevel: z.union([z.literal(0), z.literal(1)]).optional(),
     /** How many times the door's relay line changed since the terminal claimed it. */
     relayChanges: z.number().int().min(0).optional(),
+    ...RoleExpectFields,
   })
   .strict();
 
@@ -88,6 +99,7 @@ const STEP_ACTIONS = [
   'restart',
   'contact',
   'push',
+  'override',
   'bill',
   'fault',
   'remove',
@@ -109,6 +121,7 @@ const Step = z
     push: z.literal(true).optional(),
     /** Which door a tap, contact or push step is at: a door id of the terminal's door section (default 0). */
     door: z.number().int().min(0).optional(),
+    ...RoleStepFields,
     /** A bill at a kiosk's slot ("50"): it goes through its whole life (credited, or given back) in this step. */
     bill: amount.optional(),
     /** Something done to a kiosk's validator or printer: jam, cassette-out, paper-out … and back. */
@@ -173,44 +186,14 @@ const CHECKS = [
   'journal',
   'totals',
   'reconciled',
-  'relayLevel',
-  'relayChanges',
+  ...ROLE_CHECKS,
 ] as const;
 /** Checks on a card: without `card` they have nothing to read. */
 const CARD_CHECKS = ['balance', 'subsidy', 'counter'] as const;
-/** Checks that read a POS screen, printer or till: a door has none of them. */
-const POS_CHECKS = ['display', 'notDisplay', 'beep', 'mode', 'receipt', 'totals'] as const;
-/** Of those, what a kiosk has no part of: it beeps nothing and has no till mode. */
+/** Of the POS's checks, what a kiosk has no part of: it beeps nothing and has no till mode. */
 const NOT_KIOSK_CHECKS = ['beep', 'mode'] as const;
 /** Steps only a kiosk takes. */
 const KIOSK_STEPS = ['bill', 'fault', 'remove'] as const;
-/** Checks that read a door's relay: a POS has none. */
-const DOOR_CHECKS = ['relayLevel', 'relayChanges'] as const;
-
-/** Whether the terminal's door section has a door of that id (called after the sections were checked). */
-function doorIdProblem(sc: Scenario, terminalName: string, doorId: number): string | null {
-  const section = sc.terminals.find((t) => t.name === terminalName)?.door as { doors?: { id?: unknown }[] } | undefined;
-  const ids = (section?.doors ?? []).map((d) => d.id);
-  return ids.includes(doorId) ? null : `terminal "${terminalName}" has no door ${doorId} (has: ${ids.join(', ')})`;
-}
-
-/** A door's or kiosk's section as the terminal would take it, or why not (a config file's message). */
-function roleSectionProblem(t: Scenario['terminals'][number]): string | null {
-  for (const role of ['door', 'kiosk'] as const) {
-    if (t.role === role && t[role] === undefined)
-      return `terminal "${t.name}": role "${role}" needs a "${role}" section`;
-    if (t.role !== role && t[role] !== undefined)
-      return `terminal "${t.name}": a "${role}" section needs role "${role}"`;
-  }
-  const section = t.door ? { door: t.door } : t.kiosk ? { kiosk: t.kiosk } : null;
-  if (section === null) return null;
-  try {
-    simTerminalConfig({ name: t.name, id: t.id, ...section }, '/nonexistent');
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 /**
  * What the schema cannot say: every name a step uses is declared, every
@@ -231,7 +214,6 @@ function scenarioProblem(sc: Scenario): string | null {
     const wrong = roleSectionProblem(t);
     if (wrong !== null) return wrong;
   }
-  const isDoor = (name: string) => sc.terminals.find((t) => t.name === name)?.role === 'door';
   const isKiosk = (name: string) => sc.terminals.find((t) => t.name === name)?.role === 'kiosk';
   const unknown = (kind: string, name: string, have: string[]) =>
     `${kind} "${name}" is not declared (have: ${have.join(', ') || 'none'})`;
@@ -245,7 +227,6 @@ function scenarioProblem(sc: Scenario): string | null {
       if (fault)
         return `${at} ${fault}: only a "tap" step can ${fault === 'tearAfterBytes' ? 'tear' : 'pull the card'}`;
     }
-    const stepDoor = isDoor(step.terminal ?? terminals[0]);
     const stepKiosk = isKiosk(step.terminal ?? terminals[0]);
     const kioskStep = KIOSK_STEPS.find((f) => step[f] !== undefined);
     if (!stepKiosk && kioskStep) return `${at} ${kioskStep}: only a kiosk terminal takes a ${kioskStep} step`;
@@ -254,33 +235,17 @@ function scenarioProblem(sc: Scenario): string | null {
     if (stepKiosk && step.tap !== undefined && (step.tearAfterBytes ?? step.removeBeforeOp) !== undefined)
       return `${at} tap: tearing faults are for a POS; at a kiosk, "remove" takes the card away`;
     if (step.bill !== undefined && toUnits(step.bill) <= 0) return `${at} bill: a bill is worth something`;
-    if (stepDoor && step.keys !== undefined) return `${at} keys: a door terminal has no keypad`;
-    if (stepDoor && step.tap !== undefined && (step.tearAfterBytes ?? step.removeBeforeOp) !== undefined)
-      return `${at} tap: a door only reads a card; tearing faults are for a POS`;
-    const doorStep = step.contact !== undefined ? 'contact' : step.push !== undefined ? 'push' : null;
-    if (!stepDoor && doorStep) return `${at} ${doorStep}: only a door terminal has a ${doorStep}`;
-    if (step.door !== undefined) {
-      if (step.tap === undefined && doorStep === null) return `${at} door: only a tap, contact or push is at a door`;
-      const wrong = doorIdProblem(sc, step.terminal ?? terminals[0], step.door);
-      if (wrong !== null) return `${at} door: ${wrong}`;
-    }
+    const roleWrong = roleStepProblem(sc, step, at);
+    if (roleWrong !== null) return roleWrong;
     const e = step.expect;
     if (e === undefined) continue;
     if (e.terminal !== undefined && !terminals.includes(e.terminal))
       return `${at} expect.terminal: ${unknown('terminal', e.terminal, terminals)}`;
-    const checkedDoor = isDoor(e.terminal ?? step.terminal ?? terminals[0]);
-    const posCheck = POS_CHECKS.find((f) => e[f] !== undefined);
-    if (checkedDoor && posCheck) return `${at} expect.${posCheck}: a door terminal has no ${posCheck}`;
     const kioskOff = NOT_KIOSK_CHECKS.find((f) => e[f] !== undefined);
     if (isKiosk(e.terminal ?? step.terminal ?? terminals[0]) && kioskOff)
       return `${at} expect.${kioskOff}: a kiosk has no ${kioskOff}`;
-    const doorCheck = DOOR_CHECKS.find((f) => e[f] !== undefined);
-    if (!checkedDoor && doorCheck) return `${at} expect.${doorCheck}: only a door terminal has a relay`;
-    if (e.door !== undefined) {
-      if (!doorCheck) return `${at} expect.door: names a door but checks none of ${DOOR_CHECKS.join(', ')}`;
-      const wrong = doorIdProblem(sc, e.terminal ?? step.terminal ?? terminals[0], e.door);
-      if (wrong !== null) return `${at} expect.door: ${wrong}`;
-    }
+    const expectWrong = roleExpectProblem(sc, e, e.terminal ?? step.terminal ?? terminals[0], at);
+    if (expectWrong !== null) return expectWrong;
     if (e.card !== undefined && !cards.includes(e.card)) return `${at} expect.card: ${unknown('card', e.card, cards)}`;
     // A misspelt kind counts 0 records: with `count: 0` it would pass whatever the journal holds.
     const kinds: string[] = Object.values(KIND);

@@ -42,10 +42,23 @@ export interface SimTerminalSpec {
   keyRing?: KeyRing;
   /** A door terminal: its `door` config section, checked like a config file's; without it the terminal is a POS. */
   door?: Record<string, unknown>;
+  /** A punch clock: its `attendance` section. */
+  attendance?: Record<string, unknown>;
+  /** A car park's barriers: its `parking` section. */
+  parking?: Record<string, unknown>;
   /** A card office (docs/cards.md): the desk role, with the POS's money rules. */
   desk?: true;
   /** A top-up kiosk: its `kiosk` config section (SimWorld.kiosks.add gives it the cash twins). */
   kiosk?: Record<string, unknown>;
+}
+
+/** The role a sim terminal plays: the one whose section it carries (or the desk's flag), else the POS. */
+export function simRoleOf(spec: SimTerminalSpec): 'pos' | 'door' | 'attendance' | 'parking' | 'desk' | 'kiosk' {
+  if (spec.door) return 'door';
+  if (spec.attendance) return 'attendance';
+  if (spec.parking) return 'parking';
+  if (spec.kiosk) return 'kiosk';
+  return spec.desk ? 'desk' : 'pos';
 }
 
 export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): TerminalConfig {
@@ -53,14 +66,21 @@ export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): Termi
     {
       terminal: {
         ...{ id: spec.id, name: spec.name, tenantId: spec.tenantId ?? 1, utcOffsetMinutes: 480 },
-        roles: [spec.door ? 'door' : spec.desk ? 'desk' : spec.kiosk ? 'kiosk' : 'pos'],
+        roles: [simRoleOf(spec)],
       },
       storage: { dataDir, keyFile: `${dataDir}/keys.json` },
       cardClasses: spec.cardClasses ?? DEFAULT_CARD_CLASSES,
       ...(spec.points ? { points: spec.points } : {}),
-      ...(spec.door ? { door: spec.door } : { pos: { menu: DEFAULT_MENU, ...spec.pos } }),
-      ...(spec.kiosk ? { kiosk: spec.kiosk } : {}),
+      ...roleSections(spec),
     },
     `terminal "${spec.name}"`,
   );
+}
+
+function roleSections(spec: SimTerminalSpec): Record<string, unknown> {
+  if (spec.door) return { door: spec.door };
+  if (spec.attendance) return { attendance: spec.attendance };
+  if (spec.parking) return { parking: spec.parking };
+  // A desk and a kiosk keep the POS's money rules beside their own section.
+  return { pos: { menu: DEFAULT_MENU, ...spec.pos }, ...(spec.kiosk ? { kiosk: spec.kiosk } : {}) };
 }

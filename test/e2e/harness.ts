@@ -149,3 +149,11 @@ export function syncTerminal(
   client.start();
   return { client, state, authorizer };
 }
+
+/** Stops each client and closes its state file, before the world closes the terminals. */
+export function stopSynced(synced: readonly Synced[]): void {
+  for (const s of synced) {
+    s.client.stop();
+    s.state.close();
+  }
+}

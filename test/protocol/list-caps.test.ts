@@ -16,9 +16,14 @@ const delta = (list: 'blacklist' | 'grants'): Message =>
 const rejected = (events: SessionEvent[]) => events.flatMap((e) => (e.type === 'rejected' ? [e.reason] : []));
 
 test('list codecs: each list under its own bit', () => {
-  assert.deepEqual(LIST_CAP, { blacklist: CAP.blacklist, grants: CAP.grants, credits: CAP.credits });
+  assert.deepEqual(LIST_CAP, {
+    blacklist: CAP.blacklist,
+    grants: CAP.grants,
+    credits: CAP.credits,
+    holders: CAP.holders,
+  });
   for (const c of allCodecs().filter((c) => c.type.startsWith('list'))) {
-    assert.equal(c.cap, CAP.blacklist | CAP.grants | CAP.credits, c.type);
+    assert.equal(c.cap, CAP.blacklist | CAP.grants | CAP.credits | CAP.holders, c.type);
     assert.ok(c.capOf);
   }
 });

@@ -16,7 +16,7 @@ export { sameBytes } from '../../../protocol/index.ts';
  *                   and the running digest and size of what is staged so far
  *   L_stage_chunks  the chunk indexes staged completely
  */
-export type KeyedListId = 'blacklist' | 'grants';
+export type KeyedListId = 'blacklist' | 'grants' | 'holders';
 
 /** Which §6.4 ack status a refused change maps to. */
 export type ListErrorStatus = 'version-mismatch' | 'digest-mismatch' | 'chunk-error' | 'too-large' | 'invalid';
@@ -41,7 +41,7 @@ export interface ListTableSpec<E> {
   replaces: boolean;
   key(e: E): number;
   /** The row, key first, in column order. */
-  values(e: E): number[];
+  values(e: E): (number | string)[];
   fromRow(row: unknown[]): E;
   /** Throws a RangeError naming a malformed entry. */
   check(e: E): void;

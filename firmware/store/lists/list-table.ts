@@ -152,7 +152,7 @@ export class ListTable<E> {
       d.add(list, e as ListEntry);
       return 1;
     }
-    const old = this.q.get.get(values[0]);
+    const old = this.q.get.get(values[0] as number);
     if (old?.every((v, i) => v === values[i])) return 0;
     this.q.replace.run(...values);
     if (old !== undefined) d.remove(list, this.spec.fromRow(old) as ListEntry);

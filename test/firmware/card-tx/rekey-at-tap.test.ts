@@ -155,7 +155,7 @@ test('a door re-keys too: the card is on the new version, journaled, and the doo
     const ring = rollover(w);
     w.addTerminal({ name: 'door1', id: 301, door, keyRing: ring });
     await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 0 });
-    const out = await w.doorTap('door1', 'alice', 0);
+    const out = await w.roleTap('door1', 'alice', { doorId: 0 });
     assert.equal(out.kind, 'accepted', out.text);
     const kinds = w
       .terminal('door1')

@@ -20,14 +20,17 @@ const MALFORMED: [unknown, RegExp][] = [
   [withSteps({ keys: '1 confirm' }), /step 1 keys: a door terminal has no keypad/],
   [withSteps({ expect: { display: 'Paid' } }), /step 1 expect\.display: a door terminal has no display/],
   [withSteps({ expect: { beep: 'ok' } }), /step 1 expect\.beep: a door terminal has no beep/],
-  [withSteps({ tap: 'alice', tearAfterBytes: 3 }), /step 1 tap: a door only reads a card/],
+  [
+    withSteps({ tap: 'alice', tearAfterBytes: 3 }),
+    /step 1 tap: a door terminal only reads a card; tearing faults are for a POS or a car park's exit/,
+  ],
   [
     { ...withSteps({ contact: 'open' }), terminals: [{ name: 'pos1', id: 1 }] },
-    /step 1 contact: only a door terminal has a contact/,
+    /step 1 contact: a POS terminal has no contact/,
   ],
   [
     { ...withSteps({ expect: { relayLevel: 1 } }), terminals: [{ name: 'pos1', id: 1 }] },
-    /step 1 expect\.relayLevel: only a door terminal has a relay/,
+    /step 1 expect\.relayLevel: a POS terminal has no relay/,
   ],
   [
     { ...withSteps(), terminals: [{ ...door, door: undefined }] },

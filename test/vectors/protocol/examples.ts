@@ -184,6 +184,12 @@ const grants = [
   { cardNumber: 20231777, doors: 0b1, validFromMinute: Math.floor((T0 - 946_684_800_000) / 60_000), validUntilMinute: Math.floor((T0 - 946_684_800_000) / 60_000) + 60 },
 ];
 
+/** The holders list (list 3): a name for the punch clock, groups for the doors, a pass through a card day. */
+const holders = [
+  { cardNumber: 20230517, name: '王芳', groups: 0b100, passUntilDay: DAY + 30 },
+  { cardNumber: 20231777, name: 'Li Wei', groups: 0, passUntilDay: 0 },
+];
+
 export interface Example {
   name: string;
   meaning: string;
@@ -213,6 +219,10 @@ export function examples(): Example[] {
     }),
     e('listSnapshot-grants', 'Door grants version 7, chunk 2 of 3: two meeting-room grants for today.', {
       type: 'listSnapshot', list: 'grants', version: 7, chunkIndex: 1, chunkCount: 3, digest: new Uint8Array(DIGEST_BYTES).fill(0x11), totalEntries: 5, entries: grants,
+    }),
+    e('listDelta-holders', 'Holders 3→4: name, group 2, pass for one card; a name for another; one removed.', {
+      type: 'listDelta', list: 'holders', fromVersion: 3, toVersion: 4, chunkIndex: 0, chunkCount: 1,
+      digest: ListDigest.of('holders', holders).bytes(), add: holders, remove: [20230999],
     }),
     e('listAck', 'Blacklist version 42 applied.', { type: 'listAck', list: 'blacklist', version: 42, status: 'applied' }),
     e('listAck-mismatch', 'Delta refused: the terminal is at 40, not 41 — send a snapshot.', { type: 'listAck', list: 'blacklist', version: 40, status: 'version-mismatch', problem: 'at 40' }),
