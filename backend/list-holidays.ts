@@ -19,7 +19,8 @@ function ensureHolidaysSchema(db: Database.Database): void {
   db.transaction(() => {
     db.exec(HOLIDAYS_SQL);
     const cols = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('terminals')`).all();
-    if (!cols.some((c) => c.name === 'held_holidays')) db.exec('ALTER TABLE terminals ADD COLUMN held_holidays INTEGER');
+    if (!cols.some((c) => c.name === 'held_holidays'))
+      db.exec('ALTER TABLE terminals ADD COLUMN held_holidays INTEGER');
   }).immediate();
 }
 

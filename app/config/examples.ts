@@ -203,7 +203,9 @@ ${TWO_READERS_AND_BACKEND}  "cardClasses": [
 `;
 
 /** The roles with an example; `onecard config example --role` offers exactly these. */
-export const CONFIG_EXAMPLES = { pos: POS, door: DOOR, parking: PARKING, kiosk: KIOSK } satisfies Partial<Record<Role, string>>;
+export const CONFIG_EXAMPLES = { pos: POS, door: DOOR, parking: PARKING, kiosk: KIOSK } satisfies Partial<
+  Record<Role, string>
+>;
 export type ExampleRole = keyof typeof CONFIG_EXAMPLES;
 
 /**

@@ -192,7 +192,8 @@ export function readCredits(r: Reader, field: string): PendingCredit[] {
 
 /** Bytes `e` takes on the wire after `prev` (null: first of its chunk) — mirrors the writers above, for chunking by size. */
 export function entryBytes(list: ListId, prev: ListEntry | null, e: ListEntry): number {
-  if (list === 'blacklist' || list === 'holidays') return varintSize(prev === null ? (e as number) : (e as number) - (prev as number) - 1);
+  if (list === 'blacklist' || list === 'holidays')
+    return varintSize(prev === null ? (e as number) : (e as number) - (prev as number) - 1);
   if (list === 'grants') {
     const g = e as Grant;
     const gap = prev === null ? g.cardNumber : g.cardNumber - (prev as Grant).cardNumber - 1;

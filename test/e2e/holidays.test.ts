@@ -55,8 +55,7 @@ test('a holiday added at the backend shuts the doors its weekday zone opens, aft
       assert.equal(r.code, 0, r.lines.join('\n'));
       return r.lines.join('\n');
     };
-    const allSynced = () =>
-      TERMINALS.every((t) => holidaysOf(t.name).version() === net.b.lists.version('holidays'));
+    const allSynced = () => TERMINALS.every((t) => holidaysOf(t.name).version() === net.b.lists.version('holidays'));
     const tap = async (name: string) => {
       const said = (await net.settle(w.roleTap(name, 'alice', {}))).text;
       await net.run(5_000); // the release ends and the latch holds again before the next tap

@@ -13,9 +13,10 @@ const messages = (issues: { path: (string | number)[]; message: string }[]) =>
 
 test('a paired door is fine; one reader named twice is refused at its second entry', () => {
   assert.deepEqual(doorReaderIssues({ doors: [hard], readers: both }), []);
-  assert.deepEqual(messages(doorReaderIssues({ doors: [hard], readers: [both[0], { ...both[1], reader: 'reader' }] })), [
-    'readers.1.reader: reader is readers[0] already: one reader is one side of one door',
-  ]);
+  assert.deepEqual(
+    messages(doorReaderIssues({ doors: [hard], readers: [both[0], { ...both[1], reader: 'reader' }] })),
+    ['readers.1.reader: reader is readers[0] already: one reader is one side of one door'],
+  );
   assert.deepEqual(messages(doorReaderIssues({ doors: [hard], readers: [both[0]] })), [
     'readers: door 0 has anti-passback (hard): add its out reader, e.g. {"reader": "reader2", "door": 0, "side": "out"}',
   ]);
