@@ -30,6 +30,8 @@ export interface RegistryDeps {
   scheduler: Scheduler;
   nowUs: () => number;
   log: Logger;
+  /** Readers wake a halted card (WUPA): a desk's card lies on the reader through several operations. */
+  wakeHalted?: boolean;
 }
 
 export type Opened<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -53,7 +55,7 @@ const READERS: { [K in ReaderConfig['kind']]: ReaderOpener<Extract<ReaderConfig,
       return { ok: false, message: `peripherals.reader: cannot open ${c.device}: ${(e as Error).message}` };
     }
     try {
-      const chip = await Mfrc522Reader.open(bus, { log: d.log, clock: d.clock });
+      const chip = await Mfrc522Reader.open(bus, { log: d.log, clock: d.clock, wake: d.wakeHalted ?? false });
       return {
         ok: true,
         value: { reader: chip, health: () => (chip.counters.recoveries > 0 ? 'degraded' : 'ok') },
@@ -76,7 +78,7 @@ const READERS: { [K in ReaderConfig['kind']]: ReaderOpener<Extract<ReaderConfig,
   async 'mfrc522-emulator'(_c, d) {
     const { Mfrc522Emulator } = await import('../simulator/mfrc522/emulator.ts');
     const emulator = new Mfrc522Emulator();
-    const chip = await Mfrc522Reader.open(emulator, { log: d.log, clock: d.clock });
+    const chip = await Mfrc522Reader.open(emulator, { log: d.log, clock: d.clock, wake: d.wakeHalted ?? false });
     return { ok: true, value: { reader: chip, health: () => 'ok', emulator } };
   },
 };

@@ -28,6 +28,10 @@ export interface ServiceDeps {
   scheduler: Scheduler;
   nowUs: () => number;
   log: Logger;
+  /** False: nothing polls the reader (the desk console asks for a card when an operation waits). */
+  pollReader?: boolean;
+  /** The reader wakes a halted card (app/registry.ts): the desk's. */
+  wakeHalted?: boolean;
 }
 
 export interface RunningTerminal {
@@ -169,7 +173,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
       });
     });
   };
-  schedule(0);
+  if (d.pollReader !== false) schedule(0);
   return {
     ok: true,
     value: {

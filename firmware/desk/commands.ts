@@ -26,6 +26,11 @@ export type DeskCommand =
   /** 补卡: a new card replacing `old` (null: the card in hand), issued to `holder` (null: the old card's). */
   | { kind: 'replace'; old: number | null; holder: string | null };
 
+/** A new card is valid for three years (the office's usual term). */
+export const CARD_VALID_DAYS = 3 * 365;
+/** The first number a desk gives out; lower numbers are left for cards issued before the system. */
+export const FIRST_CARD_NUMBER = 10_001;
+
 export type ParsedDeskCommand = { ok: true; command: DeskCommand } | { ok: false; message: string };
 
 /** The usage of each command, as the help shows it and a mistake repeats it. */

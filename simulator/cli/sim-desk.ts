@@ -9,7 +9,7 @@ import { formatCents } from '../../firmware/core/money.ts';
 import { SeededRandom } from '../../firmware/core/random.ts';
 import type { DeskApp } from '../../firmware/desk/desk.ts';
 import type { DeskOp } from '../../firmware/desk/desk-ops.ts';
-import { parseDeskCommand } from '../../firmware/desk/commands.ts';
+import { CARD_VALID_DAYS, FIRST_CARD_NUMBER, parseDeskCommand } from '../../firmware/desk/commands.ts';
 import { SessionAuthorizer, syncTerminal, type TerminalSync } from '../../firmware/sync/index.ts';
 import { virtualLinkPair } from '../net/virtual-link.ts';
 import { VirtualScheduler } from '../net/virtual-scheduler.ts';
@@ -25,11 +25,8 @@ import { SimWorld } from '../world.ts';
  */
 const START = '2026-12-07T09:00:00+08:00';
 const STAFF_CLASS = 1;
-/** A new card is valid for three years (the office's usual term). */
-const CARD_VALID_DAYS = 3 * 365;
 /** Virtual time a command may take to reach the backend and back: far beyond a few round trips. */
 const SYNC_WAIT_MS = 30_000;
-const FIRST_CARD_NUMBER = 10_001;
 
 export const DESK_DEMO_SCRIPT = [
   'issue Wang Fang 500.00',
