@@ -109,17 +109,20 @@ export class DeskConsole {
       ...{ depositCents, replaces },
     };
     const cardNumber = this.d.cardNumbers.next();
-    // The number is kept as used only once the desk took the issue: a refused one burns none.
+    // Spent once a card is on the reader: a refused or abandoned issue burns none.
     return this.atReader({ kind: 'issue', spec: { ...spec, cardNumber } }, () => this.d.cardNumbers.used(cardNumber));
   }
 
-  /** Asks the desk for `op`, then waits for the card; a card cut mid-write is waited for again. */
+  /**
+   * Asks the desk for `op`, then waits for the card; a card cut mid-write is waited for again.
+   * `accepted` runs once, when the first card arrives (an issue's number is then spent).
+   */
   private async atReader(op: DeskOp, accepted: () => void = () => {}): Promise<string[]> {
     // Read through a function: each await may move the desk's state.
     const mode = () => this.d.desk.state.mode;
     const out = this.d.desk.request(op);
     if (mode() === 'idle' || out.some((l) => l.startsWith('finish first'))) return out;
-    accepted();
+    let tapped = false;
     while (mode() !== 'idle') {
       const card = await this.waitForCard();
       if (card.kind !== 'card') {
@@ -128,6 +131,9 @@ export class DeskConsole {
         out.push(why, ...this.d.desk.abandon());
         return out;
       }
+      // The card is here: from now on the operation journals under what it was asked with.
+      if (!tapped) accepted();
+      tapped = true;
       const shown = await this.d.desk.tap(card.session);
       // The wrong card lying on the reader while a cut write waits for its own: said once, then waited out.
       if (shown.join('\n') !== out.at(-1)) out.push(...shown);
