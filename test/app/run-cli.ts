@@ -31,8 +31,11 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
 export const STACK_FRAME = /^\s+at .+\(.+:\d+:\d+\)$/m;
 
 /** `onecard run --config FILE` as systemd starts it (stdin closed), its stdout watched for log events. */
-export function startService(config: string) {
-  const child = spawn(process.execPath, [ONECARD, 'run', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startService(config: string, env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, [ONECARD, 'run', '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   let stdout = '';
   let stderr = '';
   const seen: { event: string; resolve: () => void }[] = [];
