@@ -72,7 +72,14 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
   if ('error' in logged) return refuse(io.err, `onecard desk: ${logged.error}`);
   const numbers = openCardNumbers(config.storage.dataDir);
   if (!numbers.ok) return refuse(io.err, `onecard desk: ${numbers.message}`);
-  const deps = { clock: systemClock, scheduler: systemScheduler, nowUs, log: logged.log, pollReader: false, wakeHalted: true };
+  const deps = {
+    clock: systemClock,
+    scheduler: systemScheduler,
+    nowUs,
+    log: logged.log,
+    pollReader: false,
+    wakeHalted: true,
+  };
   const started = await startTerminal(config, deps);
   if (!started.ok) return refuse(io.err, `onecard desk: ${started.message}`);
   const t = started.value;
@@ -92,7 +99,11 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
     admin: db === undefined ? null : adminOf(db),
     cardWaitMs: ((p.options['card-wait'] as number | undefined) ?? CARD_WAIT_S_DEFAULT) * 1000,
   });
-  const rl = createInterface({ input: process.stdin, terminal: interactive, ...(interactive ? { prompt: PROMPT } : {}) });
+  const rl = createInterface({
+    input: process.stdin,
+    terminal: interactive,
+    ...(interactive ? { prompt: PROMPT } : {}),
+  });
   if (interactive) {
     io.out(`desk terminal ${config.terminal.id} (${config.terminal.name}): type help`);
     rl.prompt();

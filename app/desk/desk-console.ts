@@ -127,7 +127,8 @@ export class DeskConsole {
       const card = await this.waitForCard();
       if (card.kind !== 'card') {
         const seconds = Math.round(this.d.cardWaitMs / 1000);
-        const why = card.kind === 'fault' ? `the reader failed: ${card.message}` : `no card on the reader within ${seconds} s`;
+        const why =
+          card.kind === 'fault' ? `the reader failed: ${card.message}` : `no card on the reader within ${seconds} s`;
         out.push(why, ...this.d.desk.abandon());
         return out;
       }

@@ -68,7 +68,9 @@ export function parseDeskCommand(line: string): ParsedDeskCommand {
       return parseIssue(args);
     case 'deposit': {
       const cents = args.length === 1 ? parseAmount(args[0]) : null;
-      return cents === null ? no(`${DESK_USAGE.deposit}: an amount like 100.00`) : ok({ kind: 'deposit', amountCents: cents });
+      return cents === null
+        ? no(`${DESK_USAGE.deposit}: an amount like 100.00`)
+        : ok({ kind: 'deposit', amountCents: cents });
     }
     case 'read':
       return args.length === 0 ? ok({ kind: 'read' }) : no('read: takes nothing (the card on the reader is read)');
@@ -95,7 +97,8 @@ export function parseDeskCommand(line: string): ParsedDeskCommand {
 
 function parseIssue(args: string[]): ParsedDeskCommand {
   const rest = [...args];
-  const depositCents = rest.length > 0 && AMOUNT_TEXT.test(rest.at(-1) as string) ? parseAmount(rest.pop() as string) : 0;
+  const depositCents =
+    rest.length > 0 && AMOUNT_TEXT.test(rest.at(-1) as string) ? parseAmount(rest.pop() as string) : 0;
   const cardClass = rest.length > 1 && CLASS_TEXT.test(rest.at(-1) as string) ? Number(rest.pop()) : null;
   const holder = rest.join(' ');
   if (!holder) return no(`${DESK_USAGE.issue}: whose card?`);

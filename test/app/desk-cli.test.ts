@@ -100,14 +100,20 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
     assert.equal(r.stderr, '');
     const out = r.stdout;
     assert.match(out, /^issue: place the card on the reader\nno card on the reader within 2 s\nabandoned\n/);
-    assert.match(out, /issued card 10001 to Wang Fang, class 1, valid through \d{4}-\d\d-\d\d\ndeposit 100\.00 taken\n/);
+    assert.match(
+      out,
+      /issued card 10001 to Wang Fang, class 1, valid through \d{4}-\d\d-\d\d\ndeposit 100\.00 taken\n/,
+    );
     assert.match(out, /deposit 50\.00 taken\nbalance 150\.00, subsidy 0\.00, total 150\.00\n/);
     assert.match(out, /\nunknown command "frobnicate" \(help\)\n/);
     assert.match(out, /\ndeposit AMOUNT: an amount like 100\.00\n/);
     assert.match(out, /\nissue NAME \[CLASS\] \[DEPOSIT\]: whose card\?\n/);
     assert.match(out, /\nrefused: deposit is above the balance cap\n/);
     assert.match(out, /\nrefused: card class 3 is not in this terminal's config\n/);
-    assert.match(out, /card 10001 \(uid 04de0001\)[^\n]*\n[^\n]*\nbalance 150\.00, subsidy 0\.00, total 150\.00\ncounter 2/);
+    assert.match(
+      out,
+      /card 10001 \(uid 04de0001\)[^\n]*\n[^\n]*\nbalance 150\.00, subsidy 0\.00, total 150\.00\ncounter 2/,
+    );
     assert.match(out, /lost 10001: needs the backend/);
     assert.match(out, /card 10001 cancelled: pay out 150\.00 in cash\ncard wiped back to transport keys\n/);
     // The refused issues burnt no card number: the next card is 10002.

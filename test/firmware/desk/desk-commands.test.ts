@@ -15,7 +15,12 @@ const problem = (line: string) => {
 };
 
 test('issue: a bare number after the name is the class, an amount with its point the deposit', () => {
-  assert.deepEqual(command('issue Wang Fang'), { kind: 'issue', holder: 'Wang Fang', cardClass: null, depositCents: 0 });
+  assert.deepEqual(command('issue Wang Fang'), {
+    kind: 'issue',
+    holder: 'Wang Fang',
+    cardClass: null,
+    depositCents: 0,
+  });
   assert.deepEqual(command('issue Wang Fang 2 500.00'), {
     kind: 'issue',
     holder: 'Wang Fang',
