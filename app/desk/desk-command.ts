@@ -96,7 +96,8 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
     scheduler: heldScheduler,
     today: () => cardDay(systemClock.nowMs(), config.terminal.utcOffsetMinutes),
     cardNumbers: numbers.numbers,
-    admin: db === undefined ? null : adminOf(db),
+    listed: (n) => t.terminal.blacklist.has(n),
+    admin: db === undefined ? null : adminOf(db, t),
     cardWaitMs: ((p.options['card-wait'] as number | undefined) ?? CARD_WAIT_S_DEFAULT) * 1000,
   });
   const rl = createInterface({
@@ -116,28 +117,29 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
     if (interactive) rl.prompt();
   }
   rl.close();
-  await drain(t, io);
+  const left = await drain(t);
+  if (left > 0) io.err(`onecard desk: ${left} records not yet at the backend; they go at the next start`);
   await t.stop();
   logged.close();
   return EXIT_OK;
 }
 
-function adminOf(db: string) {
+function adminOf(db: string, t: RunningTerminal) {
   return async (args: string[]): Promise<string[]> => {
+    // The backend knows a card once this desk's records of it arrived: a card issued a moment ago is lost too.
+    await drain(t);
     const r = await askRunningBackend(db, args);
     if (r === null) return [`no backend runs on ${db}: start it (onecard backend --db ${db}) and try again`];
     return r.lines;
   };
 }
 
-/** The journal on disk, then up to the backend (bounded): a scripted session's records leave with it. */
-async function drain(t: RunningTerminal, io: CliIo): Promise<void> {
+/** The journal on disk, then up to the backend (bounded): the records still owed after the wait. */
+async function drain(t: RunningTerminal): Promise<number> {
   t.terminal.journal.flush();
-  if (!t.link) return;
-  for (let waitedMs = 0; waitedMs < SYNC_DRAIN_MS; waitedMs += SYNC_DRAIN_POLL_MS) {
-    if (t.terminal.journal.health().unacked === 0) return;
+  if (!t.link) return 0;
+  const unacked = () => t.terminal.journal.health().unacked;
+  for (let waitedMs = 0; waitedMs < SYNC_DRAIN_MS && unacked() > 0; waitedMs += SYNC_DRAIN_POLL_MS)
     await new Promise<void>((resolve) => heldScheduler.after(SYNC_DRAIN_POLL_MS, resolve));
-  }
-  const left = t.terminal.journal.health().unacked;
-  io.err(`onecard desk: ${left} records not yet at the backend; they go at the next start`);
+  return unacked();
 }

@@ -26,6 +26,8 @@ export interface DeskConsoleDeps {
   today: () => number;
   /** The numbers new cards get (app/desk/card-numbers.ts). */
   cardNumbers: CardNumbers;
+  /** On the terminal's blacklist: a number listed (a data dir set up anew) is passed over for good. */
+  listed: (cardNumber: number) => boolean;
   /** The backend's admin command (lines back), or null when this desk cannot reach it. */
   admin: ((args: string[]) => Promise<string[]>) | null;
   /** How long an operation waits for its card before it is abandoned. */
@@ -108,7 +110,11 @@ export class DeskConsole {
       ...{ holder, cardClass: klass, expiryDay: this.d.today() + CARD_VALID_DAYS, pin: null },
       ...{ depositCents, replaces },
     };
-    const cardNumber = this.d.cardNumbers.next();
+    let cardNumber = this.d.cardNumbers.next();
+    while (this.d.listed(cardNumber)) {
+      this.d.cardNumbers.used(cardNumber);
+      cardNumber = this.d.cardNumbers.next();
+    }
     // Spent once a card is on the reader: a refused or abandoned issue burns none.
     return this.atReader({ kind: 'issue', spec: { ...spec, cardNumber } }, () => this.d.cardNumbers.used(cardNumber));
   }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../base/log.ts';
-import { BackendServer } from '../../backend/server.ts';
+import { serveBackend } from '../../backend/main.ts';
 import { ONECARD, runCli, STACK_FRAME, type CliRun } from './run-cli.ts';
 
 /**
@@ -16,9 +16,9 @@ import { ONECARD, runCli, STACK_FRAME, type CliRun } from './run-cli.ts';
 const SESSION = { timeout: 180_000 };
 const DESK_ID = 100;
 
-function desk(config: string, script: string[]): Promise<CliRun> {
+function desk(config: string, script: string[], extra: string[] = []): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ONECARD, 'desk', '--config', config, '--card-wait', '2'], {
+    const child = spawn(process.execPath, [ONECARD, 'desk', '--config', config, '--card-wait', '2', ...extra], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -67,6 +67,10 @@ test('onecard desk: help, unknown option, a config that is no desk', async () =>
     assert.equal(notDesk.code, 2);
     assert.match(notDesk.stderr, /is not a desk terminal/);
     for (const r of [bad, missing, notDesk]) assert.doesNotMatch(r.stderr, STACK_FRAME);
+    // Offline, without --backend-db: what needs the backend says so, and the session still ends well.
+    const offline = await desk(deskConfig(dir, null), ['lost 10001']);
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.match(offline.stdout, /^lost 10001: needs the backend — run "onecard backend card lost 10001" there,\n/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -74,28 +78,35 @@ test('onecard desk: help, unknown option, a config that is no desk', async () =>
 
 test('a piped desk session issues, deposits, reads and cancels a card; the backend agrees', SESSION, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-desk-'));
-  const server = await BackendServer.start({ dbPath: join(dir, 'backend.db'), port: 0, log: silentLogger });
+  const db = join(dir, 'backend.db');
+  const server = await serveBackend({ dbPath: db, port: 0, log: silentLogger });
   t.after(() => server.stop());
   try {
     const keyFile = join(dir, 'terminal.key');
     const key = server.backend.keyFor(DESK_ID, 1) as Uint8Array;
     writeFileSync(keyFile, `1:${Buffer.from(key).toString('hex')}\n`, { mode: 0o600 });
     const config = deskConfig(dir, { url: server.url, terminalKeyFile: keyFile });
-    const r = await desk(config, [
-      'issue Wang Fang 100.00', // nothing on the reader yet: waited for, then abandoned
-      'blank',
-      'issue Wang Fang 100.00',
-      'deposit 50.00',
-      // Bad commands: one line each, nothing changes.
-      'frobnicate',
-      'deposit ten',
-      'issue',
-      'deposit 99999999.00',
-      'issue Li Lei 3 1.00',
-      'read',
-      'lost 10001',
-      'cancel',
-    ]);
+    const r = await desk(
+      config,
+      [
+        'issue Wang Fang 100.00', // nothing on the reader yet: waited for, then abandoned
+        'blank',
+        'issue Wang Fang 100.00',
+        'deposit 50.00',
+        // Bad commands: one line each, nothing changes.
+        'frobnicate',
+        'deposit ten',
+        'issue',
+        'deposit 99999999.00',
+        'issue Li Lei 3 1.00',
+        'read',
+        // 挂失 and 解挂 through the backend's admin endpoint (its token in the 0600 file beside the database).
+        'lost 10001',
+        'found 10001',
+        'cancel',
+      ],
+      ['--backend-db', db],
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     const out = r.stdout;
@@ -114,7 +125,8 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
       out,
       /card 10001 \(uid 04de0001\)[^\n]*\n[^\n]*\nbalance 150\.00, subsidy 0\.00, total 150\.00\ncounter 2/,
     );
-    assert.match(out, /lost 10001: needs the backend/);
+    assert.match(out, /\ncard 10001 blacklisted: blacklist version 1, pushed to 1 connected terminal\(s\)\n/);
+    assert.match(out, /\ncard 10001 taken off the blacklist: blacklist version 2/);
     assert.match(out, /card 10001 cancelled: pay out 150\.00 in cash\ncard wiped back to transport keys\n/);
     // The refused issues burnt no card number: the next card is 10002.
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'data', 'desk-card-numbers.json'), 'utf8')), { next: 10002 });
