@@ -92,6 +92,10 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
         'issue Wang Fang 100.00', // nothing on the reader yet: waited for, then abandoned
         'blank',
         'issue Wang Fang 100.00',
+        // 挂失 and 解挂 through the backend's admin endpoint right after the issue: the desk's records
+        // reach the backend first, so it knows the card (the admin token: a 0600 file beside the database).
+        'lost 10001',
+        'found 10001',
         'deposit 50.00',
         // Bad commands: one line each, nothing changes.
         'frobnicate',
@@ -100,9 +104,6 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
         'deposit 99999999.00',
         'issue Li Lei 3 1.00',
         'read',
-        // 挂失 and 解挂 through the backend's admin endpoint (its token in the 0600 file beside the database).
-        'lost 10001',
-        'found 10001',
         'cancel',
       ],
       ['--backend-db', db],
