@@ -23,6 +23,7 @@ import type { Mfrc522Emulator } from '../simulator/mfrc522/emulator.ts';
 import type { SimGpioLines } from '../simulator/gpio/sim-lines.ts';
 import type { PosKey } from '../drivers/keypad/keymap.ts';
 import { type OpenedFace, openFace } from './registry-face.ts';
+import { type OpenedCash, openCash } from './registry-cash.ts';
 import { type OpenedKioskScreen, openKioskScreen } from './registry-kiosk-screen.ts';
 
 export interface RegistryDeps {
@@ -30,8 +31,11 @@ export interface RegistryDeps {
   scheduler: Scheduler;
   nowUs: () => number;
   log: Logger;
-  /** Readers wake a halted card (WUPA): a desk's card lies on the reader through several operations. */
-  wakeHalted?: boolean;
+  /**
+   * The role keeps a card on the reader and polls it (the kiosk): the MFRC522 detects with WUPA, so the card
+   * it halted at the previous poll answers again and is not taken for gone.
+   */
+  holdsCard?: boolean;
 }
 
 export type Opened<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -55,7 +59,7 @@ const READERS: { [K in ReaderConfig['kind']]: ReaderOpener<Extract<ReaderConfig,
       return { ok: false, message: `peripherals.reader: cannot open ${c.device}: ${(e as Error).message}` };
     }
     try {
-      const chip = await Mfrc522Reader.open(bus, { log: d.log, clock: d.clock, wake: d.wakeHalted ?? false });
+      const chip = await Mfrc522Reader.open(bus, { log: d.log, clock: d.clock, wake: d.holdsCard ?? false });
       return {
         ok: true,
         value: { reader: chip, health: () => (chip.counters.recoveries > 0 ? 'degraded' : 'ok') },
@@ -78,7 +82,7 @@ const READERS: { [K in ReaderConfig['kind']]: ReaderOpener<Extract<ReaderConfig,
   async 'mfrc522-emulator'(_c, d) {
     const { Mfrc522Emulator } = await import('../simulator/mfrc522/emulator.ts');
     const emulator = new Mfrc522Emulator();
-    const chip = await Mfrc522Reader.open(emulator, { log: d.log, clock: d.clock, wake: d.wakeHalted ?? false });
+    const chip = await Mfrc522Reader.open(emulator, { log: d.log, clock: d.clock, wake: d.holdsCard ?? false });
     return { ok: true, value: { reader: chip, health: () => 'ok', emulator } };
   },
 };
@@ -116,6 +120,8 @@ export interface Peripherals {
   face: OpenedFace;
   /** The kiosk role's touch screen, when the config names one (peripherals.kioskScreen). */
   kioskScreen?: OpenedKioskScreen;
+  /** The kiosk role's bill acceptor and receipt printer (peripherals.billAcceptor, .printer). */
+  cash?: OpenedCash;
   /** Where the keypad's keys go: the composition points it at the POS once the terminal is open. */
   keys: KeyRelay;
   health(): PeripheralHealth[];
@@ -133,51 +139,58 @@ export class KeyRelay {
 
 /** Everything the config's `peripherals` names, opened; the first failure closes what was opened. */
 export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Promise<Opened<Peripherals>> {
+  // What opened so far, closed newest first (once) when a later part fails or by close().
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
+  const failed = async (r: { ok: false; message: string }): Promise<Opened<Peripherals>> => {
+    await closeAll();
+    return r;
+  };
   const reader = await openReader(c.reader, d);
   if (!reader.ok) return reader;
+  closers.push(() => reader.value.reader.close());
   let reader2: OpenedReader | undefined;
   if (c.reader2) {
     const r = await openReader(c.reader2, d);
-    if (!r.ok) {
-      await reader.value.reader.close();
-      return { ok: false, message: r.message.replace(/^peripherals\.reader:/, 'peripherals.reader2:') };
-    }
+    const message = r.ok ? '' : r.message.replace(/^peripherals\.reader:/, 'peripherals.reader2:');
+    if (!r.ok) return failed({ ok: false, message });
     reader2 = r.value;
+    closers.push(() => r.value.reader.close());
   }
-  const closeReaders = async (): Promise<void> => {
-    await reader2?.reader.close();
-    await reader.value.reader.close();
-  };
   let gpio: Peripherals['gpio'];
   if (c.gpio) {
     const g = await openSignals(c.gpio, d);
-    if (!g.ok) {
-      await closeReaders();
-      return g;
-    }
+    if (!g.ok) return failed(g);
     gpio = g.value;
+    closers.push(async () => {
+      gpio?.signals.stop();
+      await gpio?.port.close();
+    });
   }
-  const closeGpio = async (): Promise<void> => {
-    gpio?.signals.stop();
-    await gpio?.port.close();
-  };
   const keys = new KeyRelay();
   const face = await openFace(c, keys.key, d, gpio?.port);
-  if (!face.ok) {
-    await closeGpio();
-    await closeReaders();
-    return face;
-  }
+  if (!face.ok) return failed(face);
+  closers.push(() => face.value.close());
   let kioskScreen: OpenedKioskScreen | undefined;
   if (c.kioskScreen) {
     const k = await openKioskScreen(c.kioskScreen, d.log);
-    if (!k.ok) {
-      await face.value.close();
-      await closeGpio();
-      await closeReaders();
-      return k;
-    }
+    if (!k.ok) return failed(k);
     kioskScreen = k.value;
+    closers.push(() => k.value.screen.close());
+  }
+  let cash: OpenedCash | undefined;
+  if (c.billAcceptor || c.printer) {
+    if (!c.billAcceptor || !c.printer) {
+      const missing = c.billAcceptor ? 'printer' : 'billAcceptor';
+      const message = `peripherals.${missing}: the kiosk's bill acceptor and printer open together: name both`;
+      return failed({ ok: false, message });
+    }
+    const opened = await openCash(c.billAcceptor, c.printer, d);
+    if (!opened.ok) return failed(opened);
+    cash = opened.value;
+    closers.push(() => opened.value.close());
   }
   const readers = reader2 ? [reader.value, reader2] : [reader.value];
   return {
@@ -188,14 +201,14 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
       ...(gpio ? { gpio } : {}),
       face: face.value,
       ...(kioskScreen ? { kioskScreen } : {}),
+      ...(cash ? { cash } : {}),
       keys,
-      health: () => [...readers.map((r) => ({ kind: 'reader' as const, health: r.health() })), ...face.value.health()],
-      close: async () => {
-        await kioskScreen?.screen.close();
-        await face.value.close();
-        await closeGpio();
-        await closeReaders();
-      },
+      health: () => [
+        ...readers.map((r) => ({ kind: 'reader' as const, health: r.health() })),
+        ...face.value.health(),
+        ...(cash?.health() ?? []),
+      ],
+      close: closeAll,
     },
   };
 }

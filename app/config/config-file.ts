@@ -32,8 +32,8 @@ export function stripLineComments(text: string): string {
   return out;
 }
 
-/** Where to look for the fix of a schema complaint (the example of the field's role); every message ends with one. */
-const fixFor = (field: string) => `see \`onecard config example --role ${exampleFor(field)}\``;
+/** Where to look for the fix of a schema complaint (the field's role's example, else the config's role's). */
+const fixFor = (field: string, raw: unknown) => `see \`onecard config example --role ${exampleFor(field, raw)}\``;
 
 export function parseConfigText(text: string, source: string): ConfigRead {
   let raw: unknown;
@@ -46,7 +46,7 @@ export function parseConfigText(text: string, source: string): ConfigRead {
     return { ok: true, config: parseConfig(raw, source) };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    return { ok: false, field: e.field, message: `${e.message} (${fixFor(e.field)})` };
+    return { ok: false, field: e.field, message: `${e.message} (${fixFor(e.field, raw)})` };
   }
 }
 

@@ -50,6 +50,52 @@ const POS = `// onecard terminal config: one canteen POS. JSON with // comments.
 }
 `;
 
+const KIOSK = `// onecard terminal config: one self-service top-up kiosk (bills in, receipts out). JSON, // comments.
+// Check it with: onecard config check FILE   Run it with: onecard run --config FILE
+// Wiring: docs/install.md (the kiosk). To try it without devices, give every peripheral "kind": "twin",
+// the reader "kind": "virtual", and add "sim": { "seed": 1 } (examples/terminal-kiosk-sim.json).
+{
+  "terminal": {
+    "id": 401, // this terminal's number at the backend (1..16777215)
+    "name": "Top-up kiosk, canteen hall",
+    "tenantId": 1,
+    "utcOffsetMinutes": 480, // local time for the card's day and the receipts (UTC+8)
+    "roles": ["kiosk"]
+  },
+  "storage": {
+    "dataDir": "/var/lib/onecard", // journal, lists, credits, the cash-box count: owner-only
+    "keyFile": "/etc/onecard/master-keys.json" // the card master keys, 0600 (refused otherwise)
+  },
+  "peripherals": {
+    // MFRC522 on SPI0, chip select CE0 (enable SPI: dtparam=spi=on in /boot/firmware/config.txt)
+    "reader": { "kind": "mfrc522", "device": "/dev/spidev0.0", "speedHz": 4000000 },
+    // CashCode validator, CCNET over RS-232 through a USB-serial adapter, 9600 8N1 (the factory setting)
+    "billAcceptor": { "kind": "ccnet", "device": "/dev/ttyUSB0", "baud": 9600 },
+    // USB thermal printer (kernel usblp); "serial" (device, baud) and "tcp" (host, port 9100) also exist
+    "printer": { "kind": "usb-lp", "device": "/dev/usb/lp0" },
+    // The touch screen's page, on loopback only: Chromium in kiosk mode opens http://127.0.0.1:8780
+    "kioskScreen": { "kind": "web", "port": 8780 }
+  },
+  "backend": {
+    "url": "wss://onecard.example.org:8443", // alarms, the cash records and remote switch-off go here
+    "terminalKeyFile": "/etc/onecard/terminal.key" // onecard backend key 401 --out FILE; 0600
+  },
+  "cardClasses": [
+    { "id": 1, "name": { "zh": "员工", "en": "Staff" } },
+    { "id": 2, "name": { "zh": "学生", "en": "Student" } },
+    { "id": 9, "name": { "zh": "操作员", "en": "Operator" }, "operator": true }
+  ],
+  "pos": {
+    "balanceCapCents": 100000, // a card holds 1000.00 at most: bills that would pass it are not enabled
+    "printer": { "paperMm": 80, "nativeQr": true, "language": "zh" } // the roll, QR by the printer, receipt language
+  },
+  "kiosk": {
+    "topupMaxCents": 50000, // one session takes 500.00 in cash at most
+    "operatorCards": [9001] // these cards open the cash-box count and the day's totals
+  }
+}
+`;
+
 const PARKING = `// onecard terminal config: a car park's entry and exit barrier on one terminal. JSON with // comments.
 // Check it with: onecard config check FILE   Run it with: onecard run --config FILE
 // One terminal drives both barriers so the car inside and its entry time are in its own journal (offline).
@@ -120,11 +166,17 @@ const DESK = `// onecard terminal config: the card office's desk terminal. JSON 
 `;
 
 /** The roles with an example; `onecard config example --role` offers exactly these. */
-export const CONFIG_EXAMPLES = { pos: POS, parking: PARKING, desk: DESK } satisfies Partial<Record<Role, string>>;
+export const CONFIG_EXAMPLES = { pos: POS, parking: PARKING, kiosk: KIOSK, desk: DESK } satisfies Partial<
+  Record<Role, string>
+>;
 export type ExampleRole = keyof typeof CONFIG_EXAMPLES;
 
-/** The example to point at when a config's field is wrong: its role's, else the POS's. */
-export function exampleFor(field: string): ExampleRole {
-  const role = field.split('.')[0];
-  return role in CONFIG_EXAMPLES ? (role as ExampleRole) : 'pos';
+/**
+ * The example to point at when a config's field is wrong: its role's (parking.lanes), else the
+ * config's own role's (a kiosk's peripherals.printer), else the POS's.
+ */
+export function exampleFor(field: string, raw?: unknown): ExampleRole {
+  const configRole = (raw as { terminal?: { roles?: unknown[] } } | null)?.terminal?.roles?.[0];
+  const role = [field.split('.')[0], configRole].find((r) => typeof r === 'string' && r in CONFIG_EXAMPLES);
+  return (role as ExampleRole | undefined) ?? 'pos';
 }

@@ -16,7 +16,9 @@ import { type Faced, FacedPos } from '../faced-pos.ts';
 import { openPeripherals, type Opened, type Peripherals } from '../registry.ts';
 import { openBackendLink, type BackendLink } from './backend-link.ts';
 import { nextPresence, type Presence } from './presence.ts';
+import { runKioskLoop, withKioskHealth } from './kiosk-loop.ts';
 import { signalOf } from './signal-of.ts';
+import type { PeripheralHealth } from '../../protocol/index.ts';
 
 /**
  * A terminal running as a service: the config's terminal composed, its
@@ -30,13 +32,13 @@ export interface ServiceDeps {
   log: Logger;
   /** False: nothing polls the reader (the desk console asks for a card when an operation waits). */
   pollReader?: boolean;
-  /** The reader wakes a halted card (app/registry.ts): the desk's. */
-  wakeHalted?: boolean;
 }
 
 export interface RunningTerminal {
   terminal: Terminal;
   peripherals: Peripherals;
+  /** What STATUS and `onecard status` report: the peripherals, and on a kiosk its acceptor's and printer's alarms. */
+  health(): PeripheralHealth[];
   /** The sync client's link, when the config names a backend. */
   link: BackendLink | null;
   /** Last poll of the reader (ms on the clock) and taps handed to the role: for `onecard status`. */
@@ -85,7 +87,9 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   const linked = config.backend ? openBackendLink(config.backend, clocks, d.log) : null;
   if (linked && !linked.ok) return linked;
   const link = linked?.value ?? null;
-  const opened = await openPeripherals(config.peripherals, d);
+  // The kiosk polls a card it keeps; a desk's card lies on the reader through several operations.
+  const holdsCard = config.terminal.roles.some((r) => r === 'kiosk' || r === 'desk');
+  const opened = await openPeripherals(config.peripherals, { ...d, holdsCard });
   if (!opened.ok) return opened;
   const peripherals = opened.value;
   let composed: Composed;
@@ -98,6 +102,9 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
       ...(peripherals.gpio
         ? { gpio: { port: peripherals.gpio.port, scheduler: d.scheduler, signals: peripherals.gpio.signals } }
         : {}),
+      // The kiosk's bill acceptor, printer and screen (peripherals.billAcceptor, .printer, .kioskScreen).
+      ...(peripherals.cash ? { cash: peripherals.cash.cash } : {}),
+      ...(peripherals.kioskScreen ? { kioskScreen: peripherals.kioskScreen.screen } : {}),
     });
   } catch (e) {
     // A config's problems come back as values naming their field (below); a throw here is a bug, said as one.
@@ -109,7 +116,11 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     return { ok: false, message: composed.message };
   }
   const terminal = composed.terminal;
-  link?.attach(terminal, peripherals.health);
+  const kioskApp = terminal.role.role === 'kiosk' ? terminal.role.kiosk : null;
+  // Only a kiosk has a validator to poll: its loop takes the reader's taps and removals too.
+  const kiosk = kioskApp && peripherals.cash ? runKioskLoop(kioskApp, peripherals.cash.cash.acceptor, d) : null;
+  const health = kioskApp ? () => withKioskHealth(peripherals.health(), kioskApp) : peripherals.health;
+  link?.attach(terminal, health);
   const online = () => link?.status()?.connected === true;
   const status = clockStatus(() => terminalClock.nowMs(), config.terminal.utcOffsetMinutes, online);
   const face = new Face(peripherals.face.devices, status, d.log, peripherals.face.failing);
@@ -138,6 +149,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
 
   const tapped = async (session: CardSession, at: RoleReader): Promise<void> => {
     taps++;
+    if (kioskApp) return kioskApp.tap(session);
     if (pos !== null) {
       await signalled(await pos.tap(session));
       return;
@@ -147,7 +159,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     if (out) d.log.info('role.tap', { role: terminal.role.role, outcome: out.kind, text: out.text, ...at });
     if (out && terminal.role.role !== 'door') peripherals.gpio?.signals.show(out.kind);
   };
-  const poll = async (): Promise<number> => {
+  const pollReaders = async (): Promise<number> => {
     lastPollMs = d.clock.nowMs();
     let next = READER_POLL_MS;
     for (const r of readers) {
@@ -160,12 +172,21 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
         next = READER_FAULT_BACKOFF_MS;
         continue;
       }
+      const held = r.presence.kind === 'held';
       const step = nextPresence(r.presence, session ? { kind: 'card', uidHex: hex(session.uid) } : { kind: 'none' });
       r.presence = step.presence;
+      if (kioskApp) {
+        // A kiosk keeps its card for the whole top-up: the poll's new selection replaces the one it holds,
+        // and it hears of the removal.
+        if (session && !step.tap) kioskApp.reselected(session);
+        if (held && (r.presence.kind === 'empty' || step.tap)) await kioskApp.cardGone();
+      }
       if (session && step.tap) await tapped(session, r.at);
     }
     return next;
   };
+  // On a kiosk the reader's poll takes its turn with the validator's (kiosk-loop.ts).
+  const poll = (): Promise<number> => (kiosk ? kiosk.turn('reader', pollReaders) : pollReaders());
   const schedule = (delayMs: number) => {
     cancel = d.scheduler.after(delayMs, () => {
       inFlight = poll().then((next) => {
@@ -179,12 +200,14 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     value: {
       terminal,
       peripherals,
+      health,
       link,
       loop: () => ({ lastPollMs, taps, readerFaults }),
       async stop() {
         stopped = true;
         cancel();
         await inFlight;
+        await kiosk?.stop();
         link?.close();
         await peripherals.close();
         const journalLastSeq = terminal.journal.lastSeq();

@@ -37,7 +37,7 @@ export function statusReport(t: RunningTerminal, startedMs: number, nowMs: numbe
             state: sync.clock,
             driftMs: sync.clockDriftMs,
           },
-    peripherals: t.peripherals.health(),
+    peripherals: t.health(),
     reader: { lastPollMs: loop.lastPollMs, taps: loop.taps, faults: loop.readerFaults },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldPath } from '../../protocol/field-path.ts';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
+import { CashConfigShape, kioskCashIssues } from './cash-schema.ts';
 import { FaceConfigShape } from './face-schema.ts';
 import { AttendanceRoleSchema, DoorRoleSchema, KioskRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
 
@@ -136,6 +137,7 @@ export const PeripheralsSchema = z
     reader2: ReaderConfigSchema.optional(),
     gpio: GpioConfigSchema.optional(),
     ...FaceConfigShape,
+    ...CashConfigShape,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -231,6 +233,7 @@ export const ConfigSchema = z
       if (cfg.terminal.roles.includes(role) && !cfg[role])
         ctx.addIssue({ code: 'custom', path: [role], message: `the ${role} role needs its "${role}" section` });
     for (const issue of laneIssues(cfg)) ctx.addIssue({ code: 'custom', ...issue });
+    if (cfg.terminal.roles.includes('kiosk') && cfg.peripherals) kioskCashIssues(cfg.peripherals, ctx);
     const gpio = cfg.peripherals?.gpio;
     const used = new Map<number, string>();
     for (const [n, what] of [

@@ -16,11 +16,7 @@ import { ReceiptDesk } from './receipt-desk.ts';
 import { closeStack } from './stacks.ts';
 import { type KioskScreen, screenView } from './screen.ts';
 
-interface Present {
-  session: CardSession;
-  card: CardImage;
-  keys: CardKeys;
-}
+type Present = { session: CardSession; card: CardImage; keys: CardKeys };
 
 /**
  * The self-service top-up kiosk: the I/O shell around machine.ts. It takes
@@ -93,6 +89,11 @@ export class KioskApp {
     }
     if (!this.present) return;
     await this.dispatch({ kind: 'card', card: this.context(this.present.card) });
+  }
+
+  /** The reader selected the card again (its presence poll ends the old selection): later writes use this one. */
+  reselected(session: CardSession): void {
+    if (this.present) this.present = { ...this.present, session };
   }
 
   cardGone(): Promise<void> {

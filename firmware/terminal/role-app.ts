@@ -214,6 +214,7 @@ export function openKioskApp(t: Terminal, d: TerminalDeps): RoleOpen {
     acceptorEnabled: kiosk.acceptorEnabled,
     // Without a backend link nobody would book a handover: the card's money stays owed here.
     handOverOwed: kiosk.handOverOwed ?? d.config.backend !== undefined,
+    ...(d.kioskScreen ? { screenDisplay: d.kioskScreen } : {}),
   });
   app.recover();
   return { ok: true, app: { role: 'kiosk', kiosk: app } };

@@ -19,6 +19,7 @@ import type { Scheduler } from '../sync/scheduler.ts';
 import { applyRoleConfig, closeRoleApp, type RoleApp, type RoleGpio } from './role-app.ts';
 import type { BillAcceptor } from '../kiosk/deps.ts';
 import type { ReceiptPrinter } from '../../drivers/printer/index.ts';
+import type { KioskScreenDisplay } from '../../drivers/kiosk-screen/index.ts';
 
 /**
  * One terminal put together from its config: stores opened and recovered,
@@ -50,6 +51,8 @@ export interface TerminalDeps {
   gpio?: RoleGpio;
   /** The kiosk's bill acceptor (a CcnetDriver) and receipt printer, opened by the composition root. */
   cash?: { acceptor: BillAcceptor; printer: ReceiptPrinter };
+  /** The kiosk's screen driver (the web page, the simulator's recorder): every kiosk screen goes there too. */
+  kioskScreen?: KioskScreenDisplay;
 }
 
 export class Terminal {

@@ -77,3 +77,36 @@ test('a broken config is refused with the field and the fix; relative paths are 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('config example --role kiosk is a config; a bad acceptor or printer field is named with the fix', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-config-kiosk-'));
+  try {
+    const r = await runCli(['config', 'example', '--role', 'kiosk']);
+    assert.equal(r.code, 0, r.stderr);
+    const read = parseConfigText(r.stdout, 'example');
+    assert.ok(read.ok, read.ok ? '' : read.message);
+    assert.deepEqual(read.config.peripherals?.billAcceptor, { kind: 'ccnet', device: '/dev/ttyUSB0', baud: 9600 });
+    assert.deepEqual(read.config.peripherals?.printer, { kind: 'usb-lp', device: '/dev/usb/lp0' });
+    const acceptor = '"billAcceptor": { "kind": "ccnet", "device": "/dev/ttyUSB0", "baud": 9600 },';
+    const cases: [string, string, RegExp][] = [
+      ['"baud": 9600', '"baud": 4800', /"peripherals\.billAcceptor\.baud": must be 9600 \(the factory setting\)/],
+      ['"device": "/dev/ttyUSB0"', '"device": "COM3"', /"peripherals\.billAcceptor\.device": a serial port like/],
+      ['"kind": "ccnet"', '"kind": "cashcode"', /"peripherals\.billAcceptor\.kind".*'ccnet' \| 'twin'/],
+      ['"device": "/dev/usb/lp0"', '"device": "/dev/lp0"', /"peripherals\.printer\.device": a USB line printer like/],
+      ['"kind": "usb-lp", "device": "/dev/usb/lp0"', '"kind": "tcp"', /"peripherals\.printer\.host"/],
+      [acceptor, '', /"peripherals\.billAcceptor": the kiosk role takes bills: add \{"kind": "ccnet"/],
+    ];
+    for (const [from, to, field] of cases) {
+      const bad = join(dir, 'bad.json');
+      assert.ok(r.stdout.includes(from), from);
+      writeFileSync(bad, r.stdout.replace(from, to));
+      const checked = await runCli(['config', 'check', bad]);
+      assert.equal(checked.code, 2, `${to}: ${checked.stdout}`);
+      assert.match(checked.stderr, field);
+      assert.match(checked.stderr, /onecard config example --role kiosk/, 'the fix: the kiosk example');
+      assert.doesNotMatch(checked.stderr, STACK_FRAME);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -16,13 +16,14 @@ export function streamPort(stream: Duplex): CcnetPort {
 
 export async function openCcnetSerial(
   path: string,
+  baudRate: number = CCNET_BAUD,
 ): Promise<{ ok: true; port: CcnetPort } | { ok: false; error: string }> {
   // Loaded on first use: the native binding is only needed on a kiosk with a validator.
   const { SerialPort } = await import('serialport');
   return new Promise((resolve) => {
     const sp = new SerialPort({
       path,
-      baudRate: CCNET_BAUD,
+      baudRate,
       dataBits: 8,
       parity: 'none',
       stopBits: 1,
