@@ -5,6 +5,7 @@ import { checkSetConfig } from './config-check.ts';
 import { CREDITS_HELP, creditReason, creditsAdmin } from './credit-import.ts';
 import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';
+import { POINTS_HELP, pointsAdmin } from './admin-points.ts';
 import { HOLDER_HELP, holderAdmin } from './admin-holders.ts';
 import { RECORDS_HELP, recordsAdmin } from './admin-records.ts';
 import type { Backend } from './backend.ts';
@@ -37,6 +38,7 @@ export const ADMIN_HELP = [
   ...HOLDER_HELP,
   ...CONFIG_HELP,
   ...KEY_HELP,
+  ...POINTS_HELP,
   ...RECORDS_HELP,
   '  terminals                      terminals seen, their high-water marks and list versions',
   '  status                         list versions, alerts (clones, holes), bookings',
@@ -161,6 +163,8 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       return configAdmin(b, args.slice(1));
     case 'grant':
       return grantAdmin(b, args.slice(1));
+    case 'points':
+      return pointsAdmin(b, args.slice(1));
     case 'holder':
       return holderAdmin(b, args.slice(1));
     case 'key':
@@ -269,12 +273,16 @@ function cardShow(b: Backend, card: number): AdminResult {
     lines.push(
       `  purse after counter ${r.counter}: balance ${formatCents(r.purse.balance)} subsidy ${formatCents(r.purse.subsidy)} lastCreditSeq ${r.purse.lastCreditSeq}`,
     );
-  for (const c of b.lists.creditsOf(card))
-    lines.push(
-      `  credit #${c.creditSeq} ${formatCents(c.amount)} ${c.purse}: ${c.appliedMs === null ? 'pending' : 'applied'}`,
-    );
+  for (const c of b.lists.creditsOf(card)) {
+    // A level credit carries a class, not money (PROTOCOL.md §6.5.1).
+    const what = c.reason === 'level' ? `level → class ${c.amount}` : `${formatCents(c.amount)} ${c.purse}`;
+    lines.push(`  credit #${c.creditSeq} ${what}: ${c.appliedMs === null ? 'pending' : 'applied'}`);
+  }
   const acct = b.accounts.balance(card);
   if (acct !== null) lines.push(`  online account balance ${formatCents(acct)}`);
+  const p = b.points.show(card);
+  if (p.earned !== 0 || p.pending !== 0)
+    lines.push(`  points ${p.balance}, ${p.earned} earned, ${p.pending} not landed yet`);
   const rep = b.replacements.of(card) ?? b.replacements.replacing(card);
   if (rep)
     lines.push(

@@ -15,6 +15,7 @@ import { JournalStore } from './journal-store.ts';
 import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
+import { Points } from './points.ts';
 import { Replacements, type ReplaceResult } from './replacements.ts';
 import { Meta, openBackendDb } from './schema.ts';
 import { SyncAlarms } from './sync-alarms.ts';
@@ -63,6 +64,8 @@ export class Backend implements SessionHost {
   readonly alarms: SyncAlarms;
   /** Terminal keys and their rotation (PROTOCOL.md §4.6). */
   readonly keys: KeyRotations;
+  /** Member points: balances, levels, redemptions (points.ts). */
+  readonly points: Points;
   private readonly sessions = new Set<TerminalSession>();
   /** Network connections not yet authenticated, and what they may cost (admission.ts: `exposure()`). */
   readonly admission = new Admission();
@@ -94,9 +97,11 @@ export class Backend implements SessionHost {
     this.ledger = new Ledger(db);
     this.accounts = new Accounts(db);
     this.cards = new CardRegister(db);
+    this.points = new Points(db, this.lists, meta);
     this.replacements = new Replacements(db, this.ledger, this.lists);
     const desk = new DeskRecords(this.lists, this.replacements);
-    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, () => this.nowMs(), desk);
+    const now = () => this.nowMs();
+    this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, now, desk, this.points);
     this.commands = new Commands(db, () => this.nowMs());
     this.configs = new Configs(db, () => this.nowMs(), this.log);
     this.alarms = new SyncAlarms(db, this.log, () => this.nowMs());

@@ -14,6 +14,7 @@ import type { CardRegister } from './card-register.ts';
 import type { DeskRecords } from './desk-records.ts';
 import { isCommitOf, type Ledger } from './ledger.ts';
 import type { ListStore } from './lists.ts';
+import type { Points } from './points.ts';
 import { RecordRows, type StoredRecord } from './record-rows.ts';
 import { recordAlert } from './schema.ts';
 
@@ -72,6 +73,8 @@ export class JournalStore {
     private readonly nowMs: () => number,
     /** The card office's records: replacements and cancellations (desk-records.ts). */
     private readonly desk: DeskRecords | null = null,
+    /** Member points: an intent's points count when its write lands (points.ts). */
+    private readonly points: Points | null = null,
   ) {
     this.q = {
       terminal: db.prepare<[number], TerminalRow>('SELECT high_seq, chain_head FROM terminals WHERE id = ?'),
@@ -231,9 +234,13 @@ export class JournalStore {
       this.cards.onRecord(terminal, r, now);
       if (r.card !== null) touched.add(r.card);
       if (this.desk?.onRecord(r, lookup, now)) listsChanged = true;
+      this.points?.onIntent(terminal, r);
       // An intent and its commit side by side land together (ledger.ts): the commit then has nothing left to do.
       if (i > 0 && recs[i - 1].seq > H && isCommitOf(r, recs[i - 1])) continue;
       const landing = this.ledger.onRecord(terminal, r, recs[i + 1]);
+      // The commit skipped above landed its intent with the intent's own record.
+      const landedSeq = landing ? landing.seq : null;
+      if (landedSeq !== null && this.points?.onLanded(terminal, landedSeq, now)) listsChanged = true;
       if (landing) {
         if (landing.lastCreditSeq > 0 && this.lists.creditsApplied(landing.card, landing.lastCreditSeq, now) !== null)
           listsChanged = true;

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import {
+  CARD_CLASS_MAX,
   deltaChunks,
+  isCardClass,
   ListDigest,
   snapshotChunks,
   type CreditKey,
@@ -58,6 +60,11 @@ const toCredit = (r: CreditRow): PendingCredit => ({
   reason: r.reason,
   expiryDay: r.expiry_day,
 });
+
+/** A money credit's amount: whole cents, never 0; negative only as an adjustment (a pending debit). */
+function isCreditAmount(amount: number, reason: PendingCredit['reason']): boolean {
+  return Number.isSafeInteger(amount) && amount !== 0 && (amount > 0 || reason === 'adjust');
+}
 
 export class ListStore {
   private readonly q;
@@ -192,8 +199,12 @@ export class ListStore {
   ): { credits: PendingCredit[]; version: number } {
     // Negative only as an adjustment: a pending debit (a replaced card's late sales, replacements.ts).
     for (const c of batch)
-      if (!Number.isSafeInteger(c.amount) || c.amount === 0 || (c.amount < 0 && c.reason !== 'adjust'))
-        throw new RangeError(`credit amount must be a positive whole number of cents, got ${c.amount}`);
+      if (c.reason === 'level' ? !isCardClass(c.amount) : !isCreditAmount(c.amount, c.reason))
+        throw new RangeError(
+          c.reason === 'level'
+            ? `a level credit carries a card class 0..${CARD_CLASS_MAX}, got ${c.amount}`
+            : `credit amount must be a whole number of cents, negative only to adjust, got ${c.amount}`,
+        );
     const credits: PendingCredit[] = [];
     const version = this.change('credits', (v, d) => {
       for (const c of batch) {

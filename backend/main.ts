@@ -17,6 +17,7 @@ import { readConfigFileArg } from './admin-config.ts';
 import { adminFilePath, askRunningBackend, defaultDbPath, type AdminFile } from './admin-client.ts';
 import { ADMIN_HELP, runAdmin, type AdminResult } from './admin.ts';
 import { parseKeyText } from './admin-keys.ts';
+import { POINTS_OPTIONS, pointsWords } from './admin-points.ts';
 import { Backend } from './backend.ts';
 import { COMMAND_UNANSWERED } from './commands.ts';
 import { readCreditsFileArg } from './credit-import.ts';
@@ -134,7 +135,7 @@ export async function backendMain(
   const p = parseOrExit(spec, argv, io);
   if (typeof p === 'number') return p;
   const dbPath = (p.options.db as string | undefined) ?? defaultDbPath();
-  const args = [...p.operands];
+  const args = [...p.operands, ...(word === 'points' ? pointsWords(p.options) : [])];
   // Checked before anything runs: `key rotate 101 --out f` must not rotate and then refuse.
   if (p.options.out !== undefined && (args.length !== 2 || args[1] === 'rotate' || args[1] === 'show')) {
     return refuse(err, `onecard backend ${word}: --out goes with \`key <terminal>\` or \`enrol <terminal>\` only`);
@@ -201,9 +202,9 @@ function adminSpec(word: string): CommandSpec | null {
   const out: OptionSpec = { name: 'out', value: 'FILE', help: 'write the key to FILE (0600) instead of stdout' };
   const csv: OptionSpec = { name: 'csv', value: 'FILE', help: 'register the cards listed in FILE (header: card)' };
   const wait: OptionSpec = { name: 'wait', help: `wait up to ${COMMAND_WAIT_MS / 1000} s for the terminal's answer` };
+  if (word === 'points') return { ...adminCommand(word, mine), options: [DB_OPTION, ...POINTS_OPTIONS] };
   return {
-    command: `onecard backend ${word}`,
-    summary: mine.map((l) => l.trim()).join('\n'),
+    ...adminCommand(word, mine),
     options: printsKey
       ? [DB_OPTION, out]
       : word === 'command'
@@ -211,6 +212,14 @@ function adminSpec(word: string): CommandSpec | null {
         : word === 'card'
           ? [DB_OPTION, csv]
           : [DB_OPTION],
+  };
+}
+
+function adminCommand(word: string, mine: string[]): CommandSpec {
+  return {
+    command: `onecard backend ${word}`,
+    summary: mine.map((l) => l.trim()).join('\n'),
+    options: [DB_OPTION],
     operandsMin: 1,
     operandsMax: Number.MAX_SAFE_INTEGER,
   };

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../base/sqlite-open.ts';
+import { POINTS_SQL } from './points.ts';
 
 /**
  * The reference backend's one SQLite file (WAL + synchronous=FULL through
@@ -129,6 +130,8 @@ export function openBackendDb(path: string): Database.Database {
         db.exec(MIGRATE_2_TO_3);
       }).immediate();
     db.exec(CONFIG_SQL);
+    // Member points (points.ts): tables only, created where missing, like CONFIG_SQL.
+    db.exec(POINTS_SQL);
     return db;
   } catch (err) {
     db.close();

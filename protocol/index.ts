@@ -56,7 +56,7 @@ export { CLOCK_FAR_MS, clockOffset } from './messages/time.ts';
 export type { ClockStateName, TimeRequest, TimeResponse } from './messages/time.ts';
 export type { PeripheralHealth, Status, StatusAck } from './messages/status.ts';
 export { PERIPHERALS_MAX, STATUS_ALARM_BYTES_MAX } from './messages/status.ts';
-export { ListDigest, DIGEST_BYTES } from './messages/list-entries.ts';
+export { CARD_CLASS_MAX, isCardClass, ListDigest, DIGEST_BYTES } from './messages/list-entries.ts';
 export type { CreditKey, Grant, Holder, ListEntry, ListId, PendingCredit } from './messages/list-entries.ts';
 export { HOLDER_NAME_BYTES_MAX } from './messages/list-holders.ts';
 export { deltaChunks, LIST_CAP, LIST_CHUNKS_MAX, snapshotChunks } from './messages/lists.ts';

@@ -46,6 +46,12 @@ const POS = `// onecard terminal config: one canteen POS. JSON with // comments.
     "entryMode": "free", // the cashier keys the amount; "item", "fixed" and "simple" also exist
     "maxSaleCents": 100000, // 1000.00 per sale at most
     "requireOperator": true // a cashier signs in with an operator card first
+  },
+  // Member points (docs/points.md): 0 turns a ratio off; the backend keeps the balance and the levels
+  "points": {
+    "saleCentsPerPoint": 100, // a point per 1.00 charged; the fraction is dropped
+    "topupCentsPerPoint": 0,
+    "topupBonuses": [{ "minTopupCents": 10000, "bonusSubsidyCents": 1000 }] // top up 100.00, get 10.00 subsidy
   }
 }
 `;

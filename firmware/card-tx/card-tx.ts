@@ -1,6 +1,7 @@
 import type { CardApp, CardImage } from '../card/app.ts';
 import type { CardKeys } from '../card/keys.ts';
 import type { CardSession } from '../card/session.ts';
+import { currentLevel, type LevelState } from '../card/level.ts';
 import type { PurseState } from '../card/layout.ts';
 import { cardDay, cardDayToIso } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
@@ -26,7 +27,16 @@ export type TxOutcome =
 /** What the caller says about a write beyond the decision: the intent's own fields of that name. */
 export type TxMeta = Pick<
   IntentBody,
-  'tx' | 'listAmountCents' | 'undoOf' | 'shift' | 'operator' | 'items' | 'creditSeqs' | 'forfeitedSeqs'
+  | 'tx'
+  | 'listAmountCents'
+  | 'undoOf'
+  | 'shift'
+  | 'operator'
+  | 'items'
+  | 'creditSeqs'
+  | 'forfeitedSeqs'
+  | 'points'
+  | 'cardClass'
 >;
 
 /** A valid slot of the card holds exactly `purse` (its writer included). */
@@ -42,6 +52,14 @@ export function afterWrite(card: CardImage, next: PurseState): CardImage {
       ? ([{ ok: true, value: next }, card.slots[1]] as const)
       : ([card.slots[0], { ok: true, value: next }] as const);
   return { ...card, slots, current: target, purse: next };
+}
+
+/**
+ * The level slot a credit write with a level change puts on the card: the class, stamped with
+ * the purse's lastCreditSeq after the write, which only grows, so a later change always wins.
+ */
+export function levelOfWrite(cardClass: number, next: PurseState): LevelState {
+  return { cardClass, changeSeq: next.lastCreditSeq };
 }
 
 /** Totals scope of the cents topped up onto each card here (key: card number), moved with the write's final record. */
@@ -170,6 +188,8 @@ export class CardTransactions {
       ...(meta.items ? { items: meta.items } : {}),
       ...(meta.creditSeqs ? { creditSeqs: meta.creditSeqs } : {}),
       ...(meta.forfeitedSeqs ? { forfeitedSeqs: meta.forfeitedSeqs } : {}),
+      ...(meta.points ? { points: meta.points } : {}),
+      ...(meta.cardClass !== undefined ? { cardClass: meta.cardClass } : {}),
     };
     // Pair assertion: the purse moves by exactly the charged amount.
     const before = card.purse.balance + card.purse.subsidy;
@@ -182,8 +202,16 @@ export class CardTransactions {
     // Pair assertion: the intent is in the journal file before the first card byte, so a cut from here on
     // leaves a record that start-up recovery turns into "uncertain".
     this.assertJournaled(intent);
-    const result = await this.cards.writePurse(session, card, keys, decision.next);
     const ref = { card: body.cardNumber, ref: intent.seq };
+    // A level change goes on first, into its own spare slot: cut, the purse is untouched (abort) and the
+    // credit stays pending, so the next tap writes the level again — the same block, so twice is harmless.
+    const levelProblem = body.cardClass === undefined ? null : await this.putLevel(session, card, keys, body);
+    if (levelProblem !== null) {
+      this.journal.appendDeferred(KIND.abort, { intentSeq: intent.seq, problem: `level: ${levelProblem}` }, ref);
+      this.close(intent);
+      return { kind: 'aborted', intent, problem: levelProblem };
+    }
+    const result = await this.cards.writePurse(session, card, keys, decision.next);
     // Outcomes are deferred: the intent's fsync above is the only one before the result (docs/journal.md).
     switch (result.kind) {
       case 'written':
@@ -207,6 +235,20 @@ export class CardTransactions {
         });
         return { kind: 'uncertain', intent, problem: result.problem };
     }
+  }
+
+  /** Writes the intent's level unless the card holds it already; the problem when it did not surely land. */
+  private async putLevel(
+    session: CardSession,
+    card: CardImage,
+    keys: CardKeys,
+    body: IntentBody,
+  ): Promise<string | null> {
+    const level = levelOfWrite(body.cardClass as number, body.next);
+    const held = card.levels ? currentLevel(card.levels) : null;
+    if (held?.cardClass === level.cardClass && held.changeSeq === level.changeSeq) return null;
+    const r = await this.cards.writeLevel(session, card, keys, level);
+    return r.kind === 'written' ? null : r.problem;
   }
 
   /** Pair assertion, after: the settle record reads back from the journal closing this intent, as decided. */
@@ -235,10 +277,11 @@ export class CardTransactions {
     const day = cardDayToIso(cardDay(atMs, this.utcOffsetMinutes));
     if (body.tx === 'topup') {
       // Per card as well: a kiosk owes a card its stacked bills less the top-ups that landed (firmware/kiosk/owed.ts).
+      // Cash only (fromBalance): a top-up bonus (subsidy) is a promotion, not money in the drawer.
       const card = String(body.cardNumber);
       return [
-        { scope: 'topup-day', key: day, count: 1, amountCents: -body.chargedAmount },
-        { scope: TOPUP_CARD_SCOPE, key: card, count: 1, amountCents: -body.chargedAmount },
+        { scope: 'topup-day', key: day, count: 1, amountCents: -body.fromBalance },
+        { scope: TOPUP_CARD_SCOPE, key: card, count: 1, amountCents: -body.fromBalance },
       ];
     }
     if (body.tx === 'credit')

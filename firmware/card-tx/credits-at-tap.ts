@@ -1,9 +1,9 @@
-import type { CardImage } from '../card/app.ts';
+import { afterLevelWrite, type CardImage } from '../card/app.ts';
 import type { CardKeys } from '../card/keys.ts';
 import type { CardSession } from '../card/session.ts';
 import type { Decision, PolicyRequest } from '../policy/policy.ts';
 import type { PendingCredit } from '../store/credits.ts';
-import { afterWrite, type CardTransactions } from './card-tx.ts';
+import { afterWrite, levelOfWrite, type CardTransactions } from './card-tx.ts';
 
 /** The terminal's pending credits, as a role sees them (firmware/store/credits.ts). */
 export interface CreditSource {
@@ -41,6 +41,8 @@ export async function applyPendingCredits(
   const balance = live.reduce((n, c) => n + c.balanceCents, 0);
   const subsidy = live.reduce((n, c) => n + c.subsidyCents, 0);
   const uptoCreditSeq = pending[pending.length - 1].creditSeq;
+  // The last level change of the run is the card's class from this write on (an earlier one is overtaken).
+  const cardClass = pending.findLast((c) => c.cardClass !== undefined)?.cardClass;
   const decision = decide(card, { kind: 'apply-credits', balance, subsidy, uptoCreditSeq });
   // A refused card (lost, expired, another tenant) keeps its credits pending; the role's own decision says why.
   if (decision.kind !== 'approve') return { kind: 'ok', card, amount: 0 };
@@ -50,10 +52,14 @@ export async function applyPendingCredits(
     listAmountCents: decision.chargedAmount,
     creditSeqs: pending.map((c) => c.creditSeq),
     ...(forfeitedSeqs.length ? { forfeitedSeqs } : {}),
+    ...(cardClass !== undefined ? { cardClass } : {}),
   });
   if (outcome.kind !== 'committed') return { kind: 'cut' };
   credits.forget(card.identity.cardNumber, uptoCreditSeq);
-  return { kind: 'ok', card: afterWrite(card, decision.next), amount: balance + subsidy };
+  const written = afterWrite(card, decision.next);
+  // From this tap on the card is of its new class: the sale that follows takes the new discount.
+  const level = cardClass !== undefined ? levelOfWrite(cardClass, decision.next) : null;
+  return { kind: 'ok', card: level ? afterLevelWrite(written, level) : written, amount: balance + subsidy };
 }
 
 /**

@@ -17,6 +17,8 @@ import {
 import { CardError, type CardSession, type KeyType } from './session.ts';
 import { equalBytes } from '../crypto/cmac.ts';
 import { sectorTrailer } from './trailer.ts';
+import { currentLevel, currentLevelSlot, decodeLevel, encodeLevel, LEVEL_SLOTS, type LevelSlots } from './level.ts';
+import type { LevelState } from './level.ts';
 
 /**
  * The card application v1: read and verify a card, move its purse to a new
@@ -25,7 +27,10 @@ import { sectorTrailer } from './trailer.ts';
  */
 export interface CardImage {
   readonly uid: Uint8Array;
+  /** cardClass is the member level's when the card holds one (level.ts), else the class it was issued with. */
   readonly identity: CardIdentity;
+  /** The two member-level slots as read (level.ts); absent on an image built without them. */
+  readonly levels?: LevelSlots;
   readonly slots: readonly [DecodeResult<PurseState>, DecodeResult<PurseState>];
   readonly current: 0 | 1;
   readonly purse: PurseState;
@@ -112,7 +117,8 @@ export class CardApp {
           problem: identity.problem,
         };
       const slots: DecodeResult<PurseState>[] = [];
-      for (const slot of PURSE_SLOTS) {
+      const levelSlots: DecodeResult<LevelState>[] = [];
+      for (const [i, slot] of PURSE_SLOTS.entries()) {
         await authenticate(session, keys, slot.sector, this.purseKey);
         slots.push(
           decodePurse(
@@ -122,6 +128,12 @@ export class CardApp {
             keys.mac,
           ),
         );
+        // The level slot beside it, in the sector already open: one more read, no more auth. Slot 1 is
+        // written only once slot 0 has held a level, so an empty slot 0 spares the tap the read of slot 1.
+        const first = levelSlots[0];
+        const unread = i === 1 && first !== undefined && !first.ok && first.problem === 'empty';
+        const block = unread ? null : await session.readBlock(LEVEL_SLOTS[i].block);
+        levelSlots.push(block ? decodeLevel(block, session.uid, keys.mac) : { ok: false, problem: 'empty' });
       }
       const pair = [slots[0], slots[1]] as const;
       const current = currentSlot(pair);
@@ -132,7 +144,9 @@ export class CardApp {
           problem: `no valid purse slot (${describe(pair[0])}; ${describe(pair[1])})`,
         };
       const purse = (pair[current] as { ok: true; value: PurseState }).value;
-      return { ok: true, keys, card: { uid: session.uid, identity: identity.value, slots: pair, current, purse } };
+      const levels = [levelSlots[0], levelSlots[1]] as const;
+      const card = withLevel({ uid: session.uid, identity: identity.value, slots: pair, current, purse }, levels);
+      return { ok: true, keys, card };
     } catch (e) {
       return { ok: false, ...failureOf(e) };
     }
@@ -169,6 +183,31 @@ export class CardApp {
       return { kind: 'written' };
     } catch (e) {
       if (e instanceof Error && e.message.startsWith('bug:')) throw e;
+      return { kind: 'uncertain', problem: failureOf(e).problem };
+    }
+  }
+
+  /**
+   * Writes a member level into the level slot that is not current, then reads it back
+   * (level.ts). The current slot is never touched: a tear leaves the old level.
+   */
+  async writeLevel(session: CardSession, card: CardImage, keys: CardKeys, level: LevelState): Promise<WriteOutcome> {
+    if (!equalBytes(session.uid, card.uid)) throw new Error('bug: writing a level to a different card');
+    const held = card.levels ? currentLevelSlot(card.levels) : null;
+    const target = LEVEL_SLOTS[held === 0 ? 1 : 0];
+    const block = encodeLevel(level, card.uid, keys.mac);
+    try {
+      if (!holds(session, target.sector, 'B')) await authenticate(session, keys, target.sector, 'B');
+    } catch (e) {
+      return { kind: 'not-written', problem: failureOf(e).problem };
+    }
+    try {
+      await session.writeBlock(target.block, block);
+      const back = await session.readBlock(target.block);
+      return equalBytes(back, block)
+        ? { kind: 'written' }
+        : { kind: 'uncertain', problem: 'level read-back differs from what was written' };
+    } catch (e) {
       return { kind: 'uncertain', problem: failureOf(e).problem };
     }
   }
@@ -221,4 +260,24 @@ export class CardApp {
 
 function describe(r: DecodeResult<PurseState>): string {
   return r.ok ? `counter ${r.value.counter}` : r.problem;
+}
+
+/** The card as the terminal uses it: the current member level, if any, over the issue class. */
+export function withLevel(card: CardImage, levels: LevelSlots): CardImage {
+  const level = currentLevel(levels);
+  const identity = level ? { ...card.identity, cardClass: level.cardClass } : card.identity;
+  return { ...card, identity, levels };
+}
+
+/** The card after a verified write of `level` into the slot that was not current. */
+export function afterLevelWrite(card: CardImage, level: LevelState): CardImage {
+  const held = card.levels ? currentLevelSlot(card.levels) : null;
+  const written = { ok: true as const, value: level };
+  const old =
+    card.levels ??
+    ([
+      { ok: false, problem: 'empty' },
+      { ok: false, problem: 'empty' },
+    ] as const);
+  return withLevel(card, held === 0 ? [old[0], written] : [written, old[1]]);
 }

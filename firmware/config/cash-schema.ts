@@ -45,14 +45,17 @@ export const PrinterConfigSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('usb-lp'),
-      device: z.string().regex(/^\/dev\/usb\/lp\d+$/, 'a USB line printer like /dev/usb/lp0').default('/dev/usb/lp0'),
+      device: z
+        .string()
+        .regex(/^\/dev\/usb\/lp\d+$/, 'a USB line printer like /dev/usb/lp0')
+        .default('/dev/usb/lp0'),
     })
     .strict(),
   /** A network printer's raw port (JetDirect, TCP 9100). */
   z
     .object({
       kind: z.literal('tcp'),
-      host: z.string().min(1, 'the printer\'s address, like 192.168.1.50'),
+      host: z.string().min(1, "the printer's address, like 192.168.1.50"),
       port: z.number().int().min(1).max(65_535).default(9100),
     })
     .strict(),

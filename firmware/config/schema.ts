@@ -3,6 +3,7 @@ import { fieldPath } from '../../protocol/field-path.ts';
 import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
 import { CashConfigShape, kioskCashIssues } from './cash-schema.ts';
 import { FaceConfigShape } from './face-schema.ts';
+import { POINTS_OFF, PointsSchema } from './points-schema.ts';
 import { AttendanceRoleSchema, DoorRoleSchema, KioskRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
 
 /**
@@ -205,6 +206,8 @@ export const ConfigSchema = z
     storage: z.object({ dataDir: z.string().min(1), keyFile: z.string().min(1) }),
     cardClasses: z.array(CardClassSchema).min(1).max(256),
     pos: PosSchema.default(PosSchema.parse({})),
+    /** Member points and top-up bonuses (points-schema.ts); off when left out. */
+    points: PointsSchema.default(POINTS_OFF),
     /** The role's own section: required when terminal.roles names it (roles-schema.ts). */
     door: DoorRoleSchema.optional(),
     attendance: AttendanceRoleSchema.optional(),

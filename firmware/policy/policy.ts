@@ -1,6 +1,7 @@
 import type { CardIdentity, PurseState } from '../card/layout.ts';
 import { COUNTER_MAX, U24_MAX, U32_MAX } from '../card/layout.ts';
 import type { CardClass } from '../config/schema.ts';
+import { topupBonusCents, type PointsRules } from './points.ts';
 import type { RefusalCode } from './reasons.ts';
 
 /**
@@ -18,12 +19,14 @@ export interface PolicyRules {
   maxSaleCents: number;
   balanceCapCents: number;
   usesPerSale: number;
+  /** Member points and top-up bonuses (firmware/policy/points.ts); absent = none. */
+  points?: PointsRules;
 }
 
 export type PolicyRequest =
   /** A sale of `amountCents` before discount; `pinOk` once the holder entered the right PIN. */
   | { kind: 'debit'; amountCents: number; pinOk: boolean }
-  /** Money onto the card (cash top-up at the counter). */
+  /** Money onto the card (cash top-up at the counter); a bonus tier of rules.points adds to the subsidy wallet. */
   | { kind: 'credit'; amountCents: number }
   /** Put back exactly what an earlier debit took. */
   | { kind: 'refund'; fromSubsidy: number; fromBalance: number; day: number }
@@ -145,12 +148,22 @@ export function decide(ctx: PolicyContext, req: PolicyRequest): Decision {
       if (!Number.isInteger(req.amountCents) || req.amountCents <= 0)
         return refuse('below-min', 'top-up must be positive');
       if (identity.flags.countPurse) return refuse('class-not-allowed', 'count cards are not topped up with money');
+      // The bonus rides in the same write: cash in balance, the promotion in subsidy (spent first, may expire).
+      // The cap refuses cash, never for a promotion: a bonus with no room left under it is not given.
       const capped = overCap(ctx, req.amountCents, 0);
       if (capped) return capped;
+      const tier = topupBonusCents(rules.points, req.amountCents);
+      const bonus = overCap(ctx, req.amountCents, tier) ? 0 : tier;
       return approve(
-        { ...base, balance: purse.balance + req.amountCents, day: purse.day, spentToday: purse.spentToday },
-        -req.amountCents,
-        0,
+        {
+          ...base,
+          balance: purse.balance + req.amountCents,
+          subsidy: purse.subsidy + bonus,
+          day: purse.day,
+          spentToday: purse.spentToday,
+        },
+        -(req.amountCents + bonus),
+        -bonus,
         -req.amountCents,
         0,
       );

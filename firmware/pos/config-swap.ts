@@ -19,6 +19,7 @@ export function rulesFor(config: TerminalConfig): PolicyRules {
     maxSaleCents: config.pos.maxSaleCents,
     balanceCapCents: config.pos.balanceCapCents,
     usesPerSale: config.pos.usesPerSale,
+    points: config.points,
   };
 }
 

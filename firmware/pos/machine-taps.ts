@@ -8,6 +8,7 @@ import {
   type PolicyContext,
   type PolicyRequest,
 } from '../policy/policy.ts';
+import { pointsOfWrite } from '../policy/points.ts';
 import type { JournalRecord } from '../store/journal/journal.ts';
 import type { SettledIntent, TxMeta } from '../card-tx/card-tx.ts';
 import type { IntentBody } from '../card-tx/records.ts';
@@ -140,8 +141,20 @@ function runRequest(
     ...(request.kind === 'sale' && request.lines.length
       ? { items: request.lines.map((l) => ({ code: l.code, qty: l.qty })) }
       : {}),
+    ...pointsMeta(f.rules, request.kind, card, decision),
   };
   return { memory: m, effects: [{ kind: 'write', request, card, keys, decision, meta }] };
+}
+
+/** The member points of a write, journaled with its intent (absent when none). */
+function pointsMeta(
+  rules: PosFacts['rules'],
+  tx: Request['kind'],
+  card: CardImage,
+  d: Extract<Decision, { kind: 'approve' }>,
+): Pick<TxMeta, 'points'> {
+  const points = pointsOfWrite(rules.points, tx, unitOf(card), d.chargedAmount, -d.fromBalance);
+  return points !== 0 ? { points } : {};
 }
 
 function askPin(m: PosMemory, card: CardImage, keys: CardKeys, request: Request, why: PinReason): PosStep {
@@ -202,10 +215,11 @@ function finished(m: PosMemory, request: Request, intent: JournalRecord<IntentBo
   }
   if (request.kind === 'topup') {
     const receipt = topupReceiptFor(f.config, intent, shownBalance, f.nowMs, operator);
-    return shown(rest, screens.toppedUp(-charged, shownBalance), 'ok', [receipt]);
+    return shown(rest, screens.toppedUp(-intent.body.fromBalance, shownBalance, intent.body.points), 'ok', [receipt]);
   }
   const sold = soldFrom(intent, f, request.lines, request.amountCents);
-  return shown({ ...rest, lastSale: sold.lastSale }, screens.paid(charged, shownBalance, unit), 'ok', sold.receipts);
+  const paid = screens.paid(charged, shownBalance, unit, intent.body.points);
+  return shown({ ...rest, lastSale: sold.lastSale }, paid, 'ok', sold.receipts);
 }
 
 /** A sale that landed: the undo it allows (from now, when the cashier learns it) and its receipts. */
@@ -238,6 +252,7 @@ function soldFrom(
     unit: b.unit,
     atMs,
     operator: f.operator?.name ?? null,
+    points: b.points,
   });
   return { lastSale, receipts: Array.from({ length: f.config.pos.receiptCopies }, () => receipt) };
 }

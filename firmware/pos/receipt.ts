@@ -50,7 +50,7 @@ export function undoReceiptFor(
   const b = intent.body;
   const facts = { ...headOf(config, intent.seq, atMs, operator), cardNumber: b.cardNumber, unit: b.unit, balance };
   const doc = undoReceipt(
-    { ...facts, undoOf: b.undoOf ?? 0, refundedAmount: -b.chargedAmount },
+    { ...facts, undoOf: b.undoOf ?? 0, refundedAmount: -b.chargedAmount, points: b.points },
     config.pos.printer.language,
   );
   return printedAs(config, doc);
@@ -67,8 +67,11 @@ export function topupReceiptFor(
   const facts = {
     ...head,
     cardNumber: intent.body.cardNumber,
-    creditedCents: -intent.body.chargedAmount,
+    // Cash and bonus apart: the bonus is the subsidy part of a top-up (firmware/policy/points.ts).
+    creditedCents: -intent.body.fromBalance,
+    bonusCents: -intent.body.fromSubsidy,
     balanceCents,
+    points: intent.body.points,
   };
   return printedAs(config, topupReceipt(facts, config.pos.printer.language));
 }
@@ -104,6 +107,7 @@ export function receiptFor(r: {
   unit: 'cents' | 'uses';
   atMs: number;
   operator: string | null;
+  points?: number;
 }): Receipt {
   const local = localTime(r.atMs, r.config.terminal.utcOffsetMinutes);
   const lines = [
@@ -123,6 +127,7 @@ export function receiptFor(r: {
   }
   if (r.unit === 'cents' && r.listAmountCents !== r.charged) lines.push(`原价 List ${formatCents(r.listAmountCents)}`);
   lines.push(`实收 Paid ${formatPurse(r.charged, r.unit)}`, `余额 Balance ${formatPurse(r.balance, r.unit)}`);
+  if (r.points) lines.push(`积分 Points +${r.points}`);
   if (r.operator) lines.push(`操作员 Operator ${r.operator}`);
   const facts: SaleFacts = {
     ...headOf(r.config, r.intentSeq, r.atMs, r.operator),
@@ -132,6 +137,7 @@ export function receiptFor(r: {
     listAmountCents: r.listAmountCents,
     chargedAmount: r.charged,
     balance: r.balance,
+    ...(r.points ? { points: r.points } : {}),
   };
   return { lines, doc: saleReceipt(facts, r.config.pos.printer.language), sale: facts };
 }

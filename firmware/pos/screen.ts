@@ -48,6 +48,9 @@ const pinPrompt = (digits: number, why: PinReason): Text => {
     : t(`请输入密码 ${stars}`, `Enter PIN ${stars}`);
 };
 export type PinReason = 'daily-limit' | 'card-pin';
+/** A result line with the points the write earned ("积分 +12" / "+12 pts"); unchanged when none. */
+const withPoints = (line: Text, points: number | undefined): Text =>
+  points ? t(`${line.zh} 积分 +${points}`, `${line.en} +${points} pts`) : line;
 
 export const screens = {
   idle: (operator: string | null): Screen => ({
@@ -82,7 +85,7 @@ export const screens = {
           customer: t(`请付 ${formatCents(amountCents)} 元`, `Please pay ${formatCents(amountCents)}`),
           figure: { kind: 'due', amountCents },
         },
-  paid: (charged: number, balance: number, unit: 'cents' | 'uses'): Screen =>
+  paid: (charged: number, balance: number, unit: 'cents' | 'uses', points?: number): Screen =>
     unit === 'uses'
       ? {
           cashier: t(`扣次成功,余 ${balance} 次`, `1 use taken, ${balance} left`),
@@ -90,9 +93,12 @@ export const screens = {
         }
       : {
           cashier: t(`收款成功 ${formatCents(charged)}`, `Paid ${formatCents(charged)}`),
-          customer: t(
-            `扣款 ${formatCents(charged)} 余额 ${formatCents(balance)}`,
-            `Paid ${formatCents(charged)} balance ${formatCents(balance)}`,
+          customer: withPoints(
+            t(
+              `扣款 ${formatCents(charged)} 余额 ${formatCents(balance)}`,
+              `Paid ${formatCents(charged)} balance ${formatCents(balance)}`,
+            ),
+            points,
           ),
           figure: { kind: 'paid', amountCents: charged, balanceCents: balance },
         },
@@ -109,11 +115,14 @@ export const screens = {
           ),
     figure: { kind: 'paid', amountCents: charged, balanceCents: balance },
   }),
-  toppedUp: (amount: number, balance: number): Screen => ({
+  toppedUp: (amount: number, balance: number, points?: number): Screen => ({
     cashier: t(`充值成功 ${formatCents(amount)}`, `Topped up ${formatCents(amount)}`),
-    customer: t(
-      `充值 ${formatCents(amount)} 余额 ${formatCents(balance)}`,
-      `Top-up ${formatCents(amount)} balance ${formatCents(balance)}`,
+    customer: withPoints(
+      t(
+        `充值 ${formatCents(amount)} 余额 ${formatCents(balance)}`,
+        `Top-up ${formatCents(amount)} balance ${formatCents(balance)}`,
+      ),
+      points,
     ),
     figure: { kind: 'topped-up', amountCents: amount, balanceCents: balance },
   }),

@@ -26,6 +26,8 @@ const ZH = {
   topupsAmount: '充值金额',
   reference: '凭证号',
   printOnce: '本发票只打印一次',
+  points: '积分',
+  bonus: '赠送',
 } as const;
 
 export type Labels = { readonly [K in keyof typeof ZH]: string };
@@ -55,6 +57,8 @@ const EN: Labels = {
   topupsAmount: 'Top-ups amount',
   reference: 'Ref',
   printOnce: 'Printed once only',
+  points: 'Points',
+  bonus: 'Bonus',
 };
 
 export const LABELS: Readonly<Record<Language, Labels>> = { zh: ZH, en: EN };

@@ -24,6 +24,14 @@ export interface SaleFacts extends ReceiptHead {
   listAmountCents: number;
   chargedAmount: number;
   balance: number;
+  /** Member points the sale earned (firmware/policy/points.ts); no line when absent or 0. */
+  points?: number;
+}
+
+/** The points line of a receipt, signed ("+12", "-12"); none when the write moved no points. */
+function pointsLine(points: number | undefined, language: Language): DocLine[] {
+  if (!points) return [];
+  return [{ kind: 'pair', label: LABELS[language].points, value: points > 0 ? `+${points}` : `${points}` }];
 }
 
 function saleBody(f: SaleFacts, language: Language): DocLine[] {
@@ -44,6 +52,7 @@ function saleBody(f: SaleFacts, language: Language): DocLine[] {
     ...list,
     { kind: 'pair', label: t.paid, value: formatPurse(f.chargedAmount, f.unit), bold: true },
     { kind: 'pair', label: t.balance, value: formatPurse(f.balance, f.unit) },
+    ...pointsLine(f.points, language),
   ];
 }
 
@@ -71,6 +80,8 @@ export interface UndoFacts extends ReceiptHead {
   /** What went back onto the card (positive). */
   refundedAmount: number;
   balance: number;
+  /** The sale's points given back (negative). */
+  points?: number;
 }
 
 export function undoReceipt(f: UndoFacts, language: Language): ReceiptDoc {
@@ -80,14 +91,19 @@ export function undoReceipt(f: UndoFacts, language: Language): ReceiptDoc {
     { kind: 'pair', label: t.undoOf, value: `${f.undoOf}` },
     { kind: 'pair', label: t.refunded, value: formatPurse(f.refundedAmount, f.unit), bold: true },
     { kind: 'pair', label: t.balance, value: formatPurse(f.balance, f.unit) },
+    ...pointsLine(f.points, language),
   ];
   return { lines: [...headLines(f, t.undo, t), ...body, ...footLines(f, t)] };
 }
 
 export interface TopupFacts extends ReceiptHead {
   cardNumber: number;
+  /** Cash put on the card. */
   creditedCents: number;
+  /** A top-up bonus tier's promotion, in the subsidy wallet; no line when absent or 0. */
+  bonusCents?: number;
   balanceCents: number;
+  points?: number;
 }
 
 /** copy: a reprint (the first print was cut short or refused by the printer) says COPY in its title and body. */
@@ -96,7 +112,9 @@ export function topupReceipt(f: TopupFacts, language: Language, copy = false): R
   const body: DocLine[] = [
     { kind: 'pair', label: t.card, value: `${f.cardNumber}` },
     { kind: 'pair', label: t.credited, value: formatCents(f.creditedCents), bold: true },
+    ...(f.bonusCents ? [{ kind: 'pair', label: t.bonus, value: formatCents(f.bonusCents) } as const] : []),
     { kind: 'pair', label: t.balance, value: formatCents(f.balanceCents) },
+    ...pointsLine(f.points, language),
     ...(copy ? [{ kind: 'text', text: t.copy, align: 'center', bold: true } as const] : []),
   ];
   return { lines: [...headLines(f, copy ? `${t.topup} ${t.copy}` : t.topup, t), ...body, ...footLines(f, t)] };

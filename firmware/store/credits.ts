@@ -29,6 +29,11 @@ export interface PendingCredit {
    * is used up with no money, and the card's later credits still land.
    */
   expiryDay: number;
+  /**
+   * A member level change (PROTOCOL.md §6.5, reason `level`): no money, the card's
+   * class from the write that applies it on. Absent on a money credit.
+   */
+  cardClass?: number;
 }
 
 /** A batch from the backend is bounded: a month's subsidy run for a large site. */
@@ -38,9 +43,11 @@ export const CREDITS_PER_CARD_MAX = 64;
 const U32_MAX = 0xffff_ffff;
 /** Card days are u16 (firmware/card/layout.ts). */
 const CARD_DAY_MAX = 0xffff;
+/** A card class is a u8 on the card (firmware/card/layout.ts). */
+const CARD_CLASS_MAX = 0xff;
 
 /** PRAGMA user_version. Bump it and add a migration when the table changes: terminals in the field keep their files. */
-export const CREDITS_SCHEMA_VERSION = 2;
+export const CREDITS_SCHEMA_VERSION = 3;
 
 const SCHEMA_SQL = `
 CREATE TABLE credits (
@@ -62,6 +69,12 @@ ALTER TABLE credits ADD COLUMN expiry_day INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 2;
 `;
 
+/** Version 3: a credit may be a member level change (card_class set, no money). */
+const MIGRATE_3_SQL = `
+ALTER TABLE credits ADD COLUMN card_class INTEGER;
+PRAGMA user_version = 3;
+`;
+
 export class PendingCredits {
   private readonly q;
   private readonly unsynced: UnsyncedWrite;
@@ -73,13 +86,20 @@ export class PendingCredits {
     this.unsynced = unsyncedWriter(db);
     this.q = {
       put: db.prepare(
-        'INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents, expiry_day) VALUES (?, ?, ?, ?, ?)',
+        `INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents, expiry_day, card_class)
+         VALUES (?, ?, ?, ?, ?, ?)`,
       ),
       forCard: db.prepare<
         [number, number, number],
-        { credit_seq: number; balance_cents: number; subsidy_cents: number; expiry_day: number }
+        {
+          credit_seq: number;
+          balance_cents: number;
+          subsidy_cents: number;
+          expiry_day: number;
+          card_class: number | null;
+        }
       >(
-        'SELECT credit_seq, balance_cents, subsidy_cents, expiry_day FROM credits WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ?',
+        'SELECT credit_seq, balance_cents, subsidy_cents, expiry_day, card_class FROM credits WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ?',
       ),
       dropUpTo: db.prepare('DELETE FROM credits WHERE card = ? AND credit_seq <= ?'),
       count: db.prepare<[], number>('SELECT count(*) FROM credits').pluck(),
@@ -98,6 +118,7 @@ export class PendingCredits {
       db.transaction(() => {
         if (version === 0) db.exec(SCHEMA_SQL);
         if (version < 2) db.exec(MIGRATE_2_SQL);
+        if (version < 3) db.exec(MIGRATE_3_SQL);
       }).immediate();
       return new PendingCredits(db, opts.log);
     } catch (err) {
@@ -117,7 +138,10 @@ export class PendingCredits {
     const added = this.db
       .transaction(() =>
         credits.reduce(
-          (n, c) => n + this.q.put.run(c.card, c.creditSeq, c.balanceCents, c.subsidyCents, c.expiryDay).changes,
+          (n, c) =>
+            n +
+            this.q.put.run(c.card, c.creditSeq, c.balanceCents, c.subsidyCents, c.expiryDay, c.cardClass ?? null)
+              .changes,
           0,
         ),
       )
@@ -134,6 +158,7 @@ export class PendingCredits {
       balanceCents: r.balance_cents,
       subsidyCents: r.subsidy_cents,
       expiryDay: r.expiry_day,
+      ...(r.card_class !== null ? { cardClass: r.card_class } : {}),
     }));
   }
 
@@ -170,7 +195,14 @@ function checkCredit(c: PendingCredit): void {
   const signed = (n: number) => Number.isInteger(n) && Math.abs(n) <= U32_MAX;
   if (!signed(c.balanceCents) || !signed(c.subsidyCents))
     throw new RangeError(`credit ${c.card}#${c.creditSeq}: amounts must be whole cents within ±${U32_MAX}`);
-  if (c.balanceCents + c.subsidyCents === 0) throw new RangeError(`credit ${c.card}#${c.creditSeq}: empty credit`);
+  if (c.cardClass !== undefined) {
+    // A level change carries a class and no money: the two never share a credit.
+    if (!Number.isInteger(c.cardClass) || c.cardClass < 0 || c.cardClass > CARD_CLASS_MAX)
+      throw new RangeError(`credit ${c.card}#${c.creditSeq}: cardClass must be 0..${CARD_CLASS_MAX}`);
+    if (c.balanceCents !== 0 || c.subsidyCents !== 0)
+      throw new RangeError(`credit ${c.card}#${c.creditSeq}: a level change carries no money`);
+  } else if (c.balanceCents + c.subsidyCents === 0)
+    throw new RangeError(`credit ${c.card}#${c.creditSeq}: empty credit`);
   if (!Number.isInteger(c.expiryDay) || c.expiryDay < 0 || c.expiryDay > CARD_DAY_MAX)
     throw new RangeError(
       `credit ${c.card}#${c.creditSeq}: expiryDay must be a card day 0..${CARD_DAY_MAX}, got ${c.expiryDay}`,

@@ -2,6 +2,7 @@ import type { Logger } from '../core/log.ts';
 import type { PendingCredit as StoredCredit } from '../store/credits.ts';
 import { sameBytes } from '../store/lists/list-schema.ts';
 import {
+  isCardClass,
   ListDigest,
   type CreditKey,
   type ListAck,
@@ -79,6 +80,13 @@ export function applyCredits(
 function storeCredits(credits: CreditStore, add: PendingCredit[], remove: CreditKey[]): string | null {
   const stored: StoredCredit[] = [];
   for (const c of add) {
+    // A level change (§6.5.1): its amount is the card's new class, no money moves.
+    if (c.reason === 'level') {
+      if (!isCardClass(c.amount)) return `credit ${c.cardNumber}#${c.creditSeq}: level ${c.amount} is not a card class`;
+      const key = { card: c.cardNumber, creditSeq: c.creditSeq, expiryDay: c.expiryDay };
+      stored.push({ ...key, balanceCents: 0, subsidyCents: 0, cardClass: c.amount });
+      continue;
+    }
     // A negative amount is a pending debit (reason adjust: a replaced card's late sales, docs/cards.md).
     if (c.amount === 0 || (c.amount < 0 && c.reason !== 'adjust'))
       return `credit ${c.cardNumber}#${c.creditSeq}: amount ${c.amount} is neither a credit nor an adjusting debit`;

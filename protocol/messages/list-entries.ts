@@ -27,7 +27,15 @@ export interface Grant {
 }
 
 export const CreditPurse = makeEnum({ balance: 0, subsidy: 1 });
-export const CreditReason = makeEnum({ subsidy: 0, topup: 1, refund: 2, adjust: 3 });
+/**
+ * Why a credit: money (subsidy … points, a redemption of member points), or `level`: a member level
+ * change, no money — its `amount` is the card's new class (0..255), written to the card's level slot
+ * at the tap that applies it (§6.5), so it lands once, in order with the card's credits.
+ */
+export const CreditReason = makeEnum({ subsidy: 0, topup: 1, refund: 2, adjust: 3, level: 4, points: 5 });
+/** A level credit's amount is a card class: a u8 on the card. */
+export const CARD_CLASS_MAX = 255;
+export const isCardClass = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= CARD_CLASS_MAX;
 
 /**
  * A credit waiting for its card (money invariant 5, docs/architecture.md). creditSeq counts per

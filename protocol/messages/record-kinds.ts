@@ -82,6 +82,10 @@ export interface IntentBody {
   creditSeqs?: number[];
   /** tx 'credit': those of creditSeqs that had expired: used up with no money (§6.5). */
   forfeitedSeqs?: number[];
+  /** Member points this write earns (+ sale, top-up) or gives back (− undo), whole; absent when 0 (§6.6.6). */
+  points?: number;
+  /** tx 'credit': a member level change among creditSeqs: the card's class from this write on (§6.5). */
+  cardClass?: number;
 }
 
 /** card.commit: the write was read back as written. */

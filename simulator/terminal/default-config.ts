@@ -27,6 +27,8 @@ export interface SimTerminalSpec {
   id: number;
   tenantId?: number;
   pos?: Record<string, unknown>;
+  /** The config's member points section (firmware/config/points-schema.ts); off when left out. */
+  points?: Record<string, unknown>;
   cardClasses?: unknown[];
   /** The backend's online authorisation, for online-account classes. */
   authorizer?: OnlineAuthorizer;
@@ -68,6 +70,7 @@ export function simTerminalConfig(spec: SimTerminalSpec, dataDir: string): Termi
       },
       storage: { dataDir, keyFile: `${dataDir}/keys.json` },
       cardClasses: spec.cardClasses ?? DEFAULT_CARD_CLASSES,
+      ...(spec.points ? { points: spec.points } : {}),
       ...roleSections(spec),
     },
     `terminal "${spec.name}"`,

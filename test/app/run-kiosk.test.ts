@@ -32,7 +32,9 @@ test("onecard run's kiosk takes a bill on the config's twins and pushes each scr
     after: (_ms, fn) => {
       const timer = { fn, live: true };
       due.push(timer);
-      return () => void (timer.live = false);
+      return () => {
+        timer.live = false;
+      };
     },
   };
   const nowUs = () => clock.nowMs() * 1000;

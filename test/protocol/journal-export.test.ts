@@ -93,7 +93,7 @@ test('a wrong MAC, a key the backend does not hold, a cut file and a non-export 
     'no key 1 for terminal 101',
   );
   assert.match((readExport(text.slice(0, -40), keyOf) as { reason: string }).reason, /cut short/);
-  const noMac = text.split('\n').slice(0, -2).join('\n') + '\n';
+  const noMac = `${text.split('\n').slice(0, -2).join('\n')}\n`;
   assert.match((readExport(noMac, keyOf) as { reason: string }).reason, /no MAC on the last line/);
   assert.match(
     (readExport('card,amount\n1,2\n3,4\n', keyOf) as { reason: string }).reason,

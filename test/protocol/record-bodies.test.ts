@@ -104,6 +104,36 @@ async function invoice(): Promise<void> {
   }
 }
 
+/** Member points (§6.5.1): a sale and its undo with points, a top-up with a bonus, a level change applied. */
+async function points(): Promise<void> {
+  const w = new SimWorld({ seed: 15, startMs: START });
+  try {
+    const classes = [
+      { id: 1, name: { zh: '员工', en: 'Staff' } },
+      { id: 7, name: { zh: '金卡', en: 'Gold' } },
+    ];
+    const rules = { saleCentsPerPoint: 100, topupBonuses: [{ minTopupCents: 1_000, bonusSubsidyCents: 100 }] };
+    w.addTerminal({
+      name: 'pos1',
+      id: 101,
+      points: rules,
+      cardClasses: [...classes, { id: 9, operator: true, name: classes[0].name }],
+    });
+    await w.addCard({ name: 'alice', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 1_000 });
+    await w.addCard({ name: 'op', uid: '04000009', number: 9001, cardClass: 9 });
+    w.terminal('pos1').terminal.credits.add([
+      { card: 1001, creditSeq: 1, balanceCents: 0, subsidyCents: 0, expiryDay: 0, cardClass: 7 },
+    ]);
+    await w.tap('pos1', 'op');
+    for (const keys of [['5', 'confirm'], ['undo'], ['topup', '1', '0', 'confirm']]) {
+      for (const k of keys) w.key('pos1', k);
+      await w.tap('pos1', 'alice');
+    }
+  } finally {
+    w.close();
+  }
+}
+
 async function online(): Promise<void> {
   let up = true;
   const authorizer: OnlineAuthorizer = {
@@ -158,6 +188,7 @@ test('every body the firmware journals matches the published schema of its kind,
     await kioskTour();
     await rolesTour();
     await invoice();
+    await points();
     await deskTour();
     await rekeyAtTap();
   });
@@ -174,6 +205,14 @@ test('every body the firmware journals matches the published schema of its kind,
   assert.ok(
     seen.some((r) => r.kind === KIND.intent && (r.body as { forfeitedSeqs?: number[] }).forfeitedSeqs),
     'a credit with a forfeited seq',
+  );
+  const intents = seen
+    .filter((r) => r.kind === KIND.intent)
+    .map((r) => r.body as { points?: number; cardClass?: number });
+  assert.ok(intents.some((b) => (b.points ?? 0) > 0) && intents.some((b) => (b.points ?? 0) < 0), 'points both ways');
+  assert.ok(
+    intents.some((b) => b.cardClass === 7),
+    'a level change applied',
   );
   assert.ok(
     seen.some((r) => r.kind === KIND.intent && (r.body as { otherSlot: unknown }).otherSlot === null),

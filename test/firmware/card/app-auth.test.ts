@@ -71,7 +71,12 @@ test('a POS sale into the sector read last sends no auth; into the other one, on
   const first = await read(app, s);
   assert.equal(first.card.current, 0, 'a new card holds its purse in slot 0');
   assert.equal((await app.writePurse(s, first.card, first.keys, spend(first.card))).kind, 'written');
-  const reads = ['auth 1A', 'read 4', 'read 5', 'auth 2B', 'read 8', 'read 9', 'auth 3B', 'read 12', 'read 13'];
+  // Level slot 0 (block 10, LAYOUT.md §9) is read in the sector its purse slot opened; empty, slot 1 is not read.
+  const reads = [
+    ...['auth 1A', 'read 4', 'read 5'],
+    ...['auth 2B', 'read 8', 'read 9', 'read 10'],
+    ...['auth 3B', 'read 12', 'read 13'],
+  ];
   assert.deepEqual(s.calls, [...reads, 'write 12', 'write 13', 'read 12', 'read 13']);
 
   s.calls.length = 0;

@@ -263,7 +263,7 @@ test("a card removed during read → 'removed', at every operation", async () =>
   const session = t.reader.open()!;
   assert.ok((await app.read(session)).ok);
   const opsPerRead = session.ops;
-  assert.equal(opsPerRead, 9, 'auth + 2 reads, three sectors');
+  assert.equal(opsPerRead, 10, 'auth + identity 2 reads; auth + purse 2 + level slot 0; auth + purse 2 (slot 0 empty)');
   for (let n = 0; n < opsPerRead; n++) {
     await readOk(t);
     t.card.armRemovalBeforeOp(n);

@@ -133,6 +133,7 @@ export async function kioskRig(
     handOverOwed?: boolean;
     printer?: SimPrinter;
     screenDisplay?: KioskScreenDisplay;
+    rules?: PolicyRules;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-'));
@@ -178,7 +179,7 @@ export async function kioskRig(
       log,
       clock,
       utcOffsetMinutes: UTC_OFFSET_MINUTES,
-      rules: RULES,
+      rules: opts.rules ?? RULES,
       topupMaxCents: TOPUP_MAX_CENTS,
       operatorCards: new Set([OPERATOR]),
       blacklisted: () => false,

@@ -48,7 +48,7 @@ test('a schema-1 file is migrated in place: its credits kept, expiryDay 0 (none)
   credits.close();
   const db = new Database(path, { readonly: true });
   assert.equal(db.pragma('user_version', { simple: true }), CREDITS_SCHEMA_VERSION);
-  assert.equal(CREDITS_SCHEMA_VERSION, 2);
+  assert.equal(CREDITS_SCHEMA_VERSION, 3);
   db.close();
 });
 
@@ -73,7 +73,7 @@ test('a file from a newer build is refused, not guessed at', () => {
   db.close();
   assert.throws(
     () => PendingCredits.open({ path, log: silentLogger }),
-    /credits schema version 3, this build reads 1\.\.2/,
+    /credits schema version 4, this build reads 1\.\.3/,
   );
 });
 
@@ -90,5 +90,18 @@ test('expiryDay must be a card day (u16): a bad one refuses the whole batch', ()
     );
   }
   assert.equal(credits.size(), 0);
+  credits.close();
+});
+
+test('a level change (version 3) is kept with its class and no money; money with a class is refused', () => {
+  const credits = PendingCredits.open({ path: ':memory:', log: silentLogger });
+  credits.add([{ card: 7, creditSeq: 1, balanceCents: 0, subsidyCents: 0, expiryDay: 0, cardClass: 3 }]);
+  assert.deepEqual(credits.forCard(7, 0), [
+    { card: 7, creditSeq: 1, balanceCents: 0, subsidyCents: 0, expiryDay: 0, cardClass: 3 },
+  ]);
+  assert.throws(
+    () => credits.add([{ card: 7, creditSeq: 2, balanceCents: 5, subsidyCents: 0, expiryDay: 0, cardClass: 3 }]),
+    /a level change carries no money/,
+  );
   credits.close();
 });

@@ -29,16 +29,17 @@ test('bench: a POS sale costs a fixed SPI and RF budget; the tap→beep lower bo
   // Pinned: a change in the driver's register traffic or the sale's card commands shows up here first.
   // Bus operations / chip selects / bytes / IRQ polls of the dearer of two sales (the one that re-authenticates).
   const spi = [r.spiTransactionsPerTap, r.spiFramesPerTap, r.spiBytesPerTap, r.irqPollsPerTap];
-  assert.deepEqual(spi, [54, 160, 629, 19]);
-  assert.deepEqual([r.rf.exchanges, r.rf.roundTrips, r.rf.cardProcessingMs], [19, 23, 41.5]);
-  assert.deepEqual([r.otherSale.rf.exchanges, r.otherSale.rf.cardProcessingMs], [18, 39.5], 'no auth before its write');
+  // One READ more than before member levels: level slot 0 (block 10); slot 1 is read only once slot 0 holds one.
+  assert.deepEqual(spi, [57, 169, 670, 20]);
+  assert.deepEqual([r.rf.exchanges, r.rf.roundTrips, r.rf.cardProcessingMs], [20, 24, 44]);
+  assert.deepEqual([r.otherSale.rf.exchanges, r.otherSale.rf.cardProcessingMs], [19, 42], 'no auth before its write');
   assert.ok(r.spiBusMs.at1MHz > r.spiBusMs.at4MHz && r.spiBusMs.at4MHz > r.spiBusMs.at10MHz);
   // A model, not a measurement: the SPI part rests on PER_TRANSACTION_US_ESTIMATE, the fsync on SD_FSYNC_MS_ESTIMATE.
   // Its upper bound (airtime added to NXP's card times, which include it) stays above the goal: docs/hardware.md.
   assert.ok(r.tapToBeepLowerBoundMs.at4MHz <= r.tapGoalMs, `lower bound ${r.tapToBeepLowerBoundMs.at4MHz} ms`);
   assert.ok(r.tapToBeepModelMs.at4MHz > r.tapToBeepLowerBoundMs.at4MHz);
   const seven = await benchMfrc522({ uid: Uint8Array.of(4, 1, 2, 3, 4, 5, 6) });
-  assert.equal(seven.rf.cardProcessingMs, 42.5, 'the second cascade level adds 1 ms');
+  assert.equal(seven.rf.cardProcessingMs, 45, 'the second cascade level adds 1 ms');
 });
 
 test('RF model: a REQA nobody answers costs its airtime and the timer period', () => {
