@@ -14,6 +14,7 @@ const USAGE = [
   '  backend init        create a reference backend database (its master key inside)',
   '  backend             serve it; `onecard backend help` lists its admin commands',
   '  run --config FILE   the terminal its config describes, as a service (JSON logs on stdout; SIGTERM stops)',
+  '  desk --config FILE  the card office console on a desk terminal (issue, deposit, read, refund…)',
   '  status --config FILE  ask the running service of that config how it is',
   '  journal export --config FILE --out FILE   the unacknowledged journal to a file carried by hand',
   '  config check FILE   check a terminal config;  config example --role pos   print a commented one',
@@ -48,6 +49,10 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     case 'run': {
       const { runMain } = await import('./run/run-command.ts');
       return runMain(rest, io);
+    }
+    case 'desk': {
+      const { deskMain } = await import('./desk/desk-command.ts');
+      return deskMain(rest, io);
     }
     case 'status': {
       const { statusMain } = await import('./run/run-command.ts');

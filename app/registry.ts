@@ -19,6 +19,7 @@ import type { PeripheralsConfig, ReaderConfig } from '../firmware/config/schema.
 import type { PeripheralHealth } from '../protocol/index.ts';
 // The twins are loaded only when a config names them: a device's run never loads simulator code.
 import type { VirtualReader } from '../simulator/card/virtual-reader.ts';
+import type { Mfrc522Emulator } from '../simulator/mfrc522/emulator.ts';
 import type { SimGpioLines } from '../simulator/gpio/sim-lines.ts';
 import type { PosKey } from '../drivers/keypad/keymap.ts';
 import { type OpenedFace, openFace } from './registry-face.ts';
@@ -39,11 +40,12 @@ export interface RegistryDeps {
 
 export type Opened<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** A reader the run loop polls; `twin` is the virtual field when the kind is the simulator's. */
+/** A reader the run loop polls; `twin` / `emulator`: the simulated field, when the kind is a twin. */
 export interface OpenedReader {
   reader: CardReader;
   health(): PeripheralHealth['health'];
   twin?: VirtualReader;
+  emulator?: Mfrc522Emulator;
 }
 
 type ReaderOpener<C extends ReaderConfig> = (c: C, d: RegistryDeps) => Promise<Opened<OpenedReader>>;
@@ -76,6 +78,12 @@ const READERS: { [K in ReaderConfig['kind']]: ReaderOpener<Extract<ReaderConfig,
     const twin = new VirtualReader();
     const reader: CardReader = { detect: async () => twin.open(), close: async () => twin.remove() };
     return { ok: true, value: { reader, health: () => 'ok', twin } };
+  },
+  async 'mfrc522-emulator'(_c, d) {
+    const { Mfrc522Emulator } = await import('../simulator/mfrc522/emulator.ts');
+    const emulator = new Mfrc522Emulator();
+    const chip = await Mfrc522Reader.open(emulator, { log: d.log, clock: d.clock, wake: d.holdsCard ?? false });
+    return { ok: true, value: { reader: chip, health: () => 'ok', emulator } };
   },
 };
 

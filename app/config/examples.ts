@@ -202,8 +202,32 @@ ${TWO_READERS_AND_BACKEND}  "cardClasses": [
 }
 `;
 
+const DESK = `// onecard terminal config: the card office's desk terminal. JSON with // comments.
+// Check it with: onecard config check FILE   Use it with: onecard desk --config FILE (the operator's console)
+{
+  "terminal": { "id": 100, "name": "Card office desk", "tenantId": 1, "utcOffsetMinutes": 480, "roles": ["desk"] },
+  "storage": {
+    "dataDir": "/var/lib/onecard", // journal, lists and the next card number, owner-only
+    "keyFile": "/etc/onecard/master-keys.json" // the card master keys, 0600: the desk keys every card it issues
+  },
+  "peripherals": {
+    // The desk reader: an MFRC522 on SPI0 CE0 ({"kind": "mfrc522-emulator"} runs it with no hardware)
+    "reader": { "kind": "mfrc522", "device": "/dev/spidev0.0" }
+  },
+  // Online: issues, deposits and refunds reach the ledger; replacements get their proven balance
+  "backend": { "url": "wss://onecard.example.org:8443", "terminalKeyFile": "/etc/onecard/terminal.key" },
+  "cardClasses": [
+    { "id": 1, "name": { "zh": "员工", "en": "Staff" }, "dailyLimitCents": 10000 }, // issue's default class
+    { "id": 2, "name": { "zh": "学生", "en": "Student" }, "discountPercent": 10 },
+    { "id": 9, "name": { "zh": "操作员", "en": "Operator" }, "operator": true }
+  ],
+  // The money rules a deposit is checked against (the balance cap: 2000.00 on a card at most)
+  "pos": { "balanceCapCents": 200000 }
+}
+`;
+
 /** The roles with an example; `onecard config example --role` offers exactly these. */
-export const CONFIG_EXAMPLES = { pos: POS, door: DOOR, parking: PARKING, kiosk: KIOSK } satisfies Partial<
+export const CONFIG_EXAMPLES = { pos: POS, door: DOOR, parking: PARKING, kiosk: KIOSK, desk: DESK } satisfies Partial<
   Record<Role, string>
 >;
 export type ExampleRole = keyof typeof CONFIG_EXAMPLES;

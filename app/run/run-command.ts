@@ -39,7 +39,7 @@ function stdoutLogger(level: LogLevelOption): Logger {
   return new JsonLogger({ write: (l) => process.stdout.write(`${l}\n`) }, systemClock.nowMs, level as LogLevel);
 }
 
-function configOf(o: Record<string, unknown>, command: string, io: CliIo) {
+export function configOf(o: Record<string, unknown>, command: string, io: CliIo) {
   if (typeof o.config !== 'string') return refuse(io.err, `${command}: --config FILE is required (${command} --help)`);
   const read = readConfigFile(o.config);
   return read.ok ? read.config : refuse(io.err, read.message);

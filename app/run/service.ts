@@ -30,6 +30,8 @@ export interface ServiceDeps {
   scheduler: Scheduler;
   nowUs: () => number;
   log: Logger;
+  /** False: nothing polls the reader (the desk console asks for a card when an operation waits). */
+  pollReader?: boolean;
 }
 
 export interface RunningTerminal {
@@ -90,7 +92,8 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
   const linked = config.backend ? openBackendLink(config.backend, clocks, d.log) : null;
   if (linked && !linked.ok) return linked;
   const link = linked?.value ?? null;
-  const holdsCard = config.terminal.roles.includes('kiosk');
+  // The kiosk polls a card it keeps; a desk's card lies on the reader through several operations.
+  const holdsCard = config.terminal.roles.some((r) => r === 'kiosk' || r === 'desk');
   const opened = await openPeripherals(config.peripherals, { ...d, holdsCard });
   if (!opened.ok) return opened;
   const peripherals = opened.value;
@@ -196,7 +199,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
       });
     });
   };
-  schedule(0);
+  if (d.pollReader !== false) schedule(0);
   return {
     ok: true,
     value: {

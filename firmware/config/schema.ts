@@ -110,7 +110,7 @@ export const PosSchema = z
 const SPI_SPEED_HZ_MIN = 100_000;
 const SPI_SPEED_HZ_MAX = 10_000_000;
 /** Reader kinds: the names a config uses; app/registry.ts maps each to its driver or its twin. */
-export const READER_KINDS = ['mfrc522', 'wiegand', 'virtual'] as const;
+export const READER_KINDS = ['mfrc522', 'wiegand', 'virtual', 'mfrc522-emulator'] as const;
 export const ReaderConfigSchema = z.discriminatedUnion('kind', [
   z
     .object({
@@ -126,6 +126,8 @@ export const ReaderConfigSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('wiegand') }).strict(),
   /** The simulator's twin: a field that only the simulator places cards in. */
   z.object({ kind: z.literal('virtual') }).strict(),
+  /** The real MFRC522 driver on the simulator's register-level chip: a device's path with no hardware. */
+  z.object({ kind: z.literal('mfrc522-emulator') }).strict(),
 ]);
 export type ReaderConfig = z.infer<typeof ReaderConfigSchema>;
 
@@ -223,7 +225,8 @@ export const ConfigSchema = z
       .optional(),
   })
   .superRefine((cfg, ctx) => {
-    const twinsOnly = cfg.peripherals === undefined || cfg.peripherals.reader.kind === 'virtual';
+    const twinsOnly =
+      cfg.peripherals === undefined || ['virtual', 'mfrc522-emulator'].includes(cfg.peripherals.reader.kind);
     if (cfg.sim && !twinsOnly)
       ctx.addIssue({
         code: 'custom',

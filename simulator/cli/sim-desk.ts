@@ -9,6 +9,7 @@ import { formatCents } from '../../firmware/core/money.ts';
 import { SeededRandom } from '../../firmware/core/random.ts';
 import type { DeskApp } from '../../firmware/desk/desk.ts';
 import type { DeskOp } from '../../firmware/desk/desk-ops.ts';
+import { CARD_VALID_DAYS, FIRST_CARD_NUMBER, parseDeskCommand } from '../../firmware/desk/commands.ts';
 import { SessionAuthorizer, syncTerminal, type TerminalSync } from '../../firmware/sync/index.ts';
 import { virtualLinkPair } from '../net/virtual-link.ts';
 import { VirtualScheduler } from '../net/virtual-scheduler.ts';
@@ -24,11 +25,8 @@ import { SimWorld } from '../world.ts';
  */
 const START = '2026-12-07T09:00:00+08:00';
 const STAFF_CLASS = 1;
-/** A new card is valid for three years (the office's usual term). */
-const CARD_VALID_DAYS = 3 * 365;
 /** Virtual time a command may take to reach the backend and back: far beyond a few round trips. */
 const SYNC_WAIT_MS = 30_000;
-const FIRST_CARD_NUMBER = 10_001;
 
 export const DESK_DEMO_SCRIPT = [
   'issue Wang Fang 500.00',
@@ -155,68 +153,76 @@ export class DeskSim {
   }
 
   async exec(line: string): Promise<string[] | null> {
-    const [cmd, ...args] = line.trim().split(/\s+/);
-    switch (cmd) {
-      case undefined:
-      case '':
-        return [];
-      case 'quit':
-      case 'exit':
-        return null;
-      case 'help':
-        return HELP;
-      case 'issue':
-        return this.issue(args, null);
-      case 'deposit': {
-        const cents = parseAmount(args[0] ?? '');
-        if (cents === null) return ['deposit AMOUNT: an amount like 100.00'];
-        return this.withHeld((h) => this.atDesk({ kind: 'deposit', amountCents: cents }, h.name));
-      }
-      case 'read':
-        return this.withHeld((h) => this.atDesk({ kind: 'read' }, h.name));
+    const [verb, ...args] = line.trim().split(/\s+/);
+    // The simulator's own commands (other terminals, the backend's view); the desk's go through the shared parser.
+    switch (verb) {
       case 'sell':
         return this.sell(args[0], args[1]);
-      case 'lost':
-      case 'found':
-        return this.withHeld(async (h) => {
-          if (cmd === 'lost') this.backend.cardLost(h.number);
-          else this.backend.cardFound(h.number);
-          await this.inStep();
-          const pos2 = this.syncs.has('pos2') ? '' : ' (pos2 is offline: it learns at its next sync)';
-          return [
-            `card ${h.number} ${cmd === 'lost' ? 'reported lost (挂失)' : 'found again (解挂)'}: every online terminal holds it${pos2}`,
-          ];
-        });
-      case 'replace':
-        return this.withHeld((h) => this.replace(h));
-      case 'refund':
-        return this.withHeld((h) => this.atDesk({ kind: 'cancel' }, h.name));
       case 'sync':
         return this.sync(args[0]);
       case 'backend':
         return this.withHeld(async (h) => this.backendView(h));
       case 'cards':
         return this.issued.map((c) => `card ${c.number}: ${c.holder}${c === this.held ? ' (in hand)' : ''}`);
-      default:
-        return [`unknown command "${cmd}" (help)`];
     }
+    const parsed = parseDeskCommand(line);
+    if (!parsed.ok) return [parsed.message];
+    const c = parsed.command;
+    switch (c.kind) {
+      case 'empty':
+        return [];
+      case 'quit':
+        return null;
+      case 'help':
+        return HELP;
+      case 'abandon':
+        return this.desk().abandon();
+      case 'issue':
+        return this.issue(c.holder, c.cardClass ?? STAFF_CLASS, c.depositCents, null);
+      case 'deposit':
+        return this.withHeld((h) => this.atDesk({ kind: 'deposit', amountCents: c.amountCents }, h.name));
+      case 'read':
+        return this.withHeld((h) => this.atDesk({ kind: 'read' }, h.name));
+      case 'lost':
+      case 'found':
+        return this.withCard(c.cardNumber, async (h) => {
+          if (c.kind === 'lost') this.backend.cardLost(h.number);
+          else this.backend.cardFound(h.number);
+          await this.inStep();
+          const pos2 = this.syncs.has('pos2') ? '' : ' (pos2 is offline: it learns at its next sync)';
+          const what = c.kind === 'lost' ? 'reported lost (挂失)' : 'found again (解挂)';
+          return [`card ${h.number} ${what}: every online terminal holds it${pos2}`];
+        });
+      case 'replace':
+        return this.withCard(c.old, (h) => this.replace(h, c.holder ?? h.holder));
+      case 'cancel':
+        return this.withHeld((h) => this.atDesk({ kind: 'cancel' }, h.name));
+    }
+  }
+
+  /** The card named by its number (one issued here), or the card in hand when none is named. */
+  private async withCard(cardNumber: number | null, run: (h: HeldCard) => Promise<string[]>): Promise<string[]> {
+    if (cardNumber === null) return this.withHeld(run);
+    const card = this.issued.find((c) => c.number === cardNumber);
+    return card ? run(card) : [`card ${cardNumber} was not issued here (cards lists them)`];
   }
 
   private async withHeld(run: (h: HeldCard) => Promise<string[]>): Promise<string[]> {
     return this.held ? run(this.held) : ['no card in hand: issue NAME first'];
   }
 
-  private async issue(args: string[], replaces: HeldCard | null): Promise<string[]> {
-    const last = args.at(-1) ?? '';
-    const depositCents = /^\d+(\.\d{1,2})?$/.test(last) ? parseAmount(last) : null;
-    const holder = (depositCents === null ? args : args.slice(0, -1)).join(' ');
-    if (!holder) return ['issue NAME [DEPOSIT]: whose card?'];
+  private async issue(
+    holder: string,
+    cardClass: number,
+    depositCents: number,
+    replaces: HeldCard | null,
+  ): Promise<string[]> {
     const number = FIRST_CARD_NUMBER + this.issued.length;
     const today = cardDay(this.world.clock.nowMs(), 480);
     const name = this.newBlank();
     const spec = {
-      ...{ holder, cardNumber: number, cardClass: STAFF_CLASS, expiryDay: today + CARD_VALID_DAYS, pin: null },
-      ...{ depositCents: depositCents ?? 0, replaces: replaces?.number ?? null },
+      ...{ holder, cardNumber: number, cardClass, expiryDay: today + CARD_VALID_DAYS, pin: null },
+      ...{ depositCents, replaces: replaces?.number ?? null },
     };
     const out = await this.atDesk({ kind: 'issue', spec }, name);
     if (this.desk().state.mode !== 'idle' || !out.some((l) => l.startsWith('issued'))) return out;
@@ -226,13 +232,13 @@ export class DeskSim {
   }
 
   /** 补卡: report lost if not yet, issue a new card replacing it, then load what the backend carried over. */
-  private async replace(old: HeldCard): Promise<string[]> {
+  private async replace(old: HeldCard, holder: string): Promise<string[]> {
     const out: string[] = [];
     if (!this.backend.lists.isBlacklisted(old.number)) {
       this.backend.cardLost(old.number);
       out.push(`card ${old.number} reported lost first`);
     }
-    out.push(...(await this.issue([old.holder], old)));
+    out.push(...(await this.issue(holder, STAFF_CLASS, 0, old)));
     if (this.held === old) return out;
     const carried = this.backend.replacements.of(old.number);
     if (carried)
@@ -294,13 +300,15 @@ export class DeskSim {
 }
 
 const HELP = [
-  'issue NAME [DEPOSIT]   开户: a blank card issued to NAME at the desk, with an opening cash deposit',
+  'issue NAME [CLASS] [DEPOSIT]  开户: a blank card issued to NAME at the desk (class 1 unless named),',
+  '                       with an opening cash deposit (written with its point: 500.00)',
   'deposit AMOUNT         充值: cash on the card in hand',
   'read                   the card in hand, as the desk reads it (pending credits land first)',
   'sell pos1|pos2 AMOUNT  the holder pays at a canteen POS (pos2 is offline until "sync pos2")',
-  'lost | found           挂失 / 解挂 at the backend: the number reaches every online terminal',
-  'replace                补卡: a new card replacing the one in hand, carrying what the backend can prove',
+  'lost | found [CARD]    挂失 / 解挂 at the backend: the number reaches every online terminal',
+  'replace [OLD] [NAME]   补卡: a new card replacing the one in hand (or OLD), carrying what the backend can prove',
+  'abandon                drop the operation waiting for its card',
   'sync pos2              bring the offline POS online: its sales reach the backend (and a replacement)',
-  'refund                 退卡: pay the balance out in cash, wipe the card, the number is blacklisted',
+  'refund | cancel        退卡: pay the balance out in cash, wipe the card, the number is blacklisted',
   'backend                what the backend holds of the card in hand; cards: every card issued',
 ];

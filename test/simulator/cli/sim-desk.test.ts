@@ -29,7 +29,7 @@ test('desk sim: wrong input is answered with what to type, and changes nothing',
   const s = await DeskSim.open(2, silentLogger);
   try {
     assert.deepEqual(await s.exec('read'), ['no card in hand: issue NAME first']);
-    assert.deepEqual(await s.exec('issue'), ['issue NAME [DEPOSIT]: whose card?']);
+    assert.deepEqual(await s.exec('issue'), ['issue NAME [CLASS] [DEPOSIT]: whose card?']);
     assert.match(
       (await s.exec('issue Li Ming 99999999.00'))!.join('\n'),
       /refused: opening deposit is above the balance cap/,

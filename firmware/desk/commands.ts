@@ -1,0 +1,110 @@
+import { parseAmount } from '../core/money.ts';
+
+/**
+ * The card-office operator's command line, one parser for the simulator's desk
+ * shell (`onecard sim --role desk`) and a real desk's console (`onecard desk`).
+ * Pure: a typed line becomes a command value or one line saying what to type.
+ * What a command does is the caller's: the simulator allocates numbers and
+ * holds the card in hand, the device waits for the card on its reader.
+ *
+ * Amounts carry their decimal point ("500.00") so a card class (a bare number)
+ * is never read as a deposit: `issue Wang Fang 2 500.00`.
+ */
+export type DeskCommand =
+  | { kind: 'empty' }
+  | { kind: 'help' }
+  | { kind: 'quit' }
+  | { kind: 'abandon' }
+  /** 开户: `cardClass` null for the desk's default class. */
+  | { kind: 'issue'; holder: string; cardClass: number | null; depositCents: number }
+  | { kind: 'deposit'; amountCents: number }
+  | { kind: 'read' }
+  /** 退卡/销户 (typed as refund or cancel). */
+  | { kind: 'cancel' }
+  /** 挂失 / 解挂 of a card number; null: the card in hand (the simulator's). */
+  | { kind: 'lost' | 'found'; cardNumber: number | null }
+  /** 补卡: a new card replacing `old` (null: the card in hand), issued to `holder` (null: the old card's). */
+  | { kind: 'replace'; old: number | null; holder: string | null };
+
+/** A new card is valid for three years (the office's usual term). */
+export const CARD_VALID_DAYS = 3 * 365;
+/** The first number a desk gives out; lower numbers are left for cards issued before the system. */
+export const FIRST_CARD_NUMBER = 10_001;
+
+export type ParsedDeskCommand = { ok: true; command: DeskCommand } | { ok: false; message: string };
+
+/** The usage of each command, as the help shows it and a mistake repeats it. */
+export const DESK_USAGE = {
+  issue: 'issue NAME [CLASS] [DEPOSIT]',
+  deposit: 'deposit AMOUNT',
+  replace: 'replace [OLD] [NAME]',
+  lost: 'lost|found [CARD]',
+} as const;
+
+/** A deposit is written with its decimal point; at most two decimals (cents). */
+const AMOUNT_TEXT = /^\d+\.\d{1,2}$/;
+/** A card class is a small number (the config's cardClasses ids fit a byte on the card). */
+const CLASS_TEXT = /^\d{1,3}$/;
+const CARD_NUMBER_TEXT = /^\d{1,10}$/;
+
+const ok = (command: DeskCommand): ParsedDeskCommand => ({ ok: true, command });
+const no = (message: string): ParsedDeskCommand => ({ ok: false, message });
+
+export function parseDeskCommand(line: string): ParsedDeskCommand {
+  const [verb, ...args] = line.trim().split(/\s+/);
+  switch (verb) {
+    case undefined:
+    case '':
+      return ok({ kind: 'empty' });
+    case 'help':
+    case '?':
+      return ok({ kind: 'help' });
+    case 'quit':
+    case 'exit':
+      return ok({ kind: 'quit' });
+    case 'abandon':
+      return ok({ kind: 'abandon' });
+    case 'issue':
+      return parseIssue(args);
+    case 'deposit': {
+      const cents = args.length === 1 ? parseAmount(args[0]) : null;
+      return cents === null
+        ? no(`${DESK_USAGE.deposit}: an amount like 100.00`)
+        : ok({ kind: 'deposit', amountCents: cents });
+    }
+    case 'read':
+      return args.length === 0 ? ok({ kind: 'read' }) : no('read: takes nothing (the card on the reader is read)');
+    case 'refund':
+    case 'cancel':
+      return args.length === 0 ? ok({ kind: 'cancel' }) : no(`${verb}: takes nothing (the card on the reader)`);
+    case 'lost':
+    case 'found': {
+      if (args.length === 0) return ok({ kind: verb, cardNumber: null });
+      const n = args.length === 1 ? cardNumber(args[0]) : null;
+      return n === null ? no(`${DESK_USAGE.lost}: a card number like 10001`) : ok({ kind: verb, cardNumber: n });
+    }
+    case 'replace': {
+      if (args.length === 0) return ok({ kind: 'replace', old: null, holder: null });
+      const old = cardNumber(args[0]);
+      if (old === null) return no(`${DESK_USAGE.replace}: OLD is the lost card's number, like 10001`);
+      const holder = args.slice(1).join(' ');
+      return ok({ kind: 'replace', old, holder: holder || null });
+    }
+    default:
+      return no(`unknown command "${verb}" (help)`);
+  }
+}
+
+function parseIssue(args: string[]): ParsedDeskCommand {
+  const rest = [...args];
+  const depositCents =
+    rest.length > 0 && AMOUNT_TEXT.test(rest.at(-1) as string) ? parseAmount(rest.pop() as string) : 0;
+  const cardClass = rest.length > 1 && CLASS_TEXT.test(rest.at(-1) as string) ? Number(rest.pop()) : null;
+  const holder = rest.join(' ');
+  if (!holder) return no(`${DESK_USAGE.issue}: whose card?`);
+  return ok({ kind: 'issue', holder, cardClass, depositCents: depositCents ?? 0 });
+}
+
+function cardNumber(text: string): number | null {
+  return CARD_NUMBER_TEXT.test(text) && Number(text) >= 1 ? Number(text) : null;
+}

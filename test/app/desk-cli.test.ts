@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../base/log.ts';
+import { serveBackend } from '../../backend/main.ts';
+import { ONECARD, runCli, STACK_FRAME, type CliRun } from './run-cli.ts';
+
+/**
+ * `onecard desk --config FILE` as an operator's script runs it: the desk
+ * terminal composed as on a device (the real MFRC522 driver on the chip
+ * emulator), the reference backend on loopback, commands piped on stdin.
+ */
+const SESSION = { timeout: 180_000 };
+const DESK_ID = 100;
+
+function desk(config: string, script: string[], extra: string[] = []): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ONECARD, 'desk', '--config', config, '--card-wait', '2', ...extra], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(`${script.join('\n')}\n`);
+  });
+}
+
+function deskConfig(dir: string, backend: { url: string; terminalKeyFile: string } | null): string {
+  const config = {
+    terminal: { id: DESK_ID, name: 'desk (emulated reader)', tenantId: 1, roles: ['desk'] },
+    storage: { dataDir: 'data', keyFile: 'unused-with-sim.json' },
+    sim: { seed: 7 },
+    peripherals: { reader: { kind: 'mfrc522-emulator' } },
+    ...(backend ? { backend } : {}),
+    cardClasses: [
+      { id: 1, name: { zh: '员工', en: 'Staff' } },
+      { id: 9, name: { zh: '操作员', en: 'Operator' }, operator: true },
+    ],
+  };
+  const path = join(dir, 'desk.json');
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+test('onecard desk: help, unknown option, a config that is no desk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-desk-'));
+  try {
+    const help = await runCli(['desk', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--config FILE/);
+    const bad = await runCli(['desk', '--bogus']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown option: --bogus/);
+    const missing = await runCli(['desk']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--config FILE is required/);
+    const pos = join(dir, 'pos.json');
+    const example = await runCli(['config', 'example']);
+    writeFileSync(pos, example.stdout);
+    const notDesk = await runCli(['desk', '--config', pos]);
+    assert.equal(notDesk.code, 2);
+    assert.match(notDesk.stderr, /is not a desk terminal/);
+    for (const r of [bad, missing, notDesk]) assert.doesNotMatch(r.stderr, STACK_FRAME);
+    // Offline, without --backend-db: what needs the backend says so, and the session still ends well.
+    const offline = await desk(deskConfig(dir, null), ['lost 10001']);
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.match(offline.stdout, /^lost 10001: needs the backend — run "onecard backend card lost 10001" there,\n/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a piped desk session issues, deposits, reads and cancels a card; the backend agrees', SESSION, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-desk-'));
+  const db = join(dir, 'backend.db');
+  const server = await serveBackend({ dbPath: db, port: 0, log: silentLogger });
+  t.after(() => server.stop());
+  try {
+    const keyFile = join(dir, 'terminal.key');
+    const key = server.backend.keyFor(DESK_ID, 1) as Uint8Array;
+    writeFileSync(keyFile, `1:${Buffer.from(key).toString('hex')}\n`, { mode: 0o600 });
+    const config = deskConfig(dir, { url: server.url, terminalKeyFile: keyFile });
+    const r = await desk(
+      config,
+      [
+        'issue Wang Fang 100.00', // nothing on the reader yet: waited for, then abandoned
+        'blank',
+        'issue Wang Fang 100.00',
+        // 挂失 and 解挂 through the backend's admin endpoint right after the issue: the desk's records
+        // reach the backend first, so it knows the card (the admin token: a 0600 file beside the database).
+        'lost 10001',
+        'found 10001',
+        'deposit 50.00',
+        // Bad commands: one line each, nothing changes.
+        'frobnicate',
+        'deposit ten',
+        'issue',
+        'deposit 99999999.00',
+        'issue Li Lei 3 1.00',
+        'read',
+        'cancel',
+      ],
+      ['--backend-db', db],
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const out = r.stdout;
+    assert.match(out, /^issue: place the card on the reader\nno card on the reader within 2 s\nabandoned\n/);
+    assert.match(
+      out,
+      /issued card 10001 to Wang Fang, class 1, valid through \d{4}-\d\d-\d\d\ndeposit 100\.00 taken\n/,
+    );
+    assert.match(out, /deposit 50\.00 taken\nbalance 150\.00, subsidy 0\.00, total 150\.00\n/);
+    assert.match(out, /\nunknown command "frobnicate" \(help\)\n/);
+    assert.match(out, /\ndeposit AMOUNT: an amount like 100\.00\n/);
+    assert.match(out, /\nissue NAME \[CLASS\] \[DEPOSIT\]: whose card\?\n/);
+    assert.match(out, /\nrefused: deposit is above the balance cap\n/);
+    assert.match(out, /\nrefused: card class 3 is not in this terminal's config\n/);
+    assert.match(
+      out,
+      /card 10001 \(uid 04de0001\)[^\n]*\n[^\n]*\nbalance 150\.00, subsidy 0\.00, total 150\.00\ncounter 2/,
+    );
+    assert.match(out, /\ncard 10001 blacklisted: blacklist version 1, pushed to 1 connected terminal\(s\)\n/);
+    assert.match(out, /\ncard 10001 taken off the blacklist: blacklist version 2/);
+    assert.match(out, /card 10001 cancelled: pay out 150\.00 in cash\ncard wiped back to transport keys\n/);
+    // The refused issues burnt no card number: the next card is 10002.
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'data', 'desk-card-numbers.json'), 'utf8')), { next: 10002 });
+    assert.equal(statSync(join(dir, 'data', 'desk-card-numbers.json')).mode & 0o777, 0o600);
+
+    // The backend's ledger: every write landed (100.00 + 50.00 on, 150.00 paid out), the number listed.
+    const report = server.backend.cardReport(10001);
+    assert.equal(report.counter, 3, 'the two deposits and the payout');
+    assert.equal(report.open, 0);
+    assert.deepEqual([report.purse?.balance, report.purse?.subsidy], [0, 0]);
+    assert.equal(server.backend.lists.isBlacklisted(10001), true, 'a cancelled number is refused everywhere');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
