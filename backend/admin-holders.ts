@@ -1,6 +1,7 @@
-import { cardDayToIso, isoToCardDay } from '../protocol/card-day.ts';
+import { cardDayToIso } from '../protocol/card-day.ts';
 import type { Holder } from '../protocol/index.ts';
 import type { AdminResult } from './admin.ts';
+import { cardDayArg, decimalU32 } from './admin-args.ts';
 import type { Backend } from './backend.ts';
 import { GROUP_MAX } from './list-holders.ts';
 
@@ -43,17 +44,17 @@ function groupMask(text: string): number | null {
   return mask;
 }
 
+/** 0 (no pass) for "none", else the pass's last day: a real date after the card epoch's day 0. */
 function passDay(text: string): number | null {
   if (text === 'none') return 0;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) return null;
-  const day = isoToCardDay(text);
-  return day >= 1 && day <= 0xffff ? day : null;
+  const day = cardDayArg(text);
+  return day !== null && day >= 1 ? day : null;
 }
 
 export function holderAdmin(b: Backend, args: string[]): AdminResult {
   const [what, cardText, ...rest] = args;
-  const card = cardText !== undefined && /^\d{1,10}$/.test(cardText) ? Number(cardText) : null;
-  if (card === null || card > 0xffff_ffff) return usage;
+  const card = decimalU32(cardText);
+  if (card === null) return usage;
   if (what === 'show') {
     if (rest.length !== 0) return usage;
     const h = b.lists.holders.of(card);

@@ -1,6 +1,7 @@
-import { cardDayToIso, isoToCardDay } from '../protocol/card-day.ts';
+import { cardDayToIso } from '../protocol/card-day.ts';
 import { HOLIDAY_SITE_MAX, holidayKey, holidayOfKey } from '../protocol/index.ts';
 import type { AdminResult } from './admin.ts';
+import { cardDayArg } from './admin-args.ts';
 import type { Backend } from './backend.ts';
 
 /**
@@ -18,17 +19,6 @@ const usage: AdminResult = {
   code: 2,
   lines: ['usage: onecard backend holiday add|remove <YYYY-MM-DD> [site 1..65535] | holiday list'],
 };
-
-/** A card day from YYYY-MM-DD, or null when it is not a real date a card day can hold. */
-function dayOf(text: string): number | null {
-  let day: number;
-  try {
-    day = isoToCardDay(text);
-  } catch {
-    return null; // not YYYY-MM-DD, or no such date (2026-02-30)
-  }
-  return day >= 0 && day <= 0xffff ? day : null;
-}
 
 function siteOf(text: string | undefined): number | null {
   if (text === undefined) return 0;
@@ -50,7 +40,7 @@ export function holidayAdmin(b: Backend, args: string[]): AdminResult {
     };
   }
   if ((what !== 'add' && what !== 'remove') || dayText === undefined || extra.length > 0) return usage;
-  const day = dayOf(dayText);
+  const day = cardDayArg(dayText);
   if (day === null) return { code: 2, lines: [`holiday: ${JSON.stringify(dayText)} is not a date YYYY-MM-DD`] };
   const site = siteOf(siteText);
   if (site === null) return { code: 2, lines: [`holiday: a site is 1..${HOLIDAY_SITE_MAX}, got ${siteText}`] };

@@ -1,6 +1,7 @@
 import { formatCents } from '../base/money.ts';
 import type { OptionSpec } from '../base/cli-args.ts';
 import type { AdminResult } from './admin.ts';
+import { decimalU32 } from './admin-args.ts';
 import type { Backend } from './backend.ts';
 import type { PointsLevel } from './points.ts';
 
@@ -24,16 +25,13 @@ const usage: AdminResult = {
   ],
 };
 
-const uint = (s: string | undefined): number | null =>
-  s !== undefined && /^\d{1,10}$/.test(s) && Number(s) <= 0xffff_ffff ? Number(s) : null;
-
 export function pointsAdmin(b: Backend, args: string[]): AdminResult {
   const [sub, x, y, ...flags] = args;
-  if (sub === 'show' && args.length === 2 && uint(x) !== null) return show(b, uint(x) as number);
-  if (sub === 'redeem') return redeem(b, uint(x), uint(y), flags);
+  if (sub === 'show' && args.length === 2 && decimalU32(x) !== null) return show(b, decimalU32(x) as number);
+  if (sub === 'redeem') return redeem(b, decimalU32(x), decimalU32(y), flags);
   if (sub === 'levels' && args.length === 2 && x !== undefined) return levels(b, x);
-  if (sub === 'rate' && args.length === 2 && uint(x) !== null) {
-    const problem = b.points.setSettings({ ...b.points.settings(), redeemCentsPerPoint: uint(x) as number });
+  if (sub === 'rate' && args.length === 2 && decimalU32(x) !== null) {
+    const problem = b.points.setSettings({ ...b.points.settings(), redeemCentsPerPoint: decimalU32(x) as number });
     return problem ? { code: 1, lines: [problem] } : { code: 0, lines: [`a point redeems for ${x} cent(s)`] };
   }
   return usage;

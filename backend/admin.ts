@@ -13,6 +13,7 @@ import type { Backend } from './backend.ts';
 import { checkCardCsv } from './card-csv.ts';
 import { IMPORT_HELP, importAdmin } from './journal-import.ts';
 import { COMMAND_UNANSWERED, type CommandRow } from './commands.ts';
+import { decimalU32 } from './admin-args.ts';
 
 /**
  * The admin command language of `onecard backend …`, on a Backend — the
@@ -60,10 +61,6 @@ const COMMANDS_LISTED = 20;
 
 const usage = (line: string): AdminResult => ({ code: 2, lines: [`usage: onecard backend ${line}`] });
 
-function uint(s: string | undefined): number | null {
-  return s !== undefined && /^\d{1,10}$/.test(s) && Number(s) <= 0xffff_ffff ? Number(s) : null;
-}
-
 export function runAdmin(backend: Backend, args: string[]): AdminResult {
   try {
     return dispatch(backend, args);
@@ -79,7 +76,7 @@ function replacedRefusal(b: Backend, card: number, instead: string): string | nu
 }
 
 function replace(b: Backend, args: string[]): AdminResult {
-  const [old, neu] = args.map(uint);
+  const [old, neu] = args.map(decimalU32);
   if (args.length !== 2 || old === null || neu === null || old === undefined || neu === undefined)
     return usage('card replace <old> <new>');
   const unknown = b.cards.refusal(old) ?? b.cards.refusal(neu);
@@ -97,7 +94,7 @@ function dispatch(b: Backend, args: string[]): AdminResult {
     case 'card': {
       if (sub === 'register') return register(b, args.slice(2));
       if (sub === 'replace') return replace(b, args.slice(2));
-      const card = uint(x);
+      const card = decimalU32(x);
       if (card === null || !['lost', 'found', 'show'].includes(sub) || args.length !== 3)
         return usage('card lost|found|show <number> | card register <number>...');
       if (sub === 'show') return cardShow(b, card);
@@ -123,7 +120,7 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       };
     }
     case 'credit': {
-      const card = uint(sub);
+      const card = decimalU32(sub);
       const cents = x === undefined ? null : parseAmount(x);
       const purse = y ?? 'subsidy';
       if (card === null || cents === null || cents === 0 || (purse !== 'subsidy' && purse !== 'balance'))
@@ -144,7 +141,7 @@ function dispatch(b: Backend, args: string[]): AdminResult {
     case 'import':
       return importAdmin(b, args.slice(1));
     case 'account': {
-      const card = uint(sub);
+      const card = decimalU32(sub);
       const cents = x === undefined ? null : parseAmount(x);
       if (card === null || cents === null) return usage('account <card> <amount>');
       const unknown = b.cards.refusal(card);
@@ -156,7 +153,7 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       if (sub === 'show') return commandShow(b, args.slice(2));
       return command(b, args.slice(1));
     case 'commands': {
-      const terminal = sub === undefined ? null : uint(sub);
+      const terminal = sub === undefined ? null : decimalU32(sub);
       if (terminal === null && sub !== undefined) return usage('commands [terminal]');
       const rows = b.commands.recent(terminal, COMMANDS_LISTED);
       return { code: 0, lines: rows.length ? rows.map(commandLine) : ['no commands'] };
@@ -187,13 +184,13 @@ function dispatch(b: Backend, args: string[]): AdminResult {
 
 function command(b: Backend, args: string[]): AdminResult {
   const [t, what, arg, ...rest] = args;
-  const terminal = uint(t);
+  const terminal = decimalU32(t);
   let c: CommandArgs | null = null;
   if (what === 'lock')
     c = { command: 'lock', text: [arg, ...rest].filter((s) => s !== undefined).join(' ') || '暂停服务 Out of service' };
   else if (what === 'unlock') c = { command: 'unlock' };
-  else if (what === 'reprint') c = { command: 'reprint', journalSeq: uint(arg) ?? 0 };
-  else if (what === 'open-door') c = { command: 'open-door', door: uint(arg) ?? 1, pulseMs: 3_000 };
+  else if (what === 'reprint') c = { command: 'reprint', journalSeq: decimalU32(arg) ?? 0 };
+  else if (what === 'open-door') c = { command: 'open-door', door: decimalU32(arg) ?? 1, pulseMs: 3_000 };
   // One setting (a dotted path, a JSON value): the terminal checks it like a pushed config.
   else if (what === 'set-config' && arg !== undefined && rest.length > 0)
     c = { command: 'set-config', key: arg, value: rest.join(' ') };
@@ -217,7 +214,7 @@ function command(b: Backend, args: string[]): AdminResult {
 }
 
 function commandShow(b: Backend, args: string[]): AdminResult {
-  const corrId = uint(args[0]);
+  const corrId = decimalU32(args[0]);
   if (corrId === null || args.length !== 1) return usage('command show <id>');
   const row = b.commands.get(corrId);
   if (row === null) return { code: 1, lines: [`no command ${corrId}`] };
@@ -241,7 +238,7 @@ export function commandLine(row: CommandRow): string {
 
 function register(b: Backend, numbers: string[]): AdminResult {
   if (numbers[0] === '--csv') return registerCsv(b, numbers.slice(1));
-  const cards = numbers.map(uint);
+  const cards = numbers.map(decimalU32);
   if (cards.length === 0 || cards.some((c) => c === null)) return usage('card register <number>...');
   const added = b.cards.register(cards as number[], 'admin', b.nowMs());
   return { code: 0, lines: [`${added} card(s) registered, ${cards.length - added} known already`] };

@@ -92,6 +92,7 @@ test('holder admin commands refuse a bad group, a bad day, an unknown card, and 
     const refused: [string[], RegExp][] = [
       [['holder', 'groups', '1001', '32'], /groups: a comma list of 0\.\.31, or none/],
       [['holder', 'pass', '1001', '2026-13-40'], /pass: the last valid day as YYYY-MM-DD, or none/],
+      [['holder', 'pass', '1001', '2026-02-30'], /pass: the last valid day as YYYY-MM-DD, or none/],
       [['holder', 'name', '1002', 'Bob'], /1002/],
       [['holder', 'name', '1001', 'x'.repeat(65)], /at most 64 bytes/],
       [['holder', 'nick', '1001', 'x'], /usage: onecard backend holder/],
