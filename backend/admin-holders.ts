@@ -1,9 +1,8 @@
 import { cardDayToIso } from '../protocol/card-day.ts';
-import type { Holder } from '../protocol/index.ts';
+import { HOLDER_GROUP_MAX as GROUP_MAX, groupsOfMask, type Holder } from '../protocol/index.ts';
 import type { AdminResult } from './admin.ts';
 import { cardDayArg, decimalU32 } from './admin-args.ts';
 import type { Backend } from './backend.ts';
-import { GROUP_MAX } from './list-holders.ts';
 
 /**
  * `onecard backend holder …`: what the site knows of a card's holder beyond
@@ -28,7 +27,7 @@ const usage: AdminResult = {
 };
 
 function describe(h: Holder): string {
-  const groups = [...Array(GROUP_MAX + 1).keys()].filter((g) => ((h.groups >>> g) & 1) === 1);
+  const groups = groupsOfMask(h.groups);
   const pass = h.passUntilDay === 0 ? 'no pass' : `pass through ${cardDayToIso(h.passUntilDay)}`;
   return `name ${h.name ? JSON.stringify(h.name) : '(none)'}, groups ${groups.join(',') || '(none)'}, ${pass}`;
 }

@@ -22,8 +22,6 @@ INSERT OR IGNORE INTO list_meta VALUES ('holders', 0, 0, 0, 0);
 `;
 
 const U32_MAX = 0xffff_ffff;
-/** Groups travel as a bit mask: group n is bit n. */
-export const GROUP_MAX = 31;
 
 export function ensureHoldersSchema(db: Database.Database): void {
   db.transaction(() => {

@@ -58,7 +58,7 @@ export type { PeripheralHealth, Status, StatusAck } from './messages/status.ts';
 export { PERIPHERALS_MAX, STATUS_ALARM_BYTES_MAX } from './messages/status.ts';
 export { CARD_CLASS_MAX, isCardClass, ListDigest, DIGEST_BYTES } from './messages/list-entries.ts';
 export type { CreditKey, Grant, Holder, ListEntry, ListId, PendingCredit } from './messages/list-entries.ts';
-export { HOLDER_NAME_BYTES_MAX } from './messages/list-holders.ts';
+export { HOLDER_GROUP_MAX, HOLDER_NAME_BYTES_MAX, groupsOfMask } from './messages/list-holders.ts';
 export { HOLIDAY_SITE_MAX, holidayKey, holidayOfKey, type Holiday } from './messages/list-holidays.ts';
 export { deltaChunks, LIST_CAP, LIST_CHUNKS_MAX, snapshotChunks } from './messages/lists.ts';
 export type { ListAck, ListChanges, ListContent, ListDelta, ListPull, ListSnapshot } from './messages/lists.ts';

@@ -22,6 +22,16 @@ export interface Holder {
   passUntilDay: number;
 }
 
+/** Groups travel as a u32 bit mask: group n is bit n, so groups are 0..31. */
+export const HOLDER_GROUP_MAX = 31;
+
+/** The group ids a mask names, ascending. */
+export function groupsOfMask(mask: number): number[] {
+  const out: number[] = [];
+  for (let g = 0; g <= HOLDER_GROUP_MAX; g++) if (((mask >>> g) & 1) === 1) out.push(g);
+  return out;
+}
+
 const U32_MAX = 0xffff_ffff;
 const utf8 = new TextEncoder();
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/log.ts';
-import { HOLDER_NAME_BYTES_MAX, type Holder } from '../../../protocol/index.ts';
+import { HOLDER_NAME_BYTES_MAX, groupsOfMask, type Holder } from '../../../protocol/index.ts';
 import { checkCard } from '../journal/journal-args.ts';
 import type { ListTableSpec } from './list-schema.ts';
 import { ListFile } from './list-file.ts';
@@ -44,13 +44,6 @@ export const HOLDERS_SPEC: ListTableSpec<Holder> = {
   },
 };
 
-/** Group ids in a mask: bit n is group n. */
-function groupsIn(mask: number): number[] {
-  const out: number[] = [];
-  for (let g = 0; g < 32; g++) if (((mask >>> g) & 1) === 1) out.push(g);
-  return out;
-}
-
 export class Holders extends ListFile<Holder> {
   /** Opens or creates the holders file (`:memory:` for tests). */
   static open(opts: { path: string; log: Logger }): Holders {
@@ -70,7 +63,7 @@ export class Holders extends ListFile<Holder> {
 
   /** The access groups the card belongs to; [] when none. */
   groupsOf(card: number): number[] {
-    return groupsIn(this.entry(card)?.groups ?? 0);
+    return groupsOfMask(this.entry(card)?.groups ?? 0);
   }
 
   /** The card's car-park pass (valid through a card day), or null. */
