@@ -226,7 +226,7 @@ export class DeskApp {
     if (decision.kind === 'refuse') return { kind: 'refused', detail: decision.detail };
     if (decision.chargedAmount === 0) return this.cancelled(session, cardNumber, 0, 0, null);
     const out = await this.d.tx.execute(session, read.card, read.keys, decision, {
-      tx: 'sale',
+      tx: 'payout',
       listAmountCents: decision.chargedAmount,
     });
     if (out.kind === 'aborted')

@@ -54,7 +54,11 @@ export const KIND = {
   rekeyed: 'card.rekeyed',
 } as const;
 
-export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
+/**
+ * What a card write is. `payout`: money leaves the card as cash handed to the holder (the desk's 退卡), never a
+ * sale; it has no compact code (the item's two tx bits are taken) and travels as the generic item (PROTOCOL.md §6.6.2).
+ */
+export type TxType = 'sale' | 'topup' | 'undo' | 'credit' | 'payout';
 
 export interface IntentBody {
   tx: TxType;
