@@ -70,7 +70,7 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   const logged = openLog(p.options, systemClock.nowMs, !interactive, 'warn');
   if ('error' in logged) return refuse(io.err, `onecard desk: ${logged.error}`);
-  const numbers = openCardNumbers(config.storage.dataDir);
+  const numbers = openCardNumbers(config.storage.dataDir, config.terminal.id);
   if (!numbers.ok) return refuse(io.err, `onecard desk: ${numbers.message}`);
   const deps = {
     clock: systemClock,

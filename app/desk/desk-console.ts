@@ -50,6 +50,9 @@ const HELP = [
   'help | quit',
 ];
 
+/** The desk's range of numbers (firmware/desk/numbering.ts) ends; another terminal id opens a new one. */
+const USED_UP = "issue: this desk's card numbers are used up: give the desk a terminal id no terminal had";
+
 type CardWait = { kind: 'card'; session: CardSession } | { kind: 'none' } | { kind: 'fault'; message: string };
 
 export class DeskConsole {
@@ -111,10 +114,11 @@ export class DeskConsole {
       ...{ depositCents, replaces },
     };
     let cardNumber = this.d.cardNumbers.next();
-    while (this.d.listed(cardNumber)) {
+    while (cardNumber !== null && this.d.listed(cardNumber)) {
       this.d.cardNumbers.used(cardNumber);
       cardNumber = this.d.cardNumbers.next();
     }
+    if (cardNumber === null) return [USED_UP];
     // Spent once a card is on the reader: a refused or abandoned issue burns none.
     return this.atReader({ kind: 'issue', spec: { ...spec, cardNumber } }, () => this.d.cardNumbers.used(cardNumber));
   }

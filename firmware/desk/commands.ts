@@ -28,8 +28,6 @@ export type DeskCommand =
 
 /** A new card is valid for three years (the office's usual term). */
 export const CARD_VALID_DAYS = 3 * 365;
-/** The first number a desk gives out; lower numbers are left for cards issued before the system. */
-export const FIRST_CARD_NUMBER = 10_001;
 
 export type ParsedDeskCommand = { ok: true; command: DeskCommand } | { ok: false; message: string };
 

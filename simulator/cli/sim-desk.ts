@@ -9,7 +9,8 @@ import { formatCents } from '../../firmware/core/money.ts';
 import { SeededRandom } from '../../firmware/core/random.ts';
 import type { DeskApp } from '../../firmware/desk/desk.ts';
 import type { DeskOp } from '../../firmware/desk/desk-ops.ts';
-import { CARD_VALID_DAYS, FIRST_CARD_NUMBER, parseDeskCommand } from '../../firmware/desk/commands.ts';
+import { CARD_VALID_DAYS, parseDeskCommand } from '../../firmware/desk/commands.ts';
+import { deskRange } from '../../firmware/desk/numbering.ts';
 import { SessionAuthorizer, syncTerminal, type TerminalSync } from '../../firmware/sync/index.ts';
 import { virtualLinkPair } from '../net/virtual-link.ts';
 import { VirtualScheduler } from '../net/virtual-scheduler.ts';
@@ -25,6 +26,7 @@ import { SimWorld } from '../world.ts';
  */
 const START = '2026-12-07T09:00:00+08:00';
 const STAFF_CLASS = 1;
+const DESK_ID = 100;
 /** Virtual time a command may take to reach the backend and back: far beyond a few round trips. */
 const SYNC_WAIT_MS = 30_000;
 
@@ -79,7 +81,7 @@ export class DeskSim {
       masterKey: random.bytes(32),
     });
     const terminals = [
-      ['desk', 100, true],
+      ['desk', DESK_ID, true],
       ['pos1', 101, false],
       ['pos2', 102, false],
     ] as const;
@@ -217,7 +219,10 @@ export class DeskSim {
     depositCents: number,
     replaces: HeldCard | null,
   ): Promise<string[]> {
-    const number = FIRST_CARD_NUMBER + this.issued.length;
+    // The desk's own range, as on a device (firmware/desk/numbering.ts); the sim's desk is terminal 100.
+    const range = deskRange(DESK_ID);
+    if (!range.ok) throw new Error(`bug: ${range.message}`);
+    const number = range.range.first + this.issued.length;
     const today = cardDay(this.world.clock.nowMs(), 480);
     const name = this.newBlank();
     const spec = {

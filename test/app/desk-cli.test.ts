@@ -68,9 +68,9 @@ test('onecard desk: help, unknown option, a config that is no desk', async () =>
     assert.match(notDesk.stderr, /is not a desk terminal/);
     for (const r of [bad, missing, notDesk]) assert.doesNotMatch(r.stderr, STACK_FRAME);
     // Offline, without --backend-db: what needs the backend says so, and the session still ends well.
-    const offline = await desk(deskConfig(dir, null), ['lost 10001']);
+    const offline = await desk(deskConfig(dir, null), ['lost 10000001']);
     assert.equal(offline.code, 0, offline.stderr);
-    assert.match(offline.stdout, /^lost 10001: needs the backend — run "onecard backend card lost 10001" there,\n/);
+    assert.match(offline.stdout, /^lost 10000001: needs the backend — run "onecard backend card lost 10000001" there,\n/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -94,8 +94,8 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
         'issue Wang Fang 100.00',
         // 挂失 and 解挂 through the backend's admin endpoint right after the issue: the desk's records
         // reach the backend first, so it knows the card (the admin token: a 0600 file beside the database).
-        'lost 10001',
-        'found 10001',
+        'lost 10000001',
+        'found 10000001',
         'deposit 50.00',
         // Bad commands: one line each, nothing changes.
         'frobnicate',
@@ -114,7 +114,7 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
     assert.match(out, /^issue: place the card on the reader\nno card on the reader within 2 s\nabandoned\n/);
     assert.match(
       out,
-      /issued card 10001 to Wang Fang, class 1, valid through \d{4}-\d\d-\d\d\ndeposit 100\.00 taken\n/,
+      /issued card 10000001 to Wang Fang, class 1, valid through \d{4}-\d\d-\d\d\ndeposit 100\.00 taken\n/,
     );
     assert.match(out, /deposit 50\.00 taken\nbalance 150\.00, subsidy 0\.00, total 150\.00\n/);
     assert.match(out, /\nunknown command "frobnicate" \(help\)\n/);
@@ -124,21 +124,21 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
     assert.match(out, /\nrefused: card class 3 is not in this terminal's config\n/);
     assert.match(
       out,
-      /card 10001 \(uid 04de0001\)[^\n]*\n[^\n]*\nbalance 150\.00, subsidy 0\.00, total 150\.00\ncounter 2/,
+      /card 10000001 \(uid 04de0001\)[^\n]*\n[^\n]*\nbalance 150\.00, subsidy 0\.00, total 150\.00\ncounter 2/,
     );
-    assert.match(out, /\ncard 10001 blacklisted: blacklist version 1, pushed to 1 connected terminal\(s\)\n/);
-    assert.match(out, /\ncard 10001 taken off the blacklist: blacklist version 2/);
-    assert.match(out, /card 10001 cancelled: pay out 150\.00 in cash\ncard wiped back to transport keys\n/);
-    // The refused issues burnt no card number: the next card is 10002.
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'data', 'desk-card-numbers.json'), 'utf8')), { next: 10002 });
+    assert.match(out, /\ncard 10000001 blacklisted: blacklist version 1, pushed to 1 connected terminal\(s\)\n/);
+    assert.match(out, /\ncard 10000001 taken off the blacklist: blacklist version 2/);
+    assert.match(out, /card 10000001 cancelled: pay out 150\.00 in cash\ncard wiped back to transport keys\n/);
+    // The refused issues burnt no card number: the next card is 10000002.
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'data', 'desk-card-numbers.json'), 'utf8')), { next: 10000002 });
     assert.equal(statSync(join(dir, 'data', 'desk-card-numbers.json')).mode & 0o777, 0o600);
 
     // The backend's ledger: every write landed (100.00 + 50.00 on, 150.00 paid out), the number listed.
-    const report = server.backend.cardReport(10001);
+    const report = server.backend.cardReport(10000001);
     assert.equal(report.counter, 3, 'the two deposits and the payout');
     assert.equal(report.open, 0);
     assert.deepEqual([report.purse?.balance, report.purse?.subsidy], [0, 0]);
-    assert.equal(server.backend.lists.isBlacklisted(10001), true, 'a cancelled number is refused everywhere');
+    assert.equal(server.backend.lists.isBlacklisted(10000001), true, 'a cancelled number is refused everywhere');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,17 +12,17 @@ test('sim --role desk runs its demo with stdin closed: issue, loss, replacement 
   });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
-  assert.match(r.stdout, /issued card 10001 to Wang Fang/);
+  assert.match(r.stdout, /issued card 10000001 to Wang Fang/);
   assert.match(r.stdout, /pos1: Card reported lost/);
-  assert.match(r.stdout, /backend: card 10001 proven at 587\.50, owed to the new card/);
-  assert.match(r.stdout, /card 10002 [^\n]*\n[^\n]*\nbalance 587\.50/, 'the replacement carries the proven balance');
+  assert.match(r.stdout, /backend: card 10000001 proven at 587\.50, owed to the new card/);
+  assert.match(r.stdout, /card 10000002 [^\n]*\n[^\n]*\nbalance 587\.50/, 'the replacement carries the proven balance');
   assert.match(
     r.stdout,
     /balance 579\.50, subsidy 0\.00/,
     "the old card's late offline sale is settled onto the new card",
   );
-  assert.match(r.stdout, /10001 → 10002: carried 587\.50, corrected -8\.00 since/);
-  assert.match(r.stdout, /card 10002 cancelled: pay out 579\.50 in cash\ncard wiped back to transport keys/);
+  assert.match(r.stdout, /10000001 → 10000002: carried 587\.50, corrected -8\.00 since/);
+  assert.match(r.stdout, /card 10000002 cancelled: pay out 579\.50 in cash\ncard wiped back to transport keys/);
 });
 
 test('desk sim: wrong input is answered with what to type, and changes nothing', async () => {
@@ -35,7 +35,7 @@ test('desk sim: wrong input is answered with what to type, and changes nothing',
       /refused: opening deposit is above the balance cap/,
     );
     assert.deepEqual(await s.exec('read'), ['no card in hand: issue NAME first'], 'the refused issue gave out no card');
-    assert.match((await s.exec('issue Li Ming'))!.join('\n'), /issued card 10001 to Li Ming/);
+    assert.match((await s.exec('issue Li Ming'))!.join('\n'), /issued card 10000001 to Li Ming/);
     assert.deepEqual(await s.exec('deposit ten'), ['deposit AMOUNT: an amount like 100.00']);
     assert.deepEqual(await s.exec('sell pos9 1'), ['sell pos1|pos2 AMOUNT']);
     assert.deepEqual(await s.exec('frobnicate'), ['unknown command "frobnicate" (help)']);
