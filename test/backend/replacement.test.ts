@@ -150,7 +150,7 @@ test('card replace by hand: refused for unknown cards and twice; a replaced card
     assert.match(found.lines[0], /replaced by 2002: it stays listed/);
     const credit = runAdmin(net.b, ['credit', '1001', '5.00']);
     assert.equal(credit.code, 1);
-    assert.match(credit.lines[0], /replaced by 2002: credit 2002; nothing changed/);
+    assert.match(credit.lines[0], /replaced by 2002: credit 2002 instead; nothing changed/);
     assert.ok(net.b.lists.isBlacklisted(OLD));
     for (const card of ['1001', '2002'])
       assert.match(
