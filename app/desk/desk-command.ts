@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { hrtime } from 'node:process';
 import { EXIT_OK, parseOrExit, refuse, uintValue, type CliIo, type CommandSpec } from '../../base/cli-args.ts';
 import { LOG_OPTIONS, openLog } from '../../base/cli-log.ts';
@@ -100,8 +101,17 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
     admin: db === undefined ? null : adminOf(db, t),
     cardWaitMs: ((p.options['card-wait'] as number | undefined) ?? CARD_WAIT_S_DEFAULT) * 1000,
   });
+  // A PIN typed at the prompt is not echoed: the terminal's echo goes through this stream, held while one is typed.
+  const echo = { held: false };
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!echo.held) process.stdout.write(chunk);
+      done();
+    },
+  });
   const rl = createInterface({
     input: process.stdin,
+    output,
     terminal: interactive,
     ...(interactive ? { prompt: PROMPT } : {}),
   });
@@ -111,10 +121,12 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
   }
   const input = new LineQueue(rl);
   for (let line = await input.next(); line !== null; line = await input.next()) {
+    if (echo.held) io.out('');
     const lines = await desk.exec(line);
     if (lines === null) break;
     lines.forEach((l) => io.out(l));
-    if (interactive) rl.prompt();
+    echo.held = interactive && desk.wantsSecret;
+    if (interactive && !echo.held) rl.prompt();
   }
   rl.close();
   const left = await drain(t);

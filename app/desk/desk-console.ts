@@ -4,7 +4,7 @@ import type { CardSession } from '../../firmware/card/session.ts';
 import type { TerminalConfig } from '../../firmware/config/schema.ts';
 import { CARD_VALID_DAYS, DESK_USAGE, parseDeskCommand, type DeskCommand } from '../../firmware/desk/commands.ts';
 import type { DeskApp } from '../../firmware/desk/desk.ts';
-import type { DeskOp } from '../../firmware/desk/desk-ops.ts';
+import { PIN_PATTERN, type DeskOp } from '../../firmware/desk/desk-ops.ts';
 import type { CardNumbers } from './card-numbers.ts';
 import type { TwinField } from './twin-field.ts';
 
@@ -44,6 +44,7 @@ const HELP = [
   'read                  the card on the reader: identity, balance, counter, listed or not',
   'refund | cancel       退卡/销户: pay the balance out in cash, wipe the card; the backend lists the number',
   'replace OLD NAME      补卡: the blank on the reader replaces lost card OLD; the backend carries its balance',
+  'pin | pin remove      设置密码: a new PIN for the card on the reader, typed next (twice, not shown); or none',
   'lost | found CARD     挂失 / 解挂 at the backend (needs --backend-db on the backend machine)',
   'abandon               drop an operation left waiting for its card',
   'blank | remove        (twin reader only) a new blank card on the reader / take the card away',
@@ -55,11 +56,22 @@ const USED_UP = "issue: this desk's card numbers are used up: give the desk a te
 
 type CardWait = { kind: 'card'; session: CardSession } | { kind: 'none' } | { kind: 'fault'; message: string };
 
+/** A PIN being typed: the next line is the PIN, then the same again. Held only here, in memory. */
+type PinEntry = { stage: 'first' } | { stage: 'again'; pin: string };
+
 export class DeskConsole {
+  private pinEntry: PinEntry | null = null;
+
   constructor(private readonly d: DeskConsoleDeps) {}
+
+  /** The next line is a PIN: an interactive console does not echo it. */
+  get wantsSecret(): boolean {
+    return this.pinEntry !== null;
+  }
 
   /** One typed line; null: the operator asked to quit. */
   async exec(line: string): Promise<string[] | null> {
+    if (this.pinEntry) return this.pinLine(line.trim(), this.pinEntry);
     const twin = await this.twinCommand(line.trim());
     if (twin) return twin;
     const parsed = parseDeskCommand(line);
@@ -88,11 +100,27 @@ export class DeskConsole {
       case 'replace':
         if (c.old === null || c.holder === null) return [`replace OLD NAME: the lost card's number and the holder`];
         return this.issue(c.holder, null, 0, c.old);
+      case 'pin':
+        if (c.remove) return this.atReader({ kind: 'pin', pin: null });
+        this.pinEntry = { stage: 'first' };
+        return ['new PIN (4 to 6 digits; not shown):'];
       case 'lost':
       case 'found':
         if (c.cardNumber === null) return [`${DESK_USAGE.lost}: which card number?`];
         return this.backend(['card', c.kind, String(c.cardNumber)], `${c.kind} ${c.cardNumber}`);
     }
+  }
+
+  /** A typed PIN, never repeated in an answer: checked, then asked again, then written to the card on the reader. */
+  private async pinLine(typed: string, entry: PinEntry): Promise<string[]> {
+    this.pinEntry = null;
+    if (entry.stage === 'first') {
+      if (!PIN_PATTERN.test(typed)) return ['a PIN is 4 to 6 digits: nothing changed'];
+      this.pinEntry = { stage: 'again', pin: typed };
+      return ['the same PIN again:'];
+    }
+    if (typed !== entry.pin) return ['the two PINs differ: nothing changed'];
+    return this.atReader({ kind: 'pin', pin: typed });
   }
 
   private async twinCommand(line: string): Promise<string[] | null> {

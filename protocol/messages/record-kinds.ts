@@ -1,5 +1,5 @@
 import type { PurseEvidence } from '../settlement.ts';
-import type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
+import type { DeskCancelBody, DeskIssueBody, DeskPinBody } from './record-desk.ts';
 import type {
   CashAlarmBody,
   CashEmptiedBody,
@@ -11,7 +11,7 @@ import type {
   ReceiptUnprintedBody,
 } from './cash-records.ts';
 
-export type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
+export type { DeskCancelBody, DeskIssueBody, DeskPinBody } from './record-desk.ts';
 export type * from './cash-records.ts';
 
 /**
@@ -51,6 +51,7 @@ export const KIND = {
   invoicePrinted: 'invoice.printed',
   deskIssue: 'desk.issue',
   deskCancel: 'desk.cancel',
+  deskPin: 'desk.pin',
   rekeyed: 'card.rekeyed',
 } as const;
 
@@ -289,6 +290,7 @@ export interface RecordBodies {
   [KIND.invoicePrinted]: InvoicePrintedBody;
   [KIND.deskIssue]: DeskIssueBody;
   [KIND.deskCancel]: DeskCancelBody;
+  [KIND.deskPin]: DeskPinBody;
   [KIND.rekeyed]: CardRekeyedBody;
 }
 

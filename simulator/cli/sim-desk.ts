@@ -199,6 +199,8 @@ export class DeskSim {
         return this.withCard(c.old, (h) => this.replace(h, c.holder ?? h.holder));
       case 'cancel':
         return this.withHeld((h) => this.atDesk({ kind: 'cancel' }, h.name));
+      case 'pin':
+        return ['pin: at a desk console (onecard desk), where the PIN is typed and not shown'];
     }
   }
 
