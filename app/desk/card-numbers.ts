@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deskRange, NUMBERS_PER_DESK } from '../../firmware/desk/numbering.ts';
+import { deskRange, NUMBERS_PER_DESK, type CardNumbers } from '../../firmware/desk/numbering.ts';
 
 /**
  * The numbers this desk gives new cards, from its own range
@@ -11,12 +11,7 @@ import { deskRange, NUMBERS_PER_DESK } from '../../firmware/desk/numbering.ts';
  */
 export const CARD_NUMBERS_FILE = 'desk-card-numbers.json';
 
-export interface CardNumbers {
-  /** The number the next issue gets; null when the desk's range is used up. */
-  next(): number | null;
-  /** The issue under `n` went ahead: `n` is never given again, even after a crash. */
-  used(n: number): void;
-}
+export type { CardNumbers } from '../../firmware/desk/numbering.ts';
 
 export type OpenedCardNumbers = { ok: true; numbers: CardNumbers } | { ok: false; message: string };
 

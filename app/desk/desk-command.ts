@@ -11,7 +11,7 @@ import { systemScheduler } from '../../firmware/sync/scheduler.ts';
 import { configOf } from '../run/run-command.ts';
 import { startTerminal, type RunningTerminal } from '../run/service.ts';
 import { openCardNumbers } from './card-numbers.ts';
-import { DeskConsole } from './desk-console.ts';
+import { DeskConsole } from '../../firmware/desk/desk-console.ts';
 import { LineQueue } from './line-queue.ts';
 import { twinField } from './twin-field.ts';
 
@@ -89,6 +89,7 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
     return refuse(io.err, 'onecard desk: the desk role did not open (a bug, please report it)');
   }
   const db = p.options['backend-db'] as string | undefined;
+  const cardWaitS = (p.options['card-wait'] as number | undefined) ?? CARD_WAIT_S_DEFAULT;
   const desk = new DeskConsole({
     desk: t.terminal.role.desk,
     reader: t.peripherals.reader.reader,
@@ -99,7 +100,8 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
     cardNumbers: numbers.numbers,
     listed: (n) => t.terminal.blacklist.has(n),
     admin: db === undefined ? null : adminOf(db, t),
-    cardWaitMs: ((p.options['card-wait'] as number | undefined) ?? CARD_WAIT_S_DEFAULT) * 1000,
+    cardWaitMs: cardWaitS * 1000,
+    noCard: `no card on the reader within ${cardWaitS} s`,
   });
   // A PIN typed at the prompt is not echoed: the terminal's echo goes through this stream, held while one is typed.
   const echo = { held: false };

@@ -30,3 +30,11 @@ export function deskRange(terminalId: number): DeskRangeOf {
   const first = terminalId * NUMBERS_PER_DESK + 1;
   return { ok: true, range: { first, last: first + NUMBERS_PER_DESK - 2 } };
 }
+
+/** The numbers a desk gives new cards, in its range (app/desk/card-numbers.ts keeps them on disk). */
+export interface CardNumbers {
+  /** The number the next issue gets; null when the desk's range is used up. */
+  next(): number | null;
+  /** The issue under `n` went ahead: `n` is never given again, even after a crash. */
+  used(n: number): void;
+}
