@@ -226,7 +226,8 @@ export class DeskApp {
       return null;
     });
     if (written.kind === 'not-written') return { kind: 'refused', detail: `PIN not changed: ${written.problem}` };
-    if (written.kind === 'uncertain') return { kind: 'cut', uid, resume: { stage: 'pin', ref: seq }, problem: written.problem };
+    if (written.kind === 'uncertain')
+      return { kind: 'cut', uid, resume: { stage: 'pin', ref: seq }, problem: written.problem };
     const cardNumber = written.identity.cardNumber;
     this.d.log.info('desk.pin', { cardNumber, pinSet: pin !== null });
     return { kind: 'done', lines: [`card ${cardNumber}: ${pin === null ? 'PIN removed' : 'new PIN set'}`] };

@@ -56,7 +56,8 @@ export async function writePin(
     return { kind: 'written', identity: back.value };
   } catch (e) {
     if (!(e instanceof CardError)) throw e; // a bug, not an operating error
-    const problem = e.code === 'removed' ? 'card left the field' : e.code === 'auth-failed' ? 'not a card of this system' : e.message;
+    const problem =
+      e.code === 'removed' ? 'card left the field' : e.code === 'auth-failed' ? 'not a card of this system' : e.message;
     return touched ? { kind: 'uncertain', problem } : { kind: 'not-written', problem };
   }
 }

@@ -48,7 +48,10 @@ test('two desks of one tenant issuing alternately, restarting mid-issue now and 
       const r = deskRange(d.id);
       assert.ok(r.ok);
       const mine = given.filter((g) => g.desk === d.id).map((g) => g.n);
-      assert.ok(mine.every((n) => n >= r.range.first && n <= r.range.last), `desk ${d.id} inside its range`);
+      assert.ok(
+        mine.every((n) => n >= r.range.first && n <= r.range.last),
+        `desk ${d.id} inside its range`,
+      );
       assert.equal(statSync(join(d.dir, CARD_NUMBERS_FILE)).mode & 0o777, 0o600);
     }
   }));
@@ -69,7 +72,8 @@ test('desk ranges: every desk id its own, all inside a u32, and a bad id or file
     for (const [i, r] of ranges.entries()) {
       assert.ok(r.ok);
       assert.ok(r.range.last <= 0xffff_ffff);
-      if (i > 0 && ranges[i - 1].ok) assert.ok(r.range.first > (ranges[i - 1] as { range: { last: number } }).range.last);
+      if (i > 0 && ranges[i - 1].ok)
+        assert.ok(r.range.first > (ranges[i - 1] as { range: { last: number } }).range.last);
     }
     for (const id of [0, DESK_ID_MAX + 1, 0xff_ffff]) {
       const r = openCardNumbers(dir, id);

@@ -70,7 +70,10 @@ test('onecard desk: help, unknown option, a config that is no desk', async () =>
     // Offline, without --backend-db: what needs the backend says so, and the session still ends well.
     const offline = await desk(deskConfig(dir, null), ['lost 10000001']);
     assert.equal(offline.code, 0, offline.stderr);
-    assert.match(offline.stdout, /^lost 10000001: needs the backend — run "onecard backend card lost 10000001" there,\n/);
+    assert.match(
+      offline.stdout,
+      /^lost 10000001: needs the backend — run "onecard backend card lost 10000001" there,\n/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,44 +147,48 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
   }
 });
 
-test('a PIN set, changed and removed through the piped console: typed on its own lines, never echoed or logged', SESSION, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'onecard-desk-pin-'));
-  try {
-    const log = join(dir, 'desk.log');
-    const r = await desk(
-      deskConfig(dir, null),
-      [
-        'blank',
-        'issue Li Lei',
-        'pin 2468', // the PIN on the command line: refused, not repeated
-        'pin',
-        '12', // too short: nothing changed
-        'pin',
-        '2468',
-        '1357', // not the same twice: nothing changed
-        'read',
-        'pin',
-        '2468',
-        '2468',
-        'read',
-        'pin remove',
-        'read',
-      ],
-      ['--log-level', 'debug', '--log-file', log],
-    );
-    assert.equal(r.code, 0, r.stderr);
-    const out = r.stdout;
-    assert.match(out, /\npin \[remove\]: the new PIN is asked for next, never typed after the command\n/);
-    assert.match(out, /\nnew PIN \(4 to 6 digits; not shown\):\na PIN is 4 to 6 digits: nothing changed\n/);
-    assert.match(out, /\nthe same PIN again:\nthe two PINs differ: nothing changed\n/);
-    const reads = [...out.matchAll(/valid through [-0-9]+, PIN (set|not set)\n/g)].map((m) => m[1]);
-    assert.deepEqual(reads, ['not set', 'set', 'not set'], 'unchanged by the mistakes, set, then removed');
-    assert.match(out, /\npin: place the card on the reader\ncard 10000001: new PIN set\n/);
-    assert.match(out, /\ncard 10000001: PIN removed\n/);
-    const logged = readFileSync(log, 'utf8');
-    assert.match(logged, /desk\.pin/, 'the change is logged, without the PIN');
-    for (const text of [out, r.stderr, logged]) assert.ok(!/2468|1357/.test(text), 'no PIN shown or logged');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'a PIN set, changed and removed through the piped console: typed on its own lines, never echoed or logged',
+  SESSION,
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onecard-desk-pin-'));
+    try {
+      const log = join(dir, 'desk.log');
+      const r = await desk(
+        deskConfig(dir, null),
+        [
+          'blank',
+          'issue Li Lei',
+          'pin 2468', // the PIN on the command line: refused, not repeated
+          'pin',
+          '12', // too short: nothing changed
+          'pin',
+          '2468',
+          '1357', // not the same twice: nothing changed
+          'read',
+          'pin',
+          '2468',
+          '2468',
+          'read',
+          'pin remove',
+          'read',
+        ],
+        ['--log-level', 'debug', '--log-file', log],
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const out = r.stdout;
+      assert.match(out, /\npin \[remove\]: the new PIN is asked for next, never typed after the command\n/);
+      assert.match(out, /\nnew PIN \(4 to 6 digits; not shown\):\na PIN is 4 to 6 digits: nothing changed\n/);
+      assert.match(out, /\nthe same PIN again:\nthe two PINs differ: nothing changed\n/);
+      const reads = [...out.matchAll(/valid through [-0-9]+, PIN (set|not set)\n/g)].map((m) => m[1]);
+      assert.deepEqual(reads, ['not set', 'set', 'not set'], 'unchanged by the mistakes, set, then removed');
+      assert.match(out, /\npin: place the card on the reader\ncard 10000001: new PIN set\n/);
+      assert.match(out, /\ncard 10000001: PIN removed\n/);
+      const logged = readFileSync(log, 'utf8');
+      assert.match(logged, /desk\.pin/, 'the change is logged, without the PIN');
+      for (const text of [out, r.stderr, logged]) assert.ok(!/2468|1357/.test(text), 'no PIN shown or logged');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

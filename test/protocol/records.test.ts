@@ -301,8 +301,9 @@ test('a desk payout (tx payout) travels as the generic item, exactly, and its ch
   const batch = buildJournalBatch(withPayout, OPTS);
   // No compact tx code is left for it (two bits, four codes): an old backend gets JSON it stores and ledgers.
   const items = batchItems(batch);
-  let first = 0;
-  const covering = items.find((it) => (first += it.records) > 2 && it.records > 0);
+  // The item that carries record index 2: the first whose running record count passes it.
+  const ends = items.map((_, i) => items.slice(0, i + 1).reduce((n, it) => n + it.records, 0));
+  const covering = items.find((it, i) => ends[i] > 2 && it.records > 0);
   assert.equal((covering?.bytes[0] ?? -1) & 0x0f, 0, 'generic item');
   const d = decodeMessage(0x30, encodeMessage(batch).payload);
   assert.ok(d.ok, d.ok ? '' : d.error);

@@ -112,7 +112,14 @@ test('a PIN write cut at every byte finishes when the same card comes back; a li
     assert.match(listed.join('\n'), /refused: PIN not changed: card 6100 is listed lost, replaced or cancelled/);
     desk.abandon();
     assert.equal(all(w.terminal('desk').terminal.journal).filter((r) => r.kind === KIND.deskPin).length, PIN_BYTES + 1);
-    assert.deepEqual((await w.inspect('p0')).identity.pinVerifier, pinVerifier('2222', Buffer.from('04707070', 'hex'), deriveCardKeys(w.masterKeys, Buffer.from('04707070', 'hex')).mac));
+    assert.deepEqual(
+      (await w.inspect('p0')).identity.pinVerifier,
+      pinVerifier(
+        '2222',
+        Buffer.from('04707070', 'hex'),
+        deriveCardKeys(w.masterKeys, Buffer.from('04707070', 'hex')).mac,
+      ),
+    );
   } finally {
     w.close();
   }
