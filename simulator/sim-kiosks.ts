@@ -11,7 +11,7 @@ import type { SimWorld } from './world.ts';
  */
 export class SimKiosks {
   constructor(
-    private readonly world: Pick<SimWorld, 'terminal' | 'terminals' | 'card' | 'addTerminal'>,
+    private readonly world: Pick<SimWorld, 'terminal' | 'terminals' | 'card' | 'addTerminal' | 'restart'>,
     private readonly log: Logger,
   ) {}
 
@@ -21,6 +21,18 @@ export class SimKiosks {
     this.world.addTerminal(spec, cash);
     await cash.cycle(this.app(spec.name), 6); // power-up, reset, bill table: the validator ready and idle
     return this.app(spec.name);
+  }
+
+  /**
+   * A power cut and boot of a kiosk's runtime (the validator keeps its power): the card that lay on the
+   * reader is gone with its customer, the stores and the drivers open again, and the validator is polled.
+   */
+  async restart(terminalName: string): Promise<KioskApp> {
+    this.world.terminal(terminalName).reader.remove();
+    this.twins(terminalName).reboot();
+    this.world.restart(terminalName);
+    await this.run(terminalName, 6);
+    return this.app(terminalName);
   }
 
   /** The kiosk app of a kiosk terminal. */
