@@ -9,6 +9,7 @@ import { checkCard, decide, type PolicyContext, type PolicyRules } from '../poli
 import { policyContextFor } from '../policy/context.ts';
 import type { BillStep, KioskDeps } from './deps.ts';
 import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, next } from './machine.ts';
+import { cardAnswers } from './card-present.ts';
 import { handOverAtStart, handOverOwed } from './handover.ts';
 import { type PayOutcome, payOwed, type Present } from './pay-owed.ts';
 import { cashboxScreen, emptyCashbox, openStacks, owedCents } from './owed.ts';
@@ -90,9 +91,17 @@ export class KioskApp {
     await this.dispatch({ kind: 'card', card: this.context(this.present.card) });
   }
 
-  /** The reader selected the card again (its presence poll ends the old selection): later writes use this one. */
-  reselected(session: CardSession): void {
-    if (this.present) this.present = { ...this.present, session };
+  /**
+   * The kiosk holds a card (a top-up in progress): it owns the reader until it lets go, so the run loop
+   * selects nothing (that would end the session the writes go through) and asks cardPresent() instead.
+   */
+  get holdsCard(): boolean {
+    return this.present !== null;
+  }
+
+  /** Whether the card it holds still answers, through its own session (card-present.ts). */
+  cardPresent(): Promise<boolean> {
+    return this.present ? cardAnswers(this.present.session, this.present.keys) : Promise.resolve(false);
   }
 
   cardGone(): Promise<void> {
