@@ -191,7 +191,9 @@ export class KioskApp {
       case 'escrow-timeout':
         return this.returned(e.kind);
       case 'rejected':
-        return this.dispatch({ kind: 'bill-back', reason: e.text });
+        // The validator's reason stays in the log; a customer is told what it means for them.
+        this.d.log.info('kiosk.bill-rejected', { reason: e.text, code: e.reason });
+        return this.dispatch({ kind: 'bill-back', reason: e.text, notTaken: e.inhibited });
       case 'alarm':
         return this.dispatch({ kind: 'alarm', alarm: e.alarm, detail: e.detail });
       case 'alarm-cleared':
