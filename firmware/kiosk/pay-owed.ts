@@ -3,6 +3,7 @@ import type { CardKeys } from '../card/keys.ts';
 import type { CardSession } from '../card/session.ts';
 import { afterWrite } from '../card-tx/card-tx.ts';
 import { decide, type PolicyContext } from '../policy/policy.ts';
+import { pointsOfWrite } from '../policy/points.ts';
 import type { KioskDeps } from './deps.ts';
 import { mayHandOver } from './handover.ts';
 import type { KioskEvent } from './machine.ts';
@@ -39,14 +40,18 @@ export async function payOwed(
     d.log.warn('kiosk.owed-refused', { cardNumber, owed, reason: decision.kind });
     return cut(p);
   }
-  const meta = { tx: 'topup', listAmountCents: owed } as const;
+  // Member points as the POS journals them (the one rule, pointsOfWrite): on the cash, never the bonus.
+  // A count card is never topped up with money (decide refuses it), so the unit is cents.
+  const points = pointsOfWrite(ctx.rules.points, 'topup', 'cents', decision.chargedAmount, -decision.fromBalance);
+  const meta = { tx: 'topup', listAmountCents: owed, ...(points !== 0 ? { points } : {}) } as const;
   const outcome = await d.tx.execute(p.session, p.card, p.keys, decision, meta);
   if (outcome.kind !== 'committed') return cut(null);
   d.log.info('kiosk.bill', { step: 'card-written', cardNumber, amountCents: owed });
   const card = afterWrite(p.card, decision.next);
   const balanceCents = card.purse.balance + card.purse.subsidy;
   const { seq: intentSeq, atMs } = outcome.intent;
-  const print = await desk.print({ cardNumber, amountCents: owed, balanceCents, intentSeq, atMs, copy: false });
+  const receipt = { cardNumber, amountCents: owed, balanceCents, intentSeq, atMs, copy: false };
+  const print = await desk.print({ ...receipt, ...(points !== 0 ? { points } : {}) });
   if (print === null) d.log.info('kiosk.bill', { step: 'receipt-printed', cardNumber });
   const event = { kind: 'credited', card: context(card), amountCents: owed, receiptFault: print } as const;
   return { event, present: { ...p, card } };
