@@ -136,3 +136,18 @@ test('a write of unknown outcome is not handed over at start: the next tap here 
   assert.deepEqual(handovers(w), [], 'paid: nothing left to hand over');
   await w.close();
 });
+
+test('the card back on the reader before its stack closes after a restart: the bill is written to it, not handed over', async () => {
+  const w = await sessionWithOneBill({ handOverOwed: true }); // ¥10 through untouched
+  w.log.at = { event: 'ccnet.state', field: 'to', value: 'stacking' };
+  w.emulator.insert(3); // ¥20, cut on its way into the cassette
+  await assert.rejects(w.run(10), PowerCut);
+  w.restart();
+  await w.tap(w.customer); // before the first poll of the new run: the stack is still open
+  await w.run(10);
+  assert.deepEqual(handovers(w), []);
+  assert.equal(owedCents(w.journal, CUSTOMER), 0);
+  assert.equal(w.kiosk.screen.kind, 'balance');
+  assert.equal(await w.cardBalance(), 1_000 + 1_000 + 2_000, 'the ¥20 on the card once');
+  await w.close();
+});
