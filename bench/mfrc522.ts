@@ -7,7 +7,7 @@
  * Sequence: what a sale does between the tap and the beep, run by the
  * firmware's own CardApp on an issued card (docs/hardware.md, "What a sale
  * sends"): detect (REQA, anticollision, select) → CardApp.read (auth sector 1,
- * read 4, 5; auth 2, read 8, 9 (and the level slot 10); auth 3, read 12, 13)
+ * read 4, 5; auth 2, read 8, 9 (and level slot 10 where levels are read); auth 3, read 12, 13)
  * → CardApp.writePurse (auth of the target slot's sector with key B unless the
  * read left it authenticated so, write both blocks, read both back). The
  * journal's intent fsync sits between the read and the first write; the HLTA
@@ -129,6 +129,8 @@ export interface SaleModel {
 
 export interface Mfrc522BenchResult {
   uidBytes: number;
+  /** The site gives member levels (config points.memberLevels): each tap reads the card's level slot. */
+  memberLevels: boolean;
   /** The dearer of the two sales (the one whose write re-authenticates). */
   dear: SaleModel;
   /** The other slot's sale: its write needed no authentication of its own. */
@@ -260,9 +262,11 @@ const plus = (a: BusTimesMs, b: BusTimesMs, ms: number): BusTimesMs => {
   return { at1MHz: r(a.at1MHz + b.at1MHz + ms), at4MHz: r(a.at4MHz + b.at4MHz + ms), at10MHz: r(a.at10MHz + b.at10MHz + ms) };
 };
 
-/** The RF log as commands: AUTH S1, READ 4, … (the block or sector each one addressed). */
+/** The RF log as commands: AUTH S1, READ 4, … (the sector or block each one addressed). */
 function sequenceOf(exchanges: readonly RfExchange[]): string {
-  return exchanges.map((x) => x.op).join(' → ');
+  const named = (x: RfExchange) =>
+    x.block === undefined ? x.op : x.op === 'AUTH' ? `AUTH S${Math.floor(x.block / 4)}` : `${x.op} ${x.block}`;
+  return exchanges.map(named).join(' → ');
 }
 
 /** The card is presented afresh (the poll after the last sale halted it and saw the field empty), then sold to. */
@@ -303,8 +307,11 @@ async function countedSale(
  * Two sales on one card, so each purse slot is written once: the write into
  * the sector the read ended in needs no authentication, the other one does.
  */
-export async function benchMfrc522(opts: { uid?: Uint8Array } = {}): Promise<Mfrc522BenchResult> {
+export async function benchMfrc522(
+  opts: { uid?: Uint8Array; memberLevels?: boolean } = {},
+): Promise<Mfrc522BenchResult> {
   const uid = opts.uid ?? Uint8Array.of(0x11, 0x22, 0x33, 0x44);
+  const memberLevels = opts.memberLevels ?? true;
   const masterKeys = deriveSimMasterKeys(1);
   const card = await issueSimCard(
     { name: 'bench', uid: Buffer.from(uid).toString('hex'), number: 100_010, cardClass: 3, balanceCents: 100_000 },
@@ -313,12 +320,14 @@ export async function benchMfrc522(opts: { uid?: Uint8Array } = {}): Promise<Mfr
   );
   const emu = new Mfrc522Emulator();
   const reader = await Mfrc522Reader.open(emu);
-  const app = new CardApp(masterKeys, { writesPurses: true });
+  // As a terminal builds it (firmware/card-tx/level-read.ts), with no level credit on file for this card.
+  const app = new CardApp(masterKeys, { writesPurses: true, readsLevels: () => memberLevels });
   const sales = [await countedSale(emu, reader, app, card), await countedSale(emu, reader, app, card)];
   await reader.close();
   const [dear, cheap] = [...sales].sort((a, b) => b.rf.modelMs - a.rf.modelMs) as [SaleModel, SaleModel];
   return {
     uidBytes: uid.length,
+    memberLevels,
     dear,
     cheap,
     spiWireMs: wireMs(dear.spiBytes),

@@ -54,6 +54,16 @@ test('bench: a POS sale costs a fixed SPI and RF budget; the tap→beep model ad
   assert.equal(dear.rf.commands[0]!.modelMs, 2.5, 'one cascade level: its frames fit in the typical 2.5 ms');
 });
 
+test('bench: a site without member levels sends one READ less per sale (block 10), nothing else changes', async () => {
+  const on = await benchMfrc522();
+  const off = await benchMfrc522({ memberLevels: false });
+  assert.match(on.dear.sequence, /READ 9 → READ 10 → AUTH S3/);
+  assert.doesNotMatch(off.dear.sequence, /READ 1[04]/);
+  assert.equal(off.dear.sequence, on.dear.sequence.replace(' → READ 10', ''));
+  assert.deepEqual([off.dear.cardCommands, off.dear.spiTransactions], [19, 54], 'one command, three bus operations');
+  assert.equal(Math.round((on.dear.rf.modelMs - off.dear.rf.modelMs) * 100) / 100, 2.5);
+});
+
 // READ 4: the reader sends 30 04 + CRC (32 bits), the card 16 bytes + CRC (144 bits).
 const READ = { op: 'READ', txBits: 32, rxBits: 144, txBytes: 4, rxBytes: 18, roundTrips: 1, answered: true, timeoutUs: 0 } as const;
 
