@@ -259,7 +259,11 @@ async function sale(reader: Mfrc522Reader, app: CardApp): Promise<void> {
 
 const plus = (a: BusTimesMs, b: BusTimesMs, ms: number): BusTimesMs => {
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { at1MHz: r(a.at1MHz + b.at1MHz + ms), at4MHz: r(a.at4MHz + b.at4MHz + ms), at10MHz: r(a.at10MHz + b.at10MHz + ms) };
+  return {
+    at1MHz: r(a.at1MHz + b.at1MHz + ms),
+    at4MHz: r(a.at4MHz + b.at4MHz + ms),
+    at10MHz: r(a.at10MHz + b.at10MHz + ms),
+  };
 };
 
 /** The RF log as commands: AUTH S1, READ 4, … (the sector or block each one addressed). */

@@ -49,4 +49,9 @@ export const PointsSchema = z
   });
 
 export type PointsConfig = z.infer<typeof PointsSchema>;
-export const POINTS_OFF: PointsConfig = { saleCentsPerPoint: 0, topupCentsPerPoint: 0, topupBonuses: [], memberLevels: true };
+export const POINTS_OFF: PointsConfig = {
+  saleCentsPerPoint: 0,
+  topupCentsPerPoint: 0,
+  topupBonuses: [],
+  memberLevels: true,
+};

@@ -101,7 +101,9 @@ export class PendingCredits {
       >(
         'SELECT credit_seq, balance_cents, subsidy_cents, expiry_day, card_class FROM credits WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ?',
       ),
-      levelPending: db.prepare<[number], number>('SELECT 1 FROM credits WHERE card = ? AND card_class IS NOT NULL LIMIT 1').pluck(),
+      levelPending: db
+        .prepare<[number], number>('SELECT 1 FROM credits WHERE card = ? AND card_class IS NOT NULL LIMIT 1')
+        .pluck(),
       dropUpTo: db.prepare('DELETE FROM credits WHERE card = ? AND credit_seq <= ?'),
       count: db.prepare<[], number>('SELECT count(*) FROM credits').pluck(),
     };

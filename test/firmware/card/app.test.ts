@@ -364,9 +364,12 @@ test('a read that skips the level slots leaves them unread, and writeLevel then 
   const first = await read(t, levelled);
   assert.ok(first.ok);
   // Gold in slot 0: the card now holds a level, so writing slot 0 again would risk its only copy.
-  assert.deepEqual(await levelled.writeLevel(t.reader.open()!, first.card, first.keys, { cardClass: 7, changeSeq: 1 }), {
-    kind: 'written',
-  });
+  assert.deepEqual(
+    await levelled.writeLevel(t.reader.open()!, first.card, first.keys, { cardClass: 7, changeSeq: 1 }),
+    {
+      kind: 'written',
+    },
+  );
   const before = hex(t.card.dump());
   const blind = new CardApp(MASTER, { writesPurses: true, readsLevels: () => false });
   const r = await read(t, blind);

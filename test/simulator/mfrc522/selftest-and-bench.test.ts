@@ -42,7 +42,7 @@ test('bench: a POS sale costs a fixed SPI and RF budget; the tap→beep model ad
   // The tap→beep model is the sum of its parts, each once: SPI + one detection poll per command + RF + fsync.
   const parts = dear.spiBusMs.at4MHz + dear.detectionMs.at4MHz + dear.rf.modelMs + r.sdFsyncMs;
   assert.ok(Math.abs(dear.tapToBeepModelMs.at4MHz - parts) < 0.02, `${dear.tapToBeepModelMs.at4MHz} vs ${parts}`);
-  assert.equal(dear.detectionMs.at4MHz, 20 * (r.perTransactionOverheadUs + 10) / 1000, 'one 5-byte poll each');
+  assert.equal(dear.detectionMs.at4MHz, (20 * (r.perTransactionOverheadUs + 10)) / 1000, 'one 5-byte poll each');
   // The pessimistic bound adds the frames' airtime on top of NXP's times, which already hold it.
   assert.ok(dear.rf.pessimisticMs > dear.rf.modelMs + 25, `${dear.rf.pessimisticMs} vs ${dear.rf.modelMs}`);
   const seven = await benchMfrc522({ uid: Uint8Array.of(4, 1, 2, 3, 4, 5, 6) });
@@ -65,7 +65,16 @@ test('bench: a site without member levels sends one READ less per sale (block 10
 });
 
 // READ 4: the reader sends 30 04 + CRC (32 bits), the card 16 bytes + CRC (144 bits).
-const READ = { op: 'READ', txBits: 32, rxBits: 144, txBytes: 4, rxBytes: 18, roundTrips: 1, answered: true, timeoutUs: 0 } as const;
+const READ = {
+  op: 'READ',
+  txBits: 32,
+  rxBits: 144,
+  txBytes: 4,
+  rxBytes: 18,
+  roundTrips: 1,
+  answered: true,
+  timeoutUs: 0,
+} as const;
 
 test('RF model: a READ is counted once, max(its airtime, NXP 2.5 ms), not airtime + 2.5 ms', () => {
   const m = modelRf([READ]);
