@@ -165,7 +165,7 @@ export class PendingCredits {
     }));
   }
 
-  /** A member level change is on file for this card (applied or not): a tap that may write it reads the level slots. */
+  /** A member level change is on file for this card (applied or not): a tap that may write it reads the slots. */
   levelPending(card: number): boolean {
     return this.q.levelPending.get(checkCard(card)) !== undefined;
   }

@@ -32,7 +32,7 @@ async function sale(w: SimWorld): Promise<{ screen: string; reads: number[] }> {
 
 const gold = { card: 1001, creditSeq: 1, balanceCents: 0, subsidyCents: 0, expiryDay: 0, cardClass: 7 };
 
-test('levels off: a sale reads no level block, levels on (the default) reads block 10; the outcome is the same', async () => {
+test('levels off: a sale reads no level block; on (the default) it reads block 10; same outcome', async () => {
   const seen: { screen: string; reads: number[] }[] = [];
   for (const memberLevels of [false, undefined, true]) {
     const w = await world(memberLevels);
@@ -51,7 +51,7 @@ test('levels off: a sale reads no level block, levels on (the default) reads blo
   assert.deepEqual([on.screen, byDefault.screen], [off.screen, off.screen]);
 });
 
-test('levels off, a level credit on file: that tap reads the slots and writes the level; later taps do not read it', async () => {
+test('levels off, a level credit on file: that tap reads the slots and writes it; later taps do not', async () => {
   const w = await world(false);
   try {
     w.terminal('pos1').terminal.credits.add([gold]);
@@ -70,7 +70,7 @@ test('levels off, a level credit on file: that tap reads the slots and writes th
   }
 });
 
-test('levels off, a level credit cut at every byte of its tap: old level or new, and the next tap finishes it', async () => {
+test('levels off, a level credit cut at every byte: old level or new, and the next tap finishes it', async () => {
   const writeBytes = 16 + 32; // the level block, then the purse's two blocks
   for (let k = 0; k <= writeBytes; k++) {
     const w = await world(false);

@@ -358,7 +358,7 @@ test("removal right before the read-back → 'uncertain', and the card holds the
   }
 });
 
-test('a read that skips the level slots leaves them unread, and writeLevel then refuses and writes nothing', async () => {
+test('a read that skips the level slots leaves them unread; writeLevel then refuses, writes nothing', async () => {
   const t = await issue(UID4);
   const levelled = new CardApp(MASTER, { writesPurses: true });
   const first = await read(t, levelled);

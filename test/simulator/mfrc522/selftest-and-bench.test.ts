@@ -84,7 +84,7 @@ test('RF model: a READ is counted once, max(its airtime, NXP 2.5 ms), not airtim
   assert.equal(m.pessimisticMs, Math.round((m.airtimeMs + 2.5) * 100) / 100);
 });
 
-test('RF model: a WRITE and its data frame are one write procedure (5.5 ms), REQA…SELECT one selection (2.5 ms)', () => {
+test('RF model: a WRITE and its data are one procedure (5.5 ms), REQA…SELECT one selection (2.5 ms)', () => {
   const ack = { rxBits: 4, rxBytes: 1, roundTrips: 1, answered: true, timeoutUs: 0 } as const;
   const write = modelRf([
     { op: 'WRITE', txBits: 32, txBytes: 4, ...ack },
