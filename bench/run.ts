@@ -89,8 +89,14 @@ try {
   line(
     '  of which the intent append (SQLite + fsync)',
     p50p99(tap.intentAppendP50Ms, tap.intentAppendP99Ms),
-    `raw write+fdatasync ${p50p99(tap.rawFsyncP50Ms, tap.rawFsyncP99Ms)}`,
+    `raw overwrite+fdatasync ${p50p99(tap.rawOverwriteFsyncP50Ms, tap.rawOverwriteFsyncP99Ms)}`,
     'the disk bounds it',
+  );
+  line(
+    '    first checkpoint cycle after open (-wal grows)',
+    p50p99(tap.freshIntentAppendP50Ms, tap.freshIntentAppendP99Ms),
+    `raw append+fdatasync ${p50p99(tap.rawFsyncP50Ms, tap.rawFsyncP99Ms)}`,
+    '',
   );
   line(
     '  tap→beep less the intent append',
