@@ -85,6 +85,15 @@ try {
     straced ? `${straced.afterResults} after the ${straced.sales} results` : '',
     'one',
   );
+  if (straced) {
+    const bytes = straced.intentWalBytes;
+    line(
+      "  -wal bytes of the intent's commit (strace)",
+      bytes.min === bytes.max ? `${bytes.min}` : `${bytes.min}–${bytes.max}`,
+      `taps growing the -wal: ${straced.grewWal.firstCycle} first cycle`,
+      `0 after a checkpoint: ${straced.grewWal.afterCheckpoint}`,
+    );
+  }
   const p50p99 = (a: number, b: number) => `${f(a, 2)} / ${f(b, 2)} ms`;
   line(
     '  of which the intent append (SQLite + fsync)',
