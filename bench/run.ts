@@ -85,9 +85,9 @@ try {
     const bytes = straced.intentWalBytes;
     line(
       "  -wal bytes of the intent's commit (strace)",
-      bytes.min === bytes.max ? `${bytes.min}` : `${bytes.min}–${bytes.max}`,
-      `taps growing the -wal: ${straced.grewWal.firstCycle} first cycle`,
-      `0 after a checkpoint: ${straced.grewWal.afterCheckpoint}`,
+      bytes.min === bytes.max ? `${bytes.min} B` : `${bytes.min}–${bytes.max} B`,
+      `taps growing it: ${straced.grewWal.firstCycle} first cycle, ${straced.grewWal.afterCheckpoint} after`,
+      'none after a checkpoint',
     );
   }
   const p50p99 = (a: number, b: number) => `${f(a, 2)} / ${f(b, 2)} ms`;
@@ -98,7 +98,7 @@ try {
     'the disk bounds it',
   );
   line(
-    '    first checkpoint cycle after open (-wal grows)',
+    '    first cycle after open (-wal grows)',
     p50p99(tap.freshIntentAppendP50Ms, tap.freshIntentAppendP99Ms),
     `raw append+fdatasync ${p50p99(tap.rawFsyncP50Ms, tap.rawFsyncP99Ms)}`,
     '',
