@@ -12,7 +12,8 @@ import { fsyncDirectory } from './durable-file.ts';
  * - synchronous=FULL: in WAL mode, NORMAL may lose the last commits on power
  *   loss; FULL fsyncs the WAL at every commit, so a commit that returned survives.
  * - wal_autocheckpoint stays at SQLite's default (1000 pages), except for the
- *   journal, which runs its checkpoints off the tap path (journal/journal-sync.ts).
+ *   journal, which runs its checkpoints off the tap path (journal/journal-sync.ts)
+ *   and bounds its -wal with journal_size_limit (SQLite's default: never truncated).
  * - locking_mode=EXCLUSIVE: see below.
  */
 export interface SqliteOpenOptions {

@@ -81,12 +81,27 @@ try {
     straced ? `${straced.afterResults} after the ${straced.sales} results` : '',
     'one',
   );
+  if (straced) {
+    const bytes = straced.intentWalBytes;
+    line(
+      "  -wal bytes of the intent's commit (strace)",
+      bytes.min === bytes.max ? `${bytes.min} B` : `${bytes.min}–${bytes.max} B`,
+      `taps growing it: ${straced.grewWal.firstCycle} first cycle, ${straced.grewWal.afterCheckpoint} after`,
+      'none after a checkpoint',
+    );
+  }
   const p50p99 = (a: number, b: number) => `${f(a, 2)} / ${f(b, 2)} ms`;
   line(
     '  of which the intent append (SQLite + fsync)',
     p50p99(tap.intentAppendP50Ms, tap.intentAppendP99Ms),
-    `raw write+fdatasync ${p50p99(tap.rawFsyncP50Ms, tap.rawFsyncP99Ms)}`,
+    `raw overwrite+fdatasync ${p50p99(tap.rawOverwriteFsyncP50Ms, tap.rawOverwriteFsyncP99Ms)}`,
     'the disk bounds it',
+  );
+  line(
+    '    first cycle after open (-wal grows)',
+    p50p99(tap.freshIntentAppendP50Ms, tap.freshIntentAppendP99Ms),
+    `raw append+fdatasync ${p50p99(tap.rawFsyncP50Ms, tap.rawFsyncP99Ms)}`,
+    '',
   );
   line(
     '  tap→beep less the intent append',

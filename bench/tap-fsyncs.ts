@@ -10,13 +10,17 @@ import { Terminal } from '../firmware/terminal/terminal.ts';
 import { issueSimCard } from '../simulator/card/issue.ts';
 import { VirtualReader } from '../simulator/card/virtual-reader.ts';
 import { simTerminalConfig } from '../simulator/terminal/default-config.ts';
+import { CHECKPOINT_EVERY_RECORDS } from '../firmware/store/journal/journal-sync.ts';
 
 /**
  * The fsyncs between a sale's tap and its result, counted by the kernel and
  * not by the journal's own tally: the sales run in a child under
- * `strace -f -e trace=fsync,fdatasync,kill`, each tap between two
+ * `strace -f -y -e trace=fsync,fdatasync,pwrite64,kill`, each tap between two
  * `kill(pid, 0)` markers (a syscall that does nothing), so every fsync and
  * fdatasync that SQLite or the journal issues lands between a pair or outside.
+ * Enough sales to cross two checkpoints: the commit after one is where SQLite
+ * starts the WAL over (a new header, fsync'd on its own). The -wal writes on the
+ * path are counted too: bytes, and whether a tap wrote past the file's end (grew it).
  * Null when strace is missing or not allowed (ptrace) on this machine.
  */
 export interface StracedFsyncs {
@@ -25,9 +29,14 @@ export interface StracedFsyncs {
   onPath: { min: number; max: number };
   /** The same calls after the results: the deferred outcomes' flush and the checkpoints. */
   afterResults: number;
+  /** Bytes written to the -wal before the fsync on the path: the intent's commit, frames and their headers. */
+  intentWalBytes: { min: number; max: number };
+  /** Taps that grew the -wal, before the first checkpoint (the file is new after open) and after it. */
+  grewWal: { firstCycle: number; afterCheckpoint: number };
 }
 
-const SALES = 20;
+/** Two records a sale: two checkpoints and some. */
+const SALES = CHECKPOINT_EVERY_RECORDS + 20;
 const SELF = fileURLToPath(import.meta.url);
 const START_MS = Date.parse('2026-11-23T11:30:00+08:00');
 const mark = () => process.kill(process.pid, 0);
@@ -67,29 +76,64 @@ export function benchTapFsyncs(): StracedFsyncs | null {
     const trace = join(dir, 'strace.txt');
     const child = spawnSync(
       'strace',
-      ['-f', '-e', 'trace=fsync,fdatasync,kill', '-o', trace, process.execPath, '--import', 'tsx', SELF, dir],
+      [
+        '-f',
+        '-y',
+        '-e',
+        'trace=fsync,fdatasync,pwrite64,kill',
+        '-o',
+        trace,
+        process.execPath,
+        '--import',
+        'tsx',
+        SELF,
+        dir,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
     );
     if (child.error || child.status !== 0) return null;
-    const perSale: number[] = [];
-    let inTap = false;
-    let count = 0;
-    let afterResults = 0;
-    for (const line of readFileSync(trace, 'utf8').split('\n')) {
-      if (/\bkill\(\d+, 0\)/.test(line)) {
-        if (inTap) perSale.push(count);
-        inTap = !inTap;
-        count = 0;
-      } else if (/\bf(data)?sync\(/.test(line)) {
-        if (inTap) count++;
-        else if (perSale.length > 0) afterResults++;
-      }
-    }
-    if (perSale.length !== SALES) return null;
-    return { sales: SALES, onPath: { min: Math.min(...perSale), max: Math.max(...perSale) }, afterResults };
+    return tapsOf(readFileSync(trace, 'utf8'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `pwrite64(28</dir/journal.db-wal>, "…"..., 4096, 8296) = 4096`: the file, the length and the offset. */
+const PWRITE = /^\d+\s+pwrite64\(\d+<([^>]+)>, .*, (\d+), (\d+)\)\s+= \d+/;
+
+function tapsOf(strace: string): StracedFsyncs | null {
+  const fsyncs: number[] = [];
+  const walBytes: number[] = [];
+  const grewWal = { firstCycle: 0, afterCheckpoint: 0 };
+  let inTap = false;
+  let count = 0;
+  let bytes = 0;
+  let grew = false;
+  let afterResults = 0;
+  let walEnd = 0;
+  let checkpointed = false;
+  for (const line of strace.split('\n')) {
+    const write = PWRITE.exec(line);
+    if (/\bkill\(\d+, 0\)/.test(line)) {
+      if (inTap) {
+        fsyncs.push(count);
+        walBytes.push(bytes);
+        if (grew) grewWal[checkpointed ? 'afterCheckpoint' : 'firstCycle']++;
+      }
+      inTap = !inTap;
+      [count, bytes, grew] = [0, 0, false];
+    } else if (/\bf(data)?sync\(/.test(line)) {
+      if (inTap) count++;
+      else if (fsyncs.length > 0) afterResults++;
+    } else if (write?.[1].endsWith('journal.db-wal')) {
+      const end = Number(write[3]) + Number(write[2]);
+      if (inTap && count === 0) [bytes, grew] = [bytes + Number(write[2]), grew || end > walEnd];
+      walEnd = Math.max(walEnd, end);
+    } else if (write?.[1].endsWith('journal.db') && fsyncs.length > 0) checkpointed = true; // WAL pages copied
+  }
+  if (fsyncs.length !== SALES) return null;
+  const range = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs) });
+  return { sales: SALES, onPath: range(fsyncs), afterResults, intentWalBytes: range(walBytes), grewWal };
 }
 
 if (process.argv[1] === SELF && process.argv[2]) await salesBetweenMarkers(process.argv[2]);

@@ -8,6 +8,7 @@ import { Terminal } from '../firmware/terminal/terminal.ts';
 import { issueSimCard } from '../simulator/card/issue.ts';
 import { VirtualReader } from '../simulator/card/virtual-reader.ts';
 import { simTerminalConfig } from '../simulator/terminal/default-config.ts';
+import { CHECKPOINT_EVERY_RECORDS } from '../firmware/store/journal/journal-sync.ts';
 import { buildLargeJournal } from './journal.ts';
 
 /**
@@ -19,6 +20,10 @@ import { buildLargeJournal } from './journal.ts';
  * journal records) on the large terminal, with the fsyncs on that path counted:
  * today's path (the intent fsync'd, the commit after the result) beside the one
  * before it (both fsync'd before the result, `everyRecordSynced`), in alternating rounds.
+ * The sales are timed in the state a running terminal is in: its -wal at its working size, each
+ * intent overwriting frames of it. Closing the journal deletes the -wal (SQLite does, and its
+ * PERSIST_WAL is not reachable from better-sqlite3), so after each reopen the first checkpoint
+ * cycle's sales grow the file: timed apart, as the fresh figure.
  */
 export interface TapBenchResult {
   decisionP50Ms: number;
@@ -36,12 +41,18 @@ export interface TapBenchResult {
   /** The intent's durable append alone (SQLite's commit with its fsync), timed inside each sale. */
   intentAppendP50Ms: number;
   intentAppendP99Ms: number;
+  /** The same in the first checkpoint cycle after the journal opened: each commit grows the -wal. */
+  freshIntentAppendP50Ms: number;
+  freshIntentAppendP99Ms: number;
   /** Each sale's tap→beep less its intent append: what the terminal's own code costs. */
   saleWithoutIntentP50Ms: number;
   saleWithoutIntentP99Ms: number;
-  /** The floor on this disk, same run, same directory: a record-sized write + fdatasync. */
+  /** The floor on this disk, same run, same directory: a WAL frame's write + fdatasync, appended to a file. */
   rawFsyncP50Ms: number;
   rawFsyncP99Ms: number;
+  /** The same write over space the file already has (what an intent does in a -wal at its working size). */
+  rawOverwriteFsyncP50Ms: number;
+  rawOverwriteFsyncP99Ms: number;
   journalRecords: number;
   blacklistEntries: number;
   setupMs: number;
@@ -58,6 +69,8 @@ function percentile(sortedMs: number[], p: number): number {
 /** Sales per round, and rounds of each path, alternated so drift (other load, disk cache) hits both alike. */
 const SALES_PER_ROUND = 100;
 const SALE_ROUNDS = 3;
+/** Sales after each reopen before the timed ones: the first checkpoint (2 records a sale), the -wal at its size. */
+const WARM_SALES = CHECKPOINT_EVERY_RECORDS / 2 + 10;
 
 async function terminalWith(dir: string, journalRecords: number, blacklistEntries: number) {
   rmSync(dir, { recursive: true, force: true });
@@ -129,15 +142,27 @@ function timeDurableAppends(t: { terminal: Terminal }, spent: number[]): void {
   } as typeof append;
 }
 
-/** A sale's intent-sized write + fdatasync on the same disk: what one durable record costs at least. */
-function rawFsyncs(dir: string, count: number): number[] {
-  const fd = openSync(join(dir, 'raw-fsync.bin'), 'a');
+/**
+ * One WAL frame's write + fdatasync on the same disk: what one durable record costs at least.
+ * Appended (the file grows: the fdatasync also journals its size), or over a file already written.
+ */
+const WAL_WORKING_FRAMES = 1_000;
+
+function rawFsyncs(dir: string, count: number, overwrite: boolean): number[] {
   const record = Buffer.alloc(4096 + 24, 0x5a); // one WAL frame: a page and its header
+  const path = join(dir, overwrite ? 'raw-overwrite.bin' : 'raw-fsync.bin');
+  const fd = openSync(path, overwrite ? 'w' : 'a');
   const out: number[] = [];
   try {
+    if (overwrite) {
+      // A -wal's working size (journal-sync.ts: ~1,000 frames between checkpoints), written before.
+      for (let i = 0; i < Math.max(count, WAL_WORKING_FRAMES); i++) writeSync(fd, record);
+      fdatasyncSync(fd);
+    }
     for (let i = 0; i < count; i++) {
       const start = process.hrtime.bigint();
-      writeSync(fd, record);
+      if (overwrite) writeSync(fd, record, 0, record.length, i * record.length);
+      else writeSync(fd, record);
       fdatasyncSync(fd);
       out.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
@@ -192,14 +217,17 @@ export async function benchTap(opts: {
     const small = await decisions(empty, taps);
     const now = newTimes();
     const before = newTimes();
+    const fresh = newTimes();
     const raw: number[] = [];
-    await sales(large, 20, newTimes()); // warm-up
+    const rawOverwrite: number[] = [];
     for (let round = 0; round < SALE_ROUNDS; round++) {
       for (const baseline of round % 2 === 0 ? [false, true] : [true, false]) {
         large.reopen(baseline);
+        await sales(large, WARM_SALES, baseline ? newTimes() : fresh);
         await sales(large, SALES_PER_ROUND, baseline ? before : now);
       }
-      raw.push(...rawFsyncs(join(opts.dir, 'tap-large'), SALES_PER_ROUND));
+      raw.push(...rawFsyncs(join(opts.dir, 'tap-large'), SALES_PER_ROUND, false));
+      rawOverwrite.push(...rawFsyncs(join(opts.dir, 'tap-large'), SALES_PER_ROUND, true));
     }
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const sale = sorted(now.ms);
@@ -207,6 +235,8 @@ export async function benchTap(opts: {
     const intent = sorted(now.durableAppendMs);
     const withoutIntent = sorted(now.ms.map((ms, i) => ms - now.durableAppendMs[i]));
     const rawSorted = sorted(raw);
+    const rawOverwriteSorted = sorted(rawOverwrite);
+    const freshIntent = sorted(fresh.durableAppendMs);
     return {
       decisionP50Ms: percentile(big, 50),
       decisionP99Ms: percentile(big, 99),
@@ -220,10 +250,14 @@ export async function benchTap(opts: {
       baselineFsyncsOnPath: range(before.fsyncsOnPath),
       intentAppendP50Ms: percentile(intent, 50),
       intentAppendP99Ms: percentile(intent, 99),
+      freshIntentAppendP50Ms: percentile(freshIntent, 50),
+      freshIntentAppendP99Ms: percentile(freshIntent, 99),
       saleWithoutIntentP50Ms: percentile(withoutIntent, 50),
       saleWithoutIntentP99Ms: percentile(withoutIntent, 99),
       rawFsyncP50Ms: percentile(rawSorted, 50),
       rawFsyncP99Ms: percentile(rawSorted, 99),
+      rawOverwriteFsyncP50Ms: percentile(rawOverwriteSorted, 50),
+      rawOverwriteFsyncP99Ms: percentile(rawOverwriteSorted, 99),
       journalRecords,
       blacklistEntries,
       setupMs,
