@@ -152,7 +152,7 @@ REFUSED='reception only permitted for main PID|Cannot find unit for notify messa
 
 # --- start, READY, logs, state dir --------------------------------------------------------------------------
 ct systemctl start onecard
-check "systemctl start onecard: $(prop ActiveState) ($(prop SubState)), READY=1 accepted" \
+check "systemctl start onecard reaches active, READY=1 accepted: $(prop ActiveState) ($(prop SubState))" \
   "$([ "$(prop ActiveState)" = active ] && echo 0 || echo 1)"
 system_lines -u onecard | grep -E 'Started onecard.service' | tail -n1 | show
 log_lines | grep -q '"event":"terminal.ready"'
@@ -161,6 +161,12 @@ log_lines | grep -E '"event":"(journal.recovered|terminal.ready)"' | tail -n2 | 
 owner=$(ct stat -c '%U:%G %a' /var/lib/onecard)
 check "StateDirectory made /var/lib/onecard $owner (the unit: $SERVICE_USER, $STATE_MODE)" \
   "$([ "$owner" = "$SERVICE_USER:$SERVICE_USER ${STATE_MODE#0}" ] && echo 0 || echo 1)"
+
+# UMask=0077: what the service writes there is its own alone (the journal, the lists, status.sock).
+others=$(ct find /var/lib/onecard -mindepth 1 \( ! -user "$SERVICE_USER" -o ! -perm 0600 \) -printf '%p %u %m\n')
+check "the files in /var/lib/onecard are $SERVICE_USER's, 0600 (UMask=$(unit_value UMask))${others:+: $others}" \
+  "$([ -z "$others" ] && echo 0 || echo 1)"
+ct ls -l /var/lib/onecard | sed 1d | show
 
 # --- keep-alives --------------------------------------------------------------------------------------------
 first=$(prop WatchdogTimestampMonotonic)
@@ -190,14 +196,15 @@ records=$(seq_of "$before")
 main=$(prop MainPID)
 restarts=$(prop NRestarts)
 echo "      journal: $records records before the stop; main PID $main"
-ct kill -STOP "$main"
+# Never `kill -STOP 0`: with no main process that stops this script's own process group.
+[ "$main" -gt 0 ] && ct kill -STOP "$main"
 for _ in $(seq "$RESTART_WAIT_S"); do
   [ "$(prop NRestarts)" != "$restarts" ] && [ "$(prop ActiveState)" = active ] && break
   sleep 1
 done
 system_lines -u onecard | grep -E 'Watchdog timeout|SIGABRT|Main process exited|Scheduled restart|Started' | tail -n7 | show
 system_lines -u onecard | grep -q "Killing process $main (node) with signal SIGABRT"
-check "a stopped event loop: killed with SIGABRT after WatchdogSec=$WATCHDOG_S" $?
+check "a stopped event loop (main PID $main): killed with SIGABRT after WatchdogSec=$WATCHDOG_S" $?
 check "restarted (Restart=on-failure): NRestarts $restarts -> $(prop NRestarts), $(prop ActiveState), new main PID $(prop MainPID)" \
   "$([ "$(prop NRestarts)" != "$restarts" ] && [ "$(prop ActiveState)" = active ] && echo 0 || echo 1)"
 after=$(recovered)
