@@ -58,10 +58,10 @@ test('every printed config example keeps its data where ProtectSystem=strict let
   // Seen under systemd 252 (deploy/check-under-systemd.sh): everything but these is read-only to the service,
   // so a data dir elsewhere (beside the config in /etc/onecard, say) cannot be opened: the service fails to start.
   const lines = readFileSync(UNIT, 'utf8').split('\n');
-  const valueOf = (key: string) => lines.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
-  assert.equal(valueOf('ProtectSystem'), 'strict');
+  const unitValue = (key: string) => lines.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
+  assert.equal(unitValue('ProtectSystem'), 'strict');
   const writable = [
-    ...new Set([`/var/lib/${valueOf('StateDirectory')}`, ...(valueOf('ReadWritePaths') ?? '').split(' ')]),
+    ...new Set([`/var/lib/${unitValue('StateDirectory')}`, ...(unitValue('ReadWritePaths') ?? '').split(' ')]),
   ];
   for (const [role, text] of Object.entries(CONFIG_EXAMPLES)) {
     const read = parseConfigText(text, `example ${role}`);
