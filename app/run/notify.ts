@@ -25,8 +25,8 @@ export function systemdNotifier(env: NodeJS.ProcessEnv, onError: (message: strin
   const send = (state: string) => {
     if (!env.NOTIFY_SOCKET) return;
     // Never --no-block: systemd-notify then exits before systemd reads the message, systemd cannot find the
-    // exited sender's unit and drops it (3-29 of 300 under systemd 252, deploy/check-under-systemd.sh).
-    // Waiting (its BARRIER=1) lost none; test/app/sd-notify.test.ts holds it.
+    // exited sender's unit and drops it (1-21 % of them under systemd 252: docs/install.md, §4). Waiting
+    // (its BARRIER=1) lost none; test/app/sd-notify.test.ts holds it.
     const child = spawn('systemd-notify', [state], { stdio: 'ignore' });
     child.on('error', (e) => onError(`systemd-notify ${state}: ${e.message}`));
   };

@@ -15,8 +15,8 @@ import { startService } from './run-cli.ts';
  *
  * The sender must also wait until its message was read (it sends BARRIER=1 after it): one that exits
  * first races systemd, which then cannot place it in the unit and drops the message ("Cannot find
- * unit for notify message"). deploy/check-under-systemd.sh measured that race under systemd 252:
- * 3-29 of 300 keep-alives lost with `systemd-notify --no-block`, none waiting.
+ * unit for notify message"). Under systemd 252 that lost 1-21 % of the keep-alives sent with
+ * `systemd-notify --no-block`, none waiting (docs/install.md, §4).
  */
 const EXAMPLE = fileURLToPath(new URL('../../examples/terminal-sim.json', import.meta.url));
 const LISTENER = `
