@@ -1,3 +1,4 @@
+import { formatCents } from '../base/money.ts';
 import type { AdminResult } from './admin.ts';
 import type { Backend } from './backend.ts';
 
@@ -32,6 +33,7 @@ export function recordsAdmin(b: Backend, args: string[]): AdminResult {
       lines: [
         `terminal ${terminal}: ${total} records, acked to ${b.journal.highWater(terminal)}`,
         ...counts.map((c) => `  ${c.kind.padEnd(16)} ${c.n}`),
+        ...txLines(b, terminal),
       ],
     };
   if (!counts.some((c) => c.kind === kind))
@@ -51,4 +53,14 @@ export function recordsAdmin(b: Backend, args: string[]): AdminResult {
     return `  #${r.seq} ${new Date(r.atMs).toISOString()}${card} ${JSON.stringify(r.body)}`;
   });
   return { code: 0, lines: [`terminal ${terminal} ${kind}: newest ${seqs.length}`, ...lines] };
+}
+
+/** The money of its landed card writes, per tx: a desk's payouts (退卡) stand apart from sales, never in them. */
+function txLines(b: Backend, terminal: number): string[] {
+  const totals = b.ledger.totalsByTx(terminal);
+  if (totals.length === 0) return [];
+  return [
+    'landed card writes (+ off the cards, - onto them):',
+    ...totals.map((t) => `  ${t.tx.padEnd(16)} ${t.count}  ${formatCents(t.cents)}`),
+  ];
 }

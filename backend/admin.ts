@@ -2,7 +2,7 @@ import { formatCents, parseAmount } from '../base/money.ts';
 import type { CommandArgs, Status } from '../protocol/index.ts';
 import { CONFIG_HELP, configAdmin } from './admin-config.ts';
 import { checkSetConfig } from './config-check.ts';
-import { CREDITS_HELP, creditReason, creditsAdmin } from './credit-import.ts';
+import { CREDITS_HELP, creditReason, creditRefusal, creditsAdmin } from './credit-import.ts';
 import { GRANT_HELP, grantAdmin } from './admin-grants.ts';
 import { KEY_HELP, keyAdmin } from './admin-keys.ts';
 import { POINTS_HELP, pointsAdmin } from './admin-points.ts';
@@ -126,7 +126,7 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       if (card === null || cents === null || cents === 0 || (purse !== 'subsidy' && purse !== 'balance'))
         return usage('credit <card> <amount> [subsidy|balance]');
       // A replaced card is listed everywhere: a credit to it would never land.
-      const unknown = b.cards.refusal(card) ?? replacedRefusal(b, card, `credit ${b.replacements.of(card)?.newCard}`);
+      const unknown = creditRefusal(b, card);
       if (unknown !== null) return { code: 1, lines: [unknown] };
       const c = b.credit(card, cents, purse, creditReason(purse));
       return {

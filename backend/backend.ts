@@ -16,7 +16,7 @@ import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
 import { Points } from './points.ts';
-import { Replacements, type ReplaceResult } from './replacements.ts';
+import { intentSubsidy, Replacements, type ReplaceResult } from './replacements.ts';
 import { Meta, openBackendDb } from './schema.ts';
 import { SyncAlarms } from './sync-alarms.ts';
 import { serveMessage } from './terminal-messages.ts';
@@ -98,7 +98,9 @@ export class Backend implements SessionHost {
     this.accounts = new Accounts(db);
     this.cards = new CardRegister(db);
     this.points = new Points(db, this.lists, meta);
-    this.replacements = new Replacements(db, this.ledger, this.lists);
+    // Read when a replaced card's late write is corrected, long after this.journal is made.
+    const subsidyOf = (terminal: number, seq: number) => intentSubsidy(this.journal, terminal, seq);
+    this.replacements = new Replacements(db, this.ledger, this.lists, subsidyOf);
     const desk = new DeskRecords(this.lists, this.replacements);
     const now = () => this.nowMs();
     this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, now, desk, this.points);

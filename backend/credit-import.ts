@@ -43,7 +43,7 @@ export function creditsAdmin(b: Backend, args: string[]): AdminResult {
   const [sub, file, text] = args;
   if (sub !== 'import' || file === undefined || text === undefined || args.length !== 3) return usage();
   const today = cardDayToIso(cardDay(b.nowMs(), b.utcOffsetMinutes));
-  const checked = checkCreditCsv(text, (card) => b.cards.refusal(card), today);
+  const checked = checkCreditCsv(text, (card) => creditRefusal(b, card), today);
   if (!checked.ok)
     return {
       code: 1,
@@ -104,6 +104,20 @@ function applyBatch(b: Backend, rows: CreditRow[]): Applied {
 export function batchHash(rows: readonly CreditRow[]): string {
   const lines = rows.map(normalisedRow).sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/**
+ * Why money may not be booked for `card` (null: it may), for `credit` and `credits import` alike: a card
+ * not known here, or one replaced (补卡) — its credits would wait on a card that is listed everywhere and
+ * never taps again. The operator is told the replacement's number and books it there: not redirected by
+ * the backend, because the file's row (a payroll's, say) names the old card and should be corrected at
+ * its source.
+ */
+export function creditRefusal(b: Backend, card: number): string | null {
+  const unknown = b.cards.refusal(card);
+  if (unknown !== null) return unknown;
+  const r = b.replacements.of(card);
+  return r ? `card ${card} was replaced by ${r.newCard}: credit ${r.newCard} instead; nothing changed` : null;
 }
 
 /** Money into the subsidy wallet is a subsidy, into the balance a deposit (`credit` and `credits import`). */

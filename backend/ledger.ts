@@ -53,6 +53,13 @@ export interface CardReport {
   open: number;
 }
 
+/** Landed writes of one tx: how many, and the cents they moved (+ off the cards, − onto them). */
+export interface TxTotal {
+  tx: string;
+  count: number;
+  cents: number;
+}
+
 /** One landed write of a card: what it charged (+ left the card) and the purse it left. */
 export interface LandedWrite {
   terminal: number;
@@ -90,6 +97,10 @@ export class Ledger {
       ),
       ofCard: db.prepare<[number], TxRow>('SELECT * FROM card_tx WHERE card = ? ORDER BY counter_after, terminal, seq'),
       cards: db.prepare<[], number>('SELECT DISTINCT card FROM card_tx ORDER BY card').pluck(),
+      byTx: db.prepare<[number], TxTotal>(
+        `SELECT tx, count(*) AS count, sum(charged) AS cents FROM card_tx
+         WHERE terminal = ? AND outcome IN ('landed', 'clone') GROUP BY tx ORDER BY tx`,
+      ),
     };
   }
 
@@ -177,6 +188,14 @@ export class Ledger {
 
   cards(): number[] {
     return this.q.cards.all();
+  }
+
+  /**
+   * A terminal's landed card writes per tx (a clone counts: money moved; a duplicate does not: the same write
+   * twice): sales and payouts apart, so a desk's cash payouts never swell its sales.
+   */
+  totalsByTx(terminal: number): TxTotal[] {
+    return this.q.byTx.all(terminal);
   }
 
   /** The card's writes, open ones settled on evidence (a clone counts as landed: money moved). */

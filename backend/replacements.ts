@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { PendingCredit } from '../protocol/index.ts';
+import { KIND, type PendingCredit, type WireRecord } from '../protocol/index.ts';
 import type { LandedWrite, Ledger } from './ledger.ts';
 import type { ListStore } from './lists.ts';
 
@@ -22,9 +22,12 @@ const REPLACEMENTS_SQL = `
 CREATE TABLE IF NOT EXISTS replacements (
   old_card INTEGER PRIMARY KEY NOT NULL, new_card INTEGER NOT NULL UNIQUE,
   proven_counter INTEGER NOT NULL, carried_cents INTEGER NOT NULL,
-  corrected_cents INTEGER NOT NULL, at_ms INTEGER NOT NULL
+  corrected_cents INTEGER NOT NULL, at_ms INTEGER NOT NULL,
+  corrected_subsidy_cents INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 `;
+/** Files from before corrections went back to their wallet: all was corrected on the balance (subsidy part 0). */
+const ADD_CORRECTED_SUBSIDY = 'ALTER TABLE replacements ADD COLUMN corrected_subsidy_cents INTEGER NOT NULL DEFAULT 0';
 
 interface ReplacementRow {
   old_card: number;
@@ -32,6 +35,7 @@ interface ReplacementRow {
   proven_counter: number;
   carried_cents: number;
   corrected_cents: number;
+  corrected_subsidy_cents: number;
 }
 
 export interface Replacement {
@@ -48,15 +52,45 @@ export interface Replacement {
 export type ReplaceResult = { ok: true; replacement: Replacement } | { ok: false; problem: string };
 
 /**
- * What the old card's late writes owe the new card: −(money they took), for
- * every landed write above the proven counter. A credit write is left out: the
- * credits it applied were carried over already (they left list 2 at replacement),
- * so counting it again would pay them twice.
+ * The old card's late writes: every landed write above the proven counter. A
+ * credit write is left out: the credits it applied were carried over already
+ * (they left list 2 at replacement), so counting it again would pay them twice.
  */
+function lateWrites(landed: readonly LandedWrite[], provenCounter: number): LandedWrite[] {
+  return landed.filter((w) => w.counterAfter > provenCounter && w.tx !== 'credit');
+}
+
+/** What the old card's late writes owe the new card: −(money they took). */
 export function correctionCents(landed: readonly LandedWrite[], provenCounter: number): number {
-  return landed
-    .filter((w) => w.counterAfter > provenCounter && w.tx !== 'credit')
-    .reduce((sum, w) => sum - w.chargedCents, 0);
+  return lateWrites(landed, provenCounter).reduce((sum, w) => sum - w.chargedCents, 0);
+}
+
+/** The part of a landed write's charge taken from the subsidy wallet (its intent's fromSubsidy). */
+export type SubsidyOf = (terminal: number, seq: number) => number;
+
+/** fromSubsidy of the card.intent stored as (terminal, seq); 0 when none is found (then it all counts as balance). */
+export function intentSubsidy(
+  journal: { records(terminal: number, afterSeq: number, limit: number): WireRecord[] },
+  terminal: number,
+  seq: number,
+): number {
+  const [r] = journal.records(terminal, seq - 1, 1);
+  const body = r?.seq === seq && r.kind === KIND.intent ? (r.body as { fromSubsidy?: unknown }) : null;
+  return typeof body?.fromSubsidy === 'number' && Number.isSafeInteger(body.fromSubsidy) ? body.fromSubsidy : 0;
+}
+
+/**
+ * correctionCents by wallet: each late write is given back to (or taken again from) the wallet it moved,
+ * so a late sale paid from the subsidy is taken from the new card's subsidy, not its cash balance.
+ */
+export function correctionByWallet(
+  landed: readonly LandedWrite[],
+  provenCounter: number,
+  subsidyOf: SubsidyOf,
+): { balance: number; subsidy: number } {
+  const late = lateWrites(landed, provenCounter);
+  const subsidy = late.reduce((sum, w) => sum - subsidyOf(w.terminal, w.seq), 0);
+  return { balance: correctionCents(landed, provenCounter) - subsidy, subsidy };
 }
 
 export class Replacements {
@@ -66,15 +100,20 @@ export class Replacements {
     private readonly db: Database.Database,
     private readonly ledger: Ledger,
     private readonly lists: ListStore,
+    private readonly subsidyOf: SubsidyOf,
   ) {
     db.exec(REPLACEMENTS_SQL);
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(replacements)').all();
+    if (!columns.some((c) => c.name === 'corrected_subsidy_cents')) db.exec(ADD_CORRECTED_SUBSIDY);
     this.q = {
       ofOld: db.prepare<[number], ReplacementRow>('SELECT * FROM replacements WHERE old_card = ?'),
       ofNew: db.prepare<[number], ReplacementRow>('SELECT * FROM replacements WHERE new_card = ?'),
       add: db.prepare(
         'INSERT INTO replacements (old_card, new_card, proven_counter, carried_cents, corrected_cents, at_ms) VALUES (?, ?, ?, ?, 0, ?)',
       ),
-      corrected: db.prepare('UPDATE replacements SET corrected_cents = ? WHERE old_card = ?'),
+      corrected: db.prepare(
+        'UPDATE replacements SET corrected_cents = ?, corrected_subsidy_cents = ? WHERE old_card = ?',
+      ),
     };
   }
 
@@ -140,17 +179,26 @@ export class Replacements {
   settle(oldCard: number, nowMs: number): boolean {
     const row = this.q.ofOld.get(oldCard);
     if (!row) return false;
-    const target = correctionCents(this.ledger.landedWrites(oldCard), row.proven_counter);
-    const due = target - row.corrected_cents;
-    if (due === 0) return false;
-    this.lists.issueCredit(
-      { cardNumber: row.new_card, amount: due, purse: 'balance', reason: 'adjust', expiryDay: 0 },
-      nowMs,
-    );
-    this.q.corrected.run(target, oldCard);
-    // Pair assertion: the stored total is the target, so the next ingest issues only what is new.
-    if (this.q.ofOld.get(oldCard)?.corrected_cents !== target)
-      throw new Error(`bug: corrections of ${oldCard} do not read back as ${target}`);
+    const target = correctionByWallet(this.ledger.landedWrites(oldCard), row.proven_counter, this.subsidyOf);
+    const done = { subsidy: row.corrected_subsidy_cents, balance: row.corrected_cents - row.corrected_subsidy_cents };
+    // Each wallet gets what its late writes moved: a late subsidy sale is taken back from the subsidy.
+    const credits = (['balance', 'subsidy'] as const)
+      .filter((purse) => target[purse] !== done[purse])
+      .map((purse) => ({
+        cardNumber: row.new_card,
+        amount: target[purse] - done[purse],
+        purse,
+        reason: 'adjust' as const,
+        expiryDay: 0,
+      }));
+    if (credits.length === 0) return false;
+    this.lists.issueCredits(credits, nowMs);
+    const total = target.balance + target.subsidy;
+    this.q.corrected.run(total, target.subsidy, oldCard);
+    // Pair assertion: the stored totals are the target, so the next ingest issues only what is new.
+    const back = this.q.ofOld.get(oldCard);
+    if (back?.corrected_cents !== total || back.corrected_subsidy_cents !== target.subsidy)
+      throw new Error(`bug: corrections of ${oldCard} do not read back as ${total} (subsidy ${target.subsidy})`);
     return true;
   }
 }

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { hrtime } from 'node:process';
 import { EXIT_OK, parseOrExit, refuse, uintValue, type CliIo, type CommandSpec } from '../../base/cli-args.ts';
 import { LOG_OPTIONS, openLog } from '../../base/cli-log.ts';
@@ -10,7 +11,7 @@ import { systemScheduler } from '../../firmware/sync/scheduler.ts';
 import { configOf } from '../run/run-command.ts';
 import { startTerminal, type RunningTerminal } from '../run/service.ts';
 import { openCardNumbers } from './card-numbers.ts';
-import { DeskConsole } from './desk-console.ts';
+import { DeskConsole } from '../../firmware/desk/desk-console.ts';
 import { LineQueue } from './line-queue.ts';
 import { twinField } from './twin-field.ts';
 
@@ -70,7 +71,7 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   const logged = openLog(p.options, systemClock.nowMs, !interactive, 'warn');
   if ('error' in logged) return refuse(io.err, `onecard desk: ${logged.error}`);
-  const numbers = openCardNumbers(config.storage.dataDir);
+  const numbers = openCardNumbers(config.storage.dataDir, config.terminal.id);
   if (!numbers.ok) return refuse(io.err, `onecard desk: ${numbers.message}`);
   const deps = {
     clock: systemClock,
@@ -88,6 +89,7 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
     return refuse(io.err, 'onecard desk: the desk role did not open (a bug, please report it)');
   }
   const db = p.options['backend-db'] as string | undefined;
+  const cardWaitS = (p.options['card-wait'] as number | undefined) ?? CARD_WAIT_S_DEFAULT;
   const desk = new DeskConsole({
     desk: t.terminal.role.desk,
     reader: t.peripherals.reader.reader,
@@ -98,10 +100,20 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
     cardNumbers: numbers.numbers,
     listed: (n) => t.terminal.blacklist.has(n),
     admin: db === undefined ? null : adminOf(db, t),
-    cardWaitMs: ((p.options['card-wait'] as number | undefined) ?? CARD_WAIT_S_DEFAULT) * 1000,
+    cardWaitMs: cardWaitS * 1000,
+    noCard: `no card on the reader within ${cardWaitS} s`,
+  });
+  // A PIN typed at the prompt is not echoed: the terminal's echo goes through this stream, held while one is typed.
+  const echo = { held: false };
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!echo.held) process.stdout.write(chunk);
+      done();
+    },
   });
   const rl = createInterface({
     input: process.stdin,
+    output,
     terminal: interactive,
     ...(interactive ? { prompt: PROMPT } : {}),
   });
@@ -111,10 +123,12 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
   }
   const input = new LineQueue(rl);
   for (let line = await input.next(); line !== null; line = await input.next()) {
+    if (echo.held) io.out('');
     const lines = await desk.exec(line);
     if (lines === null) break;
     lines.forEach((l) => io.out(l));
-    if (interactive) rl.prompt();
+    echo.held = interactive && desk.wantsSecret;
+    if (interactive && !echo.held) rl.prompt();
   }
   rl.close();
   const left = await drain(t);

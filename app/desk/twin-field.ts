@@ -1,20 +1,11 @@
 import type { VirtualClassicCard } from '../../simulator/card/virtual-classic.ts';
+import type { TwinField } from '../../firmware/desk/desk-console.ts';
 import type { OpenedReader } from '../registry.ts';
-
-/**
- * A twin reader's field as the desk console's `blank` and `remove` commands
- * reach it: with no hardware, the operator puts a blank card on the reader by
- * typing. Null for a real reader (those commands are then refused).
- */
-export interface TwinField {
-  /** A new blank card (transport keys) on the reader, replacing whatever lay there; its UID in hex. */
-  placeBlank(): Promise<string>;
-  remove(): void;
-}
 
 /** Blank cards get UIDs 04 de 00 01, 04 de 00 02 …: told apart in the journal, the same on every run. */
 const BLANK_UID_PREFIX = [0x04, 0xde];
 
+/** A twin reader's field for the desk console's `blank` and `remove`: null for a real reader (refused then). */
 export function twinField(opened: OpenedReader): TwinField | null {
   const { twin, emulator } = opened;
   if (!twin && !emulator) return null;

@@ -62,6 +62,8 @@ export function levelOfWrite(cardClass: number, next: PurseState): LevelState {
   return { cardClass, changeSeq: next.lastCreditSeq };
 }
 
+/** Totals scope of the cash the desk paid out (退卡) per day: money leaving cards that is no sale. */
+export const PAYOUT_DAY_SCOPE = 'payout-day';
 /** Totals scope of the cents topped up onto each card here (key: card number), moved with the write's final record. */
 export const TOPUP_CARD_SCOPE = 'topup-card';
 
@@ -286,6 +288,8 @@ export class CardTransactions {
     }
     if (body.tx === 'credit')
       return [{ scope: 'credit-day', key: day, count: body.creditSeqs?.length ?? 1, amountCents: -body.chargedAmount }];
+    // Cash handed out at the desk (退卡): counted apart, never in the day's or a shift's sales.
+    if (body.tx === 'payout') return [{ scope: PAYOUT_DAY_SCOPE, key: day, count: 1, amountCents: body.chargedAmount }];
     const scope = body.unit === 'uses' ? 'uses' : 'sales';
     const count = body.tx === 'undo' ? -1 : 1;
     const deltas: TotalsDelta[] = [{ scope: `${scope}-day`, key: day, count, amountCents: body.chargedAmount }];

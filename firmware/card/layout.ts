@@ -88,7 +88,6 @@ const DOMAIN_PIN = 0x4e; // 'N'
 
 export function encodeIdentity(id: CardIdentity, uid: Uint8Array, macKey: Uint8Array): [Uint8Array, Uint8Array] {
   const a = new Uint8Array(BLOCK_BYTES);
-  const b = new Uint8Array(BLOCK_BYTES);
   a[0] = LAYOUT_VERSION;
   a[1] = (id.flags.frozen ? 1 : 0) | (id.flags.pinRequired ? 2 : 0) | (id.flags.countPurse ? 4 : 0);
   put(a, 2, id.tenantId, 2, 'tenantId');
@@ -96,10 +95,19 @@ export function encodeIdentity(id: CardIdentity, uid: Uint8Array, macKey: Uint8A
   put(a, 8, id.cardClass, 1, 'cardClass');
   put(a, 9, id.expiryDay, 2, 'expiryDay');
   put(a, 11, id.issueDay, 2, 'issueDay');
-  if (id.pinVerifier.length !== 4) throw new RangeError('pinVerifier must be 4 bytes');
-  b.set(id.pinVerifier, 0);
+  return [a, identityBlockB(a, id.pinVerifier, uid, macKey)];
+}
+
+/**
+ * Identity block B (the PIN verifier and the MAC over both blocks) for block A as it stands: the desk's PIN
+ * change (firmware/desk/pin-write.ts) rewrites only this block.
+ */
+export function identityBlockB(a: Uint8Array, verifier: Uint8Array, uid: Uint8Array, macKey: Uint8Array): Uint8Array {
+  if (verifier.length !== 4) throw new RangeError('pinVerifier must be 4 bytes');
+  const b = new Uint8Array(BLOCK_BYTES);
+  b.set(verifier, 0);
   b.set(mac8(macKey, DOMAIN_IDENTITY, uid, a, b), 8);
-  return [a, b];
+  return b;
 }
 
 export type DecodeResult<T> = { ok: true; value: T } | { ok: false; problem: string };

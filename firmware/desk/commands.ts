@@ -24,12 +24,12 @@ export type DeskCommand =
   /** 挂失 / 解挂 of a card number; null: the card in hand (the simulator's). */
   | { kind: 'lost' | 'found'; cardNumber: number | null }
   /** 补卡: a new card replacing `old` (null: the card in hand), issued to `holder` (null: the old card's). */
-  | { kind: 'replace'; old: number | null; holder: string | null };
+  | { kind: 'replace'; old: number | null; holder: string | null }
+  /** Set or change the PIN of the card on the reader (typed next, never on this line), or remove it. */
+  | { kind: 'pin'; remove: boolean };
 
 /** A new card is valid for three years (the office's usual term). */
 export const CARD_VALID_DAYS = 3 * 365;
-/** The first number a desk gives out; lower numbers are left for cards issued before the system. */
-export const FIRST_CARD_NUMBER = 10_001;
 
 export type ParsedDeskCommand = { ok: true; command: DeskCommand } | { ok: false; message: string };
 
@@ -39,6 +39,7 @@ export const DESK_USAGE = {
   deposit: 'deposit AMOUNT',
   replace: 'replace [OLD] [NAME]',
   lost: 'lost|found [CARD]',
+  pin: 'pin [remove]',
 } as const;
 
 /** A deposit is written with its decimal point; at most two decimals (cents). */
@@ -90,6 +91,11 @@ export function parseDeskCommand(line: string): ParsedDeskCommand {
       const holder = args.slice(1).join(' ');
       return ok({ kind: 'replace', old, holder: holder || null });
     }
+    case 'pin':
+      if (args.length === 0) return ok({ kind: 'pin', remove: false });
+      if (args.length === 1 && args[0] === 'remove') return ok({ kind: 'pin', remove: true });
+      // Said without the rest of the line: it may be the PIN itself.
+      return no(`${DESK_USAGE.pin}: the new PIN is asked for next, never typed after the command`);
     default:
       return no(`unknown command "${verb}" (help)`);
   }

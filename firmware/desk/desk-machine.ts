@@ -7,7 +7,7 @@ import type { DeskOp } from './desk-ops.ts';
  *   idle ──request──▶ await-card ──card──▶ (perform) ──done | refused──▶ idle | await-card
  *                                                    └──cut──▶ retap ──same card──▶ (perform, resumed)
  */
-export type DeskStage = 'issue' | 'deposit' | 'cancel' | 'wipe';
+export type DeskStage = 'issue' | 'deposit' | 'cancel' | 'wipe' | 'pin';
 
 export type DeskState =
   | { mode: 'idle' }

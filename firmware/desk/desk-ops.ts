@@ -27,11 +27,15 @@ export type DeskOp =
   | { kind: 'issue'; spec: IssueSpec }
   | { kind: 'deposit'; amountCents: number }
   | { kind: 'read' }
-  | { kind: 'cancel' };
+  | { kind: 'cancel' }
+  /** Set or change the card's PIN (null: remove it). Typed at the console, never journaled or logged. */
+  | { kind: 'pin'; pin: string | null };
 
 /** The holder's name or staff id: kept at the backend, so bounded like any text that travels. */
 export const HOLDER_CHARS_MAX = 64;
-const PIN_PATTERN = /^\d{4,6}$/;
+/** The card's PIN verifier takes 4 to 6 digits (firmware/card/layout.ts pinVerifier). */
+export const PIN_PATTERN = /^\d{4,6}$/;
+const PIN_PROBLEM = 'PIN must be 4 to 6 digits';
 
 /** Why the office cannot ask for this operation (a clear message, nothing changes), or null. */
 export function opProblem(
@@ -41,6 +45,7 @@ export function opProblem(
   listed: (cardNumber: number) => boolean,
 ): string | null {
   if (op.kind === 'deposit') return amountProblem(op.amountCents, rules, 'deposit');
+  if (op.kind === 'pin') return op.pin !== null && !PIN_PATTERN.test(op.pin) ? PIN_PROBLEM : null;
   if (op.kind !== 'issue') return null;
   const s = op.spec;
   if (s.holder.trim().length === 0 || s.holder.length > HOLDER_CHARS_MAX)
@@ -51,7 +56,7 @@ export function opProblem(
   if (listed(s.cardNumber)) return `card number ${s.cardNumber} is listed (lost, replaced or cancelled): use another`;
   if (!rules.classes.has(s.cardClass)) return `card class ${s.cardClass} is not in this terminal's config`;
   if (!Number.isInteger(s.expiryDay) || s.expiryDay <= today) return 'expiry must be a day after today';
-  if (s.pin !== null && !PIN_PATTERN.test(s.pin)) return 'PIN must be 4 to 6 digits';
+  if (s.pin !== null && !PIN_PATTERN.test(s.pin)) return PIN_PROBLEM;
   if (s.replaces === s.cardNumber) return 'a card cannot replace itself';
   if (s.depositCents !== 0) return amountProblem(s.depositCents, rules, 'opening deposit');
   return null;

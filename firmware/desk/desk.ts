@@ -8,6 +8,7 @@ import { isRecordOf } from '../store/journal/journal.ts';
 import { DeskCards, purseLine, type DeskDeps } from './desk-card.ts';
 import { next, type DeskEvent, type DeskResult, type DeskState, type DeskStep, type Resume } from './desk-machine.ts';
 import { decidePayout, issuedPurse, opProblem, type DeskOp, type IssueSpec } from './desk-ops.ts';
+import { writePin } from './pin-write.ts';
 
 export type { DeskDeps } from './desk-card.ts';
 
@@ -84,6 +85,8 @@ export class DeskApp {
         return this.readOut(session);
       case 'cancel':
         return this.cancel(resume, session);
+      case 'pin':
+        return this.setPin(op.pin, resume, session);
     }
   }
 
@@ -207,6 +210,29 @@ export class DeskApp {
     };
   }
 
+  // ── PIN (设置/修改密码) ──────────────────────────────────────────────────
+
+  /**
+   * The card's PIN set, changed or removed (the holder's identity is checked at the counter; no old PIN is
+   * asked). Cut: block B may be torn, so the same card is asked for again and the write done again.
+   */
+  private async setPin(pin: string | null, resume: Resume | null, session: CardSession): Promise<DeskResult> {
+    const uid = hex(session.uid);
+    let seq = resume?.stage === 'pin' ? resume.ref : null;
+    const written = await writePin(session, this.d.cards.keysFor(session.uid), pin, ({ cardNumber }) => {
+      if (seq !== null) return null; // resumed: journaled and checked the first time
+      if (this.d.blacklisted(cardNumber)) return `card ${cardNumber} is listed lost, replaced or cancelled`;
+      seq = this.d.journal.append(KIND.deskPin, { cardNumber, uid, pinSet: pin !== null }, { card: cardNumber }).seq;
+      return null;
+    });
+    if (written.kind === 'not-written') return { kind: 'refused', detail: `PIN not changed: ${written.problem}` };
+    if (written.kind === 'uncertain')
+      return { kind: 'cut', uid, resume: { stage: 'pin', ref: seq }, problem: written.problem };
+    const cardNumber = written.identity.cardNumber;
+    this.d.log.info('desk.pin', { cardNumber, pinSet: pin !== null });
+    return { kind: 'done', lines: [`card ${cardNumber}: ${pin === null ? 'PIN removed' : 'new PIN set'}`] };
+  }
+
   // ── cancel (销户 / 退卡) ─────────────────────────────────────────────────
 
   private async cancel(resume: Resume | null, session: CardSession): Promise<DeskResult> {
@@ -226,7 +252,7 @@ export class DeskApp {
     if (decision.kind === 'refuse') return { kind: 'refused', detail: decision.detail };
     if (decision.chargedAmount === 0) return this.cancelled(session, cardNumber, 0, 0, null);
     const out = await this.d.tx.execute(session, read.card, read.keys, decision, {
-      tx: 'sale',
+      tx: 'payout',
       listAmountCents: decision.chargedAmount,
     });
     if (out.kind === 'aborted')

@@ -1,3 +1,4 @@
+import type { TxType } from '../card-tx/records.ts';
 import type { PointsConfig } from '../config/points-schema.ts';
 
 /**
@@ -25,7 +26,7 @@ export function pointsFor(amountCents: number, centsPerPoint: number): number {
  */
 export function pointsOfWrite(
   rules: PointsRules | undefined,
-  tx: 'sale' | 'topup' | 'undo' | 'credit',
+  tx: TxType,
   unit: 'cents' | 'uses',
   chargedAmount: number,
   cashCents: number,

@@ -1,3 +1,4 @@
+import type { TxType } from '../card-tx/records.ts';
 import { formatCents, formatPurse } from '../core/money.ts';
 import { REFUSAL_TEXT, type RefusalCode } from '../policy/reasons.ts';
 
@@ -31,12 +32,14 @@ export type Beep = 'ok' | 'error' | 'retry' | 'key';
 const t = (zh: string, en: string): Text => ({ zh, en });
 
 /** What a card write was for, as the holder reads it: "Sale 3.00", "Top-up 50.00", "Undo 8.00". */
-export type TxLabel = { tx: 'sale' | 'topup' | 'undo' | 'credit'; amount: number; unit: 'cents' | 'uses' };
-const TX_WORD = {
+export type TxLabel = { tx: TxType; amount: number; unit: 'cents' | 'uses' };
+const TX_WORD: Record<TxType, Text> = {
   sale: t('消费', 'sale'),
   topup: t('充值', 'top-up'),
   undo: t('撤销', 'undo'),
   credit: t('补贴', 'credit'),
+  // A desk's cut payout, settled when the card is next seen here.
+  payout: t('退卡', 'payout'),
 };
 const txText = (l: TxLabel): Text =>
   t(`${TX_WORD[l.tx].zh} ${formatPurse(l.amount, l.unit)}`, `${TX_WORD[l.tx].en} ${formatPurse(l.amount, l.unit)}`);

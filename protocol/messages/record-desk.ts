@@ -27,3 +27,15 @@ export interface DeskCancelBody {
   paidOutCents: number;
   forfeitedSubsidyCents: number;
 }
+
+/**
+ * desk.pin: the card office is about to set, change or remove a card's PIN (the holder's identity checked
+ * at the counter, no old PIN asked: a forgotten PIN is the usual reason). Journaled before the card's
+ * identity block B is written; the PIN itself is never journaled.
+ */
+export interface DeskPinBody {
+  cardNumber: number;
+  uid: string;
+  /** A PIN is set (false: the PIN is removed). */
+  pinSet: boolean;
+}

@@ -32,6 +32,7 @@ import { Writer, zigzag, unzigzag, type Reader } from './varint.ts';
  *
  * tx credit is a tap writing pending credits (§6.5); its creditSeqs are
  * contiguous and end at next.lastCreditSeq, so only their count travels.
+ * tx payout (the desk's cash payout) has no code here: it travels as the generic item.
  */
 
 const TX = ['sale', 'topup', 'undo', 'credit'] as const;
@@ -61,6 +62,7 @@ export function encodeIntent(rec: WireRecord, commit: WireRecord | null, ctx: Re
   const b = rec.body;
   if (!isObject(b) || !isObject(b.next)) return null;
   const n = b.next;
+  // Not one of the four compact codes (a payout): the generic item carries it.
   const tx = TX.indexOf(b.tx as (typeof TX)[number]);
   if (tx < 0 || (b.unit !== 'cents' && b.unit !== 'uses') || typeof b.uid !== 'string') return null;
   const uid = hexToBytes(b.uid);

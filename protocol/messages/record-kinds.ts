@@ -1,5 +1,5 @@
 import type { PurseEvidence } from '../settlement.ts';
-import type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
+import type { DeskCancelBody, DeskIssueBody, DeskPinBody } from './record-desk.ts';
 import type {
   CashAlarmBody,
   CashEmptiedBody,
@@ -11,7 +11,7 @@ import type {
   ReceiptUnprintedBody,
 } from './cash-records.ts';
 
-export type { DeskCancelBody, DeskIssueBody } from './record-desk.ts';
+export type { DeskCancelBody, DeskIssueBody, DeskPinBody } from './record-desk.ts';
 export type * from './cash-records.ts';
 
 /**
@@ -51,10 +51,15 @@ export const KIND = {
   invoicePrinted: 'invoice.printed',
   deskIssue: 'desk.issue',
   deskCancel: 'desk.cancel',
+  deskPin: 'desk.pin',
   rekeyed: 'card.rekeyed',
 } as const;
 
-export type TxType = 'sale' | 'topup' | 'undo' | 'credit';
+/**
+ * What a card write is. `payout`: money leaves the card as cash handed to the holder (the desk's 退卡), never a
+ * sale; it has no compact code (the item's two tx bits are taken) and travels as the generic item (PROTOCOL.md §6.6.2).
+ */
+export type TxType = 'sale' | 'topup' | 'undo' | 'credit' | 'payout';
 
 export interface IntentBody {
   tx: TxType;
@@ -285,6 +290,7 @@ export interface RecordBodies {
   [KIND.invoicePrinted]: InvoicePrintedBody;
   [KIND.deskIssue]: DeskIssueBody;
   [KIND.deskCancel]: DeskCancelBody;
+  [KIND.deskPin]: DeskPinBody;
   [KIND.rekeyed]: CardRekeyedBody;
 }
 

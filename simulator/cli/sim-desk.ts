@@ -7,9 +7,13 @@ import { parseAmount } from '../../base/money.ts';
 import { cardDay } from '../../firmware/core/clock.ts';
 import { formatCents } from '../../firmware/core/money.ts';
 import { SeededRandom } from '../../firmware/core/random.ts';
-import type { DeskApp } from '../../firmware/desk/desk.ts';
-import type { DeskOp } from '../../firmware/desk/desk-ops.ts';
-import { CARD_VALID_DAYS, FIRST_CARD_NUMBER, parseDeskCommand } from '../../firmware/desk/commands.ts';
+import { runAdmin } from '../../backend/admin.ts';
+import type { CardReader } from '../../drivers/card/index.ts';
+import { KIND } from '../../firmware/card-tx/records.ts';
+import { parseDeskCommand } from '../../firmware/desk/commands.ts';
+import { DeskConsole } from '../../firmware/desk/desk-console.ts';
+import { isRecordOf } from '../../firmware/store/journal/journal.ts';
+import { deskRange } from '../../firmware/desk/numbering.ts';
 import { SessionAuthorizer, syncTerminal, type TerminalSync } from '../../firmware/sync/index.ts';
 import { virtualLinkPair } from '../net/virtual-link.ts';
 import { VirtualScheduler } from '../net/virtual-scheduler.ts';
@@ -24,7 +28,7 @@ import { SimWorld } from '../world.ts';
  * watched landing on the replacement (docs/cards.md).
  */
 const START = '2026-12-07T09:00:00+08:00';
-const STAFF_CLASS = 1;
+const DESK_ID = 100;
 /** Virtual time a command may take to reach the backend and back: far beyond a few round trips. */
 const SYNC_WAIT_MS = 30_000;
 
@@ -34,9 +38,10 @@ export const DESK_DEMO_SCRIPT = [
   'sell pos1 12.50',
   'sell pos2 8.00',
   'read',
-  'lost',
+  'lost 10000001',
   'sell pos1 5.00',
-  'replace',
+  'replace 10000001 Wang Fang',
+  'read',
   'sync pos2',
   'read',
   'backend',
@@ -61,7 +66,10 @@ export class DeskSim {
   private readonly issued: HeldCard[] = [];
   /** The card the holder has in hand: the last one issued. */
   private held: HeldCard | null = null;
+  /** The card lying on the desk reader while a line runs. */
+  private onReader: string | null = null;
   private blanks = 0;
+  private readonly console: DeskConsole;
 
   private constructor(
     seed: number,
@@ -79,7 +87,7 @@ export class DeskSim {
       masterKey: random.bytes(32),
     });
     const terminals = [
-      ['desk', 100, true],
+      ['desk', DESK_ID, true],
       ['pos1', 101, false],
       ['pos2', 102, false],
     ] as const;
@@ -89,6 +97,35 @@ export class DeskSim {
       this.world.addTerminal({ name, id, authorizer, ...(desk ? { desk } : {}) });
       if (name !== 'pos2') this.connect(name);
     }
+    this.console = this.deskConsole();
+  }
+
+  /** The desk's console, as on a device: its reader holds the card in hand, its admin is the backend's. */
+  private deskConsole(): DeskConsole {
+    const t = this.world.terminal('desk');
+    if (t.terminal.role.role !== 'desk') throw new Error('bug: the desk terminal has no desk role');
+    const range = deskRange(DESK_ID);
+    if (!range.ok) throw new Error(`bug: ${range.message}`);
+    let next = range.range.first;
+    const reader: CardReader = {
+      detect: async () => {
+        t.reader.remove();
+        if (this.onReader === null) return null;
+        t.reader.place(this.world.card(this.onReader).card);
+        return t.reader.open();
+      },
+      close: async () => t.reader.remove(),
+    };
+    return new DeskConsole({
+      ...{ desk: t.terminal.role.desk, reader, field: null, config: t.terminal.config, scheduler: this.sched },
+      today: () => cardDay(this.world.clock.nowMs(), t.terminal.config.terminal.utcOffsetMinutes),
+      cardNumbers: { next: () => (next > range.range.last ? null : next), used: (n) => (next = n + 1) },
+      listed: (n) => t.terminal.blacklist.has(n),
+      admin: async (args) => runAdmin(this.backend, args).lines,
+      // No wait: the card in hand is on the reader at once, or there is none.
+      cardWaitMs: 0,
+      noCard: NO_CARD,
+    });
   }
 
   static async open(seed: number, log: Logger): Promise<DeskSim> {
@@ -130,19 +167,11 @@ export class DeskSim {
     return this.sched.runUntil(done, SYNC_WAIT_MS);
   }
 
-  private desk(): DeskApp {
-    const role = this.world.terminal('desk').terminal.role;
-    if (role.role !== 'desk') throw new Error('bug: the desk terminal has no desk role');
-    return role.desk;
-  }
-
-  /** The operation, then the held card on the desk reader; then the sync runs until all agree. */
-  private async atDesk(op: DeskOp, card: string): Promise<string[]> {
-    const asked = this.desk().request(op);
-    if (asked.some((l) => l.startsWith('refused'))) return asked;
-    const out = [...asked, ...(await this.world.deskTap('desk', card))];
-    await this.inStep();
-    return out;
+  /** Which card lies on the desk reader for this line: a new blank for an issue, else the card in hand. */
+  private cardFor(line: string): string | null {
+    const parsed = this.console.wantsSecret ? null : parseDeskCommand(line);
+    const issues = parsed?.ok && (parsed.command.kind === 'issue' || parsed.command.kind === 'replace');
+    return issues ? this.newBlank() : (this.held?.name ?? null);
   }
 
   private newBlank(): string {
@@ -154,97 +183,45 @@ export class DeskSim {
 
   async exec(line: string): Promise<string[] | null> {
     const [verb, ...args] = line.trim().split(/\s+/);
-    // The simulator's own commands (other terminals, the backend's view); the desk's go through the shared parser.
-    switch (verb) {
-      case 'sell':
-        return this.sell(args[0], args[1]);
-      case 'sync':
-        return this.sync(args[0]);
-      case 'backend':
-        return this.withHeld(async (h) => this.backendView(h));
-      case 'cards':
-        return this.issued.map((c) => `card ${c.number}: ${c.holder}${c === this.held ? ' (in hand)' : ''}`);
-    }
-    const parsed = parseDeskCommand(line);
-    if (!parsed.ok) return [parsed.message];
-    const c = parsed.command;
-    switch (c.kind) {
-      case 'empty':
-        return [];
-      case 'quit':
-        return null;
-      case 'help':
-        return HELP;
-      case 'abandon':
-        return this.desk().abandon();
-      case 'issue':
-        return this.issue(c.holder, c.cardClass ?? STAFF_CLASS, c.depositCents, null);
-      case 'deposit':
-        return this.withHeld((h) => this.atDesk({ kind: 'deposit', amountCents: c.amountCents }, h.name));
-      case 'read':
-        return this.withHeld((h) => this.atDesk({ kind: 'read' }, h.name));
-      case 'lost':
-      case 'found':
-        return this.withCard(c.cardNumber, async (h) => {
-          if (c.kind === 'lost') this.backend.cardLost(h.number);
-          else this.backend.cardFound(h.number);
-          await this.inStep();
-          const pos2 = this.syncs.has('pos2') ? '' : ' (pos2 is offline: it learns at its next sync)';
-          const what = c.kind === 'lost' ? 'reported lost (挂失)' : 'found again (解挂)';
-          return [`card ${h.number} ${what}: every online terminal holds it${pos2}`];
-        });
-      case 'replace':
-        return this.withCard(c.old, (h) => this.replace(h, c.holder ?? h.holder));
-      case 'cancel':
-        return this.withHeld((h) => this.atDesk({ kind: 'cancel' }, h.name));
-    }
+    // The simulator's own commands (other terminals, the backend's view); the desk's are the console's.
+    if (!this.console.wantsSecret)
+      switch (verb) {
+        case 'sell':
+          return this.sell(args[0], args[1]);
+        case 'sync':
+          return this.sync(args[0]);
+        case 'backend':
+          return this.withHeld(async (h) => this.backendView(h));
+        case 'cards':
+          return this.issued.map((c) => `card ${c.number}: ${c.holder}${c === this.held ? ' (in hand)' : ''}`);
+        case 'help':
+          return [...((await this.console.exec(line)) ?? []), ...SIM_HELP];
+      }
+    this.onReader = this.cardFor(line);
+    const from = this.deskJournal().lastSeq();
+    const out = await this.console.exec(line);
+    await this.inStep();
+    this.noteIssued(from);
+    return out;
   }
 
-  /** The card named by its number (one issued here), or the card in hand when none is named. */
-  private async withCard(cardNumber: number | null, run: (h: HeldCard) => Promise<string[]>): Promise<string[]> {
-    if (cardNumber === null) return this.withHeld(run);
-    const card = this.issued.find((c) => c.number === cardNumber);
-    return card ? run(card) : [`card ${cardNumber} was not issued here (cards lists them)`];
+  private deskJournal() {
+    return this.world.terminal('desk').terminal.journal;
+  }
+
+  /** A card issued since `afterSeq` (its card.issued journaled) is the one in hand from now on. */
+  private noteIssued(afterSeq: number): void {
+    for (const r of this.deskJournal().after(afterSeq, 100)) {
+      const issue = r.kind === KIND.issued && r.ref !== null ? this.deskJournal().get(r.ref) : undefined;
+      if (!issue || !isRecordOf(issue, KIND.deskIssue) || this.onReader === null) continue;
+      const held = { name: this.onReader, number: issue.body.cardNumber, holder: issue.body.holder };
+      this.held = held;
+      this.issued.push(held);
+    }
   }
 
   private async withHeld(run: (h: HeldCard) => Promise<string[]>): Promise<string[]> {
-    return this.held ? run(this.held) : ['no card in hand: issue NAME first'];
-  }
-
-  private async issue(
-    holder: string,
-    cardClass: number,
-    depositCents: number,
-    replaces: HeldCard | null,
-  ): Promise<string[]> {
-    const number = FIRST_CARD_NUMBER + this.issued.length;
-    const today = cardDay(this.world.clock.nowMs(), 480);
-    const name = this.newBlank();
-    const spec = {
-      ...{ holder, cardNumber: number, cardClass, expiryDay: today + CARD_VALID_DAYS, pin: null },
-      ...{ depositCents, replaces: replaces?.number ?? null },
-    };
-    const out = await this.atDesk({ kind: 'issue', spec }, name);
-    if (this.desk().state.mode !== 'idle' || !out.some((l) => l.startsWith('issued'))) return out;
-    this.held = { name, number, holder };
-    this.issued.push(this.held);
-    return out;
-  }
-
-  /** 补卡: report lost if not yet, issue a new card replacing it, then load what the backend carried over. */
-  private async replace(old: HeldCard, holder: string): Promise<string[]> {
-    const out: string[] = [];
-    if (!this.backend.lists.isBlacklisted(old.number)) {
-      this.backend.cardLost(old.number);
-      out.push(`card ${old.number} reported lost first`);
-    }
-    out.push(...(await this.issue(holder, STAFF_CLASS, 0, old)));
-    if (this.held === old) return out;
-    const carried = this.backend.replacements.of(old.number);
-    if (carried)
-      out.push(`backend: card ${old.number} proven at ${formatCents(carried.carriedCents)}, owed to the new card`);
-    out.push(...(await this.atDesk({ kind: 'read' }, (this.held as HeldCard).name)));
-    return out;
+    return this.held ? run(this.held) : [NO_CARD];
   }
 
   private async sell(terminal: string | undefined, amount: string | undefined): Promise<string[]> {
@@ -299,16 +276,12 @@ export class DeskSim {
   }
 }
 
-const HELP = [
-  'issue NAME [CLASS] [DEPOSIT]  开户: a blank card issued to NAME at the desk (class 1 unless named),',
-  '                       with an opening cash deposit (written with its point: 500.00)',
-  'deposit AMOUNT         充值: cash on the card in hand',
-  'read                   the card in hand, as the desk reads it (pending credits land first)',
-  'sell pos1|pos2 AMOUNT  the holder pays at a canteen POS (pos2 is offline until "sync pos2")',
-  'lost | found [CARD]    挂失 / 解挂 at the backend: the number reaches every online terminal',
-  'replace [OLD] [NAME]   补卡: a new card replacing the one in hand (or OLD), carrying what the backend can prove',
-  'abandon                drop the operation waiting for its card',
+const NO_CARD = 'no card in hand: issue NAME first';
+
+/** The simulator's own commands, after the desk's (DESK_HELP). */
+const SIM_HELP = [
+  'sell pos1|pos2 AMOUNT  the holder pays at a canteen POS with the card in hand (pos2 is offline until "sync pos2")',
   'sync pos2              bring the offline POS online: its sales reach the backend (and a replacement)',
-  'refund | cancel        退卡: pay the balance out in cash, wipe the card, the number is blacklisted',
   'backend                what the backend holds of the card in hand; cards: every card issued',
+  'in the simulator the card in hand lies on the desk reader; an issue or replace takes a new blank',
 ];

@@ -68,9 +68,12 @@ test('onecard desk: help, unknown option, a config that is no desk', async () =>
     assert.match(notDesk.stderr, /is not a desk terminal/);
     for (const r of [bad, missing, notDesk]) assert.doesNotMatch(r.stderr, STACK_FRAME);
     // Offline, without --backend-db: what needs the backend says so, and the session still ends well.
-    const offline = await desk(deskConfig(dir, null), ['lost 10001']);
+    const offline = await desk(deskConfig(dir, null), ['lost 10000001']);
     assert.equal(offline.code, 0, offline.stderr);
-    assert.match(offline.stdout, /^lost 10001: needs the backend — run "onecard backend card lost 10001" there,\n/);
+    assert.match(
+      offline.stdout,
+      /^lost 10000001: needs the backend — run "onecard backend card lost 10000001" there,\n/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -94,8 +97,8 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
         'issue Wang Fang 100.00',
         // 挂失 and 解挂 through the backend's admin endpoint right after the issue: the desk's records
         // reach the backend first, so it knows the card (the admin token: a 0600 file beside the database).
-        'lost 10001',
-        'found 10001',
+        'lost 10000001',
+        'found 10000001',
         'deposit 50.00',
         // Bad commands: one line each, nothing changes.
         'frobnicate',
@@ -114,7 +117,7 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
     assert.match(out, /^issue: place the card on the reader\nno card on the reader within 2 s\nabandoned\n/);
     assert.match(
       out,
-      /issued card 10001 to Wang Fang, class 1, valid through \d{4}-\d\d-\d\d\ndeposit 100\.00 taken\n/,
+      /issued card 10000001 to Wang Fang, class 1, valid through \d{4}-\d\d-\d\d\ndeposit 100\.00 taken\n/,
     );
     assert.match(out, /deposit 50\.00 taken\nbalance 150\.00, subsidy 0\.00, total 150\.00\n/);
     assert.match(out, /\nunknown command "frobnicate" \(help\)\n/);
@@ -124,22 +127,68 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
     assert.match(out, /\nrefused: card class 3 is not in this terminal's config\n/);
     assert.match(
       out,
-      /card 10001 \(uid 04de0001\)[^\n]*\n[^\n]*\nbalance 150\.00, subsidy 0\.00, total 150\.00\ncounter 2/,
+      /card 10000001 \(uid 04de0001\)[^\n]*\n[^\n]*\nbalance 150\.00, subsidy 0\.00, total 150\.00\ncounter 2/,
     );
-    assert.match(out, /\ncard 10001 blacklisted: blacklist version 1, pushed to 1 connected terminal\(s\)\n/);
-    assert.match(out, /\ncard 10001 taken off the blacklist: blacklist version 2/);
-    assert.match(out, /card 10001 cancelled: pay out 150\.00 in cash\ncard wiped back to transport keys\n/);
-    // The refused issues burnt no card number: the next card is 10002.
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'data', 'desk-card-numbers.json'), 'utf8')), { next: 10002 });
+    assert.match(out, /\ncard 10000001 blacklisted: blacklist version 1, pushed to 1 connected terminal\(s\)\n/);
+    assert.match(out, /\ncard 10000001 taken off the blacklist: blacklist version 2/);
+    assert.match(out, /card 10000001 cancelled: pay out 150\.00 in cash\ncard wiped back to transport keys\n/);
+    // The refused issues burnt no card number: the next card is 10000002.
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'data', 'desk-card-numbers.json'), 'utf8')), { next: 10000002 });
     assert.equal(statSync(join(dir, 'data', 'desk-card-numbers.json')).mode & 0o777, 0o600);
 
     // The backend's ledger: every write landed (100.00 + 50.00 on, 150.00 paid out), the number listed.
-    const report = server.backend.cardReport(10001);
+    const report = server.backend.cardReport(10000001);
     assert.equal(report.counter, 3, 'the two deposits and the payout');
     assert.equal(report.open, 0);
     assert.deepEqual([report.purse?.balance, report.purse?.subsidy], [0, 0]);
-    assert.equal(server.backend.lists.isBlacklisted(10001), true, 'a cancelled number is refused everywhere');
+    assert.equal(server.backend.lists.isBlacklisted(10000001), true, 'a cancelled number is refused everywhere');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test(
+  'a PIN set, changed and removed through the piped console: typed on its own lines, never echoed or logged',
+  SESSION,
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onecard-desk-pin-'));
+    try {
+      const log = join(dir, 'desk.log');
+      const r = await desk(
+        deskConfig(dir, null),
+        [
+          'blank',
+          'issue Li Lei',
+          'pin 2468', // the PIN on the command line: refused, not repeated
+          'pin',
+          '12', // too short: nothing changed
+          'pin',
+          '2468',
+          '1357', // not the same twice: nothing changed
+          'read',
+          'pin',
+          '2468',
+          '2468',
+          'read',
+          'pin remove',
+          'read',
+        ],
+        ['--log-level', 'debug', '--log-file', log],
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const out = r.stdout;
+      assert.match(out, /\npin \[remove\]: the new PIN is asked for next, never typed after the command\n/);
+      assert.match(out, /\nnew PIN \(4 to 6 digits; not shown\):\na PIN is 4 to 6 digits: nothing changed\n/);
+      assert.match(out, /\nthe same PIN again:\nthe two PINs differ: nothing changed\n/);
+      const reads = [...out.matchAll(/valid through [-0-9]+, PIN (set|not set)\n/g)].map((m) => m[1]);
+      assert.deepEqual(reads, ['not set', 'set', 'not set'], 'unchanged by the mistakes, set, then removed');
+      assert.match(out, /\npin: place the card on the reader\ncard 10000001: new PIN set\n/);
+      assert.match(out, /\ncard 10000001: PIN removed\n/);
+      const logged = readFileSync(log, 'utf8');
+      assert.match(logged, /desk\.pin/, 'the change is logged, without the PIN');
+      for (const text of [out, r.stderr, logged]) assert.ok(!/2468|1357/.test(text), 'no PIN shown or logged');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -114,6 +114,41 @@ test(
 );
 
 test(
+  'a row for a replaced card (补卡) is refused, naming the replacement; nothing changes, the fixed file goes in',
+  withDir((dir) => {
+    const b = backendAt(dir);
+    try {
+      b.cards.register([1003], 'test', NOW_MS);
+      b.cardLost(1001);
+      assert.ok(b.cardReplace(1001, 1003).ok);
+      const version = b.lists.version('credits');
+      const before = [b.lists.creditsOf(1001), b.lists.creditsOf(1003)];
+      const r = runAdmin(b, ['credits', 'import', 'may.csv', CSV]);
+      assert.equal(r.code, 1);
+      assert.deepEqual(r.lines, [
+        'may.csv: 2 row(s) refused; nothing imported',
+        '  line 2: card 1001 was replaced by 1003: credit 1003 instead; nothing changed',
+        '  line 4: card 1001 was replaced by 1003: credit 1003 instead; nothing changed',
+      ]);
+      assert.equal(b.lists.version('credits'), version);
+      assert.deepEqual([b.lists.creditsOf(1001), b.lists.creditsOf(1003)], before);
+      assert.deepEqual(b.lists.creditsOf(1002), []);
+      assert.equal(b.db.prepare('SELECT count(*) FROM credit_batches').pluck().get(), 0);
+      // A single credit says the same.
+      assert.deepEqual(runAdmin(b, ['credit', '1001', '1.00']).lines, [
+        'card 1001 was replaced by 1003: credit 1003 instead; nothing changed',
+      ]);
+      // Corrected at its source, the file goes in, onto the replacement.
+      const fixed = runAdmin(b, ['credits', 'import', 'fixed.csv', CSV.replaceAll('1001,', '1003,')]);
+      assert.equal(fixed.lines[0], 'fixed.csv: imported as batch 1', fixed.lines.join('\n'));
+      assert.equal(b.lists.creditsOf(1003).filter((c) => c.reason === 'subsidy').length, 2);
+    } finally {
+      b.stop();
+    }
+  }),
+);
+
+test(
   'the CLI: --help exits 0, an unknown option exits 2, a missing file is named; the file is read here',
   withDir(async (dir) => {
     const out: string[] = [];

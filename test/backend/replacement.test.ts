@@ -1,5 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Backend } from '../../backend/backend.ts';
 import { SimWorld } from '../../simulator/world.ts';
 import { runAdmin } from '../../backend/admin.ts';
 import { correctionCents } from '../../backend/replacements.ts';
@@ -150,7 +155,7 @@ test('card replace by hand: refused for unknown cards and twice; a replaced card
     assert.match(found.lines[0], /replaced by 2002: it stays listed/);
     const credit = runAdmin(net.b, ['credit', '1001', '5.00']);
     assert.equal(credit.code, 1);
-    assert.match(credit.lines[0], /replaced by 2002: credit 2002; nothing changed/);
+    assert.match(credit.lines[0], /replaced by 2002: credit 2002 instead; nothing changed/);
     assert.ok(net.b.lists.isBlacklisted(OLD));
     for (const card of ['1001', '2002'])
       assert.match(
@@ -206,5 +211,81 @@ test('replacement: a credit the old card applied offline after the proven counte
     }
     w.close();
     net.close();
+  }
+});
+
+test("replacement: a late sale the old card paid from its subsidy is taken back from the new card's subsidy", async () => {
+  const w = new SimWorld({ seed: 18, startMs: START });
+  const net = new Net(w.clock, 18, { log: false });
+  const links: Synced[] = [];
+  try {
+    const deskAuth = authorizerFor(net);
+    w.addTerminal({ name: 'desk', id: 100, authorizer: deskAuth });
+    const desk = syncTerminal(w, 'desk', net, deskAuth);
+    links.push(desk);
+    w.addTerminal({ name: 'pos1', id: 101 });
+    await w.addCard({ name: 'old', uid: '04a1b2c3', number: OLD, cardClass: 1 });
+    await w.addCard({ name: 'new', uid: '04d1d2d3', number: NEW, cardClass: 1 });
+    net.b.cards.register([OLD, NEW], 'test', w.clock.nowMs());
+    net.b.credit(OLD, OPENING_CENTS, 'balance', 'topup');
+    net.b.credit(OLD, 2_000, 'subsidy', 'subsidy');
+    await synced(w, net, 'desk', desk);
+    await net.settle(w.tap('desk', 'old'));
+    await synced(w, net, 'desk', desk);
+    // pos1 has never synced: its sale is late, paid from the subsidy wallet first.
+    await sell(w, net, 'pos1', 'old', '3');
+    const old = (await w.inspect('old')).purse;
+    assert.deepEqual([old.balance, old.subsidy], [OPENING_CENTS, 1_700], 'the sale came from the subsidy');
+
+    assert.ok(net.b.cardReplace(OLD, NEW).ok);
+    const auth = authorizerFor(net);
+    const pos = syncTerminal(w, 'pos1', net, auth);
+    links.push(pos);
+    await synced(w, net, 'pos1', pos);
+    await synced(w, net, 'desk', desk);
+    await net.settle(w.tap('desk', 'new'));
+    const now = (await w.inspect('new')).purse;
+    assert.deepEqual([now.balance, now.subsidy], [OPENING_CENTS, 1_700], 'each wallet as the old card left it');
+    const corrections = net.b.lists.creditsOf(NEW).filter((c) => c.amount < 0);
+    assert.deepEqual(
+      corrections.map((c) => [c.amount, c.purse]),
+      [[-300, 'subsidy']],
+    );
+    assert.equal(net.b.replacements.of(OLD)?.correctedCents, -300);
+    // The holder's money to the cent: the ledger's purse of the new card is what the card holds.
+    await synced(w, net, 'desk', desk);
+    const report = net.b.cardReport(NEW);
+    assert.deepEqual([report.purse?.balance, report.purse?.subsidy], [OPENING_CENTS, 1_700]);
+  } finally {
+    for (const s of links) {
+      s.client.stop();
+      s.state.close();
+    }
+    w.close();
+    net.close();
+  }
+});
+
+test('a database from before corrections by wallet gains the column, and its replacements go on', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-replacements-'));
+  try {
+    const dbPath = join(dir, 'backend.db');
+    const clock = { nowMs: () => START };
+    const first = Backend.open({ dbPath, clock });
+    first.cards.register([OLD, NEW], 'test', START);
+    first.stop();
+    const raw = new Database(dbPath);
+    raw.exec('ALTER TABLE replacements DROP COLUMN corrected_subsidy_cents');
+    raw.close();
+    const b = Backend.open({ dbPath, clock });
+    try {
+      assert.ok(b.cardReplace(OLD, NEW).ok);
+      assert.equal(b.replacements.of(OLD)?.correctedCents, 0);
+      assert.equal(b.replacements.settle(OLD, START), false, 'nothing late: nothing issued');
+    } finally {
+      b.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -291,3 +291,24 @@ test('canonical items are built without the decode-back check, and both sides st
   );
   assert.notDeepStrictEqual(chainOver(CHAIN_ZERO, cheaper, 1042), chainOver(CHAIN_ZERO, records, 1042));
 });
+
+test('a desk payout (tx payout) travels as the generic item, exactly, and its chain covers the whole body', () => {
+  const records = realisticSales({ sales: 6, seed: 12 });
+  const sale = records[2].body as Record<string, unknown>;
+  assert.equal(sale.tx, 'sale');
+  const payout = { ...records[2], body: { ...sale, tx: 'payout' } };
+  const withPayout = records.map((r, i) => (i === 2 ? payout : r));
+  const batch = buildJournalBatch(withPayout, OPTS);
+  // No compact tx code is left for it (two bits, four codes): an old backend gets JSON it stores and ledgers.
+  const items = batchItems(batch);
+  // The item that carries record index 2: the first whose running record count passes it.
+  const ends = items.map((_, i) => items.slice(0, i + 1).reduce((n, it) => n + it.records, 0));
+  const covering = items.find((it, i) => ends[i] > 2 && it.records > 0);
+  assert.equal((covering?.bytes[0] ?? -1) & 0x0f, 0, 'generic item');
+  const d = decodeMessage(0x30, encodeMessage(batch).payload);
+  assert.ok(d.ok, d.ok ? '' : d.error);
+  assert.deepStrictEqual((d.message as JournalBatch).records, withPayout);
+  // Never read as a sale: the canonical item is generic too, so relabelling it breaks the chain.
+  assert.notDeepStrictEqual(canonicalRecord(payout, 1042), canonicalRecord(records[2], 1042));
+  assert.notDeepStrictEqual(chainOver(CHAIN_ZERO, withPayout, 1042), chainOver(CHAIN_ZERO, records, 1042));
+});

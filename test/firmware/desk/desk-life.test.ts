@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CardApp } from '../../../firmware/card/app.ts';
-import { cardDay } from '../../../firmware/core/clock.ts';
+import { recordsAdmin } from '../../../backend/admin-records.ts';
+import { PAYOUT_DAY_SCOPE } from '../../../firmware/card-tx/card-tx.ts';
+import { cardDay, cardDayToIso } from '../../../firmware/core/clock.ts';
 import type { DeskOp, IssueSpec } from '../../../firmware/desk/desk-ops.ts';
 import { SimWorld } from '../../../simulator/world.ts';
 import { VirtualReader } from '../../../simulator/card/virtual-reader.ts';
@@ -139,6 +141,19 @@ test('a card from issue to cancellation at the desk: the card and the backend ag
     const report = r.net.b.cardReport(CARD);
     assert.equal(report.purse?.balance, 0);
     assert.equal(report.movedCents, 0, 'deposits in, sales and payout out: nothing left owed');
+    // A payout is not a sale: the desk's day totals and the backend's per-terminal totals keep it apart.
+    const deskJournal = r.w.terminal('desk').terminal.journal;
+    const day = cardDayToIso(cardDay(r.w.clock.nowMs(), 480));
+    assert.deepEqual(deskJournal.totals(PAYOUT_DAY_SCOPE, day), { count: 1, amountCents: 58_650 });
+    assert.deepEqual(deskJournal.totals('sales-day', day), { count: 0, amountCents: 0 }, 'no sale at the desk');
+    const byTx = new Map(r.net.b.ledger.totalsByTx(100).map((t) => [t.tx, t]));
+    assert.deepEqual(byTx.get('payout'), { tx: 'payout', count: 1, cents: 58_650 });
+    assert.equal(byTx.get('sale'), undefined, 'the desk sold nothing');
+    assert.equal(byTx.get('topup')?.cents, -60_000);
+    assert.equal(r.net.b.ledger.totalsByTx(101).find((t) => t.tx === 'sale')?.cents, 1_350, "pos1's sales alone");
+    const records = recordsAdmin(r.net.b, ['100']).lines.join('\n');
+    assert.match(records, /payout +1 +586\.50/);
+    assert.doesNotMatch(records, /sale /);
     assert.ok(r.net.b.lists.isBlacklisted(CARD), 'the cancelled number is blacklisted');
     assert.ok(r.w.terminal('pos1').terminal.blacklist.has(CARD));
     // Blank again: the issuing station can give the card out anew.

@@ -128,7 +128,7 @@ test('a cancellation cut at every byte pays out once, journals it once, and ends
       for (let again = 0; again < 3 && desk.state.mode !== 'idle'; again++)
         shown.push(...(await w.deskTap('desk', name)));
       const text = shown.join('\n');
-      const payouts = landed(journal, cardNumber).filter((b) => b.tx === 'sale');
+      const payouts = landed(journal, cardNumber).filter((b) => b.tx === 'payout');
       const cancels = recordsOf(journal, KIND.deskCancel, cardNumber);
       assert.equal(payouts.length, 1, `cut at ${k}: one payout (${text})`);
       assert.equal(payouts[0]?.chargedAmount, DEPOSIT_CENTS);

@@ -5,7 +5,7 @@ import { SimWorld } from '../../../simulator/world.ts';
 /**
  * Every record the card office journals, offline (no backend): an issue with
  * its opening deposit, a replacement's issue, a pending debit landing at a
- * read, a cash deposit, a cancellation with its payout and wipe. The
+ * read, a cash deposit, a PIN set, a cancellation with its payout and wipe. The
  * record-bodies test checks what this writes against the published schema.
  */
 export async function deskTour(): Promise<string[]> {
@@ -37,6 +37,8 @@ export async function deskTour(): Promise<string[]> {
     t.credits.add([{ card: 5001, creditSeq: 1, balanceCents: -1_500, subsidyCents: 0, expiryDay: 0 }]);
     await tap('first');
     shown.push(...role.desk.request({ kind: 'deposit', amountCents: 2_000 }));
+    await tap('first');
+    shown.push(...role.desk.request({ kind: 'pin', pin: '1357' }));
     await tap('first');
     shown.push(...role.desk.request({ kind: 'cancel' }));
     await tap('first');
