@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseConfigText } from '../../app/config/config-file.ts';
+import { CONFIG_EXAMPLES } from '../../app/config/examples.ts';
 
 /**
  * deploy/onecard.service as systemd itself reads it: `systemd-analyze verify`
@@ -50,4 +52,24 @@ test('the unit says what docs/install.md promises: notify, a watchdog, restart o
     'UMask=0077',
   ])
     assert.ok(lines.includes(directive), directive);
+});
+
+test('every printed config example keeps its data where ProtectSystem=strict lets the service write', () => {
+  // Seen under systemd 252 (deploy/check-under-systemd.sh): everything but these is read-only to the service,
+  // so a data dir elsewhere (beside the config in /etc/onecard, say) cannot be opened: the service fails to start.
+  const lines = readFileSync(UNIT, 'utf8').split('\n');
+  const unitValue = (key: string) => lines.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
+  assert.equal(unitValue('ProtectSystem'), 'strict');
+  const writable = [
+    ...new Set([`/var/lib/${unitValue('StateDirectory')}`, ...(unitValue('ReadWritePaths') ?? '').split(' ')]),
+  ];
+  for (const [role, text] of Object.entries(CONFIG_EXAMPLES)) {
+    const read = parseConfigText(text, `example ${role}`);
+    assert.ok(read.ok, `the ${role} example parses`);
+    const dataDir = read.config.storage.dataDir;
+    assert.ok(
+      writable.some((dir) => dataDir === dir || dataDir.startsWith(`${dir}/`)),
+      `${role}: storage.dataDir ${dataDir} is under one of ${writable.join(', ')}`,
+    );
+  }
 });
