@@ -1,4 +1,4 @@
-import { formatCents, parseAmount } from '../base/money.ts';
+import { formatCents, parseAmountText } from '../base/money.ts';
 import type { CommandArgs, Status } from '../protocol/index.ts';
 import { CONFIG_HELP, configAdmin } from './admin-config.ts';
 import { checkSetConfig } from './config-check.ts';
@@ -121,10 +121,12 @@ function dispatch(b: Backend, args: string[]): AdminResult {
     }
     case 'credit': {
       const card = decimalU32(sub);
-      const cents = x === undefined ? null : parseAmount(x);
       const purse = y ?? 'subsidy';
-      if (card === null || cents === null || cents === 0 || (purse !== 'subsidy' && purse !== 'balance'))
+      if (card === null || x === undefined || (purse !== 'subsidy' && purse !== 'balance'))
         return usage('credit <card> <amount> [subsidy|balance]');
+      const amount = parseAmountText(x, { positive: true });
+      if (!amount.ok) return { code: 2, lines: [`credit: amount ${amount.reason}`] };
+      const cents = amount.amountCents;
       // A replaced card is listed everywhere: a credit to it would never land.
       const unknown = b.cards.refusal(card) ?? replacedRefusal(b, card, `credit ${b.replacements.of(card)?.newCard}`);
       if (unknown !== null) return { code: 1, lines: [unknown] };
@@ -142,8 +144,10 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       return importAdmin(b, args.slice(1));
     case 'account': {
       const card = decimalU32(sub);
-      const cents = x === undefined ? null : parseAmount(x);
-      if (card === null || cents === null) return usage('account <card> <amount>');
+      if (card === null || x === undefined) return usage('account <card> <amount>');
+      const amount = parseAmountText(x);
+      if (!amount.ok) return { code: 2, lines: [`account: amount ${amount.reason}`] };
+      const cents = amount.amountCents;
       const unknown = b.cards.refusal(card);
       if (unknown !== null) return { code: 1, lines: [unknown] };
       b.setAccount(card, cents);
