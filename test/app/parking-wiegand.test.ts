@@ -113,6 +113,11 @@ test('the config check refuses a Wiegand reader2 whose lines collide or are miss
     })),
     /line 20 is already wiegand\.d0: give wiegand2\.d0 its own line/,
   );
+  const asPos = { ...parkingConfig(withWiegandExit), terminal: { id: 501, name: 'pos', tenantId: 1, roles: ['pos'] } };
+  assert.throws(
+    () => parseConfig(asPos, 'pos.json'),
+    /invalid field "peripherals\.reader2\.kind": wiegand yields card numbers only; the pos role needs an mfrc522$/,
+  );
   assert.match(
     said((p) => ({ ...p, reader2: { kind: 'wiegand' } })),
     /invalid field "peripherals\.gpio\.wiegand2": a wiegand reader2 needs its lines: d0, d1$/,
