@@ -308,9 +308,15 @@ function terminals(b: Backend): AdminResult {
         last_seen_ms: number;
         held_blacklist: number | null;
         held_credits: number | null;
+        held_grants: number | null;
+        held_holders: number | null;
+        held_holidays: number | null;
         status: string | null;
       }
-    >('SELECT id, high_seq, last_seen_ms, held_blacklist, held_credits, status FROM terminals ORDER BY id')
+    >(
+      'SELECT id, high_seq, last_seen_ms, held_blacklist, held_credits, held_grants, held_holders, held_holidays,' +
+        ' status FROM terminals ORDER BY id',
+    )
     .all();
   const online = b.connected();
   if (rows.length === 0) return { code: 0, lines: ['no terminal has connected yet'] };
@@ -325,13 +331,25 @@ function terminals(b: Backend): AdminResult {
           >)
         : null;
       // Acknowledged versions; before any LIST_ACK, what the last STATUS said it held.
-      const held = (list: string, acked: number | null) =>
-        acked ?? s?.lists?.find((l) => l.list === list)?.version ?? '?';
+      const reported = (list: string) => s?.lists?.find((l) => l.list === list)?.version;
+      const held = (list: string, acked: number | null) => acked ?? reported(list) ?? '?';
+      // The lists only some roles keep (a door its grants and holidays; doors, punch clocks, car parks their
+      // holders): shown for a terminal that holds one, so a POS's line says nothing of lists it never keeps.
+      const roleLists = (
+        [
+          ['grants', r.held_grants],
+          ['holders', r.held_holders],
+          ['holidays', r.held_holidays],
+        ] as const
+      )
+        .map(([list, acked]) => [list, acked ?? reported(list)] as const)
+        .flatMap(([list, v]) => (v === undefined || v === null ? [] : [`, ${list} ${v}`]))
+        .join('');
       // The last STATUS's peripherals (§6.3), e.g. "reader ok, printer degraded"; older rows may lack them.
       const devices = s?.peripherals?.length ? `, ${s.peripherals.map((p) => `${p.kind} ${p.health}`).join(', ')}` : '';
       // What stops its sync first: "acked to 2" alone would look healthy.
       const stopped = alarms.filter((a) => a.terminal === r.id).map((a) => `SYNC STOPPED (${a.kind}): ${a.detail}`);
-      return `terminal ${r.id}: ${stopped.length ? `${stopped.join('; ')}; ` : ''}${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
+      return `terminal ${r.id}: ${stopped.length ? `${stopped.join('; ')}; ` : ''}${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}${roleLists}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
     }),
   };
 }
