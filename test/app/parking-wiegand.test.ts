@@ -56,13 +56,18 @@ test('a car leaves by the exit reader on Wiegand: free minutes lift it, a fee du
         clock,
       );
 
+    // A car comes in on its card at the entry reader, and after `parkedMs` its number is at the exit.
+    const parkThenLeave = async (number: number, parkedMs: number) => {
+      entry.place(await issue(number));
+      await scheduler.run(500);
+      entry.remove();
+      await scheduler.run(parkedMs);
+      exit.present(number);
+      await scheduler.run(500);
+    };
+
     // In at 22:10, out at 22:20 (15 free minutes): the number alone lets the car out, journaled.
-    entry.place(await issue(1001));
-    await scheduler.run(500);
-    entry.remove();
-    await scheduler.run(10 * 60_000);
-    exit.present(1001);
-    await scheduler.run(500);
+    await parkThenLeave(1001, 10 * 60_000);
     assert.equal(exits(), 1, 'the exit barrier lifted for the Wiegand number');
     const left = [...scanJournal(t.terminal.journal)].filter((r) => isRecordOf(r, KIND.parkingExit));
     assert.deepEqual(
@@ -71,12 +76,7 @@ test('a car leaves by the exit reader on Wiegand: free minutes lift it, a fee du
     );
 
     // Another car, three hours in: a fee is due and a number carries no purse; the barrier stays down.
-    entry.place(await issue(1002));
-    await scheduler.run(500);
-    entry.remove();
-    await scheduler.run(3 * 3_600_000);
-    exit.present(1002);
-    await scheduler.run(500);
+    await parkThenLeave(1002, 3 * 3_600_000);
     assert.equal(exits(), 1, 'no second lift');
     assert.equal(t.loop().taps, 4);
     await t.stop();
