@@ -353,7 +353,8 @@ function terminals(b: Backend): AdminResult {
       const lists = `blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}`;
       const live = s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}` : '';
       const seen = new Date(r.last_seen_ms).toISOString();
-      return `terminal ${r.id}: ${first}, journal acked to ${r.high_seq}, ${lists}${roleLists}${live}${devices}, last seen ${seen}`;
+      const head = `terminal ${r.id}: ${first}, journal acked to ${r.high_seq}`;
+      return `${head}, ${lists}${roleLists}${live}${devices}, last seen ${seen}`;
     }),
   };
 }
