@@ -6,15 +6,9 @@
  * device reports a bad device path or rate the same way.
  */
 import type { SerialPort } from 'serialport';
+import { isSerialBaud, SERIAL_BAUD_RATES, SERIAL_DEVICE } from './config.ts';
 
-/**
- * The rates a UART and the USB-serial adapters we meet all support. Anything else would need the
- * kernel's custom-divisor path, which some adapters silently round: refuse it instead of garbling bytes.
- */
-export const SERIAL_BAUD_RATES = [1200, 2400, 4800, 9600, 19_200, 38_400, 57_600, 115_200] as const;
-
-/** A serial device is a character device under /dev (ttyUSB0, ttyAMA0, serial/by-id/...). */
-const SERIAL_PATH = /^\/dev\/\S+$/;
+export { SERIAL_BAUD_RATES } from './config.ts';
 
 export interface SerialLineSpec {
   /** The config field the line comes from (e.g. `peripherals.printer`); every refusal names it. */
@@ -27,10 +21,10 @@ export type SerialOpened = { ok: true; port: SerialPort } | { ok: false; error: 
 
 /** Why the spec cannot be opened, before any syscall; undefined when it may be tried. */
 export function serialSpecProblem(spec: SerialLineSpec): string | undefined {
-  if (!SERIAL_PATH.test(spec.path)) {
+  if (!SERIAL_DEVICE.test(spec.path)) {
     return `${spec.field}.device: ${JSON.stringify(spec.path)} is not a serial device (like /dev/ttyUSB0)`;
   }
-  if (!(SERIAL_BAUD_RATES as readonly number[]).includes(spec.baudRate)) {
+  if (!isSerialBaud(spec.baudRate)) {
     return `${spec.field}.baud: ${spec.baudRate} is not a serial rate (one of ${SERIAL_BAUD_RATES.join(', ')})`;
   }
   return undefined;

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { openSerialPort } from '../../../drivers/customer-display/serial.ts';
 import { openSerialLine, SERIAL_BAUD_RATES } from '../../../drivers/serial/open.ts';
+import { parseConfig } from '../../../firmware/config/schema.ts';
 
 test('a device path that is not under /dev is refused naming <field>.device, before any open', async () => {
   for (const path of ['ttyUSB0', '', '/tmp/x y']) {
@@ -45,4 +47,17 @@ test('the customer display opens through the same opener: same refusals, its own
   );
   const rate = await openSerialPort('/dev/ttyUSB0', 2401);
   assert.match(rate.ok ? '' : rate.error, /^peripherals\.customerDisplay\.baud: 2401 is not a serial rate/);
+});
+
+test('the config check refuses the rates the opener would, naming the field', () => {
+  const example = JSON.parse(readFileSync(new URL('../../../examples/terminal-sim.json', import.meta.url), 'utf8'));
+  const withPole = (baud: number) => ({
+    ...example,
+    peripherals: { ...example.peripherals, customerDisplay: { kind: 'pole', device: '/dev/ttyUSB0', baud } },
+  });
+  assert.doesNotThrow(() => parseConfig(withPole(2400)));
+  assert.throws(
+    () => parseConfig(withPole(14_400), 'pos.json'),
+    /^ConfigError: pos\.json: invalid field "peripherals\.customerDisplay\.baud": a standard serial rate: 1200, /,
+  );
 });
