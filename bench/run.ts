@@ -11,13 +11,9 @@ import { benchKiosk } from './kiosk.ts';
 import { benchTap } from './tap.ts';
 import { benchTapFsyncs } from './tap-fsyncs.ts';
 import { benchStart } from './start.ts';
-import { benchMfrc522 } from './mfrc522.ts';
+import { mfrc522Report } from './mfrc522-report.ts';
 import { benchProtocolSize } from './protocol-size.ts';
 import { benchSyncLists, benchSyncUpload } from './sync-upload.ts';
-
-async function benchRfModelNote(): Promise<string> {
-  return (await benchMfrc522()).rfModel;
-}
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run,
@@ -198,29 +194,8 @@ try {
     '≤ 200 ms',
   );
 
-  for (const uid of [Uint8Array.of(0x04, 0xa1, 0xb2, 0xc3), Uint8Array.of(0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66)]) {
-    const m = await benchMfrc522({ uid });
-    const tag = `${m.uidBytes}-byte UID`;
-    const at3 = (b: { at1MHz: number; at4MHz: number; at10MHz: number }) =>
-      `${f(b.at1MHz, 1)} / ${f(b.at4MHz, 1)} / ${f(b.at10MHz, 1)} ms`;
-    line(
-      `MFRC522 SPI per POS sale (${tag})`,
-      `${m.spiTransactionsPerTap} ops / ${m.spiBytesPerTap} B`,
-      `${m.spiFramesPerTap} chip selects, ${m.irqPollsPerTap} IRQ polls`,
-      '(emulator count)',
-    );
-    line(`  bus time 1 / 4 / 10 MHz`, at3(m.spiBusMs), `wire only ${f(m.spiWireMs.at4MHz, 2)} ms @ 4 MHz`, '');
-    line(
-      `  RF (ISO 14443A model), ${m.rf.exchanges} exchanges`,
-      `${f(m.rf.totalMs, 1)} ms`,
-      `lower bound ${f(m.rf.lowerBoundMs, 1)} ms`,
-      `other slot ${f(m.otherSale.rf.totalMs, 1)} ms`,
-    );
-    const goal = `≤ ${m.tapGoalMs} ms`;
-    line(`  tap→beep MODEL 1 / 4 / 10 MHz`, at3(m.tapToBeepModelMs), `+ ${m.sdFsyncMs} ms SD fsync`, goal);
-    line('  tap→beep with the RF lower bound', at3(m.tapToBeepLowerBoundMs), '', goal);
-  }
-  const cardSale = await benchMfrc522();
+  const mfrc522 = await mfrc522Report();
+  for (const row of mfrc522.rows) line(...row);
   const face = await benchFace();
   line(
     'decision→ST7920 bytes sent, host p50/p99',
@@ -260,9 +235,7 @@ try {
     `${f(kiosk.rawFsyncP50Ms, 2)} / ${f(kiosk.rawFsyncP99Ms, 2)} ms raw append+fsync`,
     'p99 ≤ 50 ms',
   );
-  console.log(`\nMFRC522 RF model: ${await benchRfModelNote()}`);
-  console.log(`MFRC522 SPI model: ${cardSale.spiModel}`);
-  console.log(`A POS sale's card commands (the dearer slot): ${cardSale.sequence}`);
+  console.log(`\n${mfrc522.notes.join('\n')}`);
   console.log(`\nsetup (building the 1M journal and blacklist) took ${Math.round(tap.setupMs)} ms`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

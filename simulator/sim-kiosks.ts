@@ -2,7 +2,8 @@ import type { Logger } from '../base/log.ts';
 import type { KioskApp } from '../firmware/kiosk/kiosk.ts';
 import { BILL_CYCLES, type KioskFault, KioskTwins } from './cash/kiosk-twins.ts';
 import type { SimTerminalSpec } from './terminal/default-config.ts';
-import type { SimWorld } from './world.ts';
+import type { SimTerminal, SimWorld } from './world.ts';
+import type { CardSession } from '../firmware/card/session.ts';
 
 /**
  * A world's top-up kiosks: each composed like a device on its validator and
@@ -11,7 +12,10 @@ import type { SimWorld } from './world.ts';
  */
 export class SimKiosks {
   constructor(
-    private readonly world: Pick<SimWorld, 'terminal' | 'terminals' | 'card' | 'addTerminal'>,
+    private readonly world: Pick<
+      SimWorld,
+      'terminal' | 'terminals' | 'card' | 'addTerminal' | 'restart' | 'readerKind' | 'chipOf'
+    >,
     private readonly log: Logger,
   ) {}
 
@@ -23,6 +27,18 @@ export class SimKiosks {
     return this.app(spec.name);
   }
 
+  /**
+   * A power cut and boot of a kiosk's runtime (the validator keeps its power): the card that lay on the
+   * reader is gone with its customer, the stores and the drivers open again, and the validator is polled.
+   */
+  async restart(terminalName: string): Promise<KioskApp> {
+    this.lift(this.world.terminal(terminalName));
+    this.twins(terminalName).reboot();
+    this.world.restart(terminalName);
+    await this.run(terminalName, 6);
+    return this.app(terminalName);
+  }
+
   /** The kiosk app of a kiosk terminal. */
   app(terminalName: string): KioskApp {
     const role = this.world.terminal(terminalName).terminal.role;
@@ -30,17 +46,36 @@ export class SimKiosks {
     return role.kiosk;
   }
 
-  /** A card laid on a kiosk's reader: it stays there (a top-up takes many polls) until cardGone. */
+  /**
+   * A card laid on a kiosk's reader: it stays there (a top-up takes many polls) until cardGone. Through
+   * the world's reader: the virtual one, or our MFRC522 driver on the chip emulator (`--reader mfrc522`).
+   */
   async tap(terminalName: string, cardName: string): Promise<void> {
     const t = this.world.terminal(terminalName);
-    t.reader.remove();
-    t.reader.place(this.world.card(cardName).card);
-    await this.app(terminalName).tap(t.reader.open()!);
+    const { card } = this.world.card(cardName);
+    this.lift(t);
+    let session: CardSession | null;
+    if (this.world.readerKind === 'mfrc522') {
+      const { emulator, driver } = await this.world.chipOf(t);
+      emulator.place(card);
+      session = await driver.detect();
+    } else {
+      t.reader.place(card);
+      session = t.reader.open();
+    }
+    if (!session) throw new Error(`the reader of "${terminalName}" did not select the card "${cardName}"`);
+    await this.app(terminalName).tap(session);
   }
 
   async cardGone(terminalName: string): Promise<void> {
-    this.world.terminal(terminalName).reader.remove();
+    this.lift(this.world.terminal(terminalName));
     await this.app(terminalName).cardGone();
+  }
+
+  /** Takes whatever card lies on the terminal's reader (the virtual one, the chip emulator's field) away. */
+  private lift(t: SimTerminal): void {
+    t.reader.remove();
+    for (const card of t.chip?.emulator.field.cards ?? []) t.chip!.emulator.field.remove(card);
   }
 
   /** Poll cycles of a kiosk's validator, the kiosk acting on each. */

@@ -42,7 +42,7 @@ export interface SimCard {
   card: VirtualClassicCard;
 }
 
-interface SimTerminal {
+export interface SimTerminal {
   spec: SimTerminalSpec;
   terminal: Terminal;
   /** The terminal's own time: the world's plus spec.clockOffsetMs until the sync client steps it (§6.2). */
@@ -260,11 +260,7 @@ export class SimWorld {
     faults: TapFaults,
     use: (session: CardSession) => Promise<T>,
   ): Promise<T> {
-    if (!t.chip) {
-      const emulator = new Mfrc522Emulator();
-      t.chip = { emulator, driver: await Mfrc522Reader.open(emulator, { log: this.log }) };
-    }
-    const { emulator, driver } = t.chip;
+    const { emulator, driver } = await this.chipOf(t);
     emulator.place(card);
     try {
       const session = await driver.detect();
@@ -276,6 +272,15 @@ export class SimWorld {
       card.disarm();
       emulator.field.remove(card);
     }
+  }
+
+  /** The terminal's MFRC522 twin and our driver on it, opened at the first tap through it. */
+  async chipOf(t: SimTerminal): Promise<NonNullable<SimTerminal['chip']>> {
+    if (!t.chip) {
+      const emulator = new Mfrc522Emulator();
+      t.chip = { emulator, driver: await Mfrc522Reader.open(emulator, { log: this.log }) };
+    }
+    return t.chip;
   }
 
   /**

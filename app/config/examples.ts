@@ -51,7 +51,8 @@ const POS = `// onecard terminal config: one canteen POS. JSON with // comments.
   "points": {
     "saleCentsPerPoint": 100, // a point per 1.00 charged; the fraction is dropped
     "topupCentsPerPoint": 0,
-    "topupBonuses": [{ "minTopupCents": 10000, "bonusSubsidyCents": 1000 }] // top up 100.00, get 10.00 subsidy
+    "topupBonuses": [{ "minTopupCents": 10000, "bonusSubsidyCents": 1000 }], // top up 100.00, get 10.00 subsidy
+    "memberLevels": true // the backend gives levels: every tap reads the card's level; false saves a read
   }
 }
 `;

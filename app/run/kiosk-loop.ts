@@ -7,8 +7,9 @@ import type { PeripheralHealth } from '../../protocol/index.ts';
 /**
  * The kiosk role on a device: the validator polled every POLL_INTERVAL_MS
  * and the kiosk acting on what it said, taking turns with the reader's polls
- * (one queue). The kiosk's machine takes one event at a time, and a reader
- * poll re-selects the card on it, so it must never fall inside a card write.
+ * (one queue). The kiosk's machine takes one event at a time, and a reader's
+ * turn (a tap, a read asking whether the held card is there) uses the card's
+ * session, so it must never fall inside a card write.
  */
 export interface KioskLoop {
   /** Runs `step` once the step before it (a validator poll, a reader poll) is over. */

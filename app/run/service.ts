@@ -175,6 +175,14 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
     lastPollMs = d.clock.nowMs();
     let next = READER_POLL_MS;
     for (const r of readers) {
+      // A kiosk owns the reader while it holds a card: a detect would re-select the card and end the session
+      // its top-up writes through. It asks the card itself; gone, the next poll detects again.
+      if (kioskApp?.holdsCard) {
+        if (await kioskApp.cardPresent()) continue;
+        r.presence = { kind: 'empty' };
+        await kioskApp.cardGone();
+        continue;
+      }
       let session: CardSession | null;
       try {
         session = await r.opened.reader.detect();
@@ -187,12 +195,8 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
       const held = r.presence.kind === 'held';
       const step = nextPresence(r.presence, session ? { kind: 'card', uidHex: hex(session.uid) } : { kind: 'none' });
       r.presence = step.presence;
-      if (kioskApp) {
-        // A kiosk keeps its card for the whole top-up: the poll's new selection replaces the one it holds,
-        // and it hears of the removal.
-        if (session && !step.tap) kioskApp.reselected(session);
-        if (held && (r.presence.kind === 'empty' || step.tap)) await kioskApp.cardGone();
-      }
+      // A card the kiosk let go (an operator's card, a refused one) is still polled: it hears of its removal.
+      if (kioskApp && held && (r.presence.kind === 'empty' || step.tap)) await kioskApp.cardGone();
       if (session && step.tap) await tapped(session, r.at);
       for (const read of r.opened.numbers?.take(d.nowUs()) ?? []) await numberTapped(read.cardNumber, r.at);
     }

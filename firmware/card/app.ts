@@ -29,7 +29,7 @@ export interface CardImage {
   readonly uid: Uint8Array;
   /** cardClass is the member level's when the card holds one (level.ts), else the class it was issued with. */
   readonly identity: CardIdentity;
-  /** The two member-level slots as read (level.ts); absent on an image built without them. */
+  /** The two member-level slots as read (level.ts); absent when this tap did not read them (readsLevels). */
   readonly levels?: LevelSlots;
   readonly slots: readonly [DecodeResult<PurseState>, DecodeResult<PurseState>];
   readonly current: 0 | 1;
@@ -78,6 +78,14 @@ export interface CardAppOptions {
    * write money.
    */
   writesPurses?: boolean;
+  /**
+   * Whether this tap reads the member level slots (LAYOUT.md §9) of the card
+   * with this number, asked once its identity is verified; absent = always.
+   * A READ costs ~2.5 ms of the tap: a site that gives no levels need not pay
+   * it, but a tap that may write a level must read them (writeLevel refuses
+   * without), since the slot to write is the one not current.
+   */
+  readsLevels?: (cardNumber: number) => boolean;
 }
 
 function failureOf(e: unknown): { reason: ReadFailure; problem: string } {
@@ -91,12 +99,14 @@ function failureOf(e: unknown): { reason: ReadFailure; problem: string } {
 
 export class CardApp {
   private readonly purseKey: KeyType;
+  private readonly readsLevels: (cardNumber: number) => boolean;
 
   constructor(
     private readonly master: MasterKeys,
     opts: CardAppOptions = {},
   ) {
     this.purseKey = opts.writesPurses ? 'B' : 'A';
+    this.readsLevels = opts.readsLevels ?? (() => true);
   }
 
   keysFor(uid: Uint8Array): CardKeys {
@@ -118,6 +128,7 @@ export class CardApp {
         };
       const slots: DecodeResult<PurseState>[] = [];
       const levelSlots: DecodeResult<LevelState>[] = [];
+      const readsLevels = this.readsLevels(identity.value.cardNumber);
       for (const [i, slot] of PURSE_SLOTS.entries()) {
         await authenticate(session, keys, slot.sector, this.purseKey);
         slots.push(
@@ -130,6 +141,7 @@ export class CardApp {
         );
         // The level slot beside it, in the sector already open: one more read, no more auth. Slot 1 is
         // written only once slot 0 has held a level, so an empty slot 0 spares the tap the read of slot 1.
+        if (!readsLevels) continue;
         const first = levelSlots[0];
         const unread = i === 1 && first !== undefined && !first.ok && first.problem === 'empty';
         const block = unread ? null : await session.readBlock(LEVEL_SLOTS[i].block);
@@ -144,9 +156,9 @@ export class CardApp {
           problem: `no valid purse slot (${describe(pair[0])}; ${describe(pair[1])})`,
         };
       const purse = (pair[current] as { ok: true; value: PurseState }).value;
-      const levels = [levelSlots[0], levelSlots[1]] as const;
-      const card = withLevel({ uid: session.uid, identity: identity.value, slots: pair, current, purse }, levels);
-      return { ok: true, keys, card };
+      const card: CardImage = { uid: session.uid, identity: identity.value, slots: pair, current, purse };
+      if (!readsLevels) return { ok: true, keys, card }; // served as its issue class; `levels` absent: unread
+      return { ok: true, keys, card: withLevel(card, [levelSlots[0]!, levelSlots[1]!]) };
     } catch (e) {
       return { ok: false, ...failureOf(e) };
     }
@@ -193,7 +205,9 @@ export class CardApp {
    */
   async writeLevel(session: CardSession, card: CardImage, keys: CardKeys, level: LevelState): Promise<WriteOutcome> {
     if (!equalBytes(session.uid, card.uid)) throw new Error('bug: writing a level to a different card');
-    const held = card.levels ? currentLevelSlot(card.levels) : null;
+    // Unread slots: the one not current is unknown, and writing the current one could tear the level away.
+    if (!card.levels) return { kind: 'not-written', problem: 'the level slots were not read at this tap' };
+    const held = currentLevelSlot(card.levels);
     const target = LEVEL_SLOTS[held === 0 ? 1 : 0];
     const block = encodeLevel(level, card.uid, keys.mac);
     try {

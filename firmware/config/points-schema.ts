@@ -28,6 +28,12 @@ export const PointsSchema = z
     topupCentsPerPoint: centsPerPoint,
     /** Tiers by minTopupCents, strictly ascending: the highest tier a top-up reaches applies, alone. */
     topupBonuses: z.array(TopupBonusSchema).max(TOPUP_BONUS_TIERS_MAX).default([]),
+    /**
+     * The site gives member levels (the backend's `points levels`): every tap reads the card's level
+     * slots, ~2.5 ms of card time. false spares that read; a card that holds a level is then served as
+     * its issue class, except at a tap that applies a level credit (it must read the slots to write one).
+     */
+    memberLevels: z.boolean().default(true),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -43,4 +49,9 @@ export const PointsSchema = z
   });
 
 export type PointsConfig = z.infer<typeof PointsSchema>;
-export const POINTS_OFF: PointsConfig = { saleCentsPerPoint: 0, topupCentsPerPoint: 0, topupBonuses: [] };
+export const POINTS_OFF: PointsConfig = {
+  saleCentsPerPoint: 0,
+  topupCentsPerPoint: 0,
+  topupBonuses: [],
+  memberLevels: true,
+};

@@ -1,9 +1,7 @@
 import type { BillEntry, CashEvent } from '../../drivers/cash/index.ts';
 import type { PeripheralHealth } from '../../protocol/messages/status.ts';
 import type { CardImage } from '../card/app.ts';
-import type { CardKeys } from '../card/keys.ts';
 import type { CardSession } from '../card/session.ts';
-import { afterWrite } from '../card-tx/card-tx.ts';
 import { applyPendingCredits } from '../card-tx/credits-at-tap.ts';
 import { KIND } from '../card-tx/records.ts';
 import { cardDay } from '../core/clock.ts';
@@ -11,12 +9,13 @@ import { checkCard, decide, type PolicyContext, type PolicyRules } from '../poli
 import { policyContextFor } from '../policy/context.ts';
 import type { BillStep, KioskDeps } from './deps.ts';
 import { initialMemory, type KioskEffect, type KioskEvent, type KioskMemory, next } from './machine.ts';
-import { cashboxScreen, emptyCashbox, handOver, openStacks, owedCents } from './owed.ts';
+import { cardAnswers } from './card-present.ts';
+import { handOverAtStart, handOverOwed } from './handover.ts';
+import { type PayOutcome, payOwed, type Present } from './pay-owed.ts';
+import { cashboxScreen, emptyCashbox, openStacks, owedCents } from './owed.ts';
 import { ReceiptDesk } from './receipt-desk.ts';
 import { closeStack } from './stacks.ts';
 import { type KioskScreen, screenView } from './screen.ts';
-
-type Present = { session: CardSession; card: CardImage; keys: CardKeys };
 
 /**
  * The self-service top-up kiosk: the I/O shell around machine.ts. It takes
@@ -56,11 +55,12 @@ export class KioskApp {
 
   /**
    * Start-up: a card write cut by the power is marked uncertain (the card settles
-   * it at its next tap). An open cash.stack stays open: the acceptor's first
-   * events of this run (stacked, power-up, escrow at start) say where its bill went.
+   * it at its next tap); what a card is owed otherwise is handed over. An open cash.stack
+   * stays open: the acceptor's first events of this run (stacked, power-up, escrow at start) say where its bill went.
    */
   recover(): void {
     this.d.tx.recoverInterrupted();
+    handOverAtStart(this.d);
     this.d.screenDisplay?.show(screenView(this.shown)); // a page has the screen from boot
     const open = openStacks(this.d.journal);
     if (open.length) this.d.log.warn('kiosk.stack-open', { stackSeqs: open.map((r) => r.seq).join(',') });
@@ -91,9 +91,17 @@ export class KioskApp {
     await this.dispatch({ kind: 'card', card: this.context(this.present.card) });
   }
 
-  /** The reader selected the card again (its presence poll ends the old selection): later writes use this one. */
-  reselected(session: CardSession): void {
-    if (this.present) this.present = { ...this.present, session };
+  /**
+   * The kiosk holds a card (a top-up in progress): it owns the reader until it lets go, so the run loop
+   * selects nothing (that would end the session the writes go through) and asks cardPresent() instead.
+   */
+  get holdsCard(): boolean {
+    return this.present !== null;
+  }
+
+  /** Whether the card it holds still answers, through its own session (card-present.ts). */
+  cardPresent(): Promise<boolean> {
+    return this.present ? cardAnswers(this.present.session, this.present.keys) : Promise.resolve(false);
   }
 
   cardGone(): Promise<void> {
@@ -130,7 +138,7 @@ export class KioskApp {
     const settled = ['idle', 'disabled'].includes(this.d.acceptor.device.kind);
     if (settled && openStacks(this.d.journal).length > 0) {
       this.step('stacked', {});
-      if (closeStack(this.d, 'stacked', null, '')) await this.afterJournaled(null);
+      await this.closeStacked(null, null);
     }
     // Not while a bill is on its way in: its own receipt comes first.
     const s = this.memory.state;
@@ -169,21 +177,23 @@ export class KioskApp {
         return this.dispatch({ kind: 'escrow', billType: e.billType, valueCents: e.valueCents });
       case 'stacked':
         this.step('stacked', { billType: e.billType });
-        if (closeStack(this.d, 'stacked', e.billType, '')) return this.afterJournaled(e.id);
+        if (await this.closeStacked(e.id, e.billType)) return;
         // No open cash.stack: its cash.stacked is journaled already (the cut fell before the ACK).
         this.d.acceptor.acknowledge(e.id);
         return;
       case 'power-up':
         // The STACK went out: a bill not in the validator is in the stacker or already in the cassette.
         if (e.bill === 'in-validator') return this.returned('in the validator at power-up');
-        if (closeStack(this.d, 'stacked', null, '')) return this.afterJournaled(null);
+        await this.closeStacked(null, null);
         return;
       case 'returned':
       case 'escrow-at-start':
       case 'escrow-timeout':
         return this.returned(e.kind);
       case 'rejected':
-        return this.dispatch({ kind: 'bill-back', reason: e.text });
+        // The validator's reason stays in the log; a customer is told what it means for them.
+        this.d.log.info('kiosk.bill-rejected', { reason: e.text, code: e.reason });
+        return this.dispatch({ kind: 'bill-back', reason: e.text, notTaken: e.inhibited });
       case 'alarm':
         return this.dispatch({ kind: 'alarm', alarm: e.alarm, detail: e.detail });
       case 'alarm-cleared':
@@ -200,50 +210,32 @@ export class KioskApp {
     await this.dispatch({ kind: 'bill-back', reason });
   }
 
-  /** The stacked bill is durable in the journal: the validator may take the next one, the card is owed it. */
-  private async afterJournaled(stackedId: number | null): Promise<void> {
+  /** Closes the open cash.stack as stacked and acts on it; false when none was open. */
+  private async closeStacked(stackedId: number | null, billType: number | null): Promise<boolean> {
+    const cardNumber = closeStack(this.d, 'stacked', billType, '');
+    if (cardNumber !== null) await this.afterJournaled(stackedId, cardNumber);
+    return cardNumber !== null;
+  }
+
+  /**
+   * The stacked bill is durable in the journal: the validator may take the next one, the card is owed it.
+   * A bill no session holds (its stack closed after a restart) is paid to its card if that card is on the
+   * reader, else handed over like any owed of a card not being served.
+   */
+  private async afterJournaled(stackedId: number | null, cardNumber: number): Promise<void> {
     this.step('journaled', {});
     if (stackedId !== null) this.d.acceptor.acknowledge(stackedId);
     const s = this.memory.state;
-    if (s.kind === 'topup' && s.bill) await this.dispatch({ kind: 'stacked', valueCents: s.bill.valueCents });
+    if (s.kind === 'topup' && s.bill) return this.dispatch({ kind: 'stacked', valueCents: s.bill.valueCents });
+    if (this.present?.card.identity.cardNumber === cardNumber) return this.dispatch(await this.payOwed(cardNumber));
+    handOverOwed(this.d, cardNumber);
   }
 
-  /** Writes what the card is owed here as one top-up; a write that does not land leaves it owed. */
-  private async payOwed(cardNumber: number): Promise<Extract<KioskEvent, { kind: 'credited' | 'credit-cut' }>> {
-    const owed = owedCents(this.d.journal, cardNumber);
-    const cut = (): Extract<KioskEvent, { kind: 'credit-cut' }> => ({
-      kind: 'credit-cut',
-      cardNumber,
-      owedCents: owed,
-      // A write whose outcome the card has not told may have paid it: handing it over too could pay it twice.
-      handOver: this.d.handOverOwed && owed > 0 && this.d.tx.openIntents(cardNumber).length === 0,
-    });
-    const p = this.present;
-    if (!p || p.card.identity.cardNumber !== cardNumber) return cut();
-    const ctx = this.context(p.card);
-    if (owed <= 0) return { kind: 'credited', card: ctx, amountCents: 0, receiptFault: null };
-    const decision = decide(ctx, { kind: 'credit', amountCents: owed });
-    if (decision.kind !== 'approve') {
-      this.d.log.warn('kiosk.owed-refused', { cardNumber, owed, reason: decision.kind });
-      return cut();
-    }
-    const outcome = await this.d.tx.execute(p.session, p.card, p.keys, decision, {
-      tx: 'topup',
-      listAmountCents: owed,
-    });
-    if (outcome.kind !== 'committed') {
-      this.present = null;
-      return cut();
-    }
-    this.step('card-written', { cardNumber, amountCents: owed });
-    const card = afterWrite(p.card, decision.next);
-    this.present = { ...p, card };
-    const balanceCents = card.purse.balance + card.purse.subsidy;
-    const intentSeq = outcome.intent.seq;
-    const receipt = { cardNumber, amountCents: owed, balanceCents, intentSeq, atMs: outcome.intent.atMs, copy: false };
-    const print = await this.desk.print(receipt);
-    if (print === null) this.step('receipt-printed', { cardNumber });
-    return { kind: 'credited', card: this.context(card), amountCents: owed, receiptFault: print };
+  /** Writes what the card is owed here (pay-owed.ts); the card as it is after. */
+  private async payOwed(cardNumber: number): Promise<PayOutcome> {
+    const paid = await payOwed(this.d, this.desk, this.present, cardNumber, (c) => this.context(c));
+    this.present = paid.present;
+    return paid.event;
   }
 
   private context(card: CardImage): PolicyContext {
@@ -298,11 +290,9 @@ export class KioskApp {
         return;
       case 'credit':
         return this.dispatch(await this.payOwed(e.cardNumber));
-      case 'hand-over': {
-        const amountCents = handOver(this.d.journal, e.cardNumber);
-        if (amountCents > 0) this.d.log.info('kiosk.handed-over', { cardNumber: e.cardNumber, amountCents });
+      case 'hand-over':
+        handOverOwed(this.d, e.cardNumber);
         return;
-      }
       case 'journal-alarm':
         this.d.journal.append(KIND.cashAlarm, { alarm: e.alarm, detail: e.detail });
         this.d.log.warn('kiosk.alarm', { alarm: e.alarm, detail: e.detail });

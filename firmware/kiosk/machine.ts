@@ -51,7 +51,8 @@ export type KioskEvent =
   | { kind: 'escrow'; billType: number; valueCents: number | undefined }
   /** The acceptor stacked the bill and the kiosk journaled it (cash.stacked): the card is owed it. */
   | { kind: 'stacked'; valueCents: number }
-  | { kind: 'bill-back'; reason: string }
+  /** notTaken: the validator refused the note as one the kiosk did not enable (its type is over a limit now). */
+  | { kind: 'bill-back'; reason: string; notTaken?: boolean }
   /** What the card was owed was written: the card as it is now; receiptFault: why its receipt did not print. */
   | { kind: 'credited'; card: CardContext; amountCents: number; receiptFault: string | null }
   /** Receipts owed since a printer fault came out (reprinted as COPY): the printer is back. */
@@ -92,16 +93,28 @@ export interface KioskStep {
 const holds = (c: CardContext) => c.purse.balance + c.purse.subsidy;
 const disable: KioskEffect = { kind: 'enable', billTypes: [] };
 
+type TopupState = Extract<KioskState, { kind: 'topup' }>;
+
+/** What this top-up may still take: under both the session's limit and the card's balance cap. */
+const roomCents = (s: TopupState, f: KioskFacts): number =>
+  Math.max(0, Math.min(f.topupMaxCents - s.insertedCents, s.card.rules.balanceCapCents - holds(s.card)));
+
+/** The notes the acceptor may not take now, by value: what a customer is told when one comes back. */
+function notTaken(s: TopupState, f: KioskFacts): KioskScreen {
+  const takes = acceptableBills(f.billTable, s.card, s.insertedCents, f.topupMaxCents);
+  const notesCents = [...new Set(f.billTable.filter((b) => !takes.includes(b.billType)).map((b) => b.valueCents))];
+  return { kind: 'not-taken', notesCents: notesCents.sort((a, b) => a - b), roomCents: roomCents(s, f) };
+}
+
 /** Resting in a top-up: the acceptor takes what fits, the screen shows the balance. */
-function ready(memory: KioskMemory, s: Extract<KioskState, { kind: 'topup' }>, f: KioskFacts): KioskStep {
+function ready(memory: KioskMemory, s: TopupState, f: KioskFacts): KioskStep {
   const off = memory.alarm !== null || memory.disabled;
   const types = off ? [] : acceptableBills(f.billTable, s.card, s.insertedCents, f.topupMaxCents);
-  const room = Math.min(f.topupMaxCents - s.insertedCents, s.card.rules.balanceCapCents - holds(s.card));
   const balance: KioskScreen = {
     kind: 'balance',
     balanceCents: holds(s.card),
     insertedCents: s.insertedCents,
-    roomCents: Math.max(0, room),
+    roomCents: roomCents(s, f),
     ...(memory.printerFault ? { receiptFault: memory.printerFault } : {}),
   };
   const screen: KioskScreen = memory.alarm
@@ -179,10 +192,12 @@ export function next(memory: KioskMemory, event: KioskEvent, f: KioskFacts): Kio
         memory: { ...memory, state: { ...s, bill: { ...s.bill, phase: 'crediting' } } },
         effects: [{ kind: 'credit', cardNumber: s.card.identity.cardNumber }],
       };
-    case 'bill-back':
+    case 'bill-back': {
       if (s.kind !== 'topup') return stay();
-      if (s.cardGone) return idle(memory, { kind: 'bill-back', reason: event.reason });
-      return then(ready(memory, s, f), { kind: 'show', screen: { kind: 'bill-back', reason: event.reason } });
+      const screen = event.notTaken ? notTaken(s, f) : { kind: 'bill-back' as const, reason: event.reason };
+      if (s.cardGone) return idle(memory, screen);
+      return then(ready(memory, s, f), { kind: 'show', screen });
+    }
     case 'credited': {
       // A write of 0 printed nothing: it says nothing of the printer.
       const printed = event.amountCents === 0 ? memory : { ...memory, printerFault: event.receiptFault };

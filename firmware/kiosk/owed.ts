@@ -27,6 +27,14 @@ export function owedCents(journal: Journal, cardNumber: number): number {
   return stacked - toppedUp - handed;
 }
 
+/** The cards this kiosk owes now: of every card that ever had a bill stacked here, those owed more than 0. */
+export function owedCards(journal: Journal): number[] {
+  return journal
+    .totalsIn(CASH_CARD_SCOPE)
+    .map((t) => Number(t.key))
+    .filter((cardNumber) => owedCents(journal, cardNumber) > 0);
+}
+
 /** The counters a stacked bill moves, with its cash.stacked record. */
 export function stackedTotals(cardNumber: number, valueCents: number, atMs: number, utcOffsetMinutes: number) {
   const day = cardDayToIso(cardDay(atMs, utcOffsetMinutes));

@@ -23,6 +23,7 @@ export function printedReceipts(printer: ReceiptPrinter, settings: PrintSettings
         ...{ shopName: h.shopName, terminalId: h.terminalId, utcOffsetMinutes: h.utcOffsetMinutes, operator: null },
         ...{ seq: r.intentSeq, atMs: r.atMs, cardNumber: r.cardNumber },
         ...{ creditedCents: r.amountCents, balanceCents: r.balanceCents },
+        ...(r.points ? { points: r.points } : {}),
       };
       const print = await printReceipt(printer, topupReceipt(facts, settings.language, r.copy), settings);
       if (print.printed) return print;

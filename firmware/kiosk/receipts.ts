@@ -15,6 +15,8 @@ export interface TopupReceipt {
   atMs: number;
   /** A reprint of a receipt the printer did not finish: it says COPY. */
   copy: boolean;
+  /** Member points the top-up earned (journaled on its intent); absent when none. */
+  points?: number;
 }
 
 /** Printed, or why not; owed: the printer refused it or cut it short, so it is printed again later. */
@@ -29,10 +31,12 @@ export function topupReceiptOf(intent: JournalRecord<IntentBody>, copy: boolean)
   const b = intent.body;
   return {
     cardNumber: b.cardNumber,
-    amountCents: -b.chargedAmount,
+    // The cash, as the first print said: chargedAmount also holds a top-up bonus (fromSubsidy).
+    amountCents: -b.fromBalance,
     balanceCents: b.next.balance + b.next.subsidy,
     intentSeq: intent.seq,
     atMs: intent.atMs,
     copy,
+    ...(b.points ? { points: b.points } : {}),
   };
 }

@@ -13,6 +13,8 @@ export type KioskScreen =
     }
   | { kind: 'accepting'; valueCents: number }
   | { kind: 'bill-back'; reason: string }
+  /** A note came back as one this kiosk does not take now (over the top-up limit or the balance cap). */
+  | { kind: 'not-taken'; notesCents: number[]; roomCents: number }
   /** handedOver: the amount went to the backend as a pending credit (any terminal writes it). */
   | { kind: 'card-gone'; owedCents: number; handedOver: boolean }
   /** Switched off from the backend; the card's balance when one is on the reader. */
@@ -39,6 +41,17 @@ const RECEIPT_FAULT_TEXT: Record<string, [string, string]> = {
   other: ['凭条未打印，已充值成功，稍后补打', 'Receipt not printed: topped up, it prints later'],
 };
 
+/** "100 yuan notes are not accepted here": the notes named, and what this top-up may still take. */
+function notTakenText(notesCents: readonly number[], roomCents: number): [string, string] {
+  const yuanOf = notesCents.map((c) => String(c / 100));
+  const en = yuanOf.length > 1 ? `${yuanOf.slice(0, -1).join(', ')} and ${yuanOf.at(-1)}` : yuanOf[0];
+  if (en === undefined) return ['本机现不收此纸币', 'This note is not accepted here now'];
+  return [
+    `本机现不收 ${yuanOf.join('、')} 元纸币，本次还可投入 ${yuan(roomCents)}`,
+    `${en} yuan notes are not accepted here now: up to ${yuan(roomCents)} more`,
+  ];
+}
+
 /** The two lines (Chinese, English) a screen shows. */
 export function screenText(s: KioskScreen): [string, string] {
   switch (s.kind) {
@@ -60,6 +73,8 @@ export function screenText(s: KioskScreen): [string, string] {
       ];
     case 'bill-back':
       return [`纸币已退回（${s.reason}）`, `Bill given back (${s.reason})`];
+    case 'not-taken':
+      return notTakenText(s.notesCents, s.roomCents);
     case 'card-gone':
       if (s.handedOver)
         return [
@@ -94,6 +109,7 @@ const TONE: Record<KioskScreen['kind'], KioskTone> = {
   cashbox: 'calm',
   accepting: 'busy',
   'bill-back': 'warn',
+  'not-taken': 'warn',
   'card-gone': 'warn',
   refused: 'warn',
   disabled: 'warn',

@@ -8,7 +8,8 @@ import type { PointsConfig } from '../config/points-schema.ts';
  * Money stays in cents; points never turn into money here (the backend
  * redeems them).
  */
-export type PointsRules = PointsConfig;
+// Which slots a tap reads is not a pricing rule: the card reader decides that (firmware/card-tx/level-read.ts).
+export type PointsRules = Omit<PointsConfig, 'memberLevels'>;
 
 /** The one rounding rule of points: whole points, the fraction dropped. 0 cents per point = off. */
 export function pointsFor(amountCents: number, centsPerPoint: number): number {

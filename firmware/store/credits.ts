@@ -101,6 +101,9 @@ export class PendingCredits {
       >(
         'SELECT credit_seq, balance_cents, subsidy_cents, expiry_day, card_class FROM credits WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ?',
       ),
+      levelPending: db
+        .prepare<[number], number>('SELECT 1 FROM credits WHERE card = ? AND card_class IS NOT NULL LIMIT 1')
+        .pluck(),
       dropUpTo: db.prepare('DELETE FROM credits WHERE card = ? AND credit_seq <= ?'),
       count: db.prepare<[], number>('SELECT count(*) FROM credits').pluck(),
     };
@@ -160,6 +163,11 @@ export class PendingCredits {
       expiryDay: r.expiry_day,
       ...(r.card_class !== null ? { cardClass: r.card_class } : {}),
     }));
+  }
+
+  /** A member level change is on file for this card (applied or not): a tap that may write it reads the slots. */
+  levelPending(card: number): boolean {
+    return this.q.levelPending.get(checkCard(card)) !== undefined;
   }
 
   /**

@@ -4,6 +4,7 @@ import { CardApp } from '../card/app.ts';
 import type { KeyRing } from '../card/key-ring.ts';
 import type { MasterKeys } from '../card/keys.ts';
 import { cardAppFor } from '../card-tx/rekey-at-tap.ts';
+import { readsLevels } from '../card-tx/level-read.ts';
 import type { TerminalConfig } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
@@ -131,7 +132,11 @@ export class Terminal {
     if (d.keyRing && d.keyRing.current.keys !== d.masterKeys)
       throw new Error('bug: the key ring given is not the one masterKeys came from');
     // A POS writes purses: it reads them with key B too, so a sale's write often needs no auth of its own.
-    const cardOpts = { writesPurses: d.config.terminal.roles.includes('pos') };
+    const cardOpts = {
+      writesPurses: d.config.terminal.roles.includes('pos'),
+      // The config in force at the tap (a push turns levels on or off between taps).
+      readsLevels: (cardNumber: number) => readsLevels(terminal.config, credits, cardNumber),
+    };
     const cards = d.keyRing ? cardAppFor(d.keyRing, journal, log, cardOpts) : new CardApp(d.masterKeys, cardOpts);
     const tx = new CardTransactions(journal, cards, log, d.config.terminal.utcOffsetMinutes);
     const interrupted = tx.recoverInterrupted();
@@ -141,7 +146,8 @@ export class Terminal {
       blacklistVersion: blacklist.version(),
       ...journal.health(), // not stats(): its count of every record would hold the start back
     });
-    return new Terminal(d.config, journal, blacklist, credits, tx, cards);
+    const terminal = new Terminal(d.config, journal, blacklist, credits, tx, cards);
+    return terminal;
   }
 
   private openPos(d: TerminalDeps): PosApp {

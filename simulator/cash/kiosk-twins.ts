@@ -23,23 +23,45 @@ export const BILL_CYCLES = 10;
  * e2e tests give `cash` to composeTerminal and call `cycle()` for each poll.
  */
 export class KioskTwins {
+  private current: { driver: CcnetDriver; cash: NonNullable<TerminalDeps['cash']> };
+
   private constructor(
     readonly emulator: CcnetEmulator,
-    readonly driver: CcnetDriver,
     readonly printer: SimPrinter,
-    readonly cash: NonNullable<TerminalDeps['cash']>,
-    private readonly closePort: () => Promise<void>,
-  ) {}
+    private readonly opened: Awaited<ReturnType<typeof openEmulatedValidator>>,
+    private readonly log: Logger,
+  ) {
+    this.current = this.boot();
+  }
 
   private static ports = 0;
 
   static async open(log: Logger, printer = new SimPrinter()): Promise<KioskTwins> {
     const emulator = new CcnetEmulator();
     const opened = await openEmulatedValidator(`/dev/ttySimKiosk${KioskTwins.ports++}`, emulator);
+    return new KioskTwins(emulator, printer, opened, log);
+  }
+
+  /** The real drivers on the twins, as a runtime opens them at boot. */
+  private boot() {
     const time = new SpinTime();
-    const driver = new CcnetDriver(opened.port, { scheduler: time, clock: time, logger: log });
-    const cash = { acceptor: driver, printer: new EscPosPrinter(simTransport(printer)) };
-    return new KioskTwins(emulator, driver, printer, cash, opened.close);
+    const driver = new CcnetDriver(this.opened.port, { scheduler: time, clock: time, logger: this.log });
+    return { driver, cash: { acceptor: driver, printer: new EscPosPrinter(simTransport(this.printer)) } };
+  }
+
+  /** The CCNET driver of this run. */
+  get driver(): CcnetDriver {
+    return this.current.driver;
+  }
+
+  /** What composeTerminal takes as the kiosk's cash peripherals. */
+  get cash(): NonNullable<TerminalDeps['cash']> {
+    return this.current.cash;
+  }
+
+  /** The runtime lost power (the validator kept it): the next run opens fresh drivers on the same twins. */
+  reboot(): void {
+    this.current = this.boot();
   }
 
   /** `n` poll cycles, the kiosk acting on what the validator said after each (as startPolling + pump would). */
@@ -73,6 +95,6 @@ export class KioskTwins {
   }
 
   close(): Promise<void> {
-    return this.closePort();
+    return this.opened.close();
   }
 }

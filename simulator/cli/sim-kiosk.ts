@@ -3,7 +3,7 @@ import { formatCents } from '../../base/money.ts';
 import { screenText } from '../../firmware/kiosk/screen.ts';
 import { KIOSK_FAULTS, type KioskFault } from '../cash/kiosk-twins.ts';
 import { durationMs } from '../scenario/schema.ts';
-import { SimWorld } from '../world.ts';
+import { type SimReaderKind, SimWorld } from '../world.ts';
 
 /**
  * `onecard sim --role kiosk`: a self-service top-up kiosk composed from its
@@ -65,8 +65,8 @@ export class KioskSim {
 
   private constructor(private readonly world: SimWorld) {}
 
-  static async open(seed: number, log: Logger): Promise<KioskSim> {
-    const world = new SimWorld({ seed, startMs: START_MS, log });
+  static async open(seed: number, log: Logger, reader: SimReaderKind = 'virtual'): Promise<KioskSim> {
+    const world = new SimWorld({ seed, startMs: START_MS, log, reader });
     // Standalone (no backend): a card that leaves owing gets it at its next tap here.
     const kiosk = { topupMaxCents: 20_000, operatorCards: [OPERATOR_CARD], handOverOwed: false };
     await world.kiosks.add({

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { refuse, type CliIo } from '../../base/cli-args.ts';
 import { openLog } from '../../base/cli-log.ts';
 import type { Logger } from '../../base/log.ts';
+import type { SimReaderKind } from '../world.ts';
 import { ATTENDANCE_DEMO_SCRIPT, AttendanceSim } from './sim-attendance.ts';
 import { DESK_DEMO_SCRIPT, DeskSim } from './sim-desk.ts';
 import { DOOR_DEMO_SCRIPT, DoorSim } from './sim-door.ts';
@@ -19,7 +20,9 @@ interface RoleShell {
 }
 
 interface RoleSimKind {
-  open(seed: number, log: Logger): Promise<RoleShell>;
+  open(seed: number, log: Logger, reader: SimReaderKind): Promise<RoleShell>;
+  /** Its taps go through the reader `--reader` names (the virtual one, or our MFRC522 driver on the emulator). */
+  takesReader?: true;
   demo: readonly string[];
   prompt: string;
   about: string;
@@ -51,7 +54,8 @@ export const SIM_ROLES = {
     about: 'the card office, with the reference backend in-process (virtual link, virtual time)',
   },
   kiosk: {
-    open: (seed, log) => KioskSim.open(seed, log),
+    open: (seed, log, reader) => KioskSim.open(seed, log, reader),
+    takesReader: true,
     demo: KIOSK_DEMO_SCRIPT,
     prompt: 'kiosk1> ',
     about: 'a top-up kiosk: the CCNET bill validator and the receipt printer as twins',
@@ -65,11 +69,12 @@ export async function roleSim(
   o: Record<string, unknown>,
   interactive: boolean,
   io: CliIo,
+  reader: SimReaderKind = 'virtual',
 ): Promise<number> {
   const kind: RoleSimKind = SIM_ROLES[role];
   const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, () => Date.now(), !interactive);
   if ('error' in logged) return refuse(io.err, logged.error);
-  const sim = await kind.open(seed, logged.log);
+  const sim = await kind.open(seed, logged.log, reader);
   try {
     if (!interactive) {
       io.out(`onecard sim --role ${role} — built-in demo; run it in a terminal to type your own commands`);

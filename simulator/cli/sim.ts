@@ -48,7 +48,7 @@ export const SIM: CommandSpec = {
     {
       name: 'reader',
       value: 'KIND',
-      help: 'virtual (default) or mfrc522 (taps through our driver on the chip emulator)',
+      help: 'virtual (default) or mfrc522 (taps through our driver on the chip emulator; a POS or a kiosk)',
       check: oneOf(['virtual', 'mfrc522'] as const),
     },
     {
@@ -114,10 +114,12 @@ export async function simMain(
   const reader = (o.reader as SimReaderKind | undefined) ?? 'virtual';
   if (o.role !== undefined && o.role !== 'pos') {
     const role = o.role as SimRole;
-    const extra = ['scenario', 'backend', 'data', 'reader', 'panel', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);
+    const reads = 'takesReader' in SIM_ROLES[role] ? [] : ['reader'];
+    const extra = ['scenario', 'backend', 'data', ...reads, 'panel', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);
     if (extra.length)
       return usage(`--role ${role} runs on its own; ${extra.map((k) => `--${k}`).join(', ')} do not apply`);
-    return roleSim(role, (o.seed as number | undefined) ?? 1, o, process.stdin.isTTY === true && !o.demo, io);
+    const interactive = process.stdin.isTTY === true && !o.demo;
+    return roleSim(role, (o.seed as number | undefined) ?? 1, o, interactive, io, reader);
   }
   if (typeof o.scenario === 'string') {
     const extra = ['backend', 'data', ...BACKEND_ONLY].filter((k) => o[k] !== undefined);

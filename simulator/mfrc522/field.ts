@@ -9,6 +9,8 @@ import { PiccMachine, classify, type AuthRequest, type PiccOp, type RfAnswer, ty
 /** One exchange on the air, as the RF-time model needs it. */
 export interface RfExchange {
   op: PiccOp;
+  /** The block a READ, WRITE or AUTH addressed (what a sale's command list names). */
+  block?: number;
   /** Bits the reader sent (all passes; MFAuthent sends 4 + 8 bytes). */
   txBits: number;
   /** Bits the card sent back (0 when nobody answered). */
@@ -107,6 +109,7 @@ export class RfField {
     const rxBits = answer === null ? 0 : answerBits(answer);
     this.log({
       op,
+      ...(op === 'READ' || op === 'WRITE' ? { block: frame.bytes[1]! } : {}),
       txBits: frame.bits,
       rxBits,
       roundTrips: 1,
@@ -142,6 +145,7 @@ export class RfField {
     const rxBits = ok ? AUTH_RX_BYTES * 8 : answered ? (AUTH_RX_BYTES / 2) * 8 : 0;
     this.log({
       op: 'AUTH',
+      block: req.block,
       txBits: AUTH_TX_BYTES * 8,
       rxBits,
       roundTrips: 2,

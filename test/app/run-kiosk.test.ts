@@ -12,6 +12,7 @@ import { REPRINT_RETRY_MS } from '../../firmware/kiosk/receipt-desk.ts';
 import { deriveSimMasterKeys } from '../../firmware/store/keys/keyfile.ts';
 import type { KioskScreenTwin } from '../../simulator/kiosk-screen/twin.ts';
 import { issueSimCard } from '../../simulator/card/issue.ts';
+import type { Mfrc522Reader } from '../../drivers/card/mfrc522/reader.ts';
 
 /**
  * The kiosk as `onecard run` opens it, in process: the config's validator,
@@ -20,10 +21,15 @@ import { issueSimCard } from '../../simulator/card/issue.ts';
  */
 const EXAMPLE = new URL('../../examples/terminal-kiosk-sim.json', import.meta.url);
 
-test("onecard run's kiosk takes a bill on the config's twins and pushes each screen to the screen driver", async () => {
+/** The example kiosk started as a service on a manual clock, its loops' timers run when `turn` says so. */
+async function startKiosk(reader: { kind: string } | null = null) {
   const dir = mkdtempSync(join(tmpdir(), 'onecard-run-kiosk-'));
-  const raw = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { storage: { dataDir: string } };
+  const raw = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as {
+    storage: { dataDir: string };
+    peripherals: { reader: { kind: string } };
+  };
   raw.storage.dataDir = join(dir, 'data');
+  if (reader) raw.peripherals.reader = reader;
   const config = parseConfig(raw);
   const clock = new ManualClock(Date.parse('2026-12-07T12:10:00+08:00'));
   // The loops' timers run when the test says so; the CCNET link's reply timeouts never fire (the emulator answers).
@@ -49,6 +55,15 @@ test("onecard run's kiosk takes a bill on the config's twins and pushes each scr
     }
     assert.ok(until(), what);
   };
+  const stop = async () => {
+    await run.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { run, turn, clock, config, stop };
+}
+
+test("onecard run's kiosk takes a bill on the config's twins and pushes each screen to the screen driver", async () => {
+  const { run, turn, clock, config, stop } = await startKiosk();
   try {
     const screen = run.peripherals.kioskScreen!.twin as KioskScreenTwin;
     const { emulator, printer } = run.peripherals.cash!.twins;
@@ -88,7 +103,41 @@ test("onecard run's kiosk takes a bill on the config's twins and pushes each scr
       ['ok', 'ok'],
     );
   } finally {
-    await run.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
+  }
+});
+
+test('the run loop selects nothing while the kiosk holds a card: one selection from the tap to the removal', async () => {
+  const { run, turn, clock, config, stop } = await startKiosk({ kind: 'mfrc522-emulator' });
+  try {
+    const screen = run.peripherals.kioskScreen!.twin as KioskScreenTwin;
+    const { emulator } = run.peripherals.cash!.twins;
+    const field = run.peripherals.reader.emulator!;
+    const chip = run.peripherals.reader.reader as Mfrc522Reader;
+    await turn(() => run.peripherals.cash!.cash.acceptor.billTable !== undefined, 'the validator ready');
+    const card = await issueSimCard(
+      { name: 'ann', uid: '04a1b2c3', number: 1001, cardClass: 1, balanceCents: 5_000 },
+      deriveSimMasterKeys(config.sim!.seed),
+      clock,
+    );
+    field.place(card);
+    await turn(() => screen.current?.balance === '¥50.00', 'the balance on the screen');
+    const detects = chip.counters.detects;
+    await turn(() => emulator!.state === 'idle', 'the bills enabled for the card');
+    emulator!.insert(2); // ¥10
+    await turn(
+      () => screen.current?.balance === '¥60.00',
+      'the bill written to the card through the session of the tap',
+    );
+    let rounds = 0;
+    await turn(() => ++rounds > 20, 'twenty more rounds of the reader and validator polls, the card still on');
+    assert.equal(chip.counters.detects, detects, 'no detect (no re-selection) while the kiosk holds the card');
+    assert.equal(chip.counters.cardsSelected, 1);
+    field.field.remove(card);
+    await turn(() => screen.current?.kind === 'idle', 'the kiosk heard of the removal through its own session');
+    await turn(() => chip.counters.detects > detects, 'the loop detects again once the kiosk let go');
+    assert.equal(chip.counters.cardsSelected, 1, 'the card gone: nothing selected');
+  } finally {
+    await stop();
   }
 });

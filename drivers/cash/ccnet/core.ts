@@ -1,5 +1,5 @@
 import { type BillEntry, decodeBillTable } from './bill-table.ts';
-import { type DeviceState, expected, FAILURE_CODES, REJECT_REASONS } from './device-state.ts';
+import { type DeviceState, expected, FAILURE_CODES, REJECT_INHIBITED, REJECT_REASONS } from './device-state.ts';
 import type { CashEvent, StackedEvent } from './events.ts';
 import { billTypeMask, CMD } from './frame.ts';
 
@@ -182,6 +182,7 @@ export function onPoll(s: CoreState, next: DeviceState, nowMs: number): Outcome 
       kind: 'rejected',
       reason: next.reason,
       text: REJECT_REASONS.get(next.reason) ?? `0x${next.reason.toString(16)}`,
+      inhibited: next.reason === REJECT_INHIBITED,
     });
   }
   if (next.kind === 'alarm' && changed) {

@@ -108,6 +108,9 @@ export function decodePoll(p: Uint8Array): { ok: true; state: DeviceState } | { 
   return { ok: true, state: { kind: 'returned', billType: z2 } };
 }
 
+/** Reject reason 68: the bill's type is inhibited (not enabled by ENABLE BILL TYPES). */
+export const REJECT_INHIBITED = 0x68;
+
 /** Reject reasons (1C z), for messages and logs. */
 export const REJECT_REASONS: ReadonlyMap<number, string> = new Map<number, string>([
   [0x60, 'insertion'],

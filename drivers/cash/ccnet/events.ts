@@ -20,7 +20,8 @@ export type CashEvent =
       withoutEscrow: boolean;
     }
   | { kind: 'returned'; billType: number }
-  | { kind: 'rejected'; reason: number; text: string }
+  /** inhibited: the validator refused a bill type ENABLE BILL TYPES did not name (a disabled note, 1C 68). */
+  | { kind: 'rejected'; reason: number; text: string; inhibited: boolean }
   /** The validator powered up; `bill` says where a bill was left (in-stacker: it went in, settle against the journal). */
   | { kind: 'power-up'; bill: 'none' | 'in-validator' | 'in-stacker' }
   /** A bill was in escrow when this run started: nobody decided for it, so it is returned. */

@@ -22,6 +22,9 @@ export function prepareQueries(db: Database.Database) {
     totals: db.prepare<[string, string], { count: number; amount_cents: number }>(
       'SELECT count, amount_cents FROM totals WHERE scope = ? AND key = ?',
     ),
+    totalsIn: db.prepare<[string], { key: string; count: number; amount_cents: number }>(
+      'SELECT key, count, amount_cents FROM totals WHERE scope = ? ORDER BY key',
+    ),
     seeCard: db.prepare(
       'INSERT INTO card_seen (card, counter) VALUES (?, ?) ON CONFLICT (card) DO UPDATE SET counter = max(counter, excluded.counter)',
     ),

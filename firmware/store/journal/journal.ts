@@ -205,6 +205,11 @@ export class Journal<M extends object = RecordBodies> {
     return row === undefined ? { count: 0, amountCents: 0 } : { count: row.count, amountCents: row.amount_cents };
   }
 
+  /** Every counter of one scope, by key (the kiosk's start-up finds the cards it owes). */
+  totalsIn(scope: string): { key: string; count: number; amountCents: number }[] {
+    return this.q.totalsIn.all(scope).map((r) => ({ key: r.key, count: r.count, amountCents: r.amount_cents }));
+  }
+
   /**
    * `corrupt`: records found with a bad CRC since open (at recovery or on read).
    * `records` counts every row (a scan: ~70 ms on 1,000,000 records here); health() does not.

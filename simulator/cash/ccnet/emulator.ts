@@ -183,7 +183,8 @@ export class CcnetEmulator {
       this.awaitingAck = true;
       return [s === 'stacked' ? 0x81 : 0x82, billType];
     }
-    if (s === 'rejecting') return [0x1c, 0x66];
+    // A forged bill fails verification (66); a type not enabled is refused as inhibited (68), as a CashCode does.
+    if (s === 'rejecting') return [0x1c, this.bill?.forged === false ? 0x68 : 0x66];
     if (s === 'failure') return [0x47, 0x50];
     return [POLL_CODE[s]!];
   }

@@ -76,7 +76,7 @@ test('rejecting: a forged bill and a bill type not enabled are rejected with the
   const rejected = r.driver.takeEvents().filter((e) => e.kind === 'rejected');
   assert.deepEqual(
     rejected.map((e) => e.kind === 'rejected' && e.text),
-    ['verification', 'verification'],
+    ['verification', 'inhibited denomination'],
   );
   assert.deepEqual(r.emulator.cassette, []);
   await r.close();

@@ -357,3 +357,29 @@ test("removal right before the read-back → 'uncertain', and the card holds the
     assert.deepEqual((await readOk(t)).card.purse, holds === 'new' ? next : card.purse, `removal before op ${n}`);
   }
 });
+
+test('a read that skips the level slots leaves them unread; writeLevel then refuses, writes nothing', async () => {
+  const t = await issue(UID4);
+  const levelled = new CardApp(MASTER, { writesPurses: true });
+  const first = await read(t, levelled);
+  assert.ok(first.ok);
+  // Gold in slot 0: the card now holds a level, so writing slot 0 again would risk its only copy.
+  assert.deepEqual(
+    await levelled.writeLevel(t.reader.open()!, first.card, first.keys, { cardClass: 7, changeSeq: 1 }),
+    {
+      kind: 'written',
+    },
+  );
+  const before = hex(t.card.dump());
+  const blind = new CardApp(MASTER, { writesPurses: true, readsLevels: () => false });
+  const r = await read(t, blind);
+  assert.ok(r.ok);
+  assert.equal(r.card.levels, undefined, 'unread, not "empty"');
+  assert.equal(r.card.identity.cardClass, IDENTITY.cardClass, 'served as its issue class');
+  const outcome = await blind.writeLevel(t.reader.open()!, r.card, r.keys, { cardClass: 8, changeSeq: 2 });
+  assert.deepEqual(outcome, { kind: 'not-written', problem: 'the level slots were not read at this tap' });
+  assert.equal(hex(t.card.dump()), before, 'not a byte written');
+  const again = await read(t, levelled);
+  assert.ok(again.ok);
+  assert.equal(again.card.identity.cardClass, 7, 'a reader of the levels still sees gold');
+});

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cashboxCount, owedCents } from '../../../firmware/kiosk/owed.ts';
 import { KIND } from '../../../firmware/card-tx/records.ts';
+import { screenText } from '../../../firmware/kiosk/screen.ts';
 import { CAP_CENTS, CUSTOMER, kioskRig, type KioskRig, OPERATOR } from './rig.ts';
 
 /** Polls until the kiosk has acted on the validator reaching `kind` (at most `max` cycles). */
@@ -82,6 +83,27 @@ test('bill types that would pass the balance cap or the top-up limit are disable
   await insert(w, 3); // ¥20: room is ¥5 now
   assert.equal(enables().at(-1), 0b11);
   assert.equal(await w.cardBalance(), CAP_CENTS - 500);
+  await w.close();
+});
+
+test('a note over the limits comes back named on the screen ("100 yuan notes are not accepted"); its reason in the log', async () => {
+  const w = await kioskRig({ balanceCents: CAP_CENTS - 8_000 }); // ¥80 of room: ¥100 is off
+  await w.tap(w.customer);
+  await until(w, 'idle');
+  w.emulator.insert(5); // ¥100
+  await w.run(4);
+  assert.deepEqual(w.kiosk.screen, { kind: 'not-taken', notesCents: [10_000], roomCents: 8_000 });
+  assert.deepEqual(screenText(w.kiosk.screen), [
+    '本机现不收 100 元纸币，本次还可投入 ¥80.00',
+    '100 yuan notes are not accepted here now: up to ¥80.00 more',
+  ]);
+  assert.ok(w.log.lines.includes('kiosk.bill-rejected {"reason":"inhibited denomination","code":104}'));
+  // A note the validator could not verify is not one "not taken": its screen says it came back.
+  w.emulator.insert(2, true); // a forged ¥10
+  await w.run(4);
+  assert.equal(w.kiosk.screen.kind, 'bill-back');
+  assert.deepEqual(w.emulator.cassette, []);
+  assert.equal(await w.cardBalance(), CAP_CENTS - 8_000);
   await w.close();
 });
 

@@ -257,8 +257,8 @@ export async function kioskRig(
 export type KioskRig = Awaited<ReturnType<typeof kioskRig>>;
 
 /** Booted, the customer's card on the reader, one ¥10 bill stacked and credited. */
-export async function sessionWithOneBill(): Promise<KioskRig> {
-  const w = await kioskRig();
+export async function sessionWithOneBill(opts: Parameters<typeof kioskRig>[0] = {}): Promise<KioskRig> {
+  const w = await kioskRig(opts);
   await w.run(6);
   await w.tap(w.customer);
   await w.run(2);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { screenView } from '../../../firmware/kiosk/screen.ts';
+import { screenText, screenView } from '../../../firmware/kiosk/screen.ts';
 import { KioskScreenTwin } from '../../../simulator/kiosk-screen/twin.ts';
 import { kioskRig } from './rig.ts';
 
@@ -53,4 +53,12 @@ test('the kiosk pushes each screen: idle at boot, the balance, the bill, the ris
   await w.run(1);
   assert.deepEqual([twin.current?.kind, twin.current?.tone], ['alarm', 'alarm']);
   await w.close();
+});
+
+test('notes not taken are named, several of them too, with what the top-up may still take', () => {
+  assert.deepEqual(screenText({ kind: 'not-taken', notesCents: [2_000, 5_000, 10_000], roomCents: 1_500 }), [
+    '本机现不收 20、50、100 元纸币，本次还可投入 ¥15.00',
+    '20, 50 and 100 yuan notes are not accepted here now: up to ¥15.00 more',
+  ]);
+  assert.equal(screenView({ kind: 'not-taken', notesCents: [10_000], roomCents: 0 }).tone, 'warn');
 });

@@ -42,3 +42,13 @@ test('kiosk sim: wrong bills, a shut slot and unknown commands get a message and
     s.close();
   }
 });
+
+test('sim --role kiosk --reader mfrc522: the demo through our MFRC522 driver ends as on the virtual reader', () => {
+  const virtual = sim('--role', 'kiosk', '--quiet');
+  const chip = sim('--role', 'kiosk', '--quiet', '--reader', 'mfrc522');
+  assert.equal(chip.status, 0, chip.stderr);
+  assert.equal(chip.stdout, virtual.stdout);
+  const door = sim('--role', 'door', '--reader', 'mfrc522');
+  assert.equal(door.status, 2);
+  assert.match(door.stderr, /--role door runs on its own; --reader do not apply/);
+});
