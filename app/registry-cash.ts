@@ -41,7 +41,8 @@ async function openAcceptorPort(c: BillAcceptorConfig): Promise<Opened<Port>> {
     return { ok: true, value: { port: opened.port, close: opened.close, emulator: opened.emulator } };
   }
   const opened = await openCcnetSerial(c.device, c.baud);
-  if (!opened.ok) return { ok: false, message: `peripherals.billAcceptor: ${opened.error}` };
+  // The serial opener's refusal already names the field.
+  if (!opened.ok) return { ok: false, message: opened.error };
   return { ok: true, value: { port: opened.port, close: () => opened.port.close() } };
 }
 
@@ -58,7 +59,9 @@ async function openPrinterTransport(c: PrinterConfig, d: RegistryDeps): Promise<
       : c.kind === 'usb-lp'
         ? await openLinePrinter(c.device)
         : await openNetwork(c.host, d.scheduler, c.port);
-  if (!opened.ok) return { ok: false, message: `peripherals.printer: ${opened.error}` };
+  // The serial opener's refusal already names its field (peripherals.printer.device/.baud).
+  if (!opened.ok)
+    return { ok: false, message: c.kind === 'serial' ? opened.error : `peripherals.printer: ${opened.error}` };
   return { ok: true, value: { transport: opened.transport } };
 }
 

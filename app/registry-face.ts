@@ -115,7 +115,11 @@ export async function openCustomerDisplay(
       const { CustomerDisplayTwin } = await import('../simulator/customer-display/twin.ts');
       twin = await CustomerDisplayTwin.open(c.kind, baud);
       link = twin.link;
-    } else link = new SerialLink(await openSerialPort(c.device, baud), c.kind);
+    } else {
+      const opened = await openSerialPort(c.device, baud);
+      if (!opened.ok) return { ok: false, message: opened.error };
+      link = new SerialLink(opened.port, c.kind);
+    }
   } catch (e) {
     return { ok: false, message: `peripherals.customerDisplay: cannot open ${c.device}: ${message(e)}` };
   }

@@ -8,23 +8,27 @@
 import type { Clock } from '../base/clock.ts';
 import type { Logger } from '../base/log.ts';
 import type { Scheduler } from '../base/scheduler.ts';
-import type { CardReader } from '../drivers/card/index.ts';
+import type { CardReader, UidRead } from '../drivers/card/index.ts';
 import { Mfrc522Reader } from '../drivers/card/mfrc522/reader.ts';
 import type { GpioConfig } from '../drivers/gpio/config.ts';
 import type { GpioPort } from '../drivers/gpio/index.ts';
 import { openGpio } from '../drivers/gpio/open.ts';
 import { Signals } from '../drivers/signal/signals.ts';
 import { SpidevBus } from '../drivers/spi/spidev.ts';
+import { READER_SLOTS, type ReaderSlot } from '../firmware/config/reader-slots.ts';
 import type { PeripheralsConfig, ReaderConfig } from '../firmware/config/schema.ts';
+import { WIEGAND_LINES_OF } from '../firmware/config/wiegand-readers.ts';
 import type { PeripheralHealth } from '../protocol/index.ts';
 // The twins are loaded only when a config names them: a device's run never loads simulator code.
 import type { VirtualReader } from '../simulator/card/virtual-reader.ts';
 import type { Mfrc522Emulator } from '../simulator/mfrc522/emulator.ts';
 import type { SimGpioLines } from '../simulator/gpio/sim-lines.ts';
+import type { WiegandTwin } from '../simulator/wiegand/twin.ts';
 import type { PosKey } from '../drivers/keypad/keymap.ts';
 import { type OpenedFace, openFace } from './registry-face.ts';
 import { type OpenedCash, openCash } from './registry-cash.ts';
 import { type OpenedKioskScreen, openKioskScreen } from './registry-kiosk-screen.ts';
+import { openWiegandReader } from './registry-wiegand.ts';
 
 export interface RegistryDeps {
   clock: Clock;
@@ -46,6 +50,10 @@ export interface OpenedReader {
   health(): PeripheralHealth['health'];
   twin?: VirtualReader;
   emulator?: Mfrc522Emulator;
+  /** A Wiegand reader: the card numbers decoded since the last poll (its `reader` never finds a card). */
+  numbers?: { take(nowUs: number): UidRead[] };
+  /** The Wiegand twin presenting card numbers, when the reader is on the GPIO twin. */
+  wiegand?: WiegandTwin;
 }
 
 type ReaderOpener<C extends ReaderConfig> = (c: C, d: RegistryDeps) => Promise<Opened<OpenedReader>>;
@@ -70,8 +78,8 @@ const READERS: { [K in ReaderConfig['kind']]: ReaderOpener<Extract<ReaderConfig,
     }
   },
   async wiegand() {
-    // A Wiegand reader yields card numbers, never a session: no role of today can take a tap from it.
-    return { ok: false, message: 'peripherals.reader: wiegand yields card numbers only; the pos role needs mfrc522' };
+    // Its lines are on the GPIO port, opened after the readers: openPeripherals opens it (registry-wiegand.ts).
+    return { ok: false, message: 'peripherals.reader: a wiegand reader opens with peripherals.gpio' };
   },
   async virtual() {
     const { VirtualReader } = await import('../simulator/card/virtual-reader.ts');
@@ -148,15 +156,14 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
     await closeAll();
     return r;
   };
-  const reader = await openReader(c.reader, d);
-  if (!reader.ok) return reader;
-  closers.push(() => reader.value.reader.close());
-  let reader2: OpenedReader | undefined;
-  if (c.reader2) {
-    const r = await openReader(c.reader2, d);
-    const message = r.ok ? '' : r.message.replace(/^peripherals\.reader:/, 'peripherals.reader2:');
+  const slots: Partial<Record<ReaderSlot, OpenedReader>> = {};
+  for (const slot of READER_SLOTS) {
+    const rc = c[slot];
+    if (!rc || rc.kind === 'wiegand') continue; // on the GPIO port: opened once the port is, below
+    const r = await openReader(rc, d);
+    const message = r.ok ? '' : r.message.replace(/^peripherals\.reader:/, `peripherals.${slot}:`);
     if (!r.ok) return failed({ ok: false, message });
-    reader2 = r.value;
+    slots[slot] = r.value;
     closers.push(() => r.value.reader.close());
   }
   let gpio: Peripherals['gpio'];
@@ -169,6 +176,15 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
       await gpio?.port.close();
     });
   }
+  for (const slot of READER_SLOTS) {
+    if (c[slot]?.kind !== 'wiegand') continue;
+    const r = await openWiegandReader(slot, c.gpio?.[WIEGAND_LINES_OF[slot]], gpio, d);
+    if (!r.ok) return failed(r);
+    slots[slot] = r.value;
+    closers.push(() => r.value.reader.close());
+  }
+  const { reader, reader2 } = slots;
+  if (!reader) return failed({ ok: false, message: 'peripherals.reader: missing' }); // the schema requires it
   const keys = new KeyRelay();
   const face = await openFace(c, keys.key, d, gpio?.port);
   if (!face.ok) return failed(face);
@@ -192,11 +208,11 @@ export async function openPeripherals(c: PeripheralsConfig, d: RegistryDeps): Pr
     cash = opened.value;
     closers.push(() => opened.value.close());
   }
-  const readers = reader2 ? [reader.value, reader2] : [reader.value];
+  const readers = reader2 ? [reader, reader2] : [reader];
   return {
     ok: true,
     value: {
-      reader: reader.value,
+      reader,
       ...(reader2 ? { reader2 } : {}),
       ...(gpio ? { gpio } : {}),
       face: face.value,

@@ -1,4 +1,4 @@
-import { formatCents, parseAmount } from '../base/money.ts';
+import { formatCents, parseAmountText } from '../base/money.ts';
 import type { CommandArgs, Status } from '../protocol/index.ts';
 import { CONFIG_HELP, configAdmin } from './admin-config.ts';
 import { checkSetConfig } from './config-check.ts';
@@ -121,10 +121,12 @@ function dispatch(b: Backend, args: string[]): AdminResult {
     }
     case 'credit': {
       const card = decimalU32(sub);
-      const cents = x === undefined ? null : parseAmount(x);
       const purse = y ?? 'subsidy';
-      if (card === null || cents === null || cents === 0 || (purse !== 'subsidy' && purse !== 'balance'))
+      if (card === null || x === undefined || (purse !== 'subsidy' && purse !== 'balance'))
         return usage('credit <card> <amount> [subsidy|balance]');
+      const amount = parseAmountText(x, { positive: true });
+      if (!amount.ok) return { code: 2, lines: [`credit: amount ${amount.reason}`] };
+      const cents = amount.amountCents;
       // A replaced card is listed everywhere: a credit to it would never land.
       const unknown = creditRefusal(b, card);
       if (unknown !== null) return { code: 1, lines: [unknown] };
@@ -142,8 +144,10 @@ function dispatch(b: Backend, args: string[]): AdminResult {
       return importAdmin(b, args.slice(1));
     case 'account': {
       const card = decimalU32(sub);
-      const cents = x === undefined ? null : parseAmount(x);
-      if (card === null || cents === null) return usage('account <card> <amount>');
+      if (card === null || x === undefined) return usage('account <card> <amount>');
+      const amount = parseAmountText(x);
+      if (!amount.ok) return { code: 2, lines: [`account: amount ${amount.reason}`] };
+      const cents = amount.amountCents;
       const unknown = b.cards.refusal(card);
       if (unknown !== null) return { code: 1, lines: [unknown] };
       b.setAccount(card, cents);
@@ -304,9 +308,15 @@ function terminals(b: Backend): AdminResult {
         last_seen_ms: number;
         held_blacklist: number | null;
         held_credits: number | null;
+        held_grants: number | null;
+        held_holders: number | null;
+        held_holidays: number | null;
         status: string | null;
       }
-    >('SELECT id, high_seq, last_seen_ms, held_blacklist, held_credits, status FROM terminals ORDER BY id')
+    >(
+      'SELECT id, high_seq, last_seen_ms, held_blacklist, held_credits, held_grants, held_holders, held_holidays,' +
+        ' status FROM terminals ORDER BY id',
+    )
     .all();
   const online = b.connected();
   if (rows.length === 0) return { code: 0, lines: ['no terminal has connected yet'] };
@@ -321,13 +331,30 @@ function terminals(b: Backend): AdminResult {
           >)
         : null;
       // Acknowledged versions; before any LIST_ACK, what the last STATUS said it held.
-      const held = (list: string, acked: number | null) =>
-        acked ?? s?.lists?.find((l) => l.list === list)?.version ?? '?';
+      const reported = (list: string) => s?.lists?.find((l) => l.list === list)?.version;
+      const held = (list: string, acked: number | null) => acked ?? reported(list) ?? '?';
+      // The lists only some roles keep (a door its grants and holidays; doors, punch clocks, car parks their
+      // holders): shown for a terminal that holds one, so a POS's line says nothing of lists it never keeps.
+      const roleLists = (
+        [
+          ['grants', r.held_grants],
+          ['holders', r.held_holders],
+          ['holidays', r.held_holidays],
+        ] as const
+      )
+        .map(([list, acked]) => [list, acked ?? reported(list)] as const)
+        .flatMap(([list, v]) => (v === undefined || v === null ? [] : [`, ${list} ${v}`]))
+        .join('');
       // The last STATUS's peripherals (§6.3), e.g. "reader ok, printer degraded"; older rows may lack them.
       const devices = s?.peripherals?.length ? `, ${s.peripherals.map((p) => `${p.kind} ${p.health}`).join(', ')}` : '';
       // What stops its sync first: "acked to 2" alone would look healthy.
       const stopped = alarms.filter((a) => a.terminal === r.id).map((a) => `SYNC STOPPED (${a.kind}): ${a.detail}`);
-      return `terminal ${r.id}: ${stopped.length ? `${stopped.join('; ')}; ` : ''}${online.has(r.id) ? 'online' : 'offline'}, journal acked to ${r.high_seq}, blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}${s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}${devices}` : ''}, last seen ${new Date(r.last_seen_ms).toISOString()}`;
+      const first = `${stopped.length ? `${stopped.join('; ')}; ` : ''}${online.has(r.id) ? 'online' : 'offline'}`;
+      const lists = `blacklist ${held('blacklist', r.held_blacklist)}, credits ${held('credits', r.held_credits)}`;
+      const live = s ? `, queue ${s.journalQueueDepth}, drift ${s.clockDriftMs} ms${s.locked ? ', LOCKED' : ''}` : '';
+      const seen = new Date(r.last_seen_ms).toISOString();
+      const head = `terminal ${r.id}: ${first}, journal acked to ${r.high_seq}`;
+      return `${head}, ${lists}${roleLists}${live}${devices}, last seen ${seen}`;
     }),
   };
 }

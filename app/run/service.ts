@@ -6,7 +6,7 @@ import type { TerminalConfig } from '../../firmware/config/schema.ts';
 import { SteppedClock } from '../../firmware/core/clock.ts';
 import { deriveSimMasterKeys, loadKeyRing } from '../../firmware/store/keys/keyfile.ts';
 import { type Composed, composeTerminal } from '../../firmware/terminal/compose.ts';
-import { type RoleReader, roleTap } from '../../firmware/terminal/role-tap.ts';
+import { type RoleReader, type RoleTapOutcome, roleNumberTap, roleTap } from '../../firmware/terminal/role-tap.ts';
 import type { CardSession } from '../../firmware/card/session.ts';
 import type { ReaderSlot } from '../../firmware/config/roles-schema.ts';
 import type { Terminal } from '../../firmware/terminal/terminal.ts';
@@ -159,10 +159,17 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
       await signalled(await pos.tap(session));
       return;
     }
-    // Door, attendance, parking: the role journals its decision; the door's own signals play at the door.
-    const out = await roleTap(terminal.role, roleCards, session, at);
+    roleAnswered(await roleTap(terminal.role, roleCards, session, at), at);
+  };
+  // Door, attendance, parking: the role journals its decision; the door's own signals play at the door.
+  const roleAnswered = (out: RoleTapOutcome | null, at: RoleReader): void => {
     if (out) d.log.info('role.tap', { role: terminal.role.role, outcome: out.kind, text: out.text, ...at });
     if (out && terminal.role.role !== 'door') peripherals.gpio?.signals.show(out.kind);
+  };
+  /** A Wiegand reader's card number: the same roles, the lists deciding (firmware/terminal/role-tap.ts). */
+  const numberTapped = async (cardNumber: number, at: RoleReader): Promise<void> => {
+    taps++;
+    roleAnswered(await roleNumberTap(terminal.role, cardNumber, at), at);
   };
   const pollReaders = async (): Promise<number> => {
     lastPollMs = d.clock.nowMs();
@@ -191,6 +198,7 @@ export async function startTerminal(config: TerminalConfig, d: ServiceDeps): Pro
       // A card the kiosk let go (an operator's card, a refused one) is still polled: it hears of its removal.
       if (kioskApp && held && (r.presence.kind === 'empty' || step.tap)) await kioskApp.cardGone();
       if (session && step.tap) await tapped(session, r.at);
+      for (const read of r.opened.numbers?.take(d.nowUs()) ?? []) await numberTapped(read.cardNumber, r.at);
     }
     return next;
   };

@@ -1,6 +1,8 @@
+import { openSerialLine } from '../serial/open.ts';
+
 /**
  * The serial port under the customer displays: a `serialport` stream, opened
- * by `openSerialPort` on the terminal (native bindings, loaded on first open)
+ * by `openSerialPort` (drivers/serial/open.ts) on the terminal (native bindings, loaded on first open)
  * or by the twin over `@serialport/binding-mock` in CI. The drivers write
  * through `SerialLink` either way, so the code under test is the code that
  * ships.
@@ -44,10 +46,11 @@ export class SerialLink {
   }
 }
 
-/** A real port, e.g. /dev/ttyUSB0 at 2400 baud, 8N1. */
-export async function openSerialPort(path: string, baudRate: number): Promise<SerialPortLike> {
-  const { SerialPort } = await import('serialport');
-  return new Promise((resolve, reject) => {
-    const port = new SerialPort({ path, baudRate }, (err) => (err ? reject(err) : resolve(port)));
-  });
+/** A real port, e.g. /dev/ttyUSB0 at 2400 baud, 8N1; a refusal names the config field. */
+export async function openSerialPort(
+  path: string,
+  baudRate: number,
+  field = 'peripherals.customerDisplay',
+): Promise<{ ok: true; port: SerialPortLike } | { ok: false; error: string }> {
+  return openSerialLine({ field, path, baudRate });
 }

@@ -30,8 +30,10 @@ export const GpioConfigSchema = z
       .partial()
       .strict()
       .default({}),
-    /** A Wiegand reader's data lines, when the terminal has one. */
+    /** A Wiegand reader's data lines, when the terminal has one (peripherals.reader). */
     wiegand: z.object({ d0: line, d1: line }).strict().optional(),
+    /** A second Wiegand reader's lines (peripherals.reader2: a car park's exit, a door's out side). */
+    wiegand2: z.object({ d0: line, d1: line }).strict().optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -42,9 +44,19 @@ export const GpioConfigSchema = z
       used.set(n, what);
     };
     for (const o of SIGNAL_OUTPUTS) if (c.signals[o]) claim(c.signals[o].line, `signals.${o}`);
-    if (c.wiegand) {
-      claim(c.wiegand.d0, 'wiegand.d0');
-      claim(c.wiegand.d1, 'wiegand.d1');
-    }
+    for (const [what, w] of wiegandLinesOf(c)) claim(w, what);
   });
 export type GpioConfig = z.infer<typeof GpioConfigSchema>;
+
+/** Each Wiegand reader's lines with the field that names them, for the collision checks. */
+export function wiegandLinesOf(c: Pick<GpioConfig, 'wiegand' | 'wiegand2'>): [string, number][] {
+  return (['wiegand', 'wiegand2'] as const).flatMap((field): [string, number][] => {
+    const w = c[field];
+    return w
+      ? [
+          [`${field}.d0`, w.d0],
+          [`${field}.d1`, w.d1],
+        ]
+      : [];
+  });
+}

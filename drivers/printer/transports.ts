@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { Scheduler } from '../../base/scheduler.ts';
+import { openSerialLine } from '../serial/open.ts';
 import type { PrinterTransport } from './transport.ts';
 import { StreamTransport } from './transport-stream.ts';
 
@@ -34,19 +35,14 @@ export function openNetwork(
 }
 
 /** Serial (USB-serial adapters and the Pi's UART); 9600 8N1 is the usual factory setting. */
-export async function openSerial(path: string, scheduler: Scheduler, baudRate = 9600): Promise<TransportResult> {
-  // Loaded on first use: the native binding is only needed where a serial printer is configured.
-  const { SerialPort } = await import('serialport');
-  return new Promise((resolve) => {
-    const port = new SerialPort({ path, baudRate, autoOpen: false });
-    port.open((err) =>
-      resolve(
-        err
-          ? { ok: false, error: `printer ${path}: ${err.message}` }
-          : { ok: true, transport: new StreamTransport(port, scheduler) },
-      ),
-    );
-  });
+export async function openSerial(
+  path: string,
+  scheduler: Scheduler,
+  baudRate = 9600,
+  field = 'peripherals.printer',
+): Promise<TransportResult> {
+  const opened = await openSerialLine({ field, path, baudRate });
+  return opened.ok ? { ok: true, transport: new StreamTransport(opened.port, scheduler) } : opened;
 }
 
 /** USB line printer (`/dev/usb/lp0`, kernel usblp): write-only here, so status reads give null. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSerialBaud, SERIAL_BAUD_HINT, SERIAL_DEVICE } from '../../drivers/serial/config.ts';
 
 /**
  * The kiosk's cash peripherals in the config (`peripherals.billAcceptor`,
@@ -6,7 +7,6 @@ import { z } from 'zod';
  * each a kind app/registry-cash.ts maps to its driver or to its simulator
  * twin. The printer's paper width and language stay in `pos.printer`.
  */
-const SERIAL_DEVICE = /^\/dev\/\S+$/;
 const serialDevice = z.string().regex(SERIAL_DEVICE, 'a serial port like /dev/ttyUSB0 (a USB-serial adapter)');
 
 /** CashCode validators ship at 9600 8N1; some firmwares can be switched to 19200. Nothing else is CCNET. */
@@ -38,7 +38,13 @@ export const PrinterConfigSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('serial'),
       device: serialDevice,
-      baud: z.number().int().min(PRINTER_BAUD_MIN).max(PRINTER_BAUD_MAX).default(9600),
+      baud: z
+        .number()
+        .int()
+        .min(PRINTER_BAUD_MIN)
+        .max(PRINTER_BAUD_MAX)
+        .refine(isSerialBaud, SERIAL_BAUD_HINT)
+        .default(9600),
     })
     .strict(),
   /** The kernel's usblp driver: write-only, so the printer's status reads as unknown. */

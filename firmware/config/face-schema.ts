@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSerialBaud, SERIAL_BAUD_HINT } from '../../drivers/serial/config.ts';
 import { KeypadConfigSchema } from '../../drivers/keypad/config.ts';
 import { KioskScreenConfigSchema } from '../../drivers/kiosk-screen/config.ts';
 
@@ -48,7 +49,7 @@ export const CustomerDisplayConfigSchema = z
     /** A serial port; "twin" puts the simulator's display on serialport's mock binding instead. */
     device: z.string().regex(/^(\/dev\/\S+|twin)$/, 'a serial port like /dev/ttyUSB0, or "twin"'),
     /** Left out: the kind's usual rate (pole 2400, VFD 9600). */
-    baud: z.number().int().min(1200).max(115_200).optional(),
+    baud: z.number().int().min(1200).max(115_200).refine(isSerialBaud, SERIAL_BAUD_HINT).optional(),
   })
   .strict();
 export type CustomerDisplayConfig = z.infer<typeof CustomerDisplayConfigSchema>;

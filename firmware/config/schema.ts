@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { fieldPath } from '../../protocol/field-path.ts';
-import { GpioConfigSchema } from '../../drivers/gpio/config.ts';
+import { GpioConfigSchema, wiegandLinesOf } from '../../drivers/gpio/config.ts';
 import { CashConfigShape, kioskCashIssues } from './cash-schema.ts';
 import { FaceConfigShape } from './face-schema.ts';
+import { READER_SLOTS } from './reader-slots.ts';
+import { WIEGAND_LINES_OF, wiegandRoleIssues } from './wiegand-readers.ts';
 import { doorReaderWiringIssues } from './door-readers.ts';
 import { POINTS_OFF, PointsSchema } from './points-schema.ts';
 import { AttendanceRoleSchema, DoorRoleSchema, KioskRoleSchema, ParkingRoleSchema, roleLines } from './roles-schema.ts';
@@ -145,8 +147,12 @@ export const PeripheralsSchema = z
   .superRefine((p, ctx) => {
     if (p.keypad?.kind === 'matrix' && !p.gpio)
       ctx.addIssue({ code: 'custom', path: ['keypad'], message: 'a matrix keypad needs peripherals.gpio' });
-    if (p.reader.kind === 'wiegand' && !p.gpio?.wiegand)
-      ctx.addIssue({ code: 'custom', path: ['gpio', 'wiegand'], message: 'a wiegand reader needs its lines: d0, d1' });
+    // Each reader slot has its own pair of lines: reader on gpio.wiegand, reader2 on gpio.wiegand2.
+    for (const slot of READER_SLOTS) {
+      const lines = WIEGAND_LINES_OF[slot];
+      if (p[slot]?.kind === 'wiegand' && !p.gpio?.[lines])
+        ctx.addIssue({ code: 'custom', path: ['gpio', lines], message: `a wiegand ${slot} needs its lines: d0, d1` });
+    }
   });
 export type PeripheralsConfig = z.infer<typeof PeripheralsSchema>;
 
@@ -225,8 +231,12 @@ export const ConfigSchema = z
       .optional(),
   })
   .superRefine((cfg, ctx) => {
+    const p = cfg.peripherals;
+    // A Wiegand reader on the GPIO twin is the Wiegand twin.
     const twinsOnly =
-      cfg.peripherals === undefined || ['virtual', 'mfrc522-emulator'].includes(cfg.peripherals.reader.kind);
+      p === undefined ||
+      ['virtual', 'mfrc522-emulator'].includes(p.reader.kind) ||
+      (p.reader.kind === 'wiegand' && p.gpio?.backend === 'sim');
     if (cfg.sim && !twinsOnly)
       ctx.addIssue({
         code: 'custom',
@@ -237,6 +247,7 @@ export const ConfigSchema = z
       if (cfg.terminal.roles.includes(role) && !cfg[role])
         ctx.addIssue({ code: 'custom', path: [role], message: `the ${role} role needs its "${role}" section` });
     for (const issue of laneIssues(cfg)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of wiegandRoleIssues(cfg)) ctx.addIssue({ code: 'custom', ...issue });
     const { door, peripherals } = cfg;
     if (door && peripherals && cfg.terminal.roles.includes('door'))
       for (const issue of doorReaderWiringIssues(door, (slot) => peripherals[slot] !== undefined))
@@ -248,12 +259,7 @@ export const ConfigSchema = z
       ...Object.entries(gpio?.signals ?? {}).flatMap(([k, p]): [number, string][] =>
         p ? [[p.line, `signals.${k}`]] : [],
       ),
-      ...(gpio?.wiegand
-        ? ([
-            [gpio.wiegand.d0, 'wiegand.d0'],
-            [gpio.wiegand.d1, 'wiegand.d1'],
-          ] as [number, string][])
-        : []),
+      ...(gpio ? wiegandLinesOf(gpio).map(([what, n]): [number, string] => [n, what]) : []),
       ...roleLines(cfg),
       ...matrixLines(cfg.peripherals?.keypad),
     ]) {

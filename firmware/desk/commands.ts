@@ -1,4 +1,4 @@
-import { parseAmount } from '../core/money.ts';
+import { parseAmount, parseAmountText } from '../core/money.ts';
 
 /**
  * The card-office operator's command line, one parser for the simulator's desk
@@ -103,12 +103,14 @@ export function parseDeskCommand(line: string): ParsedDeskCommand {
 
 function parseIssue(args: string[]): ParsedDeskCommand {
   const rest = [...args];
-  const depositCents =
-    rest.length > 0 && AMOUNT_TEXT.test(rest.at(-1) as string) ? parseAmount(rest.pop() as string) : 0;
+  const deposit = parseAmountText(
+    rest.length > 0 && AMOUNT_TEXT.test(rest.at(-1) as string) ? (rest.pop() as string) : '0',
+  );
+  if (!deposit.ok) return no(`${DESK_USAGE.issue}: deposit ${deposit.reason}`);
   const cardClass = rest.length > 1 && CLASS_TEXT.test(rest.at(-1) as string) ? Number(rest.pop()) : null;
   const holder = rest.join(' ');
   if (!holder) return no(`${DESK_USAGE.issue}: whose card?`);
-  return ok({ kind: 'issue', holder, cardClass, depositCents: depositCents ?? 0 });
+  return ok({ kind: 'issue', holder, cardClass, depositCents: deposit.amountCents });
 }
 
 function cardNumber(text: string): number | null {

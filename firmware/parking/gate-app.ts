@@ -87,6 +87,16 @@ export class ParkingGates {
   }
 
   /**
+   * A bare card number at a barrier's reader (a Wiegand reader): the lists decide; with no card to take a
+   * fee from, a car that owes one stays in (the booth's operator lets it out), a pass holder leaves.
+   */
+  async tapNumber(gate: Gate, cardNumber: number): Promise<GateOutcome> {
+    const v = decideGate({ kind: gate, credential: { kind: 'uid', cardNumber } }, this.facts());
+    if (v.kind === 'refuse') return { kind: 'refused', gate, detail: v.detail };
+    return this.chargeThenLift(gate, v, null, cardNumber);
+  }
+
+  /**
    * The operator at the booth: open a barrier without a card check, or let a
    * car out whose entry is not on record for the lost-ticket fee, taken from
    * the card at the exit reader (`session`) like any exit fee. The operator's

@@ -2,7 +2,8 @@ import type { PunchType } from '../attendance/punch.ts';
 import type { CardSession } from '../card/session.ts';
 import type { CardApp } from '../card/app.ts';
 import type { Direction } from '../door/decide.ts';
-import type { Gate } from '../parking/gate-app.ts';
+import type { Gate, GateOutcome } from '../parking/gate-app.ts';
+import type { Credential } from '../policy/credential.ts';
 import type { RoleApp } from './role-app.ts';
 import { formatCents } from '../core/money.ts';
 
@@ -44,7 +45,31 @@ export async function roleTap(
   if (app.role === 'parking') return reader.gate === undefined ? null : gateTap(app, session, reader.gate);
   const read = await cards.read(session);
   if (!read.ok) return { kind: 'refused', text: `card not read (${read.reason}): ${read.problem}` };
-  const credential = { kind: 'card' as const, identity: read.card.identity };
+  return credentialTap(app, { kind: 'card', identity: read.card.identity }, reader);
+}
+
+/**
+ * A bare card number at a door's, a punch clock's or a barrier's reader (a
+ * Wiegand reader): nothing on a card to check but the lists. A barrier lifts
+ * for it only when no fee is due (a pass, the free minutes): a fee needs a
+ * card to take it from.
+ */
+export async function roleNumberTap(
+  app: RoleApp,
+  cardNumber: number,
+  reader: RoleReader = {},
+): Promise<RoleTapOutcome | null> {
+  if (app.role === 'pos' || app.role === 'desk' || app.role === 'kiosk') return null;
+  if (app.role === 'parking')
+    return reader.gate === undefined ? null : gateOutcome(await app.gates.tapNumber(reader.gate, cardNumber));
+  return credentialTap(app, { kind: 'uid', cardNumber }, reader);
+}
+
+function credentialTap(
+  app: Extract<RoleApp, { role: 'door' | 'attendance' }>,
+  credential: Credential,
+  reader: RoleReader,
+): RoleTapOutcome {
   if (app.role === 'door') {
     const v = app.doors.tap(reader.doorId ?? 0, credential, reader.direction ?? null);
     if (v.kind === 'shut') return { kind: 'refused', text: v.detail };
@@ -64,7 +89,11 @@ async function gateTap(
   session: CardSession,
   gate: Gate,
 ): Promise<RoleTapOutcome> {
-  const out = await app.gates.tap(gate, session);
+  return gateOutcome(await app.gates.tap(gate, session));
+}
+
+function gateOutcome(out: GateOutcome): RoleTapOutcome {
+  const { gate } = out;
   if (out.kind === 'refused') return { kind: 'refused', text: `${gate}: barrier stays down — ${out.detail}` };
   if (out.kind === 'tap-again')
     return { kind: 'refused', text: `${gate}: card left mid-write (${out.detail}); tap again` };

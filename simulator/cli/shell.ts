@@ -1,6 +1,6 @@
 import type { PanelSize, StatusFacts } from '../../drivers/display/index.ts';
 import { clockStatus } from '../../drivers/display/status.ts';
-import { formatCents } from '../../firmware/core/money.ts';
+import { formatCents, parseAmountText } from '../../firmware/core/money.ts';
 import type { PosOutput } from '../../firmware/pos/pos.ts';
 import { durationMs, NAMED_KEYS, splitKeys } from '../scenario/schema.ts';
 import type { SimWorld } from '../world.ts';
@@ -88,7 +88,11 @@ export class SimShell {
   async exec(line: string): Promise<string[] | null> {
     const [cmd, ...args] = line.trim().split(/\s+/);
     if (!cmd) return [];
-    if (/^\d+(\.\d{0,2})?$/.test(cmd)) return this.keys([...splitKeys(cmd), 'confirm']);
+    // A line that starts like a number is an amount, read by the one amount rule: a slip gets its reason.
+    if (/^[-.]?\d/.test(cmd)) {
+      const amount = parseAmountText(cmd);
+      return amount.ok ? this.keys([...splitKeys(cmd), 'confirm']) : [`  ${amount.reason}`];
+    }
     switch (cmd) {
       case 'quit':
       case 'exit':

@@ -1,13 +1,7 @@
 import type { Clock } from '../../firmware/core/clock.ts';
 import type { Logger } from '../../firmware/core/log.ts';
-import { systemRandom } from '../../firmware/core/random.ts';
-import {
-  SessionAuthorizer,
-  syncTerminal,
-  systemScheduler,
-  type TerminalSync,
-  webSocketDialer,
-} from '../../firmware/sync/index.ts';
+import { type SessionAuthorizer, webSocketDialer } from '../../firmware/sync/index.ts';
+import { composeSyncLink } from '../../firmware/sync/sync-link.ts';
 import { CARD_ISSUED_KIND } from '../../backend/card-register.ts';
 import type { SyncAlarm } from '../../firmware/sync/sync-alarm.ts';
 import type { SimWorld } from '../world.ts';
@@ -73,7 +67,12 @@ export function checkBackendUrl(text: string): string | { ok: string } {
   return { ok: text };
 }
 
-/** `clockOf`: the terminal's clock (its deadlines are in it: OnlineSales computes them from it). */
+/**
+ * `clockOf`: the terminal's clock (its deadlines are in it: OnlineSales computes them from it).
+ * The link is the device's own composition (firmware/sync/sync-link.ts, as `onecard run` uses it);
+ * the simulator adds only what a simulated world needs: its clock following wall time, the cards it
+ * issued, and the link re-attached across the world's restarts.
+ */
 export function simBackendLink(
   url: string,
   terminalKey: TerminalKey,
@@ -82,18 +81,20 @@ export function simBackendLink(
 ): SimBackendLink {
   const { keyId, key } = terminalKey;
   // The authorizer exists before the terminal opens: it reads the terminal's clock once there is one.
-  const clock = { nowMs: () => clockOf().nowMs() };
-  const authorizer = new SessionAuthorizer(clock, systemScheduler, log);
-  let sync: TerminalSync | null = null;
+  const link = composeSyncLink({
+    ...{ keyId, key, dial: webSocketDialer(url), log },
+    authorizerClock: { nowMs: () => clockOf().nowMs() },
+  });
   let follow: ReturnType<typeof setInterval> | null = null;
+  const client = () => link.sync()?.client;
   return {
-    authorizer,
+    authorizer: link.authorizer,
     keyId,
-    connected: (maxMs) => waitFor(() => sync?.client.connected === true, maxMs),
-    online: () => sync?.client.connected === true,
-    drained: (maxMs) => waitFor(() => sync?.client.queueDepth() === 0, maxMs),
-    locked: () => sync?.client.locked ?? { locked: false, text: '' },
-    syncAlarm: () => sync?.client.syncAlarm ?? null,
+    connected: (maxMs) => waitFor(() => client()?.connected === true, maxMs),
+    online: () => client()?.connected === true,
+    drained: (maxMs) => waitFor(() => client()?.queueDepth() === 0, maxMs),
+    locked: link.locked,
+    syncAlarm: link.syncAlarm,
     attach(world, terminalName) {
       follow = setInterval(() => {
         const now = Date.now(); // the sim's composition root: wall time in, simulated clock out
@@ -103,20 +104,15 @@ export function simBackendLink(
       const open = () => {
         const peripherals = () => world.peripheralHealth(terminalName); // STATUS (§6.3) reports the sim's reader
         const t = world.terminal(terminalName);
-        sync = syncTerminal(t.terminal, {
-          ...{ keyId, key, dial: webSocketDialer(url), clock: world.clock, terminalClock: t.clock },
-          ...{ scheduler: systemScheduler, random: systemRandom, log, authorizer, peripherals },
-        });
-        sync.client.start();
+        link.attach(t.terminal, { session: world.clock, terminalClock: t.clock }, peripherals);
       };
-      world.restartHooks.push({ before: () => sync?.close(), after: open });
+      world.restartHooks.push({ before: () => link.detach(), after: open });
       registerWorldCards(world, terminalName);
       open();
     },
     close() {
       if (follow) clearInterval(follow);
-      sync?.close();
-      sync = null;
+      link.detach();
     },
   };
 }

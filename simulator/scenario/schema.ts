@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KIND } from '../../protocol/index.ts';
-import { parseAmount } from '../../firmware/core/money.ts';
+import { parseAmount, parseAmountText } from '../../firmware/core/money.ts';
 import { fieldPath } from '../../firmware/config/schema.ts';
 import {
   RoleExpectFields,
@@ -21,7 +21,10 @@ import { KIOSK_FAULTS } from '../cash/kiosk-twins.ts';
 export const SCENARIO_STEPS_MAX = 10_000;
 
 const amount = z.union([
-  z.string().refine((s) => parseAmount(s) !== null, 'amount must look like "12.50"'),
+  z.string().superRefine((s, ctx) => {
+    const r = parseAmountText(s);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: `amount ${r.reason}` });
+  }),
   z.number().int().min(0),
 ]);
 export function toUnits(a: string | number): number {

@@ -34,14 +34,19 @@ export class SimWiegandGpio implements GpioInput {
 
   /** Drives every edge of `pulses` in timestamp order. */
   play(pulses: readonly Pulse[]): void {
-    const edges = pulses.flatMap((p) => {
-      const line = p.line === 'd0' ? this.lines.d0 : this.lines.d1;
-      return [
-        { line, tUs: p.fallingUs, level: 0 as const },
-        { line, tUs: p.risingUs, level: 1 as const },
-      ];
-    });
-    edges.sort((a, b) => a.tUs - b.tUs);
-    for (const e of edges) this.pins.drive(e.line, e.level, e.tUs);
+    playPulses(this.pins, this.lines, pulses);
   }
+}
+
+/** Drives a pulse train's edges onto a GPIO twin's D0/D1 lines, in timestamp order, at their own times. */
+export function playPulses(pins: SimGpioLines, lines: WiegandLines, pulses: readonly Pulse[]): void {
+  const edges = pulses.flatMap((p) => {
+    const line = p.line === 'd0' ? lines.d0 : lines.d1;
+    return [
+      { line, tUs: p.fallingUs, level: 0 as const },
+      { line, tUs: p.risingUs, level: 1 as const },
+    ];
+  });
+  edges.sort((a, b) => a.tUs - b.tUs);
+  for (const e of edges) pins.drive(e.line, e.level, e.tUs);
 }

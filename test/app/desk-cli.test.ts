@@ -104,7 +104,7 @@ test('a piped desk session issues, deposits, reads and cancels a card; the backe
         'frobnicate',
         'deposit ten',
         'issue',
-        'deposit 99999999.00',
+        'deposit 9999999.00', // under the i32 cents a card holds, over its cap
         'issue Li Lei 3 1.00',
         'read',
         'cancel',

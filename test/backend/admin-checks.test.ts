@@ -105,3 +105,27 @@ test("a card issued at a terminal is known once its journal arrives; a command's
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('credit and account refuse an amount a person mistyped, with the reason; nothing is booked', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-admin-amount-'));
+  const { out, run } = cli(join(dir, 'backend.db'));
+  try {
+    assert.equal(await backendMain(['init', '--db', join(dir, 'backend.db')], () => {}), 0);
+    const refused: [string[], string][] = [
+      [['credit', '5005', '1.005'], 'credit: amount "1.005": at most two decimals (cents)'],
+      [['credit', '5005', '1,000.00'], 'credit: amount "1,000.00": no thousands separators: write 1234.50'],
+      [['credit', '5005', '0'], 'credit: amount "0": must be above 0.00'],
+      [['credit', '5005', '-5'], 'credit: amount "-5": must not be negative'],
+      [['account', '5005', '99999999999'], 'account: amount "99999999999": above 21474836.47'],
+      [['account', '5005', '12,5'], 'account: amount "12,5": no thousands separators: write 1234.50'],
+    ];
+    for (const [args, said] of refused) {
+      assert.equal(await run(...args), 2, args.join(' '));
+      assert.deepEqual(out, [said]);
+    }
+    assert.equal(await run('status'), 0);
+    assert.match(out.join('\n'), /credits version 0\b/, 'no credit booked');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -45,6 +45,7 @@ test('onecard backend: a terminal over WebSocket; `card lost` through the runnin
     const status: string[] = [];
     await backendMain(['terminals', '--db', dbPath], (l) => status.push(l));
     assert.match(status[0], /terminal 101: online, journal acked to 1, blacklist 1/);
+    assert.doesNotMatch(status[0], /grants|holders|holidays/, 'a terminal that keeps none of the role lists');
   } finally {
     t.close();
     await server.stop();

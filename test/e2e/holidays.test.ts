@@ -76,6 +76,10 @@ test('a holiday added at the backend shuts the doors its weekday zone opens, aft
     assert.equal(await tap('hq'), 'open (schedule)', "another site's holiday leaves this door's weekday");
     assert.match(await tap('east'), SHUT_TODAY, "the east site's own holiday");
     assert.match(admin('holiday', 'list'), /2026-12-07 site 3\n1 holiday\(s\), holidays version 3/);
+    // The backend's terminals line says which holidays version each door holds (acknowledged).
+    const lines = admin('terminals').split('\n');
+    for (const t of TERMINALS)
+      assert.match(lines.find((l) => l.startsWith(`terminal ${t.id}:`)) ?? '', /, holidays 3\b/, t.name);
 
     // Tuesday 09:00: the backend's list does not name it, hq's config does.
     await net.run(24 * 3_600_000 - 5 * 5_000);

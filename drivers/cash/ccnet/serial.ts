@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { openSerialLine } from '../../serial/open.ts';
 import type { CcnetPort } from './link.ts';
 
 /** CCNET runs at 9600 8N1 (the validator's factory setting). */
@@ -17,20 +18,8 @@ export function streamPort(stream: Duplex): CcnetPort {
 export async function openCcnetSerial(
   path: string,
   baudRate: number = CCNET_BAUD,
+  field = 'peripherals.billAcceptor',
 ): Promise<{ ok: true; port: CcnetPort } | { ok: false; error: string }> {
-  // Loaded on first use: the native binding is only needed on a kiosk with a validator.
-  const { SerialPort } = await import('serialport');
-  return new Promise((resolve) => {
-    const sp = new SerialPort({
-      path,
-      baudRate,
-      dataBits: 8,
-      parity: 'none',
-      stopBits: 1,
-      autoOpen: false,
-    });
-    sp.open((e) =>
-      resolve(e ? { ok: false, error: `bill validator ${path}: ${e.message}` } : { ok: true, port: streamPort(sp) }),
-    );
-  });
+  const opened = await openSerialLine({ field, path, baudRate });
+  return opened.ok ? { ok: true, port: streamPort(opened.port) } : opened;
 }

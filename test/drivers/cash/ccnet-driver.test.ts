@@ -164,5 +164,8 @@ test('hold: the bill stays in escrow and the decision deadline starts again from
 test('opening a serial port that does not exist is an error value naming it', async () => {
   const r = await openCcnetSerial('/dev/onecard-no-such-validator');
   assert.equal(r.ok, false);
-  assert.match(r.ok ? '' : r.error, /^bill validator \/dev\/onecard-no-such-validator: /);
+  assert.match(
+    r.ok ? '' : r.error,
+    /^peripherals\.billAcceptor\.device: cannot open \/dev\/onecard-no-such-validator: /,
+  );
 });

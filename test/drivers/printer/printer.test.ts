@@ -151,7 +151,10 @@ test('a printer stopped on an error is refused, and the error kind is read (DLE 
 
 test('a serial printer path or a line-printer path that does not exist is an error value naming it', async () => {
   const serial = await openSerial('/dev/onecard-no-such-printer', never);
-  assert.match(serial.ok ? '' : serial.error, /^printer \/dev\/onecard-no-such-printer: /);
+  assert.match(
+    serial.ok ? '' : serial.error,
+    /^peripherals\.printer\.device: cannot open \/dev\/onecard-no-such-printer: /,
+  );
   const lp = await openLinePrinter('/dev/usb/onecard-no-such-lp');
   assert.match(lp.ok ? '' : lp.error, /^printer \/dev\/usb\/onecard-no-such-lp: .*ENOENT/);
 });

@@ -41,3 +41,17 @@ test('a key the free-amount mode does not take stops the line: 12*2+1 is not 122
     world.close();
   }
 });
+
+test('an amount line the one amount rule refuses says why and presses nothing', async () => {
+  const { world, sh, mode } = await shell();
+  try {
+    await sh.exec('tap op');
+    const before = mode();
+    assert.deepEqual(await sh.exec('1.005'), ['  "1.005": at most two decimals (cents)']);
+    assert.deepEqual(await sh.exec('1,000'), ['  "1,000": no thousands separators: write 1234.50']);
+    assert.deepEqual(await sh.exec('-5'), ['  "-5": must not be negative']);
+    assert.equal(mode(), before);
+  } finally {
+    world.close();
+  }
+});

@@ -31,9 +31,12 @@ test('desk sim: wrong input is answered with what to type, and changes nothing',
     assert.deepEqual(await s.exec('read'), noCard);
     assert.deepEqual(await s.exec('issue'), ['issue NAME [CLASS] [DEPOSIT]: whose card?']);
     assert.match(
-      (await s.exec('issue Li Ming 99999999.00'))!.join('\n'),
+      (await s.exec('issue Li Ming 9999999.00'))!.join('\n'),
       /refused: opening deposit is above the balance cap/,
     );
+    assert.deepEqual(await s.exec('issue Li Ming 99999999.00'), [
+      'issue NAME [CLASS] [DEPOSIT]: deposit "99999999.00": above 21474836.47',
+    ]);
     assert.deepEqual(await s.exec('read'), noCard, 'the refused issue gave out no card');
     assert.match((await s.exec('issue Li Ming'))!.join('\n'), /issued card 10000001 to Li Ming/);
     assert.deepEqual(await s.exec('deposit ten'), ['deposit AMOUNT: an amount like 100.00']);

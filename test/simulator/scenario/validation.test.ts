@@ -69,3 +69,13 @@ test('onecard sim --scenario with an unknown card: exit 2 and one line, no stack
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a mistyped amount in a scenario is malformed, with the reason of the one amount rule and the field', () => {
+  const said: [string, RegExp][] = [
+    ['1.005', /at "steps\[0\]\.expect\.balance": amount "1\.005": at most two decimals \(cents\)$/],
+    ['1,000.00', /at "steps\[0\]\.expect\.balance": amount "1,000\.00": no thousands separators/],
+    ['-1.00', /at "steps\[0\]\.expect\.balance": amount "-1\.00": must not be negative$/],
+  ];
+  for (const [balance, reason] of said)
+    assert.throws(() => parseScenario(withSteps({ expect: { card: 'alice', balance } }), 'f.json'), reason, balance);
+});
