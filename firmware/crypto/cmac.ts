@@ -1,16 +1,45 @@
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, type Cipher } from 'node:crypto';
 
 /**
  * AES-128-CMAC (NIST SP 800-38B, RFC 4493) and the NXP AN10922 key
  * diversification built on it. Node ships AES but no CMAC; this is the usual
- * CBC-MAC with the two subkeys.
+ * CBC-MAC with the two subkeys, the CBC done here as XOR + one AES block each.
  */
 const BLOCK = 16;
 
-function aesEcb(key: Uint8Array, block: Uint8Array): Uint8Array {
-  const c = createCipheriv('aes-128-ecb', key, null);
-  c.setAutoPadding(false);
-  return new Uint8Array(c.update(block));
+/**
+ * What a key costs to set up, kept while the key object lives: an AES-ECB
+ * context (createCipheriv is most of a MAC's cost) and the two CMAC subkeys.
+ * A tap MACs ~6 times with the card's key and diversifies ~7 times with the
+ * same master keys, so each is set up once per tap, or once per process.
+ */
+interface KeySchedule {
+  /** The key bytes the schedule was made from: a key changed in place (zeroed) is scheduled anew. */
+  readonly keyBytes: Uint8Array;
+  /** ECB without padding keeps no state between blocks, so one context serves every call. */
+  readonly ecb: Cipher;
+  readonly k1: Uint8Array;
+  readonly k2: Uint8Array;
+}
+
+/** Weak: an entry (and the key copy in its AES context) goes when the key object goes, never later. */
+const schedules = new WeakMap<Uint8Array, KeySchedule>();
+
+function scheduleOf(key: Uint8Array): KeySchedule {
+  const held = schedules.get(key);
+  if (held !== undefined && sameKeyBytes(held.keyBytes, key)) return held;
+  const ecb = createCipheriv('aes-128-ecb', key, null);
+  ecb.setAutoPadding(false);
+  const k1 = shiftLeftOne(ecb.update(new Uint8Array(BLOCK)));
+  const made: KeySchedule = { keyBytes: key.slice(), ecb, k1, k2: shiftLeftOne(k1) };
+  schedules.set(key, made);
+  return made;
+}
+
+/** Not constant-time: both sides are our own key, compared to notice a change, never an attacker's guess. */
+function sameKeyBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < BLOCK; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function shiftLeftOne(src: Uint8Array): Uint8Array {
@@ -20,28 +49,25 @@ function shiftLeftOne(src: Uint8Array): Uint8Array {
   return out;
 }
 
-function subkeys(key: Uint8Array): { k1: Uint8Array; k2: Uint8Array } {
-  const l = aesEcb(key, new Uint8Array(BLOCK));
-  const k1 = shiftLeftOne(l);
-  return { k1, k2: shiftLeftOne(k1) };
-}
-
-/** CBC-MAC over `padded` (a multiple of 16) after XORing `lastKey` into its last block. */
-function cbcMacLast(key: Uint8Array, padded: Uint8Array, lastKey: Uint8Array): Uint8Array {
-  const msg = new Uint8Array(padded);
-  const off = msg.length - BLOCK;
-  for (let i = 0; i < BLOCK; i++) msg[off + i] ^= lastKey[i];
-  const c = createCipheriv('aes-128-cbc', key, new Uint8Array(BLOCK));
-  c.setAutoPadding(false);
-  const out = c.update(msg);
-  return new Uint8Array(out.subarray(out.length - BLOCK));
-}
-
-function padTo(msg: Uint8Array, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  out.set(msg);
-  out[msg.length] = 0x80;
-  return out;
+/**
+ * CBC-MAC of `msg` padded (80 00 …) to `paddedLength` bytes, `lastKey` XORed
+ * into the last block. The padding and the XOR are made on the fly into the
+ * block to encrypt: `msg` is never copied nor changed.
+ */
+function cbcMacLast(s: KeySchedule, msg: Uint8Array, paddedLength: number, lastKey: Uint8Array): Uint8Array {
+  let chain: Uint8Array = new Uint8Array(BLOCK);
+  const lastOffset = paddedLength - BLOCK;
+  for (let offset = 0; offset < paddedLength; offset += BLOCK) {
+    const x = new Uint8Array(BLOCK);
+    for (let i = 0; i < BLOCK; i++) {
+      const at = offset + i;
+      const byte = at < msg.length ? msg[at] : at === msg.length ? 0x80 : 0;
+      x[i] = chain[i] ^ byte ^ (offset === lastOffset ? lastKey[i] : 0);
+    }
+    chain = s.ecb.update(x);
+  }
+  // A plain Uint8Array of its own, as before: callers slice() it and expect a copy, not a Buffer view.
+  return new Uint8Array(chain.buffer, chain.byteOffset, BLOCK).slice();
 }
 
 function checkKey(key: Uint8Array): void {
@@ -51,11 +77,13 @@ function checkKey(key: Uint8Array): void {
 /** AES-128-CMAC of `msg`, full 16 bytes. */
 export function aesCmac(key: Uint8Array, msg: Uint8Array): Uint8Array {
   checkKey(key);
-  const { k1, k2 } = subkeys(key);
-  if (msg.length > 0 && msg.length % BLOCK === 0) return cbcMacLast(key, msg, k1);
-  const paddedLength = (Math.floor(msg.length / BLOCK) + 1) * BLOCK;
-  return cbcMacLast(key, padTo(msg, paddedLength), k2);
+  const s = scheduleOf(key);
+  if (msg.length > 0 && msg.length % BLOCK === 0) return cbcMacLast(s, msg, msg.length, s.k1);
+  return cbcMacLast(s, msg, (Math.floor(msg.length / BLOCK) + 1) * BLOCK, s.k2);
 }
+
+/** AN10922 pads every input to two blocks. */
+const AN10922_LENGTH = 2 * BLOCK;
 
 /**
  * AN10922 AES-128 diversification: CMAC(K, 01 ‖ M) where the input is always
@@ -68,9 +96,8 @@ export function diversifyAn10922(masterKey: Uint8Array, m: Uint8Array): Uint8Arr
   const d = new Uint8Array(1 + m.length);
   d[0] = 0x01;
   d.set(m, 1);
-  const { k1, k2 } = subkeys(masterKey);
-  if (d.length === 32) return cbcMacLast(masterKey, d, k1);
-  return cbcMacLast(masterKey, padTo(d, 32), k2);
+  const s = scheduleOf(masterKey);
+  return cbcMacLast(s, d, AN10922_LENGTH, d.length === AN10922_LENGTH ? s.k1 : s.k2);
 }
 
 /** Constant-time comparison, for MACs: the protocol's, so there is one. */

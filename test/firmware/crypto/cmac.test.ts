@@ -103,3 +103,24 @@ test('equalBytes', () => {
   const block = bytes('000102030405060708090a0b0c0d0e0f');
   assert.equal(equalBytes(block.subarray(8, 16), bytes('08090a0b0c0d0e0f')), true);
 });
+
+test('AES-CMAC and AN10922: a key used again, or used between other keys, gives the same MACs (schedules are per key)', () => {
+  const m = Uint8Array.from([...AN_UID, ...AN_AID, ...AN_SYSTEM]);
+  for (let round = 0; round < 3; round++) {
+    for (const [len, mac] of RFC_VECTORS) assert.equal(hex(aesCmac(RFC_KEY, RFC_MSG.subarray(0, len))), mac);
+    assert.equal(hex(diversifyAn10922(AN_MASTER, m)), AN_RESULT, `round ${round}`);
+  }
+  // Equal bytes in another object: the same MAC.
+  assert.equal(hex(aesCmac(RFC_KEY.slice(), RFC_MSG.subarray(0, 40))), 'dfa66747de9ae63030ca32611497c827');
+});
+
+test('AES-CMAC and AN10922: a key changed in place is used as it is now, not as it was', () => {
+  const key = RFC_KEY.slice();
+  assert.equal(hex(aesCmac(key, RFC_MSG.subarray(0, 16))), '070a16b46b4d4144f79bdd9dd04a287c');
+  key.set(AN_MASTER);
+  const m = Uint8Array.from([...AN_UID, ...AN_AID, ...AN_SYSTEM]);
+  assert.equal(hex(diversifyAn10922(key, m)), AN_RESULT);
+  key.fill(0);
+  assert.equal(hex(aesCmac(key, RFC_MSG.subarray(0, 16))), hex(aesCmac(new Uint8Array(16), RFC_MSG.subarray(0, 16))));
+  assert.notEqual(hex(aesCmac(key, RFC_MSG.subarray(0, 16))), '070a16b46b4d4144f79bdd9dd04a287c');
+});
