@@ -25,7 +25,11 @@ export class JournalBodyError extends Error {
  */
 export function encodeBody(kind: string, body: unknown): string {
   if (!isPlainObject(body)) throw new JournalBodyError(`journal '${kind}' body must be a plain object`);
-  checkValue(kind, body, '', 0, false);
+  const failure = checkValue(body, 0, false);
+  if (failure !== null) {
+    const path = pathText(failure.path);
+    throw new JournalBodyError(`journal '${kind}' body${path ? ` at ${path}` : ''}: ${failure.problem}`);
+  }
   const text = JSON.stringify(body);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > JOURNAL_BODY_MAX_BYTES) {
@@ -36,43 +40,72 @@ export function encodeBody(kind: string, body: unknown): string {
   return text;
 }
 
-function checkValue(kind: string, value: unknown, path: string, depth: number, isMoney: boolean): void {
-  const fail = (problem: string): never => {
-    throw new JournalBodyError(`journal '${kind}' body${path ? ` at ${path}` : ''}: ${problem}`);
-  };
-  if (depth > JOURNAL_BODY_MAX_DEPTH) fail(`nested deeper than ${JOURNAL_BODY_MAX_DEPTH} levels`);
+/**
+ * A value that failed the check: the problem, and the keys and indexes from
+ * the body down to it. The path is gathered only on the way back up from a
+ * failure: a body that passes (every one on the tap path) builds no path.
+ */
+interface BodyFailure {
+  problem: string;
+  /** Outermost first once complete; each level puts its own step in front. */
+  readonly path: (string | number)[];
+}
+
+function failed(problem: string): BodyFailure {
+  return { problem, path: [] };
+}
+
+/** `items[2].priceCents`: a key after a dot (none at the start), an index in brackets. */
+function pathText(path: readonly (string | number)[]): string {
+  let text = '';
+  for (const step of path) text += typeof step === 'number' ? `[${step}]` : text ? `.${step}` : step;
+  return text;
+}
+
+function checkValue(value: unknown, depth: number, isMoney: boolean): BodyFailure | null {
+  if (depth > JOURNAL_BODY_MAX_DEPTH) return failed(`nested deeper than ${JOURNAL_BODY_MAX_DEPTH} levels`);
   if (isMoney) {
     // Money is integer cents (docs/architecture.md): a float here would drift in totals.
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => checkValue(kind, v, `${path}[${i}]`, depth + 1, true));
-      return;
-    }
+    if (Array.isArray(value)) return checkItems(value, depth, true);
     if (value !== null && !(typeof value === 'number' && Number.isSafeInteger(value))) {
-      fail(`money must be an integer number of cents, got ${describe(value)}`);
+      return failed(`money must be an integer number of cents, got ${describe(value)}`);
     }
-    return;
+    return null;
   }
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return;
+      return null;
     case 'number':
-      if (!Number.isFinite(value)) fail(`${value} is not representable in JSON`);
-      return;
-    case 'object':
-      if (value === null) return;
-      if (Array.isArray(value)) {
-        value.forEach((v, i) => checkValue(kind, v, `${path}[${i}]`, depth + 1, false));
-        return;
+      return Number.isFinite(value) ? null : failed(`${value} is not representable in JSON`);
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) return checkItems(value, depth, false);
+      if (!isPlainObject(value)) return failed(`${describe(value)} is not plain JSON (convert it first)`);
+      for (const key of Object.keys(value)) {
+        const failure = checkValue(value[key], depth + 1, key.endsWith(CENTS_SUFFIX));
+        if (failure !== null) {
+          failure.path.unshift(key);
+          return failure;
+        }
       }
-      if (!isPlainObject(value)) fail(`${describe(value)} is not plain JSON (convert it first)`);
-      for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-        checkValue(kind, v, path ? `${path}.${key}` : key, depth + 1, key.endsWith(CENTS_SUFFIX));
-      }
-      return;
+      return null;
+    }
     default:
-      fail(`${typeof value} is not plain JSON`);
+      return failed(`${typeof value} is not plain JSON`);
   }
+}
+
+function checkItems(items: readonly unknown[], depth: number, isMoney: boolean): BodyFailure | null {
+  for (let i = 0; i < items.length; i++) {
+    if (!(i in items)) continue; // a hole: JSON writes null there, as forEach skipped it before
+    const failure = checkValue(items[i], depth + 1, isMoney);
+    if (failure !== null) {
+      failure.path.unshift(i);
+      return failure;
+    }
+  }
+  return null;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
