@@ -1,20 +1,25 @@
 import type { CardImage } from '../card/app.ts';
 import type { RefusalCode } from '../policy/reasons.ts';
 import type { IntentBody } from '../card-tx/records.ts';
-import type { Receipt } from './receipt.ts';
+import { type LaterReceipts, noReceipts } from './receipt.ts';
 import type { Beep, Screen, TxLabel } from './screen.ts';
 import type { PosMemory, PosState } from './state.ts';
 import { restingState } from './config-swap.ts';
 import type { PosEffect, PosFacts, PosStep } from './machine.ts';
 
 /** The small pieces every step of the POS machine (firmware/pos/machine.ts) is built from. */
-export const show = (screen: Screen, beep: Beep | null, receipts: Receipt[] = []): PosEffect => ({
+export const show = (screen: Screen, beep: Beep | null, receipts: LaterReceipts = noReceipts): PosEffect => ({
   kind: 'show',
   screen,
   beep,
   receipts,
 });
-export const shown = (memory: PosMemory, screen: Screen, beep: Beep | null, receipts: Receipt[] = []): PosStep => ({
+export const shown = (
+  memory: PosMemory,
+  screen: Screen,
+  beep: Beep | null,
+  receipts: LaterReceipts = noReceipts,
+): PosStep => ({
   memory,
   effects: [show(screen, beep, receipts)],
 });

@@ -13,7 +13,7 @@ import type { JournalRecord } from '../store/journal/journal.ts';
 import type { SettledIntent, TxMeta } from '../card-tx/card-tx.ts';
 import type { IntentBody } from '../card-tx/records.ts';
 import type { SaleLine } from './entry.ts';
-import { linesOf, type Receipt, receiptFor, topupReceiptFor, undoReceiptFor } from './receipt.ts';
+import { type LaterReceipts, linesOf, receiptFor, topupReceiptFor, undoReceiptFor } from './receipt.ts';
 import { screens, type PinReason } from './screen.ts';
 import type { LastSale, PosMemory, PosState, Request } from './state.ts';
 import type { PosEffect, PosEvent, PosFacts, PosStep } from './machine.ts';
@@ -209,13 +209,15 @@ function finished(m: PosMemory, request: Request, intent: JournalRecord<IntentBo
   const rest = rested(m, f);
   const operator = f.operator?.name ?? null;
   if (request.kind === 'undo') {
-    const receipt = undoReceiptFor(f.config, intent, shownBalance, f.nowMs, operator);
+    const { config, nowMs } = f;
+    const receipts = () => [undoReceiptFor(config, intent, shownBalance, nowMs, operator)];
     // One undo per sale.
-    return shown({ ...rest, lastSale: null }, screens.refunded(-charged, shownBalance, unit), 'ok', [receipt]);
+    return shown({ ...rest, lastSale: null }, screens.refunded(-charged, shownBalance, unit), 'ok', receipts);
   }
   if (request.kind === 'topup') {
-    const receipt = topupReceiptFor(f.config, intent, shownBalance, f.nowMs, operator);
-    return shown(rest, screens.toppedUp(-intent.body.fromBalance, shownBalance, intent.body.points), 'ok', [receipt]);
+    const { config, nowMs } = f;
+    const receipts = () => [topupReceiptFor(config, intent, shownBalance, nowMs, operator)];
+    return shown(rest, screens.toppedUp(-intent.body.fromBalance, shownBalance, intent.body.points), 'ok', receipts);
   }
   const sold = soldFrom(intent, f, request.lines, request.amountCents);
   const paid = screens.paid(charged, shownBalance, unit, intent.body.points);
@@ -228,7 +230,7 @@ function soldFrom(
   f: PosFacts,
   lines: readonly SaleLine[],
   listAmountCents: number,
-): { lastSale: LastSale; receipts: Receipt[] } {
+): { lastSale: LastSale; receipts: LaterReceipts } {
   const b = intent.body;
   const atMs = f.nowMs;
   const lastSale: LastSale = {
@@ -241,7 +243,9 @@ function soldFrom(
     day: b.next.day,
     unit: b.unit,
   };
-  const receipt = receiptFor({
+  const copies = f.config.pos.receiptCopies;
+  // The facts are taken now (the operator may sign off before the receipt is asked for); the text later.
+  const facts = {
     config: f.config,
     intentSeq: intent.seq,
     cardNumber: b.cardNumber,
@@ -253,6 +257,10 @@ function soldFrom(
     atMs,
     operator: f.operator?.name ?? null,
     points: b.points,
-  });
-  return { lastSale, receipts: Array.from({ length: f.config.pos.receiptCopies }, () => receipt) };
+  };
+  const receipts = () => {
+    const receipt = receiptFor(facts);
+    return Array.from({ length: copies }, () => receipt);
+  };
+  return { lastSale, receipts };
 }

@@ -6,7 +6,7 @@ import type { SettledIntent, TxMeta, TxOutcome } from '../card-tx/card-tx.ts';
 import type { Key } from './entry.ts';
 import type { OnlineSaleOutcome } from './online-sale.ts';
 import type { Operator } from './operator.ts';
-import type { Receipt } from './receipt.ts';
+import type { LaterReceipts } from './receipt.ts';
 import { screens, type Beep, type Screen } from './screen.ts';
 import type { PosMemory, Request } from './state.ts';
 import type { TerminalConfig } from '../config/schema.ts';
@@ -44,7 +44,7 @@ export type PosEvent =
   | { kind: 'sold-online'; chargedCents: number; outcome: OnlineSaleOutcome };
 
 export type PosEffect =
-  | { kind: 'show'; screen: Screen; beep: Beep | null; receipts: Receipt[] }
+  | { kind: 'show'; screen: Screen; beep: Beep | null; receipts: LaterReceipts }
   /** The screen the POS rests on under the config in force once it has moved. */
   | { kind: 'show-resting'; beep: Beep | null }
   | { kind: 'show-totals' }

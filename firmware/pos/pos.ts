@@ -12,7 +12,7 @@ import { applyPendingCredits, type CreditSource } from '../card-tx/credits-at-ta
 import { CLOSING_KINDS, hex, KIND, type RefusedBody } from '../card-tx/records.ts';
 import { labelOf } from './machine-steps.ts';
 import type { Key } from './entry.ts';
-import { type Receipt, totalsReceiptsFor } from './receipt.ts';
+import { type LaterReceipts, noReceipts, type Receipt, totalsReceiptsFor } from './receipt.ts';
 import { screens, type Beep, type Screen } from './screen.ts';
 import type { PosMemory, PosState, Request, Unsettled } from './state.ts';
 import { OperatorDesk } from './operator.ts';
@@ -40,6 +40,23 @@ export interface PosOutput {
   screen: Screen;
   beeps: Beep[];
   receipts: Receipt[];
+}
+
+/**
+ * The output of a step. Its receipts are built on first reading, once, and
+ * the same array is read after: the caller has the screen and the beep before
+ * any receipt is formatted (the device's run loop beeps, then presents).
+ */
+function outputOf(screen: Screen, beeps: Beep[], later: LaterReceipts): PosOutput {
+  let built: Receipt[] | null = null;
+  return {
+    screen,
+    beeps,
+    get receipts(): Receipt[] {
+      built ??= later();
+      return built;
+    },
+  };
 }
 
 /**
@@ -102,8 +119,8 @@ export class PosApp {
     return alarm ? screens.syncStopped(shown, alarm.reason) : shown;
   }
 
-  private show(screen: Screen, beep: Beep | null, receipts: Receipt[] = []): void {
-    this.out = { screen, beeps: beep ? [beep] : [], receipts };
+  private show(screen: Screen, beep: Beep | null, receipts: LaterReceipts = noReceipts): void {
+    this.out = outputOf(screen, beep ? [beep] : [], receipts);
   }
 
   /** A pushed config (firmware/sync/config-push.ts): taken now if the POS rests, else when the sale in hand is over. */
@@ -216,7 +233,7 @@ export class PosApp {
       { key: dayKey, sales: day, topups: this.d.journal.totals('topup-day', dayKey) },
       op && shift ? { key: op.shift, sales: shift, operator: op.name } : null,
     );
-    this.show(screens.totals(day, shift), null, receipts);
+    this.show(screens.totals(day, shift), null, () => receipts);
   }
 
   // ── taps ────────────────────────────────────────────────────────────────

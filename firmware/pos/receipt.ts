@@ -22,6 +22,14 @@ import type { SaleLine } from './entry.ts';
  * English per config pos.printer, the record's reference as a QR), `lines` the
  * bilingual text the simulator's display shows.
  */
+/**
+ * A step's receipts, built when first asked for: after the tap's result (and
+ * its beep) is out, so formatting a receipt never holds the beep back.
+ */
+export type LaterReceipts = () => Receipt[];
+
+export const noReceipts: LaterReceipts = () => [];
+
 export interface Receipt {
   lines: string[];
   doc: ReceiptDoc;
