@@ -109,6 +109,14 @@ try {
     "the terminal's own code + sim card",
     'p99 ≤ 1 ms',
   );
+  const gcText = (g: { count: number; totalMs: number; maxMs: number }) =>
+    `${g.count}, ${f(g.totalMs, 1)} ms total, max ${f(g.maxMs, 2)} ms`;
+  line(
+    '  GC pauses inside a timed sale',
+    gcText(tap.saleGc),
+    `rounds: ${tap.roundsGc.count} (${tap.roundsGc.minor} scavenges) in ${tap.roundsGc.sales} sales`,
+    '',
+  );
 
   const journal = await benchJournal({ dir });
   line(

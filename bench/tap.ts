@@ -10,6 +10,7 @@ import { VirtualReader } from '../simulator/card/virtual-reader.ts';
 import { simTerminalConfig } from '../simulator/terminal/default-config.ts';
 import { CHECKPOINT_EVERY_RECORDS } from '../firmware/store/journal/journal-sync.ts';
 import { buildLargeJournal } from './journal.ts';
+import { type GcSummary, nowMs, pausesWithin, recordGcPauses } from './gc-pauses.ts';
 
 /**
  * Tap → decision on a simulated card: read and verify the card, settle any
@@ -47,6 +48,10 @@ export interface TapBenchResult {
   /** Each sale's tap→beep less its intent append: what the terminal's own code costs. */
   saleWithoutIntentP50Ms: number;
   saleWithoutIntentP99Ms: number;
+  /** GC pauses that began inside a timed sale's tap→beep (today's path): the tail's usual cause. */
+  saleGc: GcSummary;
+  /** Every GC pause while the sale rounds ran (both paths, warm-up sales, keys and flushes between taps). */
+  roundsGc: GcSummary & { sales: number };
   /** The floor on this disk, same run, same directory: a WAL frame's write + fdatasync, appended to a file. */
   rawFsyncP50Ms: number;
   rawFsyncP99Ms: number;
@@ -66,9 +71,12 @@ function percentile(sortedMs: number[], p: number): number {
   return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))];
 }
 
-/** Sales per round, and rounds of each path, alternated so drift (other load, disk cache) hits both alike. */
-const SALES_PER_ROUND = 100;
-const SALE_ROUNDS = 3;
+/**
+ * Sales per round, and rounds of each path, alternated so drift (other load, disk cache) hits both alike.
+ * 1,000 timed sales a path: the p99 is the 10th highest, not the 3rd (a GC pause hits ~1 sale in 70).
+ */
+const SALES_PER_ROUND = 200;
+const SALE_ROUNDS = 5;
 /** Sales after each reopen before the timed ones: the first checkpoint (2 records a sale), the -wal at its size. */
 const WARM_SALES = CHECKPOINT_EVERY_RECORDS / 2 + 10;
 
@@ -124,9 +132,13 @@ interface SaleTimes {
   fsyncsOnPath: number[];
   /** Time inside journal.append (FULL: the fsync'd records, the intent on a sale) during each sale. */
   durableAppendMs: number[];
+  /** Each sale's tap→beep as [start, end] in performance.now() ms, to find the GC pauses inside. */
+  windows: [number, number][];
+  /** Sales run, timed or not. */
+  count: number;
 }
 
-const newTimes = (): SaleTimes => ({ ms: [], fsyncsOnPath: [], durableAppendMs: [] });
+const newTimes = (): SaleTimes => ({ ms: [], fsyncsOnPath: [], durableAppendMs: [], windows: [], count: 0 });
 
 /** Times every durable append of the terminal's journal into `spent[0]` (the bench's probe, not the firmware's). */
 function timeDurableAppends(t: { terminal: Terminal }, spent: number[]): void {
@@ -182,9 +194,12 @@ async function sales(t: Awaited<ReturnType<typeof terminalWith>>, taps: number, 
     const session = reader.open()!;
     const fsyncsBefore = t.terminal.journal.fsyncs().done;
     durable[0] = 0;
+    const windowStart = nowMs();
     const start = process.hrtime.bigint();
     const result = await t.terminal.pos.tap(session);
     into.ms.push(Number(process.hrtime.bigint() - start) / 1e6);
+    into.windows.push([windowStart, nowMs()]);
+    into.count++;
     into.durableAppendMs.push(durable[0]);
     into.fsyncsOnPath.push(t.terminal.journal.fsyncs().done - fsyncsBefore);
     if (result.beeps[0] !== 'ok') throw new Error(`bench sale: ${result.screen.cashier.en}`);
@@ -220,15 +235,21 @@ export async function benchTap(opts: {
     const fresh = newTimes();
     const raw: number[] = [];
     const rawOverwrite: number[] = [];
+    const warm = newTimes();
+    const gc = recordGcPauses();
+    const roundsStart = nowMs();
     for (let round = 0; round < SALE_ROUNDS; round++) {
       for (const baseline of round % 2 === 0 ? [false, true] : [true, false]) {
         large.reopen(baseline);
-        await sales(large, WARM_SALES, baseline ? newTimes() : fresh);
+        await sales(large, WARM_SALES, baseline ? warm : fresh);
         await sales(large, SALES_PER_ROUND, baseline ? before : now);
       }
       raw.push(...rawFsyncs(join(opts.dir, 'tap-large'), SALES_PER_ROUND, false));
       rawOverwrite.push(...rawFsyncs(join(opts.dir, 'tap-large'), SALES_PER_ROUND, true));
     }
+    const roundsEnd = nowMs();
+    const pauses = await gc.stop();
+    const salesRun = [now, before, fresh, warm].reduce((n, x) => n + x.count, 0);
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const sale = sorted(now.ms);
     const baseSale = sorted(before.ms);
@@ -254,6 +275,8 @@ export async function benchTap(opts: {
       freshIntentAppendP99Ms: percentile(freshIntent, 99),
       saleWithoutIntentP50Ms: percentile(withoutIntent, 50),
       saleWithoutIntentP99Ms: percentile(withoutIntent, 99),
+      saleGc: pausesWithin(pauses, now.windows),
+      roundsGc: { ...pausesWithin(pauses, [[roundsStart, roundsEnd]]), sales: salesRun },
       rawFsyncP50Ms: percentile(rawSorted, 50),
       rawFsyncP99Ms: percentile(rawSorted, 99),
       rawOverwriteFsyncP50Ms: percentile(rawOverwriteSorted, 50),
