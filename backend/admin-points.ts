@@ -73,9 +73,14 @@ function levels(b: Backend, spec: string): AdminResult {
   }
   const problem = b.points.setSettings({ ...b.points.settings(), levels: parsed });
   if (problem) return { code: 1, lines: [`${problem}; levels unchanged`] };
+  const told = b.memberLevels.tellAll();
+  const ladder = parsed.length
+    ? parsed.map((l) => `${l.minPoints} points → class ${l.cardClass}`).join(', ')
+    : 'no levels';
+  const memberLevels = b.memberLevels.gives() ? 'true' : 'false';
   return {
     code: 0,
-    lines: [parsed.length ? parsed.map((l) => `${l.minPoints} points → class ${l.cardClass}`).join(', ') : 'no levels'],
+    lines: [ladder, ...(told > 0 ? [`points.memberLevels ${memberLevels} queued for ${told} terminal(s)`] : [])],
   };
 }
 
