@@ -13,7 +13,8 @@ import type { PointsLevel } from './points.ts';
 export const POINTS_HELP = [
   "  points show <card>             a member's points: balance, earned, not yet landed, level",
   '  points redeem <card> <n> --credit|--gift [--ref SLIP]   spend n points; a --ref is redeemed once',
-  '  points levels <points>=<class>,...   member levels by points earned (100=3,500=6); none: "-"',
+  '  points levels <points>=<class>,...   member levels by points earned (100=3,500=6); none: "-";' +
+    ' terminals are told points.memberLevels',
   '  points rate <cents>            what a point is worth redeemed for a credit (default 1 cent)',
 ];
 
