@@ -47,6 +47,16 @@ async function synced(w: SimWorld, net: Net, name: string, s: Synced): Promise<v
   assert.ok(await net.until(done, 30_000), `${name} in step with the backend`);
 }
 
+/** Stops every sync link, then the world and the network (each test's teardown). */
+function closeAll(w: SimWorld, net: Net, links: readonly Synced[]): void {
+  for (const s of links) {
+    s.client.stop();
+    s.state.close();
+  }
+  w.close();
+  net.close();
+}
+
 async function purseCents(w: SimWorld, card: string): Promise<number> {
   const c = await w.inspect(card);
   return c.purse.balance + c.purse.subsidy;
@@ -107,12 +117,7 @@ for (const order of permutations<Far>(['pos1', 'pos2', 'pos3'])) {
       assert.equal(after?.correctedCents, -SALES_CENTS, "the corrections are the old card's late sales, once each");
       assert.ok(w.terminal('pos1').terminal.blacklist.has(OLD), 'the old number is listed everywhere');
     } finally {
-      for (const s of links) {
-        s.client.stop();
-        s.state.close();
-      }
-      w.close();
-      net.close();
+      closeAll(w, net, links);
     }
   });
 }
@@ -205,12 +210,7 @@ test('replacement: a credit the old card applied offline after the proven counte
     assert.equal(await purseCents(w, 'new'), OPENING_CENTS + 2_000 - 300, 'the sale taken back, the credit not again');
     assert.equal(net.b.replacements.of(OLD)?.correctedCents, -300);
   } finally {
-    for (const s of links) {
-      s.client.stop();
-      s.state.close();
-    }
-    w.close();
-    net.close();
+    closeAll(w, net, links);
   }
 });
 
@@ -257,12 +257,7 @@ test("replacement: a late sale the old card paid from its subsidy is taken back 
     const report = net.b.cardReport(NEW);
     assert.deepEqual([report.purse?.balance, report.purse?.subsidy], [OPENING_CENTS, 1_700]);
   } finally {
-    for (const s of links) {
-      s.client.stop();
-      s.state.close();
-    }
-    w.close();
-    net.close();
+    closeAll(w, net, links);
   }
 });
 
