@@ -13,7 +13,8 @@ import type { PointsLevel } from './points.ts';
 export const POINTS_HELP = [
   "  points show <card>             a member's points: balance, earned, not yet landed, level",
   '  points redeem <card> <n> --credit|--gift [--ref SLIP]   spend n points; a --ref is redeemed once',
-  '  points levels <points>=<class>,...   member levels by points earned (100=3,500=6); none: "-"',
+  '  points levels <points>=<class>,...   member levels by points earned (100=3,500=6); none: "-";' +
+    ' terminals are told points.memberLevels',
   '  points rate <cents>            what a point is worth redeemed for a credit (default 1 cent)',
 ];
 
@@ -73,9 +74,14 @@ function levels(b: Backend, spec: string): AdminResult {
   }
   const problem = b.points.setSettings({ ...b.points.settings(), levels: parsed });
   if (problem) return { code: 1, lines: [`${problem}; levels unchanged`] };
+  const told = b.memberLevels.tellAll();
+  const ladder = parsed.length
+    ? parsed.map((l) => `${l.minPoints} points → class ${l.cardClass}`).join(', ')
+    : 'no levels';
+  const memberLevels = b.memberLevels.gives() ? 'true' : 'false';
   return {
     code: 0,
-    lines: [parsed.length ? parsed.map((l) => `${l.minPoints} points → class ${l.cardClass}`).join(', ') : 'no levels'],
+    lines: [ladder, ...(told > 0 ? [`points.memberLevels ${memberLevels} queued for ${told} terminal(s)`] : [])],
   };
 }
 

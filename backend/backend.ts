@@ -15,6 +15,7 @@ import { JournalStore } from './journal-store.ts';
 import { KeyRotations } from './key-rotation.ts';
 import { Ledger, type CardReport } from './ledger.ts';
 import { ListStore, type ServedList } from './lists.ts';
+import { MemberLevelsPush, withMemberLevels } from './member-levels.ts';
 import { Points } from './points.ts';
 import { intentSubsidy, Replacements, type ReplaceResult } from './replacements.ts';
 import { Meta, openBackendDb } from './schema.ts';
@@ -66,6 +67,8 @@ export class Backend implements SessionHost {
   readonly keys: KeyRotations;
   /** Member points: balances, levels, redemptions (points.ts). */
   readonly points: Points;
+  /** Tells terminals whether the site gives member levels (config points.memberLevels). */
+  readonly memberLevels: MemberLevelsPush;
   private readonly sessions = new Set<TerminalSession>();
   /** Network connections not yet authenticated, and what they may cost (admission.ts: `exposure()`). */
   readonly admission = new Admission();
@@ -105,6 +108,11 @@ export class Backend implements SessionHost {
     const now = () => this.nowMs();
     this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, now, desk, this.points);
     this.commands = new Commands(db, () => this.nowMs());
+    this.memberLevels = new MemberLevelsPush(
+      db,
+      () => this.points.settings(),
+      (t, c) => this.command(t, c),
+    );
     this.configs = new Configs(db, () => this.nowMs(), this.log);
     this.alarms = new SyncAlarms(db, this.log, () => this.nowMs());
     this.keys = new KeyRotations(db, this.masterKey, this.rnd, this.log, () => this.nowMs());
@@ -218,7 +226,7 @@ export class Backend implements SessionHost {
   }
   /** §6.8: numbers a whole config for a terminal; sent now if it is online, else when its STATUS shows it behind. */
   pushConfig(terminal: number, body: string): { corrId: number; version: number; sent: boolean } {
-    const r = this.configs.add(terminal, body);
+    const r = this.configs.add(terminal, withMemberLevels(body, this.memberLevels.gives()));
     const s = this.connected().get(terminal);
     return { ...r, sent: s ? this.configs.sendDue(s) : false };
   }
@@ -283,6 +291,8 @@ export class Backend implements SessionHost {
     });
     this.alarms.clear(t, 'wrong-key');
     this.keys.opened(s);
+    // A terminal first seen after the site's levels changed hears of it now (sent with the queued commands).
+    this.memberLevels.tell(t);
   }
 
   closed(s: TerminalSession, reason: string): void {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../base/sqlite-open.ts';
+import { MEMBER_LEVELS_SQL } from './member-levels.ts';
 import { POINTS_SQL } from './points.ts';
 
 /**
@@ -132,6 +133,7 @@ export function openBackendDb(path: string): Database.Database {
     db.exec(CONFIG_SQL);
     // Member points (points.ts): tables only, created where missing, like CONFIG_SQL.
     db.exec(POINTS_SQL);
+    db.exec(MEMBER_LEVELS_SQL);
     return db;
   } catch (err) {
     db.close();

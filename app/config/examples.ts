@@ -52,7 +52,7 @@ const POS = `// onecard terminal config: one canteen POS. JSON with // comments.
     "saleCentsPerPoint": 100, // a point per 1.00 charged; the fraction is dropped
     "topupCentsPerPoint": 0,
     "topupBonuses": [{ "minTopupCents": 10000, "bonusSubsidyCents": 1000 }], // top up 100.00, get 10.00 subsidy
-    "memberLevels": true // the backend gives levels: every tap reads the card's level; false saves a read
+    "memberLevels": false // the backend sets true when it gives levels: every tap then reads the card's level
   }
 }
 `;

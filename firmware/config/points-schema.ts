@@ -29,11 +29,12 @@ export const PointsSchema = z
     /** Tiers by minTopupCents, strictly ascending: the highest tier a top-up reaches applies, alone. */
     topupBonuses: z.array(TopupBonusSchema).max(TOPUP_BONUS_TIERS_MAX).default([]),
     /**
-     * The site gives member levels (the backend's `points levels`): every tap reads the card's level
-     * slots, ~2.5 ms of card time. false spares that read; a card that holds a level is then served as
-     * its issue class, except at a tap that applies a level credit (it must read the slots to write one).
+     * The site gives member levels: every tap reads the card's level slots, ~2.5 ms of card time.
+     * The backend sets it (true once its `points levels` hold a level or a level credit was issued);
+     * false (no levels, the default) spares that read, and a card that holds a level is then served
+     * as its issue class, except at a tap that applies a level credit (it must read the slots to write one).
      */
-    memberLevels: z.boolean().default(true),
+    memberLevels: z.boolean().default(false),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -49,9 +50,5 @@ export const PointsSchema = z
   });
 
 export type PointsConfig = z.infer<typeof PointsSchema>;
-export const POINTS_OFF: PointsConfig = {
-  saleCentsPerPoint: 0,
-  topupCentsPerPoint: 0,
-  topupBonuses: [],
-  memberLevels: true,
-};
+/** No points, no bonuses, and every default above: the defaults live in the schema alone. */
+export const POINTS_OFF: PointsConfig = PointsSchema.parse({});

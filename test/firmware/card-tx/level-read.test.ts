@@ -32,7 +32,7 @@ async function sale(w: SimWorld): Promise<{ screen: string; reads: number[] }> {
 
 const gold = { card: 1001, creditSeq: 1, balanceCents: 0, subsidyCents: 0, expiryDay: 0, cardClass: 7 };
 
-test('levels off: a sale reads no level block; on (the default) it reads block 10; same outcome', async () => {
+test('levels off (the default: a site without levels): a sale reads no level block; on it reads block 10', async () => {
   const seen: { screen: string; reads: number[] }[] = [];
   for (const memberLevels of [false, undefined, true]) {
     const w = await world(memberLevels);
@@ -46,7 +46,7 @@ test('levels off: a sale reads no level block; on (the default) it reads block 1
   const [off, byDefault, on] = seen as [(typeof seen)[0], (typeof seen)[0], (typeof seen)[0]];
   assert.deepEqual(off.reads, [4, 5, 8, 9, 12, 13, 12, 13], 'identity, both slots, the read-back: no 10, no 14');
   assert.deepEqual(on.reads, [4, 5, 8, 9, 10, 12, 13, 12, 13], 'level slot 0 (empty: slot 1 is not read)');
-  assert.deepEqual(byDefault.reads, on.reads, 'a config that says nothing reads the levels: the safe side');
+  assert.deepEqual(byDefault.reads, off.reads, 'a config that says nothing reads no level: the backend turns it on');
   assert.equal(off.screen, 'Paid 10.00 balance 90.00');
   assert.deepEqual([on.screen, byDefault.screen], [off.screen, off.screen]);
 });
