@@ -78,8 +78,9 @@ function mac8(macKey: Uint8Array, domain: number, uid: Uint8Array, a: Uint8Array
   msg[0] = domain;
   msg.set(uid, 1);
   msg.set(a, 1 + uid.length);
-  msg.set(b8.subarray(0, 8), 1 + uid.length + BLOCK_BYTES);
-  return aesCmac(macKey, msg).slice(0, MAC_BYTES);
+  // Byte by byte, not set(subarray()): a view object per MAC, several MACs a tap.
+  for (let i = 0; i < 8; i++) msg[1 + uid.length + BLOCK_BYTES + i] = b8[i];
+  return aesCmac(macKey, msg).subarray(0, MAC_BYTES);
 }
 
 const DOMAIN_IDENTITY = 0x49; // 'I'

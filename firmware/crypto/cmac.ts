@@ -49,25 +49,30 @@ function shiftLeftOne(src: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The chaining value before the first block; never written. */
+const ZERO_BLOCK = new Uint8Array(BLOCK);
+/** The block to encrypt: one for every MAC (update() copies it, and nothing here awaits), wiped after each. */
+const toEncrypt = new Uint8Array(BLOCK);
+
 /**
  * CBC-MAC of `msg` padded (80 00 …) to `paddedLength` bytes, `lastKey` XORed
  * into the last block. The padding and the XOR are made on the fly into the
  * block to encrypt: `msg` is never copied nor changed.
  */
 function cbcMacLast(s: KeySchedule, msg: Uint8Array, paddedLength: number, lastKey: Uint8Array): Uint8Array {
-  let chain: Uint8Array = new Uint8Array(BLOCK);
+  let chain: Uint8Array = ZERO_BLOCK;
   const lastOffset = paddedLength - BLOCK;
   for (let offset = 0; offset < paddedLength; offset += BLOCK) {
-    const x = new Uint8Array(BLOCK);
     for (let i = 0; i < BLOCK; i++) {
       const at = offset + i;
       const byte = at < msg.length ? msg[at] : at === msg.length ? 0x80 : 0;
-      x[i] = chain[i] ^ byte ^ (offset === lastOffset ? lastKey[i] : 0);
+      toEncrypt[i] = chain[i] ^ byte ^ (offset === lastOffset ? lastKey[i] : 0);
     }
-    chain = s.ecb.update(x);
+    chain = s.ecb.update(toEncrypt);
   }
-  // A plain Uint8Array of its own, as before: callers slice() it and expect a copy, not a Buffer view.
-  return new Uint8Array(chain.buffer, chain.byteOffset, BLOCK).slice();
+  toEncrypt.fill(0);
+  // update() gives each block its own 16-byte memory: a plain Uint8Array over it is the MAC's own, as a copy was.
+  return new Uint8Array(chain.buffer, chain.byteOffset, BLOCK);
 }
 
 function checkKey(key: Uint8Array): void {
