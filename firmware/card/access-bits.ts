@@ -45,14 +45,19 @@ export function encodeAccessBits(c: AccessConditions): Uint8Array {
 export function decodeAccessBits(b: Uint8Array): AccessConditions | null {
   if (b.length !== ACCESS_BITS_BYTES)
     throw new RangeError(`access bits are ${ACCESS_BITS_BYTES} bytes, got ${b.length}`);
-  const [b6, b7, b8] = [b[0]!, b[1]!, b[2]!];
+  // Plain locals, no closure or temporary array: the card twin decodes these at every block it serves.
+  const b6 = b[0]!;
+  const b7 = b[1]!;
+  const b8 = b[2]!;
   const c1 = b7 >> 4;
   const c2 = b8 & 0x0f;
   const c3 = b8 >> 4;
   if ((~b6 & 0x0f) !== c1 || ((~b6 >> 4) & 0x0f) !== c2 || (~b7 & 0x0f) !== c3) return null;
-  const cond = (block: number) =>
-    ((((c1 >> block) & 1) << 2) | (((c2 >> block) & 1) << 1) | ((c3 >> block) & 1)) as AccessCond;
-  return [cond(0), cond(1), cond(2), cond(3)];
+  return [condOf(c1, c2, c3, 0), condOf(c1, c2, c3, 1), condOf(c1, c2, c3, 2), condOf(c1, c2, c3, 3)];
+}
+
+function condOf(c1: number, c2: number, c3: number, block: number): AccessCond {
+  return ((((c1 >> block) & 1) << 2) | (((c2 >> block) & 1) << 1) | ((c3 >> block) & 1)) as AccessCond;
 }
 
 /** Which keys may do something: '' = never. */
