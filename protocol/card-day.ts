@@ -19,9 +19,15 @@ export function cardMinute(nowMs: number): number {
   return Math.floor((nowMs - CARD_EPOCH_MS) / 60_000);
 }
 
+/** The last day converted and its text: every tap of a day asks for the same one (a Date and its text, ~3 µs). */
+let lastIso: { readonly day: number; readonly iso: string } | null = null;
+
 /** ISO date (YYYY-MM-DD) of a card day number, for people and reports. */
 export function cardDayToIso(day: number): string {
-  return new Date(CARD_EPOCH_MS + day * MS_PER_DAY).toISOString().slice(0, 10);
+  if (lastIso !== null && lastIso.day === day) return lastIso.iso;
+  const iso = new Date(CARD_EPOCH_MS + day * MS_PER_DAY).toISOString().slice(0, 10);
+  lastIso = { day, iso };
+  return iso;
 }
 
 /** Card day number of an ISO date (YYYY-MM-DD); throws on anything else. */
