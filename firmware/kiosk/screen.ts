@@ -1,4 +1,5 @@
 import type { KioskTone, KioskView } from '../../drivers/kiosk-screen/index.ts';
+import { formatCents } from '../../base/money.ts';
 
 /** What the kiosk's screen says, in Chinese and English; amounts in cents, formatted by the screen. */
 export type KioskScreen =
@@ -23,7 +24,7 @@ export type KioskScreen =
   | { kind: 'alarm'; alarm: string }
   | { kind: 'cashbox'; count: number; amountCents: number; dayCents: number };
 
-const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
+const yuan = (cents: number) => `¥${formatCents(cents)}`;
 
 const ALARM_TEXT: Record<string, [string, string]> = {
   jammed: ['纸币卡住，请联系工作人员', 'Bill jammed: please call staff'],
