@@ -129,7 +129,8 @@ export class CardApp {
       const slots: DecodeResult<PurseState>[] = [];
       const levelSlots: DecodeResult<LevelState>[] = [];
       const readsLevels = this.readsLevels(identity.value.cardNumber);
-      for (const [i, slot] of PURSE_SLOTS.entries()) {
+      for (let i = 0; i < PURSE_SLOTS.length; i++) {
+        const slot = PURSE_SLOTS[i];
         await authenticate(session, keys, slot.sector, this.purseKey);
         slots.push(
           decodePurse(
