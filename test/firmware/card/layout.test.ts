@@ -485,3 +485,24 @@ test('pinVerifier differs per PIN and per UID and rejects non-digit PINs', () =>
     assert.throws(() => pinVerifier(bad, UID4, KEYS4.mac), RangeError, JSON.stringify(bad));
   }
 });
+
+test('only blocks all zero read as empty: one set byte anywhere, and it is a forged or unknown block', () => {
+  const uid = bytes('04a1b2c3');
+  const macKey = new Uint8Array(16).fill(9);
+  const zero = new Uint8Array(16);
+  assert.deepEqual(decodeIdentity(zero, zero, uid, macKey), {
+    ok: false,
+    problem: 'not issued (identity blocks empty)',
+  });
+  assert.deepEqual(decodePurse(zero, zero, uid, macKey), { ok: false, problem: 'empty slot' });
+  for (let at = 0; at < 16; at++) {
+    const one = new Uint8Array(16);
+    one[at] = 0x20; // not LAYOUT_VERSION
+    const inA = decodeIdentity(one, zero, uid, macKey);
+    const inB = decodeIdentity(zero, one, uid, macKey);
+    assert.ok(!inA.ok && !inA.problem.startsWith('not issued'), `identity block A, byte ${at}`);
+    assert.ok(!inB.ok && !inB.problem.startsWith('not issued'), `identity block B, byte ${at}`);
+    const slot = decodePurse(one, zero, uid, macKey);
+    assert.ok(!slot.ok && slot.problem !== 'empty slot', `purse block A, byte ${at}`);
+  }
+});
