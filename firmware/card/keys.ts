@@ -37,23 +37,43 @@ function diversificationInput(uid: Uint8Array, purpose: number, sector: number):
 
 export function deriveCardKeys(master: MasterKeys, uid: Uint8Array): CardKeys {
   if (uid.length !== 4 && uid.length !== 7) throw new Error(`UID must be 4 or 7 bytes, got ${uid.length}`);
-  const cacheA = new Map<number, Uint8Array>();
-  const cacheB = new Map<number, Uint8Array>();
-  const sectorKey = (cache: Map<number, Uint8Array>, masterKey: Uint8Array, purpose: number, sector: number) => {
-    let k = cache.get(sector);
-    if (!k) {
-      k = diversifyAn10922(masterKey, diversificationInput(uid, purpose, sector)).slice(0, KEY_BYTES);
-      cache.set(sector, k);
-    }
-    return k;
-  };
-  const mac = diversifyAn10922(master.cardMac, diversificationInput(uid, PURPOSE_MAC, 0xff));
-  const keys: CardKeys = {
-    keyA: (sector) => sectorKey(cacheA, master.cardKeyA, PURPOSE_KEY_A, sector),
-    keyB: (sector) => sectorKey(cacheB, master.cardKeyB, PURPOSE_KEY_B, sector),
-    mac,
-  };
-  // Keys must never reach a log, even by accident.
-  Object.defineProperty(keys, 'toJSON', { value: () => '[card keys redacted]' });
-  return keys;
+  return new DiversifiedKeys(master, uid);
+}
+
+/**
+ * One card's keys for one tap: the MAC key at once, each sector key on first
+ * use, then kept. Sector-indexed arrays and methods on the prototype, not Maps
+ * and closures: one of these is made at every tap.
+ */
+class DiversifiedKeys implements CardKeys {
+  readonly mac: Uint8Array;
+  readonly #master: MasterKeys;
+  readonly #uid: Uint8Array;
+  readonly #keysA: (Uint8Array | undefined)[] = [];
+  readonly #keysB: (Uint8Array | undefined)[] = [];
+
+  constructor(master: MasterKeys, uid: Uint8Array) {
+    this.#master = master;
+    this.#uid = uid;
+    this.mac = diversifyAn10922(master.cardMac, diversificationInput(uid, PURPOSE_MAC, 0xff));
+  }
+
+  keyA(sector: number): Uint8Array {
+    this.#keysA[sector] ??= this.#sectorKey(this.#master.cardKeyA, PURPOSE_KEY_A, sector);
+    return this.#keysA[sector];
+  }
+
+  keyB(sector: number): Uint8Array {
+    this.#keysB[sector] ??= this.#sectorKey(this.#master.cardKeyB, PURPOSE_KEY_B, sector);
+    return this.#keysB[sector];
+  }
+
+  #sectorKey(masterKey: Uint8Array, purpose: number, sector: number): Uint8Array {
+    return diversifyAn10922(masterKey, diversificationInput(this.#uid, purpose, sector)).slice(0, KEY_BYTES);
+  }
+
+  /** Keys must never reach a log, even by accident. */
+  toJSON(): string {
+    return '[card keys redacted]';
+  }
 }

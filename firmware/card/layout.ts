@@ -125,8 +125,7 @@ export function decodeIdentity(
   uid: Uint8Array,
   macKey: Uint8Array,
 ): DecodeResult<CardIdentity> {
-  if (allZero(a) && allZero(b))
-    return { ok: false, problem: 'not issued (identity blocks empty)' };
+  if (allZero(a) && allZero(b)) return { ok: false, problem: 'not issued (identity blocks empty)' };
   if (a[0] !== LAYOUT_VERSION) return { ok: false, problem: `unknown layout version ${a[0]}` };
   if (!equalBytes(mac8(macKey, DOMAIN_IDENTITY, uid, a, b), b.subarray(8, 16)))
     return { ok: false, problem: 'identity MAC mismatch' };
@@ -166,8 +165,7 @@ export function decodePurse(
   uid: Uint8Array,
   macKey: Uint8Array,
 ): DecodeResult<PurseState> {
-  if (a[0] !== LAYOUT_VERSION)
-    return { ok: false, problem: allZero(a) ? 'empty slot' : `unknown slot format ${a[0]}` };
+  if (a[0] !== LAYOUT_VERSION) return { ok: false, problem: allZero(a) ? 'empty slot' : `unknown slot format ${a[0]}` };
   if (!equalBytes(mac8(macKey, DOMAIN_PURSE, uid, a, b), b.subarray(8, 16)))
     return { ok: false, problem: 'purse MAC mismatch' };
   return {
