@@ -27,8 +27,12 @@ print("bound", flush=True)
 while True:
     print(s.recv(4096).decode().replace("\\n", " "), flush=True)
 `;
-/** A bound on the wait, by count: this many keep-alives and still no barriers means the senders do not wait. */
-const KEEP_ALIVES_ENOUGH = 6;
+/**
+ * A bound on the wait, by count: this many keep-alives and still no barriers means the senders do not wait.
+ * Generous, since senders overlap on a loaded machine (one is spawned every 200 ms here) and a sender's
+ * barrier may come several keep-alives after its own message; failed once at 6 under a full suite's load.
+ */
+const KEEP_ALIVES_ENOUGH = 30;
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const missing = ['python3', 'systemd-notify'].filter((c) => !has(c));
 
