@@ -11,6 +11,8 @@ import { HOLIDAY_HELP, holidayAdmin } from './admin-holidays.ts';
 import { RECORDS_HELP, recordsAdmin } from './admin-records.ts';
 import type { Backend } from './backend.ts';
 import { checkCardCsv } from './card-csv.ts';
+import { handNumberRefusal, highestLine } from './card-register.ts';
+import { deskRange } from '../protocol/desk-range.ts';
 import { IMPORT_HELP, importAdmin } from './journal-import.ts';
 import { COMMAND_UNANSWERED, type CommandRow } from './commands.ts';
 import { decimalU32 } from './admin-args.ts';
@@ -25,9 +27,11 @@ export const ADMIN_HELP = [
   '  card lost <number>             blacklist a card; every connected terminal gets the delta at once',
   '  card found <number>            take it off the blacklist',
   '  card show <number>             counter ledger, credits and account of a card',
-  '  card register <number>...      cards issued elsewhere (the desk): credit, account, grant, lost need a known card',
+  '  card register <number>...      cards issued elsewhere (below 100,000, outside every desk range): credit, account,',
+  '                                 grant, lost need a known card',
   '  card replace <old> <new>       补卡 by hand: old listed, new owed its proven balance (docs/cards.md)',
   '  card register --csv <file>     the cards of a CSV (header card, one a line): all or none, in one transaction',
+  '  card highest <desk id>         the highest card number known in that desk range (a desk with a new data dir)',
   '  credit <card> <amount> [subsidy|balance]   a pending credit (e.g. 20.00) to the subsidy wallet unless balance is named',
   ...CREDITS_HELP,
   ...IMPORT_HELP,
@@ -94,6 +98,7 @@ function dispatch(b: Backend, args: string[]): AdminResult {
     case 'card': {
       if (sub === 'register') return register(b, args.slice(2));
       if (sub === 'replace') return replace(b, args.slice(2));
+      if (sub === 'highest') return highest(b, args.slice(2));
       const card = decimalU32(x);
       if (card === null || !['lost', 'found', 'show'].includes(sub) || args.length !== 3)
         return usage('card lost|found|show <number> | card register <number>...');
@@ -244,8 +249,17 @@ function register(b: Backend, numbers: string[]): AdminResult {
   if (numbers[0] === '--csv') return registerCsv(b, numbers.slice(1));
   const cards = numbers.map(decimalU32);
   if (cards.length === 0 || cards.some((c) => c === null)) return usage('card register <number>...');
+  const refused = (cards as number[]).map(handNumberRefusal).filter((r) => r !== null);
+  if (refused.length > 0) return { code: 1, lines: [...refused, 'no card registered'] };
   const added = b.cards.register(cards as number[], 'admin', b.nowMs());
   return { code: 0, lines: [`${added} card(s) registered, ${cards.length - added} known already`] };
+}
+
+/** `card highest TERMINAL`: where desk TERMINAL's range stands, for a desk without its number file. */
+function highest(b: Backend, args: string[]): AdminResult {
+  const terminal = decimalU32(args[0]);
+  if (terminal === null || args.length !== 1 || !deskRange(terminal).ok) return usage('card highest <desk terminal id>');
+  return { code: 0, lines: [highestLine(terminal, b.cards.highestOfDesk(terminal))] };
 }
 
 /** `args`: the file's name and its text (appended by the CLI, main.ts). */

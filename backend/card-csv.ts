@@ -1,3 +1,5 @@
+import { handNumberRefusal } from './card-register.ts';
+
 /**
  * `card register --csv FILE`, the pure part: a list of issued cards, checked whole before any is registered.
  * A header line whose first cell is `card`, then one card per line in the first column; further columns
@@ -27,6 +29,11 @@ export function checkCardCsv(text: string): CheckedCardCsv {
     }
     if (!/^\d{1,10}$/.test(cell) || Number(cell) > U32_MAX) {
       refusals.push({ line, reason: `bad card number "${cell}" (0..${U32_MAX})` });
+      continue;
+    }
+    const inRange = handNumberRefusal(Number(cell));
+    if (inRange !== null) {
+      refusals.push({ line, reason: inRange });
       continue;
     }
     cards.push(Number(cell));

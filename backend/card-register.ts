@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { KIND, type WireRecord } from '../protocol/index.ts';
+import { deskOfCard, deskRange } from '../protocol/desk-range.ts';
 
 /**
  * The cards this backend knows were issued, so an admin typo (`credit 424242
@@ -35,6 +36,14 @@ export class CardRegister {
       add: db.prepare('INSERT OR IGNORE INTO cards (card, registered_ms, source) VALUES (?, ?, ?)'),
       registered: db.prepare<[number], number>('SELECT 1 FROM cards WHERE card = ?').pluck(),
       written: db.prepare<[number], number>('SELECT 1 FROM card_tx WHERE card = ? LIMIT 1').pluck(),
+      // Every table a number given out leaves a trace in: registered or issued, written at a terminal, listed.
+      highest: db
+        .prepare<[number, number, number, number, number, number], number | null>(
+          `SELECT MAX(c) FROM (SELECT MAX(card) AS c FROM cards WHERE card BETWEEN ? AND ?
+             UNION ALL SELECT MAX(card) FROM card_tx WHERE card BETWEEN ? AND ?
+             UNION ALL SELECT MAX(card) FROM blacklist WHERE card BETWEEN ? AND ?)`,
+        )
+        .pluck(),
     };
   }
 
@@ -63,10 +72,46 @@ export class CardRegister {
     return `card ${card} is not known here (${known}); nothing changed. A card the desk issued: card register ${card}`;
   }
 
+  /**
+   * The highest card number this backend knows in desk `terminal`'s range (null: none), asked by a desk
+   * that lost its number file (app/desk/card-numbers.ts): it goes on after it, never over a card in the field.
+   */
+  highestOfDesk(terminal: number): number | null {
+    const r = deskRange(terminal);
+    if (!r.ok) return null;
+    const { first, last } = r.range;
+    return this.q.highest.get(first, last, first, last, first, last) ?? null;
+  }
+
   /** A stored journal record: registers the card of a `card.issued` (called inside the ingest transaction). */
   onRecord(terminal: number, r: WireRecord, nowMs: number): void {
     if (r.kind !== CARD_ISSUED_KIND) return;
     const card = r.card ?? (r.body as { cardNumber?: unknown } | null)?.cardNumber;
     if (typeof card === 'number') this.register([card], `terminal ${terminal}#${r.seq}`, nowMs);
   }
+}
+
+/**
+ * Why a number registered by hand is refused (null: it may be): it lies in a desk's range, where that desk
+ * may number a card of its own. Every range, not only those of terminals known as desks today: a terminal
+ * made a desk later would give the number out again. Hand-registered numbers stay below 100,000.
+ */
+export function handNumberRefusal(card: number): string | null {
+  const desk = deskOfCard(card);
+  if (desk === null) return null;
+  const r = deskRange(desk);
+  const range = r.ok ? `${r.range.first}..${r.range.last}` : '';
+  return `card ${card} lies in desk ${desk}'s range ${range}: numbers registered by hand stay below 100,000`;
+}
+
+/** The first line of `card highest TERMINAL`, read back by the desk (one format, here). */
+export function highestLine(terminal: number, highest: number | null): string {
+  return `desk ${terminal}: highest known card ${highest ?? 'none'}`;
+}
+
+/** The desk's reading of `highestLine`: the number, null for none, undefined when the line is not one. */
+export function readHighestLine(terminal: number, line: string | undefined): number | null | undefined {
+  const m = new RegExp(`^desk ${terminal}: highest known card (\\d+|none)$`).exec(line ?? '');
+  if (!m) return undefined;
+  return m[1] === 'none' ? null : Number(m[1]);
 }

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deskRange, NUMBERS_PER_DESK, type CardNumbers } from '../../firmware/desk/numbering.ts';
 
@@ -13,7 +13,45 @@ export const CARD_NUMBERS_FILE = 'desk-card-numbers.json';
 
 export type { CardNumbers } from '../../firmware/desk/numbering.ts';
 
-export type OpenedCardNumbers = { ok: true; numbers: CardNumbers } | { ok: false; message: string };
+/**
+ * `unknown`: no number file — a new data dir, maybe on a desk replaced under the same terminal id, whose
+ * cards in the field already carry the first numbers of its range. It issues nothing until the backend said
+ * where the range stands (`seedCardNumbers`) or the file is restored.
+ */
+export type OpenedCardNumbers =
+  | { ok: true; numbers: CardNumbers; unknown: boolean }
+  | { ok: false; message: string };
+
+/** Said at `issue` while the desk does not know where its range stands. */
+export function unknownRangeMessage(path: string): string {
+  return (
+    `issue: no ${path}, and the backend has not said which numbers this desk gave out already ` +
+    '(a new data dir: cards in the field may carry its first numbers); nothing changed. Start the backend and ' +
+    'run onecard desk once with --backend-db FILE, or restore the file from a backup'
+  );
+}
+
+/**
+ * Writes the number file of a desk that had none, from the highest card number the backend knows in the
+ * desk's range (null: none): the next number is the one after it. Refused when a file is there already.
+ */
+export function seedCardNumbers(dataDir: string, terminalId: number, highestKnown: number | null): OpenedCardNumbers {
+  const range = deskRange(terminalId);
+  if (!range.ok) return range;
+  const { first, last } = range.range;
+  if (highestKnown !== null && (highestKnown < first || highestKnown > last))
+    return { ok: false, message: `the backend's highest card ${highestKnown} lies outside this desk's range` };
+  const next = highestKnown === null ? first : highestKnown + 1;
+  const path = join(dataDir, CARD_NUMBERS_FILE);
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // as the terminal makes it: the desk opens its numbers first
+    // 'wx': a file written meanwhile (restored by hand) is not overwritten.
+    writeFileSync(path, `${JSON.stringify({ next })}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    return { ok: false, message: `${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  return openCardNumbers(dataDir, terminalId);
+}
 
 export function openCardNumbers(dataDir: string, terminalId: number): OpenedCardNumbers {
   const range = deskRange(terminalId);
@@ -21,6 +59,7 @@ export function openCardNumbers(dataDir: string, terminalId: number): OpenedCard
   const { first, last } = range.range;
   const path = join(dataDir, CARD_NUMBERS_FILE);
   let next = first;
+  let unknown = false;
   try {
     const held = (JSON.parse(readFileSync(path, 'utf8')) as { next?: unknown }).next;
     if (typeof held !== 'number' || !Number.isSafeInteger(held) || held < 1)
@@ -30,6 +69,7 @@ export function openCardNumbers(dataDir: string, terminalId: number): OpenedCard
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') return { ok: false, message: `${path}: cannot read (${code ?? (e as Error).message})` };
+    unknown = true;
   }
   if (next < first || next > last + 1)
     return {
@@ -37,13 +77,15 @@ export function openCardNumbers(dataDir: string, terminalId: number): OpenedCard
       message: `${path}: next number ${next} lies outside this desk's range ${first}..${last} (was terminal.id changed?)`,
     };
   const numbers: CardNumbers = {
-    next: () => (next > last ? null : next),
+    next: () => (unknown || next > last ? null : next),
+    ...(unknown ? { whyNone: () => unknownRangeMessage(path) } : {}),
     used(n) {
+      if (unknown) throw new Error(`card numbers: ${n} used while the range is unknown (a bug)`);
       const tmp = `${path}.tmp`;
       writeFileSync(tmp, `${JSON.stringify({ next: n + 1 })}\n`, { mode: 0o600 });
       renameSync(tmp, path);
       next = n + 1;
     },
   };
-  return { ok: true, numbers };
+  return { ok: true, numbers, unknown };
 }

@@ -10,7 +10,8 @@ import { cardDay } from '../../firmware/core/clock.ts';
 import { systemScheduler } from '../../firmware/sync/scheduler.ts';
 import { configOf } from '../run/run-command.ts';
 import { startTerminal, type RunningTerminal } from '../run/service.ts';
-import { openCardNumbers } from './card-numbers.ts';
+import { openCardNumbers, seedCardNumbers } from './card-numbers.ts';
+import { readHighestLine } from '../../backend/card-register.ts';
 import { DeskConsole } from '../../firmware/desk/desk-console.ts';
 import { LineQueue } from './line-queue.ts';
 import { twinField } from './twin-field.ts';
@@ -37,7 +38,7 @@ export const DESK: CommandSpec = {
     {
       name: 'backend-db',
       value: 'FILE',
-      help: "the backend's database on this machine: lost/found go to its running server",
+      help: "the backend's database on this machine: lost/found, and a new data dir's card numbers, go to its server",
     },
     {
       name: 'card-wait',
@@ -71,7 +72,8 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   const logged = openLog(p.options, systemClock.nowMs, !interactive, 'warn');
   if ('error' in logged) return refuse(io.err, `onecard desk: ${logged.error}`);
-  const numbers = openCardNumbers(config.storage.dataDir, config.terminal.id);
+  const db = p.options['backend-db'] as string | undefined;
+  const numbers = await cardNumbersOf(config.storage.dataDir, config.terminal.id, db);
   if (!numbers.ok) return refuse(io.err, `onecard desk: ${numbers.message}`);
   const deps = {
     clock: systemClock,
@@ -88,7 +90,6 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
     await t.stop();
     return refuse(io.err, 'onecard desk: the desk role did not open (a bug, please report it)');
   }
-  const db = p.options['backend-db'] as string | undefined;
   const cardWaitS = (p.options['card-wait'] as number | undefined) ?? CARD_WAIT_S_DEFAULT;
   const desk = new DeskConsole({
     desk: t.terminal.role.desk,
@@ -136,6 +137,19 @@ export async function deskMain(args: string[], io: CliIo): Promise<number> {
   await t.stop();
   logged.close();
   return EXIT_OK;
+}
+
+/**
+ * The desk's numbers; with no number file (a new data dir) the backend is asked where this desk's range
+ * stands, and the file written from its answer. Unreachable: the desk runs, but `issue` says why it cannot.
+ */
+async function cardNumbersOf(dataDir: string, terminalId: number, db: string | undefined) {
+  const opened = openCardNumbers(dataDir, terminalId);
+  if (!opened.ok || !opened.unknown || db === undefined) return opened;
+  const r = await askRunningBackend(db, ['card', 'highest', String(terminalId)]);
+  const highest = r?.code === 0 ? readHighestLine(terminalId, r.lines[0]) : undefined;
+  if (highest === undefined) return opened;
+  return seedCardNumbers(dataDir, terminalId, highest);
 }
 
 function adminOf(db: string, t: RunningTerminal) {

@@ -160,7 +160,7 @@ export class DeskConsole {
       this.d.cardNumbers.used(cardNumber);
       cardNumber = this.d.cardNumbers.next();
     }
-    if (cardNumber === null) return [USED_UP];
+    if (cardNumber === null) return [this.d.cardNumbers.whyNone?.() ?? USED_UP];
     // Spent once a card is on the reader: a refused or abandoned issue burns none.
     return this.atReader({ kind: 'issue', spec: { ...spec, cardNumber } }, () => this.d.cardNumbers.used(cardNumber));
   }

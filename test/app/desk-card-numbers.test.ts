@@ -1,16 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CARD_NUMBERS_FILE, openCardNumbers, type CardNumbers } from '../../app/desk/card-numbers.ts';
+import { CARD_NUMBERS_FILE, openCardNumbers, seedCardNumbers, type CardNumbers } from '../../app/desk/card-numbers.ts';
 import { SeededRandom } from '../../firmware/core/random.ts';
 import { DESK_ID_MAX, deskRange } from '../../firmware/desk/numbering.ts';
 
 /** The card numbers desks give out (docs/cards.md, "Card numbers"): never one number twice, across desks and crashes. */
 
+/** The desk's numbers; a new data dir first told by the backend that it knows no card of this range. */
 function opened(dir: string, id: number): CardNumbers {
-  const o = openCardNumbers(dir, id);
+  const first = openCardNumbers(dir, id);
+  const o = first.ok && first.unknown ? seedCardNumbers(dir, id, null) : first;
   assert.ok(o.ok, o.ok ? '' : o.message);
   return o.numbers;
 }
@@ -90,4 +92,31 @@ test('desk ranges: every desk id its own, all inside a u32, and a bad id or file
     // The range used up: no number, never the next desk's.
     writeFileSync(join(dir, CARD_NUMBERS_FILE), '{"next": 10100000}\n');
     assert.equal(opened(dir, 100).next(), null);
+  }));
+
+test('a new data dir issues nothing until the backend said where its range stands, then goes on after it', () =>
+  inTemp((dir) => {
+    const fresh = openCardNumbers(dir, 100);
+    assert.ok(fresh.ok && fresh.unknown);
+    assert.equal(fresh.numbers.next(), null, 'no number from a range whose cards in the field are unknown');
+    assert.match(fresh.numbers.whyNone?.() ?? '', /no .*desk-card-numbers\.json.*--backend-db.*restore the file/);
+    assert.throws(() => fresh.numbers.used(10_000_001), /a bug/);
+    assert.equal(readdirSync(dir).length, 0, 'nothing written');
+    // The backend knows cards up to 10000041 of desk 100 (the replaced device's): the new one goes on after.
+    const seeded = seedCardNumbers(dir, 100, 10_000_041);
+    assert.ok(seeded.ok && !seeded.unknown);
+    assert.equal(seeded.numbers.next(), 10_000_042);
+    assert.equal(statSync(join(dir, CARD_NUMBERS_FILE)).mode & 0o777, 0o600);
+    // Once the file is there, offline starts number from it as before; a second seed never overwrites it.
+    assert.equal(opened(dir, 100).next(), 10_000_042);
+    const again = seedCardNumbers(dir, 100, null);
+    assert.ok(!again.ok && /EEXIST/.test(again.message));
+    assert.equal(opened(dir, 100).next(), 10_000_042);
+  }));
+
+test("a backend's highest number outside the desk's range is refused, no file written", () =>
+  inTemp((dir) => {
+    const r = seedCardNumbers(dir, 100, 10_100_001);
+    assert.ok(!r.ok && /outside this desk's range/.test(r.message));
+    assert.equal(readdirSync(dir).length, 0);
   }));
