@@ -10,6 +10,7 @@ import { Admission, BACKEND_HANDSHAKE_TIMEOUT_MS } from './admission.ts';
 import { CardRegister } from './card-register.ts';
 import { Commands } from './commands.ts';
 import { DeskRecords } from './desk-records.ts';
+import { IssuedUids } from './issued-uids.ts';
 import { Configs } from './configs.ts';
 import { JournalStore } from './journal-store.ts';
 import { KeyRotations } from './key-rotation.ts';
@@ -104,7 +105,7 @@ export class Backend implements SessionHost {
     // Read when a replaced card's late write is corrected, long after this.journal is made.
     const subsidyOf = (terminal: number, seq: number) => intentSubsidy(this.journal, terminal, seq);
     this.replacements = new Replacements(db, this.ledger, this.lists, subsidyOf);
-    const desk = new DeskRecords(this.lists, this.replacements);
+    const desk = new DeskRecords(this.lists, this.replacements, new IssuedUids(db));
     const now = () => this.nowMs();
     this.journal = new JournalStore(db, this.ledger, this.lists, this.accounts, this.cards, now, desk, this.points);
     this.commands = new Commands(db, () => this.nowMs());

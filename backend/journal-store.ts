@@ -233,7 +233,7 @@ export class JournalStore {
       const r = recs[i];
       this.cards.onRecord(terminal, r, now);
       if (r.card !== null) touched.add(r.card);
-      if (this.desk?.onRecord(r, lookup, now)) listsChanged = true;
+      if (this.desk?.onRecord(r, lookup, now, terminal)) listsChanged = true;
       this.points?.onIntent(terminal, r);
       // An intent and its commit side by side land together (ledger.ts): the commit then has nothing left to do.
       if (i > 0 && recs[i - 1].seq > H && isCommitOf(r, recs[i - 1])) continue;

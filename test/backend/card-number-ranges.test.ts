@@ -4,6 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../base/log.ts';
+import { webSocketDialer } from '../../base/ws-link.ts';
+import { CARD_ISSUED_KIND } from '../../backend/card-register.ts';
+import { KIND } from '../../protocol/index.ts';
+import { terminal } from './loopback-terminal.ts';
 import { runAdmin } from '../../backend/admin.ts';
 import { backendMain, serveBackend } from '../../backend/main.ts';
 
@@ -58,6 +62,37 @@ test("card highest: the highest number the backend knows in a desk's range, from
     assert.deepEqual(highest('101').lines, ['desk 101: highest known card 10100050']);
     for (const bad of ['0', '42949', 'x']) assert.equal(highest(bad).code, 2, bad);
   } finally {
+    await server.stop();
+    done();
+  }
+});
+
+test('a desk number issued to a second card (another UID) is flagged loudly; the number keeps its first card', async () => {
+  const { dir, db, done } = inTemp();
+  const server = await serveBackend({ dbPath: db, port: 0, log: silentLogger });
+  // The loopback terminal is desk 101.
+  const t = terminal(dir, webSocketDialer(server.url), server.backend.keyFor(101, 1) as Uint8Array);
+  try {
+    const issue = (uid: string) => {
+      const body = { cardNumber: 10_100_001, uid, holder: 'Wang Fang', cardClass: 1, expiryDay: 0, pinSet: false };
+      const d = t.journal.append(KIND.deskIssue, { ...body, replaces: null }, { card: 10_100_001 });
+      t.journal.append(CARD_ISSUED_KIND, { cardNumber: 10_100_001 }, { card: 10_100_001, ref: d.seq });
+    };
+    // 10100001 to one card, then again to the same card (a cut issue resumed): nothing to say.
+    issue('04aa0001');
+    issue('04aa0001');
+    // The same number on another card: a number file restored from an old backup.
+    issue('04bb0002');
+    const acked = t.next((e) => e.type === 'acked' && e.upto >= 6, 'the records acked');
+    t.client.start();
+    await acked;
+    const twice = server.backend.alerts().filter((a) => a.kind === 'card-number-twice');
+    assert.equal(twice.length, 1, JSON.stringify(server.backend.alerts()));
+    assert.equal(twice[0]?.card, 10_100_001);
+    assert.match(twice[0]?.detail ?? '', /issued to uid 04bb0002 \(terminal 101#5\) but it is uid 04aa0001's \(terminal 101#1\)/);
+    assert.match(runAdmin(server.backend, ['card', 'show', '10100001']).lines.join('\n'), /ALERT card-number-twice/);
+  } finally {
+    t.close();
     await server.stop();
     done();
   }
