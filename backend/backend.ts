@@ -114,6 +114,8 @@ export class Backend implements SessionHost {
       () => this.points.settings(),
       (t, c) => this.command(t, c),
     );
+    // A level credit from any path makes the site give levels: terminals hear of it at once, not at the next session.
+    this.lists.onLevelCredit = () => this.memberLevels.tellAll();
     this.configs = new Configs(db, () => this.nowMs(), this.log);
     this.alarms = new SyncAlarms(db, this.log, () => this.nowMs());
     this.keys = new KeyRotations(db, this.masterKey, this.rnd, this.log, () => this.nowMs());

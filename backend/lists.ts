@@ -73,6 +73,12 @@ export class ListStore {
   readonly holders: HolderTable;
   readonly holidays: HolidayTable;
 
+  /**
+   * Told after a batch with a level credit was issued, whatever issued it (points, `credit … level`,
+   * `credits import`): the site now gives levels (Backend wires it to member-levels.ts, which tells terminals).
+   */
+  onLevelCredit: (() => void) | null = null;
+
   constructor(private readonly db: Database.Database) {
     this.grants = new GrantTable(db);
     this.holders = new HolderTable(db);
@@ -234,6 +240,7 @@ export class ListStore {
       return credits.length;
     });
     if (version === null) throw new RangeError('a credit batch needs at least one credit');
+    if (batch.some((c) => c.reason === 'level')) this.onLevelCredit?.();
     return { credits, version };
   }
 

@@ -101,3 +101,17 @@ test(
     assert.equal(withMemberLevels('[1]', true), '[1]');
   }),
 );
+
+test(
+  'a level credit from a path other than points (no ladder set) tells every known terminal at once, once',
+  withBackend((b) => {
+    b.journal.touch(101);
+    b.journal.touch(102);
+    b.credit(1001, 500, 'subsidy', 'subsidy');
+    assert.deepEqual(told(b), [], 'money credits say nothing of levels');
+    b.credit(1001, 7, 'balance', 'level'); // ListStore.issueCredits: every credit, whatever its path, passes there
+    assert.deepEqual(told(b), ['101 set-config points.memberLevels true', '102 set-config points.memberLevels true']);
+    b.credit(1002, 7, 'balance', 'level');
+    assert.equal(told(b).length, 2, 'told already: not again');
+  }),
+);
