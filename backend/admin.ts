@@ -258,7 +258,8 @@ function register(b: Backend, numbers: string[]): AdminResult {
 /** `card highest TERMINAL`: where desk TERMINAL's range stands, for a desk without its number file. */
 function highest(b: Backend, args: string[]): AdminResult {
   const terminal = decimalU32(args[0]);
-  if (terminal === null || args.length !== 1 || !deskRange(terminal).ok) return usage('card highest <desk terminal id>');
+  if (terminal === null || args.length !== 1 || !deskRange(terminal).ok)
+    return usage('card highest <desk terminal id>');
   return { code: 0, lines: [highestLine(terminal, b.cards.highestOfDesk(terminal))] };
 }
 

@@ -18,9 +18,7 @@ export type { CardNumbers } from '../../firmware/desk/numbering.ts';
  * cards in the field already carry the first numbers of its range. It issues nothing until the backend said
  * where the range stands (`seedCardNumbers`) or the file is restored.
  */
-export type OpenedCardNumbers =
-  | { ok: true; numbers: CardNumbers; unknown: boolean }
-  | { ok: false; message: string };
+export type OpenedCardNumbers = { ok: true; numbers: CardNumbers; unknown: boolean } | { ok: false; message: string };
 
 /** Said at `issue` while the desk does not know where its range stands. */
 export function unknownRangeMessage(path: string): string {
@@ -48,7 +46,10 @@ export function seedCardNumbers(dataDir: string, terminalId: number, highestKnow
     // 'wx': a file written meanwhile (restored by hand) is not overwritten.
     writeFileSync(path, `${JSON.stringify({ next })}\n`, { mode: 0o600, flag: 'wx' });
   } catch (e) {
-    return { ok: false, message: `${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    return {
+      ok: false,
+      message: `${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    };
   }
   return openCardNumbers(dataDir, terminalId);
 }

@@ -9,7 +9,13 @@
  * offline desk numbers from its range like an online one. docs/cards.md says why.
  * The range arithmetic is protocol/desk-range.ts: the backend holds the same rule.
  */
-export { DESK_ID_MAX, deskRange, NUMBERS_PER_DESK, type DeskRange, type DeskRangeOf } from '../../protocol/desk-range.ts';
+export {
+  DESK_ID_MAX,
+  deskRange,
+  NUMBERS_PER_DESK,
+  type DeskRange,
+  type DeskRangeOf,
+} from '../../protocol/desk-range.ts';
 
 /** The numbers a desk gives new cards, in its range (app/desk/card-numbers.ts keeps them on disk). */
 export interface CardNumbers {

@@ -196,35 +196,43 @@ test(
   },
 );
 
-test('a desk with a new data dir: offline it issues nothing; told by the backend, it goes on after the cards it knows', SESSION, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'onecard-desk-fresh-'));
-  const numbersFile = join(dir, 'data', 'desk-card-numbers.json');
-  try {
-    // Offline, no number file: the issue is refused with the reason and what to do; nothing is written.
-    const offline = await desk(deskConfig(dir, null), ['blank', 'issue Wang Fang']);
-    assert.equal(offline.code, 0, offline.stderr);
-    assert.match(offline.stdout, /\nissue: no \S+desk-card-numbers\.json, and the backend has not said which numbers/);
-    assert.match(offline.stdout, /--backend-db FILE, or restore the file from a backup\n/);
-    assert.doesNotMatch(offline.stdout, /issued card/);
-    assert.equal(existsSync(numbersFile), false, 'nothing written');
+test(
+  'a desk with a new data dir: offline it issues nothing; told by the backend, it goes on after the cards it knows',
+  SESSION,
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'onecard-desk-fresh-'));
+    const numbersFile = join(dir, 'data', 'desk-card-numbers.json');
+    try {
+      // Offline, no number file: the issue is refused with the reason and what to do; nothing is written.
+      const offline = await desk(deskConfig(dir, null), ['blank', 'issue Wang Fang']);
+      assert.equal(offline.code, 0, offline.stderr);
+      assert.match(
+        offline.stdout,
+        /\nissue: no \S+desk-card-numbers\.json, and the backend has not said which numbers/,
+      );
+      assert.match(offline.stdout, /--backend-db FILE, or restore the file from a backup\n/);
+      assert.doesNotMatch(offline.stdout, /issued card/);
+      assert.equal(existsSync(numbersFile), false, 'nothing written');
 
-    // The device replaced: the backend knows cards of desk 100 up to 10000007 (the old device issued them).
-    const db = join(dir, 'backend.db');
-    const server = await serveBackend({ dbPath: db, port: 0, log: silentLogger });
-    t.after(() => server.stop());
-    server.backend.cards.register([10_000_003, 10_000_007], 'terminal 100', 0);
-    const keyFile = join(dir, 'terminal.key');
-    const key = server.backend.keyFor(DESK_ID, 1) as Uint8Array;
-    writeFileSync(keyFile, `1:${Buffer.from(key).toString('hex')}\n`, { mode: 0o600 });
-    const online = await desk(deskConfig(dir, { url: server.url, terminalKeyFile: keyFile }), ['blank', 'issue Wang Fang'], [
-      '--backend-db',
-      db,
-    ]);
-    assert.equal(online.code, 0, online.stderr);
-    assert.match(online.stdout, /\nissued card 10000008 to Wang Fang/);
-    assert.deepEqual(JSON.parse(readFileSync(numbersFile, 'utf8')), { next: 10000009 });
-    assert.equal(statSync(numbersFile).mode & 0o777, 0o600);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+      // The device replaced: the backend knows cards of desk 100 up to 10000007 (the old device issued them).
+      const db = join(dir, 'backend.db');
+      const server = await serveBackend({ dbPath: db, port: 0, log: silentLogger });
+      t.after(() => server.stop());
+      server.backend.cards.register([10_000_003, 10_000_007], 'terminal 100', 0);
+      const keyFile = join(dir, 'terminal.key');
+      const key = server.backend.keyFor(DESK_ID, 1) as Uint8Array;
+      writeFileSync(keyFile, `1:${Buffer.from(key).toString('hex')}\n`, { mode: 0o600 });
+      const online = await desk(
+        deskConfig(dir, { url: server.url, terminalKeyFile: keyFile }),
+        ['blank', 'issue Wang Fang'],
+        ['--backend-db', db],
+      );
+      assert.equal(online.code, 0, online.stderr);
+      assert.match(online.stdout, /\nissued card 10000008 to Wang Fang/);
+      assert.deepEqual(JSON.parse(readFileSync(numbersFile, 'utf8')), { next: 10000009 });
+      assert.equal(statSync(numbersFile).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -41,7 +41,10 @@ test('card register by hand: a number inside a desk range is refused with the ra
     assert.match(out[0] ?? '', /^2 card\(s\) registered/);
     writeFileSync(join(dir, 'run.csv'), 'card,holder\n1002,a\n100001,b\n1003,c\n');
     assert.equal(await run('card', 'register', '--csv', join(dir, 'run.csv')), 1);
-    assert.match(out.join('\n'), /1 row\(s\) refused; no card registered\n {2}line 3: card 100001 lies in desk 1's range 100001\.\.199999/);
+    assert.match(
+      out.join('\n'),
+      /1 row\(s\) refused; no card registered\n {2}line 3: card 100001 lies in desk 1's range 100001\.\.199999/,
+    );
     assert.equal(await run('credit', '1002', '1.00'), 1, 'the CSV registered none');
   } finally {
     done();
@@ -89,7 +92,10 @@ test('a desk number issued to a second card (another UID) is flagged loudly; the
     const twice = server.backend.alerts().filter((a) => a.kind === 'card-number-twice');
     assert.equal(twice.length, 1, JSON.stringify(server.backend.alerts()));
     assert.equal(twice[0]?.card, 10_100_001);
-    assert.match(twice[0]?.detail ?? '', /issued to uid 04bb0002 \(terminal 101#5\) but it is uid 04aa0001's \(terminal 101#1\)/);
+    assert.match(
+      twice[0]?.detail ?? '',
+      /issued to uid 04bb0002 \(terminal 101#5\) but it is uid 04aa0001's \(terminal 101#1\)/,
+    );
     assert.match(runAdmin(server.backend, ['card', 'show', '10100001']).lines.join('\n'), /ALERT card-number-twice/);
   } finally {
     t.close();
