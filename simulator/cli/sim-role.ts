@@ -72,7 +72,8 @@ export async function roleSim(
   reader: SimReaderKind = 'virtual',
 ): Promise<number> {
   const kind: RoleSimKind = SIM_ROLES[role];
-  const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, () => Date.now(), !interactive);
+  // The demo is for reading the screens, as `onecard sim`'s: only warnings and errors join it unless asked for.
+  const logged = openLog(o.quiet ? { ...o, 'log-level': 'off' } : o, () => Date.now(), !interactive, 'warn');
   if ('error' in logged) return refuse(io.err, logged.error);
   const sim = await kind.open(seed, logged.log, reader);
   try {

@@ -28,6 +28,22 @@ test('sim --role attendance and --role parking run their demo with stdin closed 
   assert.equal(attendance.stderr + parking.stderr, '', 'a demo with --quiet writes nothing on stderr');
 });
 
+test('a role demo without --quiet shows only warnings and errors on stderr, as the POS demo does', () => {
+  const r = sim('--role', 'desk');
+  assert.equal(r.status, 0, r.stderr);
+  const levels = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => (JSON.parse(l) as { level: string }).level);
+  assert.deepEqual(
+    levels.filter((l) => l !== 'warn' && l !== 'error'),
+    [],
+    'no info lines among the screens',
+  );
+  const asked = sim('--role', 'desk', '--log-level', 'info');
+  assert.match(asked.stderr, /"level":"info"/, 'info lines when asked for');
+});
+
 test("sim --role refuses the POS world's options by name", () => {
   const r = sim('--role', 'parking', '--panel', '20x4');
   assert.equal(r.status, 2);
