@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../base/log.ts';
 import { serveBackend } from '../../backend/main.ts';
-import { ONECARD, runCli, STACK_FRAME, type CliRun } from './run-cli.ts';
+import { runCli, STACK_FRAME, type CliRun } from './run-cli.ts';
 
 /**
  * `onecard desk --config FILE` as an operator's script runs it: the desk
@@ -17,18 +16,7 @@ const SESSION = { timeout: 180_000 };
 const DESK_ID = 100;
 
 function desk(config: string, script: string[], extra: string[] = []): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ONECARD, 'desk', '--config', config, '--card-wait', '2', ...extra], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(`${script.join('\n')}\n`);
-  });
+  return runCli(['desk', '--config', config, '--card-wait', '2', ...extra], { input: `${script.join('\n')}\n` });
 }
 
 function deskConfig(dir: string, backend: { url: string; terminalKeyFile: string } | null): string {
