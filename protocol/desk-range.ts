@@ -3,7 +3,7 @@
  * number space by its terminal id — desk T numbers T × 100,000 + 1 …
  * T × 100,000 + 99,999 (desk 100: 10000001, 10000002 …). Here, in protocol/,
  * because both ends hold the rule: the desk numbers from its range
- * (firmware/desk/numbering.ts), the backend keeps hand-registered numbers out
+ * (app/desk/card-numbers.ts), the backend keeps hand-registered numbers out
  * of every range and tells a new desk where its range stands. docs/cards.md says why.
  */
 export const NUMBERS_PER_DESK = 100_000;

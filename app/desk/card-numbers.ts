@@ -1,10 +1,11 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deskRange, NUMBERS_PER_DESK, type CardNumbers } from '../../firmware/desk/numbering.ts';
+import type { CardNumbers } from '../../firmware/desk/numbering.ts';
+import { deskRange, NUMBERS_PER_DESK } from '../../protocol/desk-range.ts';
 
 /**
  * The numbers this desk gives new cards, from its own range
- * (firmware/desk/numbering.ts): the next one kept in a small file in the data
+ * (protocol/desk-range.ts): the next one kept in a small file in the data
  * dir, written (temp file, rename) before the number is used, so a crash
  * mid-issue burns a number and never hands one out twice. A file and not the
  * journal: acknowledged records are pruned, the counter must outlive them.

@@ -65,7 +65,7 @@ export const DESK_HELP = [
   'help | quit',
 ];
 
-/** The desk's range of numbers (firmware/desk/numbering.ts) ends; another terminal id opens a new one. */
+/** The desk's range of numbers (protocol/desk-range.ts) ends; another terminal id opens a new one. */
 const USED_UP = "issue: this desk's card numbers are used up: give the desk a terminal id no terminal had";
 
 type CardWait = { kind: 'card'; session: CardSession } | { kind: 'none' } | { kind: 'fault'; message: string };

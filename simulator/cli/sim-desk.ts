@@ -13,7 +13,7 @@ import { KIND } from '../../firmware/card-tx/records.ts';
 import { parseDeskCommand } from '../../firmware/desk/commands.ts';
 import { DeskConsole } from '../../firmware/desk/desk-console.ts';
 import { isRecordOf } from '../../firmware/store/journal/journal.ts';
-import { deskRange } from '../../firmware/desk/numbering.ts';
+import { deskRange } from '../../protocol/desk-range.ts';
 import { SessionAuthorizer, syncTerminal, type TerminalSync } from '../../firmware/sync/index.ts';
 import { virtualLinkPair } from '../net/virtual-link.ts';
 import { VirtualScheduler } from '../net/virtual-scheduler.ts';

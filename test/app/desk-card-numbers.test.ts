@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CARD_NUMBERS_FILE, openCardNumbers, seedCardNumbers, type CardNumbers } from '../../app/desk/card-numbers.ts';
 import { SeededRandom } from '../../firmware/core/random.ts';
-import { DESK_ID_MAX, deskRange } from '../../firmware/desk/numbering.ts';
+import { DESK_ID_MAX, deskRange } from '../../protocol/desk-range.ts';
 
 /** The card numbers desks give out (docs/cards.md, "Card numbers"): never one number twice, across desks and crashes. */
 
